@@ -1,0 +1,1 @@
+"""HTTP layer: parse, authenticate, call one core function, render Baserow JSON."""

@@ -1,0 +1,141 @@
+"""Request bodies: JSON (or form) parsing with DRF's error bodies, and a small validator that
+collects DRF-shaped field errors ({"key": [{"error", "code"}]})."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+
+from gridbase.errors import ParseError, RequestBodyValidation, UnsupportedMediaType, field_error
+
+MISSING: Any = object()
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+async def json_body(request: Request) -> Any:
+    """The parsed body: JSON, or form fields (DRF accepts both); None when empty."""
+    raw = await request.body()
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not raw:
+        return None
+    if ctype in ("application/x-www-form-urlencoded",):
+        return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    if ctype and ctype != "application/json" and not ctype.endswith("+json"):
+        raise UnsupportedMediaType(f'Unsupported media type "{ctype}" in request.')
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ParseError(f"JSON parse error - {exc}") from None
+
+
+class Validator:
+    """Collects DRF-style errors for one request body; `done()` raises them all at once."""
+
+    def __init__(self, data: Any, error: type[RequestBodyValidation] = RequestBodyValidation) -> None:
+        self.error = error
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            kind = "list" if isinstance(data, list) else type(data).__name__
+            raise error({"non_field_errors": field_error(f"Invalid data. Expected a dictionary, but got {kind}.")})
+        self.data: dict[str, Any] = data
+        self.errors: dict[str, Any] = {}
+
+    def fail(self, key: str, message: str, code: str = "invalid") -> None:
+        self.errors.setdefault(key, []).extend(field_error(message, code))
+
+    def _get(self, key: str, required: bool, default: Any, allow_null: bool) -> Any:
+        if key not in self.data:
+            if required:
+                self.fail(key, "This field is required.", "required")
+            return default
+        value = self.data[key]
+        if value is None and not allow_null:
+            self.fail(key, "This field may not be null.", "null")
+            return MISSING
+        return value
+
+    def string(self, key: str, *, required: bool = True, default: Any = MISSING, min_length: int | None = None,
+               max_length: int | None = None, allow_blank: bool = False, allow_null: bool = False) -> Any:
+        value = self._get(key, required, default, allow_null)
+        if value is MISSING or value is None or (value is default and key not in self.data):
+            return value
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.fail(key, "Not a valid string.")
+            return MISSING
+        value = str(value).strip()
+        if not value and not allow_blank:
+            self.fail(key, "This field may not be blank.", "blank")
+            return MISSING
+        if max_length is not None and len(value) > max_length:
+            self.fail(key, f"Ensure this field has no more than {max_length} characters.", "max_length")
+        if min_length is not None and len(value) < min_length:
+            self.fail(key, f"Ensure this field has at least {min_length} characters.", "min_length")
+        return value
+
+    def email(self, key: str) -> Any:
+        value = self.string(key, max_length=254)
+        if isinstance(value, str) and not EMAIL.match(value):
+            self.fail(key, "Enter a valid email address.")
+        return value
+
+    def integer(self, key: str, *, required: bool = True, default: Any = MISSING, allow_null: bool = False) -> Any:
+        value = self._get(key, required, default, allow_null)
+        if value is MISSING or value is None or key not in self.data:
+            return value
+        if isinstance(value, bool):
+            self.fail(key, "A valid integer is required.")
+            return MISSING
+        try:
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError
+            return int(str(value).strip()) if not isinstance(value, float) else int(value)
+        except ValueError:
+            self.fail(key, "A valid integer is required.")
+            return MISSING
+
+    def boolean(self, key: str, *, required: bool = False, default: Any = MISSING) -> Any:
+        value = self._get(key, required, default, False)
+        if value is MISSING or key not in self.data:
+            return value
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in ("true", "1", "yes", "y", "t", "on"):
+            return True
+        if word in ("false", "0", "no", "n", "f", "off"):
+            return False
+        self.fail(key, "Must be a valid boolean.")
+        return MISSING
+
+    def choice(self, key: str, choices: tuple[str, ...], *, required: bool = True, default: Any = MISSING) -> Any:
+        value = self._get(key, required, default, False)
+        if value is MISSING or key not in self.data:
+            return value
+        if not isinstance(value, str) or value not in choices:
+            self.fail(key, f'"{value}" is not a valid choice.', "invalid_choice")
+            return MISSING
+        return value
+
+    def int_list(self, key: str) -> Any:
+        value = self._get(key, True, MISSING, False)
+        if value is MISSING:
+            return value
+        if not isinstance(value, list):
+            self.fail(key, f'Expected a list of items but got type "{type(value).__name__}".', "not_a_list")
+            return MISSING
+        out = []
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, (int, str)) or not str(item).strip().lstrip("-").isdigit():
+                self.fail(key, "A valid integer is required.")
+                return MISSING
+            out.append(int(item))
+        return out
+
+    def done(self) -> None:
+        if self.errors:
+            raise self.error(self.errors)

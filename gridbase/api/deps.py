@@ -1,0 +1,119 @@
+"""Dependencies: the service context, the caller (JWT user, database token, or either),
+request bodies and flag parameters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from gridbase.api.body import json_body
+from gridbase.core import sessions, tokens, users
+from gridbase.core.context import Ctx
+from gridbase.core.permissions import Actor
+from gridbase.errors import (
+    AuthError,
+    GridbaseError,
+    InvalidAuthHeader,
+    InvalidTokenHeader,
+    NotAuthenticated,
+)
+from gridbase.models import User
+
+TRUTHY = frozenset({"y", "yes", "t", "true", "on", "1"})
+WWW_AUTH = {"WWW-Authenticate": 'JWT realm="api"'}
+
+
+def get_ctx(request: Request) -> Ctx:
+    return request.app.state.ctx  # type: ignore[no-any-return]  # set by create_app
+
+
+CtxDep = Annotated[Ctx, Depends(get_ctx)]
+BodyDep = Annotated[Any, Depends(json_body)]
+
+
+def _split(request: Request) -> tuple[str, list[str]] | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    parts = header.split()
+    if not parts:
+        return None
+    return parts[0], parts[1:]
+
+
+def _jwt_user(ctx: Ctx, rest: list[str]) -> User:
+    if len(rest) != 1:
+        raise InvalidAuthHeader(headers=WWW_AUTH)
+    return users.active_user(ctx, sessions.user_id_from_access(ctx, rest[0]))
+
+
+def _with_www(exc: GridbaseError) -> GridbaseError:
+    if exc.status == 401 and "WWW-Authenticate" not in exc.headers:
+        exc.headers.update(WWW_AUTH)
+    return exc
+
+
+def _token_actor(ctx: Ctx, header: str, rest: list[str]) -> Actor:
+    if not rest:
+        raise InvalidTokenHeader("Invalid token header. No token provided.")
+    if len(rest) > 1:
+        raise InvalidTokenHeader("Invalid token header. Token string should not contain spaces.")
+    return tokens.authenticate(ctx, rest[0])
+
+
+def jwt_user(request: Request, ctx: CtxDep) -> User:
+    """JWT-only endpoints: anything but `JWT <token>` is 'credentials not provided'."""
+    found = _split(request)
+    if found is None or found[0] != "JWT":
+        raise NotAuthenticated(headers=WWW_AUTH)
+    try:
+        return _jwt_user(ctx, found[1])
+    except GridbaseError as exc:
+        raise _with_www(exc) from None
+
+
+def any_actor(request: Request, ctx: CtxDep) -> Actor:
+    """Endpoints that take a JWT or a database token."""
+    found = _split(request)
+    if found is None:
+        raise NotAuthenticated(headers=WWW_AUTH)
+    scheme, rest = found
+    try:
+        if scheme.lower() == "token":
+            actor = _token_actor(ctx, scheme, rest)
+            request.state.actor = actor
+            return actor
+        if scheme == "JWT":
+            return Actor(_jwt_user(ctx, rest))
+    except GridbaseError as exc:
+        raise _with_www(exc) from None
+    raise NotAuthenticated(headers=WWW_AUTH)
+
+
+def token_actor(request: Request, ctx: CtxDep) -> Actor:
+    """Token-only endpoints: every authentication failure becomes a 403 (DRF's rule)."""
+    found = _split(request)
+    try:
+        if found is None or found[0].lower() != "token":
+            raise NotAuthenticated()
+        actor = _token_actor(ctx, found[0], found[1])
+        request.state.actor = actor
+        return actor
+    except (AuthError, NotAuthenticated) as exc:
+        exc.headers.pop("WWW-Authenticate", None)
+        forbidden = type("Forbidden", (type(exc),), {"status": 403})(exc.detail)
+        raise forbidden from None
+
+
+UserDep = Annotated[User, Depends(jwt_user)]
+ActorDep = Annotated[Actor, Depends(any_actor)]
+TokenActorDep = Annotated[Actor, Depends(token_actor)]
+
+
+def flag(request: Request, name: str, *, empty_true: bool = True) -> bool:
+    """Baserow's query booleans: y/yes/t/true/on/1, and (for some) a bare `?name`."""
+    if name not in request.query_params:
+        return False
+    value = request.query_params[name].strip().lower()
+    return (empty_true and value == "") or value in TRUTHY

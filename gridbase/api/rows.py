@@ -1,0 +1,117 @@
+"""Row endpoints: list, get, create, update, move, delete (JWT or database token)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from gridbase.api import params
+from gridbase.api.deps import ActorDep, BodyDep, CtxDep, flag
+from gridbase.core import rows
+from gridbase.core.table_model import TableModel
+from gridbase.errors import CannotIncludeRowMetadata, QueryParameterValidation, RequestBodyValidation, field_error
+
+router = APIRouter(prefix="/api/database/rows")
+
+
+def rename_keys(model: TableModel, items: list[dict[str, Any]], by_name: bool) -> list[dict[str, Any]]:
+    """Rows keyed by field name instead of `field_<id>` when user_field_names is on."""
+    if not by_name:
+        return items
+    names = {f.column_name: f.name for f in model.fields}
+    return [{names.get(k, k): v for k, v in row.items()} for row in items]
+
+
+def page_url(request: Request, page: int | None) -> str:
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    if page is not None:
+        query.insert(0, ("page", str(page)))
+    base = str(request.url.replace(query=""))
+    ctx = request.app.state.ctx
+    if ctx.settings.public_url:
+        base = ctx.settings.public_url.rstrip("/") + request.url.path
+    from urllib.parse import urlencode
+
+    encoded = urlencode(query)
+    return f"{base}?{encoded}" if encoded else base
+
+
+def int_param(request: Request, name: str) -> int | None:
+    value = request.query_params.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise QueryParameterValidation({name: field_error("A valid integer is required.")}) from None
+
+
+@router.get("/table/{table_id:int}/")
+def list_rows(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> Any:
+    by_name = flag(request, "user_field_names")
+    qp = request.query_params
+    parse_filters = ctx.hooks.get("parse_filters")
+    page = rows.list_rows(
+        ctx, actor, table_id, rows.RowQuery(),
+        parse=lambda model: params.row_query(model, ctx.field_types, qp, by_name, ctx.settings.row_page_size_limit, parse_filters),
+    )
+    query_page, size = params.page_and_size(qp, ctx.settings.row_page_size_limit)
+    last = max(1, -(-page.count // size))
+    return {
+        "count": page.count,
+        "next": page_url(request, query_page + 1) if query_page < last else None,
+        "previous": (page_url(request, query_page - 1 if query_page > 2 else None) if query_page > 1 else None),
+        "results": rename_keys(page.model, page.rows, by_name),
+    }
+
+
+@router.get("/table/{table_id:int}/{row_id:int}/")
+def get_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> Any:
+    if actor.is_token and "metadata" in request.query_params.get("include", "").split(","):
+        raise CannotIncludeRowMetadata()
+    row, model = rows.get_row(ctx, actor, table_id, row_id)
+    return rename_keys(model, [row], flag(request, "user_field_names"))[0]
+
+
+@router.post("/table/{table_id:int}/")
+def create_row(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Any:
+    by_name = flag(request, "user_field_names")
+    created, model = rows.create_rows(
+        ctx, actor, table_id, [body if body is not None else {}], by_name=by_name,
+        before_id=int_param(request, "before"), send_events=_send(request),
+    )
+    return rename_keys(model, created, by_name)[0]
+
+
+def _send(request: Request) -> bool:
+    return "send_webhook_events" not in request.query_params or flag(request, "send_webhook_events")
+
+
+def _object(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        kind = "list" if isinstance(body, list) else type(body).__name__
+        raise RequestBodyValidation(
+            {"non_field_errors": field_error(f"Invalid data. Expected types are: dict, but got {kind}.")}
+        )
+    return body
+
+
+@router.patch("/table/{table_id:int}/{row_id:int}/")
+def update_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Any:
+    by_name = flag(request, "user_field_names")
+    data = _object(body if body is not None else {})
+    updated, model = rows.update_rows(ctx, actor, table_id, [dict(data, id=row_id)], by_name=by_name, send_events=_send(request))
+    return rename_keys(model, updated, by_name)[0]
+
+
+@router.patch("/table/{table_id:int}/{row_id:int}/move/")
+def move_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> Any:
+    moved, model = rows.move_row(ctx, actor, table_id, row_id, int_param(request, "before_id"), send_events=_send(request))
+    return rename_keys(model, [moved], flag(request, "user_field_names"))[0]
+
+
+@router.delete("/table/{table_id:int}/{row_id:int}/")
+def delete_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> Response:
+    rows.delete_rows(ctx, actor, table_id, [row_id], send_events=_send(request))
+    return Response(status_code=204)

@@ -1,0 +1,104 @@
+"""Workspace and application (database) endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from gridbase.api import render
+from gridbase.api.body import Validator
+from gridbase.api.deps import BodyDep, CtxDep, UserDep
+from gridbase.core import databases, tables, workspaces
+from gridbase.models import Database
+
+router = APIRouter(prefix="/api")
+
+
+@router.get("/workspaces/")
+def list_workspaces(ctx: CtxDep, user: UserDep) -> Any:
+    return [render.membership(m, unread=True) for m in workspaces.list_for_user(ctx, user)]
+
+
+@router.post("/workspaces/")
+def create_workspace(ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
+    v = Validator(body)
+    name = v.string("name", max_length=165)
+    v.done()
+    return render.membership(workspaces.create(ctx, user, name), unread=False)
+
+
+@router.patch("/workspaces/{workspace_id:int}/")
+def update_workspace(workspace_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
+    v = Validator(body)
+    name = v.string("name", max_length=165)
+    v.done()
+    return render.workspace_short(workspaces.update(ctx, user, workspace_id, name))
+
+
+@router.delete("/workspaces/{workspace_id:int}/")
+def delete_workspace(workspace_id: int, ctx: CtxDep, user: UserDep) -> Response:
+    workspaces.delete(ctx, user, workspace_id, databases.drop_workspace_tables)
+    return Response(status_code=204)
+
+
+@router.post("/workspaces/order/")
+def order_workspaces(ctx: CtxDep, user: UserDep, body: BodyDep) -> Response:
+    v = Validator(body)
+    ids = v.int_list("workspaces")
+    v.done()
+    workspaces.order(ctx, user, ids)
+    return Response(status_code=204)
+
+
+def _applications(ctx: CtxDep, user: UserDep, found: list[Database]) -> list[dict[str, Any]]:
+    by_workspace = {m.workspace.id: m.workspace for m in workspaces.list_for_user(ctx, user)}
+    table_lists = tables.tables_of(ctx, [d.id for d in found])
+    return [render.application(d, by_workspace[d.workspace_id], table_lists[d.id]) for d in found]
+
+
+@router.get("/applications/")
+def list_applications(ctx: CtxDep, user: UserDep) -> Any:
+    return _applications(ctx, user, databases.list_for_user(ctx, user))
+
+
+@router.get("/applications/workspace/{workspace_id:int}/")
+def list_workspace_applications(workspace_id: int, ctx: CtxDep, user: UserDep) -> Any:
+    return _applications(ctx, user, databases.list_for_user(ctx, user, workspace_id))
+
+
+@router.post("/applications/workspace/{workspace_id:int}/")
+def create_application(workspace_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
+    v = Validator(body)
+    name = v.string("name", max_length=160)
+    v.choice("type", ("database",))
+    v.done()
+    return _applications(ctx, user, [databases.create(ctx, user, workspace_id, name)])[0]
+
+
+@router.post("/applications/workspace/{workspace_id:int}/order/")
+def order_applications(workspace_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Response:
+    v = Validator(body)
+    ids = v.int_list("application_ids")
+    v.done()
+    databases.order(ctx, user, workspace_id, ids)
+    return Response(status_code=204)
+
+
+@router.get("/applications/{application_id:int}/")
+def get_application(application_id: int, ctx: CtxDep, user: UserDep) -> Any:
+    return _applications(ctx, user, [databases.get(ctx, user, application_id)])[0]
+
+
+@router.patch("/applications/{application_id:int}/")
+def update_application(application_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
+    v = Validator(body)
+    name = v.string("name", max_length=160)
+    v.done()
+    return _applications(ctx, user, [databases.rename(ctx, user, application_id, name)])[0]
+
+
+@router.delete("/applications/{application_id:int}/")
+def delete_application(application_id: int, ctx: CtxDep, user: UserDep) -> Response:
+    databases.delete(ctx, user, application_id)
+    return Response(status_code=204)

@@ -1,0 +1,46 @@
+"""create_app(settings): the composition root — context, registries, routers, handlers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from gridbase.api.responses import JSON
+
+from gridbase.api import fields as fields_api
+from gridbase.api import handlers, rows, rows_batch, tables, users, workspaces
+from gridbase.api.middleware import BodyLimit
+from gridbase.config import Settings
+from gridbase.core.context import Ctx
+from gridbase.fields import default_field_types
+from gridbase.storage import migrate
+from gridbase.storage.engine import Database
+
+ROUTERS = [
+    users.router,
+    workspaces.router,
+    tables.router,
+    fields_api.router,
+    rows_batch.router,
+    rows.router,
+]
+
+
+def build_context(settings: Settings) -> Ctx:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.resolved_database_url())
+    migrate.upgrade(db)
+    return Ctx(db=db, settings=settings, secret=settings.resolved_secret_key(), field_types=default_field_types())
+
+
+def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> FastAPI:
+    settings = settings or Settings()
+    ctx = ctx or build_context(settings)
+    app = FastAPI(
+        title="gridbase", default_response_class=JSON, redirect_slashes=False,
+        docs_url=None, redoc_url=None, openapi_url=None,
+    )
+    app.state.ctx = ctx
+    for router in ROUTERS:
+        app.include_router(router)
+    handlers.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    return app

@@ -1,0 +1,72 @@
+"""Command line: `gridbase serve | migrate | createuser`. Thin: build Settings, call core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gridbase.config import Settings
+
+
+def _settings(data_dir: str | None) -> Settings:
+    settings = Settings()
+    if data_dir:
+        settings.data_dir = Path(data_dir)
+    return settings
+
+
+@click.group()
+def main() -> None:
+    """gridbase: a self-hosted database server with Baserow's REST API."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1, GRIDBASE_HOST).")
+@click.option("--port", default=None, type=int, help="Port (default 8000, GRIDBASE_PORT).")
+@click.option("--data-dir", default=None, help="Data directory (default ./gridbase-data, GRIDBASE_DATA_DIR).")
+@click.option("--workers", default=1, type=int, help="Worker processes (PostgreSQL only; SQLite uses one).")
+@click.option("--ssl-certfile", default=None, help="Serve HTTPS with this certificate file.")
+@click.option("--ssl-keyfile", default=None, help="Private key for --ssl-certfile.")
+def serve(host: str | None, port: int | None, data_dir: str | None, workers: int,
+          ssl_certfile: str | None, ssl_keyfile: str | None) -> None:
+    """Apply migrations and serve the API."""
+    import uvicorn
+
+    from gridbase.app import create_app
+
+    settings = _settings(data_dir)
+    app = create_app(settings)
+    click.echo(f"gridbase serving on http{'s' if ssl_certfile else ''}://{host or settings.host}:{port or settings.port}/ "
+               f"(data: {settings.resolved_database_url().split('@')[-1]})")
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level=settings.log_level,
+                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, access_log=False)
+
+
+@main.command()
+@click.option("--data-dir", default=None, help="Data directory (default ./gridbase-data).")
+def migrate(data_dir: str | None) -> None:
+    """Apply the metadata schema migrations and exit."""
+    from gridbase.storage import migrate as migrations
+    from gridbase.storage.engine import Database
+
+    settings = _settings(data_dir)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrations.upgrade(Database(settings.resolved_database_url()))
+    click.echo("migrations applied")
+
+
+@main.command()
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--staff/--no-staff", default=False, help="Make the user a staff (instance admin) user.")
+@click.option("--data-dir", default=None, help="Data directory (default ./gridbase-data).")
+def createuser(email: str, name: str, password: str, staff: bool, data_dir: str | None) -> None:
+    """Create a user account."""
+    from gridbase.app import build_context
+    from gridbase.core import users
+
+    ctx = build_context(_settings(data_dir))
+    user = users.register(ctx, name, email, password, is_staff=staff)
+    click.echo(f"created user {user.id} <{user.email}>")

@@ -1,0 +1,66 @@
+"""Settings: every knob gridbase has, read from GRIDBASE_* environment variables.
+
+Only `app.create_app` and `cli` construct a Settings; everything else receives it.
+Imports: nothing from gridbase.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRIDBASE_", extra="ignore")
+
+    data_dir: Path = Path("gridbase-data")
+    database_url: str = ""  # empty: an SQLite file in data_dir
+    secret_key: str = ""  # empty: generated on first start, kept in data_dir/secret.key
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = ""  # empty: next/previous links use the request's host
+
+    max_request_bytes: int = 20 * 1024 * 1024
+    row_page_size_limit: int = 200
+    batch_rows_size_limit: int = 200
+    max_field_limit: int = 600
+    access_token_lifetime_minutes: int = 10
+    refresh_token_lifetime_hours: int = 168
+    allow_signup: bool = True
+
+    max_concurrent_requests: int = -1
+    concurrent_requests_throttle_timeout: int = 30
+    redis_url: str = ""
+    trust_proxy: bool = False
+    require_https: bool = False
+
+    webhooks_allow_private_addresses: bool = False
+    webhooks_request_timeout_seconds: float = 5.0
+    webhooks_max_retries_per_call: int = 8
+    webhook_max_consecutive_failures: int = 8
+    webhooks_max_call_log_entries: int = 10
+    webhooks_max_per_table: int = 20
+    webhooks_call_log_retention_days: int = 14
+    webhooks_dispatcher: bool = True  # run the dispatcher inside `gridbase serve`
+
+    log_level: str = "info"
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'gridbase.db').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or the one kept in the data directory (created once)."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret.key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

@@ -1,0 +1,1 @@
+"""Services: business rules, permissions and one transaction per call. No HTTP objects."""

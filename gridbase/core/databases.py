@@ -1,0 +1,101 @@
+"""Database applications of a workspace: list, create, get, rename, delete, order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.core import workspaces
+from gridbase.core.context import Ctx
+from gridbase.errors import ApplicationDoesNotExist
+from gridbase.models import Database, User
+from gridbase.storage import ddl
+from gridbase.storage import schema as s
+
+
+def _database(row: Any) -> Database:
+    return Database(row.id, row.workspace_id, row.name, row.order, row.type, row.created_on)
+
+
+def load(conn: sa.Connection, database_id: int) -> Database:
+    row = conn.execute(sa.select(s.applications).where(s.applications.c.id == database_id)).first()
+    if row is None:
+        raise ApplicationDoesNotExist()
+    return _database(row)
+
+
+def load_for(conn: sa.Connection, user: User, database_id: int) -> Database:
+    database = load(conn, database_id)
+    workspaces.require_member(conn, user.id, database.workspace_id)
+    return database
+
+
+def list_for_user(ctx: Ctx, user: User, workspace_id: int | None = None) -> list[Database]:
+    a, wu = s.applications, s.workspace_users
+    with ctx.db.read() as conn:
+        if workspace_id is not None:
+            workspaces.load(conn, workspace_id)
+            workspaces.require_member(conn, user.id, workspace_id)
+        mine = sa.select(wu.c.workspace_id).where(wu.c.user_id == user.id)
+        stmt = sa.select(a).where(a.c.workspace_id.in_(mine))
+        if workspace_id is not None:
+            stmt = stmt.where(a.c.workspace_id == workspace_id)
+        return [_database(r) for r in conn.execute(stmt.order_by(a.c.workspace_id, a.c.order, a.c.id))]
+
+
+def create(ctx: Ctx, user: User, workspace_id: int, name: str) -> Database:
+    a = s.applications
+    with ctx.db.write() as conn:
+        workspaces.load(conn, workspace_id)
+        workspaces.require_member(conn, user.id, workspace_id)
+        highest = conn.execute(sa.select(sa.func.max(a.c.order)).where(a.c.workspace_id == workspace_id)).scalar() or 0
+        new_id = conn.execute(
+            a.insert().values(workspace_id=workspace_id, name=name, order=highest + 1, type="database", created_on=ctx.clock())
+        ).inserted_primary_key[0]
+        return load(conn, new_id)
+
+
+def get(ctx: Ctx, user: User, database_id: int) -> Database:
+    with ctx.db.read() as conn:
+        return load_for(conn, user, database_id)
+
+
+def rename(ctx: Ctx, user: User, database_id: int, name: str) -> Database:
+    with ctx.db.write() as conn:
+        load_for(conn, user, database_id)
+        conn.execute(s.applications.update().where(s.applications.c.id == database_id).values(name=name))
+        return load(conn, database_id)
+
+
+def drop_user_tables(conn: sa.Connection, database_ids: list[int]) -> None:
+    """Drop the SQL tables (and junction tables) of these databases before their metadata goes."""
+    t, f = s.database_tables, s.fields
+    table_ids = [r.id for r in conn.execute(sa.select(t.c.id).where(t.c.database_id.in_(database_ids)))]
+    for fid in conn.execute(sa.select(f.c.id).where(f.c.table_id.in_(table_ids))).scalars():
+        ddl.drop_table(conn, f"database_relation_{int(fid)}")
+        ddl.drop_table(conn, f"database_multipleselect_{int(fid)}")
+    for tid in table_ids:
+        ddl.drop_user_table(conn, tid)
+
+
+def delete(ctx: Ctx, user: User, database_id: int) -> None:
+    with ctx.db.write() as conn:
+        load_for(conn, user, database_id)
+        drop_user_tables(conn, [database_id])
+        conn.execute(s.applications.delete().where(s.applications.c.id == database_id))
+
+
+def drop_workspace_tables(conn: sa.Connection, workspace_id: int) -> None:
+    a = s.applications
+    ids = list(conn.execute(sa.select(a.c.id).where(a.c.workspace_id == workspace_id)).scalars())
+    drop_user_tables(conn, ids)
+
+
+def order(ctx: Ctx, user: User, workspace_id: int, application_ids: list[int]) -> None:
+    a = s.applications
+    with ctx.db.write() as conn:
+        workspaces.load(conn, workspace_id)
+        workspaces.require_member(conn, user.id, workspace_id)
+        for position, app_id in enumerate(application_ids, start=1):
+            conn.execute(a.update().where(a.c.id == app_id, a.c.workspace_id == workspace_id).values(order=position))

@@ -1,0 +1,242 @@
+"""Field services: create, update (rename, retype with conversion), delete, list.
+
+Each call is one transaction: metadata row, DDL and data conversion commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.core import table_model, workspaces
+from gridbase.core.context import Ctx
+from gridbase.errors import (
+    CannotDeletePrimaryField,
+    FieldDoesNotExist,
+    FieldWithSameNameExists,
+    IncompatiblePrimaryFieldType,
+    InvalidFieldName,
+    MaxFieldCountExceeded,
+    MaxFieldNameLengthExceeded,
+    RequestBodyValidation,
+    ReservedFieldName,
+    field_error,
+)
+from gridbase.fields.base import FieldType, FieldValueError, PropError, ValueContext
+from gridbase.models import Field, Table, User
+from gridbase.storage import ddl
+from gridbase.storage import schema as s
+
+RESERVED_NAMES = frozenset({"id", "order"})
+CONVERT_CHUNK = 1000
+
+
+def field_type(ctx: Ctx, name: str) -> FieldType:
+    if name not in ctx.field_types:
+        raise RequestBodyValidation({"type": field_error(f'"{name}" is not a valid choice.', "invalid_choice")})
+    return ctx.field_types.get(name)
+
+
+def check_name(conn: sa.Connection, table_id: int, name: str, exclude_id: int | None = None) -> None:
+    if not name.strip():
+        raise InvalidFieldName()
+    if len(name) > 255:
+        raise MaxFieldNameLengthExceeded()
+    if name in RESERVED_NAMES:
+        raise ReservedFieldName()
+    f = s.fields
+    stmt = sa.select(f.c.id).where(f.c.table_id == table_id, f.c.name == name)
+    if exclude_id is not None:
+        stmt = stmt.where(f.c.id != exclude_id)
+    if conn.execute(stmt).first():
+        raise FieldWithSameNameExists()
+
+
+def clean_props(ft: FieldType, raw: Mapping[str, Any], current: Mapping[str, Any] | None) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    try:
+        return ft.clean_props(raw, current)
+    except PropError as exc:
+        errors[exc.name] = field_error(exc.message, exc.code)
+        raise RequestBodyValidation(errors) from None
+
+
+def load_field(conn: sa.Connection, field_id: int) -> Field:
+    row = conn.execute(sa.select(s.fields.c.table_id).where(s.fields.c.id == field_id)).first()
+    if row is None:
+        raise FieldDoesNotExist()
+    fields = table_model.load_fields(conn, [row.table_id])[row.table_id]
+    return next(f for f in fields if f.id == field_id)
+
+
+def load_for(conn: sa.Connection, user: User, field_id: int) -> tuple[Field, Table]:
+    field = load_field(conn, field_id)
+    table = table_model.load_table(conn, field.table_id)
+    workspaces.require_member(conn, user.id, table.workspace_id)
+    return field, table
+
+
+def list_fields(ctx: Ctx, conn: sa.Connection, table: Table) -> list[Field]:
+    return list(table_model.model_for(ctx, conn, table).fields)
+
+
+def insert_field(
+    ctx: Ctx, conn: sa.Connection, table: Table, name: str, type_: str, raw: Mapping[str, Any], *, primary: bool = False
+) -> tuple[Field, list[Field]]:
+    """Create one field inside the caller's transaction: metadata, column, type hooks."""
+    ft = field_type(ctx, type_)
+    check_name(conn, table.id, name)
+    if primary and not ft.can_be_primary:
+        raise IncompatiblePrimaryFieldType()
+    f = s.fields
+    count = conn.execute(sa.select(sa.func.count()).select_from(f).where(f.c.table_id == table.id)).scalar() or 0
+    if count >= ctx.settings.max_field_limit:
+        raise MaxFieldCountExceeded()
+    props = clean_props(ft, raw, None)
+    highest = conn.execute(sa.select(sa.func.max(f.c.order)).where(f.c.table_id == table.id)).scalar()
+    description = raw.get("description")
+    field_id = conn.execute(
+        f.insert().values(
+            table_id=table.id, name=name, order=0 if highest is None else highest + 1, type=type_, primary=primary,
+            description=description if isinstance(description, str) else None,
+            db_index=bool(raw.get("db_index", False)), props=props, created_on=ctx.clock(),
+        )
+    ).inserted_primary_key[0]
+    field = Field(field_id, table.id, name, 0, type_, primary, None, False, props)
+    column = ft.column_type(field)
+    if column is not None:
+        ddl.add_column(conn, table.id, field_id, column)
+    field = load_field(conn, field_id)
+    related = ft.after_create(ctx, conn, field, raw)
+    fill_new_column(ctx, conn, table, load_field(conn, field_id))
+    table_model.bump_version(conn, table.id)
+    return load_field(conn, field_id), related
+
+
+def fill_new_column(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> None:
+    """Existing rows get the type's default (e.g. rating 0, boolean default, uuid)."""
+    ft = ctx.field_types.get(field.type)
+    fill = getattr(ft, "fill_existing", None)
+    if fill is not None:
+        fill(ctx, conn, table, field)
+        return
+    value = ft.default(field)
+    if value is not None and ft.column_type(field) is not None:
+        t = sa.table(ddl.table_name(table.id), sa.column(field.column_name, ft.column_type(field)))
+        conn.execute(t.update().values({field.column_name: value}))
+
+
+def create(ctx: Ctx, user: User, table_id: int, name: str, type_: str, raw: Mapping[str, Any]) -> tuple[Field, list[Field]]:
+    with ctx.db.write() as conn:
+        table = table_model.load_table(conn, table_id)
+        workspaces.require_member(conn, user.id, table.workspace_id)
+        return insert_field(ctx, conn, table, name, type_, raw)
+
+
+def update(ctx: Ctx, user: User, field_id: int, raw: Mapping[str, Any]) -> tuple[Field, list[Field]]:
+    with ctx.db.write() as conn:
+        old, table = load_for(conn, user, field_id)
+        new_type = raw.get("type", old.type)
+        ft = field_type(ctx, new_type)
+        if old.primary and not ft.can_be_primary:
+            raise IncompatiblePrimaryFieldType()
+        values: dict[str, Any] = {}
+        if "name" in raw and raw["name"] != old.name:
+            check_name(conn, table.id, raw["name"], exclude_id=old.id)
+            values["name"] = raw["name"]
+        if "description" in raw:
+            values["description"] = raw["description"]
+        if "db_index" in raw:
+            values["db_index"] = bool(raw["db_index"])
+        related: list[Field] = []
+        if new_type != old.type:
+            related = change_type(ctx, conn, table, old, ft, raw)
+        else:
+            props = clean_props(ft, raw, old.props)
+            values["props"] = props
+            new = Field(old.id, old.table_id, old.name, old.order, old.type, old.primary, old.description, old.db_index, props, old.select_options)
+            if ft.column_type(new) != ft.column_type(old) and repr(ft.column_type(new)) != repr(ft.column_type(old)):
+                convert_values(ctx, conn, table, old, new)
+        if values:
+            conn.execute(s.fields.update().where(s.fields.c.id == old.id).values(**values))
+        field = load_field(conn, old.id)
+        if new_type == old.type:
+            related += ft.after_update(ctx, conn, old, field, raw)
+        table_model.bump_version(conn, table.id)
+        return load_field(conn, old.id), related
+
+
+def change_type(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, ft: FieldType, raw: Mapping[str, Any]) -> list[Field]:
+    """Retype a field: the old type lets go, values convert best-effort, the new type sets up."""
+    old_ft = ctx.field_types.get(old.type)
+    related = old_ft.before_delete(ctx, conn, old)
+    props = clean_props(ft, raw, None)
+    conn.execute(s.fields.update().where(s.fields.c.id == old.id).values(type=ft.type, props=props))
+    new = load_field(conn, old.id)
+    related += ft.after_create(ctx, conn, new, raw)
+    convert_values(ctx, conn, table, old, load_field(conn, old.id))
+    return related
+
+
+def convert_values(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, new: Field) -> None:
+    """Move the column to its new type; each value goes through old text -> new validation,
+    and one that does not convert becomes empty (Baserow's behaviour)."""
+    old_ft, new_ft = ctx.field_types.get(old.type), ctx.field_types.get(new.type)
+    old_type, new_type = old_ft.column_type(old), new_ft.column_type(new)
+    rows: list[tuple[int, Any]] = []
+    if old_type is not None:
+        t_old = sa.table(ddl.table_name(table.id), sa.column("id", sa.Integer), sa.column(old.column_name, old_type))
+        rows = [(r[0], r[1]) for r in conn.execute(sa.select(t_old.c.id, t_old.c[old.column_name]))]
+        ddl.drop_column(conn, table.id, old.id)
+    if new_type is None:
+        return
+    ddl.add_column(conn, table.id, new.id, new_type)
+    t_new = sa.table(ddl.table_name(table.id), sa.column("id", sa.Integer), sa.column(new.column_name, new_type))
+    vc = ValueContext(conn)
+    updates = []
+    for row_id, stored in rows:
+        converted = convert_one(old_ft, old, new_ft, new, stored, vc)
+        if converted is not None:
+            updates.append({"rid": row_id, "v": converted})
+    for start in range(0, len(updates), CONVERT_CHUNK):
+        conn.execute(
+            t_new.update().where(t_new.c.id == sa.bindparam("rid")).values({new.column_name: sa.bindparam("v")}),
+            updates[start : start + CONVERT_CHUNK],
+        )
+    fill_missing = new_ft.default(new)
+    if fill_missing is not None:
+        conn.execute(t_new.update().where(t_new.c[new.column_name].is_(None)).values({new.column_name: fill_missing}))
+
+
+def convert_one(old_ft: FieldType, old: Field, new_ft: FieldType, new: Field, stored: Any, vc: ValueContext) -> Any:
+    if stored is None:
+        return None
+    value = old_ft.serialize(old, stored)
+    if isinstance(value, dict):
+        value = value.get("value")
+    if isinstance(value, bool) and new_ft.type in ("text", "long_text"):
+        value = "true" if value else "false"
+    try:
+        return new_ft.validate(new, value, vc)
+    except (FieldValueError, RequestBodyValidation):
+        return None
+
+
+def delete(ctx: Ctx, user: User, field_id: int) -> list[Field]:
+    with ctx.db.write() as conn:
+        field, table = load_for(conn, user, field_id)
+        if field.primary:
+            raise CannotDeletePrimaryField()
+        return drop_field(ctx, conn, table, field)
+
+
+def drop_field(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> list[Field]:
+    ft = ctx.field_types.get(field.type)
+    related = ft.before_delete(ctx, conn, field)
+    if ft.column_type(field) is not None:
+        ddl.drop_column(conn, table.id, field.id)
+    conn.execute(s.fields.delete().where(s.fields.c.id == field.id))
+    table_model.bump_version(conn, table.id)
+    return related

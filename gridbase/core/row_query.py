@@ -1,0 +1,71 @@
+"""RowQuery and select_rows: a pure query builder from a query value to an sa.Select."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.core.context import Ctx
+from gridbase.core.table_model import TableModel
+from gridbase.models import Field
+
+
+@dataclass(frozen=True, slots=True)
+class Sort:
+    field_id: int
+    descending: bool = False
+    sort_type: str = "default"
+
+
+@dataclass(frozen=True)
+class RowQuery:
+    page: int = 1
+    size: int = 100
+    order_by: tuple[Sort, ...] = ()
+    where: Any = None  # a callable (model) -> sa.ColumnElement[bool], from the filter layer
+    search: str = ""
+    search_mode: str = ""
+    fields: tuple[int, ...] | None = None  # None: all fields
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def selected_columns(ctx: Ctx, model: TableModel, fields: list[Field]) -> list[sa.ColumnElement[Any]]:
+    t = model.sql
+    columns: list[sa.ColumnElement[Any]] = [t.c.id, t.c.order]
+    for f in fields:
+        expr = ctx.field_types.get(f.type).select_expression(f, t)
+        if expr is not None:
+            columns.append(expr.label(f.column_name))
+    return columns
+
+
+def order_clauses(ctx: Ctx, model: TableModel, sorts: tuple[Sort, ...]) -> list[sa.ColumnElement[Any]]:
+    t = model.sql
+    clauses: list[sa.ColumnElement[Any]] = []
+    by_id = model.by_id
+    for sort in sorts:
+        f = by_id[sort.field_id]
+        ft = ctx.field_types.get(f.type)
+        expr = ft.sort_expression(f, ft.select_expression(f, t) if ft.select_expression(f, t) is not None else t.c.id)
+        if isinstance(expr, (list, tuple)):
+            parts = list(expr)
+        else:
+            parts = [expr]
+        for part in parts:
+            # Baserow sorts NULLs first ascending and last descending.
+            clauses.append(part.desc().nulls_last() if sort.descending else part.asc().nulls_first())
+    return clauses + [t.c.order.asc(), t.c.id.asc()]
+
+
+def filter_clause(ctx: Ctx, model: TableModel, query: RowQuery) -> sa.ColumnElement[bool] | None:
+    parts = []
+    if query.where is not None:
+        parts.append(query.where(model))
+    if query.search:
+        search = ctx.hooks.get("search")
+        if search is not None:
+            parts.append(search(ctx, model, query.search, query.search_mode))
+    parts = [p for p in parts if p is not None]
+    return sa.and_(*parts) if parts else None

@@ -1,0 +1,258 @@
+"""Row services: list, get, create, update, move, delete and their batch forms.
+
+Every write is one transaction: validate -> write -> enqueue events (hook) -> commit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.core import permissions, table_model, workspaces
+from gridbase.core.context import Ctx
+from gridbase.core.permissions import Actor
+from gridbase.core.row_query import RowQuery, filter_clause, order_clauses, selected_columns
+from gridbase.core.row_values import RowValues, serialize_rows, validate_row
+from gridbase.core.table_model import TableModel
+from gridbase.errors import PageNotFound, RequestBodyValidation, RowDoesNotExist, RowIdsNotUnique
+from gridbase.models import Field, Table
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    count: int
+    rows: list[Row]
+    fields: list[Field]
+    model: TableModel
+
+
+def _emit(ctx: Ctx, conn: sa.Connection, event: str, model: TableModel, **data: Any) -> None:
+    """Hand an event to the webhook outbox (installed by the app) inside this transaction."""
+    hook = ctx.hooks.get("event")
+    if hook is not None:
+        hook(ctx, conn, event, model, **data)
+
+
+def visible_fields(model: TableModel, field_ids: Sequence[int] | None) -> list[Field]:
+    if field_ids is None:
+        return list(model.fields)
+    wanted = set(field_ids)
+    return [f for f in model.fields if f.id in wanted]
+
+
+def fetch(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: list[int], fields: list[Field] | None = None) -> list[Row]:
+    """Serialized rows in the order of `row_ids`; missing ids are left out."""
+    if not row_ids:
+        return []
+    fields = list(model.fields) if fields is None else fields
+    t = model.sql
+    records = list(conn.execute(sa.select(*selected_columns(ctx, model, fields)).where(t.c.id.in_(row_ids))))
+    by_id = {r["id"]: r for r in serialize_rows(ctx, conn, model, records, fields)}
+    return [by_id[i] for i in row_ids if i in by_id]
+
+
+def _open(ctx: Ctx, conn: sa.Connection, actor: Actor, table_id: int, op: str) -> TableModel:
+    table = table_model.load_table(conn, table_id)
+    permissions.require(conn, actor, op, table)
+    return table_model.model_for(ctx, conn, table)
+
+
+def list_rows(ctx: Ctx, actor: Actor, table_id: int, query: RowQuery, *, parse: Any = None) -> Page:
+    with ctx.db.read() as conn:
+        table = table_model.load_table(conn, table_id)
+        workspaces.require_member(conn, actor.user.id, table.workspace_id)
+        permissions.require(conn, actor, "read", table)
+        model = table_model.model_for(ctx, conn, table)
+        if parse is not None:
+            query = parse(model)  # the api layer's query parser needs the fields
+        fields = visible_fields(model, query.fields)
+        t = model.sql
+        where = filter_clause(ctx, model, query)
+        count_stmt = sa.select(sa.func.count()).select_from(t)
+        if where is not None:
+            count_stmt = count_stmt.where(where)
+        count = conn.execute(count_stmt).scalar() or 0
+        pages = max(1, math.ceil(count / query.size))
+        if query.page < 1 or query.page > pages:
+            raise PageNotFound()
+        stmt = sa.select(*selected_columns(ctx, model, fields))
+        if where is not None:
+            stmt = stmt.where(where)
+        stmt = stmt.order_by(*order_clauses(ctx, model, query.order_by)).limit(query.size).offset((query.page - 1) * query.size)
+        records = list(conn.execute(stmt))
+        return Page(count, serialize_rows(ctx, conn, model, records, fields), fields, model)
+
+
+def get_row(ctx: Ctx, actor: Actor, table_id: int, row_id: int) -> tuple[Row, TableModel]:
+    with ctx.db.read() as conn:
+        model = _open(ctx, conn, actor, table_id, "read")
+        found = fetch(ctx, conn, model, [row_id])
+        if not found:
+            raise RowDoesNotExist([row_id])
+        return found[0], model
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+def _order_for_new(conn: sa.Connection, t: sa.Table, before_id: int | None, count: int) -> list[Decimal]:
+    if before_id is None:
+        highest = conn.execute(sa.select(sa.func.max(t.c.order))).scalar()
+        start = math.floor(Decimal(str(highest))) + 1 if highest is not None else 1
+        return [Decimal(start + i) for i in range(count)]
+    before = conn.execute(sa.select(t.c.order).where(t.c.id == before_id)).first()
+    if before is None:
+        raise RowDoesNotExist([before_id])
+    upper = Decimal(str(before.order))
+    lower_row = conn.execute(sa.select(sa.func.max(t.c.order)).where(t.c.order < upper)).scalar()
+    lower = Decimal(str(lower_row)) if lower_row is not None else math.floor(upper) - 1
+    step = (upper - lower) / (count + 1)
+    return [(lower + step * (i + 1)).quantize(Decimal(1).scaleb(-20)) for i in range(count)]
+
+
+def insert_rows(
+    ctx: Ctx, conn: sa.Connection, table: Table, items: Sequence[Any], *, by_name: bool,
+    before_id: int | None = None, validate: bool = True,
+) -> list[int]:
+    """Validate all items, then insert them; errors are keyed by item index for batches."""
+    model = table_model.model_for(ctx, conn, table)
+    prepared: list[RowValues] = []
+    if validate:
+        errors: dict[str, Any] = {}
+        for index, raw in enumerate(items):
+            try:
+                prepared.append(validate_row(ctx, conn, model, raw, by_name, creating=True))
+            except RequestBodyValidation as exc:
+                if not isinstance(exc.detail, dict):
+                    raise
+                errors[str(index)] = exc.detail
+        if errors:
+            raise RequestBodyValidation({"items": errors})
+    else:
+        prepared = [RowValues(dict(raw), {}) for raw in items]
+    t = model.sql
+    now = ctx.clock()
+    orders = _order_for_new(conn, t, before_id, len(prepared))
+    stamp = ctx.hooks.get("stamp_new_row")
+    ids: list[int] = []
+    for values, order in zip(prepared, orders):
+        columns = dict(values.columns, order=order, created_on=now, updated_on=now)
+        if stamp is not None:
+            stamp(ctx, conn, model, columns)
+        ids.append(conn.execute(t.insert().values(columns)).inserted_primary_key[0])
+    _write_relations(ctx, conn, model, list(zip(ids, prepared)))
+    return ids
+
+
+def _write_relations(ctx: Ctx, conn: sa.Connection, model: TableModel, pairs: list[tuple[int, RowValues]]) -> None:
+    per_field: dict[int, dict[int, Any]] = {}
+    for row_id, values in pairs:
+        for field_id, value in values.relations.items():
+            per_field.setdefault(field_id, {})[row_id] = value
+    for field_id, values in per_field.items():
+        field = model.by_id[field_id]
+        ctx.field_types.get(field.type).write_relation(conn, field, model.relations[field_id], values)
+
+
+def create_rows(ctx: Ctx, actor: Actor, table_id: int, items: Sequence[Any], *, by_name: bool, before_id: int | None = None,
+                send_events: bool = True, batch: bool = False) -> tuple[list[Row], TableModel]:
+    with ctx.db.write() as conn:
+        model = _open(ctx, conn, actor, table_id, "create")
+        try:
+            ids = insert_rows(ctx, conn, model.table, items, by_name=by_name, before_id=before_id)
+        except RequestBodyValidation as exc:
+            if not batch and isinstance(exc.detail, dict) and "items" in exc.detail:
+                raise RequestBodyValidation(exc.detail["items"]["0"]) from None
+            raise
+        model = table_model.model_for(ctx, conn, model.table)
+        created = fetch(ctx, conn, model, ids)
+        if send_events:
+            _emit(ctx, conn, "rows.created", model, rows=created)
+        return created, model
+
+
+def update_rows(ctx: Ctx, actor: Actor, table_id: int, items: Sequence[Mapping[str, Any]], *, by_name: bool,
+                send_events: bool = True, batch: bool = False) -> tuple[list[Row], TableModel]:
+    """items: (row id, raw values) pairs given as {"id": ..., ...values}."""
+    with ctx.db.write() as conn:
+        model = _open(ctx, conn, actor, table_id, "update")
+        ids = [int(item["id"]) for item in items]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise RowIdsNotUnique(duplicates)
+        prepared: list[RowValues] = []
+        errors: dict[str, Any] = {}
+        for index, item in enumerate(items):
+            raw = {k: v for k, v in item.items() if k != "id"}
+            try:
+                prepared.append(validate_row(ctx, conn, model, raw, by_name, creating=False))
+            except RequestBodyValidation as exc:
+                if not isinstance(exc.detail, dict):
+                    raise
+                errors[str(index)] = exc.detail
+        if errors:
+            raise RequestBodyValidation({"items": errors} if batch else errors["0"])
+        t = model.sql
+        existing = set(conn.execute(sa.select(t.c.id).where(t.c.id.in_(ids))).scalars())
+        missing = [i for i in ids if i not in existing]
+        if missing:
+            raise RowDoesNotExist(missing)
+        old = fetch(ctx, conn, model, ids) if send_events else []
+        now = ctx.clock()
+        touch = ctx.hooks.get("stamp_updated_row")
+        for row_id, values in zip(ids, prepared):
+            columns = dict(values.columns, updated_on=now)
+            if touch is not None:
+                touch(ctx, conn, model, columns)
+            conn.execute(t.update().where(t.c.id == row_id).values(columns))
+        _write_relations(ctx, conn, model, list(zip(ids, prepared)))
+        updated = fetch(ctx, conn, model, ids)
+        if send_events:
+            _emit(ctx, conn, "rows.updated", model, rows=updated, old_rows=old)
+        return updated, model
+
+
+def delete_rows(ctx: Ctx, actor: Actor, table_id: int, ids: list[int], *, send_events: bool = True) -> None:
+    with ctx.db.write() as conn:
+        model = _open(ctx, conn, actor, table_id, "delete")
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise RowIdsNotUnique(duplicates)
+        t = model.sql
+        existing = set(conn.execute(sa.select(t.c.id).where(t.c.id.in_(ids))).scalars())
+        missing = [i for i in ids if i not in existing]
+        if missing:
+            raise RowDoesNotExist(missing)
+        old = fetch(ctx, conn, model, ids) if send_events else []
+        for field_id, junction in model.relations.items():
+            field = model.by_id[field_id]
+            ctx.field_types.get(field.type).write_relation(conn, field, junction, {i: None for i in ids})
+        conn.execute(t.delete().where(t.c.id.in_(ids)))
+        if send_events:
+            _emit(ctx, conn, "rows.deleted", model, row_ids=ids, old_rows=old)
+
+
+def move_row(ctx: Ctx, actor: Actor, table_id: int, row_id: int, before_id: int | None, *, send_events: bool = True) -> tuple[Row, TableModel]:
+    with ctx.db.write() as conn:
+        model = _open(ctx, conn, actor, table_id, "update")
+        t = model.sql
+        if conn.execute(sa.select(t.c.id).where(t.c.id == row_id)).first() is None:
+            raise RowDoesNotExist([row_id])
+        old = fetch(ctx, conn, model, [row_id])
+        if before_id is not None and before_id == row_id:
+            order = None
+        else:
+            order = _order_for_new(conn, t, before_id, 1)[0]
+        if order is not None:
+            conn.execute(t.update().where(t.c.id == row_id).values(order=order, updated_on=ctx.clock()))
+        moved = fetch(ctx, conn, model, [row_id])
+        if send_events:
+            _emit(ctx, conn, "rows.updated", model, rows=moved, old_rows=old)
+        return moved[0], model

@@ -1,0 +1,77 @@
+"""JWT access/refresh tokens for user sessions (HS256 with the server secret)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+import sqlalchemy as sa
+
+from gridbase.core.context import Ctx
+from gridbase.errors import InvalidAccessToken, InvalidRefreshToken
+from gridbase.storage import schema as s
+
+
+def _encode(ctx: Ctx, user_id: int, kind: str, lifetime: timedelta) -> str:
+    now = ctx.clock()
+    payload = {
+        "token_type": kind,
+        "user_id": user_id,
+        "iat": int(now.timestamp()),
+        "exp": int((now + lifetime).timestamp()),
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(payload, ctx.secret, algorithm="HS256")
+
+
+def access_token(ctx: Ctx, user_id: int) -> str:
+    return _encode(ctx, user_id, "access", timedelta(minutes=ctx.settings.access_token_lifetime_minutes))
+
+
+def refresh_token(ctx: Ctx, user_id: int) -> str:
+    return _encode(ctx, user_id, "refresh", timedelta(hours=ctx.settings.refresh_token_lifetime_hours))
+
+
+def _decode(ctx: Ctx, token: str, kind: str) -> dict[str, Any] | None:
+    try:
+        payload = jwt.decode(token, ctx.secret, algorithms=["HS256"], options={"require": ["exp", "user_id"]})
+    except jwt.PyJWTError:
+        return None
+    if payload.get("token_type") != kind or not isinstance(payload.get("user_id"), int):
+        return None
+    return payload
+
+
+def user_id_from_access(ctx: Ctx, token: str) -> int:
+    payload = _decode(ctx, token, "access")
+    if payload is None:
+        raise InvalidAccessToken()
+    return int(payload["user_id"])
+
+
+def user_id_from_refresh(ctx: Ctx, token: str) -> int:
+    payload = _decode(ctx, token, "refresh")
+    if payload is None:
+        raise InvalidRefreshToken()
+    with ctx.db.read() as conn:
+        black = conn.execute(
+            sa.select(s.refresh_token_blacklist.c.jti).where(s.refresh_token_blacklist.c.jti == str(payload.get("jti")))
+        ).first()
+    if black is not None:
+        raise InvalidRefreshToken()
+    return int(payload["user_id"])
+
+
+def blacklist_refresh(ctx: Ctx, token: str) -> None:
+    payload = _decode(ctx, token, "refresh")
+    if payload is None:
+        raise InvalidRefreshToken()
+    with ctx.db.write() as conn:
+        jti = str(payload.get("jti"))
+        exists = conn.execute(sa.select(s.refresh_token_blacklist.c.jti).where(s.refresh_token_blacklist.c.jti == jti)).first()
+        if exists is None:
+            conn.execute(
+                s.refresh_token_blacklist.insert().values(jti=jti, expires_at=datetime.fromtimestamp(payload["exp"]))
+            )

@@ -1,0 +1,104 @@
+"""TableModel: the sa.Table of a user table plus its fields, cached per schema version.
+
+The version lives in `database_tables.schema_version` and is read with the table row on
+every request, so a schema change made by any instance invalidates every cache.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.core.context import Ctx
+from gridbase.errors import TableDoesNotExist
+from gridbase.fields.base import FieldType
+from gridbase.models import Field, SelectOption, Table
+from gridbase.storage import ddl
+from gridbase.storage import schema as s
+from gridbase.storage.types import DecimalType, UtcDateTime
+
+
+@dataclass(frozen=True)
+class TableModel:
+    table: Table
+    sql: sa.Table
+    fields: tuple[Field, ...]  # primary first, then by order, id
+    relations: dict[int, sa.Table]  # field id -> junction table
+
+    @property
+    def by_id(self) -> dict[int, Field]:
+        return {f.id: f for f in self.fields}
+
+    def field_by_name(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def primary(self) -> Field | None:
+        return next((f for f in self.fields if f.primary), None)
+
+
+def load_table(conn: sa.Connection, table_id: int) -> Table:
+    t, a = s.database_tables, s.applications
+    row = conn.execute(
+        sa.select(t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version)
+        .join(a, a.c.id == t.c.database_id)
+        .where(t.c.id == table_id)
+    ).first()
+    if row is None:
+        raise TableDoesNotExist()
+    return Table(row.id, row.database_id, row.workspace_id, row.name, row.order, row.schema_version)
+
+
+def load_fields(conn: sa.Connection, table_ids: list[int]) -> dict[int, list[Field]]:
+    f, o = s.fields, s.select_options
+    rows = list(conn.execute(sa.select(f).where(f.c.table_id.in_(table_ids))))
+    options: dict[int, list[SelectOption]] = defaultdict(list)
+    if rows:
+        for r in conn.execute(sa.select(o).where(o.c.field_id.in_([r.id for r in rows])).order_by(o.c.order, o.c.id)):
+            options[r.field_id].append(SelectOption(r.id, r.value, r.color))
+    out: dict[int, list[Field]] = defaultdict(list)
+    for r in sorted(rows, key=lambda r: (not r.primary, r.order, r.id)):
+        out[r.table_id].append(
+            Field(r.id, r.table_id, r.name, r.order, r.type, r.primary, r.description, r.db_index, dict(r.props or {}), tuple(options[r.id]))
+        )
+    return out
+
+
+def build(ctx: Ctx, table: Table, fields: list[Field]) -> TableModel:
+    md = sa.MetaData()
+    columns: list[sa.Column[Any]] = [
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("order", DecimalType(40, 20), nullable=False),
+        sa.Column("created_on", UtcDateTime(), nullable=False),
+        sa.Column("updated_on", UtcDateTime(), nullable=False),
+    ]
+    relations: dict[int, sa.Table] = {}
+    for field in fields:
+        ft: FieldType = ctx.field_types.get(field.type)
+        type_ = ft.column_type(field)
+        if type_ is not None:
+            columns.append(sa.Column(field.column_name, type_, nullable=True))
+    sql = sa.Table(ddl.table_name(table.id), md, *columns)
+    for field in fields:
+        junction = ctx.field_types.get(field.type).relation_table(field, md)
+        if junction is not None:
+            relations[field.id] = junction
+    return TableModel(table, sql, tuple(fields), relations)
+
+
+def model_for(ctx: Ctx, conn: sa.Connection, table: Table) -> TableModel:
+    cached = ctx.models.get(table.id)
+    if cached is not None and cached[0] == table.schema_version:
+        return cached[1]  # type: ignore[no-any-return]  # cache holds (version, TableModel)
+    fields = load_fields(conn, [table.id]).get(table.id, [])
+    model = build(ctx, table, fields)
+    ctx.models[table.id] = (table.schema_version, model)
+    return model
+
+
+def bump_version(conn: sa.Connection, table_id: int) -> None:
+    t = s.database_tables
+    conn.execute(t.update().where(t.c.id == table_id).values(schema_version=t.c.schema_version + 1))

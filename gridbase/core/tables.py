@@ -1,0 +1,131 @@
+"""Table services: list, create (example or imported data), get, rename, order, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.core import databases, fields, rows, table_model, workspaces
+from gridbase.core.context import Ctx
+from gridbase.errors import InitialTableDataDuplicateName, InvalidInitialTableData, TableNotInDatabase
+from gridbase.models import Table, User
+from gridbase.storage import ddl
+from gridbase.storage import schema as s
+
+
+def load_for(conn: sa.Connection, user: User, table_id: int) -> Table:
+    table = table_model.load_table(conn, table_id)
+    workspaces.require_member(conn, user.id, table.workspace_id)
+    return table
+
+
+def _tables(conn: sa.Connection, database_ids: list[int]) -> list[Table]:
+    t, a = s.database_tables, s.applications
+    stmt = (
+        sa.select(t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version)
+        .join(a, a.c.id == t.c.database_id)
+        .where(t.c.database_id.in_(database_ids))
+        .order_by(t.c.order, t.c.id)
+    )
+    return [Table(*r) for r in conn.execute(stmt)]
+
+
+def tables_of(ctx: Ctx, database_ids: list[int]) -> dict[int, list[Table]]:
+    out: dict[int, list[Table]] = {d: [] for d in database_ids}
+    with ctx.db.read() as conn:
+        for table in _tables(conn, database_ids):
+            out[table.database_id].append(table)
+    return out
+
+
+def list_tables(ctx: Ctx, user: User, database_id: int) -> list[Table]:
+    with ctx.db.read() as conn:
+        databases.load_for(conn, user, database_id)
+        return _tables(conn, [database_id])
+
+
+def get(ctx: Ctx, user: User, table_id: int) -> Table:
+    with ctx.db.read() as conn:
+        return load_for(conn, user, table_id)
+
+
+def _initial_columns(data: list[list[Any]], first_row_header: bool) -> tuple[list[str], list[list[str]]]:
+    width = max((len(r) for r in data), default=0)
+    if width == 0:
+        raise InvalidInitialTableData()
+    cells = [[str(c) if not isinstance(c, bool) else str(c) for c in row] + [""] * (width - len(row)) for row in data]
+    if first_row_header:
+        header, body = cells[0], cells[1:]
+        names = [name.strip() or f"Field {i + 1}" for i, name in enumerate(header)]
+    else:
+        names, body = [f"Field {i + 1}" for i in range(width)], cells
+    if len(set(names)) != len(names):
+        raise InitialTableDataDuplicateName()
+    return names, body
+
+
+def create(ctx: Ctx, user: User, database_id: int, name: str, data: list[list[Any]] | None, first_row_header: bool) -> Table:
+    t = s.database_tables
+    with ctx.db.write() as conn:
+        databases.load_for(conn, user, database_id)
+        if data is not None:
+            names, body = _initial_columns(data, first_row_header)
+        highest = conn.execute(sa.select(sa.func.max(t.c.order)).where(t.c.database_id == database_id)).scalar() or 0
+        table_id = conn.execute(
+            t.insert().values(database_id=database_id, name=name, order=highest + 1, schema_version=1, created_on=ctx.clock())
+        ).inserted_primary_key[0]
+        ddl.create_user_table(conn, table_id)
+        table = table_model.load_table(conn, table_id)
+        if data is None:
+            fields.insert_field(ctx, conn, table, "Name", "text", {}, primary=True)
+            fields.insert_field(ctx, conn, table, "Notes", "long_text", {})
+            fields.insert_field(ctx, conn, table, "Active", "boolean", {})
+            table = table_model.load_table(conn, table_id)
+            rows.insert_rows(ctx, conn, table, [{}, {}], by_name=False)
+        else:
+            created = [fields.insert_field(ctx, conn, table, n, "text", {}, primary=i == 0)[0] for i, n in enumerate(names)]
+            table = table_model.load_table(conn, table_id)
+            items = [{f.column_name: (row[i] if row[i] != "" else None) for i, f in enumerate(created)} for row in body]
+            rows.insert_rows(ctx, conn, table, items, by_name=False, validate=False)
+        return table_model.load_table(conn, table_id)
+
+
+def rename(ctx: Ctx, user: User, table_id: int, name: str) -> Table:
+    with ctx.db.write() as conn:
+        load_for(conn, user, table_id)
+        conn.execute(s.database_tables.update().where(s.database_tables.c.id == table_id).values(name=name))
+        return table_model.load_table(conn, table_id)
+
+
+def order(ctx: Ctx, user: User, database_id: int, table_ids: list[int]) -> None:
+    t = s.database_tables
+    with ctx.db.write() as conn:
+        databases.load_for(conn, user, database_id)
+        known = set(conn.execute(sa.select(t.c.id).where(t.c.database_id == database_id)).scalars())
+        if any(tid not in known for tid in table_ids):
+            raise TableNotInDatabase(f"The table {next(t for t in table_ids if t not in known)} does not belong to the database.")
+        for position, tid in enumerate(table_ids, start=1):
+            conn.execute(t.update().where(t.c.id == tid).values(order=position))
+
+
+def delete(ctx: Ctx, user: User, table_id: int) -> None:
+    with ctx.db.write() as conn:
+        table = load_for(conn, user, table_id)
+        model = table_model.model_for(ctx, conn, table)
+        for field in model.fields:
+            ctx.field_types.get(field.type).before_delete(ctx, conn, field)
+        ddl.drop_user_table(conn, table_id)
+        conn.execute(s.database_tables.delete().where(s.database_tables.c.id == table_id))
+        ctx.models.pop(table_id, None)
+
+
+def tables_for_token(ctx: Ctx, actor: Any) -> list[Table]:
+    """Tables of the token's workspace it may use with any operation."""
+    token = actor.token
+    a = s.applications
+    with ctx.db.read() as conn:
+        workspaces.require_member(conn, actor.user.id, token.workspace_id)
+        ids = list(conn.execute(sa.select(a.c.id).where(a.c.workspace_id == token.workspace_id)).scalars())
+        found = _tables(conn, ids) if ids else []
+    return [t for t in found if any(token.allows(op, t) for op in ("create", "read", "update", "delete"))]

@@ -1,0 +1,71 @@
+"""User accounts: register, authenticate, load."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.core.context import Ctx
+from gridbase.core.passwords import hash_password, verify_password
+from gridbase.errors import DeactivatedUser, DisabledSignup, EmailAlreadyExists, InvalidAccessToken, InvalidCredentials
+from gridbase.models import User
+from gridbase.storage import schema as s
+
+
+def _user(row: Any) -> User:
+    return User(row.id, row.email, row.first_name, row.is_staff, row.is_active, row.language)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def register(ctx: Ctx, name: str, email: str, password: str, language: str = "en", *, is_staff: bool | None = None) -> User:
+    if not ctx.settings.allow_signup and is_staff is None:
+        raise DisabledSignup()
+    email = normalize_email(email)
+    with ctx.db.write() as conn:
+        if conn.execute(sa.select(s.users.c.id).where(s.users.c.email == email)).first():
+            raise EmailAlreadyExists()
+        first = conn.execute(sa.select(s.users.c.id).limit(1)).first() is None
+        result = conn.execute(
+            s.users.insert().values(
+                email=email,
+                first_name=name,
+                password=hash_password(password),
+                # The instance's first user is its staff user, as in Baserow.
+                is_staff=first if is_staff is None else is_staff,
+                is_active=True,
+                language=language,
+                date_joined=ctx.clock(),
+            )
+        )
+        row = conn.execute(sa.select(s.users).where(s.users.c.id == result.inserted_primary_key[0])).one()
+    return _user(row)
+
+
+def authenticate(ctx: Ctx, email: str, password: str) -> User:
+    with ctx.db.read() as conn:
+        row = conn.execute(sa.select(s.users).where(s.users.c.email == normalize_email(email))).first()
+    if row is None or not verify_password(row.password, password):
+        raise InvalidCredentials()
+    if not row.is_active:
+        raise DeactivatedUser()
+    return _user(row)
+
+
+def get_user(conn: sa.Connection, user_id: int) -> User | None:
+    row = conn.execute(sa.select(s.users).where(s.users.c.id == user_id)).first()
+    return _user(row) if row else None
+
+
+def active_user(ctx: Ctx, user_id: int) -> User:
+    """The user a session token names; an unknown user makes the token invalid."""
+    with ctx.db.read() as conn:
+        user = get_user(conn, user_id)
+    if user is None:
+        raise InvalidAccessToken()
+    if not user.is_active:
+        raise DeactivatedUser()
+    return user

@@ -1,0 +1,114 @@
+"""Workspaces and their members: list, create, rename, delete, membership checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.core.context import Ctx
+from gridbase.errors import UserNotInWorkspace, WorkspaceDoesNotExist
+from gridbase.models import User, Workspace
+from gridbase.storage import schema as s
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: int
+    user_id: int
+    workspace_id: int
+    name: str
+    email: str
+    permissions: str
+    created_on: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    workspace: Workspace
+    order: int
+    permissions: str
+    members: tuple[Member, ...]
+
+
+def _workspace(row: Any) -> Workspace:
+    return Workspace(row.id, row.name, row.created_on)
+
+
+def load(conn: sa.Connection, workspace_id: int) -> Workspace:
+    row = conn.execute(sa.select(s.workspaces).where(s.workspaces.c.id == workspace_id)).first()
+    if row is None:
+        raise WorkspaceDoesNotExist()
+    return _workspace(row)
+
+
+def is_member(conn: sa.Connection, user_id: int, workspace_id: int) -> bool:
+    wu = s.workspace_users
+    found = conn.execute(
+        sa.select(wu.c.id).where(wu.c.user_id == user_id, wu.c.workspace_id == workspace_id)
+    ).first()
+    return found is not None
+
+
+def require_member(conn: sa.Connection, user_id: int, workspace_id: int) -> None:
+    if not is_member(conn, user_id, workspace_id):
+        raise UserNotInWorkspace()
+
+
+def _memberships(conn: sa.Connection, user: User, workspace_ids: list[int] | None = None) -> list[Membership]:
+    wu, u, w = s.workspace_users, s.users, s.workspaces
+    mine = sa.select(wu.c.workspace_id, wu.c.order, wu.c.permissions).where(wu.c.user_id == user.id)
+    if workspace_ids is not None:
+        mine = mine.where(wu.c.workspace_id.in_(workspace_ids))
+    own = {r.workspace_id: r for r in conn.execute(mine)}
+    if not own:
+        return []
+    workspaces = {r.id: _workspace(r) for r in conn.execute(sa.select(w).where(w.c.id.in_(own)))}
+    members: dict[int, list[Member]] = {wid: [] for wid in own}
+    rows = conn.execute(
+        sa.select(wu, u.c.first_name, u.c.email).join(u, u.c.id == wu.c.user_id).where(wu.c.workspace_id.in_(own)).order_by(wu.c.id)
+    )
+    for r in rows:
+        members[r.workspace_id].append(Member(r.id, r.user_id, r.workspace_id, r.first_name, r.email, r.permissions, r.created_on))
+    out = [Membership(workspaces[wid], own[wid].order, own[wid].permissions, tuple(members[wid])) for wid in own]
+    return sorted(out, key=lambda m: (m.order, m.workspace.id))
+
+
+def list_for_user(ctx: Ctx, user: User) -> list[Membership]:
+    with ctx.db.read() as conn:
+        return _memberships(conn, user)
+
+
+def create(ctx: Ctx, user: User, name: str) -> Membership:
+    with ctx.db.write() as conn:
+        now = ctx.clock()
+        wid = conn.execute(s.workspaces.insert().values(name=name, created_on=now)).inserted_primary_key[0]
+        wu = s.workspace_users
+        highest = conn.execute(sa.select(sa.func.max(wu.c.order)).where(wu.c.user_id == user.id)).scalar() or 0
+        conn.execute(wu.insert().values(workspace_id=wid, user_id=user.id, permissions="ADMIN", order=highest + 1, created_on=now))
+        return _memberships(conn, user, [wid])[0]
+
+
+def update(ctx: Ctx, user: User, workspace_id: int, name: str) -> Workspace:
+    with ctx.db.write() as conn:
+        load(conn, workspace_id)
+        require_member(conn, user.id, workspace_id)
+        conn.execute(s.workspaces.update().where(s.workspaces.c.id == workspace_id).values(name=name))
+        return load(conn, workspace_id)
+
+
+def delete(ctx: Ctx, user: User, workspace_id: int, drop_tables: Any) -> None:
+    with ctx.db.write() as conn:
+        load(conn, workspace_id)
+        require_member(conn, user.id, workspace_id)
+        drop_tables(conn, workspace_id)
+        conn.execute(s.workspaces.delete().where(s.workspaces.c.id == workspace_id))
+
+
+def order(ctx: Ctx, user: User, workspace_ids: list[int]) -> None:
+    wu = s.workspace_users
+    with ctx.db.write() as conn:
+        for position, wid in enumerate(workspace_ids, start=1):
+            conn.execute(wu.update().where(wu.c.user_id == user.id, wu.c.workspace_id == wid).values(order=position))

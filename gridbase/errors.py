@@ -1,0 +1,386 @@
+"""Every failure a client can cause, as a typed exception carrying Baserow's wire code.
+
+    GridbaseError (code, status, detail)         -> {"error": code, "detail": detail}
+    ├── ValidationError family (400)             body / query / filters validation
+    ├── AuthError family (401/403)               {"detail", "error"}: detail first, as DRF
+    ├── PlainError family                        DRF-native bodies without "error"
+    └── one class per Baserow code               ERROR_TABLE_DOES_NOT_EXIST, ...
+
+`api.handlers` renders them in one place. Imports: nothing from gridbase.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class GridbaseError(Exception):
+    code: ClassVar[str] = "ERROR"
+    status: ClassVar[int] = 400
+    default_detail: ClassVar[Any] = ""
+
+    def __init__(self, detail: Any = None, headers: dict[str, str] | None = None) -> None:
+        self.detail = self.default_detail if detail is None else detail
+        self.headers = headers or {}
+        super().__init__(self.detail)
+
+    def body(self) -> Any:
+        return {"error": self.code, "detail": self.detail}
+
+
+class PlainError(GridbaseError):
+    """A DRF-native error: `{"detail": ...}` with no `error` key."""
+
+    def body(self) -> Any:
+        return {"detail": self.detail}
+
+
+class AuthError(GridbaseError):
+    """Authentication failures: DRF renders `detail` before `error`."""
+
+    status = 401
+    www_authenticate: ClassVar[bool] = True
+
+    def body(self) -> Any:
+        return {"detail": self.detail, "error": self.code}
+
+
+def field_error(message: str, code: str = "invalid") -> list[dict[str, str]]:
+    """One DRF error leaf list: [{"error": message, "code": code}]."""
+    return [{"error": message, "code": code}]
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+class RequestBodyValidation(GridbaseError):
+    code = "ERROR_REQUEST_BODY_VALIDATION"
+
+
+class QueryParameterValidation(GridbaseError):
+    code = "ERROR_QUERY_PARAMETER_VALIDATION"
+
+
+class FiltersParamValidation(GridbaseError):
+    code = "ERROR_FILTERS_PARAM_VALIDATION_ERROR"
+
+
+class ParseError(PlainError):
+    status = 400
+
+
+class PageNotFound(PlainError):
+    status = 404
+    default_detail = "Invalid page."
+
+
+class MethodNotAllowed(PlainError):
+    status = 405
+
+
+class UnsupportedMediaType(PlainError):
+    status = 415
+
+
+class Throttled(PlainError):
+    status = 429
+
+
+class RequestBodyTooLarge(GridbaseError):
+    code = "ERROR_REQUEST_BODY_TOO_LARGE"
+    status = 413
+
+
+class UrlNotFound(GridbaseError):
+    code = "URL_NOT_FOUND"
+    status = 404
+
+
+class UrlTrailingSlashMissing(GridbaseError):
+    code = "URL_TRAILING_SLASH_MISSING"
+    status = 404
+
+
+class HttpsRequired(GridbaseError):
+    code = "ERROR_HTTPS_REQUIRED"
+    status = 403
+    default_detail = "Database tokens may only be used over HTTPS."
+
+
+# --- authentication ---------------------------------------------------------------------
+
+
+class NotAuthenticated(PlainError):
+    status = 401
+    default_detail = "Authentication credentials were not provided."
+
+
+class InvalidAuthHeader(PlainError):
+    status = 401
+    default_detail = "Authorization header must contain two space-delimited values"
+
+
+class InvalidAccessToken(AuthError):
+    code = "ERROR_INVALID_ACCESS_TOKEN"
+    default_detail = "Access token is expired or invalid."
+
+
+class DeactivatedUser(AuthError):
+    code = "ERROR_DEACTIVATED_USER"
+    default_detail = "User account has been disabled."
+
+
+class InvalidCredentials(AuthError):
+    code = "ERROR_INVALID_CREDENTIALS"
+    default_detail = "No active account found with the given credentials."
+
+    def body(self) -> Any:  # mapped error: error first
+        return {"error": self.code, "detail": self.detail}
+
+
+class InvalidRefreshToken(InvalidCredentials):
+    code = "ERROR_INVALID_REFRESH_TOKEN"
+    default_detail = "Refresh token is expired or invalid."
+
+
+class InvalidTokenHeader(AuthError):
+    code = "ERROR_INVALID_TOKEN_HEADER"
+
+
+class TokenDoesNotExistAuth(AuthError):
+    code = "ERROR_TOKEN_DOES_NOT_EXIST"
+    default_detail = "The provided token does not exist."
+
+
+class TokenGroupMismatch(AuthError):
+    code = "ERROR_TOKEN_GROUP_MISMATCH"
+    default_detail = "The token's user does not belong to the group anymore."
+
+
+class TokenUserNotActive(AuthError):
+    code = "ERROR_USER_NOT_ACTIVE"
+    default_detail = "The user related to the token is disabled."
+
+
+class TokenExpired(AuthError):
+    code = "ERROR_TOKEN_EXPIRED"
+    default_detail = "The provided token has expired."
+
+
+class NoPermissionToTable(GridbaseError):
+    code = "ERROR_NO_PERMISSION_TO_TABLE"
+    status = 401
+    default_detail = "The token does not have permissions to the table."
+
+
+class PermissionDenied(GridbaseError):
+    code = "PERMISSION_DENIED"
+    status = 401
+    default_detail = "You don't have the required permission to execute this operation."
+
+
+# --- users, workspaces, applications ----------------------------------------------------
+
+
+class EmailAlreadyExists(GridbaseError):
+    code = "ERROR_EMAIL_ALREADY_EXISTS"
+
+
+class DisabledSignup(GridbaseError):
+    code = "ERROR_DISABLED_SIGNUP"
+    default_detail = "Sign up is disabled."
+
+
+class UserNotInWorkspace(GridbaseError):
+    code = "ERROR_USER_NOT_IN_GROUP"
+
+
+class WorkspaceDoesNotExist(GridbaseError):
+    code = "ERROR_GROUP_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The requested workspace does not exist."
+
+
+class ApplicationDoesNotExist(GridbaseError):
+    code = "ERROR_APPLICATION_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The requested application does not exist."
+
+
+class ApplicationNotInWorkspace(GridbaseError):
+    code = "ERROR_APPLICATION_NOT_IN_GROUP"
+
+
+# --- tables -----------------------------------------------------------------------------
+
+
+class TableDoesNotExist(GridbaseError):
+    code = "ERROR_TABLE_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The requested table does not exist."
+
+
+class TableNotInDatabase(GridbaseError):
+    code = "ERROR_TABLE_NOT_IN_DATABASE"
+
+
+class InvalidInitialTableData(GridbaseError):
+    code = "ERROR_INVALID_INITIAL_TABLE_DATA"
+    default_detail = "At least one row and one column must be provided."
+
+
+class InitialTableDataDuplicateName(GridbaseError):
+    code = "ERROR_INITIAL_TABLE_DATA_HAS_DUPLICATE_NAMES"
+    default_detail = (
+        "Field names must be unique in Baserow per table however the initial table data "
+        "provided contains duplicate field names, please make them unique and try again."
+    )
+
+
+# --- fields -----------------------------------------------------------------------------
+
+
+class FieldDoesNotExist(GridbaseError):
+    code = "ERROR_FIELD_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The requested field does not exist."
+
+
+class FieldWithSameNameExists(GridbaseError):
+    code = "ERROR_FIELD_WITH_SAME_NAME_ALREADY_EXISTS"
+    default_detail = (
+        "You cannot have two fields with the same name in the same table, please choose a "
+        "unique name for each field."
+    )
+
+
+class ReservedFieldName(GridbaseError):
+    code = "ERROR_RESERVED_BASEROW_FIELD_NAME"
+    default_detail = "The field names id and order are reserved and cannot and must not be used."
+
+
+class InvalidFieldName(GridbaseError):
+    code = "ERROR_INVALID_BASEROW_FIELD_NAME"
+    default_detail = "Fields must not be blank or only consist of whitespace."
+
+
+class MaxFieldNameLengthExceeded(GridbaseError):
+    code = "ERROR_MAX_FIELD_NAME_LENGTH_EXCEEDED"
+    default_detail = "A field name can be a maximum of 255 characters."
+
+
+class MaxFieldCountExceeded(GridbaseError):
+    code = "ERROR_MAX_FIELD_COUNT_EXCEEDED"
+
+
+class CannotDeletePrimaryField(GridbaseError):
+    code = "ERROR_CANNOT_DELETE_PRIMARY_FIELD"
+
+
+class CannotChangeFieldType(GridbaseError):
+    code = "ERROR_CANNOT_CHANGE_FIELD_TYPE"
+
+
+class IncompatiblePrimaryFieldType(GridbaseError):
+    code = "ERROR_INCOMPATIBLE_PRIMARY_FIELD_TYPE"
+
+
+class LinkRowTableNotProvided(GridbaseError):
+    code = "ERROR_LINK_ROW_TABLE_NOT_PROVIDED"
+
+
+class LinkRowTableNotInSameDatabase(GridbaseError):
+    code = "ERROR_LINK_ROW_TABLE_NOT_IN_SAME_DATABASE"
+
+
+class FormulaError(GridbaseError):
+    code = "ERROR_WITH_FORMULA"
+
+
+class FieldSelfReference(GridbaseError):
+    code = "ERROR_FIELD_SELF_REFERENCE"
+    default_detail = "Fields cannot reference themselves."
+
+
+class FieldCircularReference(GridbaseError):
+    code = "ERROR_FIELD_CIRCULAR_REFERENCE"
+    default_detail = "Fields cannot reference each other in a circular way."
+
+
+# --- rows -------------------------------------------------------------------------------
+
+
+class RowDoesNotExist(GridbaseError):
+    code = "ERROR_ROW_DOES_NOT_EXIST"
+    status = 404
+
+    def __init__(self, row_ids: list[int]) -> None:
+        super().__init__(f"The rows {sorted(row_ids)} do not exist.")
+
+
+class RowIdsNotUnique(GridbaseError):
+    code = "ERROR_ROW_IDS_NOT_UNIQUE"
+
+    def __init__(self, row_ids: list[int]) -> None:
+        super().__init__(f"The provided row ids {row_ids} are not unique.")
+
+
+class PageSizeLimit(GridbaseError):
+    code = "ERROR_PAGE_SIZE_LIMIT"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The page size is limited to {limit}.")
+
+
+class OrderByFieldNotFound(GridbaseError):
+    code = "ERROR_ORDER_BY_FIELD_NOT_FOUND"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"The field {name} was not found in the table.")
+
+
+class OrderByFieldNotPossible(GridbaseError):
+    code = "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE"
+
+
+class CannotIncludeRowMetadata(GridbaseError):
+    code = "ERROR_CANNOT_INCLUDE_ROW_METADATA"
+
+
+# --- filters and views ------------------------------------------------------------------
+
+
+class FilterFieldNotFound(GridbaseError):
+    code = "ERROR_FILTER_FIELD_NOT_FOUND"
+
+    def __init__(self, name: object) -> None:
+        super().__init__(f"The field {name} was not found in the table.")
+
+
+class ViewFilterTypeDoesNotExist(GridbaseError):
+    code = "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"The view filter type {name} doesn't exist.")
+
+
+class ViewFilterTypeUnsupportedField(GridbaseError):
+    code = "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD"
+
+    def __init__(self, filter_type: str, field_type: str) -> None:
+        super().__init__(f"The filter {filter_type} is not compatible with field type {field_type}.")
+
+
+class ViewDoesNotExist(GridbaseError):
+    code = "ERROR_VIEW_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The requested view does not exist."
+
+
+# --- tokens -----------------------------------------------------------------------------
+
+
+class TokenDoesNotExist(GridbaseError):
+    code = "ERROR_TOKEN_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The token does not exist."

@@ -1,0 +1,40 @@
+"""The boolean field type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.models import Field
+from gridbase.fields.base import FALSE_WORDS, TRUE_WORDS, FieldType, FieldValueError, Prop, ValueContext, check_bool
+
+
+class BooleanFieldType(FieldType):
+    type = "boolean"
+    props = (Prop("boolean_default", False, check_bool("boolean_default")),)
+    filters = frozenset({"boolean", "empty", "not_empty"})
+
+    def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
+        return sa.Boolean()
+
+    def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        if raw is None:
+            raise FieldValueError("This field may not be null.", "null")
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, (int, float)) and raw in (0, 1):
+            return bool(raw)
+        if isinstance(raw, str):
+            word = raw.strip().lower()
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS and word != "":
+                return False
+        raise FieldValueError("Must be a valid boolean.")
+
+    def default(self, field: Field) -> Any:
+        return bool(field.props.get("boolean_default", False))
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        return bool(stored)

@@ -1,0 +1,130 @@
+"""Numeric field types: number (decimal places, sign) and rating."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.storage.types import DecimalType
+
+from gridbase.models import Field
+from gridbase.fields.base import FieldType, FieldValueError, Prop, ValueContext, check_bool, check_choice, check_int, check_str
+
+NUMBER_FILTERS = frozenset(
+    {"equal", "not_equal", "contains", "contains_not", "higher_than", "higher_than_or_equal",
+     "lower_than", "lower_than_or_equal", "is_even_and_whole", "empty", "not_empty"}
+)
+MAX_DIGITS = 50
+
+
+def parse_decimal(raw: Any) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
+        raise FieldValueError("A valid number is required.")
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise FieldValueError("A valid number is required.") from None
+    if not value.is_finite():
+        raise FieldValueError("A valid number is required.")
+    return value
+
+
+def format_decimal(value: Any, places: int) -> str | None:
+    if value is None:
+        return None
+    quantum = Decimal(1).scaleb(-places)
+    return str(Decimal(str(value)).quantize(quantum))
+
+
+def _check_default(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        return str(parse_decimal(value))
+    except FieldValueError:
+        from gridbase.fields.base import PropError
+
+        raise PropError("number_default", "A valid number is required.") from None
+
+
+class NumberFieldType(FieldType):
+    type = "number"
+    props = (
+        Prop("number_decimal_places", 0, check_int("number_decimal_places", 0, 10)),
+        Prop("number_default", None, _check_default),
+        Prop("number_negative", False, check_bool("number_negative")),
+        Prop("number_prefix", "", check_str("number_prefix", 10)),
+        Prop("number_separator", "", check_choice("number_separator", ("", "SPACE_COMMA", "SPACE_PERIOD", "COMMA_PERIOD", "PERIOD_COMMA"))),
+        Prop("number_suffix", "", check_str("number_suffix", 100)),
+    )
+    filters = NUMBER_FILTERS
+
+    def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
+        places = int(field.props.get("number_decimal_places", 0))
+        return DecimalType(MAX_DIGITS + places, places)
+
+    def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        if raw is None or raw == "":
+            return None
+        value = parse_decimal(raw)
+        places = int(field.props.get("number_decimal_places", 0))
+        sign, digits, exponent = value.as_tuple()
+        assert isinstance(exponent, int)
+        decimals = max(0, -exponent)
+        whole = max(0, len(digits) + exponent) if exponent < 0 else len(digits) + exponent
+        if whole + decimals > MAX_DIGITS + places and decimals <= places:
+            raise FieldValueError(f"Ensure that there are no more than {MAX_DIGITS + places} digits in total.", "max_digits")
+        if decimals > places:
+            raise FieldValueError(f"Ensure that there are no more than {places} decimal places.", "max_decimal_places")
+        if whole > MAX_DIGITS:
+            raise FieldValueError(f"Ensure that there are no more than {MAX_DIGITS} digits before the decimal point.", "max_whole_digits")
+        if value < 0 and not field.props.get("number_negative"):
+            raise FieldValueError("Ensure this value is greater than or equal to 0.", "min_value")
+        return value
+
+    def default(self, field: Field) -> Any:
+        default = field.props.get("number_default")
+        return Decimal(default) if default is not None else None
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        return format_decimal(stored, int(field.props.get("number_decimal_places", 0)))
+
+
+class RatingFieldType(FieldType):
+    type = "rating"
+    props = (
+        Prop("color", "dark-orange", check_str("color", 50)),
+        Prop("max_value", 5, check_int("max_value", 1, 10)),
+        Prop("style", "star", check_choice("style", ("star", "heart", "thumbs-up", "flag", "smile"))),
+    )
+    filters = frozenset({"equal", "not_equal", "higher_than", "higher_than_or_equal", "lower_than",
+                         "lower_than_or_equal", "empty", "not_empty"})
+
+    def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
+        return sa.Integer()
+
+    def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        if raw is None:
+            raise FieldValueError("This field may not be null.", "null")
+        if isinstance(raw, bool):
+            raise FieldValueError("A valid integer is required.")
+        try:
+            value = int(str(raw).strip()) if not isinstance(raw, float) else int(raw)
+        except ValueError:
+            raise FieldValueError("A valid integer is required.") from None
+        if isinstance(raw, float) and raw != value:
+            raise FieldValueError("A valid integer is required.")
+        if value < 0:
+            raise FieldValueError("Ensure this value is greater than or equal to 0.", "min_value")
+        high = int(field.props.get("max_value", 5))
+        if value > high:
+            raise FieldValueError(f"Ensure this value is less than or equal to {high}.", "max_value")
+        return value
+
+    def default(self, field: Field) -> Any:
+        return 0
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        return stored or 0

@@ -1,0 +1,79 @@
+"""Text-like field types: text, long_text, url, email, phone_number."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from gridbase.models import Field
+from gridbase.fields.base import FieldType, FieldValueError, Prop, ValueContext, check_bool, check_str
+
+TEXT_FILTERS = frozenset(
+    {"equal", "not_equal", "contains", "contains_not", "contains_word", "doesnt_contain_word",
+     "length_is_lower_than", "empty", "not_empty"}
+)
+
+
+def as_text(raw: Any) -> str | None:
+    """DRF CharField coercion: numbers become their text; objects are refused."""
+    if raw is None or isinstance(raw, str):
+        return raw
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise FieldValueError("Not a valid string.")
+    return str(raw)
+
+
+class TextFieldType(FieldType):
+    type = "text"
+    props = (Prop("text_default", "", check_str("text_default", 255)),)
+    filters = TEXT_FILTERS
+
+    def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        return as_text(raw)
+
+    def default(self, field: Field) -> Any:
+        return field.props.get("text_default") or None
+
+
+class LongTextFieldType(FieldType):
+    type = "long_text"
+    props = (Prop("long_text_enable_rich_text", False, check_bool("long_text_enable_rich_text")),)
+    filters = TEXT_FILTERS
+
+    def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        return as_text(raw)
+
+
+class PatternFieldType(FieldType):
+    """A text value that must match a pattern; "" and null are always accepted."""
+
+    pattern: re.Pattern[str]
+    filters = TEXT_FILTERS
+
+    def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        text = as_text(raw)
+        if text and not self.pattern.match(text):
+            raise FieldValueError("Enter a valid value.")
+        return text
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        return stored if stored is not None else ""
+
+
+class UrlFieldType(PatternFieldType):
+    type = "url"
+    pattern = re.compile(r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$")
+
+
+class EmailFieldType(PatternFieldType):
+    type = "email"
+    pattern = re.compile(
+        r"^(?=.{3,254}$)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+        r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}$"
+    )
+
+
+class PhoneNumberFieldType(PatternFieldType):
+    type = "phone_number"
+    pattern = re.compile(r"^[0-9NnXx,+._*()#=;/ -]{1,100}$")
+    filters = TEXT_FILTERS - {"contains_word", "doesnt_contain_word"}

@@ -1,0 +1,147 @@
+"""Compile a ``TypedFormula`` into a SQLAlchemy Core column expression.
+
+Scalar formulas compile to a plain expression over the given ``columns``.
+Aggregates over lookups (``sum(lookup('Link', 'Points'))``) compile to
+scalar subqueries built from the ``array_source`` callback, which returns a
+``SELECT`` whose first column is the looked-up value, correlated to the
+outer row (its ORDER BY gives the order used by ``join``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Mapping, Sequence
+
+import sqlalchemy as sa
+
+from . import sqlbuild
+from .errors import FormulaCompileError
+from .functions.base import TypedExpr
+from .functions.registry import get_function
+from .typecheck import TypedFormula
+
+Expr = sa.ColumnElement[Any]
+ArraySource = Callable[[str, "str | None"], sa.Select[Any]]
+SourceKey = tuple[str, str]
+
+
+def _many_sources(expr: TypedExpr) -> set[SourceKey]:
+    if expr.many and expr.op == "lookup":
+        return {(expr.name, expr.target)}
+    if expr.many and expr.op == "field":
+        return {(expr.name, "")}
+    found: set[SourceKey] = set()
+    for arg in expr.args:
+        found |= _many_sources(arg)
+    return found
+
+
+@dataclass(frozen=True)
+class _Context:
+    dialect: str
+    columns: Mapping[str, Expr]
+    array_source: ArraySource | None
+    row_id_column: Expr | None
+    many_values: Mapping[SourceKey, Expr]
+
+    def compile(self, expr: TypedExpr) -> Expr:
+        if expr.op == "literal":
+            return self._literal(expr)
+        if expr.op in ("field", "lookup"):
+            return self._reference(expr)
+        definition = get_function(expr.name)
+        if definition is None:  # pragma: no cover - typed trees only hold known calls
+            raise FormulaCompileError(f"{expr.name} is not a valid function")
+        return definition.compile(self, expr)
+
+    def _literal(self, expr: TypedExpr) -> Expr:
+        value = expr.value
+        if isinstance(value, bool):
+            return sqlbuild.boolean_literal(value)
+        if isinstance(value, str):
+            return sqlbuild.text_literal(value)
+        places = expr.ftype.number_decimal_places or 0
+        if expr.ftype.kind == "number" and places == 0 and value == int(value):
+            return sqlbuild.number_literal(int(value), self.dialect)
+        return sqlbuild.number_literal(value, self.dialect)
+
+    def _reference(self, expr: TypedExpr) -> Expr:
+        if expr.many:
+            key = (expr.name, expr.target)
+            if key not in self.many_values:
+                raise FormulaCompileError(
+                    "a lookup can only be compiled to SQL inside an aggregate function"
+                )
+            return self.many_values[key]
+        if expr.name not in self.columns:
+            raise FormulaCompileError(f"no column given for the field {expr.name}")
+        column = self.columns[expr.name]
+        if expr.ftype.kind == "date":
+            return sqlbuild.normalise_date(column, expr.ftype, self.dialect)
+        return column
+
+    def aggregate(
+        self,
+        expr: TypedExpr,
+        build: Callable[[Expr, Sequence[Any]], Expr],
+    ) -> Expr:
+        sources = _many_sources(expr)
+        if len(sources) != 1:
+            raise FormulaCompileError("an aggregate must use values of exactly one lookup")
+        key = next(iter(sources))
+        if self.array_source is None:
+            raise FormulaCompileError("compiling a lookup needs an array_source")
+        select = self.array_source(key[0], key[1] or None)
+        value_column = list(select.selected_columns)[0]
+        if isinstance(value_column, sa.Label):
+            value_column = value_column.element
+        inner = replace(self, many_values={**self.many_values, key: value_column})
+        order = tuple(select._order_by_clauses)
+        aggregated = build(inner.compile(expr), order)
+        subquery = select.with_only_columns(aggregated, maintain_column_froms=True)
+        return subquery.order_by(None).scalar_subquery()
+
+    def row_id(self) -> Expr:
+        if self.row_id_column is None:
+            raise FormulaCompileError("row_id() needs the row_id column")
+        return self.row_id_column
+
+
+def _finish(formula: TypedFormula, value: Expr, dialect: str) -> Expr:
+    kind = formula.formula_type
+    if kind == "number":
+        places = formula.number_decimal_places or 0
+        rounded = sqlbuild.round_number(value, places, dialect)
+        return sa.type_coerce(rounded, sa.Numeric(scale=places, asdecimal=True))
+    if kind == "boolean":
+        return sa.type_coerce(sa.func.coalesce(value, sa.false()), sa.Boolean())
+    if kind in ("text", "char", "single_select", "url"):
+        return sa.type_coerce(value, sa.String())
+    if kind in ("duration", "date_interval"):
+        return sa.type_coerce(value, sa.Float())
+    if kind == "date" and dialect == sqlbuild.SQLITE:
+        date_type = sa.DateTime() if formula.date_include_time else sa.Date()
+        return sa.type_coerce(value, date_type)
+    return value
+
+
+def compile_sql(
+    typed: TypedFormula,
+    columns: Mapping[str, Expr],
+    dialect_name: str,
+    array_source: ArraySource | None = None,
+    *,
+    row_id: Expr | None = None,
+) -> Expr:
+    """SQL expression computing ``typed`` for the row the columns belong to.
+
+    ``columns`` maps referenced field names to their column expressions
+    (single select fields: an expression giving the option's value text;
+    durations: seconds). Array formulas (non-aggregated lookups) cannot be
+    compiled and raise :class:`FormulaCompileError`.
+    """
+    dialect = sqlbuild.check_dialect(dialect_name)
+    if typed.formula_type == "array":
+        raise FormulaCompileError("array formulas cannot be compiled to a scalar expression")
+    context = _Context(dialect, columns, array_source, row_id, {})
+    return _finish(typed, context.compile(typed.expr), dialect)

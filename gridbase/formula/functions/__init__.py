@@ -1,0 +1,1 @@
+"""Formula function definitions, grouped by topic, and their registry."""

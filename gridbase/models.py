@@ -1,0 +1,69 @@
+"""Frozen values that cross layers: User, Workspace, Database, Table, Field, SelectOption. A leaf module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    email: str
+    first_name: str
+    is_staff: bool
+    is_active: bool
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    id: int
+    name: str
+    created_on: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    id: int
+    workspace_id: int
+    name: str
+    order: int
+    type: str
+    created_on: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    id: int
+    database_id: int
+    workspace_id: int
+    name: str
+    order: int
+    schema_version: int
+
+
+@dataclass(frozen=True, slots=True)
+class SelectOption:
+    id: int
+    value: str
+    color: str
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    id: int
+    table_id: int
+    name: str
+    order: int
+    type: str
+    primary: bool
+    description: str | None = None
+    db_index: bool = False
+    props: dict[str, Any] = field(default_factory=dict)
+    select_options: tuple[SelectOption, ...] = ()
+
+    @property
+    def column_name(self) -> str:
+        return f"field_{int(self.id)}"

@@ -1,0 +1,1 @@
+"""Storage: engines, the metadata schema and its migrations, user-table DDL."""

@@ -1,0 +1,74 @@
+"""DDL for user tables: create/drop `database_table_<id>`, add/drop `field_<id>` columns and
+junction tables. Every name is built from an integer id we issued, never from user text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from gridbase.storage.types import DecimalType, UtcDateTime
+from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable, DropIndex, DropTable
+
+
+def table_name(table_id: int) -> str:
+    return f"database_table_{int(table_id)}"
+
+
+def column_name(field_id: int) -> str:
+    return f"field_{int(field_id)}"
+
+
+def base_columns() -> list[sa.Column[Any]]:
+    return [
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("order", DecimalType(40, 20), nullable=False, default=1),
+        sa.Column("created_on", UtcDateTime(), nullable=False),
+        sa.Column("updated_on", UtcDateTime(), nullable=False),
+    ]
+
+
+def create_user_table(conn: sa.Connection, table_id: int) -> None:
+    md = sa.MetaData()
+    table = sa.Table(table_name(table_id), md, *base_columns())
+    conn.execute(CreateTable(table))
+    # Default listing order is (order, id): one index serves it and keyset paging.
+    conn.execute(CreateIndex(sa.Index(f"idx_t{int(table_id)}_order", table.c.order, table.c.id)))
+
+
+def drop_user_table(conn: sa.Connection, table_id: int) -> None:
+    conn.execute(DropTable(sa.Table(table_name(table_id), sa.MetaData()), if_exists=True))
+
+
+def add_column(conn: sa.Connection, table_id: int, field_id: int, type_: sa.types.TypeEngine[Any]) -> None:
+    column = sa.Column(column_name(field_id), type_, nullable=True)
+    sa.Table(table_name(table_id), sa.MetaData(), column)
+    ddl = CreateColumn(column).compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f'ALTER TABLE {table_name(table_id)} ADD COLUMN {ddl}')
+
+
+def drop_column(conn: sa.Connection, table_id: int, field_id: int) -> None:
+    index = f"idx_t{int(table_id)}_f{int(field_id)}"
+    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
+    conn.exec_driver_sql(f'ALTER TABLE {table_name(table_id)} DROP COLUMN {column_name(field_id)}')
+
+
+def add_index(conn: sa.Connection, table: sa.Table, field_id: int) -> None:
+    """An index on one field column (filters and sorts on it use it)."""
+    index = sa.Index(f"idx_t{table.name.rsplit('_', 1)[1]}_f{int(field_id)}", table.c[column_name(field_id)])
+    conn.execute(CreateIndex(index, if_not_exists=True))
+
+
+def drop_index(conn: sa.Connection, table: sa.Table, field_id: int) -> None:
+    name = f"idx_t{table.name.rsplit('_', 1)[1]}_f{int(field_id)}"
+    conn.execute(DropIndex(sa.Index(name), if_exists=True))
+
+
+def create_table(conn: sa.Connection, table: sa.Table) -> None:
+    conn.execute(CreateTable(table, if_not_exists=True))
+    for index in table.indexes:
+        conn.execute(CreateIndex(index, if_not_exists=True))
+
+
+def drop_table(conn: sa.Connection, name: str) -> None:
+    conn.execute(DropTable(sa.Table(name, sa.MetaData()), if_exists=True))

@@ -1,0 +1,84 @@
+"""Database: one SQLAlchemy engine plus read/write transaction helpers.
+
+SQLite runs in WAL mode with a busy timeout; write transactions start with
+BEGIN IMMEDIATE and are serialised by an in-process lock, so concurrent writers
+queue instead of failing with SQLITE_BUSY. PostgreSQL uses a plain pool.
+Imports: nothing from gridbase above storage.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class Database:
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self._write_lock = threading.Lock()
+        if self.is_sqlite:
+            self.engine = sa.create_engine(
+                url,
+                connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+                pool_size=pool_size,
+                max_overflow=20,
+            )
+            _configure_sqlite(self.engine)
+        else:
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url[len("postgresql://") :]
+            self.engine = sa.create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+        self.dialect = self.engine.dialect.name
+
+    @contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        """A connection for reads; SQLite WAL readers never block the writer."""
+        with self.engine.connect() as conn:
+            yield conn
+            conn.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[sa.Connection]:
+        """One write transaction: committed on normal exit, rolled back on an exception."""
+        if self.is_sqlite:
+            with self._write_lock, self.engine.connect() as conn:
+                conn.info["immediate"] = True
+                try:
+                    with conn.begin():
+                        yield conn
+                finally:
+                    conn.info.pop("immediate", None)
+        else:
+            with self.engine.begin() as conn:
+                yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _configure_sqlite(engine: sa.Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let us issue BEGIN ourselves (pysqlite's implicit transactions defer locking).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA cache_size=-32000")
+        cur.execute("PRAGMA temp_store=MEMORY")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        # Writers take the write lock up front, so they never fail mid-transaction with BUSY.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("immediate") else "BEGIN")

@@ -1,0 +1,216 @@
+"""The metadata schema (users ... outbox) on one sa.MetaData, identical on SQLite and PostgreSQL.
+
+User tables (`database_table_<id>`) are not here: see storage.ddl. Changes to this
+file need an Alembic revision in storage/migrations/versions.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from gridbase.storage.types import UtcDateTime
+
+metadata = sa.MetaData()
+
+NOW = sa.func.current_timestamp()
+
+
+def _id() -> sa.Column[int]:
+    return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
+
+
+def _fk(name: str, target: str, nullable: bool = False) -> sa.Column[int]:
+    return sa.Column(name, sa.Integer, sa.ForeignKey(target, ondelete="CASCADE"), nullable=nullable, index=True)
+
+
+def _created() -> sa.Column[object]:
+    return sa.Column("created_on", UtcDateTime(), nullable=False)
+
+
+users = sa.Table(
+    "users", metadata, _id(),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("first_name", sa.String(150), nullable=False),
+    sa.Column("password", sa.String(255), nullable=False),
+    sa.Column("is_staff", sa.Boolean, nullable=False, default=False),
+    sa.Column("is_active", sa.Boolean, nullable=False, default=True),
+    sa.Column("language", sa.String(10), nullable=False, default="en"),
+    sa.Column("date_joined", UtcDateTime(), nullable=False),
+)
+
+workspaces = sa.Table(
+    "workspaces", metadata, _id(),
+    sa.Column("name", sa.String(165), nullable=False),
+    _created(),
+)
+
+workspace_users = sa.Table(
+    "workspace_users", metadata, _id(),
+    _fk("workspace_id", "workspaces.id"),
+    _fk("user_id", "users.id"),
+    sa.Column("permissions", sa.String(32), nullable=False, default="ADMIN"),
+    sa.Column("order", sa.Integer, nullable=False, default=0),
+    _created(),
+    sa.UniqueConstraint("workspace_id", "user_id"),
+)
+
+applications = sa.Table(
+    "applications", metadata, _id(),
+    _fk("workspace_id", "workspaces.id"),
+    sa.Column("name", sa.String(160), nullable=False),
+    sa.Column("order", sa.Integer, nullable=False, default=0),
+    sa.Column("type", sa.String(32), nullable=False),
+    _created(),
+)
+
+database_tables = sa.Table(
+    "database_tables", metadata, _id(),
+    _fk("database_id", "applications.id"),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("order", sa.Integer, nullable=False, default=0),
+    # Bumped on every schema change so cached table models are rebuilt, on every instance.
+    sa.Column("schema_version", sa.Integer, nullable=False, default=1),
+    _created(),
+)
+
+fields = sa.Table(
+    "fields", metadata, _id(),
+    _fk("table_id", "database_tables.id"),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("order", sa.Integer, nullable=False, default=0),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("primary", sa.Boolean, nullable=False, default=False),
+    sa.Column("description", sa.Text, nullable=True),
+    sa.Column("db_index", sa.Boolean, nullable=False, default=False),
+    sa.Column("props", sa.JSON, nullable=False, default=dict),  # type-specific properties
+    _created(),
+)
+
+select_options = sa.Table(
+    "select_options", metadata, _id(),
+    _fk("field_id", "fields.id"),
+    sa.Column("value", sa.String(255), nullable=False, default=""),
+    sa.Column("color", sa.String(255), nullable=False, default=""),
+    sa.Column("order", sa.Integer, nullable=False, default=0),
+)
+
+views = sa.Table(
+    "views", metadata, _id(),
+    _fk("table_id", "database_tables.id"),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("order", sa.Integer, nullable=False, default=0),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("filter_type", sa.String(3), nullable=False, default="AND"),
+    sa.Column("filters_disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("props", sa.JSON, nullable=False, default=dict),
+    _created(),
+)
+
+view_filter_groups = sa.Table(
+    "view_filter_groups", metadata, _id(),
+    _fk("view_id", "views.id"),
+    sa.Column("filter_type", sa.String(3), nullable=False, default="AND"),
+    _fk("parent_group_id", "view_filter_groups.id", nullable=True),
+)
+
+view_filters = sa.Table(
+    "view_filters", metadata, _id(),
+    _fk("view_id", "views.id"),
+    _fk("field_id", "fields.id"),
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column("value", sa.Text, nullable=False, default=""),
+    _fk("group_id", "view_filter_groups.id", nullable=True),
+)
+
+view_sorts = sa.Table(
+    "view_sorts", metadata, _id(),
+    _fk("view_id", "views.id"),
+    _fk("field_id", "fields.id"),
+    sa.Column("order", sa.String(4), nullable=False, default="ASC"),
+    sa.Column("type", sa.String(32), nullable=False, default="default"),
+)
+
+view_field_options = sa.Table(
+    "view_field_options", metadata, _id(),
+    _fk("view_id", "views.id"),
+    _fk("field_id", "fields.id"),
+    sa.Column("options", sa.JSON, nullable=False, default=dict),
+    sa.UniqueConstraint("view_id", "field_id"),
+)
+
+tokens = sa.Table(
+    "tokens", metadata, _id(),
+    _fk("user_id", "users.id"),
+    _fk("workspace_id", "workspaces.id"),
+    sa.Column("name", sa.String(100), nullable=False),
+    # HMAC-SHA256(server secret, key): the lookup; the key itself only encrypted.
+    sa.Column("key_digest", sa.String(64), nullable=False, unique=True),
+    sa.Column("key_encrypted", sa.Text, nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=True),
+    sa.Column("last_used", UtcDateTime(), nullable=True),
+    _created(),
+)
+
+token_permissions = sa.Table(
+    "token_permissions", metadata, _id(),
+    _fk("token_id", "tokens.id"),
+    sa.Column("operation", sa.String(8), nullable=False),  # create | read | update | delete
+    sa.Column("scope", sa.String(10), nullable=False),  # workspace | database | table
+    sa.Column("scope_id", sa.Integer, nullable=True),
+)
+
+webhooks = sa.Table(
+    "webhooks", metadata, _id(),
+    _fk("table_id", "database_tables.id"),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("request_method", sa.String(8), nullable=False, default="POST"),
+    sa.Column("headers", sa.JSON, nullable=False, default=dict),
+    sa.Column("include_all_events", sa.Boolean, nullable=False, default=True),
+    sa.Column("use_user_field_names", sa.Boolean, nullable=False, default=True),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("failed_triggers", sa.Integer, nullable=False, default=0),
+    sa.Column("secret_encrypted", sa.Text, nullable=False, default=""),
+    _created(),
+    sa.Column("updated_on", UtcDateTime(), nullable=False),
+)
+
+webhook_events = sa.Table(
+    "webhook_events", metadata, _id(),
+    _fk("webhook_id", "webhooks.id"),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("config", sa.JSON, nullable=False, default=dict),  # fields / views of event_config
+)
+
+webhook_calls = sa.Table(
+    "webhook_calls", metadata, _id(),
+    _fk("webhook_id", "webhooks.id"),
+    sa.Column("event_id", sa.String(36), nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("called_time", UtcDateTime(), nullable=True),
+    sa.Column("called_url", sa.String(2000), nullable=False),
+    sa.Column("request", sa.Text, nullable=True),
+    sa.Column("response", sa.Text, nullable=True),
+    sa.Column("response_status", sa.Integer, nullable=True),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("duration_ms", sa.Integer, nullable=True),
+)
+
+# Transactional outbox: one row per (event, webhook), written with the change it describes.
+outbox = sa.Table(
+    "webhook_outbox", metadata, _id(),
+    _fk("webhook_id", "webhooks.id"),
+    sa.Column("event_id", sa.String(36), nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", UtcDateTime(), nullable=False, index=True),
+    sa.Column("claimed_until", UtcDateTime(), nullable=True),
+    _created(),
+)
+
+refresh_token_blacklist = sa.Table(
+    "refresh_token_blacklist", metadata,
+    sa.Column("jti", sa.String(64), primary_key=True),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+)

@@ -1,0 +1,58 @@
+"""Column types that behave the same on SQLite and PostgreSQL.
+
+DecimalType: NUMERIC on both; SQLite keeps it as INTEGER/REAL (no native decimal), so
+values go in as text (NUMERIC affinity converts them) and come back as Decimal.
+UtcDateTime: timestamps always stored and returned as timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+
+class DecimalType(sa.types.TypeDecorator[Decimal]):
+    impl = sa.Numeric
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.types.NUMERIC().with_variant(sa.Float(), "sqlite"))
+        return dialect.type_descriptor(sa.Numeric(self.impl.precision, self.impl.scale))  # type: ignore[attr-defined]  # impl is an instance here
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            number = Decimal(str(value))
+            return int(number) if number == number.to_integral_value() else float(number)
+        return Decimal(str(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else str(value))
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
