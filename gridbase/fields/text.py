@@ -37,7 +37,7 @@ class TextFieldType(FieldType):
 
 class LongTextFieldType(FieldType):
     type = "long_text"
-    props = (Prop("long_text_enable_rich_text", False, check_bool("long_text_enable_rich_text")),)
+    props = (Prop("long_text_enable_rich_text", None, check_bool("long_text_enable_rich_text")),)
     filters = TEXT_FILTERS
 
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
