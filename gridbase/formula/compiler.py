@@ -9,8 +9,9 @@ outer row (its ORDER BY gives the order used by ``join``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -36,7 +37,7 @@ def _many_sources(expr: TypedExpr) -> set[SourceKey]:
     return found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Context:
     dialect: str
     columns: Mapping[str, Expr]
@@ -92,7 +93,7 @@ class _Context:
         if self.array_source is None:
             raise FormulaCompileError("compiling a lookup needs an array_source")
         select = self.array_source(key[0], key[1] or None)
-        value_column = list(select.selected_columns)[0]
+        value_column = next(iter(select.selected_columns))
         if isinstance(value_column, sa.Label):
             value_column = value_column.element
         inner = replace(self, many_values={**self.many_values, key: value_column})

@@ -8,8 +8,8 @@ Kinds use Baserow's formula type names: ``text``, ``char``, ``number``,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping
 
 NUMBER_MAX_DECIMAL_PLACES = 10
 DEFAULT_DURATION_FORMAT = "d h:mm:ss"
@@ -21,7 +21,7 @@ EMPTY_VALUE_KINDS = frozenset(
 TEXT_KINDS = frozenset({"text", "char", "url"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FType:
     """The type of a (sub-)expression, with Baserow's formatting options."""
 
@@ -34,7 +34,7 @@ class FType:
     date_show_tzinfo: bool | None = None
     date_force_timezone: str | None = None
     duration_format: str | None = None
-    sub: "FType | None" = None
+    sub: FType | None = None
     error: str | None = None
 
     @property
@@ -42,7 +42,7 @@ class FType:
         """False only for the ``invalid`` type."""
         return self.kind != "invalid"
 
-    def with_nullable(self, nullable: bool) -> "FType":
+    def with_nullable(self, nullable: bool) -> FType:
         """Copy with ``nullable`` replaced."""
         return replace(self, nullable=nullable)
 
@@ -104,7 +104,7 @@ def calculate_number_type(types: list[FType], min_decimal_places: int = 0) -> FT
     return number_type(places)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldInfo:
     """What a formula needs to know about a field it may reference.
 
@@ -125,9 +125,7 @@ class FieldInfo:
     duration_format: str | None = None
     array_formula_type: str | None = None
     nullable: bool = True
-    link_fields: Mapping[str, "FieldInfo"] | None = field(
-        default=None, hash=False, compare=False
-    )
+    link_fields: Mapping[str, FieldInfo] | None = field(default=None, hash=False, compare=False)
     link_primary: str | None = None
     link_table_name: str = ""
     lookup_through: str | None = None

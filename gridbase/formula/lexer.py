@@ -76,7 +76,7 @@ _ORDER_INDEX = {kind: i for i, (kind, _) in enumerate(DISPLAY_ORDER)}
 _DISPLAY_NAME = dict(DISPLAY_ORDER)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """One lexed token; ``start``/``end`` are character offsets."""
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Union
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StringLiteral:
     """A ``'single'`` or ``"double"`` quoted string literal."""
 
@@ -15,7 +14,7 @@ class StringLiteral:
     position: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NumberLiteral:
     """An integer or decimal literal; ``is_integer`` is false for ``1.50``."""
 
@@ -30,7 +29,7 @@ class NumberLiteral:
         return 0 if self.is_integer or not isinstance(exponent, int) else -exponent
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BooleanLiteral:
     """``true`` or ``false``."""
 
@@ -38,7 +37,7 @@ class BooleanLiteral:
     position: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldReference:
     """``field('Name')``: a field of the same table."""
 
@@ -46,7 +45,7 @@ class FieldReference:
     position: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LookupReference:
     """``lookup('Link field', 'Target field')``: values from linked rows."""
 
@@ -55,7 +54,7 @@ class LookupReference:
     position: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FunctionCall:
     """A call of a registered function; operators become calls too.
 
@@ -64,16 +63,11 @@ class FunctionCall:
     """
 
     name: str
-    args: tuple["Node", ...]
+    args: tuple[Node, ...]
     position: int = 0
     operator: str | None = None
 
 
-Node = Union[
-    StringLiteral,
-    NumberLiteral,
-    BooleanLiteral,
-    FieldReference,
-    LookupReference,
-    FunctionCall,
-]
+Node = (
+    StringLiteral | NumberLiteral | BooleanLiteral | FieldReference | LookupReference | FunctionCall
+)

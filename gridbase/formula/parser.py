@@ -62,8 +62,7 @@ BINARY_OPERATORS: dict[str, tuple[int, str, str]] = {
 WORD_OPERATORS = {"and": "AMP_AMP", "or": "PIPE_PIPE"}
 
 FIELD_BY_ID_DEPRECATED = (
-    "It is no longer possible to reference a field by it's ID in the Baserow"
-    "formula language."
+    "It is no longer possible to reference a field by it's ID in the Baserowformula language."
 )
 
 
@@ -108,8 +107,7 @@ class _Parser:
         token = self.peek()
         return self.fail(
             token,
-            f"mismatched input {token.error_display()} expecting "
-            f"{describe_expected(expected)}",
+            f"mismatched input {token.error_display()} expecting {describe_expected(expected)}",
         )
 
     def expect(self, kind: str) -> Token:
@@ -122,17 +120,15 @@ class _Parser:
         node = self.parse_expression(0)
         token = self.peek()
         if token.kind != "EOF":
-            raise self.fail(
-                token, f"extraneous input {token.error_display()} expecting <EOF>"
-            )
+            raise self.fail(token, f"extraneous input {token.error_display()} expecting <EOF>")
         return node
 
     def binary_operator(self) -> tuple[int, str, str] | None:
         token = self.peek()
         kind = token.kind
-        if kind == "IDENTIFIER" and token.text.lower() in WORD_OPERATORS:
-            if self.peek(1).kind != "OPEN_PAREN":
-                kind = WORD_OPERATORS[token.text.lower()]
+        word = token.text.lower()
+        if kind == "IDENTIFIER" and word in WORD_OPERATORS and self.peek(1).kind != "OPEN_PAREN":
+            kind = WORD_OPERATORS[word]
         return BINARY_OPERATORS.get(kind)
 
     def parse_expression(self, min_precedence: int) -> Node:
@@ -154,9 +150,7 @@ class _Parser:
             return StringLiteral(unquote_string(token.text), token.start)
         if kind in ("INTEGER_LITERAL", "NUMERIC_LITERAL"):
             self.advance()
-            return NumberLiteral(
-                Decimal(token.text), kind == "INTEGER_LITERAL", token.start
-            )
+            return NumberLiteral(Decimal(token.text), kind == "INTEGER_LITERAL", token.start)
         if kind in ("TRUE", "FALSE"):
             self.advance()
             return BooleanLiteral(kind == "TRUE", token.start)
@@ -177,15 +171,12 @@ class _Parser:
             return self.parse_function_call()
         raise self.unexpected_at_expression_start(EXPR_START)
 
-    def unexpected_at_expression_start(
-        self, expected: frozenset[str]
-    ) -> FormulaSyntaxError:
+    def unexpected_at_expression_start(self, expected: frozenset[str]) -> FormulaSyntaxError:
         token = self.peek()
         if token.kind != "EOF" and self.peek(1).kind in expected:
             return self.fail(
                 token,
-                f"extraneous input {token.error_display()} expecting "
-                f"{describe_expected(expected)}",
+                f"extraneous input {token.error_display()} expecting {describe_expected(expected)}",
             )
         return self.mismatch(expected)
 
@@ -228,9 +219,7 @@ class _Parser:
             self.advance()
         else:
             if self.peek().kind not in EXPR_START and self.peek().kind != "MINUS":
-                raise self.unexpected_at_expression_start(
-                    EXPR_START | {"CLOSE_PAREN"}
-                )
+                raise self.unexpected_at_expression_start(EXPR_START | {"CLOSE_PAREN"})
             args.append(self.parse_expression(0))
             while self.peek().kind == "COMMA":
                 self.advance()

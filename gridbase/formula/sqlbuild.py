@@ -23,7 +23,14 @@ Expr = sa.ColumnElement[Any]
 
 _SQLITE_DATE_FORMATS = {"EU": "%d/%m/%Y", "US": "%m/%d/%Y", "ISO": "%Y-%m-%d"}
 _PG_DATE_FORMATS = {"EU": "DD/MM/YYYY", "US": "MM/DD/YYYY", "ISO": "YYYY-MM-DD"}
-_SQLITE_PARTS = {"year": "%Y", "month": "%m", "day": "%d", "hour": "%H", "minute": "%M", "second": "%S"}
+_SQLITE_PARTS = {
+    "year": "%Y",
+    "month": "%m",
+    "day": "%d",
+    "hour": "%H",
+    "minute": "%M",
+    "second": "%S",
+}
 
 
 def check_dialect(dialect: str) -> str:

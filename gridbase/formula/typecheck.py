@@ -8,8 +8,9 @@ not aggregated) becomes an ``array`` formula.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import FormulaSelfReferenceError, FormulaTypeError
 from .ftypes import FieldInfo, FType, invalid_type, text_type
@@ -25,7 +26,7 @@ from .nodes import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TypedFormula:
     """A type-checked formula plus the type props Baserow reports for it."""
 
@@ -110,7 +111,9 @@ class _Typer:
             if looked_up.ftype.is_valid:
                 return looked_up
             sub = info.to_ftype().sub or text_type()
-            return TypedExpr("lookup", sub, True, name=info.lookup_through, target=info.lookup_target)
+            return TypedExpr(
+                "lookup", sub, True, name=info.lookup_through, target=info.lookup_target
+            )
         ftype = info.to_ftype()
         if ftype.kind == "array" and ftype.sub is not None:
             return TypedExpr("field", ftype.sub, True, name=name)
@@ -134,9 +137,7 @@ class _Typer:
                 f"{info.link_table_name}"
             )
             return TypedExpr("lookup", invalid_type(message), name=link_name, target=target_name)
-        return TypedExpr(
-            "lookup", target.to_ftype(), True, name=link_name, target=target_name
-        )
+        return TypedExpr("lookup", target.to_ftype(), True, name=link_name, target=target_name)
 
 
 def _formula_from(expr: TypedExpr) -> TypedFormula:

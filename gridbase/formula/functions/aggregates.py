@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -38,7 +39,8 @@ def _simple(sql_function: str, default: Any = None) -> Any:
         arg = _require_many(node)
 
         def build(value: Expr, _order: Sequence[Any]) -> Expr:
-            return getattr(sa.func, sql_function)(value)
+            aggregated: Expr = getattr(sa.func, sql_function)(value)
+            return aggregated
 
         result = ctx.aggregate(arg, build)
         return result if default is None else sa.func.coalesce(result, default)
@@ -52,7 +54,8 @@ def _compile_bool_aggregate(pg_name: str, sqlite_name: str) -> Any:
         name = pg_name if ctx.dialect == sqlbuild.POSTGRES else sqlite_name
 
         def build(value: Expr, _order: Sequence[Any]) -> Expr:
-            return getattr(sa.func, name)(value)
+            aggregated: Expr = getattr(sa.func, name)(value)
+            return aggregated
 
         return ctx.aggregate(arg, build)
 
@@ -72,7 +75,7 @@ def _compile_join(ctx: CompileContext, node: TypedExpr) -> Expr:
         if ctx.dialect == sqlbuild.POSTGRES:
             text = sa.cast(value, sa.Text())
             if order:
-                return sa.func.string_agg(aggregate_order_by(text, *order), separator)
+                return sa.func.string_agg(text, aggregate_order_by(separator, *order))
             return sa.func.string_agg(text, separator)
         return sa.func.group_concat(value, separator)
 
@@ -110,12 +113,8 @@ def _aggregate(
 
 
 DEFINITIONS: tuple[FunctionDef, ...] = (
-    _aggregate(
-        "sum", (Many(("number", "duration")),), _type_same_not_null, _simple("sum", 0)
-    ),
-    _aggregate(
-        "avg", (Many(("number", "duration")),), _type_same, _simple("avg"), coerce=False
-    ),
+    _aggregate("sum", (Many(("number", "duration")),), _type_same_not_null, _simple("sum", 0)),
+    _aggregate("avg", (Many(("number", "duration")),), _type_same, _simple("avg"), coerce=False),
     _aggregate("min", (Many(ORDERABLE),), _type_same, _simple("min"), coerce=False),
     _aggregate("max", (Many(ORDERABLE),), _type_same, _simple("max"), coerce=False),
     _aggregate(
@@ -146,4 +145,3 @@ DEFINITIONS: tuple[FunctionDef, ...] = (
         aggregate=True,
     ),
 )
-

@@ -7,9 +7,10 @@ exactly like Baserow's ``type_function_given_typed_args``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Callable, Protocol, Sequence, Union
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
@@ -31,7 +32,7 @@ def kind_matches(kind: str, wanted: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TypedExpr:
     """A typed expression tree node (``op``: literal, field, lookup, call)."""
 
@@ -41,10 +42,10 @@ class TypedExpr:
     value: Any = None
     name: str = ""
     target: str = ""
-    args: tuple["TypedExpr", ...] = ()
+    args: tuple[TypedExpr, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Many:
     """Argument must be a "many" expression (a lookup) of one of ``kinds``."""
 
@@ -58,11 +59,11 @@ class Many:
         return expr.many and any(kind_matches(expr.ftype.kind, k) for k in self.kinds)
 
 
-ArgEntry = Union[str, Many]
+ArgEntry = str | Many
 ArgSpecs = Callable[[int, Sequence[FType]], tuple[ArgEntry, ...]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Arity:
     """How many arguments a function takes (``maximum`` None = unbounded)."""
 
@@ -84,7 +85,8 @@ class Arity:
 class CompileContext(Protocol):
     """What a function's SQL compiler may use (see ``compiler.py``)."""
 
-    dialect: str
+    @property
+    def dialect(self) -> str: ...
 
     def compile(self, expr: TypedExpr) -> sa.ColumnElement[Any]: ...
 
@@ -117,7 +119,7 @@ BOOLEAN: tuple[ArgEntry, ...] = ("boolean",)
 DATE: tuple[ArgEntry, ...] = ("date",)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FunctionDef:
     """One formula function: typing rules plus SQL compilation."""
 
@@ -202,9 +204,7 @@ def _check_arg(
     )
 
 
-def call_function(
-    name: str, args: Sequence[TypedExpr], coerce: bool = False
-) -> TypedExpr:
+def call_function(name: str, args: Sequence[TypedExpr], coerce: bool = False) -> TypedExpr:
     """Type a call of ``name`` with already typed ``args``.
 
     ``coerce`` applies Baserow's null coercion of arguments, which only

@@ -117,7 +117,9 @@ def _compile_todate(ctx: CompileContext, node: TypedExpr) -> Expr:
     if format_arg.op != "literal":
         if ctx.dialect == sqlbuild.POSTGRES:
             fmt = ctx.compile(format_arg)
-            return sa.case((sa.func.coalesce(text, "") == "", sa.null()), else_=sa.func.to_date(text, fmt))
+            return sa.case(
+                (sa.func.coalesce(text, "") == "", sa.null()), else_=sa.func.to_date(text, fmt)
+            )
         raise FormulaCompileError("todate needs a literal format on SQLite")
     regex, glob, positions = _format_patterns(str(format_arg.value))
     trimmed = sa.func.trim(text)
@@ -132,7 +134,9 @@ def _compile_todate(ctx: CompileContext, node: TypedExpr) -> Expr:
     def piece(token: str) -> Expr:
         return sa.func.substr(trimmed, positions[token], 4 if token == "YYYY" else 2)
 
-    iso = sqlbuild.concat([piece("YYYY"), sa.literal("-"), piece("MM"), sa.literal("-"), piece("DD")])
+    iso = sqlbuild.concat(
+        [piece("YYYY"), sa.literal("-"), piece("MM"), sa.literal("-"), piece("DD")]
+    )
     return sa.case((trimmed.op("GLOB")(glob), sa.func.date(iso)), else_=sa.null())
 
 
@@ -141,7 +145,7 @@ def _compile_date_interval(ctx: CompileContext, node: TypedExpr) -> Expr:
     if arg.op == "literal":
         seconds = interval_seconds(str(arg.value))
         if seconds is None:
-            return sa.null()
+            return sa.cast(sa.null(), sa.Float())
         return sqlbuild.number_literal(seconds, ctx.dialect)
     if ctx.dialect == sqlbuild.POSTGRES:
         return sa.extract("epoch", sa.cast(sa.func.nullif(ctx.compile(arg), ""), sa.Interval()))
@@ -151,7 +155,9 @@ def _compile_date_interval(ctx: CompileContext, node: TypedExpr) -> Expr:
 def _type_second(definition: FunctionDef, args: list[TypedExpr]) -> TypedExpr:
     arg = args[0]
     if not arg.ftype.date_include_time:
-        return make_call("second", args, invalid_type("cannot extract seconds from a date without time"))
+        return make_call(
+            "second", args, invalid_type("cannot extract seconds from a date without time")
+        )
     return make_call("second", args, number_type(0, arg.ftype.nullable))
 
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
-from ..ftypes import TEXT_KINDS, FType, boolean_type, calculate_number_type, invalid_type
+from ..ftypes import (
+    TEXT_KINDS,
+    FType,
+    boolean_type,
+    calculate_number_type,
+    invalid_type,
+    number_type,
+)
 from .base import (
     ANY,
     BOOLEAN,
@@ -47,7 +55,7 @@ LIMIT_COMPARABLE = {
 EMPTY_TEXT_KINDS = TEXT_KINDS | {"single_select"}
 
 
-def _second_arg_specs(table: dict[str, tuple[str, ...]]) -> Any:
+def _second_arg_specs(table: Mapping[str, tuple[str, ...]]) -> Any:
     def specs(index: int, types: Sequence[FType]) -> tuple[ArgEntry, ...]:
         if index == 1:
             return table.get(types[0].kind, ())
@@ -130,7 +138,8 @@ def _compile_when_empty(ctx: CompileContext, node: TypedExpr) -> Expr:
 
 def _compiled(build: Any) -> Any:
     def compile_(ctx: CompileContext, node: TypedExpr) -> Expr:
-        return build(*[ctx.compile(arg) for arg in node.args])
+        result: Expr = build(*[ctx.compile(arg) for arg in node.args])
+        return result
 
     return compile_
 
@@ -198,6 +207,13 @@ DEFINITIONS: tuple[FunctionDef, ...] = (
         _BOOL,
         _compiled(lambda value: value.is_(None)),
         coerce_nullable=False,
+    ),
+    FunctionDef(
+        "row_id",
+        Arity(0, 0),
+        fixed_specs(()),
+        fixed_type_rule(lambda args: number_type(0)),
+        lambda ctx, node: ctx.row_id(),
     ),
     FunctionDef(
         "when_empty",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -52,7 +53,7 @@ MULTIPLIABLE = {"number": ("number", "duration"), "duration": ("number",)}
 DIVIDABLE = {"number": ("number",), "duration": ("number",)}
 
 
-def _second_arg_specs(table: dict[str, tuple[str, ...]]) -> Any:
+def _second_arg_specs(table: Mapping[str, tuple[str, ...]]) -> Any:
     def specs(index: int, types: Sequence[FType]) -> tuple[ArgEntry, ...]:
         if index == 1:
             return table.get(types[0].kind, ())
@@ -133,7 +134,8 @@ def _compile_minus(ctx: CompileContext, node: TypedExpr) -> Expr:
 
 def _binary(build: Any) -> Any:
     def compile_(ctx: CompileContext, node: TypedExpr) -> Expr:
-        return build(ctx, *[ctx.compile(arg) for arg in node.args])
+        result: Expr = build(ctx, *[ctx.compile(arg) for arg in node.args])
+        return result
 
     return compile_
 
@@ -201,7 +203,9 @@ def _trunc(ctx: CompileContext, a: Expr) -> Expr:
 
 
 def _number_fn(name: str, build: Any, type_rule: Any, *specs: tuple[ArgEntry, ...]) -> FunctionDef:
-    return FunctionDef(name, Arity(len(specs), len(specs)), fixed_specs(*specs), type_rule, _binary(build))
+    return FunctionDef(
+        name, Arity(len(specs), len(specs)), fixed_specs(*specs), type_rule, _binary(build)
+    )
 
 
 _SAME = fixed_type_rule(lambda args: args[0].ftype)
@@ -273,4 +277,3 @@ DEFINITIONS: tuple[FunctionDef, ...] = (
     _number_fn("even", lambda ctx, a: _mod(ctx, a, sa.literal(2)) == 0, _BOOL, NUMBER),
     _number_fn("odd", lambda ctx, a: _mod(ctx, a, sa.literal(2)) == 1, _BOOL, NUMBER),
 )
-

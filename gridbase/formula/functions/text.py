@@ -68,7 +68,8 @@ def _compile_concat(ctx: CompileContext, node: TypedExpr) -> Expr:
 
 def _unary(build: Any) -> Any:
     def compile_(ctx: CompileContext, node: TypedExpr) -> Expr:
-        return build(ctx, *[ctx.compile(arg) for arg in node.args])
+        result: Expr = build(ctx, *[ctx.compile(arg) for arg in node.args])
+        return result
 
     return compile_
 
