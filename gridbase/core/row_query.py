@@ -35,7 +35,7 @@ def selected_columns(ctx: Ctx, model: TableModel, fields: list[Field]) -> list[s
     t = model.sql
     columns: list[sa.ColumnElement[Any]] = [t.c.id, t.c.order]
     for f in fields:
-        expr = ctx.field_types.get(f.type).select_expression(f, t)
+        expr = model.expression(f.id)
         if expr is not None:
             columns.append(expr.label(f.column_name))
     return columns
@@ -48,7 +48,8 @@ def order_clauses(ctx: Ctx, model: TableModel, sorts: tuple[Sort, ...]) -> list[
     for sort in sorts:
         f = by_id[sort.field_id]
         ft = ctx.field_types.get(f.type)
-        expr = ft.sort_expression(f, ft.select_expression(f, t) if ft.select_expression(f, t) is not None else t.c.id)
+        selected = model.expression(f.id)
+        expr = ft.sort_expression(f, selected if selected is not None else t.c.id)
         if isinstance(expr, (list, tuple)):
             parts = list(expr)
         else:

@@ -7,6 +7,7 @@ every request, so a schema change made by any instance invalidates every cache.
 from __future__ import annotations
 
 from collections import defaultdict
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,12 @@ class TableModel:
     sql: sa.Table
     fields: tuple[Field, ...]  # primary first, then by order, id
     relations: dict[int, sa.Table]  # field id -> junction table
+    # field id -> what a select reads for it: its column, or a computed SQL expression
+    # (formulas); None for junction-table fields.
+    expressions: dict[int, sa.ColumnElement[Any] | None] = dataclasses.field(default_factory=dict)
+
+    def expression(self, field_id: int) -> sa.ColumnElement[Any] | None:
+        return self.expressions.get(field_id)
 
     @property
     def by_id(self) -> dict[int, Field]:
@@ -86,7 +93,31 @@ def build(ctx: Ctx, table: Table, fields: list[Field]) -> TableModel:
         junction = ctx.field_types.get(field.type).relation_table(field, md)
         if junction is not None:
             relations[field.id] = junction
-    return TableModel(table, sql, tuple(fields), relations)
+    return TableModel(table, sql, tuple(fields), relations, expressions(ctx, fields, sql))
+
+
+def expressions(ctx: Ctx, fields: list[Field], sql: sa.Table) -> dict[int, sa.ColumnElement[Any] | None]:
+    """Each field's select expression; computed types build theirs from the fields they use
+    (`FieldType.expression(ctx, field, by_name, resolve, sql)`), resolved depth-first."""
+    by_name = {f.name: f for f in fields}
+    out: dict[int, sa.ColumnElement[Any] | None] = {}
+    busy: set[int] = set()
+
+    def resolve(field: Field) -> sa.ColumnElement[Any] | None:
+        if field.id in out:
+            return out[field.id]
+        if field.id in busy:  # a cycle the formula checks let through: read as NULL
+            return sa.null()
+        busy.add(field.id)
+        ft = ctx.field_types.get(field.type)
+        compute = getattr(ft, "expression", None)
+        out[field.id] = compute(ctx, field, by_name, resolve, sql) if compute else ft.select_expression(field, sql)
+        busy.discard(field.id)
+        return out[field.id]
+
+    for field in fields:
+        resolve(field)
+    return out
 
 
 def model_for(ctx: Ctx, conn: sa.Connection, table: Table) -> TableModel:
