@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import table_model, workspaces
+from gridbase.core import dependencies, table_model, workspaces
 from gridbase.core.context import Ctx
 from gridbase.errors import (
     CannotDeletePrimaryField,
@@ -111,6 +111,7 @@ def insert_field(
     field = load_field(conn, field_id)
     related = ft.after_create(ctx, conn, field, raw)
     fill_new_column(ctx, conn, table, load_field(conn, field_id))
+    dependencies.refresh(ctx, conn, table.id)
     table_model.bump_version(conn, table.id)
     return load_field(conn, field_id), related
 
@@ -164,6 +165,7 @@ def update(ctx: Ctx, user: User, field_id: int, raw: Mapping[str, Any]) -> tuple
         field = load_field(conn, old.id)
         if new_type == old.type:
             related += ft.after_update(ctx, conn, old, field, raw)
+        dependencies.refresh(ctx, conn, table.id, rename=(old.name, field.name))
         table_model.bump_version(conn, table.id)
         return load_field(conn, old.id), related
 
@@ -238,5 +240,6 @@ def drop_field(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> lis
     if ft.column_type(field) is not None:
         ddl.drop_column(conn, table.id, field.id)
     conn.execute(s.fields.delete().where(s.fields.c.id == field.id))
+    dependencies.refresh(ctx, conn, table.id)
     table_model.bump_version(conn, table.id)
     return related

@@ -74,7 +74,7 @@ def load_fields(conn: sa.Connection, table_ids: list[int]) -> dict[int, list[Fie
     return out
 
 
-def build(ctx: Ctx, table: Table, fields: list[Field]) -> TableModel:
+def build(ctx: Ctx, table: Table, fields: list[Field], conn: sa.Connection | None = None) -> TableModel:
     md = sa.MetaData()
     columns: list[sa.Column[Any]] = [
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -93,12 +93,12 @@ def build(ctx: Ctx, table: Table, fields: list[Field]) -> TableModel:
         junction = ctx.field_types.get(field.type).relation_table(field, md)
         if junction is not None:
             relations[field.id] = junction
-    return TableModel(table, sql, tuple(fields), relations, expressions(ctx, fields, sql))
+    return TableModel(table, sql, tuple(fields), relations, expressions(ctx, conn, fields, sql))
 
 
-def expressions(ctx: Ctx, fields: list[Field], sql: sa.Table) -> dict[int, sa.ColumnElement[Any] | None]:
+def expressions(ctx: Ctx, conn: sa.Connection | None, fields: list[Field], sql: sa.Table) -> dict[int, sa.ColumnElement[Any] | None]:
     """Each field's select expression; computed types build theirs from the fields they use
-    (`FieldType.expression(ctx, field, by_name, resolve, sql)`), resolved depth-first."""
+    (`FieldType.expression(ctx, conn, field, by_name, resolve, sql)`), resolved depth-first."""
     by_name = {f.name: f for f in fields}
     out: dict[int, sa.ColumnElement[Any] | None] = {}
     busy: set[int] = set()
@@ -111,7 +111,7 @@ def expressions(ctx: Ctx, fields: list[Field], sql: sa.Table) -> dict[int, sa.Co
         busy.add(field.id)
         ft = ctx.field_types.get(field.type)
         compute = getattr(ft, "expression", None)
-        out[field.id] = compute(ctx, field, by_name, resolve, sql) if compute else ft.select_expression(field, sql)
+        out[field.id] = compute(ctx, conn, field, by_name, resolve, sql) if compute else ft.select_expression(field, sql)
         busy.discard(field.id)
         return out[field.id]
 
@@ -125,7 +125,7 @@ def model_for(ctx: Ctx, conn: sa.Connection, table: Table) -> TableModel:
     if cached is not None and cached[0] == table.schema_version:
         return cached[1]  # type: ignore[no-any-return]  # cache holds (version, TableModel)
     fields = load_fields(conn, [table.id]).get(table.id, [])
-    model = build(ctx, table, fields)
+    model = build(ctx, table, fields, conn)
     ctx.models[table.id] = (table.schema_version, model)
     return model
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gridbase.fields.base import FieldType
 from gridbase.fields.boolean import BooleanFieldType
+from gridbase.fields.formula import FormulaFieldType
 from gridbase.fields.number import NumberFieldType, RatingFieldType
 from gridbase.fields.text import (
     EmailFieldType,
@@ -29,5 +30,6 @@ def default_field_types() -> FieldTypes:
             NumberFieldType(),
             RatingFieldType(),
             BooleanFieldType(),
+            FormulaFieldType(),
         ],
     )

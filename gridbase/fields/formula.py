@@ -1,0 +1,164 @@
+"""The formula field type: Baserow's formula language compiled to one SQL expression that
+every select, filter and sort reads, so values are always current (nothing is stored).
+
+Typing happens when the field is saved (and again when a field it uses changes, see
+core.dependencies); compiling happens when the table model is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase import formula as fl
+from gridbase.errors import FormulaError, RequestBodyValidation, field_error
+from gridbase.fields.base import FieldType, Prop, PropError
+from gridbase.fields.number import format_decimal
+from gridbase.models import Field
+from gridbase.storage import schema as s
+
+MAX_FORMULA_LENGTH = 10_000
+DISPLAY_DEFAULTS: dict[str, Any] = {
+    "formula_type": "text", "array_formula_type": None, "nullable": True, "number_decimal_places": None,
+    "date_include_time": None, "date_format": None, "date_time_format": None, "date_show_tzinfo": None,
+    "date_force_timezone": None, "duration_format": None, "error": None,
+    "number_prefix": "", "number_separator": "", "number_suffix": "",
+}
+Resolve = Callable[[Field], "sa.ColumnElement[Any] | None"]
+
+
+def _check_formula(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise PropError("formula", "This field may not be blank.", "blank")
+    if len(value) > MAX_FORMULA_LENGTH:
+        raise PropError("formula", f"Ensure this field has no more than {MAX_FORMULA_LENGTH} characters.", "max_length")
+    return value
+
+
+def field_infos(ctx: Any, fields: Mapping[str, Field]) -> dict[str, fl.FieldInfo]:
+    """What the formula language knows about each field of the table."""
+    out = {}
+    for name, f in fields.items():
+        if f.type == "formula" and f.props.get("formula_type") in (None, "invalid"):
+            continue
+        info = getattr(ctx.field_types.get(f.type), "formula_info", None)
+        out[name] = info(ctx, f) if info else fl.field_info_for(f.type, **f.props)
+    return out
+
+
+def typecheck(ctx: Any, field_name: str, text: str, fields: Mapping[str, Field]) -> fl.TypedFormula:
+    """Parse and type `text` against the table's fields; raises the API's FormulaError."""
+    try:
+        return fl.typecheck(fl.parse(text), field_infos(ctx, fields), field_name=field_name)
+    except fl.FormulaSelfReferenceError:
+        from gridbase.errors import FieldSelfReference
+
+        raise FieldSelfReference() from None
+    except fl.FormulaError as exc:
+        raise FormulaError(exc.api_detail) from None
+
+
+def typed_props(ctx: Any, field: Field, fields: Mapping[str, Field]) -> dict[str, Any]:
+    """The stored props of a formula: its text plus the inferred type, or the error state."""
+    text = str(field.props.get("formula", ""))
+    props = dict(DISPLAY_DEFAULTS, formula=text)
+    try:
+        props.update(typecheck(ctx, field.name, text, fields).field_props())
+    except FormulaError as exc:
+        props.update(formula_type="invalid", error=str(exc.detail).removeprefix("Error with formula: ").rstrip("."))
+    return props
+
+
+def serialize_value(props: Mapping[str, Any], value: Any) -> Any:
+    """A computed value in Baserow's format for its formula type."""
+    kind = props.get("formula_type")
+    if kind == "invalid":
+        return None
+    if value is None:
+        return False if kind == "boolean" else None
+    if kind == "number":
+        return format_decimal(value, int(props.get("number_decimal_places") or 0))
+    if kind == "boolean":
+        return bool(value)
+    if kind in ("duration", "date_interval"):
+        return float(value)
+    if kind == "date":
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value or " " in value else date.fromisoformat(value)
+        if not props.get("date_include_time"):
+            return (value.date() if isinstance(value, datetime) else value).isoformat()
+        if not isinstance(value, datetime):
+            value = datetime(value.year, value.month, value.day)
+        return value.replace(tzinfo=None).isoformat() + "Z"
+    return value if isinstance(value, str) else str(value)
+
+
+def column_for(ctx: Any, field: Field, expr: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """How a referenced field reads inside a formula (select options give their text)."""
+    if field.type == "single_select":
+        o = s.select_options
+        return sa.select(o.c.value).where(o.c.id == expr).scalar_subquery()
+    return expr
+
+
+class FormulaFieldType(FieldType):
+    type = "formula"
+    read_only = True
+    props = (Prop("formula", None, _check_formula),)
+    filters = frozenset({"equal", "not_equal", "contains", "contains_not", "contains_word", "doesnt_contain_word",
+                         "higher_than", "higher_than_or_equal", "lower_than", "lower_than_or_equal",
+                         "is_even_and_whole", "boolean", "empty", "not_empty", "length_is_lower_than"})
+
+    def column_type(self, field: Field) -> None:
+        return None
+
+    def clean_props(self, raw: Mapping[str, Any], current: Mapping[str, Any] | None) -> dict[str, Any]:
+        if "formula" not in raw and not (current or {}).get("formula"):
+            raise PropError("formula", "This field is required.", "required")
+        return super().clean_props(raw, current)
+
+    def props_json(self, field: Field) -> dict[str, Any]:
+        out = {k: field.props.get(k, v) for k, v in DISPLAY_DEFAULTS.items()}
+        out.update(formula=field.props.get("formula"), available_collaborators=[], select_options=[])
+        return out
+
+    def formula_info(self, ctx: Any, field: Field) -> fl.FieldInfo:
+        return fl.field_info_for("formula", **field.props)
+
+    def after_create(self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+        from gridbase.core import table_model
+
+        fields = {f.name: f for f in table_model.load_fields(conn, [field.table_id])[field.table_id]}
+        typed = typecheck(ctx, field.name, str(field.props["formula"]), fields)  # refuses a bad formula
+        props = dict(DISPLAY_DEFAULTS, formula=field.props["formula"], **typed.field_props())
+        conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
+        return []
+
+    def after_update(self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+        return self.after_create(ctx, conn, field, raw)
+
+    def expression(self, ctx: Any, conn: sa.Connection | None, field: Field, by_name: Mapping[str, Field],
+                   resolve: Resolve, sql: sa.Table) -> sa.ColumnElement[Any]:
+        if field.props.get("formula_type") in (None, "invalid", "array"):
+            return sa.null()
+        try:
+            typed = fl.typecheck(fl.parse(str(field.props["formula"])), field_infos(ctx, by_name), field_name=field.name)
+            used = fl.referenced_fields(fl.parse(str(field.props["formula"])))
+            columns = {}
+            for name in used:
+                if name in by_name:
+                    expr = resolve(by_name[name])
+                    columns[name] = column_for(ctx, by_name[name], expr if expr is not None else sa.null())
+            return fl.compile_sql(typed, columns, ctx.db.dialect, row_id=sql.c.id)
+        except fl.FormulaError:
+            return sa.null()
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        return serialize_value(field.props, stored)
+
+
+def formula_error(message: str) -> RequestBodyValidation:
+    return RequestBodyValidation({"formula": field_error(message)})
