@@ -1,0 +1,1 @@
+"""Benchmarks: load scripts that report numbers (never run by the test suite)."""

@@ -1,0 +1,157 @@
+"""The benchmark suite: seed a table, serve it, run every workload at 1 and 8 connections
+against a live `gridbase serve` with a database token, and compare reads with the floor.
+
+    python -m bench.run --rows 1000000 [--database-url postgresql://...] [--seconds 10]
+
+Prints a table and writes bench/results/<backend>-<rows>.json. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench import loadgen
+from bench.floor import Floor, page_queries
+from bench.seed import Seeded, seed
+from gridbase.config import Settings
+from tests.server import Server
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class RssWatch:
+    """Peak resident memory of the server process while workloads run."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            self.peak = max(self.peak, rss_mb(self.pid))
+
+    def __enter__(self) -> RssWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def workloads(s: Seeded) -> list[tuple[str, Any, list[Any] | None]]:
+    """(name, request maker, floor queries or None for writes)."""
+    t, f = s.table, s.fields
+    base = f"/api/database/rows/table/{t}/"
+    tbl = f"database_table_{t}"
+    status = f["Status"]["select_options"][1]["id"]
+    amount, name = f"field_{f['Amount']['id']}", f"field_{f['Name']['id']}"
+    status_col = f"field_{f['Status']['id']}"
+    rnd = random.Random(3)
+    filt_eq = json.dumps({"filter_type": "AND", "filters": [{"field": f["Status"]["id"], "type": "single_select_equal", "value": str(status)}]})
+    filt_range = json.dumps({"filter_type": "AND", "filters": [
+        {"field": f["Amount"]["id"], "type": "higher_than", "value": "5000"},
+        {"field": f["Amount"]["id"], "type": "lower_than", "value": "6000"}]})
+    filt_contains = json.dumps({"filter_type": "AND", "filters": [{"field": f["Name"]["id"], "type": "contains", "value": "mango"}]})
+    q = requests.utils.quote  # type: ignore[attr-defined]
+    deep = max(1, min(5000, s.rows // 100))
+    read = [
+        ("list page 1", lambda i: ("GET", base, b""), page_queries(tbl)),
+        (f"deep page {deep}", lambda i: ("GET", f"{base}?page={deep}", b""), page_queries(tbl, offset=(deep - 1) * 100)),
+        ("filter select =", lambda i: ("GET", f"{base}?filters={q(filt_eq)}", b""), page_queries(tbl, f"{status_col} = ?", (status,))),
+        ("filter number range", lambda i: ("GET", f"{base}?filters={q(filt_range)}", b""), page_queries(tbl, f"{amount} > ? AND {amount} < ?", (5000, 6000))),
+        ("filter contains", lambda i: ("GET", f"{base}?filters={q(filt_contains)}", b""), page_queries(tbl, f"lower({name}) LIKE ?", ("%mango%",))),
+        ("search", lambda i: ("GET", f"{base}?search=mango", b""), None),
+        ("order_by 2 fields", lambda i: ("GET", f"{base}?order_by={status_col},-{amount}", b""),
+         page_queries(tbl, order=f'{status_col}, {amount} DESC, "order", id')),
+        ("get one row", lambda i: ("GET", f"{base}{rnd.randrange(1, s.rows + 1)}/", b""), None),
+    ]
+    read[-1] = (read[-1][0], read[-1][1], [(f"SELECT * FROM {tbl} WHERE id = ?", (s.rows // 2,))])
+    write_row = json.dumps({name: "bench row", amount: "12.34"}).encode()
+    batch = json.dumps({"items": [{name: f"batch {k}", amount: "1.00"} for k in range(200)]}).encode()
+
+    def batch_upd(i: int) -> bytes:  # 200 distinct ids per request
+        return json.dumps({"items": [{"id": (i * 200 + k) % s.rows + 1, amount: "2.00"} for k in range(200)]}).encode()
+
+    writes = [
+        ("create one row", lambda i: ("POST", base, write_row), None),
+        ("update one row", lambda i: ("PATCH", f"{base}{rnd.randrange(1, s.rows + 1)}/", write_row), None),
+        ("batch create 200", lambda i: ("POST", f"{base}batch/", batch), None),
+        ("batch update 200", lambda i: ("PATCH", f"{base}batch/", batch_upd(i)), None),
+    ]
+    return read + writes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default="", help="PostgreSQL URL; default: SQLite in a temp dir")
+    parser.add_argument("--seconds", type=float, default=8.0, help="per workload and connection count")
+    parser.add_argument("--out", default="")
+    args = parser.parse_args()
+
+    data_dir = Path(tempfile.mkdtemp(prefix="gridbase-bench-"))
+    settings = Settings(data_dir=data_dir, database_url=args.database_url, webhooks_dispatcher=False)
+    server = Server(data_dir, {"GRIDBASE_WEBHOOKS_DISPATCHER": "false", "GRIDBASE_LOG_LEVEL": "warning"}, args.database_url).start()
+    try:
+        print(f"seeding {args.rows:,} rows ...", flush=True)
+        started = time.monotonic()
+        seeded = seed(server.url, settings, args.rows)
+        print(f"seeded in {time.monotonic() - started:.0f}s", flush=True)
+        token = requests.post(server.url + "/api/database/tokens/", json={"name": "bench", "workspace": seeded.workspace},
+                              headers={"Authorization": f"JWT {seeded.jwt}"}, timeout=30).json()["key"]
+        headers = {"Authorization": f"Token {token}"}
+        floor = Floor(settings.resolved_database_url())
+        results = []
+        assert server.process is not None
+        with RssWatch(server.process.pid) as watch:
+            for name, make, floor_queries in workloads(seeded):
+                for conns in (1, 8):
+                    res = loadgen.run(server.url, headers, make, connections=conns, seconds=args.seconds)
+                    row: dict[str, Any] = {"workload": name, "connections": conns, "req_s": round(res.rps, 1),
+                                           "p50_ms": round(res.p50, 2), "p95_ms": round(res.pct(95), 2), "errors": res.errors}
+                    if "batch" in name:
+                        row["rows_s"] = round(res.rps * 200)
+                    if floor_queries is not None and conns == 1:
+                        f_rps, f_p50, f_p95 = floor.run(floor_queries, min(args.seconds, 4))
+                        row.update(floor_req_s=round(f_rps, 1), floor_p50_ms=round(f_p50, 2), ratio=round(res.rps / f_rps, 2))
+                    results.append(row)
+                    print(json.dumps(row), flush=True)
+        report = {"backend": "postgresql" if args.database_url else "sqlite", "rows": args.rows,
+                  "peak_rss_mb": round(watch.peak, 1), "results": results}
+        out = Path(args.out or f"bench/results/{report['backend']}-{args.rows}.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2))
+        print_table(report)
+    finally:
+        server.stop()
+
+
+def print_table(report: dict[str, Any]) -> None:
+    print(f"\n{report['backend']}, {report['rows']:,} rows, server peak RSS {report['peak_rss_mb']} MB")
+    print(f"{'workload':22} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'floor/s':>9} {'floor p50':>9} {'ratio':>6}")
+    for r in report["results"]:
+        print(f"{r['workload']:22} {r['connections']:>5} {r['req_s']:>9} {r['p50_ms']:>8} {r['p95_ms']:>8} "
+              f"{r.get('floor_req_s', ''):>9} {r.get('floor_p50_ms', ''):>9} {r.get('ratio', ''):>6}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.getcwd())
+    main()
