@@ -7,6 +7,7 @@ from gridbase.api.responses import JSON
 
 from gridbase.api import fields as fields_api
 from gridbase.api import handlers, rows, rows_batch, tables, users, workspaces
+from gridbase.api import docs as docs_api
 from gridbase.api.middleware import BodyLimit
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
@@ -21,6 +22,7 @@ ROUTERS = [
     fields_api.router,
     rows_batch.router,
     rows.router,
+    docs_api.router,
 ]
 
 

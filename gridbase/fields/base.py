@@ -131,6 +131,17 @@ class FieldType(SchemaHooks):
         """Type-specific keys merged into the field JSON."""
         return {p.name: field.props.get(p.name, p.default) for p in self.props if not p.write_only}
 
+    # --- documentation (OpenAPI) ----------------------------------------------------------
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        """JSON Schema (OpenAPI 3.1) of this field's value in row responses, with an `example`.
+        The default allows any value; types override it with their exact read format."""
+        return {"description": f"A `{self.type}` value."}
+
+    def write_schema(self, field: Field) -> dict[str, Any]:
+        """JSON Schema of the values row create/update accept for this field (not used for
+        read-only types). Defaults to the read format."""
+        return self.json_schema(field)
+
 
 # --- reusable property validators ----------------------------------------------------------
 

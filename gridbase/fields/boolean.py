@@ -38,3 +38,11 @@ class BooleanFieldType(FieldType):
 
     def serialize(self, field: Field, stored: Any) -> Any:
         return bool(stored)
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        return {"type": "boolean", "example": True}
+
+    def write_schema(self, field: Field) -> dict[str, Any]:
+        words = sorted(w for w in TRUE_WORDS | FALSE_WORDS if w)
+        return {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": words}], "example": True,
+                "description": "true/false, or a word such as yes/no, on/off, 1/0, checked/unchecked."}

@@ -91,6 +91,25 @@ class NumberFieldType(FieldType):
     def serialize(self, field: Field, stored: Any) -> Any:
         return format_decimal(stored, int(field.props.get("number_decimal_places", 0)))
 
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        places = int(field.props.get("number_decimal_places", 0))
+        decimals = rf"\.\d{{{places}}}" if places else ""
+        return {"type": ["string", "null"], "pattern": rf"^-?\d+{decimals}$",
+                "example": format_decimal(Decimal("1234.5"), places),
+                "description": f"A decimal string with exactly {places} decimal places, or null."}
+
+    def write_schema(self, field: Field) -> dict[str, Any]:
+        places = int(field.props.get("number_decimal_places", 0))
+        sign = "-?" if field.props.get("number_negative") else ""
+        decimals = rf"(\.\d{{0,{places}}})?" if places else ""
+        number: dict[str, Any] = {"type": "number" if places else "integer"}
+        if not field.props.get("number_negative"):
+            number["minimum"] = 0
+        return {"anyOf": [number, {"type": "string", "pattern": rf"^{sign}\d{{1,{MAX_DIGITS}}}{decimals}$"}, {"type": "null"}],
+                "example": format_decimal(Decimal("1234.5"), places),
+                "description": f"A number or decimal string with at most {places} decimal places"
+                + ("" if field.props.get("number_negative") else ", not negative") + "; null clears it."}
+
 
 class RatingFieldType(FieldType):
     type = "rating"
@@ -128,3 +147,10 @@ class RatingFieldType(FieldType):
 
     def serialize(self, field: Field, stored: Any) -> Any:
         return stored or 0
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        high = int(field.props.get("max_value", 5))
+        return {"type": "integer", "minimum": 0, "maximum": high, "example": min(3, high)}
+
+    def write_schema(self, field: Field) -> dict[str, Any]:
+        return dict(self.json_schema(field), description="An integer from 0 to the field's max_value.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from gridbase.models import Field
 from gridbase.fields.base import FieldType, FieldValueError, Prop, ValueContext, check_bool, check_str
@@ -34,6 +34,13 @@ class TextFieldType(FieldType):
     def default(self, field: Field) -> Any:
         return field.props.get("text_default") or None
 
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        return {"type": ["string", "null"], "example": "Some text"}
+
+    def write_schema(self, field: Field) -> dict[str, Any]:
+        return {"type": ["string", "null"], "example": "Some text",
+                "description": "Text; numbers are accepted and stored as their text. Omitted on create: the text default."}
+
 
 class LongTextFieldType(FieldType):
     type = "long_text"
@@ -42,6 +49,9 @@ class LongTextFieldType(FieldType):
 
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         return as_text(raw)
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        return {"type": ["string", "null"], "example": "A longer text\nover several lines."}
 
 
 class PatternFieldType(FieldType):
@@ -59,10 +69,22 @@ class PatternFieldType(FieldType):
     def serialize(self, field: Field, stored: Any) -> Any:
         return stored if stored is not None else ""
 
+    example: ClassVar[str] = ""
+    value_schema: ClassVar[dict[str, Any]] = {}
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        return {"type": "string", "example": self.example, "description": "Empty string when no value is set."}
+
+    def write_schema(self, field: Field) -> dict[str, Any]:
+        return {"anyOf": [self.value_schema, {"type": "string", "maxLength": 0}, {"type": "null"}],
+                "example": self.example, "description": 'A valid value, "" or null (both clear the cell).'}
+
 
 class UrlFieldType(PatternFieldType):
     type = "url"
     pattern = re.compile(r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$")
+    example = "https://example.com/page"
+    value_schema = {"type": "string", "pattern": r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$"}
 
 
 class EmailFieldType(PatternFieldType):
@@ -71,9 +93,13 @@ class EmailFieldType(PatternFieldType):
         r"^(?=.{3,254}$)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
         r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}$"
     )
+    example = "ada@example.com"
+    value_schema = {"type": "string", "format": "email", "minLength": 3, "maxLength": 254}
 
 
 class PhoneNumberFieldType(PatternFieldType):
     type = "phone_number"
     pattern = re.compile(r"^[0-9NnXx,+._*()#=;/ -]{1,100}$")
+    example = "+1 (555) 010-9999"
+    value_schema = {"type": "string", "pattern": r"^[0-9NnXx,+._*()#=;/ -]{1,100}$"}
     filters = TEXT_FILTERS - {"contains_word", "doesnt_contain_word"}

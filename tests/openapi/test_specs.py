@@ -1,0 +1,103 @@
+"""Both OpenAPI documents are valid, follow the schema at once, and show only what the caller may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openapi_spec_validator import validate
+
+from gridbase.api.docs import flat_routes
+from tests.conftest import Api
+from tests.helpers import assert_error
+
+
+def spec_of(api: Api, database_id: int, **kw: Any) -> dict[str, Any]:
+    r = api.get(f"/api/database/{database_id}/openapi.json", **kw)
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+def test_global_spec_is_valid_and_lists_every_api_route(api: Api) -> None:
+    r = api.client.get("/api/schema.json")
+    assert r.status_code == 200
+    spec = r.json()
+    validate(spec)
+    served = set()
+    for path, route in flat_routes(api.client.app.routes):  # type: ignore[attr-defined]
+        if path.startswith("/api/") and route.include_in_schema:
+            for method in route.methods - {"HEAD", "OPTIONS"}:
+                served.add((method.lower(), path.replace(":int", "")))
+    assert ("get", "/api/database/rows/table/{table_id}/") in served
+    assert ("get", "/api/schema.json") in served
+    documented = {(m, p) for p, item in spec["paths"].items() for m in item}
+    assert served == documented
+    rows = spec["paths"]["/api/database/rows/table/{table_id}/"]
+    assert rows["get"]["security"] == [{"JWT": []}, {"DatabaseToken": []}]
+    assert "ERROR_TABLE_DOES_NOT_EXIST" in rows["get"]["responses"]["404"]["content"]["application/json"]["schema"]["properties"]["error"]["enum"]
+    assert spec["paths"]["/api/workspaces/"]["get"]["security"] == [{"JWT": []}]
+    assert spec["components"]["securitySchemes"]["JWT"]["bearerFormat"] == "JWT your_token"
+
+
+def test_database_spec_types_rows_from_fields(api: Api) -> None:
+    database = api.database()
+    table = api.table(database, name="Customers")
+    amount = api.field(table, "Amount", "number", number_decimal_places=2)
+    spec = spec_of(api, database)
+    validate(spec)
+    row = spec["components"]["schemas"][f"Table{table}Row"]
+    named = spec["components"]["schemas"][f"Table{table}RowNamed"]
+    key = f"field_{amount['id']}"
+    assert row["properties"][key]["type"] == ["string", "null"]
+    assert row["properties"][key]["pattern"] == r"^-?\d+\.\d{2}$"
+    assert row["properties"][key]["example"] == "1234.50"
+    assert "higher_than" in row["properties"][key]["x-filters"]
+    assert named["properties"]["Amount"]["x-field-id"] == amount["id"]
+    assert set(named["properties"]) == {"id", "order", "Name", "Notes", "Active", "Amount", "metadata"}
+    paths = set(spec["paths"])
+    base = f"/api/database/rows/table/{table}"
+    assert paths == {f"{base}/", f"{base}/batch/", f"{base}/batch-delete/", base + "/{row_id}/", base + "/{row_id}/move/"}
+    assert spec["paths"][f"{base}/"]["get"]["operationId"] == "list_customers_rows"
+
+
+def test_database_spec_changes_with_the_schema(api: Api) -> None:
+    database = api.database()
+    table = api.table(database, name="T")
+    before = spec_of(api, database)["components"]["schemas"][f"Table{table}RowNamed"]["properties"]
+    field = api.field(table, "Email", "email")
+    after = spec_of(api, database)["components"]["schemas"][f"Table{table}RowNamed"]["properties"]
+    assert set(after) - set(before) == {"Email"}
+    api.ok(api.patch(f"/api/database/fields/{field['id']}/", {"name": "Mail"}))
+    renamed = spec_of(api, database)["components"]["schemas"][f"Table{table}RowNamed"]["properties"]
+    assert "Mail" in renamed and "Email" not in renamed
+    api.ok(api.delete(f"/api/database/fields/{field['id']}/"))
+    assert set(spec_of(api, database)["components"]["schemas"][f"Table{table}RowNamed"]["properties"]) == set(before)
+    second = api.table(database, name="Second")
+    assert f"Table{second}Row" in spec_of(api, database)["components"]["schemas"]
+    api.ok(api.delete(f"/api/database/tables/{second}/"))
+    assert f"Table{second}Row" not in spec_of(api, database)["components"]["schemas"]
+
+
+def test_database_spec_needs_access(api: Api) -> None:
+    database = api.database()
+    r = api.client.get(f"/api/database/{database}/openapi.json")
+    assert_error(r, 401, None)
+    other = Api(api.client, "bob@example.com")
+    assert_error(other.get(f"/api/database/{database}/openapi.json"), 400, "ERROR_USER_NOT_IN_GROUP")
+    assert_error(api.get("/api/database/999999/openapi.json"), 404, "ERROR_APPLICATION_DOES_NOT_EXIST")
+
+
+def test_docs_pages_are_served_offline(api: Api) -> None:
+    database = api.database()
+    for path in ("/api-docs/", f"/api-docs/database/{database}"):
+        r = api.client.get(path)
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/html")
+        assert "/api-docs/static/swagger-ui-bundle.js" in r.text
+        assert "http://" not in r.text and "https://" not in r.text
+    assert f'data-spec-url="/api/database/{database}/openapi.json"' in api.client.get(f"/api-docs/database/{database}").text
+    for name, kind in (("swagger-ui-bundle.js", "application/javascript"), ("swagger-ui.css", "text/css"),
+                       ("api-docs.js", "application/javascript")):
+        r = api.client.get(f"/api-docs/static/{name}")
+        assert (r.status_code, r.headers["content-type"].split(";")[0]) == (200, kind)
+        assert len(r.content) > 1000
+    assert_error(api.client.get("/api-docs/static/..%2Fapp.py"), 404, "URL_NOT_FOUND")
