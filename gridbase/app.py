@@ -8,6 +8,8 @@ from gridbase.api.responses import JSON
 from gridbase.api import fields as fields_api
 from gridbase.api import handlers, rows, rows_batch, tables, users, workspaces
 from gridbase.api import docs as docs_api
+from gridbase.api import limits
+from gridbase.api import tokens as tokens_api
 from gridbase.api.middleware import BodyLimit
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
@@ -22,6 +24,7 @@ ROUTERS = [
     fields_api.router,
     rows_batch.router,
     rows.router,
+    tokens_api.router,
     docs_api.router,
 ]
 
@@ -45,4 +48,5 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> Fast
         app.include_router(router)
     handlers.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    limits.install(app, ctx)
     return app

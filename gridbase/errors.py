@@ -384,3 +384,13 @@ class TokenDoesNotExist(GridbaseError):
     code = "ERROR_TOKEN_DOES_NOT_EXIST"
     status = 404
     default_detail = "The token does not exist."
+
+
+class DatabaseDoesNotBelongToWorkspace(GridbaseError):
+    code = "ERROR_DATABASE_DOES_NOT_BELONG_TO_GROUP"
+    default_detail = "The provided database does not belong to the related group."
+
+
+class TableDoesNotBelongToWorkspace(GridbaseError):
+    code = "ERROR_TABLE_DOES_NOT_BELONG_TO_GROUP"
+    default_detail = "The provided table does not belong to the related group."

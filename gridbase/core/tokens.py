@@ -1,11 +1,330 @@
-"""Database tokens (placeholder until the token service lands): authenticate by key."""
+"""Database tokens: create, list, get, rename, set permissions, rotate, delete, and turn a
+key into an Actor.
+
+A key is never stored: rows hold HMAC-SHA256(server secret, key) for the lookup and the
+key encrypted (Fernet, key derived from the server secret) only because Baserow's token
+JSON shows the key again. Imports: core.permissions, core.workspaces, storage.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from cryptography.fernet import Fernet, InvalidToken
+
+from gridbase.core import workspaces
 from gridbase.core.context import Ctx
-from gridbase.core.permissions import Actor
-from gridbase.errors import TokenDoesNotExistAuth
+from gridbase.core.permissions import OPERATIONS, Actor, TokenGrant
+from gridbase.errors import (
+    DatabaseDoesNotBelongToWorkspace,
+    RequestBodyValidation,
+    TableDoesNotBelongToWorkspace,
+    TokenDoesNotExist,
+    TokenDoesNotExistAuth,
+    TokenExpired,
+    TokenGroupMismatch,
+    TokenUserNotActive,
+    field_error,
+)
+from gridbase.models import User
+from gridbase.storage import schema as s
+
+KEY_ALPHABET = string.ascii_letters + string.digits
+KEY_LENGTH = 32
+# last_used is written at most this often per token, so reads stay reads.
+LAST_USED_RESOLUTION = timedelta(seconds=60)
+
+Scope = tuple[str, int]  # ("database" | "table", id)
+Grants = dict[str, bool | list[Scope]]  # operation -> True (workspace), False, or scopes
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    id: int
+    user_id: int
+    workspace_id: int
+    name: str
+    key: str
+    permissions: Grants
+    expires_at: datetime | None
+    last_used: datetime | None
+    created_on: datetime
+
+
+# --- keys -------------------------------------------------------------------------------
+
+
+def new_key() -> str:
+    return "".join(secrets.choice(KEY_ALPHABET) for _ in range(KEY_LENGTH))
+
+
+def digest(ctx: Ctx, key: str) -> str:
+    return hmac.new(ctx.secret.encode(), key.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
+def _fernet(ctx: Ctx) -> Fernet:
+    derived = hmac.new(ctx.secret.encode(), b"gridbase database token encryption", hashlib.sha256).digest()
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def _encrypt(ctx: Ctx, key: str) -> str:
+    return _fernet(ctx).encrypt(key.encode()).decode()
+
+
+def _decrypt(ctx: Ctx, stored: str) -> str:
+    try:
+        return _fernet(ctx).decrypt(stored.encode()).decode()
+    except InvalidToken:
+        return ""  # the server secret changed: the key cannot be shown (nor used) any more
+
+
+# --- permissions input ------------------------------------------------------------------
+
+INVALID_KEY = "Only create, read, update and delete keys are allowed."
+INVALID_VALUE = (
+    'The value must either be a bool, or a list containing database or table ids like [["database", 1], ["table", 1]].'
+)
+INVALID_TYPE = "The instance type can only be a database or table."
+
+
+def _permissions_error(message: str, code: str) -> RequestBodyValidation:
+    return RequestBodyValidation({"permissions": field_error(message, code)})
+
+
+def parse_permissions(raw: Any) -> Grants:
+    """Baserow's permission object, checked for shape only (ids are checked by `update`)."""
+    if not isinstance(raw, dict) or len(raw) != len(OPERATIONS):
+        raise _permissions_error(INVALID_KEY, "invalid_key")
+    grants: Grants = {}
+    for op, value in raw.items():
+        if op not in OPERATIONS:
+            raise _permissions_error(INVALID_KEY, "invalid_key")
+        if isinstance(value, bool):
+            grants[op] = value
+            continue
+        if not isinstance(value, list):
+            raise _permissions_error(INVALID_VALUE, "invalid_value")
+        scopes: list[Scope] = []
+        for item in value:
+            if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], int)):
+                raise _permissions_error(INVALID_VALUE, "invalid_value")
+            if item[0] not in ("database", "table"):
+                raise _permissions_error(INVALID_TYPE, "invalid_instance_type")
+            scopes.append((item[0], int(item[1])))
+        grants[op] = scopes
+    return {op: grants[op] for op in OPERATIONS}
+
+
+def _check_scopes(conn: sa.Connection, grants: Grants) -> dict[Scope, int]:
+    """Every listed database/table exists; returns each scope's workspace id."""
+    wanted = {scope for value in grants.values() if isinstance(value, list) for scope in value}
+    a, t = s.applications, s.database_tables
+    db_ids = sorted({i for kind, i in wanted if kind == "database"})
+    table_ids = sorted({i for kind, i in wanted if kind == "table"})
+    found: dict[Scope, int] = {}
+    if db_ids:
+        for row in conn.execute(sa.select(a.c.id, a.c.workspace_id).where(a.c.id.in_(db_ids), a.c.type == "database")):
+            found[("database", row.id)] = row.workspace_id
+    if table_ids:
+        stmt = sa.select(t.c.id, a.c.workspace_id).join(a, a.c.id == t.c.database_id).where(t.c.id.in_(table_ids))
+        for row in conn.execute(stmt):
+            found[("table", row.id)] = row.workspace_id
+    for op in OPERATIONS:
+        value = grants[op]
+        for kind, i in value if isinstance(value, list) else []:
+            if (kind, i) not in found:
+                raise _permissions_error(f"The {kind} id {i} is not valid.", f"invalid_{kind}_id")
+    return found
+
+
+# --- loading ----------------------------------------------------------------------------
+
+
+def _grants_of(conn: sa.Connection, token_ids: list[int]) -> dict[int, Grants]:
+    tp = s.token_permissions
+    out: dict[int, Grants] = {tid: {op: False for op in OPERATIONS} for tid in token_ids}
+    if not token_ids:
+        return out
+    rows = conn.execute(sa.select(tp).where(tp.c.token_id.in_(token_ids)).order_by(tp.c.id))
+    for row in rows:
+        grants = out[row.token_id]
+        current = grants.get(row.operation)
+        if current is True or row.operation not in grants:
+            continue
+        if row.scope == "workspace":
+            grants[row.operation] = True
+        else:
+            scopes = current if isinstance(current, list) else []
+            scopes.append((row.scope, int(row.scope_id)))
+            grants[row.operation] = scopes
+    return out
+
+
+def _tokens(ctx: Ctx, conn: sa.Connection, where: Any) -> list[Token]:
+    t = s.tokens
+    rows = list(conn.execute(sa.select(t).where(where).order_by(t.c.id)))
+    grants = _grants_of(conn, [r.id for r in rows])
+    return [
+        Token(r.id, r.user_id, r.workspace_id, r.name, _decrypt(ctx, r.key_encrypted), grants[r.id],
+              r.expires_at, r.last_used, r.created_on)
+        for r in rows
+    ]
+
+
+def _owned(ctx: Ctx, conn: sa.Connection, user: User, token_id: int) -> Token:
+    found = _tokens(ctx, conn, sa.and_(s.tokens.c.id == token_id, s.tokens.c.user_id == user.id))
+    if not found:
+        raise TokenDoesNotExist()
+    workspaces.require_member(conn, user.id, found[0].workspace_id)
+    return found[0]
+
+
+def list_tokens(ctx: Ctx, user: User) -> list[Token]:
+    with ctx.db.read() as conn:
+        return _tokens(ctx, conn, s.tokens.c.user_id == user.id)
+
+
+def get(ctx: Ctx, user: User, token_id: int) -> Token:
+    with ctx.db.read() as conn:
+        return _owned(ctx, conn, user, token_id)
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def _unique_key(ctx: Ctx, conn: sa.Connection) -> tuple[str, str]:
+    while True:
+        key = new_key()
+        hashed = digest(ctx, key)
+        if conn.execute(sa.select(s.tokens.c.id).where(s.tokens.c.key_digest == hashed)).first() is None:
+            return key, hashed
+
+
+def _set_grants(conn: sa.Connection, token_id: int, grants: Grants) -> None:
+    """Keep rows that stay, delete the rest, add the new ones (ids keep Baserow's order)."""
+    tp = s.token_permissions
+    desired: list[tuple[str, str, int | None]] = []
+    for op in OPERATIONS:
+        value = grants[op]
+        if value is True:
+            desired.append((op, "workspace", None))
+        elif isinstance(value, list):
+            desired.extend((op, kind, i) for kind, i in value)
+    existing = [(r.id, (r.operation, r.scope, r.scope_id)) for r in conn.execute(sa.select(tp).where(tp.c.token_id == token_id))]
+    keep = set(desired)
+    stale = [rid for rid, perm in existing if perm not in keep]
+    if stale:
+        conn.execute(tp.delete().where(tp.c.id.in_(stale)))
+    have = {perm for _, perm in existing}
+    new = [perm for perm in desired if perm not in have]
+    if new:
+        conn.execute(tp.insert(), [{"token_id": token_id, "operation": op, "scope": kind, "scope_id": i} for op, kind, i in new])
+
+
+def create(ctx: Ctx, user: User, workspace_id: int, name: str, expires_at: datetime | None = None) -> Token:
+    with ctx.db.write() as conn:
+        if conn.execute(sa.select(s.workspaces.c.id).where(s.workspaces.c.id == workspace_id)).first() is None:
+            raise RequestBodyValidation(
+                {"workspace": field_error(f'Invalid pk "{workspace_id}" - object does not exist.', "does_not_exist")}
+            )
+        workspaces.require_member(conn, user.id, workspace_id)
+        key, hashed = _unique_key(ctx, conn)
+        token_id = conn.execute(
+            s.tokens.insert().values(
+                user_id=user.id, workspace_id=workspace_id, name=name, key_digest=hashed,
+                key_encrypted=_encrypt(ctx, key), expires_at=expires_at, created_on=ctx.clock(),
+            )
+        ).inserted_primary_key[0]
+        _set_grants(conn, token_id, {op: True for op in OPERATIONS})
+        return _owned(ctx, conn, user, token_id)
+
+
+_UNSET: Any = object()
+
+
+def update(ctx: Ctx, user: User, token_id: int, *, name: str | None = None, permissions: Grants | None = None,
+           rotate_key: bool = False, expires_at: Any = _UNSET) -> Token:
+    """Rename, replace permissions, rotate the key and/or set the expiry, in one transaction."""
+    t = s.tokens
+    with ctx.db.write() as conn:
+        scopes = _check_scopes(conn, permissions) if permissions is not None else {}
+        token = _owned(ctx, conn, user, token_id)
+        values: dict[str, Any] = {}
+        if name is not None:
+            values["name"] = name
+        if expires_at is not _UNSET:
+            values["expires_at"] = expires_at
+        if permissions is not None:
+            for (kind, _), workspace_id in scopes.items():
+                if workspace_id != token.workspace_id:
+                    raise (DatabaseDoesNotBelongToWorkspace if kind == "database" else TableDoesNotBelongToWorkspace)()
+            _set_grants(conn, token_id, permissions)
+        if rotate_key:
+            key, hashed = _unique_key(ctx, conn)
+            values.update(key_digest=hashed, key_encrypted=_encrypt(ctx, key))
+        if values:
+            conn.execute(t.update().where(t.c.id == token_id).values(**values))
+        return _owned(ctx, conn, user, token_id)
+
+
+def delete(ctx: Ctx, user: User, token_id: int) -> None:
+    with ctx.db.write() as conn:
+        _owned(ctx, conn, user, token_id)
+        conn.execute(s.token_permissions.delete().where(s.token_permissions.c.token_id == token_id))
+        conn.execute(s.tokens.delete().where(s.tokens.c.id == token_id))
+
+
+# --- authentication ---------------------------------------------------------------------
+
+
+def _grant(token_id: int, workspace_id: int, grants: Grants) -> TokenGrant:
+    frozen: dict[str, bool | frozenset[tuple[str, int]]] = {}
+    for op, value in grants.items():
+        frozen[op] = value if isinstance(value, bool) else frozenset(value)
+    return TokenGrant(token_id, workspace_id, frozen)
 
 
 def authenticate(ctx: Ctx, key: str) -> Actor:
-    raise TokenDoesNotExistAuth()
+    """The actor a `Token <key>` header names. Revocation and rotation apply at once: every
+    request looks the key up again."""
+    t, u = s.tokens, s.users
+    hashed = digest(ctx, key)
+    with ctx.db.read() as conn:
+        row = conn.execute(
+            sa.select(t.c.id, t.c.workspace_id, t.c.expires_at, t.c.last_used, u.c.id.label("uid"), u.c.email,
+                      u.c.first_name, u.c.is_staff, u.c.is_active, u.c.language)
+            .join(u, u.c.id == t.c.user_id).where(t.c.key_digest == hashed)
+        ).first()
+        if row is None:
+            raise TokenDoesNotExistAuth()
+        now = ctx.clock()
+        if row.expires_at is not None and row.expires_at <= now:
+            raise TokenExpired()
+        if not workspaces.is_member(conn, row.uid, row.workspace_id):
+            raise TokenGroupMismatch()
+        if not row.is_active:
+            raise TokenUserNotActive()
+        grants = _grants_of(conn, [row.id])[row.id]
+    if row.last_used is None or now - row.last_used >= LAST_USED_RESOLUTION:
+        with ctx.db.write() as conn:
+            conn.execute(t.update().where(t.c.id == row.id).values(last_used=now))
+    user = User(row.uid, row.email, row.first_name, row.is_staff, row.is_active, row.language)
+    return Actor(user, _grant(row.id, row.workspace_id, grants))
+
+
+def owner_of_key(ctx: Ctx, key: str) -> tuple[int, bool] | None:
+    """(user id, is staff) of the key's owner, for per-user request limits; None if unknown."""
+    t, u = s.tokens, s.users
+    with ctx.db.read() as conn:
+        row = conn.execute(
+            sa.select(u.c.id, u.c.is_staff).join(t, t.c.user_id == u.c.id).where(t.c.key_digest == digest(ctx, key))
+        ).first()
+    return (row.id, row.is_staff) if row else None
