@@ -42,9 +42,7 @@ class _Names:
         self.id = table.id
         self.op = op_prefix
         base = f"Table{table.id}"
-        self.row, self.row_named = f"{base}Row", f"{base}RowNamed"
-        self.write, self.write_named = f"{base}RowValues", f"{base}RowValuesNamed"
-        self.update_item, self.update_item_named = f"{base}RowUpdateItem", f"{base}RowUpdateItemNamed"
+        self.row, self.write, self.update_item = f"{base}Row", f"{base}RowValues", f"{base}RowUpdateItem"
         self.page, self.filters = f"{base}Page", f"{base}Filters"
 
 
@@ -62,25 +60,15 @@ def _prefixes(tables: Sequence[Table]) -> dict[int, str]:
     return out
 
 
-def _either(a: str, b: str) -> dict[str, Any]:
-    return {"anyOf": [ref(a), ref(b)]}
-
-
 def _components(table: Table, docs: Sequence[rs.FieldDoc], n: _Names) -> dict[str, Any]:
-    update = rs.write_schema(table, docs, by_name=False)
-    update_named = rs.write_schema(table, docs, by_name=True)
+    values = rs.write_schema(table, docs)
     id_prop = {"id": {"type": "integer", "description": "The id of the row to update."}}
-    item = dict(update, properties={**id_prop, **update["properties"]}, required=["id"],
-                example={"id": 1, **update["example"]})
-    item_named = dict(update_named, properties={**id_prop, **update_named["properties"]}, required=["id"],
-                      example={"id": 1, **update_named["example"]})
+    item = dict(values, properties={**id_prop, **values["properties"]}, required=["id"],
+                example={"id": 1, **values["example"]}, title=f"{table.name} row update")
     return {
-        n.row: rs.row_schema(table, docs, by_name=False),
-        n.row_named: rs.row_schema(table, docs, by_name=True),
-        n.write: update,
-        n.write_named: update_named,
+        n.row: rs.row_schema(table, docs),
+        n.write: values,
         n.update_item: item,
-        n.update_item_named: item_named,
         n.filters: rs.filters_schema(table, docs, n.filters),
         n.page: {
             "type": "object",
@@ -89,7 +77,7 @@ def _components(table: Table, docs: Sequence[rs.FieldDoc], n: _Names) -> dict[st
                 "count": {"type": "integer", "description": "Rows matching the query, on all pages."},
                 "next": {"type": ["string", "null"], "description": "URL of the next page."},
                 "previous": {"type": ["string", "null"], "description": "URL of the previous page."},
-                "results": {"type": "array", "items": _either(n.row, n.row_named)},
+                "results": {"type": "array", "items": ref(n.row)},
             },
             "required": ["count", "next", "previous", "results"],
         },
@@ -122,8 +110,8 @@ def _list_params(n: _Names, page_size_limit: int) -> list[dict[str, Any]]:
 def _operations(table: Table, n: _Names, page_size_limit: int, batch_limit: int) -> dict[str, dict[str, Any]]:
     tag = [f"{table.name} (table {table.id})"]
     sec = SECURITY["any"]
-    row_ok = ok(_either(n.row, n.row_named), "The row.")
-    write_body = body(_either(n.write, n.write_named))
+    row_ok = ok(ref(n.row), "The row.")
+    write_body = body(ref(n.write))
     items = {"type": "array", "minItems": 1, "maxItems": batch_limit}
 
     def op(op_id: str, summary: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -168,7 +156,7 @@ def _operations(table: Table, n: _Names, page_size_limit: int, batch_limit: int)
                                                 "Place the row before this row; at the end when omitted."),
                                           USER_FIELD_NAMES, SEND_WEBHOOK_EVENTS]),
         "batch_create": op(f"batch_create_{n.op}_rows", f"Create up to {batch_limit} rows in {table.name}",
-                           {**ok({"type": "object", "properties": {"items": {"type": "array", "items": _either(n.row, n.row_named)},
+                           {**ok({"type": "object", "properties": {"items": {"type": "array", "items": ref(n.row)},
                                                                     "metadata": {"type": "object"}},
                                   "required": ["items"]}, "The created rows, in input order."),
                             **error_responses({400: WRITE_400, 401: NO_PERMISSION, 404: ROW_404, **CONFLICT},
@@ -176,16 +164,16 @@ def _operations(table: Table, n: _Names, page_size_limit: int, batch_limit: int)
                            parameters=[query("before", {"type": "integer", "minimum": 1}, "Place the rows before this row."),
                                        USER_FIELD_NAMES, SEND_WEBHOOK_EVENTS],
                            requestBody=body({"type": "object", "required": ["items"],
-                                             "properties": {"items": dict(items, items=_either(n.write, n.write_named))}})),
+                                             "properties": {"items": dict(items, items=ref(n.write))}})),
         "batch_update": op(f"batch_update_{n.op}_rows", f"Update up to {batch_limit} rows of {table.name}",
-                           {**ok({"type": "object", "properties": {"items": {"type": "array", "items": _either(n.row, n.row_named)},
+                           {**ok({"type": "object", "properties": {"items": {"type": "array", "items": ref(n.row)},
                                                                     "metadata": {"type": "object"}},
                                   "required": ["items"]}, "The updated rows."),
                             **error_responses({400: WRITE_400 + ["ERROR_ROW_IDS_NOT_UNIQUE"], 401: NO_PERMISSION,
                                                404: ROW_404, **CONFLICT}, auth="any", body=True)},
                            parameters=[USER_FIELD_NAMES, SEND_WEBHOOK_EVENTS],
                            requestBody=body({"type": "object", "required": ["items"],
-                                             "properties": {"items": dict(items, items=_either(n.update_item, n.update_item_named))}})),
+                                             "properties": {"items": dict(items, items=ref(n.update_item))}})),
         "batch_delete": op(f"batch_delete_{n.op}_rows", f"Delete up to {batch_limit} rows of {table.name}",
                            {**ok(None, "Deleted.", 204),
                             **error_responses({400: ["ERROR_USER_NOT_IN_GROUP", "ERROR_ROW_IDS_NOT_UNIQUE",

@@ -82,45 +82,51 @@ def _property(doc: FieldDoc, schema: dict[str, Any], *, writing: bool) -> dict[s
     return prop
 
 
-def row_schema(table: Table, docs: Sequence[FieldDoc], *, by_name: bool) -> dict[str, Any]:
-    """Row JSON as the list/get/create/update endpoints answer it."""
-    props: dict[str, Any] = {"id": ID_SCHEMA, "order": ORDER_SCHEMA}
-    example: dict[str, Any] = {"id": 1, "order": ORDER_SCHEMA["example"]}
+def _keyed(docs: Sequence[FieldDoc], schema_of: Any, *, writing: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Properties under both keys of every field: `field_<id>` and the field's name. A name
+    that equals another field's `field_<id>` key takes either field's schema."""
+    by_id: dict[str, Any] = {}
+    by_name: dict[str, Any] = {}
+    example: dict[str, Any] = {}
     for doc in docs:
-        key = doc.field.name if by_name else doc.field.column_name
-        props[key] = _property(doc, doc.read, writing=False)
-        if "example" in doc.read:
-            example[key] = doc.read["example"]
-    props["metadata"] = METADATA_SCHEMA
-    keys = "field names (`user_field_names=true`)" if by_name else "`field_<id>`"
+        schema = schema_of(doc)
+        if schema is None:
+            continue
+        prop = _property(doc, schema, writing=writing)
+        by_id[doc.field.column_name] = prop
+        by_name[doc.field.name] = prop
+        if "example" in schema:
+            example[doc.field.column_name] = schema["example"]
+    props = dict(by_id)
+    for name, prop in by_name.items():
+        props[name] = {"anyOf": [props[name], prop]} if name in props and props[name] is not prop else prop
+    return props, example
+
+
+def row_schema(table: Table, docs: Sequence[FieldDoc]) -> dict[str, Any]:
+    """Row JSON as the row endpoints answer it: keyed by `field_<id>`, or by field name with
+    `user_field_names=true` (both key sets are declared; a response uses one of them)."""
+    props, example = _keyed(docs, lambda d: d.read, writing=False)
     return {
-        "title": f"{table.name} row" + (" (by name)" if by_name else ""),
-        "description": f"A row of table {table.name!r} (id {table.id}), keyed by {keys}. "
-        "`include`/`exclude` may leave fields out.",
+        "title": f"{table.name} row",
+        "description": f"A row of table {table.name!r} (id {table.id}): `id`, `order` and one key per field — "
+        "`field_<id>`, or the field's name when `user_field_names=true`. `include`/`exclude` may leave fields out.",
         "type": "object",
-        "properties": props,
+        "properties": {"id": ID_SCHEMA, "order": ORDER_SCHEMA, **props, "metadata": METADATA_SCHEMA},
         "required": ["id", "order"],
         "additionalProperties": False,
-        "example": example,
+        "example": {"id": 1, "order": ORDER_SCHEMA["example"], **example},
     }
 
 
-def write_schema(table: Table, docs: Sequence[FieldDoc], *, by_name: bool) -> dict[str, Any]:
+def write_schema(table: Table, docs: Sequence[FieldDoc]) -> dict[str, Any]:
     """A create/update body: every writable field optional; read-only fields are refused."""
-    props: dict[str, Any] = {}
-    example: dict[str, Any] = {}
-    for doc in docs:
-        if doc.write is None:
-            continue
-        key = doc.field.name if by_name else doc.field.column_name
-        props[key] = _property(doc, doc.write, writing=True)
-        if "example" in doc.write:
-            example[key] = doc.write["example"]
-    keys = "field names (with `user_field_names=true`)" if by_name else "`field_<id>` (or the bare field id)"
+    props, example = _keyed(docs, lambda d: d.write, writing=True)
     return {
-        "title": f"{table.name} row values" + (" (by name)" if by_name else ""),
-        "description": f"Values for a row of {table.name!r}, keyed by {keys}. Every field is optional; "
-        "on create an omitted field takes its default. Read-only fields cannot be set.",
+        "title": f"{table.name} row values",
+        "description": f"Values for a row of {table.name!r}, keyed by `field_<id>` (or the bare id), or by field "
+        "name with `user_field_names=true` (keys of the other form are ignored). Every field is optional; on create "
+        "an omitted field takes its default. Read-only fields cannot be set.",
         "type": "object",
         "properties": props,
         "additionalProperties": False,
@@ -138,7 +144,7 @@ def filters_schema(table: Table, docs: Sequence[FieldDoc], name: str) -> dict[st
             "type": "object",
             "title": f"{doc.field.name} ({doc.type_name})",
             "properties": {
-                "field": {"enum": [doc.field.id, doc.field.name],
+                "field": {"anyOf": [{"type": "integer", "enum": [doc.field.id]}, {"type": "string", "enum": [doc.field.name]}],
                           "description": "The field id, or its name with `user_field_names=true`."},
                 "type": {"enum": list(doc.filters)},
                 "value": {"type": "string"},

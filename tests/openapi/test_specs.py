@@ -45,14 +45,15 @@ def test_database_spec_types_rows_from_fields(api: Api) -> None:
     spec = spec_of(api, database)
     validate(spec)
     row = spec["components"]["schemas"][f"Table{table}Row"]
-    named = spec["components"]["schemas"][f"Table{table}RowNamed"]
     key = f"field_{amount['id']}"
     assert row["properties"][key]["type"] == ["string", "null"]
     assert row["properties"][key]["pattern"] == r"^-?\d+\.\d{2}$"
     assert row["properties"][key]["example"] == "1234.50"
     assert "higher_than" in row["properties"][key]["x-filters"]
-    assert named["properties"]["Amount"]["x-field-id"] == amount["id"]
-    assert set(named["properties"]) == {"id", "order", "Name", "Notes", "Active", "Amount", "metadata"}
+    assert row["properties"]["Amount"] == row["properties"][key]
+    assert row["properties"]["Amount"]["x-field-id"] == amount["id"]
+    names = {f["name"] for f in api.fields(table)}
+    assert set(row["properties"]) == {"id", "order", "metadata"} | names | {f"field_{f['id']}" for f in api.fields(table)}
     paths = set(spec["paths"])
     base = f"/api/database/rows/table/{table}"
     assert paths == {f"{base}/", f"{base}/batch/", f"{base}/batch-delete/", base + "/{row_id}/", base + "/{row_id}/move/"}
@@ -62,15 +63,15 @@ def test_database_spec_types_rows_from_fields(api: Api) -> None:
 def test_database_spec_changes_with_the_schema(api: Api) -> None:
     database = api.database()
     table = api.table(database, name="T")
-    before = spec_of(api, database)["components"]["schemas"][f"Table{table}RowNamed"]["properties"]
+    before = spec_of(api, database)["components"]["schemas"][f"Table{table}Row"]["properties"]
     field = api.field(table, "Email", "email")
-    after = spec_of(api, database)["components"]["schemas"][f"Table{table}RowNamed"]["properties"]
-    assert set(after) - set(before) == {"Email"}
+    after = spec_of(api, database)["components"]["schemas"][f"Table{table}Row"]["properties"]
+    assert set(after) - set(before) == {"Email", f"field_{field['id']}"}
     api.ok(api.patch(f"/api/database/fields/{field['id']}/", {"name": "Mail"}))
-    renamed = spec_of(api, database)["components"]["schemas"][f"Table{table}RowNamed"]["properties"]
+    renamed = spec_of(api, database)["components"]["schemas"][f"Table{table}Row"]["properties"]
     assert "Mail" in renamed and "Email" not in renamed
     api.ok(api.delete(f"/api/database/fields/{field['id']}/"))
-    assert set(spec_of(api, database)["components"]["schemas"][f"Table{table}RowNamed"]["properties"]) == set(before)
+    assert set(spec_of(api, database)["components"]["schemas"][f"Table{table}Row"]["properties"]) == set(before)
     second = api.table(database, name="Second")
     assert f"Table{second}Row" in spec_of(api, database)["components"]["schemas"]
     api.ok(api.delete(f"/api/database/tables/{second}/"))
@@ -101,3 +102,22 @@ def test_docs_pages_are_served_offline(api: Api) -> None:
         assert (r.status_code, r.headers["content-type"].split(";")[0]) == (200, kind)
         assert len(r.content) > 1000
     assert_error(api.client.get("/api-docs/static/..%2Fapp.py"), 404, "URL_NOT_FOUND")
+
+
+def test_database_spec_with_a_token_shows_only_granted_tables(api: Api) -> None:
+    workspace = api.workspace()
+    database = api.database(workspace)
+    shown, hidden = api.table(database, name="Shown"), api.table(database, name="Hidden")
+    token = api.ok(api.post("/api/database/tokens/", {"name": "t", "workspace": workspace}))
+    api.ok(api.patch(f"/api/database/tokens/{token['id']}/", {"permissions": {
+        "create": False, "read": [["table", shown]], "update": False, "delete": False}}))
+    spec = spec_of(api, database, headers={"Authorization": f"Token {token['key']}"})
+    validate(spec)
+    assert {t["name"] for t in spec["tags"]} == {f"Shown (table {shown})"}
+    assert f"Table{hidden}Row" not in spec["components"]["schemas"]
+    api.ok(api.patch(f"/api/database/tokens/{token['id']}/", {"permissions": {
+        "create": False, "read": False, "update": False, "delete": False}}))
+    assert spec_of(api, database, headers={"Authorization": f"Token {token['key']}"})["paths"] == {}
+    other = api.database(api.workspace("Other"))
+    r = api.get(f"/api/database/{other}/openapi.json", headers={"Authorization": f"Token {token['key']}"})
+    assert_error(r, 401, "ERROR_NO_PERMISSION_TO_TABLE")
