@@ -10,6 +10,7 @@ from gridbase.api import handlers, rows, rows_batch, tables, users, workspaces
 from gridbase.api import docs as docs_api
 from gridbase.api import limits
 from gridbase.api import tokens as tokens_api
+from gridbase.api import row_names
 from gridbase.api.middleware import BodyLimit
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
@@ -26,6 +27,7 @@ ROUTERS = [
     rows.router,
     tokens_api.router,
     docs_api.router,
+    row_names.router,
 ]
 
 

@@ -10,7 +10,7 @@ from gridbase.api import params
 from gridbase.api.deps import ActorDep, BodyDep, CtxDep, flag
 from gridbase.core import rows
 from gridbase.core.table_model import TableModel
-from gridbase.errors import CannotIncludeRowMetadata, QueryParameterValidation, RequestBodyValidation, field_error
+from gridbase.errors import CannotIncludeRowMetadata, QueryParameterValidation, RequestBodyValidation, RowDoesNotExist, field_error
 
 router = APIRouter(prefix="/api/database/rows")
 
@@ -113,5 +113,8 @@ def move_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: A
 
 @router.delete("/table/{table_id:int}/{row_id:int}/")
 def delete_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> Response:
-    rows.delete_rows(ctx, actor, table_id, [row_id], send_events=_send(request))
+    try:
+        rows.delete_rows(ctx, actor, table_id, [row_id], send_events=_send(request))
+    except RowDoesNotExist:
+        raise RowDoesNotExist([str(row_id)]) from None  # type: ignore[list-item]  # Baserow quotes the id from the URL here
     return Response(status_code=204)

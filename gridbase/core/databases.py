@@ -6,9 +6,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import workspaces
+from gridbase.core import table_model, workspaces
 from gridbase.core.context import Ctx
 from gridbase.errors import ApplicationDoesNotExist
+from gridbase.fields import FieldTypes, default_field_types
 from gridbase.models import Database, User
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
@@ -68,13 +69,17 @@ def rename(ctx: Ctx, user: User, database_id: int, name: str) -> Database:
         return load(conn, database_id)
 
 
-def drop_user_tables(conn: sa.Connection, database_ids: list[int]) -> None:
-    """Drop the SQL tables (and junction tables) of these databases before their metadata goes."""
-    t, f = s.database_tables, s.fields
+def drop_user_tables(conn: sa.Connection, database_ids: list[int], field_types: FieldTypes | None = None) -> None:
+    """Drop the SQL tables of these databases before their metadata goes; each field's type
+    drops what else it owns (junction tables). Links never leave a database."""
+    t = s.database_tables
+    types = field_types or default_field_types()
     table_ids = [r.id for r in conn.execute(sa.select(t.c.id).where(t.c.database_id.in_(database_ids)))]
-    for fid in conn.execute(sa.select(f.c.id).where(f.c.table_id.in_(table_ids))).scalars():
-        ddl.drop_table(conn, f"database_relation_{int(fid)}")
-        ddl.drop_table(conn, f"database_multipleselect_{int(fid)}")
+    for fields in table_model.load_fields(conn, table_ids).values():
+        for field in fields:
+            ft = types.get(field.type) if field.type in types else None
+            if ft is not None and ft.relation_table(field, sa.MetaData()) is not None:
+                ft.before_delete(None, conn, field)
     for tid in table_ids:
         ddl.drop_user_table(conn, tid)
 
@@ -82,7 +87,7 @@ def drop_user_tables(conn: sa.Connection, database_ids: list[int]) -> None:
 def delete(ctx: Ctx, user: User, database_id: int) -> None:
     with ctx.db.write() as conn:
         load_for(conn, user, database_id)
-        drop_user_tables(conn, [database_id])
+        drop_user_tables(conn, [database_id], ctx.field_types)
         conn.execute(s.applications.delete().where(s.applications.c.id == database_id))
 
 

@@ -12,10 +12,13 @@ import sqlalchemy as sa
 
 from gridbase.core import dependencies, table_model, workspaces
 from gridbase.core.context import Ctx
+from gridbase.core.row_query import selected_columns
+from gridbase.core.row_values import serialize_rows, value_context, value_text
 from gridbase.errors import (
     CannotDeletePrimaryField,
     FieldDoesNotExist,
     FieldWithSameNameExists,
+    GridbaseError,
     IncompatiblePrimaryFieldType,
     InvalidFieldName,
     MaxFieldCountExceeded,
@@ -171,37 +174,73 @@ def update(ctx: Ctx, user: User, field_id: int, raw: Mapping[str, Any]) -> tuple
 
 
 def change_type(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, ft: FieldType, raw: Mapping[str, Any]) -> list[Field]:
-    """Retype a field: the old type lets go, values convert best-effort, the new type sets up."""
+    """Retype a field: read the values, the old type lets go, the new type sets up, values
+    convert best-effort (one that does not convert becomes empty)."""
     old_ft = ctx.field_types.get(old.type)
+    values = read_values(ctx, conn, table, old)
     related = old_ft.before_delete(ctx, conn, old)
+    if old_ft.column_type(old) is not None:
+        ddl.drop_column(conn, table.id, old.id)
     props = clean_props(ft, raw, None)
     conn.execute(s.fields.update().where(s.fields.c.id == old.id).values(type=ft.type, props=props))
     new = load_field(conn, old.id)
+    column = ft.column_type(new)
+    if column is not None:
+        ddl.add_column(conn, table.id, new.id, column)
     related += ft.after_create(ctx, conn, new, raw)
-    convert_values(ctx, conn, table, old, load_field(conn, old.id))
+    write_converted(ctx, conn, table, old, load_field(conn, old.id), values)
     return related
 
 
 def convert_values(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, new: Field) -> None:
-    """Move the column to its new type; each value goes through old text -> new validation,
-    and one that does not convert becomes empty (Baserow's behaviour)."""
+    """Same type, new column type (e.g. a date gains a time): rebuild the column from the values."""
     old_ft, new_ft = ctx.field_types.get(old.type), ctx.field_types.get(new.type)
-    old_type, new_type = old_ft.column_type(old), new_ft.column_type(new)
-    rows: list[tuple[int, Any]] = []
-    if old_type is not None:
-        t_old = sa.table(ddl.table_name(table.id), sa.column("id", sa.Integer), sa.column(old.column_name, old_type))
-        rows = [(r[0], r[1]) for r in conn.execute(sa.select(t_old.c.id, t_old.c[old.column_name]))]
+    values = read_values(ctx, conn, table, old)
+    if old_ft.column_type(old) is not None:
         ddl.drop_column(conn, table.id, old.id)
-    if new_type is None:
+    column = new_ft.column_type(new)
+    if column is not None:
+        ddl.add_column(conn, table.id, new.id, column)
+    write_converted(ctx, conn, table, old, new, values)
+
+
+def read_values(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> list[tuple[int, Any]]:
+    """(row id, JSON value) of every row for `field` as it is stored now, read in id chunks."""
+    model = table_model.build(ctx, table, table_model.load_fields(conn, [table.id]).get(table.id, []), conn)
+    current = model.by_id.get(field.id, field)
+    t = model.sql
+    out: list[tuple[int, Any]] = []
+    last = 0
+    while True:
+        stmt = sa.select(*selected_columns(ctx, model, [current])).where(t.c.id > last).order_by(t.c.id).limit(CONVERT_CHUNK)
+        records = list(conn.execute(stmt))
+        if not records:
+            return out
+        for row in serialize_rows(ctx, conn, model, records, [current]):
+            out.append((row["id"], row[current.column_name]))
+        last = records[-1].id
+
+
+def write_converted(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, new: Field, values: list[tuple[int, Any]]) -> None:
+    old_ft, new_ft = ctx.field_types.get(old.type), ctx.field_types.get(new.type)
+    fill = getattr(new_ft, "fill_existing", None)
+    if fill is not None:
+        fill(ctx, conn, table, new)
         return
-    ddl.add_column(conn, table.id, new.id, new_type)
+    if new_ft.read_only:
+        return
+    vc = value_context(ctx, conn)
+    converted = [(row_id, convert_one(old_ft, old, new_ft, new, value, vc)) for row_id, value in values]
+    new_type = new_ft.column_type(new)
+    if new_type is None:
+        junction = new_ft.relation_table(new, sa.MetaData())
+        if junction is not None:
+            pairs = {row_id: value for row_id, value in converted if value}
+            if pairs:
+                new_ft.write_relation(conn, new, junction, pairs)
+        return
     t_new = sa.table(ddl.table_name(table.id), sa.column("id", sa.Integer), sa.column(new.column_name, new_type))
-    vc = ValueContext(conn)
-    updates = []
-    for row_id, stored in rows:
-        converted = convert_one(old_ft, old, new_ft, new, stored, vc)
-        if converted is not None:
-            updates.append({"rid": row_id, "v": converted})
+    updates = [{"rid": row_id, "v": value} for row_id, value in converted if value is not None]
     for start in range(0, len(updates), CONVERT_CHUNK):
         conn.execute(
             t_new.update().where(t_new.c.id == sa.bindparam("rid")).values({new.column_name: sa.bindparam("v")}),
@@ -212,17 +251,21 @@ def convert_values(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, new:
         conn.execute(t_new.update().where(t_new.c[new.column_name].is_(None)).values({new.column_name: fill_missing}))
 
 
-def convert_one(old_ft: FieldType, old: Field, new_ft: FieldType, new: Field, stored: Any, vc: ValueContext) -> Any:
-    if stored is None:
+def convert_one(old_ft: FieldType, old: Field, new_ft: FieldType, new: Field, value: Any, vc: ValueContext) -> Any:
+    """One JSON value of the old type -> a stored value of the new type, or None."""
+    if value is None or value == []:
         return None
-    value = old_ft.serialize(old, stored)
     if isinstance(value, dict):
         value = value.get("value")
+    if isinstance(value, list):
+        texts = [value_text(v) for v in value]
+        value = texts if new_ft.column_type(new) is None else ", ".join(texts)
     if isinstance(value, bool) and new_ft.type in ("text", "long_text"):
         value = "true" if value else "false"
+    convert = getattr(new_ft, "convert_value", None)
     try:
-        return new_ft.validate(new, value, vc)
-    except (FieldValueError, RequestBodyValidation):
+        return convert(new, value, vc) if convert is not None else new_ft.validate(new, value, vc)
+    except (FieldValueError, GridbaseError):
         return None
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gridbase.core import table_model
 from gridbase.core.context import Ctx
 from gridbase.core.table_model import TableModel
 from gridbase.errors import RequestBodyValidation, field_error
@@ -56,7 +57,7 @@ def validate_row(ctx: Ctx, conn: sa.Connection, model: TableModel, raw: Mapping[
         raise RequestBodyValidation(
             {"non_field_errors": field_error(f"Invalid data. Expected a dictionary, but got {kind}.")}
         )
-    vc = ValueContext(conn, ctx.hooks.get("resolve"))
+    vc = value_context(ctx, conn)
     values = RowValues({}, {})
     errors: dict[str, Any] = {}
     given = resolve_keys(model, raw, by_name)
@@ -100,6 +101,10 @@ def serialize_rows(
         if junction is not None and ids:
             ft = ctx.field_types.get(field.type)
             relation_values[field.id] = ft.load_relation(conn, field, junction, ids)
+            links_to = getattr(ft, "links_to", None)
+            target = links_to(field) if links_to is not None else None
+            if target is not None:
+                relation_values[field.id] = link_values(ctx, conn, target, relation_values[field.id])
     plan = [(f, ctx.field_types.get(f.type), f.column_name) for f in fields]
     out = []
     for record in records:
@@ -114,3 +119,95 @@ def serialize_rows(
                 row[name] = ft.serialize(field, None)
         out.append(row)
     return out
+
+
+# --- linked rows -------------------------------------------------------------------------
+
+
+def value_context(ctx: Ctx, conn: sa.Connection) -> ValueContext:
+    return ValueContext(conn, ctx.hooks.get("resolve"), LinkedRows(ctx, conn))
+
+
+def _model(ctx: Ctx, conn: sa.Connection, table_id: int) -> TableModel:
+    return table_model.model_for(ctx, conn, table_model.load_table(conn, table_id))
+
+
+def value_text(value: Any) -> str:
+    """A serialized cell value as plain text (how a primary value names its row)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return value_text(value.get("value"))
+    if isinstance(value, list):
+        return ", ".join(t for t in (value_text(v) for v in value) if t)
+    return str(value)
+
+
+def primary_texts(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: list[int]) -> dict[int, tuple[Any, str]]:
+    """row id -> (order, primary value as text) for the rows of `model` that exist."""
+    out: dict[int, tuple[Any, str]] = {}
+    primary = model.primary
+    t = model.sql
+    unique = list(dict.fromkeys(row_ids))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        records = list(conn.execute(sa.select(*_select_for(model, primary)).where(t.c.id.in_(chunk))))
+        texts = serialize_rows(ctx, conn, model, records, [primary]) if primary is not None else [
+            {"id": r.id, "order": format_order(r.order)} for r in records]
+        for record, row in zip(records, texts):
+            text = value_text(row.get(primary.column_name)) if primary is not None else ""
+            out[record.id] = (row["order"], text or f"unnamed row {record.id}")
+    return out
+
+
+def _select_for(model: TableModel, field: Field | None) -> list[sa.ColumnElement[Any]]:
+    t = model.sql
+    columns: list[sa.ColumnElement[Any]] = [t.c.id, t.c.order]
+    expr = model.expression(field.id) if field is not None else None
+    if field is not None and expr is not None:
+        columns.append(expr.label(field.column_name))
+    return columns
+
+
+def link_values(ctx: Ctx, conn: sa.Connection, target: int, linked: dict[int, list[int]]) -> dict[int, list[dict[str, Any]]]:
+    """row id -> [{"id", "value", "order"}] of its linked rows, in the linked table's order."""
+    every = [i for ids in linked.values() for i in ids]
+    if not every:
+        return {row_id: [] for row_id in linked}
+    texts = primary_texts(ctx, conn, _model(ctx, conn, target), every)
+    out = {}
+    for row_id, ids in linked.items():
+        found = [i for i in dict.fromkeys(ids) if i in texts]
+        found.sort(key=lambda i: (Decimal(texts[i][0]), i))
+        out[row_id] = [{"id": i, "value": texts[i][1], "order": texts[i][0]} for i in found]
+    return out
+
+
+class LinkedRows:
+    """What link-row validation asks of a linked table, answered with bound-value queries."""
+
+    def __init__(self, ctx: Ctx, conn: sa.Connection) -> None:
+        self.ctx = ctx
+        self.conn = conn
+
+    def existing(self, table_id: int, ids: list[int]) -> set[int]:
+        t = _model(self.ctx, self.conn, table_id).sql
+        return set(self.conn.execute(sa.select(t.c.id).where(t.c.id.in_(ids))).scalars())
+
+    def named(self, table_id: int, names: list[str]) -> dict[str, int]:
+        """name -> id of the first row (by id) whose primary value reads as that name."""
+        model = _model(self.ctx, self.conn, table_id)
+        primary = model.primary
+        expr = model.expression(primary.id) if primary is not None else None
+        if expr is None:
+            return {}
+        t = model.sql
+        text = sa.cast(expr, sa.Text) if primary.type not in ("text", "long_text", "url", "email", "phone_number") else expr
+        out: dict[str, int] = {}
+        wanted = list(dict.fromkeys(names))
+        stmt = sa.select(t.c.id, text.label("name")).where(text.in_(wanted)).order_by(t.c.id.desc())
+        for row_id, name in self.conn.execute(stmt):
+            out[str(name)] = row_id
+        return out

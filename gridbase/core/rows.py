@@ -17,7 +17,7 @@ from gridbase.core import permissions, table_model, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.permissions import Actor
 from gridbase.core.row_query import RowQuery, filter_clause, order_clauses, selected_columns
-from gridbase.core.row_values import RowValues, serialize_rows, validate_row
+from gridbase.core.row_values import RowValues, primary_texts, serialize_rows, validate_row
 from gridbase.core.table_model import TableModel
 from gridbase.errors import PageNotFound, RequestBodyValidation, RowDoesNotExist, RowIdsNotUnique
 from gridbase.models import Field, Table
@@ -95,7 +95,7 @@ def get_row(ctx: Ctx, actor: Actor, table_id: int, row_id: int) -> tuple[Row, Ta
         model = _open(ctx, conn, actor, table_id, "read")
         found = fetch(ctx, conn, model, [row_id])
         if not found:
-            raise RowDoesNotExist([row_id])
+            raise RowDoesNotExist([str(row_id)])  # type: ignore[list-item]  # Baserow quotes the id from the URL here
         return found[0], model
 
 
@@ -140,6 +140,11 @@ def insert_rows(
     t = model.sql
     now = ctx.clock()
     orders = _order_for_new(conn, t, before_id, len(prepared))
+    for field in model.fields:  # server-filled values (autonumber, uuid), one call per batch
+        generate = getattr(ctx.field_types.get(field.type), "new_values", None)
+        if generate is not None and prepared:
+            for values, generated in zip(prepared, generate(conn, field, len(prepared))):
+                values.columns[field.column_name] = generated
     stamp = ctx.hooks.get("stamp_new_row")
     ids: list[int] = []
     for values, order in zip(prepared, orders):
@@ -256,3 +261,16 @@ def move_row(ctx: Ctx, actor: Actor, table_id: int, row_id: int, before_id: int 
         if send_events:
             _emit(ctx, conn, "rows.updated", model, rows=moved, old_rows=old)
         return moved[0], model
+
+
+def row_names(ctx: Ctx, actor: Actor, wanted: dict[int, list[int]]) -> dict[str, dict[str, str]]:
+    """table id -> row id -> primary value as text, for the rows that exist."""
+    out: dict[str, dict[str, str]] = {}
+    with ctx.db.read() as conn:
+        for table_id, ids in wanted.items():
+            table = table_model.load_table(conn, table_id)
+            workspaces.require_member(conn, actor.user.id, table.workspace_id)
+            permissions.require(conn, actor, "read", table)
+            texts = primary_texts(ctx, conn, table_model.model_for(ctx, conn, table), ids)
+            out[str(table_id)] = {str(i): texts[i][1] for i in dict.fromkeys(ids) if i in texts}
+    return out

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from gridbase.fields.auto import AutonumberFieldType, UuidFieldType
 from gridbase.fields.base import FieldType
 from gridbase.fields.boolean import BooleanFieldType
+from gridbase.fields.date import CreatedOnFieldType, DateFieldType, LastModifiedFieldType
+from gridbase.fields.duration import DurationFieldType
 from gridbase.fields.formula import FormulaFieldType
+from gridbase.fields.link_row import LinkRowFieldType
 from gridbase.fields.number import NumberFieldType, RatingFieldType
+from gridbase.fields.select import MultipleSelectFieldType, SingleSelectFieldType
 from gridbase.fields.text import (
     EmailFieldType,
     LongTextFieldType,
@@ -30,6 +35,15 @@ def default_field_types() -> FieldTypes:
             NumberFieldType(),
             RatingFieldType(),
             BooleanFieldType(),
+            DateFieldType(),
+            CreatedOnFieldType(),
+            LastModifiedFieldType(),
+            DurationFieldType(),
+            SingleSelectFieldType(),
+            MultipleSelectFieldType(),
+            LinkRowFieldType(),
+            AutonumberFieldType(),
+            UuidFieldType(),
             FormulaFieldType(),
         ],
     )

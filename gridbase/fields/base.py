@@ -47,9 +47,11 @@ class Prop:
 class ValueContext:
     """What value validation may need beyond the field itself (linked tables, the connection)."""
 
-    def __init__(self, conn: sa.Connection | None = None, resolve: Any = None) -> None:
+    def __init__(self, conn: sa.Connection | None = None, resolve: Any = None, rows: Any = None) -> None:
         self.conn = conn
         self.resolve = resolve  # core hook: (field, names) -> ids, for link rows by text
+        # core helper for link rows: .existing(table_id, ids) -> set, .named(table_id, names) -> {name: id}
+        self.rows = rows
 
 
 class SchemaHooks:

@@ -30,7 +30,9 @@ def base_columns() -> list[sa.Column[Any]]:
 
 def create_user_table(conn: sa.Connection, table_id: int) -> None:
     md = sa.MetaData()
-    table = sa.Table(table_name(table_id), md, *base_columns())
+    # AUTOINCREMENT: SQLite must never hand a deleted row's id out again (PostgreSQL's
+    # sequence never does), or webhooks and clients would see one id name two rows.
+    table = sa.Table(table_name(table_id), md, *base_columns(), sqlite_autoincrement=True)
     conn.execute(CreateTable(table))
     # Default listing order is (order, id): one index serves it and keyset paging.
     conn.execute(CreateIndex(sa.Index(f"idx_t{int(table_id)}_order", table.c.order, table.c.id)))

@@ -1,0 +1,198 @@
+"""Date field types: date (with or without time), created_on and last_modified.
+
+A date-only field stores a SQL DATE; with time it stores a UTC timestamp. created_on and
+last_modified own no column: they read the row's `created_on` / `updated_on`.
+Imports: fields.base, storage.types.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+import sqlalchemy as sa
+
+from gridbase.fields.base import FieldType, FieldValueError, Prop, PropError, ValueContext, check_bool, check_choice
+from gridbase.models import Field
+from gridbase.storage.types import UtcDateTime
+
+DATE_FILTERS = frozenset(
+    {"contains", "contains_not", "empty", "not_empty", "date_is", "date_is_not", "date_is_before",
+     "date_is_on_or_before", "date_is_after", "date_is_on_or_after", "date_is_within", "date_equal",
+     "date_not_equal", "date_before", "date_before_or_equal", "date_after", "date_after_or_equal",
+     "date_equals_today", "date_before_today", "date_after_today", "date_equals_week", "date_equals_month",
+     "date_equals_year", "date_within_days", "date_within_weeks", "date_within_months", "date_equals_days_ago",
+     "date_equals_months_ago", "date_equals_years_ago", "date_after_days_ago", "date_equals_day_of_month"}
+)
+DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+DATE_ERROR = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
+DATETIME_ERROR = (
+    "Datetime has wrong format. Use one of these formats instead: "
+    "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
+)
+
+
+def check_timezone(name: str) -> Any:
+    def check(value: Any) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or value not in _timezones():
+            raise PropError(name, f'"{value}" is not a valid choice.', "invalid_choice")
+        return value
+
+    return check
+
+
+_TZ_CACHE: list[frozenset[str]] = []
+
+
+def _timezones() -> frozenset[str]:
+    if not _TZ_CACHE:
+        _TZ_CACHE.append(frozenset(available_timezones() | {"UTC"}))
+    return _TZ_CACHE[0]
+
+
+def check_offset(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise PropError("date_force_timezone_offset", "A valid integer is required.")
+    try:
+        return int(value)
+    except ValueError:
+        raise PropError("date_force_timezone_offset", "A valid integer is required.") from None
+
+
+DATE_PROPS = (
+    Prop("date_format", "EU", check_choice("date_format", ("EU", "US", "ISO"))),
+    Prop("date_include_time", False, check_bool("date_include_time")),
+    Prop("date_time_format", "24", check_choice("date_time_format", ("24", "12"))),
+    Prop("date_show_tzinfo", False, check_bool("date_show_tzinfo")),
+    Prop("date_force_timezone", None, check_timezone("date_force_timezone")),
+)
+
+
+def parse_datetime(raw: Any) -> datetime:
+    """An ISO date or datetime; an offset converts to UTC, a naive value is UTC."""
+    if isinstance(raw, datetime):
+        value = raw
+    elif isinstance(raw, str) and DATE_TIME.match(raw.strip()):
+        try:
+            value = datetime.fromisoformat(raw.strip().replace(" ", "T", 1))
+        except ValueError:
+            raise FieldValueError(DATETIME_ERROR) from None
+    else:
+        raise FieldValueError(DATETIME_ERROR)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def parse_date(raw: Any) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if not isinstance(raw, str) or not DATE_ONLY.match(raw.strip()):
+        raise FieldValueError(DATE_ERROR)
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise FieldValueError(DATE_ERROR) from None
+
+
+def iso_datetime(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def local_date(field: Field, value: datetime) -> date:
+    """The calendar day of a timestamp in the field's forced timezone (UTC by default)."""
+    tz = field.props.get("date_force_timezone")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(ZoneInfo(tz) if tz else timezone.utc).date()
+
+
+class DateFieldType(FieldType):
+    type = "date"
+    props = DATE_PROPS + (Prop("date_force_timezone_offset", None, check_offset, write_only=True),)
+    filters = DATE_FILTERS
+
+    def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
+        return UtcDateTime() if field.props.get("date_include_time") else sa.Date()
+
+    def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        if raw is None or raw == "":
+            return None
+        if field.props.get("date_include_time"):
+            return parse_datetime(raw)
+        return parse_date(raw)
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        if stored is None:
+            return None
+        if isinstance(stored, datetime):
+            return iso_datetime(stored) if field.props.get("date_include_time") else local_date(field, stored).isoformat()
+        if isinstance(stored, str):  # a dialect that hands back text
+            stored = date.fromisoformat(stored[:10])
+        return stored.isoformat()
+
+    def convert_value(self, field: Field, value: Any, vc: ValueContext) -> Any:
+        """Best effort from another type's JSON value: keep the day of a datetime."""
+        if isinstance(value, str) and not field.props.get("date_include_time"):
+            try:
+                return parse_datetime(value).date()
+            except FieldValueError:
+                return None
+        return self.validate(field, value, vc)
+
+    def clean_props(self, raw: Any, current: Any) -> dict[str, Any]:
+        out = super().clean_props(raw, current)
+        out.pop("date_force_timezone_offset", None)  # applied once by after_update, never stored
+        return out
+
+    def after_update(self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Any) -> list[Field]:
+        offset = check_offset(raw.get("date_force_timezone_offset"))
+        if offset and field.props.get("date_include_time") and old.props.get("date_include_time"):
+            t = sa.table(f"database_table_{int(field.table_id)}", sa.column("id", sa.Integer), sa.column(field.column_name, UtcDateTime()))
+            rows = list(conn.execute(sa.select(t.c.id, t.c[field.column_name]).where(t.c[field.column_name].is_not(None))))
+            for row_id, value in rows:
+                conn.execute(t.update().where(t.c.id == row_id).values({field.column_name: value + timedelta(minutes=offset)}))
+        return []
+
+
+class RowStampFieldType(FieldType):
+    """A read-only date read from one of the row's own timestamps."""
+
+    read_only = True
+    props = DATE_PROPS
+    filters = DATE_FILTERS
+    source: str
+
+    def column_type(self, field: Field) -> None:
+        return None
+
+    def select_expression(self, field: Field, table: sa.Table) -> sa.ColumnElement[Any]:
+        return table.c[self.source]
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        if stored is None:
+            return None
+        if field.props.get("date_include_time"):
+            return iso_datetime(stored)
+        return local_date(field, stored).isoformat()
+
+
+class CreatedOnFieldType(RowStampFieldType):
+    type = "created_on"
+    source = "created_on"
+
+
+class LastModifiedFieldType(RowStampFieldType):
+    type = "last_modified"
+    source = "updated_on"

@@ -1,0 +1,74 @@
+"""The duration field type: seconds as a float, written as a number or per `duration_format`."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.fields.base import FieldType, FieldValueError, Prop, ValueContext, check_choice
+from gridbase.models import Field
+
+# format -> the unit values are rounded to, in seconds
+FORMATS: dict[str, float] = {
+    "h:mm": 60, "h:mm:ss": 1, "h:mm:ss.s": 0.1, "h:mm:ss.ss": 0.01, "h:mm:ss.sss": 0.001,
+    "d h": 3600, "d h:mm": 60, "d h:mm:ss": 1, "d h mm": 60, "d h mm ss": 1,
+}
+CLOCK = re.compile(r"^(?:(?P<d>\d+)\s*d\s*)?(?P<h>\d+):(?P<m>\d{1,2})(?::(?P<s>\d{1,2}(?:\.\d+)?))?$")
+UNITS = re.compile(r"^(?:(?P<d>\d+(?:\.\d+)?)\s*d)?\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h)?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m)?\s*(?:(?P<s>\d+(?:\.\d+)?)\s*s)?$")
+INVALID = "Invalid duration format."
+
+
+def parse_duration(raw: Any, fmt: str) -> float:
+    """Seconds from a number (seconds) or a text like `1:30`, `1d 2:03:04`, `1d 2h 3m`."""
+    if isinstance(raw, bool):
+        raise FieldValueError(INVALID)
+    if isinstance(raw, (int, float, Decimal)):
+        return float(raw)
+    if not isinstance(raw, str):
+        raise FieldValueError(INVALID)
+    text = raw.strip().lower()
+    negative = text.startswith("-")
+    text = text.lstrip("-").strip()
+    try:
+        return (-1 if negative else 1) * float(Decimal(text))
+    except InvalidOperation:
+        pass
+    match = CLOCK.match(text)
+    if match:
+        parts = match.groupdict()
+        seconds = int(parts["d"] or 0) * 86400 + int(parts["h"]) * 3600 + int(parts["m"]) * 60 + float(parts["s"] or 0)
+        return -seconds if negative else seconds
+    match = UNITS.match(text)
+    if match and text and any(match.groupdict().values()):
+        p = {k: float(v or 0) for k, v in match.groupdict().items()}
+        seconds = p["d"] * 86400 + p["h"] * 3600 + p["m"] * 60 + p["s"]
+        return -seconds if negative else seconds
+    raise FieldValueError(INVALID)
+
+
+def round_to(seconds: float, fmt: str) -> float:
+    unit = Decimal(str(FORMATS.get(fmt, 1)))
+    value = (Decimal(str(seconds)) / unit).quantize(Decimal(1), rounding="ROUND_HALF_UP") * unit
+    return float(value)
+
+
+class DurationFieldType(FieldType):
+    type = "duration"
+    props = (Prop("duration_format", "h:mm", check_choice("duration_format", tuple(FORMATS))),)
+    filters = frozenset({"equal", "not_equal", "higher_than", "higher_than_or_equal", "lower_than",
+                         "lower_than_or_equal", "empty", "not_empty"})
+
+    def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
+        return sa.Float()
+
+    def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        if raw is None or raw == "":
+            return None
+        fmt = str(field.props.get("duration_format", "h:mm"))
+        return round_to(parse_duration(raw, fmt), fmt)
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        return None if stored is None else float(stored)

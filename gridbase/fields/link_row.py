@@ -1,0 +1,275 @@
+"""The link_row field type: links to rows of another table of the same database.
+
+Links live in one junction table `database_relation_<relation_id>` (columns `row_id` for the
+rows of the table whose field created it, `target_id` for the linked table's rows), shared
+by the field and its related field in the linked table (`link_row_reversed` flips the
+columns). Reading a link needs the linked table's primary values; core supplies them
+(`links_to` names the table, `serialize` gets `[{"id", "value", "order"}]`).
+Imports: fields.base, errors (leaf), storage.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.errors import LinkRowTableNotInSameDatabase, LinkRowTableNotProvided, RequestBodyValidation
+from gridbase.fields.base import FieldType, FieldValueError, Prop, PropError, ValueContext, check_bool
+from gridbase.models import Field
+from gridbase.storage import ddl
+from gridbase.storage import schema as s
+
+CHUNK = 500
+NO_MATCH = "The provided text value '{}' doesn't match any row in the linked table."
+
+
+def _check_table_id(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not str(value).strip().isdigit():
+        raise PropError("link_row_table_id", "A valid integer is required.")
+    return int(value)
+
+
+def junction_name(field: Field) -> str:
+    return f"database_relation_{int(field.props.get('link_row_relation_id') or field.id)}"
+
+
+def sides(field: Field) -> tuple[str, str]:
+    """(column holding this table's row ids, column holding the linked table's row ids)."""
+    return ("target_id", "row_id") if field.props.get("link_row_reversed") else ("row_id", "target_id")
+
+
+def junction_table(field: Field, metadata: sa.MetaData) -> sa.Table:
+    relation = int(field.props.get("link_row_relation_id") or field.id)
+    return sa.Table(
+        junction_name(field), metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("row_id", sa.Integer, nullable=False),
+        sa.Column("target_id", sa.Integer, nullable=False),
+        sa.Index(f"idx_rel{relation}_row", "row_id", "target_id"),
+        sa.Index(f"idx_rel{relation}_target", "target_id"),
+    )
+
+
+def _table_row(conn: sa.Connection, table_id: int) -> Any:
+    t, a = s.database_tables, s.applications
+    return conn.execute(
+        sa.select(t.c.id, t.c.name, t.c.database_id, a.c.workspace_id).join(a, a.c.id == t.c.database_id).where(t.c.id == table_id)
+    ).first()
+
+
+def _bump(conn: sa.Connection, table_id: int) -> None:
+    t = s.database_tables
+    conn.execute(t.update().where(t.c.id == table_id).values(schema_version=t.c.schema_version + 1))
+
+
+def _unused_name(conn: sa.Connection, table_id: int, base: str) -> str:
+    f = s.fields
+    taken = set(conn.execute(sa.select(f.c.name).where(f.c.table_id == table_id)).scalars())
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base} {number}" in taken:
+        number += 1
+    return f"{base} {number}"
+
+
+class LinkRowFieldType(FieldType):
+    type = "link_row"
+    can_be_primary = False
+    sortable = False
+    props = (
+        Prop("link_row_table_id", None, _check_table_id),
+        Prop("link_row_multiple_relationships", True, check_bool("link_row_multiple_relationships")),
+        Prop("link_row_limit_selection_view_id", None, lambda v: None if v is None else _check_table_id(v)),
+        Prop("has_related_field", True, check_bool("has_related_field"), write_only=True),
+    )
+    filters = frozenset({"link_row_has", "link_row_has_not", "link_row_contains", "link_row_not_contains",
+                         "empty", "not_empty"})
+
+    # --- schema ---------------------------------------------------------------------------
+    def clean_props(self, raw: Mapping[str, Any], current: Mapping[str, Any] | None) -> dict[str, Any]:
+        if "link_row_table_id" not in raw and "link_row_table" in raw:
+            raw = dict(raw, link_row_table_id=raw["link_row_table"])
+        return super().clean_props(raw, current)
+
+    def props_json(self, field: Field) -> dict[str, Any]:
+        p = field.props
+        return {
+            "link_row_table_id": p.get("link_row_table_id"), "link_row_table": p.get("link_row_table_id"),
+            "link_row_related_field_id": p.get("link_row_related_field_id"),
+            "link_row_related_field": p.get("link_row_related_field_id"),
+            "link_row_limit_selection_view_id": p.get("link_row_limit_selection_view_id"),
+            "link_row_multiple_relationships": p.get("link_row_multiple_relationships", True),
+        }
+
+    def extra_json(self, ctx: Any, field: Field) -> dict[str, Any]:
+        """`link_row_table_primary_field`: the linked table's primary field as field JSON."""
+        target = field.props.get("link_row_table_id")
+        with ctx.db.read() as conn:
+            primary = conn.execute(sa.select(s.fields).where(s.fields.c.table_id == target, s.fields.c.primary.is_(True))).first()
+            table = _table_row(conn, target) if primary is not None else None
+        if primary is None or table is None:
+            return {"link_row_table_primary_field": None}
+        pf = Field(primary.id, primary.table_id, primary.name, primary.order, primary.type, True, primary.description,
+                   primary.db_index, dict(primary.props or {}))
+        ft = ctx.field_types.get(pf.type)
+        body: dict[str, Any] = {
+            "id": pf.id, "table_id": pf.table_id, "name": pf.name, "order": pf.order, "type": pf.type,
+            "primary": True, "read_only": ft.read_only, "immutable_type": False, "immutable_properties": False,
+            "description": pf.description, "database_id": table.database_id, "workspace_id": table.workspace_id,
+            "db_index": pf.db_index, "field_constraints": [],
+        }
+        body.update(ft.props_json(pf))
+        return {"link_row_table_primary_field": body}
+
+    def _check_target(self, conn: sa.Connection, field: Field) -> Any:
+        target_id = field.props.get("link_row_table_id")
+        if target_id is None:
+            raise LinkRowTableNotProvided("The link row field requires a link_row_table_id.")
+        target = _table_row(conn, target_id)
+        own = _table_row(conn, field.table_id)
+        if target is None or own is None or target.database_id != own.database_id:
+            raise LinkRowTableNotInSameDatabase(f"The link row table {target_id} is not in the same database.")
+        return own
+
+    def after_create(self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+        own = self._check_target(conn, field)
+        props = dict(field.props, link_row_relation_id=field.id, link_row_reversed=False, link_row_related_field_id=None)
+        props.pop("has_related_field", None)
+        target_id = int(props["link_row_table_id"])
+        ddl.create_table(conn, junction_table(Field(field.id, field.table_id, field.name, 0, self.type, False, props=props), sa.MetaData()))
+        wants_related = check_bool("has_related_field")(raw.get("has_related_field", True))
+        if wants_related and target_id != field.table_id:
+            props["link_row_related_field_id"] = self._create_related(conn, field, own.name, props)
+        conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
+        return []
+
+    def _create_related(self, conn: sa.Connection, field: Field, own_table_name: str, props: dict[str, Any]) -> int:
+        f = s.fields
+        target_id = int(props["link_row_table_id"])
+        highest = conn.execute(sa.select(sa.func.max(f.c.order)).where(f.c.table_id == target_id)).scalar()
+        related_props = {
+            "link_row_table_id": field.table_id, "link_row_multiple_relationships": True,
+            "link_row_limit_selection_view_id": None, "link_row_relation_id": props["link_row_relation_id"],
+            "link_row_reversed": not props.get("link_row_reversed", False), "link_row_related_field_id": field.id,
+        }
+        created = conn.execute(sa.select(f.c.created_on).where(f.c.id == field.id)).scalar()
+        related_id = int(conn.execute(
+            f.insert().values(
+                table_id=target_id, name=_unused_name(conn, target_id, own_table_name), order=0 if highest is None else highest + 1,
+                type=self.type, primary=False, description=None, db_index=False, props=related_props, created_on=created,
+            )
+        ).inserted_primary_key[0])
+        _bump(conn, target_id)
+        return related_id
+
+    def _drop_related(self, conn: sa.Connection, field: Field) -> None:
+        related_id = field.props.get("link_row_related_field_id")
+        if related_id is None:
+            return
+        f = s.fields
+        row = conn.execute(sa.select(f.c.table_id).where(f.c.id == related_id)).first()
+        if row is not None:
+            conn.execute(f.delete().where(f.c.id == related_id))
+            _bump(conn, row.table_id)
+
+    def after_update(self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+        props = dict(field.props)
+        props.pop("has_related_field", None)
+        own = self._check_target(conn, field)
+        table_changed = old.props.get("link_row_table_id") != props.get("link_row_table_id")
+        if table_changed:
+            # a new target: the old links and the old related field go, a fresh junction comes
+            self._drop_related(conn, old)
+            ddl.drop_table(conn, junction_name(old))
+            props.update(link_row_relation_id=field.id, link_row_reversed=False, link_row_related_field_id=None)
+            ddl.create_table(conn, junction_table(Field(field.id, field.table_id, field.name, 0, self.type, False, props=props), sa.MetaData()))
+        has_related = props.get("link_row_related_field_id") is not None
+        wants_related = check_bool("has_related_field")(raw["has_related_field"]) if "has_related_field" in raw else (has_related or table_changed)
+        if wants_related and not has_related and int(props["link_row_table_id"]) != field.table_id:
+            props["link_row_related_field_id"] = self._create_related(conn, field, own.name, props)
+        elif not wants_related and has_related:
+            self._drop_related(conn, Field(field.id, field.table_id, field.name, 0, self.type, False, props=props))
+            props["link_row_related_field_id"] = None
+        conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
+        return []
+
+    def before_delete(self, ctx: Any, conn: sa.Connection, field: Field) -> list[Field]:
+        """The related field goes with it, and so does the shared junction table."""
+        self._drop_related(conn, field)
+        ddl.drop_table(conn, junction_name(field))
+        return []
+
+    # --- storage --------------------------------------------------------------------------
+    def column_type(self, field: Field) -> None:
+        return None
+
+    def relation_table(self, field: Field, metadata: sa.MetaData) -> sa.Table:
+        return junction_table(field, metadata)
+
+    def links_to(self, field: Field) -> int | None:
+        target = field.props.get("link_row_table_id")
+        return int(target) if target is not None else None
+
+    def load_relation(self, conn: sa.Connection, field: Field, junction: sa.Table, row_ids: list[int]) -> dict[int, Any]:
+        """row id -> linked row ids (in link order; core sorts them by the linked rows' order)."""
+        mine, other = sides(field)
+        out: dict[int, list[int]] = defaultdict(list)
+        for start in range(0, len(row_ids), CHUNK):
+            chunk = row_ids[start : start + CHUNK]
+            stmt = sa.select(junction.c[mine], junction.c[other]).where(junction.c[mine].in_(chunk)).order_by(junction.c.id)
+            for row_id, target_id in conn.execute(stmt):
+                out[row_id].append(target_id)
+        return out
+
+    def write_relation(self, conn: sa.Connection, field: Field, junction: sa.Table, values: dict[int, Any]) -> None:
+        mine, other = sides(field)
+        row_ids = list(values)
+        for start in range(0, len(row_ids), CHUNK):
+            conn.execute(junction.delete().where(junction.c[mine].in_(row_ids[start : start + CHUNK])))
+        inserts = [{mine: row_id, other: target} for row_id, targets in values.items() for target in targets or []]
+        if inserts:
+            conn.execute(junction.insert(), inserts)
+
+    # --- values ---------------------------------------------------------------------------
+    def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        if raw is None:
+            raise FieldValueError("This field may not be null.", "null")
+        if isinstance(raw, str):
+            items: list[Any] = [part.strip() for part in raw.split(",") if part.strip()]
+        elif isinstance(raw, int) and not isinstance(raw, bool):
+            items = [raw]
+        elif isinstance(raw, list):
+            items = raw
+        else:
+            raise FieldValueError("The provided value must be a list of valid integer or string")
+        if any(isinstance(i, bool) or not isinstance(i, (int, str)) for i in items):
+            raise FieldValueError("The provided value must be a list of valid integer or string")
+        if items and len({type(i) for i in items}) > 1:
+            raise FieldValueError("All list values must be same type.", "not_same_type")
+        target = self.links_to(field)
+        if not field.props.get("link_row_multiple_relationships", True) and len(items) > 1:
+            raise FieldValueError("Ensure this field has no more than 1 elements.", "max_length")
+        if not items or vc.rows is None or target is None:
+            return [i for i in items if isinstance(i, int)]
+        if isinstance(items[0], str):
+            named = vc.rows.named(target, items)
+            for name in items:
+                if name not in named:
+                    raise RequestBodyValidation(NO_MATCH.format(name))
+            ids = [named[name] for name in items]
+        else:
+            existing = vc.rows.existing(target, items)
+            ids = [i for i in items if i in existing]
+        return list(dict.fromkeys(ids))
+
+    def default(self, field: Field) -> Any:
+        return None
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        return list(stored or [])

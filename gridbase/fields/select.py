@@ -1,0 +1,260 @@
+"""Select field types: single_select (an option id column) and multiple_select (a junction
+table `database_multipleselect_<field_id>`, one row per (row, option), in written order).
+
+A junction table rather than a JSON/array column: `multiple_select_has` filters become an
+indexed `EXISTS (... option_id IN ...)` on both SQLite and PostgreSQL, and deleting an
+option is one indexed DELETE. Options live in `select_options` (id, value, color, order).
+Imports: fields.base, errors (leaf), storage.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.errors import RequestBodyValidation, field_error
+from gridbase.fields.base import FieldType, FieldValueError, Prop, PropError, ValueContext
+from gridbase.models import Field, SelectOption
+from gridbase.storage import ddl
+from gridbase.storage import schema as s
+
+CHUNK = 500
+NOT_AN_OPTION = "The provided select option value '{}' is not a valid select option."
+
+
+def option_json(option: SelectOption) -> dict[str, Any]:
+    return {"id": option.id, "value": option.value, "color": option.color}
+
+
+def _check_options(raw: Any) -> list[dict[str, Any]]:
+    """DRF-shaped validation of `select_options`: a list of {id?, value, color}."""
+    if not isinstance(raw, list):
+        raise RequestBodyValidation({"select_options": field_error(f'Expected a list of items but got type "{type(raw).__name__}".', "not_a_list")})
+    errors: list[dict[str, Any]] = []
+    clean: list[dict[str, Any]] = []
+    for item in raw:
+        problems: dict[str, Any] = {}
+        if not isinstance(item, dict):
+            errors.append({"non_field_errors": field_error(f"Invalid data. Expected a dictionary, but got {type(item).__name__}.")})
+            continue
+        for key in ("value", "color"):
+            value = item.get(key)
+            if key not in item:
+                problems[key] = field_error("This field is required.", "required")
+            elif value is None:
+                problems[key] = field_error("This field may not be null.", "null")
+            elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                problems[key] = field_error("Not a valid string.")
+            elif len(str(value)) > 255:
+                problems[key] = field_error("Ensure this field has no more than 255 characters.", "max_length")
+        option_id = item.get("id")
+        if option_id is not None and (isinstance(option_id, bool) or not str(option_id).isdigit()):
+            problems["id"] = field_error("A valid integer is required.")
+        errors.append(problems)
+        if not problems:
+            clean.append({"id": int(option_id) if option_id is not None else None, "value": str(item["value"]), "color": str(item["color"])})
+    if any(errors):
+        raise RequestBodyValidation({"select_options": errors})
+    return clean
+
+
+def write_options(conn: sa.Connection, field: Field, raw: Any) -> set[int]:
+    """Make the field's options exactly `raw` (known ids updated, others created); returns
+    the ids of removed options."""
+    o = s.select_options
+    wanted = _check_options(raw)
+    existing = set(conn.execute(sa.select(o.c.id).where(o.c.field_id == field.id)).scalars())
+    kept: set[int] = set()
+    for position, item in enumerate(wanted):
+        values = {"value": item["value"], "color": item["color"], "order": position}
+        if item["id"] in existing and item["id"] not in kept:
+            conn.execute(o.update().where(o.c.id == item["id"]).values(values))
+            kept.add(item["id"])
+        else:
+            conn.execute(o.insert().values(field_id=field.id, **values))
+    removed = existing - kept
+    if removed:
+        conn.execute(o.delete().where(o.c.id.in_(removed)))
+    return removed
+
+
+def _option_id(raw: Any) -> int | None:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    return None
+
+
+def _check_default_id(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not str(value).isdigit():
+        raise PropError("single_select_default", "A valid integer is required.")
+    return int(value)
+
+
+def _check_default_ids(value: Any) -> Any:
+    if value is None:
+        return None
+    if not isinstance(value, list) or any(isinstance(v, bool) or not str(v).isdigit() for v in value):
+        raise PropError("multiple_select_default", "A valid integer is required.")
+    return [int(v) for v in value]
+
+
+class SelectOptionsMixin(FieldType):
+    def props_json(self, field: Field) -> dict[str, Any]:
+        return dict(super().props_json(field), select_options=[option_json(o) for o in field.select_options])
+
+    def after_create(self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+        if "select_options" in raw:
+            write_options(conn, field, raw["select_options"])
+        return []
+
+    def after_update(self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+        if "select_options" in raw:
+            removed = write_options(conn, field, raw["select_options"])
+            if removed:
+                self.forget_options(conn, field, removed)
+        return []
+
+    def forget_options(self, conn: sa.Connection, field: Field, removed: set[int]) -> None:
+        """Clear stored references to deleted options."""
+
+
+class SingleSelectFieldType(SelectOptionsMixin):
+    type = "single_select"
+    props = (Prop("single_select_default", None, _check_default_id),)
+    filters = frozenset({"contains", "contains_not", "contains_word", "doesnt_contain_word", "single_select_equal",
+                         "single_select_not_equal", "single_select_is_any_of", "single_select_is_none_of",
+                         "empty", "not_empty"})
+
+    def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
+        return sa.Integer()
+
+    def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        if raw is None:
+            return None
+        if isinstance(raw, bool) or not isinstance(raw, (int, str)):
+            raise FieldValueError("The provided value should be a valid integer or string")
+        option_id = _option_id(raw)
+        for option in field.select_options:
+            if option.id == option_id or (option_id is None and option.value == raw):
+                return option.id
+        raise RequestBodyValidation(NOT_AN_OPTION.format(raw))
+
+    def default(self, field: Field) -> Any:
+        wanted = field.props.get("single_select_default")
+        return wanted if any(o.id == wanted for o in field.select_options) else None
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        if stored is None:
+            return None
+        for option in field.select_options:
+            if option.id == stored:
+                return option_json(option)
+        return None
+
+    def sort_expression(self, field: Field, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        o = s.select_options
+        return sa.select(o.c.value).where(o.c.id == column).scalar_subquery()
+
+    def forget_options(self, conn: sa.Connection, field: Field, removed: set[int]) -> None:
+        t = sa.table(ddl.table_name(field.table_id), sa.column(field.column_name, sa.Integer))
+        conn.execute(t.update().where(t.c[field.column_name].in_(removed)).values({field.column_name: None}))
+
+
+def junction_name(field: Field) -> str:
+    return f"database_multipleselect_{int(field.id)}"
+
+
+class MultipleSelectFieldType(SelectOptionsMixin):
+    type = "multiple_select"
+    sortable = False
+    props = (Prop("multiple_select_default", None, _check_default_ids),)
+    filters = frozenset({"contains", "contains_not", "contains_word", "doesnt_contain_word", "multiple_select_has",
+                         "multiple_select_has_not", "empty", "not_empty"})
+
+    def column_type(self, field: Field) -> None:
+        return None
+
+    def relation_table(self, field: Field, metadata: sa.MetaData) -> sa.Table:
+        name = junction_name(field)
+        return sa.Table(
+            name, metadata,
+            sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+            sa.Column("row_id", sa.Integer, nullable=False),
+            sa.Column("option_id", sa.Integer, nullable=False),
+            sa.Index(f"idx_ms{int(field.id)}_row", "row_id"),
+            sa.Index(f"idx_ms{int(field.id)}_option", "option_id"),
+        )
+
+    def after_create(self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+        ddl.create_table(conn, self.relation_table(field, sa.MetaData()))
+        return super().after_create(ctx, conn, field, raw)
+
+    def before_delete(self, ctx: Any, conn: sa.Connection, field: Field) -> list[Field]:
+        ddl.drop_table(conn, junction_name(field))
+        return []
+
+    def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        if raw is None or raw == "":
+            return []
+        if isinstance(raw, str):
+            items: list[Any] = [part.strip() for part in raw.split(",") if part.strip()]
+        elif isinstance(raw, int) and not isinstance(raw, bool):
+            items = [raw]
+        elif isinstance(raw, list):
+            items = raw
+        else:
+            raise FieldValueError(f'Expected a list of items but got type "{type(raw).__name__}".', "not_a_list")
+        ids: list[int] = []
+        names: list[str] = []
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, (int, str)):
+                raise FieldValueError("The provided value should be a valid integer or string")
+            (ids if isinstance(item, int) else names).append(item)  # type: ignore[arg-type]  # split by type just above
+        known = {o.id for o in field.select_options}
+        for option_id in ids:
+            if option_id not in known:
+                raise RequestBodyValidation(NOT_AN_OPTION.format(option_id))
+        for name in names:
+            if not any(o.value == name for o in field.select_options):
+                raise RequestBodyValidation(NOT_AN_OPTION.format(name))
+        # ids in the order given, then named options in the field's option order
+        out: list[int] = []
+        for option_id in ids + [o.id for o in field.select_options if o.value in names]:
+            if option_id not in out:
+                out.append(option_id)
+        return out
+
+    def default(self, field: Field) -> Any:
+        wanted = field.props.get("multiple_select_default") or []
+        known = {o.id for o in field.select_options}
+        return [i for i in wanted if i in known] or None
+
+    def load_relation(self, conn: sa.Connection, field: Field, junction: sa.Table, row_ids: list[int]) -> dict[int, Any]:
+        out: dict[int, list[int]] = defaultdict(list)
+        for start in range(0, len(row_ids), CHUNK):
+            chunk = row_ids[start : start + CHUNK]
+            stmt = sa.select(junction.c.row_id, junction.c.option_id).where(junction.c.row_id.in_(chunk)).order_by(junction.c.id)
+            for row_id, option_id in conn.execute(stmt):
+                out[row_id].append(option_id)
+        return out
+
+    def write_relation(self, conn: sa.Connection, field: Field, junction: sa.Table, values: dict[int, Any]) -> None:
+        row_ids = list(values)
+        for start in range(0, len(row_ids), CHUNK):
+            conn.execute(junction.delete().where(junction.c.row_id.in_(row_ids[start : start + CHUNK])))
+        inserts = [{"row_id": row_id, "option_id": option_id} for row_id, ids in values.items() for option_id in ids or []]
+        if inserts:
+            conn.execute(junction.insert(), inserts)
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        options = {o.id: o for o in field.select_options}
+        return [option_json(options[i]) for i in stored or [] if i in options]
+
+    def forget_options(self, conn: sa.Connection, field: Field, removed: set[int]) -> None:
+        junction = self.relation_table(field, sa.MetaData())
+        conn.execute(junction.delete().where(junction.c.option_id.in_(removed)))
