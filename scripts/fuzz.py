@@ -51,12 +51,15 @@ def free_port() -> int:
 
 
 class Api:
-    def __init__(self, url: str) -> None:
+    """Calls a gridbase at `url` through `session` (requests, or a test client)."""
+
+    def __init__(self, url: str, session: Any = requests) -> None:
         self.url = url
+        self.session = session
         self.headers: dict[str, str] = {}
 
     def call(self, method: str, path: str, body: Any = None, ok: bool = True) -> Any:
-        r = requests.request(method, self.url + path, json=body, headers=self.headers, timeout=30)
+        r = self.session.request(method, self.url + path, json=body, headers=self.headers, timeout=30)
         if ok and r.status_code not in (200, 204):
             raise SystemExit(f"seed failed: {method} {path} {body!r} -> {r.status_code} {r.text}")
         return r.json() if r.status_code == 200 else None

@@ -63,6 +63,9 @@ class AutonumberFieldType(FieldType):
     def serialize(self, field: Field, stored: Any) -> Any:
         return stored
 
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        return {"type": ["integer", "null"], "example": 1, "description": "A number the server gives each new row."}
+
 
 class UuidFieldType(FieldType):
     type = "uuid"
@@ -79,3 +82,6 @@ class UuidFieldType(FieldType):
 
     def new_values(self, conn: sa.Connection, field: Field, count: int) -> list[Any]:
         return [str(uuid.uuid4()) for _ in range(count)]
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        return {"type": ["string", "null"], "format": "uuid", "example": "b7a1c6de-93b4-4c3f-9d8f-3c5f2f3f1a10"}

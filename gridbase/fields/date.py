@@ -156,6 +156,17 @@ class DateFieldType(FieldType):
         out.pop("date_force_timezone_offset", None)  # applied once by after_update, never stored
         return out
 
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        return date_schema(field)
+
+    def write_schema(self, field: Field) -> dict[str, Any]:
+        if field.props.get("date_include_time"):
+            return {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"},
+                              {"type": "null"}], "example": "2024-03-01T12:30:00Z",
+                    "description": "An ISO 8601 datetime; an offset is converted to UTC, a value without one is UTC."}
+        return {"type": ["string", "null"], "format": "date", "example": "2024-03-01",
+                "description": "An ISO 8601 date, YYYY-MM-DD."}
+
     def after_update(self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Any) -> list[Field]:
         offset = check_offset(raw.get("date_force_timezone_offset"))
         if offset and field.props.get("date_include_time") and old.props.get("date_include_time"):
@@ -164,6 +175,14 @@ class DateFieldType(FieldType):
             for row_id, value in rows:
                 conn.execute(t.update().where(t.c.id == row_id).values({field.column_name: value + timedelta(minutes=offset)}))
         return []
+
+
+def date_schema(field: Field) -> dict[str, Any]:
+    """Read format of date-like fields: a UTC datetime, or a date without time."""
+    if field.props.get("date_include_time"):
+        return {"type": ["string", "null"], "format": "date-time", "example": "2024-03-01T12:30:00Z",
+                "description": "An ISO 8601 datetime in UTC."}
+    return {"type": ["string", "null"], "format": "date", "example": "2024-03-01", "description": "YYYY-MM-DD."}
 
 
 class RowStampFieldType(FieldType):
@@ -186,6 +205,9 @@ class RowStampFieldType(FieldType):
         if field.props.get("date_include_time"):
             return iso_datetime(stored)
         return local_date(field, stored).isoformat()
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        return date_schema(field)
 
 
 class CreatedOnFieldType(RowStampFieldType):

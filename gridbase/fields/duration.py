@@ -72,3 +72,11 @@ class DurationFieldType(FieldType):
 
     def serialize(self, field: Field, stored: Any) -> Any:
         return None if stored is None else float(stored)
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        return {"type": ["number", "null"], "example": 5400.0, "description": "Seconds."}
+
+    def write_schema(self, field: Field) -> dict[str, Any]:
+        return {"anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}], "example": "1:30",
+                "description": "Seconds as a number, or a text such as `1:30`, `1d 2:03:04` or `1d 2h 3m`; "
+                f"rounded to the field's format ({field.props.get('duration_format', 'h:mm')})."}

@@ -159,6 +159,24 @@ class FormulaFieldType(FieldType):
     def serialize(self, field: Field, stored: Any) -> Any:
         return serialize_value(field.props, stored)
 
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        """The read format follows the formula's type (see serialize_value)."""
+        kind = field.props.get("formula_type")
+        places = int(field.props.get("number_decimal_places") or 0)
+        decimals = rf"\.\d{{{places}}}" if places else ""
+        by_kind: dict[str, dict[str, Any]] = {
+            "number": {"type": ["string", "null"], "pattern": rf"^-?\d+{decimals}$", "example": "1" + ("." + "0" * places if places else "")},
+            "boolean": {"type": "boolean", "example": True},
+            "duration": {"type": ["number", "null"], "example": 3600.0},
+            "date_interval": {"type": ["number", "null"], "example": 3600.0},
+            "date": {"type": ["string", "null"], "format": "date-time" if field.props.get("date_include_time") else "date",
+                     "example": "2024-03-01T12:30:00Z" if field.props.get("date_include_time") else "2024-03-01"},
+            "invalid": {"type": "null", "description": "The formula is invalid: " + str(field.props.get("error") or "")},
+        }
+        schema = by_kind.get(str(kind), {"type": ["string", "null"], "example": "text"})
+        return dict(schema, description=f"Computed by `{field.props.get('formula')}` ({kind}). "
+                    + str(schema.get("description", "")))
+
 
 def formula_error(message: str) -> RequestBodyValidation:
     return RequestBodyValidation({"formula": field_error(message)})

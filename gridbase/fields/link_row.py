@@ -273,3 +273,21 @@ class LinkRowFieldType(FieldType):
 
     def serialize(self, field: Field, stored: Any) -> Any:
         return list(stored or [])
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        link = {"type": "object", "required": ["id", "value"], "properties": {
+            "id": {"type": "integer"}, "value": {"type": ["string", "null"]},
+            "order": {"type": "string", "pattern": r"^-?\d+\.\d{20}$"}}}
+        return {"type": "array", "items": link, "example": [{"id": 1, "value": "Linked row", "order": "1.00000000000000000000"}],
+                "description": f"The linked rows of table {field.props.get('link_row_table_id')}: their id and primary "
+                "field text."}
+
+    def write_schema(self, field: Field) -> dict[str, Any]:
+        single = not field.props.get("link_row_multiple_relationships", True)
+        ids: dict[str, Any] = {"type": "array", "items": {"type": "integer", "format": "int64"}}
+        texts: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+        if single:
+            ids["maxItems"] = texts["maxItems"] = 1
+        return {"anyOf": [ids, texts, {"type": "integer", "format": "int64"}, {"type": "string"}], "example": [1],
+                "description": "Ids of rows in the linked table, or their primary field texts (a list of one kind, "
+                "or one comma-separated text); [] clears it. Unknown ids are ignored."}

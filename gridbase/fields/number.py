@@ -102,9 +102,11 @@ class NumberFieldType(FieldType):
         places = int(field.props.get("number_decimal_places", 0))
         sign = "-?" if field.props.get("number_negative") else ""
         decimals = rf"(\.\d{{0,{places}}})?" if places else ""
-        number: dict[str, Any] = {"type": "number" if places else "integer"}
+        number: dict[str, Any] = {"type": "number" if places else "integer", "exclusiveMaximum": 1e50}
         if not field.props.get("number_negative"):
             number["minimum"] = 0
+        else:
+            number["exclusiveMinimum"] = -1e50
         return {"anyOf": [number, {"type": "string", "pattern": rf"^{sign}\d{{1,{MAX_DIGITS}}}{decimals}$"}, {"type": "null"}],
                 "example": format_decimal(Decimal("1234.5"), places),
                 "description": f"A number or decimal string with at most {places} decimal places"

@@ -29,6 +29,27 @@ def option_json(option: SelectOption) -> dict[str, Any]:
     return {"id": option.id, "value": option.value, "color": option.color}
 
 
+def option_schema(field: Field) -> dict[str, Any]:
+    """A select option as row JSON shows it."""
+    ids = [o.id for o in field.select_options]
+    return {"type": "object", "properties": {"id": {"type": "integer", **({"enum": ids} if ids else {})},
+                                             "value": {"type": "string"}, "color": {"type": "string"}},
+            "required": ["id", "value", "color"]}
+
+
+def option_ref_schemas(field: Field) -> list[dict[str, Any]]:
+    """What a write may name an option by: its id, or its value."""
+    ids = [o.id for o in field.select_options]
+    values = list(dict.fromkeys(o.value for o in field.select_options))
+    if not ids:
+        return [{"type": "integer"}, {"type": "string"}]
+    return [{"type": "integer", "enum": ids}, {"type": "string", "enum": values}]
+
+
+def _example_option(field: Field) -> dict[str, Any] | None:
+    return option_json(field.select_options[0]) if field.select_options else None
+
+
 def _check_options(raw: Any) -> list[dict[str, Any]]:
     """DRF-shaped validation of `select_options`: a list of {id?, value, color}."""
     if not isinstance(raw, list):
@@ -156,6 +177,15 @@ class SingleSelectFieldType(SelectOptionsMixin):
                 return option_json(option)
         return None
 
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        return {"anyOf": [option_schema(field), {"type": "null"}], "example": _example_option(field),
+                "description": "The selected option, or null."}
+
+    def write_schema(self, field: Field) -> dict[str, Any]:
+        example = field.select_options[0].id if field.select_options else None
+        return {"anyOf": [*option_ref_schemas(field), {"type": "null"}], "example": example,
+                "description": "An option id, or an option's value; null clears it."}
+
     def sort_expression(self, field: Field, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
         o = s.select_options
         return sa.select(o.c.value).where(o.c.id == column).scalar_subquery()
@@ -254,6 +284,18 @@ class MultipleSelectFieldType(SelectOptionsMixin):
     def serialize(self, field: Field, stored: Any) -> Any:
         options = {o.id: o for o in field.select_options}
         return [option_json(options[i]) for i in stored or [] if i in options]
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        example = _example_option(field)
+        return {"type": "array", "items": option_schema(field), "example": [example] if example else [],
+                "description": "The selected options."}
+
+    def write_schema(self, field: Field) -> dict[str, Any]:
+        example = [field.select_options[0].id] if field.select_options else []
+        lists = [{"type": "array", "items": ref} for ref in option_ref_schemas(field)]
+        return {"anyOf": [*lists, {"type": "string"}, {"type": "null"}], "example": example,
+                "description": "Option ids or option values (a list of one kind, or one comma-separated text); "
+                "null or [] clears it."}
 
     def forget_options(self, conn: sa.Connection, field: Field, removed: set[int]) -> None:
         junction = self.relation_table(field, sa.MetaData())

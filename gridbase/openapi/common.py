@@ -148,7 +148,7 @@ def query(name: str, schema: dict[str, Any], description: str, example: Any = No
 
 
 def path_param(name: str, description: str = "") -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"},
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "format": "int64"},
             "description": description or name.replace("_", " ").capitalize() + "."}
 
 

@@ -62,7 +62,7 @@ def _prefixes(tables: Sequence[Table]) -> dict[int, str]:
 
 def _components(table: Table, docs: Sequence[rs.FieldDoc], n: _Names) -> dict[str, Any]:
     values = rs.write_schema(table, docs)
-    id_prop = {"id": {"type": "integer", "description": "The id of the row to update."}}
+    id_prop = {"id": {"type": "integer", "format": "int64", "description": "The id of the row to update."}}
     item = dict(values, properties={**id_prop, **values["properties"]}, required=["id"],
                 example={"id": 1, **values["example"]}, title=f"{table.name} row update")
     return {
@@ -103,7 +103,7 @@ def _list_params(n: _Names, page_size_limit: int) -> list[dict[str, Any]]:
               '`{"filter_type":"AND","filters":[{"field":1,"type":"equal","value":"x"}],"groups":[]}`. '
               "Legacy form: `filter__field_<id>__<type>=<value>` parameters combined with `filter_type`."),
         query("filter_type", {"enum": ["AND", "OR"]}, "How legacy `filter__…` parameters combine (default AND)."),
-        query("view_id", {"type": "integer", "minimum": 1}, "Apply this view's filters and sorts."),
+        query("view_id", {"type": "integer", "format": "int64"}, "Apply this view's filters and sorts."),
     ]
 
 
@@ -131,7 +131,7 @@ def _operations(table: Table, n: _Names, page_size_limit: int, batch_limit: int)
         "create": op(f"create_{n.op}_row", f"Create a row in {table.name}",
                      {**row_ok, **error_responses({400: WRITE_400, 401: NO_PERMISSION, 404: ROW_404, **CONFLICT},
                                                   auth="any", body=True)},
-                     parameters=[query("before", {"type": "integer", "minimum": 1}, "Place the row before this row."),
+                     parameters=[query("before", {"type": "integer", "format": "int64"}, "Place the row before this row."),
                                  USER_FIELD_NAMES, SEND_WEBHOOK_EVENTS],
                      requestBody=write_body),
         "get": op(f"get_{n.op}_row", f"Get a row of {table.name}",
@@ -152,7 +152,7 @@ def _operations(table: Table, n: _Names, page_size_limit: int, batch_limit: int)
         "move": op(f"move_{n.op}_row", f"Move a row of {table.name}",
                    {**row_ok, **error_responses({400: ["ERROR_USER_NOT_IN_GROUP"], 401: NO_PERMISSION, 404: ROW_404,
                                                  **CONFLICT}, auth="any")},
-                   parameters=row_path + [query("before_id", {"type": "integer", "minimum": 1},
+                   parameters=row_path + [query("before_id", {"type": "integer", "format": "int64"},
                                                 "Place the row before this row; at the end when omitted."),
                                           USER_FIELD_NAMES, SEND_WEBHOOK_EVENTS]),
         "batch_create": op(f"batch_create_{n.op}_rows", f"Create up to {batch_limit} rows in {table.name}",
@@ -161,7 +161,7 @@ def _operations(table: Table, n: _Names, page_size_limit: int, batch_limit: int)
                                   "required": ["items"]}, "The created rows, in input order."),
                             **error_responses({400: WRITE_400, 401: NO_PERMISSION, 404: ROW_404, **CONFLICT},
                                               auth="any", body=True)},
-                           parameters=[query("before", {"type": "integer", "minimum": 1}, "Place the rows before this row."),
+                           parameters=[query("before", {"type": "integer", "format": "int64"}, "Place the rows before this row."),
                                        USER_FIELD_NAMES, SEND_WEBHOOK_EVENTS],
                            requestBody=body({"type": "object", "required": ["items"],
                                              "properties": {"items": dict(items, items=ref(n.write))}})),
@@ -181,7 +181,7 @@ def _operations(table: Table, n: _Names, page_size_limit: int, batch_limit: int)
                                                401: NO_PERMISSION, 404: ROW_404, **CONFLICT}, auth="any", body=True)},
                            parameters=[SEND_WEBHOOK_EVENTS],
                            requestBody=body({"type": "object", "required": ["items"],
-                                             "properties": {"items": dict(items, items={"type": "integer", "minimum": 1})}},
+                                             "properties": {"items": dict(items, items={"type": "integer", "format": "int64"})}},
                                             {"items": [1, 2]})),
     }
 

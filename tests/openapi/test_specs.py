@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from typing import Any
 
+import pytest
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
+
+from gridbase.fields import default_field_types
+from gridbase.fields.base import FieldType
 
 from gridbase.api.docs import flat_routes
 from tests.conftest import Api
@@ -121,3 +128,44 @@ def test_database_spec_with_a_token_shows_only_granted_tables(api: Api) -> None:
     other = api.database(api.workspace("Other"))
     r = api.get(f"/api/database/{other}/openapi.json", headers={"Authorization": f"Token {token['key']}"})
     assert_error(r, 401, "ERROR_NO_PERMISSION_TO_TABLE")
+
+
+def load_fuzz_script() -> Any:
+    path = Path(__file__).resolve().parents[2] / "scripts" / "fuzz.py"
+    spec = importlib.util.spec_from_file_location("gridbase_fuzz", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("ft", list(default_field_types()), ids=lambda ft: ft.type)
+def test_every_field_type_describes_its_values(ft: FieldType) -> None:
+    """A new field type must say how its values read (write_schema defaults to the same)."""
+    assert type(ft).json_schema is not FieldType.json_schema, f"{ft.type} needs json_schema()"
+
+
+def test_spec_of_a_table_with_every_field_type_is_valid(client: Any) -> None:
+    fuzz = load_fuzz_script()
+    seeder = fuzz.Api("", client)
+    database, key = fuzz.seed(seeder)
+    spec = spec_of_headers(client, database, {"Authorization": f"Token {key}"})
+    validate(spec)
+    everything = next(name for name, s in spec["components"]["schemas"].items() if s.get("title") == "Everything row")
+    props = spec["components"]["schemas"][everything]["properties"]
+    types = {p["x-field-type"] for p in props.values() if "x-field-type" in p}
+    assert types == {ft.type for ft in default_field_types()}
+    rows = client.get(f"/api/database/rows/table/{everything.removeprefix('Table').removesuffix('Row')}/",
+                      headers={"Authorization": f"Token {key}"}).json()["results"]
+    for row in rows:
+        jsonschema_validate(row, {**spec["components"]["schemas"][everything], "components": spec["components"]})
+
+
+def jsonschema_validate(instance: Any, schema: dict[str, Any]) -> None:
+    Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(instance)
+
+
+def spec_of_headers(client: Any, database_id: int, headers: dict[str, str]) -> dict[str, Any]:
+    r = client.get(f"/api/database/{database_id}/openapi.json", headers=headers)
+    assert r.status_code == 200, r.text
+    return dict(r.json())
