@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import table_model, workspaces
+from gridbase.core import table_model, tokens, workspaces
 from gridbase.core.context import Ctx
 from gridbase.errors import ApplicationDoesNotExist
 from gridbase.fields import FieldTypes, default_field_types
@@ -82,6 +82,7 @@ def drop_user_tables(conn: sa.Connection, database_ids: list[int], field_types: 
                 ft.before_delete(None, conn, field)
     for tid in table_ids:
         ddl.drop_user_table(conn, tid)
+    tokens.forget_scopes(conn, database_ids=database_ids, table_ids=table_ids)
 
 
 def delete(ctx: Ctx, user: User, database_id: int) -> None:

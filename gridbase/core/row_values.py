@@ -50,14 +50,15 @@ def resolve_keys(model: TableModel, raw: Mapping[str, Any], by_name: bool) -> li
     return out
 
 
-def validate_row(ctx: Ctx, conn: sa.Connection, model: TableModel, raw: Mapping[str, Any], by_name: bool, *, creating: bool) -> RowValues:
+def validate_row(ctx: Ctx, conn: sa.Connection, model: TableModel, raw: Mapping[str, Any], by_name: bool, *, creating: bool,
+                 vc: ValueContext | None = None) -> RowValues:
     """Validate every given value; raise one RequestBodyValidation listing all bad fields."""
     if not isinstance(raw, Mapping):
         kind = "list" if isinstance(raw, list) else type(raw).__name__
         raise RequestBodyValidation(
             {"non_field_errors": field_error(f"Invalid data. Expected a dictionary, but got {kind}.")}
         )
-    vc = value_context(ctx, conn)
+    vc = vc or value_context(ctx, conn)  # a batch shares one (it caches linked tables)
     values = RowValues({}, {})
     errors: dict[str, Any] = {}
     given = resolve_keys(model, raw, by_name)
@@ -191,14 +192,20 @@ class LinkedRows:
     def __init__(self, ctx: Ctx, conn: sa.Connection) -> None:
         self.ctx = ctx
         self.conn = conn
+        self.models: dict[int, TableModel] = {}  # one lookup per linked table per request
+
+    def model(self, table_id: int) -> TableModel:
+        if table_id not in self.models:
+            self.models[table_id] = _model(self.ctx, self.conn, table_id)
+        return self.models[table_id]
 
     def existing(self, table_id: int, ids: list[int]) -> set[int]:
-        t = _model(self.ctx, self.conn, table_id).sql
+        t = self.model(table_id).sql
         return set(self.conn.execute(sa.select(t.c.id).where(t.c.id.in_(ids))).scalars())
 
     def named(self, table_id: int, names: list[str]) -> dict[str, int]:
         """name -> id of the first row (by id) whose primary value reads as that name."""
-        model = _model(self.ctx, self.conn, table_id)
+        model = self.model(table_id)
         primary = model.primary
         expr = model.expression(primary.id) if primary is not None else None
         if expr is None:

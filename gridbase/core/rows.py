@@ -17,7 +17,7 @@ from gridbase.core import permissions, table_model, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.permissions import Actor
 from gridbase.core.row_query import RowQuery, filter_clause, order_clauses, selected_columns
-from gridbase.core.row_values import RowValues, primary_texts, serialize_rows, validate_row
+from gridbase.core.row_values import RowValues, primary_texts, serialize_rows, validate_row, value_context
 from gridbase.core.table_model import TableModel
 from gridbase.errors import PageNotFound, RequestBodyValidation, RowDoesNotExist, RowIdsNotUnique
 from gridbase.models import Field, Table
@@ -126,9 +126,10 @@ def insert_rows(
     prepared: list[RowValues] = []
     if validate:
         errors: dict[str, Any] = {}
+        vc = value_context(ctx, conn)
         for index, raw in enumerate(items):
             try:
-                prepared.append(validate_row(ctx, conn, model, raw, by_name, creating=True))
+                prepared.append(validate_row(ctx, conn, model, raw, by_name, creating=True, vc=vc))
             except RequestBodyValidation as exc:
                 if not isinstance(exc.detail, dict):
                     raise
@@ -194,10 +195,11 @@ def update_rows(ctx: Ctx, actor: Actor, table_id: int, items: Sequence[Mapping[s
             raise RowIdsNotUnique(duplicates)
         prepared: list[RowValues] = []
         errors: dict[str, Any] = {}
+        vc = value_context(ctx, conn)
         for index, item in enumerate(items):
             raw = {k: v for k, v in item.items() if k != "id"}
             try:
-                prepared.append(validate_row(ctx, conn, model, raw, by_name, creating=False))
+                prepared.append(validate_row(ctx, conn, model, raw, by_name, creating=False, vc=vc))
             except RequestBodyValidation as exc:
                 if not isinstance(exc.detail, dict):
                     raise

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import databases, fields, rows, table_model, workspaces
+from gridbase.core import databases, fields, rows, table_model, tokens, workspaces
 from gridbase.core.context import Ctx
 from gridbase.errors import InitialTableDataDuplicateName, InvalidInitialTableData, TableNotInDatabase
 from gridbase.models import Table, User
@@ -117,6 +117,7 @@ def delete(ctx: Ctx, user: User, table_id: int) -> None:
             ctx.field_types.get(field.type).before_delete(ctx, conn, field)
         ddl.drop_user_table(conn, table_id)
         conn.execute(s.database_tables.delete().where(s.database_tables.c.id == table_id))
+        tokens.forget_scopes(conn, table_ids=[table_id])
         ctx.models.pop(table_id, None)
 
 

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -153,7 +154,15 @@ def _grants_of(conn: sa.Connection, token_ids: list[int]) -> dict[int, Grants]:
     out: dict[int, Grants] = {tid: {op: False for op in OPERATIONS} for tid in token_ids}
     if not token_ids:
         return out
-    rows = conn.execute(sa.select(tp).where(tp.c.token_id.in_(token_ids)).order_by(tp.c.id))
+    t, a = s.database_tables, s.applications
+    # Only grants whose database/table still exists (forget_scopes removes the rest on delete).
+    rows = conn.execute(
+        sa.select(tp)
+        .outerjoin(t, sa.and_(tp.c.scope == "table", t.c.id == tp.c.scope_id))
+        .outerjoin(a, sa.and_(tp.c.scope == "database", a.c.id == tp.c.scope_id))
+        .where(tp.c.token_id.in_(token_ids), sa.or_(tp.c.scope == "workspace", t.c.id.is_not(None), a.c.id.is_not(None)))
+        .order_by(tp.c.id)
+    )
     for row in rows:
         grants = out[row.token_id]
         current = grants.get(row.operation)
@@ -280,6 +289,15 @@ def delete(ctx: Ctx, user: User, token_id: int) -> None:
         _owned(ctx, conn, user, token_id)
         conn.execute(s.token_permissions.delete().where(s.token_permissions.c.token_id == token_id))
         conn.execute(s.tokens.delete().where(s.tokens.c.id == token_id))
+
+
+def forget_scopes(conn: sa.Connection, *, database_ids: Sequence[int] = (), table_ids: Sequence[int] = ()) -> None:
+    """Drop grants on databases/tables being deleted: SQLite may hand their ids out again,
+    and a grant must never pass to a newer object."""
+    tp = s.token_permissions
+    for scope, ids in (("database", list(database_ids)), ("table", list(table_ids))):
+        if ids:
+            conn.execute(tp.delete().where(tp.c.scope == scope, tp.c.scope_id.in_(ids)))
 
 
 # --- authentication ---------------------------------------------------------------------
