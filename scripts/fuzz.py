@@ -59,7 +59,8 @@ class Api:
         self.headers: dict[str, str] = {}
 
     def call(self, method: str, path: str, body: Any = None, ok: bool = True) -> Any:
-        r = self.session.request(method, self.url + path, json=body, headers=self.headers, timeout=30)
+        extra = {"timeout": 30} if self.session is requests else {}
+        r = self.session.request(method, self.url + path, json=body, headers=self.headers, **extra)
         if ok and r.status_code not in (200, 204):
             raise SystemExit(f"seed failed: {method} {path} {body!r} -> {r.status_code} {r.text}")
         return r.json() if r.status_code == 200 else None
