@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -26,6 +27,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "tests" / "openapi" / "schemathesis.toml"
+KNOWN = ROOT / "tests" / "openapi" / "fuzz-known-bugs.txt"
 
 # Extra properties a field type needs to be created; {table} is the linked table's id.
 FIELD_PROPS: dict[str, dict[str, Any]] = {
@@ -141,6 +143,28 @@ def summarize(report: Path) -> dict[str, Any]:
     return {"requests": sent, "failures": sorted(failures)}
 
 
+def server_exceptions(log: str) -> list[str]:
+    """Every traceback the server logged (exception groups and chained causes included)."""
+    return [chunk for chunk in re.split(r"\n(?=\S.*\n\s*Traceback \(most recent call last\):)", log)
+            if "Traceback (most recent call last):" in chunk]
+
+
+def exception_line(chunk: str) -> str:
+    """The last `SomeError: message` line of a traceback, for reports."""
+    lines = [re.sub(r"^[\s|+-]*", "", line) for line in chunk.splitlines()]
+    found = [line for line in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception)\b", line)]
+    return (found[-1] if found else lines[-1])[:200]
+
+
+def known_bugs() -> list[str]:
+    """Exception texts of open server bugs (tests/openapi/fuzz-known-bugs.txt); a 500 caused
+    by one of them is reported but does not fail the run. Empty the file as they are fixed."""
+    if not KNOWN.exists():
+        return []
+    lines = (line.split("#", 1)[0].strip() for line in KNOWN.read_text().splitlines())
+    return [line for line in lines if line]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--max-time", type=int, default=150, help="seconds of fuzzing (schemathesis --max-time)")
@@ -176,12 +200,19 @@ def main() -> int:
         with open(work / "schemathesis.log", "w") as out:
             result = subprocess.run(command, cwd=work, stdout=out, stderr=subprocess.STDOUT)
         counts = summarize(work / "events.ndjson")
-        server_errors = (work / "server.log").read_text(errors="replace").count("Traceback")
+        errors = server_exceptions((work / "server.log").read_text(errors="replace"))
+        known = known_bugs()
+        unknown = [e for e in errors if not any(k in e for k in known)]
+        shown = {exception_line(e): e in unknown for e in errors}
+        # A 500 is a known bug only while every traceback of the run matches a known one.
+        failures = [f for f in counts["failures"] if unknown or not f.endswith("-> 500")]
         print(f"fuzz: {counts['requests']} requests, {len(counts['failures'])} failing checks, "
-              f"{server_errors} server tracebacks (details in {work})")
-        for failure in counts["failures"]:
+              f"{len(errors)} server errors ({len(errors) - len(unknown)} known bugs) (details in {work})")
+        for line, is_unknown in sorted(shown.items()):
+            print("  SERVER ERROR" if is_unknown else "  KNOWN BUG", line)
+        for failure in failures:
             print("  FAILED", failure)
-        failed = result.returncode != 0 or bool(counts["failures"]) or server_errors > 0
+        failed = bool(failures) or bool(unknown) or (result.returncode != 0 and not counts["failures"])
         if failed:
             print((work / "schemathesis.log").read_text(errors="replace")[-20000:])
             print((work / "server.log").read_text(errors="replace")[-20000:])
