@@ -65,9 +65,14 @@ class Client:
     def __init__(self, base: str) -> None:
         self.base = base
         self.http = requests.Session()
+        self.login: dict[str, str] | None = None
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
         r = self.http.request(method, self.base + path, json=body, timeout=300)
+        if r.status_code == 401 and self.login is not None:  # the JWT expired: sign in again
+            session = self.http.post(self.base + "/api/user/token-auth/", json=self.login, timeout=60).json()
+            self.http.headers["Authorization"] = f"JWT {session['access_token']}"
+            r = self.http.request(method, self.base + path, json=body, timeout=300)
         if r.status_code >= 400:
             raise SystemExit(f"{method} {path} -> {r.status_code}: {r.text[:500]}")
         return r.json() if r.content else None
@@ -76,6 +81,7 @@ class Client:
 def create_table(client: Client) -> tuple[int, list[int]]:
     email = f"seed-{time.time_ns()}@example.com"
     session = client.call("POST", "/api/user/", {"name": "Seed", "email": email, "password": "seed-password-1", "authenticate": True})
+    client.login = {"email": email, "password": "seed-password-1"}
     client.http.headers["Authorization"] = f"JWT {session['access_token']}"
     ws = client.call("POST", "/api/workspaces/", {"name": "seed"})["id"]
     db = client.call("POST", f"/api/applications/workspace/{ws}/", {"name": "seed", "type": "database"})["id"]
