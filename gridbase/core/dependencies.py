@@ -8,12 +8,45 @@ import sqlalchemy as sa
 from gridbase import formula as fl
 from gridbase.core import table_model
 from gridbase.core.context import Ctx
+from gridbase.errors import GridbaseError
 from gridbase.fields.formula import typed_props
 from gridbase.storage import schema as s
 
 
 def refresh(ctx: Ctx, conn: sa.Connection, table_id: int, rename: tuple[str, str] | None = None) -> None:
-    """Re-type every formula of the table (after a field of it was created/changed/deleted)."""
+    """After a field of `table_id` was created, changed or deleted: re-type its formulas, and
+    re-check the count/rollup/lookup fields of its database (they read through links)."""
+    _refresh_formulas(ctx, conn, table_id, rename)
+    _refresh_through_fields(ctx, conn, table_id)
+
+
+THROUGH_TYPES = ("count", "rollup", "lookup")
+
+
+def _refresh_through_fields(ctx: Ctx, conn: sa.Connection, table_id: int) -> None:
+    t, f = s.database_tables, s.fields
+    database_id = conn.execute(sa.select(t.c.database_id).where(t.c.id == table_id)).scalar()
+    tables = sa.select(t.c.id).where(t.c.database_id == database_id)
+    owners = list(conn.execute(sa.select(f.c.table_id).where(f.c.table_id.in_(tables), f.c.type.in_(THROUGH_TYPES)).distinct()).scalars())
+    for owner in owners:
+        changed = False
+        for field in table_model.load_fields(conn, [owner])[owner]:
+            if field.type not in THROUGH_TYPES:
+                continue
+            ft = ctx.field_types.get(field.type)
+            try:
+                link, target = ft.check(ctx, conn, field)
+                props = dict(field.props, **ft.display(ctx, link, target))
+            except GridbaseError as exc:
+                props = dict(field.props, formula_type="invalid", error=str(exc.detail))
+            if props != field.props:
+                conn.execute(f.update().where(f.c.id == field.id).values(props=props))
+                changed = True
+        if changed or owner != table_id:
+            table_model.bump_version(conn, owner)  # their SQL reads the changed table's fields
+
+
+def _refresh_formulas(ctx: Ctx, conn: sa.Connection, table_id: int, rename: tuple[str, str] | None) -> None:
     fields = table_model.load_fields(conn, [table_id]).get(table_id, [])
     formulas = [f for f in fields if f.type == "formula"]
     if not formulas:

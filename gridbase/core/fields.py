@@ -36,6 +36,13 @@ RESERVED_NAMES = frozenset({"id", "order"})
 CONVERT_CHUNK = 1000
 
 
+def emit(ctx: Ctx, conn: sa.Connection, event: str, table: Table, **data: Any) -> None:
+    """Hand a field.* event to the webhook outbox (installed by the app) inside this transaction."""
+    hook = ctx.hooks.get("event")
+    if hook is not None:
+        hook(ctx, conn, event, table, **data)
+
+
 def field_type(ctx: Ctx, name: str) -> FieldType:
     if name not in ctx.field_types:
         raise RequestBodyValidation({"type": field_error(f'"{name}" is not a valid choice.', "invalid_choice")})
@@ -114,8 +121,8 @@ def insert_field(
     field = load_field(conn, field_id)
     related = ft.after_create(ctx, conn, field, raw)
     fill_new_column(ctx, conn, table, load_field(conn, field_id))
-    dependencies.refresh(ctx, conn, table.id)
     table_model.bump_version(conn, table.id)
+    dependencies.refresh(ctx, conn, table.id)
     return load_field(conn, field_id), related
 
 
@@ -136,7 +143,9 @@ def create(ctx: Ctx, user: User, table_id: int, name: str, type_: str, raw: Mapp
     with ctx.db.write() as conn:
         table = table_model.load_table(conn, table_id)
         workspaces.require_member(conn, user.id, table.workspace_id)
-        return insert_field(ctx, conn, table, name, type_, raw)
+        field, related = insert_field(ctx, conn, table, name, type_, raw)
+        emit(ctx, conn, "field.created", table, field=field)
+        return field, related
 
 
 def update(ctx: Ctx, user: User, field_id: int, raw: Mapping[str, Any]) -> tuple[Field, list[Field]]:
@@ -168,9 +177,11 @@ def update(ctx: Ctx, user: User, field_id: int, raw: Mapping[str, Any]) -> tuple
         field = load_field(conn, old.id)
         if new_type == old.type:
             related += ft.after_update(ctx, conn, old, field, raw)
-        dependencies.refresh(ctx, conn, table.id, rename=(old.name, field.name))
         table_model.bump_version(conn, table.id)
-        return load_field(conn, old.id), related
+        dependencies.refresh(ctx, conn, table.id, rename=(old.name, field.name))
+        field = load_field(conn, old.id)
+        emit(ctx, conn, "field.updated", table, field=field)
+        return field, related
 
 
 def change_type(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, ft: FieldType, raw: Mapping[str, Any]) -> list[Field]:
@@ -274,7 +285,9 @@ def delete(ctx: Ctx, user: User, field_id: int) -> list[Field]:
         field, table = load_for(conn, user, field_id)
         if field.primary:
             raise CannotDeletePrimaryField()
-        return drop_field(ctx, conn, table, field)
+        related = drop_field(ctx, conn, table, field)
+        emit(ctx, conn, "field.deleted", table, field_id=field.id)
+        return related
 
 
 def drop_field(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> list[Field]:
@@ -283,6 +296,6 @@ def drop_field(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> lis
     if ft.column_type(field) is not None:
         ddl.drop_column(conn, table.id, field.id)
     conn.execute(s.fields.delete().where(s.fields.c.id == field.id))
-    dependencies.refresh(ctx, conn, table.id)
     table_model.bump_version(conn, table.id)
+    dependencies.refresh(ctx, conn, table.id)
     return related

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 import dataclasses
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,5 +132,7 @@ def model_for(ctx: Ctx, conn: sa.Connection, table: Table) -> TableModel:
 
 
 def bump_version(conn: sa.Connection, table_id: int) -> None:
+    """Give the table a new schema version. Random rather than +1: a model cached inside a
+    transaction that then rolled back must never match a version committed later."""
     t = s.database_tables
-    conn.execute(t.update().where(t.c.id == table_id).values(schema_version=t.c.schema_version + 1))
+    conn.execute(t.update().where(t.c.id == table_id).values(schema_version=secrets.randbits(31)))

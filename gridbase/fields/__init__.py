@@ -9,6 +9,7 @@ from gridbase.fields.date import CreatedOnFieldType, DateFieldType, LastModified
 from gridbase.fields.duration import DurationFieldType
 from gridbase.fields.formula import FormulaFieldType
 from gridbase.fields.link_row import LinkRowFieldType
+from gridbase.fields.lookups import CountFieldType, LookupFieldType, RollupFieldType
 from gridbase.fields.number import NumberFieldType, RatingFieldType
 from gridbase.fields.select import MultipleSelectFieldType, SingleSelectFieldType
 from gridbase.fields.text import (
@@ -45,5 +46,8 @@ def default_field_types() -> FieldTypes:
             AutonumberFieldType(),
             UuidFieldType(),
             FormulaFieldType(),
+            CountFieldType(),
+            RollupFieldType(),
+            LookupFieldType(),
         ],
     )

@@ -1,0 +1,271 @@
+"""count, rollup and lookup: values read through a link_row field, computed in SQL as
+correlated subqueries over the link's junction table, so they are current on every read.
+
+Imports: fields (base, link_row, number, formula), core is reached only through `ctx`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+from gridbase.errors import GridbaseError
+from gridbase.fields.base import FieldType, Prop, PropError
+from gridbase.fields.formula import DISPLAY_DEFAULTS
+from gridbase.fields.link_row import junction_table, sides
+from gridbase.fields.number import format_decimal
+from gridbase.models import Field
+from gridbase.storage import schema as s
+
+ROLLUP_FUNCTIONS = ("sum", "min", "max", "avg", "count")
+NUMBER_TYPES = frozenset({"number", "rating", "autonumber", "count", "rollup", "duration", "boolean"})
+
+
+class InvalidThroughField(GridbaseError):
+    code = "ERROR_INVALID_LOOKUP_THROUGH_FIELD"
+    default_detail = "The provided through field does not exist, is in a different table or is not a link row field."
+
+
+class InvalidTargetField(GridbaseError):
+    code = "ERROR_INVALID_LOOKUP_TARGET_FIELD"
+    default_detail = "The provided target field does not exist or is in a different table to the table linked to by the through field."
+
+
+class InvalidCountThroughField(InvalidThroughField):
+    code = "ERROR_INVALID_COUNT_THROUGH_FIELD"
+
+
+class InvalidRollupThroughField(InvalidThroughField):
+    code = "ERROR_INVALID_ROLLUP_THROUGH_FIELD"
+
+
+class InvalidRollupTargetField(InvalidTargetField):
+    code = "ERROR_INVALID_ROLLUP_TARGET_FIELD"
+
+
+def _id_prop(name: str) -> Any:
+    def check(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not str(value).strip().isdigit():
+            raise PropError(name, "A valid integer is required.")
+        return int(value)
+
+    return check
+
+
+class ThroughLink:
+    """The link field a computed field reads through, and the linked table's model."""
+
+    def __init__(self, ctx: Any, conn: sa.Connection, field: Field) -> None:
+        from gridbase.core import table_model
+
+        self.ctx = ctx
+        f = s.fields
+        through_id = field.props.get("through_field_id")
+        row = conn.execute(sa.select(f.c.id, f.c.table_id).where(f.c.id == through_id)).first() if through_id else None
+        self.through: Field | None = None
+        self.model: Any = None
+        if row is None or row.table_id != field.table_id:
+            return
+        through = table_model.load_fields(conn, [row.table_id])[row.table_id]
+        self.through = next((x for x in through if x.id == row.id and x.type == "link_row"), None)
+        if self.through is None:
+            return
+        target_table = self.through.props.get("link_row_table_id")
+        if target_table is None:
+            self.through = None
+            return
+        self.model = table_model.model_for(ctx, conn, table_model.load_table(conn, int(target_table)))
+
+    def target(self, field_id: Any) -> Field | None:
+        if self.model is None or field_id is None:
+            return None
+        return self.model.by_id.get(int(field_id))
+
+    def rows_of(self, outer_id: sa.ColumnElement[Any]) -> tuple[sa.FromClause, sa.Table, sa.ColumnElement[bool]]:
+        """(junction ⋈ linked table, linked table, condition correlating to the outer row)."""
+        assert self.through is not None
+        junction = junction_table(self.through, sa.MetaData())
+        mine, other = sides(self.through)
+        linked = self.model.sql
+        joined = junction.join(linked, linked.c.id == junction.c[other])
+        return joined, linked, junction.c[mine] == outer_id
+
+
+class ThroughFieldType(FieldType):
+    """Shared by count, rollup and lookup: read-only, no column, one SQL expression."""
+
+    read_only = True
+    bad_through: type[GridbaseError] = InvalidThroughField
+    bad_target: type[GridbaseError] = InvalidTargetField
+    needs_target = True
+    filters = frozenset({"equal", "not_equal", "higher_than", "higher_than_or_equal", "lower_than",
+                         "lower_than_or_equal", "empty", "not_empty", "is_even_and_whole", "contains", "contains_not"})
+
+    def column_type(self, field: Field) -> None:
+        return None
+
+    def clean_props(self, raw: Mapping[str, Any], current: Mapping[str, Any] | None) -> dict[str, Any]:
+        out = super().clean_props(raw, current)
+        if out.get("through_field_id") is None:
+            raise PropError("through_field_id", "This field is required.", "required")
+        return out
+
+    def check(self, ctx: Any, conn: sa.Connection, field: Field) -> tuple[ThroughLink, Field | None]:
+        link = ThroughLink(ctx, conn, field)
+        if link.through is None:
+            raise self.bad_through()
+        target = link.target(field.props.get("target_field_id")) if self.needs_target else None
+        if self.needs_target and target is None:
+            raise self.bad_target()
+        return link, target
+
+    def after_create(self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+        link, target = self.check(ctx, conn, field)
+        props = dict(field.props, **self.display(ctx, link, target))
+        conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
+        return []
+
+    def after_update(self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+        return self.after_create(ctx, conn, field, raw)
+
+    def display(self, ctx: Any, link: ThroughLink, target: Field | None) -> dict[str, Any]:
+        return dict(DISPLAY_DEFAULTS, formula_type="number", nullable=False, number_decimal_places=0)
+
+    def props_json(self, field: Field) -> dict[str, Any]:
+        out = {k: field.props.get(k, v) for k, v in DISPLAY_DEFAULTS.items()}
+        out.update({p.name: field.props.get(p.name, p.default) for p in self.props})
+        return out
+
+    def expression(self, ctx: Any, conn: sa.Connection | None, field: Field, by_name: Mapping[str, Field],
+                   resolve: Any, sql: sa.Table) -> sa.ColumnElement[Any]:
+        if conn is None:
+            return sa.null()
+        link = ThroughLink(ctx, conn, field)
+        target = link.target(field.props.get("target_field_id")) if self.needs_target else None
+        if link.through is None or (self.needs_target and target is None):
+            return sa.null()
+        joined, linked, correlate = link.rows_of(sql.c.id)
+        value = link.model.expression(target.id) if target is not None else None
+        return self.aggregate(ctx, field, joined, linked, correlate, value, target)
+
+    def aggregate(self, ctx: Any, field: Field, joined: sa.FromClause, linked: sa.Table,
+                  correlate: sa.ColumnElement[bool], value: Any, target: Field | None) -> sa.ColumnElement[Any]:
+        raise NotImplementedError
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        return format_decimal(stored if stored is not None else 0, int(field.props.get("number_decimal_places") or 0))
+
+
+class CountFieldType(ThroughFieldType):
+    type = "count"
+    props = (Prop("through_field_id", None, _id_prop("through_field_id")),)
+    bad_through = InvalidCountThroughField
+    needs_target = False
+
+    def aggregate(self, ctx: Any, field: Field, joined: sa.FromClause, linked: sa.Table,
+                  correlate: sa.ColumnElement[bool], value: Any, target: Field | None) -> sa.ColumnElement[Any]:
+        return sa.select(sa.func.count()).select_from(joined).where(correlate).scalar_subquery()
+
+
+class RollupFieldType(ThroughFieldType):
+    type = "rollup"
+    props = (
+        Prop("through_field_id", None, _id_prop("through_field_id")),
+        Prop("target_field_id", None, _id_prop("target_field_id")),
+        Prop("rollup_function", "sum", None),
+    )
+    bad_through = InvalidRollupThroughField
+    bad_target = InvalidRollupTargetField
+
+    def clean_props(self, raw: Mapping[str, Any], current: Mapping[str, Any] | None) -> dict[str, Any]:
+        out = super().clean_props(raw, current)
+        if out.get("rollup_function") not in ROLLUP_FUNCTIONS:
+            raise PropError("rollup_function", f'"{out.get("rollup_function")}" is not a valid choice.', "invalid_choice")
+        return out
+
+    def display(self, ctx: Any, link: ThroughLink, target: Field | None) -> dict[str, Any]:
+        places = int((target.props.get("number_decimal_places") if target else 0) or 0)
+        return dict(DISPLAY_DEFAULTS, formula_type="number", nullable=False, number_decimal_places=places)
+
+    def aggregate(self, ctx: Any, field: Field, joined: sa.FromClause, linked: sa.Table,
+                  correlate: sa.ColumnElement[bool], value: Any, target: Field | None) -> sa.ColumnElement[Any]:
+        function = str(field.props.get("rollup_function", "sum"))
+        if value is None or target is None:
+            return sa.null()
+        if function == "count":
+            agg: Any = sa.func.count(value)
+        else:
+            agg = getattr(sa.func, function)(value)
+        return sa.select(sa.func.coalesce(agg, 0)).select_from(joined).where(correlate).scalar_subquery()
+
+
+class LookupFieldType(ThroughFieldType):
+    """An array of {"id", "value"} of the linked rows' target values (JSON-aggregated in SQL)."""
+
+    type = "lookup"
+    props = (
+        Prop("through_field_id", None, _id_prop("through_field_id")),
+        Prop("target_field_id", None, _id_prop("target_field_id")),
+    )
+    filters = frozenset({"empty", "not_empty", "has_value_equal", "has_not_value_equal", "has_value_contains",
+                         "has_not_value_contains", "has_empty_value", "has_not_empty_value"})
+    sortable = False
+
+    def display(self, ctx: Any, link: ThroughLink, target: Field | None) -> dict[str, Any]:
+        assert link.through is not None and target is not None
+        inner = _formula_type(target)
+        return dict(DISPLAY_DEFAULTS, formula_type="array", array_formula_type=inner, nullable=True,
+                    through_field_name=link.through.name, target_field_name=target.name,
+                    target_field_type=target.type, target_props=dict(target.props))
+
+    def props_json(self, field: Field) -> dict[str, Any]:
+        out = super().props_json(field)
+        out.update(through_field_name=field.props.get("through_field_name"), target_field_name=field.props.get("target_field_name"),
+                   available_collaborators=field.props.get("available_collaborators", []), select_options=[])
+        return out
+
+    def aggregate(self, ctx: Any, field: Field, joined: sa.FromClause, linked: sa.Table,
+                  correlate: sa.ColumnElement[bool], value: Any, target: Field | None) -> sa.ColumnElement[Any]:
+        if value is None:
+            return sa.null()
+        if ctx.db.dialect == "postgresql":
+            item = sa.func.json_build_object("id", linked.c.id, "value", value)
+            agg = sa.func.json_agg(aggregate_order_by(item, linked.c.order, linked.c.id))
+        else:
+            # SQLite < 3.44 has no ORDER BY inside aggregates: rows come in junction index
+            # order (row, linked row id), which is the linked rows' id order.
+            agg = sa.func.json_group_array(sa.func.json_object("id", linked.c.id, "value", value))
+        return sa.select(agg).select_from(joined).where(correlate).scalar_subquery()
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        if stored is None:
+            return []
+        items = json.loads(stored) if isinstance(stored, (str, bytes)) else stored
+        target_type = field.props.get("target_field_type")
+        target_props = field.props.get("target_props") or {}
+        return [{"id": item["id"], "value": _item_value(target_type, target_props, item.get("value"))} for item in items]
+
+
+def _formula_type(target: Field) -> str:
+    mapping = {"text": "text", "long_text": "text", "url": "text", "email": "text", "phone_number": "text",
+               "number": "number", "rating": "number", "autonumber": "number", "count": "number", "rollup": "number",
+               "boolean": "boolean", "date": "date", "created_on": "date", "last_modified": "date",
+               "duration": "duration", "single_select": "single_select", "uuid": "text"}
+    if target.type == "formula":
+        return str(target.props.get("formula_type") or "text")
+    return mapping.get(target.type, "text")
+
+
+def _item_value(target_type: Any, props: Mapping[str, Any], value: Any) -> Any:
+    if target_type in ("number", "count", "rollup") or props.get("formula_type") == "number":
+        return format_decimal(value, int(props.get("number_decimal_places") or 0)) if value is not None else None
+    if target_type == "boolean":
+        return bool(value)
+    return value
