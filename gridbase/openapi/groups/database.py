@@ -119,6 +119,13 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("post", "/api/database/rows/table/{table_id}/batch-delete/"): Op(
         "Delete rows (batch)", R, None, 204, request=obj({"items": array(INT)}, ["items"]), params=(SEND_WEBHOOK_EVENTS,),
         errors={400: NOT_MEMBER + ["ERROR_ROW_IDS_NOT_UNIQUE"], 401: NO_PERMISSION, 404: ROW_404}),
+    ("get", "/api/database/rows/names/"): Op(
+        "Primary field texts of rows, by table", R,
+        {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": STR}},
+        params=(query("table__{table_id}", STR, "Comma-separated row ids of table {table_id} (repeat per table)."),),
+        description="`?table__12=1,2&table__13=5` answers `{\"12\": {\"1\": \"Acme\", ...}, ...}`; "
+        "missing rows are left out.",
+        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: TABLE_404}),
     ("get", "/api/database/tokens/"): Op("List my database tokens", K, array(ref("Token"))),
     ("post", "/api/database/tokens/"): Op(
         "Create a database token", K, ref("Token"), request=obj({"name": {"type": "string", "maxLength": 100},
