@@ -162,6 +162,18 @@ class ThroughFieldType(FieldType):
     def serialize(self, field: Field, stored: Any) -> Any:
         return format_decimal(stored if stored is not None else 0, int(field.props.get("number_decimal_places") or 0))
 
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        places = int(field.props.get("number_decimal_places") or 0)
+        decimals = rf"\.\d{{{places}}}" if places else ""
+        return {"type": "string", "pattern": rf"^-?\d+{decimals}$", "example": "3" + ("." + "0" * places if places else ""),
+                "description": f"A `{self.type}` over link field {field.props.get('through_field_id')}, as a decimal string."}
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        places = int(field.props.get("number_decimal_places") or 0)
+        decimals = rf"\.\d{{{places}}}" if places else ""
+        return {"type": "string", "pattern": rf"^-?\d+{decimals}$", "example": format_decimal(3, places),
+                "description": f"A decimal string computed over the rows linked through field {field.props.get('through_field_id')}."}
+
 
 class CountFieldType(ThroughFieldType):
     type = "count"
@@ -244,6 +256,12 @@ class LookupFieldType(ThroughFieldType):
             agg = sa.func.json_group_array(sa.func.json_object("id", linked.c.id, "value", value))
         return sa.select(agg).select_from(joined).where(correlate).scalar_subquery()
 
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        item = {"type": "object", "required": ["id", "value"], "properties": {"id": {"type": "integer"}, "value": {}}}
+        return {"type": "array", "items": item, "example": [{"id": 1, "value": "Linked value"}],
+                "description": f"The `{field.props.get('target_field_name')}` values of the rows linked through "
+                f"`{field.props.get('through_field_name')}`."}
+
     def serialize(self, field: Field, stored: Any) -> Any:
         if stored is None:
             return []
@@ -251,6 +269,12 @@ class LookupFieldType(ThroughFieldType):
         target_type = field.props.get("target_field_type")
         target_props = field.props.get("target_props") or {}
         return [{"id": item["id"], "value": _item_value(target_type, target_props, item.get("value"))} for item in items]
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        item = {"type": "object", "properties": {"id": {"type": "integer"}, "value": {}}, "required": ["id", "value"]}
+        return {"type": "array", "items": item, "example": [{"id": 1, "value": "Linked value"}],
+                "description": f"The `{field.props.get('target_field_name')}` values of the rows linked through "
+                f"`{field.props.get('through_field_name')}` (`value` in the target field's format)."}
 
 
 def _formula_type(target: Field) -> str:
