@@ -118,4 +118,4 @@ def build_spec(routes: Sequence[RouteInfo], *, version: str = "") -> dict[str, A
     }
 
 
-__all__ = ["RouteInfo", "build_spec", "build_database_spec"]
+__all__ = ["RouteInfo", "build_database_spec", "build_spec"]

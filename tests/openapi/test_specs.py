@@ -10,10 +10,9 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
+from gridbase.api.docs import flat_routes
 from gridbase.fields import default_field_types
 from gridbase.fields.base import FieldType
-
-from gridbase.api.docs import flat_routes
 from tests.conftest import Api
 from tests.helpers import assert_error
 
