@@ -84,7 +84,7 @@ class UrlFieldType(PatternFieldType):
     type = "url"
     pattern = re.compile(r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$")
     example = "https://example.com/page"
-    value_schema = {"type": "string", "pattern": r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$"}
+    value_schema: ClassVar[dict[str, Any]] = {"type": "string", "pattern": r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$"}
 
 
 class EmailFieldType(PatternFieldType):
@@ -94,12 +94,12 @@ class EmailFieldType(PatternFieldType):
         r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}$"
     )
     example = "ada@example.com"
-    value_schema = {"type": "string", "format": "email", "minLength": 3, "maxLength": 254}
+    value_schema: ClassVar[dict[str, Any]] = {"type": "string", "format": "email", "minLength": 3, "maxLength": 254}
 
 
 class PhoneNumberFieldType(PatternFieldType):
     type = "phone_number"
     pattern = re.compile(r"^[0-9NnXx,+._*()#=;/ -]{1,100}$")
     example = "+1 (555) 010-9999"
-    value_schema = {"type": "string", "pattern": r"^[0-9NnXx,+._*()#=;/ -]{1,100}$"}
+    value_schema: ClassVar[dict[str, Any]] = {"type": "string", "pattern": r"^[0-9NnXx,+._*()#=;/ -]{1,100}$"}
     filters = TEXT_FILTERS - {"contains_word", "doesnt_contain_word"}
