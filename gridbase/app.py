@@ -8,6 +8,8 @@ from gridbase.api.responses import JSON
 from gridbase.api import fields as fields_api
 from gridbase.api import handlers, rows, rows_batch, tables, users, workspaces
 from gridbase.api import docs as docs_api
+from gridbase.api import render
+from gridbase.api import webhooks as webhooks_api
 from gridbase.api import limits
 from gridbase.api import tokens as tokens_api
 from gridbase.api import row_names
@@ -17,6 +19,8 @@ from gridbase.core.context import Ctx
 from gridbase.fields import default_field_types
 from gridbase.storage import migrate
 from gridbase.storage.engine import Database
+from gridbase.core import webhooks as core_webhooks
+from gridbase.webhooks import dispatcher
 
 ROUTERS = [
     users.router,
@@ -25,6 +29,7 @@ ROUTERS = [
     fields_api.router,
     rows_batch.router,
     rows.router,
+    webhooks_api.router,
     tokens_api.router,
     docs_api.router,
     row_names.router,
@@ -35,7 +40,9 @@ def build_context(settings: Settings) -> Ctx:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url())
     migrate.upgrade(db)
-    return Ctx(db=db, settings=settings, secret=settings.resolved_secret_key(), field_types=default_field_types())
+    ctx = Ctx(db=db, settings=settings, secret=settings.resolved_secret_key(), field_types=default_field_types())
+    core_webhooks.install(ctx, render_field=render.field)
+    return ctx
 
 
 def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> FastAPI:
@@ -44,6 +51,7 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> Fast
     app = FastAPI(
         title="gridbase", default_response_class=JSON, redirect_slashes=False,
         docs_url=None, redoc_url=None, openapi_url=None,
+        lifespan=dispatcher.lifespan(ctx) if ctx.settings.webhooks_dispatcher else None,
     )
     app.state.ctx = ctx
     for router in ROUTERS:

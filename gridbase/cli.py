@@ -44,6 +44,18 @@ def serve(host: str | None, port: int | None, data_dir: str | None, workers: int
 
 
 @main.command()
+@click.option("--data-dir", default=None, help="Data directory (default ./gridbase-data, GRIDBASE_DATA_DIR).")
+def worker(data_dir: str | None) -> None:
+    """Deliver webhooks from the outbox (for GRIDBASE_WEBHOOKS_DISPATCHER=false servers, or more of them)."""
+    from gridbase.app import build_context
+    from gridbase.webhooks.dispatcher import run_worker
+
+    ctx = build_context(_settings(data_dir))
+    click.echo("gridbase webhook worker running")
+    run_worker(ctx)
+
+
+@main.command()
 @click.option("--data-dir", default=None, help="Data directory (default ./gridbase-data).")
 def migrate(data_dir: str | None) -> None:
     """Apply the metadata schema migrations and exit."""

@@ -394,3 +394,29 @@ class DatabaseDoesNotBelongToWorkspace(GridbaseError):
 class TableDoesNotBelongToWorkspace(GridbaseError):
     code = "ERROR_TABLE_DOES_NOT_BELONG_TO_GROUP"
     default_detail = "The provided table does not belong to the related group."
+
+
+# --- webhooks ---------------------------------------------------------------------------
+
+
+class TableWebhookDoesNotExist(GridbaseError):
+    code = "ERROR_TABLE_WEBHOOK_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The requested table webhook does not exist."
+
+
+class TableWebhookMaxLimitExceeded(GridbaseError):
+    code = "ERROR_TABLE_WEBHOOK_MAX_LIMIT_EXCEEDED"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            "The maximally allowed webhooks per table has been exceeded. "
+            f"You can create a maximum of {limit} webhooks."
+        )
+
+
+class TableWebhookEventConfigFieldNotInTable(GridbaseError):
+    code = "ERROR_TABLE_WEBHOOK_EVENT_CONFIG_FIELD_NOT_IN_TABLE"
+
+    def __init__(self, field_id: int) -> None:
+        super().__init__(f"The provided event config field with ID {field_id} does not belong to the table.")
