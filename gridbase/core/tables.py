@@ -78,11 +78,13 @@ def create(ctx: Ctx, user: User, database_id: int, name: str, data: list[list[An
         ddl.create_user_table(conn, table_id)
         table = table_model.load_table(conn, table_id)
         if data is None:
-            fields.insert_field(ctx, conn, table, "Name", "text", {}, primary=True)
-            fields.insert_field(ctx, conn, table, "Notes", "long_text", {})
+            name = fields.insert_field(ctx, conn, table, "Name", "text", {}, primary=True)[0]
+            notes = fields.insert_field(ctx, conn, table, "Notes", "long_text", {})[0]
             fields.insert_field(ctx, conn, table, "Active", "boolean", {})
             table = table_model.load_table(conn, table_id)
-            rows.insert_rows(ctx, conn, table, [{}, {}], by_name=False)
+            # Baserow's example rows hold empty texts, not nulls.
+            blank = {name.column_name: "", notes.column_name: ""}
+            rows.insert_rows(ctx, conn, table, [blank, dict(blank)], by_name=False)
         else:
             created = [fields.insert_field(ctx, conn, table, n, "text", {}, primary=i == 0)[0] for i, n in enumerate(names)]
             table = table_model.load_table(conn, table_id)

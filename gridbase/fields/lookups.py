@@ -165,12 +165,6 @@ class ThroughFieldType(FieldType):
     def json_schema(self, field: Field) -> dict[str, Any]:
         places = int(field.props.get("number_decimal_places") or 0)
         decimals = rf"\.\d{{{places}}}" if places else ""
-        return {"type": "string", "pattern": rf"^-?\d+{decimals}$", "example": "3" + ("." + "0" * places if places else ""),
-                "description": f"A `{self.type}` over link field {field.props.get('through_field_id')}, as a decimal string."}
-
-    def json_schema(self, field: Field) -> dict[str, Any]:
-        places = int(field.props.get("number_decimal_places") or 0)
-        decimals = rf"\.\d{{{places}}}" if places else ""
         return {"type": "string", "pattern": rf"^-?\d+{decimals}$", "example": format_decimal(3, places),
                 "description": f"A decimal string computed over the rows linked through field {field.props.get('through_field_id')}."}
 
@@ -240,8 +234,19 @@ class LookupFieldType(ThroughFieldType):
     def props_json(self, field: Field) -> dict[str, Any]:
         out = super().props_json(field)
         out.update(through_field_name=field.props.get("through_field_name"), target_field_name=field.props.get("target_field_name"),
-                   available_collaborators=field.props.get("available_collaborators", []), select_options=[])
+                   select_options=[])
         return out
+
+    def extra_json(self, ctx: Any, field: Field) -> dict[str, Any]:
+        """Baserow lists the workspace's members on lookups (for collaborator targets)."""
+        t, a, wu, u = s.database_tables, s.applications, s.workspace_users, s.users
+        with ctx.db.read() as conn:
+            members = conn.execute(
+                sa.select(u.c.id, u.c.first_name)
+                .join(wu, wu.c.user_id == u.c.id).join(a, a.c.workspace_id == wu.c.workspace_id)
+                .join(t, t.c.database_id == a.c.id).where(t.c.id == field.table_id).order_by(u.c.id)
+            )
+            return {"available_collaborators": [{"id": m.id, "name": m.first_name} for m in members]}
 
     def aggregate(self, ctx: Any, field: Field, joined: sa.FromClause, linked: sa.Table,
                   correlate: sa.ColumnElement[bool], value: Any, target: Field | None) -> sa.ColumnElement[Any]:
@@ -255,12 +260,6 @@ class LookupFieldType(ThroughFieldType):
             # order (row, linked row id), which is the linked rows' id order.
             agg = sa.func.json_group_array(sa.func.json_object("id", linked.c.id, "value", value))
         return sa.select(agg).select_from(joined).where(correlate).scalar_subquery()
-
-    def json_schema(self, field: Field) -> dict[str, Any]:
-        item = {"type": "object", "required": ["id", "value"], "properties": {"id": {"type": "integer"}, "value": {}}}
-        return {"type": "array", "items": item, "example": [{"id": 1, "value": "Linked value"}],
-                "description": f"The `{field.props.get('target_field_name')}` values of the rows linked through "
-                f"`{field.props.get('through_field_name')}`."}
 
     def serialize(self, field: Field, stored: Any) -> Any:
         if stored is None:

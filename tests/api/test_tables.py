@@ -14,7 +14,7 @@ def test_default_table_has_example_fields_and_two_rows(api: Api) -> None:
     assert [(f["name"], f["type"], f["primary"]) for f in fields] == [
         ("Name", "text", True), ("Notes", "long_text", False), ("Active", "boolean", False)]
     rows = api.rows(tid)
-    assert [(r["id"], r["Name"], r["Notes"], r["Active"]) for r in rows] == [(1, None, None, False), (2, None, None, False)]
+    assert [(r["id"], r["Name"], r["Notes"], r["Active"]) for r in rows] == [(1, "", "", False), (2, "", "", False)]
 
 
 def test_table_from_data_with_header(api: Api) -> None:

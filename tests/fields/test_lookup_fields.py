@@ -28,6 +28,7 @@ def test_count_rollup_lookup_values(api: Api) -> None:
     lookup = api.field(projects, "TagLabels", "lookup", through_field_id=f["link"]["id"], target_field_id=f["label"]["id"])
     assert (lookup["formula_type"], lookup["array_formula_type"], lookup["through_field_name"], lookup["target_field_name"]) == (
         "array", "text", "Tags", "Label")
+    assert lookup["available_collaborators"] == [{"id": api.user["id"], "name": "Ada"}]
     rows = api.rows(projects)
     api.ok(api.patch(f"/api/database/rows/table/{projects}/batch/?user_field_names=true", {"items": [
         {"id": rows[0]["id"], "Tags": [1, 3]}, {"id": rows[1]["id"], "Tags": [2]}]}))
