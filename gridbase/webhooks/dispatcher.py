@@ -146,7 +146,10 @@ class Dispatcher:
                     conn.execute(w.update().where(w.c.id == item.webhook_id).values(active=False, updated_on=now))
                     deactivated = True
             attempts = item.attempts + 1
-            if outcome.ok or deactivated or attempts > self.settings.webhooks_max_retries_per_call:
+            if deactivated:
+                # Baserow sends nothing to an inactive webhook: its queued deliveries go too.
+                conn.execute(o.delete().where(o.c.webhook_id == item.webhook_id))
+            elif outcome.ok or attempts > self.settings.webhooks_max_retries_per_call:
                 conn.execute(o.delete().where(o.c.id == item.id))
             else:
                 conn.execute(o.update().where(o.c.id == item.id).values(

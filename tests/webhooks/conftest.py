@@ -9,9 +9,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
+from gridbase.storage import schema
 from gridbase.webhooks.dispatcher import Dispatcher
 from tests.conftest import Api
 from tests.webhooks.receiver import Receiver, receiving
@@ -39,7 +41,7 @@ def pump(ctx: Ctx, until: Callable[[], Any], *, timeout: float = 10.0, settings:
     """Run dispatcher rounds (fresh Dispatcher, own event loop) until `until()` is not None."""
 
     async def run() -> Any:
-        dispatcher = Dispatcher(ctx.db, settings or ctx.settings, ctx.secret, clock=ctx.clock,
+        dispatcher = Dispatcher(ctx.db, settings or ctx.settings, ctx.secret, clock=options.pop("clock", ctx.clock),
                                 backoff_base=options.pop("backoff_base", 0.001), **options)
         deadline = time.monotonic() + timeout
         try:
@@ -53,3 +55,8 @@ def pump(ctx: Ctx, until: Callable[[], Any], *, timeout: float = 10.0, settings:
             await dispatcher.aclose()
 
     return asyncio.run(run())
+
+
+def outbox_size(ctx: Ctx) -> int:
+    with ctx.db.read() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(schema.outbox)).scalar() or 0)

@@ -1,0 +1,38 @@
+"""The outbox commits with the change: a rolled-back write sends nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gridbase.core.context import Ctx
+from tests.conftest import Api
+from tests.helpers import eventually
+from tests.webhooks.conftest import make_hook, outbox_size
+from tests.webhooks.receiver import Receiver
+
+
+class AfterEnqueue(Exception):
+    pass
+
+
+def test_rollback_sends_nothing(api: Api, ctx: Ctx, receiver: Receiver) -> None:
+    table = api.table(api.database(), data=[["Name"]])
+    make_hook(api, table, receiver.url())
+    enqueue = ctx.hooks["event"]
+
+    def enqueue_then_fail(*args: Any, **kwargs: Any) -> None:
+        enqueue(*args, **kwargs)
+        raise AfterEnqueue()  # the transaction that wrote the outbox row rolls back
+
+    ctx.hooks["event"] = enqueue_then_fail
+    with pytest.raises(AfterEnqueue):
+        api.post(f"/api/database/rows/table/{table}/?user_field_names=true", {"Name": "ghost"})
+    ctx.hooks["event"] = enqueue
+    api.ok(api.post(f"/api/database/rows/table/{table}/?user_field_names=true", {"Name": "real"}))
+    [call] = eventually(lambda: receiver.count(1))  # deliveries to one webhook keep their order
+    assert [r["Name"] for r in call.body["items"]] == ["real"]
+    eventually(lambda: True if outbox_size(ctx) == 0 else None)
+    assert len(receiver.calls()) == 1
+    assert [r["Name"] for r in api.rows(table)] == ["real"]
