@@ -24,11 +24,16 @@ THROUGH_TYPES = ("count", "rollup", "lookup")
 
 
 def _refresh_through_fields(ctx: Ctx, conn: sa.Connection, table_id: int) -> None:
+    """Computed fields of other tables may read this one through links: re-check them, and
+    re-type the formulas there (lookup() and aggregates read linked fields too)."""
     t, f = s.database_tables, s.fields
     database_id = conn.execute(sa.select(t.c.database_id).where(t.c.id == table_id)).scalar()
     tables = sa.select(t.c.id).where(t.c.database_id == database_id)
-    owners = list(conn.execute(sa.select(f.c.table_id).where(f.c.table_id.in_(tables), f.c.type.in_(THROUGH_TYPES)).distinct()).scalars())
+    computed = (*THROUGH_TYPES, "formula")
+    owners = list(conn.execute(sa.select(f.c.table_id).where(f.c.table_id.in_(tables), f.c.type.in_(computed)).distinct()).scalars())
     for owner in owners:
+        if owner != table_id:
+            _refresh_formulas(ctx, conn, owner, None)
         changed = False
         for field in table_model.load_fields(conn, [owner])[owner]:
             if field.type not in THROUGH_TYPES:
@@ -61,7 +66,7 @@ def _refresh_formulas(ctx: Ctx, conn: sa.Connection, table_id: int, rename: tupl
             except fl.FormulaError:
                 pass
         current = field.__class__(**{**{k: getattr(field, k) for k in field.__dataclass_fields__}, "props": dict(field.props, formula=text)})
-        props = typed_props(ctx, current, by_name)
+        props = typed_props(ctx, current, by_name, conn)
         if props != field.props:
             conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
             changed = True

@@ -38,21 +38,68 @@ def _check_formula(value: Any) -> str:
     return value
 
 
-def field_infos(ctx: Any, fields: Mapping[str, Field]) -> dict[str, fl.FieldInfo]:
-    """What the formula language knows about each field of the table."""
+def field_infos(ctx: Any, fields: Mapping[str, Field], conn: sa.Connection | None = None,
+                linked: bool = True) -> dict[str, fl.FieldInfo]:
+    """What the formula language knows about each field of the table (with `conn`, link
+    fields also describe the linked table's fields, one level deep)."""
     out = {}
     for name, f in fields.items():
         if f.type == "formula" and f.props.get("formula_type") in (None, "invalid"):
             continue
-        info = getattr(ctx.field_types.get(f.type), "formula_info", None)
-        out[name] = info(ctx, f) if info else fl.field_info_for(f.type, **f.props)
+        if f.type in ("link_row", "lookup"):
+            info = _link_info(ctx, f, conn) if linked and conn is not None else None
+            if info is not None:
+                out[name] = info
+            continue
+        info_of = getattr(ctx.field_types.get(f.type), "formula_info", None)
+        out[name] = info_of(ctx, f) if info_of else fl.field_info_for(f.type, **f.props)
     return out
 
 
-def typecheck(ctx: Any, field_name: str, text: str, fields: Mapping[str, Field]) -> fl.TypedFormula:
+def _link_info(ctx: Any, f: Field, conn: sa.Connection) -> fl.FieldInfo | None:
+    if f.type == "lookup":
+        if f.props.get("formula_type") != "array":
+            return None
+        return fl.FieldInfo("array", array_formula_type=f.props.get("array_formula_type"),
+                            lookup_through=f.props.get("through_field_name"), lookup_target=f.props.get("target_field_name"))
+    target = f.props.get("link_row_table_id")
+    if target is None:
+        return None
+    model = ctx.model_of(conn, int(target))
+    primary = model.primary
+    infos = field_infos(ctx, {x.name: x for x in model.fields}, conn, linked=False)
+    return fl.field_info_for("link_row", link_fields=infos, link_primary=primary.name if primary else None)
+
+
+def array_source(ctx: Any, conn: sa.Connection, by_name: Mapping[str, Field], sql: sa.Table) -> fl.ArraySource:
+    """For formulas over links: the linked rows' values of a target field, correlated to the row."""
+    from gridbase.fields.link_row import junction_table, sides
+
+    def source(link_name: str, target_name: str | None) -> sa.Select[Any]:
+        link = by_name[link_name]
+        model = ctx.model_of(conn, int(link.props["link_row_table_id"]))
+        target = model.field_by_name(target_name) if target_name else model.primary
+        if target is None:
+            raise fl.FormulaCompileError(f"unknown field {target_name}")
+        expr = model.expression(target.id)
+        value = column_for(ctx, target, expr if expr is not None else sa.null())
+        junction = junction_table(link, sa.MetaData())
+        mine, other = sides(link)
+        return (
+            sa.select(value.label("value"))
+            .select_from(junction.join(model.sql, model.sql.c.id == junction.c[other]))
+            .where(junction.c[mine] == sql.c.id)
+            .order_by(model.sql.c.order, model.sql.c.id)
+        )
+
+    return source
+
+
+def typecheck(ctx: Any, field_name: str, text: str, fields: Mapping[str, Field],
+              conn: sa.Connection | None = None) -> fl.TypedFormula:
     """Parse and type `text` against the table's fields; raises the API's FormulaError."""
     try:
-        return fl.typecheck(fl.parse(text), field_infos(ctx, fields), field_name=field_name)
+        return fl.typecheck(fl.parse(text), field_infos(ctx, fields, conn), field_name=field_name)
     except fl.FormulaSelfReferenceError:
         from gridbase.errors import FieldSelfReference
 
@@ -61,12 +108,12 @@ def typecheck(ctx: Any, field_name: str, text: str, fields: Mapping[str, Field])
         raise FormulaError(exc.api_detail) from None
 
 
-def typed_props(ctx: Any, field: Field, fields: Mapping[str, Field]) -> dict[str, Any]:
+def typed_props(ctx: Any, field: Field, fields: Mapping[str, Field], conn: sa.Connection | None = None) -> dict[str, Any]:
     """The stored props of a formula: its text plus the inferred type, or the error state."""
     text = str(field.props.get("formula", ""))
     props = dict(DISPLAY_DEFAULTS, formula=text)
     try:
-        props.update(typecheck(ctx, field.name, text, fields).field_props())
+        props.update(typecheck(ctx, field.name, text, fields, conn).field_props())
     except FormulaError as exc:
         props.update(formula_type="invalid", error=str(exc.detail).removeprefix("Error with formula: ").rstrip("."))
     return props
@@ -129,10 +176,8 @@ class FormulaFieldType(FieldType):
         return fl.field_info_for("formula", **field.props)
 
     def after_create(self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]) -> list[Field]:
-        from gridbase.core import table_model
-
-        fields = {f.name: f for f in table_model.load_fields(conn, [field.table_id])[field.table_id]}
-        typed = typecheck(ctx, field.name, str(field.props["formula"]), fields)  # refuses a bad formula
+        fields = {f.name: f for f in ctx.fields_of(conn, field.table_id)}
+        typed = typecheck(ctx, field.name, str(field.props["formula"]), fields, conn)  # refuses a bad formula
         props = dict(DISPLAY_DEFAULTS, formula=field.props["formula"], **typed.field_props())
         conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
         return []
@@ -145,14 +190,15 @@ class FormulaFieldType(FieldType):
         if field.props.get("formula_type") in (None, "invalid", "array"):
             return sa.null()
         try:
-            typed = fl.typecheck(fl.parse(str(field.props["formula"])), field_infos(ctx, by_name), field_name=field.name)
+            typed = fl.typecheck(fl.parse(str(field.props["formula"])), field_infos(ctx, by_name, conn), field_name=field.name)
             used = fl.referenced_fields(fl.parse(str(field.props["formula"])))
             columns = {}
             for name in used:
                 if name in by_name:
                     expr = resolve(by_name[name])
                     columns[name] = column_for(ctx, by_name[name], expr if expr is not None else sa.null())
-            return fl.compile_sql(typed, columns, ctx.db.dialect, row_id=sql.c.id)
+            source = array_source(ctx, conn, by_name, sql) if conn is not None else None
+            return fl.compile_sql(typed, columns, ctx.db.dialect, source, row_id=sql.c.id)
         except fl.FormulaError:
             return sa.null()
 

@@ -63,8 +63,6 @@ class ThroughLink:
     """The link field a computed field reads through, and the linked table's model."""
 
     def __init__(self, ctx: Any, conn: sa.Connection, field: Field) -> None:
-        from gridbase.core import table_model
-
         self.ctx = ctx
         f = s.fields
         through_id = field.props.get("through_field_id")
@@ -73,7 +71,7 @@ class ThroughLink:
         self.model: Any = None
         if row is None or row.table_id != field.table_id:
             return
-        through = table_model.load_fields(conn, [row.table_id])[row.table_id]
+        through = ctx.fields_of(conn, row.table_id)
         self.through = next((x for x in through if x.id == row.id and x.type == "link_row"), None)
         if self.through is None:
             return
@@ -81,7 +79,7 @@ class ThroughLink:
         if target_table is None:
             self.through = None
             return
-        self.model = table_model.model_for(ctx, conn, table_model.load_table(conn, int(target_table)))
+        self.model = ctx.model_of(conn, int(target_table))
 
     def target(self, field_id: Any) -> Field | None:
         if self.model is None or field_id is None:

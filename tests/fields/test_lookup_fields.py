@@ -79,3 +79,21 @@ def test_lookup_follows_target_changes_and_breaks_when_the_link_goes(api: Api) -
     broken = api.ok(api.get(f"/api/database/fields/{lookup['id']}/"))
     assert broken["formula_type"] == "invalid"
     assert api.rows(projects)[0]["TagPoints"] == []
+
+
+def test_formulas_over_links_and_lookups(api: Api) -> None:
+    projects, tags, f = _linked(api)
+    api.field(projects, "TagLabels", "lookup", through_field_id=f["link"]["id"], target_field_id=f["label"]["id"])
+    total = api.field(projects, "Total", "formula", formula="sum(lookup('Tags', 'Points'))")
+    assert (total["formula_type"], total["number_decimal_places"]) == ("number", 0)
+    joined = api.field(projects, "Names", "formula", formula="join(field('TagLabels'), ', ')")
+    assert joined["formula_type"] == "text"
+    many = api.field(projects, "Many", "formula", formula="count(field('Tags')) > 1")
+    assert many["formula_type"] == "boolean"
+    api.ok(api.patch(f"/api/database/rows/table/{projects}/batch/?user_field_names=true", {"items": [
+        {"id": 1, "Tags": [1, 3]}, {"id": 2, "Tags": [2]}]}))
+    got = [(r["Total"], r["Names"], r["Many"]) for r in api.rows(projects)]
+    assert got == [("8", "urgent, bug", True), ("1", "later", False), ("0", "", False)]
+    # recomputed after a linked row changes, and filterable/sortable in SQL
+    api.ok(api.patch(f"/api/database/rows/table/{tags}/2/?user_field_names=true", {"Points": 20}))
+    assert [r["Name"] for r in api.rows(projects, order_by="-Total")] == ["Beta", "Alpha", "Gamma"]
