@@ -3,7 +3,6 @@ filters and search. Pure functions of the parameters and the table's fields."""
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -18,9 +17,31 @@ SORT_SUFFIX = re.compile(r"^(.*)\[([a-z_]+)\]$")
 
 
 def split_names(value: str) -> list[str]:
-    """Comma-separated names; a name containing commas is wrapped in "..." with \\" escapes."""
-    reader = csv.reader([value], delimiter=",", quotechar='"', escapechar="\\", skipinitialspace=True)
-    return [item for item in next(reader, []) if item != ""]
+    """Comma-separated names; a name containing commas is wrapped in "..." with \\" escapes.
+    Any character (line breaks included) may appear in a name."""
+    names: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
+    at_start = True
+    for char in value:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"' and (quoted or at_start):
+            quoted = not quoted
+        elif char == "," and not quoted:
+            names.append("".join(current))
+            current, at_start = [], True
+            continue
+        elif char == " " and at_start and not quoted:
+            continue
+        else:
+            current.append(char)
+        at_start = False
+    names.append("".join(current))
+    return [name for name in names if name != ""]
 
 
 def page_and_size(params: Mapping[str, str], limit: int) -> tuple[int, int]:

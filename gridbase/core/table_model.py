@@ -20,7 +20,7 @@ from gridbase.fields.base import FieldType
 from gridbase.models import Field, SelectOption, Table
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
-from gridbase.storage.types import DecimalType, UtcDateTime
+from gridbase.storage.types import DecimalType, Id, UtcDateTime
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def load_fields(conn: sa.Connection, table_ids: list[int]) -> dict[int, list[Fie
 def build(ctx: Ctx, table: Table, fields: list[Field], conn: sa.Connection | None = None) -> TableModel:
     md = sa.MetaData()
     columns: list[sa.Column[Any]] = [
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("id", Id, primary_key=True, autoincrement=True),
         sa.Column("order", DecimalType(40, 20), nullable=False),
         sa.Column("created_on", UtcDateTime(), nullable=False),
         sa.Column("updated_on", UtcDateTime(), nullable=False),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import math
+
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -49,6 +53,9 @@ def parse_duration(raw: Any, fmt: str) -> float:
     raise FieldValueError(INVALID)
 
 
+MAX_SECONDS = timedelta.max.total_seconds()
+
+
 def round_to(seconds: float, fmt: str) -> float:
     unit = Decimal(str(FORMATS.get(fmt, 1)))
     value = (Decimal(str(seconds)) / unit).quantize(Decimal(1), rounding="ROUND_HALF_UP") * unit
@@ -68,7 +75,11 @@ class DurationFieldType(FieldType):
         if raw is None or raw == "":
             return None
         fmt = str(field.props.get("duration_format", "h:mm"))
-        return round_to(parse_duration(raw, fmt), fmt)
+        seconds = parse_duration(raw, fmt)
+        # A duration must fit a timedelta, as in Baserow (about 2.7 million years).
+        if not math.isfinite(seconds) or abs(seconds) > MAX_SECONDS:
+            raise FieldValueError("The provided duration is too large.")
+        return round_to(seconds, fmt)
 
     def serialize(self, field: Field, stored: Any) -> Any:
         return None if stored is None else float(stored)

@@ -21,6 +21,7 @@ from gridbase.fields.base import FieldType, FieldValueError, Prop, PropError, Va
 from gridbase.models import Field
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
+from gridbase.storage.types import Id
 
 CHUNK = 500
 NO_MATCH = "The provided text value '{}' doesn't match any row in the linked table."
@@ -48,8 +49,8 @@ def junction_table(field: Field, metadata: sa.MetaData) -> sa.Table:
     return sa.Table(
         junction_name(field), metadata,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("row_id", sa.Integer, nullable=False),
-        sa.Column("target_id", sa.Integer, nullable=False),
+        sa.Column("row_id", Id, nullable=False),
+        sa.Column("target_id", Id, nullable=False),
         sa.Index(f"idx_rel{relation}_row", "row_id", "target_id"),
         sa.Index(f"idx_rel{relation}_target", "target_id"),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,7 +35,8 @@ def format_decimal(value: Any, places: int) -> str | None:
     if value is None:
         return None
     quantum = Decimal(1).scaleb(-places)
-    return str(Decimal(str(value)).quantize(quantum))
+    with localcontext(prec=MAX_DIGITS + 20):  # 50 integer digits + decimals exceed the default 28
+        return str(Decimal(str(value)).quantize(quantum))
 
 
 def _check_default(value: Any) -> Any:

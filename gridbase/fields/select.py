@@ -20,6 +20,7 @@ from gridbase.fields.base import FieldType, FieldValueError, Prop, PropError, Va
 from gridbase.models import Field, SelectOption
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
+from gridbase.storage.types import Id
 
 CHUNK = 500
 NOT_AN_OPTION = "The provided select option value '{}' is not a valid select option."
@@ -214,8 +215,8 @@ class MultipleSelectFieldType(SelectOptionsMixin):
         return sa.Table(
             name, metadata,
             sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-            sa.Column("row_id", sa.Integer, nullable=False),
-            sa.Column("option_id", sa.Integer, nullable=False),
+            sa.Column("row_id", Id, nullable=False),
+            sa.Column("option_id", Id, nullable=False),
             sa.Index(f"idx_ms{int(field.id)}_row", "row_id"),
             sa.Index(f"idx_ms{int(field.id)}_option", "option_id"),
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from gridbase.storage.types import DecimalType, UtcDateTime
+from gridbase.storage.types import DecimalType, Id, UtcDateTime
 from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable, DropIndex, DropTable
 
 
@@ -21,7 +21,7 @@ def column_name(field_id: int) -> str:
 
 def base_columns() -> list[sa.Column[Any]]:
     return [
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("id", Id, primary_key=True, autoincrement=True),
         sa.Column("order", DecimalType(40, 20), nullable=False, default=1),
         sa.Column("created_on", UtcDateTime(), nullable=False),
         sa.Column("updated_on", UtcDateTime(), nullable=False),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from gridbase.storage.types import UtcDateTime
+from gridbase.storage.types import Id, UtcDateTime
 
 metadata = sa.MetaData()
 
@@ -16,11 +16,11 @@ NOW = sa.func.current_timestamp()
 
 
 def _id() -> sa.Column[int]:
-    return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
+    return sa.Column("id", Id, primary_key=True, autoincrement=True)
 
 
 def _fk(name: str, target: str, nullable: bool = False) -> sa.Column[int]:
-    return sa.Column(name, sa.Integer, sa.ForeignKey(target, ondelete="CASCADE"), nullable=nullable, index=True)
+    return sa.Column(name, Id, sa.ForeignKey(target, ondelete="CASCADE"), nullable=nullable, index=True)
 
 
 def _created() -> sa.Column[object]:
@@ -156,7 +156,7 @@ token_permissions = sa.Table(
     _fk("token_id", "tokens.id"),
     sa.Column("operation", sa.String(8), nullable=False),  # create | read | update | delete
     sa.Column("scope", sa.String(10), nullable=False),  # workspace | database | table
-    sa.Column("scope_id", sa.Integer, nullable=True),
+    sa.Column("scope_id", Id, nullable=True),
 )
 
 webhooks = sa.Table(

@@ -56,3 +56,20 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+MAX_ID = 2**31 - 1
+
+
+class Id(sa.types.TypeDecorator[int]):
+    """An integer id. A value no id can have (beyond 32 bits, e.g. a client's
+    99999999999999999999) binds as -1, so it simply matches nothing on both backends
+    instead of overflowing the driver."""
+
+    impl = sa.Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and not -MAX_ID <= value <= MAX_ID:
+            return -1
+        return value
