@@ -63,7 +63,7 @@ def test_migrate_and_createuser(tmp_path: Path) -> None:
     assert "<root@example.com>" in made.stdout
 
 
-@pytest.mark.parametrize("command", [["--help"], ["serve", "--help"], ["migrate", "--help"], ["createuser", "--help"]])
+@pytest.mark.parametrize("command", [["--help"], ["serve", "--help"], ["migrate", "--help"], ["createuser", "--help"], ["worker", "--help"]])
 def test_every_command_has_help(command: list[str]) -> None:
     done = subprocess.run([sys.executable, "-m", "gridbase", *command], capture_output=True, text=True)
     assert done.returncode == 0 and "Usage:" in done.stdout
