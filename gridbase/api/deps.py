@@ -24,7 +24,7 @@ TRUTHY = frozenset({"y", "yes", "t", "true", "on", "1"})
 WWW_AUTH = {"WWW-Authenticate": 'JWT realm="api"'}
 
 
-def get_ctx(request: Request) -> Ctx:
+async def get_ctx(request: Request) -> Ctx:
     return request.app.state.ctx  # type: ignore[no-any-return]  # set by create_app
 
 
@@ -42,10 +42,10 @@ def _split(request: Request) -> tuple[str, list[str]] | None:
     return parts[0], parts[1:]
 
 
-def _jwt_user(ctx: Ctx, rest: list[str]) -> User:
+async def _jwt_user(ctx: Ctx, rest: list[str]) -> User:
     if len(rest) != 1:
         raise InvalidAuthHeader(headers=WWW_AUTH)
-    return users.active_user(ctx, sessions.user_id_from_access(ctx, rest[0]))
+    return await ctx.call(users.active_user, ctx, sessions.user_id_from_access(ctx, rest[0]))
 
 
 def _with_www(exc: GridbaseError) -> GridbaseError:
@@ -54,26 +54,26 @@ def _with_www(exc: GridbaseError) -> GridbaseError:
     return exc
 
 
-def _token_actor(ctx: Ctx, header: str, rest: list[str]) -> Actor:
+async def _token_actor(ctx: Ctx, header: str, rest: list[str]) -> Actor:
     if not rest:
         raise InvalidTokenHeader("Invalid token header. No token provided.")
     if len(rest) > 1:
         raise InvalidTokenHeader("Invalid token header. Token string should not contain spaces.")
-    return tokens.authenticate(ctx, rest[0])
+    return await ctx.call(tokens.authenticate, ctx, rest[0])
 
 
-def jwt_user(request: Request, ctx: CtxDep) -> User:
+async def jwt_user(request: Request, ctx: CtxDep) -> User:
     """JWT-only endpoints: anything but `JWT <token>` is 'credentials not provided'."""
     found = _split(request)
     if found is None or found[0] != "JWT":
         raise NotAuthenticated(headers=WWW_AUTH)
     try:
-        return _jwt_user(ctx, found[1])
+        return await _jwt_user(ctx, found[1])
     except GridbaseError as exc:
         raise _with_www(exc) from None
 
 
-def any_actor(request: Request, ctx: CtxDep) -> Actor:
+async def any_actor(request: Request, ctx: CtxDep) -> Actor:
     """Endpoints that take a JWT or a database token."""
     found = _split(request)
     if found is None:
@@ -81,23 +81,23 @@ def any_actor(request: Request, ctx: CtxDep) -> Actor:
     scheme, rest = found
     try:
         if scheme.lower() == "token":
-            actor = _token_actor(ctx, scheme, rest)
+            actor = await _token_actor(ctx, scheme, rest)
             request.state.actor = actor
             return actor
         if scheme == "JWT":
-            return Actor(_jwt_user(ctx, rest))
+            return Actor(await _jwt_user(ctx, rest))
     except GridbaseError as exc:
         raise _with_www(exc) from None
     raise NotAuthenticated(headers=WWW_AUTH)
 
 
-def token_actor(request: Request, ctx: CtxDep) -> Actor:
+async def token_actor(request: Request, ctx: CtxDep) -> Actor:
     """Token-only endpoints: every authentication failure becomes a 403 (DRF's rule)."""
     found = _split(request)
     try:
         if found is None or found[0].lower() != "token":
             raise NotAuthenticated()
-        actor = _token_actor(ctx, found[0], found[1])
+        actor = await _token_actor(ctx, found[0], found[1])
         request.state.actor = actor
         return actor
     except (AuthError, NotAuthenticated) as exc:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+
+import anyio
 
 from gridbase.config import Settings
 from gridbase.fields import FieldTypes
@@ -27,6 +30,14 @@ class Ctx:
     # table id -> (schema_version, TableModel); rebuilt when the version moves on.
     models: dict[int, Any] = field(default_factory=dict)
     hooks: dict[str, Any] = field(default_factory=dict)
+
+    async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run a (blocking) service call from async code. On SQLite it runs inline: its
+        statements take microseconds and writes are serialised anyway, so a thread hop would
+        cost more than it saves. On PostgreSQL it runs in the thread pool (network waits)."""
+        if self.db.is_sqlite:
+            return fn(*args, **kwargs)
+        return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
 
     def model_of(self, conn: Any, table_id: int) -> Any:
         """The (cached) TableModel of a table; lets field types reach linked tables
