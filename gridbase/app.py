@@ -13,8 +13,10 @@ from gridbase.api import webhooks as webhooks_api
 from gridbase.api import limits
 from gridbase.api import tokens as tokens_api
 from gridbase.api import row_names
+from gridbase.api import views as views_api
 from gridbase.api.middleware import BodyLimit
 from gridbase.config import Settings
+from gridbase.core import row_filters
 from gridbase.core.context import Ctx
 from gridbase.fields import default_field_types
 from gridbase.storage import migrate
@@ -29,6 +31,7 @@ ROUTERS = [
     fields_api.router,
     rows_batch.router,
     rows.router,
+    views_api.router,
     webhooks_api.router,
     tokens_api.router,
     docs_api.router,
@@ -41,6 +44,7 @@ def build_context(settings: Settings) -> Ctx:
     db = Database(settings.resolved_database_url())
     migrate.upgrade(db)
     ctx = Ctx(db=db, settings=settings, secret=settings.resolved_secret_key(), field_types=default_field_types())
+    row_filters.install(ctx)
     core_webhooks.install(ctx, render_field=render.field)
     return ctx
 

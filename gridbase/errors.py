@@ -420,3 +420,49 @@ class TableWebhookEventConfigFieldNotInTable(GridbaseError):
 
     def __init__(self, field_id: int) -> None:
         super().__init__(f"The provided event config field with ID {field_id} does not belong to the table.")
+
+
+# --- views (grid views, their filters, sorts and field options) ----------------------------
+
+
+class GridDoesNotExist(GridbaseError):
+    code = "ERROR_GRID_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The requested grid view does not exist."
+
+
+class ViewFilterDoesNotExist(GridbaseError):
+    code = "ERROR_VIEW_FILTER_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The view filter does not exist."
+
+
+class ViewFilterGroupDoesNotExist(GridbaseError):
+    code = "ERROR_VIEW_FILTER_GROUP_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The view filter group does not exist."
+
+
+class ViewSortDoesNotExist(GridbaseError):
+    code = "ERROR_VIEW_SORT_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The view sort does not exist."
+
+
+class ViewSortFieldAlreadyExists(GridbaseError):
+    code = "ERROR_VIEW_SORT_FIELD_ALREADY_EXISTS"
+    default_detail = "A sort with the field already exists."
+
+
+class ViewSortFieldNotSupported(GridbaseError):
+    code = "ERROR_VIEW_SORT_FIELD_NOT_SUPPORTED"
+    default_detail = "The field does not support views sorting."
+
+
+class FieldNotInTable(GridbaseError):
+    code = "ERROR_FIELD_NOT_IN_TABLE"
+    default_detail = "The provided field does not belong in the related table."
+
+
+class ViewNotInTable(GridbaseError):
+    code = "ERROR_VIEW_NOT_IN_TABLE"

@@ -89,7 +89,7 @@ def visible(model: TableModel, params: Mapping[str, str], by_name: bool) -> tupl
     if exclude is not None:
         unwanted = set(field_ids(model, exclude, by_name))
         ids = [i for i in ids if i not in unwanted]
-    return tuple(ids)
+    return tuple(ids) if ids else None  # naming no known field means all fields, as Baserow does
 
 
 def order_by(model: TableModel, field_types: FieldTypes, value: str, by_name: bool) -> tuple[Sort, ...]:
@@ -109,7 +109,8 @@ def order_by(model: TableModel, field_types: FieldTypes, value: str, by_name: bo
             digits = DIGITS.search(name)
             field = model.by_id.get(int(digits.group())) if digits else None
         if field is None:
-            raise OrderByFieldNotFound(name)
+            # Baserow names the whole token when it holds no field id at all ("-id")
+            raise OrderByFieldNotFound(name if by_name or DIGITS.search(name) else token)
         ft = field_types.get(field.type)
         if not ft.sortable or (sort_type != "default" and sort_type not in getattr(ft, "sort_types", ())):
             raise OrderByFieldNotPossible(
@@ -132,7 +133,9 @@ def search_mode(params: Mapping[str, str]) -> str:
 def row_query(model: TableModel, field_types: FieldTypes, params: Mapping[str, str], by_name: bool, limit: int,
               parse_filters: Any = None) -> RowQuery:
     page, size = page_and_size(params, limit)
-    where = parse_filters(model, params, by_name) if parse_filters is not None else None
+    fields = visible(model, params, by_name)
+    # filters and search see only the fields the request includes (Baserow builds the model from them)
+    where = parse_filters(model, params, by_name, fields) if parse_filters is not None else None
     return RowQuery(
         page=page,
         size=size,
@@ -140,5 +143,5 @@ def row_query(model: TableModel, field_types: FieldTypes, params: Mapping[str, s
         where=where,
         search=params.get("search", "").strip(),
         search_mode=search_mode(params),
-        fields=visible(model, params, by_name),
+        fields=fields,
     )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from gridbase.api import params
 from gridbase.api.deps import ActorDep, BodyDep, CtxDep, flag
-from gridbase.core import rows
+from gridbase.core import rows, view_rows
 from gridbase.core.table_model import TableModel
 from gridbase.errors import CannotIncludeRowMetadata, QueryParameterValidation, RequestBodyValidation, RowDoesNotExist, field_error
 
@@ -54,7 +54,10 @@ def list_rows(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> 
     parse_filters = ctx.hooks.get("parse_filters")
     page = rows.list_rows(
         ctx, actor, table_id, rows.RowQuery(),
-        parse=lambda model: params.row_query(model, ctx.field_types, qp, by_name, ctx.settings.row_page_size_limit, parse_filters),
+        parse=lambda model: view_rows.with_view(
+            ctx, model, params.row_query(model, ctx.field_types, qp, by_name, ctx.settings.row_page_size_limit, parse_filters),
+            qp.get("view_id"), has_order_by=bool(qp.get("order_by")),
+        ),
     )
     query_page, size = params.page_and_size(qp, ctx.settings.row_page_size_limit)
     last = max(1, -(-page.count // size))

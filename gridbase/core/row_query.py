@@ -67,6 +67,6 @@ def filter_clause(ctx: Ctx, model: TableModel, query: RowQuery) -> sa.ColumnElem
     if query.search:
         search = ctx.hooks.get("search")
         if search is not None:
-            parts.append(search(ctx, model, query.search, query.search_mode))
+            parts.append(search(ctx, model, query.search, query.search_mode, query.fields))
     parts = [p for p in parts if p is not None]
     return sa.and_(*parts) if parts else None

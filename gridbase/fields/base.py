@@ -115,6 +115,9 @@ class FieldType(SchemaHooks):
         return stored
 
     def sort_expression(self, field: Field, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        """What order_by sorts on. Text sorts case-insensitively, like Baserow's collation."""
+        if isinstance(self.column_type(field), (sa.Text, sa.String)):
+            return sa.func.lower(column)
         return column
 
     # --- properties -----------------------------------------------------------------------

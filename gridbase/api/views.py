@@ -1,0 +1,322 @@
+"""Grid view endpoints (JWT): views, view filters, filter groups, sorts, field options, and
+the grid rows endpoint. Imports: api.params, core.views, core.view_rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from gridbase.api import params, render
+from gridbase.api.body import Validator
+from gridbase.api.deps import BodyDep, CtxDep, UserDep, flag
+from gridbase.api.rows import page_url
+from gridbase.core import view_rows, views
+from gridbase.errors import (
+    QueryParameterValidation,
+    RequestBodyValidation,
+    ViewFilterDoesNotExist,
+    ViewFilterGroupDoesNotExist,
+    ViewSortDoesNotExist,
+    field_error,
+)
+from gridbase.models import Table
+from gridbase.storage import schema as s
+
+router = APIRouter(prefix="/api/database/views")
+VIEW_TYPES = ("grid",)
+INCLUDES = ("filters", "sortings", "decorations", "group_bys", "filter_groups")
+
+
+def filter_json(r: Any) -> dict[str, Any]:
+    return {"id": r.id, "view": r.view_id, "field": r.field_id, "type": r.type, "value": r.value or "",
+            "preload_values": {}, "group": r.group_id}
+
+
+def group_json(r: Any) -> dict[str, Any]:
+    return {"id": r.id, "filter_type": r.filter_type, "view": r.view_id, "parent_group": r.parent_group_id}
+
+
+def sort_json(r: Any) -> dict[str, Any]:
+    return {"id": r.id, "view": r.view_id, "field": r.field_id, "order": r.order, "type": r.type or "default"}
+
+
+def view_json(ctx: Any, user: Any, view: views.View, table: Table, include: str = "") -> dict[str, Any]:
+    p = view.props
+    body: dict[str, Any] = {
+        "id": view.id, "table_id": view.table_id, "name": view.name, "order": view.order, "type": view.type,
+        "table": render.table(table, data_sync=False), "filter_type": view.filter_type,
+        "filters_disabled": view.filters_disabled, "public_view_has_password": False, "show_logo": True,
+        "allow_public_export": False, "ownership_type": p.get("ownership_type", "collaborative"),
+        "owned_by_id": p.get("owned_by_id"), "row_identifier_type": p.get("row_identifier_type", "id"),
+        "row_height_size": p.get("row_height_size", "small"), "public": bool(p.get("public", False)),
+        "slug": p.get("slug", ""),
+    }
+    wanted = set(include.split(","))
+    if "filters" in wanted:
+        body["filters"] = [filter_json(r) for r in views.view_items(ctx, user, view.id, s.view_filters)]
+        body["filter_groups"] = [group_json(r) for r in views.view_items(ctx, user, view.id, s.view_filter_groups)]
+    if "sortings" in wanted:
+        body["sortings"] = [sort_json(r) for r in views.view_items(ctx, user, view.id, s.view_sorts)]
+    if "decorations" in wanted:
+        body["decorations"] = []
+    if "group_bys" in wanted:
+        body["group_bys"] = []
+    return body
+
+
+def view_body(body: Any, creating: bool) -> dict[str, Any]:
+    v = Validator(body)
+    out: dict[str, Any] = {}
+    if creating or "name" in v.data:
+        out["name"] = v.string("name", max_length=255)
+    if creating:
+        out["type"] = v.choice("type", VIEW_TYPES)
+    for key, choices in (("filter_type", ("AND", "OR")), ("row_identifier_type", ("id", "count")),
+                         ("row_height_size", ("small", "medium", "large")), ("ownership_type", ("collaborative",))):
+        if key in v.data:
+            out[key] = v.choice(key, choices)
+    for key in ("filters_disabled", "public"):
+        if key in v.data:
+            out[key] = v.boolean(key)
+    v.done()
+    return out
+
+
+@router.get("/table/{table_id:int}/")
+def list_views(table_id: int, request: Request, ctx: CtxDep, user: UserDep) -> Any:
+    qp = request.query_params
+    limit = qp.get("limit")
+    table, found = views.list_views(ctx, user, table_id, qp.get("type"), int(limit) if limit and limit.isdigit() else None)
+    return [view_json(ctx, user, v, table, qp.get("include", "")) for v in found]
+
+
+@router.post("/table/{table_id:int}/")
+def create_view(table_id: int, request: Request, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
+    view, table = views.create_view(ctx, user, table_id, view_body(body, True))
+    return view_json(ctx, user, view, table, request.query_params.get("include", ""))
+
+
+@router.post("/table/{table_id:int}/order/")
+def order_views(table_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Response:
+    v = Validator(body)
+    ids = v.int_list("view_ids")
+    v.done()
+    views.order_views(ctx, user, table_id, ids)
+    return Response(status_code=204)
+
+
+@router.get("/{view_id:int}/")
+def get_view(view_id: int, request: Request, ctx: CtxDep, user: UserDep) -> Any:
+    view, table = views.get_view(ctx, user, view_id)
+    return view_json(ctx, user, view, table, request.query_params.get("include", ""))
+
+
+@router.patch("/{view_id:int}/")
+def update_view(view_id: int, request: Request, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
+    view, table = views.update_view(ctx, user, view_id, view_body(body, False))
+    return view_json(ctx, user, view, table, request.query_params.get("include", ""))
+
+
+@router.delete("/{view_id:int}/")
+def delete_view(view_id: int, ctx: CtxDep, user: UserDep) -> Response:
+    views.delete_view(ctx, user, view_id)
+    return Response(status_code=204)
+
+
+# --- filters and filter groups ---------------------------------------------------------------
+
+
+def filter_body(body: Any, creating: bool) -> dict[str, Any]:
+    v = Validator(body)
+    out: dict[str, Any] = {}
+    if creating or "field" in v.data:
+        out["field"] = v.integer("field")
+    if creating or "type" in v.data:
+        out["type"] = v.string("type", max_length=48)
+    if "value" in v.data or creating:
+        raw = v.data.get("value", "")
+        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+            v.fail("value", "Not a valid string.")
+        else:
+            out["value"] = str(raw).replace("\x00", "")
+    if "group" in v.data:
+        out["group"] = v.integer("group", required=False, allow_null=True)
+    v.done()
+    return out
+
+
+@router.get("/{view_id:int}/filters/")
+def list_filters(view_id: int, ctx: CtxDep, user: UserDep) -> Any:
+    return [filter_json(r) for r in views.view_items(ctx, user, view_id, s.view_filters)]
+
+
+@router.post("/{view_id:int}/filters/")
+def create_filter(view_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
+    b = filter_body(body, True)
+    return filter_json(views.create_filter(ctx, user, view_id, b["field"], b["type"], b.get("value", ""), b.get("group")))
+
+
+@router.get("/filter/{filter_id:int}/")
+def get_filter(filter_id: int, ctx: CtxDep, user: UserDep) -> Any:
+    return filter_json(views.get_item(ctx, user, s.view_filters, filter_id, ViewFilterDoesNotExist))
+
+
+@router.patch("/filter/{filter_id:int}/")
+def update_filter(filter_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
+    return filter_json(views.update_filter(ctx, user, filter_id, filter_body(body, False)))
+
+
+@router.delete("/filter/{filter_id:int}/")
+def delete_filter(filter_id: int, ctx: CtxDep, user: UserDep) -> Response:
+    views.delete_item(ctx, user, s.view_filters, filter_id, ViewFilterDoesNotExist)
+    return Response(status_code=204)
+
+
+@router.post("/{view_id:int}/filter-groups/")
+def create_group(view_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
+    v = Validator(body if body is not None else {})
+    filter_type = v.choice("filter_type", ("AND", "OR"), required=False, default="AND")
+    parent = v.integer("parent_group", required=False, default=None, allow_null=True)
+    v.done()
+    return group_json(views.create_group(ctx, user, view_id, filter_type, parent))
+
+
+@router.patch("/filter-group/{group_id:int}/")
+def update_group(group_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
+    v = Validator(body if body is not None else {})
+    filter_type = v.choice("filter_type", ("AND", "OR"), required=False, default=None)
+    v.done()
+    return group_json(views.update_group(ctx, user, group_id, filter_type))
+
+
+@router.delete("/filter-group/{group_id:int}/")
+def delete_group(group_id: int, ctx: CtxDep, user: UserDep) -> Response:
+    views.delete_item(ctx, user, s.view_filter_groups, group_id, ViewFilterGroupDoesNotExist)
+    return Response(status_code=204)
+
+
+# --- sorts -------------------------------------------------------------------------------------
+
+
+def sort_body(body: Any, creating: bool) -> dict[str, Any]:
+    v = Validator(body)
+    out: dict[str, Any] = {}
+    if creating or "field" in v.data:
+        out["field"] = v.integer("field")
+    if creating or "order" in v.data:
+        out["order"] = v.choice("order", ("ASC", "DESC"), required=False, default="ASC")
+    if creating or "type" in v.data:
+        out["type"] = v.string("type", required=False, default="default", max_length=32)
+    v.done()
+    return out
+
+
+@router.get("/{view_id:int}/sortings/")
+def list_sorts(view_id: int, ctx: CtxDep, user: UserDep) -> Any:
+    return [sort_json(r) for r in views.view_items(ctx, user, view_id, s.view_sorts)]
+
+
+@router.post("/{view_id:int}/sortings/")
+def create_sort(view_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
+    b = sort_body(body, True)
+    return sort_json(views.create_sort(ctx, user, view_id, b["field"], b["order"], b["type"]))
+
+
+@router.get("/sort/{sort_id:int}/")
+def get_sort(sort_id: int, ctx: CtxDep, user: UserDep) -> Any:
+    return sort_json(views.get_item(ctx, user, s.view_sorts, sort_id, ViewSortDoesNotExist))
+
+
+@router.patch("/sort/{sort_id:int}/")
+def update_sort(sort_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
+    return sort_json(views.update_sort(ctx, user, sort_id, sort_body(body, False)))
+
+
+@router.delete("/sort/{sort_id:int}/")
+def delete_sort(sort_id: int, ctx: CtxDep, user: UserDep) -> Response:
+    views.delete_item(ctx, user, s.view_sorts, sort_id, ViewSortDoesNotExist)
+    return Response(status_code=204)
+
+
+# --- field options -------------------------------------------------------------------------------
+
+
+@router.get("/{view_id:int}/field-options/")
+def get_field_options(view_id: int, ctx: CtxDep, user: UserDep) -> Any:
+    return {"field_options": views.get_field_options(ctx, user, view_id)}
+
+
+@router.patch("/{view_id:int}/field-options/")
+def update_field_options(view_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
+    raw = body.get("field_options") if isinstance(body, dict) else None
+    if not isinstance(raw, dict):
+        raise RequestBodyValidation({"field_options": field_error("This field is required.", "required")})
+    changes: dict[int, dict[str, Any]] = {}
+    for key, values in raw.items():
+        if not str(key).isdigit() or not isinstance(values, dict):
+            raise RequestBodyValidation({"field_options": field_error("Invalid field options.")})
+        changes[int(key)] = values
+    return {"field_options": views.update_field_options(ctx, user, view_id, changes)}
+
+
+# --- grid rows ---------------------------------------------------------------------------------
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value not in (None, "") else default
+    except ValueError:
+        return default
+
+
+@router.get("/grid/{view_id:int}/")
+def list_grid_rows(view_id: int, request: Request, ctx: CtxDep, user: UserDep) -> Any:
+    qp = request.query_params
+    limit_mode = "limit" in qp
+    if limit_mode:
+        size = max(1, min(_int(qp.get("limit"), 100), ctx.settings.row_page_size_limit))
+        offset = max(0, _int(qp.get("offset"), 0))
+        page = 1
+    else:
+        page, size = params.page_and_size(qp, ctx.settings.row_page_size_limit)
+        if page < 1:
+            raise QueryParameterValidation({"page": field_error("Invalid page.")})
+        offset = (page - 1) * size
+    has_filters = "filters" in qp or any(k.startswith("filter__") for k in qp.keys())
+    parse_filters = ctx.hooks.get("parse_filters")
+    fields_param = {"include": qp["include_fields"]} if "include_fields" in qp else {}
+    if "exclude_fields" in qp:
+        fields_param["exclude"] = qp["exclude_fields"]
+    merged = {**{k: v for k, v in qp.items() if k not in ("include", "exclude")}, **fields_param}
+
+    def build(model: Any) -> Any:
+        return params.row_query(model, ctx.field_types, merged, False, ctx.settings.row_page_size_limit, parse_filters)
+
+    includes = set(qp.get("include", "").split(","))
+    result = view_rows.list_grid(ctx, user, view_id, build, offset=offset, limit=size, count_only=flag(request, "count"),
+                                 with_options="field_options" in includes, has_filters=has_filters,
+                                 has_order_by=bool(qp.get("order_by")))
+    if flag(request, "count"):
+        return {"count": result.count}
+    body: dict[str, Any] = {"count": result.count}
+    if limit_mode:
+        body["next"] = _offset_url(request, offset + size) if offset + size < result.count else None
+        body["previous"] = _offset_url(request, max(0, offset - size)) if offset > 0 else None
+    else:
+        last = max(1, -(-result.count // size))
+        body["next"] = page_url(request, page + 1) if page < last else None
+        body["previous"] = page_url(request, page - 1 if page > 2 else None) if page > 1 else None
+    body["results"] = result.rows
+    if result.field_options is not None:
+        body["field_options"] = result.field_options
+    return body
+
+
+def _offset_url(request: Request, offset: int) -> str:
+    from urllib.parse import urlencode
+
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
+    if offset:
+        query.append(("offset", str(offset)))
+    return f"{request.url.replace(query='')}?{urlencode(query)}"

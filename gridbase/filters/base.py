@@ -1,0 +1,100 @@
+"""The filter-type contract: a filter compiles (field, value) to one SQLAlchemy clause.
+
+A filter never looks at rows in Python. `clause` returns None when the filter is switched
+off (Baserow's empty `Q()`: every row matches) and `NOTHING` when the value cannot be used
+(Baserow's `default_filter_on_exception`: no row matches). A negated type is the exact
+complement of its positive type, NULLs included. Imports: fields, models, sqlalchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+
+from gridbase.fields.base import FieldType
+from gridbase.models import Field
+
+Clause = sa.ColumnElement[bool]
+NOTHING: Clause = sa.false()
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a filter compiles against: the field, its type and how the row reads it."""
+
+    field: Field
+    field_type: FieldType
+    expr: sa.ColumnElement[Any] | None  # model.expression(field.id); None for junction types
+    row_id: sa.ColumnElement[Any]  # the user table's id column
+    junction: sa.Table | None  # model.relations.get(field.id)
+    clock: Callable[[], datetime]
+    dialect: str
+    # related table's primary text for a link row target: (junction column, text expr, select_from)
+    link_text: Any = None
+
+    @property
+    def kind(self) -> str:
+        """How the field's value compares: decimal, int, duration, bool, date, datetime, text."""
+        return value_kind(self.field)
+
+
+def value_kind(field: Field) -> str:
+    t = field.type
+    if t == "formula" or t in ("count", "rollup", "lookup"):
+        ft = field.props.get("formula_type")
+        if ft == "number":
+            return "decimal"
+        if ft == "date":
+            return "datetime" if field.props.get("date_include_time") else "date"
+        return {"boolean": "bool", "duration": "duration"}.get(str(ft), "text")
+    if t in ("number",):
+        return "decimal"
+    if t in ("rating", "autonumber"):
+        return "int"
+    if t == "duration":
+        return "duration"
+    if t == "boolean":
+        return "bool"
+    if t in ("created_on", "last_modified"):
+        return "datetime"
+    if t == "date":
+        return "datetime" if field.props.get("date_include_time") else "date"
+    return "text"
+
+
+def parse_decimal(value: str) -> Decimal | None:
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+class FilterType:
+    type: ClassVar[str]
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        raise NotImplementedError
+
+
+def complement(clause: Clause | None) -> Clause | None:
+    """NOT of a filter, NULL-safe: rows where the positive clause is NULL are in the complement."""
+    if clause is None:
+        return None
+    return sa.not_(sa.func.coalesce(clause, sa.false()))
+
+
+class Negated(FilterType):
+    """The exact complement of a positive filter type."""
+
+    def __init__(self, type_: str, positive: FilterType) -> None:
+        self.type = type_  # type: ignore[misc]  # instance attribute shadows the ClassVar on purpose
+        self.positive = positive
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        return complement(self.positive.clause(target, value))

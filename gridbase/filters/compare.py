@@ -1,0 +1,208 @@
+"""Value filters: equal, contains, contains_word, length, empty, numeric comparisons, boolean.
+
+Baserow's rules: values are trimmed; an empty value switches the filter off; a value the
+field cannot hold matches no row (its negation: every row). Imports: filters.base, filters.display.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+
+from gridbase.fields.base import TRUE_WORDS
+from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target, parse_decimal
+from gridbase.filters.display import text_expression
+from gridbase.filters.junction import has_any_item
+
+# contains_word: the word must sit between two non-word characters (ASCII word chars, like
+# PostgreSQL's \m \M); the same character class on both backends gives identical results.
+NOT_WORD = "[^a-z0-9_]"
+
+
+def typed_value(target: Target, value: str) -> Any:
+    """The filter value as the field's type holds it, or None when it cannot hold it."""
+    kind = target.kind
+    if kind == "decimal":
+        return parse_decimal(value)
+    if kind == "int":
+        try:
+            return int(value)
+        except ValueError:
+            return None
+    if kind == "duration":
+        number = parse_decimal(value)
+        return float(number) if number is not None else None
+    return value
+
+
+class Equal(FilterType):
+    type = "equal"
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        value = value.strip()
+        if value == "":
+            return None
+        typed = typed_value(target, value)
+        if typed is None or target.expr is None:
+            return NOTHING
+        return target.expr == typed
+
+
+class Contains(FilterType):
+    type = "contains"
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        value = value.strip()
+        if value == "":
+            return None
+        if target.junction is not None:
+            return has_any_item(target, lambda text: text.icontains(value, autoescape=True))
+        text = text_expression(target)
+        if text is None:
+            return NOTHING
+        return text.icontains(value, autoescape=True)
+
+
+def glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[]" else c for c in text)
+
+
+def has_word(text: sa.ColumnElement[Any], word: str, dialect: str) -> Clause:
+    padded = sa.literal(" ") + sa.func.lower(text) + sa.literal(" ")
+    if dialect == "sqlite":
+        return padded.op("GLOB", is_comparison=True)(f"*{NOT_WORD}{glob_escape(word)}{NOT_WORD}*")
+    return padded.op("~", is_comparison=True)(f"{NOT_WORD}{re.escape(word)}{NOT_WORD}")
+
+
+class ContainsWord(FilterType):
+    type = "contains_word"
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        value = value.strip()
+        if value == "":
+            return None
+        word = value.lower()
+
+        def matches(text: sa.ColumnElement[Any]) -> Clause:
+            return has_word(text, word, target.dialect)
+
+        if target.junction is not None:
+            return has_any_item(target, matches)
+        text = text_expression(target)
+        return NOTHING if text is None else matches(text)
+
+
+class LengthIsLowerThan(FilterType):
+    type = "length_is_lower_than"
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        value = value.strip()
+        if value == "":
+            return None
+        try:
+            limit = int(value)
+        except ValueError:
+            return NOTHING
+        if target.expr is None:
+            return NOTHING
+        return sa.func.length(target.expr) < limit
+
+
+class Empty(FilterType):
+    type = "empty"
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        if target.junction is not None:
+            return sa.not_(has_any_item(target, None))
+        expr = target.expr
+        if expr is None:
+            return NOTHING
+        kind = target.kind
+        if kind == "bool":
+            return sa.func.coalesce(expr, sa.false()) == sa.false()
+        if kind == "text":
+            return sa.or_(expr.is_(None), sa.cast(expr, sa.Text) == "")
+        return expr.is_(None)
+
+
+class Compare(FilterType):
+    """higher_than & co: numeric comparison; integer fields round the value like Baserow."""
+
+    op: ClassVar[str]
+    rounding: ClassVar[Any] = None  # math.floor / math.ceil for integer fields
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        value = value.strip()
+        if value == "":
+            return None
+        number = parse_decimal(value)
+        if number is None or target.expr is None:
+            return NOTHING
+        operand: Any = number
+        if target.kind == "int":
+            operand = self.rounding(number) if self.rounding else number
+        elif target.kind == "duration":
+            operand = float(number)
+        expr = target.expr
+        return {"gt": expr > operand, "ge": expr >= operand, "lt": expr < operand, "le": expr <= operand}[self.op]
+
+
+class HigherThan(Compare):
+    type = "higher_than"
+    op = "gt"
+    rounding = staticmethod(math.floor)
+
+
+class HigherThanOrEqual(Compare):
+    type = "higher_than_or_equal"
+    op = "ge"
+    rounding = staticmethod(math.ceil)
+
+
+class LowerThan(Compare):
+    type = "lower_than"
+    op = "lt"
+    rounding = staticmethod(math.ceil)
+
+
+class LowerThanOrEqual(Compare):
+    type = "lower_than_or_equal"
+    op = "le"
+    rounding = staticmethod(math.floor)
+
+
+class IsEvenAndWhole(FilterType):
+    type = "is_even_and_whole"
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        if target.expr is None:
+            return NOTHING
+        expr = target.expr
+        if target.dialect == "sqlite":  # SQLite's % truncates decimals: check wholeness first
+            whole = sa.cast(expr, sa.Integer)
+            return sa.and_(whole == expr, whole % 2 == 0)
+        return sa.func.mod(expr, 2) == 0
+
+
+class Boolean(FilterType):
+    type = "boolean"
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        if target.expr is None:
+            return NOTHING
+        wanted = value.strip().lower() in TRUE_WORDS
+        return sa.func.coalesce(target.expr, sa.false()) == sa.literal(wanted)
+
+
+def filter_types() -> list[FilterType]:
+    equal, contains, word, empty = Equal(), Contains(), ContainsWord(), Empty()
+    return [
+        equal, Negated("not_equal", equal), contains, Negated("contains_not", contains),
+        word, Negated("doesnt_contain_word", word), LengthIsLowerThan(), empty, Negated("not_empty", empty),
+        HigherThan(), HigherThanOrEqual(), LowerThan(), LowerThanOrEqual(), IsEvenAndWhole(), Boolean(),
+    ]
+
+

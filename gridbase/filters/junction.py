@@ -1,0 +1,144 @@
+"""Filters on junction-table fields (multiple select, link row) and single selects.
+
+A junction field has no column; its filters are EXISTS subqueries over
+`database_multipleselect_<id>(row_id, option_id)` or `database_relation_<id>(row_id,
+target_id)`, both indexed on the row side. Imports: filters.base, sqlalchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target
+
+ItemTest = Callable[[sa.ColumnElement[Any]], Clause] | None
+
+
+def junction_sides(target: Target) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
+    """(column holding this table's row id, column holding the item: option id / linked row id)."""
+    j = target.junction
+    assert j is not None
+    if "option_id" in j.c:
+        return j.c.row_id, j.c.option_id
+    if target.field.props.get("link_row_reversed"):
+        return j.c.target_id, j.c.row_id
+    return j.c.row_id, j.c.target_id
+
+
+def option_text(target: Target, option_id: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
+    options = target.field.select_options
+    if not options:
+        return sa.cast(sa.null(), sa.Text)
+    return sa.case({o.id: o.value for o in options}, value=option_id, else_=sa.null())
+
+
+def has_any_item(target: Target, test: ItemTest, item_ids: list[int] | None = None) -> Clause:
+    """EXISTS an item of this row (optionally among `item_ids`, optionally whose text passes `test`)."""
+    mine, item = junction_sides(target)
+    stmt = sa.select(sa.literal(1)).select_from(target.junction).where(mine == target.row_id)
+    if item_ids is not None:
+        stmt = stmt.where(item.in_(item_ids))
+    if test is not None:
+        if "option_id" in target.junction.c:  # type: ignore[union-attr]  # checked by junction_sides
+            stmt = stmt.where(test(option_text(target, item)))
+        elif target.link_text is not None:
+            related, text = target.link_text
+            stmt = stmt.join(related, related.c.id == item).where(test(text))
+        else:
+            return NOTHING
+    return stmt.exists()
+
+
+def parse_ids(value: str) -> list[int] | None:
+    """Comma-separated integer ids; None when any part is not an integer."""
+    try:
+        return [int(part) for part in value.split(",") if part.strip() != ""]
+    except ValueError:
+        return None
+
+
+class SingleSelectEqual(FilterType):
+    type = "single_select_equal"
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        value = value.strip()
+        if value == "":
+            return None
+        try:
+            option_id = int(value)
+        except ValueError:
+            return None  # Baserow: a non-integer switches this filter off
+        return NOTHING if target.expr is None else target.expr == option_id
+
+
+class SingleSelectIsAnyOf(FilterType):
+    type = "single_select_is_any_of"
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        value = value.strip()
+        if value == "":
+            return None
+        ids = parse_ids(value)
+        if ids is None or target.expr is None:
+            return NOTHING
+        return target.expr.in_(ids)
+
+
+class MultipleSelectHas(FilterType):
+    type = "multiple_select_has"
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        value = value.strip()
+        if value == "":
+            return None
+        ids = parse_ids(value)
+        if ids is None:
+            return NOTHING
+        return has_any_item(target, None, ids)
+
+
+class LinkRowHas(FilterType):
+    type = "link_row_has"
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        value = value.strip()
+        if value == "":
+            return None
+        ids = parse_ids(value)
+        if not ids:
+            return None  # Baserow: a non-integer switches this filter off
+        return has_any_item(target, None, ids)
+
+
+class LinkRowHasNot(FilterType):
+    type = "link_row_has_not"
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        value = value.strip()
+        try:
+            row_id = int(value)
+        except ValueError:
+            return None
+        return sa.not_(has_any_item(target, None, [row_id]))
+
+
+class LinkRowContains(FilterType):
+    type = "link_row_contains"
+
+    def clause(self, target: Target, value: str) -> Clause | None:
+        value = value.strip()
+        if value == "":
+            return None
+        return has_any_item(target, lambda text: text.icontains(value, autoescape=True))
+
+
+def filter_types() -> list[FilterType]:
+    ss_equal, ss_any, ms_has, lr_contains = SingleSelectEqual(), SingleSelectIsAnyOf(), MultipleSelectHas(), LinkRowContains()
+    return [
+        ss_equal, Negated("single_select_not_equal", ss_equal), ss_any, Negated("single_select_is_none_of", ss_any),
+        ms_has, Negated("multiple_select_has_not", ms_has), LinkRowHas(), LinkRowHasNot(),
+        lr_contains, Negated("link_row_not_contains", lr_contains),
+    ]
