@@ -7,6 +7,7 @@ Imports: core.table_model, filters.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -26,9 +27,12 @@ LINK_FILTERS = frozenset({"link_row_contains", "link_row_not_contains", "contain
                           "contains_word", "doesnt_contain_word"})
 
 
-def target(ctx: Ctx, model: TableModel, field: Field, related: Mapping[int, TableModel] | None = None) -> Target:
+def target(ctx: Ctx, model: TableModel, field: Field, related: Mapping[int, TableModel] | None = None,
+           arrays: Mapping[int, Any] | None = None) -> Target:
     base = Target(field, ctx.field_types.get(field.type), model.expression(field.id), model.sql.c.id,
                   model.relations.get(field.id), ctx.clock, ctx.db.dialect)
+    if arrays and field.id in arrays:
+        return dataclasses.replace(base, items=arrays[field.id])
     links_to = field.props.get("link_row_table_id") if field.type == "link_row" else None
     if links_to is None or not related or int(links_to) not in related:
         return base
@@ -73,13 +77,39 @@ def related_models(ctx: Ctx, conn: sa.Connection | None, group: tree.Group) -> d
         return load(fresh)
 
 
+def array_sources(ctx: Ctx, conn: sa.Connection | None, model: TableModel, group: tree.Group) -> dict[int, Any]:
+    """For lookup fields in `group`: the linked values their has_value_* filters test."""
+    wanted: dict[int, Field] = {}
+
+    def walk(g: tree.Group) -> None:
+        for c in g.conditions:
+            if hasattr(ctx.field_types.get(c.field.type), "items_source"):
+                wanted[c.field.id] = c.field
+        for child in g.groups:
+            walk(child)
+
+    walk(group)
+    if not wanted:
+        return {}
+
+    def load(c: sa.Connection) -> dict[int, Any]:
+        found = {fid: ctx.field_types.get(f.type).items_source(ctx, c, f, model.sql) for fid, f in wanted.items()}
+        return {fid: source for fid, source in found.items() if source is not None}
+
+    if conn is not None:
+        return load(conn)
+    with ctx.db.read() as fresh:
+        return load(fresh)
+
+
 def where_for(ctx: Ctx, model: TableModel, group: tree.Group, conn: sa.Connection | None = None) -> Where | None:
     if group.empty:
         return None
     related = related_models(ctx, conn, group)
+    arrays = array_sources(ctx, conn, model, group)
 
     def where(m: TableModel) -> Clause | None:
-        return tree.compile_group(group, ctx.filter_types, lambda f: target(ctx, m, f, related))
+        return tree.compile_group(group, ctx.filter_types, lambda f: target(ctx, m, f, related, arrays))
 
     return where
 

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from gridbase.errors import GridbaseError
 from gridbase.fields.base import FieldType, Prop, PropError
-from gridbase.fields.formula import DISPLAY_DEFAULTS
+from gridbase.fields.formula import DISPLAY_DEFAULTS, column_for
 from gridbase.fields.link_row import junction_table, sides
 from gridbase.fields.number import format_decimal
 from gridbase.models import Field
@@ -219,7 +219,8 @@ class LookupFieldType(ThroughFieldType):
         Prop("target_field_id", None, _id_prop("target_field_id")),
     )
     filters = frozenset({"empty", "not_empty", "has_value_equal", "has_not_value_equal", "has_value_contains",
-                         "has_not_value_contains", "has_empty_value", "has_not_empty_value"})
+                         "has_not_value_contains", "has_empty_value", "has_not_empty_value",
+                         "has_value_length_is_lower_than"})
     sortable = False
 
     def display(self, ctx: Any, link: ThroughLink, target: Field | None) -> dict[str, Any]:
@@ -245,6 +246,19 @@ class LookupFieldType(ThroughFieldType):
                 .join(t, t.c.database_id == a.c.id).where(t.c.id == field.table_id).order_by(u.c.id)
             )
             return {"available_collaborators": [{"id": m.id, "name": m.first_name} for m in members]}
+
+    def items_source(self, ctx: Any, conn: sa.Connection, field: Field, sql: sa.Table) -> tuple[Any, Any, Any] | None:
+        """(linked rows ⋈ junction, target value, correlation to `sql`'s row): what the array
+        filters (has_value_*) test with EXISTS."""
+        link = ThroughLink(ctx, conn, field)
+        target = link.target(field.props.get("target_field_id"))
+        if link.through is None or target is None:
+            return None
+        joined, _, correlate = link.rows_of(sql.c.id)
+        value = link.model.expression(target.id)
+        if value is None:
+            return None
+        return joined, column_for(ctx, target, value), correlate
 
     def aggregate(self, ctx: Any, field: Field, joined: sa.FromClause, linked: sa.Table,
                   correlate: sa.ColumnElement[bool], value: Any, target: Field | None) -> sa.ColumnElement[Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gridbase.filters import compare, dates, junction
+from gridbase.filters import arrays, compare, dates, junction
 from gridbase.filters.base import NOTHING, FilterType
 from gridbase.registry import Registry
 
@@ -15,9 +15,8 @@ FilterTypes = Registry[Any]
 # lookups): registered so that using one answers "not compatible", as Baserow does.
 NOT_YET = (
     "filename_contains", "has_file_type", "files_lower_than", "multiple_collaborators_has",
-    "multiple_collaborators_has_not", "user_is", "user_is_not", "has_value_equal", "has_not_value_equal",
-    "has_value_contains", "has_not_value_contains", "has_value_contains_word", "has_not_value_contains_word",
-    "has_value_length_is_lower_than", "has_all_values_equal", "has_empty_value", "has_not_empty_value",
+    "multiple_collaborators_has_not", "user_is", "user_is_not", "has_value_contains_word",
+    "has_not_value_contains_word", "has_all_values_equal",
     "has_any_select_option_equal", "has_none_select_option_equal", "has_value_higher", "has_value_higher_or_equal",
     "has_value_lower", "has_value_lower_or_equal", "has_not_value_higher", "has_not_value_higher_or_equal",
     "has_not_value_lower", "has_not_value_lower_or_equal", "has_date_equal", "has_not_date_equal",
@@ -38,6 +37,6 @@ class NotYet(FilterType):
 
 
 def default_filter_types() -> FilterTypes:
-    items: list[FilterType] = [*compare.filter_types(), *junction.filter_types(), *dates.filter_types()]
+    items: list[FilterType] = [*compare.filter_types(), *junction.filter_types(), *dates.filter_types(), *arrays.filter_types()]
     items += [NotYet(name) for name in NOT_YET]
     return Registry("filter", items)

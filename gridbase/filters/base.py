@@ -36,6 +36,8 @@ class Target:
     dialect: str
     # related table's primary text for a link row target: (junction column, text expr, select_from)
     link_text: Any = None
+    # array fields (lookups): (linked rows ⋈ junction, target value, correlation to the row)
+    items: Any = None
 
     @property
     def kind(self) -> str:

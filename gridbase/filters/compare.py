@@ -117,6 +117,9 @@ class Empty(FilterType):
     def clause(self, target: Target, value: str) -> Clause | None:
         if target.junction is not None:
             return sa.not_(has_any_item(target, None))
+        if target.items is not None:  # an array field is empty when no row is linked
+            joined, _, correlate = target.items
+            return sa.not_(sa.select(sa.literal(1)).select_from(joined).where(correlate).exists())
         expr = target.expr
         if expr is None:
             return NOTHING

@@ -97,3 +97,24 @@ def test_formulas_over_links_and_lookups(api: Api) -> None:
     # recomputed after a linked row changes, and filterable/sortable in SQL
     api.ok(api.patch(f"/api/database/rows/table/{tags}/2/?user_field_names=true", {"Points": 20}))
     assert [r["Name"] for r in api.rows(projects, order_by="-Total")] == ["Beta", "Alpha", "Gamma"]
+
+
+def test_lookup_array_filters(api: Api) -> None:
+    import json
+
+    projects, _, f = _linked(api)
+    lookup = api.field(projects, "TagLabels", "lookup", through_field_id=f["link"]["id"], target_field_id=f["label"]["id"])
+    api.ok(api.patch(f"/api/database/rows/table/{projects}/batch/?user_field_names=true", {"items": [
+        {"id": 1, "Tags": [1, 3]}, {"id": 2, "Tags": [2]}]}))
+
+    def names(type_: str, value: str) -> list[str]:
+        tree = {"filter_type": "AND", "filters": [{"field": lookup["id"], "type": type_, "value": value}]}
+        return [r["Name"] for r in api.rows(projects, filters=json.dumps(tree))]
+
+    assert names("has_value_equal", "bug") == ["Alpha"]
+    assert names("has_not_value_equal", "bug") == ["Beta", "Gamma"]
+    assert names("has_value_contains", "LAT") == ["Beta"]
+    assert names("has_not_value_contains", "ur") == ["Beta", "Gamma"]
+    assert names("empty", "") == ["Gamma"]
+    assert names("not_empty", "") == ["Alpha", "Beta"]
+    assert names("has_value_equal", "") == ["Alpha", "Beta", "Gamma"]  # an empty value switches it off
