@@ -23,13 +23,42 @@ async def json_body(request: Request) -> Any:
     if not raw:
         return None
     if ctype in ("application/x-www-form-urlencoded",):
-        return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        return refuse_nul(dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)))
     if ctype and ctype != "application/json" and not ctype.endswith("+json"):
         raise UnsupportedMediaType(f'Unsupported media type "{ctype}" in request.')
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ParseError(f"JSON parse error - {exc}") from None
+    return refuse_nul(data)
+
+
+NUL_MESSAGE = "Null characters are not allowed."
+
+
+def _has_nul(value: Any) -> bool:
+    stack = [value]  # iterative: a body nested as deep as json.loads allows must not overflow here
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def refuse_nul(data: Any) -> Any:
+    """DRF's CharField refuses NUL characters (and PostgreSQL cannot store them): a 400 on the
+    top-level key that holds one, never a database error."""
+    items = data.items() if isinstance(data, dict) else [("non_field_errors", data)]
+    for key, value in items:
+        if _has_nul(key) or _has_nul(value):
+            raise RequestBodyValidation({str(key).replace("\x00", ""): field_error(NUL_MESSAGE, "null_characters_not_allowed")})
+    return data
 
 
 class Validator:

@@ -9,7 +9,13 @@ from typing import Any
 
 from gridbase.core.row_query import RowQuery, Sort
 from gridbase.core.table_model import TableModel
-from gridbase.errors import OrderByFieldNotFound, OrderByFieldNotPossible, PageSizeLimit, QueryParameterValidation
+from gridbase.errors import (
+    OrderByFieldNotFound,
+    OrderByFieldNotPossible,
+    PageSizeLimit,
+    QueryParameterValidation,
+    field_error,
+)
 from gridbase.fields import FieldTypes
 
 DIGITS = re.compile(r"\d+")
@@ -132,6 +138,11 @@ def search_mode(params: Mapping[str, str]) -> str:
 
 def row_query(model: TableModel, field_types: FieldTypes, params: Mapping[str, str], by_name: bool, limit: int,
               parse_filters: Any = None) -> RowQuery:
+    for name, value in params.items():
+        if "\x00" in name or "\x00" in value:  # PostgreSQL cannot compare with NUL characters
+            raise QueryParameterValidation(
+                {name.replace("\x00", ""): field_error("Null characters are not allowed.", "null_characters_not_allowed")}
+            )
     page, size = page_and_size(params, limit)
     fields = visible(model, params, by_name)
     # filters and search see only the fields the request includes (Baserow builds the model from them)

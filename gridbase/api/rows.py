@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from gridbase.api import params
+from gridbase.api.responses import JSON
 from gridbase.api.deps import ActorDep, BodyDep, CtxDep, flag
 from gridbase.core import rows, view_rows
 from gridbase.core.table_model import TableModel
@@ -48,11 +49,12 @@ def int_param(request: Request, name: str) -> int | None:
 
 
 @router.get("/table/{table_id:int}/")
-def list_rows(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> Any:
+async def list_rows(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> Any:
     by_name = flag(request, "user_field_names")
     qp = request.query_params
     parse_filters = ctx.hooks.get("parse_filters")
-    page = rows.list_rows(
+    page = await ctx.call(
+        rows.list_rows,
         ctx, actor, table_id, rows.RowQuery(),
         parse=lambda model: view_rows.with_view(
             ctx, model, params.row_query(model, ctx.field_types, qp, by_name, ctx.settings.row_page_size_limit, parse_filters),
@@ -61,30 +63,31 @@ def list_rows(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> 
     )
     query_page, size = params.page_and_size(qp, ctx.settings.row_page_size_limit)
     last = max(1, -(-page.count // size))
-    return {
+    return JSON({
         "count": page.count,
         "next": page_url(request, query_page + 1) if query_page < last else None,
         "previous": (page_url(request, query_page - 1 if query_page > 2 else None) if query_page > 1 else None),
         "results": rename_keys(page.model, page.rows, by_name),
-    }
+    })
 
 
 @router.get("/table/{table_id:int}/{row_id:int}/")
-def get_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> Any:
+async def get_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> Any:
     if actor.is_token and "metadata" in request.query_params.get("include", "").split(","):
         raise CannotIncludeRowMetadata()
-    row, model = rows.get_row(ctx, actor, table_id, row_id)
-    return rename_keys(model, [row], flag(request, "user_field_names"))[0]
+    row, model = await ctx.call(rows.get_row, ctx, actor, table_id, row_id)
+    return JSON(rename_keys(model, [row], flag(request, "user_field_names"))[0])
 
 
 @router.post("/table/{table_id:int}/")
-def create_row(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Any:
+async def create_row(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Any:
     by_name = flag(request, "user_field_names")
-    created, model = rows.create_rows(
+    created, model = await ctx.call(
+        rows.create_rows,
         ctx, actor, table_id, [body if body is not None else {}], by_name=by_name,
         before_id=int_param(request, "before"), send_events=_send(request),
     )
-    return rename_keys(model, created, by_name)[0]
+    return JSON(rename_keys(model, created, by_name)[0])
 
 
 def _send(request: Request) -> bool:
@@ -101,23 +104,23 @@ def _object(body: Any) -> dict[str, Any]:
 
 
 @router.patch("/table/{table_id:int}/{row_id:int}/")
-def update_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Any:
+async def update_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Any:
     by_name = flag(request, "user_field_names")
     data = _object(body if body is not None else {})
-    updated, model = rows.update_rows(ctx, actor, table_id, [dict(data, id=row_id)], by_name=by_name, send_events=_send(request))
-    return rename_keys(model, updated, by_name)[0]
+    updated, model = await ctx.call(rows.update_rows, ctx, actor, table_id, [dict(data, id=row_id)], by_name=by_name, send_events=_send(request))
+    return JSON(rename_keys(model, updated, by_name)[0])
 
 
 @router.patch("/table/{table_id:int}/{row_id:int}/move/")
-def move_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> Any:
-    moved, model = rows.move_row(ctx, actor, table_id, row_id, int_param(request, "before_id"), send_events=_send(request))
-    return rename_keys(model, [moved], flag(request, "user_field_names"))[0]
+async def move_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> Any:
+    moved, model = await ctx.call(rows.move_row, ctx, actor, table_id, row_id, int_param(request, "before_id"), send_events=_send(request))
+    return JSON(rename_keys(model, [moved], flag(request, "user_field_names"))[0])
 
 
 @router.delete("/table/{table_id:int}/{row_id:int}/")
-def delete_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> Response:
+async def delete_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> Response:
     try:
-        rows.delete_rows(ctx, actor, table_id, [row_id], send_events=_send(request))
+        await ctx.call(rows.delete_rows, ctx, actor, table_id, [row_id], send_events=_send(request))
     except RowDoesNotExist:
         raise RowDoesNotExist([str(row_id)]) from None  # type: ignore[list-item]  # Baserow quotes the id from the URL here
     return Response(status_code=204)

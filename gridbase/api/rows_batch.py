@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from gridbase.api.responses import JSON
 from gridbase.api.deps import ActorDep, BodyDep, CtxDep, flag
 from gridbase.api.rows import _send, int_param, rename_keys
 from gridbase.core import rows
@@ -43,18 +44,19 @@ def _row_id(item: Any) -> int | None:
 
 
 @router.post("/table/{table_id:int}/batch/")
-def batch_create(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Any:
+async def batch_create(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Any:
     by_name = flag(request, "user_field_names")
     items = items_of(ctx, body)
-    created, model = rows.create_rows(
+    created, model = await ctx.call(
+        rows.create_rows,
         ctx, actor, table_id, items, by_name=by_name, before_id=int_param(request, "before"),
         send_events=_send(request), batch=True,
     )
-    return {"items": rename_keys(model, created, by_name)}
+    return JSON({"items": rename_keys(model, created, by_name)})
 
 
 @router.patch("/table/{table_id:int}/batch/")
-def batch_update(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Any:
+async def batch_update(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Any:
     by_name = flag(request, "user_field_names")
     items = items_of(ctx, body)
     errors = {}
@@ -68,17 +70,17 @@ def batch_update(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, 
     if errors:
         raise RequestBodyValidation({"items": errors})
     prepared = [dict(item, id=_row_id(item)) for item in items]
-    updated, model = rows.update_rows(ctx, actor, table_id, prepared, by_name=by_name, send_events=_send(request), batch=True)
-    return {"items": rename_keys(model, updated, by_name)}
+    updated, model = await ctx.call(rows.update_rows, ctx, actor, table_id, prepared, by_name=by_name, send_events=_send(request), batch=True)
+    return JSON({"items": rename_keys(model, updated, by_name)})
 
 
 @router.post("/table/{table_id:int}/batch-delete/")
-def batch_delete(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Response:
+async def batch_delete(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Response:
     items = items_of(ctx, body)
     ids = []
     for index, item in enumerate(items):
         if isinstance(item, bool) or not isinstance(item, (int, str)) or not str(item).isdigit():
             raise RequestBodyValidation({"items": {str(index): field_error("A valid integer is required.")}})
         ids.append(int(item))
-    rows.delete_rows(ctx, actor, table_id, ids, send_events=_send(request))
+    await ctx.call(rows.delete_rows, ctx, actor, table_id, ids, send_events=_send(request))
     return Response(status_code=204)

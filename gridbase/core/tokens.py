@@ -149,12 +149,23 @@ def _check_scopes(conn: sa.Connection, grants: Grants) -> dict[Scope, int]:
 # --- loading ----------------------------------------------------------------------------
 
 
+def _add_grant(grants: Grants, operation: str, scope: str, scope_id: int | None) -> None:
+    current = grants.get(operation)
+    if current is True or operation not in grants:
+        return
+    if scope == "workspace":
+        grants[operation] = True
+    else:
+        scopes = current if isinstance(current, list) else []
+        scopes.append((scope, int(scope_id or 0)))
+        grants[operation] = scopes
+
+
 def _grants_of(conn: sa.Connection, token_ids: list[int]) -> dict[int, Grants]:
-    tp = s.token_permissions
+    tp, t, a = s.token_permissions, s.database_tables, s.applications
     out: dict[int, Grants] = {tid: {op: False for op in OPERATIONS} for tid in token_ids}
     if not token_ids:
         return out
-    t, a = s.database_tables, s.applications
     # Only grants whose database/table still exists (forget_scopes removes the rest on delete).
     rows = conn.execute(
         sa.select(tp)
@@ -164,16 +175,7 @@ def _grants_of(conn: sa.Connection, token_ids: list[int]) -> dict[int, Grants]:
         .order_by(tp.c.id)
     )
     for row in rows:
-        grants = out[row.token_id]
-        current = grants.get(row.operation)
-        if current is True or row.operation not in grants:
-            continue
-        if row.scope == "workspace":
-            grants[row.operation] = True
-        else:
-            scopes = current if isinstance(current, list) else []
-            scopes.append((row.scope, int(row.scope_id)))
-            grants[row.operation] = scopes
+        _add_grant(out[row.token_id], row.operation, row.scope, row.scope_id)
     return out
 
 
@@ -310,30 +312,48 @@ def _grant(token_id: int, workspace_id: int, grants: Grants) -> TokenGrant:
     return TokenGrant(token_id, workspace_id, frozen)
 
 
+def _auth_statement() -> sa.Select[Any]:
+    """One round trip: the token, its user, the membership and the live grants."""
+    t, u, wu, tp, dt, ap = s.tokens, s.users, s.workspace_users, s.token_permissions, s.database_tables, s.applications
+    joined = (
+        t.join(u, u.c.id == t.c.user_id)
+        .outerjoin(wu, sa.and_(wu.c.user_id == t.c.user_id, wu.c.workspace_id == t.c.workspace_id))
+        .outerjoin(tp, tp.c.token_id == t.c.id)
+        .outerjoin(dt, sa.and_(tp.c.scope == "table", dt.c.id == tp.c.scope_id))
+        .outerjoin(ap, sa.and_(tp.c.scope == "database", ap.c.id == tp.c.scope_id))
+    )
+    return (
+        sa.select(t.c.id, t.c.workspace_id, t.c.expires_at, t.c.last_used, u.c.id.label("uid"), u.c.email,
+                  u.c.first_name, u.c.is_staff, u.c.is_active, u.c.language, wu.c.id.label("member"),
+                  tp.c.operation, tp.c.scope, tp.c.scope_id, dt.c.id.label("live_table"), ap.c.id.label("live_db"))
+        .select_from(joined).where(t.c.key_digest == sa.bindparam("digest")).order_by(tp.c.id)
+    )
+
+
+_AUTH = _auth_statement()  # built once; a read-only statement, not state
+
+
 def authenticate(ctx: Ctx, key: str) -> Actor:
     """The actor a `Token <key>` header names. Revocation and rotation apply at once: every
     request looks the key up again."""
-    t, u = s.tokens, s.users
-    hashed = digest(ctx, key)
     with ctx.db.read() as conn:
-        row = conn.execute(
-            sa.select(t.c.id, t.c.workspace_id, t.c.expires_at, t.c.last_used, u.c.id.label("uid"), u.c.email,
-                      u.c.first_name, u.c.is_staff, u.c.is_active, u.c.language)
-            .join(u, u.c.id == t.c.user_id).where(t.c.key_digest == hashed)
-        ).first()
-        if row is None:
-            raise TokenDoesNotExistAuth()
-        now = ctx.clock()
-        if row.expires_at is not None and row.expires_at <= now:
-            raise TokenExpired()
-        if not workspaces.is_member(conn, row.uid, row.workspace_id):
-            raise TokenGroupMismatch()
-        if not row.is_active:
-            raise TokenUserNotActive()
-        grants = _grants_of(conn, [row.id])[row.id]
+        rows = list(conn.execute(_AUTH, {"digest": digest(ctx, key)}))
+    if not rows:
+        raise TokenDoesNotExistAuth()
+    row, now = rows[0], ctx.clock()
+    if row.expires_at is not None and row.expires_at <= now:
+        raise TokenExpired()
+    if row.member is None:
+        raise TokenGroupMismatch()
+    if not row.is_active:
+        raise TokenUserNotActive()
+    grants: Grants = {op: False for op in OPERATIONS}
+    for r in rows:
+        if r.operation is not None and (r.scope == "workspace" or r.live_table is not None or r.live_db is not None):
+            _add_grant(grants, r.operation, r.scope, r.scope_id)
     if row.last_used is None or now - row.last_used >= LAST_USED_RESOLUTION:
         with ctx.db.write() as conn:
-            conn.execute(t.update().where(t.c.id == row.id).values(last_used=now))
+            conn.execute(s.tokens.update().where(s.tokens.c.id == row.id).values(last_used=now))
     user = User(row.uid, row.email, row.first_name, row.is_staff, row.is_active, row.language)
     return Actor(user, _grant(row.id, row.workspace_id, grants))
 
