@@ -45,7 +45,8 @@ def build_context(settings: Settings) -> Ctx:
     migrate.upgrade(db)
     ctx = Ctx(db=db, settings=settings, secret=settings.resolved_secret_key(), field_types=default_field_types())
     row_filters.install(ctx)
-    core_webhooks.install(ctx, render_field=render.field)
+    core_webhooks.install(ctx, render_field=render.field,
+                          render_view=lambda c, view, table: views_api.view_json(c, None, view, table))
     return ctx
 
 

@@ -46,6 +46,13 @@ class View:
     props: dict[str, Any]
 
 
+def _emit(ctx: Ctx, conn: sa.Connection, event: str, table: Table, **data: Any) -> None:
+    """Hand a view.* event to the webhook outbox inside this transaction."""
+    hook = ctx.hooks.get("event")
+    if hook is not None:
+        hook(ctx, conn, event, table, **data)
+
+
 def _view(row: Any) -> View:
     return View(row.id, row.table_id, row.name, row.order, row.type, row.filter_type, bool(row.filters_disabled),
                 dict(row.props or {}))
@@ -96,7 +103,9 @@ def create_view(ctx: Ctx, user: User, table_id: int, values: Mapping[str, Any]) 
             filter_type=values.get("filter_type", "AND"), filters_disabled=bool(values.get("filters_disabled", False)),
             props=props, created_on=ctx.clock(),
         )).inserted_primary_key[0]
-        return load_view(conn, view_id), table
+        view = load_view(conn, view_id)
+        _emit(ctx, conn, "view.created", table, view=view)
+        return view, table
 
 
 def get_view(ctx: Ctx, user: User, view_id: int) -> tuple[View, Table]:
@@ -110,12 +119,15 @@ def update_view(ctx: Ctx, user: User, view_id: int, values: Mapping[str, Any]) -
         columns = {k: values[k] for k in ("name", "filter_type", "filters_disabled") if k in values}
         props = dict(view.props, **{k: values[k] for k in GRID_DEFAULTS if k in values})
         conn.execute(s.views.update().where(s.views.c.id == view_id).values(props=props, **columns))
-        return load_view(conn, view_id), table
+        view = load_view(conn, view_id)
+        _emit(ctx, conn, "view.updated", table, view=view)
+        return view, table
 
 
 def delete_view(ctx: Ctx, user: User, view_id: int) -> None:
     with ctx.db.write() as conn:
-        open_view(conn, user, view_id)
+        _, table = open_view(conn, user, view_id)
+        _emit(ctx, conn, "view.deleted", table, view_id=view_id)
         for t in (s.view_filters, s.view_sorts, s.view_field_options):
             conn.execute(t.delete().where(t.c.view_id == view_id))
         g = s.view_filter_groups

@@ -92,6 +92,21 @@ def test_field_events(api: Api, receiver: Receiver) -> None:
                          "field_id": field["id"]}
 
 
+def test_view_events(api: Api, receiver: Receiver) -> None:
+    table, _ = setup(api)
+    hook = make_hook(api, table, receiver.url(), include_all_events=False,
+                     events=["view.created", "view.updated", "view.deleted"])
+    view = api.ok(api.post(f"/api/database/views/table/{table}/", {"name": "Grid", "type": "grid"}))
+    call = eventually(lambda: receiver.count(1))[0]
+    assert call.body == {**common(api, table, hook, call.headers["X-Baserow-Delivery"], "view.created"), "view": view}
+    renamed = api.ok(api.patch(f"/api/database/views/{view['id']}/", {"name": "Grid 2"}))
+    call = eventually(lambda: receiver.count(2))[1]
+    assert call.body == {**common(api, table, hook, call.headers["X-Baserow-Delivery"], "view.updated"), "view": renamed}
+    assert api.delete(f"/api/database/views/{view['id']}/").status_code == 204
+    call = eventually(lambda: receiver.count(3))[2]
+    assert call.body == {**common(api, table, hook, call.headers["X-Baserow-Delivery"], "view.deleted"), "view_id": view["id"]}
+
+
 def test_only_listed_events_and_active_webhooks(api: Api, receiver: Receiver) -> None:
     table, _ = setup(api)
     make_hook(api, table, receiver.url("created"), include_all_events=False, events=["rows.created"])
