@@ -16,6 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from gridbase.storage import sqlite_functions
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -77,6 +79,7 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         cur.execute("PRAGMA cache_size=-32000")
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
+        sqlite_functions.register(dbapi_conn)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:

@@ -59,3 +59,15 @@ def test_formula_values_filter_and_sort_in_sql(api: Api) -> None:
     api.field(tid, "Double", "formula", formula="field('Amount') * 2")
     rows = api.rows(tid, order_by="-Double")
     assert [r["Name"] for r in rows] == ["Alpha", None, "Beta"]
+
+
+def test_text_and_math_functions_through_the_api(api: Api) -> None:
+    tid, _ = _table(api)
+    api.field(tid, "Backwards", "formula", formula="reverse(field('Name'))")
+    api.field(tid, "Head", "formula", formula="split_part(concat(field('Name'), '-x'), '-', 1)")
+    api.field(tid, "Log", "formula", formula="round(log(10, field('Qty') * 10), 2)")
+    rows = api.rows(tid)
+    assert [(r["Backwards"], r["Head"], r["Log"]) for r in rows] == [
+        ("ahplA", "Alpha", "1.48"), ("ateB", "Beta", "2.00"), ("", "", None)]
+    unknown = api.post(f"/api/database/fields/table/{tid}/", {"name": "R", "type": "formula", "formula": "regex_replace(field('Name'), 'a', 'b')"})
+    assert_error(unknown, 400, "ERROR_WITH_FORMULA")

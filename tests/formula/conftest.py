@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from gridbase.formula import FieldInfo, compile_sql, parse, typecheck
+from gridbase.storage import sqlite_functions
 
 metadata = sa.MetaData()
 rows = sa.Table(
@@ -170,6 +171,8 @@ def engine(request: pytest.FixtureRequest) -> Iterator[sa.Engine]:
     On PostgreSQL the tables live in a schema of their own, dropped at the end.
     """
     base = sa.create_engine(request.param)
+    if base.dialect.name == "sqlite":
+        sa.event.listen(base, "connect", lambda dbapi_conn, _record: sqlite_functions.register(dbapi_conn))
     schema = None
     if base.dialect.name == "postgresql":
         schema = f"formula_test_{uuid.uuid4().hex[:12]}"

@@ -196,6 +196,25 @@ def _sqrt(ctx: CompileContext, a: Expr) -> Expr:
     return sa.case((a < 0, sa.null()), else_=sa.func.sqrt(sqlbuild.as_numeric(a, ctx.dialect)))
 
 
+# Beyond this e**x overflows a double (SQLite) and any number field; NULL like other invalid input.
+EXP_LIMIT = 700
+
+
+def _ln(ctx: CompileContext, a: Expr) -> Expr:
+    return sa.case((a <= 0, sa.null()), else_=sa.func.ln(sqlbuild.as_numeric(a, ctx.dialect)))
+
+
+def _exp(ctx: CompileContext, a: Expr) -> Expr:
+    return sa.case((a > EXP_LIMIT, sa.null()), else_=sa.func.exp(sqlbuild.as_numeric(a, ctx.dialect)))
+
+
+def _log(ctx: CompileContext, base: Expr, a: Expr) -> Expr:
+    """log(base, number), NULL where the logarithm is undefined (as Baserow's NaN)."""
+    invalid = sa.or_(base <= 0, base == 1, a <= 0)
+    value = sa.func.log(sqlbuild.as_numeric(base, ctx.dialect), sqlbuild.as_numeric(a, ctx.dialect))
+    return sa.case((invalid, sa.null()), else_=value)
+
+
 def _trunc(ctx: CompileContext, a: Expr) -> Expr:
     if ctx.dialect == sqlbuild.POSTGRES:
         return sa.func.trunc(sa.cast(a, sa.Numeric()))
@@ -272,6 +291,9 @@ DEFINITIONS: tuple[FunctionDef, ...] = (
     _number_fn("int", _trunc, _INT_NULLABLE, NUMBER),
     _number_fn("sign", lambda ctx, a: sa.func.sign(a), _INT, NUMBER),
     _number_fn("sqrt", _sqrt, _SAME, NUMBER),
+    _number_fn("ln", _ln, _SAME, NUMBER),
+    _number_fn("exp", _exp, _SAME, NUMBER),
+    _number_fn("log", _log, _CALC, NUMBER, NUMBER),
     _number_fn("mod", _mod, _CALC, NUMBER, NUMBER),
     _number_fn("power", _power, _CALC, NUMBER, NUMBER),
     _number_fn("even", lambda ctx, a: _mod(ctx, a, sa.literal(2)) == 0, _BOOL, NUMBER),

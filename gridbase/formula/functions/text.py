@@ -80,6 +80,17 @@ def _trim(ctx: CompileContext, value: Expr) -> Expr:
     return sa.func.trim(value, " \t\r\n\f\v")
 
 
+def _reverse(ctx: CompileContext, value: Expr) -> Expr:
+    return sa.func.reverse(value) if ctx.dialect == sqlbuild.POSTGRES else sa.func.gb_reverse(value)
+
+
+def _split_part(ctx: CompileContext, text: Expr, delimiter: Expr, position: Expr) -> Expr:
+    """The position-th part of text split by delimiter ('' for positions below 1, as Baserow)."""
+    index = sqlbuild.to_integer(position, ctx.dialect)
+    split = sa.func.split_part if ctx.dialect == sqlbuild.POSTGRES else sa.func.gb_split_part
+    return sa.case((position < 1, ""), else_=split(text, delimiter, index))
+
+
 def _type_left_right(definition: FunctionDef, args: list[TypedExpr]) -> TypedExpr:
     return make_call(definition.name, args, args[0].ftype.with_nullable(True))
 
@@ -149,6 +160,20 @@ DEFINITIONS: tuple[FunctionDef, ...] = (
         fixed_specs(TEXT, TEXT, TEXT),
         fixed_type_rule(lambda args: text_type()),
         _unary(lambda ctx, a, b, c: sa.func.replace(a, b, c)),
+    ),
+    FunctionDef(
+        "reverse",
+        Arity(1, 1),
+        fixed_specs(TEXT),
+        fixed_type_rule(_text_like_arg),
+        _unary(_reverse),
+    ),
+    FunctionDef(
+        "split_part",
+        Arity(3, 3),
+        fixed_specs(TEXT, TEXT, NUMBER),
+        fixed_type_rule(lambda args: text_type(nullable=any(a.ftype.nullable for a in args))),
+        _unary(_split_part),
     ),
     FunctionDef(
         "left",

@@ -1,0 +1,27 @@
+"""SQL functions SQLite lacks but formulas need, registered on every SQLite connection.
+
+PostgreSQL has `reverse` and `split_part` built in; these give SQLite the same results
+under `gb_`-prefixed names, so compiled formulas stay plain SQL on both backends.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def _reverse(text: str | None) -> str | None:
+    return None if text is None else str(text)[::-1]
+
+
+def _split_part(text: str | None, delimiter: str | None, position: int | None) -> str | None:
+    """PostgreSQL's split_part for positions >= 1 ('' past the end, whole text on '' delimiter)."""
+    if text is None or delimiter is None or position is None:
+        return None
+    text, delimiter, position = str(text), str(delimiter), int(position)
+    parts = text.split(delimiter) if delimiter else [text]
+    return parts[position - 1] if 1 <= position <= len(parts) else ""
+
+
+def register(connection: sqlite3.Connection) -> None:
+    connection.create_function("gb_reverse", 1, _reverse, deterministic=True)
+    connection.create_function("gb_split_part", 3, _split_part, deterministic=True)
