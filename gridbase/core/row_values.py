@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from gridbase.core import table_model
 from gridbase.core.context import Ctx
 from gridbase.core.table_model import TableModel
-from gridbase.errors import RequestBodyValidation, field_error
+from gridbase.errors import GridbaseError, RequestBodyValidation, field_error
 from gridbase.fields.base import FieldValueError, ValueContext
 from gridbase.models import Field
 
@@ -195,6 +195,8 @@ class LinkedRows:
         self.ctx = ctx
         self.conn = conn
         self.models: dict[int, TableModel] = {}  # one lookup per linked table per request
+        # linked table id -> (ids already looked up, those of them that exist)
+        self.known: dict[int, tuple[set[int], set[int]]] = {}
 
     def model(self, table_id: int) -> TableModel:
         if table_id not in self.models:
@@ -202,8 +204,45 @@ class LinkedRows:
         return self.models[table_id]
 
     def existing(self, table_id: int, ids: list[int]) -> set[int]:
-        t = self.model(table_id).sql
-        return set(self.conn.execute(sa.select(t.c.id).where(t.c.id.in_(ids))).scalars())
+        known = self.known.get(table_id)
+        if known is not None and all(i in known[0] for i in ids):
+            return {i for i in ids if i in known[1]}
+        return self._lookup(table_id, ids)
+
+    def _lookup(self, table_id: int, ids: list[int]) -> set[int]:
+        model = self.model(table_id)
+        t = model.sql
+        stmt = model.statement(("existing",), lambda: sa.select(t.c.id).where(t.c.id.in_(sa.bindparam("ids", expanding=True))))
+        found: set[int] = set()
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            found.update(self.conn.execute(stmt, {"ids": unique[start : start + 500]}).scalars())
+        checked, present = self.known.setdefault(table_id, (set(), set()))
+        checked.update(unique)
+        present.update(found)
+        return found & set(ids)
+
+    def prefetch(self, model: TableModel, items: Any, by_name: bool) -> None:
+        """Look up every integer link id a batch names, one query per linked table, so
+        validating each row answers from memory instead of querying once per row."""
+        wanted: dict[int, list[int]] = {}
+        for raw in items:
+            if not isinstance(raw, Mapping):
+                continue
+            for field, _, value in resolve_keys(model, raw, by_name):
+                links_to = getattr(self.ctx.field_types.get(field.type), "links_to", None)
+                target = links_to(field) if links_to is not None else None
+                if target is None:
+                    continue
+                values = value if isinstance(value, list) else [value]
+                wanted.setdefault(target, []).extend(
+                    v for v in values if isinstance(v, int) and not isinstance(v, bool))
+        for target, ids in wanted.items():
+            if ids:
+                try:
+                    self._lookup(target, ids)
+                except GridbaseError:  # e.g. a missing linked table: validation reports it
+                    continue
 
     def named(self, table_id: int, names: list[str]) -> dict[str, int]:
         """name -> id of the first row (by id) whose primary value reads as that name."""

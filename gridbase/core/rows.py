@@ -129,6 +129,8 @@ def insert_rows(
     if validate:
         errors: dict[str, Any] = {}
         vc = value_context(ctx, conn)
+        if len(items) > 1:
+            vc.rows.prefetch(model, items, by_name)  # one existence query per linked table
         for index, raw in enumerate(items):
             try:
                 prepared.append(validate_row(ctx, conn, model, raw, by_name, creating=True, vc=vc))
@@ -149,13 +151,35 @@ def insert_rows(
             for values, generated in zip(prepared, generate(conn, field, len(prepared))):
                 values.columns[field.column_name] = generated
     stamp = ctx.hooks.get("stamp_new_row")
-    ids: list[int] = []
+    rows: list[dict[str, Any]] = []
     for values, order in zip(prepared, orders):
         columns = dict(values.columns, order=order, created_on=now, updated_on=now)
         if stamp is not None:
             stamp(ctx, conn, model, columns)
-        ids.append(conn.execute(t.insert().values(columns)).inserted_primary_key[0])
+        rows.append(columns)
+    ids = _insert_many(conn, model, rows)
     _write_relations(ctx, conn, model, list(zip(ids, prepared)))
+    return ids
+
+
+def _insert_many(conn: sa.Connection, model: TableModel, rows: list[dict[str, Any]]) -> list[int]:
+    """One multi-row INSERT ... RETURNING id per run of rows that set the same columns; the
+    ids come back in the rows' order."""
+    t = model.sql
+    ids: list[int] = []
+    start = 0
+    while start < len(rows):
+        keys = rows[start].keys()
+        end = start + 1
+        while end < len(rows) and rows[end].keys() == keys:
+            end += 1
+        run = rows[start:end]
+        if len(run) == 1:
+            stmt = model.statement(("insert_one", tuple(keys)), lambda: t.insert().returning(t.c.id))
+        else:
+            stmt = model.statement(("insert_many", tuple(keys)), lambda: t.insert().returning(t.c.id, sort_by_parameter_order=True))
+        ids.extend(conn.execute(stmt, run).scalars())
+        start = end
     return ids
 
 
@@ -198,6 +222,8 @@ def update_rows(ctx: Ctx, actor: Actor, table_id: int, items: Sequence[Mapping[s
         prepared: list[RowValues] = []
         errors: dict[str, Any] = {}
         vc = value_context(ctx, conn)
+        if len(items) > 1:
+            vc.rows.prefetch(model, items, by_name)  # one existence query per linked table
         for index, item in enumerate(items):
             raw = {k: v for k, v in item.items() if k != "id"}
             try:
