@@ -106,16 +106,19 @@ def serialize_rows(
             target = links_to(field) if links_to is not None else None
             if target is not None:
                 relation_values[field.id] = link_values(ctx, conn, target, relation_values[field.id])
-    plan = [(f, ctx.field_types.get(f.type), f.column_name) for f in fields]
+    # Where each field's value is: its junction values, a position in the row tuple, or nowhere.
+    positions = {name: i for i, name in enumerate(records[0]._fields)} if records else {}
+    plan = [(f, ctx.field_types.get(f.type), f.column_name, relation_values.get(f.id), positions.get(f.column_name))
+            for f in fields]
     out = []
     for record in records:
-        mapping = record._mapping
-        row: dict[str, Any] = {"id": record.id, "order": format_order(record.order)}
-        for field, ft, name in plan:
-            if field.id in relation_values:
-                row[name] = ft.serialize(field, relation_values[field.id].get(record.id))
-            elif name in mapping:
-                row[name] = ft.serialize(field, mapping[name])
+        row_id = record.id
+        row: dict[str, Any] = {"id": row_id, "order": format_order(record.order)}
+        for field, ft, name, related, position in plan:
+            if related is not None:
+                row[name] = ft.serialize(field, related.get(row_id))
+            elif position is not None:
+                row[name] = ft.serialize(field, record[position])
             else:
                 row[name] = ft.serialize(field, None)
         out.append(row)
