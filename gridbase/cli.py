@@ -39,8 +39,16 @@ def serve(host: str | None, port: int | None, data_dir: str | None, workers: int
     app = create_app(settings)
     click.echo(f"gridbase serving on http{'s' if ssl_certfile else ''}://{host or settings.host}:{port or settings.port}/ "
                f"(data: {settings.resolved_database_url().split('@')[-1]})")
+    # uvloop and httptools when installed (the defaults otherwise); no access log line per request.
     uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level=settings.log_level,
-                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, access_log=False)
+                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, access_log=False,
+                loop="uvloop" if _installed("uvloop") else "asyncio", http="httptools" if _installed("httptools") else "h11")
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 @main.command()

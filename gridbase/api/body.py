@@ -8,11 +8,14 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
+import orjson
+
 from fastapi import Request
 
 from gridbase.errors import ParseError, RequestBodyValidation, UnsupportedMediaType, field_error
 
 MISSING: Any = object()
+LONG_DIGITS = re.compile(rb"\d{19}")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -26,8 +29,15 @@ async def json_body(request: Request) -> Any:
         return refuse_nul(dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)))
     if ctype and ctype != "application/json" and not ctype.endswith("+json"):
         raise UnsupportedMediaType(f'Unsupported media type "{ctype}" in request.')
+    data = MISSING
+    if not LONG_DIGITS.search(raw):  # orjson reads integers past 64 bits as floats; json keeps them
+        try:
+            data = orjson.loads(raw)  # fast path; anything it refuses gets json's answer below
+        except orjson.JSONDecodeError:
+            data = MISSING
     try:
-        data = json.loads(raw)
+        if data is MISSING:
+            data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ParseError(f"JSON parse error - {exc}") from None
     return refuse_nul(data)

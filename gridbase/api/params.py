@@ -155,4 +155,5 @@ def row_query(model: TableModel, field_types: FieldTypes, params: Mapping[str, s
         search=params.get("search", "").strip(),
         search_mode=search_mode(params),
         fields=fields,
+        cursor=params.get("cursor"),
     )

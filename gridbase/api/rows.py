@@ -38,6 +38,19 @@ def page_url(request: Request, page: int | None) -> str:
     return f"{base}?{encoded}" if encoded else base
 
 
+def cursor_url(request: Request, cursor: str) -> str:
+    """This request's URL with `cursor` set to the next page's cursor (page dropped)."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "cursor")]
+    query.append(("cursor", cursor))
+    base = str(request.url.replace(query=""))
+    ctx = request.app.state.ctx
+    if ctx.settings.public_url:
+        base = ctx.settings.public_url.rstrip("/") + request.url.path
+    from urllib.parse import urlencode
+
+    return f"{base}?{urlencode(query)}"
+
+
 def int_param(request: Request, name: str) -> int | None:
     value = request.query_params.get(name)
     if value is None or value == "":
@@ -61,6 +74,14 @@ async def list_rows(table_id: int, request: Request, ctx: CtxDep, actor: ActorDe
             qp.get("view_id"), has_order_by=bool(qp.get("order_by")),
         ),
     )
+    if "cursor" in qp:  # the keyset extension: page/next/previous follow the cursor
+        return JSON({
+            "count": page.count,
+            "next": cursor_url(request, page.next_cursor) if page.next_cursor is not None else None,
+            "previous": None,
+            "next_cursor": page.next_cursor,
+            "results": rename_keys(page.model, page.rows, by_name),
+        })
     query_page, size = params.page_and_size(qp, ctx.settings.row_page_size_limit)
     last = max(1, -(-page.count // size))
     return JSON({

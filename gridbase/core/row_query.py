@@ -28,6 +28,7 @@ class RowQuery:
     search: str = ""
     search_mode: str = ""
     fields: tuple[int, ...] | None = None  # None: all fields
+    cursor: str | None = None  # the `cursor` extension: keyset paging after this cursor ("" = start)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -41,22 +42,26 @@ def selected_columns(ctx: Ctx, model: TableModel, fields: list[Field]) -> list[s
     return columns
 
 
-def order_clauses(ctx: Ctx, model: TableModel, sorts: tuple[Sort, ...]) -> list[sa.ColumnElement[Any]]:
+def sort_parts(ctx: Ctx, model: TableModel, sorts: tuple[Sort, ...]) -> list[tuple[sa.ColumnElement[Any], bool]]:
+    """(expression, descending) for every sort key, ending with the unique (order, id)."""
     t = model.sql
-    clauses: list[sa.ColumnElement[Any]] = []
+    parts: list[tuple[sa.ColumnElement[Any], bool]] = []
     by_id = model.by_id
     for sort in sorts:
         f = by_id[sort.field_id]
         ft = ctx.field_types.get(f.type)
         selected = model.expression(f.id)
         expr = ft.sort_expression(f, selected if selected is not None else t.c.id)
-        if isinstance(expr, (list, tuple)):
-            parts = list(expr)
-        else:
-            parts = [expr]
-        for part in parts:
-            # Baserow sorts NULLs first ascending and last descending.
-            clauses.append(part.desc().nulls_last() if sort.descending else part.asc().nulls_first())
+        for part in (list(expr) if isinstance(expr, (list, tuple)) else [expr]):
+            parts.append((part, sort.descending))
+    return parts + [(t.c.order, False), (t.c.id, False)]
+
+
+def order_clauses(ctx: Ctx, model: TableModel, sorts: tuple[Sort, ...]) -> list[sa.ColumnElement[Any]]:
+    parts = sort_parts(ctx, model, sorts)
+    # Baserow sorts NULLs first ascending and last descending.
+    clauses = [part.desc().nulls_last() if descending else part.asc().nulls_first() for part, descending in parts[:-2]]
+    t = model.sql
     return clauses + [t.c.order.asc(), t.c.id.asc()]
 
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from gridbase.core import table_model
 from gridbase.core.context import Ctx
 from gridbase.core.table_model import TableModel
-from gridbase.errors import RequestBodyValidation, field_error
+from gridbase.errors import GridbaseError, RequestBodyValidation, field_error
 from gridbase.fields.base import FieldValueError, ValueContext
 from gridbase.models import Field
 
@@ -106,16 +106,19 @@ def serialize_rows(
             target = links_to(field) if links_to is not None else None
             if target is not None:
                 relation_values[field.id] = link_values(ctx, conn, target, relation_values[field.id])
-    plan = [(f, ctx.field_types.get(f.type), f.column_name) for f in fields]
+    # Where each field's value is: its junction values, a position in the row tuple, or nowhere.
+    positions = {name: i for i, name in enumerate(records[0]._fields)} if records else {}
+    plan = [(f, ctx.field_types.get(f.type), f.column_name, relation_values.get(f.id), positions.get(f.column_name))
+            for f in fields]
     out = []
     for record in records:
-        mapping = record._mapping
-        row: dict[str, Any] = {"id": record.id, "order": format_order(record.order)}
-        for field, ft, name in plan:
-            if field.id in relation_values:
-                row[name] = ft.serialize(field, relation_values[field.id].get(record.id))
-            elif name in mapping:
-                row[name] = ft.serialize(field, mapping[name])
+        row_id = record.id
+        row: dict[str, Any] = {"id": row_id, "order": format_order(record.order)}
+        for field, ft, name, related, position in plan:
+            if related is not None:
+                row[name] = ft.serialize(field, related.get(row_id))
+            elif position is not None:
+                row[name] = ft.serialize(field, record[position])
             else:
                 row[name] = ft.serialize(field, None)
         out.append(row)
@@ -154,7 +157,9 @@ def primary_texts(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: lis
     unique = list(dict.fromkeys(row_ids))
     for start in range(0, len(unique), 500):
         chunk = unique[start : start + 500]
-        records = list(conn.execute(sa.select(*_select_for(model, primary)).where(t.c.id.in_(chunk))))
+        stmt = model.statement(("primary_texts",), lambda: sa.select(*_select_for(model, primary)).where(
+            t.c.id.in_(sa.bindparam("ids", expanding=True))))
+        records = list(conn.execute(stmt, {"ids": chunk}))
         texts = serialize_rows(ctx, conn, model, records, [primary]) if primary is not None else [
             {"id": r.id, "order": format_order(r.order)} for r in records]
         for record, row in zip(records, texts):
@@ -193,6 +198,8 @@ class LinkedRows:
         self.ctx = ctx
         self.conn = conn
         self.models: dict[int, TableModel] = {}  # one lookup per linked table per request
+        # linked table id -> (ids already looked up, those of them that exist)
+        self.known: dict[int, tuple[set[int], set[int]]] = {}
 
     def model(self, table_id: int) -> TableModel:
         if table_id not in self.models:
@@ -200,8 +207,45 @@ class LinkedRows:
         return self.models[table_id]
 
     def existing(self, table_id: int, ids: list[int]) -> set[int]:
-        t = self.model(table_id).sql
-        return set(self.conn.execute(sa.select(t.c.id).where(t.c.id.in_(ids))).scalars())
+        known = self.known.get(table_id)
+        if known is not None and all(i in known[0] for i in ids):
+            return {i for i in ids if i in known[1]}
+        return self._lookup(table_id, ids)
+
+    def _lookup(self, table_id: int, ids: list[int]) -> set[int]:
+        model = self.model(table_id)
+        t = model.sql
+        stmt = model.statement(("existing",), lambda: sa.select(t.c.id).where(t.c.id.in_(sa.bindparam("ids", expanding=True))))
+        found: set[int] = set()
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            found.update(self.conn.execute(stmt, {"ids": unique[start : start + 500]}).scalars())
+        checked, present = self.known.setdefault(table_id, (set(), set()))
+        checked.update(unique)
+        present.update(found)
+        return found & set(ids)
+
+    def prefetch(self, model: TableModel, items: Any, by_name: bool) -> None:
+        """Look up every integer link id a batch names, one query per linked table, so
+        validating each row answers from memory instead of querying once per row."""
+        wanted: dict[int, list[int]] = {}
+        for raw in items:
+            if not isinstance(raw, Mapping):
+                continue
+            for field, _, value in resolve_keys(model, raw, by_name):
+                links_to = getattr(self.ctx.field_types.get(field.type), "links_to", None)
+                target = links_to(field) if links_to is not None else None
+                if target is None:
+                    continue
+                values = value if isinstance(value, list) else [value]
+                wanted.setdefault(target, []).extend(
+                    v for v in values if isinstance(v, int) and not isinstance(v, bool))
+        for target, ids in wanted.items():
+            if ids:
+                try:
+                    self._lookup(target, ids)
+                except GridbaseError:  # e.g. a missing linked table: validation reports it
+                    continue
 
     def named(self, table_id: int, names: list[str]) -> dict[str, int]:
         """name -> id of the first row (by id) whose primary value reads as that name."""

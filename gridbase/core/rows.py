@@ -13,10 +13,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import permissions, table_model, workspaces
+from gridbase.core import permissions, row_cursor, table_model, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.permissions import Actor
-from gridbase.core.row_query import RowQuery, filter_clause, order_clauses, selected_columns
+from gridbase.core.row_query import RowQuery, filter_clause, order_clauses, selected_columns, sort_parts
 from gridbase.core.row_values import RowValues, primary_texts, serialize_rows, validate_row, value_context
 from gridbase.core.table_model import TableModel
 from gridbase.errors import PageNotFound, RequestBodyValidation, RowDoesNotExist, RowIdsNotUnique
@@ -31,6 +31,7 @@ class Page:
     rows: list[Row]
     fields: list[Field]
     model: TableModel
+    next_cursor: str | None = None  # only for keyset (`cursor`) pages
 
 
 def _emit(ctx: Ctx, conn: sa.Connection, event: str, model: TableModel, **data: Any) -> None:
@@ -53,7 +54,9 @@ def fetch(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: list[int], 
         return []
     fields = list(model.fields) if fields is None else fields
     t = model.sql
-    records = list(conn.execute(sa.select(*selected_columns(ctx, model, fields)).where(t.c.id.in_(row_ids))))
+    stmt = model.statement(("fetch", tuple(f.id for f in fields)), lambda: sa.select(
+        *selected_columns(ctx, model, fields)).where(t.c.id.in_(sa.bindparam("ids", expanding=True))))
+    records = list(conn.execute(stmt, {"ids": row_ids}))
     by_id = {r["id"]: r for r in serialize_rows(ctx, conn, model, records, fields)}
     return [by_id[i] for i in row_ids if i in by_id]
 
@@ -67,7 +70,8 @@ def _open(ctx: Ctx, conn: sa.Connection, actor: Actor, table_id: int, op: str) -
 def list_rows(ctx: Ctx, actor: Actor, table_id: int, query: RowQuery, *, parse: Any = None) -> Page:
     with ctx.db.read() as conn:
         table = table_model.load_table(conn, table_id)
-        workspaces.require_member(conn, actor.user.id, table.workspace_id)
+        if actor.token is None:  # a token's grant is checked first, then membership (once)
+            workspaces.require_member(conn, actor.user.id, table.workspace_id)
         permissions.require(conn, actor, "read", table)
         model = table_model.model_for(ctx, conn, table)
         if parse is not None:
@@ -81,12 +85,48 @@ def list_rows(ctx: Ctx, actor: Actor, table_id: int, query: RowQuery, *, parse: 
         count = conn.execute(count_stmt).scalar() or 0
         if query.page < 1:  # past the last page Baserow answers an empty page, not 404
             raise PageNotFound()
+        if query.cursor is not None:
+            return _keyset_page(ctx, conn, model, query, fields, where, count)
         stmt = sa.select(*selected_columns(ctx, model, fields))
-        if where is not None:
+        order = order_clauses(ctx, model, query.order_by)
+        offset = (query.page - 1) * query.size
+        if offset:
+            # Deep pages: skip rows in a subquery that reads only ids (the (order, id) index
+            # covers the default order), then read whole rows for this page only.
+            inner = sa.select(t.c.id)
+            if where is not None:
+                inner = inner.where(where)
+            stmt = stmt.where(t.c.id.in_(inner.order_by(*order).limit(query.size).offset(offset)))
+        elif where is not None:
             stmt = stmt.where(where)
-        stmt = stmt.order_by(*order_clauses(ctx, model, query.order_by)).limit(query.size).offset((query.page - 1) * query.size)
+        stmt = stmt.order_by(*order).limit(query.size)
         records = list(conn.execute(stmt))
         return Page(count, serialize_rows(ctx, conn, model, records, fields), fields, model)
+
+
+def _keyset_page(ctx: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery, fields: list[Field],
+                 where: Any, count: int) -> Page:
+    """The `cursor` extension: the page after the cursor's key, plus the next cursor (None
+    after the last row). Reads one row more than the page to know whether more follow."""
+    parts = sort_parts(ctx, model, query.order_by)
+    spec = [[s.field_id, s.descending, s.sort_type] for s in query.order_by]
+    key = row_cursor.decode(query.cursor or "", spec, len(parts))
+    keys = [expr.label(f"_key{i}") for i, (expr, _) in enumerate(parts)]
+    stmt = sa.select(*selected_columns(ctx, model, fields), *keys)
+    clauses = [c for c in (where, row_cursor.after(parts, key) if key is not None else None) if c is not None]
+    if clauses:
+        stmt = stmt.where(sa.and_(*clauses))
+    try:
+        records = list(conn.execute(stmt.order_by(*order_clauses(ctx, model, query.order_by)).limit(query.size + 1)))
+    except sa.exc.StatementError:  # a key value the column cannot compare with (a forged cursor)
+        raise row_cursor.invalid() from None
+    more = len(records) > query.size
+    records = records[: query.size]
+    next_cursor = None
+    if more and records:
+        last = records[-1]._mapping
+        next_cursor = row_cursor.encode(spec, [last[f"_key{i}"] for i in range(len(parts))])
+    return Page(count, serialize_rows(ctx, conn, model, records, fields), fields, model, next_cursor)
 
 
 def get_row(ctx: Ctx, actor: Actor, table_id: int, row_id: int) -> tuple[Row, TableModel]:
@@ -126,6 +166,8 @@ def insert_rows(
     if validate:
         errors: dict[str, Any] = {}
         vc = value_context(ctx, conn)
+        if len(items) > 1:
+            vc.rows.prefetch(model, items, by_name)  # one existence query per linked table
         for index, raw in enumerate(items):
             try:
                 prepared.append(validate_row(ctx, conn, model, raw, by_name, creating=True, vc=vc))
@@ -146,13 +188,35 @@ def insert_rows(
             for values, generated in zip(prepared, generate(conn, field, len(prepared))):
                 values.columns[field.column_name] = generated
     stamp = ctx.hooks.get("stamp_new_row")
-    ids: list[int] = []
+    rows: list[dict[str, Any]] = []
     for values, order in zip(prepared, orders):
         columns = dict(values.columns, order=order, created_on=now, updated_on=now)
         if stamp is not None:
             stamp(ctx, conn, model, columns)
-        ids.append(conn.execute(t.insert().values(columns)).inserted_primary_key[0])
+        rows.append(columns)
+    ids = _insert_many(conn, model, rows)
     _write_relations(ctx, conn, model, list(zip(ids, prepared)))
+    return ids
+
+
+def _insert_many(conn: sa.Connection, model: TableModel, rows: list[dict[str, Any]]) -> list[int]:
+    """One multi-row INSERT ... RETURNING id per run of rows that set the same columns; the
+    ids come back in the rows' order."""
+    t = model.sql
+    ids: list[int] = []
+    start = 0
+    while start < len(rows):
+        keys = rows[start].keys()
+        end = start + 1
+        while end < len(rows) and rows[end].keys() == keys:
+            end += 1
+        run = rows[start:end]
+        if len(run) == 1:
+            stmt = model.statement(("insert_one", tuple(keys)), lambda: t.insert().returning(t.c.id))
+        else:
+            stmt = model.statement(("insert_many", tuple(keys)), lambda: t.insert().returning(t.c.id, sort_by_parameter_order=True))
+        ids.extend(conn.execute(stmt, run).scalars())
+        start = end
     return ids
 
 
@@ -195,6 +259,8 @@ def update_rows(ctx: Ctx, actor: Actor, table_id: int, items: Sequence[Mapping[s
         prepared: list[RowValues] = []
         errors: dict[str, Any] = {}
         vc = value_context(ctx, conn)
+        if len(items) > 1:
+            vc.rows.prefetch(model, items, by_name)  # one existence query per linked table
         for index, item in enumerate(items):
             raw = {k: v for k, v in item.items() if k != "id"}
             try:

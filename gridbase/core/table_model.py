@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 import dataclasses
+import functools
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,25 +38,51 @@ class TableModel:
     def expression(self, field_id: int) -> sa.ColumnElement[Any] | None:
         return self.expressions.get(field_id)
 
-    @property
+    @functools.cached_property
     def by_id(self) -> dict[int, Field]:
         return {f.id: f for f in self.fields}
+
+    def statement(self, key: Any, build: Callable[[], Any]) -> Any:
+        """A statement built once per model (the model is rebuilt on every schema change):
+        reusing the construct skips SQLAlchemy's per-execution build and cache-key work."""
+        return statement(self.sql, key, build)
 
     def field_by_name(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
 
-    @property
+    @functools.cached_property
     def primary(self) -> Field | None:
         return next((f for f in self.fields if f.primary), None)
 
 
-def load_table(conn: sa.Connection, table_id: int) -> Table:
+STATEMENT_CACHE_SIZE = 64
+
+
+def statement(table: sa.Table, key: Any, build: Callable[[], Any]) -> Any:
+    """A statement memoised on an sa.Table object (a model's table or a junction table)."""
+    cache = table.info.setdefault("gridbase_statements", {})
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= STATEMENT_CACHE_SIZE:  # e.g. many include/exclude combinations
+            cache.clear()
+        found = cache[key] = build()
+    return found
+
+
+def _load_table_statement() -> sa.Select[Any]:
     t, a = s.database_tables, s.applications
-    row = conn.execute(
+    return (
         sa.select(t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version)
         .join(a, a.c.id == t.c.database_id)
-        .where(t.c.id == table_id)
-    ).first()
+        .where(t.c.id == sa.bindparam("table_id"))
+    )
+
+
+_LOAD_TABLE = _load_table_statement()  # built once; a read-only statement, not state
+
+
+def load_table(conn: sa.Connection, table_id: int) -> Table:
+    row = conn.execute(_LOAD_TABLE, {"table_id": table_id}).first()
     if row is None:
         raise TableDoesNotExist()
     return Table(row.id, row.database_id, row.workspace_id, row.name, row.order, row.schema_version)

@@ -44,11 +44,13 @@ def load(conn: sa.Connection, workspace_id: int) -> Workspace:
     return _workspace(row)
 
 
+_IS_MEMBER = sa.select(s.workspace_users.c.id).where(  # built once; a read-only statement
+    s.workspace_users.c.user_id == sa.bindparam("user_id"), s.workspace_users.c.workspace_id == sa.bindparam("workspace_id")
+)
+
+
 def is_member(conn: sa.Connection, user_id: int, workspace_id: int) -> bool:
-    wu = s.workspace_users
-    found = conn.execute(
-        sa.select(wu.c.id).where(wu.c.user_id == user_id, wu.c.workspace_id == workspace_id)
-    ).first()
+    found = conn.execute(_IS_MEMBER, {"user_id": user_id, "workspace_id": workspace_id}).first()
     return found is not None
 
 
