@@ -11,7 +11,7 @@ Imports: core (row reading), search.tokenize.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,14 +44,14 @@ def date_text(field: Field, value: str) -> str:
     pattern = DATE_ORDER.get(str(props.get("date_format") or "EU"), DATE_ORDER["EU"])
     if len(value) <= 10:
         return datetime.strptime(value[:10], "%Y-%m-%d").strftime(pattern)
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     tz = props.get("date_force_timezone")
     try:
-        moment = moment.astimezone(ZoneInfo(str(tz)) if tz else timezone.utc)
+        moment = moment.astimezone(ZoneInfo(str(tz)) if tz else UTC)
     except (ValueError, KeyError):  # an unknown zone name displays in UTC
-        moment = moment.astimezone(timezone.utc)
+        moment = moment.astimezone(UTC)
     clock = " %I:%M %p" if str(props.get("date_time_format")) == "12" else " %H:%M"
     return moment.strftime(pattern + clock)
 

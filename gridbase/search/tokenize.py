@@ -15,6 +15,8 @@ WORD = re.compile(r"[^\W_]+")
 # A long token only needs a distinctive prefix; the cap keeps every token well under
 # PostgreSQL's 2 KB lexeme limit (100 characters are at most 400 UTF-8 bytes).
 MAX_TOKEN = 100
+MAX_DOCUMENT_BYTES = 512 * 1024
+LEXEME_OVERHEAD = 8  # PostgreSQL's per-lexeme bookkeeping, with room to spare
 
 
 def normalize(text: str) -> str:
@@ -28,11 +30,18 @@ def tokens(text: str) -> list[str]:
 
 
 def document(texts: Iterable[str]) -> list[str]:
-    """The distinct words of a row's texts, first occurrence first."""
+    """The distinct words of a row's texts, first occurrence first, up to MAX_DOCUMENT_BYTES
+    (PostgreSQL refuses a tsvector over 1 MB; both backends keep the same words)."""
     seen: dict[str, None] = {}
+    size = 0
     for text in texts:
         for word in tokens(text):
-            seen.setdefault(word, None)
+            if word in seen:
+                continue
+            size += len(word.encode()) + LEXEME_OVERHEAD
+            if size > MAX_DOCUMENT_BYTES:
+                return list(seen)
+            seen[word] = None
     return list(seen)
 
 

@@ -85,7 +85,7 @@ def matching_ids(dialect: str, table_id: int, words: Sequence[str]) -> sa.Select
     if dialect == "sqlite":
         query = " AND ".join(f'"{w}"*' for w in words)
         # detail=none allows no column filter: match against the table itself
-        whole = sa.literal_column(index_name(table_id))
+        whole: sa.ColumnElement[Any] = sa.literal_column(index_name(table_id))
         return sa.select(t.c.rowid).where(whole.op("MATCH")(sa.literal(query)))
     query = " & ".join(f"'{w}':*" for w in words)
     return sa.select(t.c.row_id).where(t.c.doc.op("@@")(sa.cast(sa.literal(query), postgresql.TSQUERY)))

@@ -20,6 +20,8 @@ def test_long_words_are_cut_and_documents_hold_distinct_words() -> None:
     assert tokens("a" * 500) == ["a" * MAX_TOKEN]
     assert document(["Red red", "RED blue", None or ""]) == ["red", "blue"]
     assert query_tokens("  Foo foo BAR ") == ["foo", "bar"]
+    huge = document([" ".join(f"w{i}" for i in range(200_000))])
+    assert 30_000 < len(huge) < 50_000 and huge[:2] == ["w0", "w1"]
 
 
 def field(type_: str, **props: object) -> Field:
