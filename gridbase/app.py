@@ -17,6 +17,7 @@ from gridbase.api import views as views_api
 from gridbase.api.middleware import BodyLimit
 from gridbase.config import Settings
 from gridbase.core import row_filters
+from gridbase import search
 from gridbase.core.context import Ctx
 from gridbase.fields import default_field_types
 from gridbase.storage import migrate
@@ -45,8 +46,10 @@ def build_context(settings: Settings) -> Ctx:
     migrate.upgrade(db)
     ctx = Ctx(db=db, settings=settings, secret=settings.resolved_secret_key(), field_types=default_field_types())
     row_filters.install(ctx)
+    search.install(ctx)  # full-text index: wraps the compat search hook, syncs on writes
     core_webhooks.install(ctx, render_field=render.field,
                           render_view=lambda c, view, table: views_api.view_json(c, None, view, table))
+    search.index.ensure_indexes(ctx)  # tables from before the index existed get theirs
     return ctx
 
 

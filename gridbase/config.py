@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     webhooks_call_log_retention_days: int = 14
     webhooks_dispatcher: bool = True  # run the dispatcher inside `gridbase serve`
 
+    default_search_mode: str = "compat"  # used when a request gives no search_mode
+
     log_level: str = "info"
 
     def resolved_database_url(self) -> str:

@@ -5,7 +5,7 @@ Each call is one transaction: metadata row, DDL and data conversion commit toget
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,6 +41,15 @@ def emit(ctx: Ctx, conn: sa.Connection, event: str, table: Table, **data: Any) -
     hook = ctx.hooks.get("event")
     if hook is not None:
         hook(ctx, conn, event, table, **data)
+
+
+def watch(ctx: Ctx, conn: sa.Connection, table: Table) -> Callable[[list[Field]], None]:
+    """Let the search index (ctx.hooks["fields_changing"]) see a table before its fields
+    change; call the result with the changed related fields after the change."""
+    hook = ctx.hooks.get("fields_changing")
+    if hook is None:
+        return lambda related: None
+    return hook(ctx, conn, table.id)  # type: ignore[no-any-return]  # hooks hold Any
 
 
 def field_type(ctx: Ctx, name: str) -> FieldType:
@@ -143,7 +152,9 @@ def create(ctx: Ctx, user: User, table_id: int, name: str, type_: str, raw: Mapp
     with ctx.db.write() as conn:
         table = table_model.load_table(conn, table_id)
         workspaces.require_member(conn, user.id, table.workspace_id)
+        written = watch(ctx, conn, table)
         field, related = insert_field(ctx, conn, table, name, type_, raw)
+        written(related)
         emit(ctx, conn, "field.created", table, field=field)
         return field, related
 
@@ -151,6 +162,7 @@ def create(ctx: Ctx, user: User, table_id: int, name: str, type_: str, raw: Mapp
 def update(ctx: Ctx, user: User, field_id: int, raw: Mapping[str, Any]) -> tuple[Field, list[Field]]:
     with ctx.db.write() as conn:
         old, table = load_for(conn, user, field_id)
+        written = watch(ctx, conn, table)
         new_type = raw.get("type", old.type)
         ft = field_type(ctx, new_type)
         if old.primary and not ft.can_be_primary:
@@ -180,6 +192,7 @@ def update(ctx: Ctx, user: User, field_id: int, raw: Mapping[str, Any]) -> tuple
         table_model.bump_version(conn, table.id)
         dependencies.refresh(ctx, conn, table.id, rename=(old.name, field.name))
         field = load_field(conn, old.id)
+        written(related)
         emit(ctx, conn, "field.updated", table, field=field)
         return field, related
 
@@ -285,7 +298,9 @@ def delete(ctx: Ctx, user: User, field_id: int) -> list[Field]:
         field, table = load_for(conn, user, field_id)
         if field.primary:
             raise CannotDeletePrimaryField()
+        written = watch(ctx, conn, table)
         related = drop_field(ctx, conn, table, field)
+        written(related)
         emit(ctx, conn, "field.deleted", table, field_id=field.id)
         return related
 

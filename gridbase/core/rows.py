@@ -6,7 +6,7 @@ Every write is one transaction: validate -> write -> enqueue events (hook) -> co
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -39,6 +39,15 @@ def _emit(ctx: Ctx, conn: sa.Connection, event: str, model: TableModel, **data: 
     hook = ctx.hooks.get("event")
     if hook is not None:
         hook(ctx, conn, event, model, **data)
+
+
+def _watch(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequence[int]) -> Callable[[], None]:
+    """Let the search index (ctx.hooks["rows_changing"]) see rows before a write; call the
+    result after the write, inside the same transaction."""
+    hook = ctx.hooks.get("rows_changing")
+    if hook is None:
+        return lambda: None
+    return hook(ctx, conn, model, row_ids)  # type: ignore[no-any-return]  # hooks hold Any
 
 
 def visible_fields(model: TableModel, field_ids: Sequence[int] | None) -> list[Field]:
@@ -196,6 +205,7 @@ def insert_rows(
         rows.append(columns)
     ids = _insert_many(conn, model, rows)
     _write_relations(ctx, conn, model, list(zip(ids, prepared)))
+    _watch(ctx, conn, model, ids)()
     return ids
 
 
@@ -277,6 +287,7 @@ def update_rows(ctx: Ctx, actor: Actor, table_id: int, items: Sequence[Mapping[s
         if missing:
             raise RowDoesNotExist(missing)
         old = fetch(ctx, conn, model, ids) if send_events else []
+        written = _watch(ctx, conn, model, ids)
         now = ctx.clock()
         touch = ctx.hooks.get("stamp_updated_row")
         for row_id, values in zip(ids, prepared):
@@ -285,6 +296,7 @@ def update_rows(ctx: Ctx, actor: Actor, table_id: int, items: Sequence[Mapping[s
                 touch(ctx, conn, model, columns)
             conn.execute(t.update().where(t.c.id == row_id).values(columns))
         _write_relations(ctx, conn, model, list(zip(ids, prepared)))
+        written()
         updated = fetch(ctx, conn, model, ids)
         if send_events:
             _emit(ctx, conn, "rows.updated", model, rows=updated, old_rows=old)
@@ -303,10 +315,12 @@ def delete_rows(ctx: Ctx, actor: Actor, table_id: int, ids: list[int], *, send_e
         if missing:
             raise RowDoesNotExist(missing)
         old = fetch(ctx, conn, model, ids) if send_events else []
+        written = _watch(ctx, conn, model, ids)
         for field_id, junction in model.relations.items():
             field = model.by_id[field_id]
             ctx.field_types.get(field.type).write_relation(conn, field, junction, {i: None for i in ids})
         conn.execute(t.delete().where(t.c.id.in_(ids)))
+        written()
         if send_events:
             _emit(ctx, conn, "rows.deleted", model, row_ids=ids, old_rows=old)
 
@@ -324,6 +338,7 @@ def move_row(ctx: Ctx, actor: Actor, table_id: int, row_id: int, before_id: int 
             order = _order_for_new(conn, t, before_id, 1)[0]
         if order is not None:
             conn.execute(t.update().where(t.c.id == row_id).values(order=order, updated_on=ctx.clock()))
+            _watch(ctx, conn, model, [row_id])()  # a last-modified field shows the new time
         moved = fetch(ctx, conn, model, [row_id])
         if send_events:
             _emit(ctx, conn, "rows.updated", model, rows=moved, old_rows=old)

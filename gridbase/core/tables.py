@@ -115,11 +115,13 @@ def delete(ctx: Ctx, user: User, table_id: int) -> None:
     with ctx.db.write() as conn:
         table = load_for(conn, user, table_id)
         model = table_model.model_for(ctx, conn, table)
+        written = fields.watch(ctx, conn, table)  # tables linking here lose their link fields
         for field in model.fields:
             ctx.field_types.get(field.type).before_delete(ctx, conn, field)
         ddl.drop_user_table(conn, table_id)
         conn.execute(s.database_tables.delete().where(s.database_tables.c.id == table_id))
         tokens.forget_scopes(conn, table_ids=[table_id])
+        written([])
         ctx.models.pop(table_id, None)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from gridbase.storage import search_index
 from gridbase.storage.types import DecimalType, Id, UtcDateTime
 from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable, DropIndex, DropTable
 
@@ -36,9 +37,11 @@ def create_user_table(conn: sa.Connection, table_id: int) -> None:
     conn.execute(CreateTable(table))
     # Default listing order is (order, id): one index serves it and keyset paging.
     conn.execute(CreateIndex(sa.Index(f"idx_t{int(table_id)}_order", table.c.order, table.c.id)))
+    search_index.create(conn, table_id)  # full-text search documents, kept by gridbase.search
 
 
 def drop_user_table(conn: sa.Connection, table_id: int) -> None:
+    search_index.drop(conn, table_id)
     conn.execute(DropTable(sa.Table(table_name(table_id), sa.MetaData()), if_exists=True))
 
 

@@ -1,0 +1,52 @@
+"""Full-text row search backed by an index per user table (SQLite FTS5, PostgreSQL tsvector).
+
+`search_mode=full-text-with-count` (or no search_mode when GRIDBASE_DEFAULT_SEARCH_MODE is
+`full-text-with-count`) uses the index; `compat` stays core.search's per-field contains.
+Full-text falls back to compat when the table has no index yet or when the request limits
+the searched fields (include/exclude): a row's document holds all its searchable fields.
+Modules: tokenize (pure words), document (row -> words), index (sync), query (clause);
+storage.search_index holds the SQL. install() wires the hooks. Imports: core, storage.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gridbase.core.context import Ctx
+from gridbase.core.table_model import TableModel
+from gridbase.filters.base import Clause
+from gridbase.search import index
+from gridbase.search.document import indexed_fields
+from gridbase.search.query import full_text_clause
+
+FULL_TEXT = "full-text-with-count"
+
+
+def install(ctx: Ctx) -> None:
+    """Wrap the compat search hook (installed first) and subscribe to row and field writes."""
+    compat = ctx.hooks["search"]
+
+    def search(ctx_: Ctx, model: TableModel, term: str, mode: str, fields: Any = None) -> Clause | None:
+        mode = mode or ctx_.settings.default_search_mode
+        if mode == FULL_TEXT and _covers(ctx_, model, fields) and _ready(ctx_, model.table.id):
+            return full_text_clause(ctx_.db.dialect, model, term)
+        return compat(ctx_, model, term, mode, fields)  # type: ignore[no-any-return]  # hooks hold Any
+
+    ctx.hooks["search"] = search
+    ctx.hooks["rows_changing"] = index.rows_changing
+    ctx.hooks["fields_changing"] = index.fields_changing
+
+
+def _covers(ctx: Ctx, model: TableModel, fields: tuple[int, ...] | None) -> bool:
+    if fields is None:
+        return True
+    wanted = set(fields)
+    return all(f.id in wanted for f in indexed_fields(ctx, model))
+
+
+def _ready(ctx: Ctx, table_id: int) -> bool:
+    state = index.readiness(ctx)
+    if table_id in state.known:
+        return True
+    with ctx.db.read() as conn:
+        return state.ready(conn, table_id)

@@ -1,0 +1,96 @@
+"""Search documents: a row's words, built from the displayed text of its searchable fields.
+
+The fields are the ones compat search compares (core.search.searched_fields); each value is
+taken as the row serializer returns it (numbers with their decimal places, select options
+and linked rows by their text, formulas and lookups as serialized) and dates with a time
+are shown as the field formats them (12/24 hours, forced timezone). The row id is not part
+of the document: like compat search and Baserow, an integer term matches the row id exactly.
+Imports: core (row reading), search.tokenize.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from gridbase.core import search as compat
+from gridbase.core.context import Ctx
+from gridbase.core.row_query import selected_columns
+from gridbase.core.row_values import serialize_rows, value_text
+from gridbase.core.table_model import TableModel
+from gridbase.models import Field
+from gridbase.search.tokenize import document
+
+CHUNK = 1000
+DATE_TYPES = frozenset({"date", "created_on", "last_modified"})
+DATE_ORDER = {"EU": "%d/%m/%Y", "US": "%m/%d/%Y", "ISO": "%Y-%m-%d"}
+
+
+def indexed_fields(ctx: Ctx, model: TableModel) -> list[Field]:
+    return [c.field for c in compat.searched_fields(ctx, model, None)]
+
+
+def is_date(field: Field) -> bool:
+    return field.type in DATE_TYPES or field.type == "formula" and field.props.get("formula_type") == "date"
+
+
+def date_text(field: Field, value: str) -> str:
+    """A serialized date (YYYY-MM-DD or an ISO datetime in UTC) as the field displays it."""
+    props = field.props
+    pattern = DATE_ORDER.get(str(props.get("date_format") or "EU"), DATE_ORDER["EU"])
+    if len(value) <= 10:
+        return datetime.strptime(value[:10], "%Y-%m-%d").strftime(pattern)
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    tz = props.get("date_force_timezone")
+    try:
+        moment = moment.astimezone(ZoneInfo(str(tz)) if tz else UTC)
+    except (ValueError, KeyError):  # an unknown zone name displays in UTC
+        moment = moment.astimezone(UTC)
+    clock = " %I:%M %p" if str(props.get("date_time_format")) == "12" else " %H:%M"
+    return moment.strftime(pattern + clock)
+
+
+def field_text(field: Field, value: Any) -> str:
+    if is_date(field) and isinstance(value, str) and value:
+        try:
+            return date_text(field, value)
+        except ValueError:
+            return value
+    return value_text(value)
+
+
+def documents(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequence[int]) -> list[tuple[int, list[str]]]:
+    """(row id, words) for the rows of `model` among `row_ids` that exist."""
+    fields = indexed_fields(ctx, model)
+    t = model.sql
+    out: list[tuple[int, list[str]]] = []
+    for start in range(0, len(row_ids), CHUNK):
+        chunk = list(row_ids[start : start + CHUNK])
+        records = list(conn.execute(sa.select(*selected_columns(ctx, model, fields)).where(t.c.id.in_(chunk))))
+        out.extend(_words(ctx, conn, model, records, fields))
+    return out
+
+
+def all_documents(ctx: Ctx, conn: sa.Connection, model: TableModel) -> Iterator[list[tuple[int, list[str]]]]:
+    """Every row's document, CHUNK rows at a time in id order (memory stays flat)."""
+    fields = indexed_fields(ctx, model)
+    t = model.sql
+    last = 0
+    while True:
+        stmt = sa.select(*selected_columns(ctx, model, fields)).where(t.c.id > last).order_by(t.c.id).limit(CHUNK)
+        records = list(conn.execute(stmt))
+        if not records:
+            return
+        yield _words(ctx, conn, model, records, fields)
+        last = records[-1].id
+
+
+def _words(ctx: Ctx, conn: sa.Connection, model: TableModel, records: list[Any], fields: list[Field]) -> list[tuple[int, list[str]]]:
+    rows = serialize_rows(ctx, conn, model, records, fields)
+    return [(row["id"], document(field_text(f, row[f.column_name]) for f in fields)) for row in rows]

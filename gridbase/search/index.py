@@ -1,0 +1,161 @@
+"""Keeping the full-text index in step with the data, inside the writer's transaction.
+
+Row writes (core.rows calls ctx.hooks["rows_changing"] before and its result after a write)
+re-index the written rows and every row of any table that links to them, before and after
+the write: those rows show the written rows' primary text and their looked-up values. Field
+and select-option changes and table deletion (ctx.hooks["fields_changing"]) rebuild the
+changed tables and the tables linking to them, streaming CHUNK rows at a time.
+
+Existing deployments: a table created before the index existed has none. Startup builds the
+missing ones (ensure_indexes, one transaction per table); until a table has its index,
+full-text search on it falls back to compat and writes skip it (Baserow falls back the
+same way while its search data is not ready). Imports: core, search.document, storage.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+import sqlalchemy as sa
+
+from gridbase.core import table_model
+from gridbase.core.context import Ctx
+from gridbase.core.table_model import TableModel
+from gridbase.errors import TableDoesNotExist
+from gridbase.fields.link_row import sides
+from gridbase.models import Field
+from gridbase.search.document import all_documents, documents
+from gridbase.storage import schema as s
+from gridbase.storage import search_index
+
+
+class Readiness:
+    """Which tables have an index; a table's index, once seen, stays (it goes with the table)."""
+
+    def __init__(self) -> None:
+        self.known: set[int] = set()
+
+    def ready(self, conn: sa.Connection, table_id: int) -> bool:
+        if table_id in self.known:
+            return True
+        if search_index.exists(conn, table_id):
+            self.known.add(table_id)
+            return True
+        return False
+
+
+def readiness(ctx: Ctx) -> Readiness:
+    state = ctx.hooks.get("search_readiness")
+    if state is None:
+        state = ctx.hooks["search_readiness"] = Readiness()
+    return state  # type: ignore[no-any-return]  # hooks holds Any
+
+
+def links_into(conn: sa.Connection, table_id: int) -> list[Field]:
+    """Link-row fields (of any table in the database) whose links point at `table_id`."""
+    f, t = s.fields, s.database_tables
+    database = sa.select(t.c.database_id).where(t.c.id == table_id).scalar_subquery()
+    stmt = (sa.select(f).join(t, t.c.id == f.c.table_id)
+            .where(t.c.database_id == database, f.c.type == "link_row"))
+    out = []
+    for r in conn.execute(stmt):
+        props = dict(r.props or {})
+        if str(props.get("link_row_table_id")) == str(table_id):
+            out.append(Field(r.id, r.table_id, r.name, r.order, r.type, r.primary, r.description, r.db_index, props))
+    return out
+
+
+def linking_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> dict[int, set[int]]:
+    """table id -> ids of its rows that link to any of `row_ids` of `table_id`."""
+    out: dict[int, set[int]] = defaultdict(set)
+    if not row_ids:
+        return out
+    for field in links_into(conn, table_id):
+        ft = ctx.field_types.get(field.type)
+        junction = ft.relation_table(field, sa.MetaData())
+        if junction is None:
+            continue
+        mine, other = sides(field)
+        for start in range(0, len(row_ids), 500):
+            chunk = list(row_ids[start : start + 500])
+            stmt = sa.select(junction.c[mine]).where(junction.c[other].in_(chunk)).distinct()
+            out[field.table_id].update(conn.execute(stmt).scalars())
+    return out
+
+
+def _model(ctx: Ctx, conn: sa.Connection, table_id: int) -> TableModel | None:
+    try:
+        return table_model.model_for(ctx, conn, table_model.load_table(conn, table_id))
+    except TableDoesNotExist:
+        return None
+
+
+def reindex_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Iterable[int]) -> None:
+    ids = sorted(set(row_ids))
+    if not ids or not readiness(ctx).ready(conn, table_id):
+        return
+    model = _model(ctx, conn, table_id)
+    if model is None:
+        return
+    search_index.forget(conn, table_id, ids)
+    search_index.store(conn, table_id, documents(ctx, conn, model, ids))
+
+
+def rebuild(ctx: Ctx, conn: sa.Connection, table_id: int) -> None:
+    """Every document of the table again, CHUNK rows at a time."""
+    if readiness(ctx).ready(conn, table_id):
+        _fill(ctx, conn, table_id)
+
+
+def _fill(ctx: Ctx, conn: sa.Connection, table_id: int) -> None:
+    model = _model(ctx, conn, table_id)
+    if model is None:
+        return
+    search_index.clear(conn, table_id)
+    for chunk in all_documents(ctx, conn, model):
+        search_index.store(conn, table_id, chunk)
+
+
+def rows_changing(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequence[int]) -> Callable[[], None]:
+    """Called before rows of `model` are written; the result is called after the write."""
+    table_id = model.table.id
+    ids = list(row_ids)
+    before = linking_rows(ctx, conn, table_id, ids)
+
+    def written() -> None:
+        wanted: dict[int, set[int]] = defaultdict(set, {table_id: set(ids)})
+        for source in (before, linking_rows(ctx, conn, table_id, ids)):
+            for other, linked in source.items():
+                wanted[other] |= linked
+        for other, linked in wanted.items():
+            reindex_rows(ctx, conn, other, linked)
+
+    return written
+
+
+def fields_changing(ctx: Ctx, conn: sa.Connection, table_id: int) -> Callable[[list[Field]], None]:
+    """Called before fields of `table_id` change; the result, called after the change with
+    the related fields it touched, rebuilds the table and every table linking to it (then
+    or before: a deleted link field's related field no longer points here afterwards)."""
+    before = {f.table_id for f in links_into(conn, table_id)}
+
+    def changed(related: list[Field]) -> None:
+        wanted = {table_id, *before, *(f.table_id for f in related)}
+        for other in list(wanted):
+            wanted |= {f.table_id for f in links_into(conn, other)}
+        for other in sorted(wanted):
+            rebuild(ctx, conn, other)
+
+    return changed
+
+
+def ensure_indexes(ctx: Ctx) -> None:
+    """Create and fill the index of every table that has none (tables from before it existed)."""
+    with ctx.db.read() as conn:
+        table_ids = list(conn.execute(sa.select(s.database_tables.c.id).order_by(s.database_tables.c.id)).scalars())
+        missing = [i for i in table_ids if not search_index.exists(conn, i)]
+    for table_id in missing:
+        with ctx.db.write() as conn:
+            search_index.create(conn, table_id)
+            _fill(ctx, conn, table_id)

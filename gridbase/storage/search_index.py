@@ -1,0 +1,91 @@
+"""Full-text index storage of a user table: DDL, writing documents, the match clause.
+
+SQLite: an FTS5 table `database_table_<id>_search(doc)` whose rowid is the row id, with the
+`ascii` tokenizer and `detail=none`. PostgreSQL: a table `database_table_<id>_search(row_id
+bigint primary key, doc tsvector)` with a GIN index. Callers hand in words that are already
+tokenized (gridbase.search.tokenize: only letters and digits, lowercased), so neither engine
+parses text: SQLite stores them space-separated and the ascii tokenizer splits on exactly
+those spaces (it treats every non-ASCII character as part of a word and folds only ASCII
+capitals, which casefolded words do not contain); PostgreSQL stores them verbatim with
+array_to_tsvector, and a query is cast to tsquery without a dictionary. Both backends
+therefore index and match exactly the same words. Names come from our integer ids only;
+words are always bound values. Imports: nothing from gridbase (storage.ddl calls it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+
+def index_name(table_id: int) -> str:
+    return f"database_table_{int(table_id)}_search"
+
+
+def _is_sqlite(conn: sa.Connection) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+def create(conn: sa.Connection, table_id: int) -> None:
+    name = index_name(table_id)
+    if _is_sqlite(conn):
+        conn.exec_driver_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5(doc, tokenize='ascii', detail=none)")
+        return
+    conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {name} (row_id bigint PRIMARY KEY, doc tsvector NOT NULL)")
+    conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name}_doc ON {name} USING gin (doc)")
+
+
+def drop(conn: sa.Connection, table_id: int) -> None:
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {index_name(table_id)}")
+
+
+def exists(conn: sa.Connection, table_id: int) -> bool:
+    return sa.inspect(conn).has_table(index_name(table_id))
+
+
+def _sql(table_id: int) -> sa.TableClause:
+    return sa.table(index_name(table_id), sa.column("rowid", sa.BigInteger), sa.column("row_id", sa.BigInteger),
+                    sa.column("doc", sa.Text))
+
+
+def forget(conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> None:
+    """Remove the documents of these rows (if indexed)."""
+    t = _sql(table_id)
+    key = t.c.rowid if _is_sqlite(conn) else t.c.row_id
+    for start in range(0, len(row_ids), 500):
+        conn.execute(t.delete().where(key.in_(list(row_ids[start : start + 500]))))
+
+
+def clear(conn: sa.Connection, table_id: int) -> None:
+    conn.execute(_sql(table_id).delete())
+
+
+def store(conn: sa.Connection, table_id: int, documents: Iterable[tuple[int, list[str]]]) -> None:
+    """Insert (row id, words) documents; the rows must not be indexed already."""
+    batch = list(documents)
+    if not batch:
+        return
+    name = index_name(table_id)
+    if _is_sqlite(conn):
+        stmt = sa.text(f"INSERT INTO {name} (rowid, doc) VALUES (:id, :doc)")
+        conn.execute(stmt, [{"id": row_id, "doc": " ".join(words)} for row_id, words in batch])
+        return
+    stmt = sa.text(f"INSERT INTO {name} (row_id, doc) VALUES (:id, array_to_tsvector(CAST(:words AS text[])))")
+    conn.execute(stmt, [{"id": row_id, "words": words} for row_id, words in batch])
+
+
+def matching_ids(dialect: str, table_id: int, words: Sequence[str]) -> sa.Select[Any]:
+    """SELECT of the row ids whose document has, for every word, a word starting with it.
+    `words` must come from the tokenizer (letters and digits only), so the bound query
+    string holds no operators of its own."""
+    t = _sql(table_id)
+    if dialect == "sqlite":
+        query = " AND ".join(f'"{w}"*' for w in words)
+        # detail=none allows no column filter: match against the table itself
+        whole: sa.ColumnElement[Any] = sa.literal_column(index_name(table_id))
+        return sa.select(t.c.rowid).where(whole.op("MATCH")(sa.literal(query)))
+    query = " & ".join(f"'{w}':*" for w in words)
+    return sa.select(t.c.row_id).where(t.c.doc.op("@@")(sa.cast(sa.literal(query), postgresql.TSQUERY)))
