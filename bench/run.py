@@ -9,6 +9,7 @@ Prints a table and writes bench/results/<backend>-<rows>.json. Not part of the t
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -23,7 +24,7 @@ import requests
 
 from bench import loadgen
 from bench.floor import Floor, page_queries
-from bench.seed import Seeded, seed
+from bench.seed import Seeded, log_in, seed
 from gridbase.config import Settings
 from tests.server import Server
 
@@ -78,7 +79,8 @@ def workloads(s: Seeded) -> list[tuple[str, Any, list[Any] | None]]:
         ("filter select =", lambda i: ("GET", f"{base}?filters={q(filt_eq)}", b""), page_queries(tbl, f"{status_col} = ?", (status,))),
         ("filter number range", lambda i: ("GET", f"{base}?filters={q(filt_range)}", b""), page_queries(tbl, f"{amount} > ? AND {amount} < ?", (5000, 6000))),
         ("filter contains", lambda i: ("GET", f"{base}?filters={q(filt_contains)}", b""), page_queries(tbl, f"lower({name}) LIKE ?", ("%mango%",))),
-        ("search", lambda i: ("GET", f"{base}?search=mango", b""), None),
+        ("search common word", lambda i: ("GET", f"{base}?search=mango&search_mode=full-text-with-count", b""), None),
+        ("search rare term", lambda i: ("GET", f"{base}?search=user{s.rows // 3}&search_mode=full-text-with-count", b""), None),
         ("order_by 2 fields", lambda i: ("GET", f"{base}?order_by={status_col},-{amount}", b""),
          page_queries(tbl, order=f'{status_col}, {amount} DESC, "order", id')),
         ("get one row", lambda i: ("GET", f"{base}{rnd.randrange(1, s.rows + 1)}/", b""), None),
@@ -105,16 +107,28 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="PostgreSQL URL; default: SQLite in a temp dir")
     parser.add_argument("--seconds", type=float, default=8.0, help="per workload and connection count")
     parser.add_argument("--out", default="")
+    parser.add_argument("--data-dir", default="", help="keep the seeded data here and reuse it on the next run (SQLite)")
+    parser.add_argument("--seed-only", action="store_true", help="seed (or check the seed) and stop")
     args = parser.parse_args()
 
-    data_dir = Path(tempfile.mkdtemp(prefix="gridbase-bench-"))
+    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="gridbase-bench-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    seed_file = data_dir / "bench-seed.json"
     settings = Settings(data_dir=data_dir, database_url=args.database_url, webhooks_dispatcher=False)
     server = Server(data_dir, {"GRIDBASE_WEBHOOKS_DISPATCHER": "false", "GRIDBASE_LOG_LEVEL": "warning"}, args.database_url).start()
     try:
-        print(f"seeding {args.rows:,} rows ...", flush=True)
-        started = time.monotonic()
-        seeded = seed(server.url, settings, args.rows)
-        print(f"seeded in {time.monotonic() - started:.0f}s", flush=True)
+        if seed_file.exists():
+            seeded = Seeded(**json.loads(seed_file.read_text()))
+            seeded = dataclasses.replace(seeded, base=server.url, jwt=log_in(server.url, seeded.email))
+            print(f"reusing the {seeded.rows:,}-row seed in {data_dir}", flush=True)
+        else:
+            print(f"seeding {args.rows:,} rows ...", flush=True)
+            started = time.monotonic()
+            seeded = seed(server.url, settings, args.rows)
+            print(f"seeded in {time.monotonic() - started:.0f}s", flush=True)
+            seed_file.write_text(json.dumps(dataclasses.asdict(seeded)))
+        if args.seed_only:
+            return
         token = requests.post(server.url + "/api/database/tokens/", json={"name": "bench", "workspace": seeded.workspace},
                               headers={"Authorization": f"JWT {seeded.jwt}"}, timeout=30).json()["key"]
         headers = {"Authorization": f"Token {token}"}

@@ -31,6 +31,7 @@ class Seeded:
     other_table: int
     fields: dict[str, dict[str, Any]]
     rows: int
+    email: str = ""
 
 
 def _api(base: str, jwt: str, method: str, path: str, body: Any = None) -> Any:
@@ -39,9 +40,12 @@ def _api(base: str, jwt: str, method: str, path: str, body: Any = None) -> Any:
     return r.json() if r.content else None
 
 
-def create_schema(base: str) -> tuple[str, int, int, int, int, dict[str, dict[str, Any]]]:
+PASSWORD = "bench-password"
+
+
+def create_schema(base: str) -> tuple[str, str, int, int, int, int, dict[str, dict[str, Any]]]:
     email = f"bench-{time.time_ns()}@example.com"
-    session = requests.post(base + "/api/user/", json={"name": "Bench", "email": email, "password": "bench-password",
+    session = requests.post(base + "/api/user/", json={"name": "Bench", "email": email, "password": PASSWORD,
                                                        "authenticate": True}, timeout=30).json()
     jwt = session["access_token"]
     ws = _api(base, jwt, "POST", "/api/workspaces/", {"name": "bench"})["id"]
@@ -59,7 +63,7 @@ def create_schema(base: str) -> tuple[str, int, int, int, int, dict[str, dict[st
     ]
     fields = {spec["name"]: _api(base, jwt, "POST", f"/api/database/fields/table/{table}/", spec) for spec in specs}
     fields["Name"] = next(f for f in _api(base, jwt, "GET", f"/api/database/fields/table/{table}/") if f["primary"])
-    return jwt, ws, db, table, other, fields
+    return email, jwt, ws, db, table, other, fields
 
 
 def make_row(i: int, fields: dict[str, dict[str, Any]], rnd: random.Random) -> dict[str, Any]:
@@ -78,7 +82,7 @@ def make_row(i: int, fields: dict[str, dict[str, Any]], rnd: random.Random) -> d
 
 def seed(base: str, settings: Settings, count: int, seed_value: int = 7) -> Seeded:
     """Schema over HTTP, then `count` rows through the row service in chunked transactions."""
-    jwt, ws, db, table_id, other, fields = create_schema(base)
+    email, jwt, ws, db, table_id, other, fields = create_schema(base)
     ctx = build_context(settings)
     rnd = random.Random(seed_value)
     done = 0
@@ -93,4 +97,11 @@ def seed(base: str, settings: Settings, count: int, seed_value: int = 7) -> Seed
         if done % 100_000 == 0:
             print(f"  seeded {done:,} rows ({done / (time.monotonic() - started):,.0f} rows/s)", flush=True)
     ctx.db.dispose()
-    return Seeded(base, jwt, ws, db, table_id, other, fields, count)
+    return Seeded(base, jwt, ws, db, table_id, other, fields, count, email)
+
+
+def log_in(base: str, email: str) -> str:
+    """A fresh JWT for the bench account (a reused seed outlives its first token)."""
+    r = requests.post(base + "/api/user/token-auth/", json={"email": email, "password": PASSWORD}, timeout=30)
+    r.raise_for_status()
+    return str(r.json()["access_token"])
