@@ -65,6 +65,22 @@ def order_clauses(ctx: Ctx, model: TableModel, sorts: tuple[Sort, ...]) -> list[
     return clauses + [t.c.order.asc(), t.c.id.asc()]
 
 
+@dataclass(frozen=True)
+class SearchPlan:
+    """What a search index can tell a list alone: the match count and a clause for the page."""
+
+    count: int
+    where: sa.ColumnElement[bool]
+
+
+def search_plan(ctx: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery) -> SearchPlan | None:
+    """The index's plan when the search is the list's only condition (ctx.hooks["search_plan"])."""
+    hook = ctx.hooks.get("search_plan")
+    if hook is None or query.where is not None or not query.search:
+        return None
+    return hook(ctx, conn, model, query)  # type: ignore[no-any-return]  # hooks hold Any
+
+
 def filter_clause(ctx: Ctx, model: TableModel, query: RowQuery) -> sa.ColumnElement[bool] | None:
     parts = []
     if query.where is not None:

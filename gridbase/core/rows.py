@@ -16,8 +16,21 @@ import sqlalchemy as sa
 from gridbase.core import permissions, row_cursor, table_model, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.permissions import Actor
-from gridbase.core.row_query import RowQuery, filter_clause, order_clauses, selected_columns, sort_parts
-from gridbase.core.row_values import RowValues, primary_texts, serialize_rows, validate_row, value_context
+from gridbase.core.row_query import (
+    RowQuery,
+    filter_clause,
+    order_clauses,
+    search_plan,
+    selected_columns,
+    sort_parts,
+)
+from gridbase.core.row_values import (
+    RowValues,
+    primary_texts,
+    serialize_rows,
+    validate_row,
+    value_context,
+)
 from gridbase.core.table_model import TableModel
 from gridbase.errors import PageNotFound, RequestBodyValidation, RowDoesNotExist, RowIdsNotUnique
 from gridbase.models import Field, Table
@@ -87,11 +100,15 @@ def list_rows(ctx: Ctx, actor: Actor, table_id: int, query: RowQuery, *, parse: 
             query = parse(model)  # the api layer's query parser needs the fields
         fields = visible_fields(model, query.fields)
         t = model.sql
-        where = filter_clause(ctx, model, query)
-        count_stmt = sa.select(sa.func.count()).select_from(t)
-        if where is not None:
-            count_stmt = count_stmt.where(where)
-        count = conn.execute(count_stmt).scalar() or 0
+        plan = search_plan(ctx, conn, model, query)
+        if plan is not None:
+            count, where = plan.count, plan.where
+        else:
+            where = filter_clause(ctx, model, query)
+            count_stmt = sa.select(sa.func.count()).select_from(t)
+            if where is not None:
+                count_stmt = count_stmt.where(where)
+            count = conn.execute(count_stmt).scalar() or 0
         if query.page < 1:  # past the last page Baserow answers an empty page, not 404
             raise PageNotFound()
         if query.cursor is not None:

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 from gridbase.core.context import Ctx
+from gridbase.core.row_query import RowQuery, SearchPlan
 from gridbase.core.table_model import TableModel
 from gridbase.filters.base import Clause
 from gridbase.search import index
+from gridbase.search import query as full_text
 from gridbase.search.document import indexed_fields
-from gridbase.search.query import full_text_clause
 
 FULL_TEXT = "full-text-with-count"
 
@@ -27,14 +30,24 @@ def install(ctx: Ctx) -> None:
     compat = ctx.hooks["search"]
 
     def search(ctx_: Ctx, model: TableModel, term: str, mode: str, fields: Any = None) -> Clause | None:
-        mode = mode or ctx_.settings.default_search_mode
-        if mode == FULL_TEXT and _covers(ctx_, model, fields) and _ready(ctx_, model.table.id):
-            return full_text_clause(ctx_.db.dialect, model, term)
+        if _uses_index(ctx_, model, mode, fields):
+            return full_text.full_text_clause(ctx_.db.dialect, model, term)
         return compat(ctx_, model, term, mode, fields)  # type: ignore[no-any-return]  # hooks hold Any
 
+    def plan(ctx_: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery) -> SearchPlan | None:
+        if _uses_index(ctx_, model, query.search_mode, query.fields):
+            return full_text.plan(conn, model, query.search)
+        return None
+
     ctx.hooks["search"] = search
+    ctx.hooks["search_plan"] = plan
     ctx.hooks["rows_changing"] = index.rows_changing
     ctx.hooks["fields_changing"] = index.fields_changing
+
+
+def _uses_index(ctx: Ctx, model: TableModel, mode: str, fields: tuple[int, ...] | None) -> bool:
+    mode = mode or ctx.settings.default_search_mode
+    return mode == FULL_TEXT and _covers(ctx, model, fields) and _ready(ctx, model.table.id)
 
 
 def _covers(ctx: Ctx, model: TableModel, fields: tuple[int, ...] | None) -> bool:

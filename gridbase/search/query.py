@@ -2,13 +2,16 @@
 
 An integer term without a leading zero also matches the row with that id (as in compat).
 A blank term filters nothing; a term without any letter or digit (e.g. "!!!") matches no
-row. Imports: core, search.tokenize, storage.search_index.
+row. When the search is a list's only condition, `plan` counts the matches in the index
+alone and picks the page query's shape by that count. Imports: core, search.tokenize,
+storage.search_index.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from gridbase.core.row_query import SearchPlan
 from gridbase.core.table_model import TableModel
 from gridbase.filters.base import NOTHING, Clause
 from gridbase.search.tokenize import query_tokens
@@ -27,3 +30,24 @@ def full_text_clause(dialect: str, model: TableModel, term: str) -> Clause | Non
     if term.isdigit() and not term.startswith("0"):
         parts.append(t.c.id == int(term))
     return sa.or_(*parts) if parts else NOTHING
+
+
+# Above this many matches a SQLite page walks the (order, id) index and keeps matching rows
+# (the match set is built once), instead of fetching every match and sorting them all.
+WALK_ORDER_ABOVE = 5_000
+
+
+def plan(conn: sa.Connection, model: TableModel, term: str) -> SearchPlan | None:
+    """Count and clause for a list whose only condition is this full-text term, or None
+    when the term needs the general path (an integer term also matches a row id)."""
+    term = term.replace("\x00", "").strip()
+    words = query_tokens(term)
+    if not words or term.isdigit():
+        return None
+    ids = search_index.matching_ids(conn.dialect.name, model.table.id, words)
+    # every document belongs to an existing row (the index is written with the rows)
+    count = conn.execute(sa.select(sa.func.count()).select_from(ids.subquery())).scalar() or 0
+    row_id = model.sql.c.id
+    if conn.dialect.name == "sqlite" and count > WALK_ORDER_ABOVE:
+        row_id = row_id + 0  # not the rowid lookup: lets the planner walk the order index
+    return SearchPlan(count, row_id.in_(ids))

@@ -13,6 +13,7 @@ from gridbase.app import build_context, create_app
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
 from gridbase.search import index
+from gridbase.search import query as full_text_query
 from gridbase.storage import search_index
 from tests.conftest import Api
 
@@ -205,3 +206,15 @@ def test_default_search_mode_setting(api: Api, settings: Settings) -> None:
             assert [r["id"] for r in other.rows(table, search="@", search_mode="compat")] == [1, 2, 5]
     finally:
         full.db.dispose()
+
+
+def test_many_matches_walk_the_order_index_with_the_same_results(api: Api, monkeypatch: Any) -> None:
+    table, _, _ = corpus(api)
+    api.ok(api.patch(rows_url(table) + "2/move/?before_id=1"))
+    terms = ("creme", "example", "e", "o neil", "zzz")
+    expected = {term: search(api, table, term) for term in terms}
+    assert expected["creme"] == [2, 1]  # list order, not id order
+    monkeypatch.setattr(full_text_query, "WALK_ORDER_ABOVE", 0)  # every search takes the large-result plan
+    assert {term: search(api, table, term) for term in terms} == expected
+    body = api.ok(api.get(rows_url(table), params={"search": "creme", "search_mode": FT, "size": 1, "page": 2}))
+    assert (body["count"], [r["id"] for r in body["results"]]) == (2, [1])
