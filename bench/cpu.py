@@ -62,7 +62,7 @@ class Client:
         return out["status"], (orjson.loads(out["body"]) if out["body"] else None)
 
 
-async def setup(client: Client, ctx: Any, count: int) -> dict[str, Any]:
+async def setup(client: Client, ctx: Any, count: int, index: bool) -> dict[str, Any]:
     async def api(method: str, path: str, body: Any = None) -> Any:
         status, data = await client.call(method, path, body)
         assert status < 300, (status, data)
@@ -78,10 +78,11 @@ async def setup(client: Client, ctx: Any, count: int) -> dict[str, Any]:
     table = (await api("POST", f"/api/database/tables/database/{db}/", {"name": "Items", "data": [["Name"]], "first_row_header": True}))["id"]
     specs = [
         {"name": "Notes", "type": "long_text"},
-        {"name": "Amount", "type": "number", "number_decimal_places": 2, "number_negative": True},
+        {"name": "Amount", "type": "number", "number_decimal_places": 2, "number_negative": True, "db_index": index},
         {"name": "Done", "type": "boolean"},
         {"name": "Due", "type": "date", "date_format": "ISO", "date_include_time": False},
-        {"name": "Status", "type": "single_select", "select_options": [{"value": s, "color": "blue"} for s in STATUSES]},
+        {"name": "Status", "type": "single_select", "select_options": [{"value": s, "color": "blue"} for s in STATUSES],
+         "db_index": index},
         {"name": "Email", "type": "email"},
         {"name": "Tags", "type": "link_row", "link_row_table_id": other, "has_related_field": False},
     ]
@@ -128,7 +129,7 @@ async def main_async(args: argparse.Namespace) -> None:
     settings = Settings(data_dir=data_dir, webhooks_dispatcher=False)
     ctx = build_context(settings)
     client = Client(create_app(settings, ctx))
-    seeded = await setup(client, ctx, args.rows)
+    seeded = await setup(client, ctx, args.rows, not args.no_db_index)
     loads = workloads(seeded)
     only = [w.strip() for w in args.only.split(",")] if args.only else list(loads)
     for name in only:
@@ -158,6 +159,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--only", default="")
     parser.add_argument("--profile", default="")
+    parser.add_argument("--no-db-index", action="store_true")
     asyncio.run(main_async(parser.parse_args()))
 
 

@@ -105,6 +105,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="PostgreSQL URL; default: SQLite in a temp dir")
     parser.add_argument("--seconds", type=float, default=8.0, help="per workload and connection count")
     parser.add_argument("--out", default="")
+    parser.add_argument("--no-db-index", action="store_true", help="seed without db_index on Amount and Status")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="gridbase-bench-"))
@@ -113,7 +114,7 @@ def main() -> None:
     try:
         print(f"seeding {args.rows:,} rows ...", flush=True)
         started = time.monotonic()
-        seeded = seed(server.url, settings, args.rows)
+        seeded = seed(server.url, settings, args.rows, db_index=not args.no_db_index)
         print(f"seeded in {time.monotonic() - started:.0f}s", flush=True)
         token = requests.post(server.url + "/api/database/tokens/", json={"name": "bench", "workspace": seeded.workspace},
                               headers={"Authorization": f"JWT {seeded.jwt}"}, timeout=30).json()["key"]
@@ -134,7 +135,7 @@ def main() -> None:
                         row.update(floor_req_s=round(f_rps, 1), floor_p50_ms=round(f_p50, 2), ratio=round(res.rps / f_rps, 2))
                     results.append(row)
                     print(json.dumps(row), flush=True)
-        report = {"backend": "postgresql" if args.database_url else "sqlite", "rows": args.rows,
+        report = {"backend": "postgresql" if args.database_url else "sqlite", "rows": args.rows, "db_index": not args.no_db_index,
                   "peak_rss_mb": round(watch.peak, 1), "results": results}
         out = Path(args.out or f"bench/results/{report['backend']}-{args.rows}.json")
         out.parent.mkdir(parents=True, exist_ok=True)
