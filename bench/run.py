@@ -109,6 +109,7 @@ def main() -> None:
     parser.add_argument("--out", default="")
     parser.add_argument("--data-dir", default="", help="keep the seeded data here and reuse it on the next run (SQLite)")
     parser.add_argument("--seed-only", action="store_true", help="seed (or check the seed) and stop")
+    parser.add_argument("--no-db-index", action="store_true", help="seed without db_index on Amount and Status")
     args = parser.parse_args()
 
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="gridbase-bench-"))
@@ -124,7 +125,7 @@ def main() -> None:
         else:
             print(f"seeding {args.rows:,} rows ...", flush=True)
             started = time.monotonic()
-            seeded = seed(server.url, settings, args.rows)
+            seeded = seed(server.url, settings, args.rows, db_index=not args.no_db_index)
             print(f"seeded in {time.monotonic() - started:.0f}s", flush=True)
             seed_file.write_text(json.dumps(dataclasses.asdict(seeded)))
         if args.seed_only:
@@ -148,7 +149,7 @@ def main() -> None:
                         row.update(floor_req_s=round(f_rps, 1), floor_p50_ms=round(f_p50, 2), ratio=round(res.rps / f_rps, 2))
                     results.append(row)
                     print(json.dumps(row), flush=True)
-        report = {"backend": "postgresql" if args.database_url else "sqlite", "rows": args.rows,
+        report = {"backend": "postgresql" if args.database_url else "sqlite", "rows": args.rows, "db_index": not args.no_db_index,
                   "peak_rss_mb": round(watch.peak, 1), "results": results}
         out = Path(args.out or f"bench/results/{report['backend']}-{args.rows}.json")
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -43,7 +43,7 @@ def _api(base: str, jwt: str, method: str, path: str, body: Any = None) -> Any:
 PASSWORD = "bench-password"
 
 
-def create_schema(base: str) -> tuple[str, str, int, int, int, int, dict[str, dict[str, Any]]]:
+def create_schema(base: str, db_index: bool = True) -> tuple[str, str, int, int, int, int, dict[str, dict[str, Any]]]:
     email = f"bench-{time.time_ns()}@example.com"
     session = requests.post(base + "/api/user/", json={"name": "Bench", "email": email, "password": PASSWORD,
                                                        "authenticate": True}, timeout=30).json()
@@ -54,10 +54,11 @@ def create_schema(base: str) -> tuple[str, str, int, int, int, int, dict[str, di
     table = _api(base, jwt, "POST", f"/api/database/tables/database/{db}/", {"name": "Items", "data": [["Name"]], "first_row_header": True})["id"]
     specs = [
         {"name": "Notes", "type": "long_text"},
-        {"name": "Amount", "type": "number", "number_decimal_places": 2, "number_negative": True},
+        {"name": "Amount", "type": "number", "number_decimal_places": 2, "number_negative": True, "db_index": db_index},
         {"name": "Done", "type": "boolean"},
         {"name": "Due", "type": "date", "date_format": "ISO", "date_include_time": False},
-        {"name": "Status", "type": "single_select", "select_options": [{"value": s, "color": "blue"} for s in STATUSES]},
+        {"name": "Status", "type": "single_select", "select_options": [{"value": s, "color": "blue"} for s in STATUSES],
+         "db_index": db_index},  # the filter workloads use Amount and Status
         {"name": "Email", "type": "email"},
         {"name": "Tags", "type": "link_row", "link_row_table_id": other, "has_related_field": False},
     ]
@@ -80,9 +81,9 @@ def make_row(i: int, fields: dict[str, dict[str, Any]], rnd: random.Random) -> d
     }
 
 
-def seed(base: str, settings: Settings, count: int, seed_value: int = 7) -> Seeded:
+def seed(base: str, settings: Settings, count: int, seed_value: int = 7, db_index: bool = True) -> Seeded:
     """Schema over HTTP, then `count` rows through the row service in chunked transactions."""
-    email, jwt, ws, db, table_id, other, fields = create_schema(base)
+    email, jwt, ws, db, table_id, other, fields = create_schema(base, db_index)
     ctx = build_context(settings)
     rnd = random.Random(seed_value)
     done = 0

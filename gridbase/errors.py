@@ -466,3 +466,11 @@ class FieldNotInTable(GridbaseError):
 
 class ViewNotInTable(GridbaseError):
     code = "ERROR_VIEW_NOT_IN_TABLE"
+
+
+class DbIndexNotSupported(GridbaseError):
+    code = "ERROR_DB_INDEX_NOT_SUPPORTED"
+
+    def __init__(self, field_type: str) -> None:
+        super().__init__(f"The field type {field_type} does not support database indexes. Explicitly set "
+                         "`db_index` to `false` to fix this error.")

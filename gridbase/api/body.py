@@ -21,8 +21,12 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 async def json_body(request: Request) -> Any:
     """The parsed body: JSON, or form fields (DRF accepts both); None when empty."""
-    raw = await request.body()
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return parse_body(await request.body(), request.headers.get("content-type", ""))
+
+
+def parse_body(raw: bytes, content_type: str) -> Any:
+    """json_body() on a body already read (row writes parse it after authentication)."""
+    ctype = content_type.split(";")[0].strip().lower()
     if not raw:
         return None
     if ctype in ("application/x-www-form-urlencoded",):

@@ -3,7 +3,8 @@ request bodies and flag parameters."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Awaitable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
@@ -20,6 +21,7 @@ from gridbase.errors import (
 )
 from gridbase.models import User
 
+T = TypeVar("T")
 TRUTHY = frozenset({"y", "yes", "t", "true", "on", "1"})
 WWW_AUTH = {"WWW-Authenticate": 'JWT realm="api"'}
 
@@ -91,6 +93,29 @@ async def any_actor(request: Request, ctx: CtxDep) -> Actor:
     raise NotAuthenticated(headers=WWW_AUTH)
 
 
+async def any_caller(request: Request, ctx: CtxDep) -> Actor | tokens.TokenKey:
+    """any_actor() for row endpoints: a well-formed `Token <key>` is handed on unlooked-up,
+    and the row service authenticates it with the table in one statement (`with_www` keeps
+    its 401s identical to any_actor's)."""
+    found = _split(request)
+    if found is not None and found[0].lower() == "token":
+        scheme, rest = found
+        if not rest:
+            raise _with_www(InvalidTokenHeader("Invalid token header. No token provided."))
+        if len(rest) > 1:
+            raise _with_www(InvalidTokenHeader("Invalid token header. Token string should not contain spaces."))
+        return tokens.TokenKey(rest[0])
+    return await any_actor(request, ctx)
+
+
+async def with_www(call: Awaitable[T]) -> T:
+    """Await a service call that may authenticate a token key: its 401s carry the header."""
+    try:
+        return await call
+    except AuthError as exc:
+        raise _with_www(exc) from None
+
+
 async def token_actor(request: Request, ctx: CtxDep) -> Actor:
     """Token-only endpoints: every authentication failure becomes a 403 (DRF's rule)."""
     found = _split(request)
@@ -108,6 +133,7 @@ async def token_actor(request: Request, ctx: CtxDep) -> Actor:
 
 UserDep = Annotated[User, Depends(jwt_user)]
 ActorDep = Annotated[Actor, Depends(any_actor)]
+CallerDep = Annotated[Actor | tokens.TokenKey, Depends(any_caller)]
 TokenActorDep = Annotated[Actor, Depends(token_actor)]
 
 

@@ -17,7 +17,7 @@ except ImportError:  # pragma: no cover - older FastAPI lists APIRoutes directly
     iter_route_contexts = None
 
 from gridbase import __version__
-from gridbase.api.deps import ActorDep, CtxDep, any_actor, jwt_user, token_actor
+from gridbase.api.deps import ActorDep, CtxDep, any_actor, any_caller, jwt_user, token_actor
 from gridbase.core import databases, table_model
 from gridbase.core import tables as tables_core
 from gridbase.core.permissions import OPERATIONS
@@ -34,7 +34,7 @@ ASSETS = {
     "LICENSE": ("swagger-ui/LICENSE", "text/plain"),
     "api-docs.js": ("api-docs.js", "application/javascript"),
 }
-AUTH_DEPENDENCIES = {jwt_user: "jwt", any_actor: "any", token_actor: "token"}
+AUTH_DEPENDENCIES = {jwt_user: "jwt", any_actor: "any", any_caller: "any", token_actor: "token"}
 
 
 def _auth_of(dependant: Any) -> str:

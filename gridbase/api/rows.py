@@ -8,8 +8,10 @@ from fastapi import APIRouter, Request, Response
 
 from gridbase.api import params
 from gridbase.api.responses import JSON
-from gridbase.api.deps import ActorDep, BodyDep, CtxDep, flag
-from gridbase.core import rows, view_rows
+from gridbase.api.body import parse_body
+from gridbase.api.deps import ActorDep, CallerDep, CtxDep, flag, with_www
+from gridbase.core import rows, tokens, view_rows
+from gridbase.core.permissions import Actor
 from gridbase.core.table_model import TableModel
 from gridbase.errors import CannotIncludeRowMetadata, QueryParameterValidation, RequestBodyValidation, RowDoesNotExist, field_error
 
@@ -62,18 +64,18 @@ def int_param(request: Request, name: str) -> int | None:
 
 
 @router.get("/table/{table_id:int}/")
-async def list_rows(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> Any:
+async def list_rows(table_id: int, request: Request, ctx: CtxDep, caller: CallerDep) -> Any:
     by_name = flag(request, "user_field_names")
     qp = request.query_params
     parse_filters = ctx.hooks.get("parse_filters")
-    page = await ctx.call(
+    page = await with_www(ctx.call(
         rows.list_rows,
-        ctx, actor, table_id, rows.RowQuery(),
+        ctx, caller, table_id, rows.RowQuery(),
         parse=lambda model: view_rows.with_view(
             ctx, model, params.row_query(model, ctx.field_types, qp, by_name, ctx.settings.row_page_size_limit, parse_filters),
             qp.get("view_id"), has_order_by=bool(qp.get("order_by")),
         ),
-    )
+    ))
     if "cursor" in qp:  # the keyset extension: page/next/previous follow the cursor
         return JSON({
             "count": page.count,
@@ -93,21 +95,29 @@ async def list_rows(table_id: int, request: Request, ctx: CtxDep, actor: ActorDe
 
 
 @router.get("/table/{table_id:int}/{row_id:int}/")
-async def get_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep) -> Any:
-    if actor.is_token and "metadata" in request.query_params.get("include", "").split(","):
+async def get_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, caller: CallerDep) -> Any:
+    if not isinstance(caller, Actor) and "metadata" in request.query_params.get("include", "").split(","):
+        await with_www(ctx.call(tokens.authenticate, ctx, caller.key))  # an unknown token answers 401 first
         raise CannotIncludeRowMetadata()
-    row, model = await ctx.call(rows.get_row, ctx, actor, table_id, row_id)
+    row, model = await with_www(ctx.call(rows.get_row, ctx, caller, table_id, row_id))
     return JSON(rename_keys(model, [row], flag(request, "user_field_names"))[0])
 
 
+def _body(request: Request, raw: bytes) -> Any:
+    """The request body parsed as {} when empty; called by the service after authentication."""
+    body = parse_body(raw, request.headers.get("content-type", ""))
+    return body if body is not None else {}
+
+
 @router.post("/table/{table_id:int}/")
-async def create_row(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Any:
+async def create_row(table_id: int, request: Request, ctx: CtxDep, caller: CallerDep) -> Any:
     by_name = flag(request, "user_field_names")
-    created, model = await ctx.call(
+    raw = await request.body()
+    created, model = await with_www(ctx.call(
         rows.create_rows,
-        ctx, actor, table_id, [body if body is not None else {}], by_name=by_name,
-        before_id=int_param(request, "before"), send_events=_send(request),
-    )
+        ctx, caller, table_id, lambda: [_body(request, raw)], by_name=by_name,
+        before_id=lambda: int_param(request, "before"), send_events=_send(request),
+    ))
     return JSON(rename_keys(model, created, by_name)[0])
 
 
@@ -125,10 +135,12 @@ def _object(body: Any) -> dict[str, Any]:
 
 
 @router.patch("/table/{table_id:int}/{row_id:int}/")
-async def update_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Any:
+async def update_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, caller: CallerDep) -> Any:
     by_name = flag(request, "user_field_names")
-    data = _object(body if body is not None else {})
-    updated, model = await ctx.call(rows.update_rows, ctx, actor, table_id, [dict(data, id=row_id)], by_name=by_name, send_events=_send(request))
+    raw = await request.body()
+    updated, model = await with_www(ctx.call(
+        rows.update_rows, ctx, caller, table_id, lambda: [dict(_object(_body(request, raw)), id=row_id)], by_name=by_name,
+        send_events=_send(request)))
     return JSON(rename_keys(model, updated, by_name)[0])
 
 

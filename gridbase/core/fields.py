@@ -15,6 +15,7 @@ from gridbase.core.context import Ctx
 from gridbase.core.row_query import selected_columns
 from gridbase.core.row_values import serialize_rows, value_context, value_text
 from gridbase.errors import (
+    DbIndexNotSupported,
     CannotDeletePrimaryField,
     FieldDoesNotExist,
     FieldWithSameNameExists,
@@ -114,6 +115,8 @@ def insert_field(
     if count >= ctx.settings.max_field_limit:
         raise MaxFieldCountExceeded()
     props = clean_props(ft, raw, None)
+    if raw.get("db_index") and not ft.can_have_db_index:
+        raise DbIndexNotSupported(type_)
     highest = conn.execute(sa.select(sa.func.max(f.c.order)).where(f.c.table_id == table.id)).scalar()
     description = raw.get("description")
     field_id = conn.execute(
@@ -127,12 +130,24 @@ def insert_field(
     column = ft.column_type(field)
     if column is not None:
         ddl.add_column(conn, table.id, field_id, column)
+        if raw.get("db_index"):
+            sync_index(conn, table, field_id, column, True)
     field = load_field(conn, field_id)
     related = ft.after_create(ctx, conn, field, raw)
     fill_new_column(ctx, conn, table, load_field(conn, field_id))
     table_model.bump_version(conn, table.id)
     dependencies.refresh(ctx, conn, table.id)
     return load_field(conn, field_id), related
+
+
+def sync_index(conn: sa.Connection, table: Table, field_id: int, column: Any, indexed: bool) -> None:
+    """Create or drop the field's `db_index` index in the caller's transaction; the names
+    come from our ids only."""
+    sql = sa.Table(ddl.table_name(table.id), sa.MetaData(), sa.Column(ddl.column_name(field_id), column))
+    if indexed:
+        ddl.add_index(conn, sql, field_id)
+    else:
+        ddl.drop_index(conn, sql, field_id)
 
 
 def fill_new_column(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> None:
@@ -175,6 +190,9 @@ def update(ctx: Ctx, user: User, field_id: int, raw: Mapping[str, Any]) -> tuple
             values["description"] = raw["description"]
         if "db_index" in raw:
             values["db_index"] = bool(raw["db_index"])
+        indexed = values.get("db_index", old.db_index)
+        if indexed and not ft.can_have_db_index:
+            raise DbIndexNotSupported(new_type)
         related: list[Field] = []
         if new_type != old.type:
             related = change_type(ctx, conn, table, old, ft, raw)
@@ -187,6 +205,9 @@ def update(ctx: Ctx, user: User, field_id: int, raw: Mapping[str, Any]) -> tuple
         if values:
             conn.execute(s.fields.update().where(s.fields.c.id == old.id).values(**values))
         field = load_field(conn, old.id)
+        column = ft.column_type(field)
+        if column is not None:  # a retyped column lost its index with the old column
+            sync_index(conn, table, field.id, column, indexed)
         if new_type == old.type:
             related += ft.after_update(ctx, conn, old, field, raw)
         table_model.bump_version(conn, table.id)

@@ -51,6 +51,13 @@ def require(conn: sa.Connection, actor: Actor, op: str, table: Table) -> None:
     workspaces.require_member(conn, actor.user.id, table.workspace_id)
 
 
+def require_grant(actor: Actor, op: str, table: Table) -> None:
+    """require() for a token actor whose membership of the token's workspace was just read
+    with the token itself (core.tokens.authenticate_for_table)."""
+    if actor.token is None or not actor.token.allows(op, table):
+        raise NoPermissionToTable()
+
+
 def require_any(conn: sa.Connection, actor: Actor, ops: tuple[str, ...], table: Table) -> None:
     if actor.token is not None and not any(actor.token.allows(op, table) for op in ops):
         raise NoPermissionToTable()

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import permissions, row_cursor, table_model, workspaces
+from gridbase.core import permissions, row_cursor, table_model, tokens, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.permissions import Actor
 from gridbase.core.row_query import (
@@ -32,7 +32,7 @@ from gridbase.core.row_values import (
     value_context,
 )
 from gridbase.core.table_model import TableModel
-from gridbase.errors import PageNotFound, RequestBodyValidation, RowDoesNotExist, RowIdsNotUnique
+from gridbase.errors import PageNotFound, RequestBodyValidation, RowDoesNotExist, RowIdsNotUnique, TableDoesNotExist
 from gridbase.models import Field, Table
 
 Row = dict[str, Any]
@@ -83,19 +83,38 @@ def fetch(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: list[int], 
     return [by_id[i] for i in row_ids if i in by_id]
 
 
-def _open(ctx: Ctx, conn: sa.Connection, actor: Actor, table_id: int, op: str) -> TableModel:
+Caller = Actor | tokens.TokenKey  # a token key is authenticated together with the table
+
+
+def _open(ctx: Ctx, conn: sa.Connection, caller: Caller, table_id: int, op: str) -> TableModel:
+    return _open_as(ctx, conn, caller, table_id, op)[1]
+
+
+def _open_as(ctx: Ctx, conn: sa.Connection, caller: Caller, table_id: int, op: str) -> tuple[Actor, TableModel]:
+    """The caller's actor and the table's model, after the permission check. A token key
+    costs one statement (token, grants, membership and table together): a token may only
+    reach tables of its own workspace, and its membership there is part of that statement."""
+    if isinstance(caller, tokens.TokenKey):
+        actor, found = tokens.authenticate_for_table(ctx, conn, caller.key, table_id, writing=op != "read")
+        if found is None:
+            raise TableDoesNotExist()
+        permissions.require_grant(actor, op, found)
+        return actor, table_model.model_for(ctx, conn, found)
     table = table_model.load_table(conn, table_id)
-    permissions.require(conn, actor, op, table)
-    return table_model.model_for(ctx, conn, table)
+    permissions.require(conn, caller, op, table)
+    return caller, table_model.model_for(ctx, conn, table)
 
 
-def list_rows(ctx: Ctx, actor: Actor, table_id: int, query: RowQuery, *, parse: Any = None) -> Page:
+def list_rows(ctx: Ctx, caller: Caller, table_id: int, query: RowQuery, *, parse: Any = None) -> Page:
     with ctx.db.read() as conn:
-        table = table_model.load_table(conn, table_id)
-        if actor.token is None:  # a token's grant is checked first, then membership (once)
-            workspaces.require_member(conn, actor.user.id, table.workspace_id)
-        permissions.require(conn, actor, "read", table)
-        model = table_model.model_for(ctx, conn, table)
+        if isinstance(caller, Actor):
+            table = table_model.load_table(conn, table_id)
+            if caller.token is None:  # a token's grant is checked first, then membership (once)
+                workspaces.require_member(conn, caller.user.id, table.workspace_id)
+            permissions.require(conn, caller, "read", table)
+            model = table_model.model_for(ctx, conn, table)
+        else:
+            model = _open(ctx, conn, caller, table_id, "read")
         if parse is not None:
             query = parse(model)  # the api layer's query parser needs the fields
         fields = visible_fields(model, query.fields)
@@ -155,9 +174,9 @@ def _keyset_page(ctx: Ctx, conn: sa.Connection, model: TableModel, query: RowQue
     return Page(count, serialize_rows(ctx, conn, model, records, fields), fields, model, next_cursor)
 
 
-def get_row(ctx: Ctx, actor: Actor, table_id: int, row_id: int) -> tuple[Row, TableModel]:
+def get_row(ctx: Ctx, caller: Caller, table_id: int, row_id: int) -> tuple[Row, TableModel]:
     with ctx.db.read() as conn:
-        model = _open(ctx, conn, actor, table_id, "read")
+        model = _open(ctx, conn, caller, table_id, "read")
         found = fetch(ctx, conn, model, [row_id])
         if not found:
             raise RowDoesNotExist([str(row_id)])  # type: ignore[list-item]  # Baserow quotes the id from the URL here
@@ -257,10 +276,18 @@ def _write_relations(ctx: Ctx, conn: sa.Connection, model: TableModel, pairs: li
         ctx.field_types.get(field.type).write_relation(conn, field, model.relations[field_id], values)
 
 
-def create_rows(ctx: Ctx, actor: Actor, table_id: int, items: Sequence[Any], *, by_name: bool, before_id: int | None = None,
+Items = Sequence[Any] | Callable[[], Sequence[Any]]  # a callable parses the body after authentication
+
+
+def create_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_name: bool,
+                before_id: int | None | Callable[[], int | None] = None,
                 send_events: bool = True, batch: bool = False) -> tuple[list[Row], TableModel]:
     with ctx.db.write() as conn:
-        model = _open(ctx, conn, actor, table_id, "create")
+        model = _open(ctx, conn, caller, table_id, "create")
+        if callable(items):
+            items = items()
+        if callable(before_id):
+            before_id = before_id()
         try:
             ids = insert_rows(ctx, conn, model.table, items, by_name=by_name, before_id=before_id)
         except RequestBodyValidation as exc:
@@ -274,11 +301,13 @@ def create_rows(ctx: Ctx, actor: Actor, table_id: int, items: Sequence[Any], *, 
         return created, model
 
 
-def update_rows(ctx: Ctx, actor: Actor, table_id: int, items: Sequence[Mapping[str, Any]], *, by_name: bool,
+def update_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_name: bool,
                 send_events: bool = True, batch: bool = False) -> tuple[list[Row], TableModel]:
     """items: (row id, raw values) pairs given as {"id": ..., ...values}."""
     with ctx.db.write() as conn:
-        model = _open(ctx, conn, actor, table_id, "update")
+        model = _open(ctx, conn, caller, table_id, "update")
+        if callable(items):
+            items = items()
         ids = [int(item["id"]) for item in items]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:

@@ -35,8 +35,10 @@ from gridbase.errors import (
     TokenUserNotActive,
     field_error,
 )
-from gridbase.models import User
+from gridbase.models import Table, User
 from gridbase.storage import schema as s
+from gridbase.storage.prepared import prepared
+from gridbase.storage.types import Id
 
 KEY_ALPHABET = string.ascii_letters + string.digits
 KEY_LENGTH = 32
@@ -312,8 +314,10 @@ def _grant(token_id: int, workspace_id: int, grants: Grants) -> TokenGrant:
     return TokenGrant(token_id, workspace_id, frozen)
 
 
-def _auth_statement() -> sa.Select[Any]:
-    """One round trip: the token, its user, the membership and the live grants."""
+def _auth_statement(with_table: bool = False) -> sa.Select[Any]:
+    """One round trip: the token, its user, the membership and the live grants; with_table
+    also reads the table the request names (`table_id`), so a row request needs no other
+    statement before its own."""
     t, u, wu, tp, dt, ap = s.tokens, s.users, s.workspace_users, s.token_permissions, s.database_tables, s.applications
     joined = (
         t.join(u, u.c.id == t.c.user_id)
@@ -322,15 +326,27 @@ def _auth_statement() -> sa.Select[Any]:
         .outerjoin(dt, sa.and_(tp.c.scope == "table", dt.c.id == tp.c.scope_id))
         .outerjoin(ap, sa.and_(tp.c.scope == "database", ap.c.id == tp.c.scope_id))
     )
-    return (
-        sa.select(t.c.id, t.c.workspace_id, t.c.expires_at, t.c.last_used, u.c.id.label("uid"), u.c.email,
-                  u.c.first_name, u.c.is_staff, u.c.is_active, u.c.language, wu.c.id.label("member"),
-                  tp.c.operation, tp.c.scope, tp.c.scope_id, dt.c.id.label("live_table"), ap.c.id.label("live_db"))
-        .select_from(joined).where(t.c.key_digest == sa.bindparam("digest")).order_by(tp.c.id)
-    )
+    columns: list[Any] = [
+        t.c.id, t.c.workspace_id, t.c.expires_at, t.c.last_used, u.c.id.label("uid"), u.c.email,
+        u.c.first_name, u.c.is_staff, u.c.is_active, u.c.language, wu.c.id.label("member"),
+        tp.c.operation, tp.c.scope, tp.c.scope_id, dt.c.id.label("live_table"), ap.c.id.label("live_db")]
+    if with_table:
+        nt, na = dt.alias("named_table"), ap.alias("named_database")
+        joined = joined.outerjoin(nt, nt.c.id == sa.bindparam("table_id", type_=Id)).outerjoin(na, na.c.id == nt.c.database_id)
+        columns += [nt.c.id.label("t_id"), nt.c.database_id.label("t_database_id"), na.c.workspace_id.label("t_workspace_id"),
+                    nt.c.name.label("t_name"), nt.c.order.label("t_order"), nt.c.schema_version.label("t_version")]
+    return sa.select(*columns).select_from(joined).where(t.c.key_digest == sa.bindparam("digest")).order_by(tp.c.id)
 
 
 _AUTH = _auth_statement()  # built once; a read-only statement, not state
+
+
+@dataclass(frozen=True, slots=True)
+class TokenKey:
+    """A `Token <key>` header not yet looked up: row services authenticate it together with
+    the table they open, in one statement on their own connection."""
+
+    key: str
 
 
 def authenticate(ctx: Ctx, key: str) -> Actor:
@@ -338,6 +354,39 @@ def authenticate(ctx: Ctx, key: str) -> Actor:
     request looks the key up again."""
     with ctx.db.read() as conn:
         rows = list(conn.execute(_AUTH, {"digest": digest(ctx, key)}))
+    return _actor(ctx, rows)
+
+
+def authenticate_for_table(ctx: Ctx, conn: sa.Connection, key: str, table_id: int, *, writing: bool = False
+                           ) -> tuple[Actor, Table | None]:
+    """authenticate() plus the table `table_id` (None when it does not exist), read with one
+    precompiled statement on `conn`; the same checks in the same order, nothing cached.
+    `writing`: conn holds the write transaction, so last_used is written on it (SQLite's
+    writer lock is already ours)."""
+    stmt = prepared(_PREPARED, ("auth_table", conn.dialect.name), conn, lambda: _auth_statement(with_table=True))
+    rows = [_Record(stmt.keys, r) for r in stmt.rows(conn, {"digest": digest(ctx, key), "table_id": table_id})]
+    actor = _actor(ctx, rows, conn if writing else None)
+    r = rows[0]
+    table = None if r.t_id is None else Table(r.t_id, r.t_database_id, r.t_workspace_id, r.t_name, r.t_order, r.t_version)
+    return actor, table
+
+
+_PREPARED: dict[Any, Any] = {}  # dialect -> compiled statement text; fixed statements, not state
+
+
+class _Record:
+    """Attribute access by column name over a plain result tuple."""
+
+    __slots__ = ("_keys", "_row")
+
+    def __init__(self, keys: tuple[str, ...], row: tuple[Any, ...]) -> None:
+        self._keys, self._row = keys, row
+
+    def __getattr__(self, name: str) -> Any:
+        return self._row[self._keys.index(name)]
+
+
+def _actor(ctx: Ctx, rows: Sequence[Any], writer: sa.Connection | None = None) -> Actor:
     if not rows:
         raise TokenDoesNotExistAuth()
     row, now = rows[0], ctx.clock()
@@ -352,8 +401,12 @@ def authenticate(ctx: Ctx, key: str) -> Actor:
         if r.operation is not None and (r.scope == "workspace" or r.live_table is not None or r.live_db is not None):
             _add_grant(grants, r.operation, r.scope, r.scope_id)
     if row.last_used is None or now - row.last_used >= LAST_USED_RESOLUTION:
-        with ctx.db.write() as conn:
-            conn.execute(s.tokens.update().where(s.tokens.c.id == row.id).values(last_used=now))
+        touch = s.tokens.update().where(s.tokens.c.id == row.id).values(last_used=now)
+        if writer is not None:
+            writer.execute(touch)
+        else:
+            with ctx.db.write() as conn:
+                conn.execute(touch)
     user = User(row.uid, row.email, row.first_name, row.is_staff, row.is_active, row.language)
     return Actor(user, _grant(row.id, row.workspace_id, grants))
 

@@ -74,6 +74,7 @@ class FieldType(SchemaHooks):
     type: ClassVar[str]
     read_only: ClassVar[bool] = False
     can_be_primary: ClassVar[bool] = True
+    can_have_db_index: ClassVar[bool] = False  # `db_index` may put a SQL index on its column
     sortable: ClassVar[bool] = True
     searchable: ClassVar[bool] = True
     props: ClassVar[tuple[Prop, ...]] = ()

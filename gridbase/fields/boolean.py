@@ -12,6 +12,7 @@ from gridbase.fields.base import FALSE_WORDS, TRUE_WORDS, FieldType, FieldValueE
 
 class BooleanFieldType(FieldType):
     type = "boolean"
+    can_have_db_index = True
     props = (Prop("boolean_default", False, check_bool("boolean_default")),)
     filters = frozenset({"boolean", "empty", "not_empty"})
 

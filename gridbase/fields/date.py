@@ -120,6 +120,7 @@ def local_date(field: Field, value: datetime) -> date:
 
 class DateFieldType(FieldType):
     type = "date"
+    can_have_db_index = True
     props = DATE_PROPS + (Prop("date_force_timezone_offset", None, check_offset, write_only=True),)
     filters = DATE_FILTERS
 

@@ -64,6 +64,7 @@ def round_to(seconds: float, fmt: str) -> float:
 
 class DurationFieldType(FieldType):
     type = "duration"
+    can_have_db_index = True
     props = (Prop("duration_format", "h:mm", check_choice("duration_format", tuple(FORMATS))),)
     filters = frozenset({"equal", "not_equal", "higher_than", "higher_than_or_equal", "lower_than",
                          "lower_than_or_equal", "empty", "not_empty"})

@@ -52,6 +52,7 @@ def _check_default(value: Any) -> Any:
 
 class NumberFieldType(FieldType):
     type = "number"
+    can_have_db_index = True
     props = (
         Prop("number_decimal_places", 0, check_int("number_decimal_places", 0, 10)),
         Prop("number_default", None, _check_default),
@@ -116,6 +117,7 @@ class NumberFieldType(FieldType):
 
 class RatingFieldType(FieldType):
     type = "rating"
+    can_have_db_index = True
     props = (
         Prop("color", "dark-orange", check_str("color", 50)),
         Prop("max_value", 5, check_int("max_value", 1, 10)),

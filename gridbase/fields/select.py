@@ -147,6 +147,7 @@ class SelectOptionsMixin(FieldType):
 
 class SingleSelectFieldType(SelectOptionsMixin):
     type = "single_select"
+    can_have_db_index = True
     props = (Prop("single_select_default", None, _check_default_id),)
     filters = frozenset({"contains", "contains_not", "contains_word", "doesnt_contain_word", "single_select_equal",
                          "single_select_not_equal", "single_select_is_any_of", "single_select_is_none_of",

@@ -25,6 +25,7 @@ def as_text(raw: Any) -> str | None:
 
 class TextFieldType(FieldType):
     type = "text"
+    can_have_db_index = True
     props = (Prop("text_default", "", check_str("text_default", 255)),)
     filters = TEXT_FILTERS
 
@@ -44,6 +45,7 @@ class TextFieldType(FieldType):
 
 class LongTextFieldType(FieldType):
     type = "long_text"
+    can_have_db_index = True
     props = (Prop("long_text_enable_rich_text", None, check_bool("long_text_enable_rich_text")),)
     filters = TEXT_FILTERS
 
@@ -82,6 +84,7 @@ class PatternFieldType(FieldType):
 
 class UrlFieldType(PatternFieldType):
     type = "url"
+    can_have_db_index = True
     pattern = re.compile(r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$")
     example = "https://example.com/page"
     value_schema: ClassVar[dict[str, Any]] = {"type": "string", "pattern": r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$"}
@@ -89,6 +92,7 @@ class UrlFieldType(PatternFieldType):
 
 class EmailFieldType(PatternFieldType):
     type = "email"
+    can_have_db_index = True
     pattern = re.compile(
         r"^(?=.{3,254}$)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
         r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}$"
@@ -99,6 +103,7 @@ class EmailFieldType(PatternFieldType):
 
 class PhoneNumberFieldType(PatternFieldType):
     type = "phone_number"
+    can_have_db_index = True
     pattern = re.compile(r"^[0-9NnXx,+._*()#=;/ -]{1,100}$")
     example = "+1 (555) 010-9999"
     value_schema: ClassVar[dict[str, Any]] = {"type": "string", "pattern": r"^[0-9NnXx,+._*()#=;/ -]{1,100}$"}

@@ -1,0 +1,167 @@
+"""Server CPU per request, in-process: the ASGI app is called directly (no sockets, no
+client), so process time per request is the server's own cost on a shared machine.
+
+    python -m bench.cpu [--rows 100000] [--n 300] [--profile "get one row"] [--only get,list]
+
+Seeds a table like bench/seed.py (N rows through the row service), makes a database token,
+then runs each workload `--n` times and prints CPU ms per request. `--profile NAME` runs that
+workload under pyinstrument and prints its tree. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from bench.seed import WORDS, STATUSES, make_row
+from gridbase.app import build_context, create_app
+from gridbase.config import Settings
+from gridbase.core import rows, table_model
+
+
+class Client:
+    """Calls an ASGI app with one request at a time and returns (status, body)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.headers: list[tuple[bytes, bytes]] = []
+
+    async def call(self, method: str, target: str, body: Any = None) -> tuple[int, Any]:
+        path, _, query = target.partition("?")
+        raw = b"" if body is None else (body if isinstance(body, bytes) else orjson.dumps(body))
+        headers = list(self.headers) + [(b"host", b"bench"), (b"content-type", b"application/json"),
+                                        (b"content-length", str(len(raw)).encode())]
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query.encode(),
+                 "root_path": "", "headers": headers, "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
+        sent = False
+        out: dict[str, Any] = {"body": b""}
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                await asyncio.sleep(3600)
+            sent = True
+            return {"type": "http.request", "body": raw, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                out["status"] = message["status"]
+            else:
+                out["body"] += message.get("body", b"")
+
+        await self.app(scope, receive, send)
+        return out["status"], (orjson.loads(out["body"]) if out["body"] else None)
+
+
+async def setup(client: Client, ctx: Any, count: int, index: bool) -> dict[str, Any]:
+    async def api(method: str, path: str, body: Any = None) -> Any:
+        status, data = await client.call(method, path, body)
+        assert status < 300, (status, data)
+        return data
+
+    session = await api("POST", "/api/user/", {"name": "Bench", "email": "bench@example.com", "password": "bench-password",
+                                               "authenticate": True})
+    client.headers = [(b"authorization", f"JWT {session['access_token']}".encode())]
+    ws = (await api("POST", "/api/workspaces/", {"name": "bench"}))["id"]
+    db = (await api("POST", f"/api/applications/workspace/{ws}/", {"name": "bench", "type": "database"}))["id"]
+    other = (await api("POST", f"/api/database/tables/database/{db}/", {"name": "Tags", "data": [["Label"]] + [[w] for w in WORDS],
+                                                                         "first_row_header": True}))["id"]
+    table = (await api("POST", f"/api/database/tables/database/{db}/", {"name": "Items", "data": [["Name"]], "first_row_header": True}))["id"]
+    specs = [
+        {"name": "Notes", "type": "long_text"},
+        {"name": "Amount", "type": "number", "number_decimal_places": 2, "number_negative": True, "db_index": index},
+        {"name": "Done", "type": "boolean"},
+        {"name": "Due", "type": "date", "date_format": "ISO", "date_include_time": False},
+        {"name": "Status", "type": "single_select", "select_options": [{"value": s, "color": "blue"} for s in STATUSES],
+         "db_index": index},
+        {"name": "Email", "type": "email"},
+        {"name": "Tags", "type": "link_row", "link_row_table_id": other, "has_related_field": False},
+    ]
+    fields = {spec["name"]: await api("POST", f"/api/database/fields/table/{table}/", spec) for spec in specs}
+    fields["Name"] = next(f for f in await api("GET", f"/api/database/fields/table/{table}/") if f["primary"])
+    rnd = random.Random(7)
+    done = 0
+    while done < count:
+        n = min(5000, count - done)
+        items = [make_row(done + i, fields, rnd) for i in range(n)]
+        with ctx.db.write() as conn:
+            rows.insert_rows(ctx, conn, table_model.load_table(conn, table), items, by_name=False)
+        done += n
+    token = await api("POST", "/api/database/tokens/", {"name": "bench", "workspace": ws})
+    client.headers = [(b"authorization", f"Token {token['key']}".encode())]
+    return {"table": table, "fields": fields, "rows": count}
+
+
+def workloads(s: dict[str, Any]) -> dict[str, Any]:
+    t, f, n = s["table"], s["fields"], s["rows"]
+    base = f"/api/database/rows/table/{t}/"
+    name, amount = f"field_{f['Name']['id']}", f"field_{f['Amount']['id']}"
+    status = f["Status"]["select_options"][1]["id"]
+    q = lambda d: json.dumps(d).replace(" ", "")  # noqa: E731  # compact JSON for a query value
+    eq = q({"filter_type": "AND", "filters": [{"field": f["Status"]["id"], "type": "single_select_equal", "value": str(status)}]})
+    rng = q({"filter_type": "AND", "filters": [{"field": f["Amount"]["id"], "type": "higher_than", "value": "5000"},
+                                               {"field": f["Amount"]["id"], "type": "lower_than", "value": "6000"}]})
+    rnd = random.Random(3)
+    row = {name: "bench row", amount: "12.34"}
+    batch = {"items": [{name: f"batch {k}", amount: "1.00"} for k in range(200)]}
+    return {
+        "get one row": lambda: ("GET", f"{base}{rnd.randrange(1, n + 1)}/", None),
+        "list page 1": lambda: ("GET", base, None),
+        "filter select =": lambda: ("GET", f"{base}?filters={eq}", None),
+        "filter number range": lambda: ("GET", f"{base}?filters={rng}", None),
+        "create one row": lambda: ("POST", base, row),
+        "update one row": lambda: ("PATCH", f"{base}{rnd.randrange(1, n + 1)}/", row),
+        "batch create 200": lambda: ("POST", f"{base}batch/", batch),
+    }
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    data_dir = Path(tempfile.mkdtemp(prefix="gridbase-cpu-"))
+    settings = Settings(data_dir=data_dir, webhooks_dispatcher=False)
+    ctx = build_context(settings)
+    client = Client(create_app(settings, ctx))
+    seeded = await setup(client, ctx, args.rows, not args.no_db_index)
+    loads = workloads(seeded)
+    only = [w.strip() for w in args.only.split(",")] if args.only else list(loads)
+    for name in only:
+        make = loads[name]
+        n = args.n if "batch" not in name else max(10, args.n // 10)
+        for _ in range(5):  # warm caches
+            status, body = await client.call(*make())
+            assert status < 300, (name, status, body)
+        profiler = None
+        if args.profile == name:
+            from pyinstrument import Profiler
+            profiler = Profiler(interval=0.0002)
+            profiler.start()
+        started = time.process_time()
+        for _ in range(n):
+            await client.call(*make())
+        cpu_ms = (time.process_time() - started) * 1000 / n
+        if profiler is not None:
+            profiler.stop()
+            print(profiler.output_text(unicode=False, color=False, show_all=False))
+        print(f"{name:22} {cpu_ms:7.2f} ms CPU/request ({n} requests)", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--profile", default="")
+    parser.add_argument("--no-db-index", action="store_true")
+    asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
