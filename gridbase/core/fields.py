@@ -169,7 +169,9 @@ def create(ctx: Ctx, user: User, table_id: int, name: str, type_: str, raw: Mapp
         workspaces.require_member(conn, user.id, table.workspace_id)
         written = watch(ctx, conn, table)
         field, related = insert_field(ctx, conn, table, name, type_, raw)
-        written(related)
+        ft = ctx.field_types.get(field.type)
+        if ft.read_only or ft.default(field) is not None:  # a field born empty shows no new text
+            written(related)
         emit(ctx, conn, "field.created", table, field=field)
         return field, related
 
@@ -213,7 +215,9 @@ def update(ctx: Ctx, user: User, field_id: int, raw: Mapping[str, Any]) -> tuple
         table_model.bump_version(conn, table.id)
         dependencies.refresh(ctx, conn, table.id, rename=(old.name, field.name))
         field = load_field(conn, old.id)
-        written(related)
+        # name, description and db_index do not change what rows show: no re-index
+        if (field.type, field.props, field.select_options) != (old.type, old.props, old.select_options) or related:
+            written(related)
         emit(ctx, conn, "field.updated", table, field=field)
         return field, related
 

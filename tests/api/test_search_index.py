@@ -218,3 +218,15 @@ def test_many_matches_walk_the_order_index_with_the_same_results(api: Api, monke
     assert {term: search(api, table, term) for term in terms} == expected
     body = api.ok(api.get(rows_url(table), params={"search": "creme", "search_mode": FT, "size": 1, "page": 2}))
     assert (body["count"], [r["id"] for r in body["results"]]) == (2, [1])
+
+
+def test_changes_that_show_nothing_new_do_not_rebuild_the_index(api: Api, ctx: Ctx) -> None:
+    table, fields, _ = corpus(api)
+    with ctx.db.write() as conn:  # empty the index behind the API's back: only a rebuild refills it
+        search_index.clear(conn, table)
+    api.ok(api.patch(f"/api/database/fields/{fields['Notes']['id']}/", {"name": "Remarks", "description": "d"}))
+    api.ok(api.patch(f"/api/database/fields/{fields['Amount']['id']}/", {"db_index": True}))
+    api.field(table, "Extra", "text")
+    assert search(api, table, "creme") == []
+    api.ok(api.patch(f"/api/database/fields/{fields['Amount']['id']}/", {"number_decimal_places": 1}))
+    assert search(api, table, "creme") == [1, 2]
