@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from bench.seed import WORDS, STATUSES, make_row
+from bench.seed import STATUSES, WORDS, make_row
 from gridbase.app import build_context, create_app
 from gridbase.config import Settings
 from gridbase.core import rows, table_model
@@ -106,7 +106,7 @@ def workloads(s: dict[str, Any]) -> dict[str, Any]:
     base = f"/api/database/rows/table/{t}/"
     name, amount = f"field_{f['Name']['id']}", f"field_{f['Amount']['id']}"
     status = f["Status"]["select_options"][1]["id"]
-    q = lambda d: json.dumps(d).replace(" ", "")  # noqa: E731  # compact JSON for a query value
+    q = lambda d: json.dumps(d).replace(" ", "")  # compact JSON for a query value
     eq = q({"filter_type": "AND", "filters": [{"field": f["Status"]["id"], "type": "single_select_equal", "value": str(status)}]})
     rng = q({"filter_type": "AND", "filters": [{"field": f["Amount"]["id"], "type": "higher_than", "value": "5000"},
                                                {"field": f["Amount"]["id"], "type": "lower_than", "value": "6000"}]})

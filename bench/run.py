@@ -145,7 +145,7 @@ def main() -> None:
                     if "batch" in name:
                         row["rows_s"] = round(res.rps * 200)
                     if floor_queries is not None and conns == 1:
-                        f_rps, f_p50, f_p95 = floor.run(floor_queries, min(args.seconds, 4))
+                        f_rps, f_p50, _f_p95 = floor.run(floor_queries, min(args.seconds, 4))
                         row.update(floor_req_s=round(f_rps, 1), floor_p50_ms=round(f_p50, 2), ratio=round(res.rps / f_rps, 2))
                     results.append(row)
                     print(json.dumps(row), flush=True)

@@ -15,8 +15,7 @@ from gridbase.app import build_context
 from gridbase.config import Settings
 from gridbase.core import rows, table_model
 
-WORDS = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
-         "sigma tau upsilon phi chi psi omega apple banana cherry lemon mango peach plum").split()
+WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega", "apple", "banana", "cherry", "lemon", "mango", "peach", "plum"]
 STATUSES = ("Todo", "Doing", "Done", "Blocked", "Review")
 CHUNK = 5000
 

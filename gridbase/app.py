@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from gridbase.api.responses import JSON
 
-from gridbase.api import fields as fields_api
-from gridbase.api import handlers, rows, rows_batch, tables, users, workspaces
+from gridbase import search
 from gridbase.api import docs as docs_api
-from gridbase.api import render
-from gridbase.api import webhooks as webhooks_api
-from gridbase.api import limits
+from gridbase.api import fields as fields_api
+from gridbase.api import (
+    handlers,
+    limits,
+    render,
+    row_names,
+    rows,
+    rows_batch,
+    tables,
+    users,
+    workspaces,
+)
 from gridbase.api import tokens as tokens_api
-from gridbase.api import row_names
 from gridbase.api import views as views_api
+from gridbase.api import webhooks as webhooks_api
 from gridbase.api.middleware import BodyLimit
+from gridbase.api.responses import JSON
 from gridbase.config import Settings
 from gridbase.core import row_filters
-from gridbase import search
+from gridbase.core import webhooks as core_webhooks
 from gridbase.core.context import Ctx
 from gridbase.fields import default_field_types
 from gridbase.storage import migrate
 from gridbase.storage.engine import Database
-from gridbase.core import webhooks as core_webhooks
 from gridbase.webhooks import dispatcher
 
 ROUTERS = [

@@ -9,7 +9,6 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
-
 from fastapi import Request
 
 from gridbase.errors import ParseError, RequestBodyValidation, UnsupportedMediaType, field_error

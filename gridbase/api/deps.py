@@ -99,7 +99,7 @@ async def any_caller(request: Request, ctx: CtxDep) -> Actor | tokens.TokenKey:
     its 401s identical to any_actor's)."""
     found = _split(request)
     if found is not None and found[0].lower() == "token":
-        scheme, rest = found
+        _scheme, rest = found
         if not rest:
             raise _with_www(InvalidTokenHeader("Invalid token header. No token provided."))
         if len(rest) > 1:

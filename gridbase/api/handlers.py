@@ -7,10 +7,10 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from gridbase.api.responses import JSON
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from gridbase.api.responses import JSON
 from gridbase.errors import GridbaseError, MethodNotAllowed, UrlNotFound, UrlTrailingSlashMissing
 
 log = logging.getLogger("gridbase")

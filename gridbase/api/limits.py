@@ -225,7 +225,7 @@ class ConcurrencyLimit:
         user_id, request_id = owner[0], uuid.uuid4().hex
         try:
             wait = await self.counter.acquire(user_id, request_id, self.clock())
-        except Exception:  # noqa: BLE001  # a counter outage must not take the API down: fail open
+        except Exception:  # a counter outage must not take the API down: fail open
             log.warning("concurrency counter unavailable; request not limited", exc_info=True)
             await self.app(scope, receive, send)
             return
@@ -237,7 +237,7 @@ class ConcurrencyLimit:
         finally:
             try:
                 await self.counter.release(user_id, request_id)
-            except Exception:  # noqa: BLE001  # the slot then expires after the timeout
+            except Exception:  # the slot then expires after the timeout
                 log.warning("could not release a concurrency slot", exc_info=True)
 
 

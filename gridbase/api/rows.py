@@ -7,13 +7,19 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from gridbase.api import params
-from gridbase.api.responses import JSON
 from gridbase.api.body import parse_body
 from gridbase.api.deps import ActorDep, CallerDep, CtxDep, flag, with_www
+from gridbase.api.responses import JSON
 from gridbase.core import rows, tokens, view_rows
 from gridbase.core.permissions import Actor
 from gridbase.core.table_model import TableModel
-from gridbase.errors import CannotIncludeRowMetadata, QueryParameterValidation, RequestBodyValidation, RowDoesNotExist, field_error
+from gridbase.errors import (
+    CannotIncludeRowMetadata,
+    QueryParameterValidation,
+    RequestBodyValidation,
+    RowDoesNotExist,
+    field_error,
+)
 
 router = APIRouter(prefix="/api/database/rows")
 

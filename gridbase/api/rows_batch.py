@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from gridbase.api.responses import JSON
 from gridbase.api.deps import ActorDep, BodyDep, CtxDep, flag
+from gridbase.api.responses import JSON
 from gridbase.api.rows import _send, int_param, rename_keys
 from gridbase.core import rows
 from gridbase.core.context import Ctx

@@ -6,7 +6,7 @@ adds `expires_at` and `last_used` to the token JSON. Imports: core.tokens.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -50,7 +50,7 @@ def _expires_at(v: Validator) -> Any:
     except ValueError:
         v.fail("expires_at", "Datetime has wrong format. Use ISO 8601, e.g. 2030-01-31T12:00:00Z.")
         return MISSING
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _workspace_id(v: Validator) -> Any:

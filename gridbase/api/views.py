@@ -283,7 +283,7 @@ def list_grid_rows(view_id: int, request: Request, ctx: CtxDep, user: UserDep) -
         if page < 1:
             raise QueryParameterValidation({"page": field_error("Invalid page.")})
         offset = (page - 1) * size
-    has_filters = "filters" in qp or any(k.startswith("filter__") for k in qp.keys())
+    has_filters = "filters" in qp or any(k.startswith("filter__") for k in qp)
     parse_filters = ctx.hooks.get("parse_filters")
     fields_param = {"include": qp["include_fields"]} if "include_fields" in qp else {}
     if "exclude_fields" in qp:

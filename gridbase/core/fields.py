@@ -15,8 +15,8 @@ from gridbase.core.context import Ctx
 from gridbase.core.row_query import selected_columns
 from gridbase.core.row_values import serialize_rows, value_context, value_text
 from gridbase.errors import (
-    DbIndexNotSupported,
     CannotDeletePrimaryField,
+    DbIndexNotSupported,
     FieldDoesNotExist,
     FieldWithSameNameExists,
     GridbaseError,

@@ -6,7 +6,7 @@ Every write is one transaction: validate -> write -> enqueue events (hook) -> co
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -32,7 +32,13 @@ from gridbase.core.row_values import (
     value_context,
 )
 from gridbase.core.table_model import TableModel
-from gridbase.errors import PageNotFound, RequestBodyValidation, RowDoesNotExist, RowIdsNotUnique, TableDoesNotExist
+from gridbase.errors import (
+    PageNotFound,
+    RequestBodyValidation,
+    RowDoesNotExist,
+    RowIdsNotUnique,
+    TableDoesNotExist,
+)
 from gridbase.models import Field, Table
 
 Row = dict[str, Any]

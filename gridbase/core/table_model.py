@@ -6,10 +6,10 @@ every request, so a schema change made by any instance invalidates every cache.
 
 from __future__ import annotations
 
-from collections import defaultdict
 import dataclasses
 import functools
 import secrets
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any

@@ -8,7 +8,11 @@ import sqlalchemy as sa
 
 from gridbase.core import databases, fields, rows, table_model, tokens, workspaces
 from gridbase.core.context import Ctx
-from gridbase.errors import InitialTableDataDuplicateName, InvalidInitialTableData, TableNotInDatabase
+from gridbase.errors import (
+    InitialTableDataDuplicateName,
+    InvalidInitialTableData,
+    TableNotInDatabase,
+)
 from gridbase.models import Table, User
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
@@ -54,7 +58,7 @@ def _initial_columns(data: list[list[Any]], first_row_header: bool) -> tuple[lis
     width = max((len(r) for r in data), default=0)
     if width == 0:
         raise InvalidInitialTableData()
-    cells = [[str(c) if not isinstance(c, bool) else str(c) for c in row] + [""] * (width - len(row)) for row in data]
+    cells = [[str(c) for c in row] + [""] * (width - len(row)) for row in data]
     if first_row_header:
         header, body = cells[0], cells[1:]
         names = [name.strip() or f"Field {i + 1}" for i, name in enumerate(header)]

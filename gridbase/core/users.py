@@ -8,7 +8,13 @@ import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
 from gridbase.core.passwords import hash_password, verify_password
-from gridbase.errors import DeactivatedUser, DisabledSignup, EmailAlreadyExists, InvalidAccessToken, InvalidCredentials
+from gridbase.errors import (
+    DeactivatedUser,
+    DisabledSignup,
+    EmailAlreadyExists,
+    InvalidAccessToken,
+    InvalidCredentials,
+)
 from gridbase.models import User
 from gridbase.storage import schema as s
 

@@ -275,7 +275,7 @@ def create_sort(ctx: Ctx, user: User, view_id: int, field_id: int, order: str, t
 
 def update_sort(ctx: Ctx, user: User, sort_id: int, values: Mapping[str, Any]) -> Any:
     with ctx.db.write() as conn:
-        row, view, table = open_item(conn, user, s.view_sorts, sort_id, ViewSortDoesNotExist)
+        _row, view, table = open_item(conn, user, s.view_sorts, sort_id, ViewSortDoesNotExist)
         changes: dict[str, Any] = {k: values[k] for k in ("order", "type") if k in values}
         if "field" in values:
             field = _field_in(ctx, conn, table, values["field"])

@@ -6,8 +6,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gridbase.fields.base import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    FieldType,
+    FieldValueError,
+    Prop,
+    ValueContext,
+    check_bool,
+)
 from gridbase.models import Field
-from gridbase.fields.base import FALSE_WORDS, TRUE_WORDS, FieldType, FieldValueError, Prop, ValueContext, check_bool
 
 
 class BooleanFieldType(FieldType):

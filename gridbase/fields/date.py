@@ -8,13 +8,21 @@ Imports: fields.base, storage.types.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 import sqlalchemy as sa
 
-from gridbase.fields.base import FieldType, FieldValueError, Prop, PropError, ValueContext, check_bool, check_choice
+from gridbase.fields.base import (
+    FieldType,
+    FieldValueError,
+    Prop,
+    PropError,
+    ValueContext,
+    check_bool,
+    check_choice,
+)
 from gridbase.models import Field
 from gridbase.storage.types import UtcDateTime
 
@@ -87,8 +95,8 @@ def parse_datetime(raw: Any) -> datetime:
     else:
         raise FieldValueError(DATETIME_ERROR)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def parse_date(raw: Any) -> date:
@@ -106,16 +114,16 @@ def parse_date(raw: Any) -> date:
 
 def iso_datetime(value: datetime) -> str:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def local_date(field: Field, value: datetime) -> date:
     """The calendar day of a timestamp in the field's forced timezone (UTC by default)."""
     tz = field.props.get("date_force_timezone")
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(ZoneInfo(tz) if tz else timezone.utc).date()
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(ZoneInfo(tz) if tz else UTC).date()
 
 
 class DateFieldType(FieldType):

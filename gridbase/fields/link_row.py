@@ -16,8 +16,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.errors import LinkRowTableNotInSameDatabase, LinkRowTableNotProvided, RequestBodyValidation
-from gridbase.fields.base import FieldType, FieldValueError, Prop, PropError, ValueContext, check_bool
+from gridbase.errors import (
+    LinkRowTableNotInSameDatabase,
+    LinkRowTableNotProvided,
+    RequestBodyValidation,
+)
+from gridbase.fields.base import (
+    FieldType,
+    FieldValueError,
+    Prop,
+    PropError,
+    ValueContext,
+    check_bool,
+)
 from gridbase.models import Field
 from gridbase.storage import ddl
 from gridbase.storage import schema as s

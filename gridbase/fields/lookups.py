@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
-
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from gridbase.errors import GridbaseError

@@ -7,10 +7,18 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.storage.types import DecimalType
-
+from gridbase.fields.base import (
+    FieldType,
+    FieldValueError,
+    Prop,
+    ValueContext,
+    check_bool,
+    check_choice,
+    check_int,
+    check_str,
+)
 from gridbase.models import Field
-from gridbase.fields.base import FieldType, FieldValueError, Prop, ValueContext, check_bool, check_choice, check_int, check_str
+from gridbase.storage.types import DecimalType
 
 NUMBER_FILTERS = frozenset(
     {"equal", "not_equal", "contains", "contains_not", "higher_than", "higher_than_or_equal",
@@ -72,7 +80,7 @@ class NumberFieldType(FieldType):
             return None
         value = parse_decimal(raw)
         places = int(field.props.get("number_decimal_places", 0))
-        sign, digits, exponent = value.as_tuple()
+        _sign, digits, exponent = value.as_tuple()
         assert isinstance(exponent, int)
         decimals = max(0, -exponent)
         whole = max(0, len(digits) + exponent) if exponent < 0 else len(digits) + exponent

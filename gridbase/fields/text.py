@@ -5,8 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from gridbase.fields.base import (
+    FieldType,
+    FieldValueError,
+    Prop,
+    ValueContext,
+    check_bool,
+    check_str,
+)
 from gridbase.models import Field
-from gridbase.fields.base import FieldType, FieldValueError, Prop, ValueContext, check_bool, check_str
 
 TEXT_FILTERS = frozenset(
     {"equal", "not_equal", "contains", "contains_not", "contains_word", "doesnt_contain_word",

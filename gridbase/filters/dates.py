@@ -11,7 +11,7 @@ Imports: filters.base, sqlalchemy.
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,7 +25,7 @@ Range = tuple[date | None, date | None]
 def zone(target: Target, name: str) -> ZoneInfo | timezone | None:
     name = name.strip() or str(target.field.props.get("date_force_timezone") or "UTC")
     if name == "UTC":
-        return timezone.utc
+        return UTC
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -35,7 +35,7 @@ def zone(target: Target, name: str) -> ZoneInfo | timezone | None:
 def today_in(target: Target, tz: Any) -> date:
     now = target.clock()
     if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
+        now = now.replace(tzinfo=UTC)
     return now.astimezone(tz).date()
 
 
@@ -67,7 +67,7 @@ def in_range(target: Target, tz: Any, lower: date | None, upper: date | None) ->
     parts = []
     if target.kind == "datetime":
         def instant(day: date) -> datetime:
-            return datetime.combine(day, time(0), tzinfo=tz).astimezone(timezone.utc)
+            return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
         if lower is not None:
             parts.append(expr >= instant(lower))
@@ -189,8 +189,8 @@ class LegacyDate(FilterType):
         except ValueError:
             return None
         if len(raw) > 10 and self.how == "equal" and target.kind == "datetime":
-            instant = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-            return target.expr == instant.astimezone(timezone.utc) if target.expr is not None else NOTHING
+            instant = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+            return target.expr == instant.astimezone(UTC) if target.expr is not None else NOTHING
         day = parsed.date()
         bounds: Range = {
             "equal": (day, day + DAY), "before": (None, day), "before_or_equal": (None, day + DAY),
@@ -226,7 +226,7 @@ class LegacyRelative(FilterType):
             tz_name, n = value.split("?", 1)[0], 0
         tz = zone(target, tz_name)
         if tz is None:
-            tz = timezone.utc
+            tz = UTC
         today = today_in(target, tz)
         if self.type == "date_equals_day_of_month":
             if target.expr is None or not 1 <= n <= 31:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable, DropIndex, DropTable
+
 from gridbase.storage import search_index
 from gridbase.storage.types import DecimalType, Id, UtcDateTime
-from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable, DropIndex, DropTable
 
 
 def table_name(table_id: int) -> str:

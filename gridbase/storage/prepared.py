@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 
 class Prepared:
-    __slots__ = ("sql", "positional", "names", "defaults", "binds", "keys", "converters")
+    __slots__ = ("binds", "converters", "defaults", "keys", "names", "positional", "sql")
 
     def __init__(self, stmt: Any, dialect: sa.Dialect) -> None:
         compiled = stmt.compile(dialect=dialect)

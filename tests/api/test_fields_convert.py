@@ -86,7 +86,7 @@ def test_created_on_and_autonumber_from_text(api: Api) -> None:
 
 
 def test_updated_on_moves_on_every_update(api: Api) -> None:
-    tid, field = table_with(api, ["x"])
+    tid, _field = table_with(api, ["x"])
     modified = api.field(tid, "Modified", "last_modified", date_include_time=True)
     before = api.rows(tid)[0]["Modified"]
     api.ok(api.patch(f"/api/database/rows/table/{tid}/1/?user_field_names=true", {"V": "z"}))

@@ -40,8 +40,8 @@ def test_link_field_json_and_related_field(api: Api, ctx) -> None:
 
 
 def test_link_write_forms(api: Api) -> None:
-    tags, projects, _ = setup(api)
-    ok = lambda value: api.ok(patch(api, projects, 1, {"Tags": value}))["Tags"]  # noqa: E731  # one-line helper
+    _tags, projects, _ = setup(api)
+    ok = lambda value: api.ok(patch(api, projects, 1, {"Tags": value}))["Tags"]  # one-line helper
     assert ok([3, 1]) == [
         {"id": 1, "value": "urgent", "order": "1.00000000000000000000"},
         {"id": 3, "value": "bug", "order": "3.00000000000000000000"},

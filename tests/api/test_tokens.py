@@ -3,7 +3,7 @@ authentication failures (missing, malformed, unknown, revoked, rotated, expired,
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -208,7 +208,7 @@ def test_user_left_workspace_and_deactivated_user(api: Api, client: Any, ctx: Ct
 
 
 def test_expiry_and_last_used_extensions(api: Api, client: Any, ctx: Ctx, ws: int) -> None:
-    soon = (datetime.now(timezone.utc) + timedelta(hours=1)).replace(microsecond=0)
+    soon = (datetime.now(UTC) + timedelta(hours=1)).replace(microsecond=0)
     r = api.post("/api/database/tokens/?include_usage=true", {"name": "e", "workspace": ws,
                                                                "expires_at": soon.isoformat().replace("+00:00", "Z")})
     token = api.ok(r)
@@ -216,9 +216,9 @@ def test_expiry_and_last_used_extensions(api: Api, client: Any, ctx: Ctx, ws: in
     assert set(api.ok(api.get(f"/api/database/tokens/{token['id']}/"))) == {"id", "name", "workspace", "key", "permissions"}
     assert client.get("/api/database/tokens/check/", headers=tok(token["key"])).status_code == 200
     used = api.ok(api.get(f"/api/database/tokens/{token['id']}/?include_usage=1"))["last_used"]
-    assert used is not None and datetime.fromisoformat(used.replace("Z", "+00:00")) <= datetime.now(timezone.utc)
+    assert used is not None and datetime.fromisoformat(used.replace("Z", "+00:00")) <= datetime.now(UTC)
 
-    past = (datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat()
+    past = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
     api.ok(api.patch(f"/api/database/tokens/{token['id']}/", {"expires_at": past}))
     r = client.get("/api/database/tokens/check/", headers=tok(token["key"]))
     assert (r.status_code, r.json()) == (403, {"detail": "The provided token has expired.", "error": "ERROR_TOKEN_EXPIRED"})

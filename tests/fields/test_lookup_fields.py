@@ -67,7 +67,7 @@ def test_bad_through_and_target_fields(api: Api) -> None:
 
 
 def test_lookup_follows_target_changes_and_breaks_when_the_link_goes(api: Api) -> None:
-    projects, tags, f = _linked(api)
+    projects, _tags, f = _linked(api)
     lookup = api.field(projects, "TagPoints", "lookup", through_field_id=f["link"]["id"], target_field_id=f["points"]["id"])
     api.ok(api.patch(f"/api/database/rows/table/{projects}/1/?user_field_names=true", {"Tags": [1]}))
     assert api.rows(projects)[0]["TagPoints"] == [{"id": 1, "value": "5"}]

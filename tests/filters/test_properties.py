@@ -46,7 +46,7 @@ def has_word(text: str | None, value: str) -> bool:
     if text is None:
         return False
     padded, word = f" {text.lower()} ", value.lower()
-    ok = lambda c: not (c.isascii() and (c.isalnum() or c == "_"))  # noqa: E731  # a tiny predicate
+    ok = lambda c: not (c.isascii() and (c.isalnum() or c == "_"))  # a tiny predicate
     return any(padded[i - 1 : i] and ok(padded[i - 1]) and padded[i : i + len(word)] == word and ok(padded[i + len(word)])
                for i in range(1, len(padded) - len(word)))
 

@@ -109,7 +109,7 @@ def test_truncate_middle() -> None:
 
 
 def test_expired_lease_is_delivered_again(manual: Settings, api: Api, ctx: Ctx, receiver: Receiver) -> None:
-    table, hook = hooked_table(api, receiver)
+    table, _hook = hooked_table(api, receiver)
     add_row(api, table, "a")
     crashed = Dispatcher(ctx.db, manual, ctx.secret)
     claimed, _ = crashed.claim(10)  # leased, then the process "dies" before delivering

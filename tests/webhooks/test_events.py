@@ -27,7 +27,7 @@ def common(api: Api, table: int, hook: dict[str, Any], event_id: str, event_type
 
 
 def test_row_events_by_name(api: Api, receiver: Receiver) -> None:
-    table, fields = setup(api)
+    table, _fields = setup(api)
     hook = make_hook(api, table, receiver.url(), include_all_events=False,
                      events=["rows.created", "rows.updated", "rows.deleted"], headers={"X-Key": "v"})
     created = api.ok(api.post(f"/api/database/rows/table/{table}/?user_field_names=true", {"Name": "a", "Qty": 5}))

@@ -7,7 +7,6 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = 'fb19b0315bf2'
 down_revision = None
 branch_labels = None
