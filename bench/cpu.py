@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from bench.seed import STATUSES, WORDS, make_row
+from bench.seed import WORDS, field_specs, make_row
 from gridbase.app import build_context, create_app
 from gridbase.config import Settings
 from gridbase.core import rows, table_model
@@ -76,16 +76,7 @@ async def setup(client: Client, ctx: Any, count: int, index: bool) -> dict[str, 
     other = (await api("POST", f"/api/database/tables/database/{db}/", {"name": "Tags", "data": [["Label"]] + [[w] for w in WORDS],
                                                                          "first_row_header": True}))["id"]
     table = (await api("POST", f"/api/database/tables/database/{db}/", {"name": "Items", "data": [["Name"]], "first_row_header": True}))["id"]
-    specs = [
-        {"name": "Notes", "type": "long_text"},
-        {"name": "Amount", "type": "number", "number_decimal_places": 2, "number_negative": True, "db_index": index},
-        {"name": "Done", "type": "boolean"},
-        {"name": "Due", "type": "date", "date_format": "ISO", "date_include_time": False},
-        {"name": "Status", "type": "single_select", "select_options": [{"value": s, "color": "blue"} for s in STATUSES],
-         "db_index": index},
-        {"name": "Email", "type": "email"},
-        {"name": "Tags", "type": "link_row", "link_row_table_id": other, "has_related_field": False},
-    ]
+    specs = field_specs(other, index)
     fields = {spec["name"]: await api("POST", f"/api/database/fields/table/{table}/", spec) for spec in specs}
     fields["Name"] = next(f for f in await api("GET", f"/api/database/fields/table/{table}/") if f["primary"])
     rnd = random.Random(7)

@@ -39,6 +39,20 @@ def _api(base: str, jwt: str, method: str, path: str, body: Any = None) -> Any:
     return r.json() if r.content else None
 
 
+def field_specs(other: int, db_index: bool = True) -> list[dict[str, Any]]:
+    """The bench table's fields (besides the primary Name); `other` is the linked table."""
+    return [
+        {"name": "Notes", "type": "long_text"},
+        {"name": "Amount", "type": "number", "number_decimal_places": 2, "number_negative": True, "db_index": db_index},
+        {"name": "Done", "type": "boolean"},
+        {"name": "Due", "type": "date", "date_format": "ISO", "date_include_time": False},
+        {"name": "Status", "type": "single_select", "select_options": [{"value": s, "color": "blue"} for s in STATUSES],
+         "db_index": db_index},  # the filter workloads use Amount and Status
+        {"name": "Email", "type": "email"},
+        {"name": "Tags", "type": "link_row", "link_row_table_id": other, "has_related_field": False},
+    ]
+
+
 PASSWORD = "bench-password"
 
 
@@ -51,16 +65,7 @@ def create_schema(base: str, db_index: bool = True) -> tuple[str, str, int, int,
     db = _api(base, jwt, "POST", f"/api/applications/workspace/{ws}/", {"name": "bench", "type": "database"})["id"]
     other = _api(base, jwt, "POST", f"/api/database/tables/database/{db}/", {"name": "Tags", "data": [["Label"]] + [[w] for w in WORDS], "first_row_header": True})["id"]
     table = _api(base, jwt, "POST", f"/api/database/tables/database/{db}/", {"name": "Items", "data": [["Name"]], "first_row_header": True})["id"]
-    specs = [
-        {"name": "Notes", "type": "long_text"},
-        {"name": "Amount", "type": "number", "number_decimal_places": 2, "number_negative": True, "db_index": db_index},
-        {"name": "Done", "type": "boolean"},
-        {"name": "Due", "type": "date", "date_format": "ISO", "date_include_time": False},
-        {"name": "Status", "type": "single_select", "select_options": [{"value": s, "color": "blue"} for s in STATUSES],
-         "db_index": db_index},  # the filter workloads use Amount and Status
-        {"name": "Email", "type": "email"},
-        {"name": "Tags", "type": "link_row", "link_row_table_id": other, "has_related_field": False},
-    ]
+    specs = field_specs(other, db_index)
     fields = {spec["name"]: _api(base, jwt, "POST", f"/api/database/fields/table/{table}/", spec) for spec in specs}
     fields["Name"] = next(f for f in _api(base, jwt, "GET", f"/api/database/fields/table/{table}/") if f["primary"])
     return email, jwt, ws, db, table, other, fields
