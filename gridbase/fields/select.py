@@ -125,6 +125,9 @@ def _check_default_ids(value: Any) -> Any:
     return [int(v) for v in value]
 
 
+# Up to this many options a single select sorts by an inline CASE, beyond by a lookup per row.
+SORT_CASE_MAX_OPTIONS = 500
+
 class SelectOptionsMixin(FieldType):
     def props_json(self, field: Field) -> dict[str, Any]:
         return dict(super().props_json(field), select_options=[option_json(o) for o in field.select_options])
@@ -189,6 +192,11 @@ class SingleSelectFieldType(SelectOptionsMixin):
                 "description": "An option id, or an option's value; null clears it."}
 
     def sort_expression(self, field: Field, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        """Rows sort by their option's value (as Baserow). The field's options are known here
+        (a change of options is a schema change), so a CASE over them spares a lookup per row."""
+        options = field.select_options
+        if options and len(options) <= SORT_CASE_MAX_OPTIONS:
+            return sa.case({o.id: o.value for o in options}, value=column)
         o = s.select_options
         return sa.select(o.c.value).where(o.c.id == column).scalar_subquery()
 
