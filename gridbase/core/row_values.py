@@ -183,10 +183,11 @@ def link_values(ctx: Ctx, conn: sa.Connection, target: int, linked: dict[int, li
     if not every:
         return {row_id: [] for row_id in linked}
     texts = primary_texts(ctx, conn, _model(ctx, conn, target), every)
+    rank = {i: (Decimal(order), i) for i, (order, _) in texts.items()}  # once per linked row, not per link
     out = {}
     for row_id, ids in linked.items():
         found = [i for i in dict.fromkeys(ids) if i in texts]
-        found.sort(key=lambda i: (Decimal(texts[i][0]), i))
+        found.sort(key=rank.__getitem__)
         out[row_id] = [{"id": i, "value": texts[i][1], "order": texts[i][0]} for i in found]
     return out
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,12 +39,17 @@ def parse_decimal(raw: Any) -> Decimal:
     return value
 
 
+# 50 integer digits plus the decimals exceed the default context's 28 digits of precision.
+_WIDE = Context(prec=MAX_DIGITS + 20)
+_QUANTUM = [Decimal(1).scaleb(-places) for places in range(21)]
+
+
 def format_decimal(value: Any, places: int) -> str | None:
     if value is None:
         return None
-    quantum = Decimal(1).scaleb(-places)
-    with localcontext(prec=MAX_DIGITS + 20):  # 50 integer digits + decimals exceed the default 28
-        return str(Decimal(str(value)).quantize(quantum))
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    quantum = _QUANTUM[places] if 0 <= places < len(_QUANTUM) else Decimal(1).scaleb(-places)
+    return str(number.quantize(quantum, context=_WIDE))
 
 
 def _check_default(value: Any) -> Any:
