@@ -45,15 +45,21 @@ def text_literal(value: str) -> Expr:
     return sa.literal(value, sa.String())
 
 
+INT32 = (-(2**31), 2**31 - 1)
+INT64 = (-(2**63), 2**63 - 1)
+
+
 def number_literal(value: Decimal | int, dialect: str) -> Expr:
-    """A bound number with the dialect's natural numeric type."""
+    """A bound number with the dialect's natural numeric type (integers beyond 64 bits are
+    decimals: PostgreSQL would refuse them as BIGINT, SQLite cannot bind them)."""
     decimal = Decimal(value)
-    if decimal == decimal.to_integral_value() and isinstance(value, int):
-        return sa.literal(int(decimal), sa.Integer())
+    integral = decimal == decimal.to_integral_value() and INT64[0] <= decimal <= INT64[1]
+    if integral and isinstance(value, int):
+        return sa.literal(int(decimal), sa.BigInteger())
     if dialect == POSTGRES:
         return sa.literal(decimal, sa.Numeric())
-    if decimal == decimal.to_integral_value():
-        return sa.literal(int(decimal), sa.Integer())
+    if integral:
+        return sa.literal(int(decimal), sa.BigInteger())
     return sa.literal(float(decimal), sa.Float())
 
 
@@ -62,10 +68,15 @@ def boolean_literal(value: bool) -> Expr:
     return sa.true() if value else sa.false()
 
 
-def to_integer(expr: Expr, dialect: str) -> Expr:
-    """Truncate a number to an integer."""
+def to_integer(expr: Expr, dialect: str, bounds: tuple[int, int] = INT64) -> Expr:
+    """Truncate a number to an integer, clamped to ``bounds`` (PostgreSQL raises on an
+    overflowing cast; SQLite clamps to 64 bits itself). INT32 suits positions and counts,
+    which PostgreSQL's text functions take as ``integer``."""
     if dialect == POSTGRES:
-        return sa.cast(sa.func.trunc(sa.cast(expr, sa.Numeric())), sa.Integer())
+        low, high = (sa.literal(b, sa.Numeric()) for b in bounds)
+        whole = sa.func.trunc(sa.cast(expr, sa.Numeric()))
+        clamped = sa.case((whole < low, low), (whole > high, high), else_=whole)  # NULL stays NULL
+        return sa.cast(clamped, sa.Integer() if bounds == INT32 else sa.BigInteger())
     return sa.cast(expr, sa.Integer())
 
 
@@ -85,7 +96,7 @@ def round_number(expr: Expr, places: Expr | int, dialect: str) -> Expr:
     """Round half away from zero to ``places`` decimals."""
     if dialect == POSTGRES:
         if not isinstance(places, int):
-            places = to_integer(places, dialect)
+            places = to_integer(places, dialect, INT32)
         return sa.func.round(sa.cast(expr, sa.Numeric()), places)
     if not isinstance(places, int):
         places = to_integer(places, dialect)
@@ -134,16 +145,18 @@ def string_position(haystack: Expr, needle: Expr, dialect: str) -> Expr:
 def left(text: Expr, count: Expr, dialect: str) -> Expr:
     """First ``count`` characters."""
     if dialect == POSTGRES:
-        return sa.func.left(text, to_integer(count, dialect))
+        return sa.func.left(text, to_integer(count, dialect, INT32))
     return sa.func.substr(text, 1, to_integer(count, dialect))
 
 
 def right(text: Expr, count: Expr, dialect: str) -> Expr:
     """Last ``count`` characters."""
     if dialect == POSTGRES:
-        return sa.func.right(text, to_integer(count, dialect))
+        return sa.func.right(text, to_integer(count, dialect, INT32))
     amount = to_integer(count, dialect)
-    return sa.case((amount <= 0, ""), else_=sa.func.substr(text, -amount))
+    # start where the last `amount` characters begin (substr with a start before 1 loses them)
+    start = sa.func.max(1, sa.func.length(text) - amount + 1)
+    return sa.case((amount <= 0, ""), else_=sa.func.substr(text, start))
 
 
 def normalise_date(expr: Expr, ftype: FType, dialect: str) -> Expr:

@@ -86,7 +86,7 @@ def _reverse(ctx: CompileContext, value: Expr) -> Expr:
 
 def _split_part(ctx: CompileContext, text: Expr, delimiter: Expr, position: Expr) -> Expr:
     """The position-th part of text split by delimiter ('' for positions below 1, as Baserow)."""
-    index = sqlbuild.to_integer(position, ctx.dialect)
+    index = sqlbuild.to_integer(position, ctx.dialect, sqlbuild.INT32)
     split = sa.func.split_part if ctx.dialect == sqlbuild.POSTGRES else sa.func.gb_split_part
     return sa.case((position < 1, ""), else_=split(text, delimiter, index))
 
