@@ -49,7 +49,7 @@ def format_decimal(value: Any, places: int) -> str | None:
         return None
     number = value if isinstance(value, Decimal) else Decimal(str(value))
     quantum = _QUANTUM[places] if 0 <= places < len(_QUANTUM) else Decimal(1).scaleb(-places)
-    return str(number.quantize(quantum, context=_WIDE))
+    return f"{number.quantize(quantum, context=_WIDE):f}"  # plain digits: str() writes 0E-7
 
 
 def _check_default(value: Any) -> Any:

@@ -153,3 +153,13 @@ def test_autonumber_and_uuid(api: Api) -> None:
     body = assert_error(patch(api, tid, 1, {"Auto": 9}), 400, "ERROR_REQUEST_BODY_VALIDATION")
     assert body["detail"] == "Field of type autonumber is read only and should not be set manually."
     assert_error(patch(api, tid, 1, {"Uid": uuids[0]}), 400, "ERROR_REQUEST_BODY_VALIDATION")
+
+
+def test_numbers_with_many_decimal_places_are_plain_digits(api: Api) -> None:
+    tid = api.table(data=[["Name"], ["zero"], ["tiny"]])
+    amount = api.field(tid, "Amount", "number", number_decimal_places=10)
+    rows = api.rows(tid)
+    api.ok(api.patch(f"/api/database/rows/table/{tid}/batch/?user_field_names=true", {"items": [
+        {"id": rows[0]["id"], "Amount": "0"}, {"id": rows[1]["id"], "Amount": "0.00000001"}]}))
+    assert [r["Amount"] for r in api.rows(tid)] == ["0.0000000000", "0.0000000100"]
+    assert amount["number_decimal_places"] == 10
