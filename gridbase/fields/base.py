@@ -211,3 +211,15 @@ def check_str(name: str, max_length: int, allow_null: bool = False) -> Callable[
 TRUE_WORDS = frozenset({"t", "y", "yes", "true", "on", "1", "checked"})
 FALSE_WORDS = frozenset({"f", "n", "no", "false", "off", "0", "0.0", "unchecked", ""})
 
+
+
+def as_items(raw: Any) -> list[Any] | None:
+    """The items of a many-valued cell as written: a list, one integer, or a comma-separated
+    string; None for any other JSON type (each field type words that error itself)."""
+    if isinstance(raw, str):
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return [raw]
+    if isinstance(raw, list):
+        return raw
+    return None

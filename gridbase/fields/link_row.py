@@ -27,6 +27,7 @@ from gridbase.fields.base import (
     Prop,
     PropError,
     ValueContext,
+    as_items,
     check_bool,
 )
 from gridbase.models import Field
@@ -255,13 +256,8 @@ class LinkRowFieldType(FieldType):
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         if raw is None:
             raise FieldValueError("This field may not be null.", "null")
-        if isinstance(raw, str):
-            items: list[Any] = [part.strip() for part in raw.split(",") if part.strip()]
-        elif isinstance(raw, int) and not isinstance(raw, bool):
-            items = [raw]
-        elif isinstance(raw, list):
-            items = raw
-        else:
+        items = as_items(raw)
+        if items is None:
             raise FieldValueError("The provided value must be a list of valid integer or string")
         if any(isinstance(i, bool) or not isinstance(i, (int, str)) for i in items):
             raise FieldValueError("The provided value must be a list of valid integer or string")

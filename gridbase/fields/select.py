@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.errors import RequestBodyValidation, field_error
-from gridbase.fields.base import FieldType, FieldValueError, Prop, PropError, ValueContext
+from gridbase.fields.base import FieldType, FieldValueError, Prop, PropError, ValueContext, as_items
 from gridbase.models import Field, SelectOption
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
@@ -241,13 +241,8 @@ class MultipleSelectFieldType(SelectOptionsMixin):
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         if raw is None or raw == "":
             return []
-        if isinstance(raw, str):
-            items: list[Any] = [part.strip() for part in raw.split(",") if part.strip()]
-        elif isinstance(raw, int) and not isinstance(raw, bool):
-            items = [raw]
-        elif isinstance(raw, list):
-            items = raw
-        else:
+        items = as_items(raw)
+        if items is None:
             raise FieldValueError(f'Expected a list of items but got type "{type(raw).__name__}".', "not_a_list")
         ids: list[int] = []
         names: list[str] = []

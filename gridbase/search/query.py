@@ -18,8 +18,17 @@ from gridbase.search.tokenize import query_tokens
 from gridbase.storage import search_index
 
 
+def _clean(term: str) -> str:
+    return term.replace("\x00", "").strip()  # PostgreSQL text holds no NUL
+
+
+def _is_row_id(term: str) -> bool:
+    """An integer term without a leading zero also names a row id (as compat search does)."""
+    return term.isdigit() and not term.startswith("0")
+
+
 def full_text_clause(dialect: str, model: TableModel, term: str) -> Clause | None:
-    term = term.replace("\x00", "").strip()
+    term = _clean(term)
     if not term:
         return None
     t = model.sql
@@ -27,7 +36,7 @@ def full_text_clause(dialect: str, model: TableModel, term: str) -> Clause | Non
     words = query_tokens(term)
     if words:
         parts.append(t.c.id.in_(search_index.matching_ids(dialect, model.table.id, words)))
-    if term.isdigit() and not term.startswith("0"):
+    if _is_row_id(term):
         parts.append(t.c.id == int(term))
     return sa.or_(*parts) if parts else NOTHING
 
@@ -40,9 +49,9 @@ WALK_ORDER_ABOVE = 5_000
 def plan(conn: sa.Connection, model: TableModel, term: str) -> SearchPlan | None:
     """Count and clause for a list whose only condition is this full-text term, or None
     when the term needs the general path (an integer term also matches a row id)."""
-    term = term.replace("\x00", "").strip()
+    term = _clean(term)
     words = query_tokens(term)
-    if not words or term.isdigit():
+    if not words or _is_row_id(term):
         return None
     ids = search_index.matching_ids(conn.dialect.name, model.table.id, words)
     # every document belongs to an existing row (the index is written with the rows)
