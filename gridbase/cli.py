@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -25,24 +27,37 @@ def main() -> None:
 @click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1, GRIDBASE_HOST).")
 @click.option("--port", default=None, type=int, help="Port (default 8000, GRIDBASE_PORT).")
 @click.option("--data-dir", default=None, help="Data directory (default ./gridbase-data, GRIDBASE_DATA_DIR).")
-@click.option("--workers", default=1, type=int, help="Worker processes (PostgreSQL only; SQLite uses one).")
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Worker processes sharing the port (default 1, GRIDBASE_WORKERS); SQLite and PostgreSQL.")
 @click.option("--ssl-certfile", default=None, help="Serve HTTPS with this certificate file.")
 @click.option("--ssl-keyfile", default=None, help="Private key for --ssl-certfile.")
-def serve(host: str | None, port: int | None, data_dir: str | None, workers: int,
+def serve(host: str | None, port: int | None, data_dir: str | None, workers: int | None,
           ssl_certfile: str | None, ssl_keyfile: str | None) -> None:
     """Apply migrations and serve the API."""
     import uvicorn
 
-    from gridbase.app import create_app
+    from gridbase.app import build_context, create_app
 
     settings = _settings(data_dir)
-    app = create_app(settings)
-    click.echo(f"gridbase serving on http{'s' if ssl_certfile else ''}://{host or settings.host}:{port or settings.port}/ "
-               f"(data: {settings.resolved_database_url().split('@')[-1]})")
-    # uvloop and httptools when installed (the defaults otherwise); no access log line per request.
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level=settings.log_level,
-                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, access_log=False,
-                loop="uvloop" if _installed("uvloop") else "asyncio", http="httptools" if _installed("httptools") else "h11")
+    workers = workers or settings.workers
+    url = f"http{'s' if ssl_certfile else ''}://{host or settings.host}:{port or settings.port}/"
+    options: dict[str, Any] = dict(
+        host=host or settings.host, port=port or settings.port, log_level=settings.log_level,
+        ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, access_log=False,
+        # uvloop and httptools when installed (the defaults otherwise); no access log line per request.
+        loop="uvloop" if _installed("uvloop") else "asyncio", http="httptools" if _installed("httptools") else "h11",
+    )
+    if workers == 1:
+        app = create_app(settings)
+        click.echo(f"gridbase serving on {url} (data: {settings.resolved_database_url().split('@')[-1]})")
+        uvicorn.run(app, **options)
+        return
+    # Migrate and create the secret once, here; each worker process then builds its own app
+    # from the same settings (passed on through the environment) and shares the database.
+    build_context(settings).db.dispose()
+    os.environ["GRIDBASE_DATA_DIR"] = str(settings.data_dir.resolve())
+    click.echo(f"gridbase serving on {url} with {workers} workers (data: {settings.resolved_database_url().split('@')[-1]})")
+    uvicorn.run("gridbase.app:create_app", factory=True, workers=workers, **options)
 
 
 def _installed(module: str) -> bool:

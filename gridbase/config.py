@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,6 +21,7 @@ class Settings(BaseSettings):
     secret_key: str = ""  # empty: generated on first start, kept in data_dir/secret.key
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = Field(default=1, ge=1, le=64)  # serve: worker processes sharing the port
     public_url: str = ""  # empty: next/previous links use the request's host
 
     max_request_bytes: int = 20 * 1024 * 1024
