@@ -110,13 +110,15 @@ def main() -> None:
     parser.add_argument("--data-dir", default="", help="keep the seeded data here and reuse it on the next run (SQLite)")
     parser.add_argument("--seed-only", action="store_true", help="seed (or check the seed) and stop")
     parser.add_argument("--no-db-index", action="store_true", help="seed without db_index on Amount and Status")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes (gridbase serve --workers)")
     args = parser.parse_args()
 
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="gridbase-bench-"))
     data_dir.mkdir(parents=True, exist_ok=True)
     seed_file = data_dir / "bench-seed.json"
     settings = Settings(data_dir=data_dir, database_url=args.database_url, webhooks_dispatcher=False)
-    server = Server(data_dir, {"GRIDBASE_WEBHOOKS_DISPATCHER": "false", "GRIDBASE_LOG_LEVEL": "warning"}, args.database_url).start()
+    server = Server(data_dir, {"GRIDBASE_WEBHOOKS_DISPATCHER": "false", "GRIDBASE_LOG_LEVEL": "warning"}, args.database_url,
+                    args=("--workers", str(args.workers))).start()
     try:
         if seed_file.exists():
             seeded = Seeded(**json.loads(seed_file.read_text()))

@@ -21,6 +21,7 @@ from gridbase.api import (
 from gridbase.api import tokens as tokens_api
 from gridbase.api import views as views_api
 from gridbase.api import webhooks as webhooks_api
+from gridbase.api.hot import HotRoutes
 from gridbase.api.middleware import BodyLimit
 from gridbase.api.responses import JSON
 from gridbase.config import Settings
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> Fast
     for router in ROUTERS:
         app.include_router(router)
     handlers.install(app)
+    app.add_middleware(HotRoutes, ctx=ctx)  # innermost: limits and the body limit still apply
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     limits.install(app, ctx)
     return app

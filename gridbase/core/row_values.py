@@ -157,9 +157,8 @@ def primary_texts(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: lis
     unique = list(dict.fromkeys(row_ids))
     for start in range(0, len(unique), 500):
         chunk = unique[start : start + 500]
-        stmt = model.statement(("primary_texts",), lambda: sa.select(*_select_for(model, primary)).where(
-            t.c.id.in_(sa.bindparam("ids", expanding=True))))
-        records = list(conn.execute(stmt, {"ids": chunk}))
+        records = model.records(conn, ("primary_texts",), lambda: sa.select(*_select_for(model, primary)).where(
+            t.c.id.in_(sa.bindparam("ids", expanding=True))), {"ids": chunk})
         texts = serialize_rows(ctx, conn, model, records, [primary]) if primary is not None else [
             {"id": r.id, "order": format_order(r.order)} for r in records]
         for record, row in zip(records, texts):

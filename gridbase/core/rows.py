@@ -82,9 +82,8 @@ def fetch(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: list[int], 
         return []
     fields = list(model.fields) if fields is None else fields
     t = model.sql
-    stmt = model.statement(("fetch", tuple(f.id for f in fields)), lambda: sa.select(
-        *selected_columns(ctx, model, fields)).where(t.c.id.in_(sa.bindparam("ids", expanding=True))))
-    records = list(conn.execute(stmt, {"ids": row_ids}))
+    records = model.records(conn, ("fetch", tuple(f.id for f in fields)), lambda: sa.select(
+        *selected_columns(ctx, model, fields)).where(t.c.id.in_(sa.bindparam("ids", expanding=True))), {"ids": row_ids})
     by_id = {r["id"]: r for r in serialize_rows(ctx, conn, model, records, fields)}
     return [by_id[i] for i in row_ids if i in by_id]
 

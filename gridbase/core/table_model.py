@@ -22,6 +22,7 @@ from gridbase.fields.base import FieldType
 from gridbase.models import Field, SelectOption, Table
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
+from gridbase.storage.prepared import records
 from gridbase.storage.types import DecimalType, Id, UtcDateTime
 
 
@@ -46,6 +47,10 @@ class TableModel:
         """A statement built once per model (the model is rebuilt on every schema change):
         reusing the construct skips SQLAlchemy's per-execution build and cache-key work."""
         return statement(self.sql, key, build)
+
+    def records(self, conn: sa.Connection, key: Any, build: Callable[[], Any], params: dict[str, Any]) -> list[Any]:
+        """The result rows of statement(key, build) with these parameters (see records())."""
+        return records(self.sql, conn, key, build, params)
 
     def field_by_name(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -78,13 +83,11 @@ def _load_table_statement() -> sa.Select[Any]:
     )
 
 
-_LOAD_TABLE = _load_table_statement()  # built once; a read-only statement, not state
-
-
 def load_table(conn: sa.Connection, table_id: int) -> Table:
-    row = conn.execute(_LOAD_TABLE, {"table_id": table_id}).first()
-    if row is None:
+    found = records(s.database_tables, conn, "load_table", _load_table_statement, {"table_id": table_id})
+    if not found:
         raise TableDoesNotExist()
+    row = found[0]
     return Table(row.id, row.database_id, row.workspace_id, row.name, row.order, row.schema_version)
 
 

@@ -33,6 +33,7 @@ from gridbase.fields.base import (
 from gridbase.models import Field
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
+from gridbase.storage.prepared import records
 from gridbase.storage.types import Id
 
 CHUNK = 500
@@ -233,13 +234,13 @@ class LinkRowFieldType(FieldType):
         """row id -> linked row ids (in link order; core sorts them by the linked rows' order)."""
         mine, other = sides(field)
         out: dict[int, list[int]] = defaultdict(list)
-        stmt = junction.info.get(("load", mine))  # built once per junction table object
-        if stmt is None:
-            stmt = junction.info[("load", mine)] = sa.select(junction.c[mine], junction.c[other]).where(
+        def build() -> sa.Select[Any]:
+            return sa.select(junction.c[mine], junction.c[other]).where(
                 junction.c[mine].in_(sa.bindparam("ids", expanding=True))).order_by(junction.c.id)
+
         for start in range(0, len(row_ids), CHUNK):
             chunk = row_ids[start : start + CHUNK]
-            for row_id, target_id in conn.execute(stmt, {"ids": chunk}):
+            for row_id, target_id in records(junction, conn, ("load", mine), build, {"ids": chunk}):
                 out[row_id].append(target_id)
         return out
 

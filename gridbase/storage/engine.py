@@ -45,6 +45,9 @@ class Database:
     def read(self) -> Iterator[sa.Connection]:
         """A connection for reads; SQLite WAL readers never block the writer."""
         with self.engine.connect() as conn:
+            if self.is_sqlite:
+                # One snapshot for every statement, also those run on the raw cursor (Prepared).
+                conn.begin()
             yield conn
             conn.rollback()
 
@@ -87,4 +90,5 @@ def _configure_sqlite(engine: sa.Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         # Writers take the write lock up front, so they never fail mid-transaction with BUSY.
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("immediate") else "BEGIN")
+        # On the driver's connection: exec_driver_sql would cost ~0.15 ms of bookkeeping.
+        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if conn.info.get("immediate") else "BEGIN")  # type: ignore[union-attr]

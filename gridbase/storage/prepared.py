@@ -11,14 +11,19 @@ Imports: sqlalchemy only.
 
 from __future__ import annotations
 
+import keyword
+from collections import namedtuple
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
 
+VARIANTS_MAX = 64  # SQL texts kept per statement for the lengths of its IN lists
+
 
 class Prepared:
-    __slots__ = ("binds", "converters", "defaults", "keys", "names", "positional", "sql")
+    __slots__ = ("binds", "converters", "defaults", "dialect", "expanding", "keys", "names", "positional", "record", "sql",
+                 "types", "variants")
 
     def __init__(self, stmt: Any, dialect: sa.Dialect) -> None:
         compiled = stmt.compile(dialect=dialect)
@@ -30,26 +35,63 @@ class Prepared:
         self.binds: dict[str, Callable[[Any], Any]] = dict(compiled._bind_processors)
         columns = compiled._result_columns
         self.keys: tuple[str, ...] = tuple(c[0] for c in columns)
-        self.converters: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(
-            (i, proc) for i, c in enumerate(columns)
-            if (proc := c[3]._cached_result_processor(dialect, None)) is not None
-        )
+        # IN lists (`bindparam(..., expanding=True)`) get their placeholders per list length.
+        self.expanding: tuple[str, ...] = tuple(n for n, b in compiled.binds.items() if b.expanding)
+        self.variants: dict[tuple[int, ...], tuple[str, tuple[str, ...]]] = {}
+        self.record: Any = namedtuple("Record", self.keys) if _plain(self.keys) else None
+        self.dialect, self.types = dialect, tuple(c[3] for c in columns)
+        # Built at the first execution: some converters depend on the driver's column type
+        # codes (cursor.description), e.g. PostgreSQL numerics.
+        self.converters: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None
+
+    def _converters(self, description: Any) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+        codes = [d[1] for d in description] or [None] * len(self.types)
+        return tuple((i, proc) for i, (type_, code) in enumerate(zip(self.types, codes))
+                     if (proc := type_._cached_result_processor(self.dialect, code)) is not None)
+
+    def _variant(self, values: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+        """SQL text and parameter names with each IN list spelled out, as SQLAlchemy would;
+        its items become parameters `<name>_1 .. <name>_n`."""
+        lengths = tuple(len(values[n]) for n in self.expanding)
+        found = self.variants.get(lengths)
+        if found is None:
+            sql, names = self.sql, list(self.names)
+            for name, length in zip(self.expanding, lengths):
+                if length == 0:
+                    raise ValueError(f"empty IN list {name!r}")  # callers skip the query instead
+                items = [f"{name}_{i}" for i in range(1, length + 1)]
+                marks = ", ".join("?" if self.positional else f"%({item})s" for item in items)
+                sql = sql.replace(f"__[POSTCOMPILE_{name}]", marks)
+                if self.positional:
+                    at = names.index(name)
+                    names[at : at + 1] = items
+            if len(self.variants) >= VARIANTS_MAX:
+                self.variants.clear()
+            found = self.variants[lengths] = (sql, tuple(names))
+        for name in self.expanding:
+            process = self.binds.get(name)
+            for i, item in enumerate(values.pop(name), 1):
+                values[f"{name}_{i}"] = process(item) if process is not None else item
+        return found
 
     def rows(self, conn: sa.Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Every result row as a plain tuple in select order, values converted by type."""
         values = dict(self.defaults)
         values.update(params)
         for name, process in self.binds.items():
-            if name in values:
+            if name in values and name not in self.expanding:
                 values[name] = process(values[name])
-        args: Any = [values[n] for n in self.names] if self.positional else values
+        sql, names = self._variant(values) if self.expanding else (self.sql, self.names)
+        args: Any = [values[n] for n in names] if self.positional else values
         cursor = conn.connection.cursor()
         try:
-            cursor.execute(self.sql, args)
+            cursor.execute(sql, args)
             fetched = cursor.fetchall()
+            converters = self.converters
+            if converters is None:
+                converters = self.converters = self._converters(cursor.description or ())
         finally:
             cursor.close()
-        converters = self.converters
         if not converters or not fetched:
             return fetched  # type: ignore[no-any-return]  # DBAPI rows are tuples
         out = []
@@ -60,8 +102,20 @@ class Prepared:
             out.append(tuple(row))
         return out
 
+    def records(self, conn: sa.Connection, params: Mapping[str, Any]) -> list[Any]:
+        """rows() as named tuples (`record.id`, `record._fields`), like SQLAlchemy's rows;
+        only for statements whose result keys are identifiers (`record` is set)."""
+        make = self.record._make
+        return [make(row) for row in self.rows(conn, params)]
+
     def index(self, key: str) -> int:
         return self.keys.index(key)
+
+
+def _plain(keys: tuple[str, ...]) -> bool:
+    """Whether these result keys can name a namedtuple's fields."""
+    return len(set(keys)) == len(keys) and all(
+        k.isidentifier() and not keyword.iskeyword(k) and not k.startswith("_") for k in keys)
 
 
 def prepared(cache: dict[Any, Any], key: Any, conn: sa.Connection, build: Callable[[], Any]) -> Prepared:
@@ -70,3 +124,25 @@ def prepared(cache: dict[Any, Any], key: Any, conn: sa.Connection, build: Callab
     if found is None:
         found = cache[key] = Prepared(build(), conn.dialect)
     return found  # type: ignore[no-any-return]  # the cache holds Prepared values for these keys
+
+
+CACHE_SIZE = 64  # prepared statements kept per table object
+
+
+def records(table: sa.Table, conn: sa.Connection, key: Any, build: Callable[[], Any], params: Mapping[str, Any]) -> list[Any]:
+    """Rows of the statement `build()`, memoised under `key` on a table object (a user
+    table's model, a junction table, a metadata table), run as a Prepared on the raw cursor
+    and returned as named tuples; statements whose result keys cannot name tuple fields
+    go through SQLAlchemy."""
+    cache = table.info.setdefault("gridbase_prepared", {})
+    memo = (key, conn.dialect.name)
+    found = cache.get(memo)
+    if found is None:
+        if len(cache) >= CACHE_SIZE:
+            cache.clear()
+        stmt = build()
+        found = cache[memo] = (stmt, Prepared(stmt, conn.dialect))
+    stmt, ready = found
+    if ready.record is None:
+        return list(conn.execute(stmt, params))
+    return ready.records(conn, params)

@@ -1,0 +1,63 @@
+"""GET one row with a database token takes the hot route (api/hot.py); its responses are
+byte for byte those of the normal route, which a JWT request still takes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Api
+
+
+@pytest.fixture
+def table(api: Api) -> tuple[int, dict[str, str]]:
+    ws = api.workspace()
+    db = api.database(ws)
+    other = api.table(db, "Tags", data=[["Label"], ["red"], ["blue"], ["green"]])
+    table = api.table(db, "Items", data=[["Name"], ["first"], ["second"]])
+    link = api.field(table, "Tags", "link_row", link_row_table_id=other)
+    api.field(table, "Amount", "number", number_decimal_places=2)
+    api.field(table, "Done", "boolean")
+    api.field(table, "When", "date", date_include_time=True)
+    api.field(table, "Pick", "single_select", select_options=[{"value": "a", "color": "blue"}])
+    api.field(table, "Picks", "multiple_select", select_options=[{"value": "x", "color": "red"}, {"value": "y", "color": "red"}])
+    api.field(table, "Shout", "formula", formula="upper(field('Name'))")
+    api.field(table, "Tag count", "count", through_field_id=link["id"])
+    api.field(table, "Tag names", "lookup", through_field_id=link["id"], target_field_id=api.fields(other)[0]["id"])
+    api.ok(api.patch(f"/api/database/rows/table/{table}/1/?user_field_names=true", {
+        "Tags": [3, 1], "Amount": "12.50", "Done": True, "When": "2026-01-02T03:04:05Z", "Pick": "a", "Picks": ["y", "x"]}))
+    key = api.ok(api.post("/api/database/tokens/", {"name": "t", "workspace": ws}))["key"]
+    return table, {"Authorization": f"Token {key}"}
+
+
+@pytest.mark.parametrize("query", ["", "?user_field_names=true", "?user_field_names", "?user_field_names=0"])
+@pytest.mark.parametrize("row", [1, 2])
+def test_hot_route_answers_like_the_normal_route(api: Api, table: tuple[int, dict[str, str]], query: str, row: int) -> None:
+    table_id, token = table
+    path = f"/api/database/rows/table/{table_id}/{row}/{query}"
+    hot, normal = api.client.get(path, headers=token), api.client.get(path, headers=api.headers)
+    assert hot.status_code == normal.status_code == 200
+    assert hot.content == normal.content
+    assert hot.headers == normal.headers
+    if row == 1 and "user_field_names=true" in query:
+        body = hot.json()
+        assert [t["value"] for t in body["Tags"]] == ["red", "green"]  # in the linked table's order
+        assert (body["Amount"], body["Shout"], body["Tag count"]) == ("12.50", "FIRST", "2")
+
+
+@pytest.mark.parametrize("path, status, error", [
+    ("99/", 404, "ERROR_ROW_DOES_NOT_EXIST"),
+    ("1/?include=metadata", 400, "ERROR_CANNOT_INCLUDE_ROW_METADATA"),
+    ("1/?user_field_names=true&unknown=1", 200, None),
+])
+def test_everything_else_goes_on_to_the_app(api: Api, table: tuple[int, dict[str, str]], path: str, status: int,
+                                            error: str | None) -> None:
+    table_id, token = table
+    r = api.client.get(f"/api/database/rows/table/{table_id}/{path}", headers=token)
+    assert r.status_code == status, r.text
+    assert r.json().get("error") == error
+
+
+def test_a_bad_token_gets_the_normal_401(api: Api, table: tuple[int, dict[str, str]]) -> None:
+    table_id, _ = table
+    r = api.client.get(f"/api/database/rows/table/{table_id}/1/", headers={"Authorization": "Token nope"})
+    assert (r.status_code, r.json()["error"], r.headers["WWW-Authenticate"]) == (401, "ERROR_TOKEN_DOES_NOT_EXIST", 'JWT realm="api"')
