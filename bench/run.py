@@ -110,6 +110,7 @@ def main() -> None:
     parser.add_argument("--data-dir", default="", help="keep the seeded data here and reuse it on the next run (SQLite)")
     parser.add_argument("--seed-only", action="store_true", help="seed (or check the seed) and stop")
     parser.add_argument("--no-db-index", action="store_true", help="seed without db_index on Amount and Status")
+    parser.add_argument("--only", default="", help="comma-separated workload names (default: all)")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes (gridbase serve --workers)")
     args = parser.parse_args()
 
@@ -139,7 +140,10 @@ def main() -> None:
         results = []
         assert server.process is not None
         with RssWatch(server.process.pid) as watch:
+            only = {w.strip() for w in args.only.split(",") if w.strip()}
             for name, make, floor_queries in workloads(seeded):
+                if only and name not in only:
+                    continue
                 for conns in (1, 8):
                     res = loadgen.run(server.url, headers, make, connections=conns, seconds=args.seconds)
                     row: dict[str, Any] = {"workload": name, "connections": conns, "req_s": round(res.rps, 1),

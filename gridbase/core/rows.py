@@ -40,6 +40,7 @@ from gridbase.errors import (
     TableDoesNotExist,
 )
 from gridbase.models import Field, Table
+from gridbase.storage.prepared import records
 
 Row = dict[str, Any]
 
@@ -60,13 +61,27 @@ def _emit(ctx: Ctx, conn: sa.Connection, event: str, model: TableModel, **data: 
         hook(ctx, conn, event, model, **data)
 
 
-def _watch(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequence[int]) -> Callable[[], None]:
+def _listened(ctx: Ctx, conn: sa.Connection, model: TableModel, event: str) -> bool:
+    """Whether any webhook takes this event of the table (so its old rows are worth reading)."""
+    hook = ctx.hooks.get("listens")
+    return hook is not None and bool(hook(conn, model.table.id, event))
+
+
+def _existing(conn: sa.Connection, model: TableModel, ids: list[int]) -> set[int]:
+    t = model.sql
+    if not ids:
+        return set()
+    return {r.id for r in model.records(conn, ("existing_ids",), lambda: sa.select(t.c.id).where(
+        t.c.id.in_(sa.bindparam("ids", expanding=True))), {"ids": ids})}
+
+
+def _watch(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequence[int], *, created: bool = False) -> Callable[[], None]:
     """Let the search index (ctx.hooks["rows_changing"]) see rows before a write; call the
     result after the write, inside the same transaction."""
     hook = ctx.hooks.get("rows_changing")
     if hook is None:
         return lambda: None
-    return hook(ctx, conn, model, row_ids)  # type: ignore[no-any-return]  # hooks hold Any
+    return hook(ctx, conn, model, row_ids, created=created)  # type: ignore[no-any-return]  # hooks hold Any
 
 
 def visible_fields(model: TableModel, field_ids: Sequence[int] | None) -> list[Field]:
@@ -193,7 +208,7 @@ def get_row(ctx: Ctx, caller: Caller, table_id: int, row_id: int) -> tuple[Row, 
 
 def _order_for_new(conn: sa.Connection, t: sa.Table, before_id: int | None, count: int) -> list[Decimal]:
     if before_id is None:
-        highest = conn.execute(sa.select(sa.func.max(t.c.order))).scalar()
+        highest = records(t, conn, "max_order", lambda: sa.select(sa.func.max(t.c.order).label("highest")), {})[0].highest
         start = math.floor(Decimal(str(highest))) + 1 if highest is not None else 1
         return [Decimal(start + i) for i in range(count)]
     before = conn.execute(sa.select(t.c.order).where(t.c.id == before_id)).first()
@@ -246,7 +261,7 @@ def insert_rows(
         rows.append(columns)
     ids = _insert_many(conn, model, rows)
     _write_relations(ctx, conn, model, list(zip(ids, prepared)))
-    _watch(ctx, conn, model, ids)()
+    _watch(ctx, conn, model, ids, created=True)()
     return ids
 
 
@@ -269,6 +284,20 @@ def _insert_many(conn: sa.Connection, model: TableModel, rows: list[dict[str, An
         ids.extend(conn.execute(stmt, run).scalars())
         start = end
     return ids
+
+
+def _update_many(conn: sa.Connection, model: TableModel, changes: list[tuple[int, dict[str, Any]]]) -> None:
+    """One prebuilt UPDATE per set of changed columns, executed for all its rows at once."""
+    t = model.sql
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row_id, columns in changes:
+        params = {f"v_{key}": value for key, value in columns.items()}
+        params["row_id"] = row_id
+        groups.setdefault(tuple(columns), []).append(params)
+    for keys, params in groups.items():
+        stmt = model.statement(("update", keys), lambda: t.update().where(t.c.id == sa.bindparam("row_id")).values(
+            {key: sa.bindparam(f"v_{key}", type_=t.c[key].type) for key in keys}))
+        conn.execute(stmt, params)
 
 
 def _write_relations(ctx: Ctx, conn: sa.Connection, model: TableModel, pairs: list[tuple[int, RowValues]]) -> None:
@@ -333,19 +362,21 @@ def update_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_nam
         if errors:
             raise RequestBodyValidation({"items": errors} if batch else errors["0"])
         t = model.sql
-        existing = set(conn.execute(sa.select(t.c.id).where(t.c.id.in_(ids))).scalars())
+        existing = _existing(conn, model, ids)
         missing = [i for i in ids if i not in existing]
         if missing:
             raise RowDoesNotExist(missing)
-        old = fetch(ctx, conn, model, ids) if send_events else []
+        old = fetch(ctx, conn, model, ids) if send_events and _listened(ctx, conn, model, "rows.updated") else []
         written = _watch(ctx, conn, model, ids)
         now = ctx.clock()
         touch = ctx.hooks.get("stamp_updated_row")
+        changes = []
         for row_id, values in zip(ids, prepared):
             columns = dict(values.columns, updated_on=now)
             if touch is not None:
                 touch(ctx, conn, model, columns)
-            conn.execute(t.update().where(t.c.id == row_id).values(columns))
+            changes.append((row_id, columns))
+        _update_many(conn, model, changes)
         _write_relations(ctx, conn, model, list(zip(ids, prepared)))
         written()
         updated = fetch(ctx, conn, model, ids)
@@ -361,11 +392,11 @@ def delete_rows(ctx: Ctx, actor: Actor, table_id: int, ids: list[int], *, send_e
         if duplicates:
             raise RowIdsNotUnique(duplicates)
         t = model.sql
-        existing = set(conn.execute(sa.select(t.c.id).where(t.c.id.in_(ids))).scalars())
+        existing = _existing(conn, model, ids)
         missing = [i for i in ids if i not in existing]
         if missing:
             raise RowDoesNotExist(missing)
-        old = fetch(ctx, conn, model, ids) if send_events else []
+        old = fetch(ctx, conn, model, ids) if send_events and _listened(ctx, conn, model, "rows.deleted") else []
         written = _watch(ctx, conn, model, ids)
         for field_id, junction in model.relations.items():
             field = model.by_id[field_id]

@@ -306,6 +306,7 @@ def install(ctx: Ctx, *, render_field: Any = None, render_view: Any = None) -> N
     """Route every service's events into the outbox (inside their transactions). The
     renderers turn Field / view objects into their API JSON for field.* / view.* payloads."""
     ctx.hooks["event"] = outbox.enqueue
+    ctx.hooks["listens"] = lambda conn, table_id, event: bool(outbox.listening(conn, table_id, event))
     if render_field is not None:
         ctx.hooks["render_field"] = render_field
     if render_view is not None:

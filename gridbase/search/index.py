@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -28,6 +29,7 @@ from gridbase.models import Field
 from gridbase.search.document import all_documents, documents
 from gridbase.storage import schema as s
 from gridbase.storage import search_index
+from gridbase.storage.prepared import records
 
 
 class Readiness:
@@ -52,14 +54,17 @@ def readiness(ctx: Ctx) -> Readiness:
     return state  # type: ignore[no-any-return]  # hooks holds Any
 
 
+def _links_statement() -> sa.Select[Any]:
+    f, t = s.fields, s.database_tables
+    database = sa.select(t.c.database_id).where(t.c.id == sa.bindparam("table_id")).scalar_subquery()
+    return (sa.select(f.c.id, f.c.table_id, f.c.name, f.c.order, f.c.type, f.c.primary, f.c.description, f.c.db_index, f.c.props)
+            .join(t, t.c.id == f.c.table_id).where(t.c.database_id == database, f.c.type == "link_row"))
+
+
 def links_into(conn: sa.Connection, table_id: int) -> list[Field]:
     """Link-row fields (of any table in the database) whose links point at `table_id`."""
-    f, t = s.fields, s.database_tables
-    database = sa.select(t.c.database_id).where(t.c.id == table_id).scalar_subquery()
-    stmt = (sa.select(f).join(t, t.c.id == f.c.table_id)
-            .where(t.c.database_id == database, f.c.type == "link_row"))
     out = []
-    for r in conn.execute(stmt):
+    for r in records(s.fields, conn, "links_into", _links_statement, {"table_id": table_id}):
         props = dict(r.props or {})
         if str(props.get("link_row_table_id")) == str(table_id):
             out.append(Field(r.id, r.table_id, r.name, r.order, r.type, r.primary, r.description, r.db_index, props))
@@ -72,15 +77,18 @@ def linking_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Sequence
     if not row_ids:
         return out
     for field in links_into(conn, table_id):
-        ft = ctx.field_types.get(field.type)
-        junction = ft.relation_table(field, sa.MetaData())
+        model = _model(ctx, conn, field.table_id)
+        junction = model.relations.get(field.id) if model is not None else None
         if junction is None:
             continue
         mine, other = sides(field)
+
+        def build(junction: sa.Table = junction, mine: str = mine, other: str = other) -> sa.Select[Any]:
+            return sa.select(junction.c[mine]).where(junction.c[other].in_(sa.bindparam("ids", expanding=True))).distinct()
+
         for start in range(0, len(row_ids), 500):
             chunk = list(row_ids[start : start + 500])
-            stmt = sa.select(junction.c[mine]).where(junction.c[other].in_(chunk)).distinct()
-            out[field.table_id].update(conn.execute(stmt).scalars())
+            out[field.table_id].update(r[0] for r in records(junction, conn, ("linking", mine, other), build, {"ids": chunk}))
     return out
 
 
@@ -91,14 +99,16 @@ def _model(ctx: Ctx, conn: sa.Connection, table_id: int) -> TableModel | None:
         return None
 
 
-def reindex_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Iterable[int]) -> None:
+def reindex_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Iterable[int], *, fresh: bool = False) -> None:
+    """Index these rows again; `fresh`: they were just created and have no documents yet."""
     ids = sorted(set(row_ids))
     if not ids or not readiness(ctx).ready(conn, table_id):
         return
     model = _model(ctx, conn, table_id)
     if model is None:
         return
-    search_index.forget(conn, table_id, ids)
+    if not fresh:
+        search_index.forget(conn, table_id, ids)
     search_index.store(conn, table_id, documents(ctx, conn, model, ids))
 
 
@@ -117,17 +127,22 @@ def _fill(ctx: Ctx, conn: sa.Connection, table_id: int) -> None:
         search_index.store(conn, table_id, chunk)
 
 
-def rows_changing(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequence[int]) -> Callable[[], None]:
-    """Called before rows of `model` are written; the result is called after the write."""
+def rows_changing(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequence[int], *,
+                  created: bool = False) -> Callable[[], None]:
+    """Called before rows of `model` are written; the result is called after the write.
+    `created`: the rows were just inserted, so nothing linked to them before."""
     table_id = model.table.id
     ids = list(row_ids)
-    before = linking_rows(ctx, conn, table_id, ids)
+    before = {} if created else linking_rows(ctx, conn, table_id, ids)
 
     def written() -> None:
-        wanted: dict[int, set[int]] = defaultdict(set, {table_id: set(ids)})
+        wanted: dict[int, set[int]] = defaultdict(set)
         for source in (before, linking_rows(ctx, conn, table_id, ids)):
             for other, linked in source.items():
                 wanted[other] |= linked
+        own = wanted.pop(table_id, set())  # self links: rows of this table that link to the written ones
+        reindex_rows(ctx, conn, table_id, ids, fresh=created)
+        reindex_rows(ctx, conn, table_id, own - set(ids))
         for other, linked in wanted.items():
             reindex_rows(ctx, conn, other, linked)
 

@@ -25,21 +25,26 @@ import sqlalchemy as sa
 
 from gridbase.models import Table
 from gridbase.storage import schema as s
+from gridbase.storage.prepared import records
 from gridbase.webhooks import payloads
 
 WAKE_HOOK = "webhooks_wake"
 
 
-def listening(conn: sa.Connection, table_id: int, event_type: str) -> list[tuple[int, bool, dict[str, Any]]]:
-    """(webhook id, use_user_field_names, event config) of the active webhooks for this event."""
+def _listening_statement() -> sa.Select[Any]:
     w, e = s.webhooks, s.webhook_events
-    rows = conn.execute(
+    return (
         sa.select(w.c.id, w.c.use_user_field_names, w.c.include_all_events, e.c.config)
-        .select_from(w.outerjoin(e, sa.and_(e.c.webhook_id == w.c.id, e.c.event_type == event_type)))
-        .where(w.c.table_id == table_id, w.c.active.is_(True),
+        .select_from(w.outerjoin(e, sa.and_(e.c.webhook_id == w.c.id, e.c.event_type == sa.bindparam("event_type"))))
+        .where(w.c.table_id == sa.bindparam("table_id"), w.c.active.is_(True),
                sa.or_(w.c.include_all_events.is_(True), e.c.id.is_not(None)))
         .order_by(w.c.id)
     )
+
+
+def listening(conn: sa.Connection, table_id: int, event_type: str) -> list[tuple[int, bool, dict[str, Any]]]:
+    """(webhook id, use_user_field_names, event config) of the active webhooks for this event."""
+    rows = records(s.webhooks, conn, "listening", _listening_statement, {"table_id": table_id, "event_type": event_type})
     found: dict[int, tuple[int, bool, dict[str, Any]]] = {}
     for row in rows:
         config = {} if row.include_all_events else dict(row.config or {})
