@@ -63,7 +63,8 @@ class Field:
     db_index: bool = False
     props: dict[str, Any] = field(default_factory=dict)
     select_options: tuple[SelectOption, ...] = ()
+    # The row column (or junction side) name, computed once: rows read it for every cell.
+    column_name: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def column_name(self) -> str:
-        return f"field_{int(self.id)}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "column_name", f"field_{int(self.id)}")

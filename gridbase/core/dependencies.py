@@ -3,6 +3,8 @@ formula text, a type change re-types it, a deletion puts it in Baserow's error s
 
 from __future__ import annotations
 
+import dataclasses
+
 import sqlalchemy as sa
 
 from gridbase import formula as fl
@@ -65,7 +67,7 @@ def _refresh_formulas(ctx: Ctx, conn: sa.Connection, table_id: int, rename: tupl
                 text = fl.rename_field_references(text, rename[0], rename[1])
             except fl.FormulaError:
                 pass
-        current = field.__class__(**{**{k: getattr(field, k) for k in field.__dataclass_fields__}, "props": dict(field.props, formula=text)})
+        current = dataclasses.replace(field, props=dict(field.props, formula=text))
         props = typed_props(ctx, current, by_name, conn)
         if props != field.props:
             conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))

@@ -62,6 +62,7 @@ def validate_row(ctx: Ctx, conn: sa.Connection, model: TableModel, raw: Mapping[
     values = RowValues({}, {})
     errors: dict[str, Any] = {}
     given = resolve_keys(model, raw, by_name)
+    columns = model.sql.c  # fields stored in a column of the row (the others: junction tables)
     for field, key, value in given:
         ft = ctx.field_types.get(field.type)
         if ft.read_only:
@@ -71,10 +72,10 @@ def validate_row(ctx: Ctx, conn: sa.Connection, model: TableModel, raw: Mapping[
         except FieldValueError as exc:
             errors[key] = field_error(exc.message, exc.code)
             continue
-        if ft.column_type(field) is None:
-            values.relations[field.id] = clean
-        else:
+        if field.column_name in columns:
             values.columns[field.column_name] = clean
+        else:
+            values.relations[field.id] = clean
     if errors:
         raise RequestBodyValidation(errors)
     if creating:
@@ -83,7 +84,7 @@ def validate_row(ctx: Ctx, conn: sa.Connection, model: TableModel, raw: Mapping[
             if field.id not in seen:
                 ft = ctx.field_types.get(field.type)
                 default = ft.default(field)
-                if ft.column_type(field) is not None:
+                if field.column_name in columns:
                     if default is not None:
                         values.columns[field.column_name] = default
                 elif default is not None:

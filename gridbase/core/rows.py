@@ -75,12 +75,13 @@ def _existing(conn: sa.Connection, model: TableModel, ids: list[int]) -> set[int
         t.c.id.in_(sa.bindparam("ids", expanding=True))), {"ids": ids})}
 
 
-def _watch(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequence[int], *, created: bool = False) -> Callable[[], None]:
+def _watch(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequence[int], *,
+           created: bool = False) -> Callable[..., None]:
     """Let the search index (ctx.hooks["rows_changing"]) see rows before a write; call the
     result after the write, inside the same transaction."""
     hook = ctx.hooks.get("rows_changing")
     if hook is None:
-        return lambda: None
+        return lambda rows=None: None
     return hook(ctx, conn, model, row_ids, created=created)  # type: ignore[no-any-return]  # hooks hold Any
 
 
@@ -223,9 +224,10 @@ def _order_for_new(conn: sa.Connection, t: sa.Table, before_id: int | None, coun
 
 def insert_rows(
     ctx: Ctx, conn: sa.Connection, table: Table, items: Sequence[Any], *, by_name: bool,
-    before_id: int | None = None, validate: bool = True,
+    before_id: int | None = None, validate: bool = True, index_rows: bool = True,
 ) -> list[int]:
-    """Validate all items, then insert them; errors are keyed by item index for batches."""
+    """Validate all items, then insert them; errors are keyed by item index for batches.
+    `index_rows=False`: the caller updates the search index (_watch) itself."""
     model = table_model.model_for(ctx, conn, table)
     prepared: list[RowValues] = []
     if validate:
@@ -261,7 +263,8 @@ def insert_rows(
         rows.append(columns)
     ids = _insert_many(conn, model, rows)
     _write_relations(ctx, conn, model, list(zip(ids, prepared)))
-    _watch(ctx, conn, model, ids, created=True)()
+    if index_rows:
+        _watch(ctx, conn, model, ids, created=True)()
     return ids
 
 
@@ -323,13 +326,14 @@ def create_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_nam
         if callable(before_id):
             before_id = before_id()
         try:
-            ids = insert_rows(ctx, conn, model.table, items, by_name=by_name, before_id=before_id)
+            ids = insert_rows(ctx, conn, model.table, items, by_name=by_name, before_id=before_id, index_rows=False)
         except RequestBodyValidation as exc:
             if not batch and isinstance(exc.detail, dict) and "items" in exc.detail:
                 raise RequestBodyValidation(exc.detail["items"]["0"]) from None
             raise
         model = table_model.model_for(ctx, conn, model.table)
         created = fetch(ctx, conn, model, ids)
+        _watch(ctx, conn, model, ids, created=True)(created)  # the index reads the rows just fetched
         if send_events:
             _emit(ctx, conn, "rows.created", model, rows=created)
         return created, model

@@ -72,7 +72,8 @@ def documents(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequenc
     out: list[tuple[int, list[str]]] = []
     for start in range(0, len(row_ids), CHUNK):
         chunk = list(row_ids[start : start + CHUNK])
-        records = list(conn.execute(sa.select(*selected_columns(ctx, model, fields)).where(t.c.id.in_(chunk))))
+        records = model.records(conn, ("search_documents", tuple(f.id for f in fields)), lambda: sa.select(
+            *selected_columns(ctx, model, fields)).where(t.c.id.in_(sa.bindparam("ids", expanding=True))), {"ids": chunk})
         out.extend(_words(ctx, conn, model, records, fields))
     return out
 
@@ -92,5 +93,11 @@ def all_documents(ctx: Ctx, conn: sa.Connection, model: TableModel) -> Iterator[
 
 
 def _words(ctx: Ctx, conn: sa.Connection, model: TableModel, records: list[Any], fields: list[Field]) -> list[tuple[int, list[str]]]:
-    rows = serialize_rows(ctx, conn, model, records, fields)
+    return row_documents(ctx, model, serialize_rows(ctx, conn, model, records, fields), fields)
+
+
+def row_documents(ctx: Ctx, model: TableModel, rows: Sequence[dict[str, Any]],
+                  fields: list[Field] | None = None) -> list[tuple[int, list[str]]]:
+    """(row id, words) of rows already serialized (keyed `field_<id>`)."""
+    fields = indexed_fields(ctx, model) if fields is None else fields
     return [(row["id"], document(field_text(f, row[f.column_name]) for f in fields)) for row in rows]

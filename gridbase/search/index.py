@@ -26,7 +26,7 @@ from gridbase.core.table_model import TableModel
 from gridbase.errors import TableDoesNotExist
 from gridbase.fields.link_row import sides
 from gridbase.models import Field
-from gridbase.search.document import all_documents, documents
+from gridbase.search.document import all_documents, documents, row_documents
 from gridbase.storage import schema as s
 from gridbase.storage import search_index
 from gridbase.storage.prepared import records
@@ -99,8 +99,10 @@ def _model(ctx: Ctx, conn: sa.Connection, table_id: int) -> TableModel | None:
         return None
 
 
-def reindex_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Iterable[int], *, fresh: bool = False) -> None:
-    """Index these rows again; `fresh`: they were just created and have no documents yet."""
+def reindex_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Iterable[int], *, fresh: bool = False,
+                 rows: Sequence[dict[str, Any]] | None = None) -> None:
+    """Index these rows again; `fresh`: they were just created and have no documents yet;
+    `rows`: their serialized values, already read (every field, current schema)."""
     ids = sorted(set(row_ids))
     if not ids or not readiness(ctx).ready(conn, table_id):
         return
@@ -109,7 +111,7 @@ def reindex_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Iterable
         return
     if not fresh:
         search_index.forget(conn, table_id, ids)
-    search_index.store(conn, table_id, documents(ctx, conn, model, ids))
+    search_index.store(conn, table_id, row_documents(ctx, model, rows) if rows is not None else documents(ctx, conn, model, ids))
 
 
 def rebuild(ctx: Ctx, conn: sa.Connection, table_id: int) -> None:
@@ -135,13 +137,13 @@ def rows_changing(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Seq
     ids = list(row_ids)
     before = {} if created else linking_rows(ctx, conn, table_id, ids)
 
-    def written() -> None:
+    def written(rows: Sequence[dict[str, Any]] | None = None) -> None:
         wanted: dict[int, set[int]] = defaultdict(set)
         for source in (before, linking_rows(ctx, conn, table_id, ids)):
             for other, linked in source.items():
                 wanted[other] |= linked
         own = wanted.pop(table_id, set())  # self links: rows of this table that link to the written ones
-        reindex_rows(ctx, conn, table_id, ids, fresh=created)
+        reindex_rows(ctx, conn, table_id, ids, fresh=created, rows=rows)
         reindex_rows(ctx, conn, table_id, own - set(ids))
         for other, linked in wanted.items():
             reindex_rows(ctx, conn, other, linked)

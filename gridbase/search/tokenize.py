@@ -20,6 +20,8 @@ LEXEME_OVERHEAD = 8  # PostgreSQL's per-lexeme bookkeeping, with room to spare
 
 
 def normalize(text: str) -> str:
+    if text.isascii():  # NFKD changes no ASCII character and none is a combining mark
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -34,14 +36,13 @@ def document(texts: Iterable[str]) -> list[str]:
     (PostgreSQL refuses a tsvector over 1 MB; both backends keep the same words)."""
     seen: dict[str, None] = {}
     size = 0
-    for text in texts:
-        for word in tokens(text):
-            if word in seen:
-                continue
-            size += len(word.encode()) + LEXEME_OVERHEAD
-            if size > MAX_DOCUMENT_BYTES:
-                return list(seen)
-            seen[word] = None
+    for word in tokens("\n".join(texts)):  # one pass: a line break never joins two words
+        if word in seen:
+            continue
+        size += len(word.encode()) + LEXEME_OVERHEAD
+        if size > MAX_DOCUMENT_BYTES:
+            return list(seen)
+        seen[word] = None
     return list(seen)
 
 
