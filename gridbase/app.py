@@ -50,7 +50,7 @@ ROUTERS = [
 
 def build_context(settings: Settings) -> Ctx:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.resolved_database_url())
+    db = Database(settings.resolved_database_url(), synchronous=settings.sqlite_synchronous)
     migrate.upgrade(db)
     ctx = Ctx(db=db, settings=settings, secret=settings.resolved_secret_key(), field_types=default_field_types())
     row_filters.install(ctx)

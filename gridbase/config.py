@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,6 +23,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=1, ge=1, le=64)  # serve: worker processes sharing the port
+    sqlite_synchronous: Literal["full", "normal"] = "full"  # full: every commit is on disk when acknowledged
     public_url: str = ""  # empty: next/previous links use the request's host
 
     max_request_bytes: int = 20 * 1024 * 1024

@@ -12,6 +12,7 @@ import anyio
 
 from gridbase.config import Settings
 from gridbase.fields import FieldTypes
+from gridbase.storage import group_commit
 from gridbase.storage.engine import Database
 
 
@@ -36,7 +37,12 @@ class Ctx:
         statements take microseconds and writes are serialised anyway, so a thread hop would
         cost more than it saves. On PostgreSQL it runs in the thread pool (network waits)."""
         if self.db.is_sqlite:
-            return fn(*args, **kwargs)
+            with group_commit.awaiting() as pending:
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    for done in pending:  # grouped writes answer once they are on disk
+                        await done
         return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
 
     def model_of(self, conn: Any, table_id: int) -> Any:

@@ -319,7 +319,7 @@ Items = Sequence[Any] | Callable[[], Sequence[Any]]  # a callable parses the bod
 def create_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_name: bool,
                 before_id: int | None | Callable[[], int | None] = None,
                 send_events: bool = True, batch: bool = False) -> tuple[list[Row], TableModel]:
-    with ctx.db.write() as conn:
+    with ctx.db.write(group=True) as conn:
         model = _open(ctx, conn, caller, table_id, "create")
         if callable(items):
             items = items()
@@ -342,7 +342,7 @@ def create_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_nam
 def update_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_name: bool,
                 send_events: bool = True, batch: bool = False) -> tuple[list[Row], TableModel]:
     """items: (row id, raw values) pairs given as {"id": ..., ...values}."""
-    with ctx.db.write() as conn:
+    with ctx.db.write(group=True) as conn:
         model = _open(ctx, conn, caller, table_id, "update")
         if callable(items):
             items = items()
@@ -390,7 +390,7 @@ def update_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_nam
 
 
 def delete_rows(ctx: Ctx, actor: Actor, table_id: int, ids: list[int], *, send_events: bool = True) -> None:
-    with ctx.db.write() as conn:
+    with ctx.db.write(group=True) as conn:
         model = _open(ctx, conn, actor, table_id, "delete")
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
@@ -412,7 +412,7 @@ def delete_rows(ctx: Ctx, actor: Actor, table_id: int, ids: list[int], *, send_e
 
 
 def move_row(ctx: Ctx, actor: Actor, table_id: int, row_id: int, before_id: int | None, *, send_events: bool = True) -> tuple[Row, TableModel]:
-    with ctx.db.write() as conn:
+    with ctx.db.write(group=True) as conn:
         model = _open(ctx, conn, actor, table_id, "update")
         t = model.sql
         if conn.execute(sa.select(t.c.id).where(t.c.id == row_id)).first() is None:

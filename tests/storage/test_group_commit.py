@@ -1,0 +1,87 @@
+"""SQLite group commit: grouped writes of one event-loop turn share one durable commit, each
+in its own savepoint; nothing is visible (or acknowledged) before that commit."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gridbase.storage.engine import Database
+from gridbase.storage.group_commit import awaiting
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    with database.write() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (n INTEGER NOT NULL)")
+    yield database
+    database.dispose()
+
+
+def values(db: Database) -> list[int]:
+    with db.read() as conn:
+        return sorted(conn.exec_driver_sql("SELECT n FROM t").scalars())
+
+
+def grouped_insert(db: Database, n: int | None) -> list[asyncio.Future[None]]:
+    with awaiting() as pending:
+        with db.write(group=True) as conn:
+            conn.exec_driver_sql("INSERT INTO t VALUES (?)", (n,))
+    return pending
+
+
+def test_writes_of_one_turn_share_a_commit_and_are_invisible_until_it(db: Database) -> None:
+    async def scenario() -> None:
+        first, second = grouped_insert(db, 1), grouped_insert(db, 2)
+        assert len(first) == 1 and first == second  # one group, one commit
+        assert values(db) == []  # not committed yet: another connection sees nothing
+        await first[0]
+        assert values(db) == [1, 2]
+        third = grouped_insert(db, 3)  # a later turn opens a new group
+        assert third != first
+        await third[0]
+
+    asyncio.run(scenario())
+    assert values(db) == [1, 2, 3]
+
+
+def test_a_failing_write_rolls_back_alone(db: Database) -> None:
+    async def scenario() -> None:
+        ok = grouped_insert(db, 1)
+        with pytest.raises(Exception, match="NOT NULL"):
+            grouped_insert(db, None)
+        also_ok = grouped_insert(db, 3)
+        await ok[0]
+        assert ok == also_ok
+
+    asyncio.run(scenario())
+    assert values(db) == [1, 3]
+
+
+def test_a_plain_write_on_the_loop_commits_the_open_group_first(db: Database) -> None:
+    async def scenario() -> None:
+        pending = grouped_insert(db, 1)
+        with db.write() as conn:  # must not wait for the lock the group holds
+            conn.exec_driver_sql("INSERT INTO t VALUES (2)")
+        assert pending[0].done()
+        assert values(db) == [1, 2]
+
+    asyncio.run(scenario())
+
+
+def test_outside_an_awaiting_call_grouped_writes_commit_at_once(db: Database) -> None:
+    with db.write(group=True) as conn:
+        conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+    assert values(db) == [1]
+
+
+@pytest.mark.parametrize("setting, pragma", [("full", 2), ("normal", 1)])
+def test_synchronous_setting(tmp_path: Path, setting: str, pragma: int) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'y.db'}", synchronous=setting)
+    with database.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == pragma
+    database.dispose()
