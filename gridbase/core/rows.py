@@ -280,12 +280,36 @@ def _insert_many(conn: sa.Connection, model: TableModel, rows: list[dict[str, An
         while end < len(rows) and rows[end].keys() == keys:
             end += 1
         run = rows[start:end]
-        if len(run) == 1:
+        if conn.dialect.name == "sqlite":
+            ids.extend(_sqlite_insert(conn, model, tuple(keys), run))
+        elif len(run) == 1:
             stmt = model.statement(("insert_one", tuple(keys)), lambda: t.insert().returning(t.c.id))
+            ids.extend(conn.execute(stmt, run).scalars())
         else:
             stmt = model.statement(("insert_many", tuple(keys)), lambda: t.insert().returning(t.c.id, sort_by_parameter_order=True))
-        ids.extend(conn.execute(stmt, run).scalars())
+            ids.extend(conn.execute(stmt, run).scalars())
         start = end
+    return ids
+
+
+def _sqlite_insert(conn: sa.Connection, model: TableModel, keys: tuple[str, ...], run: list[dict[str, Any]]) -> list[int]:
+    """INSERT ... VALUES (...), (...) RETURNING id as Prepared statements on the raw cursor, in
+    chunks of 2**k rows (so at most ~9 statement shapes per column set are ever compiled).
+    AUTOINCREMENT gives the rows of one statement ascending ids in VALUES order, so sorted
+    ids are the rows' ids in order (SQLAlchemy relies on the same for SQLite)."""
+    t = model.sql
+    ids: list[int] = []
+    start = 0
+    while start < len(run):
+        size = 1 << min((len(run) - start).bit_length() - 1, 8)  # the largest power of two that fits, <= 256
+
+        def build(size: int = size) -> Any:
+            return t.insert().values([{k: sa.bindparam(f"{k}__{i}", type_=t.c[k].type) for k in keys} for i in range(size)]
+                                     ).returning(t.c.id)
+
+        params = {f"{k}__{i}": row[k] for i, row in enumerate(run[start : start + size]) for k in keys}
+        ids.extend(sorted(r.id for r in model.records(conn, ("insert_values", keys, size), build, params)))
+        start += size
     return ids
 
 

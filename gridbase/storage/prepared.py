@@ -78,9 +78,15 @@ class Prepared:
         """Every result row as a plain tuple in select order, values converted by type."""
         values = dict(self.defaults)
         values.update(params)
+        done: dict[Any, Any] = {}  # a multi-row INSERT repeats values (timestamps): convert each once
         for name, process in self.binds.items():
             if name in values and name not in self.expanding:
-                values[name] = process(values[name])
+                value = values[name]
+                try:
+                    key = (process, value.__class__, value)
+                    values[name] = done[key] if key in done else done.setdefault(key, process(value))
+                except TypeError:  # unhashable (a list or dict): convert it alone
+                    values[name] = process(value)
         sql, names = self._variant(values) if self.expanding else (self.sql, self.names)
         args: Any = [values[n] for n in names] if self.positional else values
         cursor = conn.connection.cursor()

@@ -1,5 +1,6 @@
-"""GET one row with a database token takes the hot route (api/hot.py); its responses are
-byte for byte those of the normal route, which a JWT request still takes."""
+"""Hot paths: GET one row with a database token takes the hot route (api/hot.py), whose
+responses are byte for byte those of the normal route, which a JWT request still takes;
+batch creates go in as chunked multi-row INSERTs and keep the request's order."""
 
 from __future__ import annotations
 
@@ -61,3 +62,17 @@ def test_a_bad_token_gets_the_normal_401(api: Api, table: tuple[int, dict[str, s
     table_id, _ = table
     r = api.client.get(f"/api/database/rows/table/{table_id}/1/", headers={"Authorization": "Token nope"})
     assert (r.status_code, r.json()["error"], r.headers["WWW-Authenticate"]) == (401, "ERROR_TOKEN_DOES_NOT_EXIST", 'JWT realm="api"')
+
+
+@pytest.mark.parametrize("count", [1, 7, 200])
+def test_batch_create_answers_rows_in_request_order(api: Api, count: int) -> None:
+    """Batches are inserted in power-of-two chunks; every row keeps its place and values."""
+    table = api.table(name="B")
+    api.field(table, "Amount", "number", number_decimal_places=1)
+    items = [{"Name": f"row {i}", "Amount": f"{i}.5"} for i in range(count)]
+    created = api.ok(api.post(f"/api/database/rows/table/{table}/batch/?user_field_names=true", {"items": items}))["items"]
+    assert [(r["Name"], r["Amount"]) for r in created] == [(i["Name"], i["Amount"]) for i in items]
+    ids = [r["id"] for r in created]
+    assert ids == sorted(ids) and len(set(ids)) == count
+    stored = {r["id"]: r["Name"] for page in (1, 2) for r in api.rows(table, size=200, page=page)}
+    assert all(stored[r["id"]] == r["Name"] for r in created)
