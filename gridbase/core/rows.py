@@ -406,8 +406,8 @@ def update_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_nam
             changes.append((row_id, columns))
         _update_many(conn, model, changes)
         _write_relations(ctx, conn, model, list(zip(ids, prepared)))
-        written()
         updated = fetch(ctx, conn, model, ids)
+        written(updated)  # the index reads the rows just fetched
         if send_events:
             _emit(ctx, conn, "rows.updated", model, rows=updated, old_rows=old)
         return updated, model

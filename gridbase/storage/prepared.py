@@ -92,7 +92,7 @@ class Prepared:
         cursor = conn.connection.cursor()
         try:
             cursor.execute(sql, args)
-            fetched = cursor.fetchall()
+            fetched = cursor.fetchall() if cursor.description is not None else []  # a DELETE returns no rows
             converters = self.converters
             if converters is None:
                 converters = self.converters = self._converters(cursor.description or ())

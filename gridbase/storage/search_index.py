@@ -20,6 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from gridbase.storage.prepared import Prepared
+
 
 def index_name(table_id: int) -> str:
     return f"database_table_{int(table_id)}_search"
@@ -51,12 +53,21 @@ def _sql(table_id: int) -> sa.TableClause:
                     sa.column("doc", sa.Text))
 
 
+_FORGET: dict[tuple[int, str], Prepared] = {}  # (table id, dialect) -> prepared DELETE
+
+
 def forget(conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> None:
     """Remove the documents of these rows (if indexed)."""
-    t = _sql(table_id)
-    key = t.c.rowid if _is_sqlite(conn) else t.c.row_id
+    found = _FORGET.get((table_id, conn.dialect.name))
+    if found is None:
+        t = _sql(table_id)
+        key = t.c.rowid if _is_sqlite(conn) else t.c.row_id
+        if len(_FORGET) >= 256:
+            _FORGET.clear()
+        found = _FORGET[(table_id, conn.dialect.name)] = Prepared(
+            t.delete().where(key.in_(sa.bindparam("ids", expanding=True))), conn.dialect)
     for start in range(0, len(row_ids), 500):
-        conn.execute(t.delete().where(key.in_(list(row_ids[start : start + 500]))))
+        found.rows(conn, {"ids": list(row_ids[start : start + 500])})
 
 
 def clear(conn: sa.Connection, table_id: int) -> None:
