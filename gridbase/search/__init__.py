@@ -36,7 +36,9 @@ def install(ctx: Ctx) -> None:
 
     def plan(ctx_: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery) -> SearchPlan | None:
         if _uses_index(ctx_, model, query.search_mode, query.fields):
-            return full_text.plan(conn, model, query.search)
+            # default order, page or offset paging: the page may walk the order index
+            walk = None if query.order_by or query.cursor is not None else query.page * query.size
+            return full_text.plan(conn, model, query.search, walk)
         return None
 
     ctx.hooks["search"] = search

@@ -31,6 +31,20 @@ def _is_sqlite(conn: sa.Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
+def _matches(table_id: int, words: Sequence[str], exact: bool) -> sa.ColumnElement[bool]:
+    query = " AND ".join(f'"{w}"' if exact else f'"{w}"*' for w in words)
+    # detail=none allows no column filter: match against the table itself
+    whole: sa.ColumnElement[Any] = sa.literal_column(index_name(table_id))
+    return whole.op("MATCH")(sa.literal(query))
+
+
+def row_matches(table_id: int, row_id: sa.ColumnElement[Any], words: Sequence[str]) -> sa.ColumnElement[bool]:
+    """SQLite: EXISTS the document of `row_id` with every exact word - one lookup per row,
+    for a page that walks the order index through many matches."""
+    t = _sql(table_id)
+    return sa.exists(sa.select(sa.literal(1)).select_from(t).where(_matches(table_id, words, True), t.c.rowid == row_id))
+
+
 def create(conn: sa.Connection, table_id: int) -> None:
     name = index_name(table_id)
     if _is_sqlite(conn):
@@ -88,15 +102,28 @@ def store(conn: sa.Connection, table_id: int, documents: Iterable[tuple[int, lis
     conn.execute(stmt, [{"id": row_id, "words": words} for row_id, words in batch])
 
 
-def matching_ids(dialect: str, table_id: int, words: Sequence[str]) -> sa.Select[Any]:
-    """SELECT of the row ids whose document has, for every word, a word starting with it.
-    `words` must come from the tokenizer (letters and digits only), so the bound query
-    string holds no operators of its own."""
+def unextended(conn: sa.Connection, table_id: int, words: Sequence[str]) -> bool:
+    """SQLite: whether no indexed term extends any of these words, so that the exact words
+    find what the prefixes would. FTS5 merges a prefix's doclists for every query (about 6x
+    the cost of an exact term for a common word) and cannot look one row up by a prefix,
+    while the next term of the vocabulary is one index seek away."""
+    name = index_name(table_id)
+    raw = conn.connection.driver_connection
+    # A temp table (this connection only; rolled back with the read, so made each time).
+    raw.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name}_vocab USING fts5vocab(main, '{name}', 'row')")  # type: ignore[union-attr]
+    for word in words:
+        following = raw.execute(f"SELECT term FROM temp.{name}_vocab WHERE term > ? LIMIT 1", (word,)).fetchone()  # type: ignore[union-attr]
+        if following is not None and str(following[0]).startswith(word):
+            return False
+    return True
+
+
+def matching_ids(dialect: str, table_id: int, words: Sequence[str], *, exact: bool = False) -> sa.Select[Any]:
+    """SELECT of the row ids whose document has, for every word, a word starting with it
+    (`exact`: the word itself; see unextended()). `words` must come from the tokenizer
+    (letters and digits only), so the bound query string holds no operators of its own."""
     t = _sql(table_id)
     if dialect == "sqlite":
-        query = " AND ".join(f'"{w}"*' for w in words)
-        # detail=none allows no column filter: match against the table itself
-        whole: sa.ColumnElement[Any] = sa.literal_column(index_name(table_id))
-        return sa.select(t.c.rowid).where(whole.op("MATCH")(sa.literal(query)))
+        return sa.select(t.c.rowid).where(_matches(table_id, words, exact))
     query = " & ".join(f"'{w}':*" for w in words)
     return sa.select(t.c.row_id).where(t.c.doc.op("@@")(sa.cast(sa.literal(query), postgresql.TSQUERY)))

@@ -216,8 +216,26 @@ def test_many_matches_walk_the_order_index_with_the_same_results(api: Api, monke
     assert expected["creme"] == [2, 1]  # list order, not id order
     monkeypatch.setattr(full_text_query, "WALK_ORDER_ABOVE", 0)  # every search takes the large-result plan
     assert {term: search(api, table, term) for term in terms} == expected
+    # and, on SQLite, whole words no other indexed word extends ("creme", "example") are
+    # looked up row by row during the walk; "e" and "o" stay prefixes ("example", "or", ...)
+    monkeypatch.setattr(full_text_query, "LOOKUP_COST", 0)
+    assert {term: search(api, table, term) for term in terms} == expected
+    assert search(api, table, "bru") == [1]
+    name = api.fields(table)[0]["id"]
+    assert sorted(search(api, table, "creme", order_by=f"-field_{name}")) == [1, 2]  # sorted: no walk
     body = api.ok(api.get(rows_url(table), params={"search": "creme", "search_mode": FT, "size": 1, "page": 2}))
     assert (body["count"], [r["id"] for r in body["results"]]) == (2, [1])
+
+
+def test_unextended_words(api: Api, ctx: Ctx, backend: str) -> None:
+    if backend != "sqlite":
+        return  # a SQLite (FTS5 vocabulary) question
+    table, _, _ = corpus(api)
+    with ctx.db.read() as conn:
+        assert search_index.unextended(conn, table, ["creme", "example"])
+        assert not search_index.unextended(conn, table, ["creme", "e"])
+        assert not search_index.unextended(conn, table, ["bru"])  # brulee
+        assert search_index.unextended(conn, table, ["zzz"])  # nothing starts with it: nothing matches either way
 
 
 def test_changes_that_show_nothing_new_do_not_rebuild_the_index(api: Api, ctx: Ctx) -> None:
