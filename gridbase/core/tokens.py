@@ -364,7 +364,7 @@ def authenticate_for_table(ctx: Ctx, conn: sa.Connection, key: str, table_id: in
     `writing`: conn holds the write transaction, so last_used is written on it (SQLite's
     writer lock is already ours)."""
     stmt = prepared(_PREPARED, ("auth_table", conn.dialect.name), conn, lambda: _auth_statement(with_table=True))
-    rows = [_Record(stmt.keys, r) for r in stmt.rows(conn, {"digest": digest(ctx, key), "table_id": table_id})]
+    rows = stmt.records(conn, {"digest": digest(ctx, key), "table_id": table_id})
     actor = _actor(ctx, rows, conn if writing else None)
     r = rows[0]
     table = None if r.t_id is None else Table(r.t_id, r.t_database_id, r.t_workspace_id, r.t_name, r.t_order, r.t_version)
@@ -372,18 +372,6 @@ def authenticate_for_table(ctx: Ctx, conn: sa.Connection, key: str, table_id: in
 
 
 _PREPARED: dict[Any, Any] = {}  # dialect -> compiled statement text; fixed statements, not state
-
-
-class _Record:
-    """Attribute access by column name over a plain result tuple."""
-
-    __slots__ = ("_keys", "_row")
-
-    def __init__(self, keys: tuple[str, ...], row: tuple[Any, ...]) -> None:
-        self._keys, self._row = keys, row
-
-    def __getattr__(self, name: str) -> Any:
-        return self._row[self._keys.index(name)]
 
 
 def _actor(ctx: Ctx, rows: Sequence[Any], writer: sa.Connection | None = None) -> Actor:
