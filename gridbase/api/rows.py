@@ -131,7 +131,7 @@ def _send(request: Request) -> bool:
     return "send_webhook_events" not in request.query_params or flag(request, "send_webhook_events")
 
 
-def _object(body: Any) -> dict[str, Any]:
+def as_object(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         kind = "list" if isinstance(body, list) else type(body).__name__
         raise RequestBodyValidation(
@@ -145,7 +145,7 @@ async def update_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, 
     by_name = flag(request, "user_field_names")
     raw = await request.body()
     updated, model = await with_www(ctx.call(
-        rows.update_rows, ctx, caller, table_id, lambda: [dict(_object(_body(request, raw)), id=row_id)], by_name=by_name,
+        rows.update_rows, ctx, caller, table_id, lambda: [dict(as_object(_body(request, raw)), id=row_id)], by_name=by_name,
         send_events=_send(request)))
     return JSON(rename_keys(model, updated, by_name)[0])
 

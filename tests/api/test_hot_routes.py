@@ -76,3 +76,40 @@ def test_batch_create_answers_rows_in_request_order(api: Api, count: int) -> Non
     assert ids == sorted(ids) and len(set(ids)) == count
     stored = {r["id"]: r["Name"] for page in (1, 2) for r in api.rows(table, size=200, page=page)}
     assert all(stored[r["id"]] == r["Name"] for r in created)
+
+
+def test_hot_writes_answer_like_the_normal_routes(api: Api, table: tuple[int, dict[str, str]]) -> None:
+    table_id, token = table
+    body = {"Name": "third", "Tags": [2], "Amount": "3.25", "Pick": "a", "When": "2026-05-06T07:08:09Z"}
+    path = f"/api/database/rows/table/{table_id}/?user_field_names=true"
+    hot, normal = api.client.post(path, json=body, headers=token), api.client.post(path, json=body, headers=api.headers)
+    assert hot.status_code == normal.status_code == 200
+    assert hot.headers["content-type"] == normal.headers["content-type"] == "application/json"
+    strip = lambda r: {k: v for k, v in r.json().items() if k not in ("id", "order")}  # noqa: E731
+    assert strip(hot) == strip(normal) and hot.json()["id"] + 1 == normal.json()["id"]
+    row = f"/api/database/rows/table/{table_id}/{hot.json()['id']}/?user_field_names=true"
+    change = {"Amount": "9.50", "Tags": [1, 3], "Done": True}
+    normal = api.client.patch(row, json=change, headers=api.headers)
+    hot = api.client.patch(row, json=change, headers=token)
+    assert (hot.status_code, hot.content, hot.headers) == (normal.status_code, normal.content, normal.headers)
+    assert api.client.get(row, headers=token).content == hot.content
+
+
+@pytest.mark.parametrize("method, path, body, status, error", [
+    ("POST", "", b"{not json", 400, None),  # DRF's parse error: {"detail": ...} alone
+    ("POST", "", b"[1]", 400, "ERROR_REQUEST_BODY_VALIDATION"),
+    ("POST", "", b'{"Amount": "x"}', 400, "ERROR_REQUEST_BODY_VALIDATION"),
+    ("PATCH", "99/", b"{}", 404, "ERROR_ROW_DOES_NOT_EXIST"),
+    ("PATCH", "1/", b"[]", 400, "ERROR_REQUEST_BODY_VALIDATION"),
+])
+def test_refused_hot_writes_get_the_normal_errors_and_change_nothing(
+        api: Api, table: tuple[int, dict[str, str]], method: str, path: str, body: bytes, status: int, error: str | None) -> None:
+    table_id, token = table
+    url = f"/api/database/rows/table/{table_id}/{path}?user_field_names=true"
+    before = api.rows(table_id)
+    headers = {"Content-Type": "application/json"}
+    hot = api.client.request(method, url, content=body, headers={**token, **headers})
+    normal = api.client.request(method, url, content=body, headers={**api.headers, **headers})
+    assert (hot.status_code, hot.content) == (normal.status_code, normal.content)
+    assert (hot.status_code, hot.json().get("error")) == (status, error)
+    assert api.rows(table_id) == before
