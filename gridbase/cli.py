@@ -41,12 +41,12 @@ def serve(host: str | None, port: int | None, data_dir: str | None, workers: int
     settings = _settings(data_dir)
     workers = workers or settings.workers
     url = f"http{'s' if ssl_certfile else ''}://{host or settings.host}:{port or settings.port}/"
-    options: dict[str, Any] = dict(
-        host=host or settings.host, port=port or settings.port, log_level=settings.log_level,
-        ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, access_log=False,
+    options: dict[str, Any] = {
+        "host": host or settings.host, "port": port or settings.port, "log_level": settings.log_level,
+        "ssl_certfile": ssl_certfile, "ssl_keyfile": ssl_keyfile, "access_log": False,
         # uvloop and httptools when installed (the defaults otherwise); no access log line per request.
-        loop="uvloop" if _installed("uvloop") else "asyncio", http="httptools" if _installed("httptools") else "h11",
-    )
+        "loop": "uvloop" if _installed("uvloop") else "asyncio", "http": "httptools" if _installed("httptools") else "h11",
+    }
     if workers == 1:
         app = create_app(settings)
         click.echo(f"gridbase serving on {url} (data: {settings.resolved_database_url().split('@')[-1]})")

@@ -83,13 +83,13 @@ class HotRoutes:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             method, path = scope["method"], scope["path"]
-            row = ROW_PATH.fullmatch(path) if method in ("GET", "PATCH") else None
-            table = TABLE_PATH.fullmatch(path) if method == "POST" else None
-            if row is not None or table is not None:
+            match = ROW_PATH.fullmatch(path) if method in ("GET", "PATCH") else (
+                TABLE_PATH.fullmatch(path) if method == "POST" else None)
+            if match is not None:
                 by_name = _user_field_names(scope.get("query_string", b""))
                 key = _token_key(scope)
                 if by_name is not None and key is not None:
-                    response, receive = await self._answer(scope, receive, row or table, by_name, tokens.TokenKey(key))
+                    response, receive = await self._answer(scope, receive, match, by_name, tokens.TokenKey(key))
                     if response is not None:
                         await response(scope, receive, send)
                         return

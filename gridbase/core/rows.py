@@ -68,9 +68,9 @@ def _listened(ctx: Ctx, conn: sa.Connection, model: TableModel, event: str) -> b
 
 
 def _existing(conn: sa.Connection, model: TableModel, ids: list[int]) -> set[int]:
-    t = model.sql
     if not ids:
         return set()
+    t = model.sql
     return {r.id for r in model.records(conn, ("existing_ids",), lambda: sa.select(t.c.id).where(
         t.c.id.in_(sa.bindparam("ids", expanding=True))), {"ids": ids})}
 
@@ -282,11 +282,11 @@ def _insert_many(conn: sa.Connection, model: TableModel, rows: list[dict[str, An
         run = rows[start:end]
         if conn.dialect.name == "sqlite":
             ids.extend(_sqlite_insert(conn, model, tuple(keys), run))
-        elif len(run) == 1:
-            stmt = model.statement(("insert_one", tuple(keys)), lambda: t.insert().returning(t.c.id))
-            ids.extend(conn.execute(stmt, run).scalars())
         else:
-            stmt = model.statement(("insert_many", tuple(keys)), lambda: t.insert().returning(t.c.id, sort_by_parameter_order=True))
+            if len(run) == 1:
+                stmt = model.statement(("insert_one", tuple(keys)), lambda: t.insert().returning(t.c.id))
+            else:
+                stmt = model.statement(("insert_many", tuple(keys)), lambda: t.insert().returning(t.c.id, sort_by_parameter_order=True))
             ids.extend(conn.execute(stmt, run).scalars())
         start = end
     return ids
@@ -318,16 +318,15 @@ def _update_many(conn: sa.Connection, model: TableModel, changes: list[tuple[int
     t = model.sql
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row_id, columns in changes:
-        params = {f"v_{key}": value for key, value in columns.items()}
-        params["row_id"] = row_id
-        groups.setdefault(tuple(columns), []).append(params)
-    for keys, params in groups.items():
+        groups.setdefault(tuple(columns), []).append(
+            {"row_id": row_id, **{f"v_{key}": value for key, value in columns.items()}})
+    for keys, rows in groups.items():
         def build(keys: tuple[str, ...] = keys) -> Any:
             return t.update().where(t.c.id == sa.bindparam("row_id")).values(
                 {key: sa.bindparam(f"v_{key}", type_=t.c[key].type) for key in keys})
 
-        for one in params:  # a Prepared execution costs less than SQLAlchemy's executemany setup
-            model.records(conn, ("update", keys), build, one)
+        for params in rows:  # a Prepared execution costs less than SQLAlchemy's executemany setup
+            model.records(conn, ("update", keys), build, params)
 
 
 def _write_relations(ctx: Ctx, conn: sa.Connection, model: TableModel, pairs: list[tuple[int, RowValues]]) -> None:
@@ -335,9 +334,9 @@ def _write_relations(ctx: Ctx, conn: sa.Connection, model: TableModel, pairs: li
     for row_id, values in pairs:
         for field_id, value in values.relations.items():
             per_field.setdefault(field_id, {})[row_id] = value
-    for field_id, values in per_field.items():
+    for field_id, by_row in per_field.items():
         field = model.by_id[field_id]
-        ctx.field_types.get(field.type).write_relation(conn, field, model.relations[field_id], values)
+        ctx.field_types.get(field.type).write_relation(conn, field, model.relations[field_id], by_row)
 
 
 Items = Sequence[Any] | Callable[[], Sequence[Any]]  # a callable parses the body after authentication
@@ -392,7 +391,6 @@ def update_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_nam
                 errors[str(index)] = exc.detail
         if errors:
             raise RequestBodyValidation({"items": errors} if batch else errors["0"])
-        t = model.sql
         existing = _existing(conn, model, ids)
         missing = [i for i in ids if i not in existing]
         if missing:

@@ -37,7 +37,7 @@ from gridbase.errors import (
 )
 from gridbase.models import Table, User
 from gridbase.storage import schema as s
-from gridbase.storage.prepared import prepared
+from gridbase.storage.prepared import records
 from gridbase.storage.types import Id
 
 KEY_ALPHABET = string.ascii_letters + string.digits
@@ -363,15 +363,12 @@ def authenticate_for_table(ctx: Ctx, conn: sa.Connection, key: str, table_id: in
     precompiled statement on `conn`; the same checks in the same order, nothing cached.
     `writing`: conn holds the write transaction, so last_used is written on it (SQLite's
     writer lock is already ours)."""
-    stmt = prepared(_PREPARED, ("auth_table", conn.dialect.name), conn, lambda: _auth_statement(with_table=True))
-    rows = stmt.records(conn, {"digest": digest(ctx, key), "table_id": table_id})
+    rows = records(s.tokens, conn, "auth_table", lambda: _auth_statement(with_table=True),
+                   {"digest": digest(ctx, key), "table_id": table_id})
     actor = _actor(ctx, rows, conn if writing else None)
     r = rows[0]
     table = None if r.t_id is None else Table(r.t_id, r.t_database_id, r.t_workspace_id, r.t_name, r.t_order, r.t_version)
     return actor, table
-
-
-_PREPARED: dict[Any, Any] = {}  # dialect -> compiled statement text; fixed statements, not state
 
 
 def _actor(ctx: Ctx, rows: Sequence[Any], writer: sa.Connection | None = None) -> Actor:

@@ -130,7 +130,7 @@ def _fill(ctx: Ctx, conn: sa.Connection, table_id: int) -> None:
 
 
 def rows_changing(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequence[int], *,
-                  created: bool = False) -> Callable[[], None]:
+                  created: bool = False) -> Callable[..., None]:
     """Called before rows of `model` are written; the result is called after the write.
     `created`: the rows were just inserted, so nothing linked to them before."""
     table_id = model.table.id

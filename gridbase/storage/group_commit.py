@@ -103,7 +103,7 @@ class GroupCommit:
             else:
                 group.transaction.rollback()
             group.done.set_result(None)
-        except BaseException as exc:  # every member's request fails with the commit
+        except BaseException as exc:  # noqa: BLE001  # handed on: every member's request fails with the commit
             group.done.set_exception(exc)
         finally:
             group.conn.info.pop("immediate", None)

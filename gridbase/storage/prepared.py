@@ -99,7 +99,7 @@ class Prepared:
         finally:
             cursor.close()
         if not converters or not fetched:
-            return fetched  # type: ignore[no-any-return]  # DBAPI rows are tuples
+            return list(fetched)  # DBAPI rows are tuples
         out = []
         for row in fetched:
             row = list(row)
@@ -114,22 +114,11 @@ class Prepared:
         make = self.record._make
         return [make(row) for row in self.rows(conn, params)]
 
-    def index(self, key: str) -> int:
-        return self.keys.index(key)
-
 
 def _plain(keys: tuple[str, ...]) -> bool:
     """Whether these result keys can name a namedtuple's fields."""
     return len(set(keys)) == len(keys) and all(
         k.isidentifier() and not keyword.iskeyword(k) and not k.startswith("_") for k in keys)
-
-
-def prepared(cache: dict[Any, Any], key: Any, conn: sa.Connection, build: Callable[[], Any]) -> Prepared:
-    """The Prepared form of `build()` for this connection's dialect, memoised in `cache`."""
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = Prepared(build(), conn.dialect)
-    return found  # type: ignore[no-any-return]  # the cache holds Prepared values for these keys
 
 
 CACHE_SIZE = 64  # prepared statements kept per table object

@@ -4,6 +4,8 @@ batch creates go in as chunked multi-row INSERTs and keep the request's order.""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.conftest import Api
@@ -85,7 +87,9 @@ def test_hot_writes_answer_like_the_normal_routes(api: Api, table: tuple[int, di
     hot, normal = api.client.post(path, json=body, headers=token), api.client.post(path, json=body, headers=api.headers)
     assert hot.status_code == normal.status_code == 200
     assert hot.headers["content-type"] == normal.headers["content-type"] == "application/json"
-    strip = lambda r: {k: v for k, v in r.json().items() if k not in ("id", "order")}  # noqa: E731
+    def strip(r: Any) -> dict[str, Any]:
+        return {k: v for k, v in r.json().items() if k not in ("id", "order")}
+
     assert strip(hot) == strip(normal) and hot.json()["id"] + 1 == normal.json()["id"]
     row = f"/api/database/rows/table/{table_id}/{hot.json()['id']}/?user_field_names=true"
     change = {"Amount": "9.50", "Tags": [1, 3], "Done": True}

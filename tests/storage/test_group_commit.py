@@ -28,9 +28,8 @@ def values(db: Database) -> list[int]:
 
 
 def grouped_insert(db: Database, n: int | None) -> list[asyncio.Future[None]]:
-    with awaiting() as pending:
-        with db.write(group=True) as conn:
-            conn.exec_driver_sql("INSERT INTO t VALUES (?)", (n,))
+    with awaiting() as pending, db.write(group=True) as conn:
+        conn.exec_driver_sql("INSERT INTO t VALUES (?)", (n,))
     return pending
 
 
