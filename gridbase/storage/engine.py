@@ -18,6 +18,7 @@ from sqlalchemy import event
 
 from gridbase.storage import sqlite_functions
 from gridbase.storage.group_commit import GroupCommit
+from gridbase.storage.wal_sync import WalSync
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SYNCHRONOUS = ("FULL", "NORMAL")
@@ -37,7 +38,9 @@ class Database:
                 pool_use_lifo=True,  # reuse the warm connection: one hot page cache, not ten
             )
             _configure_sqlite(self.engine, synchronous)
-            self.groups = GroupCommit(self.engine, self._write_lock)
+            path = self.engine.url.database
+            durable_file = synchronous.upper() == "FULL" and path not in (None, "", ":memory:")
+            self.groups = GroupCommit(self.engine, self._write_lock, WalSync(f"{path}-wal") if durable_file else None)
         else:
             if url.startswith("postgresql://"):
                 url = "postgresql+psycopg://" + url[len("postgresql://") :]

@@ -10,8 +10,10 @@ released when its block ends (rolled back, alone, when it raises). Its caller
 (Ctx.call) awaits the group's commit before answering, so nothing is acknowledged before
 it is on disk - and a failed commit fails every request of the group.
 
-Only code that opts in (`Database.write(group=True)` under `awaiting()`) joins a group;
-everything else commits on its own as before. Imports: sqlalchemy only.
+With a WalSync (synchronous=FULL on a file), the group commits with NORMAL and the WAL is
+synced off the loop before the futures resolve (see wal_sync). Only code that opts in
+(`Database.write(group=True)` under `awaiting()`) joins a group; everything else commits on
+its own as before. Imports: sqlalchemy, storage.wal_sync.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from gridbase.storage.wal_sync import WalSync
+
 # Commits the current call must await before it answers; None outside Ctx.call.
 _PENDING: contextvars.ContextVar[list[asyncio.Future[None]] | None] = contextvars.ContextVar("gridbase_commits", default=None)
 
@@ -36,12 +40,15 @@ class _Group:
     done: asyncio.Future[None]
     owner: int  # the thread whose event loop runs the group
     members: int = field(default=0)
+    broken: BaseException | None = None  # a member's error ended the whole transaction
+    ended: bool = False
 
 
 class GroupCommit:
-    def __init__(self, engine: sa.Engine, lock: threading.Lock) -> None:
+    def __init__(self, engine: sa.Engine, lock: threading.Lock, syncer: WalSync | None = None) -> None:
         self.engine = engine
         self.lock = lock
+        self.syncer = syncer
         self._group: _Group | None = None
 
     @staticmethod
@@ -67,13 +74,19 @@ class GroupCommit:
         group = self._group
         if group is None or group.owner != threading.get_ident():
             group = self._open()  # (another thread's group: wait for its commit first)
-        savepoint = group.conn.begin_nested()
+        # On the driver's connection: SQLAlchemy's nested transactions cost ~0.1 ms each.
+        raw = group.conn.connection.driver_connection
+        raw.execute("SAVEPOINT gridbase_member")  # type: ignore[union-attr]
         try:
             yield group.conn
-        except BaseException:
-            savepoint.rollback()
+        except BaseException as exc:
+            try:
+                raw.execute("ROLLBACK TO gridbase_member")  # type: ignore[union-attr]
+                raw.execute("RELEASE gridbase_member")  # type: ignore[union-attr]
+            except Exception:  # noqa: BLE001  # SQLite ended the transaction: the group fails
+                group.broken = exc
             raise
-        savepoint.commit()
+        raw.execute("RELEASE gridbase_member")  # type: ignore[union-attr]
         group.members += 1
         pending = _PENDING.get()
         if pending is not None and group.done not in pending:
@@ -84,6 +97,8 @@ class GroupCommit:
         self.lock.acquire()  # released by _commit: the group is this process's writer
         try:
             conn = self.engine.connect()
+            if self.syncer is not None:  # the commit only writes the WAL; the syncer syncs it
+                conn.connection.driver_connection.execute("PRAGMA synchronous=NORMAL")  # type: ignore[union-attr]
             conn.info["immediate"] = True
             transaction = conn.begin()
         except BaseException:
@@ -94,19 +109,31 @@ class GroupCommit:
         return group
 
     def _commit(self, group: _Group) -> None:
-        if group.done.done():
+        if group.ended:
             return  # flushed early
+        group.ended = True
         self._group = None
+        synced = False
         try:
+            if group.broken is not None:
+                raise group.broken
             if group.members:
                 group.transaction.commit()
+                if self.syncer is not None:
+                    self.syncer.after_commit(group.done.get_loop(), group.done)
+                    synced = True
             else:
                 group.transaction.rollback()
-            group.done.set_result(None)
+            if not synced:
+                group.done.set_result(None)
         except BaseException as exc:  # noqa: BLE001  # handed on: every member's request fails with the commit
+            if group.transaction.is_active:
+                group.transaction.rollback()
             group.done.set_exception(exc)
         finally:
             group.conn.info.pop("immediate", None)
+            if self.syncer is not None:
+                group.conn.connection.driver_connection.execute("PRAGMA synchronous=FULL")  # type: ignore[union-attr]
             group.conn.close()
             self.lock.release()
 

@@ -94,9 +94,10 @@ def store(conn: sa.Connection, table_id: int, documents: Iterable[tuple[int, lis
     if not batch:
         return
     name = index_name(table_id)
-    if _is_sqlite(conn):
-        stmt = sa.text(f"INSERT INTO {name} (rowid, doc) VALUES (:id, :doc)")
-        conn.execute(stmt, [{"id": row_id, "doc": " ".join(words)} for row_id, words in batch])
+    if _is_sqlite(conn):  # on the driver's connection: a text() execution costs ~0.2 ms of bookkeeping
+        raw = conn.connection.driver_connection
+        raw.executemany(f"INSERT INTO {name} (rowid, doc) VALUES (?, ?)",  # type: ignore[union-attr]
+                        [(row_id, " ".join(words)) for row_id, words in batch])
         return
     stmt = sa.text(f"INSERT INTO {name} (row_id, doc) VALUES (:id, array_to_tsvector(CAST(:words AS text[])))")
     conn.execute(stmt, [{"id": row_id, "words": words} for row_id, words in batch])

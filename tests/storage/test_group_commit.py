@@ -66,8 +66,8 @@ def test_a_plain_write_on_the_loop_commits_the_open_group_first(db: Database) ->
         pending = grouped_insert(db, 1)
         with db.write() as conn:  # must not wait for the lock the group holds
             conn.exec_driver_sql("INSERT INTO t VALUES (2)")
-        assert pending[0].done()
         assert values(db) == [1, 2]
+        await pending[0]
 
     asyncio.run(scenario())
 
@@ -83,4 +83,27 @@ def test_synchronous_setting(tmp_path: Path, setting: str, pragma: int) -> None:
     database = Database(f"sqlite:///{tmp_path / 'y.db'}", synchronous=setting)
     with database.read() as conn:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == pragma
+    database.dispose()
+
+
+def test_a_group_is_answered_after_its_wal_sync_and_its_connection_is_durable_again(db: Database) -> None:
+    syncer = db.groups.syncer
+    assert syncer is not None  # synchronous=full on a file: the WAL is synced off the loop
+
+    async def scenario() -> None:
+        first = grouped_insert(db, 1)
+        await first[0]
+        assert syncer.synced == 1  # the commit's WAL sync ran before the answer
+        second = grouped_insert(db, 2)
+        await second[0]
+        assert syncer.synced == 2
+
+    asyncio.run(scenario())
+    with db.read() as conn:  # the group's connection went back to the pool with FULL
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+
+
+def test_normal_needs_no_syncer(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'z.db'}", synchronous="normal")
+    assert database.groups.syncer is None
     database.dispose()
