@@ -9,7 +9,8 @@ those spaces (it treats every non-ASCII character as part of a word and folds on
 capitals, which casefolded words do not contain); PostgreSQL stores them verbatim with
 array_to_tsvector, and a query is cast to tsquery without a dictionary. Both backends
 therefore index and match exactly the same words. Names come from our integer ids only;
-words are always bound values. Imports: nothing from gridbase (storage.ddl calls it).
+words are always bound values. Imports: storage.group_commit, storage.prepared (storage.ddl
+calls it).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from gridbase.storage import group_commit
 from gridbase.storage.prepared import Prepared
 
 
@@ -71,7 +73,16 @@ _FORGET: dict[tuple[int, str], Prepared] = {}  # (table id, dialect) -> prepared
 
 
 def forget(conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> None:
-    """Remove the documents of these rows (if indexed)."""
+    """Remove the documents of these rows (if indexed). In a SQLite group commit, forget and
+    store run just before the group commits, in order (see group_commit.defer)."""
+    if _is_sqlite(conn):
+        ids = list(row_ids)
+        if group_commit.defer(conn, lambda conn: _forget(conn, table_id, ids)):
+            return
+    _forget(conn, table_id, row_ids)
+
+
+def _forget(conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> None:
     found = _FORGET.get((table_id, conn.dialect.name))
     if found is None:
         t = _sql(table_id)
@@ -95,9 +106,14 @@ def store(conn: sa.Connection, table_id: int, documents: Iterable[tuple[int, lis
         return
     name = index_name(table_id)
     if _is_sqlite(conn):  # on the driver's connection: a text() execution costs ~0.2 ms of bookkeeping
-        raw = conn.connection.driver_connection
-        raw.executemany(f"INSERT INTO {name} (rowid, doc) VALUES (?, ?)",  # type: ignore[union-attr]
-                        [(row_id, " ".join(words)) for row_id, words in batch])
+        values = [(row_id, " ".join(words)) for row_id, words in batch]
+
+        def insert(conn: sa.Connection) -> None:
+            raw = conn.connection.driver_connection
+            raw.executemany(f"INSERT INTO {name} (rowid, doc) VALUES (?, ?)", values)  # type: ignore[union-attr]
+
+        if not group_commit.defer(conn, insert):
+            insert(conn)
         return
     stmt = sa.text(f"INSERT INTO {name} (row_id, doc) VALUES (:id, array_to_tsvector(CAST(:words AS text[])))")
     conn.execute(stmt, [{"id": row_id, "words": words} for row_id, words in batch])

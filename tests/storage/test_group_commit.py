@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from gridbase.storage import search_index
 from gridbase.storage.engine import Database
 from gridbase.storage.group_commit import awaiting
 
@@ -107,3 +108,29 @@ def test_normal_needs_no_syncer(tmp_path: Path) -> None:
     database = Database(f"sqlite:///{tmp_path / 'z.db'}", synchronous="normal")
     assert database.groups.syncer is None
     database.dispose()
+
+
+def test_search_documents_are_written_at_the_group_commit_and_dropped_with_a_failed_member(db: Database) -> None:
+    with db.write() as conn:
+        search_index.create(conn, 7)
+        search_index.store(conn, 7, [(1, ["old"])])
+
+    def indexed() -> list[tuple[int, str]]:
+        with db.read() as conn:
+            return sorted(conn.exec_driver_sql("SELECT rowid, doc FROM database_table_7_search").all())
+
+    async def scenario() -> None:
+        with awaiting() as pending, db.write(group=True) as conn:
+            search_index.forget(conn, 7, [1])
+            search_index.store(conn, 7, [(1, ["new"])])
+            assert conn.exec_driver_sql("SELECT doc FROM database_table_7_search").scalars().all() == ["old"]  # not yet
+        with pytest.raises(RuntimeError), awaiting(), db.write(group=True) as conn:
+            search_index.store(conn, 7, [(2, ["failed"])])
+            raise RuntimeError("this member rolls back")
+        with awaiting(), db.write(group=True) as conn:
+            search_index.forget(conn, 7, [1])  # a later member of the same group sees its own order
+            search_index.store(conn, 7, [(1, ["newer"]), (3, ["third"])])
+        await pending[0]
+
+    asyncio.run(scenario())
+    assert indexed() == [(1, "newer"), (3, "third")]
