@@ -29,6 +29,7 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self._write_lock = threading.Lock()
+        self.syncer: WalSync | None = None
         if self.is_sqlite:
             self.engine = sa.create_engine(
                 url,
@@ -37,10 +38,11 @@ class Database:
                 max_overflow=20,
                 pool_use_lifo=True,  # reuse the warm connection: one hot page cache, not ten
             )
-            _configure_sqlite(self.engine, synchronous)
             path = self.engine.url.database
             durable_file = synchronous.upper() == "FULL" and path not in (None, "", ":memory:")
-            self.groups = GroupCommit(self.engine, self._write_lock, WalSync(f"{path}-wal") if durable_file else None)
+            self.syncer = WalSync(path) if durable_file and path else None
+            _configure_sqlite(self.engine, synchronous, checkpoints=self.syncer is None)
+            self.groups = GroupCommit(self.engine, self._write_lock, self.syncer)
         else:
             if url.startswith("postgresql://"):
                 url = "postgresql+psycopg://" + url[len("postgresql://") :]
@@ -74,15 +76,20 @@ class Database:
                         yield conn
                 finally:
                     conn.info.pop("immediate", None)
+            if self.syncer is not None:
+                self.syncer.wrote()
         else:
             with self.engine.begin() as conn:
                 yield conn
 
     def dispose(self) -> None:
+        if self.syncer is not None:
+            self.syncer.close()
         self.engine.dispose()
 
 
-def _configure_sqlite(engine: sa.Engine, synchronous: str) -> None:
+def _configure_sqlite(engine: sa.Engine, synchronous: str, *, checkpoints: bool) -> None:
+    """`checkpoints=False`: commits never checkpoint; a WalSync thread does (see wal_sync)."""
     if synchronous.upper() not in SYNCHRONOUS:
         raise ValueError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}, not {synchronous!r}")
 
@@ -95,6 +102,9 @@ def _configure_sqlite(engine: sa.Engine, synchronous: str) -> None:
         # FULL: a commit is on disk before it is acknowledged (WAL fsync); NORMAL may lose the
         # last commits on power loss (never on a crash of gridbase alone).
         cur.execute(f"PRAGMA synchronous={synchronous.upper()}")
+        if not checkpoints:  # a restarted WAL is truncated, so its size says what is new
+            cur.execute("PRAGMA wal_autocheckpoint=0")
+            cur.execute("PRAGMA journal_size_limit=0")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         # Memory stays flat with the table's size: a 32 MB page cache per connection (the OS

@@ -10,37 +10,75 @@ commit frame) to the -wal file; recovery replays every checksummed commit found 
 FULL only adds an fsync of that file at commit. A checkpoint syncs the WAL and the
 database itself (NORMAL does too), so frames a checkpoint moved are on disk as well.
 Other connections may read a grouped commit during its sync window (< 2 ms); nothing
-is answered to its own writer before the sync. Imports: stdlib only.
+is answered to its own writer before the sync.
+
+Checkpoints move off the loop too: connections run with wal_autocheckpoint=0 and
+journal_size_limit=0 (see engine), and once the WAL outgrows CHECKPOINT_BYTES a checkpointer thread runs a PASSIVE
+checkpoint on its own connection - what SQLite's auto-checkpoint does at the end of some
+commit, there with two fsyncs and megabytes of copying on the event loop.
+Imports: stdlib only.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 
 Waiter = tuple[asyncio.AbstractEventLoop, "asyncio.Future[None]"]
+CHECKPOINT_BYTES = 4 << 20  # SQLite's default auto-checkpoint: 1000 pages of 4 KiB
 
 
 @dataclass
 class WalSync:
-    path: str  # the -wal file
+    database: str  # the database file; its WAL is `<database>-wal`
     synced: int = 0  # the number of commits known to be on disk (for tests and stats)
+    checkpoints: int = 0
     _committed: int = 0
     _waiting: list[tuple[int, Waiter]] = field(default_factory=list)
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _thread: threading.Thread | None = None
+    _checkpoint_due: threading.Event = field(default_factory=threading.Event)
+    _closed: bool = False
+    _asked_at: int = 0  # the WAL's size at the last checkpoint request
+
+    @property
+    def path(self) -> str:
+        return f"{self.database}-wal"
 
     def after_commit(self, loop: asyncio.AbstractEventLoop, done: asyncio.Future[None]) -> None:
         """Resolve `done` (on its loop) once the WAL, with the commit just made, is on disk."""
         with self._cond:
             self._committed += 1
             self._waiting.append((self._committed, (loop, done)))
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="gridbase-wal-sync", daemon=True)
-                self._thread.start()
+            self._start()
             self._cond.notify()
+
+    def wrote(self) -> None:
+        """A commit (synced by itself) was made: checkpoint if the WAL has grown enough.
+        Writers truncate the WAL when they restart it (journal_size_limit=0), so its size is
+        what was written since the last complete checkpoint; a checkpoint that readers kept
+        from completing is tried again every quarter of CHECKPOINT_BYTES."""
+        try:
+            size = os.stat(self.path).st_size
+        except OSError:
+            return
+        if size < self._asked_at:
+            self._asked_at = 0  # restarted since
+        if size < max(CHECKPOINT_BYTES, self._asked_at + CHECKPOINT_BYTES // 4):
+            return
+        self._asked_at = size
+        with self._cond:
+            self._start()
+        self._checkpoint_due.set()
+
+    def _start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="gridbase-wal-sync", daemon=True)
+            self._thread.start()
+            threading.Thread(target=self._checkpointer, name="gridbase-wal-checkpoint", daemon=True).start()
 
     def sync(self) -> None:
         """fdatasync the WAL now, in this thread. No WAL file: a checkpoint moved everything
@@ -54,11 +92,20 @@ class WalSync:
         finally:
             os.close(fd)
 
+    def close(self) -> None:
+        """Stop the threads once the commits handed over are synced (Database.dispose)."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+        self._checkpoint_due.set()
+
     def _run(self) -> None:
         while True:
             with self._cond:
-                while not self._waiting:
+                while not self._waiting and not self._closed:
                     self._cond.wait()
+                if not self._waiting:
+                    return
                 batch, self._waiting = self._waiting, []
             error: OSError | None = None
             try:
@@ -72,6 +119,21 @@ class WalSync:
                     loop.call_soon_threadsafe(_resolve, done, error)
                 except RuntimeError:  # that loop is closed: nobody waits any more
                     pass
+            self.wrote()
+
+    def _checkpointer(self) -> None:
+        conn = sqlite3.connect(self.database, isolation_level=None, check_same_thread=False)
+        while True:
+            self._checkpoint_due.wait()
+            self._checkpoint_due.clear()
+            if self._closed:
+                conn.close()
+                return
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")  # never waits for readers or the writer
+                self.checkpoints += 1
+            except sqlite3.Error:
+                pass  # the next sync asks again
 
 
 def _resolve(done: asyncio.Future[None], error: OSError | None) -> None:

@@ -12,6 +12,7 @@ import pytest
 from gridbase.storage import search_index
 from gridbase.storage.engine import Database
 from gridbase.storage.group_commit import awaiting
+from tests.helpers import eventually
 
 
 @pytest.fixture
@@ -134,3 +135,21 @@ def test_search_documents_are_written_at_the_group_commit_and_dropped_with_a_fai
 
     asyncio.run(scenario())
     assert indexed() == [(1, "newer"), (3, "third")]
+
+
+def test_the_wal_is_checkpointed_off_the_loop_and_restarts_small(db: Database) -> None:
+    syncer = db.groups.syncer
+    assert syncer is not None
+    with db.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0  # commits never checkpoint
+    with db.write() as conn:  # ~5 MB of WAL in one commit
+        conn.exec_driver_sql("CREATE TABLE big (b TEXT)")
+        conn.exec_driver_sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+                             "INSERT INTO big SELECT printf('%.1000c', 'x') FROM n")
+    wal = Path(syncer.path)
+    assert wal.stat().st_size > 4 << 20
+    eventually(lambda: syncer.checkpoints >= 1 or None)
+    with db.write() as conn:  # the first write after a complete checkpoint restarts the WAL
+        conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+    assert wal.stat().st_size < 64 * 1024
+    assert values(db) == [1]
