@@ -33,21 +33,54 @@ def format_order(order: Any) -> str:
     return f"{Decimal(str(order)):.20f}"
 
 
+@dataclass(frozen=True)
+class _Keys:
+    """How a model's fields are named in a request body, and where their values go."""
+
+    by_name: dict[str, Field]
+    by_key: dict[str, Field]  # the usual spellings: "field_<id>" and "<id>"
+    in_columns: frozenset[int]  # ids of the fields stored in a column of the row table
+
+
+def _keys(model: TableModel) -> _Keys:
+    found: _Keys | None = model.memo.get("keys")
+    if found is None:
+        by_key = {f"field_{f.id}": f for f in model.fields} | {str(f.id): f for f in model.fields}
+        columns = model.sql.c
+        found = model.memo["keys"] = _Keys({f.name: f for f in model.fields}, by_key,
+                                           frozenset(f.id for f in model.fields if f.column_name in columns))
+    return found
+
+
 def resolve_keys(model: TableModel, raw: Mapping[str, Any], by_name: bool) -> list[tuple[Field, str, Any]]:
     """(field, key as sent, value) for every key that names a field; other keys are ignored."""
     out = []
+    keys = _keys(model)
     if by_name:
-        names = {f.name: f for f in model.fields}
+        names = keys.by_name
         for key, value in raw.items():
             if key in names:
                 out.append((names[key], key, value))
         return out
-    by_id = model.by_id
+    by_key, by_id = keys.by_key, model.by_id
     for key, value in raw.items():
-        match = FIELD_KEY.match(str(key))
-        if match and int(match.group(1)) in by_id:
-            out.append((by_id[int(match.group(1))], key, value))
+        field = by_key.get(key)
+        if field is None:  # another spelling of an id ("field_007") or no field at all
+            match = FIELD_KEY.match(str(key))
+            field = by_id.get(int(match.group(1))) if match else None
+        if field is not None:
+            out.append((field, key, value))
     return out
+
+
+def _defaults(ctx: Ctx, model: TableModel) -> tuple[tuple[Field, bool, Any], ...]:
+    """(field, stored in a column, default) for every field whose default is not None."""
+    found: tuple[tuple[Field, bool, Any], ...] | None = model.memo.get("defaults")
+    if found is None:
+        in_columns = _keys(model).in_columns
+        pairs = ((f, ctx.field_types.get(f.type).default(f)) for f in model.fields)
+        found = model.memo["defaults"] = tuple((f, f.id in in_columns, d) for f, d in pairs if d is not None)
+    return found
 
 
 def validate_row(ctx: Ctx, conn: sa.Connection, model: TableModel, raw: Mapping[str, Any], by_name: bool, *, creating: bool,
@@ -62,9 +95,10 @@ def validate_row(ctx: Ctx, conn: sa.Connection, model: TableModel, raw: Mapping[
     values = RowValues({}, {})
     errors: dict[str, Any] = {}
     given = resolve_keys(model, raw, by_name)
-    columns = model.sql.c  # fields stored in a column of the row (the others: junction tables)
+    in_columns = _keys(model).in_columns  # the other fields live in junction tables
+    types = ctx.field_types
     for field, key, value in given:
-        ft = ctx.field_types.get(field.type)
+        ft = types.get(field.type)
         if ft.read_only:
             raise RequestBodyValidation(f"Field of type {field.type} is read only and should not be set manually.")
         try:
@@ -72,7 +106,7 @@ def validate_row(ctx: Ctx, conn: sa.Connection, model: TableModel, raw: Mapping[
         except FieldValueError as exc:
             errors[key] = field_error(exc.message, exc.code)
             continue
-        if field.column_name in columns:
+        if field.id in in_columns:
             values.columns[field.column_name] = clean
         else:
             values.relations[field.id] = clean
@@ -80,14 +114,13 @@ def validate_row(ctx: Ctx, conn: sa.Connection, model: TableModel, raw: Mapping[
         raise RequestBodyValidation(errors)
     if creating:
         seen = {f.id for f, _, _ in given}
-        for field in model.fields:
+        for field, in_column, default in _defaults(ctx, model):
             if field.id not in seen:
-                ft = ctx.field_types.get(field.type)
-                default = ft.default(field)
-                if field.column_name in columns:
-                    if default is not None:
-                        values.columns[field.column_name] = default
-                elif default is not None:
+                if isinstance(default, list):
+                    default = list(default)  # each row its own (they are shared per model)
+                if in_column:
+                    values.columns[field.column_name] = default
+                else:
                     values.relations[field.id] = default
     return values
 

@@ -35,6 +35,8 @@ class TableModel:
     # field id -> what a select reads for it: its column, or a computed SQL expression
     # (formulas); None for junction-table fields.
     expressions: dict[int, sa.ColumnElement[Any] | None] = dataclasses.field(default_factory=dict)
+    # Lookups derived from the schema, built on first use by the modules that need them.
+    memo: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def expression(self, field_id: int) -> sa.ColumnElement[Any] | None:
         return self.expressions.get(field_id)

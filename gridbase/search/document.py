@@ -100,4 +100,14 @@ def row_documents(ctx: Ctx, model: TableModel, rows: Sequence[dict[str, Any]],
                   fields: list[Field] | None = None) -> list[tuple[int, list[str]]]:
     """(row id, words) of rows already serialized (keyed `field_<id>`)."""
     fields = indexed_fields(ctx, model) if fields is None else fields
-    return [(row["id"], document(field_text(f, row[f.column_name]) for f in fields)) for row in rows]
+    plan = [(f, f.column_name, is_date(f)) for f in fields]
+    out = []
+    for row in rows:
+        texts = []
+        for field, name, date in plan:
+            value = row[name]
+            if value is None:
+                continue  # no text, no words
+            texts.append(value if type(value) is str and not date else field_text(field, value))
+        out.append((row["id"], document(texts)))
+    return out
