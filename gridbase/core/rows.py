@@ -62,9 +62,10 @@ def _emit(ctx: Ctx, conn: sa.Connection, event: str, model: TableModel, **data: 
 
 
 def _listened(ctx: Ctx, conn: sa.Connection, model: TableModel, event: str) -> bool:
-    """Whether any webhook takes this event of the table (so its old rows are worth reading)."""
+    """Whether any webhook takes this event of the table (so its old rows are worth reading
+    and the event worth handing on); without the webhooks' hook, every event is."""
     hook = ctx.hooks.get("listens")
-    return hook is not None and bool(hook(conn, model.table.id, event))
+    return hook is None or bool(hook(conn, model.table.id, event))
 
 
 def _existing(conn: sa.Connection, model: TableModel, ids: list[int]) -> set[int]:
@@ -395,7 +396,8 @@ def update_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_nam
         missing = [i for i in ids if i not in existing]
         if missing:
             raise RowDoesNotExist(missing)
-        old = fetch(ctx, conn, model, ids) if send_events and _listened(ctx, conn, model, "rows.updated") else []
+        send_events = send_events and _listened(ctx, conn, model, "rows.updated")
+        old = fetch(ctx, conn, model, ids) if send_events else []
         written = _watch(ctx, conn, model, ids)
         now = ctx.clock()
         touch = ctx.hooks.get("stamp_updated_row")
@@ -425,7 +427,8 @@ def delete_rows(ctx: Ctx, actor: Actor, table_id: int, ids: list[int], *, send_e
         missing = [i for i in ids if i not in existing]
         if missing:
             raise RowDoesNotExist(missing)
-        old = fetch(ctx, conn, model, ids) if send_events and _listened(ctx, conn, model, "rows.deleted") else []
+        send_events = send_events and _listened(ctx, conn, model, "rows.deleted")
+        old = fetch(ctx, conn, model, ids) if send_events else []
         written = _watch(ctx, conn, model, ids)
         for field_id, junction in model.relations.items():
             field = model.by_id[field_id]

@@ -11,7 +11,7 @@ Imports: core (row reading), search.tokenize.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,7 +43,11 @@ def date_text(field: Field, value: str) -> str:
     props = field.props
     pattern = DATE_ORDER.get(str(props.get("date_format") or "EU"), DATE_ORDER["EU"])
     if len(value) <= 10:
-        return datetime.strptime(value[:10], "%Y-%m-%d").strftime(pattern)
+        try:
+            day = date.fromisoformat(value)  # what the serializer writes; 20x cheaper than strptime
+        except ValueError:
+            day = datetime.strptime(value[:10], "%Y-%m-%d").date()
+        return day.strftime(pattern)
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)

@@ -71,12 +71,14 @@ def links_into(conn: sa.Connection, table_id: int) -> list[Field]:
     return out
 
 
-def linking_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> dict[int, set[int]]:
-    """table id -> ids of its rows that link to any of `row_ids` of `table_id`."""
+def linking_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Sequence[int],
+                 into: list[Field] | None = None) -> dict[int, set[int]]:
+    """table id -> ids of its rows that link to any of `row_ids` of `table_id` (`into`: the
+    links_into() of the table, when known)."""
     out: dict[int, set[int]] = defaultdict(set)
     if not row_ids:
         return out
-    for field in links_into(conn, table_id):
+    for field in links_into(conn, table_id) if into is None else into:
         model = _model(ctx, conn, field.table_id)
         junction = model.relations.get(field.id) if model is not None else None
         if junction is None:
@@ -100,13 +102,14 @@ def _model(ctx: Ctx, conn: sa.Connection, table_id: int) -> TableModel | None:
 
 
 def reindex_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Iterable[int], *, fresh: bool = False,
-                 rows: Sequence[dict[str, Any]] | None = None) -> None:
+                 rows: Sequence[dict[str, Any]] | None = None, model: TableModel | None = None) -> None:
     """Index these rows again; `fresh`: they were just created and have no documents yet;
-    `rows`: their serialized values, already read (every field, current schema)."""
+    `rows`: their serialized values, already read (every field, current schema);
+    `model`: the table's current model, when the caller has it."""
     ids = sorted(set(row_ids))
     if not ids or not readiness(ctx).ready(conn, table_id):
         return
-    model = _model(ctx, conn, table_id)
+    model = model or _model(ctx, conn, table_id)
     if model is None:
         return
     if not fresh:
@@ -135,15 +138,16 @@ def rows_changing(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Seq
     `created`: the rows were just inserted, so nothing linked to them before."""
     table_id = model.table.id
     ids = list(row_ids)
-    before = {} if created else linking_rows(ctx, conn, table_id, ids)
+    into = links_into(conn, table_id)  # row writes change no fields: the same before and after
+    before = {} if created else linking_rows(ctx, conn, table_id, ids, into)
 
     def written(rows: Sequence[dict[str, Any]] | None = None) -> None:
         wanted: dict[int, set[int]] = defaultdict(set)
-        for source in (before, linking_rows(ctx, conn, table_id, ids)):
+        for source in (before, linking_rows(ctx, conn, table_id, ids, into)):
             for other, linked in source.items():
                 wanted[other] |= linked
         own = wanted.pop(table_id, set())  # self links: rows of this table that link to the written ones
-        reindex_rows(ctx, conn, table_id, ids, fresh=created, rows=rows)
+        reindex_rows(ctx, conn, table_id, ids, fresh=created, rows=rows, model=model if rows is not None else None)
         reindex_rows(ctx, conn, table_id, own - set(ids))
         for other, linked in wanted.items():
             reindex_rows(ctx, conn, other, linked)
