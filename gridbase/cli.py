@@ -45,7 +45,7 @@ def serve(host: str | None, port: int | None, data_dir: str | None, workers: int
         "host": host or settings.host, "port": port or settings.port, "log_level": settings.log_level,
         "ssl_certfile": ssl_certfile, "ssl_keyfile": ssl_keyfile, "access_log": False,
         # uvloop and httptools when installed (the defaults otherwise); no access log line per request.
-        "loop": "uvloop" if _installed("uvloop") else "asyncio", "http": "httptools" if _installed("httptools") else "h11",
+        "loop": "uvloop" if _installed("uvloop") else "asyncio", "http": _http_protocol(),
     }
     if workers == 1:
         app = create_app(settings)
@@ -58,6 +58,14 @@ def serve(host: str | None, port: int | None, data_dir: str | None, workers: int
     os.environ["GRIDBASE_DATA_DIR"] = str(settings.data_dir.resolve())
     click.echo(f"gridbase serving on {url} with {workers} workers (data: {settings.resolved_database_url().split('@')[-1]})")
     uvicorn.run("gridbase.app:create_app", factory=True, workers=workers, **options)
+
+
+def _http_protocol() -> Any:
+    if not _installed("httptools"):
+        return "h11"
+    from gridbase.api.http_protocol import OneWriteHttpTools
+
+    return OneWriteHttpTools
 
 
 def _installed(module: str) -> bool:
