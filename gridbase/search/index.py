@@ -143,7 +143,8 @@ def rows_changing(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Seq
 
     def written(rows: Sequence[dict[str, Any]] | None = None) -> None:
         wanted: dict[int, set[int]] = defaultdict(set)
-        for source in (before, linking_rows(ctx, conn, table_id, ids, into)):
+        after = into if not created or rows is None else _linked_by(model, into, rows)
+        for source in (before, linking_rows(ctx, conn, table_id, ids, after)):
             for other, linked in source.items():
                 wanted[other] |= linked
         own = wanted.pop(table_id, set())  # self links: rows of this table that link to the written ones
@@ -153,6 +154,18 @@ def rows_changing(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Seq
             reindex_rows(ctx, conn, other, linked)
 
     return written
+
+
+def _relation(field: Field) -> int:
+    return int(field.props.get("link_row_relation_id") or field.id)
+
+
+def _linked_by(model: TableModel, into: list[Field], created: Sequence[dict[str, Any]]) -> list[Field]:
+    """The fields of `into` through which rows can link to rows just created: a new row is
+    linked only through the junction tables its own link values were written to."""
+    written = {_relation(f) for f in model.fields
+               if f.type == "link_row" and any(row.get(f.column_name) for row in created)}
+    return [f for f in into if _relation(f) in written]
 
 
 def fields_changing(ctx: Ctx, conn: sa.Connection, table_id: int) -> Callable[[list[Field]], None]:

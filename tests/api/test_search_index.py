@@ -153,6 +153,15 @@ def test_index_follows_linked_rows(api: Api) -> None:
     assert search(api, table, "strasse") == [3]
 
 
+def test_a_created_row_shows_in_the_rows_it_links_to(api: Api) -> None:
+    table, _, places = corpus(api)
+    assert search(api, places, "galette") == []
+    api.ok(api.post(rows_url(table) + "?user_field_names=true", {"Name": "Galette", "Place": [2]}))
+    assert search(api, places, "galette") == [2]  # Normandie's document names its new linking row
+    api.ok(api.post(rows_url(table) + "batch/?user_field_names=true", {"items": [{"Name": "Crepe"}, {"Name": "Far", "Place": [1]}]}))
+    assert (search(api, places, "crepe"), search(api, places, "far")) == ([], [1])
+
+
 def test_search_with_filters_order_and_paging(api: Api) -> None:
     table, fields, _ = corpus(api)
     filters = {f"filter__field_{fields['Amount']['id']}__higher_than": "0"}
