@@ -314,20 +314,23 @@ def _sqlite_insert(conn: sa.Connection, model: TableModel, keys: tuple[str, ...]
     return ids
 
 
-def _update_many(conn: sa.Connection, model: TableModel, changes: list[tuple[int, dict[str, Any]]]) -> None:
-    """One prebuilt UPDATE per set of changed columns, run on the raw cursor for each row."""
+def _update_many(conn: sa.Connection, model: TableModel, changes: list[tuple[int, dict[str, Any]]]) -> set[int]:
+    """One prebuilt UPDATE ... RETURNING id per set of changed columns, run on the raw cursor
+    for each row; returns the ids of the rows that exist (and were updated)."""
     t = model.sql
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row_id, columns in changes:
         groups.setdefault(tuple(columns), []).append(
             {"row_id": row_id, **{f"v_{key}": value for key, value in columns.items()}})
+    updated: set[int] = set()
     for keys, rows in groups.items():
         def build(keys: tuple[str, ...] = keys) -> Any:
             return t.update().where(t.c.id == sa.bindparam("row_id")).values(
-                {key: sa.bindparam(f"v_{key}", type_=t.c[key].type) for key in keys})
+                {key: sa.bindparam(f"v_{key}", type_=t.c[key].type) for key in keys}).returning(t.c.id)
 
         for params in rows:  # a Prepared execution costs less than SQLAlchemy's executemany setup
-            model.records(conn, ("update", keys), build, params)
+            updated.update(r.id for r in model.records(conn, ("update_returning", keys), build, params))
+    return updated
 
 
 def _write_relations(ctx: Ctx, conn: sa.Connection, model: TableModel, pairs: list[tuple[int, RowValues]]) -> None:
@@ -392,10 +395,6 @@ def update_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_nam
                 errors[str(index)] = exc.detail
         if errors:
             raise RequestBodyValidation({"items": errors} if batch else errors["0"])
-        existing = _existing(conn, model, ids)
-        missing = [i for i in ids if i not in existing]
-        if missing:
-            raise RowDoesNotExist(missing)
         send_events = send_events and _listened(ctx, conn, model, "rows.updated")
         old = fetch(ctx, conn, model, ids) if send_events else []
         written = _watch(ctx, conn, model, ids)
@@ -407,7 +406,10 @@ def update_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_nam
             if touch is not None:
                 touch(ctx, conn, model, columns)
             changes.append((row_id, columns))
-        _update_many(conn, model, changes)
+        existing = _update_many(conn, model, changes)  # tells which rows exist: no query of its own
+        missing = [i for i in ids if i not in existing]
+        if missing:
+            raise RowDoesNotExist(missing)  # the transaction (or the group member) rolls back
         _write_relations(ctx, conn, model, list(zip(ids, prepared)))
         updated = fetch(ctx, conn, model, ids)
         written(updated)  # the index reads the rows just fetched

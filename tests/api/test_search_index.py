@@ -17,6 +17,7 @@ from gridbase.search import index
 from gridbase.search import query as full_text_query
 from gridbase.storage import search_index
 from tests.conftest import Api
+from tests.helpers import assert_error
 
 FT = "full-text-with-count"
 
@@ -160,6 +161,16 @@ def test_a_created_row_shows_in_the_rows_it_links_to(api: Api) -> None:
     assert search(api, places, "galette") == [2]  # Normandie's document names its new linking row
     api.ok(api.post(rows_url(table) + "batch/?user_field_names=true", {"items": [{"Name": "Crepe"}, {"Name": "Far", "Place": [1]}]}))
     assert (search(api, places, "crepe"), search(api, places, "far")) == ([], [1])
+
+
+def test_a_batch_update_naming_a_missing_row_changes_nothing(api: Api) -> None:
+    table, _, _ = corpus(api)
+    before = api.ok(api.get(rows_url(table) + "1/"))
+    response = api.patch(rows_url(table) + "batch/?user_field_names=true",
+                         {"items": [{"id": 1, "Name": "Changed"}, {"id": 99999, "Name": "Ghost"}]})
+    assert_error(response, 404, "ERROR_ROW_DOES_NOT_EXIST")
+    assert api.ok(api.get(rows_url(table) + "1/")) == before  # the existing row's UPDATE rolled back
+    assert (search(api, table, "changed"), search(api, table, "ghost")) == ([], [])
 
 
 def test_search_with_filters_order_and_paging(api: Api) -> None:
