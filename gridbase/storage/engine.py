@@ -63,6 +63,10 @@ class Database:
                 if self.is_sqlite:
                     # One snapshot for every statement, also those run on the raw cursor (Prepared).
                     conn.begin()
+                else:
+                    # READ COMMITTED takes a snapshot per statement inside a transaction too, so
+                    # BEGIN and ROLLBACK would only add two round trips to every read.
+                    conn.execution_options(isolation_level="AUTOCOMMIT")
                 yield conn
                 conn.rollback()
             return
