@@ -20,10 +20,9 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gridbase.api.body import parse_body
 from gridbase.api.deps import TRUTHY
 from gridbase.api.responses import JSON
-from gridbase.api.rows import as_object, rename_keys
+from gridbase.api.rows import as_object, rename_keys, row_body
 from gridbase.core import rows, tokens
 from gridbase.core.context import Ctx
 from gridbase.errors import GridbaseError
@@ -113,8 +112,7 @@ class HotRoutes:
             ctype = _header(scope, b"content-type") or ""
 
             def body() -> Any:  # parsed after authentication, as the app's route does
-                parsed = parse_body(raw, ctype)
-                return parsed if parsed is not None else {}
+                return row_body(raw, ctype)
 
             if scope["method"] == "POST":
                 def call() -> Any:

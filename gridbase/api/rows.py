@@ -109,10 +109,14 @@ async def get_row(table_id: int, row_id: int, request: Request, ctx: CtxDep, cal
     return JSON(rename_keys(model, [row], flag(request, "user_field_names"))[0])
 
 
-def _body(request: Request, raw: bytes) -> Any:
+def row_body(raw: bytes, content_type: str) -> Any:
     """The request body parsed as {} when empty; called by the service after authentication."""
-    body = parse_body(raw, request.headers.get("content-type", ""))
+    body = parse_body(raw, content_type)
     return body if body is not None else {}
+
+
+def _body(request: Request, raw: bytes) -> Any:
+    return row_body(raw, request.headers.get("content-type", ""))
 
 
 @router.post("/table/{table_id:int}/")

@@ -108,10 +108,10 @@ def row_documents(ctx: Ctx, model: TableModel, rows: Sequence[dict[str, Any]],
     out = []
     for row in rows:
         texts = []
-        for field, name, date in plan:
+        for field, name, dated in plan:
             value = row[name]
             if value is None:
                 continue  # no text, no words
-            texts.append(value if type(value) is str and not date else field_text(field, value))
+            texts.append(value if type(value) is str and not dated else field_text(field, value))
         out.append((row["id"], document(texts)))
     return out

@@ -148,7 +148,7 @@ def rows_changing(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Seq
             for other, linked in source.items():
                 wanted[other] |= linked
         own = wanted.pop(table_id, set())  # self links: rows of this table that link to the written ones
-        reindex_rows(ctx, conn, table_id, ids, fresh=created, rows=rows, model=model if rows is not None else None)
+        reindex_rows(ctx, conn, table_id, ids, fresh=created, rows=rows, model=model)
         reindex_rows(ctx, conn, table_id, own - set(ids))
         for other, linked in wanted.items():
             reindex_rows(ctx, conn, other, linked)

@@ -34,9 +34,8 @@ def tokens(text: str) -> list[str]:
 def document(texts: Iterable[str]) -> list[str]:
     """The distinct words of a row's texts, first occurrence first, up to MAX_DOCUMENT_BYTES
     (PostgreSQL refuses a tsvector over 1 MB; both backends keep the same words)."""
-    text = normalize("\n".join(texts))  # one pass: a line break never joins two words
-    words = [word[:MAX_TOKEN] for word in WORD.findall(text)]
-    if 4 * len(text) + LEXEME_OVERHEAD * len(words) <= MAX_DOCUMENT_BYTES:  # surely under the cap
+    words = tokens("\n".join(texts))  # one pass: a line break never joins two words
+    if 4 * sum(map(len, words)) + LEXEME_OVERHEAD * len(words) <= MAX_DOCUMENT_BYTES:  # surely under the cap
         return list(dict.fromkeys(words))
     seen: dict[str, None] = {}
     size = 0

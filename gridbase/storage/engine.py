@@ -41,9 +41,8 @@ class Database:
                 max_overflow=20,
                 pool_use_lifo=True,  # reuse the warm connection: one hot page cache, not ten
             )
-            path = self.engine.url.database
-            durable_file = synchronous.upper() == "FULL" and path not in (None, "", ":memory:")
-            self.syncer = WalSync(path) if durable_file and path else None
+            path = self.engine.url.database  # a file, or None / ":memory:"
+            self.syncer = WalSync(path) if synchronous.upper() == "FULL" and path and path != ":memory:" else None
             _configure_sqlite(self.engine, synchronous, checkpoints=self.syncer is None)
             self.groups = GroupCommit(self.engine, self._write_lock, self.syncer)
         else:

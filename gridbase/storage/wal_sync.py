@@ -28,6 +28,7 @@ import threading
 from dataclasses import dataclass, field
 
 Waiter = tuple[asyncio.AbstractEventLoop, "asyncio.Future[None]"]
+_datasync = getattr(os, "fdatasync", os.fsync)  # macOS has no fdatasync
 CHECKPOINT_BYTES = 4 << 20  # SQLite's default auto-checkpoint: 1000 pages of 4 KiB
 
 
@@ -88,7 +89,7 @@ class WalSync:
         except FileNotFoundError:
             return
         try:
-            os.fdatasync(fd) if hasattr(os, "fdatasync") else os.fsync(fd)
+            _datasync(fd)
         finally:
             os.close(fd)
 
@@ -112,8 +113,8 @@ class WalSync:
                 self.sync()  # every commit of the batch was made before this started
             except OSError as exc:
                 error = exc
-            with self._cond:
-                self.synced = max(self.synced, batch[-1][0]) if error is None else self.synced
+            if error is None:
+                self.synced = batch[-1][0]  # batches are synced in commit order
             for _, (loop, done) in batch:
                 try:
                     loop.call_soon_threadsafe(_resolve, done, error)
