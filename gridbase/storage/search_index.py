@@ -123,13 +123,16 @@ def unextended(conn: sa.Connection, table_id: int, words: Sequence[str]) -> bool
     """SQLite: whether no indexed term extends any of these words, so that the exact words
     find what the prefixes would. FTS5 merges a prefix's doclists for every query (about 6x
     the cost of an exact term for a common word) and cannot look one row up by a prefix,
-    while the next term of the vocabulary is one index seek away."""
+    while the next term of the vocabulary is one index seek away: the first term from
+    `word + "\x01"` on (tokens hold no control characters) extends the word if any does.
+    The 'instance' vocabulary stops at that term's first instance; a 'row' vocabulary
+    would count every document of it first (~20 ms for a common word, 1M rows)."""
     name = index_name(table_id)
     raw = conn.connection.driver_connection
     # A temp table (this connection only; rolled back with the read, so made each time).
-    raw.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name}_vocab USING fts5vocab(main, '{name}', 'row')")  # type: ignore[union-attr]
+    raw.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name}_terms USING fts5vocab(main, '{name}', 'instance')")  # type: ignore[union-attr]
     for word in words:
-        following = raw.execute(f"SELECT term FROM temp.{name}_vocab WHERE term > ? LIMIT 1", (word,)).fetchone()  # type: ignore[union-attr]
+        following = raw.execute(f"SELECT term FROM temp.{name}_terms WHERE term >= ? LIMIT 1", (word + "\x01",)).fetchone()  # type: ignore[union-attr]
         if following is not None and str(following[0]).startswith(word):
             return False
     return True

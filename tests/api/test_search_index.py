@@ -257,6 +257,10 @@ def test_unextended_words(api: Api, ctx: Ctx, backend: str) -> None:
         assert not search_index.unextended(conn, table, ["creme", "e"])
         assert not search_index.unextended(conn, table, ["bru"])  # brulee
         assert search_index.unextended(conn, table, ["zzz"])  # nothing starts with it: nothing matches either way
+        # a word that is itself a term, with longer terms after it ("12" < "1234"; "or" < "org")
+        assert not search_index.unextended(conn, table, ["12"])
+        assert not search_index.unextended(conn, table, ["or"])
+        assert search_index.unextended(conn, table, ["1234", "org", "todo"])
 
 
 def test_changes_that_show_nothing_new_do_not_rebuild_the_index(api: Api, ctx: Ctx) -> None:
