@@ -91,7 +91,18 @@ def decode(cursor: str, spec: Any, parts: int) -> list[Any] | None:
 
 
 def after(parts: Sequence[KeyPart], key: Sequence[Any]) -> sa.ColumnElement[bool]:
-    """Rows that sort strictly after `key`: (p1 after v1) OR (p1 = v1 AND p2 after v2) OR ..."""
+    """Rows that sort strictly after `key`: (p1 after v1) OR (p1 = v1 AND p2 after v2) OR ...
+    An ascending first part with a value also gets the bound `p1 >= v1` that clause implies:
+    without it SQLite cannot seek an index on p1 through the OR and walks it from the start
+    (2.5M rows: 37 ms for the default order, seconds for a field's index; 0.04 ms with it)."""
+    clause = _after(parts, key)
+    (first, descending), value = parts[0], key[0]
+    if descending or value is None:
+        return clause  # NULLs sort last descending: `p1 <= v1 OR p1 IS NULL` seeks nothing
+    return sa.and_(first >= sa.literal(value, type_=first.type), clause)
+
+
+def _after(parts: Sequence[KeyPart], key: Sequence[Any]) -> sa.ColumnElement[bool]:
     ors: list[sa.ColumnElement[bool]] = []
     equal: list[sa.ColumnElement[bool]] = []
     for (expr, descending), value in zip(parts, key):

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import permissions, row_cursor, table_model, tokens, workspaces
+from gridbase.core import deep_pages, permissions, row_cursor, table_model, tokens, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.permissions import Actor
 from gridbase.core.row_query import (
@@ -157,9 +157,12 @@ def list_rows(ctx: Ctx, caller: Caller, table_id: int, query: RowQuery, *, parse
         stmt = sa.select(*selected_columns(ctx, model, fields))
         order = order_clauses(ctx, model, query.order_by)
         offset = (query.page - 1) * query.size
-        if offset:
-            # Deep pages: skip rows in a subquery that reads only ids (the (order, id) index
-            # covers the default order), then read whole rows for this page only.
+        if deep_pages.use(conn, offset):
+            ids = deep_pages.page_ids(ctx, conn, model, query, where, offset)
+            stmt = stmt.where(t.c.id.in_(ids)) if ids else stmt.where(sa.false())
+        elif offset:
+            # Skip rows in a subquery that reads only ids (the (order, id) index covers the
+            # default order), then read whole rows for this page only.
             inner = sa.select(t.c.id)
             if where is not None:
                 inner = inner.where(where)

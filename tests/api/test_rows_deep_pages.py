@@ -1,0 +1,112 @@
+"""Deep pages: on SQLite a page far from 1 seeks from a remembered position (core/deep_pages).
+Every page must equal the same slice of the whole listing, in any order and with filters,
+also right after writes that move rows. MARKS_FROM is lowered so that small tables use marks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from gridbase.core import deep_pages, row_cursor
+from gridbase.core.context import Ctx
+from tests.conftest import Api
+
+ROWS = "/api/database/rows/table/{}/"
+SIZE = 4
+
+
+@pytest.fixture(autouse=True)
+def marks_for_small_offsets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(deep_pages, "MARKS_FROM", 1)
+
+
+def make_table(api: Api, count: int) -> tuple[int, dict[str, Any]]:
+    table = api.table(data=[["Name"]])
+    amount = api.field(table, "Amount", "number", number_decimal_places=1)
+    items = [{"Name": f"row {i:02}", "Amount": None if i % 5 == 0 else str(i % 3)} for i in range(count)]
+    api.ok(api.post(ROWS.format(table) + "batch/?user_field_names=true", {"items": items}))
+    return table, amount
+
+
+def page(api: Api, table: int, number: int, size: int = SIZE, **params: Any) -> list[int]:
+    body = api.ok(api.get(ROWS.format(table), params={"size": size, "page": number, "user_field_names": "true", **params}))
+    return [r["id"] for r in body["results"]]
+
+
+def pages(api: Api, table: int, order: list[int], **params: Any) -> dict[int, list[int]]:
+    return {number: page(api, table, number, **params) for number in order}
+
+
+def slices(ids: list[int], numbers: list[int]) -> dict[int, list[int]]:
+    return {n: ids[(n - 1) * SIZE : n * SIZE] for n in numbers}
+
+
+@pytest.mark.parametrize("order_by", ["", "Amount,-Name", "-Amount,Name", "-Name"])
+def test_pages_in_any_visiting_order_equal_the_listing(api: Api, order_by: str) -> None:
+    table, _ = make_table(api, 23)
+    params = {"order_by": order_by} if order_by else {}
+    everything = [r["id"] for r in api.rows(table, size=100, **params)]
+    numbers = [1, 2, 3, 4, 5, 6, 7]  # 7 is short (3 rows)
+    # forwards (each page seeks from the previous one's end), again, backwards, jumping, past the end
+    for visit in (numbers, numbers, numbers[::-1], [5, 2, 6, 3, 7, 4]):
+        assert pages(api, table, visit, **params) == slices(everything, visit)
+    assert page(api, table, 9, **params) == []
+    # other page sizes start and end between the marks the size-4 pages left
+    for size in (3, 5, 2):
+        for number in range(2, 24 // size + 2):
+            assert page(api, table, number, size, **params) == everything[(number - 1) * size : number * size]
+
+
+def test_filtered_and_searched_pages(api: Api) -> None:
+    table, amount = make_table(api, 30)
+    filters = json.dumps({"filter_type": "AND", "filters": [{"field": amount["id"], "type": "not_empty", "value": ""}]})
+    for params in ({"filters": filters}, {"search": "row"}, {"filters": filters, "order_by": "-Amount"}):
+        everything = [r["id"] for r in api.rows(table, size=100, **params)]
+        numbers = [1, 2, 3, 4, 5, 6]
+        assert pages(api, table, numbers + numbers, **params) == slices(everything, numbers)
+
+
+def test_pages_follow_writes_that_move_rows(api: Api) -> None:
+    table, amount = make_table(api, 20)
+    numbers = [2, 3, 4, 5]
+    pages(api, table, numbers)  # leaves marks
+
+    def check() -> None:
+        everything = [r["id"] for r in api.rows(table, size=100)]
+        assert pages(api, table, numbers) == slices(everything, numbers)
+
+    first = api.rows(table, size=1)[0]["id"]
+    api.ok(api.delete(ROWS.format(table) + f"{first}/"))  # every later row moves up one place
+    check()
+    api.ok(api.post(ROWS.format(table) + f"?before={api.rows(table, size=1)[0]['id']}", {}))  # ... and down again
+    check()
+    moved = api.rows(table, size=100)[-1]["id"]
+    api.ok(api.patch(ROWS.format(table) + f"{moved}/move/", {}))  # to the end: nothing before it changes
+    api.ok(api.patch(ROWS.format(table) + f"{moved}/move/?before_id={api.rows(table, size=1)[0]['id']}", {}))
+    check()
+    by_amount = {"order_by": "Amount"}
+    everything = [r["id"] for r in api.rows(table, size=100, **by_amount)]
+    assert pages(api, table, numbers, **by_amount) == slices(everything, numbers)
+    api.ok(api.patch(ROWS.format(table) + f"{everything[0]}/", {f"field_{amount['id']}": "9"}))  # first -> last
+    everything = [r["id"] for r in api.rows(table, size=100, **by_amount)]
+    assert pages(api, table, numbers, **by_amount) == slices(everything, numbers)
+
+
+def test_keyset_clause_seeks_the_order_index(api: Api, ctx: Ctx, backend: str) -> None:
+    """row_cursor.after bounds an ascending first key part, so SQLite searches the index
+    instead of walking it from the start (the plan says SEARCH, not SCAN)."""
+    if backend != "sqlite":
+        pytest.skip("a SQLite query plan")
+    table, _ = make_table(api, 3)
+    with ctx.db.read() as conn:
+        model = ctx.model_of(conn, table)
+        t = model.sql
+        parts = [(t.c.order, False), (t.c.id, False)]
+        stmt = sa.select(t.c.id).where(row_cursor.after(parts, [1, 1])).order_by(t.c.order, t.c.id).limit(2)
+        compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+        plan = " ".join(row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+        assert plan.startswith("SEARCH") and "order>" in plan, plan
+        assert [r.id for r in conn.execute(stmt)] == [2, 3]
