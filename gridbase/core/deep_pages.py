@@ -13,7 +13,8 @@ Marks describe the data they were read from, so they live on one SQLite connecti
 its data version: `PRAGMA data_version` moves on when any other connection (or process)
 commits, `total_changes` when this one writes, and `schema_version` on its own DDL. Any
 change forgets every mark of that connection; a page then skips rows as OFFSET would.
-PostgreSQL (shared by several instances, no such counter) keeps OFFSET.
+PostgreSQL (shared by several instances, no such counter) keeps OFFSET, and so do orders
+whose first key is descending (see page_ids).
 Imports: core.row_query, core.row_cursor, sqlalchemy.
 """
 
@@ -81,9 +82,12 @@ def page_ids(ctx: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery, 
     if where is not None:
         listed = listed.where(where)
     order = order_clauses(ctx, model, query.order_by)
-    marks = _marks(conn, listed.order_by(*order))
-    start = max((p for p in marks if p <= offset), default=0)
-    stmt = listed.where(row_cursor.after(parts, marks[start])) if start else listed
+    # after() cannot seek a descending first part (NULLs sort last there, an OR the index
+    # cannot follow): walking the index from the top would cost more than skipping rows
+    marks = _marks(conn, listed.order_by(*order)) if not parts[0][1] else {}
+    # a NULL first value splits after() in two clauses: such a mark is not used
+    start = max((p for p, key in marks.items() if p <= offset and key[0] is not None), default=0)
+    stmt = listed.where(*row_cursor.after(parts, marks[start])) if start else listed
     skip = offset - start
     # From one row before the page: its key marks where the page starts.
     stmt = stmt.order_by(*order).offset(skip - 1).limit(query.size + 1) if skip else stmt.order_by(*order).limit(query.size)

@@ -142,6 +142,7 @@ def list_rows(ctx: Ctx, caller: Caller, table_id: int, query: RowQuery, *, parse
         fields = visible_fields(model, query.fields)
         t = model.sql
         plan = search_plan(ctx, conn, model, query)
+        where: sa.ColumnElement[bool] | None
         if plan is not None:
             count, where = plan.count, plan.where
         else:
@@ -182,14 +183,17 @@ def _keyset_page(ctx: Ctx, conn: sa.Connection, model: TableModel, query: RowQue
     spec = [[s.field_id, s.descending, s.sort_type] for s in query.order_by]
     key = row_cursor.decode(query.cursor or "", spec, len(parts))
     keys = [expr.label(f"_key{i}") for i, (expr, _) in enumerate(parts)]
-    stmt = sa.select(*selected_columns(ctx, model, fields), *keys)
-    clauses = [c for c in (where, row_cursor.after(parts, key) if key is not None else None) if c is not None]
-    if clauses:
-        stmt = stmt.where(sa.and_(*clauses))
-    try:
-        records = list(conn.execute(stmt.order_by(*order_clauses(ctx, model, query.order_by)).limit(query.size + 1)))
-    except sa.exc.StatementError:  # a key value the column cannot compare with (a forged cursor)
-        raise row_cursor.invalid() from None
+    stmt = sa.select(*selected_columns(ctx, model, fields), *keys).order_by(*order_clauses(ctx, model, query.order_by))
+    if where is not None:
+        stmt = stmt.where(where)
+    records: list[Any] = []
+    for after in row_cursor.after(parts, key) if key is not None else [None]:
+        try:
+            records += conn.execute((stmt.where(after) if after is not None else stmt).limit(query.size + 1 - len(records)))
+        except sa.exc.StatementError:  # a key value the column cannot compare with (a forged cursor)
+            raise row_cursor.invalid() from None
+        if len(records) > query.size:
+            break
     more = len(records) > query.size
     records = records[: query.size]
     next_cursor = None

@@ -95,18 +95,33 @@ def test_pages_follow_writes_that_move_rows(api: Api) -> None:
     assert pages(api, table, numbers, **by_amount) == slices(everything, numbers)
 
 
-def test_keyset_clause_seeks_the_order_index(api: Api, ctx: Ctx, backend: str) -> None:
-    """row_cursor.after bounds an ascending first key part, so SQLite searches the index
-    instead of walking it from the start (the plan says SEARCH, not SCAN)."""
+def test_keyset_clauses_seek_an_index(api: Api, ctx: Ctx, backend: str) -> None:
+    """Each clause of row_cursor.after lets SQLite search an index on the first key part
+    instead of walking it from the start (the plan says SEARCH, not SCAN), for ascending
+    and descending parts, with and without NULL keys; together they hold the rows after."""
     if backend != "sqlite":
         pytest.skip("a SQLite query plan")
-    table, _ = make_table(api, 3)
+    table, _ = make_table(api, 12)
+    indexed = api.field(table, "Indexed", "number", db_index=True)
+    for row in api.rows(table, size=100):
+        value = None if row["id"] % 4 == 0 else str(row["id"] % 3)
+        api.ok(api.patch(ROWS.format(table) + f"{row['id']}/", {f"field_{indexed['id']}": value}))
     with ctx.db.read() as conn:
         model = ctx.model_of(conn, table)
-        t = model.sql
-        parts = [(t.c.order, False), (t.c.id, False)]
-        stmt = sa.select(t.c.id).where(row_cursor.after(parts, [1, 1])).order_by(t.c.order, t.c.id).limit(2)
-        compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
-        plan = " ".join(row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
-        assert plan.startswith("SEARCH") and "order>" in plan, plan
-        assert [r.id for r in conn.execute(stmt)] == [2, 3]
+        t, column = model.sql, model.sql.c[f"field_{indexed['id']}"]
+        orders = [[(t.c.order, False), (t.c.id, False)]] + [
+            [(column, descending), (t.c.order, False), (t.c.id, False)] for descending in (False, True)]
+        for parts in orders:
+            order = [p.desc().nulls_last() if d else p.asc().nulls_first() for p, d in parts]
+            listed = [(r.id, list(r[1:])) for r in conn.execute(sa.select(t.c.id, *[p for p, _ in parts]).order_by(*order))]
+            # after a row with a value and after a row with NULL as its first key
+            nulls = [i for i, (_, k) in enumerate(listed) if k[0] is None]
+            for position in [5, *nulls[1:2]]:
+                got = []
+                for clause in row_cursor.after(parts, listed[position][1]):
+                    stmt = sa.select(t.c.id).where(clause).order_by(*order)
+                    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+                    plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")]
+                    assert plan[0].startswith("SEARCH"), (parts, position, plan)
+                    got += [r.id for r in conn.execute(stmt)]
+                assert got == [row_id for row_id, _ in listed[position + 1 :]], (parts, position)
