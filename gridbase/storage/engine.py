@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -22,6 +23,7 @@ from gridbase.storage.group_commit import GroupCommit
 from gridbase.storage.wal_sync import WalSync
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PING_AFTER_IDLE_SECONDS = 10.0  # PostgreSQL: pooled connections idle this long are pinged first
 SYNCHRONOUS = ("FULL", "NORMAL")
 
 
@@ -48,7 +50,8 @@ class Database:
         else:
             if url.startswith("postgresql://"):
                 url = "postgresql+psycopg://" + url[len("postgresql://") :]
-            self.engine = sa.create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+            self.engine = sa.create_engine(url, pool_size=pool_size, max_overflow=20)
+            _ping_when_idle(self.engine)
         self.dialect = self.engine.dialect.name
 
     @contextmanager
@@ -128,6 +131,28 @@ class Database:
         if self.syncer is not None:
             self.syncer.close()
         self.engine.dispose()
+
+
+def _ping_when_idle(engine: sa.Engine) -> None:
+    """PostgreSQL: check a pooled connection before use only when it sat idle for
+    PING_AFTER_IDLE_SECONDS. pool_pre_ping pings at every checkout: one round trip of the
+    six a token's read of one row took. A connection back in use within seconds is alive
+    unless the server went away in between, and then that request fails like any other
+    on a lost connection; after a restart, idle connections are replaced unnoticed."""
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _used(_dbapi_conn: Any, record: Any) -> None:
+        record.info["used_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("used_at", 0.0) < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise sa.exc.DisconnectionError("the pooled connection is gone") from exc  # the pool connects anew
 
 
 def _configure_sqlite(engine: sa.Engine, synchronous: str, *, checkpoints: bool) -> None:

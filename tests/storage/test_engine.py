@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
+from gridbase.storage import engine
 from gridbase.storage.engine import Database
-from tests.conftest import Api
+from tests.conftest import PG_URL, Api
 from tests.helpers import assert_error
 
 
@@ -65,3 +67,36 @@ def test_every_field_is_a_real_column(api: Api, ctx) -> None:
     assert api.delete(f"/api/database/fields/{field['id']}/").status_code == 200
     columns = {c["name"] for c in sa.inspect(ctx.db.engine).get_columns(f"database_table_{tid}")}
     assert f"field_{field['id']}" not in columns
+
+
+def test_postgres_pings_only_connections_that_sat_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pooled connection back in use within PING_AFTER_IDLE_SECONDS is not pinged (a lost
+    server shows on its next statement, and the pool then connects anew); an idle one is
+    pinged at checkout and replaced when its server side is gone."""
+    if not PG_URL:
+        pytest.skip("GRIDBASE_TEST_POSTGRES_URL is not set")
+    db = Database(PG_URL, pool_size=1)
+    admin = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+
+    def backend_pid() -> int:
+        with db.read() as conn:
+            return int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+
+    def kill(pid: int) -> None:
+        with admin.connect() as conn:
+            assert conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})").scalar_one()
+
+    try:
+        first = backend_pid()
+        kill(first)
+        with pytest.raises(sa.exc.OperationalError):  # used a moment ago: not pinged
+            backend_pid()
+        second = backend_pid()  # the pool dropped the dead connection
+        assert second != first
+        monkeypatch.setattr(engine, "PING_AFTER_IDLE_SECONDS", 0.0)  # now every checkout counts as idle
+        kill(second)
+        third = backend_pid()  # pinged, replaced, answered
+        assert third not in (first, second)
+    finally:
+        db.dispose()
+        admin.dispose()
