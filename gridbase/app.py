@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gridbase import search
 from gridbase.api import docs as docs_api
@@ -61,10 +62,21 @@ def build_context(settings: Settings) -> Ctx:
     return ctx
 
 
-def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> FastAPI:
+class App(FastAPI):
+    """FastAPI behind our own ASGI layers: request limits, the body limit and the hot
+    routes see every request first, so a hot request (a token reading or writing one row)
+    also skips FastAPI's own layers (~15 us of the ~340 us a row read costs)."""
+
+    front: ASGIApp
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.front(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
     settings = settings or Settings()
     ctx = ctx or build_context(settings)
-    app = FastAPI(
+    app = App(
         title="gridbase", default_response_class=JSON, redirect_slashes=False,
         docs_url=None, redoc_url=None, openapi_url=None,
         lifespan=dispatcher.lifespan(ctx) if ctx.settings.webhooks_dispatcher else None,
@@ -73,7 +85,10 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> Fast
     for router in ROUTERS:
         app.include_router(router)
     handlers.install(app)
-    app.add_middleware(HotRoutes, ctx=ctx)  # innermost: limits and the body limit still apply
-    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
-    limits.install(app, ctx)
+
+    async def stack(scope: Scope, receive: Receive, send: Send) -> None:
+        await FastAPI.__call__(app, scope, receive, send)
+
+    # hot routes innermost: limits and the body limit apply to them too
+    app.front = limits.wrap(BodyLimit(HotRoutes(stack, ctx), max_bytes=settings.max_request_bytes), ctx)
     return app

@@ -7,8 +7,8 @@ They call the same services with the same arguments and the same response class 
 api/rows.py, so the bytes are the same. Anything else - another query parameter, a JWT, a
 malformed header, any error - goes on to the app with the body replayed, which answers it
 the normal way: a refused read or write has changed nothing (writes roll back), so running
-it again is harmless. Installed as the innermost middleware, so request limits and the
-body limit still apply.
+it again is harmless. The innermost of the layers in front of FastAPI (app.App), so
+request limits and the body limit still apply.
 """
 
 from __future__ import annotations

@@ -24,7 +24,6 @@ from typing import Any, Protocol
 
 import anyio.to_thread
 import orjson
-from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gridbase.core import sessions, tokens, users
@@ -276,10 +275,11 @@ class HttpsForTokens:
         await self.app(scope, receive, send)
 
 
-def install(app: FastAPI, ctx: Ctx) -> None:
-    """Add the enabled limits to `app` (HTTPS outermost)."""
+def wrap(app: ASGIApp, ctx: Ctx) -> ASGIApp:
+    """`app` behind the enabled limits (HTTPS outermost)."""
     settings = ctx.settings
     if settings.max_concurrent_requests > 0:
-        app.add_middleware(ConcurrencyLimit, counter=make_counter(ctx), resolver=UserResolver(ctx))
+        app = ConcurrencyLimit(app, counter=make_counter(ctx), resolver=UserResolver(ctx))
     if settings.require_https:
-        app.add_middleware(HttpsForTokens, trust_proxy=settings.trust_proxy)
+        app = HttpsForTokens(app, trust_proxy=settings.trust_proxy)
+    return app

@@ -82,9 +82,11 @@ def counter_kind(request: pytest.FixtureRequest) -> str:
 
 
 def _counter_of(app: Any) -> SlotCounter:
-    for middleware in app.user_middleware:
-        if middleware.cls is ConcurrencyLimit:
-            return middleware.kwargs["counter"]  # type: ignore[no-any-return]  # set by limits.install
+    layer = app.front  # the ASGI layers in front of FastAPI (see app.App)
+    while layer is not None:
+        if isinstance(layer, ConcurrencyLimit):
+            return layer.counter
+        layer = getattr(layer, "app", None)
     raise AssertionError("ConcurrencyLimit is not installed")
 
 
