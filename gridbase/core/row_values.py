@@ -19,6 +19,7 @@ from gridbase.core.table_model import TableModel
 from gridbase.errors import GridbaseError, RequestBodyValidation, field_error
 from gridbase.fields.base import FieldValueError, ValueContext
 from gridbase.models import Field
+from gridbase.storage import schema
 
 FIELD_KEY = re.compile(r"^(?:field_)?(\d+)$")
 
@@ -185,20 +186,53 @@ def value_text(value: Any) -> str:
 
 def primary_texts(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: list[int]) -> dict[int, tuple[Any, str]]:
     """row id -> (order, primary value as text) for the rows of `model` that exist."""
+    return _primary_texts(ctx, conn, model, row_ids)[0]
+
+
+def _primary_texts(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: list[int], *, versioned: bool = False
+                   ) -> tuple[dict[int, tuple[Any, str]], int | None]:
+    """primary_texts, and with `versioned` the table's schema version as the statement saw
+    it (None when no row was found)."""
     out: dict[int, tuple[Any, str]] = {}
+    version = None
     primary = model.primary
     t = model.sql
+
+    def build() -> sa.Select[Any]:
+        columns = _select_for(model, primary)
+        if versioned:
+            tables = schema.database_tables
+            columns.append(sa.select(tables.c.schema_version).where(tables.c.id == model.table.id)
+                           .scalar_subquery().label("table_version"))
+        return sa.select(*columns).where(t.c.id.in_(sa.bindparam("ids", expanding=True)))
+
     unique = list(dict.fromkeys(row_ids))
     for start in range(0, len(unique), 500):
         chunk = unique[start : start + 500]
-        records = model.records(conn, ("primary_texts",), lambda: sa.select(*_select_for(model, primary)).where(
-            t.c.id.in_(sa.bindparam("ids", expanding=True))), {"ids": chunk})
+        records = model.records(conn, ("primary_texts", versioned), build, {"ids": chunk})
         texts = serialize_rows(ctx, conn, model, records, [primary]) if primary is not None else [
             {"id": r.id, "order": format_order(r.order)} for r in records]
         for record, row in zip(records, texts):
             text = value_text(row.get(primary.column_name)) if primary is not None else ""
             out[record.id] = (row["order"], text or f"unnamed row {record.id}")
-    return out
+            version = record.table_version if versioned else None
+    return out, version
+
+
+def _linked_texts(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: list[int]) -> dict[int, tuple[Any, str]]:
+    """primary_texts of a linked table. On SQLite its cached model goes first, with the
+    table's schema version read by the same statement: one statement instead of two (the
+    table row, then the texts) while that schema holds still; otherwise the usual way."""
+    cached = ctx.models.get(table_id)
+    if cached is not None and conn.dialect.name == "sqlite":  # a failed statement would end a PostgreSQL transaction
+        version, model = cached
+        try:
+            texts, seen = _primary_texts(ctx, conn, model, row_ids, versioned=True)
+        except sa.exc.OperationalError:  # a column the cached model names is gone
+            seen = -1
+        if seen is None or seen == version:  # no row found: there is nothing to name either way
+            return texts
+    return primary_texts(ctx, conn, _model(ctx, conn, table_id), row_ids)
 
 
 def _select_for(model: TableModel, field: Field | None) -> list[sa.ColumnElement[Any]]:
@@ -215,7 +249,7 @@ def link_values(ctx: Ctx, conn: sa.Connection, target: int, linked: dict[int, li
     every = [i for ids in linked.values() for i in ids]
     if not every:
         return {row_id: [] for row_id in linked}
-    texts = primary_texts(ctx, conn, _model(ctx, conn, target), every)
+    texts = _linked_texts(ctx, conn, target, every)
     rank = {i: (Decimal(order), i) for i, (order, _) in texts.items()}  # once per linked row, not per link
     out = {}
     for row_id, ids in linked.items():

@@ -122,7 +122,8 @@ def build(ctx: Ctx, table: Table, fields: list[Field], conn: sa.Connection | Non
         type_ = ft.column_type(field)
         if type_ is not None:
             columns.append(sa.Column(field.column_name, type_, nullable=True))
-    sql = sa.Table(ddl.table_name(table.id), md, *columns)
+    # the version names this schema in PostgreSQL prepared statements (storage.prepared)
+    sql = sa.Table(ddl.table_name(table.id), md, *columns, info={"schema_version": table.schema_version})
     for field in fields:
         junction = ctx.field_types.get(field.type).relation_table(field, md)
         if junction is not None:

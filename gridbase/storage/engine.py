@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,6 +21,7 @@ from sqlalchemy import event
 
 from gridbase.storage import sqlite_functions
 from gridbase.storage.group_commit import GroupCommit
+from gridbase.storage.prepared import tagged
 from gridbase.storage.wal_sync import WalSync
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -51,6 +53,7 @@ class Database:
             if url.startswith("postgresql://"):
                 url = "postgresql+psycopg://" + url[len("postgresql://") :]
             self.engine = sa.create_engine(url, pool_size=pool_size, max_overflow=20)
+            _tag_versions(self.engine)
             _ping_when_idle(self.engine)
         self.dialect = self.engine.dialect.name
 
@@ -131,6 +134,23 @@ class Database:
         if self.syncer is not None:
             self.syncer.close()
         self.engine.dispose()
+
+
+def _tag_versions(engine: sa.Engine) -> None:
+    """PostgreSQL: statements through SQLAlchemy carry the schema versions of the user
+    tables they read, as Prepared ones do (see storage.prepared.tagged); worked out once
+    per compiled statement (SQLAlchemy caches those)."""
+    tags: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _tag(_conn: Any, _cursor: Any, statement: str, parameters: Any, context: Any, _many: bool) -> tuple[str, Any]:
+        compiled = getattr(context, "compiled", None)
+        if compiled is None or compiled.statement is None:
+            return statement, parameters
+        prefix = tags.get(compiled)
+        if prefix is None:
+            prefix = tags[compiled] = tagged("", compiled.statement)
+        return prefix + statement, parameters
 
 
 def _ping_when_idle(engine: sa.Engine) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.util import find_tables
 
 VARIANTS_MAX = 64  # SQL texts kept per statement for the lengths of its IN lists
 
@@ -43,6 +44,8 @@ class Prepared:
         # Built at the first execution: some converters depend on the driver's column type
         # codes (cursor.description), e.g. PostgreSQL numerics.
         self.converters: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None
+        if dialect.name == "postgresql":
+            self.sql = tagged(self.sql, stmt)
 
     def _converters(self, description: Any) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
         codes = [d[1] for d in description] or [None] * len(self.types)
@@ -113,6 +116,21 @@ class Prepared:
         only for statements whose result keys are identifiers (`record` is set)."""
         make = self.record._make
         return [make(row) for row in self.rows(conn, params)]
+
+
+def tagged(sql: str, stmt: Any) -> str:
+    """PostgreSQL: the SQL text led by the schema versions of the user tables it reads
+    (`info["schema_version"]` of a model's table). psycopg prepares a statement on the
+    server once its text has run 5 times on a connection; when a field's type change alters
+    a column, a plan prepared before fails with "cached plan must not change result type".
+    With the versions in the text, a new schema makes new statements instead."""
+    versions = set()
+    for found in find_tables(stmt, include_aliases=True, check_columns=True, include_crud=True):
+        table = getattr(found, "element", found)
+        version = table.info.get("schema_version") if isinstance(table, sa.Table) else None
+        if version is not None:
+            versions.add(f"{table.name} v{int(version)}")
+    return f"/* {', '.join(sorted(versions))} */ {sql}" if versions else sql
 
 
 def _plain(keys: tuple[str, ...]) -> bool:

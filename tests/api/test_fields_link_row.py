@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 
+from gridbase.app import build_context, create_app
+from gridbase.config import Settings
 from tests.conftest import Api
 from tests.helpers import assert_error
 
@@ -138,3 +141,33 @@ def test_deleting_a_table_or_database_drops_its_junctions(api: Api, ctx) -> None
     second = api.field(a, "B", "link_row", link_row_table_id=b)
     assert api.delete(f"/api/applications/{did}/").status_code == 204
     assert not sa.inspect(ctx.db.engine).has_table(f"database_relation_{second['id']}")
+
+
+def test_link_values_follow_changes_to_the_linked_primary_field(api: Api, settings: Settings) -> None:
+    """A row's link values name the linked rows by their primary field as it is now, also
+    when another instance changed that field (this one's cached model of the linked table
+    is checked against the stored schema version)."""
+    tags, projects, _ = setup(api)
+    label = next(f for f in api.fields(tags) if f["primary"])
+    path = f"/api/database/fields/{label['id']}/"
+    api.ok(api.patch(path, {"type": "number", "number_decimal_places": 1}))
+    api.ok(api.patch(f"/api/database/rows/table/{tags}/1/?user_field_names=true", {"Label": "1.5"}))
+    api.ok(patch(api, projects, 1, {"Tags": [1, 2]}))
+
+    def values() -> list[str]:
+        one = api.ok(api.get(f"/api/database/rows/table/{projects}/1/?user_field_names=true"))["Tags"]
+        assert api.rows(projects)[0]["Tags"] == one
+        return [v["value"] for v in one]
+
+    other_ctx = build_context(settings)
+    try:
+        with TestClient(create_app(settings, other_ctx)) as other:
+            assert values() == ["1.5", "unnamed row 2"]
+            assert other.patch(path, json={"number_decimal_places": 3}, headers=api.headers).status_code == 200
+            assert values() == ["1.500", "unnamed row 2"]
+            assert other.patch(path, json={"type": "text"}, headers=api.headers).status_code == 200
+            assert values() == ["1.500", "unnamed row 2"]
+            api.ok(api.patch(f"/api/database/rows/table/{tags}/2/?user_field_names=true", {"Label": "later again"}))
+            assert values() == ["1.500", "later again"]
+    finally:
+        other_ctx.db.dispose()
