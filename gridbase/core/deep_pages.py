@@ -82,10 +82,10 @@ def page_ids(ctx: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery, 
     if where is not None:
         listed = listed.where(where)
     order = order_clauses(ctx, model, query.order_by)
-    # after() cannot seek a descending first part (NULLs sort last there, an OR the index
-    # cannot follow): walking the index from the top would cost more than skipping rows
+    # A mark seeks with one clause of after() only when the first key part is ascending and
+    # the mark's value is not NULL; with two clauses, skipping past the end of the first
+    # would need its rows counted.
     marks = _marks(conn, listed.order_by(*order)) if not parts[0][1] else {}
-    # a NULL first value splits after() in two clauses: such a mark is not used
     start = max((p for p, key in marks.items() if p <= offset and key[0] is not None), default=0)
     stmt = listed.where(*row_cursor.after(parts, marks[start])) if start else listed
     skip = offset - start
