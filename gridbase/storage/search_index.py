@@ -123,8 +123,8 @@ def unextended(conn: sa.Connection, table_id: int, words: Sequence[str]) -> bool
     """SQLite: whether no indexed term extends any of these words, so that the exact words
     find what the prefixes would. FTS5 merges a prefix's doclists for every query (about 6x
     the cost of an exact term for a common word) and cannot look one row up by a prefix,
-    while the next term of the vocabulary is one index seek away: the first term from
-    `word + "\x01"` on (tokens hold no control characters) extends the word if any does.
+    while the next term of the vocabulary is one index seek away: the first term from the
+    word followed by chr(1) on (tokens hold no control characters) extends it if any does.
     The 'instance' vocabulary stops at that term's first instance; a 'row' vocabulary
     would count every document of it first (~20 ms for a common word, 1M rows)."""
     name = index_name(table_id)
