@@ -9,8 +9,11 @@ storage.search_index.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
+from gridbase.core import row_cursor
 from gridbase.core.row_query import SearchPlan
 from gridbase.core.table_model import TableModel
 from gridbase.filters.base import NOTHING, Clause
@@ -58,6 +61,39 @@ def _walked(conn: sa.Connection, model: TableModel, count: int, walk: int) -> fl
     return walk * (highest or 0) / max(count, 1)
 
 
+# A walked chunk's ids go to the index as one rowid range while that range spans at most
+# this many times the chunk's rows (ids mostly follow the order); else each row is looked up.
+RANGE_SPREAD = 8
+# A chunk is the estimated walk with this margin, plus a few rows.
+CHUNK_MARGIN, CHUNK_EXTRA = 1.25, 64
+
+
+def _first_matches(conn: sa.Connection, model: TableModel, words: list[str], walk: int, count: int) -> list[int] | None:
+    """Ids of the first matches of exact `words` in the default order: at least `walk` of
+    them, or all. Reads the (order, id) index in chunks and asks the index which ids of each
+    chunk's id range match: one seek per chunk, where a lookup per row costs ~22 us (page 1
+    of a word in 16 % of 2.5M rows: ~650 lookups). None when a chunk's ids spread too far."""
+    t = model.sql
+    size = int(_walked(conn, model, count, walk) * CHUNK_MARGIN) + CHUNK_EXTRA
+    parts = [(t.c.order, False), (t.c.id, False)]
+    found: list[int] = []
+    last: tuple[Any, int] | None = None
+    while len(found) < walk:
+        stmt = sa.select(t.c.id).order_by(t.c.order, t.c.id).limit(size)  # ids only: no decimal to convert per row
+        ids = list(conn.execute(stmt.where(*row_cursor.after(parts, last)) if last is not None else stmt).scalars())
+        if not ids:
+            break
+        low, high = min(ids), max(ids)
+        if high - low >= RANGE_SPREAD * len(ids):
+            return None
+        matching = set(conn.execute(search_index.matching_in_range(model.table.id, words, low, high)).scalars())
+        found.extend(i for i in ids if i in matching)
+        if len(ids) < size:
+            break
+        last = (conn.execute(sa.select(t.c.order).where(t.c.id == ids[-1])).scalar_one(), ids[-1])
+    return found
+
+
 def plan(conn: sa.Connection, model: TableModel, term: str, walk: int | None = None) -> SearchPlan | None:
     """Count and clause for a list whose only condition is this full-text term, or None
     when the term needs the general path (an integer term also matches a row id). `walk`:
@@ -74,7 +110,10 @@ def plan(conn: sa.Connection, model: TableModel, term: str, walk: int | None = N
     row_id = model.sql.c.id
     if sqlite and count > WALK_ORDER_ABOVE:
         if exact and walk is not None and _walked(conn, model, count, walk) * LOOKUP_COST < count:
-            # dense matches, shallow page: walk the order index, look each row up
+            # dense matches, shallow page: walk the order index, keep the rows that match
+            found = _first_matches(conn, model, words, walk, count)
+            if found is not None:
+                return SearchPlan(count, row_id.in_(found))
             return SearchPlan(count, search_index.row_matches(model.table.id, row_id, words))
         row_id = row_id + 0  # not the rowid lookup: lets the planner walk the order index
     return SearchPlan(count, row_id.in_(ids))

@@ -47,6 +47,13 @@ def row_matches(table_id: int, row_id: sa.ColumnElement[Any], words: Sequence[st
     return sa.exists(sa.select(sa.literal(1)).select_from(t).where(_matches(table_id, words, True), t.c.rowid == row_id))
 
 
+def matching_in_range(table_id: int, words: Sequence[str], low: int, high: int) -> sa.Select[Any]:
+    """SQLite: the ids from `low` to `high` whose document has every exact word (FTS5 seeks
+    the range in each word's list)."""
+    t = _sql(table_id)
+    return sa.select(t.c.rowid).where(_matches(table_id, words, True), t.c.rowid.between(low, high))
+
+
 def create(conn: sa.Connection, table_id: int) -> None:
     name = index_name(table_id)
     if _is_sqlite(conn):

@@ -241,6 +241,14 @@ def test_many_matches_walk_the_order_index_with_the_same_results(api: Api, monke
     # looked up row by row during the walk; "e" and "o" stay prefixes ("example", "or", ...)
     monkeypatch.setattr(full_text_query, "LOOKUP_COST", 0)
     assert {term: search(api, table, term) for term in terms} == expected
+    monkeypatch.setattr(full_text_query, "CHUNK_MARGIN", 0.1)  # the walk reads its rows in many small chunks
+    monkeypatch.setattr(full_text_query, "CHUNK_EXTRA", 1)
+    assert {term: search(api, table, term) for term in terms} == expected
+    for page, ids in ((1, [2]), (2, [1]), (3, [])):  # one-row pages: a walk of one-row chunks
+        body = api.ok(api.get(rows_url(table), params={"search": "creme", "search_mode": FT, "size": 1, "page": page}))
+        assert (body["count"], [r["id"] for r in body["results"]]) == (2, ids)
+    monkeypatch.setattr(full_text_query, "RANGE_SPREAD", 0)  # every id range too wide: one lookup per row
+    assert {term: search(api, table, term) for term in terms} == expected
     assert search(api, table, "bru") == [1]
     name = api.fields(table)[0]["id"]
     assert sorted(search(api, table, "creme", order_by=f"-field_{name}")) == [1, 2]  # sorted: no walk
