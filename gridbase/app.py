@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gridbase import search
@@ -89,6 +90,8 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
     async def stack(scope: Scope, receive: Receive, send: Send) -> None:
         await FastAPI.__call__(app, scope, receive, send)
 
-    # hot routes innermost: limits and the body limit apply to them too
-    app.front = limits.wrap(BodyLimit(HotRoutes(stack, ctx), max_bytes=settings.max_request_bytes), ctx)
+    # hot routes innermost: limits and the body limit apply to them too; an unexpected error
+    # in these layers gets the same logged JSON 500 as one inside FastAPI's stack
+    layers = limits.wrap(BodyLimit(HotRoutes(stack, ctx), max_bytes=settings.max_request_bytes), ctx)
+    app.front = ServerErrorMiddleware(layers, handler=handlers.on_unexpected)
     return app
