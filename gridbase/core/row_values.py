@@ -229,9 +229,10 @@ def _linked_texts(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: list[in
         try:
             texts, seen = _primary_texts(ctx, conn, model, row_ids, versioned=True)
         except sa.exc.OperationalError:  # a column the cached model names is gone
-            seen = -1
-        if seen is None or seen == version:  # no row found: there is nothing to name either way
-            return texts
+            pass
+        else:
+            if seen is None or seen == version:  # no row found: there is nothing to name either way
+                return texts
     return primary_texts(ctx, conn, _model(ctx, conn, table_id), row_ids)
 
 

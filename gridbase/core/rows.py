@@ -160,7 +160,7 @@ def list_rows(ctx: Ctx, caller: Caller, table_id: int, query: RowQuery, *, parse
         offset = (query.page - 1) * query.size
         if deep_pages.use(conn, offset):
             ids = deep_pages.page_ids(ctx, conn, model, query, where, offset)
-            stmt = stmt.where(t.c.id.in_(ids)) if ids else stmt.where(sa.false())
+            stmt = stmt.where(t.c.id.in_(ids))  # an empty list matches nothing
         elif offset:
             # Skip rows in a subquery that reads only ids (the (order, id) index covers the
             # default order), then read whole rows for this page only.

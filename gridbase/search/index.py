@@ -24,7 +24,7 @@ from gridbase.core import table_model
 from gridbase.core.context import Ctx
 from gridbase.core.table_model import TableModel
 from gridbase.errors import TableDoesNotExist
-from gridbase.fields.link_row import sides
+from gridbase.fields.link_row import junction_name, sides
 from gridbase.models import Field
 from gridbase.search.document import all_documents, documents, row_documents
 from gridbase.storage import schema as s
@@ -156,16 +156,12 @@ def rows_changing(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Seq
     return written
 
 
-def _relation(field: Field) -> int:
-    return int(field.props.get("link_row_relation_id") or field.id)
-
-
 def _linked_by(model: TableModel, into: list[Field], created: Sequence[dict[str, Any]]) -> list[Field]:
     """The fields of `into` through which rows can link to rows just created: a new row is
     linked only through the junction tables its own link values were written to."""
-    written = {_relation(f) for f in model.fields
+    written = {junction_name(f) for f in model.fields
                if f.type == "link_row" and any(row.get(f.column_name) for row in created)}
-    return [f for f in into if _relation(f) in written]
+    return [f for f in into if junction_name(f) in written]
 
 
 def fields_changing(ctx: Ctx, conn: sa.Connection, table_id: int) -> Callable[[list[Field]], None]:
