@@ -9,18 +9,16 @@ at that position. A deep page seeks from the nearest mark at or before its offse
 skips only the rest; it leaves marks at its own start and end, so the same page again,
 and the next page, seek straight to their first row.
 
-Marks describe the data they were read from, so they live on one SQLite connection under
-its data version: `PRAGMA data_version` moves on when any other connection (or process)
-commits, `total_changes` when this one writes, and `schema_version` on its own DDL. Any
-change forgets every mark of that connection; a page then skips rows as OFFSET would.
-PostgreSQL (shared by several instances, no such counter) keeps OFFSET, and so do orders
-whose first key is descending (see page_ids).
-Imports: core.row_query, core.row_cursor, sqlalchemy.
+Marks describe the data they were read from, so they live in a store of storage.snapshots:
+one SQLite connection's, emptied by any write from anywhere. A page then skips rows as
+OFFSET would. PostgreSQL (shared by several instances, no such counter) keeps OFFSET, and
+so do orders whose first key is descending (see page_ids) and tables with a formula that
+reads the clock.
+Imports: core.row_query, core.row_cursor, storage.snapshots, sqlalchemy.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,33 +27,22 @@ from gridbase.core import row_cursor
 from gridbase.core.context import Ctx
 from gridbase.core.row_query import RowQuery, order_clauses, sort_parts
 from gridbase.core.table_model import TableModel
+from gridbase.storage import snapshots
 
-MARKS_FROM = 1_000  # offsets below this skip their rows: cheaper than comparing a query's text
+MARKS_FROM = 1_000  # offsets below this skip their rows: cheaper than keying the query
 QUERIES_KEPT = 32  # per connection: list queries (filters, search, order) with marks
 MARKS_KEPT = 64  # per query; the oldest go first (a walk through the pages needs the last)
 
 Marks = dict[int, tuple[Any, ...]]  # position -> sort key of the row before it
 
 
-def _version(conn: sa.Connection) -> tuple[int, ...]:
-    raw = conn.connection.driver_connection
-    # schema_version reads the file header, which opens this transaction's snapshot first:
-    # data_version is only current once it is open.
-    schema = raw.execute("PRAGMA schema_version").fetchone()[0]  # type: ignore[union-attr]
-    data = raw.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
-    return schema, data, raw.total_changes  # type: ignore[union-attr]
-
-
 def _marks(conn: sa.Connection, query: sa.Select[Any]) -> Marks:
-    """This connection's marks for this query (its SQL text and values), emptied when the
-    data moved on since they were read."""
-    version = _version(conn)
-    kept: OrderedDict[Any, Marks] = conn.info.setdefault("deep_page_marks", OrderedDict())
-    if conn.info.get("deep_page_version") != version:
-        kept.clear()
-        conn.info["deep_page_version"] = version
-    compiled = query.compile(dialect=conn.dialect)
-    key = (compiled.string, repr(sorted(compiled.params.items())))
+    """This connection's marks for this query (its SQL and values), emptied when the data
+    moved on since they were read."""
+    kept = snapshots.kept(conn, "deep_page_marks")
+    key = snapshots.key(query)
+    if kept is None or key is None:
+        return {}
     marks = kept.get(key)
     if marks is None:
         marks = kept[key] = {}
@@ -85,7 +72,7 @@ def page_ids(ctx: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery, 
     # A mark seeks with one clause of after() only when the first key part is ascending and
     # the mark's value is not NULL; with two clauses, skipping past the end of the first
     # would need its rows counted.
-    marks = _marks(conn, listed.order_by(*order)) if not parts[0][1] else {}
+    marks = _marks(conn, listed.order_by(*order)) if not parts[0][1] and not model.reads_clock else {}
     start = max((p for p, key in marks.items() if p <= offset and key[0] is not None), default=0)
     stmt = listed.where(*row_cursor.after(parts, marks[start])) if start else listed
     skip = offset - start

@@ -20,7 +20,7 @@ from gridbase.core.context import Ctx
 from gridbase.errors import TableDoesNotExist
 from gridbase.fields.base import FieldType
 from gridbase.models import Field, SelectOption, Table
-from gridbase.storage import ddl
+from gridbase.storage import ddl, snapshots
 from gridbase.storage import schema as s
 from gridbase.storage.prepared import records
 from gridbase.storage.types import DecimalType, Id, UtcDateTime
@@ -56,6 +56,12 @@ class TableModel:
 
     def field_by_name(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    @functools.cached_property
+    def reads_clock(self) -> bool:
+        """Whether a field's expression reads the clock (a formula with now() or today()):
+        what reads it can change with no write, so nothing read through it is kept."""
+        return snapshots.reads_clock(self.expressions.values())
 
     @functools.cached_property
     def primary(self) -> Field | None:

@@ -18,7 +18,7 @@ from gridbase.core.row_query import SearchPlan
 from gridbase.core.table_model import TableModel
 from gridbase.filters.base import NOTHING, Clause
 from gridbase.search.tokenize import query_tokens
-from gridbase.storage import search_index
+from gridbase.storage import search_index, snapshots
 
 
 def _clean(term: str) -> str:
@@ -106,7 +106,7 @@ def plan(conn: sa.Connection, model: TableModel, term: str, walk: int | None = N
     exact = sqlite and search_index.unextended(conn, model.table.id, words)
     ids = search_index.matching_ids(conn.dialect.name, model.table.id, words, exact=exact)
     # every document belongs to an existing row (the index is written with the rows)
-    count = conn.execute(sa.select(sa.func.count()).select_from(ids.subquery())).scalar() or 0
+    count = snapshots.count(conn, sa.select(sa.func.count()).select_from(ids.subquery()))
     row_id = model.sql.c.id
     if sqlite and count > WALK_ORDER_ABOVE:
         if exact and walk is not None and _walked(conn, model, count, walk) * LOOKUP_COST < count:

@@ -1,0 +1,117 @@
+"""Results remembered on one SQLite connection for as long as the data it reads stays the same.
+
+A SQLite read transaction sees one snapshot of the file. `PRAGMA data_version` moves on when
+any other connection (or process) commits, `total_changes` when this connection writes, and
+`schema_version` on DDL: together they name the data a connection reads, so what it read
+under one version is still true under the same version. Stores (`kept`) are per connection
+and emptied whenever that version moves on. core.deep_pages keeps its marks here, and list
+counts (`count`) their exact numbers. PostgreSQL, shared by several instances and with no
+such counter, remembers nothing.
+
+A statement that reads the clock (a formula with now() or today()) can change its result
+with no write at all: callers ask `reads_clock` and keep nothing for it.
+Imports: sqlalchemy.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.functions import FunctionElement
+
+COUNTS_KEPT = 256  # per connection; the least recently used go first
+
+# Functions whose result changes without a write (PostgreSQL names and SQL keywords).
+VOLATILE_FUNCTIONS = frozenset({
+    "now", "random", "randomblob", "current_timestamp", "current_date", "current_time", "localtimestamp",
+    "localtime", "clock_timestamp", "statement_timestamp", "transaction_timestamp", "timeofday",
+    "gen_random_uuid",
+})
+# SQLite's date and time functions read the clock only when given the string 'now'.
+SQLITE_TIME_FUNCTIONS = frozenset({"date", "time", "datetime", "julianday", "strftime", "unixepoch", "timediff"})
+
+
+def version(conn: sa.Connection) -> tuple[int, int, int] | None:
+    """The version of the data this SQLite connection's transaction reads; None on PostgreSQL.
+    Read once per transaction (its snapshot is fixed once open)."""
+    if conn.dialect.name != "sqlite":
+        return None
+    transaction = conn.get_transaction()
+    seen = conn.info.get("snapshot_version")
+    if transaction is not None and seen is not None and seen[0] is transaction:
+        return seen[1]  # type: ignore[no-any-return]
+    raw = conn.connection.driver_connection
+    # schema_version reads the file header, which opens this transaction's snapshot first:
+    # data_version is only current once it is open.
+    schema = raw.execute("PRAGMA schema_version").fetchone()[0]  # type: ignore[union-attr]
+    data = raw.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
+    found = (schema, data, raw.total_changes)  # type: ignore[union-attr]
+    if transaction is not None:  # outside a transaction every statement has its own snapshot
+        conn.info["snapshot_version"] = (transaction, found)
+    return found
+
+
+def kept(conn: sa.Connection, name: str) -> OrderedDict[Any, Any] | None:
+    """This connection's store `name`, emptied when its data has moved on since it was filled;
+    None where nothing can be kept (PostgreSQL)."""
+    current = version(conn)
+    if current is None:
+        return None
+    stores: tuple[tuple[int, int, int], dict[str, OrderedDict[Any, Any]]] | None = conn.info.get("snapshot_stores")
+    if stores is None or stores[0] != current:
+        stores = conn.info["snapshot_stores"] = (current, {})
+    return stores[1].setdefault(name, OrderedDict())
+
+
+def key(stmt: sa.Executable) -> Any:
+    """A hashable key for a statement and its values: the same key reads the same rows from
+    the same data. None when SQLAlchemy cannot key it (a construct without a cache key)."""
+    # The cache key SQLAlchemy's compiled cache uses (memoised on the statement, so an
+    # execution after this reuses it); the values are what it extracts from the statement.
+    cache_key = stmt._generate_cache_key()  # type: ignore[attr-defined]
+    if cache_key is None:
+        return None
+    return cache_key.key, tuple(repr(bind.effective_value) for bind in cache_key.bindparams)
+
+
+def count(conn: sa.Connection, stmt: sa.Select[Any], *, remember: bool = True) -> int:
+    """The number a `SELECT count(*) ...` statement returns. On SQLite the number is kept
+    until the data moves on, so the pages of one list, or a list read again, count once
+    (an exact count of a million rows takes milliseconds). `remember=False` for a
+    statement that reads the clock."""
+    store = kept(conn, "counts") if remember else None
+    found_key = key(stmt) if store is not None else None
+    if found_key is None:
+        return conn.execute(stmt).scalar() or 0
+    assert store is not None
+    found = store.get(found_key)
+    if found is None:
+        found = store[found_key] = conn.execute(stmt).scalar() or 0
+        if len(store) > COUNTS_KEPT:
+            store.popitem(last=False)
+    store.move_to_end(found_key)
+    return int(found)
+
+
+def reads_clock(expressions: Iterable[sa.ClauseElement | None]) -> bool:
+    """Whether any of these expressions reads the clock or a random source."""
+    for expression in expressions:
+        if expression is None:
+            continue
+        for element in visitors.iterate(expression):
+            if not isinstance(element, FunctionElement):
+                continue
+            name = str(getattr(element, "name", "")).lower()
+            if name in VOLATILE_FUNCTIONS:
+                return True
+            if name in SQLITE_TIME_FUNCTIONS and any(
+                isinstance(arg, sa.BindParameter) and isinstance(arg.effective_value, str)
+                and arg.effective_value.strip().lower() == "now"
+                for arg in element.clauses
+            ):
+                return True
+    return False
