@@ -39,16 +39,7 @@ Marks = dict[int, tuple[Any, ...]]  # position -> sort key of the row before it
 def _marks(conn: sa.Connection, query: sa.Select[Any]) -> Marks:
     """This connection's marks for this query (its SQL and values), emptied when the data
     moved on since they were read."""
-    kept = snapshots.kept(conn, "deep_page_marks")
-    key = snapshots.key(query)
-    if kept is None or key is None:
-        return {}
-    marks = kept.get(key)
-    if marks is None:
-        marks = kept[key] = {}
-        if len(kept) > QUERIES_KEPT:
-            kept.popitem(last=False)
-    kept.move_to_end(key)
+    marks: Marks = snapshots.cached(conn, "deep_page_marks", snapshots.key(query), dict, QUERIES_KEPT)
     return marks
 
 

@@ -37,6 +37,7 @@ from gridbase.errors import (
 )
 from gridbase.models import Table, User
 from gridbase.storage import schema as s
+from gridbase.storage import snapshots
 from gridbase.storage.prepared import records
 from gridbase.storage.types import Id
 
@@ -350,21 +351,24 @@ class TokenKey:
 
 
 def authenticate(ctx: Ctx, key: str) -> Actor:
-    """The actor a `Token <key>` header names. Revocation and rotation apply at once: every
-    request looks the key up again."""
+    """The actor a `Token <key>` header names. Revocation and rotation apply at once: a
+    look-up is only reused while no write has happened (storage.snapshots), and expiry is
+    checked against the clock at every request."""
+    found = digest(ctx, key)
     with ctx.db.read() as conn:
-        rows = list(conn.execute(_AUTH, {"digest": digest(ctx, key)}))
+        rows = snapshots.cached(conn, "token_auth", (found, None), lambda: list(conn.execute(_AUTH, {"digest": found})))
     return _actor(ctx, rows)
 
 
 def authenticate_for_table(ctx: Ctx, conn: sa.Connection, key: str, table_id: int, *, writing: bool = False
                            ) -> tuple[Actor, Table | None]:
     """authenticate() plus the table `table_id` (None when it does not exist), read with one
-    precompiled statement on `conn`; the same checks in the same order, nothing cached.
+    precompiled statement on `conn` (reused as authenticate() says); the same checks in the same order.
     `writing`: conn holds the write transaction, so last_used is written on it (SQLite's
     writer lock is already ours)."""
-    rows = records(s.tokens, conn, "auth_table", lambda: _auth_statement(with_table=True),
-                   {"digest": digest(ctx, key), "table_id": table_id})
+    params = {"digest": digest(ctx, key), "table_id": table_id}
+    rows = snapshots.cached(conn, "token_auth", (params["digest"], table_id),
+                            lambda: records(s.tokens, conn, "auth_table", lambda: _auth_statement(with_table=True), params))
     actor = _actor(ctx, rows, conn if writing else None)
     r = rows[0]
     table = None if r.t_id is None else Table(r.t_id, r.t_database_id, r.t_workspace_id, r.t_name, r.t_order, r.t_version)

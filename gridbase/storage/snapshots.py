@@ -3,9 +3,9 @@
 A SQLite read transaction sees one snapshot of the file. `PRAGMA data_version` moves on when
 any other connection (or process) commits, `total_changes` when this connection writes, and
 `schema_version` on DDL: together they name the data a connection reads, so what it read
-under one version is still true under the same version. Stores (`kept`) are per connection
-and emptied whenever that version moves on. core.deep_pages keeps its marks here, and list
-counts (`count`) their exact numbers. PostgreSQL, shared by several instances and with no
+under one version is still true under the same version. Stores (`cached`) are per
+connection and emptied whenever that version moves on: core.deep_pages keeps its marks
+here, list counts (`count`) their exact numbers and token look-ups their rows. PostgreSQL, shared by several instances and with no
 such counter, remembers nothing.
 
 A statement that reads the clock (a formula with now() or today()) can change its result
@@ -16,14 +16,16 @@ Imports: sqlalchemy.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.functions import FunctionElement
 
-COUNTS_KEPT = 256  # per connection; the least recently used go first
+T = TypeVar("T")
+
+KEPT = 256  # entries per store and connection; the least recently used go first
 
 # Functions whose result changes without a write (PostgreSQL names and SQL keywords).
 VOLATILE_FUNCTIONS = frozenset({
@@ -36,10 +38,11 @@ SQLITE_TIME_FUNCTIONS = frozenset({"date", "time", "datetime", "julianday", "str
 
 
 def version(conn: sa.Connection) -> tuple[int, int, int] | None:
-    """The version of the data this SQLite connection's transaction reads; None on PostgreSQL.
-    Read once per transaction (its snapshot is fixed once open)."""
-    if conn.dialect.name != "sqlite":
-        return None
+    """The version of the data this SQLite connection's read transaction sees; None on
+    PostgreSQL and in writing transactions. Read once per transaction (its snapshot is fixed
+    once open)."""
+    if conn.dialect.name != "sqlite" or conn.info.get("immediate"):
+        return None  # a writing transaction (see Database.write) may yet roll back what it read
     transaction = conn.get_transaction()
     seen = conn.info.get("snapshot_version")
     if transaction is not None and seen is not None and seen[0] is transaction:
@@ -55,9 +58,9 @@ def version(conn: sa.Connection) -> tuple[int, int, int] | None:
     return found
 
 
-def kept(conn: sa.Connection, name: str) -> OrderedDict[Any, Any] | None:
+def _store(conn: sa.Connection, name: str) -> OrderedDict[Any, Any] | None:
     """This connection's store `name`, emptied when its data has moved on since it was filled;
-    None where nothing can be kept (PostgreSQL)."""
+    None where nothing can be kept."""
     current = version(conn)
     if current is None:
         return None
@@ -78,23 +81,28 @@ def key(stmt: sa.Executable) -> Any:
     return cache_key.key, tuple(repr(bind.effective_value) for bind in cache_key.bindparams)
 
 
+def cached(conn: sa.Connection, name: str, key: Any, read: Callable[[], T], limit: int = KEPT) -> T:
+    """read(), kept in this connection's store `name` under `key` until the data moves on;
+    read() every time where nothing can be kept (PostgreSQL, a writing transaction, a None
+    key). Only for what depends on nothing but the data."""
+    store = _store(conn, name) if key is not None else None
+    if store is None:
+        return read()
+    if key in store:
+        store.move_to_end(key)
+        return store[key]  # type: ignore[no-any-return]
+    value = store[key] = read()
+    if len(store) > limit:
+        store.popitem(last=False)
+    return value
+
+
 def count(conn: sa.Connection, stmt: sa.Select[Any], *, remember: bool = True) -> int:
-    """The number a `SELECT count(*) ...` statement returns. On SQLite the number is kept
-    until the data moves on, so the pages of one list, or a list read again, count once
-    (an exact count of a million rows takes milliseconds). `remember=False` for a
-    statement that reads the clock."""
-    store = kept(conn, "counts") if remember else None
-    found_key = key(stmt) if store is not None else None
-    if found_key is None:
-        return conn.execute(stmt).scalar() or 0
-    assert store is not None
-    found = store.get(found_key)
-    if found is None:
-        found = store[found_key] = conn.execute(stmt).scalar() or 0
-        if len(store) > COUNTS_KEPT:
-            store.popitem(last=False)
-    store.move_to_end(found_key)
-    return int(found)
+    """The number a `SELECT count(*) ...` statement returns. On SQLite it is kept until the
+    data moves on, so the pages of one list, or a list read again, count once (an exact
+    count of a million rows takes milliseconds). `remember=False` for a statement that
+    reads the clock."""
+    return int(cached(conn, "counts", key(stmt) if remember else None, lambda: conn.execute(stmt).scalar() or 0))
 
 
 def reads_clock(expressions: Iterable[sa.ClauseElement | None]) -> bool:

@@ -234,3 +234,37 @@ def test_keys_are_stored_only_as_digest_and_ciphertext(api: Api, ctx: Ctx, ws: i
         row = conn.execute(sa.select(s.tokens)).one()
     assert token["key"] not in repr(tuple(row))
     assert len(row.key_digest) == 64 and row.key_digest != token["key"]
+
+
+def test_a_key_just_used_is_checked_again_after_every_change(api: Api, client: Any, ctx: Ctx, ws: int,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite a key's look-up is kept until the next write (storage.snapshots): using the
+    key twice leaves one kept, and each change must still apply to the very next request."""
+    table = api.table(api.database(ws), data=[["Name"], ["a"]])
+    row = api.rows(table)[0]["id"]
+    token = create(api, ws)
+    paths = ["/api/database/tokens/check/", f"/api/database/rows/table/{table}/", f"/api/database/rows/table/{table}/{row}/"]
+
+    def statuses() -> list[int]:
+        return [client.get(path, headers=tok(token["key"])).status_code for path in paths for _ in range(2)]
+
+    assert statuses() == [200] * 6
+    later = datetime.now(UTC) + timedelta(days=2)
+    api.ok(api.patch(f"/api/database/tokens/{token['id']}/", {"expires_at": (later - timedelta(days=1)).isoformat()}))
+    assert statuses() == [200] * 6
+    monkeypatch.setattr(ctx, "clock", lambda: later)  # expiry is checked against the clock, not kept
+    assert statuses() == [403, 403, 401, 401, 401, 401]
+    monkeypatch.undo()
+    assert statuses() == [200] * 6
+    api.ok(api.patch(f"/api/database/tokens/{token['id']}/", {"permissions": {**ALL, "read": False}}))
+    assert statuses() == [200, 200, 401, 401, 401, 401]
+    api.ok(api.patch(f"/api/database/tokens/{token['id']}/", {"permissions": ALL}))
+    assert statuses() == [200] * 6
+    with ctx.db.write() as conn:  # a change behind the API's back
+        conn.execute(s.users.update().where(s.users.c.id == api.user["id"]).values(is_active=False))
+    assert statuses() == [403, 403, 401, 401, 401, 401]
+    with ctx.db.write() as conn:
+        conn.execute(s.users.update().where(s.users.c.id == api.user["id"]).values(is_active=True))
+    assert statuses() == [200] * 6
+    api.delete(f"/api/database/tokens/{token['id']}/")
+    assert statuses() == [403, 403, 401, 401, 401, 401]
