@@ -19,7 +19,10 @@ from gridbase.core.table_model import TableModel
 from gridbase.errors import GridbaseError, RequestBodyValidation, field_error
 from gridbase.fields.base import FieldValueError, ValueContext
 from gridbase.models import Field
-from gridbase.storage import schema
+from gridbase.storage import schema, snapshots
+
+LINKED_TABLES_KEPT = 8  # linked tables whose primary texts a read connection keeps
+LINKED_TEXTS_KEPT = 4_096  # texts kept per linked table (about 0.5 MB)
 
 FIELD_KEY = re.compile(r"^(?:field_)?(\d+)$")
 
@@ -220,9 +223,23 @@ def _primary_texts(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: li
 
 
 def _linked_texts(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: list[int]) -> dict[int, tuple[Any, str]]:
-    """primary_texts of a linked table. On SQLite its cached model goes first, with the
-    table's schema version read by the same statement: one statement instead of two (the
-    table row, then the texts) while that schema holds still; otherwise the usual way."""
+    """primary_texts of a linked table. A SQLite read keeps the texts it read until the data
+    moves on (storage.snapshots): rows link to the same few rows of another table again and
+    again, so most reads find every text kept and run no statement."""
+    known: dict[int, tuple[Any, str]] = snapshots.cached(conn, "linked_texts", table_id, dict, LINKED_TABLES_KEPT)
+    missing = [i for i in dict.fromkeys(row_ids) if i not in known]
+    if not missing:
+        return known
+    if len(known) + len(missing) > LINKED_TEXTS_KEPT:
+        known.clear()  # (what one read needs is kept however many)
+    known.update(_read_linked_texts(ctx, conn, table_id, missing))
+    return known
+
+
+def _read_linked_texts(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: list[int]) -> dict[int, tuple[Any, str]]:
+    """On SQLite the linked table's cached model goes first, with the table's schema version
+    read by the same statement: one statement instead of two (the table row, then the
+    texts) while that schema holds still; otherwise the usual way."""
     cached = ctx.models.get(table_id)
     if cached is not None and conn.dialect.name == "sqlite":  # a failed statement would end a PostgreSQL transaction
         version, model = cached

@@ -1,7 +1,7 @@
-"""List counts on SQLite are kept per connection until the data moves on (storage.snapshots):
-a list read again, or its next page, counts once; any write - through gridbase, from another
-connection, or a schema change - is counted afresh, and a formula that reads the clock keeps
-nothing. PostgreSQL counts every time."""
+"""What SQLite reads keep per connection until the data moves on (storage.snapshots): list
+counts (a list read again, or its next page, counts once) and linked rows' primary texts.
+Any write - through gridbase, from another connection, or a schema change - is read afresh,
+and a formula that reads the clock keeps nothing. PostgreSQL reads every time."""
 
 from __future__ import annotations
 
@@ -90,3 +90,37 @@ def test_a_formula_that_reads_the_clock_keeps_no_count(api: Api, counted: list[s
 ])
 def test_reads_clock(expression: Any, reads: bool) -> None:
     assert snapshots.reads_clock([expression]) is reads
+
+
+def test_linked_texts_are_read_once_until_the_data_moves_on(api: Api, ctx: Ctx, backend: str, settings: Any) -> None:
+    database = api.database()
+    tags = api.table(database, "Tags", data=[["Label"], ["red"], ["blue"]])
+    items = api.table(database, "Items", data=[["Name"], ["one"], ["two"]])
+    label = f"field_{api.fields(tags)[0]['id']}"
+    link = f"field_{api.field(items, 'Tags', 'link_row', link_row_table_id=tags, has_related_field=False)['id']}"
+    tag_ids = [r["id"] for r in api.rows(tags)]
+    item_ids = [r["id"] for r in api.rows(items)]
+    for item, tag in zip(item_ids, tag_ids):
+        api.ok(api.patch(ROWS.format(items) + f"{item}/", {link: [tag]}))
+
+    def texts() -> list[list[str]]:
+        rows = [api.ok(api.get(ROWS.format(items) + f"{item}/")) for item in item_ids]
+        return [[linked["value"] for linked in row[link]] for row in rows]
+
+    assert texts() == [["red"], ["blue"]]
+    if backend == "sqlite":
+        # The texts are read on the driver's cursor, so the server's reader connection (open
+        # since the reads above) is traced at the driver.
+        reads: list[str] = []
+        (reader,) = ctx.db._readers
+        reader.connection.driver_connection.set_trace_callback(
+            lambda sql: reads.append(sql) if f"FROM database_table_{tags} " in sql else None)
+        assert texts() == [["red"], ["blue"]]
+        assert reads == []  # kept
+        with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as other:  # a write elsewhere
+            other.execute(f"UPDATE database_table_{tags} SET {label} = 'green' WHERE id = ?", (tag_ids[0],))
+        assert texts() == [["green"], ["blue"]]
+        assert len(reads) == 2  # each text read again, once
+        reader.connection.driver_connection.set_trace_callback(None)
+    api.ok(api.patch(ROWS.format(tags) + f"{tag_ids[1]}/", {label: "navy"}))
+    assert texts()[1] == ["navy"]
