@@ -225,14 +225,19 @@ def _primary_texts(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: li
 def _linked_texts(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: list[int]) -> dict[int, tuple[Any, str]]:
     """primary_texts of a linked table. A SQLite read keeps the texts it read until the data
     moves on (storage.snapshots): rows link to the same few rows of another table again and
-    again, so most reads find every text kept and run no statement."""
+    again, so most reads find every text kept and run no statement. Texts of a primary that
+    reads the clock (a formula with today()) are not kept."""
     known: dict[int, tuple[Any, str]] = snapshots.cached(conn, "linked_texts", table_id, dict, LINKED_TABLES_KEPT)
     missing = [i for i in dict.fromkeys(row_ids) if i not in known]
     if not missing:
         return known
-    if len(known) + len(missing) > LINKED_TEXTS_KEPT:
+    found = _read_linked_texts(ctx, conn, table_id, missing)
+    model = ctx.models.get(table_id)  # the linked table's current model once its texts were read
+    if model is None or model[1].reads_clock:
+        return {**known, **found}
+    if len(known) + len(found) > LINKED_TEXTS_KEPT:
         known.clear()  # (what one read needs is kept however many)
-    known.update(_read_linked_texts(ctx, conn, table_id, missing))
+    known.update(found)
     return known
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -108,19 +109,28 @@ def test_linked_texts_are_read_once_until_the_data_moves_on(api: Api, ctx: Ctx, 
         return [[linked["value"] for linked in row[link]] for row in rows]
 
     assert texts() == [["red"], ["blue"]]
-    if backend == "sqlite":
-        # The texts are read on the driver's cursor, so the server's reader connection (open
-        # since the reads above) is traced at the driver.
-        reads: list[str] = []
-        (reader,) = ctx.db._readers
-        reader.connection.driver_connection.set_trace_callback(
-            lambda sql: reads.append(sql) if f"FROM database_table_{tags} " in sql else None)
-        assert texts() == [["red"], ["blue"]]
+    api.ok(api.patch(ROWS.format(tags) + f"{tag_ids[1]}/", {label: "navy"}))
+    assert texts() == [["red"], ["navy"]]
+    if backend != "sqlite":
+        return
+    # The texts are read on the driver's cursor, so the server's reader connection (open
+    # since the reads above) is traced at the driver.
+    reads: list[str] = []
+    (reader,) = ctx.db._readers
+    reader.connection.driver_connection.set_trace_callback(
+        lambda sql: reads.append(sql) if f"FROM database_table_{tags} " in sql else None)
+    try:
+        assert texts() == [["red"], ["navy"]]
         assert reads == []  # kept
         with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as other:  # a write elsewhere
             other.execute(f"UPDATE database_table_{tags} SET {label} = 'green' WHERE id = ?", (tag_ids[0],))
-        assert texts() == [["green"], ["blue"]]
+        assert texts() == [["green"], ["navy"]]
         assert len(reads) == 2  # each text read again, once
+        api.ok(api.patch(f"/api/database/fields/{label.removeprefix('field_')}/",
+                         {"type": "formula", "formula": "concat('day ', totext(today()))"}))
+        reads.clear()
+        day = f"day {datetime.now(UTC).date().isoformat()}"
+        assert texts() == texts() == [[day], [day]]
+        assert len(reads) == 4  # a primary that reads the clock: read every time
+    finally:
         reader.connection.driver_connection.set_trace_callback(None)
-    api.ok(api.patch(ROWS.format(tags) + f"{tag_ids[1]}/", {label: "navy"}))
-    assert texts()[1] == ["navy"]
