@@ -3,7 +3,7 @@
 ~40 ms and 19 MiB instead of ~175 ms and 64 MiB. At most HASHING_AT_ONCE hashes run at
 a time, so a flood of log-in attempts cannot make the server allocate memory per request;
 the others wait their turn. Hashes made with other parameters (older gridbase versions)
-still verify: a hash carries its parameters.
+still verify (a hash carries its parameters), and a log-in replaces them (needs_rehash).
 Imports: argon2-cffi.
 """
 
@@ -29,4 +29,12 @@ def verify_password(stored: str, password: str) -> bool:
         with _turns:
             return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    """Whether a stored hash was made with other parameters than today's."""
+    try:
+        return _hasher.check_needs_rehash(stored)
+    except InvalidHashError:
         return False

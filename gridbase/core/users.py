@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
-from gridbase.core.passwords import hash_password, verify_password
+from gridbase.core.passwords import hash_password, needs_rehash, verify_password
 from gridbase.errors import (
     DeactivatedUser,
     DisabledSignup,
@@ -59,6 +59,11 @@ def authenticate(ctx: Ctx, email: str, password: str) -> User:
         raise InvalidCredentials()
     if not row.is_active:
         raise DeactivatedUser()
+    if needs_rehash(row.password):  # made with older parameters: today's, from now on
+        hashed = hash_password(password)
+        with ctx.db.write() as conn:
+            users = s.users
+            conn.execute(users.update().where(users.c.id == row.id, users.c.password == row.password).values(password=hashed))
     return _user(row)
 
 

@@ -1,15 +1,18 @@
 """Password hashes: argon2id at OWASP's minimum cost, hashes of other parameters still
-verify, and at most HASHING_AT_ONCE hashes run at a time (the rest wait, so a log-in flood
+verify (and a log-in replaces them), and at most HASHING_AT_ONCE hashes run at a time (the rest wait, so a log-in flood
 cannot allocate 19 MiB per request)."""
 
 from __future__ import annotations
 
 import sys
 import threading
+from typing import Any
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 
 from gridbase.core import passwords
+from gridbase.storage import schema as s
 from tests.helpers import eventually
 
 
@@ -50,3 +53,16 @@ def test_hashes_wait_for_a_turn() -> None:
     for thread in threads:
         thread.join(timeout=10)
     assert len(done) == 3
+
+
+def test_a_log_in_replaces_an_older_hash(api: Any, client: Any, ctx: Any) -> None:
+    users = s.users
+    with ctx.db.write() as conn:  # as an older gridbase stored it
+        conn.execute(users.update().where(users.c.id == api.user["id"]).values(password=PasswordHasher().hash("password123")))
+    log_in = {"email": "ada@example.com", "password": "password123"}
+    assert client.post("/api/user/token-auth/", json=log_in).status_code == 200
+    with ctx.db.read() as conn:
+        stored = conn.execute(sa.select(users.c.password).where(users.c.id == api.user["id"])).scalar_one()
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert client.post("/api/user/token-auth/", json=log_in).status_code == 200
+    assert client.post("/api/user/token-auth/", json=log_in | {"password": "password124"}).status_code == 401
