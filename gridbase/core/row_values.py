@@ -21,8 +21,8 @@ from gridbase.fields.base import FieldValueError, ValueContext
 from gridbase.models import Field
 from gridbase.storage import schema, snapshots
 
-LINKED_TABLES_KEPT = 8  # linked tables whose primary texts a read connection keeps
-LINKED_TEXTS_KEPT = 4_096  # texts kept per linked table (about 0.5 MB)
+LINKED_TABLES_KEPT = 4  # linked tables whose primary texts a read connection keeps
+LINKED_TEXTS_KEPT = 2_048  # texts kept per linked table (about 0.5 MB)
 
 FIELD_KEY = re.compile(r"^(?:field_)?(\d+)$")
 
