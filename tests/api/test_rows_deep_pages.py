@@ -125,3 +125,21 @@ def test_keyset_clauses_seek_an_index(api: Api, ctx: Ctx, backend: str) -> None:
                     assert plan[0].startswith("SEARCH"), (parts, position, plan)
                     got += [r.id for r in conn.execute(stmt)]
                 assert got == [row_id for row_id, _ in listed[position + 1 :]], (parts, position)
+
+
+def test_a_table_with_a_formula_that_reads_the_clock_keeps_no_marks(api: Api, ctx: Ctx, backend: str) -> None:
+    """Its rows' sort keys can change with no write, so a mark could seek to the wrong row."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL keeps no marks")
+
+    def marks() -> int:
+        kept = [reader.info.get("snapshot_stores") for reader in ctx.db._readers]
+        return sum(len(stores[1].get("deep_page_marks", {})) for stores in kept if stores is not None)
+
+    clock, _ = make_table(api, 12)
+    api.field(clock, "Today", "formula", formula="today()")
+    assert pages(api, clock, [2, 3, 2]) == slices([r["id"] for r in api.rows(clock, size=100)], [2, 3, 2])
+    assert marks() == 0
+    plain, _ = make_table(api, 12)
+    pages(api, plain, [2, 3])
+    assert marks() == 1  # one list query with marks
