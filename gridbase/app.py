@@ -31,7 +31,7 @@ from gridbase.core import row_filters
 from gridbase.core import webhooks as core_webhooks
 from gridbase.core.context import Ctx
 from gridbase.fields import default_field_types
-from gridbase.storage import migrate
+from gridbase.storage import migrate, row_counts
 from gridbase.storage.engine import Database
 from gridbase.webhooks import dispatcher
 
@@ -60,6 +60,7 @@ def build_context(settings: Settings) -> Ctx:
     core_webhooks.install(ctx, render_field=render.field,
                           render_view=lambda c, view, table: views_api.view_json(c, None, view, table))
     search.index.ensure_indexes(ctx)  # tables from before the index existed get theirs
+    row_counts.ensure(ctx.db)  # ... and their kept row counts (SQLite)
     return ctx
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable, DropIndex, DropTable
 
-from gridbase.storage import search_index
+from gridbase.storage import row_counts, search_index
 from gridbase.storage.types import DecimalType, Id, UtcDateTime
 
 
@@ -39,10 +39,12 @@ def create_user_table(conn: sa.Connection, table_id: int) -> None:
     # Default listing order is (order, id): one index serves it and keyset paging.
     conn.execute(CreateIndex(sa.Index(f"idx_t{int(table_id)}_order", table.c.order, table.c.id)))
     search_index.create(conn, table_id)  # full-text search documents, kept by gridbase.search
+    row_counts.create(conn, table_id)  # SQLite: the table's row count, kept by triggers
 
 
 def drop_user_table(conn: sa.Connection, table_id: int) -> None:
     search_index.drop(conn, table_id)
+    row_counts.drop(conn, table_id)
     conn.execute(DropTable(sa.Table(table_name(table_id), sa.MetaData()), if_exists=True))
 
 

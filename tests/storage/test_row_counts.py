@@ -1,0 +1,80 @@
+"""Kept row counts (storage.row_counts): on SQLite a list without filters reads its `count`
+from a number that triggers keep, so it must equal a real count(*) after every kind of
+write - creates, batches, deletes, a refused batch that rolls back, another program's
+writes - and tables from before the counts get theirs at startup."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.core.context import Ctx
+from gridbase.storage import row_counts
+from tests.conftest import Api
+
+ROWS = "/api/database/rows/table/{}/"
+
+
+def listed(api: Api, table: int) -> int:
+    return int(api.ok(api.get(ROWS.format(table), params={"size": 1}))["count"])
+
+
+def counted(ctx: Ctx, table: int) -> int:
+    with ctx.db.read() as conn:
+        return int(conn.execute(sa.text(f"SELECT count(*) FROM database_table_{int(table)}")).scalar_one())
+
+
+def test_the_listed_count_follows_every_write(api: Api, ctx: Ctx, backend: str, settings: Any) -> None:
+    table = api.table(data=[["Name"], ["a"], ["b"]])
+    name = f"field_{api.fields(table)[0]['id']}"
+
+    def same(expected: int) -> None:
+        assert listed(api, table) == counted(ctx, table) == expected
+
+    same(2)
+    api.ok(api.post(ROWS.format(table), {name: "c"}))
+    same(3)
+    created = api.ok(api.post(ROWS.format(table) + "batch/", {"items": [{name: str(i)} for i in range(5)]}))["items"]
+    same(8)
+    refused = api.post(ROWS.format(table) + "batch/", {"items": [{name: "ok"}, {name: {"not": "text"}}]})
+    assert refused.status_code == 400  # the whole batch rolls back, its count with it
+    same(8)
+    api.ok(api.delete(ROWS.format(table) + f"{created[0]['id']}/"))
+    same(7)
+    api.ok(api.post(ROWS.format(table) + "batch-delete/", {"items": [r["id"] for r in created[1:3]]}))
+    same(5)
+    if backend == "sqlite":  # another program's writes are counted too (the triggers live in the file)
+        with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as other:
+            other.execute(f'INSERT INTO database_table_{table} ("order", created_on, updated_on) '
+                          "VALUES (99, '2026-01-01 00:00:00', '2026-01-01 00:00:00')")
+        same(6)
+        with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as other:
+            other.execute(f"DELETE FROM database_table_{table}")  # the truncate shortcut must not skip the trigger
+        same(0)
+
+
+def test_tables_from_before_get_their_counts_at_startup(api: Api, ctx: Ctx, backend: str) -> None:
+    table = api.table(data=[["Name"], ["a"], ["b"], ["c"]])
+    if backend != "sqlite":
+        with ctx.db.read() as conn:
+            assert row_counts.rows(conn, table) is None  # PostgreSQL counts the table
+        return
+    with ctx.db.write() as conn:  # as an older gridbase left it
+        for event in ("insert", "delete"):
+            conn.exec_driver_sql(f"DROP TRIGGER database_table_{table}_counted_{event}")
+        conn.exec_driver_sql(f"DELETE FROM {row_counts.COUNTS} WHERE table_id = {table}")
+    with ctx.db.read() as conn:
+        assert row_counts.missing(conn, [table]) == [table]
+        assert row_counts.rows(conn, table) is None
+    assert listed(api, table) == 3  # counted the usual way meanwhile
+    row_counts.ensure(ctx.db)
+    with ctx.db.read() as conn:
+        assert row_counts.missing(conn, [table]) == []
+        assert row_counts.rows(conn, table) == 3
+    api.ok(api.post(ROWS.format(table), {}))
+    assert listed(api, table) == counted(ctx, table) == 4
+    api.ok(api.delete(f"/api/database/tables/{table}/"))
+    with ctx.db.read() as conn:
+        assert row_counts.rows(conn, table) is None  # a dropped table's number goes with it
