@@ -148,11 +148,14 @@ def list_rows(ctx: Ctx, caller: Caller, table_id: int, query: RowQuery, *, parse
             count, where = plan.count, plan.where
         else:
             where = filter_clause(ctx, model, query)
-            count_stmt = sa.select(sa.func.count()).select_from(t)
-            if where is not None:
-                count_stmt = count_stmt.where(where)
             kept = row_counts.rows(conn, model.table.id) if where is None else None
-            count = kept if kept is not None else snapshots.count(conn, count_stmt, remember=not model.reads_clock)
+            if kept is not None:
+                count = kept
+            else:
+                count_stmt = sa.select(sa.func.count()).select_from(t)
+                if where is not None:
+                    count_stmt = count_stmt.where(where)
+                count = snapshots.count(conn, count_stmt, remember=not model.reads_clock)
         if query.page < 1:  # past the last page Baserow answers an empty page, not 404
             raise PageNotFound()
         if query.cursor is not None:

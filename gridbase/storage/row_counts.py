@@ -9,7 +9,7 @@ exact for every writer - gridbase, another instance, or any other program - and 
 with it. (A trigger also turns off SQLite's truncate shortcut for `DELETE FROM t`, so no
 delete goes uncounted.) Tables from before the counts get theirs at startup (ensure).
 PostgreSQL counts the table as before. Every name is built from an integer id we issued.
-Imports: storage.schema, sqlalchemy.
+Imports: storage.schema, storage.ddl (in functions: ddl imports this module), sqlalchemy.
 """
 
 from __future__ import annotations
@@ -24,16 +24,14 @@ from gridbase.storage import schema
 COUNTS = "gridbase_row_counts"
 
 
-def _name(table_id: int) -> str:
-    return f"database_table_{int(table_id)}"
-
-
 def create(conn: sa.Connection, table_id: int) -> None:
     """SQLite: the triggers of a row table, and its number as it stands (in the caller's
     write transaction, so no row comes or goes in between)."""
     if conn.dialect.name != "sqlite":
         return
-    tid, name = int(table_id), _name(table_id)
+    from gridbase.storage.ddl import table_name  # (ddl calls this module when it makes a table)
+
+    tid, name = int(table_id), table_name(table_id)
     conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {COUNTS} (table_id INTEGER PRIMARY KEY, rows INTEGER NOT NULL)")
     for event, step in (("INSERT", "+ 1"), ("DELETE", "- 1")):
         conn.exec_driver_sql(
@@ -76,9 +74,11 @@ def ensure(db: Any) -> None:
     write per table; several instances starting together do the same work harmlessly)."""
     if not db.is_sqlite:
         return
+    from gridbase.storage.ddl import table_name
+
     with db.read() as conn:
         todo = missing(conn, list(conn.execute(sa.select(schema.database_tables.c.id)).scalars()))
     for table_id in todo:
         with db.write() as conn:
-            if sa.inspect(conn).has_table(_name(table_id)):
+            if sa.inspect(conn).has_table(table_name(table_id)):
                 create(conn, table_id)
