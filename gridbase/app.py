@@ -31,7 +31,7 @@ from gridbase.core import row_filters
 from gridbase.core import webhooks as core_webhooks
 from gridbase.core.context import Ctx
 from gridbase.fields import default_field_types
-from gridbase.storage import migrate, row_counts
+from gridbase.storage import meta_clock, migrate, row_counts
 from gridbase.storage.engine import Database
 from gridbase.webhooks import dispatcher
 
@@ -54,6 +54,7 @@ def build_context(settings: Settings) -> Ctx:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url(), synchronous=settings.sqlite_synchronous)
     migrate.upgrade(db)
+    meta_clock.ensure(db)  # before anything keeps a metadata look-up
     ctx = Ctx(db=db, settings=settings, secret=settings.resolved_secret_key(), field_types=default_field_types())
     row_filters.install(ctx)
     search.install(ctx)  # full-text index: wraps the compat search hook, syncs on writes

@@ -36,8 +36,8 @@ from gridbase.errors import (
     field_error,
 )
 from gridbase.models import Table, User
+from gridbase.storage import meta_clock
 from gridbase.storage import schema as s
-from gridbase.storage import snapshots
 from gridbase.storage.prepared import records
 from gridbase.storage.types import Id
 
@@ -352,11 +352,11 @@ class TokenKey:
 
 def authenticate(ctx: Ctx, key: str) -> Actor:
     """The actor a `Token <key>` header names. Revocation and rotation apply at once: a
-    look-up is only reused while no write has happened (storage.snapshots), and expiry is
+    look-up is only reused while no metadata has changed (storage.meta_clock), and expiry is
     checked against the clock at every request."""
     found = digest(ctx, key)
     with ctx.db.read() as conn:
-        rows = snapshots.cached(conn, "token_auth", (found, None), lambda: list(conn.execute(_AUTH, {"digest": found})))
+        rows = meta_clock.cached(conn, "token_auth", (found, None), lambda: list(conn.execute(_AUTH, {"digest": found})))
     return _actor(ctx, rows)
 
 
@@ -367,7 +367,7 @@ def authenticate_for_table(ctx: Ctx, conn: sa.Connection, key: str, table_id: in
     `writing`: conn holds the write transaction, so last_used is written on it (SQLite's
     writer lock is already ours)."""
     params = {"digest": digest(ctx, key), "table_id": table_id}
-    rows = snapshots.cached(conn, "token_auth", (params["digest"], table_id),
+    rows = meta_clock.cached(conn, "token_auth", (params["digest"], table_id),
                             lambda: records(s.tokens, conn, "auth_table", lambda: _auth_statement(with_table=True), params))
     actor = _actor(ctx, rows, conn if writing else None)
     r = rows[0]

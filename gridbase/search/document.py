@@ -31,7 +31,11 @@ DATE_ORDER = {"EU": "%d/%m/%Y", "US": "%m/%d/%Y", "ISO": "%Y-%m-%d"}
 
 
 def indexed_fields(ctx: Ctx, model: TableModel) -> list[Field]:
-    return [c.field for c in compat.searched_fields(ctx, model, None)]
+    """The fields whose text goes into a row's document (memoised on the model)."""
+    found: list[Field] | None = model.memo.get("indexed_fields")
+    if found is None:
+        found = model.memo["indexed_fields"] = [c.field for c in compat.searched_fields(ctx, model, None)]
+    return list(found)
 
 
 def is_date(field: Field) -> bool:

@@ -27,8 +27,8 @@ from gridbase.errors import TableDoesNotExist
 from gridbase.fields.link_row import junction_name, sides
 from gridbase.models import Field
 from gridbase.search.document import all_documents, documents, row_documents
+from gridbase.storage import meta_clock, search_index
 from gridbase.storage import schema as s
-from gridbase.storage import search_index
 from gridbase.storage.prepared import records
 
 
@@ -62,13 +62,18 @@ def _links_statement() -> sa.Select[Any]:
 
 
 def links_into(conn: sa.Connection, table_id: int) -> list[Field]:
-    """Link-row fields (of any table in the database) whose links point at `table_id`."""
+    """Link-row fields (of any table in the database) whose links point at `table_id` (kept
+    while the metadata stays the same: storage.meta_clock)."""
+    return list(meta_clock.cached(conn, "links_into", table_id, lambda: _links_into(conn, table_id)))
+
+
+def _links_into(conn: sa.Connection, table_id: int) -> tuple[Field, ...]:
     out = []
     for r in records(s.fields, conn, "links_into", _links_statement, {"table_id": table_id}):
         props = dict(r.props or {})
         if str(props.get("link_row_table_id")) == str(table_id):
             out.append(Field(r.id, r.table_id, r.name, r.order, r.type, r.primary, r.description, r.db_index, props))
-    return out
+    return tuple(out)
 
 
 def linking_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Sequence[int],

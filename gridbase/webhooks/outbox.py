@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.models import Table
+from gridbase.storage import meta_clock
 from gridbase.storage import schema as s
 from gridbase.storage.prepared import records
 from gridbase.webhooks import payloads
@@ -43,13 +44,19 @@ def _listening_statement() -> sa.Select[Any]:
 
 
 def listening(conn: sa.Connection, table_id: int, event_type: str) -> list[tuple[int, bool, dict[str, Any]]]:
-    """(webhook id, use_user_field_names, event config) of the active webhooks for this event."""
+    """(webhook id, use_user_field_names, event config) of the active webhooks for this event
+    (kept while the metadata stays the same: storage.meta_clock)."""
+    return list(meta_clock.cached(conn, "webhooks_listening", (table_id, event_type),
+                                  lambda: _listening(conn, table_id, event_type)))
+
+
+def _listening(conn: sa.Connection, table_id: int, event_type: str) -> tuple[tuple[int, bool, dict[str, Any]], ...]:
     rows = records(s.webhooks, conn, "listening", _listening_statement, {"table_id": table_id, "event_type": event_type})
     found: dict[int, tuple[int, bool, dict[str, Any]]] = {}
     for row in rows:
         config = {} if row.include_all_events else dict(row.config or {})
         found.setdefault(row.id, (row.id, bool(row.use_user_field_names), config))
-    return list(found.values())
+    return tuple(found.values())
 
 
 def _render_values(ctx: Any, table: Table, data: dict[str, Any]) -> dict[str, Any]:

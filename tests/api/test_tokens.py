@@ -3,6 +3,7 @@ authentication failures (missing, malformed, unknown, revoked, rotated, expired,
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -268,3 +269,37 @@ def test_a_key_just_used_is_checked_again_after_every_change(api: Api, client: A
     assert statuses() == [200] * 6
     api.delete(f"/api/database/tokens/{token['id']}/")
     assert statuses() == [403, 403, 401, 401, 401, 401]
+
+
+def test_a_key_just_used_to_write_is_checked_again_after_every_change(api: Api, client: Any, ctx: Ctx, ws: int,
+                                                                      backend: str) -> None:
+    """Writes keep a key's look-up on the writer until any metadata changes (storage.meta_clock),
+    also across their own row writes: each change - through the API, behind it, or by another
+    program - must apply to the very next write."""
+    table = api.table(api.database(ws), data=[["Name"], ["a"]])
+    token = create(api, ws)
+    path = f"/api/database/rows/table/{table}/"
+
+    def statuses() -> list[int]:
+        return [client.post(path, json={}, headers=tok(token["key"])).status_code for _ in range(3)]
+
+    assert statuses() == [200] * 3
+    api.ok(api.patch(f"/api/database/tokens/{token['id']}/", {"permissions": {**ALL, "create": False}}))
+    assert statuses() == [401] * 3
+    api.ok(api.patch(f"/api/database/tokens/{token['id']}/", {"permissions": ALL}))
+    assert statuses() == [200] * 3
+    with ctx.db.write() as conn:  # behind the API's back
+        conn.execute(s.workspace_users.delete().where(s.workspace_users.c.user_id == api.user["id"]))
+    assert statuses() == [401] * 3
+    with ctx.db.write() as conn:
+        conn.execute(s.workspace_users.insert().values(user_id=api.user["id"], workspace_id=ws, permissions="ADMIN",
+                                                       order=1, created_on=ctx.clock()))
+    assert statuses() == [200] * 3
+    if backend == "sqlite":  # another program
+        other = sqlite3.connect(ctx.db.engine.url.database or "")
+        other.execute("UPDATE token_permissions SET operation = 'read' WHERE operation = 'create'")
+        other.commit()
+        other.close()
+        assert statuses() == [401] * 3
+    api.delete(f"/api/database/tokens/{token['id']}/")
+    assert statuses() == [401] * 3
