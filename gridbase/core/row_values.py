@@ -6,6 +6,7 @@ Imports: fields (types), models.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,9 +20,9 @@ from gridbase.core.table_model import TableModel
 from gridbase.errors import GridbaseError, RequestBodyValidation, field_error
 from gridbase.fields.base import FieldValueError, ValueContext
 from gridbase.models import Field
-from gridbase.storage import schema, snapshots
+from gridbase.storage import meta_clock, row_counts, schema, snapshots
 
-LINKED_TABLES_KEPT = 4  # linked tables whose primary texts a read connection keeps
+LINKED_TABLES_KEPT = 4  # linked tables whose primary texts a connection keeps
 LINKED_TEXTS_KEPT = 2_048  # texts kept per linked table (about 0.5 MB)
 
 FIELD_KEY = re.compile(r"^(?:field_)?(\d+)$")
@@ -223,22 +224,51 @@ def _primary_texts(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: li
 
 
 def _linked_texts(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: list[int]) -> dict[int, tuple[Any, str]]:
-    """primary_texts of a linked table. A SQLite read keeps the texts it read until the data
-    moves on (storage.snapshots): rows link to the same few rows of another table again and
-    again, so most reads find every text kept and run no statement. Texts of a primary that
-    reads the clock (a formula with today()) are not kept."""
-    known: dict[int, tuple[Any, str]] = snapshots.cached(conn, "linked_texts", table_id, dict, LINKED_TABLES_KEPT)
+    """primary_texts of a linked table, kept on the connection while they cannot have
+    changed: rows link to the same few rows of another table again and again, so most reads,
+    and most writes' read-backs, find every text kept and run no statement (see _texts_key).
+    Texts of a primary that reads the clock (a formula with today()) are not kept."""
+    key = _texts_key(ctx, conn, table_id)  # read before the texts
+    kept: OrderedDict[int, tuple[Any, dict[int, tuple[Any, str]]]] | None = None
+    known: dict[int, tuple[Any, str]] = {}
+    if key is not None:
+        kept = conn.info.setdefault("linked_texts", OrderedDict())
+        entry = kept.get(table_id)
+        if entry is None or entry[0] != key:
+            entry = kept[table_id] = (key, {})
+        kept.move_to_end(table_id)
+        if len(kept) > LINKED_TABLES_KEPT:
+            kept.popitem(last=False)
+        known = entry[1]
     missing = [i for i in dict.fromkeys(row_ids) if i not in known]
     if not missing:
         return known
     found = _read_linked_texts(ctx, conn, table_id, missing)
     model = ctx.models.get(table_id)  # the linked table's current model once its texts were read
-    if model is None or model[1].reads_clock:
+    if key is None or model is None or model[1].reads_clock or (key[0] == "rows" and not model[1].primary_stored):
         return {**known, **found}
     if len(known) + len(found) > LINKED_TEXTS_KEPT:
         known.clear()  # (what one read needs is kept however many)
     known.update(found)
     return known
+
+
+def _texts_key(ctx: Ctx, conn: sa.Connection, table_id: int) -> tuple[Any, ...] | None:
+    """What a linked table's texts, kept on this connection, are valid for (SQLite only):
+    - a primary stored in the row (text, number, select, ...): that table's rows
+      (row_counts.version) and the metadata (meta_clock: schema, select options), on any
+      connection, also the writer's, across writes to other tables;
+    - any other primary (a formula may read other tables): the read snapshot
+      (storage.snapshots), on read connections only, until any write.
+    Which one is decided from the cached model and checked again against the model the
+    texts were read with."""
+    cached = ctx.models.get(table_id)
+    if cached is not None and cached[1].primary_stored:
+        rows, meta = row_counts.version(conn, table_id), meta_clock.value(conn)
+        if rows is not None and meta is not None:
+            return ("rows", rows, meta)
+    version = snapshots.version(conn)
+    return None if version is None else ("snapshot", version)
 
 
 def _read_linked_texts(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: list[int]) -> dict[int, tuple[Any, str]]:

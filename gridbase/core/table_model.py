@@ -67,6 +67,16 @@ class TableModel:
     def primary(self) -> Field | None:
         return next((f for f in self.fields if f.primary), None)
 
+    @functools.cached_property
+    def primary_stored(self) -> bool:
+        """Whether the primary's value is a column of the row itself (not a formula, lookup or
+        junction-table field): its text then depends on this table's rows and schema only."""
+        primary = self.primary
+        if primary is None:
+            return True  # "unnamed row N"
+        column = self.sql.c.get(primary.column_name)
+        return column is not None and primary.id not in self.relations and self.expressions.get(primary.id) is column
+
 
 STATEMENT_CACHE_SIZE = 64
 

@@ -1,5 +1,6 @@
 """Exact row counts of SQLite row tables, kept by triggers, so a list without filters or
-search reads its `count` from one row instead of counting the table.
+search reads its `count` from one row instead of counting the table; and a version of each
+table's rows, so what depends on nothing but one table's rows can be kept until they change.
 
 SQLite counts a table by reading every page of its smallest index: 0.4 ms for 2.7M rows
 while those pages are in the connection's cache, 18 ms after any other connection commits
@@ -7,8 +8,10 @@ while those pages are in the connection's cache, 18 ms after any other connectio
 table move its number in `gridbase_row_counts` in the same transaction as the row, so it is
 exact for every writer - gridbase, another instance, or any other program - and rolls back
 with it. (A trigger also turns off SQLite's truncate shortcut for `DELETE FROM t`, so no
-delete goes uncounted.) Tables from before the counts get theirs at startup (ensure).
-PostgreSQL counts the table as before. Every name is built from an integer id we issued.
+delete goes uncounted.) The same triggers and an AFTER UPDATE one set the table's `version`
+to a new random value (random, so a write that rolled back never leaves its value to come
+back). Tables from before get theirs at startup (ensure). PostgreSQL counts the table as
+before and has no versions. Every name is built from an integer id we issued.
 Imports: storage.schema, storage.ddl (in functions: ddl imports this module), sqlalchemy.
 """
 
@@ -32,12 +35,26 @@ def create(conn: sa.Connection, table_id: int) -> None:
     from gridbase.storage.ddl import table_name  # (ddl calls this module when it makes a table)
 
     tid, name = int(table_id), table_name(table_id)
-    conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {COUNTS} (table_id INTEGER PRIMARY KEY, rows INTEGER NOT NULL)")
-    for event, step in (("INSERT", "+ 1"), ("DELETE", "- 1")):
+    _create_counts(conn)
+    for event, step in (("INSERT", "rows = rows + 1, "), ("DELETE", "rows = rows - 1, "), ("UPDATE", "")):
+        trigger = f"{name}_counted_{event.lower()}"
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")  # (one from before versions)
         conn.exec_driver_sql(
-            f"CREATE TRIGGER IF NOT EXISTS {name}_counted_{event.lower()} AFTER {event} ON {name} "
-            f"BEGIN UPDATE {COUNTS} SET rows = rows {step} WHERE table_id = {tid}; END")
-    conn.exec_driver_sql(f"INSERT OR REPLACE INTO {COUNTS} (table_id, rows) VALUES ({tid}, (SELECT count(*) FROM {name}))")
+            f"CREATE TRIGGER {trigger} AFTER {event} ON {name} "
+            f"BEGIN UPDATE {COUNTS} SET {step}version = random() WHERE table_id = {tid}; END")
+    conn.exec_driver_sql(f"INSERT OR REPLACE INTO {COUNTS} (table_id, rows, version) "
+                         f"VALUES ({tid}, (SELECT count(*) FROM {name}), random())")
+
+
+def _create_counts(conn: sa.Connection) -> None:
+    conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {COUNTS} "
+                         "(table_id INTEGER PRIMARY KEY, rows INTEGER NOT NULL, version INTEGER NOT NULL DEFAULT 0)")
+    if "version" not in _columns(conn):  # made before versions
+        conn.exec_driver_sql(f"ALTER TABLE {COUNTS} ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
+
+
+def _columns(conn: sa.Connection) -> set[str]:
+    return {r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({COUNTS})")}
 
 
 def drop(conn: sa.Connection, table_id: int) -> None:
@@ -59,19 +76,36 @@ def rows(conn: sa.Connection, table_id: int) -> int | None:
     return None if found is None else int(found[0])
 
 
+def version(conn: sa.Connection, table_id: int) -> int | None:
+    """The version of a table's rows as this connection's transaction sees them: it changes
+    with every insert, update and delete. None where it is not kept."""
+    if conn.dialect.name != "sqlite":
+        return None
+    raw = conn.connection.driver_connection
+    try:
+        found = raw.execute(f"SELECT version FROM {COUNTS} WHERE table_id = ?", (int(table_id),)).fetchone()  # type: ignore[union-attr]
+    except sqlite3.OperationalError:  # as in rows()
+        return None
+    return None if found is None else int(found[0])
+
+
 def missing(conn: sa.Connection, table_ids: list[int]) -> list[int]:
-    """Of these tables, those without a kept number (SQLite)."""
+    """Of these tables, those without a kept number or without the version trigger (SQLite)."""
     if conn.dialect.name != "sqlite":
         return []
-    if not sa.inspect(conn).has_table(COUNTS):
+    if not sa.inspect(conn).has_table(COUNTS) or "version" not in _columns(conn):
         return list(table_ids)
+    from gridbase.storage.ddl import table_name
+
     kept = set(conn.exec_driver_sql(f"SELECT table_id FROM {COUNTS}").scalars())
-    return [t for t in table_ids if t not in kept]
+    triggers = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
+    return [t for t in table_ids if t not in kept or f"{table_name(t)}_counted_update" not in triggers]
 
 
 def ensure(db: Any) -> None:
-    """Give every row table without a kept number its triggers and number (at startup, one
-    write per table; several instances starting together do the same work harmlessly)."""
+    """Give every row table without a kept number (or version) its triggers and number (at
+    startup, one write per table; several instances starting together do the same work
+    harmlessly)."""
     if not db.is_sqlite:
         return
     from gridbase.storage.ddl import table_name

@@ -4,9 +4,11 @@ A SQLite read transaction sees one snapshot of the file. `PRAGMA data_version` m
 any other connection (or process) commits, `total_changes` when this connection writes, and
 `schema_version` on DDL: together they name the data a connection reads, so what it read
 under one version is still true under the same version. Stores (`cached`) are per
-connection and emptied whenever that version moves on. Kept here: deep-page marks, list
-counts (`count`), token look-ups and linked rows' primary texts. PostgreSQL, shared by
-several instances and with no such counter, keeps nothing.
+connection and emptied whenever that version moves on. Kept here: deep-page marks and list
+counts (`count`); row_values also keys the texts of computed primaries with `version`.
+Metadata look-ups live longer (storage.meta_clock), and so do stored primaries' texts
+(storage.row_counts.version). PostgreSQL, shared by several instances and with no such
+counter, keeps nothing.
 
 A statement that reads the clock (a formula with now() or today()) can change its result
 with no write at all: callers ask `reads_clock` and keep nothing for it.

@@ -138,3 +138,48 @@ def test_linked_texts_are_read_once_until_the_data_moves_on(api: Api, ctx: Ctx, 
         assert len(reads) == 4  # a primary that reads the clock: read every time
     finally:
         reader.connection.driver_connection.set_trace_callback(None)
+
+
+def test_linked_texts_are_kept_across_writes_to_other_tables(api: Api, ctx: Ctx, backend: str, settings: Any) -> None:
+    """A stored primary's texts are kept by the writer too, and by readers across writes to
+    other tables, until the linked table's rows or the metadata change."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL keeps nothing")
+    database = api.database()
+    tags = api.table(database, "Tags", data=[["Label"], ["red"]])
+    items = api.table(database, "Items", data=[["Name"], ["one"]])
+    label, name = (f"field_{api.fields(t)[0]['id']}" for t in (tags, items))
+    link = f"field_{api.field(items, 'Tags', 'link_row', link_row_table_id=tags, has_related_field=False)['id']}"
+    (tag,), (item,) = [r["id"] for r in api.rows(tags)], [r["id"] for r in api.rows(items)]
+    path = ROWS.format(items) + f"{item}/"
+    api.ok(api.patch(path, {link: [tag]}))
+    api.ok(api.get(path))
+    reads: list[str] = []
+    (reader,) = ctx.db._readers
+    connections = {"writer": ctx.db.groups._conn, "reader": reader}
+
+    def texts() -> list[str]:
+        reads.clear()
+        patched = api.ok(api.patch(path, {name: "one"}))  # a write to items that leaves the link
+        return [linked["value"] for linked in [*patched[link], *api.ok(api.get(path))[link]]]
+
+    for role, conn in connections.items():
+        conn.connection.driver_connection.set_trace_callback(  # type: ignore[union-attr]
+            lambda sql, role=role: reads.append(role) if f"FROM database_table_{tags} " in sql else None)
+    try:
+        assert texts() == ["red", "red"]
+        assert texts() == ["red", "red"]
+        assert reads == []  # the writer's read-back and the reader: both kept across writes to items
+        api.ok(api.patch(ROWS.format(tags) + f"{tag}/", {label: "navy"}))  # (its search update reads them anew)
+        assert texts() == ["navy", "navy"]
+        assert reads == ["reader"]
+        with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as other:  # another program
+            other.execute(f"UPDATE database_table_{tags} SET {label} = 'green'")
+        assert texts() == ["green", "green"]
+        assert reads == ["writer", "reader"]
+        api.ok(api.patch(f"/api/database/fields/{label.removeprefix('field_')}/", {"name": "Colour"}))  # metadata
+        assert texts() == ["green", "green"]
+        assert set(reads) == {"writer", "reader"}  # (a cached model of the old schema tries first)
+    finally:
+        for conn in connections.values():
+            conn.connection.driver_connection.set_trace_callback(None)  # type: ignore[union-attr]

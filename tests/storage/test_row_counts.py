@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
@@ -78,3 +79,40 @@ def test_tables_from_before_get_their_counts_at_startup(api: Api, ctx: Ctx, back
     api.ok(api.delete(f"/api/database/tables/{table}/"))
     with ctx.db.read() as conn:
         assert row_counts.rows(conn, table) is None  # a dropped table's number goes with it
+
+
+def test_versions_move_with_every_row_write_and_come_to_counts_from_before(api: Api, ctx: Ctx, backend: str) -> None:
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL keeps no versions")
+    table = api.table(api.database(), data=[["Name"], ["a"]])
+    other = api.table(api.database(), data=[["Name"], ["b"]])
+
+    def version() -> int | None:
+        with ctx.db.read() as conn:
+            return row_counts.version(conn, table)
+
+    seen = [version()]
+    row = api.ok(api.post(ROWS.format(table), {}))["id"]
+    seen.append(version())
+    api.ok(api.patch(ROWS.format(table) + f"{row}/", {}))
+    seen.append(version())
+    api.ok(api.post(ROWS.format(other), {}))  # another table's write
+    assert version() == seen[-1]
+    with ctx.db.write() as conn:
+        conn.exec_driver_sql(f"UPDATE database_table_{table} SET \"order\" = \"order\" + 1")
+    seen.append(version())
+    api.ok(api.delete(ROWS.format(table) + f"{row}/"))
+    seen.append(version())
+    assert None not in seen and len(set(seen)) == len(seen)
+    with ctx.db.write() as conn:  # as the gridbase before versions left it
+        conn.exec_driver_sql(f"DROP TRIGGER database_table_{table}_counted_update")
+        conn.exec_driver_sql(f"ALTER TABLE {row_counts.COUNTS} DROP COLUMN version")
+    assert version() is None
+    with ctx.db.read() as conn:
+        assert row_counts.missing(conn, [table, other]) == [table, other]
+    row_counts.ensure(ctx.db)
+    before = version()
+    with ctx.db.write() as conn:
+        conn.exec_driver_sql(f"UPDATE database_table_{table} SET \"order\" = \"order\" + 1")
+    assert None is not before != version()
+    assert listed(api, table) == counted(ctx, table) == 1
