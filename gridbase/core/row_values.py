@@ -229,10 +229,9 @@ def _linked_texts(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: list[in
     and most writes' read-backs, find every text kept and run no statement (see _texts_key).
     Texts of a primary that reads the clock (a formula with today()) are not kept."""
     key = _texts_key(ctx, conn, table_id)  # read before the texts
-    kept: OrderedDict[int, tuple[Any, dict[int, tuple[Any, str]]]] | None = None
     known: dict[int, tuple[Any, str]] = {}
     if key is not None:
-        kept = conn.info.setdefault("linked_texts", OrderedDict())
+        kept: OrderedDict[int, tuple[Any, dict[int, tuple[Any, str]]]] = conn.info.setdefault("linked_texts", OrderedDict())
         entry = kept.get(table_id)
         if entry is None or entry[0] != key:
             entry = kept[table_id] = (key, {})

@@ -17,24 +17,22 @@ would see it. Read the value before what is kept (`cached` does).
 
 PostgreSQL keeps nothing. The triggers are made at startup (`ensure`) rather than in a
 migration, because Alembic's batch mode rebuilds SQLite tables without their triggers.
-Imports: storage.schema, sqlalchemy.
+Imports: storage.schema, storage.snapshots (its stores), sqlalchemy.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from gridbase.storage import schema
+from gridbase.storage import schema, snapshots
 
 T = TypeVar("T")
 
 CLOCK = "gridbase_meta_clock"
-KEPT = 256  # entries per store and connection; the least recently used go first
 _READ = f"SELECT value FROM {CLOCK}"
 
 # Every metadata table but those written by row traffic (the webhook outbox and its call
@@ -75,21 +73,8 @@ def value(conn: sa.Connection) -> int | None:
     return None if found is None else int(found[0])
 
 
-def cached(conn: sa.Connection, name: str, key: Any, read: Callable[[], T], limit: int = KEPT) -> T:
+def cached(conn: sa.Connection, name: str, key: Any, read: Callable[[], T], limit: int = snapshots.KEPT) -> T:
     """read(), kept in this connection's store `name` under `key` while the metadata stays the
     same. Only for what reads nothing but the clocked tables (CLOCKED) and does not read the
     time: callers check expiry themselves."""
-    current = value(conn)
-    if current is None:
-        return read()
-    stores: tuple[int, dict[str, OrderedDict[Any, Any]]] | None = conn.info.get("meta_stores")
-    if stores is None or stores[0] != current:
-        stores = conn.info["meta_stores"] = (current, {})
-    store = stores[1].setdefault(name, OrderedDict())
-    if key in store:
-        store.move_to_end(key)
-        return store[key]  # type: ignore[no-any-return]
-    found = store[key] = read()
-    if len(store) > limit:
-        store.popitem(last=False)
-    return found
+    return snapshots.kept(snapshots.store(conn, "meta_stores", value(conn), name), key, read, limit)

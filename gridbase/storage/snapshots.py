@@ -63,12 +63,18 @@ def version(conn: sa.Connection) -> tuple[int, int, int] | None:
 def _store(conn: sa.Connection, name: str) -> OrderedDict[Any, Any] | None:
     """This connection's store `name`, emptied when its data has moved on since it was filled;
     None where nothing can be kept."""
-    current = version(conn)
+    return store(conn, "snapshot_stores", version(conn), name)
+
+
+def store(conn: sa.Connection, slot: str, current: Any, name: str) -> OrderedDict[Any, Any] | None:
+    """The store `name` among this connection's stores under conn.info[slot], all emptied
+    when `current` (what they were read under) differs from last time; None for a None
+    `current` (nothing can be kept). Shared with storage.meta_clock."""
     if current is None:
         return None
-    stores: tuple[tuple[int, int, int], dict[str, OrderedDict[Any, Any]]] | None = conn.info.get("snapshot_stores")
+    stores: tuple[Any, dict[str, OrderedDict[Any, Any]]] | None = conn.info.get(slot)
     if stores is None or stores[0] != current:
-        stores = conn.info["snapshot_stores"] = (current, {})
+        stores = conn.info[slot] = (current, {})
     return stores[1].setdefault(name, OrderedDict())
 
 
@@ -87,15 +93,20 @@ def cached(conn: sa.Connection, name: str, key: Any, read: Callable[[], T], limi
     """read(), kept in this connection's store `name` under `key` until the data moves on;
     read() every time where nothing can be kept (PostgreSQL, a writing transaction, a None
     key). Only for what depends on nothing but the data."""
-    store = _store(conn, name) if key is not None else None
-    if store is None:
+    return kept(_store(conn, name) if key is not None else None, key, read, limit)
+
+
+def kept(found: OrderedDict[Any, Any] | None, key: Any, read: Callable[[], T], limit: int = KEPT) -> T:
+    """read(), kept in the store `found` under `key` (the least recently used go beyond
+    `limit`); read() every time for a None store."""
+    if found is None:
         return read()
-    if key in store:
-        store.move_to_end(key)
-        return store[key]  # type: ignore[no-any-return]
-    value = store[key] = read()
-    if len(store) > limit:
-        store.popitem(last=False)
+    if key in found:
+        found.move_to_end(key)
+        return found[key]  # type: ignore[no-any-return]
+    value = found[key] = read()
+    if len(found) > limit:
+        found.popitem(last=False)
     return value
 
 
