@@ -301,8 +301,9 @@ def link_values(ctx: Ctx, conn: sa.Connection, target: int, linked: dict[int, li
     every = [i for ids in linked.values() for i in ids]
     if not every:
         return {row_id: [] for row_id in linked}
-    texts = _linked_texts(ctx, conn, target, every)
-    rank = {i: (Decimal(order), i) for i, (order, _) in texts.items()}  # once per linked row, not per link
+    texts = _linked_texts(ctx, conn, target, every)  # (may hold many more texts, kept)
+    # Once per linked row, not per link, and only for these rows.
+    rank = {i: (Decimal(texts[i][0]), i) for i in dict.fromkeys(every) if i in texts}
     out = {}
     for row_id, ids in linked.items():
         found = [i for i in dict.fromkeys(ids) if i in texts]
