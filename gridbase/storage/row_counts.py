@@ -66,25 +66,22 @@ def drop(conn: sa.Connection, table_id: int) -> None:
 def rows(conn: sa.Connection, table_id: int) -> int | None:
     """The number of rows of a table; None where it is not kept (PostgreSQL, a table whose
     triggers are not there yet)."""
-    if conn.dialect.name != "sqlite":
-        return None
-    raw = conn.connection.driver_connection
-    try:
-        found = raw.execute(f"SELECT rows FROM {COUNTS} WHERE table_id = ?", (int(table_id),)).fetchone()  # type: ignore[union-attr]
-    except sqlite3.OperationalError:  # no counts table yet: an older gridbase made this file and still serves it
-        return None
-    return None if found is None else int(found[0])
+    return _kept(conn, "rows", table_id)
 
 
 def version(conn: sa.Connection, table_id: int) -> int | None:
     """The version of a table's rows as this connection's transaction sees them: it changes
     with every insert, update and delete. None where it is not kept."""
+    return _kept(conn, "version", table_id)
+
+
+def _kept(conn: sa.Connection, column: str, table_id: int) -> int | None:
     if conn.dialect.name != "sqlite":
         return None
     raw = conn.connection.driver_connection
     try:
-        found = raw.execute(f"SELECT version FROM {COUNTS} WHERE table_id = ?", (int(table_id),)).fetchone()  # type: ignore[union-attr]
-    except sqlite3.OperationalError:  # as in rows()
+        found = raw.execute(f"SELECT {column} FROM {COUNTS} WHERE table_id = ?", (int(table_id),)).fetchone()  # type: ignore[union-attr]
+    except sqlite3.OperationalError:  # no counts table (or column) yet: an older gridbase made this file and still serves it
         return None
     return None if found is None else int(found[0])
 
