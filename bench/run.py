@@ -45,15 +45,22 @@ def rss_mb(pid: int) -> float:
 
 
 class RssWatch:
-    """Peak resident memory of the server (all its processes) while workloads run."""
+    """Peak resident memory of the server (all its processes) while workloads run, overall
+    and since the last `take()` (each workload's own peak)."""
 
     def __init__(self, pid: int) -> None:
-        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
+        self.pid, self.peak, self.recent, self._stop = pid, 0.0, 0.0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.wait(0.1):
-            self.peak = max(self.peak, rss_mb(self.pid))
+            now = rss_mb(self.pid)
+            self.peak, self.recent = max(self.peak, now), max(self.recent, now)
+
+    def take(self) -> float:
+        """The peak since the last take, then start a new one at the current size."""
+        found, self.recent = max(self.recent, rss_mb(self.pid)), rss_mb(self.pid)
+        return found
 
     def __enter__(self) -> RssWatch:
         self._thread.start()
@@ -193,6 +200,7 @@ def main() -> None:
             warm(data_dir / "gridbase.db")
         results = []
         assert server.process is not None
+        idle_rss = rss_mb(server.process.pid)
         with RssWatch(server.process.pid) as watch:
             only = {w.strip() for w in args.only.split(",") if w.strip()}
             for name, make, floor_queries in workloads(seeded):
@@ -209,10 +217,11 @@ def main() -> None:
                         row.update(floor_req_s=round(f_rps, 1), floor_p50_ms=round(f_p50, 2), ratio=round(res.rps / f_rps, 2))
                     if make(0)[0] == "GET" and conns == 1:
                         row["cold_p50_ms"] = round(cold_p50(server.url, headers, make, touch(seeded)), 2)
+                    row["rss_mb"] = round(watch.take(), 1)
                     results.append(row)
                     print(json.dumps(row), flush=True)
         report = {"backend": "postgresql" if args.database_url else "sqlite", "rows": args.rows, "db_index": not args.no_db_index,
-                  "peak_rss_mb": round(watch.peak, 1), "results": results}
+                  "idle_rss_mb": round(idle_rss, 1), "peak_rss_mb": round(watch.peak, 1), "results": results}
         out = Path(args.out or f"bench/results/{report['backend']}-{args.rows}.json")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=2))
@@ -222,13 +231,15 @@ def main() -> None:
 
 
 def print_table(report: dict[str, Any]) -> None:
-    print(f"\n{report['backend']}, {report['rows']:,} rows, server peak RSS {report['peak_rss_mb']} MB")
+    print(f"\n{report['backend']}, {report['rows']:,} rows, server RSS {report['idle_rss_mb']} MB idle,"
+          f" peak {report['peak_rss_mb']} MB")
     print("(cold p50: a read right after a write, which drops the counts the server keeps)")
     print(f"{'workload':22} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'floor/s':>9} {'floor p50':>9} {'ratio':>6}"
-          f" {'cold p50':>8}")
+          f" {'cold p50':>8} {'RSS MB':>7}")
     for r in report["results"]:
         print(f"{r['workload']:22} {r['connections']:>5} {r['req_s']:>9} {r['p50_ms']:>8} {r['p95_ms']:>8} "
-              f"{r.get('floor_req_s', ''):>9} {r.get('floor_p50_ms', ''):>9} {r.get('ratio', ''):>6} {r.get('cold_p50_ms', ''):>8}")
+              f"{r.get('floor_req_s', ''):>9} {r.get('floor_p50_ms', ''):>9} {r.get('ratio', ''):>6} {r.get('cold_p50_ms', ''):>8}"
+              f" {r.get('rss_mb', ''):>7}")
 
 
 if __name__ == "__main__":
