@@ -118,6 +118,10 @@ def workloads(s: Seeded) -> list[tuple[str, Any, list[Any] | None]]:
     status = f["Status"]["select_options"][1]["id"]
     amount, name = f"field_{f['Amount']['id']}", f"field_{f['Name']['id']}"
     status_col = f"field_{f['Status']['id']}"
+    # The API orders a single select by its options' values (as Baserow does), not by their ids;
+    # the floor's query must return the same rows, so it sorts by the same CASE.
+    by_value = "CASE {} {} END".format(status_col, " ".join(
+        "WHEN {} THEN '{}'".format(int(o["id"]), o["value"].replace("'", "''")) for o in f["Status"]["select_options"]))
     rnd = random.Random(3)
     filt_eq = json.dumps({"filter_type": "AND", "filters": [{"field": f["Status"]["id"], "type": "single_select_equal", "value": str(status)}]})
     filt_range = json.dumps({"filter_type": "AND", "filters": [
@@ -135,7 +139,7 @@ def workloads(s: Seeded) -> list[tuple[str, Any, list[Any] | None]]:
         ("search common word", lambda i: ("GET", f"{base}?search=mango&search_mode=full-text-with-count", b""), None),
         ("search rare term", lambda i: ("GET", f"{base}?search=user{s.rows // 3}&search_mode=full-text-with-count", b""), None),
         ("order_by 2 fields", lambda i: ("GET", f"{base}?order_by={status_col},-{amount}", b""),
-         page_queries(tbl, order=f'{status_col}, {amount} DESC, "order", id')),
+         page_queries(tbl, order=f'{by_value} NULLS FIRST, {amount} DESC NULLS LAST, "order", id')),
         ("get one row", lambda i: ("GET", f"{base}{rnd.randrange(1, s.rows + 1)}/", b""), None),
     ]
     read[-1] = (read[-1][0], read[-1][1], [(f"SELECT * FROM {tbl} WHERE id = ?", (s.rows // 2,))])

@@ -127,8 +127,8 @@ class GroupCommit:
                 raw = conn.connection.driver_connection
                 if self.syncer is not None:  # the commit only writes the WAL; the syncer syncs it
                     raw.execute("PRAGMA synchronous=NORMAL")  # type: ignore[union-attr]
-                # Writes touch index paths and the table's end more than whole pages of data:
-                # a smaller cache than the readers' keeps the process's memory where it was.
+                # One connection writes every group: a cache larger than the readers' keeps the
+                # index paths and the table's end that consecutive groups touch again.
                 raw.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KB}")  # type: ignore[union-attr]
                 conn.info["immediate"] = True
             transaction = conn.begin()
