@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from gridbase.app import build_context, create_app
 from gridbase.config import Settings
+from gridbase.core import table_model
 from gridbase.core.context import Ctx
 from gridbase.search import index
 from gridbase.search import query as full_text_query
@@ -241,7 +242,9 @@ def test_many_matches_walk_the_order_index_with_the_same_results(api: Api, monke
     # looked up row by row during the walk; "e" and "o" stay prefixes ("example", "or", ...)
     monkeypatch.setattr(full_text_query, "LOOKUP_COST", 0)
     assert {term: search(api, table, term) for term in terms} == expected
-    monkeypatch.setattr(full_text_query, "CHUNK_MARGIN", 0.1)  # the walk reads its rows in many small chunks
+    monkeypatch.setattr(full_text_query, "WALK_ROW_COST", 0)  # the walk reads the order index in chunks
+    assert {term: search(api, table, term) for term in terms} == expected
+    monkeypatch.setattr(full_text_query, "CHUNK_MARGIN", 0.1)  # ... many small ones
     monkeypatch.setattr(full_text_query, "CHUNK_EXTRA", 1)
     assert {term: search(api, table, term) for term in terms} == expected
     for page, ids in ((1, [2]), (2, [1]), (3, [])):  # one-row pages: a walk of one-row chunks
@@ -254,6 +257,27 @@ def test_many_matches_walk_the_order_index_with_the_same_results(api: Api, monke
     assert sorted(search(api, table, "creme", order_by=f"-field_{name}")) == [1, 2]  # sorted: no walk
     body = api.ok(api.get(rows_url(table), params={"search": "creme", "search_mode": FT, "size": 1, "page": 2}))
     assert (body["count"], [r["id"] for r in body["results"]]) == (2, [1])
+
+
+def test_a_dense_word_walks_the_order_index_and_a_deep_page_reads_every_match(api: Api, ctx: Ctx, backend: str,
+                                                                              monkeypatch: Any) -> None:
+    if backend != "sqlite":
+        pytest.skip("SQLite's plans")
+    table = api.table(data=[["Name"]] + [[f"common word {i}"] for i in range(60)])
+    monkeypatch.setattr(full_text_query, "WALK_ORDER_ABOVE", 10)
+
+    def walks(term: str, walk: int) -> bool:
+        with ctx.db.read() as conn:
+            model = table_model.model_for(ctx, conn, table_model.load_table(conn, table))
+            found = full_text_query.plan(conn, model, term, walk)
+            assert found is not None and found.count == 60
+            return "MATCH" not in str(found.where.compile(compile_kwargs={"literal_binds": True}))  # ids, not the index
+
+    # 60 matches of one word: the walk wins while 60 * 1 >= WALK_ROW_COST (50) * walk
+    assert walks("common", 1)
+    assert not walks("common", 2)
+    assert walks("common word", 2)  # each extra word makes reading every match dearer
+    assert not walks("common word", 3)
 
 
 def test_unextended_words(api: Api, ctx: Ctx, backend: str) -> None:
