@@ -137,6 +137,7 @@ def workloads(s: Seeded) -> list[tuple[str, Any, list[Any] | None]]:
         ("filter number range", lambda i: ("GET", f"{base}?filters={q(filt_range)}", b""), page_queries(tbl, f"{amount} > ? AND {amount} < ?", (5000, 6000))),
         ("filter contains", lambda i: ("GET", f"{base}?filters={q(filt_contains)}", b""), page_queries(tbl, f"lower({name}) LIKE ?", ("%mango%",))),
         ("search common word", lambda i: ("GET", f"{base}?search=mango&search_mode=full-text-with-count", b""), None),
+        ("search two words", lambda i: ("GET", f"{base}?search=mango%20peach&search_mode=full-text-with-count", b""), None),
         ("search rare term", lambda i: ("GET", f"{base}?search=user{s.rows // 3}&search_mode=full-text-with-count", b""), None),
         ("order_by 2 fields", lambda i: ("GET", f"{base}?order_by={status_col},-{amount}", b""),
          page_queries(tbl, order=f'{by_value} NULLS FIRST, {amount} DESC NULLS LAST, "order", id')),
