@@ -59,7 +59,8 @@ class RssWatch:
 
     def take(self) -> float:
         """The peak since the last take, then start a new one at the current size."""
-        found, self.recent = max(self.recent, rss_mb(self.pid)), rss_mb(self.pid)
+        now = rss_mb(self.pid)
+        found, self.recent = max(self.recent, now), now
         return found
 
     def __enter__(self) -> RssWatch:

@@ -65,7 +65,7 @@ def _walked(conn: sa.Connection, model: TableModel, count: int, walk: int) -> fl
 # as this many index entries of each word (~2.6 us vs ~0.05 us, 1M-row bench table). It
 # visits ~walk * rows / matches rows, the match set reads ~rows entries per word, so the walk
 # wins while matches * words >= WALK_ROW_COST * walk. Measured at 1M rows: two common words
-# (16 % of rows) 43 -> 5.6 ms, five (0.8 %) 43 -> 19 ms; page 100 of one word stays on the set.
+# (16 % of rows) 43 -> 5.8 ms, five (0.8 %) 43 -> 20 ms; page 100 of one word stays on the set.
 WALK_ROW_COST = 50
 # A walked chunk's ids go to the index as one rowid range while that range spans at most
 # this many times the chunk's rows (ids mostly follow the order); else each row is looked up.
