@@ -40,7 +40,7 @@ from gridbase.errors import (
     TableDoesNotExist,
 )
 from gridbase.models import Field, Table
-from gridbase.storage import row_counts, snapshots
+from gridbase.storage import row_counts
 from gridbase.storage.prepared import records
 
 Row = dict[str, Any]
@@ -155,7 +155,7 @@ def list_rows(ctx: Ctx, caller: Caller, table_id: int, query: RowQuery, *, parse
                 count_stmt = sa.select(sa.func.count()).select_from(t)
                 if where is not None:
                     count_stmt = count_stmt.where(where)
-                count = snapshots.count(conn, count_stmt, remember=not model.reads_clock)
+                count = row_counts.count(conn, model.table.id, t, count_stmt, remember=not model.reads_clock)
         if query.page < 1:  # past the last page Baserow answers an empty page, not 404
             raise PageNotFound()
         if query.cursor is not None:

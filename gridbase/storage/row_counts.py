@@ -12,17 +12,20 @@ delete goes uncounted.) The same triggers and an AFTER UPDATE one set the table'
 to a new random value (random, so a write that rolled back never leaves its value to come
 back). Tables from before get theirs at startup (ensure). PostgreSQL counts the table as
 before and has no versions. Every name is built from an integer id we issued.
-Imports: storage.schema, storage.ddl (in functions: ddl imports this module), sqlalchemy.
+Imports: storage.schema, storage.meta_clock, storage.snapshots, storage.ddl (in functions: ddl
+imports this module), sqlalchemy.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections import OrderedDict
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.util import find_tables
 
-from gridbase.storage import schema
+from gridbase.storage import meta_clock, schema, snapshots
 
 COUNTS = "gridbase_row_counts"
 
@@ -73,6 +76,39 @@ def version(conn: sa.Connection, table_id: int) -> int | None:
     """The version of a table's rows as this connection's transaction sees them: it changes
     with every insert, update and delete. None where it is not kept."""
     return _kept(conn, "version", table_id)
+
+
+def count(conn: sa.Connection, table_id: int, table: sa.Table, stmt: sa.Select[Any], *, remember: bool = True) -> int:
+    """The number a `SELECT count(*) ...` of a filtered list returns. When `stmt` reads no
+    table but the row table `table`, it is kept on this read connection while that table's
+    version and the metadata clock hold, so writes to other tables leave it; otherwise it is
+    kept until any write (snapshots.count). `remember=False` for a statement that reads the
+    clock."""
+    key = snapshots.key(stmt) if remember else None
+    if key is not None and snapshots.version(conn) is not None and _reads_only(stmt, key[0], table):
+        rows, meta = version(conn, table_id), meta_clock.value(conn)
+        if rows is not None and meta is not None:
+            kept: Any = conn.info.setdefault("table_counts", OrderedDict())
+            return int(snapshots.kept(kept, (key, table_id, rows, meta), lambda: conn.execute(stmt).scalar() or 0))
+    return snapshots.count(conn, stmt, remember=remember)
+
+
+READS_ONLY_KEPT = 64  # statement shapes remembered per row table
+
+
+def _reads_only(stmt: sa.Select[Any], shape: Any, table: sa.Table) -> bool:
+    """Whether `table` is the only table `stmt` reads (in any subquery or alias; a column of
+    no table, such as a literal, reads none). Remembered per statement shape (`shape`: its
+    SQLAlchemy cache key without values) on the table: the walk costs ~50 us."""
+    known = table.info.setdefault("gridbase_reads_only", {})
+    found = known.get(shape)
+    if found is None:
+        if len(known) >= READS_ONLY_KEPT:
+            known.clear()
+        found = known[shape] = all(
+            read is None or getattr(read, "element", read) is table
+            for read in find_tables(stmt, include_aliases=True, check_columns=True, include_crud=True))
+    return bool(found)
 
 
 def _kept(conn: sa.Connection, column: str, table_id: int) -> int | None:
