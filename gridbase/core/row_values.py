@@ -20,7 +20,7 @@ from gridbase.core.table_model import TableModel
 from gridbase.errors import GridbaseError, RequestBodyValidation, field_error
 from gridbase.fields.base import FieldValueError, ValueContext
 from gridbase.models import Field
-from gridbase.storage import meta_clock, row_counts, schema, snapshots
+from gridbase.storage import row_counts, schema, snapshots
 
 LINKED_TABLES_KEPT = 4  # linked tables whose primary texts a connection keeps
 LINKED_TEXTS_KEPT = 2_048  # texts kept per linked table (about 0.5 MB)
@@ -254,18 +254,18 @@ def _linked_texts(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: list[in
 
 def _texts_key(ctx: Ctx, conn: sa.Connection, table_id: int) -> tuple[Any, ...] | None:
     """What a linked table's texts, kept on this connection, are valid for (SQLite only):
-    - a primary stored in the row (text, number, select, ...): that table's rows
-      (row_counts.version) and the metadata (meta_clock: schema, select options), on any
-      connection, also the writer's, across writes to other tables;
+    - a primary stored in the row (text, number, select, ...): that table's rows and the
+      metadata (schema, select options; row_counts.rows_key), on any connection, also the
+      writer's, across writes to other tables;
     - any other primary (a formula may read other tables): the read snapshot
       (storage.snapshots), on read connections only, until any write.
     Which one is decided from the cached model and checked again against the model the
     texts were read with."""
     cached = ctx.models.get(table_id)
     if cached is not None and cached[1].primary_stored:
-        rows, meta = row_counts.version(conn, table_id), meta_clock.value(conn)
-        if rows is not None and meta is not None:
-            return ("rows", rows, meta)
+        held = row_counts.rows_key(conn, table_id)
+        if held is not None:
+            return ("rows", *held)
     version = snapshots.version(conn)
     return None if version is None else ("snapshot", version)
 

@@ -84,13 +84,21 @@ def count(conn: sa.Connection, table_id: int, table: sa.Table, stmt: sa.Select[A
     version and the metadata clock hold, so writes to other tables leave it; otherwise it is
     kept until any write (snapshots.count). `remember=False` for a statement that reads the
     clock."""
-    key = snapshots.key(stmt) if remember else None
-    if key is not None and snapshots.version(conn) is not None and _reads_only(stmt, key[0], table):
-        rows, meta = version(conn, table_id), meta_clock.value(conn)
-        if rows is not None and meta is not None:
+    if remember and snapshots.version(conn) is not None:  # (None on PostgreSQL: nothing is kept)
+        key = snapshots.key(stmt)
+        held = rows_key(conn, table_id) if key is not None and _reads_only(stmt, key[0], table) else None
+        if held is not None:
             kept: Any = conn.info.setdefault("table_counts", OrderedDict())
-            return int(snapshots.kept(kept, (key, table_id, rows, meta), lambda: conn.execute(stmt).scalar() or 0))
+            return int(snapshots.kept(kept, (key, table_id, *held), lambda: conn.execute(stmt).scalar() or 0))
     return snapshots.count(conn, stmt, remember=remember)
+
+
+def rows_key(conn: sa.Connection, table_id: int) -> tuple[int, int] | None:
+    """What a result that reads nothing but this table's rows (and the metadata) is valid
+    for, on any SQLite connection: the table's version and the metadata clock, as this
+    connection's transaction sees them. None where either is not kept."""
+    rows, meta = version(conn, table_id), meta_clock.value(conn)
+    return None if rows is None or meta is None else (rows, meta)
 
 
 READS_ONLY_KEPT = 64  # statement shapes remembered per row table
