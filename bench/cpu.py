@@ -37,11 +37,26 @@ class Client:
     async def call(self, method: str, target: str, body: Any = None) -> tuple[int, Any]:
         path, _, query = target.partition("?")
         raw = b"" if body is None else (body if isinstance(body, bytes) else orjson.dumps(body))
-        headers = list(self.headers) + [(b"host", b"bench"), (b"content-type", b"application/json"),
-                                        (b"content-length", str(len(raw)).encode())]
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query.encode(),
-                 "root_path": "", "headers": headers, "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
+        headers = [
+            *list(self.headers),
+            (b"host", b"bench"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(raw)).encode()),
+        ]
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": query.encode(),
+            "root_path": "",
+            "headers": headers,
+            "client": ("127.0.0.1", 1),
+            "server": ("127.0.0.1", 80),
+        }
         sent = False
         out: dict[str, Any] = {"body": b""}
 
@@ -68,17 +83,45 @@ async def setup(client: Client, ctx: Any, count: int, index: bool) -> dict[str, 
         assert status < 300, (status, data)
         return data
 
-    session = await api("POST", "/api/user/", {"name": "Bench", "email": "bench@example.com", "password": "bench-password",
-                                               "authenticate": True})
+    session = await api(
+        "POST",
+        "/api/user/",
+        {
+            "name": "Bench",
+            "email": "bench@example.com",
+            "password": "bench-password",
+            "authenticate": True,
+        },
+    )
     client.headers = [(b"authorization", f"JWT {session['access_token']}".encode())]
     ws = (await api("POST", "/api/workspaces/", {"name": "bench"}))["id"]
-    db = (await api("POST", f"/api/applications/workspace/{ws}/", {"name": "bench", "type": "database"}))["id"]
-    other = (await api("POST", f"/api/database/tables/database/{db}/", {"name": "Tags", "data": [["Label"]] + [[w] for w in WORDS],
-                                                                         "first_row_header": True}))["id"]
-    table = (await api("POST", f"/api/database/tables/database/{db}/", {"name": "Items", "data": [["Name"]], "first_row_header": True}))["id"]
+    db = (
+        await api(
+            "POST", f"/api/applications/workspace/{ws}/", {"name": "bench", "type": "database"}
+        )
+    )["id"]
+    other = (
+        await api(
+            "POST",
+            f"/api/database/tables/database/{db}/",
+            {"name": "Tags", "data": [["Label"]] + [[w] for w in WORDS], "first_row_header": True},
+        )
+    )["id"]
+    table = (
+        await api(
+            "POST",
+            f"/api/database/tables/database/{db}/",
+            {"name": "Items", "data": [["Name"]], "first_row_header": True},
+        )
+    )["id"]
     specs = field_specs(other, index)
-    fields = {spec["name"]: await api("POST", f"/api/database/fields/table/{table}/", spec) for spec in specs}
-    fields["Name"] = next(f for f in await api("GET", f"/api/database/fields/table/{table}/") if f["primary"])
+    fields = {
+        spec["name"]: await api("POST", f"/api/database/fields/table/{table}/", spec)
+        for spec in specs
+    }
+    fields["Name"] = next(
+        f for f in await api("GET", f"/api/database/fields/table/{table}/") if f["primary"]
+    )
     rnd = random.Random(7)
     done = 0
     while done < count:
@@ -97,10 +140,27 @@ def workloads(s: dict[str, Any]) -> dict[str, Any]:
     base = f"/api/database/rows/table/{t}/"
     name, amount = f"field_{f['Name']['id']}", f"field_{f['Amount']['id']}"
     status = f["Status"]["select_options"][1]["id"]
-    q = lambda d: json.dumps(d).replace(" ", "")  # compact JSON for a query value
-    eq = q({"filter_type": "AND", "filters": [{"field": f["Status"]["id"], "type": "single_select_equal", "value": str(status)}]})
-    rng = q({"filter_type": "AND", "filters": [{"field": f["Amount"]["id"], "type": "higher_than", "value": "5000"},
-                                               {"field": f["Amount"]["id"], "type": "lower_than", "value": "6000"}]})
+
+    def q(d: Any) -> str:  # compact JSON for a query value
+        return json.dumps(d).replace(" ", "")
+
+    eq = q(
+        {
+            "filter_type": "AND",
+            "filters": [
+                {"field": f["Status"]["id"], "type": "single_select_equal", "value": str(status)}
+            ],
+        }
+    )
+    rng = q(
+        {
+            "filter_type": "AND",
+            "filters": [
+                {"field": f["Amount"]["id"], "type": "higher_than", "value": "5000"},
+                {"field": f["Amount"]["id"], "type": "lower_than", "value": "6000"},
+            ],
+        }
+    )
     rnd = random.Random(3)
     row = {name: "bench row", amount: "12.34"}
     batch = {"items": [{name: f"batch {k}", amount: "1.00"} for k in range(200)]}
@@ -132,6 +192,7 @@ async def main_async(args: argparse.Namespace) -> None:
         profiler = None
         if args.profile == name:
             from pyinstrument import Profiler
+
             profiler = Profiler(interval=0.0002)
             profiler.start()
         started = time.process_time()
@@ -145,7 +206,9 @@ async def main_async(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--only", default="")

@@ -18,11 +18,15 @@ class Floor:
     def __init__(self, url: str) -> None:
         self.sqlite = url.startswith("sqlite")
         if self.sqlite:
-            self.conn: Any = sqlite3.connect(url.removeprefix("sqlite:///"), check_same_thread=False)
+            self.conn: Any = sqlite3.connect(
+                url.removeprefix("sqlite:///"), check_same_thread=False
+            )
         else:
             import psycopg
 
-            self.conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+            self.conn = psycopg.connect(
+                url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+            )
         self.mark = "?" if self.sqlite else "%s"
 
     def q(self, sql: str) -> str:
@@ -38,7 +42,7 @@ class Floor:
             for sql, params in queries:
                 cur = self.conn.execute(self.q(sql), params)
                 names = [d[0] for d in cur.description]
-                payload[sql[:12]] = [dict(zip(names, row)) for row in cur.fetchall()]
+                payload[sql[:12]] = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
             orjson.dumps(payload, default=str)
             lat.append((time.perf_counter() - start) * 1000)
         total = sum(lat) / 1000
@@ -46,13 +50,19 @@ class Floor:
         return len(lat) / total, statistics.median(lat), lat[int(0.95 * (len(lat) - 1))]
 
 
-def page_queries(table: str, where: str = "", params: tuple[Any, ...] = (), order: str = '"order", id',
-                 limit: int = 100, offset: int = 0) -> list[Query]:
+def page_queries(
+    table: str,
+    where: str = "",
+    params: tuple[Any, ...] = (),
+    order: str = '"order", id',
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Query]:
     """count + one page, as a list endpoint does."""
     clause = f" WHERE {where}" if where else ""
     return [
         (f"SELECT count(*) FROM {table}{clause}", params),
-        (f'SELECT * FROM {table}{clause} ORDER BY {order} LIMIT {limit} OFFSET {offset}', params),
+        (f"SELECT * FROM {table}{clause} ORDER BY {order} LIMIT {limit} OFFSET {offset}", params),
     ]
 
 

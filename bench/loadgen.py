@@ -60,8 +60,15 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _worker(base: str, headers: dict[str, str], make: Callable[[int], Request], deadline: float,
-                  counter: list[int], result: Result, limit: int | None) -> None:
+async def _worker(
+    base: str,
+    headers: dict[str, str],
+    make: Callable[[int], Request],
+    deadline: float,
+    counter: list[int],
+    result: Result,
+    limit: int | None,
+) -> None:
     parts = urlsplit(base)
     reader, writer = await asyncio.open_connection(parts.hostname, parts.port or 80)
     extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
@@ -69,8 +76,10 @@ async def _worker(base: str, headers: dict[str, str], make: Callable[[int], Requ
         while time.monotonic() < deadline and (limit is None or counter[0] < limit):
             counter[0] += 1
             method, path, body = make(counter[0])
-            req = (f"{method} {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n{extra}"
-                   f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+            req = (
+                f"{method} {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n{extra}"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
             start = time.perf_counter()
             writer.write(req)
             status = await _read_response(reader)
@@ -82,14 +91,26 @@ async def _worker(base: str, headers: dict[str, str], make: Callable[[int], Requ
         writer.close()
 
 
-def run(base: str, headers: dict[str, str], make: Callable[[int], Request], *, connections: int,
-        seconds: float, limit: int | None = None) -> Result:
+def run(
+    base: str,
+    headers: dict[str, str],
+    make: Callable[[int], Request],
+    *,
+    connections: int,
+    seconds: float,
+    limit: int | None = None,
+) -> Result:
     async def main() -> Result:
         result = Result(0, 0, 0.0, [])
         counter = [0]
         start = time.monotonic()
         deadline = start + seconds
-        await asyncio.gather(*[_worker(base, headers, make, deadline, counter, result, limit) for _ in range(connections)])
+        await asyncio.gather(
+            *[
+                _worker(base, headers, make, deadline, counter, result, limit)
+                for _ in range(connections)
+            ]
+        )
         result.seconds = time.monotonic() - start
         return result
 

@@ -36,7 +36,9 @@ def rss_mb(pid: int) -> float:
     total = 0.0
     try:
         with open(f"/proc/{pid}/status") as status:
-            total += next((int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:")), 0.0)
+            total += next(
+                (int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:")), 0.0
+            )
         for task in Path(f"/proc/{pid}/task").iterdir():
             total += sum(rss_mb(int(child)) for child in (task / "children").read_text().split())
     except (FileNotFoundError, ProcessLookupError):
@@ -83,7 +85,9 @@ def warm(path: Path) -> None:
 COLD_SAMPLES = 15
 
 
-def cold_p50(base_url: str, headers: dict[str, str], make: Any, touch: tuple[str, str, bytes]) -> float:
+def cold_p50(
+    base_url: str, headers: dict[str, str], make: Any, touch: tuple[str, str, bytes]
+) -> float:
     """p50 ms of a read right after a write: the server keeps counts (and deep-page marks)
     until the data moves on, so a read repeated with no write in between is cheaper. One
     keep-alive http.client connection, so the client adds little."""
@@ -121,39 +125,107 @@ def workloads(s: Seeded) -> list[tuple[str, Any, list[Any] | None]]:
     status_col = f"field_{f['Status']['id']}"
     # The API orders a single select by its options' values (as Baserow does), not by their ids;
     # the floor's query must return the same rows, so it sorts by the same CASE.
-    by_value = "CASE {} {} END".format(status_col, " ".join(
-        "WHEN {} THEN '{}'".format(int(o["id"]), o["value"].replace("'", "''")) for o in f["Status"]["select_options"]))
+    by_value = "CASE {} {} END".format(
+        status_col,
+        " ".join(
+            "WHEN {} THEN '{}'".format(int(o["id"]), o["value"].replace("'", "''"))
+            for o in f["Status"]["select_options"]
+        ),
+    )
     rnd = random.Random(3)
-    filt_eq = json.dumps({"filter_type": "AND", "filters": [{"field": f["Status"]["id"], "type": "single_select_equal", "value": str(status)}]})
-    filt_range = json.dumps({"filter_type": "AND", "filters": [
-        {"field": f["Amount"]["id"], "type": "higher_than", "value": "5000"},
-        {"field": f["Amount"]["id"], "type": "lower_than", "value": "6000"}]})
-    filt_contains = json.dumps({"filter_type": "AND", "filters": [{"field": f["Name"]["id"], "type": "contains", "value": "mango"}]})
+    filt_eq = json.dumps(
+        {
+            "filter_type": "AND",
+            "filters": [
+                {"field": f["Status"]["id"], "type": "single_select_equal", "value": str(status)}
+            ],
+        }
+    )
+    filt_range = json.dumps(
+        {
+            "filter_type": "AND",
+            "filters": [
+                {"field": f["Amount"]["id"], "type": "higher_than", "value": "5000"},
+                {"field": f["Amount"]["id"], "type": "lower_than", "value": "6000"},
+            ],
+        }
+    )
+    filt_contains = json.dumps(
+        {
+            "filter_type": "AND",
+            "filters": [{"field": f["Name"]["id"], "type": "contains", "value": "mango"}],
+        }
+    )
     q = requests.utils.quote  # type: ignore[attr-defined]
     deep = max(1, min(5000, s.rows // 100))
     read = [
         ("list page 1", lambda i: ("GET", base, b""), page_queries(tbl)),
-        (f"deep page {deep}", lambda i: ("GET", f"{base}?page={deep}", b""), page_queries(tbl, offset=(deep - 1) * 100)),
-        ("filter select =", lambda i: ("GET", f"{base}?filters={q(filt_eq)}", b""), page_queries(tbl, f"{status_col} = ?", (status,))),
-        ("filter number range", lambda i: ("GET", f"{base}?filters={q(filt_range)}", b""), page_queries(tbl, f"{amount} > ? AND {amount} < ?", (5000, 6000))),
-        ("filter contains", lambda i: ("GET", f"{base}?filters={q(filt_contains)}", b""), page_queries(tbl, f"lower({name}) LIKE ?", ("%mango%",))),
-        ("search common word", lambda i: ("GET", f"{base}?search=mango&search_mode=full-text-with-count", b""), None),
-        ("search two words", lambda i: ("GET", f"{base}?search=mango%20peach&search_mode=full-text-with-count", b""), None),
-        ("search rare term", lambda i: ("GET", f"{base}?search=user{s.rows // 3}&search_mode=full-text-with-count", b""), None),
-        ("order_by 2 fields", lambda i: ("GET", f"{base}?order_by={status_col},-{amount}", b""),
-         page_queries(tbl, order=f'{by_value} NULLS FIRST, {amount} DESC NULLS LAST, "order", id')),
+        (
+            f"deep page {deep}",
+            lambda i: ("GET", f"{base}?page={deep}", b""),
+            page_queries(tbl, offset=(deep - 1) * 100),
+        ),
+        (
+            "filter select =",
+            lambda i: ("GET", f"{base}?filters={q(filt_eq)}", b""),
+            page_queries(tbl, f"{status_col} = ?", (status,)),
+        ),
+        (
+            "filter number range",
+            lambda i: ("GET", f"{base}?filters={q(filt_range)}", b""),
+            page_queries(tbl, f"{amount} > ? AND {amount} < ?", (5000, 6000)),
+        ),
+        (
+            "filter contains",
+            lambda i: ("GET", f"{base}?filters={q(filt_contains)}", b""),
+            page_queries(tbl, f"lower({name}) LIKE ?", ("%mango%",)),
+        ),
+        (
+            "search common word",
+            lambda i: ("GET", f"{base}?search=mango&search_mode=full-text-with-count", b""),
+            None,
+        ),
+        (
+            "search two words",
+            lambda i: ("GET", f"{base}?search=mango%20peach&search_mode=full-text-with-count", b""),
+            None,
+        ),
+        (
+            "search rare term",
+            lambda i: (
+                "GET",
+                f"{base}?search=user{s.rows // 3}&search_mode=full-text-with-count",
+                b"",
+            ),
+            None,
+        ),
+        (
+            "order_by 2 fields",
+            lambda i: ("GET", f"{base}?order_by={status_col},-{amount}", b""),
+            page_queries(
+                tbl, order=f'{by_value} NULLS FIRST, {amount} DESC NULLS LAST, "order", id'
+            ),
+        ),
         ("get one row", lambda i: ("GET", f"{base}{rnd.randrange(1, s.rows + 1)}/", b""), None),
     ]
     read[-1] = (read[-1][0], read[-1][1], [(f"SELECT * FROM {tbl} WHERE id = ?", (s.rows // 2,))])
     write_row = json.dumps({name: "bench row", amount: "12.34"}).encode()
-    batch = json.dumps({"items": [{name: f"batch {k}", amount: "1.00"} for k in range(200)]}).encode()
+    batch = json.dumps(
+        {"items": [{name: f"batch {k}", amount: "1.00"} for k in range(200)]}
+    ).encode()
 
     def batch_upd(i: int) -> bytes:  # 200 distinct ids per request
-        return json.dumps({"items": [{"id": (i * 200 + k) % s.rows + 1, amount: "2.00"} for k in range(200)]}).encode()
+        return json.dumps(
+            {"items": [{"id": (i * 200 + k) % s.rows + 1, amount: "2.00"} for k in range(200)]}
+        ).encode()
 
     writes = [
         ("create one row", lambda i: ("POST", base, write_row), None),
-        ("update one row", lambda i: ("PATCH", f"{base}{rnd.randrange(1, s.rows + 1)}/", write_row), None),
+        (
+            "update one row",
+            lambda i: ("PATCH", f"{base}{rnd.randrange(1, s.rows + 1)}/", write_row),
+            None,
+        ),
         ("batch create 200", lambda i: ("POST", f"{base}batch/", batch), None),
         ("batch update 200", lambda i: ("PATCH", f"{base}batch/", batch_upd(i)), None),
     ]
@@ -167,28 +239,52 @@ def touch(s: Seeded) -> tuple[str, str, bytes]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--database-url", default="", help="PostgreSQL URL; default: SQLite in a temp dir")
-    parser.add_argument("--seconds", type=float, default=8.0, help="per workload and connection count")
+    parser.add_argument(
+        "--database-url", default="", help="PostgreSQL URL; default: SQLite in a temp dir"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=8.0, help="per workload and connection count"
+    )
     parser.add_argument("--out", default="")
-    parser.add_argument("--data-dir", default="", help="keep the seeded data here and reuse it on the next run (SQLite)")
-    parser.add_argument("--seed-only", action="store_true", help="seed (or check the seed) and stop")
-    parser.add_argument("--no-db-index", action="store_true", help="seed without db_index on Amount and Status")
+    parser.add_argument(
+        "--data-dir",
+        default="",
+        help="keep the seeded data here and reuse it on the next run (SQLite)",
+    )
+    parser.add_argument(
+        "--seed-only", action="store_true", help="seed (or check the seed) and stop"
+    )
+    parser.add_argument(
+        "--no-db-index", action="store_true", help="seed without db_index on Amount and Status"
+    )
     parser.add_argument("--only", default="", help="comma-separated workload names (default: all)")
-    parser.add_argument("--workers", type=int, default=1, help="server worker processes (gridbase serve --workers)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server worker processes (gridbase serve --workers)"
+    )
     args = parser.parse_args()
 
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="gridbase-bench-"))
     data_dir.mkdir(parents=True, exist_ok=True)
     seed_file = data_dir / "bench-seed.json"
-    settings = Settings(data_dir=data_dir, database_url=args.database_url, webhooks_dispatcher=False)
-    server = Server(data_dir, {"GRIDBASE_WEBHOOKS_DISPATCHER": "false", "GRIDBASE_LOG_LEVEL": "warning"}, args.database_url,
-                    args=("--workers", str(args.workers))).start()
+    settings = Settings(
+        data_dir=data_dir, database_url=args.database_url, webhooks_dispatcher=False
+    )
+    server = Server(
+        data_dir,
+        {"GRIDBASE_WEBHOOKS_DISPATCHER": "false", "GRIDBASE_LOG_LEVEL": "warning"},
+        args.database_url,
+        args=("--workers", str(args.workers)),
+    ).start()
     try:
         if seed_file.exists():
             seeded = Seeded(**json.loads(seed_file.read_text()))
-            seeded = dataclasses.replace(seeded, base=server.url, jwt=log_in(server.url, seeded.email))
+            seeded = dataclasses.replace(
+                seeded, base=server.url, jwt=log_in(server.url, seeded.email)
+            )
             print(f"reusing the {seeded.rows:,}-row seed in {data_dir}", flush=True)
         else:
             print(f"seeding {args.rows:,} rows ...", flush=True)
@@ -198,8 +294,12 @@ def main() -> None:
             seed_file.write_text(json.dumps(dataclasses.asdict(seeded)))
         if args.seed_only:
             return
-        token = requests.post(server.url + "/api/database/tokens/", json={"name": "bench", "workspace": seeded.workspace},
-                              headers={"Authorization": f"JWT {seeded.jwt}"}, timeout=30).json()["key"]
+        token = requests.post(
+            server.url + "/api/database/tokens/",
+            json={"name": "bench", "workspace": seeded.workspace},
+            headers={"Authorization": f"JWT {seeded.jwt}"},
+            timeout=30,
+        ).json()["key"]
         headers = {"Authorization": f"Token {token}"}
         floor = Floor(settings.resolved_database_url())
         if not args.database_url:
@@ -213,21 +313,41 @@ def main() -> None:
                 if only and name not in only:
                     continue
                 for conns in (1, 8):
-                    res = loadgen.run(server.url, headers, make, connections=conns, seconds=args.seconds)
-                    row: dict[str, Any] = {"workload": name, "connections": conns, "req_s": round(res.rps, 1),
-                                           "p50_ms": round(res.p50, 2), "p95_ms": round(res.pct(95), 2), "errors": res.errors}
+                    res = loadgen.run(
+                        server.url, headers, make, connections=conns, seconds=args.seconds
+                    )
+                    row: dict[str, Any] = {
+                        "workload": name,
+                        "connections": conns,
+                        "req_s": round(res.rps, 1),
+                        "p50_ms": round(res.p50, 2),
+                        "p95_ms": round(res.pct(95), 2),
+                        "errors": res.errors,
+                    }
                     if "batch" in name:
                         row["rows_s"] = round(res.rps * 200)
                     if floor_queries is not None and conns == 1:
                         f_rps, f_p50, _f_p95 = floor.run(floor_queries, min(args.seconds, 4))
-                        row.update(floor_req_s=round(f_rps, 1), floor_p50_ms=round(f_p50, 2), ratio=round(res.rps / f_rps, 2))
+                        row.update(
+                            floor_req_s=round(f_rps, 1),
+                            floor_p50_ms=round(f_p50, 2),
+                            ratio=round(res.rps / f_rps, 2),
+                        )
                     if make(0)[0] == "GET" and conns == 1:
-                        row["cold_p50_ms"] = round(cold_p50(server.url, headers, make, touch(seeded)), 2)
+                        row["cold_p50_ms"] = round(
+                            cold_p50(server.url, headers, make, touch(seeded)), 2
+                        )
                     row["rss_mb"] = round(watch.take(), 1)
                     results.append(row)
                     print(json.dumps(row), flush=True)
-        report = {"backend": "postgresql" if args.database_url else "sqlite", "rows": args.rows, "db_index": not args.no_db_index,
-                  "idle_rss_mb": round(idle_rss, 1), "peak_rss_mb": round(watch.peak, 1), "results": results}
+        report = {
+            "backend": "postgresql" if args.database_url else "sqlite",
+            "rows": args.rows,
+            "db_index": not args.no_db_index,
+            "idle_rss_mb": round(idle_rss, 1),
+            "peak_rss_mb": round(watch.peak, 1),
+            "results": results,
+        }
         out = Path(args.out or f"bench/results/{report['backend']}-{args.rows}.json")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=2))
@@ -237,15 +357,22 @@ def main() -> None:
 
 
 def print_table(report: dict[str, Any]) -> None:
-    print(f"\n{report['backend']}, {report['rows']:,} rows, server RSS {report['idle_rss_mb']} MB idle,"
-          f" peak {report['peak_rss_mb']} MB")
+    print(
+        f"\n{report['backend']}, {report['rows']:,} rows, "
+        f"server RSS {report['idle_rss_mb']} MB idle, peak {report['peak_rss_mb']} MB"
+    )
     print("(cold p50: a read right after a write, which drops the counts the server keeps)")
-    print(f"{'workload':22} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'floor/s':>9} {'floor p50':>9} {'ratio':>6}"
-          f" {'cold p50':>8} {'RSS MB':>7}")
+    print(
+        f"{'workload':22} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'floor/s':>9} {'floor p50':>9} {'ratio':>6} {'cold p50':>8} {'RSS MB':>7}"
+    )
     for r in report["results"]:
-        print(f"{r['workload']:22} {r['connections']:>5} {r['req_s']:>9} {r['p50_ms']:>8} {r['p95_ms']:>8} "
-              f"{r.get('floor_req_s', ''):>9} {r.get('floor_p50_ms', ''):>9} {r.get('ratio', ''):>6} {r.get('cold_p50_ms', ''):>8}"
-              f" {r.get('rss_mb', ''):>7}")
+        print(
+            f"{r['workload']:22} {r['connections']:>5} {r['req_s']:>9} "
+            f"{r['p50_ms']:>8} {r['p95_ms']:>8} "
+            f"{r.get('floor_req_s', ''):>9} {r.get('floor_p50_ms', ''):>9} "
+            f"{r.get('ratio', ''):>6} {r.get('cold_p50_ms', ''):>8} {r.get('rss_mb', ''):>7}"
+        )
 
 
 if __name__ == "__main__":

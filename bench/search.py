@@ -26,7 +26,9 @@ from tests.server import Server
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--terms", default="mango,user4242,omega 42,zzz")
@@ -34,7 +36,9 @@ def main() -> None:
 
     data_dir = Path(tempfile.mkdtemp(prefix="gridbase-search-bench-"))
     settings = Settings(data_dir=data_dir, webhooks_dispatcher=False)
-    server = Server(data_dir, {"GRIDBASE_WEBHOOKS_DISPATCHER": "false", "GRIDBASE_LOG_LEVEL": "warning"}).start()
+    server = Server(
+        data_dir, {"GRIDBASE_WEBHOOKS_DISPATCHER": "false", "GRIDBASE_LOG_LEVEL": "warning"}
+    ).start()
     try:
         started = time.monotonic()
         seeded = seed(server.url, settings, args.rows)
@@ -46,12 +50,21 @@ def main() -> None:
                 times, count = [], 0
                 for _ in range(args.requests if mode != "compat" else max(3, args.requests // 10)):
                     t0 = time.perf_counter()
-                    r = requests.get(url, params={"search": term, "search_mode": mode, "size": 100}, headers=headers, timeout=600)
+                    r = requests.get(
+                        url,
+                        params={"search": term, "search_mode": mode, "size": 100},
+                        headers=headers,
+                        timeout=600,
+                    )
                     times.append((time.perf_counter() - t0) * 1000)
                     r.raise_for_status()
                     count = r.json()["count"]
-                print(f"{term!r:14} {mode:22} count={count:>8,} p50={statistics.median(times):8.1f} ms "
-                      f"max={max(times):8.1f} ms (n={len(times)})", flush=True)
+                print(
+                    f"{term!r:14} {mode:22} count={count:>8,} "
+                    f"p50={statistics.median(times):8.1f} ms "
+                    f"max={max(times):8.1f} ms (n={len(times)})",
+                    flush=True,
+                )
         engine = sa.create_engine(settings.resolved_database_url())
         with engine.connect() as conn:
             query = search_index.matching_ids("sqlite", seeded.table, query_tokens("mango"))

@@ -48,8 +48,12 @@ def start_server(port: int, data_dir: str, database_url: str | None) -> subproce
     env = dict(os.environ, GRIDBASE_DATA_DIR=data_dir)
     if database_url:
         env["GRIDBASE_DATABASE_URL"] = database_url
-    process = subprocess.Popen([sys.executable, "-m", "gridbase", "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gridbase", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -70,7 +74,9 @@ class Client:
     def call(self, method: str, path: str, body: Any = None) -> Any:
         r = self.http.request(method, self.base + path, json=body, timeout=300)
         if r.status_code == 401 and self.login is not None:  # the JWT expired: sign in again
-            session = self.http.post(self.base + "/api/user/token-auth/", json=self.login, timeout=60).json()
+            session = self.http.post(
+                self.base + "/api/user/token-auth/", json=self.login, timeout=60
+            ).json()
             self.http.headers["Authorization"] = f"JWT {session['access_token']}"
             r = self.http.request(method, self.base + path, json=body, timeout=300)
         if r.status_code >= 400:
@@ -80,18 +86,36 @@ class Client:
 
 def create_table(client: Client) -> tuple[int, list[int]]:
     email = f"seed-{time.time_ns()}@example.com"
-    session = client.call("POST", "/api/user/", {"name": "Seed", "email": email, "password": "seed-password-1", "authenticate": True})
+    session = client.call(
+        "POST",
+        "/api/user/",
+        {"name": "Seed", "email": email, "password": "seed-password-1", "authenticate": True},
+    )
     client.login = {"email": email, "password": "seed-password-1"}
     client.http.headers["Authorization"] = f"JWT {session['access_token']}"
     ws = client.call("POST", "/api/workspaces/", {"name": "seed"})["id"]
-    db = client.call("POST", f"/api/applications/workspace/{ws}/", {"name": "seed", "type": "database"})["id"]
-    tags = client.call("POST", f"/api/database/tables/database/{db}/", {"name": "Tags", "data": [["Label"], ["a"], ["b"], ["c"]], "first_row_header": True})["id"]
-    table = client.call("POST", f"/api/database/tables/database/{db}/", {"name": "Items", "data": [["Name"]], "first_row_header": True})["id"]
+    db = client.call(
+        "POST", f"/api/applications/workspace/{ws}/", {"name": "seed", "type": "database"}
+    )["id"]
+    tags = client.call(
+        "POST",
+        f"/api/database/tables/database/{db}/",
+        {"name": "Tags", "data": [["Label"], ["a"], ["b"], ["c"]], "first_row_header": True},
+    )["id"]
+    table = client.call(
+        "POST",
+        f"/api/database/tables/database/{db}/",
+        {"name": "Items", "data": [["Name"]], "first_row_header": True},
+    )["id"]
     specs = [
         {"name": "Amount", "type": "number", "number_decimal_places": 2},
         {"name": "Done", "type": "boolean"},
         {"name": "Due", "type": "date", "date_format": "ISO"},
-        {"name": "Status", "type": "single_select", "select_options": [{"value": v, "color": "blue"} for v in ("Todo", "Doing", "Done")]},
+        {
+            "name": "Status",
+            "type": "single_select",
+            "select_options": [{"value": v, "color": "blue"} for v in ("Todo", "Doing", "Done")],
+        },
         {"name": "Tags", "type": "link_row", "link_row_table_id": tags},
         {"name": "Auto", "type": "autonumber"},
         {"name": "Uid", "type": "uuid"},
@@ -103,9 +127,12 @@ def create_table(client: Client) -> tuple[int, list[int]]:
 
 def row(i: int, rnd: random.Random) -> dict[str, Any]:
     return {
-        "Name": f"row {i}", "Amount": f"{rnd.uniform(0, 10000):.2f}", "Done": rnd.random() < 0.5,
+        "Name": f"row {i}",
+        "Amount": f"{rnd.uniform(0, 10000):.2f}",
+        "Done": rnd.random() < 0.5,
         "Due": (date(2020, 1, 1) + timedelta(days=rnd.randrange(2000))).isoformat(),
-        "Status": rnd.choice(("Todo", "Doing", "Done")), "Tags": rnd.sample([1, 2, 3], 1),
+        "Status": rnd.choice(("Todo", "Doing", "Done")),
+        "Tags": rnd.sample([1, 2, 3], 1),
     }
 
 
@@ -127,15 +154,24 @@ def main() -> None:
             print(f"{'rows':>10} {'rows/s':>8} {'RSS MiB':>8} {'peak MiB':>9}")
             while done < args.rows:
                 n = min(BATCH, args.rows - done)
-                client.call("POST", f"/api/database/rows/table/{table}/batch/?user_field_names=true",
-                            {"items": [row(done + i, rnd) for i in range(n)]})
+                client.call(
+                    "POST",
+                    f"/api/database/rows/table/{table}/batch/?user_field_names=true",
+                    {"items": [row(done + i, rnd) for i in range(n)]},
+                )
                 done += n
                 if done % checkpoint < BATCH or done == args.rows:
                     rss, peak = memory_kib(server.pid)
                     rate = done / (time.monotonic() - started)
-                    print(f"{done:>10,} {rate:>8,.0f} {rss / 1024:>8.1f} {peak / 1024:>9.1f}", flush=True)
+                    print(
+                        f"{done:>10,} {rate:>8,.0f} {rss / 1024:>8.1f} {peak / 1024:>9.1f}",
+                        flush=True,
+                    )
             count = client.call("GET", f"/api/database/rows/table/{table}/?size=1")["count"]
-            print(f"table holds {count:,} rows; server peak RSS {memory_kib(server.pid)[1] / 1024:.1f} MiB")
+            print(
+                f"table holds {count:,} rows; "
+                f"server peak RSS {memory_kib(server.pid)[1] / 1024:.1f} MiB"
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -55,11 +55,19 @@ def build_context(settings: Settings) -> Ctx:
     db = Database(settings.resolved_database_url(), synchronous=settings.sqlite_synchronous)
     migrate.upgrade(db)
     meta_clock.ensure(db)  # before anything keeps a metadata look-up
-    ctx = Ctx(db=db, settings=settings, secret=settings.resolved_secret_key(), field_types=default_field_types())
+    ctx = Ctx(
+        db=db,
+        settings=settings,
+        secret=settings.resolved_secret_key(),
+        field_types=default_field_types(),
+    )
     row_filters.install(ctx)
     search.install(ctx)  # full-text index: wraps the compat search hook, syncs on writes
-    core_webhooks.install(ctx, render_field=render.field,
-                          render_view=lambda c, view, table: views_api.view_json(c, None, view, table))
+    core_webhooks.install(
+        ctx,
+        render_field=render.field,
+        render_view=lambda c, view, table: views_api.view_json(c, None, view, table),
+    )
     search.index.ensure_indexes(ctx)  # tables from before the index existed get theirs
     row_counts.ensure(ctx.db)  # ... and their kept row counts (SQLite)
     return ctx
@@ -80,8 +88,12 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
     settings = settings or Settings()
     ctx = ctx or build_context(settings)
     app = App(
-        title="gridbase", default_response_class=JSON, redirect_slashes=False,
-        docs_url=None, redoc_url=None, openapi_url=None,
+        title="gridbase",
+        default_response_class=JSON,
+        redirect_slashes=False,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
         lifespan=dispatcher.lifespan(ctx) if ctx.settings.webhooks_dispatcher else None,
     )
     app.state.ctx = ctx
@@ -94,6 +106,8 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
 
     # hot routes innermost: limits and the body limit apply to them too; an unexpected error
     # in these layers gets the same logged JSON 500 as one inside FastAPI's stack
-    layers = limits.wrap(BodyLimit(HotRoutes(stack, ctx), max_bytes=settings.max_request_bytes), ctx)
+    layers = limits.wrap(
+        BodyLimit(HotRoutes(stack, ctx), max_bytes=settings.max_request_bytes), ctx
+    )
     app.front = ServerErrorMiddleware(layers, handler=handlers.on_unexpected)
     return app

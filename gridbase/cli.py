@@ -24,15 +24,29 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1, GRIDBASE_HOST).")
+@click.option(
+    "--host", default=None, help="Interface to listen on (default 127.0.0.1, GRIDBASE_HOST)."
+)
 @click.option("--port", default=None, type=int, help="Port (default 8000, GRIDBASE_PORT).")
-@click.option("--data-dir", default=None, help="Data directory (default ./gridbase-data, GRIDBASE_DATA_DIR).")
-@click.option("--workers", default=None, type=click.IntRange(1, 64),
-              help="Worker processes sharing the port (default 1, GRIDBASE_WORKERS); SQLite and PostgreSQL.")
+@click.option(
+    "--data-dir", default=None, help="Data directory (default ./gridbase-data, GRIDBASE_DATA_DIR)."
+)
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="Worker processes sharing the port (default 1, GRIDBASE_WORKERS); SQLite and PostgreSQL.",
+)
 @click.option("--ssl-certfile", default=None, help="Serve HTTPS with this certificate file.")
 @click.option("--ssl-keyfile", default=None, help="Private key for --ssl-certfile.")
-def serve(host: str | None, port: int | None, data_dir: str | None, workers: int | None,
-          ssl_certfile: str | None, ssl_keyfile: str | None) -> None:
+def serve(
+    host: str | None,
+    port: int | None,
+    data_dir: str | None,
+    workers: int | None,
+    ssl_certfile: str | None,
+    ssl_keyfile: str | None,
+) -> None:
     """Apply migrations and serve the API."""
     import uvicorn
 
@@ -42,21 +56,32 @@ def serve(host: str | None, port: int | None, data_dir: str | None, workers: int
     workers = workers or settings.workers
     url = f"http{'s' if ssl_certfile else ''}://{host or settings.host}:{port or settings.port}/"
     options: dict[str, Any] = {
-        "host": host or settings.host, "port": port or settings.port, "log_level": settings.log_level,
-        "ssl_certfile": ssl_certfile, "ssl_keyfile": ssl_keyfile, "access_log": False,
-        # uvloop and httptools when installed (the defaults otherwise); no access log line per request.
-        "loop": "uvloop" if _installed("uvloop") else "asyncio", "http": _http_protocol(),
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": settings.log_level,
+        "ssl_certfile": ssl_certfile,
+        "ssl_keyfile": ssl_keyfile,
+        "access_log": False,
+        # uvloop and httptools when installed (the defaults otherwise);
+        # no access log line per request.
+        "loop": "uvloop" if _installed("uvloop") else "asyncio",
+        "http": _http_protocol(),
     }
     if workers == 1:
         app = create_app(settings)
-        click.echo(f"gridbase serving on {url} (data: {settings.resolved_database_url().split('@')[-1]})")
+        click.echo(
+            f"gridbase serving on {url} (data: {settings.resolved_database_url().split('@')[-1]})"
+        )
         uvicorn.run(app, **options)
         return
     # Migrate and create the secret once, here; each worker process then builds its own app
     # from the same settings (passed on through the environment) and shares the database.
     build_context(settings).db.dispose()
     os.environ["GRIDBASE_DATA_DIR"] = str(settings.data_dir.resolve())
-    click.echo(f"gridbase serving on {url} with {workers} workers (data: {settings.resolved_database_url().split('@')[-1]})")
+    click.echo(
+        f"gridbase serving on {url} with {workers} workers "
+        f"(data: {settings.resolved_database_url().split('@')[-1]})"
+    )
     uvicorn.run("gridbase.app:create_app", factory=True, workers=workers, **options)
 
 
@@ -75,9 +100,12 @@ def _installed(module: str) -> bool:
 
 
 @main.command()
-@click.option("--data-dir", default=None, help="Data directory (default ./gridbase-data, GRIDBASE_DATA_DIR).")
+@click.option(
+    "--data-dir", default=None, help="Data directory (default ./gridbase-data, GRIDBASE_DATA_DIR)."
+)
 def worker(data_dir: str | None) -> None:
-    """Deliver webhooks from the outbox (for GRIDBASE_WEBHOOKS_DISPATCHER=false servers, or more of them)."""
+    """Deliver webhooks from the outbox (for GRIDBASE_WEBHOOKS_DISPATCHER=false servers,
+    or more of them)."""
     from gridbase.app import build_context
     from gridbase.webhooks.dispatcher import run_worker
 
@@ -103,7 +131,9 @@ def migrate(data_dir: str | None) -> None:
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-@click.option("--staff/--no-staff", default=False, help="Make the user a staff (instance admin) user.")
+@click.option(
+    "--staff/--no-staff", default=False, help="Make the user a staff (instance admin) user."
+)
 @click.option("--data-dir", default=None, help="Data directory (default ./gridbase-data).")
 def createuser(email: str, name: str, password: str, staff: bool, data_dir: str | None) -> None:
     """Create a user account."""

@@ -23,7 +23,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=1, ge=1, le=64)  # serve: worker processes sharing the port
-    sqlite_synchronous: Literal["full", "normal"] = "full"  # full: every commit is on disk when acknowledged
+    # full: every commit is on disk when acknowledged
+    sqlite_synchronous: Literal["full", "normal"] = "full"
     public_url: str = ""  # empty: next/previous links use the request's host
 
     max_request_bytes: int = 20 * 1024 * 1024

@@ -368,7 +368,9 @@ class ViewFilterTypeUnsupportedField(GridbaseError):
     code = "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD"
 
     def __init__(self, filter_type: str, field_type: str) -> None:
-        super().__init__(f"The filter {filter_type} is not compatible with field type {field_type}.")
+        super().__init__(
+            f"The filter {filter_type} is not compatible with field type {field_type}."
+        )
 
 
 class ViewDoesNotExist(GridbaseError):
@@ -419,7 +421,9 @@ class TableWebhookEventConfigFieldNotInTable(GridbaseError):
     code = "ERROR_TABLE_WEBHOOK_EVENT_CONFIG_FIELD_NOT_IN_TABLE"
 
     def __init__(self, field_id: int) -> None:
-        super().__init__(f"The provided event config field with ID {field_id} does not belong to the table.")
+        super().__init__(
+            f"The provided event config field with ID {field_id} does not belong to the table."
+        )
 
 
 # --- views (grid views, their filters, sorts and field options) ----------------------------
@@ -472,5 +476,7 @@ class DbIndexNotSupported(GridbaseError):
     code = "ERROR_DB_INDEX_NOT_SUPPORTED"
 
     def __init__(self, field_type: str) -> None:
-        super().__init__(f"The field type {field_type} does not support database indexes. Explicitly set "
-                         "`db_index` to `false` to fix this error.")
+        super().__init__(
+            f"The field type {field_type} does not support database indexes. Explicitly set "
+            "`db_index` to `false` to fix this error."
+        )

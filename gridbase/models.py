@@ -1,4 +1,5 @@
-"""Frozen values that cross layers: User, Workspace, Database, Table, Field, SelectOption. A leaf module."""
+"""Frozen values that cross layers: User, Workspace, Database, Table, Field, SelectOption.
+A leaf module."""
 
 from __future__ import annotations
 

@@ -34,16 +34,27 @@ FIELD_PROPS: dict[str, dict[str, Any]] = {
     "number": {"number_decimal_places": 2, "number_negative": True},
     "rating": {"max_value": 5},
     "date": {"date_include_time": False},
-    "single_select": {"select_options": [{"value": "Red", "color": "red"}, {"value": "Blue", "color": "blue"}]},
-    "multiple_select": {"select_options": [{"value": "A", "color": "green"}, {"value": "B", "color": "blue"}]},
+    "single_select": {
+        "select_options": [{"value": "Red", "color": "red"}, {"value": "Blue", "color": "blue"}]
+    },
+    "multiple_select": {
+        "select_options": [{"value": "A", "color": "green"}, {"value": "B", "color": "blue"}]
+    },
     "link_row": {"link_row_table_id": "{table}"},
     "formula": {"formula": "concat('x', 1)"},
     "count": {"through_field_id": "{link}"},
-    "rollup": {"through_field_id": "{link}", "target_field_id": "{target}", "rollup_function": "sum"},
+    "rollup": {
+        "through_field_id": "{link}",
+        "target_field_id": "{target}",
+        "rollup_function": "sum",
+    },
     "lookup": {"through_field_id": "{link}", "target_field_id": "{target}"},
     "password": {},
 }
-EXTRA_FIELDS = [("Date and time", "date", {"date_include_time": True}), ("Whole number", "number", {})]
+EXTRA_FIELDS = [
+    ("Date and time", "date", {"date_include_time": True}),
+    ("Whole number", "number", {}),
+]
 
 
 def free_port() -> int:
@@ -83,14 +94,30 @@ def resolve(props: dict[str, Any], refs: dict[str, int]) -> dict[str, Any]:
 
 def seed(api: Api) -> tuple[int, str]:
     """A database with an 'Everything' table (one field per type) and a 'Linked' table."""
-    session = api.call("POST", "/api/user/", {"name": "Fuzz", "email": "fuzz@example.com", "password": "password123",
-                                               "authenticate": True})
+    session = api.call(
+        "POST",
+        "/api/user/",
+        {
+            "name": "Fuzz",
+            "email": "fuzz@example.com",
+            "password": "password123",
+            "authenticate": True,
+        },
+    )
     api.headers = {"Authorization": f"JWT {session['access_token']}"}
     workspace = api.call("POST", "/api/workspaces/", {"name": "Fuzz"})["id"]
-    database = api.call("POST", f"/api/applications/workspace/{workspace}/", {"name": "Fuzz", "type": "database"})["id"]
-    linked = api.call("POST", f"/api/database/tables/database/{database}/", {"name": "Linked"})["id"]
-    table = api.call("POST", f"/api/database/tables/database/{database}/", {"name": "Everything"})["id"]
-    number = api.call("POST", f"/api/database/fields/table/{linked}/", {"name": "Value", "type": "number"})["id"]
+    database = api.call(
+        "POST", f"/api/applications/workspace/{workspace}/", {"name": "Fuzz", "type": "database"}
+    )["id"]
+    linked = api.call("POST", f"/api/database/tables/database/{database}/", {"name": "Linked"})[
+        "id"
+    ]
+    table = api.call("POST", f"/api/database/tables/database/{database}/", {"name": "Everything"})[
+        "id"
+    ]
+    number = api.call(
+        "POST", f"/api/database/fields/table/{linked}/", {"name": "Value", "type": "number"}
+    )["id"]
     refs = {"table": linked, "target": number}
     types = field_types()
     ordered = ["link_row"] + [t for t in types if t != "link_row"] if "link_row" in types else types
@@ -100,11 +127,19 @@ def seed(api: Api) -> tuple[int, str]:
         if type_ == "link_row":
             refs["link"] = created["id"]
     for name, type_, props in EXTRA_FIELDS:
-        api.call("POST", f"/api/database/fields/table/{table}/", {"name": name, "type": type_, **props})
+        api.call(
+            "POST", f"/api/database/fields/table/{table}/", {"name": name, "type": type_, **props}
+        )
     for i in range(3):
-        api.call("POST", f"/api/database/rows/table/{linked}/?user_field_names=true", {"Name": f"L{i}", "Value": i})
+        api.call(
+            "POST",
+            f"/api/database/rows/table/{linked}/?user_field_names=true",
+            {"Name": f"L{i}", "Value": i},
+        )
     rows = [{"A text": f"row {i}", "A number": f"{i}.5", "A boolean": i % 2 == 0} for i in range(5)]
-    api.call("POST", f"/api/database/rows/table/{table}/batch/?user_field_names=true", {"items": rows})
+    api.call(
+        "POST", f"/api/database/rows/table/{table}/batch/?user_field_names=true", {"items": rows}
+    )
     token = api.call("POST", "/api/database/tokens/", {"name": "fuzz", "workspace": workspace})
     return database, token["key"]
 
@@ -138,15 +173,20 @@ def summarize(report: Path) -> dict[str, Any]:
                 if str(check.get("status", "")).lower() == "failure":
                     response = (interactions.get(case_id) or {}).get("response") or {}
                     request = (interactions.get(case_id) or {}).get("request") or {}
-                    failures.add(f"{check.get('name')}: {request.get('method')} {request.get('uri')} "
-                                 f"-> {response.get('status_code')}")
+                    failures.add(
+                        f"{check.get('name')}: {request.get('method')} {request.get('uri')} "
+                        f"-> {response.get('status_code')}"
+                    )
     return {"requests": sent, "failures": sorted(failures)}
 
 
 def server_exceptions(log: str) -> list[str]:
     """Every traceback the server logged (exception groups and chained causes included)."""
-    return [chunk for chunk in re.split(r"\n(?=\S.*\n\s*Traceback \(most recent call last\):)", log)
-            if "Traceback (most recent call last):" in chunk]
+    return [
+        chunk
+        for chunk in re.split(r"\n(?=\S.*\n\s*Traceback \(most recent call last\):)", log)
+        if "Traceback (most recent call last):" in chunk
+    ]
 
 
 def exception_line(chunk: str) -> str:
@@ -166,9 +206,15 @@ def known_bugs() -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--max-time", type=int, default=150, help="seconds of fuzzing (schemathesis --max-time)")
-    parser.add_argument("--max-examples", type=int, default=0, help="cases per operation (default: config file)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--max-time", type=int, default=150, help="seconds of fuzzing (schemathesis --max-time)"
+    )
+    parser.add_argument(
+        "--max-examples", type=int, default=0, help="cases per operation (default: config file)"
+    )
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--keep", default="", help="keep the data dir, spec and reports here")
     args = parser.parse_args()
@@ -177,10 +223,19 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, GRIDBASE_DATA_DIR=str(work / "data"), GRIDBASE_DATABASE_URL="", GRIDBASE_LOG_LEVEL="warning")
-    log = open(work / "server.log", "wb")  # noqa: SIM115  (closed in `finally`, after the server stops)
-    server = subprocess.Popen([sys.executable, "-m", "gridbase", "serve", "--port", str(port)], env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
+    env = dict(
+        os.environ,
+        GRIDBASE_DATA_DIR=str(work / "data"),
+        GRIDBASE_DATABASE_URL="",
+        GRIDBASE_LOG_LEVEL="warning",
+    )
+    log = open(work / "server.log", "wb")  # noqa: SIM115  # open for the server's whole life
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gridbase", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_ready(url, server)
         api = Api(url)
@@ -188,17 +243,36 @@ def main() -> int:
         spec = api.call("GET", f"/api/database/{database}/openapi.json")
         (work / "spec.json").write_text(json.dumps(spec, indent=1))
         command = [
-            sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "run", str(work / "spec.json"),
-            "--url", url, "--header", f"Authorization: Token {key}", "--max-time", str(args.max_time),
-            "--report", "ndjson", "--report-ndjson-path", str(work / "events.ndjson"), "--workers", "1",
-            "--request-timeout", "30",
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "--config-file",
+            str(CONFIG),
+            "run",
+            str(work / "spec.json"),
+            "--url",
+            url,
+            "--header",
+            f"Authorization: Token {key}",
+            "--max-time",
+            str(args.max_time),
+            "--report",
+            "ndjson",
+            "--report-ndjson-path",
+            str(work / "events.ndjson"),
+            "--workers",
+            "1",
+            "--request-timeout",
+            "30",
         ]
         if args.max_examples:
             command += ["--max-examples", str(args.max_examples)]
         if args.seed is not None:
             command += ["--seed", str(args.seed)]
         with open(work / "schemathesis.log", "w") as out:
-            result = subprocess.run(command, cwd=work, stdout=out, stderr=subprocess.STDOUT, check=False)
+            result = subprocess.run(
+                command, cwd=work, stdout=out, stderr=subprocess.STDOUT, check=False
+            )
         counts = summarize(work / "events.ndjson")
         errors = server_exceptions((work / "server.log").read_text(errors="replace"))
         known = known_bugs()
@@ -206,13 +280,18 @@ def main() -> int:
         shown = {exception_line(e): e in unknown for e in errors}
         # A 500 is a known bug only while every traceback of the run matches a known one.
         failures = [f for f in counts["failures"] if unknown or not f.endswith("-> 500")]
-        print(f"fuzz: {counts['requests']} requests, {len(counts['failures'])} failing checks, "
-              f"{len(errors)} server errors ({len(errors) - len(unknown)} known bugs) (details in {work})")
+        print(
+            f"fuzz: {counts['requests']} requests, {len(counts['failures'])} failing checks, "
+            f"{len(errors)} server errors ({len(errors) - len(unknown)} known bugs) "
+            f"(details in {work})"
+        )
         for line, is_unknown in sorted(shown.items()):
             print("  SERVER ERROR" if is_unknown else "  KNOWN BUG", line)
         for failure in failures:
             print("  FAILED", failure)
-        failed = bool(failures) or bool(unknown) or (result.returncode != 0 and not counts["failures"])
+        failed = (
+            bool(failures) or bool(unknown) or (result.returncode != 0 and not counts["failures"])
+        )
         if failed:
             print((work / "schemathesis.log").read_text(errors="replace")[-20000:])
             print((work / "server.log").read_text(errors="replace")[-20000:])

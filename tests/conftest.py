@@ -47,7 +47,9 @@ def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
-        data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret-" + "x" * 32,
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key="test-secret-" + "x" * 32,
         webhooks_allow_private_addresses=True,
     )
 
@@ -70,7 +72,10 @@ class Api:
 
     def __init__(self, client: TestClient, email: str = "ada@example.com") -> None:
         self.client = client
-        r = client.post("/api/user/", json={"name": "Ada", "email": email, "password": "password123", "authenticate": True})
+        r = client.post(
+            "/api/user/",
+            json={"name": "Ada", "email": email, "password": "password123", "authenticate": True},
+        )
         assert r.status_code == 200, r.text
         self.user = r.json()["user"]
         self.jwt = r.json()["access_token"]
@@ -97,9 +102,15 @@ class Api:
 
     def database(self, workspace_id: int | None = None, name: str = "DB") -> int:
         wid = workspace_id or self.workspace()
-        return int(self.ok(self.post(f"/api/applications/workspace/{wid}/", {"name": name, "type": "database"}))["id"])
+        return int(
+            self.ok(
+                self.post(f"/api/applications/workspace/{wid}/", {"name": name, "type": "database"})
+            )["id"]
+        )
 
-    def table(self, database_id: int | None = None, name: str = "T", data: list[list[Any]] | None = None) -> int:
+    def table(
+        self, database_id: int | None = None, name: str = "T", data: list[list[Any]] | None = None
+    ) -> int:
         did = database_id or self.database()
         body: dict[str, Any] = {"name": name}
         if data is not None:
@@ -107,13 +118,22 @@ class Api:
         return int(self.ok(self.post(f"/api/database/tables/database/{did}/", body))["id"])
 
     def field(self, table_id: int, name: str, type_: str, **props: Any) -> dict[str, Any]:
-        return dict(self.ok(self.post(f"/api/database/fields/table/{table_id}/", {"name": name, "type": type_, **props})))
+        return dict(
+            self.ok(
+                self.post(
+                    f"/api/database/fields/table/{table_id}/",
+                    {"name": name, "type": type_, **props},
+                )
+            )
+        )
 
     def fields(self, table_id: int) -> list[dict[str, Any]]:
         return list(self.ok(self.get(f"/api/database/fields/table/{table_id}/")))
 
     def rows(self, table_id: int, **params: Any) -> list[dict[str, Any]]:
-        r = self.get(f"/api/database/rows/table/{table_id}/", params={"user_field_names": "true", **params})
+        r = self.get(
+            f"/api/database/rows/table/{table_id}/", params={"user_field_names": "true", **params}
+        )
         return list(self.ok(r)["results"])
 
 

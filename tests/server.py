@@ -22,19 +22,31 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path, env: Mapping[str, str] | None = None, database_url: str = "",
-                 args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        env: Mapping[str, str] | None = None,
+        database_url: str = "",
+        args: tuple[str, ...] = (),
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = dict(os.environ, GRIDBASE_DATA_DIR=str(data_dir), GRIDBASE_DATABASE_URL=database_url,
-                        GRIDBASE_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES="true", **(env or {}))
+        self.env = dict(
+            os.environ,
+            GRIDBASE_DATA_DIR=str(data_dir),
+            GRIDBASE_DATABASE_URL=database_url,
+            GRIDBASE_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES="true",
+            **(env or {}),
+        )
         self.args = args
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gridbase", "serve", "--port", str(self.port), *self.args],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         eventually(self._ready, timeout=30)
         return self
@@ -42,7 +54,10 @@ class Server:
     def _ready(self) -> bool | None:
         assert self.process is not None
         if self.process.poll() is not None:
-            raise AssertionError(f"server exited: {self.process.stderr.read().decode() if self.process.stderr else ''}")
+            raise AssertionError(
+                "server exited: "
+                f"{self.process.stderr.read().decode() if self.process.stderr else ''}"
+            )
         try:
             requests.get(self.url + "/api/workspaces/", timeout=1)
             return True

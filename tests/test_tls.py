@@ -25,16 +25,28 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
         .sign(key, hashes.SHA256())
     )
     cert_file, key_file = directory / "cert.pem", directory / "key.pem"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return cert_file, key_file
 
 
@@ -43,17 +55,34 @@ def test_serve_speaks_tls_with_the_given_certificate(tmp_path: Path) -> None:
     port = free_port()
     env = dict(os.environ, GRIDBASE_DATA_DIR=str(tmp_path / "data"), GRIDBASE_DATABASE_URL="")
     process = subprocess.Popen(
-        [sys.executable, "-m", "gridbase", "serve", "--port", str(port),
-         "--ssl-certfile", str(cert), "--ssl-keyfile", str(key)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gridbase",
+            "serve",
+            "--port",
+            str(port),
+            "--ssl-certfile",
+            str(cert),
+            "--ssl-keyfile",
+            str(key),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"https://127.0.0.1:{port}"
 
     def answers() -> requests.Response | None:
         assert process.poll() is None, "server exited"
         try:
-            return requests.post(f"{url}/api/user/token-auth/", json={"email": "a@b.c", "password": "x"},
-                                 headers={"Connection": "close"}, verify=str(cert), timeout=2)
+            return requests.post(
+                f"{url}/api/user/token-auth/",
+                json={"email": "a@b.c", "password": "x"},
+                headers={"Connection": "close"},
+                verify=str(cert),
+                timeout=2,
+            )
         except requests.ConnectionError:
             return None
 

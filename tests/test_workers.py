@@ -26,29 +26,58 @@ def test_workers_share_the_port_and_the_database(tmp_path: Path, database_url: s
         assert server.process is not None
         assert eventually(lambda: len(workers(server.process.pid)) == 2 or None, timeout=30)
         base = server.url
-        jwt = requests.post(f"{base}/api/user/", json={"name": "Wo", "email": "w@example.com", "password": "password123",
-                                                       "authenticate": True}, timeout=30).json()["access_token"]
+        jwt = requests.post(
+            f"{base}/api/user/",
+            json={
+                "name": "Wo",
+                "email": "w@example.com",
+                "password": "password123",
+                "authenticate": True,
+            },
+            timeout=30,
+        ).json()["access_token"]
         auth = {"Authorization": f"JWT {jwt}"}
-        ws = requests.post(f"{base}/api/workspaces/", json={"name": "w"}, headers=auth, timeout=10).json()["id"]
-        db = requests.post(f"{base}/api/applications/workspace/{ws}/", json={"name": "d", "type": "database"},
-                           headers=auth, timeout=10).json()["id"]
-        table = requests.post(f"{base}/api/database/tables/database/{db}/", json={"name": "t"}, headers=auth,
-                              timeout=10).json()["id"]
-        key = requests.post(f"{base}/api/database/tokens/", json={"name": "k", "workspace": ws}, headers=auth,
-                            timeout=10).json()["key"]
+        ws = requests.post(
+            f"{base}/api/workspaces/", json={"name": "w"}, headers=auth, timeout=10
+        ).json()["id"]
+        db = requests.post(
+            f"{base}/api/applications/workspace/{ws}/",
+            json={"name": "d", "type": "database"},
+            headers=auth,
+            timeout=10,
+        ).json()["id"]
+        table = requests.post(
+            f"{base}/api/database/tables/database/{db}/",
+            json={"name": "t"},
+            headers=auth,
+            timeout=10,
+        ).json()["id"]
+        key = requests.post(
+            f"{base}/api/database/tokens/",
+            json={"name": "k", "workspace": ws},
+            headers=auth,
+            timeout=10,
+        ).json()["key"]
 
         def create(n: int) -> int:
             # A fresh connection per request, so the kernel spreads them over both workers.
-            r = requests.post(f"{base}/api/database/rows/table/{table}/?user_field_names=true", json={"Name": f"r{n}"},
-                              headers={"Authorization": f"Token {key}", "Connection": "close"}, timeout=30)
+            r = requests.post(
+                f"{base}/api/database/rows/table/{table}/?user_field_names=true",
+                json={"Name": f"r{n}"},
+                headers={"Authorization": f"Token {key}", "Connection": "close"},
+                timeout=30,
+            )
             assert r.status_code == 200, r.text
             return int(r.json()["id"])
 
         with ThreadPoolExecutor(8) as pool:
             ids = list(pool.map(create, range(120)))
         assert len(set(ids)) == 120
-        listed = requests.get(f"{base}/api/database/rows/table/{table}/?user_field_names=true&size=200",
-                              headers={"Authorization": f"Token {key}"}, timeout=10).json()
+        listed = requests.get(
+            f"{base}/api/database/rows/table/{table}/?user_field_names=true&size=200",
+            headers={"Authorization": f"Token {key}"},
+            timeout=10,
+        ).json()
         assert listed["count"] == 122  # the two rows a new table starts with, and ours
         assert {r["Name"] for r in listed["results"]} >= {f"r{n}" for n in range(120)}
     finally:

@@ -72,20 +72,34 @@ def refuse_nul(data: Any) -> Any:
     items = data.items() if isinstance(data, dict) else [("non_field_errors", data)]
     for key, value in items:
         if _has_nul(key) or _has_nul(value):
-            raise RequestBodyValidation({str(key).replace("\x00", ""): field_error(NUL_MESSAGE, "null_characters_not_allowed")})
+            raise RequestBodyValidation(
+                {
+                    str(key).replace("\x00", ""): field_error(
+                        NUL_MESSAGE, "null_characters_not_allowed"
+                    )
+                }
+            )
     return data
 
 
 class Validator:
     """Collects DRF-style errors for one request body; `done()` raises them all at once."""
 
-    def __init__(self, data: Any, error: type[RequestBodyValidation] = RequestBodyValidation) -> None:
+    def __init__(
+        self, data: Any, error: type[RequestBodyValidation] = RequestBodyValidation
+    ) -> None:
         self.error = error
         if data is None:
             data = {}
         if not isinstance(data, dict):
             kind = "list" if isinstance(data, list) else type(data).__name__
-            raise error({"non_field_errors": field_error(f"Invalid data. Expected a dictionary, but got {kind}.")})
+            raise error(
+                {
+                    "non_field_errors": field_error(
+                        f"Invalid data. Expected a dictionary, but got {kind}."
+                    )
+                }
+            )
         self.data: dict[str, Any] = data
         self.errors: dict[str, Any] = {}
 
@@ -103,8 +117,17 @@ class Validator:
             return MISSING
         return value
 
-    def string(self, key: str, *, required: bool = True, default: Any = MISSING, min_length: int | None = None,
-               max_length: int | None = None, allow_blank: bool = False, allow_null: bool = False) -> Any:
+    def string(
+        self,
+        key: str,
+        *,
+        required: bool = True,
+        default: Any = MISSING,
+        min_length: int | None = None,
+        max_length: int | None = None,
+        allow_blank: bool = False,
+        allow_null: bool = False,
+    ) -> Any:
         value = self._get(key, required, default, allow_null)
         if value is MISSING or value is None or (value is default and key not in self.data):
             return value
@@ -116,7 +139,9 @@ class Validator:
             self.fail(key, "This field may not be blank.", "blank")
             return MISSING
         if max_length is not None and len(value) > max_length:
-            self.fail(key, f"Ensure this field has no more than {max_length} characters.", "max_length")
+            self.fail(
+                key, f"Ensure this field has no more than {max_length} characters.", "max_length"
+            )
         if min_length is not None and len(value) < min_length:
             self.fail(key, f"Ensure this field has at least {min_length} characters.", "min_length")
         return value
@@ -127,7 +152,9 @@ class Validator:
             self.fail(key, "Enter a valid email address.")
         return value
 
-    def integer(self, key: str, *, required: bool = True, default: Any = MISSING, allow_null: bool = False) -> Any:
+    def integer(
+        self, key: str, *, required: bool = True, default: Any = MISSING, allow_null: bool = False
+    ) -> Any:
         value = self._get(key, required, default, allow_null)
         if value is MISSING or value is None or key not in self.data:
             return value
@@ -156,7 +183,9 @@ class Validator:
         self.fail(key, "Must be a valid boolean.")
         return MISSING
 
-    def choice(self, key: str, choices: tuple[str, ...], *, required: bool = True, default: Any = MISSING) -> Any:
+    def choice(
+        self, key: str, choices: tuple[str, ...], *, required: bool = True, default: Any = MISSING
+    ) -> Any:
         value = self._get(key, required, default, False)
         if value is MISSING or key not in self.data:
             return value
@@ -170,11 +199,19 @@ class Validator:
         if value is MISSING:
             return value
         if not isinstance(value, list):
-            self.fail(key, f'Expected a list of items but got type "{type(value).__name__}".', "not_a_list")
+            self.fail(
+                key,
+                f'Expected a list of items but got type "{type(value).__name__}".',
+                "not_a_list",
+            )
             return MISSING
         out = []
         for item in value:
-            if isinstance(item, bool) or not isinstance(item, (int, str)) or not str(item).strip().lstrip("-").isdigit():
+            if (
+                isinstance(item, bool)
+                or not isinstance(item, (int, str))
+                or not str(item).strip().lstrip("-").isdigit()
+            ):
                 self.fail(key, "A valid integer is required.")
                 return MISSING
             out.append(int(item))

@@ -103,7 +103,9 @@ async def any_caller(request: Request, ctx: CtxDep) -> Actor | tokens.TokenKey:
         if not rest:
             raise _with_www(InvalidTokenHeader("Invalid token header. No token provided."))
         if len(rest) > 1:
-            raise _with_www(InvalidTokenHeader("Invalid token header. Token string should not contain spaces."))
+            raise _with_www(
+                InvalidTokenHeader("Invalid token header. Token string should not contain spaces.")
+            )
         return tokens.TokenKey(rest[0])
     return await any_actor(request, ctx)
 

@@ -89,17 +89,29 @@ def database_spec(database_id: int, ctx: CtxDep, actor: ActorDep) -> Any:
     with ctx.db.read() as conn:
         fields = table_model.load_fields(conn, [t.id for t in visible]) if visible else {}
     return build_database_spec(
-        database, visible, fields, ctx.field_types, ctx.filter_types,
-        page_size_limit=ctx.settings.row_page_size_limit, batch_limit=ctx.settings.batch_rows_size_limit,
+        database,
+        visible,
+        fields,
+        ctx.field_types,
+        ctx.filter_types,
+        page_size_limit=ctx.settings.row_page_size_limit,
+        batch_limit=ctx.settings.batch_rows_size_limit,
         version=__version__,
     )
 
 
 def _page(title: str, spec_url: str, spec_name: str, needs_auth: bool) -> Response:
-    template = resources.files("gridbase").joinpath("web", "templates", "api_docs.html").read_text(encoding="utf-8")
+    template = (
+        resources.files("gridbase")
+        .joinpath("web", "templates", "api_docs.html")
+        .read_text(encoding="utf-8")
+    )
     values = {
-        "title": html.escape(title), "spec_url": html.escape(spec_url), "spec_name": html.escape(spec_name),
-        "needs_auth": "true" if needs_auth else "false", "button": "Load" if needs_auth else "Authorize requests",
+        "title": html.escape(title),
+        "spec_url": html.escape(spec_url),
+        "spec_name": html.escape(spec_name),
+        "needs_auth": "true" if needs_auth else "false",
+        "button": "Load" if needs_auth else "Authorize requests",
     }
     for key, value in values.items():
         template = template.replace("{{" + key + "}}", value)
@@ -125,4 +137,3 @@ def asset(name: str) -> Response:
     path, media_type = ASSETS[name]
     data = resources.files("gridbase").joinpath("web", "static", *path.split("/")).read_bytes()
     return Response(data, media_type=media_type, headers={"Cache-Control": "public, max-age=86400"})
-

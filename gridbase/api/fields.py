@@ -22,7 +22,9 @@ def _json(ctx: Ctx, field: Field, related: list[Field] | None = None) -> dict[st
         table = table_model.load_table(conn, field.table_id)
         body = render.field(ctx, field, table)
         if related is not None:
-            body["related_fields"] = [render.field(ctx, r, table_model.load_table(conn, r.table_id)) for r in related]
+            body["related_fields"] = [
+                render.field(ctx, r, table_model.load_table(conn, r.table_id)) for r in related
+            ]
     return body
 
 
@@ -44,11 +46,15 @@ def _field_body(body: Any, *, creating: bool) -> tuple[Validator, dict[str, Any]
 
 
 @router.post("/table/{table_id:int}/")
-def create_field(table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Any:
+def create_field(
+    table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep
+) -> Any:
     if actor.is_token:
         raise NoPermissionToTable()
     _, data = _field_body(body, creating=True)
-    field, related = fields.create(ctx, actor.user, table_id, str(data["name"]), str(data["type"]), data)
+    field, related = fields.create(
+        ctx, actor.user, table_id, str(data["name"]), str(data["type"]), data
+    )
     return _json(ctx, field, related)
 
 
@@ -70,4 +76,8 @@ def update_field(field_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> An
 def delete_field(field_id: int, ctx: CtxDep, user: UserDep) -> Any:
     related = fields.delete(ctx, user, field_id)
     with ctx.db.read() as conn:
-        return {"related_fields": [render.field(ctx, r, table_model.load_table(conn, r.table_id)) for r in related]}
+        return {
+            "related_fields": [
+                render.field(ctx, r, table_model.load_table(conn, r.table_id)) for r in related
+            ]
+        }

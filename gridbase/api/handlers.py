@@ -27,7 +27,8 @@ def _not_found(request: Request) -> GridbaseError:
         for route in request.app.router.routes:
             if route.matches(scope)[0] != Match.NONE:
                 return UrlTrailingSlashMissing(
-                    f"A valid URL must end with a trailing slash. Please, redirect requests to {path}/"
+                    "A valid URL must end with a trailing slash. "
+                    f"Please, redirect requests to {path}/"
                 )
     return UrlNotFound(f"URL {path} not found.")
 
@@ -53,7 +54,9 @@ async def on_validation_error(request: Request, exc: Exception) -> JSON:
 
 async def on_unexpected(request: Request, exc: Exception) -> JSON:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return JSON({"error": "ERROR_INTERNAL", "detail": "An unexpected error occurred."}, status_code=500)
+    return JSON(
+        {"error": "ERROR_INTERNAL", "detail": "An unexpected error occurred."}, status_code=500
+    )
 
 
 def install(app: FastAPI) -> None:

@@ -82,20 +82,31 @@ class HotRoutes:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             method, path = scope["method"], scope["path"]
-            match = ROW_PATH.fullmatch(path) if method in ("GET", "PATCH") else (
-                TABLE_PATH.fullmatch(path) if method == "POST" else None)
+            match = (
+                ROW_PATH.fullmatch(path)
+                if method in ("GET", "PATCH")
+                else (TABLE_PATH.fullmatch(path) if method == "POST" else None)
+            )
             if match is not None:
                 by_name = _user_field_names(scope.get("query_string", b""))
                 key = _token_key(scope)
                 if by_name is not None and key is not None:
-                    response, receive = await self._answer(scope, receive, match, by_name, tokens.TokenKey(key))
+                    response, receive = await self._answer(
+                        scope, receive, match, by_name, tokens.TokenKey(key)
+                    )
                     if response is not None:
                         await response(scope, receive, send)
                         return
         await self.app(scope, receive, send)
 
-    async def _answer(self, scope: Scope, receive: Receive, match: re.Match[str], by_name: bool,
-                      key: tokens.TokenKey) -> tuple[JSON | None, Receive]:
+    async def _answer(
+        self,
+        scope: Scope,
+        receive: Receive,
+        match: re.Match[str],
+        by_name: bool,
+        key: tokens.TokenKey,
+    ) -> tuple[JSON | None, Receive]:
         """The response, or None to let the app answer (with the body replayed)."""
         ctx, table_id = self.ctx, int(match[1])
         call: Callable[[], Any]
@@ -115,16 +126,25 @@ class HotRoutes:
                 return row_body(raw, ctype)
 
             if scope["method"] == "POST":
+
                 def call() -> Any:
-                    created, model = rows.create_rows(ctx, key, table_id, lambda: [body()], by_name=by_name)
+                    created, model = rows.create_rows(
+                        ctx, key, table_id, lambda: [body()], by_name=by_name
+                    )
                     return created[0], model
             else:
                 row_id = int(match[2])
 
                 def call() -> Any:
-                    updated, model = rows.update_rows(ctx, key, table_id, lambda: [dict(as_object(body()), id=row_id)],
-                                                      by_name=by_name)
+                    updated, model = rows.update_rows(
+                        ctx,
+                        key,
+                        table_id,
+                        lambda: [dict(as_object(body()), id=row_id)],
+                        by_name=by_name,
+                    )
                     return updated[0], model
+
         try:
             row, model = await ctx.call(call)
         except GridbaseError:

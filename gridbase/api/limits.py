@@ -98,7 +98,13 @@ return {0, math.floor((tonumber(first[2]) - cutoff) * 1000)}
 class RedisCounter:
     """Slots shared by every instance that uses the same Redis."""
 
-    def __init__(self, url: str, limit: int, timeout: float, prefix: str = "gridbase:concurrent_user_requests:") -> None:
+    def __init__(
+        self,
+        url: str,
+        limit: int,
+        timeout: float,
+        prefix: str = "gridbase:concurrent_user_requests:",
+    ) -> None:
         import redis.asyncio as aioredis  # optional dependency: `pip install gridbase[redis]`
 
         self.limit = limit
@@ -108,8 +114,9 @@ class RedisCounter:
         self._acquire = self.redis.register_script(ACQUIRE_LUA)
 
     async def acquire(self, user_id: int, request_id: str, now: float) -> float | None:
-        allowed, wait_ms = await self._acquire(keys=[f"{self.prefix}{user_id}"],
-                                               args=[self.limit, now, request_id, self.timeout])
+        allowed, wait_ms = await self._acquire(
+            keys=[f"{self.prefix}{user_id}"], args=[self.limit, now, request_id, self.timeout]
+        )
         return None if int(allowed) else int(wait_ms) / 1000
 
     async def release(self, user_id: int, request_id: str) -> None:
@@ -122,7 +129,9 @@ class RedisCounter:
 def make_counter(ctx: Ctx) -> SlotCounter:
     s = ctx.settings
     if s.redis_url:
-        return RedisCounter(s.redis_url, s.max_concurrent_requests, s.concurrent_requests_throttle_timeout)
+        return RedisCounter(
+            s.redis_url, s.max_concurrent_requests, s.concurrent_requests_throttle_timeout
+        )
     return LocalCounter(s.max_concurrent_requests, s.concurrent_requests_throttle_timeout)
 
 
@@ -135,8 +144,13 @@ class UserResolver:
     """The user behind an Authorization header, cached briefly: only the throttle key
     depends on it, never an access decision (the endpoint authenticates again)."""
 
-    def __init__(self, ctx: Ctx, ttl: float = 10.0, max_entries: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        ctx: Ctx,
+        ttl: float = 10.0,
+        max_entries: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.ctx = ctx
         self.ttl = ttl
         self.max_entries = max_entries
@@ -194,13 +208,20 @@ async def _send_error(send: Send, exc: GridbaseError) -> None:
 def throttled(wait: float) -> Throttled:
     seconds = max(0, math.ceil(wait))
     unit = "second" if seconds == 1 else "seconds"
-    return Throttled(f"Request was throttled. Expected available in {seconds} {unit}.",
-                     headers={"Retry-After": str(seconds)})
+    return Throttled(
+        f"Request was throttled. Expected available in {seconds} {unit}.",
+        headers={"Retry-After": str(seconds)},
+    )
 
 
 class ConcurrencyLimit:
-    def __init__(self, app: ASGIApp, counter: SlotCounter, resolver: UserResolver,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        counter: SlotCounter,
+        resolver: UserResolver,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.app = app
         self.counter = counter
         self.resolver = resolver

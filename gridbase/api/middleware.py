@@ -48,13 +48,22 @@ class BodyLimit:
                 await self._reject(send)
 
     def _error(self) -> RequestBodyTooLarge:
-        return RequestBodyTooLarge(f"The request body is larger than the limit of {self.max_bytes} bytes.")
+        return RequestBodyTooLarge(
+            f"The request body is larger than the limit of {self.max_bytes} bytes."
+        )
 
     async def _reject(self, send: Send) -> None:
         exc = self._error()
         body = orjson.dumps(exc.body())
-        await send({"type": "http.response.start", "status": 413, "headers": [
-            (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
-
-

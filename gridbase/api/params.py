@@ -98,7 +98,9 @@ def visible(model: TableModel, params: Mapping[str, str], by_name: bool) -> tupl
     return tuple(ids) if ids else None  # naming no known field means all fields, as Baserow does
 
 
-def order_by(model: TableModel, field_types: FieldTypes, value: str, by_name: bool) -> tuple[Sort, ...]:
+def order_by(
+    model: TableModel, field_types: FieldTypes, value: str, by_name: bool
+) -> tuple[Sort, ...]:
     sorts = []
     tokens = split_names(value) if by_name else [t for t in value.split(",") if t.strip()]
     for token in tokens:
@@ -118,10 +120,12 @@ def order_by(model: TableModel, field_types: FieldTypes, value: str, by_name: bo
             # Baserow names the whole token when it holds no field id at all ("-id")
             raise OrderByFieldNotFound(name if by_name or DIGITS.search(name) else token)
         ft = field_types.get(field.type)
-        if not ft.sortable or (sort_type != "default" and sort_type not in getattr(ft, "sort_types", ())):
+        if not ft.sortable or (
+            sort_type != "default" and sort_type not in getattr(ft, "sort_types", ())
+        ):
             raise OrderByFieldNotPossible(
-                f"It is not possible to order by {name} using sort type {sort_type} because the field type "
-                f"{field.type} does not support it."
+                f"It is not possible to order by {name} using sort type {sort_type} "
+                f"because the field type {field.type} does not support it."
             )
         sorts.append(Sort(field.id, descending, sort_type))
     return tuple(sorts)
@@ -131,21 +135,36 @@ def search_mode(params: Mapping[str, str]) -> str:
     mode = params.get("search_mode", "")
     if mode not in ("", "compat", "full-text-with-count"):
         raise QueryParameterValidation(
-            {"search_mode": [{"error": f'"{mode}" is not a valid choice.', "code": "invalid_choice"}]}
+            {
+                "search_mode": [
+                    {"error": f'"{mode}" is not a valid choice.', "code": "invalid_choice"}
+                ]
+            }
         )
     return mode
 
 
-def row_query(model: TableModel, field_types: FieldTypes, params: Mapping[str, str], by_name: bool, limit: int,
-              parse_filters: Any = None) -> RowQuery:
+def row_query(
+    model: TableModel,
+    field_types: FieldTypes,
+    params: Mapping[str, str],
+    by_name: bool,
+    limit: int,
+    parse_filters: Any = None,
+) -> RowQuery:
     for name, value in params.items():
         if "\x00" in name or "\x00" in value:  # PostgreSQL cannot compare with NUL characters
             raise QueryParameterValidation(
-                {name.replace("\x00", ""): field_error("Null characters are not allowed.", "null_characters_not_allowed")}
+                {
+                    name.replace("\x00", ""): field_error(
+                        "Null characters are not allowed.", "null_characters_not_allowed"
+                    )
+                }
             )
     page, size = page_and_size(params, limit)
     fields = visible(model, params, by_name)
-    # filters and search see only the fields the request includes (Baserow builds the model from them)
+    # filters and search see only the fields the request includes
+    # (Baserow builds the model from them)
     where = parse_filters(model, params, by_name, fields) if parse_filters is not None else None
     return RowQuery(
         page=page,

@@ -11,20 +11,51 @@ from gridbase.models import Database, Field, Table, User, Workspace
 
 PERMISSIONS = [
     {"name": "core", "permissions": ["list_workspaces"]},
-    {"name": "setting_operation", "permissions": {"always_allowed_operations": ["create_workspace"], "staff_only_operations": []}},
-    {"name": "staff", "permissions": {"is_staff": False, "staff_only_operations": ["settings.update"]}},
-    {"name": "allow_if_template", "permissions": {"allowed_operations_on_templates": [
-        "workspace.read", "workspace.list_applications", "application.list_integrations",
-        "application.list_user_sources", "application.user_source.login",
-        "database.table.field_rules.read_field_rules", "database.list_tables", "database.table.list_fields",
-        "database.table.list_rows", "database.table.list_views", "database.table.read_row",
-        "database.table.view.read", "database.table.view.read_field_options",
-        "database.table.view.list_decoration", "database.table.view.list_aggregations",
-        "database.table.view.read_aggregation", "builder.list_pages", "builder.page.list_elements",
-        "builder.page.list_workflow_actions", "builder.page.data_source.dispatch",
-        "builder.page.list_data_sources", "dashboard.widget.read", "dashboard.list_widgets",
-        "dashboard.data_source.read", "dashboard.list_data_sources", "dashboard.data_source.dispatch",
-    ], "workspace_template_ids": []}},
+    {
+        "name": "setting_operation",
+        "permissions": {
+            "always_allowed_operations": ["create_workspace"],
+            "staff_only_operations": [],
+        },
+    },
+    {
+        "name": "staff",
+        "permissions": {"is_staff": False, "staff_only_operations": ["settings.update"]},
+    },
+    {
+        "name": "allow_if_template",
+        "permissions": {
+            "allowed_operations_on_templates": [
+                "workspace.read",
+                "workspace.list_applications",
+                "application.list_integrations",
+                "application.list_user_sources",
+                "application.user_source.login",
+                "database.table.field_rules.read_field_rules",
+                "database.list_tables",
+                "database.table.list_fields",
+                "database.table.list_rows",
+                "database.table.list_views",
+                "database.table.read_row",
+                "database.table.view.read",
+                "database.table.view.read_field_options",
+                "database.table.view.list_decoration",
+                "database.table.view.list_aggregations",
+                "database.table.view.read_aggregation",
+                "builder.list_pages",
+                "builder.page.list_elements",
+                "builder.page.list_workflow_actions",
+                "builder.page.data_source.dispatch",
+                "builder.page.list_data_sources",
+                "dashboard.widget.read",
+                "dashboard.list_widgets",
+                "dashboard.data_source.read",
+                "dashboard.list_data_sources",
+                "dashboard.data_source.dispatch",
+            ],
+            "workspace_template_ids": [],
+        },
+    },
     {"name": "member", "permissions": False},
 ]
 
@@ -38,15 +69,24 @@ def iso(value: datetime | None) -> str | None:
 
 def user(u: User) -> dict[str, Any]:
     return {
-        "first_name": u.first_name, "username": u.email, "is_staff": u.is_staff, "id": u.id,
-        "language": u.language, "email_notification_frequency": "instant", "email_verified": False,
-        "completed_onboarding": False, "completed_guided_tours": [],
+        "first_name": u.first_name,
+        "username": u.email,
+        "is_staff": u.is_staff,
+        "id": u.id,
+        "language": u.language,
+        "email_notification_frequency": "instant",
+        "email_verified": False,
+        "completed_onboarding": False,
+        "completed_guided_tours": [],
     }
 
 
 def permissions(u: User) -> list[dict[str, Any]]:
     perms = [dict(p) for p in PERMISSIONS]
-    perms[2] = {"name": "staff", "permissions": {"is_staff": u.is_staff, "staff_only_operations": ["settings.update"]}}
+    perms[2] = {
+        "name": "staff",
+        "permissions": {"is_staff": u.is_staff, "staff_only_operations": ["settings.update"]},
+    }
     return perms
 
 
@@ -66,13 +106,24 @@ def workspace_short(w: Workspace) -> dict[str, Any]:
 
 def membership(m: Membership, *, unread: bool) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "id": m.workspace.id, "name": m.workspace.name,
+        "id": m.workspace.id,
+        "name": m.workspace.name,
         "users": [
-            {"id": u.id, "name": u.name, "email": u.email, "workspace": u.workspace_id, "permissions": u.permissions,
-             "created_on": iso(u.created_on), "user_id": u.user_id, "to_be_deleted": False}
+            {
+                "id": u.id,
+                "name": u.name,
+                "email": u.email,
+                "workspace": u.workspace_id,
+                "permissions": u.permissions,
+                "created_on": iso(u.created_on),
+                "user_id": u.user_id,
+                "to_be_deleted": False,
+            }
             for u in m.members
         ],
-        "order": m.order, "permissions": m.permissions, "generative_ai_models_enabled": {},
+        "order": m.order,
+        "permissions": m.permissions,
+        "generative_ai_models_enabled": {},
     }
     if unread:
         body["unread_notifications_count"] = 0
@@ -80,7 +131,12 @@ def membership(m: Membership, *, unread: bool) -> dict[str, Any]:
 
 
 def table(t: Table, *, data_sync: bool = True) -> dict[str, Any]:
-    body: dict[str, Any] = {"id": t.id, "name": t.name, "order": t.order, "database_id": t.database_id}
+    body: dict[str, Any] = {
+        "id": t.id,
+        "name": t.name,
+        "order": t.order,
+        "database_id": t.database_id,
+    }
     if data_sync:
         body["data_sync"] = None
     return body
@@ -88,18 +144,33 @@ def table(t: Table, *, data_sync: bool = True) -> dict[str, Any]:
 
 def application(d: Database, workspace: Workspace, tables: list[Table]) -> dict[str, Any]:
     return {
-        "id": d.id, "name": d.name, "order": d.order, "type": d.type, "workspace": workspace_short(workspace),
-        "created_on": iso(d.created_on), "tables": [table(t) for t in tables],
+        "id": d.id,
+        "name": d.name,
+        "order": d.order,
+        "type": d.type,
+        "workspace": workspace_short(workspace),
+        "created_on": iso(d.created_on),
+        "tables": [table(t) for t in tables],
     }
 
 
 def field(ctx: Ctx, f: Field, t: Table) -> dict[str, Any]:
     ft = ctx.field_types.get(f.type)
     body: dict[str, Any] = {
-        "id": f.id, "table_id": f.table_id, "name": f.name, "order": f.order, "type": f.type,
-        "primary": f.primary, "read_only": ft.read_only, "immutable_type": False, "immutable_properties": False,
-        "description": f.description, "database_id": t.database_id, "workspace_id": t.workspace_id,
-        "db_index": f.db_index, "field_constraints": [],
+        "id": f.id,
+        "table_id": f.table_id,
+        "name": f.name,
+        "order": f.order,
+        "type": f.type,
+        "primary": f.primary,
+        "read_only": ft.read_only,
+        "immutable_type": False,
+        "immutable_properties": False,
+        "description": f.description,
+        "database_id": t.database_id,
+        "workspace_id": t.workspace_id,
+        "db_index": f.db_index,
+        "field_constraints": [],
     }
     body.update(ft.props_json(f))
     extra = getattr(ft, "extra_json", None)

@@ -18,7 +18,7 @@ def wanted_rows(request: Request) -> dict[int, list[int]]:
     for key, value in request.query_params.multi_items():
         if not key.startswith("table__"):
             continue
-        table = key[len("table__"):]
+        table = key[len("table__") :]
         parts = [p.strip() for p in value.split(",") if p.strip()]
         if not table.isdigit() or not all(p.isdigit() for p in parts):
             raise QueryParameterValidation({key: field_error("A valid integer is required.")})

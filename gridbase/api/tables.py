@@ -30,8 +30,12 @@ def create_table(database_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) ->
     v = Validator(body)
     name = v.string("name", max_length=255)
     data = v.data.get("data")
-    if data is not None and (not isinstance(data, list) or not all(isinstance(r, list) for r in data)):
-        v.errors["data"] = field_error("The provided data must be a list of rows, each a list of values.")
+    if data is not None and (
+        not isinstance(data, list) or not all(isinstance(r, list) for r in data)
+    ):
+        v.errors["data"] = field_error(
+            "The provided data must be a list of rows, each a list of values."
+        )
     elif isinstance(data, list) and not data:
         v.errors["data"] = field_error("At least one row must be provided.", "min_length")
     first_row_header = v.boolean("first_row_header", default=False)
@@ -66,5 +70,3 @@ def update_table(table_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> An
 def delete_table(table_id: int, ctx: CtxDep, user: UserDep) -> Response:
     tables.delete(ctx, user, table_id)
     return Response(status_code=204)
-
-

@@ -84,7 +84,9 @@ def create_token(request: Request, ctx: CtxDep, user: UserDep, body: BodyDep) ->
     workspace_id = _workspace_id(v)
     expires_at = _expires_at(v)
     v.done()
-    token = tokens.create(ctx, user, workspace_id, name, None if expires_at is MISSING else expires_at)
+    token = tokens.create(
+        ctx, user, workspace_id, name, None if expires_at is MISSING else expires_at
+    )
     return render_token(token, flag(request, "include_usage"))
 
 
@@ -115,8 +117,13 @@ def update_token(token_id: int, request: Request, ctx: CtxDep, user: UserDep, bo
     v.done()
     kwargs: dict[str, Any] = {} if expires_at is MISSING else {"expires_at": expires_at}
     token = tokens.update(
-        ctx, user, token_id, name=None if name is MISSING else name, permissions=permissions,
-        rotate_key=rotate is True, **kwargs,
+        ctx,
+        user,
+        token_id,
+        name=None if name is MISSING else name,
+        permissions=permissions,
+        rotate_key=rotate is True,
+        **kwargs,
     )
     return render_token(token, flag(request, "include_usage"))
 

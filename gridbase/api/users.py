@@ -22,15 +22,25 @@ def register(ctx: CtxDep, body: BodyDep) -> Any:
     email = v.email("email")
     password = v.string("password", allow_blank=False)
     if isinstance(password, str) and len(password) < 8:
-        v.fail("password", "This password is too short. It must contain at least 8 characters.", "password_validation_failed")
+        v.fail(
+            "password",
+            "This password is too short. It must contain at least 8 characters.",
+            "password_validation_failed",
+        )
     if isinstance(password, str) and len(password) > 256:
-        v.fail("password", "Ensure this field has no more than 256 characters.", "password_validation_failed")
+        v.fail(
+            "password",
+            "Ensure this field has no more than 256 characters.",
+            "password_validation_failed",
+        )
     language = v.string("language", required=False, default="en", min_length=2, max_length=10)
     authenticate = v.boolean("authenticate", default=False)
     v.done()
     user = users.register(ctx, name, email, password, language if language is not MISSING else "en")
     if authenticate is True:
-        return render.session(user, sessions.access_token(ctx, user.id), sessions.refresh_token(ctx, user.id))
+        return render.session(
+            user, sessions.access_token(ctx, user.id), sessions.refresh_token(ctx, user.id)
+        )
     return {"user": render.user(user)}
 
 
@@ -55,7 +65,9 @@ def token_auth(ctx: CtxDep, body: BodyDep) -> Any:
         data = dict(data, email=data["username"])
     data = _required(data, "email", "password")
     user = users.authenticate(ctx, str(data["email"]), str(data["password"]))
-    return render.session(user, sessions.access_token(ctx, user.id), sessions.refresh_token(ctx, user.id))
+    return render.session(
+        user, sessions.access_token(ctx, user.id), sessions.refresh_token(ctx, user.id)
+    )
 
 
 def _refresh_value(body: Any) -> str:
@@ -74,11 +86,14 @@ def token_refresh(ctx: CtxDep, body: BodyDep) -> Any:
 @router.post("/token-verify/")
 def token_verify(ctx: CtxDep, body: BodyDep) -> Any:
     user = users.active_user(ctx, sessions.user_id_from_refresh(ctx, _refresh_value(body)))
-    return {"user": render.user(user), "permissions": render.permissions(user), "user_notifications": {"unread_count": 0}}
+    return {
+        "user": render.user(user),
+        "permissions": render.permissions(user),
+        "user_notifications": {"unread_count": 0},
+    }
 
 
 @router.post("/token-blacklist/", status_code=204)
 def token_blacklist(ctx: CtxDep, body: BodyDep) -> Response:
     sessions.blacklist_refresh(ctx, _refresh_value(body))
     return Response(status_code=204)
-

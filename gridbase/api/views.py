@@ -29,35 +29,71 @@ INCLUDES = ("filters", "sortings", "decorations", "group_bys", "filter_groups")
 
 
 def filter_json(r: Any) -> dict[str, Any]:
-    return {"id": r.id, "view": r.view_id, "field": r.field_id, "type": r.type, "value": r.value or "",
-            "preload_values": {}, "group": r.group_id}
+    return {
+        "id": r.id,
+        "view": r.view_id,
+        "field": r.field_id,
+        "type": r.type,
+        "value": r.value or "",
+        "preload_values": {},
+        "group": r.group_id,
+    }
 
 
 def group_json(r: Any) -> dict[str, Any]:
-    return {"id": r.id, "filter_type": r.filter_type, "view": r.view_id, "parent_group": r.parent_group_id}
+    return {
+        "id": r.id,
+        "filter_type": r.filter_type,
+        "view": r.view_id,
+        "parent_group": r.parent_group_id,
+    }
 
 
 def sort_json(r: Any) -> dict[str, Any]:
-    return {"id": r.id, "view": r.view_id, "field": r.field_id, "order": r.order, "type": r.type or "default"}
+    return {
+        "id": r.id,
+        "view": r.view_id,
+        "field": r.field_id,
+        "order": r.order,
+        "type": r.type or "default",
+    }
 
 
-def view_json(ctx: Any, user: Any, view: views.View, table: Table, include: str = "") -> dict[str, Any]:
+def view_json(
+    ctx: Any, user: Any, view: views.View, table: Table, include: str = ""
+) -> dict[str, Any]:
     p = view.props
     body: dict[str, Any] = {
-        "id": view.id, "table_id": view.table_id, "name": view.name, "order": view.order, "type": view.type,
-        "table": render.table(table, data_sync=False), "filter_type": view.filter_type,
-        "filters_disabled": view.filters_disabled, "public_view_has_password": False, "show_logo": True,
-        "allow_public_export": False, "ownership_type": p.get("ownership_type", "collaborative"),
-        "owned_by_id": p.get("owned_by_id"), "row_identifier_type": p.get("row_identifier_type", "id"),
-        "row_height_size": p.get("row_height_size", "small"), "public": bool(p.get("public", False)),
+        "id": view.id,
+        "table_id": view.table_id,
+        "name": view.name,
+        "order": view.order,
+        "type": view.type,
+        "table": render.table(table, data_sync=False),
+        "filter_type": view.filter_type,
+        "filters_disabled": view.filters_disabled,
+        "public_view_has_password": False,
+        "show_logo": True,
+        "allow_public_export": False,
+        "ownership_type": p.get("ownership_type", "collaborative"),
+        "owned_by_id": p.get("owned_by_id"),
+        "row_identifier_type": p.get("row_identifier_type", "id"),
+        "row_height_size": p.get("row_height_size", "small"),
+        "public": bool(p.get("public", False)),
         "slug": p.get("slug", ""),
     }
     wanted = set(include.split(","))
     if "filters" in wanted:
-        body["filters"] = [filter_json(r) for r in views.view_items(ctx, user, view.id, s.view_filters)]
-        body["filter_groups"] = [group_json(r) for r in views.view_items(ctx, user, view.id, s.view_filter_groups)]
+        body["filters"] = [
+            filter_json(r) for r in views.view_items(ctx, user, view.id, s.view_filters)
+        ]
+        body["filter_groups"] = [
+            group_json(r) for r in views.view_items(ctx, user, view.id, s.view_filter_groups)
+        ]
     if "sortings" in wanted:
-        body["sortings"] = [sort_json(r) for r in views.view_items(ctx, user, view.id, s.view_sorts)]
+        body["sortings"] = [
+            sort_json(r) for r in views.view_items(ctx, user, view.id, s.view_sorts)
+        ]
     if "decorations" in wanted:
         body["decorations"] = []
     if "group_bys" in wanted:
@@ -72,8 +108,12 @@ def view_body(body: Any, creating: bool) -> dict[str, Any]:
         out["name"] = v.string("name", max_length=255)
     if creating:
         out["type"] = v.choice("type", VIEW_TYPES)
-    for key, choices in (("filter_type", ("AND", "OR")), ("row_identifier_type", ("id", "count")),
-                         ("row_height_size", ("small", "medium", "large")), ("ownership_type", ("collaborative",))):
+    for key, choices in (
+        ("filter_type", ("AND", "OR")),
+        ("row_identifier_type", ("id", "count")),
+        ("row_height_size", ("small", "medium", "large")),
+        ("ownership_type", ("collaborative",)),
+    ):
         if key in v.data:
             out[key] = v.choice(key, choices)
     for key in ("filters_disabled", "public"):
@@ -87,7 +127,9 @@ def view_body(body: Any, creating: bool) -> dict[str, Any]:
 def list_views(table_id: int, request: Request, ctx: CtxDep, user: UserDep) -> Any:
     qp = request.query_params
     limit = qp.get("limit")
-    table, found = views.list_views(ctx, user, table_id, qp.get("type"), int(limit) if limit and limit.isdigit() else None)
+    table, found = views.list_views(
+        ctx, user, table_id, qp.get("type"), int(limit) if limit and limit.isdigit() else None
+    )
     return [view_json(ctx, user, v, table, qp.get("include", "")) for v in found]
 
 
@@ -154,7 +196,11 @@ def list_filters(view_id: int, ctx: CtxDep, user: UserDep) -> Any:
 @router.post("/{view_id:int}/filters/")
 def create_filter(view_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
     b = filter_body(body, True)
-    return filter_json(views.create_filter(ctx, user, view_id, b["field"], b["type"], b.get("value", ""), b.get("group")))
+    return filter_json(
+        views.create_filter(
+            ctx, user, view_id, b["field"], b["type"], b.get("value", ""), b.get("group")
+        )
+    )
 
 
 @router.get("/filter/{filter_id:int}/")
@@ -251,7 +297,9 @@ def get_field_options(view_id: int, ctx: CtxDep, user: UserDep) -> Any:
 def update_field_options(view_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
     raw = body.get("field_options") if isinstance(body, dict) else None
     if not isinstance(raw, dict):
-        raise RequestBodyValidation({"field_options": field_error("This field is required.", "required")})
+        raise RequestBodyValidation(
+            {"field_options": field_error("This field is required.", "required")}
+        )
     changes: dict[int, dict[str, Any]] = {}
     for key, values in raw.items():
         if not str(key).isdigit() or not isinstance(values, dict):
@@ -291,12 +339,23 @@ def list_grid_rows(view_id: int, request: Request, ctx: CtxDep, user: UserDep) -
     merged = {**{k: v for k, v in qp.items() if k not in ("include", "exclude")}, **fields_param}
 
     def build(model: Any) -> Any:
-        return params.row_query(model, ctx.field_types, merged, False, ctx.settings.row_page_size_limit, parse_filters)
+        return params.row_query(
+            model, ctx.field_types, merged, False, ctx.settings.row_page_size_limit, parse_filters
+        )
 
     includes = set(qp.get("include", "").split(","))
-    result = view_rows.list_grid(ctx, user, view_id, build, offset=offset, limit=size, count_only=flag(request, "count"),
-                                 with_options="field_options" in includes, has_filters=has_filters,
-                                 has_order_by=bool(qp.get("order_by")))
+    result = view_rows.list_grid(
+        ctx,
+        user,
+        view_id,
+        build,
+        offset=offset,
+        limit=size,
+        count_only=flag(request, "count"),
+        with_options="field_options" in includes,
+        has_filters=has_filters,
+        has_order_by=bool(qp.get("order_by")),
+    )
     if flag(request, "count"):
         return {"count": result.count}
     body: dict[str, Any] = {"count": result.count}

@@ -42,7 +42,9 @@ def list_for_user(ctx: Ctx, user: User, workspace_id: int | None = None) -> list
         stmt = sa.select(a).where(a.c.workspace_id.in_(mine))
         if workspace_id is not None:
             stmt = stmt.where(a.c.workspace_id == workspace_id)
-        return [_database(r) for r in conn.execute(stmt.order_by(a.c.workspace_id, a.c.order, a.c.id))]
+        return [
+            _database(r) for r in conn.execute(stmt.order_by(a.c.workspace_id, a.c.order, a.c.id))
+        ]
 
 
 def create(ctx: Ctx, user: User, workspace_id: int, name: str) -> Database:
@@ -50,9 +52,20 @@ def create(ctx: Ctx, user: User, workspace_id: int, name: str) -> Database:
     with ctx.db.write() as conn:
         workspaces.load(conn, workspace_id)
         workspaces.require_member(conn, user.id, workspace_id)
-        highest = conn.execute(sa.select(sa.func.max(a.c.order)).where(a.c.workspace_id == workspace_id)).scalar() or 0
+        highest = (
+            conn.execute(
+                sa.select(sa.func.max(a.c.order)).where(a.c.workspace_id == workspace_id)
+            ).scalar()
+            or 0
+        )
         new_id = conn.execute(
-            a.insert().values(workspace_id=workspace_id, name=name, order=highest + 1, type="database", created_on=ctx.clock())
+            a.insert().values(
+                workspace_id=workspace_id,
+                name=name,
+                order=highest + 1,
+                type="database",
+                created_on=ctx.clock(),
+            )
         ).inserted_primary_key[0]
         return load(conn, new_id)
 
@@ -65,16 +78,22 @@ def get(ctx: Ctx, user: User, database_id: int) -> Database:
 def rename(ctx: Ctx, user: User, database_id: int, name: str) -> Database:
     with ctx.db.write() as conn:
         load_for(conn, user, database_id)
-        conn.execute(s.applications.update().where(s.applications.c.id == database_id).values(name=name))
+        conn.execute(
+            s.applications.update().where(s.applications.c.id == database_id).values(name=name)
+        )
         return load(conn, database_id)
 
 
-def drop_user_tables(conn: sa.Connection, database_ids: list[int], field_types: FieldTypes | None = None) -> None:
+def drop_user_tables(
+    conn: sa.Connection, database_ids: list[int], field_types: FieldTypes | None = None
+) -> None:
     """Drop the SQL tables of these databases before their metadata goes; each field's type
     drops what else it owns (junction tables). Links never leave a database."""
     t = s.database_tables
     types = field_types or default_field_types()
-    table_ids = [r.id for r in conn.execute(sa.select(t.c.id).where(t.c.database_id.in_(database_ids)))]
+    table_ids = [
+        r.id for r in conn.execute(sa.select(t.c.id).where(t.c.database_id.in_(database_ids)))
+    ]
     for fields in table_model.load_fields(conn, table_ids).values():
         for field in fields:
             ft = types.get(field.type) if field.type in types else None
@@ -104,4 +123,8 @@ def order(ctx: Ctx, user: User, workspace_id: int, application_ids: list[int]) -
         workspaces.load(conn, workspace_id)
         workspaces.require_member(conn, user.id, workspace_id)
         for position, app_id in enumerate(application_ids, start=1):
-            conn.execute(a.update().where(a.c.id == app_id, a.c.workspace_id == workspace_id).values(order=position))
+            conn.execute(
+                a.update()
+                .where(a.c.id == app_id, a.c.workspace_id == workspace_id)
+                .values(order=position)
+            )

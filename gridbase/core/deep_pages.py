@@ -39,7 +39,9 @@ Marks = dict[int, tuple[Any, ...]]  # position -> sort key of the row before it
 def _marks(conn: sa.Connection, query: sa.Select[Any]) -> Marks:
     """This connection's marks for this query (its SQL and values), emptied when the data
     moved on since they were read."""
-    marks: Marks = snapshots.cached(conn, "deep_page_marks", snapshots.key(query), dict, QUERIES_KEPT)
+    marks: Marks = snapshots.cached(
+        conn, "deep_page_marks", snapshots.key(query), dict, QUERIES_KEPT
+    )
     return marks
 
 
@@ -50,7 +52,9 @@ def _remember(marks: Marks, position: int, key: tuple[Any, ...]) -> None:
         del marks[next(iter(marks))]
 
 
-def page_ids(ctx: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery, where: Any, offset: int) -> list[int]:
+def page_ids(
+    ctx: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery, where: Any, offset: int
+) -> list[int]:
     """The ids of the page at `offset` (rows of the list in its order), seeking from the
     nearest mark. Only for SQLite and offsets >= MARKS_FROM (see use())."""
     t = model.sql
@@ -63,12 +67,18 @@ def page_ids(ctx: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery, 
     # A mark seeks with one clause of after() only when the first key part is ascending and
     # the mark's value is not NULL; with two clauses, skipping past the end of the first
     # would need its rows counted.
-    marks = _marks(conn, listed.order_by(*order)) if not parts[0][1] and not model.reads_clock else {}
+    marks = (
+        _marks(conn, listed.order_by(*order)) if not parts[0][1] and not model.reads_clock else {}
+    )
     start = max((p for p, key in marks.items() if p <= offset and key[0] is not None), default=0)
     stmt = listed.where(*row_cursor.after(parts, marks[start])) if start else listed
     skip = offset - start
     # From one row before the page: its key marks where the page starts.
-    stmt = stmt.order_by(*order).offset(skip - 1).limit(query.size + 1) if skip else stmt.order_by(*order).limit(query.size)
+    stmt = (
+        stmt.order_by(*order).offset(skip - 1).limit(query.size + 1)
+        if skip
+        else stmt.order_by(*order).limit(query.size)
+    )
     rows = conn.execute(stmt).all()
     if skip and rows:
         _remember(marks, offset, tuple(rows[0][1:]))

@@ -3,6 +3,7 @@ formula text, a type change re-types it, a deletion puts it in Baserow's error s
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 
 import sqlalchemy as sa
@@ -15,7 +16,9 @@ from gridbase.fields.formula import typed_props
 from gridbase.storage import schema as s
 
 
-def refresh(ctx: Ctx, conn: sa.Connection, table_id: int, rename: tuple[str, str] | None = None) -> None:
+def refresh(
+    ctx: Ctx, conn: sa.Connection, table_id: int, rename: tuple[str, str] | None = None
+) -> None:
     """After a field of `table_id` was created, changed or deleted: re-type its formulas, and
     re-check the count/rollup/lookup fields of its database (they read through links)."""
     _refresh_formulas(ctx, conn, table_id, rename)
@@ -32,7 +35,13 @@ def _refresh_through_fields(ctx: Ctx, conn: sa.Connection, table_id: int) -> Non
     database_id = conn.execute(sa.select(t.c.database_id).where(t.c.id == table_id)).scalar()
     tables = sa.select(t.c.id).where(t.c.database_id == database_id)
     computed = (*THROUGH_TYPES, "formula")
-    owners = list(conn.execute(sa.select(f.c.table_id).where(f.c.table_id.in_(tables), f.c.type.in_(computed)).distinct()).scalars())
+    owners = list(
+        conn.execute(
+            sa.select(f.c.table_id)
+            .where(f.c.table_id.in_(tables), f.c.type.in_(computed))
+            .distinct()
+        ).scalars()
+    )
     for owner in owners:
         if owner != table_id:
             _refresh_formulas(ctx, conn, owner, None)
@@ -53,7 +62,9 @@ def _refresh_through_fields(ctx: Ctx, conn: sa.Connection, table_id: int) -> Non
             table_model.bump_version(conn, owner)  # their SQL reads the changed table's fields
 
 
-def _refresh_formulas(ctx: Ctx, conn: sa.Connection, table_id: int, rename: tuple[str, str] | None) -> None:
+def _refresh_formulas(
+    ctx: Ctx, conn: sa.Connection, table_id: int, rename: tuple[str, str] | None
+) -> None:
     fields = table_model.load_fields(conn, [table_id]).get(table_id, [])
     formulas = [f for f in fields if f.type == "formula"]
     if not formulas:
@@ -63,10 +74,8 @@ def _refresh_formulas(ctx: Ctx, conn: sa.Connection, table_id: int, rename: tupl
     for field in formulas:
         text = str(field.props.get("formula", ""))
         if rename is not None and rename[0] != rename[1]:
-            try:
+            with contextlib.suppress(fl.FormulaError):
                 text = fl.rename_field_references(text, rename[0], rename[1])
-            except fl.FormulaError:
-                pass
         current = dataclasses.replace(field, props=dict(field.props, formula=text))
         props = typed_props(ctx, current, by_name, conn)
         if props != field.props:

@@ -55,11 +55,15 @@ def watch(ctx: Ctx, conn: sa.Connection, table: Table) -> Callable[[list[Field]]
 
 def field_type(ctx: Ctx, name: str) -> FieldType:
     if name not in ctx.field_types:
-        raise RequestBodyValidation({"type": field_error(f'"{name}" is not a valid choice.', "invalid_choice")})
+        raise RequestBodyValidation(
+            {"type": field_error(f'"{name}" is not a valid choice.', "invalid_choice")}
+        )
     return ctx.field_types.get(name)
 
 
-def check_name(conn: sa.Connection, table_id: int, name: str, exclude_id: int | None = None) -> None:
+def check_name(
+    conn: sa.Connection, table_id: int, name: str, exclude_id: int | None = None
+) -> None:
     if not name.strip():
         raise InvalidFieldName()
     if len(name) > 255:
@@ -74,7 +78,9 @@ def check_name(conn: sa.Connection, table_id: int, name: str, exclude_id: int | 
         raise FieldWithSameNameExists()
 
 
-def clean_props(ft: FieldType, raw: Mapping[str, Any], current: Mapping[str, Any] | None) -> dict[str, Any]:
+def clean_props(
+    ft: FieldType, raw: Mapping[str, Any], current: Mapping[str, Any] | None
+) -> dict[str, Any]:
     errors: dict[str, Any] = {}
     try:
         return ft.clean_props(raw, current)
@@ -103,7 +109,14 @@ def list_fields(ctx: Ctx, conn: sa.Connection, table: Table) -> list[Field]:
 
 
 def insert_field(
-    ctx: Ctx, conn: sa.Connection, table: Table, name: str, type_: str, raw: Mapping[str, Any], *, primary: bool = False
+    ctx: Ctx,
+    conn: sa.Connection,
+    table: Table,
+    name: str,
+    type_: str,
+    raw: Mapping[str, Any],
+    *,
+    primary: bool = False,
 ) -> tuple[Field, list[Field]]:
     """Create one field inside the caller's transaction: metadata, column, type hooks."""
     ft = field_type(ctx, type_)
@@ -111,19 +124,32 @@ def insert_field(
     if primary and not ft.can_be_primary:
         raise IncompatiblePrimaryFieldType()
     f = s.fields
-    count = conn.execute(sa.select(sa.func.count()).select_from(f).where(f.c.table_id == table.id)).scalar() or 0
+    count = (
+        conn.execute(
+            sa.select(sa.func.count()).select_from(f).where(f.c.table_id == table.id)
+        ).scalar()
+        or 0
+    )
     if count >= ctx.settings.max_field_limit:
         raise MaxFieldCountExceeded()
     props = clean_props(ft, raw, None)
     if raw.get("db_index") and not ft.can_have_db_index:
         raise DbIndexNotSupported(type_)
-    highest = conn.execute(sa.select(sa.func.max(f.c.order)).where(f.c.table_id == table.id)).scalar()
+    highest = conn.execute(
+        sa.select(sa.func.max(f.c.order)).where(f.c.table_id == table.id)
+    ).scalar()
     description = raw.get("description")
     field_id = conn.execute(
         f.insert().values(
-            table_id=table.id, name=name, order=0 if highest is None else highest + 1, type=type_, primary=primary,
+            table_id=table.id,
+            name=name,
+            order=0 if highest is None else highest + 1,
+            type=type_,
+            primary=primary,
             description=description if isinstance(description, str) else None,
-            db_index=bool(raw.get("db_index", False)), props=props, created_on=ctx.clock(),
+            db_index=bool(raw.get("db_index", False)),
+            props=props,
+            created_on=ctx.clock(),
         )
     ).inserted_primary_key[0]
     field = Field(field_id, table.id, name, 0, type_, primary, None, False, props)
@@ -140,10 +166,14 @@ def insert_field(
     return load_field(conn, field_id), related
 
 
-def sync_index(conn: sa.Connection, table: Table, field_id: int, column: Any, indexed: bool) -> None:
+def sync_index(
+    conn: sa.Connection, table: Table, field_id: int, column: Any, indexed: bool
+) -> None:
     """Create or drop the field's `db_index` index in the caller's transaction; the names
     come from our ids only."""
-    sql = sa.Table(ddl.table_name(table.id), sa.MetaData(), sa.Column(ddl.column_name(field_id), column))
+    sql = sa.Table(
+        ddl.table_name(table.id), sa.MetaData(), sa.Column(ddl.column_name(field_id), column)
+    )
     if indexed:
         ddl.add_index(conn, sql, field_id)
     else:
@@ -163,7 +193,9 @@ def fill_new_column(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -
         conn.execute(t.update().values({field.column_name: value}))
 
 
-def create(ctx: Ctx, user: User, table_id: int, name: str, type_: str, raw: Mapping[str, Any]) -> tuple[Field, list[Field]]:
+def create(
+    ctx: Ctx, user: User, table_id: int, name: str, type_: str, raw: Mapping[str, Any]
+) -> tuple[Field, list[Field]]:
     with ctx.db.write() as conn:
         table = table_model.load_table(conn, table_id)
         workspaces.require_member(conn, user.id, table.workspace_id)
@@ -176,7 +208,9 @@ def create(ctx: Ctx, user: User, table_id: int, name: str, type_: str, raw: Mapp
         return field, related
 
 
-def update(ctx: Ctx, user: User, field_id: int, raw: Mapping[str, Any]) -> tuple[Field, list[Field]]:
+def update(
+    ctx: Ctx, user: User, field_id: int, raw: Mapping[str, Any]
+) -> tuple[Field, list[Field]]:
     with ctx.db.write() as conn:
         old, table = load_for(conn, user, field_id)
         written = watch(ctx, conn, table)
@@ -201,8 +235,21 @@ def update(ctx: Ctx, user: User, field_id: int, raw: Mapping[str, Any]) -> tuple
         else:
             props = clean_props(ft, raw, old.props)
             values["props"] = props
-            new = Field(old.id, old.table_id, old.name, old.order, old.type, old.primary, old.description, old.db_index, props, old.select_options)
-            if ft.column_type(new) != ft.column_type(old) and repr(ft.column_type(new)) != repr(ft.column_type(old)):
+            new = Field(
+                old.id,
+                old.table_id,
+                old.name,
+                old.order,
+                old.type,
+                old.primary,
+                old.description,
+                old.db_index,
+                props,
+                old.select_options,
+            )
+            if ft.column_type(new) != ft.column_type(old) and repr(ft.column_type(new)) != repr(
+                ft.column_type(old)
+            ):
                 convert_values(ctx, conn, table, old, new)
         if values:
             conn.execute(s.fields.update().where(s.fields.c.id == old.id).values(**values))
@@ -216,13 +263,19 @@ def update(ctx: Ctx, user: User, field_id: int, raw: Mapping[str, Any]) -> tuple
         dependencies.refresh(ctx, conn, table.id, rename=(old.name, field.name))
         field = load_field(conn, old.id)
         # name, description and db_index do not change what rows show: no re-index
-        if (field.type, field.props, field.select_options) != (old.type, old.props, old.select_options) or related:
+        if (field.type, field.props, field.select_options) != (
+            old.type,
+            old.props,
+            old.select_options,
+        ) or related:
             written(related)
         emit(ctx, conn, "field.updated", table, field=field)
         return field, related
 
 
-def change_type(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, ft: FieldType, raw: Mapping[str, Any]) -> list[Field]:
+def change_type(
+    ctx: Ctx, conn: sa.Connection, table: Table, old: Field, ft: FieldType, raw: Mapping[str, Any]
+) -> list[Field]:
     """Retype a field: read the values, the old type lets go, the new type sets up, values
     convert best-effort (one that does not convert becomes empty)."""
     old_ft = ctx.field_types.get(old.type)
@@ -255,13 +308,20 @@ def convert_values(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, new:
 
 def read_values(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> list[tuple[int, Any]]:
     """(row id, JSON value) of every row for `field` as it is stored now, read in id chunks."""
-    model = table_model.build(ctx, table, table_model.load_fields(conn, [table.id]).get(table.id, []), conn)
+    model = table_model.build(
+        ctx, table, table_model.load_fields(conn, [table.id]).get(table.id, []), conn
+    )
     current = model.by_id.get(field.id, field)
     t = model.sql
     out: list[tuple[int, Any]] = []
     last = 0
     while True:
-        stmt = sa.select(*selected_columns(ctx, model, [current])).where(t.c.id > last).order_by(t.c.id).limit(CONVERT_CHUNK)
+        stmt = (
+            sa.select(*selected_columns(ctx, model, [current]))
+            .where(t.c.id > last)
+            .order_by(t.c.id)
+            .limit(CONVERT_CHUNK)
+        )
         records = list(conn.execute(stmt))
         if not records:
             return out
@@ -270,7 +330,14 @@ def read_values(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> li
         last = records[-1].id
 
 
-def write_converted(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, new: Field, values: list[tuple[int, Any]]) -> None:
+def write_converted(
+    ctx: Ctx,
+    conn: sa.Connection,
+    table: Table,
+    old: Field,
+    new: Field,
+    values: list[tuple[int, Any]],
+) -> None:
     old_ft, new_ft = ctx.field_types.get(old.type), ctx.field_types.get(new.type)
     fill = getattr(new_ft, "fill_existing", None)
     if fill is not None:
@@ -279,7 +346,9 @@ def write_converted(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, new
     if new_ft.read_only:
         return
     vc = value_context(ctx, conn)
-    converted = [(row_id, convert_one(old_ft, old, new_ft, new, value, vc)) for row_id, value in values]
+    converted = [
+        (row_id, convert_one(old_ft, old, new_ft, new, value, vc)) for row_id, value in values
+    ]
     new_type = new_ft.column_type(new)
     if new_type is None:
         junction = new_ft.relation_table(new, sa.MetaData())
@@ -288,19 +357,29 @@ def write_converted(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, new
             if pairs:
                 new_ft.write_relation(conn, new, junction, pairs)
         return
-    t_new = sa.table(ddl.table_name(table.id), sa.column("id", sa.Integer), sa.column(new.column_name, new_type))
+    t_new = sa.table(
+        ddl.table_name(table.id), sa.column("id", sa.Integer), sa.column(new.column_name, new_type)
+    )
     updates = [{"rid": row_id, "v": value} for row_id, value in converted if value is not None]
     for start in range(0, len(updates), CONVERT_CHUNK):
         conn.execute(
-            t_new.update().where(t_new.c.id == sa.bindparam("rid")).values({new.column_name: sa.bindparam("v")}),
+            t_new.update()
+            .where(t_new.c.id == sa.bindparam("rid"))
+            .values({new.column_name: sa.bindparam("v")}),
             updates[start : start + CONVERT_CHUNK],
         )
     fill_missing = new_ft.default(new)
     if fill_missing is not None:
-        conn.execute(t_new.update().where(t_new.c[new.column_name].is_(None)).values({new.column_name: fill_missing}))
+        conn.execute(
+            t_new.update()
+            .where(t_new.c[new.column_name].is_(None))
+            .values({new.column_name: fill_missing})
+        )
 
 
-def convert_one(old_ft: FieldType, old: Field, new_ft: FieldType, new: Field, value: Any, vc: ValueContext) -> Any:
+def convert_one(
+    old_ft: FieldType, old: Field, new_ft: FieldType, new: Field, value: Any, vc: ValueContext
+) -> Any:
     """One JSON value of the old type -> a stored value of the new type, or None."""
     if value is None or value == []:
         return None

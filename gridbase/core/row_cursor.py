@@ -49,7 +49,7 @@ def _untag(value: Any) -> Any:
     if isinstance(value, dict):
         if len(value) != 1:
             raise invalid()
-        (tag, text), = value.items()
+        ((tag, text),) = value.items()
         if not isinstance(text, str):
             raise invalid()
         try:
@@ -104,7 +104,10 @@ def after(parts: Sequence[KeyPart], key: Sequence[Any]) -> list[sa.ColumnElement
         return [same] if descending else [same, first.is_not(None)]
     bound = sa.literal(value, type_=first.type)
     if descending:
-        return [sa.and_(first <= bound, sa.or_(first < bound, sa.and_(first == bound, rest))), first.is_(None)]
+        return [
+            sa.and_(first <= bound, sa.or_(first < bound, sa.and_(first == bound, rest))),
+            first.is_(None),
+        ]
     return [sa.and_(first >= bound, sa.or_(first > bound, sa.and_(first == bound, rest)))]
 
 
@@ -112,7 +115,7 @@ def _after(parts: Sequence[KeyPart], key: Sequence[Any]) -> sa.ColumnElement[boo
     """(p1 after v1) OR (p1 = v1 AND p2 after v2) OR ..."""
     ors: list[sa.ColumnElement[bool]] = []
     equal: list[sa.ColumnElement[bool]] = []
-    for (expr, descending), value in zip(parts, key):
+    for (expr, descending), value in zip(parts, key, strict=True):
         bound = sa.literal(value, type_=expr.type) if value is not None else None
         if bound is None:
             # NULL is first ascending (anything non-NULL follows) and last descending (nothing does)

@@ -23,14 +23,34 @@ from gridbase.filters.display import text_expression
 from gridbase.models import Field
 
 Where = Callable[[TableModel], Clause | None]
-LINK_FILTERS = frozenset({"link_row_contains", "link_row_not_contains", "contains", "contains_not",
-                          "contains_word", "doesnt_contain_word"})
+LINK_FILTERS = frozenset(
+    {
+        "link_row_contains",
+        "link_row_not_contains",
+        "contains",
+        "contains_not",
+        "contains_word",
+        "doesnt_contain_word",
+    }
+)
 
 
-def target(ctx: Ctx, model: TableModel, field: Field, related: Mapping[int, TableModel] | None = None,
-           arrays: Mapping[int, Any] | None = None) -> Target:
-    base = Target(field, ctx.field_types.get(field.type), model.expression(field.id), model.sql.c.id,
-                  model.relations.get(field.id), ctx.clock, ctx.db.dialect)
+def target(
+    ctx: Ctx,
+    model: TableModel,
+    field: Field,
+    related: Mapping[int, TableModel] | None = None,
+    arrays: Mapping[int, Any] | None = None,
+) -> Target:
+    base = Target(
+        field,
+        ctx.field_types.get(field.type),
+        model.expression(field.id),
+        model.sql.c.id,
+        model.relations.get(field.id),
+        ctx.clock,
+        ctx.db.dialect,
+    )
     if arrays and field.id in arrays:
         return dataclasses.replace(base, items=arrays[field.id])
     links_to = field.props.get("link_row_table_id") if field.type == "link_row" else None
@@ -43,17 +63,31 @@ def target(ctx: Ctx, model: TableModel, field: Field, related: Mapping[int, Tabl
     text = text_expression(target(ctx, other, primary))
     if text is None:
         return base
-    return Target(base.field, base.field_type, base.expr, base.row_id, base.junction, base.clock, base.dialect,
-                  (other.sql, text))
+    return Target(
+        base.field,
+        base.field_type,
+        base.expr,
+        base.row_id,
+        base.junction,
+        base.clock,
+        base.dialect,
+        (other.sql, text),
+    )
 
 
-def related_models(ctx: Ctx, conn: sa.Connection | None, group: tree.Group) -> dict[int, TableModel]:
+def related_models(
+    ctx: Ctx, conn: sa.Connection | None, group: tree.Group
+) -> dict[int, TableModel]:
     """Models of the tables that link-row text filters in `group` read."""
     wanted: set[int] = set()
 
     def walk(g: tree.Group) -> None:
         for c in g.conditions:
-            if c.field.type == "link_row" and c.type in LINK_FILTERS and c.field.props.get("link_row_table_id"):
+            if (
+                c.field.type == "link_row"
+                and c.type in LINK_FILTERS
+                and c.field.props.get("link_row_table_id")
+            ):
                 wanted.add(int(c.field.props["link_row_table_id"]))
         for child in g.groups:
             walk(child)
@@ -77,7 +111,9 @@ def related_models(ctx: Ctx, conn: sa.Connection | None, group: tree.Group) -> d
         return load(fresh)
 
 
-def array_sources(ctx: Ctx, conn: sa.Connection | None, model: TableModel, group: tree.Group) -> dict[int, Any]:
+def array_sources(
+    ctx: Ctx, conn: sa.Connection | None, model: TableModel, group: tree.Group
+) -> dict[int, Any]:
     """For lookup fields in `group`: the linked values their has_value_* filters test."""
     wanted: dict[int, Field] = {}
 
@@ -93,7 +129,10 @@ def array_sources(ctx: Ctx, conn: sa.Connection | None, model: TableModel, group
         return {}
 
     def load(c: sa.Connection) -> dict[int, Any]:
-        found = {fid: ctx.field_types.get(f.type).items_source(ctx, c, f, model.sql) for fid, f in wanted.items()}
+        found = {
+            fid: ctx.field_types.get(f.type).items_source(ctx, c, f, model.sql)
+            for fid, f in wanted.items()
+        }
         return {fid: source for fid, source in found.items() if source is not None}
 
     if conn is not None:
@@ -102,30 +141,42 @@ def array_sources(ctx: Ctx, conn: sa.Connection | None, model: TableModel, group
         return load(fresh)
 
 
-def where_for(ctx: Ctx, model: TableModel, group: tree.Group, conn: sa.Connection | None = None) -> Where | None:
+def where_for(
+    ctx: Ctx, model: TableModel, group: tree.Group, conn: sa.Connection | None = None
+) -> Where | None:
     if group.empty:
         return None
     related = related_models(ctx, conn, group)
     arrays = array_sources(ctx, conn, model, group)
 
     def where(m: TableModel) -> Clause | None:
-        return tree.compile_group(group, ctx.filter_types, lambda f: target(ctx, m, f, related, arrays))
+        return tree.compile_group(
+            group, ctx.filter_types, lambda f: target(ctx, m, f, related, arrays)
+        )
 
     return where
 
 
 def checker(ctx: Ctx) -> Callable[[Field, str], None]:
-    return lambda field, type_: tree.check_condition(ctx.field_types, ctx.filter_types, field, type_)
+    return lambda field, type_: tree.check_condition(
+        ctx.field_types, ctx.filter_types, field, type_
+    )
 
 
-def request_tree(ctx: Ctx, model: TableModel, params: Mapping[str, str], by_name: bool,
-                 fields: tuple[int, ...] | None = None) -> tree.Group | None:
+def request_tree(
+    ctx: Ctx,
+    model: TableModel,
+    params: Mapping[str, str],
+    by_name: bool,
+    fields: tuple[int, ...] | None = None,
+) -> tree.Group | None:
     """The filters a list request asks for: the `filters` JSON, else legacy parameters."""
     visible = {f.id: f for f in model.fields if fields is None or f.id in fields}
     names = {f.name: f for f in visible.values()}
     check = checker(ctx)
     raw = params.get("filters")
     if raw is not None:
+
         def resolve(ref: Any) -> Field:
             if isinstance(ref, str) and by_name and ref in names:
                 return names[ref]
@@ -146,7 +197,12 @@ def request_tree(ctx: Ctx, model: TableModel, params: Mapping[str, str], by_name
 
 
 def parse_filters(ctx: Ctx) -> Callable[..., Where | None]:
-    def parse(model: TableModel, params: Mapping[str, str], by_name: bool, fields: tuple[int, ...] | None = None) -> Where | None:
+    def parse(
+        model: TableModel,
+        params: Mapping[str, str],
+        by_name: bool,
+        fields: tuple[int, ...] | None = None,
+    ) -> Where | None:
         group = request_tree(ctx, model, params, by_name, fields)
         return where_for(ctx, model, group) if group is not None else None
 

@@ -28,11 +28,14 @@ class RowQuery:
     search: str = ""
     search_mode: str = ""
     fields: tuple[int, ...] | None = None  # None: all fields
-    cursor: str | None = None  # the `cursor` extension: keyset paging after this cursor ("" = start)
+    # the `cursor` extension: keyset paging after this cursor ("" = start)
+    cursor: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def selected_columns(ctx: Ctx, model: TableModel, fields: list[Field]) -> list[sa.ColumnElement[Any]]:
+def selected_columns(
+    ctx: Ctx, model: TableModel, fields: list[Field]
+) -> list[sa.ColumnElement[Any]]:
     t = model.sql
     columns: list[sa.ColumnElement[Any]] = [t.c.id, t.c.order]
     for f in fields:
@@ -42,7 +45,9 @@ def selected_columns(ctx: Ctx, model: TableModel, fields: list[Field]) -> list[s
     return columns
 
 
-def sort_parts(ctx: Ctx, model: TableModel, sorts: tuple[Sort, ...]) -> list[tuple[sa.ColumnElement[Any], bool]]:
+def sort_parts(
+    ctx: Ctx, model: TableModel, sorts: tuple[Sort, ...]
+) -> list[tuple[sa.ColumnElement[Any], bool]]:
     """(expression, descending) for every sort key, ending with the unique (order, id)."""
     t = model.sql
     parts: list[tuple[sa.ColumnElement[Any], bool]] = []
@@ -52,17 +57,22 @@ def sort_parts(ctx: Ctx, model: TableModel, sorts: tuple[Sort, ...]) -> list[tup
         ft = ctx.field_types.get(f.type)
         selected = model.expression(f.id)
         expr = ft.sort_expression(f, selected if selected is not None else t.c.id)
-        for part in (list(expr) if isinstance(expr, (list, tuple)) else [expr]):
+        for part in list(expr) if isinstance(expr, (list, tuple)) else [expr]:
             parts.append((part, sort.descending))
-    return parts + [(t.c.order, False), (t.c.id, False)]
+    return [*parts, (t.c.order, False), (t.c.id, False)]
 
 
-def order_clauses(ctx: Ctx, model: TableModel, sorts: tuple[Sort, ...]) -> list[sa.ColumnElement[Any]]:
+def order_clauses(
+    ctx: Ctx, model: TableModel, sorts: tuple[Sort, ...]
+) -> list[sa.ColumnElement[Any]]:
     parts = sort_parts(ctx, model, sorts)
     # Baserow sorts NULLs first ascending and last descending.
-    clauses = [part.desc().nulls_last() if descending else part.asc().nulls_first() for part, descending in parts[:-2]]
+    clauses = [
+        part.desc().nulls_last() if descending else part.asc().nulls_first()
+        for part, descending in parts[:-2]
+    ]
     t = model.sql
-    return clauses + [t.c.order.asc(), t.c.id.asc()]
+    return [*clauses, t.c.order.asc(), t.c.id.asc()]
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,9 @@ class SearchPlan:
     where: sa.ColumnElement[bool]
 
 
-def search_plan(ctx: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery) -> SearchPlan | None:
+def search_plan(
+    ctx: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery
+) -> SearchPlan | None:
     """The index's plan when the search is the list's only condition (ctx.hooks["search_plan"])."""
     hook = ctx.hooks.get("search_plan")
     if hook is None or query.where is not None or not query.search:

@@ -52,12 +52,17 @@ def _keys(model: TableModel) -> _Keys:
     if found is None:
         by_key = {f"field_{f.id}": f for f in model.fields} | {str(f.id): f for f in model.fields}
         columns = model.sql.c
-        found = model.memo["keys"] = _Keys({f.name: f for f in model.fields}, by_key,
-                                           frozenset(f.id for f in model.fields if f.column_name in columns))
+        found = model.memo["keys"] = _Keys(
+            {f.name: f for f in model.fields},
+            by_key,
+            frozenset(f.id for f in model.fields if f.column_name in columns),
+        )
     return found
 
 
-def resolve_keys(model: TableModel, raw: Mapping[str, Any], by_name: bool) -> list[tuple[Field, str, Any]]:
+def resolve_keys(
+    model: TableModel, raw: Mapping[str, Any], by_name: bool
+) -> list[tuple[Field, str, Any]]:
     """(field, key as sent, value) for every key that names a field; other keys are ignored."""
     out = []
     keys = _keys(model)
@@ -84,17 +89,31 @@ def _defaults(ctx: Ctx, model: TableModel) -> tuple[tuple[Field, bool, Any], ...
     if found is None:
         in_columns = _keys(model).in_columns
         pairs = ((f, ctx.field_types.get(f.type).default(f)) for f in model.fields)
-        found = model.memo["defaults"] = tuple((f, f.id in in_columns, d) for f, d in pairs if d is not None)
+        found = model.memo["defaults"] = tuple(
+            (f, f.id in in_columns, d) for f, d in pairs if d is not None
+        )
     return found
 
 
-def validate_row(ctx: Ctx, conn: sa.Connection, model: TableModel, raw: Mapping[str, Any], by_name: bool, *, creating: bool,
-                 vc: ValueContext | None = None) -> RowValues:
+def validate_row(
+    ctx: Ctx,
+    conn: sa.Connection,
+    model: TableModel,
+    raw: Mapping[str, Any],
+    by_name: bool,
+    *,
+    creating: bool,
+    vc: ValueContext | None = None,
+) -> RowValues:
     """Validate every given value; raise one RequestBodyValidation listing all bad fields."""
     if not isinstance(raw, Mapping):
         kind = "list" if isinstance(raw, list) else type(raw).__name__
         raise RequestBodyValidation(
-            {"non_field_errors": field_error(f"Invalid data. Expected a dictionary, but got {kind}.")}
+            {
+                "non_field_errors": field_error(
+                    f"Invalid data. Expected a dictionary, but got {kind}."
+                )
+            }
         )
     vc = vc or value_context(ctx, conn)  # a batch shares one (it caches linked tables)
     values = RowValues({}, {})
@@ -105,7 +124,9 @@ def validate_row(ctx: Ctx, conn: sa.Connection, model: TableModel, raw: Mapping[
     for field, key, value in given:
         ft = types.get(field.type)
         if ft.read_only:
-            raise RequestBodyValidation(f"Field of type {field.type} is read only and should not be set manually.")
+            raise RequestBodyValidation(
+                f"Field of type {field.type} is read only and should not be set manually."
+            )
         try:
             clean = ft.validate(field, value, vc)
         except FieldValueError as exc:
@@ -144,11 +165,21 @@ def serialize_rows(
             links_to = getattr(ft, "links_to", None)
             target = links_to(field) if links_to is not None else None
             if target is not None:
-                relation_values[field.id] = link_values(ctx, conn, target, relation_values[field.id])
+                relation_values[field.id] = link_values(
+                    ctx, conn, target, relation_values[field.id]
+                )
     # Where each field's value is: its junction values, a position in the row tuple, or nowhere.
     positions = {name: i for i, name in enumerate(records[0]._fields)} if records else {}
-    plan = [(f, ctx.field_types.get(f.type), f.column_name, relation_values.get(f.id), positions.get(f.column_name))
-            for f in fields]
+    plan = [
+        (
+            f,
+            ctx.field_types.get(f.type),
+            f.column_name,
+            relation_values.get(f.id),
+            positions.get(f.column_name),
+        )
+        for f in fields
+    ]
     out = []
     for record in records:
         row_id = record.id
@@ -188,13 +219,16 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
-def primary_texts(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: list[int]) -> dict[int, tuple[Any, str]]:
+def primary_texts(
+    ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: list[int]
+) -> dict[int, tuple[Any, str]]:
     """row id -> (order, primary value as text) for the rows of `model` that exist."""
     return _primary_texts(ctx, conn, model, row_ids)[0]
 
 
-def _primary_texts(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: list[int], *, versioned: bool = False
-                   ) -> tuple[dict[int, tuple[Any, str]], int | None]:
+def _primary_texts(
+    ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: list[int], *, versioned: bool = False
+) -> tuple[dict[int, tuple[Any, str]], int | None]:
     """primary_texts, and with `versioned` the table's schema version as the statement saw
     it (None when no row was found)."""
     out: dict[int, tuple[Any, str]] = {}
@@ -206,24 +240,33 @@ def _primary_texts(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: li
         columns = _select_for(model, primary)
         if versioned:
             tables = schema.database_tables
-            columns.append(sa.select(tables.c.schema_version).where(tables.c.id == model.table.id)
-                           .scalar_subquery().label("table_version"))
+            columns.append(
+                sa.select(tables.c.schema_version)
+                .where(tables.c.id == model.table.id)
+                .scalar_subquery()
+                .label("table_version")
+            )
         return sa.select(*columns).where(t.c.id.in_(sa.bindparam("ids", expanding=True)))
 
     unique = list(dict.fromkeys(row_ids))
     for start in range(0, len(unique), 500):
         chunk = unique[start : start + 500]
         records = model.records(conn, ("primary_texts", versioned), build, {"ids": chunk})
-        texts = serialize_rows(ctx, conn, model, records, [primary]) if primary is not None else [
-            {"id": r.id, "order": format_order(r.order)} for r in records]
-        for record, row in zip(records, texts):
+        texts = (
+            serialize_rows(ctx, conn, model, records, [primary])
+            if primary is not None
+            else [{"id": r.id, "order": format_order(r.order)} for r in records]
+        )
+        for record, row in zip(records, texts, strict=True):
             text = value_text(row.get(primary.column_name)) if primary is not None else ""
             out[record.id] = (row["order"], text or f"unnamed row {record.id}")
             version = record.table_version if versioned else None
     return out, version
 
 
-def _linked_texts(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: list[int]) -> dict[int, tuple[Any, str]]:
+def _linked_texts(
+    ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: list[int]
+) -> dict[int, tuple[Any, str]]:
     """primary_texts of a linked table, kept on the connection while they cannot have
     changed: rows link to the same few rows of another table again and again, so most reads,
     and most writes' read-backs, find every text kept and run no statement (see _texts_key).
@@ -231,7 +274,9 @@ def _linked_texts(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: list[in
     key = _texts_key(ctx, conn, table_id)  # read before the texts
     known: dict[int, tuple[Any, str]] = {}
     if key is not None:
-        kept: OrderedDict[int, tuple[Any, dict[int, tuple[Any, str]]]] = conn.info.setdefault("linked_texts", OrderedDict())
+        kept: OrderedDict[int, tuple[Any, dict[int, tuple[Any, str]]]] = conn.info.setdefault(
+            "linked_texts", OrderedDict()
+        )
         entry = kept.get(table_id)
         if entry is None or entry[0] != key:
             entry = kept[table_id] = (key, {})
@@ -244,7 +289,12 @@ def _linked_texts(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: list[in
         return known
     found = _read_linked_texts(ctx, conn, table_id, missing)
     model = ctx.models.get(table_id)  # the linked table's current model once its texts were read
-    if key is None or model is None or model[1].reads_clock or (key[0] == "rows" and not model[1].primary_stored):
+    if (
+        key is None
+        or model is None
+        or model[1].reads_clock
+        or (key[0] == "rows" and not model[1].primary_stored)
+    ):
         return {**known, **found}
     if len(known) + len(found) > LINKED_TEXTS_KEPT:
         known.clear()  # (what one read needs is kept however many)
@@ -270,12 +320,15 @@ def _texts_key(ctx: Ctx, conn: sa.Connection, table_id: int) -> tuple[Any, ...] 
     return None if version is None else ("snapshot", version)
 
 
-def _read_linked_texts(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: list[int]) -> dict[int, tuple[Any, str]]:
+def _read_linked_texts(
+    ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: list[int]
+) -> dict[int, tuple[Any, str]]:
     """On SQLite the linked table's cached model goes first, with the table's schema version
     read by the same statement: one statement instead of two (the table row, then the
     texts) while that schema holds still; otherwise the usual way."""
     cached = ctx.models.get(table_id)
-    if cached is not None and conn.dialect.name == "sqlite":  # a failed statement would end a PostgreSQL transaction
+    # a failed statement would end a PostgreSQL transaction
+    if cached is not None and conn.dialect.name == "sqlite":
         version, model = cached
         try:
             texts, seen = _primary_texts(ctx, conn, model, row_ids, versioned=True)
@@ -296,7 +349,9 @@ def _select_for(model: TableModel, field: Field | None) -> list[sa.ColumnElement
     return columns
 
 
-def link_values(ctx: Ctx, conn: sa.Connection, target: int, linked: dict[int, list[int]]) -> dict[int, list[dict[str, Any]]]:
+def link_values(
+    ctx: Ctx, conn: sa.Connection, target: int, linked: dict[int, list[int]]
+) -> dict[int, list[dict[str, Any]]]:
     """row id -> [{"id", "value", "order"}] of its linked rows, in the linked table's order."""
     every = [i for ids in linked.values() for i in ids]
     if not every:
@@ -336,7 +391,10 @@ class LinkedRows:
     def _lookup(self, table_id: int, ids: list[int]) -> set[int]:
         model = self.model(table_id)
         t = model.sql
-        stmt = model.statement(("existing",), lambda: sa.select(t.c.id).where(t.c.id.in_(sa.bindparam("ids", expanding=True))))
+        stmt = model.statement(
+            ("existing",),
+            lambda: sa.select(t.c.id).where(t.c.id.in_(sa.bindparam("ids", expanding=True))),
+        )
         found: set[int] = set()
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), 500):
@@ -360,7 +418,8 @@ class LinkedRows:
                     continue
                 values = value if isinstance(value, list) else [value]
                 wanted.setdefault(target, []).extend(
-                    v for v in values if isinstance(v, int) and not isinstance(v, bool))
+                    v for v in values if isinstance(v, int) and not isinstance(v, bool)
+                )
         for target, ids in wanted.items():
             if ids:
                 try:
@@ -376,7 +435,11 @@ class LinkedRows:
         if expr is None:
             return {}
         t = model.sql
-        text = sa.cast(expr, sa.Text) if primary.type not in ("text", "long_text", "url", "email", "phone_number") else expr
+        text = (
+            sa.cast(expr, sa.Text)
+            if primary.type not in ("text", "long_text", "url", "email", "phone_number")
+            else expr
+        )
         out: dict[str, int] = {}
         wanted = list(dict.fromkeys(names))
         stmt = sa.select(t.c.id, text.label("name")).where(text.in_(wanted)).order_by(t.c.id.desc())

@@ -73,12 +73,25 @@ def _existing(conn: sa.Connection, model: TableModel, ids: list[int]) -> set[int
     if not ids:
         return set()
     t = model.sql
-    return {r.id for r in model.records(conn, ("existing_ids",), lambda: sa.select(t.c.id).where(
-        t.c.id.in_(sa.bindparam("ids", expanding=True))), {"ids": ids})}
+    return {
+        r.id
+        for r in model.records(
+            conn,
+            ("existing_ids",),
+            lambda: sa.select(t.c.id).where(t.c.id.in_(sa.bindparam("ids", expanding=True))),
+            {"ids": ids},
+        )
+    }
 
 
-def _watch(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequence[int], *,
-           created: bool = False) -> Callable[..., None]:
+def _watch(
+    ctx: Ctx,
+    conn: sa.Connection,
+    model: TableModel,
+    row_ids: Sequence[int],
+    *,
+    created: bool = False,
+) -> Callable[..., None]:
     """Let the search index (ctx.hooks["rows_changing"]) see rows before a write; call the
     result after the write, inside the same transaction."""
     hook = ctx.hooks.get("rows_changing")
@@ -94,14 +107,26 @@ def visible_fields(model: TableModel, field_ids: Sequence[int] | None) -> list[F
     return [f for f in model.fields if f.id in wanted]
 
 
-def fetch(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: list[int], fields: list[Field] | None = None) -> list[Row]:
+def fetch(
+    ctx: Ctx,
+    conn: sa.Connection,
+    model: TableModel,
+    row_ids: list[int],
+    fields: list[Field] | None = None,
+) -> list[Row]:
     """Serialized rows in the order of `row_ids`; missing ids are left out."""
     if not row_ids:
         return []
     fields = list(model.fields) if fields is None else fields
     t = model.sql
-    records = model.records(conn, ("fetch", tuple(f.id for f in fields)), lambda: sa.select(
-        *selected_columns(ctx, model, fields)).where(t.c.id.in_(sa.bindparam("ids", expanding=True))), {"ids": row_ids})
+    records = model.records(
+        conn,
+        ("fetch", tuple(f.id for f in fields)),
+        lambda: sa.select(*selected_columns(ctx, model, fields)).where(
+            t.c.id.in_(sa.bindparam("ids", expanding=True))
+        ),
+        {"ids": row_ids},
+    )
     by_id = {r["id"]: r for r in serialize_rows(ctx, conn, model, records, fields)}
     return [by_id[i] for i in row_ids if i in by_id]
 
@@ -113,12 +138,16 @@ def _open(ctx: Ctx, conn: sa.Connection, caller: Caller, table_id: int, op: str)
     return _open_as(ctx, conn, caller, table_id, op)[1]
 
 
-def _open_as(ctx: Ctx, conn: sa.Connection, caller: Caller, table_id: int, op: str) -> tuple[Actor, TableModel]:
+def _open_as(
+    ctx: Ctx, conn: sa.Connection, caller: Caller, table_id: int, op: str
+) -> tuple[Actor, TableModel]:
     """The caller's actor and the table's model, after the permission check. A token key
     costs one statement (token, grants, membership and table together): a token may only
     reach tables of its own workspace, and its membership there is part of that statement."""
     if isinstance(caller, tokens.TokenKey):
-        actor, found = tokens.authenticate_for_table(ctx, conn, caller.key, table_id, writing=op != "read")
+        actor, found = tokens.authenticate_for_table(
+            ctx, conn, caller.key, table_id, writing=op != "read"
+        )
         if found is None:
             raise TableDoesNotExist()
         permissions.require_grant(actor, op, found)
@@ -128,7 +157,9 @@ def _open_as(ctx: Ctx, conn: sa.Connection, caller: Caller, table_id: int, op: s
     return caller, table_model.model_for(ctx, conn, table)
 
 
-def list_rows(ctx: Ctx, caller: Caller, table_id: int, query: RowQuery, *, parse: Any = None) -> Page:
+def list_rows(
+    ctx: Ctx, caller: Caller, table_id: int, query: RowQuery, *, parse: Any = None
+) -> Page:
     with ctx.db.read() as conn:
         if isinstance(caller, Actor):
             table = table_model.load_table(conn, table_id)
@@ -155,15 +186,25 @@ def list_rows(ctx: Ctx, caller: Caller, table_id: int, query: RowQuery, *, parse
                 count_stmt = sa.select(sa.func.count()).select_from(t)
                 if where is not None:
                     count_stmt = count_stmt.where(where)
-                count = row_counts.count(conn, model.table.id, t, count_stmt, remember=not model.reads_clock)
+                count = row_counts.count(
+                    conn, model.table.id, t, count_stmt, remember=not model.reads_clock
+                )
         if query.page < 1:  # past the last page Baserow answers an empty page, not 404
             raise PageNotFound()
         if query.cursor is not None:
             return _keyset_page(ctx, conn, model, query, fields, where, count)
         offset = (query.page - 1) * query.size
         if where is None and not offset:  # the first page of a whole table: a statement per model
-            records = model.records(conn, ("page", tuple(f.id for f in fields), query.order_by, query.size), lambda: sa.select(
-                *selected_columns(ctx, model, fields)).order_by(*order_clauses(ctx, model, query.order_by)).limit(query.size), {})
+            records = model.records(
+                conn,
+                ("page", tuple(f.id for f in fields), query.order_by, query.size),
+                lambda: (
+                    sa.select(*selected_columns(ctx, model, fields))
+                    .order_by(*order_clauses(ctx, model, query.order_by))
+                    .limit(query.size)
+                ),
+                {},
+            )
             return Page(count, serialize_rows(ctx, conn, model, records, fields), fields, model)
         stmt = sa.select(*selected_columns(ctx, model, fields))
         order = order_clauses(ctx, model, query.order_by)
@@ -184,22 +225,36 @@ def list_rows(ctx: Ctx, caller: Caller, table_id: int, query: RowQuery, *, parse
         return Page(count, serialize_rows(ctx, conn, model, records, fields), fields, model)
 
 
-def _keyset_page(ctx: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery, fields: list[Field],
-                 where: Any, count: int) -> Page:
+def _keyset_page(
+    ctx: Ctx,
+    conn: sa.Connection,
+    model: TableModel,
+    query: RowQuery,
+    fields: list[Field],
+    where: Any,
+    count: int,
+) -> Page:
     """The `cursor` extension: the page after the cursor's key, plus the next cursor (None
     after the last row). Reads one row more than the page to know whether more follow."""
     parts = sort_parts(ctx, model, query.order_by)
     spec = [[s.field_id, s.descending, s.sort_type] for s in query.order_by]
     key = row_cursor.decode(query.cursor or "", spec, len(parts))
     keys = [expr.label(f"_key{i}") for i, (expr, _) in enumerate(parts)]
-    stmt = sa.select(*selected_columns(ctx, model, fields), *keys).order_by(*order_clauses(ctx, model, query.order_by))
+    stmt = sa.select(*selected_columns(ctx, model, fields), *keys).order_by(
+        *order_clauses(ctx, model, query.order_by)
+    )
     if where is not None:
         stmt = stmt.where(where)
     records: list[Any] = []
     for after in row_cursor.after(parts, key) if key is not None else [None]:
         try:
-            records += conn.execute((stmt.where(after) if after is not None else stmt).limit(query.size + 1 - len(records)))
-        except sa.exc.StatementError:  # a key value the column cannot compare with (a forged cursor)
+            records += conn.execute(
+                (stmt.where(after) if after is not None else stmt).limit(
+                    query.size + 1 - len(records)
+                )
+            )
+        except sa.exc.StatementError:
+            # a key value the column cannot compare with (a forged cursor)
             raise row_cursor.invalid() from None
         if len(records) > query.size:
             break
@@ -209,7 +264,9 @@ def _keyset_page(ctx: Ctx, conn: sa.Connection, model: TableModel, query: RowQue
     if more and records:
         last = records[-1]._mapping
         next_cursor = row_cursor.encode(spec, [last[f"_key{i}"] for i in range(len(parts))])
-    return Page(count, serialize_rows(ctx, conn, model, records, fields), fields, model, next_cursor)
+    return Page(
+        count, serialize_rows(ctx, conn, model, records, fields), fields, model, next_cursor
+    )
 
 
 def get_row(ctx: Ctx, caller: Caller, table_id: int, row_id: int) -> tuple[Row, TableModel]:
@@ -224,9 +281,13 @@ def get_row(ctx: Ctx, caller: Caller, table_id: int, row_id: int) -> tuple[Row, 
 # --- writes ---------------------------------------------------------------------------------
 
 
-def _order_for_new(conn: sa.Connection, t: sa.Table, before_id: int | None, count: int) -> list[Decimal]:
+def _order_for_new(
+    conn: sa.Connection, t: sa.Table, before_id: int | None, count: int
+) -> list[Decimal]:
     if before_id is None:
-        highest = records(t, conn, "max_order", lambda: sa.select(sa.func.max(t.c.order).label("highest")), {})[0].highest
+        highest = records(
+            t, conn, "max_order", lambda: sa.select(sa.func.max(t.c.order).label("highest")), {}
+        )[0].highest
         start = math.floor(Decimal(str(highest))) + 1 if highest is not None else 1
         return [Decimal(start + i) for i in range(count)]
     before = conn.execute(sa.select(t.c.order).where(t.c.id == before_id)).first()
@@ -240,8 +301,15 @@ def _order_for_new(conn: sa.Connection, t: sa.Table, before_id: int | None, coun
 
 
 def insert_rows(
-    ctx: Ctx, conn: sa.Connection, table: Table, items: Sequence[Any], *, by_name: bool,
-    before_id: int | None = None, validate: bool = True, index_rows: bool = True,
+    ctx: Ctx,
+    conn: sa.Connection,
+    table: Table,
+    items: Sequence[Any],
+    *,
+    by_name: bool,
+    before_id: int | None = None,
+    validate: bool = True,
+    index_rows: bool = True,
 ) -> list[int]:
     """Validate all items, then insert them; errors are keyed by item index for batches.
     `index_rows=False`: the caller updates the search index (_watch) itself."""
@@ -269,17 +337,19 @@ def insert_rows(
     for field in model.fields:  # server-filled values (autonumber, uuid), one call per batch
         generate = getattr(ctx.field_types.get(field.type), "new_values", None)
         if generate is not None and prepared:
-            for values, generated in zip(prepared, generate(conn, field, len(prepared))):
+            for values, generated in zip(
+                prepared, generate(conn, field, len(prepared)), strict=True
+            ):
                 values.columns[field.column_name] = generated
     stamp = ctx.hooks.get("stamp_new_row")
     rows: list[dict[str, Any]] = []
-    for values, order in zip(prepared, orders):
+    for values, order in zip(prepared, orders, strict=True):
         columns = dict(values.columns, order=order, created_on=now, updated_on=now)
         if stamp is not None:
             stamp(ctx, conn, model, columns)
         rows.append(columns)
     ids = _insert_many(conn, model, rows)
-    _write_relations(ctx, conn, model, list(zip(ids, prepared)))
+    _write_relations(ctx, conn, model, list(zip(ids, prepared, strict=True)))
     if index_rows:
         _watch(ctx, conn, model, ids, created=True)()
     return ids
@@ -301,15 +371,22 @@ def _insert_many(conn: sa.Connection, model: TableModel, rows: list[dict[str, An
             ids.extend(_sqlite_insert(conn, model, tuple(keys), run))
         else:
             if len(run) == 1:
-                stmt = model.statement(("insert_one", tuple(keys)), lambda: t.insert().returning(t.c.id))
+                stmt = model.statement(
+                    ("insert_one", tuple(keys)), lambda: t.insert().returning(t.c.id)
+                )
             else:
-                stmt = model.statement(("insert_many", tuple(keys)), lambda: t.insert().returning(t.c.id, sort_by_parameter_order=True))
+                stmt = model.statement(
+                    ("insert_many", tuple(keys)),
+                    lambda: t.insert().returning(t.c.id, sort_by_parameter_order=True),
+                )
             ids.extend(conn.execute(stmt, run).scalars())
         start = end
     return ids
 
 
-def _sqlite_insert(conn: sa.Connection, model: TableModel, keys: tuple[str, ...], run: list[dict[str, Any]]) -> list[int]:
+def _sqlite_insert(
+    conn: sa.Connection, model: TableModel, keys: tuple[str, ...], run: list[dict[str, Any]]
+) -> list[int]:
     """INSERT ... VALUES (...), (...) RETURNING id as Prepared statements on the raw cursor, in
     chunks of 2**k rows (so at most ~9 statement shapes per column set are ever compiled).
     AUTOINCREMENT gives the rows of one statement ascending ids in VALUES order, so sorted
@@ -318,53 +395,89 @@ def _sqlite_insert(conn: sa.Connection, model: TableModel, keys: tuple[str, ...]
     ids: list[int] = []
     start = 0
     while start < len(run):
-        size = 1 << min((len(run) - start).bit_length() - 1, 8)  # the largest power of two that fits, <= 256
+        # the largest power of two that fits, <= 256
+        size = 1 << min((len(run) - start).bit_length() - 1, 8)
 
         def build(size: int = size) -> Any:
-            return t.insert().values([{k: sa.bindparam(f"{k}__{i}", type_=t.c[k].type) for k in keys} for i in range(size)]
-                                     ).returning(t.c.id)
+            return (
+                t.insert()
+                .values(
+                    [
+                        {k: sa.bindparam(f"{k}__{i}", type_=t.c[k].type) for k in keys}
+                        for i in range(size)
+                    ]
+                )
+                .returning(t.c.id)
+            )
 
-        params = {f"{k}__{i}": row[k] for i, row in enumerate(run[start : start + size]) for k in keys}
-        ids.extend(sorted(r.id for r in model.records(conn, ("insert_values", keys, size), build, params)))
+        params = {
+            f"{k}__{i}": row[k] for i, row in enumerate(run[start : start + size]) for k in keys
+        }
+        ids.extend(
+            sorted(r.id for r in model.records(conn, ("insert_values", keys, size), build, params))
+        )
         start += size
     return ids
 
 
-def _update_many(conn: sa.Connection, model: TableModel, changes: list[tuple[int, dict[str, Any]]]) -> set[int]:
+def _update_many(
+    conn: sa.Connection, model: TableModel, changes: list[tuple[int, dict[str, Any]]]
+) -> set[int]:
     """One prebuilt UPDATE ... RETURNING id per set of changed columns, run on the raw cursor
     for each row; returns the ids of the rows that exist (and were updated)."""
     t = model.sql
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row_id, columns in changes:
         groups.setdefault(tuple(columns), []).append(
-            {"row_id": row_id, **{f"v_{key}": value for key, value in columns.items()}})
+            {"row_id": row_id, **{f"v_{key}": value for key, value in columns.items()}}
+        )
     updated: set[int] = set()
     for keys, rows in groups.items():
+
         def build(keys: tuple[str, ...] = keys) -> Any:
-            return t.update().where(t.c.id == sa.bindparam("row_id")).values(
-                {key: sa.bindparam(f"v_{key}", type_=t.c[key].type) for key in keys}).returning(t.c.id)
+            return (
+                t.update()
+                .where(t.c.id == sa.bindparam("row_id"))
+                .values({key: sa.bindparam(f"v_{key}", type_=t.c[key].type) for key in keys})
+                .returning(t.c.id)
+            )
 
         for params in rows:  # a Prepared execution costs less than SQLAlchemy's executemany setup
-            updated.update(r.id for r in model.records(conn, ("update_returning", keys), build, params))
+            updated.update(
+                r.id for r in model.records(conn, ("update_returning", keys), build, params)
+            )
     return updated
 
 
-def _write_relations(ctx: Ctx, conn: sa.Connection, model: TableModel, pairs: list[tuple[int, RowValues]]) -> None:
+def _write_relations(
+    ctx: Ctx, conn: sa.Connection, model: TableModel, pairs: list[tuple[int, RowValues]]
+) -> None:
     per_field: dict[int, dict[int, Any]] = {}
     for row_id, values in pairs:
         for field_id, value in values.relations.items():
             per_field.setdefault(field_id, {})[row_id] = value
     for field_id, by_row in per_field.items():
         field = model.by_id[field_id]
-        ctx.field_types.get(field.type).write_relation(conn, field, model.relations[field_id], by_row)
+        ctx.field_types.get(field.type).write_relation(
+            conn, field, model.relations[field_id], by_row
+        )
 
 
-Items = Sequence[Any] | Callable[[], Sequence[Any]]  # a callable parses the body after authentication
+# a callable parses the body after authentication
+Items = Sequence[Any] | Callable[[], Sequence[Any]]
 
 
-def create_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_name: bool,
-                before_id: int | None | Callable[[], int | None] = None,
-                send_events: bool = True, batch: bool = False) -> tuple[list[Row], TableModel]:
+def create_rows(
+    ctx: Ctx,
+    caller: Caller,
+    table_id: int,
+    items: Items,
+    *,
+    by_name: bool,
+    before_id: int | Callable[[], int | None] | None = None,
+    send_events: bool = True,
+    batch: bool = False,
+) -> tuple[list[Row], TableModel]:
     with ctx.db.write(group=True) as conn:
         model = _open(ctx, conn, caller, table_id, "create")
         if callable(items):
@@ -372,21 +485,38 @@ def create_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_nam
         if callable(before_id):
             before_id = before_id()
         try:
-            ids = insert_rows(ctx, conn, model.table, items, by_name=by_name, before_id=before_id, index_rows=False)
+            ids = insert_rows(
+                ctx,
+                conn,
+                model.table,
+                items,
+                by_name=by_name,
+                before_id=before_id,
+                index_rows=False,
+            )
         except RequestBodyValidation as exc:
             if not batch and isinstance(exc.detail, dict) and "items" in exc.detail:
                 raise RequestBodyValidation(exc.detail["items"]["0"]) from None
             raise
         model = table_model.model_for(ctx, conn, model.table)
         created = fetch(ctx, conn, model, ids)
-        _watch(ctx, conn, model, ids, created=True)(created)  # the index reads the rows just fetched
+        # the index reads the rows just fetched
+        _watch(ctx, conn, model, ids, created=True)(created)
         if send_events:
             _emit(ctx, conn, "rows.created", model, rows=created)
         return created, model
 
 
-def update_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_name: bool,
-                send_events: bool = True, batch: bool = False) -> tuple[list[Row], TableModel]:
+def update_rows(
+    ctx: Ctx,
+    caller: Caller,
+    table_id: int,
+    items: Items,
+    *,
+    by_name: bool,
+    send_events: bool = True,
+    batch: bool = False,
+) -> tuple[list[Row], TableModel]:
     """items: (row id, raw values) pairs given as {"id": ..., ...values}."""
     with ctx.db.write(group=True) as conn:
         model = _open(ctx, conn, caller, table_id, "update")
@@ -417,7 +547,7 @@ def update_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_nam
         now = ctx.clock()
         touch = ctx.hooks.get("stamp_updated_row")
         changes = []
-        for row_id, values in zip(ids, prepared):
+        for row_id, values in zip(ids, prepared, strict=True):
             columns = dict(values.columns, updated_on=now)
             if touch is not None:
                 touch(ctx, conn, model, columns)
@@ -426,7 +556,7 @@ def update_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_nam
         missing = [i for i in ids if i not in existing]
         if missing:
             raise RowDoesNotExist(missing)  # the transaction (or the group member) rolls back
-        _write_relations(ctx, conn, model, list(zip(ids, prepared)))
+        _write_relations(ctx, conn, model, list(zip(ids, prepared, strict=True)))
         updated = fetch(ctx, conn, model, ids)
         written(updated)  # the index reads the rows just fetched
         if send_events:
@@ -434,7 +564,9 @@ def update_rows(ctx: Ctx, caller: Caller, table_id: int, items: Items, *, by_nam
         return updated, model
 
 
-def delete_rows(ctx: Ctx, actor: Actor, table_id: int, ids: list[int], *, send_events: bool = True) -> None:
+def delete_rows(
+    ctx: Ctx, actor: Actor, table_id: int, ids: list[int], *, send_events: bool = True
+) -> None:
     with ctx.db.write(group=True) as conn:
         model = _open(ctx, conn, actor, table_id, "delete")
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
@@ -450,14 +582,24 @@ def delete_rows(ctx: Ctx, actor: Actor, table_id: int, ids: list[int], *, send_e
         written = _watch(ctx, conn, model, ids)
         for field_id, junction in model.relations.items():
             field = model.by_id[field_id]
-            ctx.field_types.get(field.type).write_relation(conn, field, junction, {i: None for i in ids})
+            ctx.field_types.get(field.type).write_relation(
+                conn, field, junction, dict.fromkeys(ids)
+            )
         conn.execute(t.delete().where(t.c.id.in_(ids)))
         written()
         if send_events:
             _emit(ctx, conn, "rows.deleted", model, row_ids=ids, old_rows=old)
 
 
-def move_row(ctx: Ctx, actor: Actor, table_id: int, row_id: int, before_id: int | None, *, send_events: bool = True) -> tuple[Row, TableModel]:
+def move_row(
+    ctx: Ctx,
+    actor: Actor,
+    table_id: int,
+    row_id: int,
+    before_id: int | None,
+    *,
+    send_events: bool = True,
+) -> tuple[Row, TableModel]:
     with ctx.db.write(group=True) as conn:
         model = _open(ctx, conn, actor, table_id, "update")
         t = model.sql
@@ -469,7 +611,9 @@ def move_row(ctx: Ctx, actor: Actor, table_id: int, row_id: int, before_id: int 
         else:
             order = _order_for_new(conn, t, before_id, 1)[0]
         if order is not None:
-            conn.execute(t.update().where(t.c.id == row_id).values(order=order, updated_on=ctx.clock()))
+            conn.execute(
+                t.update().where(t.c.id == row_id).values(order=order, updated_on=ctx.clock())
+            )
             _watch(ctx, conn, model, [row_id])()  # a last-modified field shows the new time
         moved = fetch(ctx, conn, model, [row_id])
         if send_events:

@@ -23,7 +23,9 @@ from gridbase.filters.base import NOTHING, Clause
 MODES = ("", "compat", "full-text-with-count")
 
 
-def searched_fields(ctx: Ctx, model: TableModel, fields: tuple[int, ...] | None) -> list[tree.Condition]:
+def searched_fields(
+    ctx: Ctx, model: TableModel, fields: tuple[int, ...] | None
+) -> list[tree.Condition]:
     """One contains condition per searchable field (link rows compare their primary text)."""
     out = []
     for field in model.fields:
@@ -40,7 +42,9 @@ def searched_fields(ctx: Ctx, model: TableModel, fields: tuple[int, ...] | None)
     return out
 
 
-def search_clause(ctx: Ctx, model: TableModel, term: str, mode: str = "", fields: tuple[int, ...] | None = None) -> Clause | None:
+def search_clause(
+    ctx: Ctx, model: TableModel, term: str, mode: str = "", fields: tuple[int, ...] | None = None
+) -> Clause | None:
     term = term.replace("\x00", "").strip()  # PostgreSQL text holds no NUL
     if not term:
         return None
@@ -59,7 +63,9 @@ def search_clause(ctx: Ctx, model: TableModel, term: str, mode: str = "", fields
 
 
 def install(ctx: Ctx) -> None:
-    def hook(ctx_: Ctx, model: TableModel, term: str, mode: str, fields: Any = None) -> Clause | None:
+    def hook(
+        ctx_: Ctx, model: TableModel, term: str, mode: str, fields: Any = None
+    ) -> Clause | None:
         return search_clause(ctx_, model, term, mode, fields)
 
     ctx.hooks["search"] = hook

@@ -27,16 +27,22 @@ def _encode(ctx: Ctx, user_id: int, kind: str, lifetime: timedelta) -> str:
 
 
 def access_token(ctx: Ctx, user_id: int) -> str:
-    return _encode(ctx, user_id, "access", timedelta(minutes=ctx.settings.access_token_lifetime_minutes))
+    return _encode(
+        ctx, user_id, "access", timedelta(minutes=ctx.settings.access_token_lifetime_minutes)
+    )
 
 
 def refresh_token(ctx: Ctx, user_id: int) -> str:
-    return _encode(ctx, user_id, "refresh", timedelta(hours=ctx.settings.refresh_token_lifetime_hours))
+    return _encode(
+        ctx, user_id, "refresh", timedelta(hours=ctx.settings.refresh_token_lifetime_hours)
+    )
 
 
 def _decode(ctx: Ctx, token: str, kind: str) -> dict[str, Any] | None:
     try:
-        payload = jwt.decode(token, ctx.secret, algorithms=["HS256"], options={"require": ["exp", "user_id"]})
+        payload = jwt.decode(
+            token, ctx.secret, algorithms=["HS256"], options={"require": ["exp", "user_id"]}
+        )
     except jwt.PyJWTError:
         return None
     if payload.get("token_type") != kind or not isinstance(payload.get("user_id"), int):
@@ -57,7 +63,9 @@ def user_id_from_refresh(ctx: Ctx, token: str) -> int:
         raise InvalidRefreshToken()
     with ctx.db.read() as conn:
         black = conn.execute(
-            sa.select(s.refresh_token_blacklist.c.jti).where(s.refresh_token_blacklist.c.jti == str(payload.get("jti")))
+            sa.select(s.refresh_token_blacklist.c.jti).where(
+                s.refresh_token_blacklist.c.jti == str(payload.get("jti"))
+            )
         ).first()
     if black is not None:
         raise InvalidRefreshToken()
@@ -70,8 +78,12 @@ def blacklist_refresh(ctx: Ctx, token: str) -> None:
         raise InvalidRefreshToken()
     with ctx.db.write() as conn:
         jti = str(payload.get("jti"))
-        exists = conn.execute(sa.select(s.refresh_token_blacklist.c.jti).where(s.refresh_token_blacklist.c.jti == jti)).first()
+        exists = conn.execute(
+            sa.select(s.refresh_token_blacklist.c.jti).where(s.refresh_token_blacklist.c.jti == jti)
+        ).first()
         if exists is None:
             conn.execute(
-                s.refresh_token_blacklist.insert().values(jti=jti, expires_at=datetime.fromtimestamp(payload["exp"]))
+                s.refresh_token_blacklist.insert().values(
+                    jti=jti, expires_at=datetime.fromtimestamp(payload["exp"])
+                )
             )

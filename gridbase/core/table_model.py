@@ -50,7 +50,9 @@ class TableModel:
         reusing the construct skips SQLAlchemy's per-execution build and cache-key work."""
         return statement(self.sql, key, build)
 
-    def records(self, conn: sa.Connection, key: Any, build: Callable[[], Any], params: dict[str, Any]) -> list[Any]:
+    def records(
+        self, conn: sa.Connection, key: Any, build: Callable[[], Any], params: dict[str, Any]
+    ) -> list[Any]:
         """The result rows of statement(key, build) with these parameters (see records())."""
         return records(self.sql, conn, key, build, params)
 
@@ -75,7 +77,11 @@ class TableModel:
         if primary is None:
             return True  # "unnamed row N"
         column = self.sql.c.get(primary.column_name)
-        return column is not None and primary.id not in self.relations and self.expressions.get(primary.id) is column
+        return (
+            column is not None
+            and primary.id not in self.relations
+            and self.expressions.get(primary.id) is column
+        )
 
 
 STATEMENT_CACHE_SIZE = 64
@@ -95,14 +101,18 @@ def statement(table: sa.Table, key: Any, build: Callable[[], Any]) -> Any:
 def _load_table_statement() -> sa.Select[Any]:
     t, a = s.database_tables, s.applications
     return (
-        sa.select(t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version)
+        sa.select(
+            t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version
+        )
         .join(a, a.c.id == t.c.database_id)
         .where(t.c.id == sa.bindparam("table_id"))
     )
 
 
 def load_table(conn: sa.Connection, table_id: int) -> Table:
-    found = records(s.database_tables, conn, "load_table", _load_table_statement, {"table_id": table_id})
+    found = records(
+        s.database_tables, conn, "load_table", _load_table_statement, {"table_id": table_id}
+    )
     if not found:
         raise TableDoesNotExist()
     row = found[0]
@@ -114,17 +124,32 @@ def load_fields(conn: sa.Connection, table_ids: list[int]) -> dict[int, list[Fie
     rows = list(conn.execute(sa.select(f).where(f.c.table_id.in_(table_ids))))
     options: dict[int, list[SelectOption]] = defaultdict(list)
     if rows:
-        for r in conn.execute(sa.select(o).where(o.c.field_id.in_([r.id for r in rows])).order_by(o.c.order, o.c.id)):
+        for r in conn.execute(
+            sa.select(o).where(o.c.field_id.in_([r.id for r in rows])).order_by(o.c.order, o.c.id)
+        ):
             options[r.field_id].append(SelectOption(r.id, r.value, r.color))
     out: dict[int, list[Field]] = defaultdict(list)
     for r in sorted(rows, key=lambda r: (not r.primary, r.order, r.id)):
         out[r.table_id].append(
-            Field(r.id, r.table_id, r.name, r.order, r.type, r.primary, r.description, r.db_index, dict(r.props or {}), tuple(options[r.id]))
+            Field(
+                r.id,
+                r.table_id,
+                r.name,
+                r.order,
+                r.type,
+                r.primary,
+                r.description,
+                r.db_index,
+                dict(r.props or {}),
+                tuple(options[r.id]),
+            )
         )
     return out
 
 
-def build(ctx: Ctx, table: Table, fields: list[Field], conn: sa.Connection | None = None) -> TableModel:
+def build(
+    ctx: Ctx, table: Table, fields: list[Field], conn: sa.Connection | None = None
+) -> TableModel:
     md = sa.MetaData()
     columns: list[sa.Column[Any]] = [
         sa.Column("id", Id, primary_key=True, autoincrement=True),
@@ -139,7 +164,9 @@ def build(ctx: Ctx, table: Table, fields: list[Field], conn: sa.Connection | Non
         if type_ is not None:
             columns.append(sa.Column(field.column_name, type_, nullable=True))
     # the version names this schema in PostgreSQL prepared statements (storage.prepared)
-    sql = sa.Table(ddl.table_name(table.id), md, *columns, info={"schema_version": table.schema_version})
+    sql = sa.Table(
+        ddl.table_name(table.id), md, *columns, info={"schema_version": table.schema_version}
+    )
     for field in fields:
         junction = ctx.field_types.get(field.type).relation_table(field, md)
         if junction is not None:
@@ -147,7 +174,9 @@ def build(ctx: Ctx, table: Table, fields: list[Field], conn: sa.Connection | Non
     return TableModel(table, sql, tuple(fields), relations, expressions(ctx, conn, fields, sql))
 
 
-def expressions(ctx: Ctx, conn: sa.Connection | None, fields: list[Field], sql: sa.Table) -> dict[int, sa.ColumnElement[Any] | None]:
+def expressions(
+    ctx: Ctx, conn: sa.Connection | None, fields: list[Field], sql: sa.Table
+) -> dict[int, sa.ColumnElement[Any] | None]:
     """Each field's select expression; computed types build theirs from the fields they use
     (`FieldType.expression(ctx, conn, field, by_name, resolve, sql)`), resolved depth-first."""
     by_name = {f.name: f for f in fields}
@@ -162,7 +191,11 @@ def expressions(ctx: Ctx, conn: sa.Connection | None, fields: list[Field], sql: 
         busy.add(field.id)
         ft = ctx.field_types.get(field.type)
         compute = getattr(ft, "expression", None)
-        out[field.id] = compute(ctx, conn, field, by_name, resolve, sql) if compute else ft.select_expression(field, sql)
+        out[field.id] = (
+            compute(ctx, conn, field, by_name, resolve, sql)
+            if compute
+            else ft.select_expression(field, sql)
+        )
         busy.discard(field.id)
         return out[field.id]
 

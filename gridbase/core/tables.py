@@ -27,7 +27,9 @@ def load_for(conn: sa.Connection, user: User, table_id: int) -> Table:
 def _tables(conn: sa.Connection, database_ids: list[int]) -> list[Table]:
     t, a = s.database_tables, s.applications
     stmt = (
-        sa.select(t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version)
+        sa.select(
+            t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version
+        )
         .join(a, a.c.id == t.c.database_id)
         .where(t.c.database_id.in_(database_ids))
         .order_by(t.c.order, t.c.id)
@@ -54,7 +56,9 @@ def get(ctx: Ctx, user: User, table_id: int) -> Table:
         return load_for(conn, user, table_id)
 
 
-def _initial_columns(data: list[list[Any]], first_row_header: bool) -> tuple[list[str], list[list[str]]]:
+def _initial_columns(
+    data: list[list[Any]], first_row_header: bool
+) -> tuple[list[str], list[list[str]]]:
     width = max((len(r) for r in data), default=0)
     if width == 0:
         raise InvalidInitialTableData()
@@ -69,15 +73,33 @@ def _initial_columns(data: list[list[Any]], first_row_header: bool) -> tuple[lis
     return names, body
 
 
-def create(ctx: Ctx, user: User, database_id: int, name: str, data: list[list[Any]] | None, first_row_header: bool) -> Table:
+def create(
+    ctx: Ctx,
+    user: User,
+    database_id: int,
+    name: str,
+    data: list[list[Any]] | None,
+    first_row_header: bool,
+) -> Table:
     t = s.database_tables
     with ctx.db.write() as conn:
         databases.load_for(conn, user, database_id)
         if data is not None:
             names, body = _initial_columns(data, first_row_header)
-        highest = conn.execute(sa.select(sa.func.max(t.c.order)).where(t.c.database_id == database_id)).scalar() or 0
+        highest = (
+            conn.execute(
+                sa.select(sa.func.max(t.c.order)).where(t.c.database_id == database_id)
+            ).scalar()
+            or 0
+        )
         table_id = conn.execute(
-            t.insert().values(database_id=database_id, name=name, order=highest + 1, schema_version=1, created_on=ctx.clock())
+            t.insert().values(
+                database_id=database_id,
+                name=name,
+                order=highest + 1,
+                schema_version=1,
+                created_on=ctx.clock(),
+            )
         ).inserted_primary_key[0]
         ddl.create_user_table(conn, table_id)
         table = table_model.load_table(conn, table_id)
@@ -90,9 +112,15 @@ def create(ctx: Ctx, user: User, database_id: int, name: str, data: list[list[An
             blank = {name.column_name: "", notes.column_name: ""}
             rows.insert_rows(ctx, conn, table, [blank, dict(blank)], by_name=False)
         else:
-            created = [fields.insert_field(ctx, conn, table, n, "text", {}, primary=i == 0)[0] for i, n in enumerate(names)]
+            created = [
+                fields.insert_field(ctx, conn, table, n, "text", {}, primary=i == 0)[0]
+                for i, n in enumerate(names)
+            ]
             table = table_model.load_table(conn, table_id)
-            items = [{f.column_name: (row[i] if row[i] != "" else None) for i, f in enumerate(created)} for row in body]
+            items = [
+                {f.column_name: (row[i] if row[i] != "" else None) for i, f in enumerate(created)}
+                for row in body
+            ]
             rows.insert_rows(ctx, conn, table, items, by_name=False, validate=False)
         return table_model.load_table(conn, table_id)
 
@@ -100,7 +128,9 @@ def create(ctx: Ctx, user: User, database_id: int, name: str, data: list[list[An
 def rename(ctx: Ctx, user: User, table_id: int, name: str) -> Table:
     with ctx.db.write() as conn:
         load_for(conn, user, table_id)
-        conn.execute(s.database_tables.update().where(s.database_tables.c.id == table_id).values(name=name))
+        conn.execute(
+            s.database_tables.update().where(s.database_tables.c.id == table_id).values(name=name)
+        )
         return table_model.load_table(conn, table_id)
 
 
@@ -110,7 +140,10 @@ def order(ctx: Ctx, user: User, database_id: int, table_ids: list[int]) -> None:
         databases.load_for(conn, user, database_id)
         known = set(conn.execute(sa.select(t.c.id).where(t.c.database_id == database_id)).scalars())
         if any(tid not in known for tid in table_ids):
-            raise TableNotInDatabase(f"The table {next(t for t in table_ids if t not in known)} does not belong to the database.")
+            raise TableNotInDatabase(
+                f"The table {next(t for t in table_ids if t not in known)} "
+                "does not belong to the database."
+            )
         for position, tid in enumerate(table_ids, start=1):
             conn.execute(t.update().where(t.c.id == tid).values(order=position))
 
@@ -135,6 +168,12 @@ def tables_for_token(ctx: Ctx, actor: Any) -> list[Table]:
     a = s.applications
     with ctx.db.read() as conn:
         workspaces.require_member(conn, actor.user.id, token.workspace_id)
-        ids = list(conn.execute(sa.select(a.c.id).where(a.c.workspace_id == token.workspace_id)).scalars())
+        ids = list(
+            conn.execute(sa.select(a.c.id).where(a.c.workspace_id == token.workspace_id)).scalars()
+        )
         found = _tables(conn, ids) if ids else []
-    return [t for t in found if any(token.allows(op, t) for op in ("create", "read", "update", "delete"))]
+    return [
+        t
+        for t in found
+        if any(token.allows(op, t) for op in ("create", "read", "update", "delete"))
+    ]

@@ -71,11 +71,15 @@ def new_key() -> str:
 
 
 def digest(ctx: Ctx, key: str) -> str:
-    return hmac.new(ctx.secret.encode(), key.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    return hmac.new(
+        ctx.secret.encode(), key.encode("utf-8", "surrogatepass"), hashlib.sha256
+    ).hexdigest()
 
 
 def _fernet(ctx: Ctx) -> Fernet:
-    derived = hmac.new(ctx.secret.encode(), b"gridbase database token encryption", hashlib.sha256).digest()
+    derived = hmac.new(
+        ctx.secret.encode(), b"gridbase database token encryption", hashlib.sha256
+    ).digest()
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
@@ -94,7 +98,8 @@ def _decrypt(ctx: Ctx, stored: str) -> str:
 
 INVALID_KEY = "Only create, read, update and delete keys are allowed."
 INVALID_VALUE = (
-    'The value must either be a bool, or a list containing database or table ids like [["database", 1], ["table", 1]].'
+    "The value must either be a bool, or a list containing database or table ids like "
+    '[["database", 1], ["table", 1]].'
 )
 INVALID_TYPE = "The instance type can only be a database or table."
 
@@ -118,7 +123,12 @@ def parse_permissions(raw: Any) -> Grants:
             raise _permissions_error(INVALID_VALUE, "invalid_value")
         scopes: list[Scope] = []
         for item in value:
-            if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], int)):
+            if not (
+                isinstance(item, list)
+                and len(item) == 2
+                and isinstance(item[0], str)
+                and isinstance(item[1], int)
+            ):
                 raise _permissions_error(INVALID_VALUE, "invalid_value")
             if item[0] not in ("database", "table"):
                 raise _permissions_error(INVALID_TYPE, "invalid_instance_type")
@@ -135,10 +145,16 @@ def _check_scopes(conn: sa.Connection, grants: Grants) -> dict[Scope, int]:
     table_ids = sorted({i for kind, i in wanted if kind == "table"})
     found: dict[Scope, int] = {}
     if db_ids:
-        for row in conn.execute(sa.select(a.c.id, a.c.workspace_id).where(a.c.id.in_(db_ids), a.c.type == "database")):
+        for row in conn.execute(
+            sa.select(a.c.id, a.c.workspace_id).where(a.c.id.in_(db_ids), a.c.type == "database")
+        ):
             found[("database", row.id)] = row.workspace_id
     if table_ids:
-        stmt = sa.select(t.c.id, a.c.workspace_id).join(a, a.c.id == t.c.database_id).where(t.c.id.in_(table_ids))
+        stmt = (
+            sa.select(t.c.id, a.c.workspace_id)
+            .join(a, a.c.id == t.c.database_id)
+            .where(t.c.id.in_(table_ids))
+        )
         for row in conn.execute(stmt):
             found[("table", row.id)] = row.workspace_id
     for op in OPERATIONS:
@@ -166,7 +182,7 @@ def _add_grant(grants: Grants, operation: str, scope: str, scope_id: int | None)
 
 def _grants_of(conn: sa.Connection, token_ids: list[int]) -> dict[int, Grants]:
     tp, t, a = s.token_permissions, s.database_tables, s.applications
-    out: dict[int, Grants] = {tid: {op: False for op in OPERATIONS} for tid in token_ids}
+    out: dict[int, Grants] = {tid: dict.fromkeys(OPERATIONS, False) for tid in token_ids}
     if not token_ids:
         return out
     # Only grants whose database/table still exists (forget_scopes removes the rest on delete).
@@ -174,7 +190,10 @@ def _grants_of(conn: sa.Connection, token_ids: list[int]) -> dict[int, Grants]:
         sa.select(tp)
         .outerjoin(t, sa.and_(tp.c.scope == "table", t.c.id == tp.c.scope_id))
         .outerjoin(a, sa.and_(tp.c.scope == "database", a.c.id == tp.c.scope_id))
-        .where(tp.c.token_id.in_(token_ids), sa.or_(tp.c.scope == "workspace", t.c.id.is_not(None), a.c.id.is_not(None)))
+        .where(
+            tp.c.token_id.in_(token_ids),
+            sa.or_(tp.c.scope == "workspace", t.c.id.is_not(None), a.c.id.is_not(None)),
+        )
         .order_by(tp.c.id)
     )
     for row in rows:
@@ -187,8 +206,17 @@ def _tokens(ctx: Ctx, conn: sa.Connection, where: Any) -> list[Token]:
     rows = list(conn.execute(sa.select(t).where(where).order_by(t.c.id)))
     grants = _grants_of(conn, [r.id for r in rows])
     return [
-        Token(r.id, r.user_id, r.workspace_id, r.name, _decrypt(ctx, r.key_encrypted), grants[r.id],
-              r.expires_at, r.last_used, r.created_on)
+        Token(
+            r.id,
+            r.user_id,
+            r.workspace_id,
+            r.name,
+            _decrypt(ctx, r.key_encrypted),
+            grants[r.id],
+            r.expires_at,
+            r.last_used,
+            r.created_on,
+        )
         for r in rows
     ]
 
@@ -218,7 +246,10 @@ def _unique_key(ctx: Ctx, conn: sa.Connection) -> tuple[str, str]:
     while True:
         key = new_key()
         hashed = digest(ctx, key)
-        if conn.execute(sa.select(s.tokens.c.id).where(s.tokens.c.key_digest == hashed)).first() is None:
+        if (
+            conn.execute(sa.select(s.tokens.c.id).where(s.tokens.c.key_digest == hashed)).first()
+            is None
+        ):
             return key, hashed
 
 
@@ -232,7 +263,10 @@ def _set_grants(conn: sa.Connection, token_id: int, grants: Grants) -> None:
             desired.append((op, "workspace", None))
         elif isinstance(value, list):
             desired.extend((op, kind, i) for kind, i in value)
-    existing = [(r.id, (r.operation, r.scope, r.scope_id)) for r in conn.execute(sa.select(tp).where(tp.c.token_id == token_id))]
+    existing = [
+        (r.id, (r.operation, r.scope, r.scope_id))
+        for r in conn.execute(sa.select(tp).where(tp.c.token_id == token_id))
+    ]
     keep = set(desired)
     stale = [rid for rid, perm in existing if perm not in keep]
     if stale:
@@ -240,32 +274,62 @@ def _set_grants(conn: sa.Connection, token_id: int, grants: Grants) -> None:
     have = {perm for _, perm in existing}
     new = [perm for perm in desired if perm not in have]
     if new:
-        conn.execute(tp.insert(), [{"token_id": token_id, "operation": op, "scope": kind, "scope_id": i} for op, kind, i in new])
+        conn.execute(
+            tp.insert(),
+            [
+                {"token_id": token_id, "operation": op, "scope": kind, "scope_id": i}
+                for op, kind, i in new
+            ],
+        )
 
 
-def create(ctx: Ctx, user: User, workspace_id: int, name: str, expires_at: datetime | None = None) -> Token:
+def create(
+    ctx: Ctx, user: User, workspace_id: int, name: str, expires_at: datetime | None = None
+) -> Token:
     with ctx.db.write() as conn:
-        if conn.execute(sa.select(s.workspaces.c.id).where(s.workspaces.c.id == workspace_id)).first() is None:
+        if (
+            conn.execute(
+                sa.select(s.workspaces.c.id).where(s.workspaces.c.id == workspace_id)
+            ).first()
+            is None
+        ):
             raise RequestBodyValidation(
-                {"workspace": field_error(f'Invalid pk "{workspace_id}" - object does not exist.', "does_not_exist")}
+                {
+                    "workspace": field_error(
+                        f'Invalid pk "{workspace_id}" - object does not exist.', "does_not_exist"
+                    )
+                }
             )
         workspaces.require_member(conn, user.id, workspace_id)
         key, hashed = _unique_key(ctx, conn)
         token_id = conn.execute(
             s.tokens.insert().values(
-                user_id=user.id, workspace_id=workspace_id, name=name, key_digest=hashed,
-                key_encrypted=_encrypt(ctx, key), expires_at=expires_at, created_on=ctx.clock(),
+                user_id=user.id,
+                workspace_id=workspace_id,
+                name=name,
+                key_digest=hashed,
+                key_encrypted=_encrypt(ctx, key),
+                expires_at=expires_at,
+                created_on=ctx.clock(),
             )
         ).inserted_primary_key[0]
-        _set_grants(conn, token_id, {op: True for op in OPERATIONS})
+        _set_grants(conn, token_id, dict.fromkeys(OPERATIONS, True))
         return _owned(ctx, conn, user, token_id)
 
 
 _UNSET: Any = object()
 
 
-def update(ctx: Ctx, user: User, token_id: int, *, name: str | None = None, permissions: Grants | None = None,
-           rotate_key: bool = False, expires_at: Any = _UNSET) -> Token:
+def update(
+    ctx: Ctx,
+    user: User,
+    token_id: int,
+    *,
+    name: str | None = None,
+    permissions: Grants | None = None,
+    rotate_key: bool = False,
+    expires_at: Any = _UNSET,
+) -> Token:
     """Rename, replace permissions, rotate the key and/or set the expiry, in one transaction."""
     t = s.tokens
     with ctx.db.write() as conn:
@@ -279,7 +343,11 @@ def update(ctx: Ctx, user: User, token_id: int, *, name: str | None = None, perm
         if permissions is not None:
             for (kind, _), workspace_id in scopes.items():
                 if workspace_id != token.workspace_id:
-                    raise (DatabaseDoesNotBelongToWorkspace if kind == "database" else TableDoesNotBelongToWorkspace)()
+                    raise (
+                        DatabaseDoesNotBelongToWorkspace
+                        if kind == "database"
+                        else TableDoesNotBelongToWorkspace
+                    )()
             _set_grants(conn, token_id, permissions)
         if rotate_key:
             key, hashed = _unique_key(ctx, conn)
@@ -296,7 +364,9 @@ def delete(ctx: Ctx, user: User, token_id: int) -> None:
         conn.execute(s.tokens.delete().where(s.tokens.c.id == token_id))
 
 
-def forget_scopes(conn: sa.Connection, *, database_ids: Sequence[int] = (), table_ids: Sequence[int] = ()) -> None:
+def forget_scopes(
+    conn: sa.Connection, *, database_ids: Sequence[int] = (), table_ids: Sequence[int] = ()
+) -> None:
     """Drop grants on databases/tables being deleted: SQLite may hand their ids out again,
     and a grant must never pass to a newer object."""
     tp = s.token_permissions
@@ -319,7 +389,14 @@ def _auth_statement(with_table: bool = False) -> sa.Select[Any]:
     """One round trip: the token, its user, the membership and the live grants; with_table
     also reads the table the request names (`table_id`), so a row request needs no other
     statement before its own."""
-    t, u, wu, tp, dt, ap = s.tokens, s.users, s.workspace_users, s.token_permissions, s.database_tables, s.applications
+    t, u, wu, tp, dt, ap = (
+        s.tokens,
+        s.users,
+        s.workspace_users,
+        s.token_permissions,
+        s.database_tables,
+        s.applications,
+    )
     joined = (
         t.join(u, u.c.id == t.c.user_id)
         .outerjoin(wu, sa.and_(wu.c.user_id == t.c.user_id, wu.c.workspace_id == t.c.workspace_id))
@@ -328,15 +405,42 @@ def _auth_statement(with_table: bool = False) -> sa.Select[Any]:
         .outerjoin(ap, sa.and_(tp.c.scope == "database", ap.c.id == tp.c.scope_id))
     )
     columns: list[Any] = [
-        t.c.id, t.c.workspace_id, t.c.expires_at, t.c.last_used, u.c.id.label("uid"), u.c.email,
-        u.c.first_name, u.c.is_staff, u.c.is_active, u.c.language, wu.c.id.label("member"),
-        tp.c.operation, tp.c.scope, tp.c.scope_id, dt.c.id.label("live_table"), ap.c.id.label("live_db")]
+        t.c.id,
+        t.c.workspace_id,
+        t.c.expires_at,
+        t.c.last_used,
+        u.c.id.label("uid"),
+        u.c.email,
+        u.c.first_name,
+        u.c.is_staff,
+        u.c.is_active,
+        u.c.language,
+        wu.c.id.label("member"),
+        tp.c.operation,
+        tp.c.scope,
+        tp.c.scope_id,
+        dt.c.id.label("live_table"),
+        ap.c.id.label("live_db"),
+    ]
     if with_table:
         nt, na = dt.alias("named_table"), ap.alias("named_database")
-        joined = joined.outerjoin(nt, nt.c.id == sa.bindparam("table_id", type_=Id)).outerjoin(na, na.c.id == nt.c.database_id)
-        columns += [nt.c.id.label("t_id"), nt.c.database_id.label("t_database_id"), na.c.workspace_id.label("t_workspace_id"),
-                    nt.c.name.label("t_name"), nt.c.order.label("t_order"), nt.c.schema_version.label("t_version")]
-    return sa.select(*columns).select_from(joined).where(t.c.key_digest == sa.bindparam("digest")).order_by(tp.c.id)
+        joined = joined.outerjoin(nt, nt.c.id == sa.bindparam("table_id", type_=Id)).outerjoin(
+            na, na.c.id == nt.c.database_id
+        )
+        columns += [
+            nt.c.id.label("t_id"),
+            nt.c.database_id.label("t_database_id"),
+            na.c.workspace_id.label("t_workspace_id"),
+            nt.c.name.label("t_name"),
+            nt.c.order.label("t_order"),
+            nt.c.schema_version.label("t_version"),
+        ]
+    return (
+        sa.select(*columns)
+        .select_from(joined)
+        .where(t.c.key_digest == sa.bindparam("digest"))
+        .order_by(tp.c.id)
+    )
 
 
 _AUTH = _auth_statement()  # built once; a read-only statement, not state
@@ -356,22 +460,35 @@ def authenticate(ctx: Ctx, key: str) -> Actor:
     checked against the clock at every request."""
     found = digest(ctx, key)
     with ctx.db.read() as conn:
-        rows = meta_clock.cached(conn, "token_auth", (found, None), lambda: list(conn.execute(_AUTH, {"digest": found})))
+        rows = meta_clock.cached(
+            conn, "token_auth", (found, None), lambda: list(conn.execute(_AUTH, {"digest": found}))
+        )
     return _actor(ctx, rows)
 
 
-def authenticate_for_table(ctx: Ctx, conn: sa.Connection, key: str, table_id: int, *, writing: bool = False
-                           ) -> tuple[Actor, Table | None]:
+def authenticate_for_table(
+    ctx: Ctx, conn: sa.Connection, key: str, table_id: int, *, writing: bool = False
+) -> tuple[Actor, Table | None]:
     """authenticate() plus the table `table_id` (None when it does not exist), read with one
-    precompiled statement on `conn` (reused as authenticate() says); the same checks in the same order.
-    `writing`: conn holds the write transaction, so last_used is written on it (SQLite's
-    writer lock is already ours)."""
+    precompiled statement on `conn` (reused as authenticate() says); the same checks in the
+    same order. `writing`: conn holds the write transaction, so last_used is written on it
+    (SQLite's writer lock is already ours)."""
     params = {"digest": digest(ctx, key), "table_id": table_id}
-    rows = meta_clock.cached(conn, "token_auth", (params["digest"], table_id),
-                            lambda: records(s.tokens, conn, "auth_table", lambda: _auth_statement(with_table=True), params))
+    rows = meta_clock.cached(
+        conn,
+        "token_auth",
+        (params["digest"], table_id),
+        lambda: records(
+            s.tokens, conn, "auth_table", lambda: _auth_statement(with_table=True), params
+        ),
+    )
     actor = _actor(ctx, rows, conn if writing else None)
     r = rows[0]
-    table = None if r.t_id is None else Table(r.t_id, r.t_database_id, r.t_workspace_id, r.t_name, r.t_order, r.t_version)
+    table = (
+        None
+        if r.t_id is None
+        else Table(r.t_id, r.t_database_id, r.t_workspace_id, r.t_name, r.t_order, r.t_version)
+    )
     return actor, table
 
 
@@ -385,9 +502,11 @@ def _actor(ctx: Ctx, rows: Sequence[Any], writer: sa.Connection | None = None) -
         raise TokenGroupMismatch()
     if not row.is_active:
         raise TokenUserNotActive()
-    grants: Grants = {op: False for op in OPERATIONS}
+    grants: Grants = dict.fromkeys(OPERATIONS, False)
     for r in rows:
-        if r.operation is not None and (r.scope == "workspace" or r.live_table is not None or r.live_db is not None):
+        if r.operation is not None and (
+            r.scope == "workspace" or r.live_table is not None or r.live_db is not None
+        ):
             _add_grant(grants, r.operation, r.scope, r.scope_id)
     if row.last_used is None or now - row.last_used >= LAST_USED_RESOLUTION:
         touch = s.tokens.update().where(s.tokens.c.id == row.id).values(last_used=now)
@@ -405,6 +524,8 @@ def owner_of_key(ctx: Ctx, key: str) -> tuple[int, bool] | None:
     t, u = s.tokens, s.users
     with ctx.db.read() as conn:
         row = conn.execute(
-            sa.select(u.c.id, u.c.is_staff).join(t, t.c.user_id == u.c.id).where(t.c.key_digest == digest(ctx, key))
+            sa.select(u.c.id, u.c.is_staff)
+            .join(t, t.c.user_id == u.c.id)
+            .where(t.c.key_digest == digest(ctx, key))
         ).first()
     return (row.id, row.is_staff) if row else None

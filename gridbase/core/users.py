@@ -27,11 +27,20 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def register(ctx: Ctx, name: str, email: str, password: str, language: str = "en", *, is_staff: bool | None = None) -> User:
+def register(
+    ctx: Ctx,
+    name: str,
+    email: str,
+    password: str,
+    language: str = "en",
+    *,
+    is_staff: bool | None = None,
+) -> User:
     if not ctx.settings.allow_signup and is_staff is None:
         raise DisabledSignup()
     email = normalize_email(email)
-    hashed = hash_password(password)  # before the write: it takes tens of ms, and writes are one at a time
+    # before the write: it takes tens of ms, and writes are one at a time
+    hashed = hash_password(password)
     with ctx.db.write() as conn:
         if conn.execute(sa.select(s.users.c.id).where(s.users.c.email == email)).first():
             raise EmailAlreadyExists()
@@ -48,13 +57,17 @@ def register(ctx: Ctx, name: str, email: str, password: str, language: str = "en
                 date_joined=ctx.clock(),
             )
         )
-        row = conn.execute(sa.select(s.users).where(s.users.c.id == result.inserted_primary_key[0])).one()
+        row = conn.execute(
+            sa.select(s.users).where(s.users.c.id == result.inserted_primary_key[0])
+        ).one()
     return _user(row)
 
 
 def authenticate(ctx: Ctx, email: str, password: str) -> User:
     with ctx.db.read() as conn:
-        row = conn.execute(sa.select(s.users).where(s.users.c.email == normalize_email(email))).first()
+        row = conn.execute(
+            sa.select(s.users).where(s.users.c.email == normalize_email(email))
+        ).first()
     if row is None or not verify_password(row.password, password):
         raise InvalidCredentials()
     if not row.is_active:
@@ -63,7 +76,11 @@ def authenticate(ctx: Ctx, email: str, password: str) -> User:
         hashed = hash_password(password)
         with ctx.db.write() as conn:
             users = s.users
-            conn.execute(users.update().where(users.c.id == row.id, users.c.password == row.password).values(password=hashed))
+            conn.execute(
+                users.update()
+                .where(users.c.id == row.id, users.c.password == row.password)
+                .values(password=hashed)
+            )
     return _user(row)
 
 

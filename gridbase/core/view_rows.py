@@ -36,8 +36,11 @@ def _and(first: Any, second: Any) -> Any:
     return both
 
 
-def with_view(ctx: Ctx, model: TableModel, query: RowQuery, view_id: str | None, *, has_order_by: bool) -> RowQuery:
-    """`query` restricted by the view's saved filters, sorted by its sorts unless order_by was given."""
+def with_view(
+    ctx: Ctx, model: TableModel, query: RowQuery, view_id: str | None, *, has_order_by: bool
+) -> RowQuery:
+    """`query` restricted by the view's saved filters, sorted by its sorts unless order_by was
+    given."""
     if view_id is None or view_id == "":
         return query
     try:
@@ -51,7 +54,9 @@ def with_view(ctx: Ctx, model: TableModel, query: RowQuery, view_id: str | None,
         group = views.view_tree(conn, view, model)
         sorts = views.view_sorts(conn, view, model)
         where = row_filters.where_for(ctx, model, group, conn)
-    return dataclasses.replace(query, where=_and(where, query.where), order_by=query.order_by if has_order_by else sorts)
+    return dataclasses.replace(
+        query, where=_and(where, query.where), order_by=query.order_by if has_order_by else sorts
+    )
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,19 @@ class GridPage:
     field_options: dict[str, dict[str, Any]] | None
 
 
-def list_grid(ctx: Ctx, user: User, view_id: int, build: Any, *, offset: int, limit: int, count_only: bool,
-              with_options: bool, has_filters: bool, has_order_by: bool) -> GridPage:
+def list_grid(
+    ctx: Ctx,
+    user: User,
+    view_id: int,
+    build: Any,
+    *,
+    offset: int,
+    limit: int,
+    count_only: bool,
+    with_options: bool,
+    has_filters: bool,
+    has_order_by: bool,
+) -> GridPage:
     """`build(model) -> RowQuery` parses the request; the view fills in what it leaves out."""
     with ctx.db.read() as conn:
         view, table = views.open_view(conn, user, view_id, GridDoesNotExist)
@@ -71,7 +87,10 @@ def list_grid(ctx: Ctx, user: User, view_id: int, build: Any, *, offset: int, li
         model = table_model.model_for(ctx, conn, table)
         query: RowQuery = build(model)
         if not has_filters:
-            query = dataclasses.replace(query, where=row_filters.where_for(ctx, model, views.view_tree(conn, view, model), conn))
+            query = dataclasses.replace(
+                query,
+                where=row_filters.where_for(ctx, model, views.view_tree(conn, view, model), conn),
+            )
         if not has_order_by:
             query = dataclasses.replace(query, order_by=views.view_sorts(conn, view, model))
         where = filter_clause(ctx, model, query)

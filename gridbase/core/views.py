@@ -29,9 +29,18 @@ from gridbase.filters import tree
 from gridbase.models import Field, Table, User
 from gridbase.storage import schema as s
 
-GRID_DEFAULTS: dict[str, Any] = {"row_identifier_type": "id", "row_height_size": "small", "public": False}
-FIELD_OPTION_DEFAULTS: dict[str, Any] = {"width": 200, "hidden": False, "order": 32767,
-                                         "aggregation_type": "", "aggregation_raw_type": ""}
+GRID_DEFAULTS: dict[str, Any] = {
+    "row_identifier_type": "id",
+    "row_height_size": "small",
+    "public": False,
+}
+FIELD_OPTION_DEFAULTS: dict[str, Any] = {
+    "width": 200,
+    "hidden": False,
+    "order": 32767,
+    "aggregation_type": "",
+    "aggregation_raw_type": "",
+}
 
 
 @dataclass(frozen=True)
@@ -54,8 +63,16 @@ def _emit(ctx: Ctx, conn: sa.Connection, event: str, table: Table, **data: Any) 
 
 
 def _view(row: Any) -> View:
-    return View(row.id, row.table_id, row.name, row.order, row.type, row.filter_type, bool(row.filters_disabled),
-                dict(row.props or {}))
+    return View(
+        row.id,
+        row.table_id,
+        row.name,
+        row.order,
+        row.type,
+        row.filter_type,
+        bool(row.filters_disabled),
+        dict(row.props or {}),
+    )
 
 
 def _table(conn: sa.Connection, user: User, table_id: int) -> Table:
@@ -64,14 +81,18 @@ def _table(conn: sa.Connection, user: User, table_id: int) -> Table:
     return table
 
 
-def load_view(conn: sa.Connection, view_id: int, missing: type[Exception] = ViewDoesNotExist) -> View:
+def load_view(
+    conn: sa.Connection, view_id: int, missing: type[Exception] = ViewDoesNotExist
+) -> View:
     row = conn.execute(sa.select(s.views).where(s.views.c.id == view_id)).first()
     if row is None:
         raise missing()
     return _view(row)
 
 
-def open_view(conn: sa.Connection, user: User, view_id: int, missing: type[Exception] = ViewDoesNotExist) -> tuple[View, Table]:
+def open_view(
+    conn: sa.Connection, user: User, view_id: int, missing: type[Exception] = ViewDoesNotExist
+) -> tuple[View, Table]:
     view = load_view(conn, view_id, missing)
     return view, _table(conn, user, view.table_id)
 
@@ -79,7 +100,9 @@ def open_view(conn: sa.Connection, user: User, view_id: int, missing: type[Excep
 # --- views ----------------------------------------------------------------------------------
 
 
-def list_views(ctx: Ctx, user: User, table_id: int, type_: str | None = None, limit: int | None = None) -> tuple[Table, list[View]]:
+def list_views(
+    ctx: Ctx, user: User, table_id: int, type_: str | None = None, limit: int | None = None
+) -> tuple[Table, list[View]]:
     with ctx.db.read() as conn:
         table = _table(conn, user, table_id)
         v = s.views
@@ -91,18 +114,35 @@ def list_views(ctx: Ctx, user: User, table_id: int, type_: str | None = None, li
         return table, [_view(r) for r in conn.execute(stmt)]
 
 
-def create_view(ctx: Ctx, user: User, table_id: int, values: Mapping[str, Any]) -> tuple[View, Table]:
+def create_view(
+    ctx: Ctx, user: User, table_id: int, values: Mapping[str, Any]
+) -> tuple[View, Table]:
     with ctx.db.write() as conn:
         table = _table(conn, user, table_id)
         v = s.views
-        highest = conn.execute(sa.select(sa.func.max(v.c.order)).where(v.c.table_id == table_id)).scalar() or 0
-        props = dict(GRID_DEFAULTS, slug=secrets.token_urlsafe(32), ownership_type="collaborative", owned_by_id=None)
+        highest = (
+            conn.execute(sa.select(sa.func.max(v.c.order)).where(v.c.table_id == table_id)).scalar()
+            or 0
+        )
+        props = dict(
+            GRID_DEFAULTS,
+            slug=secrets.token_urlsafe(32),
+            ownership_type="collaborative",
+            owned_by_id=None,
+        )
         props.update({k: values[k] for k in GRID_DEFAULTS if k in values})
-        view_id = conn.execute(v.insert().values(
-            table_id=table_id, name=values["name"], order=highest + 1, type=values.get("type", "grid"),
-            filter_type=values.get("filter_type", "AND"), filters_disabled=bool(values.get("filters_disabled", False)),
-            props=props, created_on=ctx.clock(),
-        )).inserted_primary_key[0]
+        view_id = conn.execute(
+            v.insert().values(
+                table_id=table_id,
+                name=values["name"],
+                order=highest + 1,
+                type=values.get("type", "grid"),
+                filter_type=values.get("filter_type", "AND"),
+                filters_disabled=bool(values.get("filters_disabled", False)),
+                props=props,
+                created_on=ctx.clock(),
+            )
+        ).inserted_primary_key[0]
         view = load_view(conn, view_id)
         _emit(ctx, conn, "view.created", table, view=view)
         return view, table
@@ -113,7 +153,9 @@ def get_view(ctx: Ctx, user: User, view_id: int) -> tuple[View, Table]:
         return open_view(conn, user, view_id)
 
 
-def update_view(ctx: Ctx, user: User, view_id: int, values: Mapping[str, Any]) -> tuple[View, Table]:
+def update_view(
+    ctx: Ctx, user: User, view_id: int, values: Mapping[str, Any]
+) -> tuple[View, Table]:
     with ctx.db.write() as conn:
         view, table = open_view(conn, user, view_id)
         columns = {k: values[k] for k in ("name", "filter_type", "filters_disabled") if k in values}
@@ -152,7 +194,9 @@ def order_views(ctx: Ctx, user: User, table_id: int, view_ids: list[int]) -> Non
 
 
 def rows_of(conn: sa.Connection, table: sa.Table, view_id: int) -> list[Any]:
-    return list(conn.execute(sa.select(table).where(table.c.view_id == view_id).order_by(table.c.id)))
+    return list(
+        conn.execute(sa.select(table).where(table.c.view_id == view_id).order_by(table.c.id))
+    )
 
 
 def _field_in(ctx: Ctx, conn: sa.Connection, table: Table, field_id: Any) -> Field:
@@ -180,18 +224,29 @@ def _load(conn: sa.Connection, t: sa.Table, item_id: int, missing: type[Exceptio
     return row
 
 
-def create_filter(ctx: Ctx, user: User, view_id: int, field_id: int, type_: str, value: str, group: Any) -> Any:
+def create_filter(
+    ctx: Ctx, user: User, view_id: int, field_id: int, type_: str, value: str, group: Any
+) -> Any:
     with ctx.db.write() as conn:
         view, table = open_view(conn, user, view_id)
         field = _field_in(ctx, conn, table, field_id)
         tree.check_condition(ctx.field_types, ctx.filter_types, field, type_)
         f = s.view_filters
-        new_id = conn.execute(f.insert().values(view_id=view.id, field_id=field.id, type=type_, value=value,
-                                                group_id=_group_in(conn, view.id, group))).inserted_primary_key[0]
+        new_id = conn.execute(
+            f.insert().values(
+                view_id=view.id,
+                field_id=field.id,
+                type=type_,
+                value=value,
+                group_id=_group_in(conn, view.id, group),
+            )
+        ).inserted_primary_key[0]
         return _load(conn, f, new_id, ViewFilterDoesNotExist)
 
 
-def open_item(conn: sa.Connection, user: User, t: sa.Table, item_id: int, missing: type[Exception]) -> tuple[Any, View, Table]:
+def open_item(
+    conn: sa.Connection, user: User, t: sa.Table, item_id: int, missing: type[Exception]
+) -> tuple[Any, View, Table]:
     row = _load(conn, t, item_id, missing)
     view, table = open_view(conn, user, row.view_id, missing)
     return row, view, table
@@ -205,7 +260,11 @@ def get_item(ctx: Ctx, user: User, t: sa.Table, item_id: int, missing: type[Exce
 def update_filter(ctx: Ctx, user: User, filter_id: int, values: Mapping[str, Any]) -> Any:
     with ctx.db.write() as conn:
         row, view, table = open_item(conn, user, s.view_filters, filter_id, ViewFilterDoesNotExist)
-        field = _field_in(ctx, conn, table, values["field"]) if "field" in values else _field_in(ctx, conn, table, row.field_id)
+        field = (
+            _field_in(ctx, conn, table, values["field"])
+            if "field" in values
+            else _field_in(ctx, conn, table, row.field_id)
+        )
         type_ = values.get("type", row.type)
         tree.check_condition(ctx.field_types, ctx.filter_types, field, type_)
         changes: dict[str, Any] = {"field_id": field.id, "type": type_}
@@ -213,7 +272,9 @@ def update_filter(ctx: Ctx, user: User, filter_id: int, values: Mapping[str, Any
             changes["value"] = values["value"]
         if "group" in values:
             changes["group_id"] = _group_in(conn, view.id, values["group"])
-        conn.execute(s.view_filters.update().where(s.view_filters.c.id == filter_id).values(changes))
+        conn.execute(
+            s.view_filters.update().where(s.view_filters.c.id == filter_id).values(changes)
+        )
         return _load(conn, s.view_filters, filter_id, ViewFilterDoesNotExist)
 
 
@@ -228,7 +289,9 @@ def delete_item(ctx: Ctx, user: User, t: sa.Table, item_id: int, missing: type[E
 
 def delete_group(conn: sa.Connection, group_id: int) -> None:
     g = s.view_filter_groups
-    for child in conn.execute(sa.select(g.c.id).where(g.c.parent_group_id == group_id)).scalars().all():
+    for child in (
+        conn.execute(sa.select(g.c.id).where(g.c.parent_group_id == group_id)).scalars().all()
+    ):
         delete_group(conn, child)
     conn.execute(s.view_filters.delete().where(s.view_filters.c.group_id == group_id))
     conn.execute(g.delete().where(g.c.id == group_id))
@@ -238,8 +301,13 @@ def create_group(ctx: Ctx, user: User, view_id: int, filter_type: str, parent: A
     with ctx.db.write() as conn:
         view, _ = open_view(conn, user, view_id)
         g = s.view_filter_groups
-        new_id = conn.execute(g.insert().values(view_id=view.id, filter_type=filter_type,
-                                                parent_group_id=_group_in(conn, view.id, parent))).inserted_primary_key[0]
+        new_id = conn.execute(
+            g.insert().values(
+                view_id=view.id,
+                filter_type=filter_type,
+                parent_group_id=_group_in(conn, view.id, parent),
+            )
+        ).inserted_primary_key[0]
         return _load(conn, g, new_id, ViewFilterGroupDoesNotExist)
 
 
@@ -252,7 +320,9 @@ def update_group(ctx: Ctx, user: User, group_id: int, filter_type: str | None) -
         return _load(conn, s.view_filter_groups, group_id, ViewFilterGroupDoesNotExist)
 
 
-def _check_sort(ctx: Ctx, conn: sa.Connection, view: View, field: Field, exclude: int | None = None) -> None:
+def _check_sort(
+    ctx: Ctx, conn: sa.Connection, view: View, field: Field, exclude: int | None = None
+) -> None:
     if not ctx.field_types.get(field.type).sortable:
         raise ViewSortFieldNotSupported()
     t = s.view_sorts
@@ -269,7 +339,9 @@ def create_sort(ctx: Ctx, user: User, view_id: int, field_id: int, order: str, t
         field = _field_in(ctx, conn, table, field_id)
         _check_sort(ctx, conn, view, field)
         t = s.view_sorts
-        new_id = conn.execute(t.insert().values(view_id=view.id, field_id=field.id, order=order, type=type_)).inserted_primary_key[0]
+        new_id = conn.execute(
+            t.insert().values(view_id=view.id, field_id=field.id, order=order, type=type_)
+        ).inserted_primary_key[0]
         return _load(conn, t, new_id, ViewSortDoesNotExist)
 
 
@@ -295,10 +367,15 @@ def view_items(ctx: Ctx, user: User, view_id: int, t: sa.Table) -> list[Any]:
 # --- field options ------------------------------------------------------------------------------
 
 
-def field_options(conn: sa.Connection, ctx: Ctx, view: View, table: Table) -> dict[str, dict[str, Any]]:
+def field_options(
+    conn: sa.Connection, ctx: Ctx, view: View, table: Table
+) -> dict[str, dict[str, Any]]:
     model = table_model.model_for(ctx, conn, table)
     o = s.view_field_options
-    stored = {r.field_id: dict(r.options or {}) for r in conn.execute(sa.select(o).where(o.c.view_id == view.id))}
+    stored = {
+        r.field_id: dict(r.options or {})
+        for r in conn.execute(sa.select(o).where(o.c.view_id == view.id))
+    }
     return {str(f.id): dict(FIELD_OPTION_DEFAULTS, **stored.get(f.id, {})) for f in model.fields}
 
 
@@ -308,7 +385,9 @@ def get_field_options(ctx: Ctx, user: User, view_id: int) -> dict[str, dict[str,
         return field_options(conn, ctx, view, table)
 
 
-def update_field_options(ctx: Ctx, user: User, view_id: int, changes: Mapping[int, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+def update_field_options(
+    ctx: Ctx, user: User, view_id: int, changes: Mapping[int, Mapping[str, Any]]
+) -> dict[str, dict[str, Any]]:
     with ctx.db.write() as conn:
         view, table = open_view(conn, user, view_id)
         current = field_options(conn, ctx, view, table)
@@ -316,7 +395,11 @@ def update_field_options(ctx: Ctx, user: User, view_id: int, changes: Mapping[in
         for field_id, values in changes.items():
             if str(field_id) not in current:
                 raise FieldNotInTable()
-            merged = {k: v for k, v in dict(current[str(field_id)], **values).items() if k in FIELD_OPTION_DEFAULTS}
+            merged = {
+                k: v
+                for k, v in dict(current[str(field_id)], **values).items()
+                if k in FIELD_OPTION_DEFAULTS
+            }
             conn.execute(o.delete().where(o.c.view_id == view.id, o.c.field_id == field_id))
             conn.execute(o.insert().values(view_id=view.id, field_id=field_id, options=merged))
         return field_options(conn, ctx, view, table)
@@ -334,8 +417,11 @@ def view_tree(conn: sa.Connection, view: View, model: TableModel) -> tree.Group:
     filters = rows_of(conn, s.view_filters, view.id)
 
     def build(parent: int | None, op: str) -> tree.Group:
-        conditions = tuple(tree.Condition(by_id[f.field_id], f.type, f.value or "")
-                           for f in filters if f.group_id == parent and f.field_id in by_id)
+        conditions = tuple(
+            tree.Condition(by_id[f.field_id], f.type, f.value or "")
+            for f in filters
+            if f.group_id == parent and f.field_id in by_id
+        )
         children = tuple(build(g.id, g.filter_type) for g in groups if g.parent_group_id == parent)
         return tree.Group(op, conditions, children)
 
@@ -344,5 +430,8 @@ def view_tree(conn: sa.Connection, view: View, model: TableModel) -> tree.Group:
 
 def view_sorts(conn: sa.Connection, view: View, model: TableModel) -> tuple[Sort, ...]:
     by_id = model.by_id
-    return tuple(Sort(r.field_id, r.order == "DESC", r.type or "default")
-                 for r in rows_of(conn, s.view_sorts, view.id) if r.field_id in by_id)
+    return tuple(
+        Sort(r.field_id, r.order == "DESC", r.type or "default")
+        for r in rows_of(conn, s.view_sorts, view.id)
+        if r.field_id in by_id
+    )

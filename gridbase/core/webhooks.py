@@ -103,18 +103,46 @@ def _load(conn: sa.Connection, rows: Sequence[Any]) -> list[Webhook]:
         e, c = s.webhook_events, s.webhook_calls
         for ev in conn.execute(sa.select(e).where(e.c.webhook_id.in_(ids)).order_by(e.c.id)):
             config = ev.config or {}
-            events[ev.webhook_id].append(EventConfig(
-                ev.event_type, tuple(config.get("fields", ())), tuple(config.get("views", ()))))
+            events[ev.webhook_id].append(
+                EventConfig(
+                    ev.event_type, tuple(config.get("fields", ())), tuple(config.get("views", ()))
+                )
+            )
         for call in conn.execute(
-            sa.select(c).where(c.c.webhook_id.in_(ids)).order_by(c.c.called_time.desc(), c.c.id.desc())
+            sa.select(c)
+            .where(c.c.webhook_id.in_(ids))
+            .order_by(c.c.called_time.desc(), c.c.id.desc())
         ):
-            calls[call.webhook_id].append(WebhookCall(
-                call.id, call.event_id, call.event_type, call.called_time, call.called_url, call.request,
-                call.response, call.response_status, call.error))
+            calls[call.webhook_id].append(
+                WebhookCall(
+                    call.id,
+                    call.event_id,
+                    call.event_type,
+                    call.called_time,
+                    call.called_url,
+                    call.request,
+                    call.response,
+                    call.response_status,
+                    call.error,
+                )
+            )
     return [
-        Webhook(r.id, r.table_id, r.name, r.url, r.request_method, dict(r.headers or {}), bool(r.include_all_events),
-                bool(r.use_user_field_names), bool(r.active), r.failed_triggers, r.created_on, r.updated_on,
-                tuple(events[r.id]), tuple(calls[r.id]))
+        Webhook(
+            r.id,
+            r.table_id,
+            r.name,
+            r.url,
+            r.request_method,
+            dict(r.headers or {}),
+            bool(r.include_all_events),
+            bool(r.use_user_field_names),
+            bool(r.active),
+            r.failed_triggers,
+            r.created_on,
+            r.updated_on,
+            tuple(events[r.id]),
+            tuple(calls[r.id]),
+        )
         for r in rows
     ]
 
@@ -141,7 +169,9 @@ def list_webhooks(ctx: Ctx, user: User, table_id: int) -> list[Webhook]:
     with ctx.db.read() as conn:
         _open_table(conn, user, table_id)
         w = s.webhooks
-        return _load(conn, list(conn.execute(sa.select(w).where(w.c.table_id == table_id).order_by(w.c.id))))
+        return _load(
+            conn, list(conn.execute(sa.select(w).where(w.c.table_id == table_id).order_by(w.c.id)))
+        )
 
 
 def get_webhook(ctx: Ctx, user: User, webhook_id: int) -> Webhook:
@@ -153,14 +183,18 @@ def get_webhook(ctx: Ctx, user: User, webhook_id: int) -> Webhook:
 # --- writes ---------------------------------------------------------------------------------
 
 
-def _event_configs(events: Sequence[str] | None, config: Sequence[Mapping[str, Any]] | None) -> list[EventConfig]:
+def _event_configs(
+    events: Sequence[str] | None, config: Sequence[Mapping[str, Any]] | None
+) -> list[EventConfig]:
     """`events` plus `event_config` merged: one entry per event type, in first-seen order."""
     merged: dict[str, EventConfig] = {}
     for name in events or ():
         merged.setdefault(name, EventConfig(name))
     for item in config or ():
         name = item["event_type"]
-        merged[name] = EventConfig(name, tuple(item.get("fields") or ()), tuple(item.get("views") or ()))
+        merged[name] = EventConfig(
+            name, tuple(item.get("fields") or ()), tuple(item.get("views") or ())
+        )
     return list(merged.values())
 
 
@@ -169,7 +203,11 @@ def _check_config_fields(conn: sa.Connection, table: Table, configs: Sequence[Ev
     if not wanted:
         return
     f = s.fields
-    present = set(conn.execute(sa.select(f.c.id).where(f.c.table_id == table.id, f.c.id.in_(wanted))).scalars())
+    present = set(
+        conn.execute(
+            sa.select(f.c.id).where(f.c.table_id == table.id, f.c.id.in_(wanted))
+        ).scalars()
+    )
     for config in configs:
         for field_id in config.fields:
             if field_id not in present:
@@ -178,17 +216,26 @@ def _check_config_fields(conn: sa.Connection, table: Table, configs: Sequence[Ev
 
 def _write_events(conn: sa.Connection, webhook_id: int, configs: Sequence[EventConfig]) -> None:
     e = s.webhook_events
-    existing = {r.event_type: r.id for r in conn.execute(sa.select(e.c.id, e.c.event_type).where(e.c.webhook_id == webhook_id))}
+    existing = {
+        r.event_type: r.id
+        for r in conn.execute(sa.select(e.c.id, e.c.event_type).where(e.c.webhook_id == webhook_id))
+    }
     wanted = {c.event_type for c in configs}
     gone = [i for name, i in existing.items() if name not in wanted]
     if gone:
         conn.execute(e.delete().where(e.c.id.in_(gone)))
     for config in configs:
-        values = {"config": {k: list(v) for k, v in (("fields", config.fields), ("views", config.views)) if v}}
+        values = {
+            "config": {
+                k: list(v) for k, v in (("fields", config.fields), ("views", config.views)) if v
+            }
+        }
         if config.event_type in existing:
             conn.execute(e.update().where(e.c.id == existing[config.event_type]).values(**values))
         else:
-            conn.execute(e.insert().values(webhook_id=webhook_id, event_type=config.event_type, **values))
+            conn.execute(
+                e.insert().values(webhook_id=webhook_id, event_type=config.event_type, **values)
+            )
 
 
 def create_webhook(ctx: Ctx, user: User, table_id: int, data: Mapping[str, Any]) -> Webhook:
@@ -198,19 +245,36 @@ def create_webhook(ctx: Ctx, user: User, table_id: int, data: Mapping[str, Any])
     with ctx.db.write() as conn:
         table = _open_table(conn, user, table_id)
         w = s.webhooks
-        count = conn.execute(sa.select(sa.func.count()).select_from(w).where(w.c.table_id == table.id)).scalar() or 0
+        count = (
+            conn.execute(
+                sa.select(sa.func.count()).select_from(w).where(w.c.table_id == table.id)
+            ).scalar()
+            or 0
+        )
         if count >= ctx.settings.webhooks_max_per_table:
             raise TableWebhookMaxLimitExceeded(ctx.settings.webhooks_max_per_table)
         include_all = bool(data.get("include_all_events", True))
-        configs = [] if include_all else _event_configs(data.get("events"), data.get("event_config"))
+        configs = (
+            [] if include_all else _event_configs(data.get("events"), data.get("event_config"))
+        )
         _check_config_fields(conn, table, configs)
         now = ctx.clock()
-        webhook_id = conn.execute(w.insert().values(
-            table_id=table.id, name=data["name"], url=data["url"], request_method=data.get("request_method", "POST"),
-            headers=dict(data.get("headers") or {}), include_all_events=include_all,
-            use_user_field_names=bool(data.get("use_user_field_names", True)), active=True, failed_triggers=0,
-            secret_encrypted=signing.encrypt(ctx.secret, signing.new_secret()), created_on=now, updated_on=now,
-        )).inserted_primary_key[0]
+        webhook_id = conn.execute(
+            w.insert().values(
+                table_id=table.id,
+                name=data["name"],
+                url=data["url"],
+                request_method=data.get("request_method", "POST"),
+                headers=dict(data.get("headers") or {}),
+                include_all_events=include_all,
+                use_user_field_names=bool(data.get("use_user_field_names", True)),
+                active=True,
+                failed_triggers=0,
+                secret_encrypted=signing.encrypt(ctx.secret, signing.new_secret()),
+                created_on=now,
+                updated_on=now,
+            )
+        ).inserted_primary_key[0]
         _write_events(conn, webhook_id, configs)
         return _load(conn, [_webhook_row(conn, webhook_id)])[0]
 
@@ -221,7 +285,15 @@ def update_webhook(ctx: Ctx, user: User, webhook_id: int, data: Mapping[str, Any
     with ctx.db.write() as conn:
         row, table = _open_webhook(conn, user, webhook_id)
         values: dict[str, Any] = {
-            k: data[k] for k in ("name", "url", "request_method", "include_all_events", "active", "use_user_field_names")
+            k: data[k]
+            for k in (
+                "name",
+                "url",
+                "request_method",
+                "include_all_events",
+                "active",
+                "use_user_field_names",
+            )
             if k in data
         }
         if not row.active and data.get("active"):
@@ -236,7 +308,9 @@ def update_webhook(ctx: Ctx, user: User, webhook_id: int, data: Mapping[str, Any
             current = {c.event_type: c for c in _load(conn, [row])[0].events}
             names = data["events"] if data.get("events") is not None else list(current)
             by_type = {n: current.get(n, EventConfig(n)) for n in names}
-            by_type.update({c.event_type: c for c in _event_configs(None, data.get("event_config"))})
+            by_type.update(
+                {c.event_type: c for c in _event_configs(None, data.get("event_config"))}
+            )
             configs = list(by_type.values())
             _check_config_fields(conn, table, configs)
             _write_events(conn, row.id, configs)
@@ -256,8 +330,13 @@ def get_secret(ctx: Ctx, user: User, webhook_id: int, *, rotate: bool = False) -
         secret = None if rotate else signing.decrypt(ctx.secret, row.secret_encrypted or "")
         if secret is None:
             secret = signing.new_secret()
-            conn.execute(s.webhooks.update().where(s.webhooks.c.id == row.id).values(
-                secret_encrypted=signing.encrypt(ctx.secret, secret), updated_on=ctx.clock()))
+            conn.execute(
+                s.webhooks.update()
+                .where(s.webhooks.c.id == row.id)
+                .values(
+                    secret_encrypted=signing.encrypt(ctx.secret, secret), updated_on=ctx.clock()
+                )
+            )
         return secret
 
 
@@ -274,7 +353,9 @@ def sample_row(ctx: Ctx, model: TableModel) -> dict[str, Any]:
         elif ft.read_only:
             row[field.column_name] = None  # computed and server-filled values: nothing computed yet
         else:
-            row[field.column_name] = ft.serialize(field, ft.default(field) if ft.column_type(field) is not None else None)
+            row[field.column_name] = ft.serialize(
+                field, ft.default(field) if ft.column_type(field) is not None else None
+            )
     return row
 
 
@@ -284,20 +365,33 @@ def test_call(ctx: Ctx, user: User, table_id: int, data: Mapping[str, Any]) -> T
     with ctx.db.read() as conn:
         table = _open_table(conn, user, table_id)
         model = table_model.model_for(ctx, conn, table)
-    names = {f.column_name: f.name for f in model.fields} if data.get("use_user_field_names", True) else None
+    names = (
+        {f.column_name: f.name for f in model.fields}
+        if data.get("use_user_field_names", True)
+        else None
+    )
     event_id = str(uuid.uuid4())
     payload = payloads.sample(data["event_type"], table, event_id, sample_row(ctx, model), names)
     call = delivery.build(
-        method=data.get("request_method", "POST"), url=data["url"], headers=dict(data.get("headers") or {}),
-        payload=payload, event_type=data["event_type"], event_id=event_id, secret=None,
+        method=data.get("request_method", "POST"),
+        url=data["url"],
+        headers=dict(data.get("headers") or {}),
+        payload=payload,
+        event_type=data["event_type"],
+        event_id=event_id,
+        secret=None,
         timestamp=int(ctx.clock().timestamp()),
     )
     allowed = None if ctx.settings.webhooks_allow_private_addresses else ssrf.is_public
     outcome = asyncio.run(_send_once(call, ctx.settings.webhooks_request_timeout_seconds, allowed))
-    return TestCallResult(outcome.request or "", outcome.response or "", outcome.status, outcome.response is None)
+    return TestCallResult(
+        outcome.request or "", outcome.response or "", outcome.status, outcome.response is None
+    )
 
 
-async def _send_once(call: delivery.Call, timeout: float, allowed: ssrf.AddressCheck | None) -> delivery.Outcome:
+async def _send_once(
+    call: delivery.Call, timeout: float, allowed: ssrf.AddressCheck | None
+) -> delivery.Outcome:
     async with httpx.AsyncClient(trust_env=False, timeout=timeout) as http:
         return await delivery.send(http, call, timeout=timeout, allowed=allowed)
 
@@ -306,7 +400,9 @@ def install(ctx: Ctx, *, render_field: Any = None, render_view: Any = None) -> N
     """Route every service's events into the outbox (inside their transactions). The
     renderers turn Field / view objects into their API JSON for field.* / view.* payloads."""
     ctx.hooks["event"] = outbox.enqueue
-    ctx.hooks["listens"] = lambda conn, table_id, event: bool(outbox.listening(conn, table_id, event))
+    ctx.hooks["listens"] = lambda conn, table_id, event: bool(
+        outbox.listening(conn, table_id, event)
+    )
     if render_field is not None:
         ctx.hooks["render_field"] = render_field
     if render_view is not None:

@@ -45,7 +45,8 @@ def load(conn: sa.Connection, workspace_id: int) -> Workspace:
 
 
 _IS_MEMBER = sa.select(s.workspace_users.c.id).where(  # built once; a read-only statement
-    s.workspace_users.c.user_id == sa.bindparam("user_id"), s.workspace_users.c.workspace_id == sa.bindparam("workspace_id")
+    s.workspace_users.c.user_id == sa.bindparam("user_id"),
+    s.workspace_users.c.workspace_id == sa.bindparam("workspace_id"),
 )
 
 
@@ -59,7 +60,9 @@ def require_member(conn: sa.Connection, user_id: int, workspace_id: int) -> None
         raise UserNotInWorkspace()
 
 
-def _memberships(conn: sa.Connection, user: User, workspace_ids: list[int] | None = None) -> list[Membership]:
+def _memberships(
+    conn: sa.Connection, user: User, workspace_ids: list[int] | None = None
+) -> list[Membership]:
     wu, u, w = s.workspace_users, s.users, s.workspaces
     mine = sa.select(wu.c.workspace_id, wu.c.order, wu.c.permissions).where(wu.c.user_id == user.id)
     if workspace_ids is not None:
@@ -70,11 +73,21 @@ def _memberships(conn: sa.Connection, user: User, workspace_ids: list[int] | Non
     workspaces = {r.id: _workspace(r) for r in conn.execute(sa.select(w).where(w.c.id.in_(own)))}
     members: dict[int, list[Member]] = {wid: [] for wid in own}
     rows = conn.execute(
-        sa.select(wu, u.c.first_name, u.c.email).join(u, u.c.id == wu.c.user_id).where(wu.c.workspace_id.in_(own)).order_by(wu.c.id)
+        sa.select(wu, u.c.first_name, u.c.email)
+        .join(u, u.c.id == wu.c.user_id)
+        .where(wu.c.workspace_id.in_(own))
+        .order_by(wu.c.id)
     )
     for r in rows:
-        members[r.workspace_id].append(Member(r.id, r.user_id, r.workspace_id, r.first_name, r.email, r.permissions, r.created_on))
-    out = [Membership(workspaces[wid], own[wid].order, own[wid].permissions, tuple(members[wid])) for wid in own]
+        members[r.workspace_id].append(
+            Member(
+                r.id, r.user_id, r.workspace_id, r.first_name, r.email, r.permissions, r.created_on
+            )
+        )
+    out = [
+        Membership(workspaces[wid], own[wid].order, own[wid].permissions, tuple(members[wid]))
+        for wid in own
+    ]
     return sorted(out, key=lambda m: (m.order, m.workspace.id))
 
 
@@ -86,10 +99,23 @@ def list_for_user(ctx: Ctx, user: User) -> list[Membership]:
 def create(ctx: Ctx, user: User, name: str) -> Membership:
     with ctx.db.write() as conn:
         now = ctx.clock()
-        wid = conn.execute(s.workspaces.insert().values(name=name, created_on=now)).inserted_primary_key[0]
+        wid = conn.execute(
+            s.workspaces.insert().values(name=name, created_on=now)
+        ).inserted_primary_key[0]
         wu = s.workspace_users
-        highest = conn.execute(sa.select(sa.func.max(wu.c.order)).where(wu.c.user_id == user.id)).scalar() or 0
-        conn.execute(wu.insert().values(workspace_id=wid, user_id=user.id, permissions="ADMIN", order=highest + 1, created_on=now))
+        highest = (
+            conn.execute(sa.select(sa.func.max(wu.c.order)).where(wu.c.user_id == user.id)).scalar()
+            or 0
+        )
+        conn.execute(
+            wu.insert().values(
+                workspace_id=wid,
+                user_id=user.id,
+                permissions="ADMIN",
+                order=highest + 1,
+                created_on=now,
+            )
+        )
         return _memberships(conn, user, [wid])[0]
 
 
@@ -97,7 +123,9 @@ def update(ctx: Ctx, user: User, workspace_id: int, name: str) -> Workspace:
     with ctx.db.write() as conn:
         load(conn, workspace_id)
         require_member(conn, user.id, workspace_id)
-        conn.execute(s.workspaces.update().where(s.workspaces.c.id == workspace_id).values(name=name))
+        conn.execute(
+            s.workspaces.update().where(s.workspaces.c.id == workspace_id).values(name=name)
+        )
         return load(conn, workspace_id)
 
 
@@ -113,4 +141,8 @@ def order(ctx: Ctx, user: User, workspace_ids: list[int]) -> None:
     wu = s.workspace_users
     with ctx.db.write() as conn:
         for position, wid in enumerate(workspace_ids, start=1):
-            conn.execute(wu.update().where(wu.c.user_id == user.id, wu.c.workspace_id == wid).values(order=position))
+            conn.execute(
+                wu.update()
+                .where(wu.c.user_id == user.id, wu.c.workspace_id == wid)
+                .values(order=position)
+            )

@@ -21,9 +21,21 @@ CHUNK = 1000
 COUNTER = "autonumber_next"  # hidden prop: the next number to hand out
 
 
-def _update_each(conn: sa.Connection, table: Table, field: Field, type_: sa.types.TypeEngine[Any], values: list[dict[str, Any]]) -> None:
-    t = sa.table(ddl.table_name(table.id), sa.column("id", sa.Integer), sa.column(field.column_name, type_))
-    stmt = t.update().where(t.c.id == sa.bindparam("rid")).values({field.column_name: sa.bindparam("v")})
+def _update_each(
+    conn: sa.Connection,
+    table: Table,
+    field: Field,
+    type_: sa.types.TypeEngine[Any],
+    values: list[dict[str, Any]],
+) -> None:
+    t = sa.table(
+        ddl.table_name(table.id), sa.column("id", sa.Integer), sa.column(field.column_name, type_)
+    )
+    stmt = (
+        t.update()
+        .where(t.c.id == sa.bindparam("rid"))
+        .values({field.column_name: sa.bindparam("v")})
+    )
     for start in range(0, len(values), CHUNK):
         conn.execute(stmt, values[start : start + CHUNK])
 
@@ -32,8 +44,21 @@ class AutonumberFieldType(FieldType):
     type = "autonumber"
     read_only = True
     can_be_primary = True
-    filters = frozenset({"equal", "not_equal", "contains", "contains_not", "higher_than", "higher_than_or_equal",
-                         "lower_than", "lower_than_or_equal", "is_even_and_whole", "empty", "not_empty"})
+    filters = frozenset(
+        {
+            "equal",
+            "not_equal",
+            "contains",
+            "contains_not",
+            "higher_than",
+            "higher_than_or_equal",
+            "lower_than",
+            "lower_than_or_equal",
+            "is_even_and_whole",
+            "empty",
+            "not_empty",
+        }
+    )
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.Integer()
@@ -46,25 +71,50 @@ class AutonumberFieldType(FieldType):
 
     def fill_existing(self, ctx: Any, conn: sa.Connection, table: Table, field: Field) -> None:
         """Number the existing rows 1..n in their (order, id) order."""
-        t = sa.table(ddl.table_name(table.id), sa.column("id", sa.Integer), sa.column("order", DecimalType(40, 20)))
+        t = sa.table(
+            ddl.table_name(table.id),
+            sa.column("id", sa.Integer),
+            sa.column("order", DecimalType(40, 20)),
+        )
         ids = list(conn.execute(sa.select(t.c.id).order_by(t.c.order, t.c.id)).scalars())
-        _update_each(conn, table, field, sa.Integer(), [{"rid": rid, "v": n} for n, rid in enumerate(ids, start=1)])
-        conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=dict(field.props, **{COUNTER: len(ids) + 1})))
+        _update_each(
+            conn,
+            table,
+            field,
+            sa.Integer(),
+            [{"rid": rid, "v": n} for n, rid in enumerate(ids, start=1)],
+        )
+        conn.execute(
+            s.fields.update()
+            .where(s.fields.c.id == field.id)
+            .values(props=dict(field.props, **{COUNTER: len(ids) + 1}))
+        )
 
     def new_values(self, conn: sa.Connection, field: Field, count: int) -> list[Any]:
         """The next `count` numbers; the counter row is locked on PostgreSQL (SQLite writes
         are serialized already)."""
         f = s.fields
-        props = conn.execute(sa.select(f.c.props).where(f.c.id == field.id).with_for_update()).scalar() or {}
+        props = (
+            conn.execute(sa.select(f.c.props).where(f.c.id == field.id).with_for_update()).scalar()
+            or {}
+        )
         start = int(props.get(COUNTER, 1))
-        conn.execute(f.update().where(f.c.id == field.id).values(props=dict(props, **{COUNTER: start + count})))
+        conn.execute(
+            f.update()
+            .where(f.c.id == field.id)
+            .values(props=dict(props, **{COUNTER: start + count}))
+        )
         return list(range(start, start + count))
 
     def serialize(self, field: Field, stored: Any) -> Any:
         return stored
 
     def json_schema(self, field: Field) -> dict[str, Any]:
-        return {"type": ["integer", "null"], "example": 1, "description": "A number the server gives each new row."}
+        return {
+            "type": ["integer", "null"],
+            "example": 1,
+            "description": "A number the server gives each new row.",
+        }
 
 
 class UuidFieldType(FieldType):
@@ -79,10 +129,16 @@ class UuidFieldType(FieldType):
     def fill_existing(self, ctx: Any, conn: sa.Connection, table: Table, field: Field) -> None:
         t = sa.table(ddl.table_name(table.id), sa.column("id", sa.Integer))
         ids = list(conn.execute(sa.select(t.c.id)).scalars())
-        _update_each(conn, table, field, sa.String(36), [{"rid": rid, "v": str(uuid.uuid4())} for rid in ids])
+        _update_each(
+            conn, table, field, sa.String(36), [{"rid": rid, "v": str(uuid.uuid4())} for rid in ids]
+        )
 
     def new_values(self, conn: sa.Connection, field: Field, count: int) -> list[Any]:
         return [str(uuid.uuid4()) for _ in range(count)]
 
     def json_schema(self, field: Field) -> dict[str, Any]:
-        return {"type": ["string", "null"], "format": "uuid", "example": "b7a1c6de-93b4-4c3f-9d8f-3c5f2f3f1a10"}
+        return {
+            "type": ["string", "null"],
+            "format": "uuid",
+            "example": "b7a1c6de-93b4-4c3f-9d8f-3c5f2f3f1a10",
+        }

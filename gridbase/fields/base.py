@@ -47,10 +47,13 @@ class Prop:
 class ValueContext:
     """What value validation may need beyond the field itself (linked tables, the connection)."""
 
-    def __init__(self, conn: sa.Connection | None = None, resolve: Any = None, rows: Any = None) -> None:
+    def __init__(
+        self, conn: sa.Connection | None = None, resolve: Any = None, rows: Any = None
+    ) -> None:
         self.conn = conn
         self.resolve = resolve  # core hook: (field, names) -> ids, for link rows by text
-        # core helper for link rows: .existing(table_id, ids) -> set, .named(table_id, names) -> {name: id}
+        # core helper for link rows: .existing(table_id, ids) -> set,
+        # .named(table_id, names) -> {name: id}
         self.rows = rows
 
 
@@ -58,11 +61,15 @@ class SchemaHooks:
     """Optional hooks for types that own more than a column (options, junction tables,
     related fields). `conn` is the open write transaction; `ctx` the service context."""
 
-    def after_create(self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+    def after_create(
+        self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
+    ) -> list[Field]:
         """Called after the field row and column exist; returns related fields it changed."""
         return []
 
-    def after_update(self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+    def after_update(
+        self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]
+    ) -> list[Field]:
         return []
 
     def before_delete(self, ctx: Any, conn: sa.Connection, field: Field) -> list[Field]:
@@ -93,11 +100,15 @@ class FieldType(SchemaHooks):
         """What a row select reads for this field (computed types return an expression)."""
         return table.c[field.column_name] if self.column_type(field) is not None else None
 
-    def load_relation(self, conn: sa.Connection, field: Field, junction: sa.Table, row_ids: list[int]) -> dict[int, Any]:
+    def load_relation(
+        self, conn: sa.Connection, field: Field, junction: sa.Table, row_ids: list[int]
+    ) -> dict[int, Any]:
         """Stored values of a junction-table field for these rows (one query for all rows)."""
         raise NotImplementedError
 
-    def write_relation(self, conn: sa.Connection, field: Field, junction: sa.Table, values: dict[int, Any]) -> None:
+    def write_relation(
+        self, conn: sa.Connection, field: Field, junction: sa.Table, values: dict[int, Any]
+    ) -> None:
         """Replace the junction-table values of these rows (row id -> validated value)."""
         raise NotImplementedError
 
@@ -122,7 +133,9 @@ class FieldType(SchemaHooks):
         return column
 
     # --- properties -----------------------------------------------------------------------
-    def clean_props(self, raw: Mapping[str, Any], current: Mapping[str, Any] | None) -> dict[str, Any]:
+    def clean_props(
+        self, raw: Mapping[str, Any], current: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
         """Type properties from a create/update body, merged over the current ones."""
         out = dict(current or {})
         for prop in self.props:
@@ -175,9 +188,13 @@ def check_int(name: str, low: int | None = None, high: int | None = None) -> Cal
         except ValueError:
             raise PropError(name, "A valid integer is required.") from None
         if low is not None and number < low:
-            raise PropError(name, f"Ensure this value is greater than or equal to {low}.", "min_value")
+            raise PropError(
+                name, f"Ensure this value is greater than or equal to {low}.", "min_value"
+            )
         if high is not None and number > high:
-            raise PropError(name, f"Ensure this value is less than or equal to {high}.", "max_value")
+            raise PropError(
+                name, f"Ensure this value is less than or equal to {high}.", "max_value"
+            )
         return number
 
     return check
@@ -202,7 +219,9 @@ def check_str(name: str, max_length: int, allow_null: bool = False) -> Callable[
             raise PropError(name, "Not a valid string.")
         text = str(value)
         if len(text) > max_length:
-            raise PropError(name, f"Ensure this field has no more than {max_length} characters.", "max_length")
+            raise PropError(
+                name, f"Ensure this field has no more than {max_length} characters.", "max_length"
+            )
         return text
 
     return check
@@ -210,7 +229,6 @@ def check_str(name: str, max_length: int, allow_null: bool = False) -> Callable[
 
 TRUE_WORDS = frozenset({"t", "y", "yes", "true", "on", "1", "checked"})
 FALSE_WORDS = frozenset({"f", "n", "no", "false", "off", "0", "0.0", "unchecked", ""})
-
 
 
 def as_items(raw: Any) -> list[Any] | None:

@@ -53,5 +53,8 @@ class BooleanFieldType(FieldType):
 
     def write_schema(self, field: Field) -> dict[str, Any]:
         words = sorted(w for w in TRUE_WORDS | FALSE_WORDS if w)
-        return {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": words}], "example": True,
-                "description": "true/false, or a word such as yes/no, on/off, 1/0, checked/unchecked."}
+        return {
+            "anyOf": [{"type": "boolean"}, {"type": "string", "enum": words}],
+            "example": True,
+            "description": "true/false, or a word such as yes/no, on/off, 1/0, checked/unchecked.",
+        }

@@ -27,15 +27,44 @@ from gridbase.models import Field
 from gridbase.storage.types import UtcDateTime
 
 DATE_FILTERS = frozenset(
-    {"contains", "contains_not", "empty", "not_empty", "date_is", "date_is_not", "date_is_before",
-     "date_is_on_or_before", "date_is_after", "date_is_on_or_after", "date_is_within", "date_equal",
-     "date_not_equal", "date_before", "date_before_or_equal", "date_after", "date_after_or_equal",
-     "date_equals_today", "date_before_today", "date_after_today", "date_equals_week", "date_equals_month",
-     "date_equals_year", "date_within_days", "date_within_weeks", "date_within_months", "date_equals_days_ago",
-     "date_equals_months_ago", "date_equals_years_ago", "date_after_days_ago", "date_equals_day_of_month"}
+    {
+        "contains",
+        "contains_not",
+        "empty",
+        "not_empty",
+        "date_is",
+        "date_is_not",
+        "date_is_before",
+        "date_is_on_or_before",
+        "date_is_after",
+        "date_is_on_or_after",
+        "date_is_within",
+        "date_equal",
+        "date_not_equal",
+        "date_before",
+        "date_before_or_equal",
+        "date_after",
+        "date_after_or_equal",
+        "date_equals_today",
+        "date_before_today",
+        "date_after_today",
+        "date_equals_week",
+        "date_equals_month",
+        "date_equals_year",
+        "date_within_days",
+        "date_within_weeks",
+        "date_within_months",
+        "date_equals_days_ago",
+        "date_equals_months_ago",
+        "date_equals_years_ago",
+        "date_after_days_ago",
+        "date_equals_day_of_month",
+    }
 )
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+DATE_TIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+)
 DATE_ERROR = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
 DATETIME_ERROR = (
     "Datetime has wrong format. Use one of these formats instead: "
@@ -129,7 +158,7 @@ def local_date(field: Field, value: datetime) -> date:
 class DateFieldType(FieldType):
     type = "date"
     can_have_db_index = True
-    props = DATE_PROPS + (Prop("date_force_timezone_offset", None, check_offset, write_only=True),)
+    props = (*DATE_PROPS, Prop("date_force_timezone_offset", None, check_offset, write_only=True))
     filters = DATE_FILTERS
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
@@ -146,7 +175,11 @@ class DateFieldType(FieldType):
         if stored is None:
             return None
         if isinstance(stored, datetime):
-            return iso_datetime(stored) if field.props.get("date_include_time") else local_date(field, stored).isoformat()
+            return (
+                iso_datetime(stored)
+                if field.props.get("date_include_time")
+                else local_date(field, stored).isoformat()
+            )
         if isinstance(stored, str):  # a dialect that hands back text
             stored = date.fromisoformat(stored[:10])
         return stored.isoformat()
@@ -170,28 +203,64 @@ class DateFieldType(FieldType):
 
     def write_schema(self, field: Field) -> dict[str, Any]:
         if field.props.get("date_include_time"):
-            return {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"},
-                              {"type": "null"}], "example": "2024-03-01T12:30:00Z",
-                    "description": "An ISO 8601 datetime; an offset is converted to UTC, a value without one is UTC."}
-        return {"type": ["string", "null"], "format": "date", "example": "2024-03-01",
-                "description": "An ISO 8601 date, YYYY-MM-DD."}
+            return {
+                "anyOf": [
+                    {"type": "string", "format": "date-time"},
+                    {"type": "string", "format": "date"},
+                    {"type": "null"},
+                ],
+                "example": "2024-03-01T12:30:00Z",
+                "description": "An ISO 8601 datetime; an offset is converted to UTC, "
+                "a value without one is UTC.",
+            }
+        return {
+            "type": ["string", "null"],
+            "format": "date",
+            "example": "2024-03-01",
+            "description": "An ISO 8601 date, YYYY-MM-DD.",
+        }
 
-    def after_update(self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Any) -> list[Field]:
+    def after_update(
+        self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Any
+    ) -> list[Field]:
         offset = check_offset(raw.get("date_force_timezone_offset"))
         if offset and field.props.get("date_include_time") and old.props.get("date_include_time"):
-            t = sa.table(f"database_table_{int(field.table_id)}", sa.column("id", sa.Integer), sa.column(field.column_name, UtcDateTime()))
-            rows = list(conn.execute(sa.select(t.c.id, t.c[field.column_name]).where(t.c[field.column_name].is_not(None))))
+            t = sa.table(
+                f"database_table_{int(field.table_id)}",
+                sa.column("id", sa.Integer),
+                sa.column(field.column_name, UtcDateTime()),
+            )
+            rows = list(
+                conn.execute(
+                    sa.select(t.c.id, t.c[field.column_name]).where(
+                        t.c[field.column_name].is_not(None)
+                    )
+                )
+            )
             for row_id, value in rows:
-                conn.execute(t.update().where(t.c.id == row_id).values({field.column_name: value + timedelta(minutes=offset)}))
+                conn.execute(
+                    t.update()
+                    .where(t.c.id == row_id)
+                    .values({field.column_name: value + timedelta(minutes=offset)})
+                )
         return []
 
 
 def date_schema(field: Field) -> dict[str, Any]:
     """Read format of date-like fields: a UTC datetime, or a date without time."""
     if field.props.get("date_include_time"):
-        return {"type": ["string", "null"], "format": "date-time", "example": "2024-03-01T12:30:00Z",
-                "description": "An ISO 8601 datetime in UTC."}
-    return {"type": ["string", "null"], "format": "date", "example": "2024-03-01", "description": "YYYY-MM-DD."}
+        return {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "example": "2024-03-01T12:30:00Z",
+            "description": "An ISO 8601 datetime in UTC.",
+        }
+    return {
+        "type": ["string", "null"],
+        "format": "date",
+        "example": "2024-03-01",
+        "description": "YYYY-MM-DD.",
+    }
 
 
 class RowStampFieldType(FieldType):

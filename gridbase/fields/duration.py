@@ -15,11 +15,23 @@ from gridbase.models import Field
 
 # format -> the unit values are rounded to, in seconds
 FORMATS: dict[str, float] = {
-    "h:mm": 60, "h:mm:ss": 1, "h:mm:ss.s": 0.1, "h:mm:ss.ss": 0.01, "h:mm:ss.sss": 0.001,
-    "d h": 3600, "d h:mm": 60, "d h:mm:ss": 1, "d h mm": 60, "d h mm ss": 1,
+    "h:mm": 60,
+    "h:mm:ss": 1,
+    "h:mm:ss.s": 0.1,
+    "h:mm:ss.ss": 0.01,
+    "h:mm:ss.sss": 0.001,
+    "d h": 3600,
+    "d h:mm": 60,
+    "d h:mm:ss": 1,
+    "d h mm": 60,
+    "d h mm ss": 1,
 }
-CLOCK = re.compile(r"^(?:(?P<d>\d+)\s*d\s*)?(?P<h>\d+):(?P<m>\d{1,2})(?::(?P<s>\d{1,2}(?:\.\d+)?))?$")
-UNITS = re.compile(r"^(?:(?P<d>\d+(?:\.\d+)?)\s*d)?\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h)?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m)?\s*(?:(?P<s>\d+(?:\.\d+)?)\s*s)?$")
+CLOCK = re.compile(
+    r"^(?:(?P<d>\d+)\s*d\s*)?(?P<h>\d+):(?P<m>\d{1,2})(?::(?P<s>\d{1,2}(?:\.\d+)?))?$"
+)
+UNITS = re.compile(
+    r"^(?:(?P<d>\d+(?:\.\d+)?)\s*d)?\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h)?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m)?\s*(?:(?P<s>\d+(?:\.\d+)?)\s*s)?$"
+)
 INVALID = "Invalid duration format."
 
 
@@ -41,7 +53,12 @@ def parse_duration(raw: Any, fmt: str) -> float:
     match = CLOCK.match(text)
     if match:
         parts = match.groupdict()
-        seconds = int(parts["d"] or 0) * 86400 + int(parts["h"]) * 3600 + int(parts["m"]) * 60 + float(parts["s"] or 0)
+        seconds = (
+            int(parts["d"] or 0) * 86400
+            + int(parts["h"]) * 3600
+            + int(parts["m"]) * 60
+            + float(parts["s"] or 0)
+        )
         return -seconds if negative else seconds
     match = UNITS.match(text)
     if match and text and any(match.groupdict().values()):
@@ -64,8 +81,18 @@ class DurationFieldType(FieldType):
     type = "duration"
     can_have_db_index = True
     props = (Prop("duration_format", "h:mm", check_choice("duration_format", tuple(FORMATS))),)
-    filters = frozenset({"equal", "not_equal", "higher_than", "higher_than_or_equal", "lower_than",
-                         "lower_than_or_equal", "empty", "not_empty"})
+    filters = frozenset(
+        {
+            "equal",
+            "not_equal",
+            "higher_than",
+            "higher_than_or_equal",
+            "lower_than",
+            "lower_than_or_equal",
+            "empty",
+            "not_empty",
+        }
+    )
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.Float()
@@ -87,6 +114,10 @@ class DurationFieldType(FieldType):
         return {"type": ["number", "null"], "example": 5400.0, "description": "Seconds."}
 
     def write_schema(self, field: Field) -> dict[str, Any]:
-        return {"anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}], "example": "1:30",
-                "description": "Seconds as a number, or a text such as `1:30`, `1d 2:03:04` or `1d 2h 3m`; "
-                f"rounded to the field's format ({field.props.get('duration_format', 'h:mm')})."}
+        return {
+            "anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}],
+            "example": "1:30",
+            "description": "Seconds as a number, or a text such as `1:30`, `1d 2:03:04` or "
+            "`1d 2h 3m`; rounded to the field's format "
+            f"({field.props.get('duration_format', 'h:mm')}).",
+        }

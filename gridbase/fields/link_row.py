@@ -54,13 +54,16 @@ def junction_name(field: Field) -> str:
 
 def sides(field: Field) -> tuple[str, str]:
     """(column holding this table's row ids, column holding the linked table's row ids)."""
-    return ("target_id", "row_id") if field.props.get("link_row_reversed") else ("row_id", "target_id")
+    return (
+        ("target_id", "row_id") if field.props.get("link_row_reversed") else ("row_id", "target_id")
+    )
 
 
 def junction_table(field: Field, metadata: sa.MetaData) -> sa.Table:
     relation = int(field.props.get("link_row_relation_id") or field.id)
     return sa.Table(
-        junction_name(field), metadata,
+        junction_name(field),
+        metadata,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("row_id", Id, nullable=False),
         sa.Column("target_id", Id, nullable=False),
@@ -72,7 +75,9 @@ def junction_table(field: Field, metadata: sa.MetaData) -> sa.Table:
 def _table_row(conn: sa.Connection, table_id: int) -> Any:
     t, a = s.database_tables, s.applications
     return conn.execute(
-        sa.select(t.c.id, t.c.name, t.c.database_id, a.c.workspace_id).join(a, a.c.id == t.c.database_id).where(t.c.id == table_id)
+        sa.select(t.c.id, t.c.name, t.c.database_id, a.c.workspace_id)
+        .join(a, a.c.id == t.c.database_id)
+        .where(t.c.id == table_id)
     ).first()
 
 
@@ -98,15 +103,31 @@ class LinkRowFieldType(FieldType):
     sortable = False
     props = (
         Prop("link_row_table_id", None, _check_table_id),
-        Prop("link_row_multiple_relationships", True, check_bool("link_row_multiple_relationships")),
-        Prop("link_row_limit_selection_view_id", None, lambda v: None if v is None else _check_table_id(v)),
+        Prop(
+            "link_row_multiple_relationships", True, check_bool("link_row_multiple_relationships")
+        ),
+        Prop(
+            "link_row_limit_selection_view_id",
+            None,
+            lambda v: None if v is None else _check_table_id(v),
+        ),
         Prop("has_related_field", True, check_bool("has_related_field"), write_only=True),
     )
-    filters = frozenset({"link_row_has", "link_row_has_not", "link_row_contains", "link_row_not_contains",
-                         "empty", "not_empty"})
+    filters = frozenset(
+        {
+            "link_row_has",
+            "link_row_has_not",
+            "link_row_contains",
+            "link_row_not_contains",
+            "empty",
+            "not_empty",
+        }
+    )
 
     # --- schema ---------------------------------------------------------------------------
-    def clean_props(self, raw: Mapping[str, Any], current: Mapping[str, Any] | None) -> dict[str, Any]:
+    def clean_props(
+        self, raw: Mapping[str, Any], current: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
         if "link_row_table_id" not in raw and "link_row_table" in raw:
             raw = dict(raw, link_row_table_id=raw["link_row_table"])
         return super().clean_props(raw, current)
@@ -114,7 +135,8 @@ class LinkRowFieldType(FieldType):
     def props_json(self, field: Field) -> dict[str, Any]:
         p = field.props
         return {
-            "link_row_table_id": p.get("link_row_table_id"), "link_row_table": p.get("link_row_table_id"),
+            "link_row_table_id": p.get("link_row_table_id"),
+            "link_row_table": p.get("link_row_table_id"),
             "link_row_related_field_id": p.get("link_row_related_field_id"),
             "link_row_related_field": p.get("link_row_related_field_id"),
             "link_row_limit_selection_view_id": p.get("link_row_limit_selection_view_id"),
@@ -125,18 +147,41 @@ class LinkRowFieldType(FieldType):
         """`link_row_table_primary_field`: the linked table's primary field as field JSON."""
         target = field.props.get("link_row_table_id")
         with ctx.db.read() as conn:
-            primary = conn.execute(sa.select(s.fields).where(s.fields.c.table_id == target, s.fields.c.primary.is_(True))).first()
+            primary = conn.execute(
+                sa.select(s.fields).where(
+                    s.fields.c.table_id == target, s.fields.c.primary.is_(True)
+                )
+            ).first()
             table = _table_row(conn, target) if primary is not None else None
         if primary is None or table is None:
             return {"link_row_table_primary_field": None}
-        pf = Field(primary.id, primary.table_id, primary.name, primary.order, primary.type, True, primary.description,
-                   primary.db_index, dict(primary.props or {}))
+        pf = Field(
+            primary.id,
+            primary.table_id,
+            primary.name,
+            primary.order,
+            primary.type,
+            True,
+            primary.description,
+            primary.db_index,
+            dict(primary.props or {}),
+        )
         ft = ctx.field_types.get(pf.type)
         body: dict[str, Any] = {
-            "id": pf.id, "table_id": pf.table_id, "name": pf.name, "order": pf.order, "type": pf.type,
-            "primary": True, "read_only": ft.read_only, "immutable_type": False, "immutable_properties": False,
-            "description": pf.description, "database_id": table.database_id, "workspace_id": table.workspace_id,
-            "db_index": pf.db_index, "field_constraints": [],
+            "id": pf.id,
+            "table_id": pf.table_id,
+            "name": pf.name,
+            "order": pf.order,
+            "type": pf.type,
+            "primary": True,
+            "read_only": ft.read_only,
+            "immutable_type": False,
+            "immutable_properties": False,
+            "description": pf.description,
+            "database_id": table.database_id,
+            "workspace_id": table.workspace_id,
+            "db_index": pf.db_index,
+            "field_constraints": [],
         }
         body.update(ft.props_json(pf))
         return {"link_row_table_primary_field": body}
@@ -148,37 +193,68 @@ class LinkRowFieldType(FieldType):
         target = _table_row(conn, target_id)
         own = _table_row(conn, field.table_id)
         if target is None or own is None or target.database_id != own.database_id:
-            raise LinkRowTableNotInSameDatabase(f"The link row table {target_id} is not in the same database.")
+            raise LinkRowTableNotInSameDatabase(
+                f"The link row table {target_id} is not in the same database."
+            )
         return own
 
-    def after_create(self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+    def after_create(
+        self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
+    ) -> list[Field]:
         own = self._check_target(conn, field)
-        props = dict(field.props, link_row_relation_id=field.id, link_row_reversed=False, link_row_related_field_id=None)
+        props = dict(
+            field.props,
+            link_row_relation_id=field.id,
+            link_row_reversed=False,
+            link_row_related_field_id=None,
+        )
         props.pop("has_related_field", None)
         target_id = int(props["link_row_table_id"])
-        ddl.create_table(conn, junction_table(Field(field.id, field.table_id, field.name, 0, self.type, False, props=props), sa.MetaData()))
+        ddl.create_table(
+            conn,
+            junction_table(
+                Field(field.id, field.table_id, field.name, 0, self.type, False, props=props),
+                sa.MetaData(),
+            ),
+        )
         wants_related = check_bool("has_related_field")(raw.get("has_related_field", True))
         if wants_related and target_id != field.table_id:
             props["link_row_related_field_id"] = self._create_related(conn, field, own.name, props)
         conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
         return []
 
-    def _create_related(self, conn: sa.Connection, field: Field, own_table_name: str, props: dict[str, Any]) -> int:
+    def _create_related(
+        self, conn: sa.Connection, field: Field, own_table_name: str, props: dict[str, Any]
+    ) -> int:
         f = s.fields
         target_id = int(props["link_row_table_id"])
-        highest = conn.execute(sa.select(sa.func.max(f.c.order)).where(f.c.table_id == target_id)).scalar()
+        highest = conn.execute(
+            sa.select(sa.func.max(f.c.order)).where(f.c.table_id == target_id)
+        ).scalar()
         related_props = {
-            "link_row_table_id": field.table_id, "link_row_multiple_relationships": True,
-            "link_row_limit_selection_view_id": None, "link_row_relation_id": props["link_row_relation_id"],
-            "link_row_reversed": not props.get("link_row_reversed", False), "link_row_related_field_id": field.id,
+            "link_row_table_id": field.table_id,
+            "link_row_multiple_relationships": True,
+            "link_row_limit_selection_view_id": None,
+            "link_row_relation_id": props["link_row_relation_id"],
+            "link_row_reversed": not props.get("link_row_reversed", False),
+            "link_row_related_field_id": field.id,
         }
         created = conn.execute(sa.select(f.c.created_on).where(f.c.id == field.id)).scalar()
-        related_id = int(conn.execute(
-            f.insert().values(
-                table_id=target_id, name=_unused_name(conn, target_id, own_table_name), order=0 if highest is None else highest + 1,
-                type=self.type, primary=False, description=None, db_index=False, props=related_props, created_on=created,
-            )
-        ).inserted_primary_key[0])
+        related_id = int(
+            conn.execute(
+                f.insert().values(
+                    table_id=target_id,
+                    name=_unused_name(conn, target_id, own_table_name),
+                    order=0 if highest is None else highest + 1,
+                    type=self.type,
+                    primary=False,
+                    description=None,
+                    db_index=False,
+                    props=related_props,
+                    created_on=created,
+                )
+            ).inserted_primary_key[0]
+        )
         _bump(conn, target_id)
         return related_id
 
@@ -192,7 +268,9 @@ class LinkRowFieldType(FieldType):
             conn.execute(f.delete().where(f.c.id == related_id))
             _bump(conn, row.table_id)
 
-    def after_update(self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+    def after_update(
+        self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]
+    ) -> list[Field]:
         props = dict(field.props)
         props.pop("has_related_field", None)
         own = self._check_target(conn, field)
@@ -201,14 +279,30 @@ class LinkRowFieldType(FieldType):
             # a new target: the old links and the old related field go, a fresh junction comes
             self._drop_related(conn, old)
             ddl.drop_table(conn, junction_name(old))
-            props.update(link_row_relation_id=field.id, link_row_reversed=False, link_row_related_field_id=None)
-            ddl.create_table(conn, junction_table(Field(field.id, field.table_id, field.name, 0, self.type, False, props=props), sa.MetaData()))
+            props.update(
+                link_row_relation_id=field.id,
+                link_row_reversed=False,
+                link_row_related_field_id=None,
+            )
+            ddl.create_table(
+                conn,
+                junction_table(
+                    Field(field.id, field.table_id, field.name, 0, self.type, False, props=props),
+                    sa.MetaData(),
+                ),
+            )
         has_related = props.get("link_row_related_field_id") is not None
-        wants_related = check_bool("has_related_field")(raw["has_related_field"]) if "has_related_field" in raw else (has_related or table_changed)
+        wants_related = (
+            check_bool("has_related_field")(raw["has_related_field"])
+            if "has_related_field" in raw
+            else (has_related or table_changed)
+        )
         if wants_related and not has_related and int(props["link_row_table_id"]) != field.table_id:
             props["link_row_related_field_id"] = self._create_related(conn, field, own.name, props)
         elif not wants_related and has_related:
-            self._drop_related(conn, Field(field.id, field.table_id, field.name, 0, self.type, False, props=props))
+            self._drop_related(
+                conn, Field(field.id, field.table_id, field.name, 0, self.type, False, props=props)
+            )
             props["link_row_related_field_id"] = None
         conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
         return []
@@ -230,13 +324,19 @@ class LinkRowFieldType(FieldType):
         target = field.props.get("link_row_table_id")
         return int(target) if target is not None else None
 
-    def load_relation(self, conn: sa.Connection, field: Field, junction: sa.Table, row_ids: list[int]) -> dict[int, Any]:
+    def load_relation(
+        self, conn: sa.Connection, field: Field, junction: sa.Table, row_ids: list[int]
+    ) -> dict[int, Any]:
         """row id -> linked row ids (in link order; core sorts them by the linked rows' order)."""
         mine, other = sides(field)
         out: dict[int, list[int]] = defaultdict(list)
+
         def build() -> sa.Select[Any]:
-            return sa.select(junction.c[mine], junction.c[other]).where(
-                junction.c[mine].in_(sa.bindparam("ids", expanding=True))).order_by(junction.c.id)
+            return (
+                sa.select(junction.c[mine], junction.c[other])
+                .where(junction.c[mine].in_(sa.bindparam("ids", expanding=True)))
+                .order_by(junction.c.id)
+            )
 
         for start in range(0, len(row_ids), CHUNK):
             chunk = row_ids[start : start + CHUNK]
@@ -244,12 +344,20 @@ class LinkRowFieldType(FieldType):
                 out[row_id].append(target_id)
         return out
 
-    def write_relation(self, conn: sa.Connection, field: Field, junction: sa.Table, values: dict[int, Any]) -> None:
+    def write_relation(
+        self, conn: sa.Connection, field: Field, junction: sa.Table, values: dict[int, Any]
+    ) -> None:
         mine, other = sides(field)
         row_ids = list(values)
         for start in range(0, len(row_ids), CHUNK):
-            conn.execute(junction.delete().where(junction.c[mine].in_(row_ids[start : start + CHUNK])))
-        inserts = [{mine: row_id, other: target} for row_id, targets in values.items() for target in targets or []]
+            conn.execute(
+                junction.delete().where(junction.c[mine].in_(row_ids[start : start + CHUNK]))
+            )
+        inserts = [
+            {mine: row_id, other: target}
+            for row_id, targets in values.items()
+            for target in targets or []
+        ]
         if inserts:
             conn.execute(junction.insert(), inserts)
 
@@ -287,12 +395,22 @@ class LinkRowFieldType(FieldType):
         return list(stored or [])
 
     def json_schema(self, field: Field) -> dict[str, Any]:
-        link = {"type": "object", "required": ["id", "value"], "properties": {
-            "id": {"type": "integer"}, "value": {"type": ["string", "null"]},
-            "order": {"type": "string", "pattern": r"^-?\d+\.\d{20}$"}}}
-        return {"type": "array", "items": link, "example": [{"id": 1, "value": "Linked row", "order": "1.00000000000000000000"}],
-                "description": f"The linked rows of table {field.props.get('link_row_table_id')}: their id and primary "
-                "field text."}
+        link = {
+            "type": "object",
+            "required": ["id", "value"],
+            "properties": {
+                "id": {"type": "integer"},
+                "value": {"type": ["string", "null"]},
+                "order": {"type": "string", "pattern": r"^-?\d+\.\d{20}$"},
+            },
+        }
+        return {
+            "type": "array",
+            "items": link,
+            "example": [{"id": 1, "value": "Linked row", "order": "1.00000000000000000000"}],
+            "description": f"The linked rows of table {field.props.get('link_row_table_id')}: "
+            "their id and primary field text.",
+        }
 
     def write_schema(self, field: Field) -> dict[str, Any]:
         single = not field.props.get("link_row_multiple_relationships", True)
@@ -300,6 +418,10 @@ class LinkRowFieldType(FieldType):
         texts: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
         if single:
             ids["maxItems"] = texts["maxItems"] = 1
-        return {"anyOf": [ids, texts, {"type": "integer", "format": "int64"}, {"type": "string"}], "example": [1],
-                "description": "Ids of rows in the linked table, or their primary field texts (a list of one kind, "
-                "or one comma-separated text); [] clears it. Unknown ids are ignored."}
+        return {
+            "anyOf": [ids, texts, {"type": "integer", "format": "int64"}, {"type": "string"}],
+            "example": [1],
+            "description": "Ids of rows in the linked table, or their primary field texts "
+            "(a list of one kind, or one comma-separated text); [] clears it. "
+            "Unknown ids are ignored.",
+        }

@@ -22,17 +22,25 @@ from gridbase.models import Field
 from gridbase.storage import schema as s
 
 ROLLUP_FUNCTIONS = ("sum", "min", "max", "avg", "count")
-NUMBER_TYPES = frozenset({"number", "rating", "autonumber", "count", "rollup", "duration", "boolean"})
+NUMBER_TYPES = frozenset(
+    {"number", "rating", "autonumber", "count", "rollup", "duration", "boolean"}
+)
 
 
 class InvalidThroughField(GridbaseError):
     code = "ERROR_INVALID_LOOKUP_THROUGH_FIELD"
-    default_detail = "The provided through field does not exist, is in a different table or is not a link row field."
+    default_detail = (
+        "The provided through field does not exist, is in a different table or is not a link "
+        "row field."
+    )
 
 
 class InvalidTargetField(GridbaseError):
     code = "ERROR_INVALID_LOOKUP_TARGET_FIELD"
-    default_detail = "The provided target field does not exist or is in a different table to the table linked to by the through field."
+    default_detail = (
+        "The provided target field does not exist or is in a different table to the table "
+        "linked to by the through field."
+    )
 
 
 class InvalidCountThroughField(InvalidThroughField):
@@ -65,7 +73,11 @@ class ThroughLink:
         self.ctx = ctx
         f = s.fields
         through_id = field.props.get("through_field_id")
-        row = conn.execute(sa.select(f.c.id, f.c.table_id).where(f.c.id == through_id)).first() if through_id else None
+        row = (
+            conn.execute(sa.select(f.c.id, f.c.table_id).where(f.c.id == through_id)).first()
+            if through_id
+            else None
+        )
         self.through: Field | None = None
         self.model: Any = None
         if row is None or row.table_id != field.table_id:
@@ -85,7 +97,9 @@ class ThroughLink:
             return None
         return self.model.by_id.get(int(field_id))
 
-    def rows_of(self, outer_id: sa.ColumnElement[Any]) -> tuple[sa.FromClause, sa.Table, sa.ColumnElement[bool]]:
+    def rows_of(
+        self, outer_id: sa.ColumnElement[Any]
+    ) -> tuple[sa.FromClause, sa.Table, sa.ColumnElement[bool]]:
         """(junction ⋈ linked table, linked table, condition correlating to the outer row)."""
         assert self.through is not None
         junction = junction_table(self.through, sa.MetaData())
@@ -102,19 +116,36 @@ class ThroughFieldType(FieldType):
     bad_through: type[GridbaseError] = InvalidThroughField
     bad_target: type[GridbaseError] = InvalidTargetField
     needs_target = True
-    filters = frozenset({"equal", "not_equal", "higher_than", "higher_than_or_equal", "lower_than",
-                         "lower_than_or_equal", "empty", "not_empty", "is_even_and_whole", "contains", "contains_not"})
+    filters = frozenset(
+        {
+            "equal",
+            "not_equal",
+            "higher_than",
+            "higher_than_or_equal",
+            "lower_than",
+            "lower_than_or_equal",
+            "empty",
+            "not_empty",
+            "is_even_and_whole",
+            "contains",
+            "contains_not",
+        }
+    )
 
     def column_type(self, field: Field) -> None:
         return None
 
-    def clean_props(self, raw: Mapping[str, Any], current: Mapping[str, Any] | None) -> dict[str, Any]:
+    def clean_props(
+        self, raw: Mapping[str, Any], current: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
         out = super().clean_props(raw, current)
         if out.get("through_field_id") is None:
             raise PropError("through_field_id", "This field is required.", "required")
         return out
 
-    def check(self, ctx: Any, conn: sa.Connection, field: Field) -> tuple[ThroughLink, Field | None]:
+    def check(
+        self, ctx: Any, conn: sa.Connection, field: Field
+    ) -> tuple[ThroughLink, Field | None]:
         link = ThroughLink(ctx, conn, field)
         if link.through is None:
             raise self.bad_through()
@@ -123,25 +154,38 @@ class ThroughFieldType(FieldType):
             raise self.bad_target()
         return link, target
 
-    def after_create(self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+    def after_create(
+        self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
+    ) -> list[Field]:
         link, target = self.check(ctx, conn, field)
         props = dict(field.props, **self.display(ctx, link, target))
         conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
         return []
 
-    def after_update(self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+    def after_update(
+        self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]
+    ) -> list[Field]:
         return self.after_create(ctx, conn, field, raw)
 
     def display(self, ctx: Any, link: ThroughLink, target: Field | None) -> dict[str, Any]:
-        return dict(DISPLAY_DEFAULTS, formula_type="number", nullable=False, number_decimal_places=0)
+        return dict(
+            DISPLAY_DEFAULTS, formula_type="number", nullable=False, number_decimal_places=0
+        )
 
     def props_json(self, field: Field) -> dict[str, Any]:
         out = {k: field.props.get(k, v) for k, v in DISPLAY_DEFAULTS.items()}
         out.update({p.name: field.props.get(p.name, p.default) for p in self.props})
         return out
 
-    def expression(self, ctx: Any, conn: sa.Connection | None, field: Field, by_name: Mapping[str, Field],
-                   resolve: Any, sql: sa.Table) -> sa.ColumnElement[Any]:
+    def expression(
+        self,
+        ctx: Any,
+        conn: sa.Connection | None,
+        field: Field,
+        by_name: Mapping[str, Field],
+        resolve: Any,
+        sql: sa.Table,
+    ) -> sa.ColumnElement[Any]:
         if conn is None:
             return sa.null()
         link = ThroughLink(ctx, conn, field)
@@ -152,18 +196,33 @@ class ThroughFieldType(FieldType):
         value = link.model.expression(target.id) if target is not None else None
         return self.aggregate(ctx, field, joined, linked, correlate, value, target)
 
-    def aggregate(self, ctx: Any, field: Field, joined: sa.FromClause, linked: sa.Table,
-                  correlate: sa.ColumnElement[bool], value: Any, target: Field | None) -> sa.ColumnElement[Any]:
+    def aggregate(
+        self,
+        ctx: Any,
+        field: Field,
+        joined: sa.FromClause,
+        linked: sa.Table,
+        correlate: sa.ColumnElement[bool],
+        value: Any,
+        target: Field | None,
+    ) -> sa.ColumnElement[Any]:
         raise NotImplementedError
 
     def serialize(self, field: Field, stored: Any) -> Any:
-        return format_decimal(stored if stored is not None else 0, int(field.props.get("number_decimal_places") or 0))
+        return format_decimal(
+            stored if stored is not None else 0, int(field.props.get("number_decimal_places") or 0)
+        )
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         places = int(field.props.get("number_decimal_places") or 0)
         decimals = rf"\.\d{{{places}}}" if places else ""
-        return {"type": "string", "pattern": rf"^-?\d+{decimals}$", "example": format_decimal(3, places),
-                "description": f"A decimal string computed over the rows linked through field {field.props.get('through_field_id')}."}
+        return {
+            "type": "string",
+            "pattern": rf"^-?\d+{decimals}$",
+            "example": format_decimal(3, places),
+            "description": "A decimal string computed over the rows linked through field "
+            f"{field.props.get('through_field_id')}.",
+        }
 
 
 class CountFieldType(ThroughFieldType):
@@ -172,8 +231,16 @@ class CountFieldType(ThroughFieldType):
     bad_through = InvalidCountThroughField
     needs_target = False
 
-    def aggregate(self, ctx: Any, field: Field, joined: sa.FromClause, linked: sa.Table,
-                  correlate: sa.ColumnElement[bool], value: Any, target: Field | None) -> sa.ColumnElement[Any]:
+    def aggregate(
+        self,
+        ctx: Any,
+        field: Field,
+        joined: sa.FromClause,
+        linked: sa.Table,
+        correlate: sa.ColumnElement[bool],
+        value: Any,
+        target: Field | None,
+    ) -> sa.ColumnElement[Any]:
         return sa.select(sa.func.count()).select_from(joined).where(correlate).scalar_subquery()
 
 
@@ -187,18 +254,34 @@ class RollupFieldType(ThroughFieldType):
     bad_through = InvalidRollupThroughField
     bad_target = InvalidRollupTargetField
 
-    def clean_props(self, raw: Mapping[str, Any], current: Mapping[str, Any] | None) -> dict[str, Any]:
+    def clean_props(
+        self, raw: Mapping[str, Any], current: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
         out = super().clean_props(raw, current)
         if out.get("rollup_function") not in ROLLUP_FUNCTIONS:
-            raise PropError("rollup_function", f'"{out.get("rollup_function")}" is not a valid choice.', "invalid_choice")
+            raise PropError(
+                "rollup_function",
+                f'"{out.get("rollup_function")}" is not a valid choice.',
+                "invalid_choice",
+            )
         return out
 
     def display(self, ctx: Any, link: ThroughLink, target: Field | None) -> dict[str, Any]:
         places = int((target.props.get("number_decimal_places") if target else 0) or 0)
-        return dict(DISPLAY_DEFAULTS, formula_type="number", nullable=False, number_decimal_places=places)
+        return dict(
+            DISPLAY_DEFAULTS, formula_type="number", nullable=False, number_decimal_places=places
+        )
 
-    def aggregate(self, ctx: Any, field: Field, joined: sa.FromClause, linked: sa.Table,
-                  correlate: sa.ColumnElement[bool], value: Any, target: Field | None) -> sa.ColumnElement[Any]:
+    def aggregate(
+        self,
+        ctx: Any,
+        field: Field,
+        joined: sa.FromClause,
+        linked: sa.Table,
+        correlate: sa.ColumnElement[bool],
+        value: Any,
+        target: Field | None,
+    ) -> sa.ColumnElement[Any]:
         function = str(field.props.get("rollup_function", "sum"))
         if value is None or target is None:
             return sa.null()
@@ -206,7 +289,12 @@ class RollupFieldType(ThroughFieldType):
             agg: Any = sa.func.count(value)
         else:
             agg = getattr(sa.func, function)(value)
-        return sa.select(sa.func.coalesce(agg, 0)).select_from(joined).where(correlate).scalar_subquery()
+        return (
+            sa.select(sa.func.coalesce(agg, 0))
+            .select_from(joined)
+            .where(correlate)
+            .scalar_subquery()
+        )
 
 
 class LookupFieldType(ThroughFieldType):
@@ -217,22 +305,42 @@ class LookupFieldType(ThroughFieldType):
         Prop("through_field_id", None, _id_prop("through_field_id")),
         Prop("target_field_id", None, _id_prop("target_field_id")),
     )
-    filters = frozenset({"empty", "not_empty", "has_value_equal", "has_not_value_equal", "has_value_contains",
-                         "has_not_value_contains", "has_empty_value", "has_not_empty_value",
-                         "has_value_length_is_lower_than"})
+    filters = frozenset(
+        {
+            "empty",
+            "not_empty",
+            "has_value_equal",
+            "has_not_value_equal",
+            "has_value_contains",
+            "has_not_value_contains",
+            "has_empty_value",
+            "has_not_empty_value",
+            "has_value_length_is_lower_than",
+        }
+    )
     sortable = False
 
     def display(self, ctx: Any, link: ThroughLink, target: Field | None) -> dict[str, Any]:
         assert link.through is not None and target is not None
         inner = _formula_type(target)
-        return dict(DISPLAY_DEFAULTS, formula_type="array", array_formula_type=inner, nullable=True,
-                    through_field_name=link.through.name, target_field_name=target.name,
-                    target_field_type=target.type, target_props=dict(target.props))
+        return dict(
+            DISPLAY_DEFAULTS,
+            formula_type="array",
+            array_formula_type=inner,
+            nullable=True,
+            through_field_name=link.through.name,
+            target_field_name=target.name,
+            target_field_type=target.type,
+            target_props=dict(target.props),
+        )
 
     def props_json(self, field: Field) -> dict[str, Any]:
         out = super().props_json(field)
-        out.update(through_field_name=field.props.get("through_field_name"), target_field_name=field.props.get("target_field_name"),
-                   select_options=[])
+        out.update(
+            through_field_name=field.props.get("through_field_name"),
+            target_field_name=field.props.get("target_field_name"),
+            select_options=[],
+        )
         return out
 
     def extra_json(self, ctx: Any, field: Field) -> dict[str, Any]:
@@ -241,12 +349,19 @@ class LookupFieldType(ThroughFieldType):
         with ctx.db.read() as conn:
             members = conn.execute(
                 sa.select(u.c.id, u.c.first_name)
-                .join(wu, wu.c.user_id == u.c.id).join(a, a.c.workspace_id == wu.c.workspace_id)
-                .join(t, t.c.database_id == a.c.id).where(t.c.id == field.table_id).order_by(u.c.id)
+                .join(wu, wu.c.user_id == u.c.id)
+                .join(a, a.c.workspace_id == wu.c.workspace_id)
+                .join(t, t.c.database_id == a.c.id)
+                .where(t.c.id == field.table_id)
+                .order_by(u.c.id)
             )
-            return {"available_collaborators": [{"id": m.id, "name": m.first_name} for m in members]}
+            return {
+                "available_collaborators": [{"id": m.id, "name": m.first_name} for m in members]
+            }
 
-    def items_source(self, ctx: Any, conn: sa.Connection, field: Field, sql: sa.Table) -> tuple[Any, Any, Any] | None:
+    def items_source(
+        self, ctx: Any, conn: sa.Connection, field: Field, sql: sa.Table
+    ) -> tuple[Any, Any, Any] | None:
         """(linked rows ⋈ junction, target value, correlation to `sql`'s row): what the array
         filters (has_value_*) test with EXISTS."""
         link = ThroughLink(ctx, conn, field)
@@ -259,8 +374,16 @@ class LookupFieldType(ThroughFieldType):
             return None
         return joined, column_for(ctx, target, value), correlate
 
-    def aggregate(self, ctx: Any, field: Field, joined: sa.FromClause, linked: sa.Table,
-                  correlate: sa.ColumnElement[bool], value: Any, target: Field | None) -> sa.ColumnElement[Any]:
+    def aggregate(
+        self,
+        ctx: Any,
+        field: Field,
+        joined: sa.FromClause,
+        linked: sa.Table,
+        correlate: sa.ColumnElement[bool],
+        value: Any,
+        target: Field | None,
+    ) -> sa.ColumnElement[Any]:
         if value is None:
             return sa.null()
         if ctx.db.dialect == "postgresql":
@@ -278,20 +401,47 @@ class LookupFieldType(ThroughFieldType):
         items = json.loads(stored) if isinstance(stored, (str, bytes)) else stored
         target_type = field.props.get("target_field_type")
         target_props = field.props.get("target_props") or {}
-        return [{"id": item["id"], "value": _item_value(target_type, target_props, item.get("value"))} for item in items]
+        return [
+            {"id": item["id"], "value": _item_value(target_type, target_props, item.get("value"))}
+            for item in items
+        ]
 
     def json_schema(self, field: Field) -> dict[str, Any]:
-        item = {"type": "object", "properties": {"id": {"type": "integer"}, "value": {}}, "required": ["id", "value"]}
-        return {"type": "array", "items": item, "example": [{"id": 1, "value": "Linked value"}],
-                "description": f"The `{field.props.get('target_field_name')}` values of the rows linked through "
-                f"`{field.props.get('through_field_name')}` (`value` in the target field's format)."}
+        item = {
+            "type": "object",
+            "properties": {"id": {"type": "integer"}, "value": {}},
+            "required": ["id", "value"],
+        }
+        return {
+            "type": "array",
+            "items": item,
+            "example": [{"id": 1, "value": "Linked value"}],
+            "description": f"The `{field.props.get('target_field_name')}` values of the rows "
+            f"linked through `{field.props.get('through_field_name')}` "
+            "(`value` in the target field's format).",
+        }
 
 
 def _formula_type(target: Field) -> str:
-    mapping = {"text": "text", "long_text": "text", "url": "text", "email": "text", "phone_number": "text",
-               "number": "number", "rating": "number", "autonumber": "number", "count": "number", "rollup": "number",
-               "boolean": "boolean", "date": "date", "created_on": "date", "last_modified": "date",
-               "duration": "duration", "single_select": "single_select", "uuid": "text"}
+    mapping = {
+        "text": "text",
+        "long_text": "text",
+        "url": "text",
+        "email": "text",
+        "phone_number": "text",
+        "number": "number",
+        "rating": "number",
+        "autonumber": "number",
+        "count": "number",
+        "rollup": "number",
+        "boolean": "boolean",
+        "date": "date",
+        "created_on": "date",
+        "last_modified": "date",
+        "duration": "duration",
+        "single_select": "single_select",
+        "uuid": "text",
+    }
     if target.type == "formula":
         return str(target.props.get("formula_type") or "text")
     return mapping.get(target.type, "text")
@@ -299,7 +449,11 @@ def _formula_type(target: Field) -> str:
 
 def _item_value(target_type: Any, props: Mapping[str, Any], value: Any) -> Any:
     if target_type in ("number", "count", "rollup") or props.get("formula_type") == "number":
-        return format_decimal(value, int(props.get("number_decimal_places") or 0)) if value is not None else None
+        return (
+            format_decimal(value, int(props.get("number_decimal_places") or 0))
+            if value is not None
+            else None
+        )
     if target_type == "boolean":
         return bool(value)
     return value

@@ -21,8 +21,19 @@ from gridbase.models import Field
 from gridbase.storage.types import DecimalType
 
 NUMBER_FILTERS = frozenset(
-    {"equal", "not_equal", "contains", "contains_not", "higher_than", "higher_than_or_equal",
-     "lower_than", "lower_than_or_equal", "is_even_and_whole", "empty", "not_empty"}
+    {
+        "equal",
+        "not_equal",
+        "contains",
+        "contains_not",
+        "higher_than",
+        "higher_than_or_equal",
+        "lower_than",
+        "lower_than_or_equal",
+        "is_even_and_whole",
+        "empty",
+        "not_empty",
+    }
 )
 MAX_DIGITS = 50
 
@@ -71,7 +82,14 @@ class NumberFieldType(FieldType):
         Prop("number_default", None, _check_default),
         Prop("number_negative", False, check_bool("number_negative")),
         Prop("number_prefix", "", check_str("number_prefix", 10)),
-        Prop("number_separator", "", check_choice("number_separator", ("", "SPACE_COMMA", "SPACE_PERIOD", "COMMA_PERIOD", "PERIOD_COMMA"))),
+        Prop(
+            "number_separator",
+            "",
+            check_choice(
+                "number_separator",
+                ("", "SPACE_COMMA", "SPACE_PERIOD", "COMMA_PERIOD", "PERIOD_COMMA"),
+            ),
+        ),
         Prop("number_suffix", "", check_str("number_suffix", 100)),
     )
     filters = NUMBER_FILTERS
@@ -90,11 +108,19 @@ class NumberFieldType(FieldType):
         decimals = max(0, -exponent)
         whole = max(0, len(digits) + exponent) if exponent < 0 else len(digits) + exponent
         if whole + decimals > MAX_DIGITS + places and decimals <= places:
-            raise FieldValueError(f"Ensure that there are no more than {MAX_DIGITS + places} digits in total.", "max_digits")
+            raise FieldValueError(
+                f"Ensure that there are no more than {MAX_DIGITS + places} digits in total.",
+                "max_digits",
+            )
         if decimals > places:
-            raise FieldValueError(f"Ensure that there are no more than {places} decimal places.", "max_decimal_places")
+            raise FieldValueError(
+                f"Ensure that there are no more than {places} decimal places.", "max_decimal_places"
+            )
         if whole > MAX_DIGITS:
-            raise FieldValueError(f"Ensure that there are no more than {MAX_DIGITS} digits before the decimal point.", "max_whole_digits")
+            raise FieldValueError(
+                f"Ensure that there are no more than {MAX_DIGITS} digits before the decimal point.",
+                "max_whole_digits",
+            )
         if value < 0 and not field.props.get("number_negative"):
             raise FieldValueError("Ensure this value is greater than or equal to 0.", "min_value")
         return value
@@ -109,23 +135,36 @@ class NumberFieldType(FieldType):
     def json_schema(self, field: Field) -> dict[str, Any]:
         places = int(field.props.get("number_decimal_places", 0))
         decimals = rf"\.\d{{{places}}}" if places else ""
-        return {"type": ["string", "null"], "pattern": rf"^-?\d+{decimals}$",
-                "example": format_decimal(Decimal("1234.5"), places),
-                "description": f"A decimal string with exactly {places} decimal places, or null."}
+        return {
+            "type": ["string", "null"],
+            "pattern": rf"^-?\d+{decimals}$",
+            "example": format_decimal(Decimal("1234.5"), places),
+            "description": f"A decimal string with exactly {places} decimal places, or null.",
+        }
 
     def write_schema(self, field: Field) -> dict[str, Any]:
         places = int(field.props.get("number_decimal_places", 0))
         sign = "-?" if field.props.get("number_negative") else ""
         decimals = rf"(\.\d{{0,{places}}})?" if places else ""
-        number: dict[str, Any] = {"type": "number" if places else "integer", "exclusiveMaximum": 1e50}
+        number: dict[str, Any] = {
+            "type": "number" if places else "integer",
+            "exclusiveMaximum": 1e50,
+        }
         if not field.props.get("number_negative"):
             number["minimum"] = 0
         else:
             number["exclusiveMinimum"] = -1e50
-        return {"anyOf": [number, {"type": "string", "pattern": rf"^{sign}\d{{1,{MAX_DIGITS}}}{decimals}$"}, {"type": "null"}],
-                "example": format_decimal(Decimal("1234.5"), places),
-                "description": f"A number or decimal string with at most {places} decimal places"
-                + ("" if field.props.get("number_negative") else ", not negative") + "; null clears it."}
+        return {
+            "anyOf": [
+                number,
+                {"type": "string", "pattern": rf"^{sign}\d{{1,{MAX_DIGITS}}}{decimals}$"},
+                {"type": "null"},
+            ],
+            "example": format_decimal(Decimal("1234.5"), places),
+            "description": f"A number or decimal string with at most {places} decimal places"
+            + ("" if field.props.get("number_negative") else ", not negative")
+            + "; null clears it.",
+        }
 
 
 class RatingFieldType(FieldType):
@@ -134,10 +173,22 @@ class RatingFieldType(FieldType):
     props = (
         Prop("color", "dark-orange", check_str("color", 50)),
         Prop("max_value", 5, check_int("max_value", 1, 10)),
-        Prop("style", "star", check_choice("style", ("star", "heart", "thumbs-up", "flag", "smile"))),
+        Prop(
+            "style", "star", check_choice("style", ("star", "heart", "thumbs-up", "flag", "smile"))
+        ),
     )
-    filters = frozenset({"equal", "not_equal", "higher_than", "higher_than_or_equal", "lower_than",
-                         "lower_than_or_equal", "empty", "not_empty"})
+    filters = frozenset(
+        {
+            "equal",
+            "not_equal",
+            "higher_than",
+            "higher_than_or_equal",
+            "lower_than",
+            "lower_than_or_equal",
+            "empty",
+            "not_empty",
+        }
+    )
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.Integer()
@@ -157,7 +208,9 @@ class RatingFieldType(FieldType):
             raise FieldValueError("Ensure this value is greater than or equal to 0.", "min_value")
         high = int(field.props.get("max_value", 5))
         if value > high:
-            raise FieldValueError(f"Ensure this value is less than or equal to {high}.", "max_value")
+            raise FieldValueError(
+                f"Ensure this value is less than or equal to {high}.", "max_value"
+            )
         return value
 
     def default(self, field: Field) -> Any:
@@ -171,4 +224,6 @@ class RatingFieldType(FieldType):
         return {"type": "integer", "minimum": 0, "maximum": high, "example": min(3, high)}
 
     def write_schema(self, field: Field) -> dict[str, Any]:
-        return dict(self.json_schema(field), description="An integer from 0 to the field's max_value.")
+        return dict(
+            self.json_schema(field), description="An integer from 0 to the field's max_value."
+        )

@@ -33,9 +33,15 @@ def option_json(option: SelectOption) -> dict[str, Any]:
 def option_schema(field: Field) -> dict[str, Any]:
     """A select option as row JSON shows it."""
     ids = [o.id for o in field.select_options]
-    return {"type": "object", "properties": {"id": {"type": "integer", **({"enum": ids} if ids else {})},
-                                             "value": {"type": "string"}, "color": {"type": "string"}},
-            "required": ["id", "value", "color"]}
+    return {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer", **({"enum": ids} if ids else {})},
+            "value": {"type": "string"},
+            "color": {"type": "string"},
+        },
+        "required": ["id", "value", "color"],
+    }
 
 
 def option_ref_schemas(field: Field) -> list[dict[str, Any]]:
@@ -54,13 +60,25 @@ def _example_option(field: Field) -> dict[str, Any] | None:
 def _check_options(raw: Any) -> list[dict[str, Any]]:
     """DRF-shaped validation of `select_options`: a list of {id?, value, color}."""
     if not isinstance(raw, list):
-        raise RequestBodyValidation({"select_options": field_error(f'Expected a list of items but got type "{type(raw).__name__}".', "not_a_list")})
+        raise RequestBodyValidation(
+            {
+                "select_options": field_error(
+                    f'Expected a list of items but got type "{type(raw).__name__}".', "not_a_list"
+                )
+            }
+        )
     errors: list[dict[str, Any]] = []
     clean: list[dict[str, Any]] = []
     for item in raw:
         problems: dict[str, Any] = {}
         if not isinstance(item, dict):
-            errors.append({"non_field_errors": field_error(f"Invalid data. Expected a dictionary, but got {type(item).__name__}.")})
+            errors.append(
+                {
+                    "non_field_errors": field_error(
+                        f"Invalid data. Expected a dictionary, but got {type(item).__name__}."
+                    )
+                }
+            )
             continue
         for key in ("value", "color"):
             value = item.get(key)
@@ -71,13 +89,21 @@ def _check_options(raw: Any) -> list[dict[str, Any]]:
             elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
                 problems[key] = field_error("Not a valid string.")
             elif len(str(value)) > 255:
-                problems[key] = field_error("Ensure this field has no more than 255 characters.", "max_length")
+                problems[key] = field_error(
+                    "Ensure this field has no more than 255 characters.", "max_length"
+                )
         option_id = item.get("id")
         if option_id is not None and (isinstance(option_id, bool) or not str(option_id).isdigit()):
             problems["id"] = field_error("A valid integer is required.")
         errors.append(problems)
         if not problems:
-            clean.append({"id": int(option_id) if option_id is not None else None, "value": str(item["value"]), "color": str(item["color"])})
+            clean.append(
+                {
+                    "id": int(option_id) if option_id is not None else None,
+                    "value": str(item["value"]),
+                    "color": str(item["color"]),
+                }
+            )
     if any(errors):
         raise RequestBodyValidation({"select_options": errors})
     return clean
@@ -120,7 +146,9 @@ def _check_default_id(value: Any) -> Any:
 def _check_default_ids(value: Any) -> Any:
     if value is None:
         return None
-    if not isinstance(value, list) or any(isinstance(v, bool) or not str(v).isdigit() for v in value):
+    if not isinstance(value, list) or any(
+        isinstance(v, bool) or not str(v).isdigit() for v in value
+    ):
         raise PropError("multiple_select_default", "A valid integer is required.")
     return [int(v) for v in value]
 
@@ -128,16 +156,23 @@ def _check_default_ids(value: Any) -> Any:
 # Up to this many options a single select sorts by an inline CASE, beyond by a lookup per row.
 SORT_CASE_MAX_OPTIONS = 500
 
+
 class SelectOptionsMixin(FieldType):
     def props_json(self, field: Field) -> dict[str, Any]:
-        return dict(super().props_json(field), select_options=[option_json(o) for o in field.select_options])
+        return dict(
+            super().props_json(field), select_options=[option_json(o) for o in field.select_options]
+        )
 
-    def after_create(self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+    def after_create(
+        self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
+    ) -> list[Field]:
         if "select_options" in raw:
             write_options(conn, field, raw["select_options"])
         return []
 
-    def after_update(self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+    def after_update(
+        self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]
+    ) -> list[Field]:
         if "select_options" in raw:
             removed = write_options(conn, field, raw["select_options"])
             if removed:
@@ -152,9 +187,20 @@ class SingleSelectFieldType(SelectOptionsMixin):
     type = "single_select"
     can_have_db_index = True
     props = (Prop("single_select_default", None, _check_default_id),)
-    filters = frozenset({"contains", "contains_not", "contains_word", "doesnt_contain_word", "single_select_equal",
-                         "single_select_not_equal", "single_select_is_any_of", "single_select_is_none_of",
-                         "empty", "not_empty"})
+    filters = frozenset(
+        {
+            "contains",
+            "contains_not",
+            "contains_word",
+            "doesnt_contain_word",
+            "single_select_equal",
+            "single_select_not_equal",
+            "single_select_is_any_of",
+            "single_select_is_none_of",
+            "empty",
+            "not_empty",
+        }
+    )
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.Integer()
@@ -183,13 +229,19 @@ class SingleSelectFieldType(SelectOptionsMixin):
         return None
 
     def json_schema(self, field: Field) -> dict[str, Any]:
-        return {"anyOf": [option_schema(field), {"type": "null"}], "example": _example_option(field),
-                "description": "The selected option, or null."}
+        return {
+            "anyOf": [option_schema(field), {"type": "null"}],
+            "example": _example_option(field),
+            "description": "The selected option, or null.",
+        }
 
     def write_schema(self, field: Field) -> dict[str, Any]:
         example = field.select_options[0].id if field.select_options else None
-        return {"anyOf": [*option_ref_schemas(field), {"type": "null"}], "example": example,
-                "description": "An option id, or an option's value; null clears it."}
+        return {
+            "anyOf": [*option_ref_schemas(field), {"type": "null"}],
+            "example": example,
+            "description": "An option id, or an option's value; null clears it.",
+        }
 
     def sort_expression(self, field: Field, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
         """Rows sort by their option's value (as Baserow). The field's options are known here
@@ -202,7 +254,9 @@ class SingleSelectFieldType(SelectOptionsMixin):
 
     def forget_options(self, conn: sa.Connection, field: Field, removed: set[int]) -> None:
         t = sa.table(ddl.table_name(field.table_id), sa.column(field.column_name, sa.Integer))
-        conn.execute(t.update().where(t.c[field.column_name].in_(removed)).values({field.column_name: None}))
+        conn.execute(
+            t.update().where(t.c[field.column_name].in_(removed)).values({field.column_name: None})
+        )
 
 
 def junction_name(field: Field) -> str:
@@ -213,8 +267,18 @@ class MultipleSelectFieldType(SelectOptionsMixin):
     type = "multiple_select"
     sortable = False
     props = (Prop("multiple_select_default", None, _check_default_ids),)
-    filters = frozenset({"contains", "contains_not", "contains_word", "doesnt_contain_word", "multiple_select_has",
-                         "multiple_select_has_not", "empty", "not_empty"})
+    filters = frozenset(
+        {
+            "contains",
+            "contains_not",
+            "contains_word",
+            "doesnt_contain_word",
+            "multiple_select_has",
+            "multiple_select_has_not",
+            "empty",
+            "not_empty",
+        }
+    )
 
     def column_type(self, field: Field) -> None:
         return None
@@ -222,7 +286,8 @@ class MultipleSelectFieldType(SelectOptionsMixin):
     def relation_table(self, field: Field, metadata: sa.MetaData) -> sa.Table:
         name = junction_name(field)
         return sa.Table(
-            name, metadata,
+            name,
+            metadata,
             sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
             sa.Column("row_id", Id, nullable=False),
             sa.Column("option_id", Id, nullable=False),
@@ -230,7 +295,9 @@ class MultipleSelectFieldType(SelectOptionsMixin):
             sa.Index(f"idx_ms{int(field.id)}_option", "option_id"),
         )
 
-    def after_create(self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]) -> list[Field]:
+    def after_create(
+        self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
+    ) -> list[Field]:
         ddl.create_table(conn, self.relation_table(field, sa.MetaData()))
         return super().after_create(ctx, conn, field, raw)
 
@@ -243,7 +310,9 @@ class MultipleSelectFieldType(SelectOptionsMixin):
             return []
         items = as_items(raw)
         if items is None:
-            raise FieldValueError(f'Expected a list of items but got type "{type(raw).__name__}".', "not_a_list")
+            raise FieldValueError(
+                f'Expected a list of items but got type "{type(raw).__name__}".', "not_a_list"
+            )
         ids: list[int] = []
         names: list[str] = []
         for item in items:
@@ -269,20 +338,34 @@ class MultipleSelectFieldType(SelectOptionsMixin):
         known = {o.id for o in field.select_options}
         return [i for i in wanted if i in known] or None
 
-    def load_relation(self, conn: sa.Connection, field: Field, junction: sa.Table, row_ids: list[int]) -> dict[int, Any]:
+    def load_relation(
+        self, conn: sa.Connection, field: Field, junction: sa.Table, row_ids: list[int]
+    ) -> dict[int, Any]:
         out: dict[int, list[int]] = defaultdict(list)
         for start in range(0, len(row_ids), CHUNK):
             chunk = row_ids[start : start + CHUNK]
-            stmt = sa.select(junction.c.row_id, junction.c.option_id).where(junction.c.row_id.in_(chunk)).order_by(junction.c.id)
+            stmt = (
+                sa.select(junction.c.row_id, junction.c.option_id)
+                .where(junction.c.row_id.in_(chunk))
+                .order_by(junction.c.id)
+            )
             for row_id, option_id in conn.execute(stmt):
                 out[row_id].append(option_id)
         return out
 
-    def write_relation(self, conn: sa.Connection, field: Field, junction: sa.Table, values: dict[int, Any]) -> None:
+    def write_relation(
+        self, conn: sa.Connection, field: Field, junction: sa.Table, values: dict[int, Any]
+    ) -> None:
         row_ids = list(values)
         for start in range(0, len(row_ids), CHUNK):
-            conn.execute(junction.delete().where(junction.c.row_id.in_(row_ids[start : start + CHUNK])))
-        inserts = [{"row_id": row_id, "option_id": option_id} for row_id, ids in values.items() for option_id in ids or []]
+            conn.execute(
+                junction.delete().where(junction.c.row_id.in_(row_ids[start : start + CHUNK]))
+            )
+        inserts = [
+            {"row_id": row_id, "option_id": option_id}
+            for row_id, ids in values.items()
+            for option_id in ids or []
+        ]
         if inserts:
             conn.execute(junction.insert(), inserts)
 
@@ -292,15 +375,22 @@ class MultipleSelectFieldType(SelectOptionsMixin):
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         example = _example_option(field)
-        return {"type": "array", "items": option_schema(field), "example": [example] if example else [],
-                "description": "The selected options."}
+        return {
+            "type": "array",
+            "items": option_schema(field),
+            "example": [example] if example else [],
+            "description": "The selected options.",
+        }
 
     def write_schema(self, field: Field) -> dict[str, Any]:
         example = [field.select_options[0].id] if field.select_options else []
         lists = [{"type": "array", "items": ref} for ref in option_ref_schemas(field)]
-        return {"anyOf": [*lists, {"type": "string"}, {"type": "null"}], "example": example,
-                "description": "Option ids or option values (a list of one kind, or one comma-separated text); "
-                "null or [] clears it."}
+        return {
+            "anyOf": [*lists, {"type": "string"}, {"type": "null"}],
+            "example": example,
+            "description": "Option ids or option values "
+            "(a list of one kind, or one comma-separated text); null or [] clears it.",
+        }
 
     def forget_options(self, conn: sa.Connection, field: Field, removed: set[int]) -> None:
         junction = self.relation_table(field, sa.MetaData())

@@ -16,8 +16,17 @@ from gridbase.fields.base import (
 from gridbase.models import Field
 
 TEXT_FILTERS = frozenset(
-    {"equal", "not_equal", "contains", "contains_not", "contains_word", "doesnt_contain_word",
-     "length_is_lower_than", "empty", "not_empty"}
+    {
+        "equal",
+        "not_equal",
+        "contains",
+        "contains_not",
+        "contains_word",
+        "doesnt_contain_word",
+        "length_is_lower_than",
+        "empty",
+        "not_empty",
+    }
 )
 
 
@@ -46,8 +55,12 @@ class TextFieldType(FieldType):
         return {"type": ["string", "null"], "example": "Some text"}
 
     def write_schema(self, field: Field) -> dict[str, Any]:
-        return {"type": ["string", "null"], "example": "Some text",
-                "description": "Text; numbers are accepted and stored as their text. Omitted on create: the text default."}
+        return {
+            "type": ["string", "null"],
+            "example": "Some text",
+            "description": "Text; numbers are accepted and stored as their text. "
+            "Omitted on create: the text default.",
+        }
 
 
 class LongTextFieldType(FieldType):
@@ -82,11 +95,18 @@ class PatternFieldType(FieldType):
     value_schema: ClassVar[dict[str, Any]] = {}
 
     def json_schema(self, field: Field) -> dict[str, Any]:
-        return {"type": "string", "example": self.example, "description": "Empty string when no value is set."}
+        return {
+            "type": "string",
+            "example": self.example,
+            "description": "Empty string when no value is set.",
+        }
 
     def write_schema(self, field: Field) -> dict[str, Any]:
-        return {"anyOf": [self.value_schema, {"type": "string", "maxLength": 0}, {"type": "null"}],
-                "example": self.example, "description": 'A valid value, "" or null (both clear the cell).'}
+        return {
+            "anyOf": [self.value_schema, {"type": "string", "maxLength": 0}, {"type": "null"}],
+            "example": self.example,
+            "description": 'A valid value, "" or null (both clear the cell).',
+        }
 
 
 class UrlFieldType(PatternFieldType):
@@ -94,7 +114,10 @@ class UrlFieldType(PatternFieldType):
     can_have_db_index = True
     pattern = re.compile(r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$")
     example = "https://example.com/page"
-    value_schema: ClassVar[dict[str, Any]] = {"type": "string", "pattern": r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$"}
+    value_schema: ClassVar[dict[str, Any]] = {
+        "type": "string",
+        "pattern": r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$",
+    }
 
 
 class EmailFieldType(PatternFieldType):
@@ -105,7 +128,12 @@ class EmailFieldType(PatternFieldType):
         r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}$"
     )
     example = "ada@example.com"
-    value_schema: ClassVar[dict[str, Any]] = {"type": "string", "format": "email", "minLength": 3, "maxLength": 254}
+    value_schema: ClassVar[dict[str, Any]] = {
+        "type": "string",
+        "format": "email",
+        "minLength": 3,
+        "maxLength": 254,
+    }
 
 
 class PhoneNumberFieldType(PatternFieldType):
@@ -113,5 +141,8 @@ class PhoneNumberFieldType(PatternFieldType):
     can_have_db_index = True
     pattern = re.compile(r"^[0-9NnXx,+._*()#=;/ -]{1,100}$")
     example = "+1 (555) 010-9999"
-    value_schema: ClassVar[dict[str, Any]] = {"type": "string", "pattern": r"^[0-9NnXx,+._*()#=;/ -]{1,100}$"}
+    value_schema: ClassVar[dict[str, Any]] = {
+        "type": "string",
+        "pattern": r"^[0-9NnXx,+._*()#=;/ -]{1,100}$",
+    }
     filters = TEXT_FILTERS - {"contains_word", "doesnt_contain_word"}

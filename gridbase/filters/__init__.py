@@ -14,15 +14,38 @@ FilterTypes = Registry[Any]
 # Baserow filter types for field types gridbase does not have yet (files, collaborators,
 # lookups): registered so that using one answers "not compatible", as Baserow does.
 NOT_YET = (
-    "filename_contains", "has_file_type", "files_lower_than", "multiple_collaborators_has",
-    "multiple_collaborators_has_not", "user_is", "user_is_not", "has_value_contains_word",
-    "has_not_value_contains_word", "has_all_values_equal",
-    "has_any_select_option_equal", "has_none_select_option_equal", "has_value_higher", "has_value_higher_or_equal",
-    "has_value_lower", "has_value_lower_or_equal", "has_not_value_higher", "has_not_value_higher_or_equal",
-    "has_not_value_lower", "has_not_value_lower_or_equal", "has_date_equal", "has_not_date_equal",
-    "has_date_before", "has_not_date_before", "has_date_on_or_before", "has_not_date_on_or_before",
-    "has_date_after", "has_not_date_after", "has_date_on_or_after", "has_not_date_on_or_after",
-    "has_date_within", "has_not_date_within",
+    "filename_contains",
+    "has_file_type",
+    "files_lower_than",
+    "multiple_collaborators_has",
+    "multiple_collaborators_has_not",
+    "user_is",
+    "user_is_not",
+    "has_value_contains_word",
+    "has_not_value_contains_word",
+    "has_all_values_equal",
+    "has_any_select_option_equal",
+    "has_none_select_option_equal",
+    "has_value_higher",
+    "has_value_higher_or_equal",
+    "has_value_lower",
+    "has_value_lower_or_equal",
+    "has_not_value_higher",
+    "has_not_value_higher_or_equal",
+    "has_not_value_lower",
+    "has_not_value_lower_or_equal",
+    "has_date_equal",
+    "has_not_date_equal",
+    "has_date_before",
+    "has_not_date_before",
+    "has_date_on_or_before",
+    "has_not_date_on_or_before",
+    "has_date_after",
+    "has_not_date_after",
+    "has_date_on_or_after",
+    "has_not_date_on_or_after",
+    "has_date_within",
+    "has_not_date_within",
 )
 
 
@@ -37,6 +60,11 @@ class NotYet(FilterType):
 
 
 def default_filter_types() -> FilterTypes:
-    items: list[FilterType] = [*compare.filter_types(), *junction.filter_types(), *dates.filter_types(), *arrays.filter_types()]
+    items: list[FilterType] = [
+        *compare.filter_types(),
+        *junction.filter_types(),
+        *dates.filter_types(),
+        *arrays.filter_types(),
+    ]
     items += [NotYet(name) for name in NOT_YET]
     return Registry("filter", items)

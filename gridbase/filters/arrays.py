@@ -39,7 +39,9 @@ class HasValueContains(FilterType):
         value = value.strip()
         if value == "":
             return None
-        return some_item(target, lambda text: sa.func.lower(text).contains(value.lower(), autoescape=True))
+        return some_item(
+            target, lambda text: sa.func.lower(text).contains(value.lower(), autoescape=True)
+        )
 
 
 class HasValueLengthIsLowerThan(FilterType):
@@ -63,6 +65,11 @@ class HasEmptyValue(FilterType):
 def filter_types() -> list[FilterType]:
     equal, contains, empty = HasValueEqual(), HasValueContains(), HasEmptyValue()
     return [
-        equal, Negated("has_not_value_equal", equal), contains, Negated("has_not_value_contains", contains),
-        HasValueLengthIsLowerThan(), empty, Negated("has_not_empty_value", empty),
+        equal,
+        Negated("has_not_value_equal", equal),
+        contains,
+        Negated("has_not_value_contains", contains),
+        HasValueLengthIsLowerThan(),
+        empty,
+        Negated("has_not_empty_value", empty),
     ]

@@ -150,7 +150,12 @@ class Compare(FilterType):
         elif target.kind == "duration":
             operand = float(number)
         expr = target.expr
-        return {"gt": expr > operand, "ge": expr >= operand, "lt": expr < operand, "le": expr <= operand}[self.op]
+        return {
+            "gt": expr > operand,
+            "ge": expr >= operand,
+            "lt": expr < operand,
+            "le": expr <= operand,
+        }[self.op]
 
 
 class HigherThan(Compare):
@@ -203,9 +208,19 @@ class Boolean(FilterType):
 def filter_types() -> list[FilterType]:
     equal, contains, word, empty = Equal(), Contains(), ContainsWord(), Empty()
     return [
-        equal, Negated("not_equal", equal), contains, Negated("contains_not", contains),
-        word, Negated("doesnt_contain_word", word), LengthIsLowerThan(), empty, Negated("not_empty", empty),
-        HigherThan(), HigherThanOrEqual(), LowerThan(), LowerThanOrEqual(), IsEvenAndWhole(), Boolean(),
+        equal,
+        Negated("not_equal", equal),
+        contains,
+        Negated("contains_not", contains),
+        word,
+        Negated("doesnt_contain_word", word),
+        LengthIsLowerThan(),
+        empty,
+        Negated("not_empty", empty),
+        HigherThan(),
+        HigherThanOrEqual(),
+        LowerThan(),
+        LowerThanOrEqual(),
+        IsEvenAndWhole(),
+        Boolean(),
     ]
-
-

@@ -66,6 +66,7 @@ def in_range(target: Target, tz: Any, lower: date | None, upper: date | None) ->
         return NOTHING
     parts = []
     if target.kind == "datetime":
+
         def instant(day: date) -> datetime:
             return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
@@ -89,11 +90,18 @@ DAY = timedelta(days=1)
 def operator_range(operator: str, today: date, value: str) -> Range | str | None:
     """The [lower, upper) days an operator names; "off" disables the filter, None = unusable."""
     relative = {
-        "today": (today, today + DAY), "yesterday": (today - DAY, today), "tomorrow": (today + DAY, today + 2 * DAY),
-        "one_week_ago": week_of(today - 7 * DAY), "this_week": week_of(today), "next_week": week_of(today + 7 * DAY),
-        "one_month_ago": month_of(add_months(today, -1)), "this_month": month_of(today),
-        "next_month": month_of(add_months(today, 1)), "one_year_ago": year_of(date(today.year - 1, 1, 1)),
-        "this_year": year_of(today), "next_year": year_of(date(today.year + 1, 1, 1)),
+        "today": (today, today + DAY),
+        "yesterday": (today - DAY, today),
+        "tomorrow": (today + DAY, today + 2 * DAY),
+        "one_week_ago": week_of(today - 7 * DAY),
+        "this_week": week_of(today),
+        "next_week": week_of(today + 7 * DAY),
+        "one_month_ago": month_of(add_months(today, -1)),
+        "this_month": month_of(today),
+        "next_month": month_of(add_months(today, 1)),
+        "one_year_ago": year_of(date(today.year - 1, 1, 1)),
+        "this_year": year_of(today),
+        "next_year": year_of(date(today.year + 1, 1, 1)),
     }
     if operator in relative:
         return relative[operator]
@@ -106,8 +114,16 @@ def operator_range(operator: str, today: date, value: str) -> Range | str | None
         except ValueError:
             return None
         return day, day + DAY
-    numbered = {"nr_days_ago", "nr_weeks_ago", "nr_months_ago", "nr_years_ago",
-                "nr_days_from_now", "nr_weeks_from_now", "nr_months_from_now", "nr_years_from_now"}
+    numbered = {
+        "nr_days_ago",
+        "nr_weeks_ago",
+        "nr_months_ago",
+        "nr_years_ago",
+        "nr_days_from_now",
+        "nr_weeks_from_now",
+        "nr_months_from_now",
+        "nr_years_from_now",
+    }
     if operator not in numbered:
         return None
     if value == "":
@@ -149,8 +165,11 @@ class MultiStep(FilterType):
         lower, upper = found
         assert lower is not None and upper is not None
         bounds: Range = {
-            "is": (lower, upper), "before": (None, lower), "on_or_before": (None, upper),
-            "after": (upper, None), "on_or_after": (lower, None),
+            "is": (lower, upper),
+            "before": (None, lower),
+            "on_or_before": (None, upper),
+            "after": (upper, None),
+            "on_or_after": (lower, None),
             "within": (min(lower, today), max(upper, today + DAY)),
         }[self.how]
         return in_range(target, tz, *bounds)
@@ -193,8 +212,11 @@ class LegacyDate(FilterType):
             return target.expr == instant.astimezone(UTC) if target.expr is not None else NOTHING
         day = parsed.date()
         bounds: Range = {
-            "equal": (day, day + DAY), "before": (None, day), "before_or_equal": (None, day + DAY),
-            "after": (day + DAY, None), "after_or_equal": (day, None),
+            "equal": (day, day + DAY),
+            "before": (None, day),
+            "before_or_equal": (None, day + DAY),
+            "after": (day + DAY, None),
+            "after_or_equal": (day, None),
         }[self.how]
         return in_range(target, tz, *bounds)
 
@@ -238,9 +260,12 @@ class LegacyRelative(FilterType):
 
 def legacy_relative() -> list[FilterType]:
     plain = {
-        "date_equals_today": lambda d, n: (d, d + DAY), "date_before_today": lambda d, n: (None, d),
-        "date_after_today": lambda d, n: (d + DAY, None), "date_equals_week": lambda d, n: week_of(d),
-        "date_equals_month": lambda d, n: month_of(d), "date_equals_year": lambda d, n: year_of(d),
+        "date_equals_today": lambda d, n: (d, d + DAY),
+        "date_before_today": lambda d, n: (None, d),
+        "date_after_today": lambda d, n: (d + DAY, None),
+        "date_equals_week": lambda d, n: week_of(d),
+        "date_equals_month": lambda d, n: month_of(d),
+        "date_equals_year": lambda d, n: year_of(d),
     }
     numbered = {
         "date_within_days": lambda d, n: (d, d + (n + 1) * DAY),
@@ -261,10 +286,18 @@ def filter_types() -> list[FilterType]:
     date_is = multi_step("date_is", "is")
     date_equal = legacy("date_equal", "equal")
     return [
-        date_is, Negated("date_is_not", date_is), multi_step("date_is_before", "before"),
-        multi_step("date_is_on_or_before", "on_or_before"), multi_step("date_is_after", "after"),
-        multi_step("date_is_on_or_after", "on_or_after"), multi_step("date_is_within", "within"),
-        date_equal, Negated("date_not_equal", date_equal), legacy("date_before", "before"),
-        legacy("date_before_or_equal", "before_or_equal"), legacy("date_after", "after"),
-        legacy("date_after_or_equal", "after_or_equal"), *legacy_relative(),
+        date_is,
+        Negated("date_is_not", date_is),
+        multi_step("date_is_before", "before"),
+        multi_step("date_is_on_or_before", "on_or_before"),
+        multi_step("date_is_after", "after"),
+        multi_step("date_is_on_or_after", "on_or_after"),
+        multi_step("date_is_within", "within"),
+        date_equal,
+        Negated("date_not_equal", date_equal),
+        legacy("date_before", "before"),
+        legacy("date_before_or_equal", "before_or_equal"),
+        legacy("date_after", "after"),
+        legacy("date_after_or_equal", "after_or_equal"),
+        *legacy_relative(),
     ]

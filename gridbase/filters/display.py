@@ -31,7 +31,9 @@ def format_decimal(expr: sa.ColumnElement[Any], places: int, dialect: str) -> sa
     return sa.cast(sa.func.round(sa.cast(expr, sa.Numeric), places), sa.Text)
 
 
-def format_date(target: Target, expr: sa.ColumnElement[Any], with_time: bool) -> sa.ColumnElement[str]:
+def format_date(
+    target: Target, expr: sa.ColumnElement[Any], with_time: bool
+) -> sa.ColumnElement[str]:
     props = target.field.props
     lite, pg = DATE_FORMATS.get(str(props.get("date_format") or "EU"), DATE_FORMATS["EU"])
     twelve = str(props.get("date_time_format")) == "12"
@@ -55,7 +57,9 @@ def text_expression(target: Target) -> sa.ColumnElement[str] | None:
     if expr is None:
         return None
     kind = target.kind
-    if field.type in TEXT_TYPES or kind == "text" and field.type in ("formula", "lookup", "rollup", "count"):
+    if field.type in TEXT_TYPES or (
+        kind == "text" and field.type in ("formula", "lookup", "rollup", "count")
+    ):
         return expr
     if field.type == "single_select":
         if not field.select_options:

@@ -36,7 +36,8 @@ def option_text(target: Target, option_id: sa.ColumnElement[Any]) -> sa.ColumnEl
 
 
 def has_any_item(target: Target, test: ItemTest, item_ids: list[int] | None = None) -> Clause:
-    """EXISTS an item of this row (optionally among `item_ids`, optionally whose text passes `test`)."""
+    """EXISTS an item of this row (optionally among `item_ids`, optionally whose text passes
+    `test`)."""
     mine, item = junction_sides(target)
     stmt = sa.select(sa.literal(1)).select_from(target.junction).where(mine == target.row_id)
     if item_ids is not None:
@@ -136,9 +137,21 @@ class LinkRowContains(FilterType):
 
 
 def filter_types() -> list[FilterType]:
-    ss_equal, ss_any, ms_has, lr_contains = SingleSelectEqual(), SingleSelectIsAnyOf(), MultipleSelectHas(), LinkRowContains()
+    ss_equal, ss_any, ms_has, lr_contains = (
+        SingleSelectEqual(),
+        SingleSelectIsAnyOf(),
+        MultipleSelectHas(),
+        LinkRowContains(),
+    )
     return [
-        ss_equal, Negated("single_select_not_equal", ss_equal), ss_any, Negated("single_select_is_none_of", ss_any),
-        ms_has, Negated("multiple_select_has_not", ms_has), LinkRowHas(), LinkRowHasNot(),
-        lr_contains, Negated("link_row_not_contains", lr_contains),
+        ss_equal,
+        Negated("single_select_not_equal", ss_equal),
+        ss_any,
+        Negated("single_select_is_none_of", ss_any),
+        ms_has,
+        Negated("multiple_select_has_not", ms_has),
+        LinkRowHas(),
+        LinkRowHasNot(),
+        lr_contains,
+        Negated("link_row_not_contains", lr_contains),
     ]

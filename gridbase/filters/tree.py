@@ -31,17 +31,60 @@ from gridbase.registry import Registry
 
 LEGACY_KEY = re.compile(r"^filter__(.+)__(.+)$")
 FIELD_ID = re.compile(r"^field_(\d+)$")
-TEXT_LIKE = frozenset({"equal", "not_equal", "contains", "contains_not", "contains_word", "doesnt_contain_word",
-                       "length_is_lower_than", "empty", "not_empty"})
+TEXT_LIKE = frozenset(
+    {
+        "equal",
+        "not_equal",
+        "contains",
+        "contains_not",
+        "contains_word",
+        "doesnt_contain_word",
+        "length_is_lower_than",
+        "empty",
+        "not_empty",
+    }
+)
 FORMULA_FILTERS: dict[str, frozenset[str]] = {
-    "text": TEXT_LIKE, "char": TEXT_LIKE, "url": TEXT_LIKE,
-    "number": frozenset({"equal", "not_equal", "contains", "contains_not", "higher_than", "higher_than_or_equal",
-                         "lower_than", "lower_than_or_equal", "is_even_and_whole", "empty", "not_empty"}),
+    "text": TEXT_LIKE,
+    "char": TEXT_LIKE,
+    "url": TEXT_LIKE,
+    "number": frozenset(
+        {
+            "equal",
+            "not_equal",
+            "contains",
+            "contains_not",
+            "higher_than",
+            "higher_than_or_equal",
+            "lower_than",
+            "lower_than_or_equal",
+            "is_even_and_whole",
+            "empty",
+            "not_empty",
+        }
+    ),
     "boolean": frozenset({"boolean", "empty", "not_empty"}),
-    "date": frozenset({"contains", "contains_not", "empty", "not_empty", "date_is", "date_is_not", "date_is_before",
-                       "date_is_on_or_before", "date_is_after", "date_is_on_or_after", "date_is_within",
-                       "date_equal", "date_not_equal", "date_before", "date_before_or_equal", "date_after",
-                       "date_after_or_equal"}),
+    "date": frozenset(
+        {
+            "contains",
+            "contains_not",
+            "empty",
+            "not_empty",
+            "date_is",
+            "date_is_not",
+            "date_is_before",
+            "date_is_on_or_before",
+            "date_is_after",
+            "date_is_on_or_after",
+            "date_is_within",
+            "date_equal",
+            "date_not_equal",
+            "date_before",
+            "date_before_or_equal",
+            "date_after",
+            "date_after_or_equal",
+        }
+    ),
 }
 
 
@@ -65,11 +108,15 @@ class Group:
 
 def compatible(field: Field, field_type: Any) -> frozenset[str]:
     if field.type == "formula":
-        return FORMULA_FILTERS.get(str(field.props.get("formula_type")), frozenset({"empty", "not_empty"}))
+        return FORMULA_FILTERS.get(
+            str(field.props.get("formula_type")), frozenset({"empty", "not_empty"})
+        )
     return frozenset(field_type.filters)
 
 
-def check_condition(field_types: Any, filter_types: Registry[Any], field: Field, type_: str) -> None:
+def check_condition(
+    field_types: Any, filter_types: Registry[Any], field: Field, type_: str
+) -> None:
     if type_ not in filter_types:
         raise ViewFilterTypeDoesNotExist(type_)
     if type_ not in compatible(field, field_types.get(field.type)):
@@ -96,47 +143,71 @@ def _as_text(value: Any, path: list[str]) -> str:
 
 def _check_tree(raw: Any, path: list[str]) -> None:
     if not isinstance(raw, dict):
-        kind = {list: "list", str: "str", int: "int", float: "float", bool: "bool"}.get(type(raw), type(raw).__name__)
-        raise _shape_error(path + ["non_field_errors"], f"Invalid data. Expected a dictionary, but got {kind}.", "invalid")
+        kind = {list: "list", str: "str", int: "int", float: "float", bool: "bool"}.get(
+            type(raw), type(raw).__name__
+        )
+        raise _shape_error(
+            [*path, "non_field_errors"],
+            f"Invalid data. Expected a dictionary, but got {kind}.",
+            "invalid",
+        )
     if "filter_type" not in raw:
-        raise _shape_error(path + ["filter_type"], "This field is required.", "required")
+        raise _shape_error([*path, "filter_type"], "This field is required.", "required")
     if raw["filter_type"] not in ("AND", "OR"):
-        raise _shape_error(path + ["filter_type"], f'"{raw["filter_type"]}" is not a valid choice.', "invalid_choice")
+        raise _shape_error(
+            [*path, "filter_type"],
+            f'"{raw["filter_type"]}" is not a valid choice.',
+            "invalid_choice",
+        )
     for key in ("filters", "groups"):
         items = raw.get(key, [])
         if not isinstance(items, list):
             kind = type(items).__name__
-            raise _shape_error(path + [key, "non_field_errors"], f'Expected a list of items but got type "{kind}".', "not_a_list")
+            raise _shape_error(
+                [*path, key, "non_field_errors"],
+                f'Expected a list of items but got type "{kind}".',
+                "not_a_list",
+            )
         for index, item in enumerate(items):
-            here = path + [key, str(index)]
+            here = [*path, key, str(index)]
             if key == "groups":
                 _check_tree(item, here)
                 continue
             if not isinstance(item, dict):
-                raise _shape_error(here + ["non_field_errors"], f"Invalid data. Expected a dictionary, but got {type(item).__name__}.", "invalid")
+                raise _shape_error(
+                    [*here, "non_field_errors"],
+                    f"Invalid data. Expected a dictionary, but got {type(item).__name__}.",
+                    "invalid",
+                )
             for name in ("field", "type"):
                 if name not in item:
-                    raise _shape_error(here + [name], "This field is required.", "required")
+                    raise _shape_error([*here, name], "This field is required.", "required")
             if isinstance(item["field"], bool) or not isinstance(item["field"], (int, str)):
-                raise _shape_error(here + ["field"], "A valid integer is required.", "invalid")
-            _as_text(item["type"], here + ["type"])
+                raise _shape_error([*here, "field"], "A valid integer is required.", "invalid")
+            _as_text(item["type"], [*here, "type"])
             if "value" in item:
-                _as_text(item["value"], here + ["value"])
+                _as_text(item["value"], [*here, "value"])
 
 
 def parse_json(text: str) -> Any:
     try:
         return json.loads(text)
     except ValueError:
-        raise FiltersParamValidation({"error": "The provided filters are not valid JSON.", "code": "invalid_json"}) from None
+        raise FiltersParamValidation(
+            {"error": "The provided filters are not valid JSON.", "code": "invalid_json"}
+        ) from None
 
 
-def build_tree(raw: Any, resolve: Callable[[Any], Field], check: Callable[[Field, str], None]) -> Group:
+def build_tree(
+    raw: Any, resolve: Callable[[Any], Field], check: Callable[[Field, str], None]
+) -> Group:
     _check_tree(raw, [])
     return _build(raw, resolve, check)
 
 
-def _build(raw: Mapping[str, Any], resolve: Callable[[Any], Field], check: Callable[[Field, str], None]) -> Group:
+def _build(
+    raw: Mapping[str, Any], resolve: Callable[[Any], Field], check: Callable[[Field, str], None]
+) -> Group:
     conditions = []
     for item in raw.get("filters", []):
         field = resolve(item["field"])
@@ -150,8 +221,13 @@ def _build(raw: Mapping[str, Any], resolve: Callable[[Any], Field], check: Calla
 # --- legacy parameters ----------------------------------------------------------------------
 
 
-def legacy_tree(items: Iterable[tuple[str, str]], filter_type: str, by_name: bool, fields: Mapping[int, Field],
-                check: Callable[[Field, str], None]) -> Group:
+def legacy_tree(
+    items: Iterable[tuple[str, str]],
+    filter_type: str,
+    by_name: bool,
+    fields: Mapping[int, Field],
+    check: Callable[[Field, str], None],
+) -> Group:
     """`filter__field_<id>__<type>=value` parameters (field names with user_field_names)."""
     conditions = []
     names = {f.name: f for f in fields.values()}
@@ -171,7 +247,8 @@ def legacy_tree(items: Iterable[tuple[str, str]], filter_type: str, by_name: boo
         else:
             continue  # a name that matches no field is ignored, as Baserow does
         check(field, type_)
-        conditions.append(Condition(field, type_, value.replace("\x00", "")))  # PostgreSQL text holds no NUL
+        # PostgreSQL text holds no NUL
+        conditions.append(Condition(field, type_, value.replace("\x00", "")))
     op = "OR" if filter_type.strip().upper() == "OR" else "AND"
     return Group(op, tuple(conditions))
 
@@ -179,12 +256,18 @@ def legacy_tree(items: Iterable[tuple[str, str]], filter_type: str, by_name: boo
 # --- compile ----------------------------------------------------------------------------------
 
 
-def compile_group(group: Group, filter_types: Registry[Any], target_for: Callable[[Field], Target]) -> Clause | None:
-    """One clause for the group; None when nothing filters (an empty group or switched-off filters)."""
+def compile_group(
+    group: Group, filter_types: Registry[Any], target_for: Callable[[Field], Target]
+) -> Clause | None:
+    """One clause for the group; None when nothing filters (an empty group or switched-off
+    filters)."""
     parts: list[Clause] = []
     for condition in group.conditions:
-        clause = filter_types.get(condition.type).clause(target_for(condition.field), condition.value)
-        if clause is not None:  # a switched-off filter drops out of AND and OR alike (Django's empty Q)
+        clause = filter_types.get(condition.type).clause(
+            target_for(condition.field), condition.value
+        )
+        # a switched-off filter drops out of AND and OR alike (Django's empty Q)
+        if clause is not None:
             parts.append(clause)
     for child in group.groups:
         clause = compile_group(child, filter_types, target_for)

@@ -108,11 +108,11 @@ def describe_expected(kinds: set[str] | frozenset[str]) -> str:
 
 
 def _is_ident_start(char: str) -> bool:
-    return char.isascii() and (char.isalpha() or char == "_") or "\u00a1" <= char <= "\uffff"
+    return (char.isascii() and (char.isalpha() or char == "_")) or "\u00a1" <= char <= "\uffff"
 
 
 def _is_ident_part(char: str) -> bool:
-    return _is_ident_start(char) or char.isascii() and char.isdigit()
+    return _is_ident_start(char) or (char.isascii() and char.isdigit())
 
 
 def _scan_string(text: str, start: int) -> int:

@@ -20,7 +20,8 @@ SECURITY_SCHEMES: dict[str, Any] = {
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "Token your_token",
-        "description": "Baserow's \"Database token\" scheme: a token from `POST /api/database/tokens/`. "
+        "description": 'Baserow\'s "Database token" scheme: '
+        "a token from `POST /api/database/tokens/`. "
         "Send it as `Authorization: Token <key>` (the word is Token, not Bearer).",
     },
 }
@@ -90,7 +91,9 @@ def error_schema(codes: list[str]) -> dict[str, Any]:
     }
 
 
-def error_responses(codes: dict[int, list[str]], *, auth: str = "jwt", body: bool = False) -> dict[str, Any]:
+def error_responses(
+    codes: dict[int, list[str]], *, auth: str = "jwt", body: bool = False
+) -> dict[str, Any]:
     """Responses for every error status this operation can answer, with the code enums."""
     merged: dict[int, list[str]] = {status: list(found) for status, found in codes.items()}
     for status, found in ALWAYS.items():
@@ -121,7 +124,9 @@ def json_content(schema: dict[str, Any], example: Any = None) -> dict[str, Any]:
     return {JSON_TYPE: media}
 
 
-def ok(schema: dict[str, Any] | None, description: str = "OK", status: int = 200, example: Any = None) -> dict[str, Any]:
+def ok(
+    schema: dict[str, Any] | None, description: str = "OK", status: int = 200, example: Any = None
+) -> dict[str, Any]:
     if schema is None:
         return {str(status): {"description": description}}
     return {str(status): {"description": description, "content": json_content(schema, example)}}
@@ -140,24 +145,40 @@ def nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
-def query(name: str, schema: dict[str, Any], description: str, example: Any = None) -> dict[str, Any]:
-    param: dict[str, Any] = {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+def query(
+    name: str, schema: dict[str, Any], description: str, example: Any = None
+) -> dict[str, Any]:
+    param: dict[str, Any] = {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
     if example is not None:
         param["example"] = example
     return param
 
 
 def path_param(name: str, description: str = "") -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "format": "int64"},
-            "description": description or name.replace("_", " ").capitalize() + "."}
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "format": "int64"},
+        "description": description or name.replace("_", " ").capitalize() + ".",
+    }
 
 
 FLAG = {"type": "string", "description": "y, yes, t, true, on, 1 (or empty) mean true."}
 USER_FIELD_NAMES = query(
-    "user_field_names", {"type": "boolean"},
-    "Use field names instead of `field_<id>` as keys in the request and response (true/false, y/n, 1/0; "
-    "a bare `?user_field_names` means true).",
+    "user_field_names",
+    {"type": "boolean"},
+    "Use field names instead of `field_<id>` as keys in the request and response "
+    "(true/false, y/n, 1/0; a bare `?user_field_names` means true).",
 )
 SEND_WEBHOOK_EVENTS = query(
-    "send_webhook_events", {"type": "boolean"}, "Whether this change triggers webhooks (default true).",
+    "send_webhook_events",
+    {"type": "boolean"},
+    "Whether this change triggers webhooks (default true).",
 )

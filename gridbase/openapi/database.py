@@ -24,11 +24,21 @@ from gridbase.openapi.common import (
 )
 
 LIST_400 = [
-    "ERROR_USER_NOT_IN_GROUP", "ERROR_PAGE_SIZE_LIMIT", "ERROR_ORDER_BY_FIELD_NOT_FOUND",
-    "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE", "ERROR_FILTER_FIELD_NOT_FOUND", "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST",
-    "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD", "ERROR_FILTERS_PARAM_VALIDATION_ERROR", "ERROR_INVALID_JOIN_PARAMETER",
+    "ERROR_USER_NOT_IN_GROUP",
+    "ERROR_PAGE_SIZE_LIMIT",
+    "ERROR_ORDER_BY_FIELD_NOT_FOUND",
+    "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE",
+    "ERROR_FILTER_FIELD_NOT_FOUND",
+    "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST",
+    "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD",
+    "ERROR_FILTERS_PARAM_VALIDATION_ERROR",
+    "ERROR_INVALID_JOIN_PARAMETER",
 ]
-WRITE_400 = ["ERROR_USER_NOT_IN_GROUP", "ERROR_FIELD_DATA_CONSTRAINT", "ERROR_CANNOT_CREATE_ROWS_IN_TABLE"]
+WRITE_400 = [
+    "ERROR_USER_NOT_IN_GROUP",
+    "ERROR_FIELD_DATA_CONSTRAINT",
+    "ERROR_CANNOT_CREATE_ROWS_IN_TABLE",
+]
 NO_PERMISSION = ["ERROR_NO_PERMISSION_TO_TABLE", "PERMISSION_DENIED"]
 TABLE_404 = ["ERROR_TABLE_DOES_NOT_EXIST"]
 ROW_404 = ["ERROR_TABLE_DOES_NOT_EXIST", "ERROR_ROW_DOES_NOT_EXIST"]
@@ -42,7 +52,11 @@ class _Names:
         self.id = table.id
         self.op = op_prefix
         base = f"Table{table.id}"
-        self.row, self.write, self.update_item = f"{base}Row", f"{base}RowValues", f"{base}RowUpdateItem"
+        self.row, self.write, self.update_item = (
+            f"{base}Row",
+            f"{base}RowValues",
+            f"{base}RowUpdateItem",
+        )
         self.page, self.filters = f"{base}Page", f"{base}Filters"
 
 
@@ -62,9 +76,16 @@ def _prefixes(tables: Sequence[Table]) -> dict[int, str]:
 
 def _components(table: Table, docs: Sequence[rs.FieldDoc], n: _Names) -> dict[str, Any]:
     values = rs.write_schema(table, docs)
-    id_prop = {"id": {"type": "integer", "format": "int64", "description": "The id of the row to update."}}
-    item = dict(values, properties={**id_prop, **values["properties"]}, required=["id"],
-                example={"id": 1, **values["example"]}, title=f"{table.name} row update")
+    id_prop = {
+        "id": {"type": "integer", "format": "int64", "description": "The id of the row to update."}
+    }
+    item = dict(
+        values,
+        properties={**id_prop, **values["properties"]},
+        required=["id"],
+        example={"id": 1, **values["example"]},
+        title=f"{table.name} row update",
+    )
     return {
         n.row: rs.row_schema(table, docs),
         n.write: values,
@@ -74,9 +95,15 @@ def _components(table: Table, docs: Sequence[rs.FieldDoc], n: _Names) -> dict[st
             "type": "object",
             "title": f"{table.name} rows page",
             "properties": {
-                "count": {"type": "integer", "description": "Rows matching the query, on all pages."},
+                "count": {
+                    "type": "integer",
+                    "description": "Rows matching the query, on all pages.",
+                },
                 "next": {"type": ["string", "null"], "description": "URL of the next page."},
-                "previous": {"type": ["string", "null"], "description": "URL of the previous page."},
+                "previous": {
+                    "type": ["string", "null"],
+                    "description": "URL of the previous page.",
+                },
                 "results": {"type": "array", "items": ref(n.row)},
             },
             "required": ["count", "next", "previous", "results"],
@@ -87,27 +114,51 @@ def _components(table: Table, docs: Sequence[rs.FieldDoc], n: _Names) -> dict[st
 def _list_params(n: _Names, page_size_limit: int) -> list[dict[str, Any]]:
     return [
         query("page", {"type": "integer", "minimum": 1}, "Page number (default 1).", 1),
-        query("size", {"type": "integer", "minimum": 1, "maximum": page_size_limit},
-              f"Rows per page (default 100, at most {page_size_limit}).", 100),
+        query(
+            "size",
+            {"type": "integer", "minimum": 1, "maximum": page_size_limit},
+            f"Rows per page (default 100, at most {page_size_limit}).",
+            100,
+        ),
         query("search", {"type": "string"}, "Only rows with a cell containing this text."),
         query("search_mode", {"enum": ["compat", "full-text-with-count"]}, "How `search` matches."),
-        query("order_by", {"type": "string"},
-              "Comma-separated fields to sort by (`field_<id>`, or names with `user_field_names`); "
-              "prefix `-` for descending."),
-        query("include", {"type": "string"}, "Comma-separated fields to return (all when omitted)."),
+        query(
+            "order_by",
+            {"type": "string"},
+            "Comma-separated fields to sort by (`field_<id>`, or names with `user_field_names`); "
+            "prefix `-` for descending.",
+        ),
+        query(
+            "include", {"type": "string"}, "Comma-separated fields to return (all when omitted)."
+        ),
         query("exclude", {"type": "string"}, "Comma-separated fields to leave out."),
         USER_FIELD_NAMES,
-        query("filters", {"type": "string", "contentMediaType": "application/json",
-                          "x-schema": ref(n.filters)},
-              f"A JSON filter tree (see the `{n.filters}` schema for the filter types each field accepts), e.g. "
-              '`{"filter_type":"AND","filters":[{"field":1,"type":"equal","value":"x"}],"groups":[]}`. '
-              "Legacy form: `filter__field_<id>__<type>=<value>` parameters combined with `filter_type`."),
-        query("filter_type", {"enum": ["AND", "OR"]}, "How legacy `filter__…` parameters combine (default AND)."),
-        query("view_id", {"type": "integer", "format": "int64"}, "Apply this view's filters and sorts."),
+        query(
+            "filters",
+            {"type": "string", "contentMediaType": "application/json", "x-schema": ref(n.filters)},
+            f"A JSON filter tree (see the `{n.filters}` schema for the filter types each field "
+            "accepts), e.g. "
+            '`{"filter_type":"AND","filters":[{"field":1,"type":"equal","value":"x"}],'
+            '"groups":[]}`. '
+            "Legacy form: `filter__field_<id>__<type>=<value>` parameters combined with "
+            "`filter_type`.",
+        ),
+        query(
+            "filter_type",
+            {"enum": ["AND", "OR"]},
+            "How legacy `filter__…` parameters combine (default AND).",
+        ),
+        query(
+            "view_id",
+            {"type": "integer", "format": "int64"},
+            "Apply this view's filters and sorts.",
+        ),
     ]
 
 
-def _operations(table: Table, n: _Names, page_size_limit: int, batch_limit: int) -> dict[str, dict[str, Any]]:
+def _operations(
+    table: Table, n: _Names, page_size_limit: int, batch_limit: int
+) -> dict[str, dict[str, Any]]:
     tag = [f"{table.name} (table {table.id})"]
     sec = SECURITY["any"]
     row_ok = ok(ref(n.row), "The row.")
@@ -115,74 +166,247 @@ def _operations(table: Table, n: _Names, page_size_limit: int, batch_limit: int)
     items = {"type": "array", "minItems": 1, "maxItems": batch_limit}
 
     def op(op_id: str, summary: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
-        return {"operationId": f"{op_id}", "summary": summary, "tags": tag, "security": sec,
-                "responses": responses, **extra}
+        return {
+            "operationId": f"{op_id}",
+            "summary": summary,
+            "tags": tag,
+            "security": sec,
+            "responses": responses,
+            **extra,
+        }
 
     row_path = [path_param("row_id", "The row's id.")]
     return {
-        "list": op(f"list_{n.op}_rows", f"List rows of {table.name}",
-                   {**ok(ref(n.page), "A page of rows."),
-                    **error_responses({400: LIST_400, 401: NO_PERMISSION,
-                                       404: TABLE_404 + ["ERROR_VIEW_DOES_NOT_EXIST", "ERROR_FIELD_DOES_NOT_EXIST"]},
-                                      auth="any")},
-                   parameters=_list_params(n, page_size_limit),
-                   description="Rows in `order`, then `id`, unless `order_by` says otherwise. "
-                   "Without `user_field_names` rows are keyed by `field_<id>`."),
-        "create": op(f"create_{n.op}_row", f"Create a row in {table.name}",
-                     {**row_ok, **error_responses({400: WRITE_400, 401: NO_PERMISSION, 404: ROW_404, **CONFLICT},
-                                                  auth="any", body=True)},
-                     parameters=[query("before", {"type": "integer", "format": "int64"}, "Place the row before this row."),
-                                 USER_FIELD_NAMES, SEND_WEBHOOK_EVENTS],
-                     requestBody=write_body),
-        "get": op(f"get_{n.op}_row", f"Get a row of {table.name}",
-                  {**row_ok, **error_responses({400: ["ERROR_CANNOT_INCLUDE_ROW_METADATA", "ERROR_USER_NOT_IN_GROUP"],
-                                                401: NO_PERMISSION, 404: ROW_404}, auth="any")},
-                  parameters=row_path + [USER_FIELD_NAMES,
-                                         query("include", {"type": "string"}, "`metadata` adds row metadata (JWT only).")]),
-        "update": op(f"update_{n.op}_row", f"Update a row of {table.name}",
-                     {**row_ok, **error_responses({400: WRITE_400, 401: NO_PERMISSION, 404: ROW_404, **CONFLICT},
-                                                  auth="any", body=True)},
-                     parameters=row_path + [USER_FIELD_NAMES, SEND_WEBHOOK_EVENTS], requestBody=write_body),
-        "delete": op(f"delete_{n.op}_row", f"Delete a row of {table.name}",
-                     {**ok(None, "Deleted.", 204),
-                      **error_responses({400: ["ERROR_USER_NOT_IN_GROUP", "ERROR_CANNOT_DELETE_ROWS_IN_TABLE",
-                                               "ERROR_CANNOT_DELETE_ALREADY_DELETED_ITEM"],
-                                         401: NO_PERMISSION, 404: ROW_404, **CONFLICT}, auth="any")},
-                     parameters=row_path + [SEND_WEBHOOK_EVENTS]),
-        "move": op(f"move_{n.op}_row", f"Move a row of {table.name}",
-                   {**row_ok, **error_responses({400: ["ERROR_USER_NOT_IN_GROUP"], 401: NO_PERMISSION, 404: ROW_404,
-                                                 **CONFLICT}, auth="any")},
-                   parameters=row_path + [query("before_id", {"type": "integer", "format": "int64"},
-                                                "Place the row before this row; at the end when omitted."),
-                                          USER_FIELD_NAMES, SEND_WEBHOOK_EVENTS]),
-        "batch_create": op(f"batch_create_{n.op}_rows", f"Create up to {batch_limit} rows in {table.name}",
-                           {**ok({"type": "object", "properties": {"items": {"type": "array", "items": ref(n.row)},
-                                                                    "metadata": {"type": "object"}},
-                                  "required": ["items"]}, "The created rows, in input order."),
-                            **error_responses({400: WRITE_400, 401: NO_PERMISSION, 404: ROW_404, **CONFLICT},
-                                              auth="any", body=True)},
-                           parameters=[query("before", {"type": "integer", "format": "int64"}, "Place the rows before this row."),
-                                       USER_FIELD_NAMES, SEND_WEBHOOK_EVENTS],
-                           requestBody=body({"type": "object", "required": ["items"],
-                                             "properties": {"items": dict(items, items=ref(n.write))}})),
-        "batch_update": op(f"batch_update_{n.op}_rows", f"Update up to {batch_limit} rows of {table.name}",
-                           {**ok({"type": "object", "properties": {"items": {"type": "array", "items": ref(n.row)},
-                                                                    "metadata": {"type": "object"}},
-                                  "required": ["items"]}, "The updated rows."),
-                            **error_responses({400: WRITE_400 + ["ERROR_ROW_IDS_NOT_UNIQUE"], 401: NO_PERMISSION,
-                                               404: ROW_404, **CONFLICT}, auth="any", body=True)},
-                           parameters=[USER_FIELD_NAMES, SEND_WEBHOOK_EVENTS],
-                           requestBody=body({"type": "object", "required": ["items"],
-                                             "properties": {"items": dict(items, items=ref(n.update_item))}})),
-        "batch_delete": op(f"batch_delete_{n.op}_rows", f"Delete up to {batch_limit} rows of {table.name}",
-                           {**ok(None, "Deleted.", 204),
-                            **error_responses({400: ["ERROR_USER_NOT_IN_GROUP", "ERROR_ROW_IDS_NOT_UNIQUE",
-                                                     "ERROR_CANNOT_DELETE_ROWS_IN_TABLE"],
-                                               401: NO_PERMISSION, 404: ROW_404, **CONFLICT}, auth="any", body=True)},
-                           parameters=[SEND_WEBHOOK_EVENTS],
-                           requestBody=body({"type": "object", "required": ["items"],
-                                             "properties": {"items": dict(items, items={"type": "integer", "format": "int64"})}},
-                                            {"items": [1, 2]})),
+        "list": op(
+            f"list_{n.op}_rows",
+            f"List rows of {table.name}",
+            {
+                **ok(ref(n.page), "A page of rows."),
+                **error_responses(
+                    {
+                        400: LIST_400,
+                        401: NO_PERMISSION,
+                        404: [
+                            *TABLE_404,
+                            "ERROR_VIEW_DOES_NOT_EXIST",
+                            "ERROR_FIELD_DOES_NOT_EXIST",
+                        ],
+                    },
+                    auth="any",
+                ),
+            },
+            parameters=_list_params(n, page_size_limit),
+            description="Rows in `order`, then `id`, unless `order_by` says otherwise. "
+            "Without `user_field_names` rows are keyed by `field_<id>`.",
+        ),
+        "create": op(
+            f"create_{n.op}_row",
+            f"Create a row in {table.name}",
+            {
+                **row_ok,
+                **error_responses(
+                    {400: WRITE_400, 401: NO_PERMISSION, 404: ROW_404, **CONFLICT},
+                    auth="any",
+                    body=True,
+                ),
+            },
+            parameters=[
+                query(
+                    "before",
+                    {"type": "integer", "format": "int64"},
+                    "Place the row before this row.",
+                ),
+                USER_FIELD_NAMES,
+                SEND_WEBHOOK_EVENTS,
+            ],
+            requestBody=write_body,
+        ),
+        "get": op(
+            f"get_{n.op}_row",
+            f"Get a row of {table.name}",
+            {
+                **row_ok,
+                **error_responses(
+                    {
+                        400: ["ERROR_CANNOT_INCLUDE_ROW_METADATA", "ERROR_USER_NOT_IN_GROUP"],
+                        401: NO_PERMISSION,
+                        404: ROW_404,
+                    },
+                    auth="any",
+                ),
+            },
+            parameters=[
+                *row_path,
+                USER_FIELD_NAMES,
+                query("include", {"type": "string"}, "`metadata` adds row metadata (JWT only)."),
+            ],
+        ),
+        "update": op(
+            f"update_{n.op}_row",
+            f"Update a row of {table.name}",
+            {
+                **row_ok,
+                **error_responses(
+                    {400: WRITE_400, 401: NO_PERMISSION, 404: ROW_404, **CONFLICT},
+                    auth="any",
+                    body=True,
+                ),
+            },
+            parameters=[*row_path, USER_FIELD_NAMES, SEND_WEBHOOK_EVENTS],
+            requestBody=write_body,
+        ),
+        "delete": op(
+            f"delete_{n.op}_row",
+            f"Delete a row of {table.name}",
+            {
+                **ok(None, "Deleted.", 204),
+                **error_responses(
+                    {
+                        400: [
+                            "ERROR_USER_NOT_IN_GROUP",
+                            "ERROR_CANNOT_DELETE_ROWS_IN_TABLE",
+                            "ERROR_CANNOT_DELETE_ALREADY_DELETED_ITEM",
+                        ],
+                        401: NO_PERMISSION,
+                        404: ROW_404,
+                        **CONFLICT,
+                    },
+                    auth="any",
+                ),
+            },
+            parameters=[*row_path, SEND_WEBHOOK_EVENTS],
+        ),
+        "move": op(
+            f"move_{n.op}_row",
+            f"Move a row of {table.name}",
+            {
+                **row_ok,
+                **error_responses(
+                    {
+                        400: ["ERROR_USER_NOT_IN_GROUP"],
+                        401: NO_PERMISSION,
+                        404: ROW_404,
+                        **CONFLICT,
+                    },
+                    auth="any",
+                ),
+            },
+            parameters=[
+                *row_path,
+                query(
+                    "before_id",
+                    {"type": "integer", "format": "int64"},
+                    "Place the row before this row; at the end when omitted.",
+                ),
+                USER_FIELD_NAMES,
+                SEND_WEBHOOK_EVENTS,
+            ],
+        ),
+        "batch_create": op(
+            f"batch_create_{n.op}_rows",
+            f"Create up to {batch_limit} rows in {table.name}",
+            {
+                **ok(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "items": {"type": "array", "items": ref(n.row)},
+                            "metadata": {"type": "object"},
+                        },
+                        "required": ["items"],
+                    },
+                    "The created rows, in input order.",
+                ),
+                **error_responses(
+                    {400: WRITE_400, 401: NO_PERMISSION, 404: ROW_404, **CONFLICT},
+                    auth="any",
+                    body=True,
+                ),
+            },
+            parameters=[
+                query(
+                    "before",
+                    {"type": "integer", "format": "int64"},
+                    "Place the rows before this row.",
+                ),
+                USER_FIELD_NAMES,
+                SEND_WEBHOOK_EVENTS,
+            ],
+            requestBody=body(
+                {
+                    "type": "object",
+                    "required": ["items"],
+                    "properties": {"items": dict(items, items=ref(n.write))},
+                }
+            ),
+        ),
+        "batch_update": op(
+            f"batch_update_{n.op}_rows",
+            f"Update up to {batch_limit} rows of {table.name}",
+            {
+                **ok(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "items": {"type": "array", "items": ref(n.row)},
+                            "metadata": {"type": "object"},
+                        },
+                        "required": ["items"],
+                    },
+                    "The updated rows.",
+                ),
+                **error_responses(
+                    {
+                        400: [*WRITE_400, "ERROR_ROW_IDS_NOT_UNIQUE"],
+                        401: NO_PERMISSION,
+                        404: ROW_404,
+                        **CONFLICT,
+                    },
+                    auth="any",
+                    body=True,
+                ),
+            },
+            parameters=[USER_FIELD_NAMES, SEND_WEBHOOK_EVENTS],
+            requestBody=body(
+                {
+                    "type": "object",
+                    "required": ["items"],
+                    "properties": {"items": dict(items, items=ref(n.update_item))},
+                }
+            ),
+        ),
+        "batch_delete": op(
+            f"batch_delete_{n.op}_rows",
+            f"Delete up to {batch_limit} rows of {table.name}",
+            {
+                **ok(None, "Deleted.", 204),
+                **error_responses(
+                    {
+                        400: [
+                            "ERROR_USER_NOT_IN_GROUP",
+                            "ERROR_ROW_IDS_NOT_UNIQUE",
+                            "ERROR_CANNOT_DELETE_ROWS_IN_TABLE",
+                        ],
+                        401: NO_PERMISSION,
+                        404: ROW_404,
+                        **CONFLICT,
+                    },
+                    auth="any",
+                    body=True,
+                ),
+            },
+            parameters=[SEND_WEBHOOK_EVENTS],
+            requestBody=body(
+                {
+                    "type": "object",
+                    "required": ["items"],
+                    "properties": {
+                        "items": dict(items, items={"type": "integer", "format": "int64"})
+                    },
+                },
+                {"items": [1, 2]},
+            ),
+        ),
     }
 
 
@@ -212,17 +436,26 @@ def build_database_spec(
         paths[f"{base}/"] = {"get": ops["list"], "post": ops["create"]}
         paths[f"{base}/batch/"] = {"post": ops["batch_create"], "patch": ops["batch_update"]}
         paths[f"{base}/batch-delete/"] = {"post": ops["batch_delete"]}
-        paths[base + "/{row_id}/"] = {"get": ops["get"], "patch": ops["update"], "delete": ops["delete"]}
+        paths[base + "/{row_id}/"] = {
+            "get": ops["get"],
+            "patch": ops["update"],
+            "delete": ops["delete"],
+        }
         paths[base + "/{row_id}/move/"] = {"patch": ops["move"]}
-        tags.append({"name": f"{table.name} (table {table.id})",
-                     "description": f"Table id {table.id}. Fields:\n\n{rs.summary_table(docs)}"})
+        tags.append(
+            {
+                "name": f"{table.name} (table {table.id})",
+                "description": f"Table id {table.id}. Fields:\n\n{rs.summary_table(docs)}",
+            }
+        )
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
             "title": f"{database.name} — gridbase database API",
             "version": version or "1",
-            "description": f"Row endpoints of database {database.name!r} (id {database.id}), generated from its "
-            "current tables and fields. Authenticate with `Authorization: JWT <access token>` or "
+            "description": f"Row endpoints of database {database.name!r} (id {database.id}), "
+            "generated from its current tables and fields. "
+            "Authenticate with `Authorization: JWT <access token>` or "
             "`Authorization: Token <database token>`. Rows are keyed by `field_<id>` unless "
             "`user_field_names=true` is given, then by field name.",
             "license": {"name": "MIT", "identifier": "MIT"},

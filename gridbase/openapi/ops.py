@@ -20,7 +20,9 @@ class Op:
     request_example: Any = None
 
 
-def obj(properties: dict[str, Any], required: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+def obj(
+    properties: dict[str, Any], required: list[str] | None = None, **extra: Any
+) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "object", "properties": properties, **extra}
     if required:
         schema["required"] = required

@@ -21,7 +21,8 @@ ORDER_SCHEMA: dict[str, Any] = {
 }
 ID_SCHEMA: dict[str, Any] = {"type": "integer", "description": "The row's id.", "example": 1}
 METADATA_SCHEMA: dict[str, Any] = {
-    "type": "object", "description": "Row metadata; only with `include=metadata` (JWT only).",
+    "type": "object",
+    "description": "Row metadata; only with `include=metadata` (JWT only).",
 }
 DOC_KEYS = ("description", "example", "title")
 
@@ -47,14 +48,24 @@ def accepted_filters(ft: Any, filter_types: Iterable[Any] | None) -> tuple[str, 
     return tuple(sorted(names))
 
 
-def field_docs(fields: Sequence[Field], field_types: Any, filter_types: Iterable[Any] | None) -> list[FieldDoc]:
+def field_docs(
+    fields: Sequence[Field], field_types: Any, filter_types: Iterable[Any] | None
+) -> list[FieldDoc]:
     docs = []
     for field in fields:
         ft = field_types.get(field.type)
         read = dict(ft.json_schema(field))
         write = None if ft.read_only else dict(ft.write_schema(field))
-        docs.append(FieldDoc(field, field.type, bool(ft.read_only), read, write,
-                             accepted_filters(ft, list(filter_types) if filter_types is not None else None)))
+        docs.append(
+            FieldDoc(
+                field,
+                field.type,
+                bool(ft.read_only),
+                read,
+                write,
+                accepted_filters(ft, list(filter_types) if filter_types is not None else None),
+            )
+        )
     return docs
 
 
@@ -82,7 +93,9 @@ def _property(doc: FieldDoc, schema: dict[str, Any], *, writing: bool) -> dict[s
     return prop
 
 
-def _keyed(docs: Sequence[FieldDoc], schema_of: Any, *, writing: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+def _keyed(
+    docs: Sequence[FieldDoc], schema_of: Any, *, writing: bool
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Properties under both keys of every field: `field_<id>` and the field's name. A name
     that equals another field's `field_<id>` key takes either field's schema."""
     by_id: dict[str, Any] = {}
@@ -99,7 +112,9 @@ def _keyed(docs: Sequence[FieldDoc], schema_of: Any, *, writing: bool) -> tuple[
             example[doc.field.column_name] = schema["example"]
     props = dict(by_id)
     for name, prop in by_name.items():
-        props[name] = {"anyOf": [props[name], prop]} if name in props and props[name] is not prop else prop
+        props[name] = (
+            {"anyOf": [props[name], prop]} if name in props and props[name] is not prop else prop
+        )
     return props, example
 
 
@@ -109,10 +124,17 @@ def row_schema(table: Table, docs: Sequence[FieldDoc]) -> dict[str, Any]:
     props, example = _keyed(docs, lambda d: d.read, writing=False)
     return {
         "title": f"{table.name} row",
-        "description": f"A row of table {table.name!r} (id {table.id}): `id`, `order` and one key per field — "
-        "`field_<id>`, or the field's name when `user_field_names=true`. `include`/`exclude` may leave fields out.",
+        "description": f"A row of table {table.name!r} (id {table.id}): "
+        "`id`, `order` and one key per field — "
+        "`field_<id>`, or the field's name when `user_field_names=true`. "
+        "`include`/`exclude` may leave fields out.",
         "type": "object",
-        "properties": {"id": ID_SCHEMA, "order": ORDER_SCHEMA, **props, "metadata": METADATA_SCHEMA},
+        "properties": {
+            "id": ID_SCHEMA,
+            "order": ORDER_SCHEMA,
+            **props,
+            "metadata": METADATA_SCHEMA,
+        },
         "required": ["id", "order"],
         "additionalProperties": False,
         "example": {"id": 1, "order": ORDER_SCHEMA["example"], **example},
@@ -124,9 +146,10 @@ def write_schema(table: Table, docs: Sequence[FieldDoc]) -> dict[str, Any]:
     props, example = _keyed(docs, lambda d: d.write, writing=True)
     return {
         "title": f"{table.name} row values",
-        "description": f"Values for a row of {table.name!r}, keyed by `field_<id>` (or the bare id), or by field "
-        "name with `user_field_names=true` (keys of the other form are ignored). Every field is optional; on create "
-        "an omitted field takes its default. Read-only fields cannot be set.",
+        "description": f"Values for a row of {table.name!r}, keyed by `field_<id>` "
+        "(or the bare id), or by field name with `user_field_names=true` "
+        "(keys of the other form are ignored). Every field is optional; "
+        "on create an omitted field takes its default. Read-only fields cannot be set.",
         "type": "object",
         "properties": props,
         "additionalProperties": False,
@@ -140,22 +163,30 @@ def filters_schema(table: Table, docs: Sequence[FieldDoc], name: str) -> dict[st
     for doc in docs:
         if not doc.filters:
             continue
-        conditions.append({
-            "type": "object",
-            "title": f"{doc.field.name} ({doc.type_name})",
-            "properties": {
-                "field": {"anyOf": [{"type": "integer", "enum": [doc.field.id]}, {"type": "string", "enum": [doc.field.name]}],
-                          "description": "The field id, or its name with `user_field_names=true`."},
-                "type": {"enum": list(doc.filters)},
-                "value": {"type": "string"},
-            },
-            "required": ["field", "type"],
-        })
+        conditions.append(
+            {
+                "type": "object",
+                "title": f"{doc.field.name} ({doc.type_name})",
+                "properties": {
+                    "field": {
+                        "anyOf": [
+                            {"type": "integer", "enum": [doc.field.id]},
+                            {"type": "string", "enum": [doc.field.name]},
+                        ],
+                        "description": "The field id, or its name with `user_field_names=true`.",
+                    },
+                    "type": {"enum": list(doc.filters)},
+                    "value": {"type": "string"},
+                },
+                "required": ["field", "type"],
+            }
+        )
     condition: dict[str, Any] = {"anyOf": conditions} if conditions else {"not": {}}
     return {
         "title": f"{table.name} filters",
-        "description": "The JSON value of the `filters` query parameter: an AND/OR group of conditions "
-        "and nested groups. Each field accepts only the filter types listed for it.",
+        "description": "The JSON value of the `filters` query parameter: "
+        "an AND/OR group of conditions and nested groups. "
+        "Each field accepts only the filter types listed for it.",
         "type": "object",
         "properties": {
             "filter_type": {"enum": ["AND", "OR"], "default": "AND"},
@@ -177,7 +208,10 @@ def summary_table(docs: Sequence[FieldDoc]) -> str:
         write = "read only" if doc.write is None else brief(doc.write)
         filters = ", ".join(doc.filters) or "—"
         name = doc.field.name.replace("|", "\\|")
-        lines.append(f"| {name} | `{doc.field.column_name}` | `{doc.type_name}` | {brief(doc.read)} | {write} | {filters} |")
+        lines.append(
+            f"| {name} | `{doc.field.column_name}` | `{doc.type_name}` | "
+            f"{brief(doc.read)} | {write} | {filters} |"
+        )
     return "\n".join(lines)
 
 

@@ -52,8 +52,14 @@ def _tag(path: str) -> str:
 def _generic(route: RouteInfo, path: str) -> Op:
     summary = route.doc.splitlines()[0] if route.doc else route.name.replace("_", " ").capitalize()
     response = None if route.method == "delete" else {"type": ["object", "array"]}
-    return Op(summary, _tag(path), response, 204 if route.method == "delete" else 200,
-              request={"type": "object"} if route.method in WRITE_METHODS else None, errors=GENERIC_ERRORS)
+    return Op(
+        summary,
+        _tag(path),
+        response,
+        204 if route.method == "delete" else 200,
+        request={"type": "object"} if route.method in WRITE_METHODS else None,
+        errors=GENERIC_ERRORS,
+    )
 
 
 def operation(route: RouteInfo) -> tuple[str, dict[str, Any]]:
@@ -67,16 +73,21 @@ def operation(route: RouteInfo) -> tuple[str, dict[str, Any]]:
     description = op.description or "\n".join(route.doc.splitlines()[1:]).strip()
     if description:
         out["description"] = description
-    parameters = [path_param(name) if kind == "int" else
-                  {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-                  for name, kind in params]
+    parameters = [
+        path_param(name)
+        if kind == "int"
+        else {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name, kind in params
+    ]
     parameters.extend(op.params)
     if parameters:
         out["parameters"] = parameters
     if op.request is not None:
         out["requestBody"] = body(op.request, op.request_example)
-    out["responses"] = {**ok(op.response, "OK" if op.status == 200 else "Done.", op.status),
-                        **error_responses(op.errors, auth=route.auth, body=op.request is not None)}
+    out["responses"] = {
+        **ok(op.response, "OK" if op.status == 200 else "Done.", op.status),
+        **error_responses(op.errors, auth=route.auth, body=op.request is not None),
+    }
     out["security"] = SECURITY[route.auth]
     return path, out
 
@@ -105,10 +116,12 @@ def build_spec(routes: Sequence[RouteInfo], *, version: str = "") -> dict[str, A
             "title": "gridbase API spec",
             "version": version or "1",
             "description": "gridbase answers Baserow's REST API (1.35.3). Authenticate with "
-            "`Authorization: JWT <access token>` (from `POST /api/user/token-auth/`) or, on row and field "
-            "listing endpoints, `Authorization: Token <database token>`. Errors are "
-            '`{"error": "<CODE>", "detail": ...}`. A typed spec of one database\'s tables is at '
-            "`/api/database/{database_id}/openapi.json` (docs page: `/api-docs/database/{database_id}`).",
+            "`Authorization: JWT <access token>` (from `POST /api/user/token-auth/`) or, "
+            "on row and field listing endpoints, `Authorization: Token <database token>`. "
+            'Errors are `{"error": "<CODE>", "detail": ...}`. '
+            "A typed spec of one database's tables is at "
+            "`/api/database/{database_id}/openapi.json` "
+            "(docs page: `/api-docs/database/{database_id}`).",
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "servers": [{"url": "/"}],

@@ -29,12 +29,16 @@ def install(ctx: Ctx) -> None:
     """Wrap the compat search hook (installed first) and subscribe to row and field writes."""
     compat = ctx.hooks["search"]
 
-    def search(ctx_: Ctx, model: TableModel, term: str, mode: str, fields: Any = None) -> Clause | None:
+    def search(
+        ctx_: Ctx, model: TableModel, term: str, mode: str, fields: Any = None
+    ) -> Clause | None:
         if _uses_index(ctx_, model, mode, fields):
             return full_text.full_text_clause(ctx_.db.dialect, model, term)
         return compat(ctx_, model, term, mode, fields)  # type: ignore[no-any-return]  # hooks hold Any
 
-    def plan(ctx_: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery) -> SearchPlan | None:
+    def plan(
+        ctx_: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery
+    ) -> SearchPlan | None:
         if _uses_index(ctx_, model, query.search_mode, query.fields):
             # default order, page or offset paging: the page may walk the order index
             walk = None if query.order_by or query.cursor is not None else query.page * query.size

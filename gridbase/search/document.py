@@ -34,12 +34,16 @@ def indexed_fields(ctx: Ctx, model: TableModel) -> list[Field]:
     """The fields whose text goes into a row's document (memoised on the model)."""
     found: list[Field] | None = model.memo.get("indexed_fields")
     if found is None:
-        found = model.memo["indexed_fields"] = [c.field for c in compat.searched_fields(ctx, model, None)]
+        found = model.memo["indexed_fields"] = [
+            c.field for c in compat.searched_fields(ctx, model, None)
+        ]
     return list(found)
 
 
 def is_date(field: Field) -> bool:
-    return field.type in DATE_TYPES or field.type == "formula" and field.props.get("formula_type") == "date"
+    return field.type in DATE_TYPES or (
+        field.type == "formula" and field.props.get("formula_type") == "date"
+    )
 
 
 def date_text(field: Field, value: str) -> str:
@@ -73,26 +77,41 @@ def field_text(field: Field, value: Any) -> str:
     return value_text(value)
 
 
-def documents(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequence[int]) -> list[tuple[int, list[str]]]:
+def documents(
+    ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequence[int]
+) -> list[tuple[int, list[str]]]:
     """(row id, words) for the rows of `model` among `row_ids` that exist."""
     fields = indexed_fields(ctx, model)
     t = model.sql
     out: list[tuple[int, list[str]]] = []
     for start in range(0, len(row_ids), CHUNK):
         chunk = list(row_ids[start : start + CHUNK])
-        records = model.records(conn, ("search_documents", tuple(f.id for f in fields)), lambda: sa.select(
-            *selected_columns(ctx, model, fields)).where(t.c.id.in_(sa.bindparam("ids", expanding=True))), {"ids": chunk})
+        records = model.records(
+            conn,
+            ("search_documents", tuple(f.id for f in fields)),
+            lambda: sa.select(*selected_columns(ctx, model, fields)).where(
+                t.c.id.in_(sa.bindparam("ids", expanding=True))
+            ),
+            {"ids": chunk},
+        )
         out.extend(_words(ctx, conn, model, records, fields))
     return out
 
 
-def all_documents(ctx: Ctx, conn: sa.Connection, model: TableModel) -> Iterator[list[tuple[int, list[str]]]]:
+def all_documents(
+    ctx: Ctx, conn: sa.Connection, model: TableModel
+) -> Iterator[list[tuple[int, list[str]]]]:
     """Every row's document, CHUNK rows at a time in id order (memory stays flat)."""
     fields = indexed_fields(ctx, model)
     t = model.sql
     last = 0
     while True:
-        stmt = sa.select(*selected_columns(ctx, model, fields)).where(t.c.id > last).order_by(t.c.id).limit(CHUNK)
+        stmt = (
+            sa.select(*selected_columns(ctx, model, fields))
+            .where(t.c.id > last)
+            .order_by(t.c.id)
+            .limit(CHUNK)
+        )
         records = list(conn.execute(stmt))
         if not records:
             return
@@ -100,12 +119,15 @@ def all_documents(ctx: Ctx, conn: sa.Connection, model: TableModel) -> Iterator[
         last = records[-1].id
 
 
-def _words(ctx: Ctx, conn: sa.Connection, model: TableModel, records: list[Any], fields: list[Field]) -> list[tuple[int, list[str]]]:
+def _words(
+    ctx: Ctx, conn: sa.Connection, model: TableModel, records: list[Any], fields: list[Field]
+) -> list[tuple[int, list[str]]]:
     return row_documents(ctx, model, serialize_rows(ctx, conn, model, records, fields), fields)
 
 
-def row_documents(ctx: Ctx, model: TableModel, rows: Sequence[dict[str, Any]],
-                  fields: list[Field] | None = None) -> list[tuple[int, list[str]]]:
+def row_documents(
+    ctx: Ctx, model: TableModel, rows: Sequence[dict[str, Any]], fields: list[Field] | None = None
+) -> list[tuple[int, list[str]]]:
     """(row id, words) of rows already serialized (keyed `field_<id>`)."""
     fields = indexed_fields(ctx, model) if fields is None else fields
     plan = [(f, f.column_name, is_date(f)) for f in fields]

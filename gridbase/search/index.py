@@ -56,15 +56,32 @@ def readiness(ctx: Ctx) -> Readiness:
 
 def _links_statement() -> sa.Select[Any]:
     f, t = s.fields, s.database_tables
-    database = sa.select(t.c.database_id).where(t.c.id == sa.bindparam("table_id")).scalar_subquery()
-    return (sa.select(f.c.id, f.c.table_id, f.c.name, f.c.order, f.c.type, f.c.primary, f.c.description, f.c.db_index, f.c.props)
-            .join(t, t.c.id == f.c.table_id).where(t.c.database_id == database, f.c.type == "link_row"))
+    database = (
+        sa.select(t.c.database_id).where(t.c.id == sa.bindparam("table_id")).scalar_subquery()
+    )
+    return (
+        sa.select(
+            f.c.id,
+            f.c.table_id,
+            f.c.name,
+            f.c.order,
+            f.c.type,
+            f.c.primary,
+            f.c.description,
+            f.c.db_index,
+            f.c.props,
+        )
+        .join(t, t.c.id == f.c.table_id)
+        .where(t.c.database_id == database, f.c.type == "link_row")
+    )
 
 
 def links_into(conn: sa.Connection, table_id: int) -> list[Field]:
     """Link-row fields (of any table in the database) whose links point at `table_id` (kept
     while the metadata stays the same: storage.meta_clock)."""
-    return list(meta_clock.cached(conn, "links_into", table_id, lambda: _links_into(conn, table_id)))
+    return list(
+        meta_clock.cached(conn, "links_into", table_id, lambda: _links_into(conn, table_id))
+    )
 
 
 def _links_into(conn: sa.Connection, table_id: int) -> tuple[Field, ...]:
@@ -72,12 +89,29 @@ def _links_into(conn: sa.Connection, table_id: int) -> tuple[Field, ...]:
     for r in records(s.fields, conn, "links_into", _links_statement, {"table_id": table_id}):
         props = dict(r.props or {})
         if str(props.get("link_row_table_id")) == str(table_id):
-            out.append(Field(r.id, r.table_id, r.name, r.order, r.type, r.primary, r.description, r.db_index, props))
+            out.append(
+                Field(
+                    r.id,
+                    r.table_id,
+                    r.name,
+                    r.order,
+                    r.type,
+                    r.primary,
+                    r.description,
+                    r.db_index,
+                    props,
+                )
+            )
     return tuple(out)
 
 
-def linking_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Sequence[int],
-                 into: list[Field] | None = None) -> dict[int, set[int]]:
+def linking_rows(
+    ctx: Ctx,
+    conn: sa.Connection,
+    table_id: int,
+    row_ids: Sequence[int],
+    into: list[Field] | None = None,
+) -> dict[int, set[int]]:
     """table id -> ids of its rows that link to any of `row_ids` of `table_id` (`into`: the
     links_into() of the table, when known)."""
     out: dict[int, set[int]] = defaultdict(set)
@@ -90,12 +124,21 @@ def linking_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Sequence
             continue
         mine, other = sides(field)
 
-        def build(junction: sa.Table = junction, mine: str = mine, other: str = other) -> sa.Select[Any]:
-            return sa.select(junction.c[mine]).where(junction.c[other].in_(sa.bindparam("ids", expanding=True))).distinct()
+        def build(
+            junction: sa.Table = junction, mine: str = mine, other: str = other
+        ) -> sa.Select[Any]:
+            return (
+                sa.select(junction.c[mine])
+                .where(junction.c[other].in_(sa.bindparam("ids", expanding=True)))
+                .distinct()
+            )
 
         for start in range(0, len(row_ids), 500):
             chunk = list(row_ids[start : start + 500])
-            out[field.table_id].update(r[0] for r in records(junction, conn, ("linking", mine, other), build, {"ids": chunk}))
+            out[field.table_id].update(
+                r[0]
+                for r in records(junction, conn, ("linking", mine, other), build, {"ids": chunk})
+            )
     return out
 
 
@@ -106,8 +149,16 @@ def _model(ctx: Ctx, conn: sa.Connection, table_id: int) -> TableModel | None:
         return None
 
 
-def reindex_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Iterable[int], *, fresh: bool = False,
-                 rows: Sequence[dict[str, Any]] | None = None, model: TableModel | None = None) -> None:
+def reindex_rows(
+    ctx: Ctx,
+    conn: sa.Connection,
+    table_id: int,
+    row_ids: Iterable[int],
+    *,
+    fresh: bool = False,
+    rows: Sequence[dict[str, Any]] | None = None,
+    model: TableModel | None = None,
+) -> None:
     """Index these rows again; `fresh`: they were just created and have no documents yet;
     `rows`: their serialized values, already read (every field, current schema);
     `model`: the table's current model, when the caller has it."""
@@ -119,7 +170,11 @@ def reindex_rows(ctx: Ctx, conn: sa.Connection, table_id: int, row_ids: Iterable
         return
     if not fresh:
         search_index.forget(conn, table_id, ids)
-    search_index.store(conn, table_id, row_documents(ctx, model, rows) if rows is not None else documents(ctx, conn, model, ids))
+    search_index.store(
+        conn,
+        table_id,
+        row_documents(ctx, model, rows) if rows is not None else documents(ctx, conn, model, ids),
+    )
 
 
 def rebuild(ctx: Ctx, conn: sa.Connection, table_id: int) -> None:
@@ -137,8 +192,14 @@ def _fill(ctx: Ctx, conn: sa.Connection, table_id: int) -> None:
         search_index.store(conn, table_id, chunk)
 
 
-def rows_changing(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequence[int], *,
-                  created: bool = False) -> Callable[..., None]:
+def rows_changing(
+    ctx: Ctx,
+    conn: sa.Connection,
+    model: TableModel,
+    row_ids: Sequence[int],
+    *,
+    created: bool = False,
+) -> Callable[..., None]:
     """Called before rows of `model` are written; the result is called after the write.
     `created`: the rows were just inserted, so nothing linked to them before."""
     table_id = model.table.id
@@ -152,7 +213,8 @@ def rows_changing(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Seq
         for source in (before, linking_rows(ctx, conn, table_id, ids, after)):
             for other, linked in source.items():
                 wanted[other] |= linked
-        own = wanted.pop(table_id, set())  # self links: rows of this table that link to the written ones
+        # self links: rows of this table that link to the written ones
+        own = wanted.pop(table_id, set())
         reindex_rows(ctx, conn, table_id, ids, fresh=created, rows=rows, model=model)
         reindex_rows(ctx, conn, table_id, own - set(ids))
         for other, linked in wanted.items():
@@ -161,11 +223,16 @@ def rows_changing(ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Seq
     return written
 
 
-def _linked_by(model: TableModel, into: list[Field], created: Sequence[dict[str, Any]]) -> list[Field]:
+def _linked_by(
+    model: TableModel, into: list[Field], created: Sequence[dict[str, Any]]
+) -> list[Field]:
     """The fields of `into` through which rows can link to rows just created: a new row is
     linked only through the junction tables its own link values were written to."""
-    written = {junction_name(f) for f in model.fields
-               if f.type == "link_row" and any(row.get(f.column_name) for row in created)}
+    written = {
+        junction_name(f)
+        for f in model.fields
+        if f.type == "link_row" and any(row.get(f.column_name) for row in created)
+    }
     return [f for f in into if junction_name(f) in written]
 
 
@@ -188,7 +255,11 @@ def fields_changing(ctx: Ctx, conn: sa.Connection, table_id: int) -> Callable[[l
 def ensure_indexes(ctx: Ctx) -> None:
     """Create and fill the index of every table that has none (tables from before it existed)."""
     with ctx.db.read() as conn:
-        table_ids = list(conn.execute(sa.select(s.database_tables.c.id).order_by(s.database_tables.c.id)).scalars())
+        table_ids = list(
+            conn.execute(
+                sa.select(s.database_tables.c.id).order_by(s.database_tables.c.id)
+            ).scalars()
+        )
         missing = [i for i in table_ids if not search_index.exists(conn, i)]
     for table_id in missing:
         with ctx.db.write() as conn:

@@ -57,7 +57,9 @@ def _walked(conn: sa.Connection, model: TableModel, count: int, walk: int) -> fl
     """Rows the order walk visits to find `walk` matches, if matches are spread evenly
     (the highest id stands for the row count: deletions only make this overestimate)."""
     t = model.sql
-    highest = model.records(conn, ("max_id",), lambda: sa.select(sa.func.max(t.c.id).label("highest")), {})[0].highest
+    highest = model.records(
+        conn, ("max_id",), lambda: sa.select(sa.func.max(t.c.id).label("highest")), {}
+    )[0].highest
     return walk * (highest or 0) / max(count, 1)
 
 
@@ -74,7 +76,9 @@ RANGE_SPREAD = 8
 CHUNK_MARGIN, CHUNK_EXTRA = 1.25, 64
 
 
-def _first_matches(conn: sa.Connection, model: TableModel, words: list[str], walk: int, count: int) -> list[int] | None:
+def _first_matches(
+    conn: sa.Connection, model: TableModel, words: list[str], walk: int, count: int
+) -> list[int] | None:
     """Ids of the first matches of exact `words` in the default order: at least `walk` of
     them, or all. Reads the (order, id) index in chunks and asks the index which ids of each
     chunk's id range match: one seek per chunk, where a lookup per row costs ~22 us (page 1
@@ -85,14 +89,21 @@ def _first_matches(conn: sa.Connection, model: TableModel, words: list[str], wal
     found: list[int] = []
     last: tuple[Any, int] | None = None
     while len(found) < walk:
-        stmt = sa.select(t.c.id).order_by(t.c.order, t.c.id).limit(size)  # ids only: no decimal to convert per row
-        ids = list(conn.execute(stmt.where(*row_cursor.after(parts, last)) if last is not None else stmt).scalars())
+        # ids only: no decimal to convert per row
+        stmt = sa.select(t.c.id).order_by(t.c.order, t.c.id).limit(size)
+        ids = list(
+            conn.execute(
+                stmt.where(*row_cursor.after(parts, last)) if last is not None else stmt
+            ).scalars()
+        )
         if not ids:
             break
         low, high = min(ids), max(ids)
         if high - low >= RANGE_SPREAD * len(ids):
             return None
-        matching = set(conn.execute(search_index.matching_in_range(model.table.id, words, low, high)).scalars())
+        matching = set(
+            conn.execute(search_index.matching_in_range(model.table.id, words, low, high)).scalars()
+        )
         found.extend(i for i in ids if i in matching)
         if len(ids) < size:
             break
@@ -100,7 +111,9 @@ def _first_matches(conn: sa.Connection, model: TableModel, words: list[str], wal
     return found
 
 
-def plan(conn: sa.Connection, model: TableModel, term: str, walk: int | None = None) -> SearchPlan | None:
+def plan(
+    conn: sa.Connection, model: TableModel, term: str, walk: int | None = None
+) -> SearchPlan | None:
     """Count and clause for a list whose only condition is this full-text term, or None
     when the term needs the general path (an integer term also matches a row id). `walk`:
     the rows the page needs when it follows the default order (page * size), else None."""

@@ -35,7 +35,8 @@ def document(texts: Iterable[str]) -> list[str]:
     """The distinct words of a row's texts, first occurrence first, up to MAX_DOCUMENT_BYTES
     (PostgreSQL refuses a tsvector over 1 MB; both backends keep the same words)."""
     words = tokens("\n".join(texts))  # one pass: a line break never joins two words
-    if 4 * sum(map(len, words)) + LEXEME_OVERHEAD * len(words) <= MAX_DOCUMENT_BYTES:  # surely under the cap
+    # surely under the cap
+    if 4 * sum(map(len, words)) + LEXEME_OVERHEAD * len(words) <= MAX_DOCUMENT_BYTES:
         return list(dict.fromkeys(words))
     seen: dict[str, None] = {}
     size = 0

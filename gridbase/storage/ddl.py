@@ -48,22 +48,26 @@ def drop_user_table(conn: sa.Connection, table_id: int) -> None:
     conn.execute(DropTable(sa.Table(table_name(table_id), sa.MetaData()), if_exists=True))
 
 
-def add_column(conn: sa.Connection, table_id: int, field_id: int, type_: sa.types.TypeEngine[Any]) -> None:
+def add_column(
+    conn: sa.Connection, table_id: int, field_id: int, type_: sa.types.TypeEngine[Any]
+) -> None:
     column = sa.Column(column_name(field_id), type_, nullable=True)
     sa.Table(table_name(table_id), sa.MetaData(), column)
     ddl = CreateColumn(column).compile(dialect=conn.dialect)
-    conn.exec_driver_sql(f'ALTER TABLE {table_name(table_id)} ADD COLUMN {ddl}')
+    conn.exec_driver_sql(f"ALTER TABLE {table_name(table_id)} ADD COLUMN {ddl}")
 
 
 def drop_column(conn: sa.Connection, table_id: int, field_id: int) -> None:
     index = f"idx_t{int(table_id)}_f{int(field_id)}"
     conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
-    conn.exec_driver_sql(f'ALTER TABLE {table_name(table_id)} DROP COLUMN {column_name(field_id)}')
+    conn.exec_driver_sql(f"ALTER TABLE {table_name(table_id)} DROP COLUMN {column_name(field_id)}")
 
 
 def add_index(conn: sa.Connection, table: sa.Table, field_id: int) -> None:
     """An index on one field column (filters and sorts on it use it)."""
-    index = sa.Index(f"idx_t{table.name.rsplit('_', 1)[1]}_f{int(field_id)}", table.c[column_name(field_id)])
+    index = sa.Index(
+        f"idx_t{table.name.rsplit('_', 1)[1]}_f{int(field_id)}", table.c[column_name(field_id)]
+    )
     conn.execute(CreateIndex(index, if_not_exists=True))
 
 

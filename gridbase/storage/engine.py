@@ -25,7 +25,8 @@ from gridbase.storage.prepared import tagged
 from gridbase.storage.wal_sync import WalSync
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-READER_CACHE_KB = 2000  # per connection; the group-commit writer sets its own (group_commit.WRITER_CACHE_KB)
+# per connection; the group-commit writer sets its own (group_commit.WRITER_CACHE_KB)
+READER_CACHE_KB = 2000
 PING_AFTER_IDLE_SECONDS = 10.0  # PostgreSQL: pooled connections idle this long are pinged first
 SYNCHRONOUS = ("FULL", "NORMAL")
 
@@ -47,7 +48,11 @@ class Database:
                 pool_use_lifo=True,  # reuse the warm connection: one hot page cache, not ten
             )
             path = self.engine.url.database  # a file, or None / ":memory:"
-            self.syncer = WalSync(path) if synchronous.upper() == "FULL" and path and path != ":memory:" else None
+            self.syncer = (
+                WalSync(path)
+                if synchronous.upper() == "FULL" and path and path != ":memory:"
+                else None
+            )
             _configure_sqlite(self.engine, synchronous, checkpoints=self.syncer is None)
             self.groups = GroupCommit(self.engine, self._write_lock, self.syncer)
         else:
@@ -83,7 +88,7 @@ class Database:
         finally:
             try:
                 reader.rollback()
-            except Exception:  # noqa: BLE001  # a broken connection: the next read makes a new one
+            except Exception:  # a broken connection: the next read makes a new one
                 self._local.reader = None
                 self._readers.remove(reader)
                 reader.invalidate()
@@ -144,7 +149,9 @@ def _tag_versions(engine: sa.Engine) -> None:
     tags: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
     @event.listens_for(engine, "before_cursor_execute", retval=True)
-    def _tag(_conn: Any, _cursor: Any, statement: str, parameters: Any, context: Any, _many: bool) -> tuple[str, Any]:
+    def _tag(
+        _conn: Any, _cursor: Any, statement: str, parameters: Any, context: Any, _many: bool
+    ) -> tuple[str, Any]:
         compiled = getattr(context, "compiled", None)
         if compiled is None or compiled.statement is None:
             return statement, parameters
@@ -173,13 +180,16 @@ def _ping_when_idle(engine: sa.Engine) -> None:
         try:
             engine.dialect.do_ping(dbapi_conn)
         except engine.dialect.loaded_dbapi.Error as exc:
-            raise sa.exc.DisconnectionError("the pooled connection is gone") from exc  # the pool connects anew
+            # the pool connects anew
+            raise sa.exc.DisconnectionError("the pooled connection is gone") from exc
 
 
 def _configure_sqlite(engine: sa.Engine, synchronous: str, *, checkpoints: bool) -> None:
     """`checkpoints=False`: commits never checkpoint; a WalSync thread does (see wal_sync)."""
     if synchronous.upper() not in SYNCHRONOUS:
-        raise ValueError(f"synchronous must be one of {', '.join(SYNCHRONOUS)}, not {synchronous!r}")
+        raise ValueError(
+            f"synchronous must be one of {', '.join(SYNCHRONOUS)}, not {synchronous!r}"
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -208,4 +218,6 @@ def _configure_sqlite(engine: sa.Engine, synchronous: str, *, checkpoints: bool)
     def _on_begin(conn: sa.Connection) -> None:
         # Writers take the write lock up front, so they never fail mid-transaction with BUSY.
         # On the driver's connection: exec_driver_sql would cost ~0.15 ms of bookkeeping.
-        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if conn.info.get("immediate") else "BEGIN")  # type: ignore[union-attr]
+        conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+            "BEGIN IMMEDIATE" if conn.info.get("immediate") else "BEGIN"
+        )

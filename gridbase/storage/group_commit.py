@@ -30,7 +30,9 @@ import sqlalchemy as sa
 from gridbase.storage.wal_sync import WalSync
 
 # Commits the current call must await before it answers; None outside Ctx.call.
-_PENDING: contextvars.ContextVar[list[asyncio.Future[None]] | None] = contextvars.ContextVar("gridbase_commits", default=None)
+_PENDING: contextvars.ContextVar[list[asyncio.Future[None]] | None] = contextvars.ContextVar(
+    "gridbase_commits", default=None
+)
 _DEFERRED = "gridbase_deferred"  # conn.info key: the current member's deferred work
 
 Work = Callable[[sa.Connection], None]
@@ -62,7 +64,9 @@ class _Group:
 
 
 class GroupCommit:
-    def __init__(self, engine: sa.Engine, lock: threading.Lock, syncer: WalSync | None = None) -> None:
+    def __init__(
+        self, engine: sa.Engine, lock: threading.Lock, syncer: WalSync | None = None
+    ) -> None:
         self.engine = engine
         self.lock = lock
         self.syncer = syncer
@@ -105,7 +109,7 @@ class GroupCommit:
             try:
                 raw.execute("ROLLBACK TO gridbase_member")  # type: ignore[union-attr]
                 raw.execute("RELEASE gridbase_member")  # type: ignore[union-attr]
-            except Exception:  # noqa: BLE001  # SQLite ended the transaction: the group fails
+            except Exception:  # SQLite ended the transaction: the group fails
                 group.broken = exc
             raise
         finally:
@@ -160,7 +164,7 @@ class GroupCommit:
                 group.transaction.rollback()
             if not synced:
                 group.done.set_result(None)
-        except BaseException as exc:  # noqa: BLE001  # handed on: every member's request fails with the commit
+        except BaseException as exc:  # handed on: every member's request fails with the commit
             group.done.set_exception(exc)
             self.close()  # a fresh connection for the next group
         finally:

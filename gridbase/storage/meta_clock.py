@@ -37,12 +37,21 @@ _READ = f"SELECT value FROM {CLOCK}"
 
 # Every metadata table but those written by row traffic (the webhook outbox and its call
 # log) and the refresh-token blacklist, which nothing kept reads.
-UNCLOCKED = frozenset({schema.outbox.name, schema.webhook_calls.name, schema.refresh_token_blacklist.name})
+UNCLOCKED = frozenset(
+    {schema.outbox.name, schema.webhook_calls.name, schema.refresh_token_blacklist.name}
+)
 CLOCKED = tuple(sorted(t.name for t in schema.metadata.sorted_tables if t.name not in UNCLOCKED))
 # An autonumber field's counter (its only props) moves at every insert into its table: an
 # update that changes nothing else of the field leaves the clock alone.
-_QUIET_UPDATES = {schema.fields.name: "NOT (OLD.type = 'autonumber' AND NEW.type = 'autonumber' AND " + " AND ".join(
-    f'NEW."{c.name}" IS OLD."{c.name}"' for c in schema.fields.columns if c.name not in ("type", "props")) + ")"}
+_QUIET_UPDATES = {
+    schema.fields.name: "NOT (OLD.type = 'autonumber' AND NEW.type = 'autonumber' AND "
+    + " AND ".join(
+        f'NEW."{c.name}" IS OLD."{c.name}"'
+        for c in schema.fields.columns
+        if c.name not in ("type", "props")
+    )
+    + ")"
+}
 
 
 def ensure(db: Any) -> None:
@@ -51,14 +60,23 @@ def ensure(db: Any) -> None:
     if not db.is_sqlite:
         return
     with db.write() as conn:
-        conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {CLOCK} (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)")
+        conn.exec_driver_sql(
+            f"CREATE TABLE IF NOT EXISTS {CLOCK} "
+            "(id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)"
+        )
         conn.exec_driver_sql(f"INSERT OR IGNORE INTO {CLOCK} (id, value) VALUES (1, random())")
         for table in CLOCKED:
             for event in ("INSERT", "UPDATE", "DELETE"):
-                when = f" WHEN {_QUIET_UPDATES[table]}" if event == "UPDATE" and table in _QUIET_UPDATES else ""
+                when = (
+                    f" WHEN {_QUIET_UPDATES[table]}"
+                    if event == "UPDATE" and table in _QUIET_UPDATES
+                    else ""
+                )
                 conn.exec_driver_sql(
-                    f"CREATE TRIGGER IF NOT EXISTS {table}_clocked_{event.lower()} AFTER {event} ON {table}{when} "
-                    f"BEGIN UPDATE {CLOCK} SET value = random(); END")
+                    f"CREATE TRIGGER IF NOT EXISTS {table}_clocked_{event.lower()} "
+                    f"AFTER {event} ON {table}{when} "
+                    f"BEGIN UPDATE {CLOCK} SET value = random(); END"
+                )
 
 
 def value(conn: sa.Connection) -> int | None:
@@ -73,7 +91,9 @@ def value(conn: sa.Connection) -> int | None:
     return None if found is None else int(found[0])
 
 
-def cached(conn: sa.Connection, name: str, key: Any, read: Callable[[], T], limit: int = snapshots.KEPT) -> T:
+def cached(
+    conn: sa.Connection, name: str, key: Any, read: Callable[[], T], limit: int = snapshots.KEPT
+) -> T:
     """read(), kept in this connection's store `name` under `key` while the metadata stays the
     same. Only for what reads nothing but the clocked tables (CLOCKED) and does not read the
     time: callers check expiry themselves."""

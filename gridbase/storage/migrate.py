@@ -33,7 +33,9 @@ def at_head(conn: sa.Connection) -> bool:
     """Whether the metadata schema is already at HEAD."""
     if not sa.inspect(conn).has_table("alembic_version"):
         return False
-    return list(conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars()) == [HEAD]
+    return list(conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars()) == [
+        HEAD
+    ]
 
 
 def upgrade(db: Database) -> None:

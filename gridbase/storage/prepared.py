@@ -23,8 +23,20 @@ VARIANTS_MAX = 64  # SQL texts kept per statement for the lengths of its IN list
 
 
 class Prepared:
-    __slots__ = ("binds", "converters", "defaults", "dialect", "expanding", "keys", "names", "positional", "record", "sql",
-                 "types", "variants")
+    __slots__ = (
+        "binds",
+        "converters",
+        "defaults",
+        "dialect",
+        "expanding",
+        "keys",
+        "names",
+        "positional",
+        "record",
+        "sql",
+        "types",
+        "variants",
+    )
 
     def __init__(self, stmt: Any, dialect: sa.Dialect) -> None:
         compiled = stmt.compile(dialect=dialect)
@@ -49,8 +61,11 @@ class Prepared:
 
     def _converters(self, description: Any) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
         codes = [d[1] for d in description] or [None] * len(self.types)
-        return tuple((i, proc) for i, (type_, code) in enumerate(zip(self.types, codes))
-                     if (proc := type_._cached_result_processor(self.dialect, code)) is not None)
+        return tuple(
+            (i, proc)
+            for i, (type_, code) in enumerate(zip(self.types, codes, strict=True))
+            if (proc := type_._cached_result_processor(self.dialect, code)) is not None
+        )
 
     def _variant(self, values: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
         """SQL text and parameter names with each IN list spelled out, as SQLAlchemy would;
@@ -59,7 +74,7 @@ class Prepared:
         found = self.variants.get(lengths)
         if found is None:
             sql, names = self.sql, list(self.names)
-            for name, length in zip(self.expanding, lengths):
+            for name, length in zip(self.expanding, lengths, strict=True):
                 if length == 0:
                     raise ValueError(f"empty IN list {name!r}")  # callers skip the query instead
                 items = [f"{name}_{i}" for i in range(1, length + 1)]
@@ -81,13 +96,16 @@ class Prepared:
         """Every result row as a plain tuple in select order, values converted by type."""
         values = dict(self.defaults)
         values.update(params)
-        done: dict[Any, Any] = {}  # a multi-row INSERT repeats values (timestamps): convert each once
+        # a multi-row INSERT repeats values (timestamps): convert each once
+        done: dict[Any, Any] = {}
         for name, process in self.binds.items():
             if name in values and name not in self.expanding:
                 value = values[name]
                 try:
                     key = (process, value.__class__, value)
-                    values[name] = done[key] if key in done else done.setdefault(key, process(value))
+                    values[name] = (
+                        done[key] if key in done else done.setdefault(key, process(value))
+                    )
                 except TypeError:  # unhashable (a list or dict): convert it alone
                     values[name] = process(value)
         sql, names = self._variant(values) if self.expanding else (self.sql, self.names)
@@ -95,7 +113,8 @@ class Prepared:
         cursor = conn.connection.cursor()
         try:
             cursor.execute(sql, args)
-            fetched = cursor.fetchall() if cursor.description is not None else []  # a DELETE returns no rows
+            # a DELETE returns no rows
+            fetched = cursor.fetchall() if cursor.description is not None else []
             converters = self.converters
             if converters is None:
                 converters = self.converters = self._converters(cursor.description or ())
@@ -136,13 +155,20 @@ def tagged(sql: str, stmt: Any) -> str:
 def _plain(keys: tuple[str, ...]) -> bool:
     """Whether these result keys can name a namedtuple's fields."""
     return len(set(keys)) == len(keys) and all(
-        k.isidentifier() and not keyword.iskeyword(k) and not k.startswith("_") for k in keys)
+        k.isidentifier() and not keyword.iskeyword(k) and not k.startswith("_") for k in keys
+    )
 
 
 CACHE_SIZE = 64  # prepared statements kept per table object
 
 
-def records(table: sa.Table, conn: sa.Connection, key: Any, build: Callable[[], Any], params: Mapping[str, Any]) -> list[Any]:
+def records(
+    table: sa.Table,
+    conn: sa.Connection,
+    key: Any,
+    build: Callable[[], Any],
+    params: Mapping[str, Any],
+) -> list[Any]:
     """Rows of the statement `build()`, memoised under `key` on a table object (a user
     table's model, a junction table, a metadata table), run as a Prepared on the raw cursor
     and returned as named tuples; statements whose result keys cannot name tuple fields

@@ -39,19 +39,28 @@ def create(conn: sa.Connection, table_id: int) -> None:
 
     tid, name = int(table_id), table_name(table_id)
     _create_counts(conn)
-    for event, step in (("INSERT", "rows = rows + 1, "), ("DELETE", "rows = rows - 1, "), ("UPDATE", "")):
+    for event, step in (
+        ("INSERT", "rows = rows + 1, "),
+        ("DELETE", "rows = rows - 1, "),
+        ("UPDATE", ""),
+    ):
         trigger = f"{name}_counted_{event.lower()}"
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")  # (one from before versions)
         conn.exec_driver_sql(
             f"CREATE TRIGGER {trigger} AFTER {event} ON {name} "
-            f"BEGIN UPDATE {COUNTS} SET {step}version = random() WHERE table_id = {tid}; END")
-    conn.exec_driver_sql(f"INSERT OR REPLACE INTO {COUNTS} (table_id, rows, version) "
-                         f"VALUES ({tid}, (SELECT count(*) FROM {name}), random())")
+            f"BEGIN UPDATE {COUNTS} SET {step}version = random() WHERE table_id = {tid}; END"
+        )
+    conn.exec_driver_sql(
+        f"INSERT OR REPLACE INTO {COUNTS} (table_id, rows, version) "
+        f"VALUES ({tid}, (SELECT count(*) FROM {name}), random())"
+    )
 
 
 def _create_counts(conn: sa.Connection) -> None:
-    conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {COUNTS} "
-                         "(table_id INTEGER PRIMARY KEY, rows INTEGER NOT NULL, version INTEGER NOT NULL DEFAULT 0)")
+    conn.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {COUNTS} "
+        "(table_id INTEGER PRIMARY KEY, rows INTEGER NOT NULL, version INTEGER NOT NULL DEFAULT 0)"
+    )
     if "version" not in _columns(conn):  # made before versions
         conn.exec_driver_sql(f"ALTER TABLE {COUNTS} ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
 
@@ -78,7 +87,14 @@ def version(conn: sa.Connection, table_id: int) -> int | None:
     return _kept(conn, "version", table_id)
 
 
-def count(conn: sa.Connection, table_id: int, table: sa.Table, stmt: sa.Select[Any], *, remember: bool = True) -> int:
+def count(
+    conn: sa.Connection,
+    table_id: int,
+    table: sa.Table,
+    stmt: sa.Select[Any],
+    *,
+    remember: bool = True,
+) -> int:
     """The number a `SELECT count(*) ...` of a filtered list returns. When `stmt` reads no
     table but the row table `table`, it is kept on this read connection while that table's
     version and the metadata clock hold, so writes to other tables leave it; otherwise it is
@@ -86,10 +102,18 @@ def count(conn: sa.Connection, table_id: int, table: sa.Table, stmt: sa.Select[A
     clock."""
     if remember and snapshots.version(conn) is not None:  # (None on PostgreSQL: nothing is kept)
         key = snapshots.key(stmt)
-        held = rows_key(conn, table_id) if key is not None and _reads_only(stmt, key[0], table) else None
+        held = (
+            rows_key(conn, table_id)
+            if key is not None and _reads_only(stmt, key[0], table)
+            else None
+        )
         if held is not None:
             kept: Any = conn.info.setdefault("table_counts", OrderedDict())
-            return int(snapshots.kept(kept, (key, table_id, *held), lambda: conn.execute(stmt).scalar() or 0))
+            return int(
+                snapshots.kept(
+                    kept, (key, table_id, *held), lambda: conn.execute(stmt).scalar() or 0
+                )
+            )
     return snapshots.count(conn, stmt, remember=remember)
 
 
@@ -115,7 +139,10 @@ def _reads_only(stmt: sa.Select[Any], shape: Any, table: sa.Table) -> bool:
             known.clear()
         found = known[shape] = all(
             read is None or getattr(read, "element", read) is table
-            for read in find_tables(stmt, include_aliases=True, check_columns=True, include_crud=True))
+            for read in find_tables(
+                stmt, include_aliases=True, check_columns=True, include_crud=True
+            )
+        )
     return bool(found)
 
 
@@ -124,8 +151,11 @@ def _kept(conn: sa.Connection, column: str, table_id: int) -> int | None:
         return None
     raw = conn.connection.driver_connection
     try:
-        found = raw.execute(f"SELECT {column} FROM {COUNTS} WHERE table_id = ?", (int(table_id),)).fetchone()  # type: ignore[union-attr]
-    except sqlite3.OperationalError:  # no counts table (or column) yet: an older gridbase made this file and still serves it
+        found = raw.execute(  # type: ignore[union-attr]
+            f"SELECT {column} FROM {COUNTS} WHERE table_id = ?", (int(table_id),)
+        ).fetchone()
+    except sqlite3.OperationalError:
+        # no counts table (or column) yet: an older gridbase made this file and still serves it
         return None
     return None if found is None else int(found[0])
 
@@ -139,8 +169,12 @@ def missing(conn: sa.Connection, table_ids: list[int]) -> list[int]:
     from gridbase.storage.ddl import table_name
 
     kept = set(conn.exec_driver_sql(f"SELECT table_id FROM {COUNTS}").scalars())
-    triggers = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
-    return [t for t in table_ids if t not in kept or f"{table_name(t)}_counted_update" not in triggers]
+    triggers = set(
+        conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars()
+    )
+    return [
+        t for t in table_ids if t not in kept or f"{table_name(t)}_counted_update" not in triggers
+    ]
 
 
 def ensure(db: Any) -> None:

@@ -20,7 +20,9 @@ def _id() -> sa.Column[int]:
 
 
 def _fk(name: str, target: str, nullable: bool = False) -> sa.Column[int]:
-    return sa.Column(name, Id, sa.ForeignKey(target, ondelete="CASCADE"), nullable=nullable, index=True)
+    return sa.Column(
+        name, Id, sa.ForeignKey(target, ondelete="CASCADE"), nullable=nullable, index=True
+    )
 
 
 def _created() -> sa.Column[object]:
@@ -28,7 +30,9 @@ def _created() -> sa.Column[object]:
 
 
 users = sa.Table(
-    "users", metadata, _id(),
+    "users",
+    metadata,
+    _id(),
     sa.Column("email", sa.String(254), nullable=False, unique=True),
     sa.Column("first_name", sa.String(150), nullable=False),
     sa.Column("password", sa.String(255), nullable=False),
@@ -39,13 +43,17 @@ users = sa.Table(
 )
 
 workspaces = sa.Table(
-    "workspaces", metadata, _id(),
+    "workspaces",
+    metadata,
+    _id(),
     sa.Column("name", sa.String(165), nullable=False),
     _created(),
 )
 
 workspace_users = sa.Table(
-    "workspace_users", metadata, _id(),
+    "workspace_users",
+    metadata,
+    _id(),
     _fk("workspace_id", "workspaces.id"),
     _fk("user_id", "users.id"),
     sa.Column("permissions", sa.String(32), nullable=False, default="ADMIN"),
@@ -55,7 +63,9 @@ workspace_users = sa.Table(
 )
 
 applications = sa.Table(
-    "applications", metadata, _id(),
+    "applications",
+    metadata,
+    _id(),
     _fk("workspace_id", "workspaces.id"),
     sa.Column("name", sa.String(160), nullable=False),
     sa.Column("order", sa.Integer, nullable=False, default=0),
@@ -64,7 +74,9 @@ applications = sa.Table(
 )
 
 database_tables = sa.Table(
-    "database_tables", metadata, _id(),
+    "database_tables",
+    metadata,
+    _id(),
     _fk("database_id", "applications.id"),
     sa.Column("name", sa.String(255), nullable=False),
     sa.Column("order", sa.Integer, nullable=False, default=0),
@@ -74,7 +86,9 @@ database_tables = sa.Table(
 )
 
 fields = sa.Table(
-    "fields", metadata, _id(),
+    "fields",
+    metadata,
+    _id(),
     _fk("table_id", "database_tables.id"),
     sa.Column("name", sa.String(255), nullable=False),
     sa.Column("order", sa.Integer, nullable=False, default=0),
@@ -87,7 +101,9 @@ fields = sa.Table(
 )
 
 select_options = sa.Table(
-    "select_options", metadata, _id(),
+    "select_options",
+    metadata,
+    _id(),
     _fk("field_id", "fields.id"),
     sa.Column("value", sa.String(255), nullable=False, default=""),
     sa.Column("color", sa.String(255), nullable=False, default=""),
@@ -95,7 +111,9 @@ select_options = sa.Table(
 )
 
 views = sa.Table(
-    "views", metadata, _id(),
+    "views",
+    metadata,
+    _id(),
     _fk("table_id", "database_tables.id"),
     sa.Column("name", sa.String(255), nullable=False),
     sa.Column("order", sa.Integer, nullable=False, default=0),
@@ -107,14 +125,18 @@ views = sa.Table(
 )
 
 view_filter_groups = sa.Table(
-    "view_filter_groups", metadata, _id(),
+    "view_filter_groups",
+    metadata,
+    _id(),
     _fk("view_id", "views.id"),
     sa.Column("filter_type", sa.String(3), nullable=False, default="AND"),
     _fk("parent_group_id", "view_filter_groups.id", nullable=True),
 )
 
 view_filters = sa.Table(
-    "view_filters", metadata, _id(),
+    "view_filters",
+    metadata,
+    _id(),
     _fk("view_id", "views.id"),
     _fk("field_id", "fields.id"),
     sa.Column("type", sa.String(64), nullable=False),
@@ -123,7 +145,9 @@ view_filters = sa.Table(
 )
 
 view_sorts = sa.Table(
-    "view_sorts", metadata, _id(),
+    "view_sorts",
+    metadata,
+    _id(),
     _fk("view_id", "views.id"),
     _fk("field_id", "fields.id"),
     sa.Column("order", sa.String(4), nullable=False, default="ASC"),
@@ -131,7 +155,9 @@ view_sorts = sa.Table(
 )
 
 view_field_options = sa.Table(
-    "view_field_options", metadata, _id(),
+    "view_field_options",
+    metadata,
+    _id(),
     _fk("view_id", "views.id"),
     _fk("field_id", "fields.id"),
     sa.Column("options", sa.JSON, nullable=False, default=dict),
@@ -139,7 +165,9 @@ view_field_options = sa.Table(
 )
 
 tokens = sa.Table(
-    "tokens", metadata, _id(),
+    "tokens",
+    metadata,
+    _id(),
     _fk("user_id", "users.id"),
     _fk("workspace_id", "workspaces.id"),
     sa.Column("name", sa.String(100), nullable=False),
@@ -152,7 +180,9 @@ tokens = sa.Table(
 )
 
 token_permissions = sa.Table(
-    "token_permissions", metadata, _id(),
+    "token_permissions",
+    metadata,
+    _id(),
     _fk("token_id", "tokens.id"),
     sa.Column("operation", sa.String(8), nullable=False),  # create | read | update | delete
     sa.Column("scope", sa.String(10), nullable=False),  # workspace | database | table
@@ -160,7 +190,9 @@ token_permissions = sa.Table(
 )
 
 webhooks = sa.Table(
-    "webhooks", metadata, _id(),
+    "webhooks",
+    metadata,
+    _id(),
     _fk("table_id", "database_tables.id"),
     sa.Column("name", sa.String(255), nullable=False),
     sa.Column("url", sa.String(2000), nullable=False),
@@ -176,14 +208,18 @@ webhooks = sa.Table(
 )
 
 webhook_events = sa.Table(
-    "webhook_events", metadata, _id(),
+    "webhook_events",
+    metadata,
+    _id(),
     _fk("webhook_id", "webhooks.id"),
     sa.Column("event_type", sa.String(64), nullable=False),
     sa.Column("config", sa.JSON, nullable=False, default=dict),  # fields / views of event_config
 )
 
 webhook_calls = sa.Table(
-    "webhook_calls", metadata, _id(),
+    "webhook_calls",
+    metadata,
+    _id(),
     _fk("webhook_id", "webhooks.id"),
     sa.Column("event_id", sa.String(36), nullable=False),
     sa.Column("event_type", sa.String(64), nullable=False),
@@ -198,7 +234,9 @@ webhook_calls = sa.Table(
 
 # Transactional outbox: one row per (event, webhook), written with the change it describes.
 outbox = sa.Table(
-    "webhook_outbox", metadata, _id(),
+    "webhook_outbox",
+    metadata,
+    _id(),
     _fk("webhook_id", "webhooks.id"),
     sa.Column("event_id", sa.String(36), nullable=False),
     sa.Column("event_type", sa.String(64), nullable=False),
@@ -210,7 +248,8 @@ outbox = sa.Table(
 )
 
 refresh_token_blacklist = sa.Table(
-    "refresh_token_blacklist", metadata,
+    "refresh_token_blacklist",
+    metadata,
     sa.Column("jti", sa.String(64), primary_key=True),
     sa.Column("expires_at", UtcDateTime(), nullable=False),
 )

@@ -40,11 +40,17 @@ def _matches(table_id: int, words: Sequence[str], exact: bool) -> sa.ColumnEleme
     return whole.op("MATCH")(sa.literal(query))
 
 
-def row_matches(table_id: int, row_id: sa.ColumnElement[Any], words: Sequence[str]) -> sa.ColumnElement[bool]:
+def row_matches(
+    table_id: int, row_id: sa.ColumnElement[Any], words: Sequence[str]
+) -> sa.ColumnElement[bool]:
     """SQLite: EXISTS the document of `row_id` with every exact word - one lookup per row,
     for a page that walks the order index through many matches."""
     t = _sql(table_id)
-    return sa.exists(sa.select(sa.literal(1)).select_from(t).where(_matches(table_id, words, True), t.c.rowid == row_id))
+    return sa.exists(
+        sa.select(sa.literal(1))
+        .select_from(t)
+        .where(_matches(table_id, words, True), t.c.rowid == row_id)
+    )
 
 
 def matching_in_range(table_id: int, words: Sequence[str], low: int, high: int) -> sa.Select[Any]:
@@ -57,9 +63,14 @@ def matching_in_range(table_id: int, words: Sequence[str], low: int, high: int) 
 def create(conn: sa.Connection, table_id: int) -> None:
     name = index_name(table_id)
     if _is_sqlite(conn):
-        conn.exec_driver_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5(doc, tokenize='ascii', detail=none)")
+        conn.exec_driver_sql(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} "
+            "USING fts5(doc, tokenize='ascii', detail=none)"
+        )
         return
-    conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {name} (row_id bigint PRIMARY KEY, doc tsvector NOT NULL)")
+    conn.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {name} (row_id bigint PRIMARY KEY, doc tsvector NOT NULL)"
+    )
     conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name}_doc ON {name} USING gin (doc)")
 
 
@@ -72,8 +83,12 @@ def exists(conn: sa.Connection, table_id: int) -> bool:
 
 
 def _sql(table_id: int) -> sa.TableClause:
-    return sa.table(index_name(table_id), sa.column("rowid", sa.BigInteger), sa.column("row_id", sa.BigInteger),
-                    sa.column("doc", sa.Text))
+    return sa.table(
+        index_name(table_id),
+        sa.column("rowid", sa.BigInteger),
+        sa.column("row_id", sa.BigInteger),
+        sa.column("doc", sa.Text),
+    )
 
 
 _FORGET: dict[tuple[int, str], Prepared] = {}  # (table id, dialect) -> prepared DELETE
@@ -97,7 +112,8 @@ def _forget(conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> None:
         if len(_FORGET) >= 256:
             _FORGET.clear()
         found = _FORGET[(table_id, conn.dialect.name)] = Prepared(
-            t.delete().where(key.in_(sa.bindparam("ids", expanding=True))), conn.dialect)
+            t.delete().where(key.in_(sa.bindparam("ids", expanding=True))), conn.dialect
+        )
     for start in range(0, len(row_ids), 500):
         found.rows(conn, {"ids": list(row_ids[start : start + 500])})
 
@@ -112,7 +128,8 @@ def store(conn: sa.Connection, table_id: int, documents: Iterable[tuple[int, lis
     if not batch:
         return
     name = index_name(table_id)
-    if _is_sqlite(conn):  # on the driver's connection: a text() execution costs ~0.2 ms of bookkeeping
+    # on the driver's connection: a text() execution costs ~0.2 ms of bookkeeping
+    if _is_sqlite(conn):
         values = [(row_id, " ".join(words)) for row_id, words in batch]
 
         def insert(conn: sa.Connection) -> None:
@@ -122,7 +139,9 @@ def store(conn: sa.Connection, table_id: int, documents: Iterable[tuple[int, lis
         if not group_commit.defer(conn, insert):
             insert(conn)
         return
-    stmt = sa.text(f"INSERT INTO {name} (row_id, doc) VALUES (:id, array_to_tsvector(CAST(:words AS text[])))")
+    stmt = sa.text(
+        f"INSERT INTO {name} (row_id, doc) VALUES (:id, array_to_tsvector(CAST(:words AS text[])))"
+    )
     conn.execute(stmt, [{"id": row_id, "words": words} for row_id, words in batch])
 
 
@@ -137,15 +156,22 @@ def unextended(conn: sa.Connection, table_id: int, words: Sequence[str]) -> bool
     name = index_name(table_id)
     raw = conn.connection.driver_connection
     # A temp table (this connection only; rolled back with the read, so made each time).
-    raw.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name}_terms USING fts5vocab(main, '{name}', 'instance')")  # type: ignore[union-attr]
+    raw.execute(  # type: ignore[union-attr]
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name}_terms "
+        f"USING fts5vocab(main, '{name}', 'instance')"
+    )
     for word in words:
-        following = raw.execute(f"SELECT term FROM temp.{name}_terms WHERE term >= ? LIMIT 1", (word + "\x01",)).fetchone()  # type: ignore[union-attr]
+        following = raw.execute(  # type: ignore[union-attr]
+            f"SELECT term FROM temp.{name}_terms WHERE term >= ? LIMIT 1", (word + "\x01",)
+        ).fetchone()
         if following is not None and str(following[0]).startswith(word):
             return False
     return True
 
 
-def matching_ids(dialect: str, table_id: int, words: Sequence[str], *, exact: bool = False) -> sa.Select[Any]:
+def matching_ids(
+    dialect: str, table_id: int, words: Sequence[str], *, exact: bool = False
+) -> sa.Select[Any]:
     """SELECT of the row ids whose document has, for every word, a word starting with it
     (`exact`: the word itself; see unextended()). `words` must come from the tokenizer
     (letters and digits only), so the bound query string holds no operators of its own."""
@@ -153,4 +179,6 @@ def matching_ids(dialect: str, table_id: int, words: Sequence[str], *, exact: bo
     if dialect == "sqlite":
         return sa.select(t.c.rowid).where(_matches(table_id, words, exact))
     query = " & ".join(f"'{w}':*" for w in words)
-    return sa.select(t.c.row_id).where(t.c.doc.op("@@")(sa.cast(sa.literal(query), postgresql.TSQUERY)))
+    return sa.select(t.c.row_id).where(
+        t.c.doc.op("@@")(sa.cast(sa.literal(query), postgresql.TSQUERY))
+    )

@@ -30,13 +30,27 @@ T = TypeVar("T")
 KEPT = 256  # entries per store and connection; the least recently used go first
 
 # Functions whose result changes without a write (PostgreSQL names and SQL keywords).
-VOLATILE_FUNCTIONS = frozenset({
-    "now", "random", "randomblob", "current_timestamp", "current_date", "current_time", "localtimestamp",
-    "localtime", "clock_timestamp", "statement_timestamp", "transaction_timestamp", "timeofday",
-    "gen_random_uuid",
-})
+VOLATILE_FUNCTIONS = frozenset(
+    {
+        "now",
+        "random",
+        "randomblob",
+        "current_timestamp",
+        "current_date",
+        "current_time",
+        "localtimestamp",
+        "localtime",
+        "clock_timestamp",
+        "statement_timestamp",
+        "transaction_timestamp",
+        "timeofday",
+        "gen_random_uuid",
+    }
+)
 # SQLite's date and time functions read the clock only when given the string 'now'.
-SQLITE_TIME_FUNCTIONS = frozenset({"date", "time", "datetime", "julianday", "strftime", "unixepoch", "timediff"})
+SQLITE_TIME_FUNCTIONS = frozenset(
+    {"date", "time", "datetime", "julianday", "strftime", "unixepoch", "timediff"}
+)
 
 
 def version(conn: sa.Connection) -> tuple[int, int, int] | None:
@@ -96,7 +110,9 @@ def cached(conn: sa.Connection, name: str, key: Any, read: Callable[[], T], limi
     return kept(_store(conn, name) if key is not None else None, key, read, limit)
 
 
-def kept(found: OrderedDict[Any, Any] | None, key: Any, read: Callable[[], T], limit: int = KEPT) -> T:
+def kept(
+    found: OrderedDict[Any, Any] | None, key: Any, read: Callable[[], T], limit: int = KEPT
+) -> T:
     """read(), kept in the store `found` under `key` (the least recently used go beyond
     `limit`); read() every time for a None store."""
     if found is None:
@@ -115,7 +131,14 @@ def count(conn: sa.Connection, stmt: sa.Select[Any], *, remember: bool = True) -
     data moves on, so the pages of one list, or a list read again, count once (an exact
     count of a million rows takes milliseconds). `remember=False` for a statement that
     reads the clock."""
-    return int(cached(conn, "counts", key(stmt) if remember else None, lambda: conn.execute(stmt).scalar() or 0))
+    return int(
+        cached(
+            conn,
+            "counts",
+            key(stmt) if remember else None,
+            lambda: conn.execute(stmt).scalar() or 0,
+        )
+    )
 
 
 def reads_clock(expressions: Iterable[sa.ClauseElement | None]) -> bool:
@@ -130,7 +153,8 @@ def reads_clock(expressions: Iterable[sa.ClauseElement | None]) -> bool:
             if name in VOLATILE_FUNCTIONS:
                 return True
             if name in SQLITE_TIME_FUNCTIONS and any(
-                isinstance(arg, sa.BindParameter) and isinstance(arg.effective_value, str)
+                isinstance(arg, sa.BindParameter)
+                and isinstance(arg.effective_value, str)
                 and arg.effective_value.strip().lower() == "now"
                 for arg in element.clauses
             ):

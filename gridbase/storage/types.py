@@ -35,7 +35,11 @@ class DecimalType(sa.types.TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else str(value))
+        return (
+            value
+            if isinstance(value, Decimal)
+            else Decimal(repr(value) if isinstance(value, float) else str(value))
+        )
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -70,6 +74,10 @@ class Id(sa.types.TypeDecorator[int]):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool) and not -MAX_ID <= value <= MAX_ID:
+        if (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and not -MAX_ID <= value <= MAX_ID
+        ):
             return -1
         return value

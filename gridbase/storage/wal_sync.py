@@ -13,15 +13,17 @@ Other connections may read a grouped commit during its sync window (< 2 ms); not
 is answered to its own writer before the sync.
 
 Checkpoints move off the loop too: connections run with wal_autocheckpoint=0 and
-journal_size_limit=0 (see engine), and once the WAL outgrows CHECKPOINT_BYTES a checkpointer thread runs a PASSIVE
-checkpoint on its own connection - what SQLite's auto-checkpoint does at the end of some
-commit, there with two fsyncs and megabytes of copying on the event loop.
+journal_size_limit=0 (see engine), and once the WAL outgrows CHECKPOINT_BYTES a
+checkpointer thread runs a PASSIVE checkpoint on its own connection - what SQLite's
+auto-checkpoint does at the end of some commit, there with two fsyncs and megabytes of
+copying on the event loop.
 Imports: stdlib only.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import threading
@@ -79,7 +81,9 @@ class WalSync:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="gridbase-wal-sync", daemon=True)
             self._thread.start()
-            threading.Thread(target=self._checkpointer, name="gridbase-wal-checkpoint", daemon=True).start()
+            threading.Thread(
+                target=self._checkpointer, name="gridbase-wal-checkpoint", daemon=True
+            ).start()
 
     def sync(self) -> None:
         """fdatasync the WAL now, in this thread. No WAL file: a checkpoint moved everything
@@ -116,10 +120,8 @@ class WalSync:
             if error is None:
                 self.synced = batch[-1][0]  # batches are synced in commit order
             for _, (loop, done) in batch:
-                try:
+                with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
                     loop.call_soon_threadsafe(_resolve, done, error)
-                except RuntimeError:  # that loop is closed: nobody waits any more
-                    pass
             self.wrote()
 
     def _checkpointer(self) -> None:
@@ -131,7 +133,8 @@ class WalSync:
                 conn.close()
                 return
             try:
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")  # never waits for readers or the writer
+                # never waits for readers or the writer
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
                 self.checkpoints += 1
             except sqlite3.Error:
                 pass  # the next sync asks again

@@ -45,12 +45,27 @@ class Outcome:
     duration_ms: int
 
 
-def build(*, method: str, url: str, headers: dict[str, str], payload: Any, event_type: str, event_id: str,
-          secret: str | None, timestamp: int) -> Call:
+def build(
+    *,
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    payload: Any,
+    event_type: str,
+    event_id: str,
+    secret: str | None,
+    timestamp: int,
+) -> Call:
     """Configured headers, then Baserow's, then the Standard Webhooks signature."""
     body = json.dumps(payload)
     all_headers = dict(headers)
-    all_headers.update({"Content-type": "application/json", "X-Baserow-Event": event_type, "X-Baserow-Delivery": event_id})
+    all_headers.update(
+        {
+            "Content-type": "application/json",
+            "X-Baserow-Event": event_type,
+            "X-Baserow-Delivery": event_id,
+        }
+    )
     all_headers.update(signing.headers(secret, event_id, timestamp, body))
     return Call(method, url, all_headers, body, event_type, event_id)
 
@@ -59,7 +74,7 @@ def truncate_middle(text: str, limit: int = MAX_LOG_CHARS) -> str:
     if len(text) <= limit:
         return text
     keep = limit - len(TRUNCATED)
-    return text[: keep // 2] + TRUNCATED + text[len(text) - (keep - keep // 2):]
+    return text[: keep // 2] + TRUNCATED + text[len(text) - (keep - keep // 2) :]
 
 
 def _pretty(text: str) -> str:
@@ -77,7 +92,9 @@ def format_request(call: Call, sent: httpx.Request | None) -> str:
 
 def format_response(response: httpx.Response, body: bytes) -> str:
     lines = "\r\n".join(f"{k}: {v}" for k, v in _raw(response.headers))
-    return truncate_middle(f"{lines}\r\n\r\n{_pretty(body.decode(response.encoding or 'utf-8', 'replace'))}")
+    return truncate_middle(
+        f"{lines}\r\n\r\n{_pretty(body.decode(response.encoding or 'utf-8', 'replace'))}"
+    )
 
 
 def _raw(headers: httpx.Headers) -> list[tuple[str, str]]:
@@ -91,8 +108,14 @@ def _pinned(url: str, target: ssrf.Target, ip: ssrf.IP) -> str:
     return urlunsplit((parts.scheme, f"{host}:{target.port}", parts.path or "/", parts.query, ""))
 
 
-async def _one_hop(http: httpx.AsyncClient, method: str, url: str, headers: dict[str, str], body: str | None,
-                   allowed: ssrf.AddressCheck | None) -> tuple[httpx.Request, httpx.Response, bytes]:
+async def _one_hop(
+    http: httpx.AsyncClient,
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    body: str | None,
+    allowed: ssrf.AddressCheck | None,
+) -> tuple[httpx.Request, httpx.Response, bytes]:
     extensions: dict[str, Any] = {}
     send_url, send_headers = url, dict(headers)
     if allowed is not None:
@@ -101,7 +124,9 @@ async def _one_hop(http: httpx.AsyncClient, method: str, url: str, headers: dict
         send_headers["Host"] = urlsplit(url).netloc.rpartition("@")[2]
         if target.scheme == "https":
             extensions["sni_hostname"] = target.host
-    request = http.build_request(method, send_url, headers=send_headers, content=body, extensions=extensions)
+    request = http.build_request(
+        method, send_url, headers=send_headers, content=body, extensions=extensions
+    )
     response = await http.send(request, stream=True)
     try:
         chunks, size = [], 0
@@ -115,7 +140,9 @@ async def _one_hop(http: httpx.AsyncClient, method: str, url: str, headers: dict
     return request, response, b"".join(chunks)
 
 
-async def _send(http: httpx.AsyncClient, call: Call, allowed: ssrf.AddressCheck | None) -> tuple[httpx.Request, httpx.Response, bytes]:
+async def _send(
+    http: httpx.AsyncClient, call: Call, allowed: ssrf.AddressCheck | None
+) -> tuple[httpx.Request, httpx.Response, bytes]:
     method, url, body = call.method, call.url, call.body
     headers = dict(call.headers)
     first: httpx.Request | None = None
@@ -128,11 +155,17 @@ async def _send(http: httpx.AsyncClient, call: Call, allowed: ssrf.AddressCheck 
         url = urljoin(url, location)
         if response.status_code in (301, 302, 303) and method != "HEAD":
             method, body = "GET", None
-            headers = {k: v for k, v in headers.items() if k.lower() not in ("content-type", "content-length")}
+            headers = {
+                k: v
+                for k, v in headers.items()
+                if k.lower() not in ("content-type", "content-length")
+            }
     raise httpx.TooManyRedirects(f"Exceeded {MAX_REDIRECTS} redirects.", request=first)
 
 
-async def send(http: httpx.AsyncClient, call: Call, *, timeout: float, allowed: ssrf.AddressCheck | None) -> Outcome:
+async def send(
+    http: httpx.AsyncClient, call: Call, *, timeout: float, allowed: ssrf.AddressCheck | None
+) -> Outcome:
     """Deliver `call`; success is a response with status < 400 within `timeout` seconds.
     `allowed` is None when private addresses are allowed (no address check, no pinning)."""
     started = time.monotonic()
@@ -143,19 +176,37 @@ async def send(http: httpx.AsyncClient, call: Call, *, timeout: float, allowed: 
     except ssrf.UnsafeUrl as exc:
         return Outcome(False, None, None, None, str(exc), _ms(started))
     except TimeoutError:
-        return Outcome(False, format_request(call, sent), None, None, f"Read timed out. (timeout={timeout:g})", _ms(started))
+        return Outcome(
+            False,
+            format_request(call, sent),
+            None,
+            None,
+            f"Read timed out. (timeout={timeout:g})",
+            _ms(started),
+        )
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         request = exc.request if isinstance(exc, httpx.RequestError) and _has_request(exc) else sent
-        return Outcome(False, format_request(call, request), None, None, str(exc) or type(exc).__name__, _ms(started))
+        return Outcome(
+            False,
+            format_request(call, request),
+            None,
+            None,
+            str(exc) or type(exc).__name__,
+            _ms(started),
+        )
     return Outcome(
-        response.status_code < 400, format_request(call, sent), format_response(response, content),
-        response.status_code, "", _ms(started),
+        response.status_code < 400,
+        format_request(call, sent),
+        format_response(response, content),
+        response.status_code,
+        "",
+        _ms(started),
     )
 
 
 def _has_request(exc: httpx.RequestError) -> bool:
     try:
-        exc.request  # noqa: B018  # raises RuntimeError when httpx did not attach one
+        exc.request  # noqa: B018  # the property raises RuntimeError when httpx attached none
     except RuntimeError:
         return False
     return True

@@ -67,9 +67,17 @@ class Claimed:
 
 class Dispatcher:
     def __init__(
-        self, db: Database, settings: Settings, server_secret: str, *, http: httpx.AsyncClient | None = None,
-        clock: Callable[[], datetime] = utcnow, jitter: Callable[[], float] = random.random,
-        backoff_base: float = 1.0, poll_interval: float = 1.0, concurrency: int = 16,
+        self,
+        db: Database,
+        settings: Settings,
+        server_secret: str,
+        *,
+        http: httpx.AsyncClient | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        jitter: Callable[[], float] = random.random,
+        backoff_base: float = 1.0,
+        poll_interval: float = 1.0,
+        concurrency: int = 16,
         address_check: Any = DEFAULT,
     ) -> None:
         self.db = db
@@ -95,15 +103,33 @@ class Dispatcher:
         """Lease up to `limit` due head rows; when none is due, also say when the next is."""
         o, w = s.outbox, s.webhooks
         o2 = o.alias("o2")
-        head = sa.select(sa.func.min(o2.c.id)).where(o2.c.webhook_id == o.c.webhook_id).scalar_subquery()
+        head = (
+            sa.select(sa.func.min(o2.c.id))
+            .where(o2.c.webhook_id == o.c.webhook_id)
+            .scalar_subquery()
+        )
         now = self.clock()
         with self.db.write() as conn:
             stmt = (
-                sa.select(o.c.id, o.c.webhook_id, o.c.event_id, o.c.event_type, o.c.payload, o.c.attempts,
-                          w.c.url, w.c.request_method, w.c.headers, w.c.secret_encrypted)
+                sa.select(
+                    o.c.id,
+                    o.c.webhook_id,
+                    o.c.event_id,
+                    o.c.event_type,
+                    o.c.payload,
+                    o.c.attempts,
+                    w.c.url,
+                    w.c.request_method,
+                    w.c.headers,
+                    w.c.secret_encrypted,
+                )
                 .join(w, w.c.id == o.c.webhook_id)
-                .where(o.c.id == head, o.c.next_attempt_at <= now, w.c.active.is_(True),
-                       sa.or_(o.c.claimed_until.is_(None), o.c.claimed_until < now))
+                .where(
+                    o.c.id == head,
+                    o.c.next_attempt_at <= now,
+                    w.c.active.is_(True),
+                    sa.or_(o.c.claimed_until.is_(None), o.c.claimed_until < now),
+                )
                 .order_by(o.c.next_attempt_at, o.c.id)
                 .limit(limit)
             )
@@ -114,10 +140,22 @@ class Dispatcher:
                 due = conn.execute(sa.select(sa.func.min(o.c.next_attempt_at))).scalar()
                 return [], due
             lease = now + timedelta(seconds=self.timeout + LEASE_MARGIN_SECONDS)
-            conn.execute(o.update().where(o.c.id.in_([r.id for r in rows])).values(claimed_until=lease))
+            conn.execute(
+                o.update().where(o.c.id.in_([r.id for r in rows])).values(claimed_until=lease)
+            )
         return [
-            Claimed(r.id, r.webhook_id, r.event_id, r.event_type, r.payload, r.attempts, r.url,
-                    r.request_method, dict(r.headers or {}), r.secret_encrypted or "")
+            Claimed(
+                r.id,
+                r.webhook_id,
+                r.event_id,
+                r.event_type,
+                r.payload,
+                r.attempts,
+                r.url,
+                r.request_method,
+                dict(r.headers or {}),
+                r.secret_encrypted or "",
+            )
             for r in rows
         ], None
 
@@ -133,17 +171,26 @@ class Dispatcher:
             self._log_call(conn, item, outcome, now)
             deactivated = False
             if outcome.ok:
-                conn.execute(w.update().where(w.c.id == item.webhook_id, w.c.failed_triggers != 0)
-                             .values(failed_triggers=0, updated_on=now))
+                conn.execute(
+                    w.update()
+                    .where(w.c.id == item.webhook_id, w.c.failed_triggers != 0)
+                    .values(failed_triggers=0, updated_on=now)
+                )
             else:
                 bumped = conn.execute(
                     w.update()
-                    .where(w.c.id == item.webhook_id,
-                           w.c.failed_triggers < self.settings.webhook_max_consecutive_failures)
+                    .where(
+                        w.c.id == item.webhook_id,
+                        w.c.failed_triggers < self.settings.webhook_max_consecutive_failures,
+                    )
                     .values(failed_triggers=w.c.failed_triggers + 1, updated_on=now)
                 ).rowcount
                 if not bumped:
-                    conn.execute(w.update().where(w.c.id == item.webhook_id).values(active=False, updated_on=now))
+                    conn.execute(
+                        w.update()
+                        .where(w.c.id == item.webhook_id)
+                        .values(active=False, updated_on=now)
+                    )
                     deactivated = True
             attempts = item.attempts + 1
             if deactivated:
@@ -152,31 +199,52 @@ class Dispatcher:
             elif outcome.ok or attempts > self.settings.webhooks_max_retries_per_call:
                 conn.execute(o.delete().where(o.c.id == item.id))
             else:
-                conn.execute(o.update().where(o.c.id == item.id).values(
-                    attempts=attempts, claimed_until=None,
-                    next_attempt_at=now + timedelta(seconds=self.backoff(item.attempts)),
-                ))
+                conn.execute(
+                    o.update()
+                    .where(o.c.id == item.id)
+                    .values(
+                        attempts=attempts,
+                        claimed_until=None,
+                        next_attempt_at=now + timedelta(seconds=self.backoff(item.attempts)),
+                    )
+                )
 
-    def _log_call(self, conn: sa.Connection, item: Claimed, outcome: delivery.Outcome, now: datetime) -> None:
+    def _log_call(
+        self, conn: sa.Connection, item: Claimed, outcome: delivery.Outcome, now: datetime
+    ) -> None:
         c = s.webhook_calls
         values = {
-            "event_type": item.event_type, "called_time": now, "called_url": item.url,
-            "request": outcome.request, "response": outcome.response, "response_status": outcome.status,
-            "error": outcome.error, "duration_ms": outcome.duration_ms,
+            "event_type": item.event_type,
+            "called_time": now,
+            "called_url": item.url,
+            "request": outcome.request,
+            "response": outcome.response,
+            "response_status": outcome.status,
+            "error": outcome.error,
+            "duration_ms": outcome.duration_ms,
         }
         existing = conn.execute(
-            sa.select(c.c.id).where(c.c.webhook_id == item.webhook_id, c.c.event_id == item.event_id)
+            sa.select(c.c.id).where(
+                c.c.webhook_id == item.webhook_id, c.c.event_id == item.event_id
+            )
         ).scalar()
         if existing is None:
-            conn.execute(c.insert().values(webhook_id=item.webhook_id, event_id=item.event_id, **values))
+            conn.execute(
+                c.insert().values(webhook_id=item.webhook_id, event_id=item.event_id, **values)
+            )
         else:
             conn.execute(c.update().where(c.c.id == existing).values(**values))
         keep = (
-            sa.select(c.c.id).where(c.c.webhook_id == item.webhook_id)
+            sa.select(c.c.id)
+            .where(c.c.webhook_id == item.webhook_id)
             .order_by(c.c.called_time.desc(), c.c.id.desc())
             .limit(self.settings.webhooks_max_call_log_entries)
         )
-        conn.execute(c.delete().where(c.c.webhook_id == item.webhook_id, c.c.id.not_in(keep.scalar_subquery())))
+        conn.execute(
+            c.delete().where(
+                c.c.webhook_id == item.webhook_id, c.c.id.not_in(keep.scalar_subquery())
+            )
+        )
 
     def cleanup(self) -> None:
         """Drop call log entries past retention, and deliveries of deactivated webhooks."""
@@ -184,7 +252,9 @@ class Dispatcher:
         cutoff = self.clock() - timedelta(days=self.settings.webhooks_call_log_retention_days)
         with self.db.write() as conn:
             conn.execute(c.delete().where(c.c.called_time < cutoff))
-            conn.execute(o.delete().where(o.c.webhook_id.in_(sa.select(w.c.id).where(w.c.active.is_(False)))))
+            conn.execute(
+                o.delete().where(o.c.webhook_id.in_(sa.select(w.c.id).where(w.c.active.is_(False))))
+            )
 
     def backoff(self, failures: int) -> float:
         """base * 2^failures seconds (1, 2, 4 ... as Baserow), capped, with ±25% jitter."""
@@ -195,12 +265,18 @@ class Dispatcher:
 
     async def deliver(self, item: Claimed) -> delivery.Outcome:
         call = delivery.build(
-            method=item.method, url=item.url, headers=item.headers, payload=item.payload,
-            event_type=item.event_type, event_id=item.event_id,
+            method=item.method,
+            url=item.url,
+            headers=item.headers,
+            payload=item.payload,
+            event_type=item.event_type,
+            event_id=item.event_id,
             secret=signing.decrypt(self.server_secret, item.secret_encrypted),
             timestamp=int(self.clock().timestamp()),
         )
-        return await delivery.send(self.http, call, timeout=self.timeout, allowed=self.address_check)
+        return await delivery.send(
+            self.http, call, timeout=self.timeout, allowed=self.address_check
+        )
 
     async def _deliver_and_record(self, item: Claimed) -> None:
         outcome = await self.deliver(item)

@@ -36,22 +36,45 @@ def _listening_statement() -> sa.Select[Any]:
     w, e = s.webhooks, s.webhook_events
     return (
         sa.select(w.c.id, w.c.use_user_field_names, w.c.include_all_events, e.c.config)
-        .select_from(w.outerjoin(e, sa.and_(e.c.webhook_id == w.c.id, e.c.event_type == sa.bindparam("event_type"))))
-        .where(w.c.table_id == sa.bindparam("table_id"), w.c.active.is_(True),
-               sa.or_(w.c.include_all_events.is_(True), e.c.id.is_not(None)))
+        .select_from(
+            w.outerjoin(
+                e, sa.and_(e.c.webhook_id == w.c.id, e.c.event_type == sa.bindparam("event_type"))
+            )
+        )
+        .where(
+            w.c.table_id == sa.bindparam("table_id"),
+            w.c.active.is_(True),
+            sa.or_(w.c.include_all_events.is_(True), e.c.id.is_not(None)),
+        )
         .order_by(w.c.id)
     )
 
 
-def listening(conn: sa.Connection, table_id: int, event_type: str) -> list[tuple[int, bool, dict[str, Any]]]:
+def listening(
+    conn: sa.Connection, table_id: int, event_type: str
+) -> list[tuple[int, bool, dict[str, Any]]]:
     """(webhook id, use_user_field_names, event config) of the active webhooks for this event
     (kept while the metadata stays the same: storage.meta_clock)."""
-    return list(meta_clock.cached(conn, "webhooks_listening", (table_id, event_type),
-                                  lambda: _listening(conn, table_id, event_type)))
+    return list(
+        meta_clock.cached(
+            conn,
+            "webhooks_listening",
+            (table_id, event_type),
+            lambda: _listening(conn, table_id, event_type),
+        )
+    )
 
 
-def _listening(conn: sa.Connection, table_id: int, event_type: str) -> tuple[tuple[int, bool, dict[str, Any]], ...]:
-    rows = records(s.webhooks, conn, "listening", _listening_statement, {"table_id": table_id, "event_type": event_type})
+def _listening(
+    conn: sa.Connection, table_id: int, event_type: str
+) -> tuple[tuple[int, bool, dict[str, Any]], ...]:
+    rows = records(
+        s.webhooks,
+        conn,
+        "listening",
+        _listening_statement,
+        {"table_id": table_id, "event_type": event_type},
+    )
     found: dict[int, tuple[int, bool, dict[str, Any]]] = {}
     for row in rows:
         config = {} if row.include_all_events else dict(row.config or {})
@@ -85,14 +108,24 @@ def enqueue(ctx: Any, conn: sa.Connection, event_type: str, model: Any, **data: 
     names = {f"field_{f.id}": f.name for f in fields}
     event_id = str(uuid.uuid4())
     now = ctx.clock()
-    conn.execute(s.outbox.insert(), [
-        {
-            "webhook_id": webhook_id, "event_id": event_id, "event_type": event_type,
-            "payload": payloads.render(event_type, table, webhook_id, event_id, data, names if by_name else None),
-            "attempts": 0, "next_attempt_at": now, "claimed_until": None, "created_on": now,
-        }
-        for webhook_id, by_name, _ in hooks
-    ])
+    conn.execute(
+        s.outbox.insert(),
+        [
+            {
+                "webhook_id": webhook_id,
+                "event_id": event_id,
+                "event_type": event_type,
+                "payload": payloads.render(
+                    event_type, table, webhook_id, event_id, data, names if by_name else None
+                ),
+                "attempts": 0,
+                "next_attempt_at": now,
+                "claimed_until": None,
+                "created_on": now,
+            }
+            for webhook_id, by_name, _ in hooks
+        ],
+    )
     wake: Callable[[], None] | None = ctx.hooks.get(WAKE_HOOK)
     if wake is not None:
         sa.event.listen(conn, "commit", lambda _conn: wake(), once=True)

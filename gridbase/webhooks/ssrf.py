@@ -35,8 +35,13 @@ def is_public(ip: IP) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return not (
-        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-        or ip.is_reserved or ip.is_unspecified or not ip.is_global
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
     )
 
 
@@ -58,7 +63,9 @@ def _checked(target: Target, infos: list[tuple[object, ...]], allowed: AddressCh
         assert isinstance(sockaddr, tuple)
         ip = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
         if not allowed(ip):
-            raise UnsafeUrl(f"The address {ip} of {target.host} is not allowed (private or reserved network)")
+            raise UnsafeUrl(
+                f"The address {ip} of {target.host} is not allowed (private or reserved network)"
+            )
         if ip not in addresses:
             addresses.append(ip)
     if not addresses:

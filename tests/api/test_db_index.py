@@ -9,8 +9,10 @@ from gridbase.core.context import Ctx
 from tests.conftest import Api
 from tests.helpers import assert_error
 
-NOT_SUPPORTED = ("The field type {} does not support database indexes. Explicitly set `db_index` to `false` "
-                 "to fix this error.")
+NOT_SUPPORTED = (
+    "The field type {} does not support database indexes. Explicitly set `db_index` to `false` "
+    "to fix this error."
+)
 
 
 def indexed_columns(ctx: Ctx, table_id: int) -> list[list[str]]:
@@ -25,8 +27,14 @@ def field_index(ctx: Ctx, table_id: int, field_id: int) -> bool:
 
 def test_create_with_db_index_makes_an_index(api: Api, ctx: Ctx) -> None:
     tid = api.table(data=[["Name"], ["a"]])
-    for type_, props in [("text", {}), ("number", {"number_decimal_places": 2}), ("boolean", {}), ("date", {}),
-                         ("single_select", {"select_options": [{"value": "x", "color": "blue"}]}), ("email", {})]:
+    for type_, props in [
+        ("text", {}),
+        ("number", {"number_decimal_places": 2}),
+        ("boolean", {}),
+        ("date", {}),
+        ("single_select", {"select_options": [{"value": "x", "color": "blue"}]}),
+        ("email", {}),
+    ]:
         field = api.field(tid, f"F {type_}", type_, db_index=True, **props)
         assert (field["db_index"], field_index(ctx, tid, field["id"])) == (True, True), type_
     plain = api.field(tid, "Plain", "text")
@@ -38,9 +46,11 @@ def test_update_sets_and_clears_the_index(api: Api, ctx: Ctx) -> None:
     field = api.field(tid, "Amount", "number")
     on = api.ok(api.patch(f"/api/database/fields/{field['id']}/", {"db_index": True}))
     assert (on["db_index"], field_index(ctx, tid, field["id"])) == (True, True)
-    renamed = api.ok(api.patch(f"/api/database/fields/{field['id']}/", {"name": "Total"}))  # the index stays
+    # the index stays
+    renamed = api.ok(api.patch(f"/api/database/fields/{field['id']}/", {"name": "Total"}))
     assert (renamed["db_index"], field_index(ctx, tid, field["id"])) == (True, True)
-    retyped = api.ok(api.patch(f"/api/database/fields/{field['id']}/", {"type": "text"}))  # rebuilt on the new column
+    # rebuilt on the new column
+    retyped = api.ok(api.patch(f"/api/database/fields/{field['id']}/", {"type": "text"}))
     assert (retyped["db_index"], field_index(ctx, tid, field["id"])) == (True, True)
     off = api.ok(api.patch(f"/api/database/fields/{field['id']}/", {"db_index": False}))
     assert (off["db_index"], field_index(ctx, tid, field["id"])) == (False, False)
@@ -58,14 +68,30 @@ def test_db_index_on_a_type_without_one_is_refused(api: Api, ctx: Ctx) -> None:
     db = api.database()
     tid = api.table(db, data=[["Name"], ["a"]])
     other = api.table(db, name="Other")
-    r = api.post(f"/api/database/fields/table/{tid}/", {"name": "Link", "type": "link_row", "db_index": True,
-                                                        "link_row_table_id": other})
-    assert assert_error(r, 400, "ERROR_DB_INDEX_NOT_SUPPORTED")["detail"] == NOT_SUPPORTED.format("link_row")
+    r = api.post(
+        f"/api/database/fields/table/{tid}/",
+        {"name": "Link", "type": "link_row", "db_index": True, "link_row_table_id": other},
+    )
+    assert assert_error(r, 400, "ERROR_DB_INDEX_NOT_SUPPORTED")["detail"] == NOT_SUPPORTED.format(
+        "link_row"
+    )
     assert [f["name"] for f in api.fields(tid)] == ["Name"]  # nothing was created
     text = api.field(tid, "Code", "text", db_index=True)
-    r = api.patch(f"/api/database/fields/{text['id']}/", {"type": "link_row", "link_row_table_id": other})
-    assert assert_error(r, 400, "ERROR_DB_INDEX_NOT_SUPPORTED")["detail"] == NOT_SUPPORTED.format("link_row")
+    r = api.patch(
+        f"/api/database/fields/{text['id']}/", {"type": "link_row", "link_row_table_id": other}
+    )
+    assert assert_error(r, 400, "ERROR_DB_INDEX_NOT_SUPPORTED")["detail"] == NOT_SUPPORTED.format(
+        "link_row"
+    )
     assert field_index(ctx, tid, text["id"])  # unchanged: still a text field with its index
-    moved = api.ok(api.patch(f"/api/database/fields/{text['id']}/", {"type": "link_row", "link_row_table_id": other,
-                                                                     "db_index": False}))
-    assert (moved["type"], moved["db_index"], field_index(ctx, tid, text["id"])) == ("link_row", False, False)
+    moved = api.ok(
+        api.patch(
+            f"/api/database/fields/{text['id']}/",
+            {"type": "link_row", "link_row_table_id": other, "db_index": False},
+        )
+    )
+    assert (moved["type"], moved["db_index"], field_index(ctx, tid, text["id"])) == (
+        "link_row",
+        False,
+        False,
+    )

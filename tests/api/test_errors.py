@@ -20,16 +20,27 @@ def test_method_not_allowed(client) -> None:
 
 
 def test_malformed_json_and_media_type(api: Api) -> None:
-    r = api.client.post("/api/workspaces/", content=b'{"name": "x",', headers={**api.headers, "content-type": "application/json"})
+    r = api.client.post(
+        "/api/workspaces/",
+        content=b'{"name": "x",',
+        headers={**api.headers, "content-type": "application/json"},
+    )
     assert r.status_code == 400 and r.json()["detail"].startswith("JSON parse error - ")
-    r = api.client.post("/api/workspaces/", content=b"name", headers={**api.headers, "content-type": "text/plain"})
-    assert (r.status_code, r.json()) == (415, {"detail": 'Unsupported media type "text/plain" in request.'})
+    r = api.client.post(
+        "/api/workspaces/", content=b"name", headers={**api.headers, "content-type": "text/plain"}
+    )
+    assert (r.status_code, r.json()) == (
+        415,
+        {"detail": 'Unsupported media type "text/plain" in request.'},
+    )
     r = api.post("/api/workspaces/", [1, 2])
     assert_error(r, 400, "ERROR_REQUEST_BODY_VALIDATION")
 
 
 def test_body_over_limit_is_413(client, settings, api: Api) -> None:
     big = b'{"name": "' + b"x" * (settings.max_request_bytes + 10) + b'"}'
-    r = api.client.post("/api/workspaces/", content=big, headers={**api.headers, "content-type": "application/json"})
+    r = api.client.post(
+        "/api/workspaces/", content=big, headers={**api.headers, "content-type": "application/json"}
+    )
     assert_error(r, 413, "ERROR_REQUEST_BODY_TOO_LARGE")
     assert api.ok(api.get("/api/workspaces/")) == []

@@ -58,20 +58,34 @@ def test_boolean_date_and_link_conversions(api: Api) -> None:
     assert values(api, tid, "V") == [True, False, False]
     retype(api, field["id"], "text")
     assert values(api, tid, "V") == ["true", "false", "false"]
-    api.ok(api.patch(f"/api/database/rows/table/{tid}/3/?user_field_names=true", {"V": "2024-03-01"}))
+    api.ok(
+        api.patch(f"/api/database/rows/table/{tid}/3/?user_field_names=true", {"V": "2024-03-01"})
+    )
     retype(api, field["id"], "date", date_include_time=True)
     assert values(api, tid, "V") == [None, None, "2024-03-01T00:00:00Z"]
     # text -> link_row matches the linked table's primary values
     other, _ = table_with(api, [], did)
-    api.ok(api.post(f"/api/database/rows/table/{other}/batch/?user_field_names=true", {"items": [{"Name": "x"}, {"Name": "y"}]}))
-    api.ok(api.patch(f"/api/database/rows/table/{tid}/1/?user_field_names=true", {"Name": "ignored"}))
+    api.ok(
+        api.post(
+            f"/api/database/rows/table/{other}/batch/?user_field_names=true",
+            {"items": [{"Name": "x"}, {"Name": "y"}]},
+        )
+    )
+    api.ok(
+        api.patch(f"/api/database/rows/table/{tid}/1/?user_field_names=true", {"Name": "ignored"})
+    )
     retype(api, field["id"], "text")
-    api.ok(api.post(f"/api/database/rows/table/{tid}/batch/?user_field_names=true", {"items": [{"V": "y"}]}))
+    api.ok(
+        api.post(
+            f"/api/database/rows/table/{tid}/batch/?user_field_names=true", {"items": [{"V": "y"}]}
+        )
+    )
     retype(api, field["id"], "link_row", link_row_table_id=other)
     assert [[v["value"] for v in cell] for cell in values(api, tid, "V")] == [[], [], [], ["y"]]
     retype(api, field["id"], "text")
     assert values(api, tid, "V") == [None, None, None, "y"]
-    assert [f["name"] for f in api.fields(other)] == ["Name", "V"]  # the related field went with the link
+    # the related field went with the link
+    assert [f["name"] for f in api.fields(other)] == ["Name", "V"]
 
 
 def test_created_on_and_autonumber_from_text(api: Api) -> None:
@@ -91,7 +105,12 @@ def test_updated_on_moves_on_every_update(api: Api) -> None:
     before = api.rows(tid)[0]["Modified"]
     api.ok(api.patch(f"/api/database/rows/table/{tid}/1/?user_field_names=true", {"V": "z"}))
     middle = api.rows(tid)[0]["Modified"]
-    api.ok(api.patch(f"/api/database/rows/table/{tid}/batch/?user_field_names=true", {"items": [{"id": 1, "V": "w"}]}))
+    api.ok(
+        api.patch(
+            f"/api/database/rows/table/{tid}/batch/?user_field_names=true",
+            {"items": [{"id": 1, "V": "w"}]},
+        )
+    )
     after = api.rows(tid)[0]["Modified"]
     assert before < middle < after
     assert modified["read_only"] is True

@@ -30,21 +30,37 @@ def test_link_field_json_and_related_field(api: Api, ctx) -> None:
     tags, projects, link = setup(api)
     related = next(f for f in api.fields(tags) if f["type"] == "link_row")
     assert related["name"] == "Projects"
-    assert {k: link[k] for k in link if k.startswith("link_row") and k != "link_row_table_primary_field"} == {
-        "link_row_table_id": tags, "link_row_table": tags, "link_row_related_field_id": related["id"],
-        "link_row_related_field": related["id"], "link_row_limit_selection_view_id": None,
+    assert {
+        k: link[k] for k in link if k.startswith("link_row") and k != "link_row_table_primary_field"
+    } == {
+        "link_row_table_id": tags,
+        "link_row_table": tags,
+        "link_row_related_field_id": related["id"],
+        "link_row_related_field": related["id"],
+        "link_row_limit_selection_view_id": None,
         "link_row_multiple_relationships": True,
     }
     primary = link["link_row_table_primary_field"]
-    assert (primary["name"], primary["type"], primary["primary"], primary["table_id"]) == ("Label", "text", True, tags)
+    assert (primary["name"], primary["type"], primary["primary"], primary["table_id"]) == (
+        "Label",
+        "text",
+        True,
+        tags,
+    )
     assert link["related_fields"] == []
-    assert related["link_row_related_field_id"] == link["id"] and related["link_row_table_id"] == projects
+    assert (
+        related["link_row_related_field_id"] == link["id"]
+        and related["link_row_table_id"] == projects
+    )
     assert sa.inspect(ctx.db.engine).has_table(f"database_relation_{link['id']}")
 
 
 def test_link_write_forms(api: Api) -> None:
     _tags, projects, _ = setup(api)
-    ok = lambda value: api.ok(patch(api, projects, 1, {"Tags": value}))["Tags"]  # one-line helper
+
+    def ok(value: Any) -> Any:
+        return api.ok(patch(api, projects, 1, {"Tags": value}))["Tags"]
+
     assert ok([3, 1]) == [
         {"id": 1, "value": "urgent", "order": "1.00000000000000000000"},
         {"id": 3, "value": "bug", "order": "3.00000000000000000000"},
@@ -54,15 +70,39 @@ def test_link_write_forms(api: Api) -> None:
     assert [v["id"] for v in ok("urgent, later")] == [1, 2]
     assert ok([99999999]) == []
     assert ok([]) == []
-    body = assert_error(patch(api, projects, 1, {"Tags": [3, "later"]}), 400, "ERROR_REQUEST_BODY_VALIDATION")
-    assert body["detail"] == {"Tags": [{"error": "All list values must be same type.", "code": "not_same_type"}]}
-    body = assert_error(patch(api, projects, 1, {"Tags": ["no-such-tag"]}), 400, "ERROR_REQUEST_BODY_VALIDATION")
-    assert body["detail"] == "The provided text value 'no-such-tag' doesn't match any row in the linked table."
-    body = assert_error(patch(api, projects, 1, {"Tags": "1,2"}), 400, "ERROR_REQUEST_BODY_VALIDATION")
-    assert body["detail"] == "The provided text value '1' doesn't match any row in the linked table."
-    body = assert_error(patch(api, projects, 1, {"Tags": [{"id": 2}]}), 400, "ERROR_REQUEST_BODY_VALIDATION")
-    assert body["detail"] == {"Tags": [{"error": "The provided value must be a list of valid integer or string", "code": "invalid"}]}
-    body = assert_error(patch(api, projects, 1, {"Tags": None}), 400, "ERROR_REQUEST_BODY_VALIDATION")
+    body = assert_error(
+        patch(api, projects, 1, {"Tags": [3, "later"]}), 400, "ERROR_REQUEST_BODY_VALIDATION"
+    )
+    assert body["detail"] == {
+        "Tags": [{"error": "All list values must be same type.", "code": "not_same_type"}]
+    }
+    body = assert_error(
+        patch(api, projects, 1, {"Tags": ["no-such-tag"]}), 400, "ERROR_REQUEST_BODY_VALIDATION"
+    )
+    assert (
+        body["detail"]
+        == "The provided text value 'no-such-tag' doesn't match any row in the linked table."
+    )
+    body = assert_error(
+        patch(api, projects, 1, {"Tags": "1,2"}), 400, "ERROR_REQUEST_BODY_VALIDATION"
+    )
+    assert (
+        body["detail"] == "The provided text value '1' doesn't match any row in the linked table."
+    )
+    body = assert_error(
+        patch(api, projects, 1, {"Tags": [{"id": 2}]}), 400, "ERROR_REQUEST_BODY_VALIDATION"
+    )
+    assert body["detail"] == {
+        "Tags": [
+            {
+                "error": "The provided value must be a list of valid integer or string",
+                "code": "invalid",
+            }
+        ]
+    }
+    body = assert_error(
+        patch(api, projects, 1, {"Tags": None}), 400, "ERROR_REQUEST_BODY_VALIDATION"
+    )
     assert body["detail"] == {"Tags": [{"error": "This field may not be null.", "code": "null"}]}
 
 
@@ -71,7 +111,9 @@ def test_links_show_on_both_sides_and_follow_deletes(api: Api) -> None:
     api.ok(patch(api, projects, 1, {"Tags": [1, 2]}))
     assert [r["Projects"] for r in api.rows(tags)] == [
         [{"id": 1, "value": "Alpha", "order": "1.00000000000000000000"}],
-        [{"id": 1, "value": "Alpha", "order": "1.00000000000000000000"}], []]
+        [{"id": 1, "value": "Alpha", "order": "1.00000000000000000000"}],
+        [],
+    ]
     # writing from the other side changes the same links
     api.ok(patch(api, tags, 3, {"Projects": [1]}))
     assert [v["id"] for v in api.rows(projects)[0]["Tags"]] == [1, 2, 3]
@@ -90,11 +132,15 @@ def test_one_way_link_and_self_link(api: Api) -> None:
     assert link["link_row_related_field_id"] is None
     assert [f["name"] for f in api.fields(tags)] == ["Label"]
     api.ok(patch(api, projects, 1, {"Tags": ["bug"]}))
-    assert api.rows(projects)[0]["Tags"] == [{"id": 3, "value": "bug", "order": "3.00000000000000000000"}]
+    assert api.rows(projects)[0]["Tags"] == [
+        {"id": 3, "value": "bug", "order": "3.00000000000000000000"}
+    ]
     # turning the related field on later creates it
     api.ok(api.patch(f"/api/database/fields/{link['id']}/", {"has_related_field": True}))
     assert [f["name"] for f in api.fields(tags)] == ["Label", "Projects"]
-    assert api.rows(tags)[2]["Projects"] == [{"id": 1, "value": "Alpha", "order": "1.00000000000000000000"}]
+    assert api.rows(tags)[2]["Projects"] == [
+        {"id": 1, "value": "Alpha", "order": "1.00000000000000000000"}
+    ]
     parent = api.field(tags, "Parent", "link_row", link_row_table_id=tags)
     assert parent["link_row_related_field_id"] is None
     api.ok(patch(api, tags, 1, {"Parent": [3]}))
@@ -103,20 +149,34 @@ def test_one_way_link_and_self_link(api: Api) -> None:
 
 def test_link_errors(api: Api, client) -> None:
     tags, projects, _ = setup(api)
-    assert_error(api.post(f"/api/database/fields/table/{projects}/", {"name": "L", "type": "link_row"}), 400, "ERROR_LINK_ROW_TABLE_NOT_PROVIDED")
+    assert_error(
+        api.post(f"/api/database/fields/table/{projects}/", {"name": "L", "type": "link_row"}),
+        400,
+        "ERROR_LINK_ROW_TABLE_NOT_PROVIDED",
+    )
     elsewhere = api.table(name="Else")
-    assert_error(api.post(f"/api/database/fields/table/{projects}/", {"name": "L", "type": "link_row", "link_row_table_id": elsewhere}),
-                 400, "ERROR_LINK_ROW_TABLE_NOT_IN_SAME_DATABASE")
+    assert_error(
+        api.post(
+            f"/api/database/fields/table/{projects}/",
+            {"name": "L", "type": "link_row", "link_row_table_id": elsewhere},
+        ),
+        400,
+        "ERROR_LINK_ROW_TABLE_NOT_IN_SAME_DATABASE",
+    )
     assert [f["name"] for f in api.fields(projects)] == ["Name", "Tags"]
-    single = api.field(projects, "One", "link_row", link_row_table_id=tags, link_row_multiple_relationships=False)
+    single = api.field(
+        projects, "One", "link_row", link_row_table_id=tags, link_row_multiple_relationships=False
+    )
     assert single["link_row_multiple_relationships"] is False
     assert_error(patch(api, projects, 1, {"One": [1, 2]}), 400, "ERROR_REQUEST_BODY_VALIDATION")
 
 
 def test_batch_is_all_or_nothing_with_links(api: Api) -> None:
     tags, projects, _ = setup(api)
-    bad = api.post(f"/api/database/rows/table/{projects}/batch/?user_field_names=true",
-                   {"items": [{"Name": "ok", "Tags": [1]}, {"Name": "bad", "Tags": ["nope"]}]})
+    bad = api.post(
+        f"/api/database/rows/table/{projects}/batch/?user_field_names=true",
+        {"items": [{"Name": "ok", "Tags": [1]}, {"Name": "bad", "Tags": ["nope"]}]},
+    )
     assert_error(bad, 400, "ERROR_REQUEST_BODY_VALIDATION")
     assert [r["Name"] for r in api.rows(projects)] == ["Alpha"]
     assert [r["Projects"] for r in api.rows(tags)] == [[], [], []]
@@ -126,8 +186,14 @@ def test_row_names_endpoint(api: Api) -> None:
     tags, projects, _ = setup(api)
     names = api.ok(api.get(f"/api/database/rows/names/?table__{tags}=1,3,99&table__{projects}=1"))
     assert names == {str(tags): {"1": "urgent", "3": "bug"}, str(projects): {"1": "Alpha"}}
-    assert_error(api.get("/api/database/rows/names/?table__99999=1"), 404, "ERROR_TABLE_DOES_NOT_EXIST")
-    assert_error(api.get(f"/api/database/rows/names/?table__{tags}=x"), 400, "ERROR_QUERY_PARAMETER_VALIDATION")
+    assert_error(
+        api.get("/api/database/rows/names/?table__99999=1"), 404, "ERROR_TABLE_DOES_NOT_EXIST"
+    )
+    assert_error(
+        api.get(f"/api/database/rows/names/?table__{tags}=x"),
+        400,
+        "ERROR_QUERY_PARAMETER_VALIDATION",
+    )
 
 
 def test_deleting_a_table_or_database_drops_its_junctions(api: Api, ctx) -> None:
@@ -143,7 +209,9 @@ def test_deleting_a_table_or_database_drops_its_junctions(api: Api, ctx) -> None
     assert not sa.inspect(ctx.db.engine).has_table(f"database_relation_{second['id']}")
 
 
-def test_link_values_follow_changes_to_the_linked_primary_field(api: Api, settings: Settings) -> None:
+def test_link_values_follow_changes_to_the_linked_primary_field(
+    api: Api, settings: Settings
+) -> None:
     """A row's link values name the linked rows by their primary field as it is now, also
     when another instance changed that field (this one's cached model of the linked table
     is checked against the stored schema version)."""
@@ -155,7 +223,9 @@ def test_link_values_follow_changes_to_the_linked_primary_field(api: Api, settin
     api.ok(patch(api, projects, 1, {"Tags": [1, 2]}))
 
     def values() -> list[str]:
-        one = api.ok(api.get(f"/api/database/rows/table/{projects}/1/?user_field_names=true"))["Tags"]
+        one = api.ok(api.get(f"/api/database/rows/table/{projects}/1/?user_field_names=true"))[
+            "Tags"
+        ]
         assert api.rows(projects)[0]["Tags"] == one
         return [v["value"] for v in one]
 
@@ -163,11 +233,21 @@ def test_link_values_follow_changes_to_the_linked_primary_field(api: Api, settin
     try:
         with TestClient(create_app(settings, other_ctx)) as other:
             assert values() == ["1.5", "unnamed row 2"]
-            assert other.patch(path, json={"number_decimal_places": 3}, headers=api.headers).status_code == 200
+            assert (
+                other.patch(
+                    path, json={"number_decimal_places": 3}, headers=api.headers
+                ).status_code
+                == 200
+            )
             assert values() == ["1.500", "unnamed row 2"]
             assert other.patch(path, json={"type": "text"}, headers=api.headers).status_code == 200
             assert values() == ["1.500", "unnamed row 2"]
-            api.ok(api.patch(f"/api/database/rows/table/{tags}/2/?user_field_names=true", {"Label": "later again"}))
+            api.ok(
+                api.patch(
+                    f"/api/database/rows/table/{tags}/2/?user_field_names=true",
+                    {"Label": "later again"},
+                )
+            )
             assert values() == ["1.500", "later again"]
     finally:
         other_ctx.db.dispose()

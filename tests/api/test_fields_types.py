@@ -25,30 +25,70 @@ def patch(api: Api, tid: int, row_id: int, body: dict[str, Any]) -> Any:
 
 
 def common(field: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in field.items() if k not in ("id", "table_id", "database_id", "workspace_id", "order")}
+    return {
+        k: v
+        for k, v in field.items()
+        if k not in ("id", "table_id", "database_id", "workspace_id", "order")
+    }
 
 
 def test_date_field_json_and_values(api: Api) -> None:
     tid = api.table(data=[["Name"], ["a"]])
     due = api.field(tid, "Due", "date", date_format="ISO")
-    meeting = api.field(tid, "Meeting", "date", date_include_time=True, date_force_timezone="Europe/Amsterdam")
+    meeting = api.field(
+        tid, "Meeting", "date", date_include_time=True, date_force_timezone="Europe/Amsterdam"
+    )
     assert common(due) == {
-        "name": "Due", "type": "date", "primary": False, "read_only": False, "immutable_type": False,
-        "immutable_properties": False, "description": None, "db_index": False, "field_constraints": [],
-        "date_format": "ISO", "date_include_time": False, "date_time_format": "24", "date_show_tzinfo": False,
-        "date_force_timezone": None, "related_fields": [],
+        "name": "Due",
+        "type": "date",
+        "primary": False,
+        "read_only": False,
+        "immutable_type": False,
+        "immutable_properties": False,
+        "description": None,
+        "db_index": False,
+        "field_constraints": [],
+        "date_format": "ISO",
+        "date_include_time": False,
+        "date_time_format": "24",
+        "date_show_tzinfo": False,
+        "date_force_timezone": None,
+        "related_fields": [],
     }
     assert meeting["date_force_timezone"] == "Europe/Amsterdam"
     row = create(api, tid, {"Due": "2024-02-29", "Meeting": "2024-12-24T13:45:00+02:00"})
     assert (row["Due"], row["Meeting"]) == ("2024-02-29", "2024-12-24T11:45:00Z")
-    assert api.ok(patch(api, tid, row["id"], {"Meeting": "2024-12-24"}))["Meeting"] == "2024-12-24T00:00:00Z"
-    assert api.ok(patch(api, tid, row["id"], {"Meeting": "2024-06-01 10:00"}))["Meeting"] == "2024-06-01T10:00:00Z"
-    body = assert_error(patch(api, tid, row["id"], {"Due": "2024-12-24T13:00:00Z"}), 400, "ERROR_REQUEST_BODY_VALIDATION")
-    assert body["detail"] == {"Due": [{"error": "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.", "code": "invalid"}]}
-    body = assert_error(patch(api, tid, row["id"], {"Meeting": "tomorrow-ish"}), 400, "ERROR_REQUEST_BODY_VALIDATION")
+    assert (
+        api.ok(patch(api, tid, row["id"], {"Meeting": "2024-12-24"}))["Meeting"]
+        == "2024-12-24T00:00:00Z"
+    )
+    assert (
+        api.ok(patch(api, tid, row["id"], {"Meeting": "2024-06-01 10:00"}))["Meeting"]
+        == "2024-06-01T10:00:00Z"
+    )
+    body = assert_error(
+        patch(api, tid, row["id"], {"Due": "2024-12-24T13:00:00Z"}),
+        400,
+        "ERROR_REQUEST_BODY_VALIDATION",
+    )
+    assert body["detail"] == {
+        "Due": [
+            {
+                "error": "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.",
+                "code": "invalid",
+            }
+        ]
+    }
+    body = assert_error(
+        patch(api, tid, row["id"], {"Meeting": "tomorrow-ish"}),
+        400,
+        "ERROR_REQUEST_BODY_VALIDATION",
+    )
     assert body["detail"]["Meeting"][0]["error"].startswith("Datetime has wrong format.")
     assert api.ok(patch(api, tid, row["id"], {"Due": None}))["Due"] is None
-    bad = api.post(f"/api/database/fields/table/{tid}/", {"name": "X", "type": "date", "date_format": "XX"})
+    bad = api.post(
+        f"/api/database/fields/table/{tid}/", {"name": "X", "type": "date", "date_format": "XX"}
+    )
     assert_error(bad, 400, "ERROR_REQUEST_BODY_VALIDATION")
 
 
@@ -75,7 +115,11 @@ def test_created_on_last_modified_are_read_only_and_track_updates(api: Api) -> N
     updated = api.ok(patch(api, tid, row["id"], {"Name": "c"}))
     assert updated["Created"] == row["Created"]
     assert updated["Modified"] > row["Modified"]
-    body = assert_error(patch(api, tid, row["id"], {"Created": "2020-01-01T00:00:00Z"}), 400, "ERROR_REQUEST_BODY_VALIDATION")
+    body = assert_error(
+        patch(api, tid, row["id"], {"Created": "2020-01-01T00:00:00Z"}),
+        400,
+        "ERROR_REQUEST_BODY_VALIDATION",
+    )
     assert body["detail"] == "Field of type created_on is read only and should not be set manually."
 
 
@@ -90,7 +134,11 @@ def test_duration_values(api: Api) -> None:
 
 
 def select_field(api: Api, tid: int, type_: str = "single_select") -> dict[str, Any]:
-    options = [{"value": "Todo", "color": "blue"}, {"value": "Doing", "color": "yellow"}, {"value": "Done", "color": "green"}]
+    options = [
+        {"value": "Todo", "color": "blue"},
+        {"value": "Doing", "color": "yellow"},
+        {"value": "Done", "color": "green"},
+    ]
     return api.field(tid, "Status", type_, select_options=options)
 
 
@@ -98,17 +146,34 @@ def test_single_select_by_id_and_name(api: Api) -> None:
     tid = api.table(data=[["Name"], ["a"]])
     field = select_field(api, tid)
     todo, doing, done = field["select_options"]
-    assert [(o["value"], o["color"]) for o in field["select_options"]] == [("Todo", "blue"), ("Doing", "yellow"), ("Done", "green")]
+    assert [(o["value"], o["color"]) for o in field["select_options"]] == [
+        ("Todo", "blue"),
+        ("Doing", "yellow"),
+        ("Done", "green"),
+    ]
     assert field["single_select_default"] is None
     row = create(api, tid, {"Status": doing["id"]})
     assert row["Status"] == doing
     assert api.ok(patch(api, tid, row["id"], {"Status": "Done"}))["Status"] == done
-    body = assert_error(patch(api, tid, row["id"], {"Status": "Nope"}), 400, "ERROR_REQUEST_BODY_VALIDATION")
+    body = assert_error(
+        patch(api, tid, row["id"], {"Status": "Nope"}), 400, "ERROR_REQUEST_BODY_VALIDATION"
+    )
     assert body["detail"] == "The provided select option value 'Nope' is not a valid select option."
-    body = assert_error(patch(api, tid, row["id"], {"Status": 99999999}), 400, "ERROR_REQUEST_BODY_VALIDATION")
-    assert body["detail"] == "The provided select option value '99999999' is not a valid select option."
-    body = assert_error(patch(api, tid, row["id"], {"Status": [todo["id"]]}), 400, "ERROR_REQUEST_BODY_VALIDATION")
-    assert body["detail"] == {"Status": [{"error": "The provided value should be a valid integer or string", "code": "invalid"}]}
+    body = assert_error(
+        patch(api, tid, row["id"], {"Status": 99999999}), 400, "ERROR_REQUEST_BODY_VALIDATION"
+    )
+    assert (
+        body["detail"]
+        == "The provided select option value '99999999' is not a valid select option."
+    )
+    body = assert_error(
+        patch(api, tid, row["id"], {"Status": [todo["id"]]}), 400, "ERROR_REQUEST_BODY_VALIDATION"
+    )
+    assert body["detail"] == {
+        "Status": [
+            {"error": "The provided value should be a valid integer or string", "code": "invalid"}
+        ]
+    }
     # options are edited with the field; a removed option clears the cells using it
     kept = [dict(todo, value="To do"), doing]
     updated = api.ok(api.patch(f"/api/database/fields/{field['id']}/", {"select_options": kept}))
@@ -123,11 +188,19 @@ def test_multiple_select_values(api: Api) -> None:
     todo, doing, done = field["select_options"]
     row = create(api, tid, {"Status": ["Done", "Todo"]})
     assert row["Status"] == [todo, done]  # names follow the option order
-    assert api.ok(patch(api, tid, row["id"], {"Status": ["Todo", done["id"]]}))["Status"] == [done, todo]  # ids first
+    # ids first
+    assert api.ok(patch(api, tid, row["id"], {"Status": ["Todo", done["id"]]}))["Status"] == [
+        done,
+        todo,
+    ]
     assert api.ok(patch(api, tid, row["id"], {"Status": "Doing"}))["Status"] == [doing]
     assert api.ok(patch(api, tid, row["id"], {"Status": []}))["Status"] == []
-    body = assert_error(patch(api, tid, row["id"], {"Status": ["purple"]}), 400, "ERROR_REQUEST_BODY_VALIDATION")
-    assert body["detail"] == "The provided select option value 'purple' is not a valid select option."
+    body = assert_error(
+        patch(api, tid, row["id"], {"Status": ["purple"]}), 400, "ERROR_REQUEST_BODY_VALIDATION"
+    )
+    assert (
+        body["detail"] == "The provided select option value 'purple' is not a valid select option."
+    )
     api.ok(patch(api, tid, row["id"], {"Status": [doing["id"], done["id"]]}))
     api.ok(api.patch(f"/api/database/fields/{field['id']}/", {"select_options": [todo, done]}))
     assert api.rows(tid)[1]["Status"] == [done]
@@ -145,7 +218,11 @@ def test_autonumber_and_uuid(api: Api) -> None:
     third = create(api, tid, {"Name": "c"})
     assert third["Auto"] == 3
     assert api.delete(f"/api/database/rows/table/{tid}/{third['id']}/").status_code == 204
-    batch = api.ok(api.post(f"/api/database/rows/table/{tid}/batch/?user_field_names=true", {"items": [{}, {}]}))
+    batch = api.ok(
+        api.post(
+            f"/api/database/rows/table/{tid}/batch/?user_field_names=true", {"items": [{}, {}]}
+        )
+    )
     assert [r["Auto"] for r in batch["items"]] == [4, 5]  # numbers are never handed out twice
     assert [r["id"] for r in batch["items"]] == [4, 5]  # nor are row ids
     uuids = [r["Uid"] for r in api.rows(tid)]
@@ -159,7 +236,16 @@ def test_numbers_with_many_decimal_places_are_plain_digits(api: Api) -> None:
     tid = api.table(data=[["Name"], ["zero"], ["tiny"]])
     amount = api.field(tid, "Amount", "number", number_decimal_places=10)
     rows = api.rows(tid)
-    api.ok(api.patch(f"/api/database/rows/table/{tid}/batch/?user_field_names=true", {"items": [
-        {"id": rows[0]["id"], "Amount": "0"}, {"id": rows[1]["id"], "Amount": "0.00000001"}]}))
+    api.ok(
+        api.patch(
+            f"/api/database/rows/table/{tid}/batch/?user_field_names=true",
+            {
+                "items": [
+                    {"id": rows[0]["id"], "Amount": "0"},
+                    {"id": rows[1]["id"], "Amount": "0.00000001"},
+                ]
+            },
+        )
+    )
     assert [r["Amount"] for r in api.rows(tid)] == ["0.0000000000", "0.0000000100"]
     assert amount["number_decimal_places"] == 10

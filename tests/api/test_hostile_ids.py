@@ -15,11 +15,29 @@ def test_huge_ids_are_not_found(api: Api) -> None:
     link_target = api.table(did, name="Other")
     link = api.field(tid, "L", "link_row", link_row_table_id=link_target)
     assert_error(api.get(f"/api/database/rows/table/{HUGE}/"), 404, "ERROR_TABLE_DOES_NOT_EXIST")
-    assert_error(api.get(f"/api/database/rows/table/{tid}/{HUGE}/"), 404, "ERROR_ROW_DOES_NOT_EXIST")
-    assert_error(api.post(f"/api/database/rows/table/{tid}/?before={HUGE}", {}), 404, "ERROR_ROW_DOES_NOT_EXIST")
-    assert_error(api.patch(f"/api/database/rows/table/{tid}/1/move/?before_id={HUGE}"), 404, "ERROR_ROW_DOES_NOT_EXIST")
-    assert_error(api.patch(f"/api/database/rows/table/{tid}/batch/", {"items": [{"id": HUGE}]}), 404, "ERROR_ROW_DOES_NOT_EXIST")
-    assert_error(api.post(f"/api/database/rows/table/{tid}/batch-delete/", {"items": [HUGE]}), 404, "ERROR_ROW_DOES_NOT_EXIST")
+    assert_error(
+        api.get(f"/api/database/rows/table/{tid}/{HUGE}/"), 404, "ERROR_ROW_DOES_NOT_EXIST"
+    )
+    assert_error(
+        api.post(f"/api/database/rows/table/{tid}/?before={HUGE}", {}),
+        404,
+        "ERROR_ROW_DOES_NOT_EXIST",
+    )
+    assert_error(
+        api.patch(f"/api/database/rows/table/{tid}/1/move/?before_id={HUGE}"),
+        404,
+        "ERROR_ROW_DOES_NOT_EXIST",
+    )
+    assert_error(
+        api.patch(f"/api/database/rows/table/{tid}/batch/", {"items": [{"id": HUGE}]}),
+        404,
+        "ERROR_ROW_DOES_NOT_EXIST",
+    )
+    assert_error(
+        api.post(f"/api/database/rows/table/{tid}/batch-delete/", {"items": [HUGE]}),
+        404,
+        "ERROR_ROW_DOES_NOT_EXIST",
+    )
     row = api.ok(api.patch(f"/api/database/rows/table/{tid}/1/", {f"field_{link['id']}": [HUGE]}))
     assert row[f"field_{link['id']}"] == []
     assert api.ok(api.get(f"/api/database/rows/names/?table__{tid}={HUGE}")) == {str(tid): {}}

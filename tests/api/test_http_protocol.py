@@ -40,7 +40,8 @@ def test_a_head_joins_the_next_write_or_goes_out_on_the_next_step() -> None:
         transport.write(b"HTTP/1.1 204 No Content\r\n\r\n")
         transport.close()  # flushes first
         assert inner.writes[-1] == b"HTTP/1.1 204 No Content\r\n\r\n" and inner.closed
-        assert transport.get_extra_info("peername") == "info:peername"  # everything else passes through
+        # everything else passes through
+        assert transport.get_extra_info("peername") == "info:peername"
         return inner
 
     inner = asyncio.run(scenario())
@@ -57,7 +58,11 @@ def test_a_served_keep_alive_connection_reads_whole_responses(tmp_path: Path) ->
                 while b"\r\n\r\n" not in data:
                     data += sock.recv(65536)
                 head, _, body = data.partition(b"\r\n\r\n")
-                length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+                length = next(
+                    int(line.split(b":")[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length")
+                )
                 while len(body) < length:
                     body += sock.recv(65536)
                 assert len(body) == length and body.startswith(b"{")

@@ -26,13 +26,20 @@ def marks_for_small_offsets(monkeypatch: pytest.MonkeyPatch) -> None:
 def make_table(api: Api, count: int) -> tuple[int, dict[str, Any]]:
     table = api.table(data=[["Name"]])
     amount = api.field(table, "Amount", "number", number_decimal_places=1)
-    items = [{"Name": f"row {i:02}", "Amount": None if i % 5 == 0 else str(i % 3)} for i in range(count)]
+    items = [
+        {"Name": f"row {i:02}", "Amount": None if i % 5 == 0 else str(i % 3)} for i in range(count)
+    ]
     api.ok(api.post(ROWS.format(table) + "batch/?user_field_names=true", {"items": items}))
     return table, amount
 
 
 def page(api: Api, table: int, number: int, size: int = SIZE, **params: Any) -> list[int]:
-    body = api.ok(api.get(ROWS.format(table), params={"size": size, "page": number, "user_field_names": "true", **params}))
+    body = api.ok(
+        api.get(
+            ROWS.format(table),
+            params={"size": size, "page": number, "user_field_names": "true", **params},
+        )
+    )
     return [r["id"] for r in body["results"]]
 
 
@@ -50,20 +57,33 @@ def test_pages_in_any_visiting_order_equal_the_listing(api: Api, order_by: str) 
     params = {"order_by": order_by} if order_by else {}
     everything = [r["id"] for r in api.rows(table, size=100, **params)]
     numbers = [1, 2, 3, 4, 5, 6, 7]  # 7 is short (3 rows)
-    # forwards (each page seeks from the previous one's end), again, backwards, jumping, past the end
+    # forwards (each page seeks from the previous one's end), again, backwards, jumping,
+    # past the end
     for visit in (numbers, numbers, numbers[::-1], [5, 2, 6, 3, 7, 4]):
         assert pages(api, table, visit, **params) == slices(everything, visit)
     assert page(api, table, 9, **params) == []
     # other page sizes start and end between the marks the size-4 pages left
     for size in (3, 5, 2):
         for number in range(2, 24 // size + 2):
-            assert page(api, table, number, size, **params) == everything[(number - 1) * size : number * size]
+            assert (
+                page(api, table, number, size, **params)
+                == everything[(number - 1) * size : number * size]
+            )
 
 
 def test_filtered_and_searched_pages(api: Api) -> None:
     table, amount = make_table(api, 30)
-    filters = json.dumps({"filter_type": "AND", "filters": [{"field": amount["id"], "type": "not_empty", "value": ""}]})
-    for params in ({"filters": filters}, {"search": "row"}, {"filters": filters, "order_by": "-Amount"}):
+    filters = json.dumps(
+        {
+            "filter_type": "AND",
+            "filters": [{"field": amount["id"], "type": "not_empty", "value": ""}],
+        }
+    )
+    for params in (
+        {"filters": filters},
+        {"search": "row"},
+        {"filters": filters, "order_by": "-Amount"},
+    ):
         everything = [r["id"] for r in api.rows(table, size=100, **params)]
         numbers = [1, 2, 3, 4, 5, 6]
         assert pages(api, table, numbers + numbers, **params) == slices(everything, numbers)
@@ -81,16 +101,23 @@ def test_pages_follow_writes_that_move_rows(api: Api) -> None:
     first = api.rows(table, size=1)[0]["id"]
     api.ok(api.delete(ROWS.format(table) + f"{first}/"))  # every later row moves up one place
     check()
-    api.ok(api.post(ROWS.format(table) + f"?before={api.rows(table, size=1)[0]['id']}", {}))  # ... and down again
+    # ... and down again
+    api.ok(api.post(ROWS.format(table) + f"?before={api.rows(table, size=1)[0]['id']}", {}))
     check()
     moved = api.rows(table, size=100)[-1]["id"]
-    api.ok(api.patch(ROWS.format(table) + f"{moved}/move/", {}))  # to the end: nothing before it changes
-    api.ok(api.patch(ROWS.format(table) + f"{moved}/move/?before_id={api.rows(table, size=1)[0]['id']}", {}))
+    # to the end: nothing before it changes
+    api.ok(api.patch(ROWS.format(table) + f"{moved}/move/", {}))
+    api.ok(
+        api.patch(
+            ROWS.format(table) + f"{moved}/move/?before_id={api.rows(table, size=1)[0]['id']}", {}
+        )
+    )
     check()
     by_amount = {"order_by": "Amount"}
     everything = [r["id"] for r in api.rows(table, size=100, **by_amount)]
     assert pages(api, table, numbers, **by_amount) == slices(everything, numbers)
-    api.ok(api.patch(ROWS.format(table) + f"{everything[0]}/", {f"field_{amount['id']}": "9"}))  # first -> last
+    # first -> last
+    api.ok(api.patch(ROWS.format(table) + f"{everything[0]}/", {f"field_{amount['id']}": "9"}))
     everything = [r["id"] for r in api.rows(table, size=100, **by_amount)]
     assert pages(api, table, numbers, **by_amount) == slices(everything, numbers)
 
@@ -110,35 +137,50 @@ def test_keyset_clauses_seek_an_index(api: Api, ctx: Ctx, backend: str) -> None:
         model = ctx.model_of(conn, table)
         t, column = model.sql, model.sql.c[f"field_{indexed['id']}"]
         orders = [[(t.c.order, False), (t.c.id, False)]] + [
-            [(column, descending), (t.c.order, False), (t.c.id, False)] for descending in (False, True)]
+            [(column, descending), (t.c.order, False), (t.c.id, False)]
+            for descending in (False, True)
+        ]
         for parts in orders:
             order = [p.desc().nulls_last() if d else p.asc().nulls_first() for p, d in parts]
-            listed = [(r.id, list(r[1:])) for r in conn.execute(sa.select(t.c.id, *[p for p, _ in parts]).order_by(*order))]
+            listed = [
+                (r.id, list(r[1:]))
+                for r in conn.execute(sa.select(t.c.id, *[p for p, _ in parts]).order_by(*order))
+            ]
             # after a row with a value and after a row with NULL as its first key
             nulls = [i for i, (_, k) in enumerate(listed) if k[0] is None]
             for position in [5, *nulls[1:2]]:
                 got = []
                 for clause in row_cursor.after(parts, listed[position][1]):
                     stmt = sa.select(t.c.id).where(clause).order_by(*order)
-                    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
-                    plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")]
+                    compiled = stmt.compile(
+                        dialect=conn.dialect, compile_kwargs={"literal_binds": True}
+                    )
+                    plan = [
+                        row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")
+                    ]
                     assert plan[0].startswith("SEARCH"), (parts, position, plan)
                     got += [r.id for r in conn.execute(stmt)]
                 assert got == [row_id for row_id, _ in listed[position + 1 :]], (parts, position)
 
 
-def test_a_table_with_a_formula_that_reads_the_clock_keeps_no_marks(api: Api, ctx: Ctx, backend: str) -> None:
+def test_a_table_with_a_formula_that_reads_the_clock_keeps_no_marks(
+    api: Api, ctx: Ctx, backend: str
+) -> None:
     """Its rows' sort keys can change with no write, so a mark could seek to the wrong row."""
     if backend != "sqlite":
         pytest.skip("PostgreSQL keeps no marks")
 
     def marks() -> int:
         kept = [reader.info.get("snapshot_stores") for reader in ctx.db._readers]
-        return sum(len(stores[1].get("deep_page_marks", {})) for stores in kept if stores is not None)
+        return sum(
+            len(stores[1].get("deep_page_marks", {})) for stores in kept if stores is not None
+        )
 
     clock, _ = make_table(api, 12)
     api.field(clock, "Today", "formula", formula="today()")
-    assert pages(api, clock, [2, 3, 2]) == slices([r["id"] for r in api.rows(clock, size=100)], [2, 3, 2])
+    assert pages(api, clock, [2, 3, 2]) == slices(
+        [r["id"] for r in api.rows(clock, size=100)], [2, 3, 2]
+    )
     assert marks() == 0
     plain, _ = make_table(api, 12)
     pages(api, plain, [2, 3])

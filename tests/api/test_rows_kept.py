@@ -27,7 +27,8 @@ def counted(ctx: Ctx) -> Iterator[list[str]]:
     seen: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        sql = statement.split("*/")[-1] if statement.startswith("/*") else statement  # PostgreSQL's version tag
+        # PostgreSQL's version tag
+        sql = statement.split("*/")[-1] if statement.startswith("/*") else statement
         if sql.lstrip().upper().startswith("SELECT COUNT(") and "database_table_" in sql:
             seen.append(statement)
 
@@ -40,23 +41,38 @@ def count(api: Api, table: int, **params: Any) -> int:
     return int(api.ok(api.get(ROWS.format(table), params={"size": 2, **params}))["count"])
 
 
-def test_a_list_counts_once_until_the_data_moves_on(api: Api, backend: str, settings: Any, counted: list[str]) -> None:
+def test_a_list_counts_once_until_the_data_moves_on(
+    api: Api, backend: str, settings: Any, counted: list[str]
+) -> None:
     table = api.table(data=[["Name"], ["apple"], ["pear"], ["plum"]])
     name = api.fields(table)[0]["id"]
 
-    def runs(sqlite: int, postgres: int) -> int:  # SQLite keeps counts; PostgreSQL counts every list
+    # SQLite keeps counts; PostgreSQL counts every list
+    def runs(sqlite: int, postgres: int) -> int:
         return sqlite if backend == "sqlite" else postgres
 
     def having(text: str) -> dict[str, str]:
-        return {"filters": json.dumps({"filter_type": "AND", "filters": [{"field": name, "type": "contains", "value": text}]})}
+        return {
+            "filters": json.dumps(
+                {
+                    "filter_type": "AND",
+                    "filters": [{"field": name, "type": "contains", "value": text}],
+                }
+            )
+        }
 
-    assert [count(api, table, **having("p")), count(api, table, **having("p")), count(api, table, page=2, **having("p"))] == [3, 3, 3]
+    assert [
+        count(api, table, **having("p")),
+        count(api, table, **having("p")),
+        count(api, table, page=2, **having("p")),
+    ] == [3, 3, 3]
     assert len(counted) == runs(1, 3)
     api.ok(api.post(ROWS.format(table), {f"field_{name}": "grape"}))  # a write through gridbase
     assert [count(api, table, **having("p")), count(api, table, **having("p"))] == [4, 4]
     assert len(counted) == runs(2, 5)
 
-    assert [count(api, table, **having("pl")), count(api, table, **having("pl"))] == [2, 2]  # a list of its own
+    # a list of its own
+    assert [count(api, table, **having("pl")), count(api, table, **having("pl"))] == [2, 2]
     assert count(api, table, search="plum") == 1
     assert count(api, table, search="plum") == 1  # the search index's count is kept too
     assert len(counted) == runs(4, 9)
@@ -64,7 +80,10 @@ def test_a_list_counts_once_until_the_data_moves_on(api: Api, backend: str, sett
     if backend == "sqlite":  # a write from another connection (another process would do the same)
         path = settings.database_url.removeprefix("sqlite:///")
         with sqlite3.connect(path) as other:
-            other.execute(f"DELETE FROM database_table_{table} WHERE id = (SELECT max(id) FROM database_table_{table})")
+            other.execute(
+                f"DELETE FROM database_table_{table} "
+                f"WHERE id = (SELECT max(id) FROM database_table_{table})"
+            )
         assert count(api, table, **having("p")) == 3
         assert len(counted) == 5
     api.field(table, "Notes", "text")  # a schema change
@@ -73,8 +92,9 @@ def test_a_list_counts_once_until_the_data_moves_on(api: Api, backend: str, sett
     assert len(counted) == runs(6, 11)
 
 
-def test_a_filtered_count_is_kept_across_writes_to_other_tables(api: Api, backend: str, settings: Any,
-                                                                counted: list[str]) -> None:
+def test_a_filtered_count_is_kept_across_writes_to_other_tables(
+    api: Api, backend: str, settings: Any, counted: list[str]
+) -> None:
     """A count that reads nothing but its own row table stays kept while that table's rows and
     the metadata hold; one that reads another table (a link filter) counts after any write."""
     if backend != "sqlite":
@@ -83,24 +103,35 @@ def test_a_filtered_count_is_kept_across_writes_to_other_tables(api: Api, backen
     tags = api.table(database, "Tags", data=[["Label"], ["red"]])
     items = api.table(database, "Items", data=[["Name"], ["apple"], ["pear"], ["plum"]])
     name, label = api.fields(items)[0]["id"], api.fields(tags)[0]["id"]
-    link = api.field(items, "Tags", "link_row", link_row_table_id=tags, has_related_field=False)["id"]
+    link = api.field(items, "Tags", "link_row", link_row_table_id=tags, has_related_field=False)[
+        "id"
+    ]
     red = api.rows(tags)[0]["id"]
 
     def where(field: int, type_: str, value: str) -> dict[str, str]:
-        return {"filters": json.dumps({"filter_type": "AND", "filters": [{"field": field, "type": type_, "value": value}]})}
+        return {
+            "filters": json.dumps(
+                {"filter_type": "AND", "filters": [{"field": field, "type": type_, "value": value}]}
+            )
+        }
 
     contains, linked = where(name, "contains", "p"), where(link, "link_row_has", str(red))
     assert (count(api, items, **contains), count(api, items, **linked)) == (3, 0)
     before = len(counted)
     api.ok(api.post(ROWS.format(tags), {f"field_{label}": "blue"}))  # a write to another table
     assert (count(api, items, **contains), count(api, items, **linked)) == (3, 0)
-    assert len(counted) == before + 1  # only the link filter, which reads the junction table, counted again
+    # only the link filter, which reads the junction table, counted again
+    assert len(counted) == before + 1
     api.ok(api.post(ROWS.format(items), {f"field_{name}": "grape"}))  # a write to the table itself
     assert count(api, items, **contains) == 4
-    with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as other:  # another program
-        other.execute(f"UPDATE database_table_{items} SET field_{name} = 'kiwi' WHERE field_{name} = 'grape'")
+    # another program
+    with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as other:
+        other.execute(
+            f"UPDATE database_table_{items} SET field_{name} = 'kiwi' WHERE field_{name} = 'grape'"
+        )
     assert count(api, items, **contains) == 3
-    api.ok(api.patch(f"/api/database/fields/{label}/", {"name": "Colour"}))  # metadata (of the other table)
+    # metadata (of the other table)
+    api.ok(api.patch(f"/api/database/fields/{label}/", {"name": "Colour"}))
     assert count(api, items, **contains) == 3
     assert count(api, items, **contains) == 3
     assert len(counted) == before + 4
@@ -109,36 +140,54 @@ def test_a_filtered_count_is_kept_across_writes_to_other_tables(api: Api, backen
 def test_a_formula_that_reads_the_clock_keeps_no_count(api: Api, counted: list[str]) -> None:
     table = api.table(data=[["Name"], ["apple"], ["pear"]])
     api.field(table, "Today", "formula", formula="today()")
-    filters = json.dumps({"filter_type": "AND", "filters": [{"field": api.fields(table)[0]["id"], "type": "not_empty", "value": ""}]})
+    filters = json.dumps(
+        {
+            "filter_type": "AND",
+            "filters": [{"field": api.fields(table)[0]["id"], "type": "not_empty", "value": ""}],
+        }
+    )
     count(api, table, filters=filters)
     count(api, table, filters=filters)
     assert len(counted) == 2
 
 
-@pytest.mark.parametrize(("expression", "reads"), [
-    (sa.func.now(), True),
-    (sa.func.datetime("now"), True),
-    (sa.func.date(" NOW "), True),
-    (sa.func.random() + 1, True),
-    (sa.select(sa.func.count()).where(sa.column("d") < sa.func.date("now")).scalar_subquery(), True),
-    (sa.func.date(sa.column("d")), False),
-    (sa.func.strftime("%Y", sa.column("d")), False),
-    (sa.func.lower(sa.literal("now")), False),
-    (None, False),
-])
+@pytest.mark.parametrize(
+    ("expression", "reads"),
+    [
+        (sa.func.now(), True),
+        (sa.func.datetime("now"), True),
+        (sa.func.date(" NOW "), True),
+        (sa.func.random() + 1, True),
+        (
+            sa.select(sa.func.count())
+            .where(sa.column("d") < sa.func.date("now"))
+            .scalar_subquery(),
+            True,
+        ),
+        (sa.func.date(sa.column("d")), False),
+        (sa.func.strftime("%Y", sa.column("d")), False),
+        (sa.func.lower(sa.literal("now")), False),
+        (None, False),
+    ],
+)
 def test_reads_clock(expression: Any, reads: bool) -> None:
     assert snapshots.reads_clock([expression]) is reads
 
 
-def test_linked_texts_are_read_once_until_the_data_moves_on(api: Api, ctx: Ctx, backend: str, settings: Any) -> None:
+def test_linked_texts_are_read_once_until_the_data_moves_on(
+    api: Api, ctx: Ctx, backend: str, settings: Any
+) -> None:
     database = api.database()
     tags = api.table(database, "Tags", data=[["Label"], ["red"], ["blue"]])
     items = api.table(database, "Items", data=[["Name"], ["one"], ["two"]])
     label = f"field_{api.fields(tags)[0]['id']}"
-    link = f"field_{api.field(items, 'Tags', 'link_row', link_row_table_id=tags, has_related_field=False)['id']}"
+    link_field = api.field(
+        items, "Tags", "link_row", link_row_table_id=tags, has_related_field=False
+    )
+    link = f"field_{link_field['id']}"
     tag_ids = [r["id"] for r in api.rows(tags)]
     item_ids = [r["id"] for r in api.rows(items)]
-    for item, tag in zip(item_ids, tag_ids):
+    for item, tag in zip(item_ids, tag_ids, strict=True):
         api.ok(api.patch(ROWS.format(items) + f"{item}/", {link: [tag]}))
 
     def texts() -> list[list[str]]:
@@ -155,16 +204,24 @@ def test_linked_texts_are_read_once_until_the_data_moves_on(api: Api, ctx: Ctx, 
     reads: list[str] = []
     (reader,) = ctx.db._readers
     reader.connection.driver_connection.set_trace_callback(
-        lambda sql: reads.append(sql) if f"FROM database_table_{tags} " in sql else None)
+        lambda sql: reads.append(sql) if f"FROM database_table_{tags} " in sql else None
+    )
     try:
         assert texts() == [["red"], ["navy"]]
         assert reads == []  # kept
-        with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as other:  # a write elsewhere
-            other.execute(f"UPDATE database_table_{tags} SET {label} = 'green' WHERE id = ?", (tag_ids[0],))
+        # a write elsewhere
+        with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as other:
+            other.execute(
+                f"UPDATE database_table_{tags} SET {label} = 'green' WHERE id = ?", (tag_ids[0],)
+            )
         assert texts() == [["green"], ["navy"]]
         assert len(reads) == 2  # each text read again, once
-        api.ok(api.patch(f"/api/database/fields/{label.removeprefix('field_')}/",
-                         {"type": "formula", "formula": "concat('day ', totext(today()))"}))
+        api.ok(
+            api.patch(
+                f"/api/database/fields/{label.removeprefix('field_')}/",
+                {"type": "formula", "formula": "concat('day ', totext(today()))"},
+            )
+        )
         reads.clear()
         day = f"day {datetime.now(UTC).date().isoformat()}"
         assert texts() == texts() == [[day], [day]]
@@ -173,7 +230,9 @@ def test_linked_texts_are_read_once_until_the_data_moves_on(api: Api, ctx: Ctx, 
         reader.connection.driver_connection.set_trace_callback(None)
 
 
-def test_linked_texts_are_kept_across_writes_to_other_tables(api: Api, ctx: Ctx, backend: str, settings: Any) -> None:
+def test_linked_texts_are_kept_across_writes_to_other_tables(
+    api: Api, ctx: Ctx, backend: str, settings: Any
+) -> None:
     """A stored primary's texts are kept by the writer too, and by readers across writes to
     other tables, until the linked table's rows or the metadata change."""
     if backend != "sqlite":
@@ -182,7 +241,10 @@ def test_linked_texts_are_kept_across_writes_to_other_tables(api: Api, ctx: Ctx,
     tags = api.table(database, "Tags", data=[["Label"], ["red"]])
     items = api.table(database, "Items", data=[["Name"], ["one"]])
     label, name = (f"field_{api.fields(t)[0]['id']}" for t in (tags, items))
-    link = f"field_{api.field(items, 'Tags', 'link_row', link_row_table_id=tags, has_related_field=False)['id']}"
+    link_field = api.field(
+        items, "Tags", "link_row", link_row_table_id=tags, has_related_field=False
+    )
+    link = f"field_{link_field['id']}"
     (tag,), (item,) = [r["id"] for r in api.rows(tags)], [r["id"] for r in api.rows(items)]
     path = ROWS.format(items) + f"{item}/"
     api.ok(api.patch(path, {link: [tag]}))
@@ -198,19 +260,28 @@ def test_linked_texts_are_kept_across_writes_to_other_tables(api: Api, ctx: Ctx,
 
     for role, conn in connections.items():
         conn.connection.driver_connection.set_trace_callback(  # type: ignore[union-attr]
-            lambda sql, role=role: reads.append(role) if f"FROM database_table_{tags} " in sql else None)
+            lambda sql, role=role: (
+                reads.append(role) if f"FROM database_table_{tags} " in sql else None
+            )
+        )
     try:
         assert texts() == ["red", "red"]
         assert texts() == ["red", "red"]
-        assert reads == []  # the writer's read-back and the reader: both kept across writes to items
-        api.ok(api.patch(ROWS.format(tags) + f"{tag}/", {label: "navy"}))  # (its search update reads them anew)
+        # the writer's read-back and the reader: both kept across writes to items
+        assert reads == []
+        # (its search update reads them anew)
+        api.ok(api.patch(ROWS.format(tags) + f"{tag}/", {label: "navy"}))
         assert texts() == ["navy", "navy"]
         assert reads == ["reader"]
-        with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as other:  # another program
+        # another program
+        with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as other:
             other.execute(f"UPDATE database_table_{tags} SET {label} = 'green'")
         assert texts() == ["green", "green"]
         assert reads == ["writer", "reader"]
-        api.ok(api.patch(f"/api/database/fields/{label.removeprefix('field_')}/", {"name": "Colour"}))  # metadata
+        # metadata
+        api.ok(
+            api.patch(f"/api/database/fields/{label.removeprefix('field_')}/", {"name": "Colour"})
+        )
         assert texts() == ["green", "green"]
         assert set(reads) == {"writer", "reader"}  # (a cached model of the old schema tries first)
         # A store can hold thousands of texts: only those of the rows asked for are looked at.

@@ -7,9 +7,16 @@ from tests.helpers import assert_error
 
 
 def make(api: Api) -> int:
-    table = api.table(data=[["Name", "Amount"], ["Alpha", "12.5"], ["beta", "-3"], ["Gamma", "100"], ["", "7"]])
+    table = api.table(
+        data=[["Name", "Amount"], ["Alpha", "12.5"], ["beta", "-3"], ["Gamma", "100"], ["", "7"]]
+    )
     amount = next(f for f in api.fields(table) if f["name"] == "Amount")
-    api.ok(api.patch(f"/api/database/fields/{amount['id']}/", {"type": "number", "number_decimal_places": 2, "number_negative": True}))
+    api.ok(
+        api.patch(
+            f"/api/database/fields/{amount['id']}/",
+            {"type": "number", "number_decimal_places": 2, "number_negative": True},
+        )
+    )
     return table
 
 
@@ -23,33 +30,71 @@ def test_search_modes_and_row_id(api: Api) -> None:
     assert [r["id"] for r in api.rows(table, search="03")] == []
     assert api.rows(table, search="apple") == []
     assert len(api.rows(table, search="  ")) == 4
-    assert api.rows(table, search="alpha", include="Amount") == []  # only included fields are searched
-    assert_error(api.get(f"/api/database/rows/table/{table}/", params={"search": "a", "search_mode": "x"}), 400,
-                 "ERROR_QUERY_PARAMETER_VALIDATION")
+    # only included fields are searched
+    assert api.rows(table, search="alpha", include="Amount") == []
+    assert_error(
+        api.get(f"/api/database/rows/table/{table}/", params={"search": "a", "search_mode": "x"}),
+        400,
+        "ERROR_QUERY_PARAMETER_VALIDATION",
+    )
 
 
 def test_order_by(api: Api) -> None:
     table = make(api)
     assert [r["Name"] for r in api.rows(table, order_by="Name")] == [None, "Alpha", "beta", "Gamma"]
-    assert [r["Amount"] for r in api.rows(table, order_by="-Amount")] == ["100.00", "12.50", "7.00", "-3.00"]
-    body = assert_error(api.get(f"/api/database/rows/table/{table}/", params={"order_by": "-id"}), 400,
-                        "ERROR_ORDER_BY_FIELD_NOT_FOUND")
+    assert [r["Amount"] for r in api.rows(table, order_by="-Amount")] == [
+        "100.00",
+        "12.50",
+        "7.00",
+        "-3.00",
+    ]
+    body = assert_error(
+        api.get(f"/api/database/rows/table/{table}/", params={"order_by": "-id"}),
+        400,
+        "ERROR_ORDER_BY_FIELD_NOT_FOUND",
+    )
     assert body["detail"] == "The field -id was not found in the table."
 
 
 def test_filter_errors(api: Api) -> None:
     table = make(api)
     url = f"/api/database/rows/table/{table}/"
-    body = assert_error(api.get(url, params={"filters": "{x"}), 400, "ERROR_FILTERS_PARAM_VALIDATION_ERROR")
-    assert body["detail"] == {"error": "The provided filters are not valid JSON.", "code": "invalid_json"}
-    body = assert_error(api.get(url, params={"filters": '{"filter_type": "XOR"}'}), 400, "ERROR_FILTERS_PARAM_VALIDATION_ERROR")
-    assert body["detail"] == {"filter_type": [{"error": '"XOR" is not a valid choice.', "code": "invalid_choice"}]}
-    body = assert_error(api.get(url, params={"filters": '{"filter_type": "AND", "filters": [{"field": 999, "type": "equal"}]}'}),
-                        400, "ERROR_FILTER_FIELD_NOT_FOUND")
+    body = assert_error(
+        api.get(url, params={"filters": "{x"}), 400, "ERROR_FILTERS_PARAM_VALIDATION_ERROR"
+    )
+    assert body["detail"] == {
+        "error": "The provided filters are not valid JSON.",
+        "code": "invalid_json",
+    }
+    body = assert_error(
+        api.get(url, params={"filters": '{"filter_type": "XOR"}'}),
+        400,
+        "ERROR_FILTERS_PARAM_VALIDATION_ERROR",
+    )
+    assert body["detail"] == {
+        "filter_type": [{"error": '"XOR" is not a valid choice.', "code": "invalid_choice"}]
+    }
+    body = assert_error(
+        api.get(
+            url,
+            params={
+                "filters": '{"filter_type": "AND", "filters": [{"field": 999, "type": "equal"}]}'
+            },
+        ),
+        400,
+        "ERROR_FILTER_FIELD_NOT_FOUND",
+    )
     assert body["detail"] == "The field 999 was not found in the table."
-    body = assert_error(api.get(url, params={"filter__Name__nope": "x", "user_field_names": "1"}), 400,
-                        "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST")
+    body = assert_error(
+        api.get(url, params={"filter__Name__nope": "x", "user_field_names": "1"}),
+        400,
+        "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST",
+    )
     assert body["detail"] == "The view filter type nope doesn't exist."
-    filters = '{"filter_type": "OR", "filters": [{"field": "Name", "type": "equal", "value": "beta"}], "groups": [' \
-              '{"filter_type": "AND", "filters": [{"field": "Amount", "type": "higher_than", "value": "50"}]}]}'
+    filters = (
+        '{"filter_type": "OR", '
+        '"filters": [{"field": "Name", "type": "equal", "value": "beta"}], "groups": ['
+        '{"filter_type": "AND", '
+        '"filters": [{"field": "Amount", "type": "higher_than", "value": "50"}]}]}'
+    )
     assert [r["Name"] for r in api.rows(table, filters=filters)] == ["beta", "Gamma"]

@@ -23,24 +23,88 @@ from tests.helpers import assert_error
 FT = "full-text-with-count"
 
 CORPUS = [  # Name, Notes, Amount, Due, When, Email, Status, Tags, Place
-    ("Crème Brûlée", "Dessert FRANÇAIS", "10.50", "2024-01-05", "2024-01-05T14:30:00Z", "chef@example.com", "Done",
-     ["sweet", "French"], ["Paris"]),
-    ("creme fraiche", "dairy; 50% fat", "3.00", None, None, "dairy@farm.org", "Todo", ["dairy"], ["Normandie"]),
+    (
+        "Crème Brûlée",
+        "Dessert FRANÇAIS",
+        "10.50",
+        "2024-01-05",
+        "2024-01-05T14:30:00Z",
+        "chef@example.com",
+        "Done",
+        ["sweet", "French"],
+        ["Paris"],
+    ),
+    (
+        "creme fraiche",
+        "dairy; 50% fat",
+        "3.00",
+        None,
+        None,
+        "dairy@farm.org",
+        "Todo",
+        ["dairy"],
+        ["Normandie"],
+    ),
     ("Straße", "Ǆemal İstanbul ÆON", "-7.25", "2023-12-31", None, None, "Blocked", [], []),
     ("日本語 テキスト", "'; DROP TABLE users; --", "1234.00", None, None, None, None, [], []),
-    ("O'Neil & Sons", 'a*b "quoted" OR NOT x:y', "0.99", None, None, "o.neil@sons.co.uk", None, [], []),
+    (
+        "O'Neil & Sons",
+        'a*b "quoted" OR NOT x:y',
+        "0.99",
+        None,
+        None,
+        "o.neil@sons.co.uk",
+        None,
+        [],
+        [],
+    ),
     ("Ünïcödé ½", None, None, None, None, None, None, [], []),
 ]
 
 EXPECTED = {  # term -> row ids (= corpus position + 1), the same on both backends
-    "creme": [1, 2], "CRÈME": [1, 2], "brulee": [1], "bru": [1], "francais": [1],
-    "10.50": [1], "10.5": [1], "50": [1, 2], "3": [1, 2, 3], "1": [1, 3, 4, 6], "0": [1, 2, 4, 5],
-    "05/01/2024": [1], "2024-01-05": [1], "2023": [3], "14:30": [1],
-    "example.com": [1], "chef@example.com": [1], "@": [], "%": [], "_": [], "zzz": [],
-    "done": [1], "sweet": [1], "paris": [1], "normandie": [2],
-    "strasse": [3], "STRASSE": [3], "straße": [3], "istanbul": [3], "dzemal": [3], "æon": [3],
-    "日本語": [4], "日本": [4], "drop table": [4], "'; DROP TABLE users; --": [4], "' OR 1=1 --": [],
-    '" OR "': [2, 5], "a*b": [5], "x:y": [5], "o'neil": [5], "-7.25": [3], "unicode": [6], "creme dairy": [2],
+    "creme": [1, 2],
+    "CRÈME": [1, 2],
+    "brulee": [1],
+    "bru": [1],
+    "francais": [1],
+    "10.50": [1],
+    "10.5": [1],
+    "50": [1, 2],
+    "3": [1, 2, 3],
+    "1": [1, 3, 4, 6],
+    "0": [1, 2, 4, 5],
+    "05/01/2024": [1],
+    "2024-01-05": [1],
+    "2023": [3],
+    "14:30": [1],
+    "example.com": [1],
+    "chef@example.com": [1],
+    "@": [],
+    "%": [],
+    "_": [],
+    "zzz": [],
+    "done": [1],
+    "sweet": [1],
+    "paris": [1],
+    "normandie": [2],
+    "strasse": [3],
+    "STRASSE": [3],
+    "straße": [3],
+    "istanbul": [3],
+    "dzemal": [3],
+    "æon": [3],
+    "日本語": [4],
+    "日本": [4],
+    "drop table": [4],
+    "'; DROP TABLE users; --": [4],
+    "' OR 1=1 --": [],
+    '" OR "': [2, 5],
+    "a*b": [5],
+    "x:y": [5],
+    "o'neil": [5],
+    "-7.25": [3],
+    "unicode": [6],
+    "creme dairy": [2],
 }
 
 
@@ -49,7 +113,9 @@ def rows_url(table: int) -> str:
 
 
 def search(api: Api, table: int, term: str, **params: Any) -> list[int]:
-    body = api.ok(api.get(rows_url(table), params={"search": term, "search_mode": FT, "size": 200, **params}))
+    body = api.ok(
+        api.get(rows_url(table), params={"search": term, "search_mode": FT, "size": 200, **params})
+    )
     ids = [r["id"] for r in body["results"]]
     assert body["count"] == len(ids)
     return ids
@@ -61,21 +127,46 @@ def corpus(api: Api) -> tuple[int, dict[str, dict[str, Any]], int]:
     table = api.table(database, "Food", data=[["Name"]])
     fields = {
         "Notes": api.field(table, "Notes", "long_text"),
-        "Amount": api.field(table, "Amount", "number", number_decimal_places=2, number_negative=True),
+        "Amount": api.field(
+            table, "Amount", "number", number_decimal_places=2, number_negative=True
+        ),
         "Due": api.field(table, "Due", "date", date_format="EU"),
-        "When": api.field(table, "When", "date", date_format="EU", date_include_time=True, date_time_format="24"),
+        "When": api.field(
+            table, "When", "date", date_format="EU", date_include_time=True, date_time_format="24"
+        ),
         "Email": api.field(table, "Email", "email"),
-        "Status": api.field(table, "Status", "single_select",
-                            select_options=[{"value": v, "color": "blue"} for v in ("Todo", "Done", "Blocked")]),
-        "Tags": api.field(table, "Tags", "multiple_select",
-                          select_options=[{"value": v, "color": "red"} for v in ("sweet", "French", "dairy")]),
-        "Place": api.field(table, "Place", "link_row", link_row_table_id=places, has_related_field=True),
+        "Status": api.field(
+            table,
+            "Status",
+            "single_select",
+            select_options=[{"value": v, "color": "blue"} for v in ("Todo", "Done", "Blocked")],
+        ),
+        "Tags": api.field(
+            table,
+            "Tags",
+            "multiple_select",
+            select_options=[{"value": v, "color": "red"} for v in ("sweet", "French", "dairy")],
+        ),
+        "Place": api.field(
+            table, "Place", "link_row", link_row_table_id=places, has_related_field=True
+        ),
     }
-    option = {o["value"]: o["id"] for name in ("Status", "Tags") for o in fields[name]["select_options"]}
+    option = {
+        o["value"]: o["id"] for name in ("Status", "Tags") for o in fields[name]["select_options"]
+    }
     place = {"Paris": 1, "Normandie": 2}
     items = [
-        {"Name": n, "Notes": notes, "Amount": amount, "Due": due, "When": when, "Email": email,
-         "Status": option[status] if status else None, "Tags": [option[t] for t in tags], "Place": [place[p] for p in linked]}
+        {
+            "Name": n,
+            "Notes": notes,
+            "Amount": amount,
+            "Due": due,
+            "When": when,
+            "Email": email,
+            "Status": option[status] if status else None,
+            "Tags": [option[t] for t in tags],
+            "Place": [place[p] for p in linked],
+        }
         for n, notes, amount, due, when, email, status, tags, linked in CORPUS
     ]
     api.ok(api.post(rows_url(table) + "batch/?user_field_names=true", {"items": items}))
@@ -91,26 +182,41 @@ def test_corpus_gives_the_expected_rows(api: Api) -> None:
 
 def test_compat_mode_is_unchanged(api: Api) -> None:
     table, _, _ = corpus(api)
-    compat = {t: [r["id"] for r in api.rows(table, search=t, search_mode="compat", size=200)] for t in ("@", "%", "creme", "e f")}
+    compat = {
+        t: [r["id"] for r in api.rows(table, search=t, search_mode="compat", size=200)]
+        for t in ("@", "%", "creme", "e f")
+    }
     assert compat == {"@": [1, 2, 5], "%": [2], "creme": [2], "e f": [2]}
-    assert [r["id"] for r in api.rows(table, search="@", size=200)] == [1, 2, 5]  # no search_mode: compat
+    # no search_mode: compat
+    assert [r["id"] for r in api.rows(table, search="@", size=200)] == [1, 2, 5]
 
 
 def test_index_follows_row_writes(api: Api) -> None:
     table, _, _ = corpus(api)
-    created = api.ok(api.post(rows_url(table) + "?user_field_names=true", {"Name": "Zebra crossing"}))["id"]
+    created = api.ok(
+        api.post(rows_url(table) + "?user_field_names=true", {"Name": "Zebra crossing"})
+    )["id"]
     assert search(api, table, "zebra") == [created]
     api.ok(api.patch(rows_url(table) + f"{created}/?user_field_names=true", {"Name": "Yak"}))
     assert (search(api, table, "zebra"), search(api, table, "yak")) == ([], [created])
-    api.ok(api.patch(rows_url(table) + "batch/?user_field_names=true",
-                     {"items": [{"id": created, "Notes": "kiwi"}, {"id": 1, "Notes": "kiwi"}]}))
+    api.ok(
+        api.patch(
+            rows_url(table) + "batch/?user_field_names=true",
+            {"items": [{"id": created, "Notes": "kiwi"}, {"id": 1, "Notes": "kiwi"}]},
+        )
+    )
     assert search(api, table, "kiwi") == [1, created]
     assert search(api, table, "francais") == []
     api.ok(api.patch(rows_url(table) + f"{created}/move/"))
     assert search(api, table, "yak") == [created]
     api.ok(api.delete(rows_url(table) + f"{created}/"))
     assert search(api, table, "yak") == []
-    more = api.ok(api.post(rows_url(table) + "batch/?user_field_names=true", {"items": [{"Name": "lynx a"}, {"Name": "lynx b"}]}))
+    more = api.ok(
+        api.post(
+            rows_url(table) + "batch/?user_field_names=true",
+            {"items": [{"Name": "lynx a"}, {"Name": "lynx b"}]},
+        )
+    )
     ids = [r["id"] for r in more["items"]]
     assert search(api, table, "lynx") == ids
     api.ok(api.post(rows_url(table) + "batch-delete/", {"items": ids}))
@@ -120,8 +226,14 @@ def test_index_follows_row_writes(api: Api) -> None:
 def test_index_follows_field_changes(api: Api) -> None:
     table, fields, _ = corpus(api)
     status = fields["Status"]
-    renamed = [{"id": o["id"], "value": "Finished" if o["value"] == "Done" else o["value"], "color": o["color"]}
-               for o in status["select_options"]]
+    renamed = [
+        {
+            "id": o["id"],
+            "value": "Finished" if o["value"] == "Done" else o["value"],
+            "color": o["color"],
+        }
+        for o in status["select_options"]
+    ]
     api.ok(api.patch(f"/api/database/fields/{status['id']}/", {"select_options": renamed}))
     assert (search(api, table, "done"), search(api, table, "finished")) == ([], [1])
     api.ok(api.patch(f"/api/database/fields/{fields['Notes']['id']}/", {"type": "boolean"}))
@@ -131,7 +243,9 @@ def test_index_follows_field_changes(api: Api) -> None:
     added = api.field(table, "Code", "formula", formula="concat('kw', 'xyz')")
     assert added["formula_type"] == "text"
     assert search(api, table, "kwxyz") == [1, 2, 3, 4, 5, 6]
-    api.ok(api.patch(f"/api/database/fields/{fields['Amount']['id']}/", {"number_decimal_places": 0}))
+    api.ok(
+        api.patch(f"/api/database/fields/{fields['Amount']['id']}/", {"number_decimal_places": 0})
+    )
     assert search(api, table, "10.50") == []
 
 
@@ -160,17 +274,25 @@ def test_a_created_row_shows_in_the_rows_it_links_to(api: Api) -> None:
     assert search(api, places, "galette") == []
     api.ok(api.post(rows_url(table) + "?user_field_names=true", {"Name": "Galette", "Place": [2]}))
     assert search(api, places, "galette") == [2]  # Normandie's document names its new linking row
-    api.ok(api.post(rows_url(table) + "batch/?user_field_names=true", {"items": [{"Name": "Crepe"}, {"Name": "Far", "Place": [1]}]}))
+    api.ok(
+        api.post(
+            rows_url(table) + "batch/?user_field_names=true",
+            {"items": [{"Name": "Crepe"}, {"Name": "Far", "Place": [1]}]},
+        )
+    )
     assert (search(api, places, "crepe"), search(api, places, "far")) == ([], [1])
 
 
 def test_a_batch_update_naming_a_missing_row_changes_nothing(api: Api) -> None:
     table, _, _ = corpus(api)
     before = api.ok(api.get(rows_url(table) + "1/"))
-    response = api.patch(rows_url(table) + "batch/?user_field_names=true",
-                         {"items": [{"id": 1, "Name": "Changed"}, {"id": 99999, "Name": "Ghost"}]})
+    response = api.patch(
+        rows_url(table) + "batch/?user_field_names=true",
+        {"items": [{"id": 1, "Name": "Changed"}, {"id": 99999, "Name": "Ghost"}]},
+    )
     assert_error(response, 404, "ERROR_ROW_DOES_NOT_EXIST")
-    assert api.ok(api.get(rows_url(table) + "1/")) == before  # the existing row's UPDATE rolled back
+    # the existing row's UPDATE rolled back
+    assert api.ok(api.get(rows_url(table) + "1/")) == before
     assert (search(api, table, "changed"), search(api, table, "ghost")) == ([], [])
 
 
@@ -179,9 +301,13 @@ def test_search_with_filters_order_and_paging(api: Api) -> None:
     filters = {f"filter__field_{fields['Amount']['id']}__higher_than": "0"}
     assert search(api, table, "0", **filters) == [1, 2, 4, 5]
     assert search(api, table, "0", order_by=f"-field_{fields['Amount']['id']}") == [4, 1, 2, 5]
-    body = api.ok(api.get(rows_url(table), params={"search": "0", "search_mode": FT, "size": 3, "page": 2}))
+    body = api.ok(
+        api.get(rows_url(table), params={"search": "0", "search_mode": FT, "size": 3, "page": 2})
+    )
     assert (body["count"], [r["id"] for r in body["results"]]) == (4, [5])
-    assert [r["id"] for r in api.rows(table, search="fraiche", search_mode=FT, include="Name")] == [2]
+    assert [r["id"] for r in api.rows(table, search="fraiche", search_mode=FT, include="Name")] == [
+        2
+    ]
     # limited fields: full-text would see the others, so compat answers
     assert api.rows(table, search="francais", search_mode=FT, include="Name") == []
 
@@ -191,21 +317,30 @@ def test_sqlite_query_uses_the_fts_index(api: Api, ctx: Ctx, backend: str) -> No
     if backend != "sqlite":
         return
     query = search_index.matching_ids("sqlite", table, ["creme"])
-    stmt = sa.select(sa.column("id")).select_from(sa.table(f"database_table_{table}")).where(sa.column("id").in_(query))
+    stmt = (
+        sa.select(sa.column("id"))
+        .select_from(sa.table(f"database_table_{table}"))
+        .where(sa.column("id").in_(query))
+    )
     with ctx.db.read() as conn:
         compiled = stmt.compile(conn, compile_kwargs={"literal_binds": True})
         plan = [r[-1] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")]
-    assert any("VIRTUAL TABLE INDEX" in step and f"database_table_{table}_search" in step for step in plan), plan
+    assert any(
+        "VIRTUAL TABLE INDEX" in step and f"database_table_{table}_search" in step for step in plan
+    ), plan
     assert f"SCAN database_table_{table}" not in plan, plan
 
 
-def test_tables_without_an_index_fall_back_and_get_one_at_startup(api: Api, ctx: Ctx, settings: Settings) -> None:
+def test_tables_without_an_index_fall_back_and_get_one_at_startup(
+    api: Api, ctx: Ctx, settings: Settings
+) -> None:
     table, _, _ = corpus(api)
     with ctx.db.write() as conn:
         search_index.drop(conn, table)
     index.readiness(ctx).known.clear()
     assert search(api, table, "@") == [1, 2, 5]  # compat meanwhile
-    api.ok(api.post(rows_url(table) + "?user_field_names=true", {"Name": "Quokka"}))  # writes skip it
+    # writes skip it
+    api.ok(api.post(rows_url(table) + "?user_field_names=true", {"Name": "Quokka"}))
     fresh = build_context(settings)  # startup builds the missing index
     try:
         with TestClient(create_app(settings, fresh)) as client:
@@ -225,42 +360,62 @@ def test_default_search_mode_setting(api: Api, settings: Settings) -> None:
             other = Api.__new__(Api)
             other.client, other.headers = client, api.headers
             assert [r["id"] for r in other.rows(table, search="@")] == []
-            assert [r["id"] for r in other.rows(table, search="@", search_mode="compat")] == [1, 2, 5]
+            assert [r["id"] for r in other.rows(table, search="@", search_mode="compat")] == [
+                1,
+                2,
+                5,
+            ]
     finally:
         full.db.dispose()
 
 
-def test_many_matches_walk_the_order_index_with_the_same_results(api: Api, monkeypatch: Any) -> None:
+def test_many_matches_walk_the_order_index_with_the_same_results(
+    api: Api, monkeypatch: Any
+) -> None:
     table, _, _ = corpus(api)
     api.ok(api.patch(rows_url(table) + "2/move/?before_id=1"))
     terms = ("creme", "example", "e", "o neil", "zzz")
     expected = {term: search(api, table, term) for term in terms}
     assert expected["creme"] == [2, 1]  # list order, not id order
-    monkeypatch.setattr(full_text_query, "WALK_ORDER_ABOVE", 0)  # every search takes the large-result plan
+    # every search takes the large-result plan
+    monkeypatch.setattr(full_text_query, "WALK_ORDER_ABOVE", 0)
     assert {term: search(api, table, term) for term in terms} == expected
     # and, on SQLite, whole words no other indexed word extends ("creme", "example") are
     # looked up row by row during the walk; "e" and "o" stay prefixes ("example", "or", ...)
     monkeypatch.setattr(full_text_query, "LOOKUP_COST", 0)
     assert {term: search(api, table, term) for term in terms} == expected
-    monkeypatch.setattr(full_text_query, "WALK_ROW_COST", 0)  # the walk reads the order index in chunks
+    # the walk reads the order index in chunks
+    monkeypatch.setattr(full_text_query, "WALK_ROW_COST", 0)
     assert {term: search(api, table, term) for term in terms} == expected
     monkeypatch.setattr(full_text_query, "CHUNK_MARGIN", 0.1)  # ... many small ones
     monkeypatch.setattr(full_text_query, "CHUNK_EXTRA", 1)
     assert {term: search(api, table, term) for term in terms} == expected
     for page, ids in ((1, [2]), (2, [1]), (3, [])):  # one-row pages: a walk of one-row chunks
-        body = api.ok(api.get(rows_url(table), params={"search": "creme", "search_mode": FT, "size": 1, "page": page}))
+        body = api.ok(
+            api.get(
+                rows_url(table),
+                params={"search": "creme", "search_mode": FT, "size": 1, "page": page},
+            )
+        )
         assert (body["count"], [r["id"] for r in body["results"]]) == (2, ids)
-    monkeypatch.setattr(full_text_query, "RANGE_SPREAD", 0)  # every id range too wide: one lookup per row
+    # every id range too wide: one lookup per row
+    monkeypatch.setattr(full_text_query, "RANGE_SPREAD", 0)
     assert {term: search(api, table, term) for term in terms} == expected
     assert search(api, table, "bru") == [1]
     name = api.fields(table)[0]["id"]
-    assert sorted(search(api, table, "creme", order_by=f"-field_{name}")) == [1, 2]  # sorted: no walk
-    body = api.ok(api.get(rows_url(table), params={"search": "creme", "search_mode": FT, "size": 1, "page": 2}))
+    # sorted: no walk
+    assert sorted(search(api, table, "creme", order_by=f"-field_{name}")) == [1, 2]
+    body = api.ok(
+        api.get(
+            rows_url(table), params={"search": "creme", "search_mode": FT, "size": 1, "page": 2}
+        )
+    )
     assert (body["count"], [r["id"] for r in body["results"]]) == (2, [1])
 
 
-def test_a_dense_word_walks_the_order_index_and_a_deep_page_reads_every_match(api: Api, ctx: Ctx, backend: str,
-                                                                              monkeypatch: Any) -> None:
+def test_a_dense_word_walks_the_order_index_and_a_deep_page_reads_every_match(
+    api: Api, ctx: Ctx, backend: str, monkeypatch: Any
+) -> None:
     if backend != "sqlite":
         pytest.skip("SQLite's plans")
     table = api.table(data=[["Name"]] + [[f"common word {i}"] for i in range(60)])
@@ -271,7 +426,8 @@ def test_a_dense_word_walks_the_order_index_and_a_deep_page_reads_every_match(ap
             model = table_model.model_for(ctx, conn, table_model.load_table(conn, table))
             found = full_text_query.plan(conn, model, term, walk)
             assert found is not None and found.count == 60
-            return "MATCH" not in str(found.where.compile(compile_kwargs={"literal_binds": True}))  # ids, not the index
+            # ids, not the index
+            return "MATCH" not in str(found.where.compile(compile_kwargs={"literal_binds": True}))
 
     # 60 matches of one word: the walk wins while 60 * 1 >= WALK_ROW_COST (50) * walk
     assert walks("common", 1)
@@ -288,7 +444,8 @@ def test_unextended_words(api: Api, ctx: Ctx, backend: str) -> None:
         assert search_index.unextended(conn, table, ["creme", "example"])
         assert not search_index.unextended(conn, table, ["creme", "e"])
         assert not search_index.unextended(conn, table, ["bru"])  # brulee
-        assert search_index.unextended(conn, table, ["zzz"])  # nothing starts with it: nothing matches either way
+        # nothing starts with it: nothing matches either way
+        assert search_index.unextended(conn, table, ["zzz"])
         # a word that is itself a term, with longer terms after it ("12" < "1234"; "or" < "org")
         assert not search_index.unextended(conn, table, ["12"])
         assert not search_index.unextended(conn, table, ["or"])
@@ -299,9 +456,16 @@ def test_changes_that_show_nothing_new_do_not_rebuild_the_index(api: Api, ctx: C
     table, fields, _ = corpus(api)
     with ctx.db.write() as conn:  # empty the index behind the API's back: only a rebuild refills it
         search_index.clear(conn, table)
-    api.ok(api.patch(f"/api/database/fields/{fields['Notes']['id']}/", {"name": "Remarks", "description": "d"}))
+    api.ok(
+        api.patch(
+            f"/api/database/fields/{fields['Notes']['id']}/",
+            {"name": "Remarks", "description": "d"},
+        )
+    )
     api.ok(api.patch(f"/api/database/fields/{fields['Amount']['id']}/", {"db_index": True}))
     api.field(table, "Extra", "text")
     assert search(api, table, "creme") == []
-    api.ok(api.patch(f"/api/database/fields/{fields['Amount']['id']}/", {"number_decimal_places": 1}))
+    api.ok(
+        api.patch(f"/api/database/fields/{fields['Amount']['id']}/", {"number_decimal_places": 1})
+    )
     assert search(api, table, "creme") == [1, 2]

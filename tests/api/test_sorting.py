@@ -15,20 +15,36 @@ def test_single_select_sorts_by_option_value(api: Api, monkeypatch: Any, inline:
     if not inline:  # fields with very many options sort through a lookup per row
         monkeypatch.setattr(select, "SORT_CASE_MAX_OPTIONS", 0)
     tid = api.table(data=[["Name"], ["a"], ["b"], ["c"], ["d"]])
-    status = api.field(tid, "Status", "single_select",
-                       select_options=[{"value": v, "color": "blue"} for v in ("Zulu", "Alpha", "Mike")])
+    status = api.field(
+        tid,
+        "Status",
+        "single_select",
+        select_options=[{"value": v, "color": "blue"} for v in ("Zulu", "Alpha", "Mike")],
+    )
     option = {o["value"]: o["id"] for o in status["select_options"]}
     rows = api.rows(tid)
-    api.ok(api.patch(f"/api/database/rows/table/{tid}/batch/?user_field_names=true", {"items": [
-        {"id": rows[0]["id"], "Status": option["Mike"]}, {"id": rows[1]["id"], "Status": option["Zulu"]},
-        {"id": rows[2]["id"], "Status": option["Alpha"]}]}))  # row d stays empty
+    # row d stays empty
+    api.ok(
+        api.patch(
+            f"/api/database/rows/table/{tid}/batch/?user_field_names=true",
+            {
+                "items": [
+                    {"id": rows[0]["id"], "Status": option["Mike"]},
+                    {"id": rows[1]["id"], "Status": option["Zulu"]},
+                    {"id": rows[2]["id"], "Status": option["Alpha"]},
+                ]
+            },
+        )
+    )
 
     def names(order: str) -> list[str]:
         return [r["Name"] for r in api.rows(tid, order_by=order)]
 
     assert names("Status") == ["d", "c", "a", "b"]  # empty first, then Alpha, Mike, Zulu
     assert names("-Status") == ["b", "a", "c", "d"]
-    renamed = [{"id": o["id"], "value": "Beta" if o["value"] == "Zulu" else o["value"], "color": "blue"}
-               for o in status["select_options"]]
+    renamed = [
+        {"id": o["id"], "value": "Beta" if o["value"] == "Zulu" else o["value"], "color": "blue"}
+        for o in status["select_options"]
+    ]
     api.ok(api.patch(f"/api/database/fields/{status['id']}/", {"select_options": renamed}))
     assert names("Status") == ["d", "c", "b", "a"]

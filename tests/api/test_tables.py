@@ -12,9 +12,15 @@ def test_default_table_has_example_fields_and_two_rows(api: Api) -> None:
     tid = api.table(name="Defaults")
     fields = api.fields(tid)
     assert [(f["name"], f["type"], f["primary"]) for f in fields] == [
-        ("Name", "text", True), ("Notes", "long_text", False), ("Active", "boolean", False)]
+        ("Name", "text", True),
+        ("Notes", "long_text", False),
+        ("Active", "boolean", False),
+    ]
     rows = api.rows(tid)
-    assert [(r["id"], r["Name"], r["Notes"], r["Active"]) for r in rows] == [(1, "", "", False), (2, "", "", False)]
+    assert [(r["id"], r["Name"], r["Notes"], r["Active"]) for r in rows] == [
+        (1, "", "", False),
+        (2, "", "", False),
+    ]
 
 
 def test_table_from_data_with_header(api: Api) -> None:
@@ -36,9 +42,16 @@ def test_rename_order_and_access(client, api: Api) -> None:
     did = api.database()
     a, b = api.table(did, "A"), api.table(did, "B")
     assert api.ok(api.patch(f"/api/database/tables/{a}/", {"name": "A2"}))["name"] == "A2"
-    assert api.post(f"/api/database/tables/database/{did}/order/", {"table_ids": [b, a]}).status_code == 204
+    assert (
+        api.post(f"/api/database/tables/database/{did}/order/", {"table_ids": [b, a]}).status_code
+        == 204
+    )
     assert [t["id"] for t in api.ok(api.get(f"/api/database/tables/database/{did}/"))] == [b, a]
-    assert_error(api.post(f"/api/database/tables/database/{did}/order/", {"table_ids": [999999]}), 400, "ERROR_TABLE_NOT_IN_DATABASE")
+    assert_error(
+        api.post(f"/api/database/tables/database/{did}/order/", {"table_ids": [999999]}),
+        400,
+        "ERROR_TABLE_NOT_IN_DATABASE",
+    )
     other = Api(client, "bob@example.com")
     assert_error(other.get(f"/api/database/tables/{a}/"), 400, "ERROR_USER_NOT_IN_GROUP")
     assert_error(other.get(f"/api/database/tables/database/{did}/"), 400, "ERROR_USER_NOT_IN_GROUP")
@@ -46,8 +59,24 @@ def test_rename_order_and_access(client, api: Api) -> None:
 
 def test_bad_table_bodies(api: Api) -> None:
     did = api.database()
-    assert_error(api.post(f"/api/database/tables/database/{did}/", {}), 400, "ERROR_REQUEST_BODY_VALIDATION")
-    assert_error(api.post(f"/api/database/tables/database/{did}/", {"name": "x", "data": "nope"}), 400, "ERROR_REQUEST_BODY_VALIDATION")
-    assert_error(api.post(f"/api/database/tables/database/{did}/", {"name": "x", "data": [["a", "a"]], "first_row_header": True}),
-                 400, "ERROR_INITIAL_TABLE_DATA_HAS_DUPLICATE_NAMES")
-    assert_error(api.post("/api/database/tables/database/999999/", {"name": "x"}), 404, "ERROR_APPLICATION_DOES_NOT_EXIST")
+    assert_error(
+        api.post(f"/api/database/tables/database/{did}/", {}), 400, "ERROR_REQUEST_BODY_VALIDATION"
+    )
+    assert_error(
+        api.post(f"/api/database/tables/database/{did}/", {"name": "x", "data": "nope"}),
+        400,
+        "ERROR_REQUEST_BODY_VALIDATION",
+    )
+    assert_error(
+        api.post(
+            f"/api/database/tables/database/{did}/",
+            {"name": "x", "data": [["a", "a"]], "first_row_header": True},
+        ),
+        400,
+        "ERROR_INITIAL_TABLE_DATA_HAS_DUPLICATE_NAMES",
+    )
+    assert_error(
+        api.post("/api/database/tables/database/999999/", {"name": "x"}),
+        404,
+        "ERROR_APPLICATION_DOES_NOT_EXIST",
+    )

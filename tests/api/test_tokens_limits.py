@@ -53,8 +53,21 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     workdir: Path = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
@@ -104,16 +117,20 @@ class Limited:
         self.api = Api(self.client, "ada@example.com")
         ws = self.api.workspace()
         self.table = self.api.table(self.api.database(ws))
-        key = self.api.ok(self.api.post("/api/database/tokens/", {"name": "t", "workspace": ws}))["key"]
+        key = self.api.ok(self.api.post("/api/database/tokens/", {"name": "t", "workspace": ws}))[
+            "key"
+        ]
         self.token = {"Authorization": f"Token {key}"}
 
     def hold(self, request_id: str, started: float) -> None:
         """Take a slot for the user as an in-flight request of another instance would."""
+
         async def take() -> None:
             counter = self._fresh_counter()
             assert await counter.acquire(self.api.user["id"], request_id, started) is None
             if isinstance(counter, RedisCounter):
                 await counter.close()
+
         if self.redis_url:
             anyio.run(take)
         else:
@@ -126,6 +143,7 @@ class Limited:
             await counter.release(self.api.user["id"], request_id)
             if isinstance(counter, RedisCounter):
                 await counter.close()
+
         if self.redis_url:
             anyio.run(release)
         else:
@@ -142,7 +160,9 @@ class Limited:
 
 
 @pytest.fixture
-def limited(settings: Settings, ctx: Ctx, counter_kind: str, request: pytest.FixtureRequest) -> Iterator[Limited]:
+def limited(
+    settings: Settings, ctx: Ctx, counter_kind: str, request: pytest.FixtureRequest
+) -> Iterator[Limited]:
     redis_url = request.getfixturevalue("redis_server") if counter_kind == "redis" else None
     if redis_url:
         import redis
@@ -182,17 +202,24 @@ def test_retry_after_counts_down_from_the_oldest_slot(limited: Limited) -> None:
     assert r.status_code == 429
     seconds = int(r.headers["Retry-After"])
     assert seconds in possible and seconds <= 2
-    assert r.json() == {"detail": f"Request was throttled. Expected available in {seconds} second{'s' if seconds != 1 else ''}."}
+    assert r.json() == {
+        "detail": "Request was throttled. "
+        f"Expected available in {seconds} second{'s' if seconds != 1 else ''}."
+    }
 
 
 def test_staff_users_are_not_throttled(limited: Limited) -> None:
-    staff = limited.client.post("/api/user/token-auth/", json={"email": "staff@example.com", "password": "password123"})
+    staff = limited.client.post(
+        "/api/user/token-auth/", json={"email": "staff@example.com", "password": "password123"}
+    )
     headers = {"Authorization": f"JWT {staff.json()['access_token']}"}
     limited.hold("elsewhere", time.time())
     assert limited.client.get("/api/workspaces/", headers=headers).status_code == 200
 
 
-def test_instances_share_slots_through_redis(settings: Settings, ctx: Ctx, redis_server: str) -> None:
+def test_instances_share_slots_through_redis(
+    settings: Settings, ctx: Ctx, redis_server: str
+) -> None:
     import redis
 
     redis.Redis.from_url(redis_server).flushdb()
@@ -204,7 +231,12 @@ def test_instances_share_slots_through_redis(settings: Settings, ctx: Ctx, redis
             r = second.get(f"/api/database/rows/table/{first.table}/", headers=first.token)
             assert (r.status_code, r.json()) == (429, THROTTLED_30)
             first.drop("on-first")
-            assert second.get(f"/api/database/rows/table/{first.table}/", headers=first.token).status_code == 200
+            assert (
+                second.get(
+                    f"/api/database/rows/table/{first.table}/", headers=first.token
+                ).status_code
+                == 200
+            )
             second.portal.call(_counter_of(second_app).close)  # type: ignore[union-attr, attr-defined]
     finally:
         first.close()
@@ -223,7 +255,10 @@ async def _in_flight_scenario(ctx: Ctx, counter: SlotCounter, jwt: str) -> list[
     app = ConcurrencyLimit(slow, counter, UserResolver(ctx))
     headers = {"Authorization": f"JWT {jwt}"}
     statuses: list[int] = []
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as http:
+
         async def first() -> None:
             statuses.append((await http.get("/", headers=headers)).status_code)
 
@@ -238,7 +273,9 @@ async def _in_flight_scenario(ctx: Ctx, counter: SlotCounter, jwt: str) -> list[
     return statuses
 
 
-def test_in_flight_requests_hold_their_slot(ctx: Ctx, counter_kind: str, request: pytest.FixtureRequest) -> None:
+def test_in_flight_requests_hold_their_slot(
+    ctx: Ctx, counter_kind: str, request: pytest.FixtureRequest
+) -> None:
     users.register(ctx, "Staff", "staff@example.com", "password123")
     ada = users.register(ctx, "Ada", "ada@example.com", "password123")
     if counter_kind == "redis":
@@ -268,7 +305,10 @@ def https_app(settings: Settings, ctx: Ctx) -> Iterator[tuple[Any, dict[str, str
     yield app, {"Authorization": f"Token {key}"}, api.headers
 
 
-REFUSED = {"error": "ERROR_HTTPS_REQUIRED", "detail": "Database tokens may only be used over HTTPS."}
+REFUSED = {
+    "error": "ERROR_HTTPS_REQUIRED",
+    "detail": "Database tokens may only be used over HTTPS.",
+}
 
 
 def test_token_requests_need_https(https_app: Any) -> None:
@@ -280,7 +320,9 @@ def test_token_requests_need_https(https_app: Any) -> None:
         assert (r.status_code, r.json()) == (403, REFUSED)
         assert plain.get("/api/workspaces/", headers=jwt).status_code == 200  # JWT is not affected
         # Without trust_proxy a forwarded header proves nothing.
-        r = plain.get("/api/database/tokens/check/", headers={**token, "X-Forwarded-Proto": "https"})
+        r = plain.get(
+            "/api/database/tokens/check/", headers={**token, "X-Forwarded-Proto": "https"}
+        )
         assert r.status_code == 403
     with TestClient(app, base_url="https://testserver") as secure:
         assert secure.get("/api/database/tokens/check/", headers=token).json() == {"token": "OK"}
@@ -293,11 +335,15 @@ def test_trusted_proxy_header_decides(settings: Settings, ctx: Ctx, https_app: A
     settings.trust_proxy = True
     app = create_app(settings, ctx)
     with TestClient(app, base_url="http://testserver") as plain:
-        r = plain.get("/api/database/tokens/check/", headers={**token, "X-Forwarded-Proto": "https"})
+        r = plain.get(
+            "/api/database/tokens/check/", headers={**token, "X-Forwarded-Proto": "https"}
+        )
         assert r.json() == {"token": "OK"}
         r = plain.get("/api/database/tokens/check/", headers={**token, "X-Forwarded-Proto": "http"})
         assert (r.status_code, r.json()) == (403, REFUSED)
     with TestClient(app, base_url="http://testserver", client=("127.0.0.1", 40000)) as loopback:
         # A local proxy that says the client came over plain HTTP is believed too.
-        r = loopback.get("/api/database/tokens/check/", headers={**token, "X-Forwarded-Proto": "http"})
+        r = loopback.get(
+            "/api/database/tokens/check/", headers={**token, "X-Forwarded-Proto": "http"}
+        )
         assert r.status_code == 403

@@ -10,7 +10,10 @@ import pytest
 from tests.conftest import Api
 
 NONE = {"create": False, "read": False, "update": False, "delete": False}
-DENIED = {"error": "ERROR_NO_PERMISSION_TO_TABLE", "detail": "The token does not have permissions to the table."}
+DENIED = {
+    "error": "ERROR_NO_PERMISSION_TO_TABLE",
+    "detail": "The token does not have permissions to the table.",
+}
 
 
 class Setup:
@@ -24,7 +27,11 @@ class Setup:
         self.token_id, self.headers = token["id"], {"Authorization": f"Token {token['key']}"}
 
     def grant(self, **ops: Any) -> None:
-        self.api.ok(self.api.patch(f"/api/database/tokens/{self.token_id}/", {"permissions": {**NONE, **ops}}))
+        self.api.ok(
+            self.api.patch(
+                f"/api/database/tokens/{self.token_id}/", {"permissions": {**NONE, **ops}}
+            )
+        )
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
         return self.api.client.request(method, path, json=body, headers=self.headers)
@@ -53,9 +60,14 @@ ENDPOINTS = [
 ]
 
 
-@pytest.mark.parametrize(("op", "method", "suffix", "body", "ok"), ENDPOINTS,
-                         ids=[f"{m} {s or '.'}" for _, m, s, _, _ in ENDPOINTS])
-def test_row_endpoints_check_their_operation(setup: Setup, op: str, method: str, suffix: str, body: Any, ok: int) -> None:
+@pytest.mark.parametrize(
+    ("op", "method", "suffix", "body", "ok"),
+    ENDPOINTS,
+    ids=[f"{m} {s or '.'}" for _, m, s, _, _ in ENDPOINTS],
+)
+def test_row_endpoints_check_their_operation(
+    setup: Setup, op: str, method: str, suffix: str, body: Any, ok: int
+) -> None:
     for other_op in ("create", "read", "update", "delete"):
         if other_op == op:
             continue
@@ -72,7 +84,12 @@ def test_row_endpoints_check_their_operation(setup: Setup, op: str, method: str,
 
 def test_unknown_table_is_404_before_the_grant(setup: Setup) -> None:
     setup.grant()
-    for method, suffix, body in (("GET", "", None), ("POST", "", {}), ("PATCH", "1/", {}), ("DELETE", "1/", None)):
+    for method, suffix, body in (
+        ("GET", "", None),
+        ("POST", "", {}),
+        ("PATCH", "1/", {}),
+        ("DELETE", "1/", None),
+    ):
         r = setup.call(method, rows_path(999999, suffix), body)
         assert (r.status_code, r.json()["error"]) == (404, "ERROR_TABLE_DOES_NOT_EXIST")
 
@@ -104,7 +121,9 @@ def test_all_tables_lists_tables_with_any_grant(setup: Setup, api: Api) -> None:
 
     def listed() -> list[Any]:
         # Across databases the order is not part of the contract: compare by id.
-        return sorted(setup.call("GET", "/api/database/tables/all-tables/").json(), key=lambda t: t["id"])
+        return sorted(
+            setup.call("GET", "/api/database/tables/all-tables/").json(), key=lambda t: t["id"]
+        )
 
     assert listed() == [entry[setup.table], entry[setup.other], entry[third]]
     setup.grant()
@@ -117,16 +136,22 @@ def test_grant_on_a_deleted_table_does_not_pass_to_a_new_table(setup: Setup, api
     setup.grant(read=[["table", setup.other]], create=[["database", setup.db]])
     api.delete(f"/api/database/tables/{setup.other}/")
     newer = api.table(setup.db, "C")  # SQLite may hand out the freed id again
-    assert api.ok(api.get(f"/api/database/tokens/{setup.token_id}/"))["permissions"]["read"] is False
+    assert (
+        api.ok(api.get(f"/api/database/tokens/{setup.token_id}/"))["permissions"]["read"] is False
+    )
     r = setup.call("GET", rows_path(newer))
     assert (r.status_code, r.json()) == (401, DENIED)
 
 
-def test_grant_on_a_deleted_database_does_not_pass_to_a_new_database(setup: Setup, api: Api) -> None:
+def test_grant_on_a_deleted_database_does_not_pass_to_a_new_database(
+    setup: Setup, api: Api
+) -> None:
     setup.grant(read=[["database", setup.db]])
     api.delete(f"/api/applications/{setup.db}/")
     newer_db = api.database(setup.ws, "again")
     newer = api.table(newer_db, "C")
-    assert api.ok(api.get(f"/api/database/tokens/{setup.token_id}/"))["permissions"]["read"] is False
+    assert (
+        api.ok(api.get(f"/api/database/tokens/{setup.token_id}/"))["permissions"]["read"] is False
+    )
     r = setup.call("GET", rows_path(newer))
     assert (r.status_code, r.json()) == (401, DENIED)

@@ -18,14 +18,44 @@ def setup(api: Api) -> tuple[int, dict[str, Any], dict[str, Any]]:
 def test_view_crud_and_rows_through_view(api: Api) -> None:
     table, name, qty = setup(api)
     view = api.ok(api.post(f"/api/database/views/table/{table}/", {"name": "Big", "type": "grid"}))
-    assert (view["name"], view["type"], view["filter_type"], view["table_id"]) == ("Big", "grid", "AND", table)
-    f = api.ok(api.post(f"/api/database/views/{view['id']}/filters/", {"field": qty["id"], "type": "higher_than", "value": "5"}))
-    assert f == {"id": f["id"], "view": view["id"], "field": qty["id"], "type": "higher_than", "value": "5",
-                 "preload_values": {}, "group": None}
-    sort = api.ok(api.post(f"/api/database/views/{view['id']}/sortings/", {"field": qty["id"], "order": "DESC"}))
-    assert sort == {"id": sort["id"], "view": view["id"], "field": qty["id"], "order": "DESC", "type": "default"}
-    assert_error(api.post(f"/api/database/views/{view['id']}/sortings/", {"field": qty["id"]}), 400,
-                 "ERROR_VIEW_SORT_FIELD_ALREADY_EXISTS")
+    assert (view["name"], view["type"], view["filter_type"], view["table_id"]) == (
+        "Big",
+        "grid",
+        "AND",
+        table,
+    )
+    f = api.ok(
+        api.post(
+            f"/api/database/views/{view['id']}/filters/",
+            {"field": qty["id"], "type": "higher_than", "value": "5"},
+        )
+    )
+    assert f == {
+        "id": f["id"],
+        "view": view["id"],
+        "field": qty["id"],
+        "type": "higher_than",
+        "value": "5",
+        "preload_values": {},
+        "group": None,
+    }
+    sort = api.ok(
+        api.post(
+            f"/api/database/views/{view['id']}/sortings/", {"field": qty["id"], "order": "DESC"}
+        )
+    )
+    assert sort == {
+        "id": sort["id"],
+        "view": view["id"],
+        "field": qty["id"],
+        "order": "DESC",
+        "type": "default",
+    }
+    assert_error(
+        api.post(f"/api/database/views/{view['id']}/sortings/", {"field": qty["id"]}),
+        400,
+        "ERROR_VIEW_SORT_FIELD_ALREADY_EXISTS",
+    )
     rows = api.rows(table, view_id=view["id"])
     assert [r["Name"] for r in rows] == ["beta", "Gamma"]
     # ad-hoc filters are AND-ed with the view's; order_by replaces its sorts
@@ -34,33 +64,82 @@ def test_view_crud_and_rows_through_view(api: Api) -> None:
     grid = api.ok(api.get(f"/api/database/views/grid/{view['id']}/"))
     assert [r[f"field_{name['id']}"] for r in grid["results"]] == ["beta", "Gamma"]
     # on the grid endpoint ad-hoc filters replace the view's
-    grid = api.ok(api.get(f"/api/database/views/grid/{view['id']}/", params={f"filter__field_{name['id']}__equal": "Alpha"}))
+    grid = api.ok(
+        api.get(
+            f"/api/database/views/grid/{view['id']}/",
+            params={f"filter__field_{name['id']}__equal": "Alpha"},
+        )
+    )
     assert grid["count"] == 1
-    assert api.ok(api.get(f"/api/database/views/grid/{view['id']}/", params={"count": "true"})) == {"count": 2}
-    listed = api.ok(api.get(f"/api/database/views/table/{table}/", params={"include": "filters,sortings"}))
+    assert api.ok(api.get(f"/api/database/views/grid/{view['id']}/", params={"count": "true"})) == {
+        "count": 2
+    }
+    listed = api.ok(
+        api.get(f"/api/database/views/table/{table}/", params={"include": "filters,sortings"})
+    )
     assert [v["filters"] for v in listed] == [[f]] and [v["sortings"] for v in listed] == [[sort]]
     api.ok(api.patch(f"/api/database/views/{view['id']}/", {"filters_disabled": True}))
     assert len(api.rows(table, view_id=view["id"])) == 3
     assert api.delete(f"/api/database/views/filter/{f['id']}/").status_code == 204
-    assert_error(api.get(f"/api/database/views/filter/{f['id']}/"), 404, "ERROR_VIEW_FILTER_DOES_NOT_EXIST")
+    assert_error(
+        api.get(f"/api/database/views/filter/{f['id']}/"), 404, "ERROR_VIEW_FILTER_DOES_NOT_EXIST"
+    )
     assert api.delete(f"/api/database/views/{view['id']}/").status_code == 204
     assert_error(api.get(f"/api/database/views/{view['id']}/"), 404, "ERROR_VIEW_DOES_NOT_EXIST")
-    assert_error(api.get(f"/api/database/rows/table/{table}/", params={"view_id": view["id"]}), 404, "ERROR_VIEW_DOES_NOT_EXIST")
+    assert_error(
+        api.get(f"/api/database/rows/table/{table}/", params={"view_id": view["id"]}),
+        404,
+        "ERROR_VIEW_DOES_NOT_EXIST",
+    )
 
 
 def test_filter_groups_and_field_options(api: Api) -> None:
     table, name, qty = setup(api)
-    view = api.ok(api.post(f"/api/database/views/table/{table}/", {"name": "V", "type": "grid", "filter_type": "AND"}))
-    group = api.ok(api.post(f"/api/database/views/{view['id']}/filter-groups/", {"filter_type": "OR"}))
+    view = api.ok(
+        api.post(
+            f"/api/database/views/table/{table}/",
+            {"name": "V", "type": "grid", "filter_type": "AND"},
+        )
+    )
+    group = api.ok(
+        api.post(f"/api/database/views/{view['id']}/filter-groups/", {"filter_type": "OR"})
+    )
     for value in ("Alpha", "Gamma"):
-        api.ok(api.post(f"/api/database/views/{view['id']}/filters/",
-                        {"field": name["id"], "type": "equal", "value": value, "group": group["id"]}))
+        api.ok(
+            api.post(
+                f"/api/database/views/{view['id']}/filters/",
+                {"field": name["id"], "type": "equal", "value": value, "group": group["id"]},
+            )
+        )
     assert [r["Name"] for r in api.rows(table, view_id=view["id"])] == ["Alpha", "Gamma"]
-    assert_error(api.post(f"/api/database/views/{view['id']}/filters/", {"field": name["id"], "type": "boolean"}), 400,
-                 "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD")
-    options = api.ok(api.patch(f"/api/database/views/{view['id']}/field-options/",
-                               {"field_options": {str(qty["id"]): {"hidden": True, "width": 120}}}))
-    assert options["field_options"][str(qty["id"])] == {"width": 120, "hidden": True, "order": 32767,
-                                                        "aggregation_type": "", "aggregation_raw_type": ""}
-    grid = api.ok(api.get(f"/api/database/views/grid/{view['id']}/", params={"include": "field_options", "limit": 1}))
-    assert grid["count"] == 2 and len(grid["results"]) == 1 and grid["field_options"] == options["field_options"]
+    assert_error(
+        api.post(
+            f"/api/database/views/{view['id']}/filters/", {"field": name["id"], "type": "boolean"}
+        ),
+        400,
+        "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD",
+    )
+    options = api.ok(
+        api.patch(
+            f"/api/database/views/{view['id']}/field-options/",
+            {"field_options": {str(qty["id"]): {"hidden": True, "width": 120}}},
+        )
+    )
+    assert options["field_options"][str(qty["id"])] == {
+        "width": 120,
+        "hidden": True,
+        "order": 32767,
+        "aggregation_type": "",
+        "aggregation_raw_type": "",
+    }
+    grid = api.ok(
+        api.get(
+            f"/api/database/views/grid/{view['id']}/",
+            params={"include": "field_options", "limit": 1},
+        )
+    )
+    assert (
+        grid["count"] == 2
+        and len(grid["results"]) == 1
+        and grid["field_options"] == options["field_options"]
+    )

@@ -32,4 +32,9 @@ def test_parse_duration_rejects(raw: object) -> None:
 
 
 def test_round_to_the_format_precision() -> None:
-    assert [round_to(3689.6, f) for f in ("h:mm", "h:mm:ss", "h:mm:ss.s", "d h")] == [3660.0, 3690.0, 3689.6, 3600.0]
+    assert [round_to(3689.6, f) for f in ("h:mm", "h:mm:ss", "h:mm:ss.s", "d h")] == [
+        3660.0,
+        3690.0,
+        3689.6,
+        3600.0,
+    ]

@@ -11,8 +11,18 @@ def _linked(api: Api) -> tuple[int, int, dict[str, dict]]:
     tags = api.table(did, "Tags", data=[["Label"], ["urgent"], ["later"], ["bug"]])
     points = api.field(tags, "Points", "number")
     tag_rows = api.rows(tags)
-    api.ok(api.patch(f"/api/database/rows/table/{tags}/batch/?user_field_names=true", {"items": [
-        {"id": tag_rows[0]["id"], "Points": 5}, {"id": tag_rows[1]["id"], "Points": 1}, {"id": tag_rows[2]["id"], "Points": 3}]}))
+    api.ok(
+        api.patch(
+            f"/api/database/rows/table/{tags}/batch/?user_field_names=true",
+            {
+                "items": [
+                    {"id": tag_rows[0]["id"], "Points": 5},
+                    {"id": tag_rows[1]["id"], "Points": 1},
+                    {"id": tag_rows[2]["id"], "Points": 3},
+                ]
+            },
+        )
+    )
     projects = api.table(did, "Projects", data=[["Name"], ["Alpha"], ["Beta"], ["Gamma"]])
     link = api.field(projects, "Tags", "link_row", link_row_table_id=tags)
     label = next(f for f in api.fields(tags) if f["primary"])
@@ -22,25 +32,61 @@ def _linked(api: Api) -> tuple[int, int, dict[str, dict]]:
 def test_count_rollup_lookup_values(api: Api) -> None:
     projects, tags, f = _linked(api)
     count = api.field(projects, "TagCount", "count", through_field_id=f["link"]["id"])
-    assert (count["formula_type"], count["number_decimal_places"], count["read_only"]) == ("number", 0, True)
-    rollup = api.field(projects, "TagPoints", "rollup", through_field_id=f["link"]["id"], target_field_id=f["points"]["id"], rollup_function="sum")
+    assert (count["formula_type"], count["number_decimal_places"], count["read_only"]) == (
+        "number",
+        0,
+        True,
+    )
+    rollup = api.field(
+        projects,
+        "TagPoints",
+        "rollup",
+        through_field_id=f["link"]["id"],
+        target_field_id=f["points"]["id"],
+        rollup_function="sum",
+    )
     assert rollup["rollup_function"] == "sum"
-    lookup = api.field(projects, "TagLabels", "lookup", through_field_id=f["link"]["id"], target_field_id=f["label"]["id"])
-    assert (lookup["formula_type"], lookup["array_formula_type"], lookup["through_field_name"], lookup["target_field_name"]) == (
-        "array", "text", "Tags", "Label")
+    lookup = api.field(
+        projects,
+        "TagLabels",
+        "lookup",
+        through_field_id=f["link"]["id"],
+        target_field_id=f["label"]["id"],
+    )
+    assert (
+        lookup["formula_type"],
+        lookup["array_formula_type"],
+        lookup["through_field_name"],
+        lookup["target_field_name"],
+    ) == ("array", "text", "Tags", "Label")
     assert lookup["available_collaborators"] == [{"id": api.user["id"], "name": "Ada"}]
     rows = api.rows(projects)
-    api.ok(api.patch(f"/api/database/rows/table/{projects}/batch/?user_field_names=true", {"items": [
-        {"id": rows[0]["id"], "Tags": [1, 3]}, {"id": rows[1]["id"], "Tags": [2]}]}))
+    api.ok(
+        api.patch(
+            f"/api/database/rows/table/{projects}/batch/?user_field_names=true",
+            {"items": [{"id": rows[0]["id"], "Tags": [1, 3]}, {"id": rows[1]["id"], "Tags": [2]}]},
+        )
+    )
     got = [(r["TagCount"], r["TagPoints"], r["TagLabels"]) for r in api.rows(projects)]
-    assert got == [("2", "8", [{"id": 1, "value": "urgent"}, {"id": 3, "value": "bug"}]),
-                   ("1", "1", [{"id": 2, "value": "later"}]), ("0", "0", [])]
+    assert got == [
+        ("2", "8", [{"id": 1, "value": "urgent"}, {"id": 3, "value": "bug"}]),
+        ("1", "1", [{"id": 2, "value": "later"}]),
+        ("0", "0", []),
+    ]
     # a change in the linked table shows at once
-    api.ok(api.patch(f"/api/database/rows/table/{tags}/1/?user_field_names=true", {"Points": 10, "Label": "URGENT"}))
+    api.ok(
+        api.patch(
+            f"/api/database/rows/table/{tags}/1/?user_field_names=true",
+            {"Points": 10, "Label": "URGENT"},
+        )
+    )
     first = api.rows(projects)[0]
     assert (first["TagPoints"], first["TagLabels"][0]) == ("13", {"id": 1, "value": "URGENT"})
     # and unlinking / deleting linked rows too
-    assert api.post(f"/api/database/rows/table/{tags}/batch-delete/", {"items": [3]}).status_code == 204
+    assert (
+        api.post(f"/api/database/rows/table/{tags}/batch-delete/", {"items": [3]}).status_code
+        == 204
+    )
     assert [r["TagCount"] for r in api.rows(projects)] == ["1", "1", "0"]
 
 
@@ -48,30 +94,82 @@ def test_computed_link_fields_sort_and_are_read_only(api: Api) -> None:
     projects, _, f = _linked(api)
     count = api.field(projects, "TagCount", "count", through_field_id=f["link"]["id"])
     rows = api.rows(projects)
-    api.ok(api.patch(f"/api/database/rows/table/{projects}/{rows[2]['id']}/?user_field_names=true", {"Tags": [1, 2, 3]}))
-    assert [r["Name"] for r in api.rows(projects, order_by="-TagCount")] == ["Gamma", "Alpha", "Beta"]
-    r = api.patch(f"/api/database/rows/table/{projects}/{rows[0]['id']}/", {f"field_{count['id']}": 3})
+    api.ok(
+        api.patch(
+            f"/api/database/rows/table/{projects}/{rows[2]['id']}/?user_field_names=true",
+            {"Tags": [1, 2, 3]},
+        )
+    )
+    assert [r["Name"] for r in api.rows(projects, order_by="-TagCount")] == [
+        "Gamma",
+        "Alpha",
+        "Beta",
+    ]
+    r = api.patch(
+        f"/api/database/rows/table/{projects}/{rows[0]['id']}/", {f"field_{count['id']}": 3}
+    )
     assert r.json()["detail"] == "Field of type count is read only and should not be set manually."
 
 
 def test_bad_through_and_target_fields(api: Api) -> None:
     projects, _, f = _linked(api)
     name = next(x for x in api.fields(projects) if x["primary"])
-    assert_error(api.post(f"/api/database/fields/table/{projects}/", {"name": "C", "type": "count", "through_field_id": name["id"]}),
-                 400, "ERROR_INVALID_COUNT_THROUGH_FIELD")
-    assert_error(api.post(f"/api/database/fields/table/{projects}/", {"name": "L", "type": "lookup", "through_field_id": f["link"]["id"],
-                                                                      "target_field_id": name["id"]}), 400, "ERROR_INVALID_LOOKUP_TARGET_FIELD")
-    assert_error(api.post(f"/api/database/fields/table/{projects}/", {"name": "R", "type": "rollup", "through_field_id": f["link"]["id"],
-                                                                      "target_field_id": f["points"]["id"], "rollup_function": "nope"}),
-                 400, "ERROR_REQUEST_BODY_VALIDATION")
+    assert_error(
+        api.post(
+            f"/api/database/fields/table/{projects}/",
+            {"name": "C", "type": "count", "through_field_id": name["id"]},
+        ),
+        400,
+        "ERROR_INVALID_COUNT_THROUGH_FIELD",
+    )
+    assert_error(
+        api.post(
+            f"/api/database/fields/table/{projects}/",
+            {
+                "name": "L",
+                "type": "lookup",
+                "through_field_id": f["link"]["id"],
+                "target_field_id": name["id"],
+            },
+        ),
+        400,
+        "ERROR_INVALID_LOOKUP_TARGET_FIELD",
+    )
+    assert_error(
+        api.post(
+            f"/api/database/fields/table/{projects}/",
+            {
+                "name": "R",
+                "type": "rollup",
+                "through_field_id": f["link"]["id"],
+                "target_field_id": f["points"]["id"],
+                "rollup_function": "nope",
+            },
+        ),
+        400,
+        "ERROR_REQUEST_BODY_VALIDATION",
+    )
 
 
 def test_lookup_follows_target_changes_and_breaks_when_the_link_goes(api: Api) -> None:
     projects, _tags, f = _linked(api)
-    lookup = api.field(projects, "TagPoints", "lookup", through_field_id=f["link"]["id"], target_field_id=f["points"]["id"])
-    api.ok(api.patch(f"/api/database/rows/table/{projects}/1/?user_field_names=true", {"Tags": [1]}))
+    lookup = api.field(
+        projects,
+        "TagPoints",
+        "lookup",
+        through_field_id=f["link"]["id"],
+        target_field_id=f["points"]["id"],
+    )
+    api.ok(
+        api.patch(f"/api/database/rows/table/{projects}/1/?user_field_names=true", {"Tags": [1]})
+    )
     assert api.rows(projects)[0]["TagPoints"] == [{"id": 1, "value": "5"}]
-    api.ok(api.patch(f"/api/database/fields/{f['points']['id']}/", {"name": "Score", "number_decimal_places": 1}))
+    api.ok(
+        api.patch(
+            f"/api/database/fields/{f['points']['id']}/",
+            {"name": "Score", "number_decimal_places": 1},
+        )
+    )
     got = api.ok(api.get(f"/api/database/fields/{lookup['id']}/"))
     assert got["target_field_name"] == "Score"
     assert api.rows(projects)[0]["TagPoints"] == [{"id": 1, "value": "5.0"}]
@@ -83,15 +181,25 @@ def test_lookup_follows_target_changes_and_breaks_when_the_link_goes(api: Api) -
 
 def test_formulas_over_links_and_lookups(api: Api) -> None:
     projects, tags, f = _linked(api)
-    api.field(projects, "TagLabels", "lookup", through_field_id=f["link"]["id"], target_field_id=f["label"]["id"])
+    api.field(
+        projects,
+        "TagLabels",
+        "lookup",
+        through_field_id=f["link"]["id"],
+        target_field_id=f["label"]["id"],
+    )
     total = api.field(projects, "Total", "formula", formula="sum(lookup('Tags', 'Points'))")
     assert (total["formula_type"], total["number_decimal_places"]) == ("number", 0)
     joined = api.field(projects, "Names", "formula", formula="join(field('TagLabels'), ', ')")
     assert joined["formula_type"] == "text"
     many = api.field(projects, "Many", "formula", formula="count(field('Tags')) > 1")
     assert many["formula_type"] == "boolean"
-    api.ok(api.patch(f"/api/database/rows/table/{projects}/batch/?user_field_names=true", {"items": [
-        {"id": 1, "Tags": [1, 3]}, {"id": 2, "Tags": [2]}]}))
+    api.ok(
+        api.patch(
+            f"/api/database/rows/table/{projects}/batch/?user_field_names=true",
+            {"items": [{"id": 1, "Tags": [1, 3]}, {"id": 2, "Tags": [2]}]},
+        )
+    )
     got = [(r["Total"], r["Names"], r["Many"]) for r in api.rows(projects)]
     assert got == [("8", "urgent, bug", True), ("1", "later", False), ("0", "", False)]
     # recomputed after a linked row changes, and filterable/sortable in SQL
@@ -103,12 +211,25 @@ def test_lookup_array_filters(api: Api) -> None:
     import json
 
     projects, _, f = _linked(api)
-    lookup = api.field(projects, "TagLabels", "lookup", through_field_id=f["link"]["id"], target_field_id=f["label"]["id"])
-    api.ok(api.patch(f"/api/database/rows/table/{projects}/batch/?user_field_names=true", {"items": [
-        {"id": 1, "Tags": [1, 3]}, {"id": 2, "Tags": [2]}]}))
+    lookup = api.field(
+        projects,
+        "TagLabels",
+        "lookup",
+        through_field_id=f["link"]["id"],
+        target_field_id=f["label"]["id"],
+    )
+    api.ok(
+        api.patch(
+            f"/api/database/rows/table/{projects}/batch/?user_field_names=true",
+            {"items": [{"id": 1, "Tags": [1, 3]}, {"id": 2, "Tags": [2]}]},
+        )
+    )
 
     def names(type_: str, value: str) -> list[str]:
-        tree = {"filter_type": "AND", "filters": [{"field": lookup["id"], "type": type_, "value": value}]}
+        tree = {
+            "filter_type": "AND",
+            "filters": [{"field": lookup["id"], "type": type_, "value": value}],
+        }
         return [r["Name"] for r in api.rows(projects, filters=json.dumps(tree))]
 
     assert names("has_value_equal", "bug") == ["Alpha"]
@@ -117,4 +238,5 @@ def test_lookup_array_filters(api: Api) -> None:
     assert names("has_not_value_contains", "ur") == ["Beta", "Gamma"]
     assert names("empty", "") == ["Gamma"]
     assert names("not_empty", "") == ["Alpha", "Beta"]
-    assert names("has_value_equal", "") == ["Alpha", "Beta", "Gamma"]  # an empty value switches it off
+    # an empty value switches it off
+    assert names("has_value_equal", "") == ["Alpha", "Beta", "Gamma"]

@@ -172,7 +172,9 @@ def engine(request: pytest.FixtureRequest) -> Iterator[sa.Engine]:
     """
     base = sa.create_engine(request.param)
     if base.dialect.name == "sqlite":
-        sa.event.listen(base, "connect", lambda dbapi_conn, _record: sqlite_functions.register(dbapi_conn))
+        sa.event.listen(
+            base, "connect", lambda dbapi_conn, _record: sqlite_functions.register(dbapi_conn)
+        )
     schema = None
     if base.dialect.name == "postgresql":
         schema = f"formula_test_{uuid.uuid4().hex[:12]}"

@@ -35,7 +35,10 @@ CASES = [
     ("right(field('Name'), 99999999999)", ["Alpha", "Beta", "", ""]),
     ("split_part('a,b', ',', 99999999999)", [""] * 4),
     ("99999999999 + 1", [100000000000] * 4),
-    ("date_diff('ss', todate('1900-01-01', 'YYYY-MM-DD'), todate('2000-01-01', 'YYYY-MM-DD'))", [3155673600] * 4),
+    (
+        "date_diff('ss', todate('1900-01-01', 'YYYY-MM-DD'), todate('2000-01-01', 'YYYY-MM-DD'))",
+        [3155673600] * 4,
+    ),
     ("split_part('John, Jane, Michael', ', ', 2)", ["Jane"] * 4),
     ("split_part(field('Name'), 'l', 1)", ["A", "Beta", "", ""]),
     ("split_part('a,b', ',', 3)", [""] * 4),

@@ -118,7 +118,8 @@ def test_golden_error_for_trailing_operator() -> None:
         (
             "",
             0,
-            f"Invalid syntax at line 1, col 0: mismatched input 'the end of the formula' expecting {EXPR_START}",
+            "Invalid syntax at line 1, col 0: "
+            f"mismatched input 'the end of the formula' expecting {EXPR_START}",
         ),
         (
             "1 +)",
@@ -133,12 +134,14 @@ def test_golden_error_for_trailing_operator() -> None:
         (
             "(1",
             2,
-            "Invalid syntax at line 1, col 2: mismatched input 'the end of the formula' expecting ')'",
+            "Invalid syntax at line 1, col 2: "
+            "mismatched input 'the end of the formula' expecting ')'",
         ),
         (
             "1 2",
             2,
-            "Invalid syntax at line 1, col 2: extraneous input '2' expecting the end of the formula",
+            "Invalid syntax at line 1, col 2: "
+            "extraneous input '2' expecting the end of the formula",
         ),
         (
             "upper('a' 'b')",
@@ -148,7 +151,8 @@ def test_golden_error_for_trailing_operator() -> None:
         (
             "field(1)",
             6,
-            "Invalid syntax at line 1, col 6: mismatched input '1' expecting {SINGLEQ_STRING_LITERAL, DOUBLEQ_STRING_LITERAL}",
+            "Invalid syntax at line 1, col 6: "
+            "mismatched input '1' expecting {SINGLEQ_STRING_LITERAL, DOUBLEQ_STRING_LITERAL}",
         ),
         ("upper 'a'", 6, "Invalid syntax at line 1, col 6: mismatched input ''a'' expecting '('"),
         (
@@ -164,24 +168,28 @@ def test_golden_error_for_trailing_operator() -> None:
         (
             "field_by_id(1)",
             0,
-            "It is no longer possible to reference a field by it's ID in the Baserowformula language.",
+            "It is no longer possible to reference a field by it's ID "
+            "in the Baserowformula language.",
         ),
         ("foo(1)", 0, "foo is not a valid function"),
         ("1 + nope()", 4, "nope is not a valid function"),
         (
             "upper('a', 'b')",
             0,
-            "2 arguments were given to the function upper, it must instead be given exactly 1 argument",
+            "2 arguments were given to the function upper, "
+            "it must instead be given exactly 1 argument",
         ),
         (
             "concat('a')",
             0,
-            "1 argument was given to the function concat, it must instead be given more than 1 arguments",
+            "1 argument was given to the function concat, "
+            "it must instead be given more than 1 arguments",
         ),
         (
             "now(1)",
             0,
-            "1 argument was given to the function now, it must instead be given exactly 0 arguments",
+            "1 argument was given to the function now, "
+            "it must instead be given exactly 0 arguments",
         ),
         (
             "add(1)",

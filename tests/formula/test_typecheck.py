@@ -138,7 +138,8 @@ def test_date_props() -> None:
     [
         (
             "upper(1)",
-            "argument number 1 given to function upper was of type number but the only usable type for this argument is text",
+            "argument number 1 given to function upper was of type number "
+            "but the only usable type for this argument is text",
         ),
         ("field('Nope')", "references the deleted or unknown field Nope"),
         (
@@ -147,43 +148,54 @@ def test_date_props() -> None:
         ),
         (
             "'a' + 1",
-            "argument number 2 given to operator + was of type number but the only usable types for this argument are text,char,link",
+            "argument number 2 given to operator + was of type number "
+            "but the only usable types for this argument are text,char,link",
         ),
         (
             "true + 1",
-            "argument number 2 given to operator + was of type number but there are no possible types usable here",
+            "argument number 2 given to operator + was of type number "
+            "but there are no possible types usable here",
         ),
         (
             "field('Qty') - 'a'",
-            "argument number 2 given to operator - was of type text but the only usable type for this argument is number",
+            "argument number 2 given to operator - was of type text "
+            "but the only usable type for this argument is number",
         ),
         (
             "1 * 'a'",
-            "argument number 2 given to operator * was of type text but the only usable types for this argument are number,duration",
+            "argument number 2 given to operator * was of type text "
+            "but the only usable types for this argument are number,duration",
         ),
         (
             "1 > 'a'",
-            "argument number 2 given to operator > was of type text but the only usable type for this argument is number",
+            "argument number 2 given to operator > was of type text "
+            "but the only usable type for this argument is number",
         ),
         (
             "true > false",
-            "argument number 2 given to operator > was of type boolean but there are no possible types usable here",
+            "argument number 2 given to operator > was of type boolean "
+            "but there are no possible types usable here",
         ),
         (
             "field('Due') = 1",
-            "argument number 2 given to operator = was of type number but the only usable types for this argument are date,text",
+            "argument number 2 given to operator = was of type number "
+            "but the only usable types for this argument are date,text",
         ),
         (
             "if(1, 2, 3)",
-            "argument number 1 given to function if was of type number but the only usable type for this argument is boolean",
+            "argument number 1 given to function if was of type number "
+            "but the only usable type for this argument is boolean",
         ),
         (
             "sum(field('Qty'))",
-            "argument number 1 given to function sum was of type number but the only usable type for this argument is a list of number, or duration values obtained from a lookup",
+            "argument number 1 given to function sum was of type number but the only usable type "
+            "for this argument is a list of number, or duration values obtained from a lookup",
         ),
         (
             "count(1)",
-            "argument number 1 given to function count was of type number but the only usable types for this argument are a list of values obtained from a lookup,multiple_select,multiple_collaborators,array",
+            "argument number 1 given to function count was of type number "
+            "but the only usable types for this argument are a list of values obtained from a "
+            "lookup,multiple_select,multiple_collaborators,array",
         ),
         ("lookup('Name', 'x')", "first lookup function argument must be a link row field"),
         ("lookup('Tags', 'Nope')", "references the deleted or unknown field Nope in table Tags"),
@@ -192,7 +204,8 @@ def test_date_props() -> None:
         ("when_empty(1, 'a')", "both inputs for when_empty must be the same type"),
         (
             "year('2024')",
-            "argument number 1 given to function year was of type text but the only usable type for this argument is date",
+            "argument number 1 given to function year was of type text "
+            "but the only usable type for this argument is date",
         ),
     ],
 )

@@ -1,4 +1,5 @@
-"""Both OpenAPI documents are valid, follow the schema at once, and show only what the caller may see."""
+"""Both OpenAPI documents are valid, follow the schema at once, and show only what the
+caller may see."""
 
 from __future__ import annotations
 
@@ -39,7 +40,12 @@ def test_global_spec_is_valid_and_lists_every_api_route(api: Api) -> None:
     assert served == documented
     rows = spec["paths"]["/api/database/rows/table/{table_id}/"]
     assert rows["get"]["security"] == [{"JWT": []}, {"DatabaseToken": []}]
-    assert "ERROR_TABLE_DOES_NOT_EXIST" in rows["get"]["responses"]["404"]["content"]["application/json"]["schema"]["properties"]["error"]["enum"]
+    assert (
+        "ERROR_TABLE_DOES_NOT_EXIST"
+        in rows["get"]["responses"]["404"]["content"]["application/json"]["schema"]["properties"][
+            "error"
+        ]["enum"]
+    )
     assert spec["paths"]["/api/workspaces/"]["get"]["security"] == [{"JWT": []}]
     assert spec["components"]["securitySchemes"]["JWT"]["bearerFormat"] == "JWT your_token"
 
@@ -59,10 +65,18 @@ def test_database_spec_types_rows_from_fields(api: Api) -> None:
     assert row["properties"]["Amount"] == row["properties"][key]
     assert row["properties"]["Amount"]["x-field-id"] == amount["id"]
     names = {f["name"] for f in api.fields(table)}
-    assert set(row["properties"]) == {"id", "order", "metadata"} | names | {f"field_{f['id']}" for f in api.fields(table)}
+    assert set(row["properties"]) == {"id", "order", "metadata"} | names | {
+        f"field_{f['id']}" for f in api.fields(table)
+    }
     paths = set(spec["paths"])
     base = f"/api/database/rows/table/{table}"
-    assert paths == {f"{base}/", f"{base}/batch/", f"{base}/batch-delete/", base + "/{row_id}/", base + "/{row_id}/move/"}
+    assert paths == {
+        f"{base}/",
+        f"{base}/batch/",
+        f"{base}/batch-delete/",
+        base + "/{row_id}/",
+        base + "/{row_id}/move/",
+    }
     assert spec["paths"][f"{base}/"]["get"]["operationId"] == "list_customers_rows"
 
 
@@ -77,7 +91,9 @@ def test_database_spec_changes_with_the_schema(api: Api) -> None:
     renamed = spec_of(api, database)["components"]["schemas"][f"Table{table}Row"]["properties"]
     assert "Mail" in renamed and "Email" not in renamed
     api.ok(api.delete(f"/api/database/fields/{field['id']}/"))
-    assert set(spec_of(api, database)["components"]["schemas"][f"Table{table}Row"]["properties"]) == set(before)
+    assert set(
+        spec_of(api, database)["components"]["schemas"][f"Table{table}Row"]["properties"]
+    ) == set(before)
     second = api.table(database, name="Second")
     assert f"Table{second}Row" in spec_of(api, database)["components"]["schemas"]
     api.ok(api.delete(f"/api/database/tables/{second}/"))
@@ -89,8 +105,12 @@ def test_database_spec_needs_access(api: Api) -> None:
     r = api.client.get(f"/api/database/{database}/openapi.json")
     assert_error(r, 401, None)
     other = Api(api.client, "bob@example.com")
-    assert_error(other.get(f"/api/database/{database}/openapi.json"), 400, "ERROR_USER_NOT_IN_GROUP")
-    assert_error(api.get("/api/database/999999/openapi.json"), 404, "ERROR_APPLICATION_DOES_NOT_EXIST")
+    assert_error(
+        other.get(f"/api/database/{database}/openapi.json"), 400, "ERROR_USER_NOT_IN_GROUP"
+    )
+    assert_error(
+        api.get("/api/database/999999/openapi.json"), 404, "ERROR_APPLICATION_DOES_NOT_EXIST"
+    )
 
 
 def test_docs_pages_are_served_offline(api: Api) -> None:
@@ -101,9 +121,15 @@ def test_docs_pages_are_served_offline(api: Api) -> None:
         assert r.headers["content-type"].startswith("text/html")
         assert "/api-docs/static/swagger-ui-bundle.js" in r.text
         assert "http://" not in r.text and "https://" not in r.text
-    assert f'data-spec-url="/api/database/{database}/openapi.json"' in api.client.get(f"/api-docs/database/{database}").text
-    for name, kind in (("swagger-ui-bundle.js", "application/javascript"), ("swagger-ui.css", "text/css"),
-                       ("api-docs.js", "application/javascript")):
+    assert (
+        f'data-spec-url="/api/database/{database}/openapi.json"'
+        in api.client.get(f"/api-docs/database/{database}").text
+    )
+    for name, kind in (
+        ("swagger-ui-bundle.js", "application/javascript"),
+        ("swagger-ui.css", "text/css"),
+        ("api-docs.js", "application/javascript"),
+    ):
         r = api.client.get(f"/api-docs/static/{name}")
         assert (r.status_code, r.headers["content-type"].split(";")[0]) == (200, kind)
         assert len(r.content) > 1000
@@ -115,17 +141,34 @@ def test_database_spec_with_a_token_shows_only_granted_tables(api: Api) -> None:
     database = api.database(workspace)
     shown, hidden = api.table(database, name="Shown"), api.table(database, name="Hidden")
     token = api.ok(api.post("/api/database/tokens/", {"name": "t", "workspace": workspace}))
-    api.ok(api.patch(f"/api/database/tokens/{token['id']}/", {"permissions": {
-        "create": False, "read": [["table", shown]], "update": False, "delete": False}}))
+    api.ok(
+        api.patch(
+            f"/api/database/tokens/{token['id']}/",
+            {
+                "permissions": {
+                    "create": False,
+                    "read": [["table", shown]],
+                    "update": False,
+                    "delete": False,
+                }
+            },
+        )
+    )
     spec = spec_of(api, database, headers={"Authorization": f"Token {token['key']}"})
     validate(spec)
     assert {t["name"] for t in spec["tags"]} == {f"Shown (table {shown})"}
     assert f"Table{hidden}Row" not in spec["components"]["schemas"]
-    api.ok(api.patch(f"/api/database/tokens/{token['id']}/", {"permissions": {
-        "create": False, "read": False, "update": False, "delete": False}}))
+    api.ok(
+        api.patch(
+            f"/api/database/tokens/{token['id']}/",
+            {"permissions": {"create": False, "read": False, "update": False, "delete": False}},
+        )
+    )
     assert spec_of(api, database, headers={"Authorization": f"Token {token['key']}"})["paths"] == {}
     other = api.database(api.workspace("Other"))
-    r = api.get(f"/api/database/{other}/openapi.json", headers={"Authorization": f"Token {token['key']}"})
+    r = api.get(
+        f"/api/database/{other}/openapi.json", headers={"Authorization": f"Token {token['key']}"}
+    )
     assert_error(r, 401, "ERROR_NO_PERMISSION_TO_TABLE")
 
 
@@ -150,18 +193,28 @@ def test_spec_of_a_table_with_every_field_type_is_valid(client: Any) -> None:
     database, key = fuzz.seed(seeder)
     spec = spec_of_headers(client, database, {"Authorization": f"Token {key}"})
     validate(spec)
-    everything = next(name for name, s in spec["components"]["schemas"].items() if s.get("title") == "Everything row")
+    everything = next(
+        name
+        for name, s in spec["components"]["schemas"].items()
+        if s.get("title") == "Everything row"
+    )
     props = spec["components"]["schemas"][everything]["properties"]
     types = {p["x-field-type"] for p in props.values() if "x-field-type" in p}
     assert types == {ft.type for ft in default_field_types()}
-    rows = client.get(f"/api/database/rows/table/{everything.removeprefix('Table').removesuffix('Row')}/",
-                      headers={"Authorization": f"Token {key}"}).json()["results"]
+    rows = client.get(
+        f"/api/database/rows/table/{everything.removeprefix('Table').removesuffix('Row')}/",
+        headers={"Authorization": f"Token {key}"},
+    ).json()["results"]
     for row in rows:
-        jsonschema_validate(row, {**spec["components"]["schemas"][everything], "components": spec["components"]})
+        jsonschema_validate(
+            row, {**spec["components"]["schemas"][everything], "components": spec["components"]}
+        )
 
 
 def jsonschema_validate(instance: Any, schema: dict[str, Any]) -> None:
-    Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(instance)
+    Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(
+        instance
+    )
 
 
 def spec_of_headers(client: Any, database_id: int, headers: dict[str, str]) -> dict[str, Any]:

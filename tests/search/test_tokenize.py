@@ -9,10 +9,34 @@ from gridbase.search.tokenize import MAX_TOKEN, document, query_tokens, tokens
 
 def test_tokens_fold_case_and_diacritics_and_split_on_non_word_characters() -> None:
     assert tokens("Crème BRÛLÉE; O'Neil_x 10.50 Straße ＡＢＣ ﬁne İstanbul ½") == [
-        "creme", "brulee", "o", "neil", "x", "10", "50", "strasse", "abc", "fine", "istanbul", "1", "2"]
+        "creme",
+        "brulee",
+        "o",
+        "neil",
+        "x",
+        "10",
+        "50",
+        "strasse",
+        "abc",
+        "fine",
+        "istanbul",
+        "1",
+        "2",
+    ]
     assert tokens("日本語 テキスト") == ["日本語", "テキスト"]
-    assert tokens("'; DROP TABLE x; -- \"a\"* OR NOT x:y NEAR(a b)") == [
-        "drop", "table", "x", "a", "or", "not", "x", "y", "near", "a", "b"]
+    assert tokens('\'; DROP TABLE x; -- "a"* OR NOT x:y NEAR(a b)') == [
+        "drop",
+        "table",
+        "x",
+        "a",
+        "or",
+        "not",
+        "x",
+        "y",
+        "near",
+        "a",
+        "b",
+    ]
     assert tokens("!!! @ % _ ---") == []
 
 
@@ -30,8 +54,17 @@ def field(type_: str, **props: object) -> Field:
 
 def test_dates_show_as_the_field_formats_them() -> None:
     assert date_text(field("date", date_format="US"), "2024-01-05") == "01/05/2024"
-    assert date_text(field("date", date_format="EU", date_time_format="12"), "2024-01-05T14:30:00Z") == "05/01/2024 02:30 PM"
-    assert date_text(field("date", date_format="ISO", date_force_timezone="Europe/Paris"), "2024-01-05T23:30:00Z") == "2024-01-06 00:30"
+    assert (
+        date_text(field("date", date_format="EU", date_time_format="12"), "2024-01-05T14:30:00Z")
+        == "05/01/2024 02:30 PM"
+    )
+    assert (
+        date_text(
+            field("date", date_format="ISO", date_force_timezone="Europe/Paris"),
+            "2024-01-05T23:30:00Z",
+        )
+        == "2024-01-06 00:30"
+    )
     assert field_text(field("last_modified", date_format="EU"), "2024-01-05") == "05/01/2024"
     assert field_text(field("text"), [{"id": 1, "value": "a"}, {"id": 2, "value": "b"}]) == "a, b"
     assert field_text(field("single_select"), {"id": 1, "value": "Done", "color": "blue"}) == "Done"

@@ -14,7 +14,9 @@ from gridbase.core.context import Ctx
 from tests.conftest import Api
 
 
-def test_database_file_holds_no_plaintext_key(backend: str, settings: Settings, tmp_path: Path) -> None:
+def test_database_file_holds_no_plaintext_key(
+    backend: str, settings: Settings, tmp_path: Path
+) -> None:
     if backend != "sqlite":
         pytest.skip("reads the SQLite file itself")
     ctx = build_context(settings)
@@ -25,7 +27,13 @@ def test_database_file_holds_no_plaintext_key(backend: str, settings: Settings, 
         for name in ("one", "two", "three"):
             token = api.ok(api.post("/api/database/tokens/", {"name": name, "workspace": ws}))
             keys.append(token["key"])
-            assert client.get("/api/database/tokens/check/", headers={"Authorization": f"Token {token['key']}"}).status_code == 200
+            assert (
+                client.get(
+                    "/api/database/tokens/check/",
+                    headers={"Authorization": f"Token {token['key']}"},
+                ).status_code
+                == 200
+            )
         rotated = api.ok(api.patch(f"/api/database/tokens/{token['id']}/", {"rotate_key": True}))
         keys.append(rotated["key"])
         assert [t["key"] for t in api.ok(api.get("/api/database/tokens/"))] == keys[:2] + keys[3:]
@@ -41,13 +49,21 @@ def test_database_file_holds_no_plaintext_key(backend: str, settings: Settings, 
 def test_another_secret_cannot_use_or_show_the_keys(settings: Settings, ctx: Ctx) -> None:
     with TestClient(create_app(settings, ctx)) as client:
         api = Api(client)
-        token = api.ok(api.post("/api/database/tokens/", {"name": "t", "workspace": api.workspace()}))
+        token = api.ok(
+            api.post("/api/database/tokens/", {"name": "t", "workspace": api.workspace()})
+        )
     thief = settings.model_copy(update={"secret_key": "another-secret-" + "y" * 32})
     thief_ctx = build_context(thief)
     with TestClient(create_app(thief, thief_ctx)) as client:
-        r = client.get("/api/database/tokens/check/", headers={"Authorization": f"Token {token['key']}"})
+        r = client.get(
+            "/api/database/tokens/check/", headers={"Authorization": f"Token {token['key']}"}
+        )
         assert r.status_code == 403
-        login = client.post("/api/user/token-auth/", json={"email": "ada@example.com", "password": "password123"})
+        login = client.post(
+            "/api/user/token-auth/", json={"email": "ada@example.com", "password": "password123"}
+        )
         headers = {"Authorization": f"JWT {login.json()['access_token']}"}
-        assert [t["key"] for t in client.get("/api/database/tokens/", headers=headers).json()] == [""]
+        assert [t["key"] for t in client.get("/api/database/tokens/", headers=headers).json()] == [
+            ""
+        ]
     thief_ctx.db.dispose()

@@ -53,7 +53,10 @@ def test_concurrent_writers_queue_instead_of_failing(tmp_path: Path) -> None:
 def test_failed_table_creation_leaves_no_sql_table(api: Api, ctx) -> None:
     did = api.database()
     before = set(sa.inspect(ctx.db.engine).get_table_names())
-    r = api.post(f"/api/database/tables/database/{did}/", {"name": "x", "data": [["a", "a"]], "first_row_header": True})
+    r = api.post(
+        f"/api/database/tables/database/{did}/",
+        {"name": "x", "data": [["a", "a"]], "first_row_header": True},
+    )
     assert_error(r, 400, "ERROR_INITIAL_TABLE_DATA_HAS_DUPLICATE_NAMES")
     assert set(sa.inspect(ctx.db.engine).get_table_names()) == before
     assert api.ok(api.get(f"/api/database/tables/database/{did}/")) == []
@@ -93,7 +96,8 @@ def test_postgres_pings_only_connections_that_sat_idle(monkeypatch: pytest.Monke
             backend_pid()
         second = backend_pid()  # the pool dropped the dead connection
         assert second != first
-        monkeypatch.setattr(engine, "PING_AFTER_IDLE_SECONDS", 0.0)  # now every checkout counts as idle
+        # now every checkout counts as idle
+        monkeypatch.setattr(engine, "PING_AFTER_IDLE_SECONDS", 0.0)
         kill(second)
         third = backend_pid()  # pinged, replaced, answered
         assert third not in (first, second)

@@ -88,7 +88,9 @@ def test_synchronous_setting(tmp_path: Path, setting: str, pragma: int) -> None:
     database.dispose()
 
 
-def test_a_group_is_answered_after_its_wal_sync_and_its_connection_is_durable_again(db: Database) -> None:
+def test_a_group_is_answered_after_its_wal_sync_and_its_connection_is_durable_again(
+    db: Database,
+) -> None:
     syncer = db.groups.syncer
     assert syncer is not None  # synchronous=full on a file: the WAL is synced off the loop
 
@@ -111,20 +113,27 @@ def test_normal_needs_no_syncer(tmp_path: Path) -> None:
     database.dispose()
 
 
-def test_search_documents_are_written_at_the_group_commit_and_dropped_with_a_failed_member(db: Database) -> None:
+def test_search_documents_are_written_at_the_group_commit_and_dropped_with_a_failed_member(
+    db: Database,
+) -> None:
     with db.write() as conn:
         search_index.create(conn, 7)
         search_index.store(conn, 7, [(1, ["old"])])
 
     def indexed() -> list[tuple[int, str]]:
         with db.read() as conn:
-            return sorted(conn.exec_driver_sql("SELECT rowid, doc FROM database_table_7_search").all())
+            return sorted(
+                conn.exec_driver_sql("SELECT rowid, doc FROM database_table_7_search").all()
+            )
 
     async def scenario() -> None:
         with awaiting() as pending, db.write(group=True) as conn:
             search_index.forget(conn, 7, [1])
             search_index.store(conn, 7, [(1, ["new"])])
-            assert conn.exec_driver_sql("SELECT doc FROM database_table_7_search").scalars().all() == ["old"]  # not yet
+            # not yet
+            assert conn.exec_driver_sql(
+                "SELECT doc FROM database_table_7_search"
+            ).scalars().all() == ["old"]
         with pytest.raises(RuntimeError), awaiting(), db.write(group=True) as conn:
             search_index.store(conn, 7, [(2, ["failed"])])
             raise RuntimeError("this member rolls back")
@@ -141,11 +150,14 @@ def test_the_wal_is_checkpointed_off_the_loop_and_restarts_small(db: Database) -
     syncer = db.groups.syncer
     assert syncer is not None
     with db.read() as conn:
-        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0  # commits never checkpoint
+        # commits never checkpoint
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
     with db.write() as conn:  # ~5 MB of WAL in one commit
         conn.exec_driver_sql("CREATE TABLE big (b TEXT)")
-        conn.exec_driver_sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
-                             "INSERT INTO big SELECT printf('%.1000c', 'x') FROM n")
+        conn.exec_driver_sql(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+            "INSERT INTO big SELECT printf('%.1000c', 'x') FROM n"
+        )
     wal = Path(syncer.path)
     assert wal.stat().st_size > 4 << 20
     eventually(lambda: syncer.checkpoints >= 1 or None)

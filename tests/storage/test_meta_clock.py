@@ -16,7 +16,9 @@ from tests.conftest import Api
 
 
 def _name(conn: sa.Connection, workspace: int) -> str:
-    return str(conn.execute(sa.select(s.workspaces.c.name).where(s.workspaces.c.id == workspace)).scalar())
+    return str(
+        conn.execute(sa.select(s.workspaces.c.name).where(s.workspaces.c.id == workspace)).scalar()
+    )
 
 
 class Kept:
@@ -29,6 +31,7 @@ class Kept:
         def read() -> str:
             self.reads += 1
             return _name(conn, self.workspace)
+
         found = meta_clock.cached(conn, "test", self.workspace, read)
         assert found == _name(conn, self.workspace)  # never anything but what the connection sees
         return found
@@ -48,7 +51,8 @@ def test_kept_across_row_writes_until_metadata_changes(api: Api, ctx: Ctx, backe
                 kept(conn)
             with conn.begin():
                 kept(conn)
-                conn.execute(sa.text(f'UPDATE database_table_{table} SET "order" = "order" + 1'))  # a row write
+                # a row write
+                conn.execute(sa.text(f'UPDATE database_table_{table} SET "order" = "order" + 1'))
             api.ok(api.post(f"/api/database/rows/table/{table}/", {}))  # one by another connection
         assert kept.reads == (1 if backend == "sqlite" else 4)
         with ctx.db.write() as other:
@@ -82,17 +86,31 @@ def test_a_change_rolled_back_never_comes_back(api: Api, ctx: Ctx, backend: str)
     assert kept.reads == 5
 
 
-def test_every_metadata_change_moves_the_clock_and_row_traffic_does_not(api: Api, ctx: Ctx, backend: str) -> None:
+def test_every_metadata_change_moves_the_clock_and_row_traffic_does_not(
+    api: Api, ctx: Ctx, backend: str
+) -> None:
     ws = api.workspace()
     table = api.table(api.database(ws), data=[["Name"], ["a"]])
-    counter = api.ok(api.post(f"/api/database/fields/table/{table}/", {"name": "N", "type": "autonumber"}))
+    counter = api.ok(
+        api.post(f"/api/database/fields/table/{table}/", {"name": "N", "type": "autonumber"})
+    )
     with ctx.db.read() as conn:
         if backend != "sqlite":
             assert meta_clock.value(conn) is None
             return
-        triggers = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
-    assert {f"{t}_clocked_{e}" for t in meta_clock.CLOCKED for e in ("insert", "update", "delete")} <= triggers
-    assert {s.workspaces.name, s.tokens.name, s.token_permissions.name, s.fields.name, s.webhooks.name} <= set(meta_clock.CLOCKED)
+        triggers = set(
+            conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars()
+        )
+    assert {
+        f"{t}_clocked_{e}" for t in meta_clock.CLOCKED for e in ("insert", "update", "delete")
+    } <= triggers
+    assert {
+        s.workspaces.name,
+        s.tokens.name,
+        s.token_permissions.name,
+        s.fields.name,
+        s.webhooks.name,
+    } <= set(meta_clock.CLOCKED)
 
     def moves(change: Any) -> bool:
         with ctx.db.read() as conn:
@@ -108,5 +126,7 @@ def test_every_metadata_change_moves_the_clock_and_row_traffic_does_not(api: Api
     other = sqlite3.connect(ctx.db.engine.url.database)  # another program, behind gridbase's back
     assert moves(lambda: other.execute("DELETE FROM token_permissions") and other.commit())
     assert moves(lambda: other.execute("UPDATE users SET first_name = 'x'") and other.commit())
-    assert not moves(lambda: other.execute(f"DELETE FROM database_table_{table}") and other.commit())
+    assert not moves(
+        lambda: other.execute(f"DELETE FROM database_table_{table}") and other.commit()
+    )
     other.close()

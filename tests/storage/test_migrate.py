@@ -42,11 +42,17 @@ def test_a_database_at_another_revision_is_not_at_head(tmp_path: Path) -> None:
 
 
 def test_a_start_on_an_up_to_date_database_never_imports_alembic(tmp_path: Path) -> None:
-    start = ("import sys; from pathlib import Path; from gridbase.app import build_context; "
-             "from gridbase.config import Settings; "
-             f"build_context(Settings(data_dir=Path({str(tmp_path)!r}), webhooks_dispatcher=False)); "
-             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))")
-    first = subprocess.run([sys.executable, "-c", start], capture_output=True, text=True, check=True, timeout=120)
+    start = (
+        "import sys; from pathlib import Path; from gridbase.app import build_context; "
+        "from gridbase.config import Settings; "
+        f"build_context(Settings(data_dir=Path({str(tmp_path)!r}), webhooks_dispatcher=False)); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))"
+    )
+    first = subprocess.run(
+        [sys.executable, "-c", start], capture_output=True, text=True, check=True, timeout=120
+    )
     assert "alembic" in first.stdout  # the first start migrates
-    again = subprocess.run([sys.executable, "-c", start], capture_output=True, text=True, check=True, timeout=120)
+    again = subprocess.run(
+        [sys.executable, "-c", start], capture_output=True, text=True, check=True, timeout=120
+    )
     assert again.stdout.strip() == "[]"

@@ -24,10 +24,14 @@ def listed(api: Api, table: int) -> int:
 
 def counted(ctx: Ctx, table: int) -> int:
     with ctx.db.read() as conn:
-        return int(conn.execute(sa.text(f"SELECT count(*) FROM database_table_{int(table)}")).scalar_one())
+        return int(
+            conn.execute(sa.text(f"SELECT count(*) FROM database_table_{int(table)}")).scalar_one()
+        )
 
 
-def test_the_listed_count_follows_every_write(api: Api, ctx: Ctx, backend: str, settings: Any) -> None:
+def test_the_listed_count_follows_every_write(
+    api: Api, ctx: Ctx, backend: str, settings: Any
+) -> None:
     table = api.table(data=[["Name"], ["a"], ["b"]])
     name = f"field_{api.fields(table)[0]['id']}"
 
@@ -37,22 +41,32 @@ def test_the_listed_count_follows_every_write(api: Api, ctx: Ctx, backend: str, 
     same(2)
     api.ok(api.post(ROWS.format(table), {name: "c"}))
     same(3)
-    created = api.ok(api.post(ROWS.format(table) + "batch/", {"items": [{name: str(i)} for i in range(5)]}))["items"]
+    created = api.ok(
+        api.post(ROWS.format(table) + "batch/", {"items": [{name: str(i)} for i in range(5)]})
+    )["items"]
     same(8)
-    refused = api.post(ROWS.format(table) + "batch/", {"items": [{name: "ok"}, {name: {"not": "text"}}]})
+    refused = api.post(
+        ROWS.format(table) + "batch/", {"items": [{name: "ok"}, {name: {"not": "text"}}]}
+    )
     assert refused.status_code == 400  # the whole batch rolls back, its count with it
     same(8)
     api.ok(api.delete(ROWS.format(table) + f"{created[0]['id']}/"))
     same(7)
-    api.ok(api.post(ROWS.format(table) + "batch-delete/", {"items": [r["id"] for r in created[1:3]]}))
+    api.ok(
+        api.post(ROWS.format(table) + "batch-delete/", {"items": [r["id"] for r in created[1:3]]})
+    )
     same(5)
-    if backend == "sqlite":  # another program's writes are counted too (the triggers live in the file)
+    # another program's writes are counted too (the triggers live in the file)
+    if backend == "sqlite":
         with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as other:
-            other.execute(f'INSERT INTO database_table_{table} ("order", created_on, updated_on) '
-                          "VALUES (99, '2026-01-01 00:00:00', '2026-01-01 00:00:00')")
+            other.execute(
+                f'INSERT INTO database_table_{table} ("order", created_on, updated_on) '
+                "VALUES (99, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
         same(6)
         with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as other:
-            other.execute(f"DELETE FROM database_table_{table}")  # the truncate shortcut must not skip the trigger
+            # the truncate shortcut must not skip the trigger
+            other.execute(f"DELETE FROM database_table_{table}")
         same(0)
 
 
@@ -81,7 +95,9 @@ def test_tables_from_before_get_their_counts_at_startup(api: Api, ctx: Ctx, back
         assert row_counts.rows(conn, table) is None  # a dropped table's number goes with it
 
 
-def test_versions_move_with_every_row_write_and_come_to_counts_from_before(api: Api, ctx: Ctx, backend: str) -> None:
+def test_versions_move_with_every_row_write_and_come_to_counts_from_before(
+    api: Api, ctx: Ctx, backend: str
+) -> None:
     if backend != "sqlite":
         pytest.skip("PostgreSQL keeps no versions")
     table = api.table(api.database(), data=[["Name"], ["a"]])
@@ -99,7 +115,7 @@ def test_versions_move_with_every_row_write_and_come_to_counts_from_before(api: 
     api.ok(api.post(ROWS.format(other), {}))  # another table's write
     assert version() == seen[-1]
     with ctx.db.write() as conn:
-        conn.exec_driver_sql(f"UPDATE database_table_{table} SET \"order\" = \"order\" + 1")
+        conn.exec_driver_sql(f'UPDATE database_table_{table} SET "order" = "order" + 1')
     seen.append(version())
     api.ok(api.delete(ROWS.format(table) + f"{row}/"))
     seen.append(version())
@@ -113,6 +129,6 @@ def test_versions_move_with_every_row_write_and_come_to_counts_from_before(api: 
     row_counts.ensure(ctx.db)
     before = version()
     with ctx.db.write() as conn:
-        conn.exec_driver_sql(f"UPDATE database_table_{table} SET \"order\" = \"order\" + 1")
+        conn.exec_driver_sql(f'UPDATE database_table_{table} SET "order" = "order" + 1')
     assert None is not before != version()
     assert listed(api, table) == counted(ctx, table) == 1

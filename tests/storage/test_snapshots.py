@@ -33,5 +33,7 @@ def test_kept_until_any_write_and_never_in_a_write(ctx: Ctx, backend: str) -> No
         cached(conn), cached(conn)
     assert reads == ["k", "k"]
     with ctx.db.read() as conn:
-        assert [snapshots.cached(conn, "test", None, lambda: reads.append("none")) for _ in range(2)] == [None, None]
+        assert [
+            snapshots.cached(conn, "test", None, lambda: reads.append("none")) for _ in range(2)
+        ] == [None, None]
     assert reads[2:] == ["none", "none"]  # no key: nothing kept

@@ -33,16 +33,34 @@ def manual(settings: Settings) -> Settings:
 
 
 def make_hook(api: Api, table_id: int, url: str, **body: Any) -> dict[str, Any]:
-    return dict(api.ok(api.post(f"/api/database/webhooks/table/{table_id}/", {"name": "hook", "url": url, **body})))
+    return dict(
+        api.ok(
+            api.post(
+                f"/api/database/webhooks/table/{table_id}/", {"name": "hook", "url": url, **body}
+            )
+        )
+    )
 
 
-def pump(ctx: Ctx, until: Callable[[], Any], *, timeout: float = 10.0, settings: Settings | None = None,
-         **options: Any) -> Any:
+def pump(
+    ctx: Ctx,
+    until: Callable[[], Any],
+    *,
+    timeout: float = 10.0,
+    settings: Settings | None = None,
+    **options: Any,
+) -> Any:
     """Run dispatcher rounds (fresh Dispatcher, own event loop) until `until()` is not None."""
 
     async def run() -> Any:
-        dispatcher = Dispatcher(ctx.db, settings or ctx.settings, ctx.secret, clock=options.pop("clock", ctx.clock),
-                                backoff_base=options.pop("backoff_base", 0.001), **options)
+        dispatcher = Dispatcher(
+            ctx.db,
+            settings or ctx.settings,
+            ctx.secret,
+            clock=options.pop("clock", ctx.clock),
+            backoff_base=options.pop("backoff_base", 0.001),
+            **options,
+        )
         deadline = time.monotonic() + timeout
         try:
             while time.monotonic() < deadline:
@@ -59,4 +77,6 @@ def pump(ctx: Ctx, until: Callable[[], Any], *, timeout: float = 10.0, settings:
 
 def outbox_size(ctx: Ctx) -> int:
     with ctx.db.read() as conn:
-        return int(conn.execute(sa.select(sa.func.count()).select_from(schema.outbox)).scalar() or 0)
+        return int(
+            conn.execute(sa.select(sa.func.count()).select_from(schema.outbox)).scalar() or 0
+        )

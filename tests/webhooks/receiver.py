@@ -44,7 +44,9 @@ class Receiver:
                 raw = self.rfile.read(length) if length else b""
                 with receiver.lock:
                     answer = receiver.responses.pop(0) if receiver.responses else 200
-                    receiver.received.append(Received(self.command, self.path, dict(self.headers.items()), raw))
+                    receiver.received.append(
+                        Received(self.command, self.path, dict(self.headers.items()), raw)
+                    )
                 if answer == "hold":
                     receiver.released.wait(30)
                     answer = 200

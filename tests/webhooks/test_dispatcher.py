@@ -24,14 +24,18 @@ def hooked_table(api: Api, receiver: Receiver, path: str = "hook") -> tuple[int,
 
 
 def add_row(api: Api, table: int, name: str) -> dict[str, Any]:
-    return dict(api.ok(api.post(f"/api/database/rows/table/{table}/?user_field_names=true", {"Name": name})))
+    return dict(
+        api.ok(api.post(f"/api/database/rows/table/{table}/?user_field_names=true", {"Name": name}))
+    )
 
 
 def hook_state(api: Api, hook: dict[str, Any]) -> dict[str, Any]:
     return dict(api.ok(api.get(f"/api/database/webhooks/{hook['id']}/")))
 
 
-def test_retries_after_500_until_delivered(manual: Settings, api: Api, ctx: Ctx, receiver: Receiver) -> None:
+def test_retries_after_500_until_delivered(
+    manual: Settings, api: Api, ctx: Ctx, receiver: Receiver
+) -> None:
     table, hook = hooked_table(api, receiver)
     receiver.responses = [500, 503]
     add_row(api, table, "a")
@@ -44,29 +48,48 @@ def test_retries_after_500_until_delivered(manual: Settings, api: Api, ctx: Ctx,
     assert [(c["response_status"], c["error"]) for c in state["calls"]] == [(200, "")]
 
 
-def test_timeout_is_a_failed_attempt(manual: Settings, api: Api, ctx: Ctx, receiver: Receiver) -> None:
+def test_timeout_is_a_failed_attempt(
+    manual: Settings, api: Api, ctx: Ctx, receiver: Receiver
+) -> None:
     table, hook = hooked_table(api, receiver)
     fast = manual.model_copy(update={"webhooks_request_timeout_seconds": 0.3})
     receiver.responses = ["hold"]
     add_row(api, table, "slow")
-    state = pump(ctx, lambda: (s := hook_state(api, hook))["calls"] and s["failed_triggers"] == 1 and s or None,
-                 settings=fast, backoff_base=60.0)
+    state = pump(
+        ctx,
+        lambda: ((s := hook_state(api, hook))["calls"] and s["failed_triggers"] == 1 and s) or None,
+        settings=fast,
+        backoff_base=60.0,
+    )
     [logged] = state["calls"]
     assert "timed out" in logged["error"] and logged["response_status"] is None
     assert logged["request"].startswith(f"POST {receiver.url()}\r\n")
     receiver.release()
     later = ctx.clock() + timedelta(seconds=200)
-    pump(ctx, lambda: receiver.count(2) if outbox_size(ctx) == 0 else None, settings=fast, clock=lambda: later)
-    assert [(c["response_status"], c["error"]) for c in hook_state(api, hook)["calls"]] == [(200, "")]
+    pump(
+        ctx,
+        lambda: receiver.count(2) if outbox_size(ctx) == 0 else None,
+        settings=fast,
+        clock=lambda: later,
+    )
+    assert [(c["response_status"], c["error"]) for c in hook_state(api, hook)["calls"]] == [
+        (200, "")
+    ]
 
 
-def test_consecutive_failures_deactivate(manual: Settings, api: Api, ctx: Ctx, receiver: Receiver) -> None:
+def test_consecutive_failures_deactivate(
+    manual: Settings, api: Api, ctx: Ctx, receiver: Receiver
+) -> None:
     table, hook = hooked_table(api, receiver)
     strict = manual.model_copy(update={"webhook_max_consecutive_failures": 2})
     receiver.responses = [500] * 10
     add_row(api, table, "a")
     add_row(api, table, "b")
-    state = pump(ctx, lambda: (s := hook_state(api, hook))["active"] is False and s or None, settings=strict)
+    state = pump(
+        ctx,
+        lambda: ((s := hook_state(api, hook))["active"] is False and s) or None,
+        settings=strict,
+    )
     assert state["failed_triggers"] == 2
     assert len(receiver.calls()) == 3  # two failures counted, the third deactivates
     assert [c["response_status"] for c in state["calls"]] == [500]
@@ -88,7 +111,9 @@ def test_retries_are_bounded(manual: Settings, api: Api, ctx: Ctx, receiver: Rec
     assert (state["failed_triggers"], state["active"]) == (3, True)
 
 
-def test_call_log_keeps_newest_and_expires(manual: Settings, api: Api, ctx: Ctx, receiver: Receiver) -> None:
+def test_call_log_keeps_newest_and_expires(
+    manual: Settings, api: Api, ctx: Ctx, receiver: Receiver
+) -> None:
     table, hook = hooked_table(api, receiver)
     small = manual.model_copy(update={"webhooks_max_call_log_entries": 2})
     for name in ("a", "b", "c"):
@@ -96,7 +121,9 @@ def test_call_log_keeps_newest_and_expires(manual: Settings, api: Api, ctx: Ctx,
     calls = pump(ctx, lambda: receiver.count(3), settings=small)
     expected = [c.headers["X-Baserow-Delivery"] for c in reversed(calls)][:2]
     assert [c["event_id"] for c in hook_state(api, hook)["calls"]] == expected
-    dispatcher = Dispatcher(ctx.db, small, ctx.secret, clock=lambda: ctx.clock() + timedelta(days=15))
+    dispatcher = Dispatcher(
+        ctx.db, small, ctx.secret, clock=lambda: ctx.clock() + timedelta(days=15)
+    )
     dispatcher.cleanup()
     asyncio.run(dispatcher.aclose())
     assert hook_state(api, hook)["calls"] == []
@@ -105,10 +132,14 @@ def test_call_log_keeps_newest_and_expires(manual: Settings, api: Api, ctx: Ctx,
 def test_truncate_middle() -> None:
     assert truncate_middle("abc", 10) == "abc"
     cut = truncate_middle("x" * 50 + "y" * 50, 40)
-    assert len(cut) == 40 and cut.startswith("x") and cut.endswith("y") and "\n...(truncated)\n" in cut
+    assert (
+        len(cut) == 40 and cut.startswith("x") and cut.endswith("y") and "\n...(truncated)\n" in cut
+    )
 
 
-def test_expired_lease_is_delivered_again(manual: Settings, api: Api, ctx: Ctx, receiver: Receiver) -> None:
+def test_expired_lease_is_delivered_again(
+    manual: Settings, api: Api, ctx: Ctx, receiver: Receiver
+) -> None:
     table, _hook = hooked_table(api, receiver)
     add_row(api, table, "a")
     crashed = Dispatcher(ctx.db, manual, ctx.secret)
@@ -120,7 +151,9 @@ def test_expired_lease_is_delivered_again(manual: Settings, api: Api, ctx: Ctx, 
     assert call.headers["X-Baserow-Delivery"] == claimed[0].event_id
 
 
-def test_lease_blocks_other_dispatchers(manual: Settings, api: Api, ctx: Ctx, receiver: Receiver) -> None:
+def test_lease_blocks_other_dispatchers(
+    manual: Settings, api: Api, ctx: Ctx, receiver: Receiver
+) -> None:
     table, _ = hooked_table(api, receiver)
     add_row(api, table, "a")
     first = Dispatcher(ctx.db, manual, ctx.secret)
@@ -131,7 +164,9 @@ def test_lease_blocks_other_dispatchers(manual: Settings, api: Api, ctx: Ctx, re
     asyncio.run(second.aclose())
 
 
-def test_two_dispatchers_deliver_each_event_once_in_order(manual: Settings, api: Api, ctx: Ctx, receiver: Receiver) -> None:
+def test_two_dispatchers_deliver_each_event_once_in_order(
+    manual: Settings, api: Api, ctx: Ctx, receiver: Receiver
+) -> None:
     tables = [hooked_table(api, receiver, f"t{i}")[0] for i in range(3)]
     for n in range(8):
         for table in tables:
@@ -139,7 +174,10 @@ def test_two_dispatchers_deliver_each_event_once_in_order(manual: Settings, api:
 
     async def both() -> None:
         stop = asyncio.Event()
-        dispatchers = [Dispatcher(ctx.db, manual, ctx.secret, poll_interval=0.01, concurrency=2) for _ in range(2)]
+        dispatchers = [
+            Dispatcher(ctx.db, manual, ctx.secret, poll_interval=0.01, concurrency=2)
+            for _ in range(2)
+        ]
         tasks = [asyncio.create_task(d.run(stop)) for d in dispatchers]
         deadline = time.monotonic() + 20
         while len(receiver.calls()) < 24 and time.monotonic() < deadline:

@@ -19,8 +19,16 @@ from tests.webhooks.receiver import Receiver
 class Client:
     def __init__(self, url: str) -> None:
         self.url = url
-        r = requests.post(url + "/api/user/", json={"name": "Ada", "email": "ada@example.com",
-                                                    "password": "password123", "authenticate": True}, timeout=10)
+        r = requests.post(
+            url + "/api/user/",
+            json={
+                "name": "Ada",
+                "email": "ada@example.com",
+                "password": "password123",
+                "authenticate": True,
+            },
+            timeout=10,
+        )
         assert r.status_code == 200, r.text
         self.headers = {"Authorization": "JWT " + r.json()["access_token"]}
 
@@ -31,34 +39,56 @@ class Client:
 
     def hooked_table(self, hook_url: str) -> int:
         workspace = self.call("POST", "/api/workspaces/", {"name": "W"})["id"]
-        database = self.call("POST", f"/api/applications/workspace/{workspace}/", {"name": "D", "type": "database"})["id"]
-        table = self.call("POST", f"/api/database/tables/database/{database}/",
-                          {"name": "T", "data": [["Name"]], "first_row_header": True})["id"]
+        database = self.call(
+            "POST", f"/api/applications/workspace/{workspace}/", {"name": "D", "type": "database"}
+        )["id"]
+        table = self.call(
+            "POST",
+            f"/api/database/tables/database/{database}/",
+            {"name": "T", "data": [["Name"]], "first_row_header": True},
+        )["id"]
         self.call("POST", f"/api/database/webhooks/table/{table}/", {"name": "h", "url": hook_url})
         return int(table)
 
 
 def delivered_names(receiver: Receiver) -> set[str]:
-    return {item["Name"] for body in receiver.bodies() if body["event_type"] == "rows.created" for item in body["items"]}
+    return {
+        item["Name"]
+        for body in receiver.bodies()
+        if body["event_type"] == "rows.created"
+        for item in body["items"]
+    }
 
 
 def test_events_survive_sigkill(tmp_path: Path, database_url: str, receiver: Receiver) -> None:
-    server = Server(tmp_path / "data", env={"GRIDBASE_WEBHOOKS_REQUEST_TIMEOUT_SECONDS": "1"},
-                    database_url="" if database_url.startswith("sqlite") else database_url).start()
+    server = Server(
+        tmp_path / "data",
+        env={"GRIDBASE_WEBHOOKS_REQUEST_TIMEOUT_SECONDS": "1"},
+        database_url="" if database_url.startswith("sqlite") else database_url,
+    ).start()
     try:
         client = Client(server.url)
         table = client.hooked_table(receiver.url())
         receiver.responses = ["hold"]  # the first delivery hangs: the rest queue up behind it
         expected = {f"r{i}" for i in range(5)} | {"b0", "b1", "b2"}
         for i in range(5):
-            client.call("POST", f"/api/database/rows/table/{table}/?user_field_names=true", {"Name": f"r{i}"})
-        client.call("POST", f"/api/database/rows/table/{table}/batch/?user_field_names=true",
-                    {"items": [{"Name": "b0"}, {"Name": "b1"}, {"Name": "b2"}]})
+            client.call(
+                "POST",
+                f"/api/database/rows/table/{table}/?user_field_names=true",
+                {"Name": f"r{i}"},
+            )
+        client.call(
+            "POST",
+            f"/api/database/rows/table/{table}/batch/?user_field_names=true",
+            {"items": [{"Name": "b0"}, {"Name": "b1"}, {"Name": "b2"}]},
+        )
         server.kill()  # SIGKILL right after the acknowledged writes
         receiver.release()
         server.start()
         eventually(lambda: True if delivered_names(receiver) >= expected else None, timeout=40)
-        batches = [b for b in receiver.bodies() if [i["Name"] for i in b["items"]] == ["b0", "b1", "b2"]]
+        batches = [
+            b for b in receiver.bodies() if [i["Name"] for i in b["items"]] == ["b0", "b1", "b2"]
+        ]
         assert batches  # the batch is still one event
     finally:
         receiver.release()
@@ -67,15 +97,22 @@ def test_events_survive_sigkill(tmp_path: Path, database_url: str, receiver: Rec
 
 def test_worker_process_delivers(tmp_path: Path, database_url: str, receiver: Receiver) -> None:
     url = "" if database_url.startswith("sqlite") else database_url
-    server = Server(tmp_path / "data", env={"GRIDBASE_WEBHOOKS_DISPATCHER": "false"}, database_url=url).start()
+    server = Server(
+        tmp_path / "data", env={"GRIDBASE_WEBHOOKS_DISPATCHER": "false"}, database_url=url
+    ).start()
     worker = None
     try:
         client = Client(server.url)
         table = client.hooked_table(receiver.url())
-        client.call("POST", f"/api/database/rows/table/{table}/?user_field_names=true", {"Name": "queued"})
-        worker = subprocess.Popen([sys.executable, "-m", "gridbase", "worker"],
-                                  env=dict(server.env, GRIDBASE_WEBHOOKS_DISPATCHER="true"),
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client.call(
+            "POST", f"/api/database/rows/table/{table}/?user_field_names=true", {"Name": "queued"}
+        )
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "gridbase", "worker"],
+            env=dict(server.env, GRIDBASE_WEBHOOKS_DISPATCHER="true"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         eventually(lambda: True if delivered_names(receiver) == {"queued"} else None, timeout=30)
     finally:
         if worker is not None:

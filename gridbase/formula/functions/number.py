@@ -205,7 +205,9 @@ def _ln(ctx: CompileContext, a: Expr) -> Expr:
 
 
 def _exp(ctx: CompileContext, a: Expr) -> Expr:
-    return sa.case((a > EXP_LIMIT, sa.null()), else_=sa.func.exp(sqlbuild.as_numeric(a, ctx.dialect)))
+    return sa.case(
+        (a > EXP_LIMIT, sa.null()), else_=sa.func.exp(sqlbuild.as_numeric(a, ctx.dialect))
+    )
 
 
 def _log(ctx: CompileContext, base: Expr, a: Expr) -> Expr:

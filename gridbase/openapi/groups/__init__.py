@@ -6,5 +6,9 @@ from __future__ import annotations
 from gridbase.openapi.groups import core, database, webhooks
 from gridbase.openapi.ops import Op
 
-OPERATIONS: dict[tuple[str, str], Op] = {**core.OPERATIONS, **database.OPERATIONS, **webhooks.OPERATIONS}
+OPERATIONS: dict[tuple[str, str], Op] = {
+    **core.OPERATIONS,
+    **database.OPERATIONS,
+    **webhooks.OPERATIONS,
+}
 SCHEMAS = {**core.SCHEMAS, **database.SCHEMAS, **webhooks.SCHEMAS}

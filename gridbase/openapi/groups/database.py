@@ -8,44 +8,102 @@ from typing import Any
 from gridbase.openapi.common import SEND_WEBHOOK_EVENTS, USER_FIELD_NAMES, query, ref
 from gridbase.openapi.ops import ANY_OBJ, BOOL, INT, STR, Op, array, obj
 
-FIELD = obj({
-    "id": INT, "table_id": INT, "name": STR, "order": INT, "type": STR, "primary": BOOL, "read_only": BOOL,
-    "description": {"type": ["string", "null"]}, "database_id": INT, "workspace_id": INT, "db_index": BOOL,
-}, ["id", "table_id", "name", "type", "primary"], additionalProperties=True,
-    description="Field JSON: the common keys plus the type's own properties (see the field type reference).")
-ROW = obj({"id": INT, "order": {"type": "string", "example": "1.00000000000000000000"}}, ["id", "order"],
-          additionalProperties=True,
-          description="A row: `id`, `order` and one key per field (`field_<id>`, or names with user_field_names). "
-          "`GET /api/database/{database_id}/openapi.json` describes the exact keys and formats of a database's tables.",
-          example={"id": 1, "order": "1.00000000000000000000", "field_1": "Ada"})
-PERMISSION = {"anyOf": [BOOL, array({"type": "array", "prefixItems": [{"enum": ["database", "table"]}, INT]})]}
-TOKEN = obj({"id": INT, "name": STR, "workspace": INT, "key": STR,
-             "permissions": obj({k: PERMISSION for k in ("create", "read", "update", "delete")})},
-            ["id", "name", "workspace", "key", "permissions"])
+FIELD = obj(
+    {
+        "id": INT,
+        "table_id": INT,
+        "name": STR,
+        "order": INT,
+        "type": STR,
+        "primary": BOOL,
+        "read_only": BOOL,
+        "description": {"type": ["string", "null"]},
+        "database_id": INT,
+        "workspace_id": INT,
+        "db_index": BOOL,
+    },
+    ["id", "table_id", "name", "type", "primary"],
+    additionalProperties=True,
+    description="Field JSON: the common keys plus the type's own properties "
+    "(see the field type reference).",
+)
+ROW = obj(
+    {"id": INT, "order": {"type": "string", "example": "1.00000000000000000000"}},
+    ["id", "order"],
+    additionalProperties=True,
+    description="A row: `id`, `order` and one key per field "
+    "(`field_<id>`, or names with user_field_names). "
+    "`GET /api/database/{database_id}/openapi.json` describes the exact keys and formats "
+    "of a database's tables.",
+    example={"id": 1, "order": "1.00000000000000000000", "field_1": "Ada"},
+)
+PERMISSION = {
+    "anyOf": [BOOL, array({"type": "array", "prefixItems": [{"enum": ["database", "table"]}, INT]})]
+}
+TOKEN = obj(
+    {
+        "id": INT,
+        "name": STR,
+        "workspace": INT,
+        "key": STR,
+        "permissions": obj(dict.fromkeys(("create", "read", "update", "delete"), PERMISSION)),
+    },
+    ["id", "name", "workspace", "key", "permissions"],
+)
 SCHEMAS: dict[str, Any] = {"Field": FIELD, "Row": ROW, "Token": TOKEN}
 
-T, F, R, K, D = "Database tables", "Database table fields", "Database table rows", "Database tokens", "API docs"
+T, F, R, K, D = (
+    "Database tables",
+    "Database table fields",
+    "Database table rows",
+    "Database tokens",
+    "API docs",
+)
 NOT_MEMBER = ["ERROR_USER_NOT_IN_GROUP"]
 TABLE_404 = ["ERROR_TABLE_DOES_NOT_EXIST"]
-ROW_404 = TABLE_404 + ["ERROR_ROW_DOES_NOT_EXIST"]
-FIELD_400 = NOT_MEMBER + [
-    "ERROR_FIELD_WITH_SAME_NAME_ALREADY_EXISTS", "ERROR_RESERVED_BASEROW_FIELD_NAME", "ERROR_INVALID_BASEROW_FIELD_NAME",
-    "ERROR_MAX_FIELD_NAME_LENGTH_EXCEEDED", "ERROR_MAX_FIELD_COUNT_EXCEEDED", "ERROR_INCOMPATIBLE_PRIMARY_FIELD_TYPE",
-    "ERROR_LINK_ROW_TABLE_NOT_PROVIDED", "ERROR_LINK_ROW_TABLE_NOT_IN_SAME_DATABASE", "ERROR_WITH_FORMULA",
-    "ERROR_FIELD_SELF_REFERENCE", "ERROR_FIELD_CIRCULAR_REFERENCE", "ERROR_CANNOT_CHANGE_FIELD_TYPE",
+ROW_404 = [*TABLE_404, "ERROR_ROW_DOES_NOT_EXIST"]
+FIELD_400 = [
+    *NOT_MEMBER,
+    "ERROR_FIELD_WITH_SAME_NAME_ALREADY_EXISTS",
+    "ERROR_RESERVED_BASEROW_FIELD_NAME",
+    "ERROR_INVALID_BASEROW_FIELD_NAME",
+    "ERROR_MAX_FIELD_NAME_LENGTH_EXCEEDED",
+    "ERROR_MAX_FIELD_COUNT_EXCEEDED",
+    "ERROR_INCOMPATIBLE_PRIMARY_FIELD_TYPE",
+    "ERROR_LINK_ROW_TABLE_NOT_PROVIDED",
+    "ERROR_LINK_ROW_TABLE_NOT_IN_SAME_DATABASE",
+    "ERROR_WITH_FORMULA",
+    "ERROR_FIELD_SELF_REFERENCE",
+    "ERROR_FIELD_CIRCULAR_REFERENCE",
+    "ERROR_CANNOT_CHANGE_FIELD_TYPE",
 ]
 NO_PERMISSION = ["ERROR_NO_PERMISSION_TO_TABLE", "PERMISSION_DENIED"]
-ROWS_BODY = obj({"items": {"type": "array", "minItems": 1, "maxItems": 200, "items": ref("Row")}}, ["items"])
-ROW_VALUES = obj({}, additionalProperties=True, description="Field values keyed by `field_<id>` or by name.")
-PAGE = obj({"count": INT, "next": {"type": ["string", "null"]}, "previous": {"type": ["string", "null"]},
-            "results": array(ref("Row"))}, ["count", "next", "previous", "results"])
+ROWS_BODY = obj(
+    {"items": {"type": "array", "minItems": 1, "maxItems": 200, "items": ref("Row")}}, ["items"]
+)
+ROW_VALUES = obj(
+    {}, additionalProperties=True, description="Field values keyed by `field_<id>` or by name."
+)
+PAGE = obj(
+    {
+        "count": INT,
+        "next": {"type": ["string", "null"]},
+        "previous": {"type": ["string", "null"]},
+        "results": array(ref("Row")),
+    },
+    ["count", "next", "previous", "results"],
+)
 LIST_PARAMS = (
     query("page", {"type": "integer", "minimum": 1}, "Page number."),
-    query("size", {"type": "integer", "minimum": 1, "maximum": 200}, "Rows per page (default 100)."),
+    query(
+        "size", {"type": "integer", "minimum": 1, "maximum": 200}, "Rows per page (default 100)."
+    ),
     query("search", STR, "Only rows containing this text."),
     query("order_by", STR, "Comma-separated fields; `-` prefix for descending."),
-    query("include", STR, "Only these fields."), query("exclude", STR, "Leave out these fields."),
-    query("filters", STR, "A JSON filter tree."), query("filter_type", {"enum": ["AND", "OR"]}, "Legacy filter join."),
+    query("include", STR, "Only these fields."),
+    query("exclude", STR, "Leave out these fields."),
+    query("filters", STR, "A JSON filter tree."),
+    query("filter_type", {"enum": ["AND", "OR"]}, "Legacy filter join."),
     USER_FIELD_NAMES,
 )
 WRITE_PARAMS = (USER_FIELD_NAMES, SEND_WEBHOOK_EVENTS)
@@ -53,100 +111,252 @@ TOKEN_404 = ["ERROR_TOKEN_DOES_NOT_EXIST"]
 
 OPERATIONS: dict[tuple[str, str], Op] = {
     ("get", "/api/database/tables/all-tables/"): Op(
-        "Tables a database token can use", T, array(obj({"id": INT, "name": STR, "order": INT, "database_id": INT}))),
+        "Tables a database token can use",
+        T,
+        array(obj({"id": INT, "name": STR, "order": INT, "database_id": INT})),
+    ),
     ("get", "/api/database/tables/database/{database_id}/"): Op(
-        "List the tables of a database", T, array(ref("Table")),
-        errors={400: NOT_MEMBER, 404: ["ERROR_APPLICATION_DOES_NOT_EXIST"]}),
+        "List the tables of a database",
+        T,
+        array(ref("Table")),
+        errors={400: NOT_MEMBER, 404: ["ERROR_APPLICATION_DOES_NOT_EXIST"]},
+    ),
     ("post", "/api/database/tables/database/{database_id}/"): Op(
-        "Create a table (with example fields, or from data)", T, ref("Table"),
-        request=obj({"name": {"type": "string", "maxLength": 255}, "data": array(array({})), "first_row_header": BOOL},
-                    ["name"]),
-        errors={400: NOT_MEMBER + ["ERROR_INVALID_INITIAL_TABLE_DATA", "ERROR_INITIAL_TABLE_DATA_HAS_DUPLICATE_NAMES"],
-                404: ["ERROR_APPLICATION_DOES_NOT_EXIST"]}),
+        "Create a table (with example fields, or from data)",
+        T,
+        ref("Table"),
+        request=obj(
+            {
+                "name": {"type": "string", "maxLength": 255},
+                "data": array(array({})),
+                "first_row_header": BOOL,
+            },
+            ["name"],
+        ),
+        errors={
+            400: [
+                *NOT_MEMBER,
+                "ERROR_INVALID_INITIAL_TABLE_DATA",
+                "ERROR_INITIAL_TABLE_DATA_HAS_DUPLICATE_NAMES",
+            ],
+            404: ["ERROR_APPLICATION_DOES_NOT_EXIST"],
+        },
+    ),
     ("post", "/api/database/tables/database/{database_id}/order/"): Op(
-        "Order the tables of a database", T, None, 204, request=obj({"table_ids": array(INT)}, ["table_ids"]),
-        errors={400: NOT_MEMBER + ["ERROR_TABLE_NOT_IN_DATABASE"], 404: ["ERROR_APPLICATION_DOES_NOT_EXIST"]}),
+        "Order the tables of a database",
+        T,
+        None,
+        204,
+        request=obj({"table_ids": array(INT)}, ["table_ids"]),
+        errors={
+            400: [*NOT_MEMBER, "ERROR_TABLE_NOT_IN_DATABASE"],
+            404: ["ERROR_APPLICATION_DOES_NOT_EXIST"],
+        },
+    ),
     ("get", "/api/database/tables/{table_id}/"): Op(
-        "Get a table", T, ref("Table"), errors={400: NOT_MEMBER, 404: TABLE_404}),
+        "Get a table", T, ref("Table"), errors={400: NOT_MEMBER, 404: TABLE_404}
+    ),
     ("patch", "/api/database/tables/{table_id}/"): Op(
-        "Rename a table", T, ref("Table"), request=obj({"name": {"type": "string", "maxLength": 255}}, ["name"]),
-        errors={400: NOT_MEMBER, 404: TABLE_404}),
+        "Rename a table",
+        T,
+        ref("Table"),
+        request=obj({"name": {"type": "string", "maxLength": 255}}, ["name"]),
+        errors={400: NOT_MEMBER, 404: TABLE_404},
+    ),
     ("delete", "/api/database/tables/{table_id}/"): Op(
-        "Delete a table", T, None, 204, errors={400: NOT_MEMBER, 404: TABLE_404}),
+        "Delete a table", T, None, 204, errors={400: NOT_MEMBER, 404: TABLE_404}
+    ),
     ("get", "/api/database/fields/table/{table_id}/"): Op(
-        "List the fields of a table", F, array(ref("Field")), errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: TABLE_404}),
+        "List the fields of a table",
+        F,
+        array(ref("Field")),
+        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: TABLE_404},
+    ),
     ("post", "/api/database/fields/table/{table_id}/"): Op(
-        "Create a field", F, ref("Field"),
-        request=obj({"name": {"type": "string", "maxLength": 255}, "type": STR}, ["name", "type"], additionalProperties=True),
-        errors={400: FIELD_400, 401: NO_PERMISSION, 404: TABLE_404}),
+        "Create a field",
+        F,
+        ref("Field"),
+        request=obj(
+            {"name": {"type": "string", "maxLength": 255}, "type": STR},
+            ["name", "type"],
+            additionalProperties=True,
+        ),
+        errors={400: FIELD_400, 401: NO_PERMISSION, 404: TABLE_404},
+    ),
     ("get", "/api/database/fields/{field_id}/"): Op(
-        "Get a field", F, ref("Field"), errors={400: NOT_MEMBER, 404: ["ERROR_FIELD_DOES_NOT_EXIST"]}),
+        "Get a field",
+        F,
+        ref("Field"),
+        errors={400: NOT_MEMBER, 404: ["ERROR_FIELD_DOES_NOT_EXIST"]},
+    ),
     ("patch", "/api/database/fields/{field_id}/"): Op(
-        "Update a field (rename, change type or properties)", F, ref("Field"),
-        request=obj({"name": {"type": "string", "maxLength": 255}, "type": STR}, additionalProperties=True),
-        errors={400: FIELD_400, 404: ["ERROR_FIELD_DOES_NOT_EXIST"]}),
+        "Update a field (rename, change type or properties)",
+        F,
+        ref("Field"),
+        request=obj(
+            {"name": {"type": "string", "maxLength": 255}, "type": STR}, additionalProperties=True
+        ),
+        errors={400: FIELD_400, 404: ["ERROR_FIELD_DOES_NOT_EXIST"]},
+    ),
     ("delete", "/api/database/fields/{field_id}/"): Op(
-        "Delete a field", F, obj({"related_fields": array(ref("Field"))}, ["related_fields"]),
-        errors={400: NOT_MEMBER + ["ERROR_CANNOT_DELETE_PRIMARY_FIELD"], 404: ["ERROR_FIELD_DOES_NOT_EXIST"]}),
+        "Delete a field",
+        F,
+        obj({"related_fields": array(ref("Field"))}, ["related_fields"]),
+        errors={
+            400: [*NOT_MEMBER, "ERROR_CANNOT_DELETE_PRIMARY_FIELD"],
+            404: ["ERROR_FIELD_DOES_NOT_EXIST"],
+        },
+    ),
     ("get", "/api/database/rows/table/{table_id}/"): Op(
-        "List rows", R, PAGE, params=LIST_PARAMS,
-        errors={400: NOT_MEMBER + ["ERROR_PAGE_SIZE_LIMIT", "ERROR_ORDER_BY_FIELD_NOT_FOUND", "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE",
-                                   "ERROR_FILTER_FIELD_NOT_FOUND", "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST",
-                                   "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD", "ERROR_FILTERS_PARAM_VALIDATION_ERROR"],
-                401: NO_PERMISSION, 404: TABLE_404 + ["ERROR_VIEW_DOES_NOT_EXIST"]}),
+        "List rows",
+        R,
+        PAGE,
+        params=LIST_PARAMS,
+        errors={
+            400: [
+                *NOT_MEMBER,
+                "ERROR_PAGE_SIZE_LIMIT",
+                "ERROR_ORDER_BY_FIELD_NOT_FOUND",
+                "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE",
+                "ERROR_FILTER_FIELD_NOT_FOUND",
+                "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST",
+                "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD",
+                "ERROR_FILTERS_PARAM_VALIDATION_ERROR",
+            ],
+            401: NO_PERMISSION,
+            404: [*TABLE_404, "ERROR_VIEW_DOES_NOT_EXIST"],
+        },
+    ),
     ("post", "/api/database/rows/table/{table_id}/"): Op(
-        "Create a row", R, ref("Row"), request=ROW_VALUES, params=WRITE_PARAMS,
-        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: ROW_404}),
+        "Create a row",
+        R,
+        ref("Row"),
+        request=ROW_VALUES,
+        params=WRITE_PARAMS,
+        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: ROW_404},
+    ),
     ("get", "/api/database/rows/table/{table_id}/{row_id}/"): Op(
-        "Get a row", R, ref("Row"), params=(USER_FIELD_NAMES,),
-        errors={400: NOT_MEMBER + ["ERROR_CANNOT_INCLUDE_ROW_METADATA"], 401: NO_PERMISSION, 404: ROW_404}),
+        "Get a row",
+        R,
+        ref("Row"),
+        params=(USER_FIELD_NAMES,),
+        errors={
+            400: [*NOT_MEMBER, "ERROR_CANNOT_INCLUDE_ROW_METADATA"],
+            401: NO_PERMISSION,
+            404: ROW_404,
+        },
+    ),
     ("patch", "/api/database/rows/table/{table_id}/{row_id}/"): Op(
-        "Update a row", R, ref("Row"), request=ROW_VALUES, params=WRITE_PARAMS,
-        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: ROW_404}),
+        "Update a row",
+        R,
+        ref("Row"),
+        request=ROW_VALUES,
+        params=WRITE_PARAMS,
+        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: ROW_404},
+    ),
     ("patch", "/api/database/rows/table/{table_id}/{row_id}/move/"): Op(
-        "Move a row", R, ref("Row"), params=(query("before_id", INT, "Place before this row."), *WRITE_PARAMS),
-        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: ROW_404}),
+        "Move a row",
+        R,
+        ref("Row"),
+        params=(query("before_id", INT, "Place before this row."), *WRITE_PARAMS),
+        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: ROW_404},
+    ),
     ("delete", "/api/database/rows/table/{table_id}/{row_id}/"): Op(
-        "Delete a row", R, None, 204, params=(SEND_WEBHOOK_EVENTS,),
-        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: ROW_404}),
+        "Delete a row",
+        R,
+        None,
+        204,
+        params=(SEND_WEBHOOK_EVENTS,),
+        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: ROW_404},
+    ),
     ("post", "/api/database/rows/table/{table_id}/batch/"): Op(
-        "Create rows (batch)", R, ROWS_BODY, request=obj({"items": array(ROW_VALUES)}, ["items"]), params=WRITE_PARAMS,
-        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: ROW_404}),
+        "Create rows (batch)",
+        R,
+        ROWS_BODY,
+        request=obj({"items": array(ROW_VALUES)}, ["items"]),
+        params=WRITE_PARAMS,
+        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: ROW_404},
+    ),
     ("patch", "/api/database/rows/table/{table_id}/batch/"): Op(
-        "Update rows (batch)", R, ROWS_BODY, params=WRITE_PARAMS,
-        request=obj({"items": array(obj({"id": INT}, ["id"], additionalProperties=True))}, ["items"]),
-        errors={400: NOT_MEMBER + ["ERROR_ROW_IDS_NOT_UNIQUE"], 401: NO_PERMISSION, 404: ROW_404}),
+        "Update rows (batch)",
+        R,
+        ROWS_BODY,
+        params=WRITE_PARAMS,
+        request=obj(
+            {"items": array(obj({"id": INT}, ["id"], additionalProperties=True))}, ["items"]
+        ),
+        errors={400: [*NOT_MEMBER, "ERROR_ROW_IDS_NOT_UNIQUE"], 401: NO_PERMISSION, 404: ROW_404},
+    ),
     ("post", "/api/database/rows/table/{table_id}/batch-delete/"): Op(
-        "Delete rows (batch)", R, None, 204, request=obj({"items": array(INT)}, ["items"]), params=(SEND_WEBHOOK_EVENTS,),
-        errors={400: NOT_MEMBER + ["ERROR_ROW_IDS_NOT_UNIQUE"], 401: NO_PERMISSION, 404: ROW_404}),
+        "Delete rows (batch)",
+        R,
+        None,
+        204,
+        request=obj({"items": array(INT)}, ["items"]),
+        params=(SEND_WEBHOOK_EVENTS,),
+        errors={400: [*NOT_MEMBER, "ERROR_ROW_IDS_NOT_UNIQUE"], 401: NO_PERMISSION, 404: ROW_404},
+    ),
     ("get", "/api/database/rows/names/"): Op(
-        "Primary field texts of rows, by table", R,
+        "Primary field texts of rows, by table",
+        R,
         {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": STR}},
-        params=(query("table__{table_id}", STR, "Comma-separated row ids of table {table_id} (repeat per table)."),),
-        description="`?table__12=1,2&table__13=5` answers `{\"12\": {\"1\": \"Acme\", ...}, ...}`; "
+        params=(
+            query(
+                "table__{table_id}",
+                STR,
+                "Comma-separated row ids of table {table_id} (repeat per table).",
+            ),
+        ),
+        description='`?table__12=1,2&table__13=5` answers `{"12": {"1": "Acme", ...}, ...}`; '
         "missing rows are left out.",
-        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: TABLE_404}),
+        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: TABLE_404},
+    ),
     ("get", "/api/database/tokens/"): Op("List my database tokens", K, array(ref("Token"))),
     ("post", "/api/database/tokens/"): Op(
-        "Create a database token", K, ref("Token"), request=obj({"name": {"type": "string", "maxLength": 100},
-                                                                  "workspace": INT}, ["name", "workspace"]),
-        errors={400: NOT_MEMBER, 404: ["ERROR_GROUP_DOES_NOT_EXIST"]}),
+        "Create a database token",
+        K,
+        ref("Token"),
+        request=obj(
+            {"name": {"type": "string", "maxLength": 100}, "workspace": INT}, ["name", "workspace"]
+        ),
+        errors={400: NOT_MEMBER, 404: ["ERROR_GROUP_DOES_NOT_EXIST"]},
+    ),
     ("get", "/api/database/tokens/{token_id}/"): Op(
-        "Get a database token", K, ref("Token"), errors={400: NOT_MEMBER, 404: TOKEN_404}),
+        "Get a database token", K, ref("Token"), errors={400: NOT_MEMBER, 404: TOKEN_404}
+    ),
     ("patch", "/api/database/tokens/{token_id}/"): Op(
-        "Rename a token, set its permissions or rotate its key", K, ref("Token"),
+        "Rename a token, set its permissions or rotate its key",
+        K,
+        ref("Token"),
         request=obj({"name": STR, "permissions": ANY_OBJ, "rotate_key": BOOL}),
-        errors={400: NOT_MEMBER + ["ERROR_DATABASE_DOES_NOT_BELONG_TO_GROUP", "ERROR_TABLE_DOES_NOT_BELONG_TO_GROUP"],
-                404: TOKEN_404}),
+        errors={
+            400: [
+                *NOT_MEMBER,
+                "ERROR_DATABASE_DOES_NOT_BELONG_TO_GROUP",
+                "ERROR_TABLE_DOES_NOT_BELONG_TO_GROUP",
+            ],
+            404: TOKEN_404,
+        },
+    ),
     ("delete", "/api/database/tokens/{token_id}/"): Op(
-        "Delete a database token", K, None, 204, errors={400: NOT_MEMBER, 404: TOKEN_404}),
-    ("get", "/api/database/tokens/check/"): Op("Check a database token", K, obj({"token": {"enum": ["OK"]}}, ["token"])),
+        "Delete a database token", K, None, 204, errors={400: NOT_MEMBER, 404: TOKEN_404}
+    ),
+    ("get", "/api/database/tokens/check/"): Op(
+        "Check a database token", K, obj({"token": {"enum": ["OK"]}}, ["token"])
+    ),
     ("get", "/api/schema.json"): Op(
-        "OpenAPI document of every endpoint", D, {"type": "object", "description": "An OpenAPI 3.1 document."},
-        description="This document. Rendered at `/api-docs/`."),
+        "OpenAPI document of every endpoint",
+        D,
+        {"type": "object", "description": "An OpenAPI 3.1 document."},
+        description="This document. Rendered at `/api-docs/`.",
+    ),
     ("get", "/api/database/{database_id}/openapi.json"): Op(
-        "OpenAPI document of one database", D, {"type": "object", "description": "An OpenAPI 3.1 document."},
-        description="The row endpoints of every table the caller may see (a token: tables it has any grant on), "
-        "with row schemas typed from the current fields. Rendered at `/api-docs/database/{database_id}`.",
-        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: ["ERROR_APPLICATION_DOES_NOT_EXIST"]}),
+        "OpenAPI document of one database",
+        D,
+        {"type": "object", "description": "An OpenAPI 3.1 document."},
+        description="The row endpoints of every table the caller may see "
+        "(a token: tables it has any grant on), with row schemas typed from the current fields. "
+        "Rendered at `/api-docs/database/{database_id}`.",
+        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: ["ERROR_APPLICATION_DOES_NOT_EXIST"]},
+    ),
 }

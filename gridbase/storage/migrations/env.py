@@ -1,4 +1,5 @@
-"""Alembic environment: runs the metadata migrations on the connection handed in by storage.migrate."""
+"""Alembic environment: runs the metadata migrations on the connection handed in by
+storage.migrate."""
 
 from alembic import context
 
