@@ -7,6 +7,7 @@ from typing import Any
 
 from gridbase.core.context import Ctx
 from gridbase.core.workspaces import Membership
+from gridbase.fields.field_json import field_json
 from gridbase.models import Database, Field, Table, User, Workspace
 
 PERMISSIONS = [
@@ -155,25 +156,4 @@ def application(d: Database, workspace: Workspace, tables: list[Table]) -> dict[
 
 
 def field(ctx: Ctx, f: Field, t: Table) -> dict[str, Any]:
-    ft = ctx.field_types.get(f.type)
-    body: dict[str, Any] = {
-        "id": f.id,
-        "table_id": f.table_id,
-        "name": f.name,
-        "order": f.order,
-        "type": f.type,
-        "primary": f.primary,
-        "read_only": ft.read_only,
-        "immutable_type": False,
-        "immutable_properties": False,
-        "description": f.description,
-        "database_id": t.database_id,
-        "workspace_id": t.workspace_id,
-        "db_index": f.db_index,
-        "field_constraints": [],
-    }
-    body.update(ft.props_json(f))
-    extra = getattr(ft, "extra_json", None)
-    if extra is not None:
-        body.update(extra(ctx, f))
-    return body
+    return field_json(ctx, f, t.database_id, t.workspace_id)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from gridbase.core import dependencies, table_model, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.row_query import selected_columns
-from gridbase.core.row_values import serialize_rows, value_context, value_text
+from gridbase.core.row_values import serialize_rows, value_context
 from gridbase.errors import (
     CannotDeletePrimaryField,
     DbIndexNotSupported,
@@ -28,7 +28,9 @@ from gridbase.errors import (
     ReservedFieldName,
     field_error,
 )
-from gridbase.fields.base import FieldType, FieldValueError, PropError, ValueContext
+from gridbase.fields.base import FieldType, FieldValueError, ValueContext
+from gridbase.fields.display import value_text
+from gridbase.fields.props import PropError
 from gridbase.models import Field, Table, User
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
@@ -183,9 +185,7 @@ def sync_index(
 def fill_new_column(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> None:
     """Existing rows get the type's default (e.g. rating 0, boolean default, uuid)."""
     ft = ctx.field_types.get(field.type)
-    fill = getattr(ft, "fill_existing", None)
-    if fill is not None:
-        fill(ctx, conn, table, field)
+    if ft.fill_existing(ctx, conn, table, field):
         return
     value = ft.default(field)
     if value is not None and ft.column_type(field) is not None:
@@ -290,7 +290,7 @@ def change_type(
     if column is not None:
         ddl.add_column(conn, table.id, new.id, column)
     related += ft.after_create(ctx, conn, new, raw)
-    write_converted(ctx, conn, table, old, load_field(conn, old.id), values)
+    write_converted(ctx, conn, table, load_field(conn, old.id), values)
     return related
 
 
@@ -303,7 +303,7 @@ def convert_values(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, new:
     column = new_ft.column_type(new)
     if column is not None:
         ddl.add_column(conn, table.id, new.id, column)
-    write_converted(ctx, conn, table, old, new, values)
+    write_converted(ctx, conn, table, new, values)
 
 
 def read_values(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> list[tuple[int, Any]]:
@@ -331,24 +331,13 @@ def read_values(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> li
 
 
 def write_converted(
-    ctx: Ctx,
-    conn: sa.Connection,
-    table: Table,
-    old: Field,
-    new: Field,
-    values: list[tuple[int, Any]],
+    ctx: Ctx, conn: sa.Connection, table: Table, new: Field, values: list[tuple[int, Any]]
 ) -> None:
-    old_ft, new_ft = ctx.field_types.get(old.type), ctx.field_types.get(new.type)
-    fill = getattr(new_ft, "fill_existing", None)
-    if fill is not None:
-        fill(ctx, conn, table, new)
-        return
-    if new_ft.read_only:
+    new_ft = ctx.field_types.get(new.type)
+    if new_ft.fill_existing(ctx, conn, table, new) or new_ft.read_only:
         return
     vc = value_context(ctx, conn)
-    converted = [
-        (row_id, convert_one(old_ft, old, new_ft, new, value, vc)) for row_id, value in values
-    ]
+    converted = [(row_id, convert_one(new_ft, new, value, vc)) for row_id, value in values]
     new_type = new_ft.column_type(new)
     if new_type is None:
         junction = new_ft.relation_table(new, sa.MetaData())
@@ -377,9 +366,7 @@ def write_converted(
         )
 
 
-def convert_one(
-    old_ft: FieldType, old: Field, new_ft: FieldType, new: Field, value: Any, vc: ValueContext
-) -> Any:
+def convert_one(new_ft: FieldType, new: Field, value: Any, vc: ValueContext) -> Any:
     """One JSON value of the old type -> a stored value of the new type, or None."""
     if value is None or value == []:
         return None
@@ -388,11 +375,8 @@ def convert_one(
     if isinstance(value, list):
         texts = [value_text(v) for v in value]
         value = texts if new_ft.column_type(new) is None else ", ".join(texts)
-    if isinstance(value, bool) and new_ft.type in ("text", "long_text"):
-        value = "true" if value else "false"
-    convert = getattr(new_ft, "convert_value", None)
     try:
-        return convert(new, value, vc) if convert is not None else new_ft.validate(new, value, vc)
+        return new_ft.convert_value(new, value, vc)
     except (FieldValueError, GridbaseError):
         return None
 

@@ -19,7 +19,6 @@ from gridbase.core.table_model import TableModel
 from gridbase.errors import FilterFieldNotFound, TableDoesNotExist
 from gridbase.filters import default_filter_types, tree
 from gridbase.filters.base import Clause, Target
-from gridbase.filters.display import text_expression
 from gridbase.models import Field
 
 Where = Callable[[TableModel], Clause | None]
@@ -53,14 +52,14 @@ def target(
     )
     if arrays and field.id in arrays:
         return dataclasses.replace(base, items=arrays[field.id])
-    links_to = field.props.get("link_row_table_id") if field.type == "link_row" else None
-    if links_to is None or not related or int(links_to) not in related:
+    links_to = base.field_type.links_to(field)
+    if links_to is None or not related or links_to not in related:
         return base
-    other = related[int(links_to)]
+    other = related[links_to]
     primary = other.primary
     if primary is None:
         return base
-    text = text_expression(target(ctx, other, primary))
+    text = target(ctx, other, primary).text()
     if text is None:
         return base
     return Target(
@@ -83,12 +82,9 @@ def related_models(
 
     def walk(g: tree.Group) -> None:
         for c in g.conditions:
-            if (
-                c.field.type == "link_row"
-                and c.type in LINK_FILTERS
-                and c.field.props.get("link_row_table_id")
-            ):
-                wanted.add(int(c.field.props["link_row_table_id"]))
+            links_to = ctx.field_types.get(c.field.type).links_to(c.field)
+            if links_to is not None and c.type in LINK_FILTERS:
+                wanted.add(links_to)
         for child in g.groups:
             walk(child)
 
@@ -119,7 +115,7 @@ def array_sources(
 
     def walk(g: tree.Group) -> None:
         for c in g.conditions:
-            if hasattr(ctx.field_types.get(c.field.type), "items_source"):
+            if ctx.field_types.get(c.field.type).reads_items:
                 wanted[c.field.id] = c.field
         for child in g.groups:
             walk(child)

@@ -19,6 +19,7 @@ from gridbase.core.context import Ctx
 from gridbase.core.table_model import TableModel
 from gridbase.errors import GridbaseError, RequestBodyValidation, field_error
 from gridbase.fields.base import FieldValueError, ValueContext
+from gridbase.fields.display import value_text
 from gridbase.models import Field
 from gridbase.storage import row_counts, schema, snapshots
 
@@ -162,8 +163,7 @@ def serialize_rows(
         if junction is not None and ids:
             ft = ctx.field_types.get(field.type)
             relation_values[field.id] = ft.load_relation(conn, field, junction, ids)
-            links_to = getattr(ft, "links_to", None)
-            target = links_to(field) if links_to is not None else None
+            target = ft.links_to(field)
             if target is not None:
                 relation_values[field.id] = link_values(
                     ctx, conn, target, relation_values[field.id]
@@ -199,24 +199,11 @@ def serialize_rows(
 
 
 def value_context(ctx: Ctx, conn: sa.Connection) -> ValueContext:
-    return ValueContext(conn, ctx.hooks.get("resolve"), LinkedRows(ctx, conn))
+    return ValueContext(conn, LinkedRows(ctx, conn))
 
 
 def _model(ctx: Ctx, conn: sa.Connection, table_id: int) -> TableModel:
     return table_model.model_for(ctx, conn, table_model.load_table(conn, table_id))
-
-
-def value_text(value: Any) -> str:
-    """A serialized cell value as plain text (how a primary value names its row)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return value_text(value.get("value"))
-    if isinstance(value, list):
-        return ", ".join(t for t in (value_text(v) for v in value) if t)
-    return str(value)
 
 
 def primary_texts(
@@ -412,8 +399,7 @@ class LinkedRows:
             if not isinstance(raw, Mapping):
                 continue
             for field, _, value in resolve_keys(model, raw, by_name):
-                links_to = getattr(self.ctx.field_types.get(field.type), "links_to", None)
-                target = links_to(field) if links_to is not None else None
+                target = self.ctx.field_types.get(field.type).links_to(field)
                 if target is None:
                     continue
                 values = value if isinstance(value, list) else [value]
@@ -435,11 +421,9 @@ class LinkedRows:
         if expr is None:
             return {}
         t = model.sql
-        text = (
-            sa.cast(expr, sa.Text)
-            if primary.type not in ("text", "long_text", "url", "email", "phone_number")
-            else expr
-        )
+        ft = self.ctx.field_types.get(primary.type)
+        is_text = ft.stores_text and ft.value_kind(primary) == "text"
+        text = expr if is_text else sa.cast(expr, sa.Text)
         out: dict[str, int] = {}
         wanted = list(dict.fromkeys(names))
         stmt = sa.select(t.c.id, text.label("name")).where(text.in_(wanted)).order_by(t.c.id.desc())

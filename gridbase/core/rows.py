@@ -335,11 +335,10 @@ def insert_rows(
     now = ctx.clock()
     orders = _order_for_new(conn, t, before_id, len(prepared))
     for field in model.fields:  # server-filled values (autonumber, uuid), one call per batch
-        generate = getattr(ctx.field_types.get(field.type), "new_values", None)
-        if generate is not None and prepared:
-            for values, generated in zip(
-                prepared, generate(conn, field, len(prepared)), strict=True
-            ):
+        ft = ctx.field_types.get(field.type)
+        if ft.fills_new_rows and prepared:
+            made = ft.new_values(conn, field, len(prepared))
+            for values, generated in zip(prepared, made, strict=True):
                 values.columns[field.column_name] = generated
     stamp = ctx.hooks.get("stamp_new_row")
     rows: list[dict[str, Any]] = []

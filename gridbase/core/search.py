@@ -32,9 +32,9 @@ def searched_fields(
         if fields is not None and field.id not in fields:
             continue
         ft = ctx.field_types.get(field.type)
-        if not getattr(ft, "searchable", True):
+        if not ft.searchable:
             continue
-        allowed = tree.compatible(field, ft)
+        allowed = ft.compatible_filters(field)
         if "contains" in allowed:
             out.append(tree.Condition(field, "contains", ""))
         elif "link_row_contains" in allowed:

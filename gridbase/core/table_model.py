@@ -190,12 +190,7 @@ def expressions(
             return sa.null()
         busy.add(field.id)
         ft = ctx.field_types.get(field.type)
-        compute = getattr(ft, "expression", None)
-        out[field.id] = (
-            compute(ctx, conn, field, by_name, resolve, sql)
-            if compute
-            else ft.select_expression(field, sql)
-        )
+        out[field.id] = ft.expression(ctx, conn, field, by_name, resolve, sql)
         busy.discard(field.id)
         return out[field.id]
 

@@ -34,8 +34,6 @@ from gridbase.webhooks import delivery, outbox, payloads, signing, ssrf
 
 EVENT_TYPES = payloads.EVENT_TYPES
 REQUEST_METHODS = ("POST", "GET", "PUT", "PATCH", "DELETE")
-# Baserow's unsaved sample row still gets model-level defaults: a uuid field has a fresh uuid.
-SAMPLE_VALUES = {"uuid": lambda: str(uuid.uuid4())}
 
 
 @dataclass(frozen=True)
@@ -347,15 +345,7 @@ def sample_row(ctx: Ctx, model: TableModel) -> dict[str, Any]:
     """Baserow's unsaved row: id 0, order 0 and every field at its type's default."""
     row: dict[str, Any] = {"id": 0, "order": format_order(0)}
     for field in model.fields:
-        ft = ctx.field_types.get(field.type)
-        if field.type in SAMPLE_VALUES:
-            row[field.column_name] = SAMPLE_VALUES[field.type]()
-        elif ft.read_only:
-            row[field.column_name] = None  # computed and server-filled values: nothing computed yet
-        else:
-            row[field.column_name] = ft.serialize(
-                field, ft.default(field) if ft.column_type(field) is not None else None
-            )
+        row[field.column_name] = ctx.field_types.get(field.type).sample_value(field)
     return row
 
 

@@ -1,9 +1,13 @@
-"""Field types: one small class each, collected in one explicit registry."""
+"""Field types: one small class each, collected in one explicit registry.
+
+Adding a type: a module with its class (fields.base lists the contract), and one line in
+default_field_types. The registry refuses a type that does not declare its whole contract.
+"""
 
 from __future__ import annotations
 
 from gridbase.fields.auto import AutonumberFieldType, UuidFieldType
-from gridbase.fields.base import FieldType
+from gridbase.fields.base import FieldType, undeclared
 from gridbase.fields.boolean import BooleanFieldType
 from gridbase.fields.date import CreatedOnFieldType, DateFieldType, LastModifiedFieldType
 from gridbase.fields.duration import DurationFieldType
@@ -24,9 +28,19 @@ from gridbase.registry import Registry
 FieldTypes = Registry[FieldType]
 
 
+def field_registry(types: list[FieldType]) -> FieldTypes:
+    """The registry of these types; ValueError names any type that misses part of its contract."""
+    for ft in types:
+        missing = list(undeclared(ft))
+        if missing:
+            raise ValueError(
+                f"field type {type(ft).__name__} does not declare {', '.join(missing)}"
+            )
+    return Registry("field", types)
+
+
 def default_field_types() -> FieldTypes:
-    return Registry(
-        "field",
+    return field_registry(
         [
             TextFieldType(),
             LongTextFieldType(),
@@ -49,5 +63,5 @@ def default_field_types() -> FieldTypes:
             CountFieldType(),
             RollupFieldType(),
             LookupFieldType(),
-        ],
+        ]
     )

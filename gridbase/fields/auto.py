@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.fields.base import FieldType
+from gridbase.fields.base import SORTABLE, FieldContext, FieldType
 from gridbase.models import Field, Table
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
@@ -42,8 +42,12 @@ def _update_each(
 
 class AutonumberFieldType(FieldType):
     type = "autonumber"
+    kind = "int"
+    formula_kind = "number"
+    formula_nullable = False
+    sort_types = SORTABLE
     read_only = True
-    can_be_primary = True
+    fills_new_rows = True
     filters = frozenset(
         {
             "equal",
@@ -69,7 +73,9 @@ class AutonumberFieldType(FieldType):
     def clean_props(self, raw: Any, current: Any) -> dict[str, Any]:
         return {COUNTER: (current or {}).get(COUNTER, 1)}
 
-    def fill_existing(self, ctx: Any, conn: sa.Connection, table: Table, field: Field) -> None:
+    def fill_existing(
+        self, ctx: FieldContext, conn: sa.Connection, table: Table, field: Field
+    ) -> bool:
         """Number the existing rows 1..n in their (order, id) order."""
         t = sa.table(
             ddl.table_name(table.id),
@@ -89,6 +95,7 @@ class AutonumberFieldType(FieldType):
             .where(s.fields.c.id == field.id)
             .values(props=dict(field.props, **{COUNTER: len(ids) + 1}))
         )
+        return True
 
     def new_values(self, conn: sa.Connection, field: Field, count: int) -> list[Any]:
         """The next `count` numbers; the counter row is locked on PostgreSQL (SQLite writes
@@ -119,22 +126,33 @@ class AutonumberFieldType(FieldType):
 
 class UuidFieldType(FieldType):
     type = "uuid"
+    kind = "text"
+    formula_kind = "text"
+    sort_types = SORTABLE
+    stores_text = True
     read_only = True
+    fills_new_rows = True
     # Baserow 1.35.3 refuses contains and (not_)empty on uuid fields (golden transcript).
     filters = frozenset({"equal", "not_equal"})
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.String(36)
 
-    def fill_existing(self, ctx: Any, conn: sa.Connection, table: Table, field: Field) -> None:
+    def fill_existing(
+        self, ctx: FieldContext, conn: sa.Connection, table: Table, field: Field
+    ) -> bool:
         t = sa.table(ddl.table_name(table.id), sa.column("id", sa.Integer))
         ids = list(conn.execute(sa.select(t.c.id)).scalars())
         _update_each(
             conn, table, field, sa.String(36), [{"rid": rid, "v": str(uuid.uuid4())} for rid in ids]
         )
+        return True
 
     def new_values(self, conn: sa.Connection, field: Field, count: int) -> list[Any]:
         return [str(uuid.uuid4()) for _ in range(count)]
+
+    def sample_value(self, field: Field) -> Any:
+        return str(uuid.uuid4())
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         return {

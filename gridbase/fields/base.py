@@ -1,18 +1,46 @@
-"""The field-type contract: how a field is stored, validated, serialized, sorted and described.
+"""The field-type contract: everything the rest of gridbase asks of a field type.
 
-A field type is a small class; it overrides only what differs from these defaults.
-Imports: core.models, errors (leaf), sqlalchemy.
+A field type is a small class in one module, registered by one line in fields/__init__.py.
+It declares the class attributes named in `DECLARED` (they have no default here, so a type
+that forgets one is refused when the registry is built: fields.check_declared) and
+overrides the methods whose defaults do not fit it. Nothing outside a type's own module
+asks for a type by its name: callers ask the type.
+
+What callers ask, by section:
+- storage: column_type, relation_table, junction_sides, select_expression / expression,
+  load_relation, write_relation, links_to, items_source
+- writes: validate, default, convert_value, fills_new_rows / new_values, fill_existing
+- reads: serialize, sort_expression, sample_value, search_text
+- filters and formulas: value_kind, compatible_filters, display_text, item_text,
+  formula_info, formula_expression
+- properties and field JSON: props, clean_props, props_json, extra_json
+- schema changes: after_create, after_update, before_delete
+- documentation: json_schema, write_schema
+Imports: models, formula (FieldInfo), fields.display, fields.props, storage.engine (types
+only), sqlalchemy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
+from typing import Any, ClassVar, Literal, Protocol, get_args
 
 import sqlalchemy as sa
 
-from gridbase.models import Field
+from gridbase import formula as fl
+from gridbase.fields import display
+from gridbase.fields.props import Prop
+from gridbase.models import Field, Table
+from gridbase.registry import Registry
+
+# How a field's values compare in filters and read as text. "array": many values per row
+# (junction tables, lookups); filters on those test the items.
+ValueKind = Literal["text", "decimal", "int", "duration", "bool", "date", "datetime", "array"]
+VALUE_KINDS: frozenset[str] = frozenset(get_args(ValueKind))
+DATE_KINDS = frozenset({"date", "datetime"})
+SORTABLE = frozenset({"default"})  # sort_types of a type order_by sorts by its value
+UNSORTABLE: frozenset[str] = frozenset()
 
 
 class FieldValueError(Exception):
@@ -24,68 +52,94 @@ class FieldValueError(Exception):
         self.code = code
 
 
-class PropError(Exception):
-    """A type property in a field create/update body is invalid."""
+class LinkedRowsLookup(Protocol):
+    """What link-row validation asks of the linked table (core.row_values.LinkedRows)."""
 
-    def __init__(self, name: str, message: str, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.name = name
-        self.message = message
-        self.code = code
+    def existing(self, table_id: int, ids: list[int]) -> set[int]: ...
 
-
-@dataclass(frozen=True, slots=True)
-class Prop:
-    """One type-specific property: its default and a validator of written values."""
-
-    name: str
-    default: Any
-    check: Callable[[Any], Any] | None = None  # returns the cleaned value or raises PropError
-    write_only: bool = False
+    def named(self, table_id: int, names: list[str]) -> dict[str, int]: ...
 
 
 class ValueContext:
-    """What value validation may need beyond the field itself (linked tables, the connection)."""
+    """What value validation may need beyond the field itself."""
 
-    def __init__(
-        self, conn: sa.Connection | None = None, resolve: Any = None, rows: Any = None
-    ) -> None:
+    def __init__(self, conn: sa.Connection | None = None, rows: LinkedRowsLookup | None = None):
         self.conn = conn
-        self.resolve = resolve  # core hook: (field, names) -> ids, for link rows by text
-        # core helper for link rows: .existing(table_id, ids) -> set,
-        # .named(table_id, names) -> {name: id}
-        self.rows = rows
+        self.rows = rows  # linked tables' rows, for link_row values
 
 
-class SchemaHooks:
-    """Optional hooks for types that own more than a column (options, junction tables,
-    related fields). `conn` is the open write transaction; `ctx` the service context."""
+class LinkedModel(Protocol):
+    """Another table's model (usertable.TableModel), as field types read it."""
 
-    def after_create(
-        self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
-    ) -> list[Field]:
-        """Called after the field row and column exist; returns related fields it changed."""
-        return []
+    @property
+    def sql(self) -> sa.Table: ...
 
-    def after_update(
-        self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]
-    ) -> list[Field]:
-        return []
+    @property
+    def fields(self) -> tuple[Field, ...]: ...
 
-    def before_delete(self, ctx: Any, conn: sa.Connection, field: Field) -> list[Field]:
-        """Called before the field's column is dropped; returns related fields it changed."""
-        return []
+    @property
+    def by_id(self) -> Mapping[int, Field]: ...
+
+    @property
+    def primary(self) -> Field | None: ...
+
+    def expression(self, field_id: int) -> sa.ColumnElement[Any] | None: ...
+
+    def field_by_name(self, name: str) -> Field | None: ...
 
 
-class FieldType(SchemaHooks):
-    type: ClassVar[str]
+class Db(Protocol):
+    """The database, as field types use it (storage.engine.Database)."""
+
+    @property
+    def dialect(self) -> str: ...
+
+    def read(self) -> AbstractContextManager[sa.Connection]: ...
+
+
+class FieldContext(Protocol):
+    """What field types may ask of the service context (core.context.Ctx): the database,
+    the registry, and other tables' fields and models."""
+
+    @property
+    def db(self) -> Db: ...
+
+    @property
+    def field_types(self) -> Registry[FieldType]: ...
+
+    def model_of(self, conn: sa.Connection, table_id: int) -> LinkedModel: ...
+
+    def fields_of(self, conn: sa.Connection, table_id: int) -> list[Field]: ...
+
+
+# A correlated source of a row's items (lookups): (linked rows joined to the junction, the
+# item value, the condition tying them to the outer row).
+Items = tuple[sa.FromClause, sa.ColumnElement[Any], sa.ColumnElement[bool]]
+
+
+class FieldType:
+    # --- declared by every type (no defaults: fields.check_declared) ----------------------
+    type: ClassVar[str]  # wire name, e.g. "boolean"
+    # How values compare and read (value_kind); None: it depends on the field, and the
+    # type overrides value_kind.
+    kind: ClassVar[ValueKind | None]
+    # Baserow's formula type of its values, for formulas and lookups that read it
+    # (formula_info); None: it depends on the field, and the type overrides formula_info.
+    formula_kind: ClassVar[str | None]
+    filters: ClassVar[frozenset[str]]  # every filter type it may accept (compatible_filters)
+    sort_types: ClassVar[frozenset[str]]  # order_by sort types; empty: it cannot be sorted
+    DECLARED: ClassVar[tuple[str, ...]] = ("type", "kind", "formula_kind", "filters", "sort_types")
+
+    # --- capabilities ---------------------------------------------------------------------
     read_only: ClassVar[bool] = False
     can_be_primary: ClassVar[bool] = True
     can_have_db_index: ClassVar[bool] = False  # `db_index` may put a SQL index on its column
-    sortable: ClassVar[bool] = True
-    searchable: ClassVar[bool] = True
+    searchable: ClassVar[bool] = True  # compat search compares its displayed text
+    stores_text: ClassVar[bool] = False  # its column holds its displayed text itself
+    fills_new_rows: ClassVar[bool] = False  # the server makes its values (new_values)
+    reads_items: ClassVar[bool] = False  # its items are read through links (items_source)
+    formula_nullable: ClassVar[bool] = True  # a formula reading it may meet NULL
     props: ClassVar[tuple[Prop, ...]] = ()
-    filters: ClassVar[frozenset[str]] = frozenset({"empty", "not_empty"})
 
     # --- storage --------------------------------------------------------------------------
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any] | None:
@@ -97,20 +151,53 @@ class FieldType(SchemaHooks):
         return None
 
     def select_expression(self, field: Field, table: sa.Table) -> sa.ColumnElement[Any] | None:
-        """What a row select reads for this field (computed types return an expression)."""
+        """What a row select reads for this field: its column; None for junction types."""
         return table.c[field.column_name] if self.column_type(field) is not None else None
+
+    def expression(
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection | None,
+        field: Field,
+        by_name: Mapping[str, Field],
+        resolve: Resolve,
+        sql: sa.Table,
+    ) -> sa.ColumnElement[Any] | None:
+        """What a row select reads for this field in a table model: computed types build an
+        expression from the fields they use (`resolve(field)` gives a field's expression)."""
+        return self.select_expression(field, sql)
 
     def load_relation(
         self, conn: sa.Connection, field: Field, junction: sa.Table, row_ids: list[int]
     ) -> dict[int, Any]:
         """Stored values of a junction-table field for these rows (one query for all rows)."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{self.type} has no junction table")
 
     def write_relation(
         self, conn: sa.Connection, field: Field, junction: sa.Table, values: dict[int, Any]
     ) -> None:
         """Replace the junction-table values of these rows (row id -> validated value)."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{self.type} has no junction table")
+
+    def junction_sides(self, field: Field) -> tuple[str, str]:
+        """(column of this table's row ids, column of the items) of its relation_table."""
+        raise NotImplementedError(f"{self.type} has no junction table")
+
+    def item_text(self, field: Field, item: sa.ColumnElement[Any]) -> sa.ColumnElement[str] | None:
+        """The text of one item of a junction-table field, from its item column (select
+        options); None when the text lives in another table (link rows)."""
+        return None
+
+    def links_to(self, field: Field) -> int | None:
+        """The table whose rows this field's values are (link rows): their primary texts
+        are read with the values."""
+        return None
+
+    def items_source(
+        self, ctx: FieldContext, conn: sa.Connection, field: Field, sql: sa.Table
+    ) -> Items | None:
+        """For array fields read through links (lookups): what has_* filters test."""
+        return None
 
     # --- writes ---------------------------------------------------------------------------
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
@@ -120,6 +207,22 @@ class FieldType(SchemaHooks):
     def default(self, field: Field) -> Any:
         """Value of the field on a new row when the client sends none."""
         return None
+
+    def convert_value(self, field: Field, value: Any, vc: ValueContext) -> Any:
+        """A value of another type (its JSON, lists and options already reduced to text)
+        -> a value to store, on a type change. Raises FieldValueError (the cell is emptied)."""
+        return self.validate(field, value, vc)
+
+    def new_values(self, conn: sa.Connection, field: Field, count: int) -> list[Any]:
+        """Server-made values of `count` new rows (types with fills_new_rows)."""
+        raise NotImplementedError(f"{self.type} does not fill new rows")
+
+    def fill_existing(
+        self, ctx: FieldContext, conn: sa.Connection, table: Table, field: Field
+    ) -> bool:
+        """Give the existing rows their values when the field is created or converted to this
+        type; False leaves it to core (which writes the type's default)."""
+        return False
 
     # --- reads ----------------------------------------------------------------------------
     def serialize(self, field: Field, stored: Any) -> Any:
@@ -132,7 +235,63 @@ class FieldType(SchemaHooks):
             return sa.func.lower(column)
         return column
 
-    # --- properties -----------------------------------------------------------------------
+    def sample_value(self, field: Field) -> Any:
+        """The JSON value of an unsaved row (a webhook's test call): the type's default;
+        nothing for computed and server-made values."""
+        if self.read_only:
+            return None
+        stored = self.default(field) if self.column_type(field) is not None else None
+        return self.serialize(field, stored)
+
+    def search_text(self, field: Field, value: Any) -> str:
+        """A serialized value as text for the full-text document."""
+        if self.value_kind(field) in DATE_KINDS:
+            return display.date_value_text(field, value)
+        return value if type(value) is str else display.value_text(value)
+
+    # --- filters and formulas -------------------------------------------------------------
+    def value_kind(self, field: Field) -> ValueKind:
+        assert self.kind is not None, f"{self.type} declares no kind: it overrides value_kind"
+        return self.kind
+
+    def compatible_filters(self, field: Field) -> frozenset[str]:
+        """The filter types this field accepts (its type's list, or a part for the field)."""
+        return self.filters
+
+    def display_text(
+        self, field: Field, expr: sa.ColumnElement[Any] | None, dialect: str
+    ) -> sa.ColumnElement[str] | None:
+        """The displayed text as SQL (what contains and compat search compare), from the
+        select expression; None when there is no single text (booleans, many values)."""
+        if expr is None:
+            return None
+        kind = self.value_kind(field)
+        if kind == "text":
+            return expr if self.stores_text else sa.cast(expr, sa.Text)
+        if kind == "decimal":
+            places = int(field.props.get("number_decimal_places") or 0)
+            return display.decimal_sql(expr, places, dialect)
+        if kind == "int":
+            return sa.cast(expr, sa.Text)
+        if kind in DATE_KINDS:
+            return display.date_sql(field, expr, kind == "datetime", dialect)
+        return None
+
+    def formula_info(
+        self, ctx: FieldContext, field: Field, conn: sa.Connection | None
+    ) -> fl.FieldInfo | None:
+        """What a formula referencing this field knows of it; None: it cannot be used.
+        `conn` is given when link rows may describe their linked table."""
+        assert self.formula_kind is not None, f"{self.type} overrides formula_info"
+        return fl.field_info(self.formula_kind, field.props, nullable=self.formula_nullable)
+
+    def formula_expression(
+        self, field: Field, expr: sa.ColumnElement[Any]
+    ) -> sa.ColumnElement[Any]:
+        """How this field's value reads inside a formula (select options: their text)."""
+        return expr
+
+    # --- properties and field JSON --------------------------------------------------------
     def clean_props(
         self, raw: Mapping[str, Any], current: Mapping[str, Any] | None
     ) -> dict[str, Any]:
@@ -150,6 +309,35 @@ class FieldType(SchemaHooks):
         """Type-specific keys merged into the field JSON."""
         return {p.name: field.props.get(p.name, p.default) for p in self.props if not p.write_only}
 
+    def extra_json(self, ctx: FieldContext, field: Field) -> dict[str, Any]:
+        """Keys of the field JSON that read other metadata (another table, the members)."""
+        return {}
+
+    # --- schema changes (inside the change's write transaction) --------------------------
+    def after_create(
+        self, ctx: FieldContext, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
+    ) -> list[Field]:
+        """Called after the field row and column exist; returns related fields it changed."""
+        return []
+
+    def after_update(
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection,
+        old: Field,
+        field: Field,
+        raw: Mapping[str, Any],
+    ) -> list[Field]:
+        """Called after an update that kept the type; returns related fields it changed."""
+        return []
+
+    def before_delete(
+        self, ctx: FieldContext | None, conn: sa.Connection, field: Field
+    ) -> list[Field]:
+        """Called before the field's column is dropped (also when its type changes, and with
+        no context when a whole database goes); returns related fields it changed."""
+        return []
+
     # --- documentation (OpenAPI) ----------------------------------------------------------
     def json_schema(self, field: Field) -> dict[str, Any]:
         """JSON Schema (OpenAPI 3.1) of this field's value in row responses, with an `example`.
@@ -162,73 +350,42 @@ class FieldType(SchemaHooks):
         return self.json_schema(field)
 
 
-# --- reusable property validators ----------------------------------------------------------
+class Resolve(Protocol):
+    """A field's select expression while a model is built (TableModel: depth first)."""
+
+    def __call__(self, field: Field) -> sa.ColumnElement[Any] | None: ...
 
 
-def check_bool(name: str) -> Callable[[Any], bool]:
-    def check(value: Any) -> bool:
-        if isinstance(value, bool):
-            return value
-        word = str(value).strip().lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        raise PropError(name, "Must be a valid boolean.")
-
-    return check
-
-
-def check_int(name: str, low: int | None = None, high: int | None = None) -> Callable[[Any], int]:
-    def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, (int, str, float)):
-            raise PropError(name, "A valid integer is required.")
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise PropError(name, "A valid integer is required.") from None
-        if low is not None and number < low:
-            raise PropError(
-                name, f"Ensure this value is greater than or equal to {low}.", "min_value"
-            )
-        if high is not None and number > high:
-            raise PropError(
-                name, f"Ensure this value is less than or equal to {high}.", "max_value"
-            )
-        return number
-
-    return check
+def formula_infos(
+    ctx: FieldContext, fields: Mapping[str, Field], conn: sa.Connection | None
+) -> dict[str, fl.FieldInfo]:
+    """What the formula language knows of each field a formula may reference, by name (with
+    `conn`, link rows also describe their linked table's fields, one level deep)."""
+    out = {}
+    for name, field in fields.items():
+        info = ctx.field_types.get(field.type).formula_info(ctx, field, conn)
+        if info is not None:
+            out[name] = info
+    return out
 
 
-def check_choice(name: str, choices: tuple[str, ...]) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
-        if not isinstance(value, str) or value not in choices:
-            raise PropError(name, f'"{value}" is not a valid choice.', "invalid_choice")
-        return value
-
-    return check
-
-
-def check_str(name: str, max_length: int, allow_null: bool = False) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        if value is None:
-            if allow_null:
-                return None
-            raise PropError(name, "This field may not be null.", "null")
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            raise PropError(name, "Not a valid string.")
-        text = str(value)
-        if len(text) > max_length:
-            raise PropError(
-                name, f"Ensure this field has no more than {max_length} characters.", "max_length"
-            )
-        return text
-
-    return check
-
-
-TRUE_WORDS = frozenset({"t", "y", "yes", "true", "on", "1", "checked"})
-FALSE_WORDS = frozenset({"f", "n", "no", "false", "off", "0", "0.0", "unchecked", ""})
+def undeclared(ft: FieldType) -> Iterator[str]:
+    """What a type fails to declare: missing DECLARED attributes, or a per-field kind or
+    formula kind (None) without the method that answers it."""
+    cls = type(ft)
+    for name in FieldType.DECLARED:
+        if not hasattr(cls, name):
+            yield name
+    if getattr(cls, "kind", "") is None and cls.value_kind is FieldType.value_kind:
+        yield "value_kind"
+    if getattr(cls, "formula_kind", "") is None and cls.formula_info is FieldType.formula_info:
+        yield "formula_info"
+    if getattr(cls, "kind", None) not in VALUE_KINDS | {None}:
+        yield f"kind (not one of {sorted(VALUE_KINDS)})"
+    if cls.fills_new_rows and cls.new_values is FieldType.new_values:
+        yield "new_values"
+    if cls.reads_items and cls.items_source is FieldType.items_source:
+        yield "items_source"
 
 
 def as_items(raw: Any) -> list[Any] | None:

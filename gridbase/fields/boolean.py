@@ -6,20 +6,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.fields.base import (
-    FALSE_WORDS,
-    TRUE_WORDS,
-    FieldType,
-    FieldValueError,
-    Prop,
-    ValueContext,
-    check_bool,
-)
+from gridbase.fields.base import SORTABLE, FieldType, FieldValueError, ValueContext
+from gridbase.fields.props import FALSE_WORDS, TRUE_WORDS, Prop, check_bool
 from gridbase.models import Field
 
 
 class BooleanFieldType(FieldType):
     type = "boolean"
+    kind = "bool"
+    formula_kind = "boolean"
+    formula_nullable = False
+    sort_types = SORTABLE
     can_have_db_index = True
     props = (Prop("boolean_default", False, check_bool("boolean_default")),)
     filters = frozenset({"boolean", "empty", "not_empty"})

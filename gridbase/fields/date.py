@@ -7,6 +7,7 @@ Imports: fields.base, storage.types.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,15 +16,16 @@ from zoneinfo import ZoneInfo, available_timezones
 import sqlalchemy as sa
 
 from gridbase.fields.base import (
+    SORTABLE,
+    FieldContext,
     FieldType,
     FieldValueError,
-    Prop,
-    PropError,
     ValueContext,
-    check_bool,
-    check_choice,
+    ValueKind,
 )
+from gridbase.fields.props import Prop, PropError, check_bool, check_choice
 from gridbase.models import Field
+from gridbase.storage import ddl
 from gridbase.storage.types import UtcDateTime
 
 DATE_FILTERS = frozenset(
@@ -83,13 +85,9 @@ def check_timezone(name: str) -> Any:
     return check
 
 
-_TZ_CACHE: list[frozenset[str]] = []
-
-
+@functools.cache  # kept for the process: the installed tz database does not change
 def _timezones() -> frozenset[str]:
-    if not _TZ_CACHE:
-        _TZ_CACHE.append(frozenset(available_timezones() | {"UTC"}))
-    return _TZ_CACHE[0]
+    return frozenset(available_timezones() | {"UTC"})
 
 
 def check_offset(value: Any) -> int | None:
@@ -157,9 +155,15 @@ def local_date(field: Field, value: datetime) -> date:
 
 class DateFieldType(FieldType):
     type = "date"
+    kind = None  # a date, or a datetime with date_include_time
+    formula_kind = "date"
+    filters = DATE_FILTERS
+    sort_types = SORTABLE
     can_have_db_index = True
     props = (*DATE_PROPS, Prop("date_force_timezone_offset", None, check_offset, write_only=True))
-    filters = DATE_FILTERS
+
+    def value_kind(self, field: Field) -> ValueKind:
+        return "datetime" if field.props.get("date_include_time") else "date"
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return UtcDateTime() if field.props.get("date_include_time") else sa.Date()
@@ -221,12 +225,12 @@ class DateFieldType(FieldType):
         }
 
     def after_update(
-        self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Any
+        self, ctx: FieldContext, conn: sa.Connection, old: Field, field: Field, raw: Any
     ) -> list[Field]:
         offset = check_offset(raw.get("date_force_timezone_offset"))
         if offset and field.props.get("date_include_time") and old.props.get("date_include_time"):
             t = sa.table(
-                f"database_table_{int(field.table_id)}",
+                ddl.table_name(field.table_id),
                 sa.column("id", sa.Integer),
                 sa.column(field.column_name, UtcDateTime()),
             )
@@ -266,9 +270,12 @@ def date_schema(field: Field) -> dict[str, Any]:
 class RowStampFieldType(FieldType):
     """A read-only date read from one of the row's own timestamps."""
 
+    kind = "datetime"  # a timestamp, whether or not the field shows the time
+    formula_kind = "date"
+    filters = DATE_FILTERS
+    sort_types = SORTABLE
     read_only = True
     props = DATE_PROPS
-    filters = DATE_FILTERS
     source: str
 
     def column_type(self, field: Field) -> None:

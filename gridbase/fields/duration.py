@@ -10,7 +10,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.fields.base import FieldType, FieldValueError, Prop, ValueContext, check_choice
+from gridbase.fields.base import SORTABLE, FieldType, FieldValueError, ValueContext
+from gridbase.fields.props import Prop, check_choice
 from gridbase.models import Field
 
 # format -> the unit values are rounded to, in seconds
@@ -79,6 +80,9 @@ def round_to(seconds: float, fmt: str) -> float:
 
 class DurationFieldType(FieldType):
     type = "duration"
+    kind = "duration"
+    formula_kind = "duration"
+    sort_types = SORTABLE
     can_have_db_index = True
     props = (Prop("duration_format", "h:mm", check_choice("duration_format", tuple(FORMATS))),)
     filters = frozenset(

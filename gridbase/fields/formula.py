@@ -7,16 +7,25 @@ core.dependencies); compiling happens when the table model is built.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from gridbase import formula as fl
-from gridbase.errors import FormulaError, RequestBodyValidation, field_error
-from gridbase.fields.base import FieldType, Prop, PropError
-from gridbase.fields.number import format_decimal
+from gridbase.errors import FieldSelfReference, FormulaError
+from gridbase.fields.base import (
+    SORTABLE,
+    FieldContext,
+    FieldType,
+    Resolve,
+    ValueKind,
+    formula_infos,
+)
+from gridbase.fields.number import NUMBER_FILTERS, format_decimal
+from gridbase.fields.props import Prop, PropError
+from gridbase.fields.text import TEXT_FILTERS
 from gridbase.models import Field
 from gridbase.storage import schema as s
 
@@ -37,7 +46,6 @@ DISPLAY_DEFAULTS: dict[str, Any] = {
     "number_separator": "",
     "number_suffix": "",
 }
-Resolve = Callable[[Field], "sa.ColumnElement[Any] | None"]
 
 
 def _check_formula(value: Any) -> str:
@@ -52,48 +60,8 @@ def _check_formula(value: Any) -> str:
     return value
 
 
-def field_infos(
-    ctx: Any, fields: Mapping[str, Field], conn: sa.Connection | None = None, linked: bool = True
-) -> dict[str, fl.FieldInfo]:
-    """What the formula language knows about each field of the table (with `conn`, link
-    fields also describe the linked table's fields, one level deep)."""
-    out = {}
-    for name, f in fields.items():
-        if f.type == "formula" and f.props.get("formula_type") in (None, "invalid"):
-            continue
-        if f.type in ("link_row", "lookup"):
-            info = _link_info(ctx, f, conn) if linked and conn is not None else None
-            if info is not None:
-                out[name] = info
-            continue
-        info_of = getattr(ctx.field_types.get(f.type), "formula_info", None)
-        out[name] = info_of(ctx, f) if info_of else fl.field_info_for(f.type, **f.props)
-    return out
-
-
-def _link_info(ctx: Any, f: Field, conn: sa.Connection) -> fl.FieldInfo | None:
-    if f.type == "lookup":
-        if f.props.get("formula_type") != "array":
-            return None
-        return fl.FieldInfo(
-            "array",
-            array_formula_type=f.props.get("array_formula_type"),
-            lookup_through=f.props.get("through_field_name"),
-            lookup_target=f.props.get("target_field_name"),
-        )
-    target = f.props.get("link_row_table_id")
-    if target is None:
-        return None
-    model = ctx.model_of(conn, int(target))
-    primary = model.primary
-    infos = field_infos(ctx, {x.name: x for x in model.fields}, conn, linked=False)
-    return fl.field_info_for(
-        "link_row", link_fields=infos, link_primary=primary.name if primary else None
-    )
-
-
 def array_source(
-    ctx: Any, conn: sa.Connection, by_name: Mapping[str, Field], sql: sa.Table
+    ctx: FieldContext, conn: sa.Connection, by_name: Mapping[str, Field], sql: sa.Table
 ) -> fl.ArraySource:
     """For formulas over links: the linked rows' values of a target field, correlated to the row."""
     from gridbase.fields.link_row import junction_table, sides
@@ -105,7 +73,9 @@ def array_source(
         if target is None:
             raise fl.FormulaCompileError(f"unknown field {target_name}")
         expr = model.expression(target.id)
-        value = column_for(ctx, target, expr if expr is not None else sa.null())
+        value = ctx.field_types.get(target.type).formula_expression(
+            target, expr if expr is not None else sa.null()
+        )
         junction = junction_table(link, sa.MetaData())
         mine, other = sides(link)
         return (
@@ -119,7 +89,7 @@ def array_source(
 
 
 def typecheck(
-    ctx: Any,
+    ctx: FieldContext,
     field_name: str,
     text: str,
     fields: Mapping[str, Field],
@@ -127,17 +97,15 @@ def typecheck(
 ) -> fl.TypedFormula:
     """Parse and type `text` against the table's fields; raises the API's FormulaError."""
     try:
-        return fl.typecheck(fl.parse(text), field_infos(ctx, fields, conn), field_name=field_name)
+        return fl.typecheck(fl.parse(text), formula_infos(ctx, fields, conn), field_name=field_name)
     except fl.FormulaSelfReferenceError:
-        from gridbase.errors import FieldSelfReference
-
         raise FieldSelfReference() from None
     except fl.FormulaError as exc:
         raise FormulaError(exc.api_detail) from None
 
 
 def typed_props(
-    ctx: Any, field: Field, fields: Mapping[str, Field], conn: sa.Connection | None = None
+    ctx: FieldContext, field: Field, fields: Mapping[str, Field], conn: sa.Connection | None = None
 ) -> dict[str, Any]:
     """The stored props of a formula: its text plus the inferred type, or the error state."""
     text = str(field.props.get("formula", ""))
@@ -166,54 +134,104 @@ def serialize_value(props: Mapping[str, Any], value: Any) -> Any:
     if kind in ("duration", "date_interval"):
         return float(value)
     if kind == "date":
-        if isinstance(value, str):
-            value = (
-                datetime.fromisoformat(value.replace("Z", "+00:00"))
-                if "T" in value or " " in value
-                else date.fromisoformat(value)
-            )
+        moment = _as_date(value)
         if not props.get("date_include_time"):
-            return (value.date() if isinstance(value, datetime) else value).isoformat()
-        if not isinstance(value, datetime):
-            value = datetime(value.year, value.month, value.day)
-        return value.replace(tzinfo=None).isoformat() + "Z"
+            return (moment.date() if isinstance(moment, datetime) else moment).isoformat()
+        return _as_datetime(moment).replace(tzinfo=None).isoformat() + "Z"
     return value if isinstance(value, str) else str(value)
 
 
-def column_for(ctx: Any, field: Field, expr: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
-    """How a referenced field reads inside a formula (select options give their text)."""
-    if field.type == "single_select":
-        o = s.select_options
-        return sa.select(o.c.value).where(o.c.id == expr).scalar_subquery()
-    return expr
+def serialize_item(props: Mapping[str, Any], value: Any) -> Any:
+    """One item of an array (a lookup's value) in the format of its formula type: numbers,
+    booleans, durations and dates as a formula's value, but a datetime keeps its "+00:00"
+    offset (Baserow 1.35.3 answers so); any other item as SQL gave it."""
+    kind = props.get("formula_type")
+    if kind == "date" and props.get("date_include_time") and value is not None:
+        return _as_datetime(_as_date(value)).isoformat()
+    if kind in ("number", "boolean", "duration", "date_interval", "date"):
+        return serialize_value(props, value)
+    return value
 
 
-class FormulaFieldType(FieldType):
-    type = "formula"
+def _as_date(value: Any) -> date:
+    """A date or datetime as SQL hands it back (a string in JSON and on SQLite)."""
+    if not isinstance(value, str):
+        return value  # type: ignore[no-any-return]  # a date or datetime already
+    if "T" in value or " " in value:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return date.fromisoformat(value)
+
+
+def _as_datetime(value: date) -> datetime:
+    """A UTC datetime (a date is its midnight; a naive value is UTC)."""
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# How the values of each formula type compare and read (FieldType.value_kind).
+FORMULA_KINDS: dict[str, ValueKind] = {
+    "text": "text", "char": "text", "url": "text", "link": "text", "button": "text",
+    "single_select": "text", "invalid": "text", "number": "decimal", "boolean": "bool",
+    "duration": "duration", "date_interval": "duration", "date": "date", "array": "array",
+    "multiple_select": "array", "multiple_collaborators": "array", "single_file": "array",
+}  # fmt: skip
+# The filters a formula field accepts, by its formula type; any other: empty, not_empty.
+FORMULA_FILTERS: dict[str, frozenset[str]] = {
+    "text": TEXT_FILTERS,
+    "char": TEXT_FILTERS,
+    "url": TEXT_FILTERS,
+    "number": NUMBER_FILTERS,
+    "boolean": frozenset({"boolean", "empty", "not_empty"}),
+    "date": frozenset(
+        {"contains", "contains_not", "empty", "not_empty", "date_is", "date_is_not",
+         "date_is_before", "date_is_on_or_before", "date_is_after", "date_is_on_or_after",
+         "date_is_within", "date_equal", "date_not_equal", "date_before", "date_before_or_equal",
+         "date_after", "date_after_or_equal"}
+    ),
+}  # fmt: skip
+EMPTINESS = frozenset({"empty", "not_empty"})
+
+
+class Computed(FieldType):
+    """A read-only type computed in SQL (formula, count, rollup, lookup): how its values
+    compare and what a formula reading it sees follow the formula type in its props
+    (`formula_type` and its formatting options, set whenever the field is saved)."""
+
+    kind = None
+    formula_kind = None
     read_only = True
-    props = (Prop("formula", None, _check_formula),)
-    filters = frozenset(
-        {
-            "equal",
-            "not_equal",
-            "contains",
-            "contains_not",
-            "contains_word",
-            "doesnt_contain_word",
-            "higher_than",
-            "higher_than_or_equal",
-            "lower_than",
-            "lower_than_or_equal",
-            "is_even_and_whole",
-            "boolean",
-            "empty",
-            "not_empty",
-            "length_is_lower_than",
-        }
-    )
+    stores_text = True  # a text-typed expression is the text itself
 
     def column_type(self, field: Field) -> None:
         return None
+
+    def value_kind(self, field: Field) -> ValueKind:
+        formula_type = str(field.props.get("formula_type") or "text")  # not typed yet: text
+        if formula_type == "date":
+            return "datetime" if field.props.get("date_include_time") else "date"
+        return FORMULA_KINDS[formula_type]
+
+    def formula_info(
+        self, ctx: FieldContext, field: Field, conn: sa.Connection | None
+    ) -> fl.FieldInfo | None:
+        formula_type = field.props.get("formula_type")
+        if formula_type in (None, "invalid"):
+            return None
+        return fl.field_info(str(formula_type), field.props)
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        return serialize_value(field.props, stored)
+
+
+class FormulaFieldType(Computed):
+    type = "formula"
+    filters = frozenset().union(*FORMULA_FILTERS.values())
+    sort_types = SORTABLE
+    props = (Prop("formula", None, _check_formula),)
+
+    def compatible_filters(self, field: Field) -> frozenset[str]:
+        return FORMULA_FILTERS.get(str(field.props.get("formula_type")), EMPTINESS)
 
     def clean_props(
         self, raw: Mapping[str, Any], current: Mapping[str, Any] | None
@@ -229,11 +247,8 @@ class FormulaFieldType(FieldType):
         )
         return out
 
-    def formula_info(self, ctx: Any, field: Field) -> fl.FieldInfo:
-        return fl.field_info_for("formula", **field.props)
-
     def after_create(
-        self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
+        self, ctx: FieldContext, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
     ) -> list[Field]:
         fields = {f.name: f for f in ctx.fields_of(conn, field.table_id)}
         # refuses a bad formula
@@ -243,13 +258,18 @@ class FormulaFieldType(FieldType):
         return []
 
     def after_update(
-        self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection,
+        old: Field,
+        field: Field,
+        raw: Mapping[str, Any],
     ) -> list[Field]:
         return self.after_create(ctx, conn, field, raw)
 
     def expression(
         self,
-        ctx: Any,
+        ctx: FieldContext,
         conn: sa.Connection | None,
         field: Field,
         by_name: Mapping[str, Field],
@@ -259,32 +279,27 @@ class FormulaFieldType(FieldType):
         if field.props.get("formula_type") in (None, "invalid", "array"):
             return sa.null()
         try:
-            typed = fl.typecheck(
-                fl.parse(str(field.props["formula"])),
-                field_infos(ctx, by_name, conn),
-                field_name=field.name,
-            )
-            used = fl.referenced_fields(fl.parse(str(field.props["formula"])))
+            parsed = fl.parse(str(field.props["formula"]))
+            typed = fl.typecheck(parsed, formula_infos(ctx, by_name, conn), field_name=field.name)
             columns = {}
-            for name in used:
+            for name in fl.referenced_fields(parsed):
                 if name in by_name:
-                    expr = resolve(by_name[name])
-                    columns[name] = column_for(
-                        ctx, by_name[name], expr if expr is not None else sa.null()
+                    used = by_name[name]
+                    expr = resolve(used)
+                    columns[name] = ctx.field_types.get(used.type).formula_expression(
+                        used, expr if expr is not None else sa.null()
                     )
             source = array_source(ctx, conn, by_name, sql) if conn is not None else None
             return fl.compile_sql(typed, columns, ctx.db.dialect, source, row_id=sql.c.id)
         except fl.FormulaError:
             return sa.null()
 
-    def serialize(self, field: Field, stored: Any) -> Any:
-        return serialize_value(field.props, stored)
-
     def json_schema(self, field: Field) -> dict[str, Any]:
         """The read format follows the formula's type (see serialize_value)."""
         kind = field.props.get("formula_type")
         places = int(field.props.get("number_decimal_places") or 0)
         decimals = rf"\.\d{{{places}}}" if places else ""
+        with_time = bool(field.props.get("date_include_time"))
         by_kind: dict[str, dict[str, Any]] = {
             "number": {
                 "type": ["string", "null"],
@@ -296,10 +311,8 @@ class FormulaFieldType(FieldType):
             "date_interval": {"type": ["number", "null"], "example": 3600.0},
             "date": {
                 "type": ["string", "null"],
-                "format": "date-time" if field.props.get("date_include_time") else "date",
-                "example": "2024-03-01T12:30:00Z"
-                if field.props.get("date_include_time")
-                else "2024-03-01",
+                "format": "date-time" if with_time else "date",
+                "example": "2024-03-01T12:30:00Z" if with_time else "2024-03-01",
             },
             "invalid": {
                 "type": "null",
@@ -312,7 +325,3 @@ class FormulaFieldType(FieldType):
             description=f"Computed by `{field.props.get('formula')}` ({kind}). "
             + str(schema.get("description", "")),
         )
-
-
-def formula_error(message: str) -> RequestBodyValidation:
-    return RequestBodyValidation({"formula": field_error(message)})

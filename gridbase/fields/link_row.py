@@ -16,20 +16,23 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gridbase import formula as fl
 from gridbase.errors import (
     LinkRowTableNotInSameDatabase,
     LinkRowTableNotProvided,
     RequestBodyValidation,
 )
 from gridbase.fields.base import (
+    UNSORTABLE,
+    FieldContext,
     FieldType,
     FieldValueError,
-    Prop,
-    PropError,
     ValueContext,
     as_items,
-    check_bool,
+    formula_infos,
 )
+from gridbase.fields.field_json import field_json
+from gridbase.fields.props import Prop, check_bool, check_id
 from gridbase.models import Field
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
@@ -38,14 +41,6 @@ from gridbase.storage.types import Id
 
 CHUNK = 500
 NO_MATCH = "The provided text value '{}' doesn't match any row in the linked table."
-
-
-def _check_table_id(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not str(value).strip().isdigit():
-        raise PropError("link_row_table_id", "A valid integer is required.")
-    return int(value)
 
 
 def junction_name(field: Field) -> str:
@@ -99,17 +94,17 @@ def _unused_name(conn: sa.Connection, table_id: int, base: str) -> str:
 
 class LinkRowFieldType(FieldType):
     type = "link_row"
+    kind = "array"
+    formula_kind = None  # an array of the linked rows' texts, knowing the linked fields
+    sort_types = UNSORTABLE
     can_be_primary = False
-    sortable = False
     props = (
-        Prop("link_row_table_id", None, _check_table_id),
+        Prop("link_row_table_id", None, check_id("link_row_table_id")),
         Prop(
             "link_row_multiple_relationships", True, check_bool("link_row_multiple_relationships")
         ),
         Prop(
-            "link_row_limit_selection_view_id",
-            None,
-            lambda v: None if v is None else _check_table_id(v),
+            "link_row_limit_selection_view_id", None, check_id("link_row_limit_selection_view_id")
         ),
         Prop("has_related_field", True, check_bool("has_related_field"), write_only=True),
     )
@@ -143,48 +138,35 @@ class LinkRowFieldType(FieldType):
             "link_row_multiple_relationships": p.get("link_row_multiple_relationships", True),
         }
 
-    def extra_json(self, ctx: Any, field: Field) -> dict[str, Any]:
+    def extra_json(self, ctx: FieldContext, field: Field) -> dict[str, Any]:
         """`link_row_table_primary_field`: the linked table's primary field as field JSON."""
-        target = field.props.get("link_row_table_id")
+        target = self.links_to(field)
         with ctx.db.read() as conn:
-            primary = conn.execute(
-                sa.select(s.fields).where(
-                    s.fields.c.table_id == target, s.fields.c.primary.is_(True)
-                )
-            ).first()
-            table = _table_row(conn, target) if primary is not None else None
-        if primary is None or table is None:
+            table = _table_row(conn, target) if target is not None else None
+            primary = (
+                next((f for f in ctx.fields_of(conn, table.id) if f.primary), None)
+                if table
+                else None
+            )
+        if table is None or primary is None:
             return {"link_row_table_primary_field": None}
-        pf = Field(
-            primary.id,
-            primary.table_id,
-            primary.name,
-            primary.order,
-            primary.type,
-            True,
-            primary.description,
-            primary.db_index,
-            dict(primary.props or {}),
-        )
-        ft = ctx.field_types.get(pf.type)
-        body: dict[str, Any] = {
-            "id": pf.id,
-            "table_id": pf.table_id,
-            "name": pf.name,
-            "order": pf.order,
-            "type": pf.type,
-            "primary": True,
-            "read_only": ft.read_only,
-            "immutable_type": False,
-            "immutable_properties": False,
-            "description": pf.description,
-            "database_id": table.database_id,
-            "workspace_id": table.workspace_id,
-            "db_index": pf.db_index,
-            "field_constraints": [],
-        }
-        body.update(ft.props_json(pf))
+        body = field_json(ctx, primary, table.database_id, table.workspace_id, extra=False)
         return {"link_row_table_primary_field": body}
+
+    def formula_info(
+        self, ctx: FieldContext, field: Field, conn: sa.Connection | None
+    ) -> fl.FieldInfo | None:
+        target = self.links_to(field)
+        if conn is None or target is None:
+            return None
+        model = ctx.model_of(conn, target)
+        primary = model.primary
+        return fl.FieldInfo(
+            "array",
+            array_formula_type="text",
+            link_fields=formula_infos(ctx, {f.name: f for f in model.fields}, None),
+            link_primary=primary.name if primary else None,
+        )
 
     def _check_target(self, conn: sa.Connection, field: Field) -> Any:
         target_id = field.props.get("link_row_table_id")
@@ -199,7 +181,7 @@ class LinkRowFieldType(FieldType):
         return own
 
     def after_create(
-        self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
+        self, ctx: FieldContext, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
     ) -> list[Field]:
         own = self._check_target(conn, field)
         props = dict(
@@ -269,7 +251,12 @@ class LinkRowFieldType(FieldType):
             _bump(conn, row.table_id)
 
     def after_update(
-        self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection,
+        old: Field,
+        field: Field,
+        raw: Mapping[str, Any],
     ) -> list[Field]:
         props = dict(field.props)
         props.pop("has_related_field", None)
@@ -307,7 +294,7 @@ class LinkRowFieldType(FieldType):
         conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
         return []
 
-    def before_delete(self, ctx: Any, conn: sa.Connection, field: Field) -> list[Field]:
+    def before_delete(self, ctx: FieldContext, conn: sa.Connection, field: Field) -> list[Field]:
         """The related field goes with it, and so does the shared junction table."""
         self._drop_related(conn, field)
         ddl.drop_table(conn, junction_name(field))
@@ -319,6 +306,9 @@ class LinkRowFieldType(FieldType):
 
     def relation_table(self, field: Field, metadata: sa.MetaData) -> sa.Table:
         return junction_table(field, metadata)
+
+    def junction_sides(self, field: Field) -> tuple[str, str]:
+        return sides(field)
 
     def links_to(self, field: Field) -> int | None:
         target = field.props.get("link_row_table_id")

@@ -13,18 +13,24 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
+from gridbase import formula as fl
 from gridbase.errors import GridbaseError
-from gridbase.fields.base import FieldType, Prop, PropError
-from gridbase.fields.formula import DISPLAY_DEFAULTS, column_for
+from gridbase.fields.base import (
+    SORTABLE,
+    UNSORTABLE,
+    FieldContext,
+    Items,
+    LinkedModel,
+    Resolve,
+)
+from gridbase.fields.formula import DISPLAY_DEFAULTS, Computed, serialize_item
 from gridbase.fields.link_row import junction_table, sides
 from gridbase.fields.number import format_decimal
+from gridbase.fields.props import Prop, PropError, check_id
 from gridbase.models import Field
 from gridbase.storage import schema as s
 
 ROLLUP_FUNCTIONS = ("sum", "min", "max", "avg", "count")
-NUMBER_TYPES = frozenset(
-    {"number", "rating", "autonumber", "count", "rollup", "duration", "boolean"}
-)
 
 
 class InvalidThroughField(GridbaseError):
@@ -55,22 +61,11 @@ class InvalidRollupTargetField(InvalidTargetField):
     code = "ERROR_INVALID_ROLLUP_TARGET_FIELD"
 
 
-def _id_prop(name: str) -> Any:
-    def check(value: Any) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, bool) or not str(value).strip().isdigit():
-            raise PropError(name, "A valid integer is required.")
-        return int(value)
-
-    return check
-
-
 class ThroughLink:
     """The link field a computed field reads through, and the linked table's model."""
 
-    def __init__(self, ctx: Any, conn: sa.Connection, field: Field) -> None:
-        self.ctx = ctx
+    def __init__(self, ctx: FieldContext, conn: sa.Connection, field: Field) -> None:
+        self.ctx, self.conn = ctx, conn
         f = s.fields
         through_id = field.props.get("through_field_id")
         row = (
@@ -79,7 +74,7 @@ class ThroughLink:
             else None
         )
         self.through: Field | None = None
-        self.model: Any = None
+        self.model: LinkedModel | None = None
         if row is None or row.table_id != field.table_id:
             return
         through = ctx.fields_of(conn, row.table_id)
@@ -109,10 +104,10 @@ class ThroughLink:
         return joined, linked, junction.c[mine] == outer_id
 
 
-class ThroughFieldType(FieldType):
+class ThroughFieldType(Computed):
     """Shared by count, rollup and lookup: read-only, no column, one SQL expression."""
 
-    read_only = True
+    sort_types = SORTABLE
     bad_through: type[GridbaseError] = InvalidThroughField
     bad_target: type[GridbaseError] = InvalidTargetField
     needs_target = True
@@ -132,9 +127,6 @@ class ThroughFieldType(FieldType):
         }
     )
 
-    def column_type(self, field: Field) -> None:
-        return None
-
     def clean_props(
         self, raw: Mapping[str, Any], current: Mapping[str, Any] | None
     ) -> dict[str, Any]:
@@ -144,7 +136,7 @@ class ThroughFieldType(FieldType):
         return out
 
     def check(
-        self, ctx: Any, conn: sa.Connection, field: Field
+        self, ctx: FieldContext, conn: sa.Connection, field: Field
     ) -> tuple[ThroughLink, Field | None]:
         link = ThroughLink(ctx, conn, field)
         if link.through is None:
@@ -155,7 +147,7 @@ class ThroughFieldType(FieldType):
         return link, target
 
     def after_create(
-        self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
+        self, ctx: FieldContext, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
     ) -> list[Field]:
         link, target = self.check(ctx, conn, field)
         props = dict(field.props, **self.display(ctx, link, target))
@@ -163,11 +155,16 @@ class ThroughFieldType(FieldType):
         return []
 
     def after_update(
-        self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection,
+        old: Field,
+        field: Field,
+        raw: Mapping[str, Any],
     ) -> list[Field]:
         return self.after_create(ctx, conn, field, raw)
 
-    def display(self, ctx: Any, link: ThroughLink, target: Field | None) -> dict[str, Any]:
+    def display(self, ctx: FieldContext, link: ThroughLink, target: Field | None) -> dict[str, Any]:
         return dict(
             DISPLAY_DEFAULTS, formula_type="number", nullable=False, number_decimal_places=0
         )
@@ -179,11 +176,11 @@ class ThroughFieldType(FieldType):
 
     def expression(
         self,
-        ctx: Any,
+        ctx: FieldContext,
         conn: sa.Connection | None,
         field: Field,
         by_name: Mapping[str, Field],
-        resolve: Any,
+        resolve: Resolve,
         sql: sa.Table,
     ) -> sa.ColumnElement[Any]:
         if conn is None:
@@ -198,7 +195,7 @@ class ThroughFieldType(FieldType):
 
     def aggregate(
         self,
-        ctx: Any,
+        ctx: FieldContext,
         field: Field,
         joined: sa.FromClause,
         linked: sa.Table,
@@ -227,13 +224,13 @@ class ThroughFieldType(FieldType):
 
 class CountFieldType(ThroughFieldType):
     type = "count"
-    props = (Prop("through_field_id", None, _id_prop("through_field_id")),)
+    props = (Prop("through_field_id", None, check_id("through_field_id")),)
     bad_through = InvalidCountThroughField
     needs_target = False
 
     def aggregate(
         self,
-        ctx: Any,
+        ctx: FieldContext,
         field: Field,
         joined: sa.FromClause,
         linked: sa.Table,
@@ -247,8 +244,8 @@ class CountFieldType(ThroughFieldType):
 class RollupFieldType(ThroughFieldType):
     type = "rollup"
     props = (
-        Prop("through_field_id", None, _id_prop("through_field_id")),
-        Prop("target_field_id", None, _id_prop("target_field_id")),
+        Prop("through_field_id", None, check_id("through_field_id")),
+        Prop("target_field_id", None, check_id("target_field_id")),
         Prop("rollup_function", "sum", None),
     )
     bad_through = InvalidRollupThroughField
@@ -266,7 +263,7 @@ class RollupFieldType(ThroughFieldType):
             )
         return out
 
-    def display(self, ctx: Any, link: ThroughLink, target: Field | None) -> dict[str, Any]:
+    def display(self, ctx: FieldContext, link: ThroughLink, target: Field | None) -> dict[str, Any]:
         places = int((target.props.get("number_decimal_places") if target else 0) or 0)
         return dict(
             DISPLAY_DEFAULTS, formula_type="number", nullable=False, number_decimal_places=places
@@ -274,7 +271,7 @@ class RollupFieldType(ThroughFieldType):
 
     def aggregate(
         self,
-        ctx: Any,
+        ctx: FieldContext,
         field: Field,
         joined: sa.FromClause,
         linked: sa.Table,
@@ -302,8 +299,8 @@ class LookupFieldType(ThroughFieldType):
 
     type = "lookup"
     props = (
-        Prop("through_field_id", None, _id_prop("through_field_id")),
-        Prop("target_field_id", None, _id_prop("target_field_id")),
+        Prop("through_field_id", None, check_id("through_field_id")),
+        Prop("target_field_id", None, check_id("target_field_id")),
     )
     filters = frozenset(
         {
@@ -318,11 +315,25 @@ class LookupFieldType(ThroughFieldType):
             "has_value_length_is_lower_than",
         }
     )
-    sortable = False
+    sort_types = UNSORTABLE
+    reads_items = True
 
-    def display(self, ctx: Any, link: ThroughLink, target: Field | None) -> dict[str, Any]:
+    def formula_info(
+        self, ctx: FieldContext, field: Field, conn: sa.Connection | None
+    ) -> fl.FieldInfo | None:
+        """Referencing a lookup reads as lookup(through, target)."""
+        if field.props.get("formula_type") != "array":
+            return None
+        return fl.FieldInfo(
+            "array",
+            array_formula_type=field.props.get("array_formula_type"),
+            lookup_through=field.props.get("through_field_name"),
+            lookup_target=field.props.get("target_field_name"),
+        )
+
+    def display(self, ctx: FieldContext, link: ThroughLink, target: Field | None) -> dict[str, Any]:
         assert link.through is not None and target is not None
-        inner = _formula_type(target)
+        inner = _item_type(ctx, link.conn, target)
         return dict(
             DISPLAY_DEFAULTS,
             formula_type="array",
@@ -343,7 +354,7 @@ class LookupFieldType(ThroughFieldType):
         )
         return out
 
-    def extra_json(self, ctx: Any, field: Field) -> dict[str, Any]:
+    def extra_json(self, ctx: FieldContext, field: Field) -> dict[str, Any]:
         """Baserow lists the workspace's members on lookups (for collaborator targets)."""
         t, a, wu, u = s.database_tables, s.applications, s.workspace_users, s.users
         with ctx.db.read() as conn:
@@ -360,8 +371,8 @@ class LookupFieldType(ThroughFieldType):
             }
 
     def items_source(
-        self, ctx: Any, conn: sa.Connection, field: Field, sql: sa.Table
-    ) -> tuple[Any, Any, Any] | None:
+        self, ctx: FieldContext, conn: sa.Connection, field: Field, sql: sa.Table
+    ) -> Items | None:
         """(linked rows ⋈ junction, target value, correlation to `sql`'s row): what the array
         filters (has_value_*) test with EXISTS."""
         link = ThroughLink(ctx, conn, field)
@@ -372,11 +383,11 @@ class LookupFieldType(ThroughFieldType):
         value = link.model.expression(target.id)
         if value is None:
             return None
-        return joined, column_for(ctx, target, value), correlate
+        return joined, ctx.field_types.get(target.type).formula_expression(target, value), correlate
 
     def aggregate(
         self,
-        ctx: Any,
+        ctx: FieldContext,
         field: Field,
         joined: sa.FromClause,
         linked: sa.Table,
@@ -399,11 +410,10 @@ class LookupFieldType(ThroughFieldType):
         if stored is None:
             return []
         items = json.loads(stored) if isinstance(stored, (str, bytes)) else stored
-        target_type = field.props.get("target_field_type")
-        target_props = field.props.get("target_props") or {}
+        props = dict(field.props.get("target_props") or {})
+        props["formula_type"] = field.props.get("array_formula_type")
         return [
-            {"id": item["id"], "value": _item_value(target_type, target_props, item.get("value"))}
-            for item in items
+            {"id": item["id"], "value": serialize_item(props, item.get("value"))} for item in items
         ]
 
     def json_schema(self, field: Field) -> dict[str, Any]:
@@ -422,38 +432,10 @@ class LookupFieldType(ThroughFieldType):
         }
 
 
-def _formula_type(target: Field) -> str:
-    mapping = {
-        "text": "text",
-        "long_text": "text",
-        "url": "text",
-        "email": "text",
-        "phone_number": "text",
-        "number": "number",
-        "rating": "number",
-        "autonumber": "number",
-        "count": "number",
-        "rollup": "number",
-        "boolean": "boolean",
-        "date": "date",
-        "created_on": "date",
-        "last_modified": "date",
-        "duration": "duration",
-        "single_select": "single_select",
-        "uuid": "text",
-    }
-    if target.type == "formula":
+def _item_type(ctx: FieldContext, conn: sa.Connection, target: Field) -> str:
+    """The formula type of a lookup's items: its target's (a target with many values per row
+    gives text items)."""
+    info = ctx.field_types.get(target.type).formula_info(ctx, target, conn)
+    if info is None:  # a formula that is invalid, or not typed yet
         return str(target.props.get("formula_type") or "text")
-    return mapping.get(target.type, "text")
-
-
-def _item_value(target_type: Any, props: Mapping[str, Any], value: Any) -> Any:
-    if target_type in ("number", "count", "rollup") or props.get("formula_type") == "number":
-        return (
-            format_decimal(value, int(props.get("number_decimal_places") or 0))
-            if value is not None
-            else None
-        )
-    if target_type == "boolean":
-        return bool(value)
-    return value
+    return "text" if info.formula_type == "array" else info.formula_type

@@ -7,16 +7,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.fields.base import (
-    FieldType,
-    FieldValueError,
-    Prop,
-    ValueContext,
-    check_bool,
-    check_choice,
-    check_int,
-    check_str,
-)
+from gridbase.fields.base import SORTABLE, FieldType, FieldValueError, ValueContext
+from gridbase.fields.props import Prop, PropError, check_bool, check_choice, check_int, check_str
 from gridbase.models import Field
 from gridbase.storage.types import DecimalType
 
@@ -69,13 +61,14 @@ def _check_default(value: Any) -> Any:
     try:
         return str(parse_decimal(value))
     except FieldValueError:
-        from gridbase.fields.base import PropError
-
         raise PropError("number_default", "A valid number is required.") from None
 
 
 class NumberFieldType(FieldType):
     type = "number"
+    kind = "decimal"
+    formula_kind = "number"
+    sort_types = SORTABLE
     can_have_db_index = True
     props = (
         Prop("number_decimal_places", 0, check_int("number_decimal_places", 0, 10)),
@@ -169,6 +162,10 @@ class NumberFieldType(FieldType):
 
 class RatingFieldType(FieldType):
     type = "rating"
+    kind = "int"
+    formula_kind = "number"
+    formula_nullable = False
+    sort_types = SORTABLE
     can_have_db_index = True
     props = (
         Prop("color", "dark-orange", check_str("color", 50)),

@@ -16,7 +16,16 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.errors import RequestBodyValidation, field_error
-from gridbase.fields.base import FieldType, FieldValueError, Prop, PropError, ValueContext, as_items
+from gridbase.fields.base import (
+    SORTABLE,
+    UNSORTABLE,
+    FieldContext,
+    FieldType,
+    FieldValueError,
+    ValueContext,
+    as_items,
+)
+from gridbase.fields.props import Prop, PropError
 from gridbase.models import Field, SelectOption
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
@@ -51,6 +60,15 @@ def option_ref_schemas(field: Field) -> list[dict[str, Any]]:
     if not ids:
         return [{"type": "integer"}, {"type": "string"}]
     return [{"type": "integer", "enum": ids}, {"type": "string", "enum": values}]
+
+
+def option_text(field: Field, option_id: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
+    """The text of the option an id expression names (NULL for none or an unknown id): the
+    field's options are known here (a change of options is a schema change), so a CASE over
+    them spares a lookup per row."""
+    if not field.select_options:
+        return sa.cast(sa.null(), sa.Text)
+    return sa.case({o.id: o.value for o in field.select_options}, value=option_id, else_=sa.null())
 
 
 def _example_option(field: Field) -> dict[str, Any] | None:
@@ -164,14 +182,19 @@ class SelectOptionsMixin(FieldType):
         )
 
     def after_create(
-        self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
+        self, ctx: FieldContext, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
     ) -> list[Field]:
         if "select_options" in raw:
             write_options(conn, field, raw["select_options"])
         return []
 
     def after_update(
-        self, ctx: Any, conn: sa.Connection, old: Field, field: Field, raw: Mapping[str, Any]
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection,
+        old: Field,
+        field: Field,
+        raw: Mapping[str, Any],
     ) -> list[Field]:
         if "select_options" in raw:
             removed = write_options(conn, field, raw["select_options"])
@@ -185,6 +208,9 @@ class SelectOptionsMixin(FieldType):
 
 class SingleSelectFieldType(SelectOptionsMixin):
     type = "single_select"
+    kind = "text"
+    formula_kind = "single_select"
+    sort_types = SORTABLE
     can_have_db_index = True
     props = (Prop("single_select_default", None, _check_default_id),)
     filters = frozenset(
@@ -243,6 +269,17 @@ class SingleSelectFieldType(SelectOptionsMixin):
             "description": "An option id, or an option's value; null clears it.",
         }
 
+    def display_text(
+        self, field: Field, expr: sa.ColumnElement[Any] | None, dialect: str
+    ) -> sa.ColumnElement[str] | None:
+        return None if expr is None else option_text(field, expr)
+
+    def formula_expression(
+        self, field: Field, expr: sa.ColumnElement[Any]
+    ) -> sa.ColumnElement[Any]:
+        o = s.select_options
+        return sa.select(o.c.value).where(o.c.id == expr).scalar_subquery()
+
     def sort_expression(self, field: Field, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
         """Rows sort by their option's value (as Baserow). The field's options are known here
         (a change of options is a schema change), so a CASE over them spares a lookup per row."""
@@ -265,7 +302,9 @@ def junction_name(field: Field) -> str:
 
 class MultipleSelectFieldType(SelectOptionsMixin):
     type = "multiple_select"
-    sortable = False
+    kind = "array"
+    formula_kind = "multiple_select"
+    sort_types = UNSORTABLE
     props = (Prop("multiple_select_default", None, _check_default_ids),)
     filters = frozenset(
         {
@@ -296,14 +335,20 @@ class MultipleSelectFieldType(SelectOptionsMixin):
         )
 
     def after_create(
-        self, ctx: Any, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
+        self, ctx: FieldContext, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
     ) -> list[Field]:
         ddl.create_table(conn, self.relation_table(field, sa.MetaData()))
         return super().after_create(ctx, conn, field, raw)
 
-    def before_delete(self, ctx: Any, conn: sa.Connection, field: Field) -> list[Field]:
+    def before_delete(self, ctx: FieldContext, conn: sa.Connection, field: Field) -> list[Field]:
         ddl.drop_table(conn, junction_name(field))
         return []
+
+    def junction_sides(self, field: Field) -> tuple[str, str]:
+        return "row_id", "option_id"
+
+    def item_text(self, field: Field, item: sa.ColumnElement[Any]) -> sa.ColumnElement[str] | None:
+        return option_text(field, item)
 
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         if raw is None or raw == "":

@@ -1,18 +1,15 @@
-"""Text-like field types: text, long_text, url, email, phone_number."""
+"""Text-like field types: text, long_text, url, email, phone_number.
+
+Imports: fields.base, fields.props.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Any, ClassVar
 
-from gridbase.fields.base import (
-    FieldType,
-    FieldValueError,
-    Prop,
-    ValueContext,
-    check_bool,
-    check_str,
-)
+from gridbase.fields.base import SORTABLE, FieldType, FieldValueError, ValueContext
+from gridbase.fields.props import Prop, check_bool, check_str
 from gridbase.models import Field
 
 TEXT_FILTERS = frozenset(
@@ -39,14 +36,32 @@ def as_text(raw: Any) -> str | None:
     return str(raw)
 
 
-class TextFieldType(FieldType):
-    type = "text"
-    can_have_db_index = True
-    props = (Prop("text_default", "", check_str("text_default", 255)),)
+class TextLike(FieldType):
+    """A text column whose value is its displayed text."""
+
+    kind = "text"
+    formula_kind = "text"
     filters = TEXT_FILTERS
+    sort_types = SORTABLE
+    stores_text = True
+    can_have_db_index = True
+
+
+class PlainText(TextLike):
+    """Free text: numbers become their text; a converted boolean reads true/false."""
 
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         return as_text(raw)
+
+    def convert_value(self, field: Field, value: Any, vc: ValueContext) -> Any:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return as_text(value)
+
+
+class TextFieldType(PlainText):
+    type = "text"
+    props = (Prop("text_default", "", check_str("text_default", 255)),)
 
     def default(self, field: Field) -> Any:
         return field.props.get("text_default") or None
@@ -63,24 +78,18 @@ class TextFieldType(FieldType):
         }
 
 
-class LongTextFieldType(FieldType):
+class LongTextFieldType(PlainText):
     type = "long_text"
-    can_have_db_index = True
     props = (Prop("long_text_enable_rich_text", None, check_bool("long_text_enable_rich_text")),)
-    filters = TEXT_FILTERS
-
-    def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
-        return as_text(raw)
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         return {"type": ["string", "null"], "example": "A longer text\nover several lines."}
 
 
-class PatternFieldType(FieldType):
+class PatternFieldType(TextLike):
     """A text value that must match a pattern; "" and null are always accepted."""
 
     pattern: re.Pattern[str]
-    filters = TEXT_FILTERS
 
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         text = as_text(raw)
@@ -111,7 +120,6 @@ class PatternFieldType(FieldType):
 
 class UrlFieldType(PatternFieldType):
     type = "url"
-    can_have_db_index = True
     pattern = re.compile(r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$")
     example = "https://example.com/page"
     value_schema: ClassVar[dict[str, Any]] = {
@@ -122,7 +130,6 @@ class UrlFieldType(PatternFieldType):
 
 class EmailFieldType(PatternFieldType):
     type = "email"
-    can_have_db_index = True
     pattern = re.compile(
         r"^(?=.{3,254}$)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
         r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}$"
@@ -138,7 +145,6 @@ class EmailFieldType(PatternFieldType):
 
 class PhoneNumberFieldType(PatternFieldType):
     type = "phone_number"
-    can_have_db_index = True
     pattern = re.compile(r"^[0-9NnXx,+._*()#=;/ -]{1,100}$")
     example = "+1 (555) 010-9999"
     value_schema: ClassVar[dict[str, Any]] = {

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from gridbase.filters import arrays, compare, dates, junction
-from gridbase.filters.base import NOTHING, FilterType
+from gridbase.filters.base import NOTHING, Clause, FilterType, Target
 from gridbase.registry import Registry
 
-FilterTypes = Registry[Any]
+FilterTypes = Registry[FilterType]
 
 
 # Baserow filter types for field types gridbase does not have yet (files, collaborators,
@@ -55,7 +53,7 @@ class NotYet(FilterType):
     def __init__(self, type_: str) -> None:
         self.type = type_  # type: ignore[misc]  # one class, several registered names
 
-    def clause(self, target: Any, value: str) -> Any:
+    def clause(self, target: Target, value: str) -> Clause | None:
         return NOTHING
 
 

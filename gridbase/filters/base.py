@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
-from gridbase.fields.base import FieldType
+from gridbase.fields.base import FieldType, Items, ValueKind
 from gridbase.models import Field
 
 Clause = sa.ColumnElement[bool]
@@ -34,39 +34,20 @@ class Target:
     junction: sa.Table | None  # model.relations.get(field.id)
     clock: Callable[[], datetime]
     dialect: str
-    # related table's primary text for a link row target: (junction column, text expr, select_from)
-    link_text: Any = None
-    # array fields (lookups): (linked rows ⋈ junction, target value, correlation to the row)
-    items: Any = None
+    # a link row's linked table and the text of its rows' primary field
+    link_text: tuple[sa.Table, sa.ColumnElement[str]] | None = None
+    # array fields (lookups): what their items are (FieldType.items_source)
+    items: Items | None = None
 
     @property
-    def kind(self) -> str:
-        """How the field's value compares: decimal, int, duration, bool, date, datetime, text."""
-        return value_kind(self.field)
+    def kind(self) -> ValueKind:
+        """How the field's value compares (FieldType.value_kind)."""
+        return self.field_type.value_kind(self.field)
 
-
-def value_kind(field: Field) -> str:
-    t = field.type
-    if t == "formula" or t in ("count", "rollup", "lookup"):
-        ft = field.props.get("formula_type")
-        if ft == "number":
-            return "decimal"
-        if ft == "date":
-            return "datetime" if field.props.get("date_include_time") else "date"
-        return {"boolean": "bool", "duration": "duration"}.get(str(ft), "text")
-    if t in ("number",):
-        return "decimal"
-    if t in ("rating", "autonumber"):
-        return "int"
-    if t == "duration":
-        return "duration"
-    if t == "boolean":
-        return "bool"
-    if t in ("created_on", "last_modified"):
-        return "datetime"
-    if t == "date":
-        return "datetime" if field.props.get("date_include_time") else "date"
-    return "text"
+    def text(self) -> sa.ColumnElement[str] | None:
+        """The field's displayed text as SQL (FieldType.display_text); None when it has no
+        single text (booleans, many values)."""
+        return self.field_type.display_text(self.field, self.expr, self.dialect)
 
 
 def parse_decimal(value: str) -> Decimal | None:

@@ -1,7 +1,7 @@
 """Value filters: equal, contains, contains_word, length, empty, numeric comparisons, boolean.
 
 Baserow's rules: values are trimmed; an empty value switches the filter off; a value the
-field cannot hold matches no row (its negation: every row). Imports: filters.base, filters.display.
+field cannot hold matches no row (its negation: every row). Imports: filters.base, filters.junction.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
-from gridbase.fields.base import TRUE_WORDS
+from gridbase.fields.props import TRUE_WORDS
 from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target, parse_decimal
-from gridbase.filters.display import text_expression
 from gridbase.filters.junction import has_any_item
 
 # contains_word: the word must sit between two non-word characters (ASCII word chars, like
@@ -60,7 +59,7 @@ class Contains(FilterType):
             return None
         if target.junction is not None:
             return has_any_item(target, lambda text: text.icontains(value, autoescape=True))
-        text = text_expression(target)
+        text = target.text()
         if text is None:
             return NOTHING
         return text.icontains(value, autoescape=True)
@@ -91,7 +90,7 @@ class ContainsWord(FilterType):
 
         if target.junction is not None:
             return has_any_item(target, matches)
-        text = text_expression(target)
+        text = target.text()
         return NOTHING if text is None else matches(text)
 
 

@@ -17,34 +17,20 @@ from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target
 ItemTest = Callable[[sa.ColumnElement[Any]], Clause] | None
 
 
-def junction_sides(target: Target) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
-    """(column holding this table's row id, column holding the item: option id / linked row id)."""
-    j = target.junction
-    assert j is not None
-    if "option_id" in j.c:
-        return j.c.row_id, j.c.option_id
-    if target.field.props.get("link_row_reversed"):
-        return j.c.target_id, j.c.row_id
-    return j.c.row_id, j.c.target_id
-
-
-def option_text(target: Target, option_id: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
-    options = target.field.select_options
-    if not options:
-        return sa.cast(sa.null(), sa.Text)
-    return sa.case({o.id: o.value for o in options}, value=option_id, else_=sa.null())
-
-
 def has_any_item(target: Target, test: ItemTest, item_ids: list[int] | None = None) -> Clause:
     """EXISTS an item of this row (optionally among `item_ids`, optionally whose text passes
     `test`)."""
-    mine, item = junction_sides(target)
-    stmt = sa.select(sa.literal(1)).select_from(target.junction).where(mine == target.row_id)
+    junction = target.junction
+    if junction is None:
+        return NOTHING
+    mine, item = (junction.c[name] for name in target.field_type.junction_sides(target.field))
+    stmt = sa.select(sa.literal(1)).select_from(junction).where(mine == target.row_id)
     if item_ids is not None:
         stmt = stmt.where(item.in_(item_ids))
     if test is not None:
-        if "option_id" in target.junction.c:  # type: ignore[union-attr]  # checked by junction_sides
-            stmt = stmt.where(test(option_text(target, item)))
+        text = target.field_type.item_text(target.field, item)
+        if text is not None:
+            stmt = stmt.where(test(text))
         elif target.link_text is not None:
             related, text = target.link_text
             stmt = stmt.join(related, related.c.id == item).where(test(text))

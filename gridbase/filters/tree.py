@@ -25,67 +25,13 @@ from gridbase.errors import (
     ViewFilterTypeUnsupportedField,
     field_error,
 )
-from gridbase.filters.base import Clause, Target
+from gridbase.fields.base import FieldType
+from gridbase.filters.base import Clause, FilterType, Target
 from gridbase.models import Field
 from gridbase.registry import Registry
 
 LEGACY_KEY = re.compile(r"^filter__(.+)__(.+)$")
 FIELD_ID = re.compile(r"^field_(\d+)$")
-TEXT_LIKE = frozenset(
-    {
-        "equal",
-        "not_equal",
-        "contains",
-        "contains_not",
-        "contains_word",
-        "doesnt_contain_word",
-        "length_is_lower_than",
-        "empty",
-        "not_empty",
-    }
-)
-FORMULA_FILTERS: dict[str, frozenset[str]] = {
-    "text": TEXT_LIKE,
-    "char": TEXT_LIKE,
-    "url": TEXT_LIKE,
-    "number": frozenset(
-        {
-            "equal",
-            "not_equal",
-            "contains",
-            "contains_not",
-            "higher_than",
-            "higher_than_or_equal",
-            "lower_than",
-            "lower_than_or_equal",
-            "is_even_and_whole",
-            "empty",
-            "not_empty",
-        }
-    ),
-    "boolean": frozenset({"boolean", "empty", "not_empty"}),
-    "date": frozenset(
-        {
-            "contains",
-            "contains_not",
-            "empty",
-            "not_empty",
-            "date_is",
-            "date_is_not",
-            "date_is_before",
-            "date_is_on_or_before",
-            "date_is_after",
-            "date_is_on_or_after",
-            "date_is_within",
-            "date_equal",
-            "date_not_equal",
-            "date_before",
-            "date_before_or_equal",
-            "date_after",
-            "date_after_or_equal",
-        }
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -106,20 +52,12 @@ class Group:
         return not self.conditions and all(g.empty for g in self.groups)
 
 
-def compatible(field: Field, field_type: Any) -> frozenset[str]:
-    if field.type == "formula":
-        return FORMULA_FILTERS.get(
-            str(field.props.get("formula_type")), frozenset({"empty", "not_empty"})
-        )
-    return frozenset(field_type.filters)
-
-
 def check_condition(
-    field_types: Any, filter_types: Registry[Any], field: Field, type_: str
+    field_types: Registry[FieldType], filter_types: Registry[FilterType], field: Field, type_: str
 ) -> None:
     if type_ not in filter_types:
         raise ViewFilterTypeDoesNotExist(type_)
-    if type_ not in compatible(field, field_types.get(field.type)):
+    if type_ not in field_types.get(field.type).compatible_filters(field):
         raise ViewFilterTypeUnsupportedField(type_, field.type)
 
 
@@ -257,7 +195,7 @@ def legacy_tree(
 
 
 def compile_group(
-    group: Group, filter_types: Registry[Any], target_for: Callable[[Field], Target]
+    group: Group, filter_types: Registry[FilterType], target_for: Callable[[Field], Target]
 ) -> Clause | None:
     """One clause for the group; None when nothing filters (an empty group or switched-off
     filters)."""

@@ -17,7 +17,7 @@ from .errors import (
     FormulaSyntaxError,
     FormulaTypeError,
 )
-from .ftypes import FieldInfo, FType, field_info_for
+from .ftypes import FORMULA_TYPES, FieldInfo, FType, field_info
 from .functions.base import TypedExpr
 from .functions.registry import function_names
 from .nodes import (
@@ -34,6 +34,7 @@ from .rename import referenced_fields, referenced_lookups, rename_field_referenc
 from .typecheck import TypedFormula, typecheck
 
 __all__ = [
+    "FORMULA_TYPES",
     "ArraySource",
     "BooleanLiteral",
     "FType",
@@ -52,7 +53,7 @@ __all__ = [
     "TypedExpr",
     "TypedFormula",
     "compile_sql",
-    "field_info_for",
+    "field_info",
     "function_names",
     "parse",
     "referenced_fields",

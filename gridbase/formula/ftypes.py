@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 NUMBER_MAX_DECIMAL_PLACES = 10
 DEFAULT_DURATION_FORMAT = "d h:mm:ss"
@@ -19,6 +20,14 @@ EMPTY_VALUE_KINDS = frozenset(
     {"text", "char", "number", "duration", "date_interval", "link", "url"}
 )
 TEXT_KINDS = frozenset({"text", "char", "url"})
+# Every formula type (Baserow's names); a field's props hold one as `formula_type`.
+FORMULA_TYPES = frozenset(
+    {
+        "text", "char", "number", "boolean", "date", "duration", "date_interval",
+        "single_select", "multiple_select", "link", "button", "url", "single_file",
+        "multiple_collaborators", "array", "invalid",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,47 +170,14 @@ class FieldInfo:
         return FType(kind, nullable=self.nullable)
 
 
-_FIELD_TYPE_TO_FORMULA = {
-    "text": "text",
-    "long_text": "text",
-    "url": "text",
-    "email": "text",
-    "phone_number": "text",
-    "uuid": "text",
-    "number": "number",
-    "rating": "number",
-    "autonumber": "number",
-    "count": "number",
-    "boolean": "boolean",
-    "date": "date",
-    "created_on": "date",
-    "last_modified": "date",
-    "duration": "duration",
-    "single_select": "single_select",
-    "multiple_select": "multiple_select",
-    "multiple_collaborators": "multiple_collaborators",
-}
-
-
-def field_info_for(field_type: str, **props: object) -> FieldInfo:
-    """Build a ``FieldInfo`` from a Baserow field type and its field props.
-
-    Formula-like fields (``formula``, ``lookup``, ``rollup``) pass their own
-    ``formula_type`` in ``props``. Link row fields must pass ``link_fields``
-    and ``link_primary``.
-    """
+def field_info(
+    formula_type: str, props: Mapping[str, object], *, nullable: bool = True
+) -> FieldInfo:
+    """A ``FieldInfo`` of formula type ``formula_type``, with the formatting options found in a
+    field's ``props`` (``number_decimal_places``, ``date_*``, ``duration_format``, ...).
+    ``nullable`` applies unless the props say (computed fields keep their own)."""
     known = set(FieldInfo.__dataclass_fields__)
-    kwargs = {key: value for key, value in props.items() if key in known}
-    if field_type in ("formula", "lookup", "rollup") or "formula_type" in kwargs:
-        kwargs.setdefault("formula_type", "text")
-    elif field_type == "link_row":
-        kwargs.update(formula_type="array", array_formula_type="text")
-    elif field_type == "file":
-        kwargs.update(formula_type="array", array_formula_type="single_file")
-    else:
-        kwargs["formula_type"] = _FIELD_TYPE_TO_FORMULA.get(field_type, "text")
-    if field_type in ("rating", "autonumber", "count"):
-        kwargs["number_decimal_places"] = 0
-    if field_type in ("rating", "autonumber", "boolean"):
-        kwargs.setdefault("nullable", False)
-    return FieldInfo(**kwargs)  # type: ignore[arg-type]
+    kwargs: dict[str, Any] = {key: value for key, value in props.items() if key in known}
+    kwargs["formula_type"] = formula_type
+    kwargs.setdefault("nullable", nullable)
+    return FieldInfo(**kwargs)

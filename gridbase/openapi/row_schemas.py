@@ -39,12 +39,12 @@ class FieldDoc:
     filters: tuple[str, ...]
 
 
-def accepted_filters(ft: Any, filter_types: Iterable[Any] | None) -> tuple[str, ...]:
-    """The filter types a field accepts: its type's list, limited to registered filters."""
-    names = set(getattr(ft, "filters", ()))
+def accepted_filters(ft: Any, field: Field, filter_types: Iterable[Any] | None) -> tuple[str, ...]:
+    """The filter types a field accepts (what the API enforces: FieldType.compatible_filters),
+    limited to registered filters."""
+    names = set(ft.compatible_filters(field))
     if filter_types is not None:
-        known = {getattr(f, "type", f) for f in filter_types}
-        names &= known
+        names &= {f.type for f in filter_types}
     return tuple(sorted(names))
 
 
@@ -63,7 +63,9 @@ def field_docs(
                 bool(ft.read_only),
                 read,
                 write,
-                accepted_filters(ft, list(filter_types) if filter_types is not None else None),
+                accepted_filters(
+                    ft, field, list(filter_types) if filter_types is not None else None
+                ),
             )
         )
     return docs

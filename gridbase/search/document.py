@@ -2,32 +2,29 @@
 
 The fields are the ones compat search compares (core.search.searched_fields); each value is
 taken as the row serializer returns it (numbers with their decimal places, select options
-and linked rows by their text, formulas and lookups as serialized) and dates with a time
-are shown as the field formats them (12/24 hours, forced timezone). The row id is not part
-of the document: like compat search and Baserow, an integer term matches the row id exactly.
+and linked rows by their text, formulas and lookups as serialized) and read as text by its
+type (FieldType.search_text: dates as the field formats them, 12/24 hours, forced timezone).
+The row id is not part of the document: like compat search and Baserow, an integer term
+matches the row id exactly.
 Imports: core (row reading), search.tokenize.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from gridbase.core import search as compat
 from gridbase.core.context import Ctx
 from gridbase.core.row_query import selected_columns
-from gridbase.core.row_values import serialize_rows, value_text
+from gridbase.core.row_values import serialize_rows
 from gridbase.core.table_model import TableModel
 from gridbase.models import Field
 from gridbase.search.tokenize import document
 
 CHUNK = 1000
-DATE_TYPES = frozenset({"date", "created_on", "last_modified"})
-DATE_ORDER = {"EU": "%d/%m/%Y", "US": "%m/%d/%Y", "ISO": "%Y-%m-%d"}
 
 
 def indexed_fields(ctx: Ctx, model: TableModel) -> list[Field]:
@@ -38,43 +35,6 @@ def indexed_fields(ctx: Ctx, model: TableModel) -> list[Field]:
             c.field for c in compat.searched_fields(ctx, model, None)
         ]
     return list(found)
-
-
-def is_date(field: Field) -> bool:
-    return field.type in DATE_TYPES or (
-        field.type == "formula" and field.props.get("formula_type") == "date"
-    )
-
-
-def date_text(field: Field, value: str) -> str:
-    """A serialized date (YYYY-MM-DD or an ISO datetime in UTC) as the field displays it."""
-    props = field.props
-    pattern = DATE_ORDER.get(str(props.get("date_format") or "EU"), DATE_ORDER["EU"])
-    if len(value) <= 10:
-        try:
-            day = date.fromisoformat(value)  # what the serializer writes; 20x cheaper than strptime
-        except ValueError:
-            day = datetime.strptime(value[:10], "%Y-%m-%d").date()
-        return day.strftime(pattern)
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    tz = props.get("date_force_timezone")
-    try:
-        moment = moment.astimezone(ZoneInfo(str(tz)) if tz else UTC)
-    except (ValueError, KeyError):  # an unknown zone name displays in UTC
-        moment = moment.astimezone(UTC)
-    clock = " %I:%M %p" if str(props.get("date_time_format")) == "12" else " %H:%M"
-    return moment.strftime(pattern + clock)
-
-
-def field_text(field: Field, value: Any) -> str:
-    if is_date(field) and isinstance(value, str) and value:
-        try:
-            return date_text(field, value)
-        except ValueError:
-            return value
-    return value_text(value)
 
 
 def documents(
@@ -130,14 +90,13 @@ def row_documents(
 ) -> list[tuple[int, list[str]]]:
     """(row id, words) of rows already serialized (keyed `field_<id>`)."""
     fields = indexed_fields(ctx, model) if fields is None else fields
-    plan = [(f, f.column_name, is_date(f)) for f in fields]
+    plan = [(f, f.column_name, ctx.field_types.get(f.type).search_text) for f in fields]
     out = []
     for row in rows:
         texts = []
-        for field, name, dated in plan:
+        for field, name, text_of in plan:
             value = row[name]
-            if value is None:
-                continue  # no text, no words
-            texts.append(value if type(value) is str and not dated else field_text(field, value))
+            if value is not None:  # no text, no words
+                texts.append(text_of(field, value))
         out.append((row["id"], document(texts)))
     return out

@@ -240,3 +240,41 @@ def test_lookup_array_filters(api: Api) -> None:
     assert names("not_empty", "") == ["Alpha", "Beta"]
     # an empty value switches it off
     assert names("has_value_equal", "") == ["Alpha", "Beta", "Gamma"]
+
+
+def test_lookup_items_take_the_format_of_their_formula_type(api: Api) -> None:
+    """As Baserow 1.35.3 answers (recorded): a rating reads as a number ("3"), a datetime
+    keeps its "+00:00" offset, a date is YYYY-MM-DD, a boolean stays a boolean."""
+    did = api.database()
+    tags = api.table(did, "Tags", data=[["Label"], ["urgent"]])
+    stars = api.field(tags, "Stars", "rating", max_value=5)
+    due = api.field(tags, "Due", "date", date_include_time=True)
+    day = api.field(tags, "Day", "date")
+    done = api.field(tags, "Done", "boolean")
+    (tag,) = api.rows(tags)
+    values = {"Stars": 3, "Due": "2024-01-02T03:04:05Z", "Day": "2024-05-06", "Done": True}
+    api.ok(api.patch(f"/api/database/rows/table/{tags}/{tag['id']}/?user_field_names=true", values))
+    projects = api.table(did, "Projects", data=[["Name"], ["Alpha"]])
+    link = api.field(projects, "Tags", "link_row", link_row_table_id=tags)
+    for target in (stars, due, day, done):
+        api.field(
+            projects,
+            f"L{target['name']}",
+            "lookup",
+            through_field_id=link["id"],
+            target_field_id=target["id"],
+        )
+    (project,) = api.rows(projects)
+    api.ok(
+        api.patch(
+            f"/api/database/rows/table/{projects}/{project['id']}/?user_field_names=true",
+            {"Tags": [tag["id"]]},
+        )
+    )
+    (row,) = api.rows(projects, user_field_names=True)
+    assert [row[f"L{name}"] for name in ("Stars", "Due", "Day", "Done")] == [
+        [{"id": tag["id"], "value": "3"}],
+        [{"id": tag["id"], "value": "2024-01-02T03:04:05+00:00"}],
+        [{"id": tag["id"], "value": "2024-05-06"}],
+        [{"id": tag["id"], "value": True}],
+    ]

@@ -8,7 +8,7 @@ from gridbase.formula import (
     FieldInfo,
     FormulaSelfReferenceError,
     FormulaTypeError,
-    field_info_for,
+    field_info,
     parse,
     typecheck,
 )
@@ -232,18 +232,15 @@ def test_nullable_arguments_are_coerced_like_baserow() -> None:
     assert equal.args[0].op == "field"
 
 
-def test_field_info_for_baserow_field_types() -> None:
-    assert field_info_for("long_text").formula_type == "text"
-    rating = field_info_for("rating")
-    assert (rating.formula_type, rating.number_decimal_places, rating.nullable) == (
+def test_field_info_keeps_the_formatting_options_of_props() -> None:
+    number = field_info("number", {"number_decimal_places": 3, "name": "ignored"})
+    assert (number.formula_type, number.number_decimal_places, number.nullable) == (
         "number",
-        0,
-        False,
+        3,
+        True,
     )
-    number = field_info_for("number", number_decimal_places=3, name="ignored")
-    assert number.number_decimal_places == 3
-    assert field_info_for("created_on", date_include_time=True).formula_type == "date"
-    assert field_info_for("formula", formula_type="boolean").formula_type == "boolean"
-    link = field_info_for("link_row", link_fields={"N": FieldInfo("text")}, link_primary="N")
+    assert field_info("boolean", {}, nullable=False).nullable is False
+    # a computed field's own nullability wins over the type's
+    assert field_info("number", {"nullable": True}, nullable=False).nullable is True
+    link = FieldInfo("array", array_formula_type="text", link_fields={"N": FieldInfo("text")})
     assert link.is_link and link.to_ftype().kind == "array"
-    assert field_info_for("file").array_formula_type == "single_file"
