@@ -24,7 +24,8 @@ import orjson
 from bench.seed import WORDS, field_specs, make_row
 from gridbase.app import build_context, create_app
 from gridbase.config import Settings
-from gridbase.core import rows, table_model
+from gridbase.core import rows
+from gridbase.usertable import load
 
 
 class Client:
@@ -128,7 +129,7 @@ async def setup(client: Client, ctx: Any, count: int, index: bool) -> dict[str, 
         n = min(5000, count - done)
         items = [make_row(done + i, fields, rnd) for i in range(n)]
         with ctx.db.write() as conn:
-            rows.insert_rows(ctx, conn, table_model.load_table(conn, table), items, by_name=False)
+            rows.insert_rows(ctx, conn, load.load_table(conn, table), items, by_name=False)
         done += n
     token = await api("POST", "/api/database/tokens/", {"name": "bench", "workspace": ws})
     client.headers = [(b"authorization", f"Token {token['key']}".encode())]

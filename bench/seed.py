@@ -13,7 +13,8 @@ import requests
 
 from gridbase.app import build_context
 from gridbase.config import Settings
-from gridbase.core import rows, table_model
+from gridbase.core import rows
+from gridbase.usertable import load
 
 WORDS = [
     "alpha",
@@ -178,7 +179,7 @@ def seed(
         n = min(CHUNK, count - done)
         items = [make_row(done + i, fields, rnd) for i in range(n)]
         with ctx.db.write() as conn:
-            table = table_model.load_table(conn, table_id)
+            table = load.load_table(conn, table_id)
             rows.insert_rows(ctx, conn, table, items, by_name=False)
         done += n
         if done % 100_000 == 0:

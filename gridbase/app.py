@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gridbase import search
 from gridbase.api import docs as docs_api
 from gridbase.api import fields as fields_api
 from gridbase.api import (
     handlers,
     limits,
-    render,
     row_names,
     rows,
     rows_batch,
@@ -27,13 +27,19 @@ from gridbase.api.hot import HotRoutes
 from gridbase.api.middleware import BodyLimit
 from gridbase.api.responses import JSON
 from gridbase.config import Settings
-from gridbase.core import row_filters
-from gridbase.core import webhooks as core_webhooks
-from gridbase.core.context import Ctx
+from gridbase.core.context import Ctx, utcnow
+from gridbase.core.extensions import Extensions
+from gridbase.core.views import View
 from gridbase.fields import default_field_types
-from gridbase.storage import meta_clock, migrate, row_counts
+from gridbase.filters import default_filter_types
+from gridbase.models import Table
+from gridbase.search import RowSearch
+from gridbase.search import index as search_index
+from gridbase.storage import migrate
 from gridbase.storage.engine import Database
+from gridbase.storage.kept import meta_clock, row_counts
 from gridbase.webhooks import dispatcher
+from gridbase.webhooks.outbox import Outbox, Wakeup
 
 ROUTERS = [
     users.router,
@@ -50,25 +56,32 @@ ROUTERS = [
 ]
 
 
+def render_view(ctx: Ctx, view: View, table: Table) -> dict[str, Any]:
+    return views_api.view_json(ctx, None, view, table)
+
+
 def build_context(settings: Settings) -> Ctx:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url(), synchronous=settings.sqlite_synchronous)
     migrate.upgrade(db)
     meta_clock.ensure(db)  # before anything keeps a metadata look-up
+    clock = utcnow
+    wakeup = Wakeup()
     ctx = Ctx(
         db=db,
         settings=settings,
         secret=settings.resolved_secret_key(),
         field_types=default_field_types(),
+        filter_types=default_filter_types(),
+        ext=Extensions(
+            events=Outbox(clock, wakeup),
+            search=RowSearch(settings.default_search_mode),
+            render_view=render_view,
+            wakeup=wakeup,
+        ),
+        clock=clock,
     )
-    row_filters.install(ctx)
-    search.install(ctx)  # full-text index: wraps the compat search hook, syncs on writes
-    core_webhooks.install(
-        ctx,
-        render_field=render.field,
-        render_view=lambda c, view, table: views_api.view_json(c, None, view, table),
-    )
-    search.index.ensure_indexes(ctx)  # tables from before the index existed get theirs
+    search_index.ensure_indexes(ctx)  # tables from before the index existed get theirs
     row_counts.ensure(ctx.db)  # ... and their kept row counts (SQLite)
     return ctx
 
@@ -94,7 +107,9 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        lifespan=dispatcher.lifespan(ctx) if ctx.settings.webhooks_dispatcher else None,
+        lifespan=(
+            dispatcher.lifespan(ctx, ctx.ext.wakeup) if ctx.settings.webhooks_dispatcher else None
+        ),
     )
     app.state.ctx = ctx
     for router in ROUTERS:

@@ -18,12 +18,13 @@ except ImportError:  # pragma: no cover - older FastAPI lists APIRoutes directly
 
 from gridbase import __version__
 from gridbase.api.deps import ActorDep, CtxDep, any_actor, any_caller, jwt_user, token_actor
-from gridbase.core import databases, table_model
+from gridbase.core import databases
 from gridbase.core import tables as tables_core
 from gridbase.core.permissions import OPERATIONS
 from gridbase.errors import NoPermissionToTable, UrlNotFound
 from gridbase.openapi.database import build_database_spec
 from gridbase.openapi.spec import RouteInfo, build_spec
+from gridbase.usertable import load
 
 router = APIRouter()
 
@@ -87,7 +88,7 @@ def database_spec(database_id: int, ctx: CtxDep, actor: ActorDep) -> Any:
             raise NoPermissionToTable()
         visible = [t for t in visible if any(token.allows(op, t) for op in OPERATIONS)]
     with ctx.db.read() as conn:
-        fields = table_model.load_fields(conn, [t.id for t in visible]) if visible else {}
+        fields = load.load_fields(conn, [t.id for t in visible]) if visible else {}
     return build_database_spec(
         database,
         visible,

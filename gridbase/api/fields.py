@@ -9,21 +9,22 @@ from fastapi import APIRouter, Request
 from gridbase.api import render
 from gridbase.api.body import Validator
 from gridbase.api.deps import ActorDep, BodyDep, CtxDep, UserDep
-from gridbase.core import fields, permissions, table_model
+from gridbase.core import fields, permissions
 from gridbase.core.context import Ctx
 from gridbase.errors import NoPermissionToTable
 from gridbase.models import Field
+from gridbase.usertable import load
 
 router = APIRouter(prefix="/api/database/fields")
 
 
 def _json(ctx: Ctx, field: Field, related: list[Field] | None = None) -> dict[str, Any]:
     with ctx.db.read() as conn:
-        table = table_model.load_table(conn, field.table_id)
+        table = load.load_table(conn, field.table_id)
         body = render.field(ctx, field, table)
         if related is not None:
             body["related_fields"] = [
-                render.field(ctx, r, table_model.load_table(conn, r.table_id)) for r in related
+                render.field(ctx, r, load.load_table(conn, r.table_id)) for r in related
             ]
     return body
 
@@ -31,7 +32,7 @@ def _json(ctx: Ctx, field: Field, related: list[Field] | None = None) -> dict[st
 @router.get("/table/{table_id:int}/")
 def list_fields(table_id: int, ctx: CtxDep, actor: ActorDep) -> Any:
     with ctx.db.read() as conn:
-        table = table_model.load_table(conn, table_id)
+        table = load.load_table(conn, table_id)
         permissions.require_any(conn, actor, ("read", "create", "update"), table)
         found = fields.list_fields(ctx, conn, table)
     return [render.field(ctx, f, table) for f in found]
@@ -78,6 +79,6 @@ def delete_field(field_id: int, ctx: CtxDep, user: UserDep) -> Any:
     with ctx.db.read() as conn:
         return {
             "related_fields": [
-                render.field(ctx, r, table_model.load_table(conn, r.table_id)) for r in related
+                render.field(ctx, r, load.load_table(conn, r.table_id)) for r in related
             ]
         }

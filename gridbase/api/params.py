@@ -1,14 +1,13 @@
 """Query string -> core values for row listing: page/size, order_by, include/exclude,
-filters and search. Pure functions of the parameters and the table's fields."""
+filters and search. Functions of the parameters and the table's fields."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
-from gridbase.core.row_query import RowQuery, Sort
-from gridbase.core.table_model import TableModel
+from gridbase.core import row_filters
+from gridbase.core.context import Ctx
 from gridbase.errors import (
     OrderByFieldNotFound,
     OrderByFieldNotPossible,
@@ -17,6 +16,8 @@ from gridbase.errors import (
     field_error,
 )
 from gridbase.fields import FieldTypes
+from gridbase.usertable.model import TableModel
+from gridbase.usertable.query import RowQuery, Sort
 
 DIGITS = re.compile(r"\d+")
 SORT_SUFFIX = re.compile(r"^(.*)\[([a-z_]+)\]$")
@@ -142,14 +143,7 @@ def search_mode(params: Mapping[str, str]) -> str:
     return mode
 
 
-def row_query(
-    model: TableModel,
-    field_types: FieldTypes,
-    params: Mapping[str, str],
-    by_name: bool,
-    limit: int,
-    parse_filters: Any = None,
-) -> RowQuery:
+def row_query(ctx: Ctx, model: TableModel, params: Mapping[str, str], by_name: bool) -> RowQuery:
     for name, value in params.items():
         if "\x00" in name or "\x00" in value:  # PostgreSQL cannot compare with NUL characters
             raise QueryParameterValidation(
@@ -159,15 +153,15 @@ def row_query(
                     )
                 }
             )
-    page, size = page_and_size(params, limit)
+    page, size = page_and_size(params, ctx.settings.row_page_size_limit)
     fields = visible(model, params, by_name)
     # filters and search see only the fields the request includes
     # (Baserow builds the model from them)
-    where = parse_filters(model, params, by_name, fields) if parse_filters is not None else None
+    where = row_filters.request_where(ctx, model, params, by_name, fields)
     return RowQuery(
         page=page,
         size=size,
-        order_by=order_by(model, field_types, params.get("order_by", ""), by_name),
+        order_by=order_by(model, ctx.field_types, params.get("order_by", ""), by_name),
         where=where,
         search=params.get("search", "").strip(),
         search_mode=search_mode(params),

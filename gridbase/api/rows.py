@@ -12,7 +12,6 @@ from gridbase.api.deps import ActorDep, CallerDep, CtxDep, flag, with_www
 from gridbase.api.responses import JSON
 from gridbase.core import rows, tokens, view_rows
 from gridbase.core.permissions import Actor
-from gridbase.core.table_model import TableModel
 from gridbase.errors import (
     CannotIncludeRowMetadata,
     QueryParameterValidation,
@@ -20,6 +19,7 @@ from gridbase.errors import (
     RowDoesNotExist,
     field_error,
 )
+from gridbase.usertable.model import TableModel
 
 router = APIRouter(prefix="/api/database/rows")
 
@@ -77,7 +77,6 @@ def int_param(request: Request, name: str) -> int | None:
 async def list_rows(table_id: int, request: Request, ctx: CtxDep, caller: CallerDep) -> Any:
     by_name = flag(request, "user_field_names")
     qp = request.query_params
-    parse_filters = ctx.hooks.get("parse_filters")
     page = await with_www(
         ctx.call(
             rows.list_rows,
@@ -88,14 +87,7 @@ async def list_rows(table_id: int, request: Request, ctx: CtxDep, caller: Caller
             parse=lambda model: view_rows.with_view(
                 ctx,
                 model,
-                params.row_query(
-                    model,
-                    ctx.field_types,
-                    qp,
-                    by_name,
-                    ctx.settings.row_page_size_limit,
-                    parse_filters,
-                ),
+                params.row_query(ctx, model, qp, by_name),
                 qp.get("view_id"),
                 has_order_by=bool(qp.get("order_by")),
             ),

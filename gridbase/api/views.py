@@ -332,16 +332,13 @@ def list_grid_rows(view_id: int, request: Request, ctx: CtxDep, user: UserDep) -
             raise QueryParameterValidation({"page": field_error("Invalid page.")})
         offset = (page - 1) * size
     has_filters = "filters" in qp or any(k.startswith("filter__") for k in qp)
-    parse_filters = ctx.hooks.get("parse_filters")
     fields_param = {"include": qp["include_fields"]} if "include_fields" in qp else {}
     if "exclude_fields" in qp:
         fields_param["exclude"] = qp["exclude_fields"]
     merged = {**{k: v for k, v in qp.items() if k not in ("include", "exclude")}, **fields_param}
 
     def build(model: Any) -> Any:
-        return params.row_query(
-            model, ctx.field_types, merged, False, ctx.settings.row_page_size_limit, parse_filters
-        )
+        return params.row_query(ctx, model, merged, False)
 
     includes = set(qp.get("include", "").split(","))
     result = view_rows.list_grid(

@@ -1,4 +1,9 @@
-"""Ctx: the collaborators every service needs, passed explicitly (no globals)."""
+"""Ctx: the collaborators every service needs, passed explicitly (no globals).
+
+It is what the layers below ask of a context (fields.base.FieldContext,
+usertable.context.TableContext), and carries the extensions core hands work to.
+Imports: config, core.extensions, fields, filters, models, storage, usertable.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import anyio
+import sqlalchemy as sa
 
 from gridbase.config import Settings
+from gridbase.core.extensions import Extensions
 from gridbase.fields import FieldTypes
+from gridbase.filters import FilterTypes
+from gridbase.models import Field
 from gridbase.storage import group_commit
 from gridbase.storage.engine import Database
+from gridbase.storage.kept import Kept
+from gridbase.usertable import load
+from gridbase.usertable.model import TableModel
 
 
 def utcnow() -> datetime:
@@ -26,11 +38,10 @@ class Ctx:
     settings: Settings
     secret: str
     field_types: FieldTypes
-    filter_types: Any = None
+    filter_types: FilterTypes
+    ext: Extensions
+    kept: Kept[TableModel] = field(default_factory=Kept)
     clock: Callable[[], datetime] = utcnow
-    # table id -> (schema_version, TableModel); rebuilt when the version moves on.
-    models: dict[int, Any] = field(default_factory=dict)
-    hooks: dict[str, Any] = field(default_factory=dict)
 
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a (blocking) service call from async code. On SQLite it runs inline: its
@@ -45,15 +56,10 @@ class Ctx:
                         await done
         return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
 
-    def model_of(self, conn: Any, table_id: int) -> Any:
-        """The (cached) TableModel of a table; lets field types reach linked tables
-        without importing the core layer."""
-        from gridbase.core import table_model
+    def model_of(self, conn: sa.Connection, table_id: int) -> TableModel:
+        """The current model of a table (kept per schema version)."""
+        return load.model_of(self, conn, table_id)
 
-        return table_model.model_for(self, conn, table_model.load_table(conn, table_id))
-
-    def fields_of(self, conn: Any, table_id: int) -> list[Any]:
+    def fields_of(self, conn: sa.Connection, table_id: int) -> list[Field]:
         """A table's fields as stored right now (uncached: for use inside schema changes)."""
-        from gridbase.core import table_model
-
-        return table_model.load_fields(conn, [table_id]).get(table_id, [])
+        return load.load_fields(conn, [table_id]).get(table_id, [])

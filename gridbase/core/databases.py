@@ -6,13 +6,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import table_model, tokens, workspaces
+from gridbase.core import tokens, workspaces
 from gridbase.core.context import Ctx
 from gridbase.errors import ApplicationDoesNotExist
 from gridbase.fields import FieldTypes, default_field_types
 from gridbase.models import Database, User
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
+from gridbase.usertable.load import load_fields
 
 
 def _database(row: Any) -> Database:
@@ -94,7 +95,7 @@ def drop_user_tables(
     table_ids = [
         r.id for r in conn.execute(sa.select(t.c.id).where(t.c.database_id.in_(database_ids)))
     ]
-    for fields in table_model.load_fields(conn, table_ids).values():
+    for fields in load_fields(conn, table_ids).values():
         for field in fields:
             ft = types.get(field.type) if field.type in types else None
             if ft is not None and ft.relation_table(field, sa.MetaData()) is not None:

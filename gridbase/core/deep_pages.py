@@ -4,17 +4,17 @@ instead of skipping every row before the page.
 OFFSET reads and discards each row before the page: page 5000 (size 100) of the default
 order walks 500,000 entries of the (order, id) index, ~13 ms on a 2.5M-row table, and a
 client that walks every page pays that for each one. A *mark* is the sort key of the row
-just before a position: the rows after that key (row_cursor.after, an index seek) start
+just before a position: the rows after that key (keyset.after, an index seek) start
 at that position. A deep page seeks from the nearest mark at or before its offset and
 skips only the rest; it leaves marks at its own start and end, so the same page again,
 and the next page, seek straight to their first row.
 
-Marks describe the data they were read from, so they live in a store of storage.snapshots:
+Marks describe the data they were read from, so they live in a store of storage.kept.snapshots:
 one SQLite connection's, emptied by any write from anywhere. A page then skips rows as
 OFFSET would. PostgreSQL (shared by several instances, no such counter) keeps OFFSET, and
 so do orders whose first key is descending (see page_ids) and tables with a formula that
 reads the clock.
-Imports: core.row_query, core.row_cursor, storage.snapshots, sqlalchemy.
+Imports: core.context, storage.kept.snapshots, usertable (keyset, query), sqlalchemy.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import row_cursor
 from gridbase.core.context import Ctx
-from gridbase.core.row_query import RowQuery, order_clauses, sort_parts
-from gridbase.core.table_model import TableModel
-from gridbase.storage import snapshots
+from gridbase.storage.kept import snapshots
+from gridbase.usertable import keyset
+from gridbase.usertable.model import TableModel
+from gridbase.usertable.query import RowQuery, order_clauses, sort_parts
 
 MARKS_FROM = 1_000  # offsets below this skip their rows: cheaper than keying the query
 QUERIES_KEPT = 32  # per connection: list queries (filters, search, order) with marks
@@ -71,7 +71,7 @@ def page_ids(
         _marks(conn, listed.order_by(*order)) if not parts[0][1] and not model.reads_clock else {}
     )
     start = max((p for p, key in marks.items() if p <= offset and key[0] is not None), default=0)
-    stmt = listed.where(*row_cursor.after(parts, marks[start])) if start else listed
+    stmt = listed.where(*keyset.after(parts, marks[start])) if start else listed
     skip = offset - start
     # From one row before the page: its key marks where the page starts.
     stmt = (

@@ -9,11 +9,12 @@ import dataclasses
 import sqlalchemy as sa
 
 from gridbase import formula as fl
-from gridbase.core import table_model
 from gridbase.core.context import Ctx
 from gridbase.errors import GridbaseError
 from gridbase.fields.formula import typed_props
 from gridbase.storage import schema as s
+from gridbase.storage.kept.versions import bump_version
+from gridbase.usertable import load
 
 
 def refresh(
@@ -46,7 +47,7 @@ def _refresh_through_fields(ctx: Ctx, conn: sa.Connection, table_id: int) -> Non
         if owner != table_id:
             _refresh_formulas(ctx, conn, owner, None)
         changed = False
-        for field in table_model.load_fields(conn, [owner])[owner]:
+        for field in load.load_fields(conn, [owner])[owner]:
             if field.type not in THROUGH_TYPES:
                 continue
             ft = ctx.field_types.get(field.type)
@@ -59,13 +60,13 @@ def _refresh_through_fields(ctx: Ctx, conn: sa.Connection, table_id: int) -> Non
                 conn.execute(f.update().where(f.c.id == field.id).values(props=props))
                 changed = True
         if changed or owner != table_id:
-            table_model.bump_version(conn, owner)  # their SQL reads the changed table's fields
+            bump_version(conn, owner)  # their SQL reads the changed table's fields
 
 
 def _refresh_formulas(
     ctx: Ctx, conn: sa.Connection, table_id: int, rename: tuple[str, str] | None
 ) -> None:
-    fields = table_model.load_fields(conn, [table_id]).get(table_id, [])
+    fields = load.load_fields(conn, [table_id]).get(table_id, [])
     formulas = [f for f in fields if f.type == "formula"]
     if not formulas:
         return
@@ -82,4 +83,4 @@ def _refresh_formulas(
             conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
             changed = True
     if changed:
-        table_model.bump_version(conn, table_id)
+        bump_version(conn, table_id)

@@ -10,10 +10,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import dependencies, table_model, workspaces
+from gridbase.core import dependencies, events, workspaces
 from gridbase.core.context import Ctx
-from gridbase.core.row_query import selected_columns
-from gridbase.core.row_values import serialize_rows, value_context
+from gridbase.core.row_values import value_context
 from gridbase.errors import (
     CannotDeletePrimaryField,
     DbIndexNotSupported,
@@ -34,25 +33,19 @@ from gridbase.fields.props import PropError
 from gridbase.models import Field, Table, User
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
+from gridbase.storage.kept.versions import bump_version
+from gridbase.usertable import load
+from gridbase.usertable.model import build as build_model
+from gridbase.usertable.read import serialize_rows
 
 RESERVED_NAMES = frozenset({"id", "order"})
 CONVERT_CHUNK = 1000
 
 
-def emit(ctx: Ctx, conn: sa.Connection, event: str, table: Table, **data: Any) -> None:
-    """Hand a field.* event to the webhook outbox (installed by the app) inside this transaction."""
-    hook = ctx.hooks.get("event")
-    if hook is not None:
-        hook(ctx, conn, event, table, **data)
-
-
 def watch(ctx: Ctx, conn: sa.Connection, table: Table) -> Callable[[list[Field]], None]:
-    """Let the search index (ctx.hooks["fields_changing"]) see a table before its fields
-    change; call the result with the changed related fields after the change."""
-    hook = ctx.hooks.get("fields_changing")
-    if hook is None:
-        return lambda related: None
-    return hook(ctx, conn, table.id)  # type: ignore[no-any-return]  # hooks hold Any
+    """Let the search index see a table before its fields change; call the result with the
+    changed related fields after the change."""
+    return ctx.ext.search.fields_changing(ctx, conn, table.id)
 
 
 def field_type(ctx: Ctx, name: str) -> FieldType:
@@ -95,19 +88,19 @@ def load_field(conn: sa.Connection, field_id: int) -> Field:
     row = conn.execute(sa.select(s.fields.c.table_id).where(s.fields.c.id == field_id)).first()
     if row is None:
         raise FieldDoesNotExist()
-    fields = table_model.load_fields(conn, [row.table_id])[row.table_id]
+    fields = load.load_fields(conn, [row.table_id])[row.table_id]
     return next(f for f in fields if f.id == field_id)
 
 
 def load_for(conn: sa.Connection, user: User, field_id: int) -> tuple[Field, Table]:
     field = load_field(conn, field_id)
-    table = table_model.load_table(conn, field.table_id)
+    table = load.load_table(conn, field.table_id)
     workspaces.require_member(conn, user.id, table.workspace_id)
     return field, table
 
 
 def list_fields(ctx: Ctx, conn: sa.Connection, table: Table) -> list[Field]:
-    return list(table_model.model_for(ctx, conn, table).fields)
+    return list(load.model_for(ctx, conn, table).fields)
 
 
 def insert_field(
@@ -163,7 +156,7 @@ def insert_field(
     field = load_field(conn, field_id)
     related = ft.after_create(ctx, conn, field, raw)
     fill_new_column(ctx, conn, table, load_field(conn, field_id))
-    table_model.bump_version(conn, table.id)
+    bump_version(conn, table.id)
     dependencies.refresh(ctx, conn, table.id)
     return load_field(conn, field_id), related
 
@@ -197,14 +190,14 @@ def create(
     ctx: Ctx, user: User, table_id: int, name: str, type_: str, raw: Mapping[str, Any]
 ) -> tuple[Field, list[Field]]:
     with ctx.db.write() as conn:
-        table = table_model.load_table(conn, table_id)
+        table = load.load_table(conn, table_id)
         workspaces.require_member(conn, user.id, table.workspace_id)
         written = watch(ctx, conn, table)
         field, related = insert_field(ctx, conn, table, name, type_, raw)
         ft = ctx.field_types.get(field.type)
         if ft.read_only or ft.default(field) is not None:  # a field born empty shows no new text
             written(related)
-        emit(ctx, conn, "field.created", table, field=field)
+        events.emit(ctx, conn, "field.created", table, field=field)
         return field, related
 
 
@@ -259,7 +252,7 @@ def update(
             sync_index(conn, table, field.id, column, indexed)
         if new_type == old.type:
             related += ft.after_update(ctx, conn, old, field, raw)
-        table_model.bump_version(conn, table.id)
+        bump_version(conn, table.id)
         dependencies.refresh(ctx, conn, table.id, rename=(old.name, field.name))
         field = load_field(conn, old.id)
         # name, description and db_index do not change what rows show: no re-index
@@ -269,7 +262,7 @@ def update(
             old.select_options,
         ) or related:
             written(related)
-        emit(ctx, conn, "field.updated", table, field=field)
+        events.emit(ctx, conn, "field.updated", table, field=field)
         return field, related
 
 
@@ -308,16 +301,14 @@ def convert_values(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, new:
 
 def read_values(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> list[tuple[int, Any]]:
     """(row id, JSON value) of every row for `field` as it is stored now, read in id chunks."""
-    model = table_model.build(
-        ctx, table, table_model.load_fields(conn, [table.id]).get(table.id, []), conn
-    )
+    model = build_model(ctx, table, load.load_fields(conn, [table.id]).get(table.id, []), conn)
     current = model.by_id.get(field.id, field)
     t = model.sql
     out: list[tuple[int, Any]] = []
     last = 0
     while True:
         stmt = (
-            sa.select(*selected_columns(ctx, model, [current]))
+            sa.select(*model.columns([current]))
             .where(t.c.id > last)
             .order_by(t.c.id)
             .limit(CONVERT_CHUNK)
@@ -389,7 +380,7 @@ def delete(ctx: Ctx, user: User, field_id: int) -> list[Field]:
         written = watch(ctx, conn, table)
         related = drop_field(ctx, conn, table, field)
         written(related)
-        emit(ctx, conn, "field.deleted", table, field_id=field.id)
+        events.emit(ctx, conn, "field.deleted", table, field_id=field.id)
         return related
 
 
@@ -399,6 +390,6 @@ def drop_field(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> lis
     if ft.column_type(field) is not None:
         ddl.drop_column(conn, table.id, field.id)
     conn.execute(s.fields.delete().where(s.fields.c.id == field.id))
-    table_model.bump_version(conn, table.id)
+    bump_version(conn, table.id)
     dependencies.refresh(ctx, conn, table.id)
     return related

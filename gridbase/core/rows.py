@@ -1,6 +1,6 @@
 """Row services: list, get, create, update, move, delete and their batch forms.
 
-Every write is one transaction: validate -> write -> enqueue events (hook) -> commit.
+Every write is one transaction: validate -> write -> index -> enqueue events -> commit.
 """
 
 from __future__ import annotations
@@ -13,25 +13,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import deep_pages, permissions, row_cursor, table_model, tokens, workspaces
+from gridbase.core import deep_pages, events, permissions, tokens, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.permissions import Actor
-from gridbase.core.row_query import (
-    RowQuery,
-    filter_clause,
-    order_clauses,
-    search_plan,
-    selected_columns,
-    sort_parts,
-)
-from gridbase.core.row_values import (
-    RowValues,
-    primary_texts,
-    serialize_rows,
-    validate_row,
-    value_context,
-)
-from gridbase.core.table_model import TableModel
+from gridbase.core.row_query import filter_clause, search_plan
+from gridbase.core.row_values import RowValues, validate_row, value_context
 from gridbase.errors import (
     PageNotFound,
     RequestBodyValidation,
@@ -40,8 +26,12 @@ from gridbase.errors import (
     TableDoesNotExist,
 )
 from gridbase.models import Field, Table
-from gridbase.storage import row_counts
+from gridbase.storage.kept import row_counts
 from gridbase.storage.prepared import records
+from gridbase.usertable import keyset, load
+from gridbase.usertable.model import TableModel
+from gridbase.usertable.query import RowQuery, order_clauses, sort_parts
+from gridbase.usertable.read import primary_texts, serialize_rows
 
 Row = dict[str, Any]
 
@@ -56,17 +46,7 @@ class Page:
 
 
 def _emit(ctx: Ctx, conn: sa.Connection, event: str, model: TableModel, **data: Any) -> None:
-    """Hand an event to the webhook outbox (installed by the app) inside this transaction."""
-    hook = ctx.hooks.get("event")
-    if hook is not None:
-        hook(ctx, conn, event, model, **data)
-
-
-def _listened(ctx: Ctx, conn: sa.Connection, model: TableModel, event: str) -> bool:
-    """Whether any webhook takes this event of the table (so its old rows are worth reading
-    and the event worth handing on); without the webhooks' hook, every event is."""
-    hook = ctx.hooks.get("listens")
-    return hook is None or bool(hook(conn, model.table.id, event))
+    events.emit(ctx, conn, event, model.table, model.fields, **data)
 
 
 def _existing(conn: sa.Connection, model: TableModel, ids: list[int]) -> set[int]:
@@ -92,12 +72,9 @@ def _watch(
     *,
     created: bool = False,
 ) -> Callable[..., None]:
-    """Let the search index (ctx.hooks["rows_changing"]) see rows before a write; call the
-    result after the write, inside the same transaction."""
-    hook = ctx.hooks.get("rows_changing")
-    if hook is None:
-        return lambda rows=None: None
-    return hook(ctx, conn, model, row_ids, created=created)  # type: ignore[no-any-return]  # hooks hold Any
+    """Let the search index see rows before a write; call the result after the write, inside
+    the same transaction (with the written rows when they were read back)."""
+    return ctx.ext.search.rows_changing(ctx, conn, model, row_ids, created=created)
 
 
 def visible_fields(model: TableModel, field_ids: Sequence[int] | None) -> list[Field]:
@@ -122,7 +99,7 @@ def fetch(
     records = model.records(
         conn,
         ("fetch", tuple(f.id for f in fields)),
-        lambda: sa.select(*selected_columns(ctx, model, fields)).where(
+        lambda: sa.select(*model.columns(fields)).where(
             t.c.id.in_(sa.bindparam("ids", expanding=True))
         ),
         {"ids": row_ids},
@@ -151,10 +128,10 @@ def _open_as(
         if found is None:
             raise TableDoesNotExist()
         permissions.require_grant(actor, op, found)
-        return actor, table_model.model_for(ctx, conn, found)
-    table = table_model.load_table(conn, table_id)
+        return actor, load.model_for(ctx, conn, found)
+    table = load.load_table(conn, table_id)
     permissions.require(conn, caller, op, table)
-    return caller, table_model.model_for(ctx, conn, table)
+    return caller, load.model_for(ctx, conn, table)
 
 
 def list_rows(
@@ -162,11 +139,11 @@ def list_rows(
 ) -> Page:
     with ctx.db.read() as conn:
         if isinstance(caller, Actor):
-            table = table_model.load_table(conn, table_id)
+            table = load.load_table(conn, table_id)
             if caller.token is None:  # a token's grant is checked first, then membership (once)
                 workspaces.require_member(conn, caller.user.id, table.workspace_id)
             permissions.require(conn, caller, "read", table)
-            model = table_model.model_for(ctx, conn, table)
+            model = load.model_for(ctx, conn, table)
         else:
             model = _open(ctx, conn, caller, table_id, "read")
         if parse is not None:
@@ -199,14 +176,14 @@ def list_rows(
                 conn,
                 ("page", tuple(f.id for f in fields), query.order_by, query.size),
                 lambda: (
-                    sa.select(*selected_columns(ctx, model, fields))
+                    sa.select(*model.columns(fields))
                     .order_by(*order_clauses(ctx, model, query.order_by))
                     .limit(query.size)
                 ),
                 {},
             )
             return Page(count, serialize_rows(ctx, conn, model, records, fields), fields, model)
-        stmt = sa.select(*selected_columns(ctx, model, fields))
+        stmt = sa.select(*model.columns(fields))
         order = order_clauses(ctx, model, query.order_by)
         if deep_pages.use(conn, offset):
             ids = deep_pages.page_ids(ctx, conn, model, query, where, offset)
@@ -238,15 +215,15 @@ def _keyset_page(
     after the last row). Reads one row more than the page to know whether more follow."""
     parts = sort_parts(ctx, model, query.order_by)
     spec = [[s.field_id, s.descending, s.sort_type] for s in query.order_by]
-    key = row_cursor.decode(query.cursor or "", spec, len(parts))
+    key = keyset.decode(query.cursor or "", spec, len(parts))
     keys = [expr.label(f"_key{i}") for i, (expr, _) in enumerate(parts)]
-    stmt = sa.select(*selected_columns(ctx, model, fields), *keys).order_by(
+    stmt = sa.select(*model.columns(fields), *keys).order_by(
         *order_clauses(ctx, model, query.order_by)
     )
     if where is not None:
         stmt = stmt.where(where)
     records: list[Any] = []
-    for after in row_cursor.after(parts, key) if key is not None else [None]:
+    for after in keyset.after(parts, key) if key is not None else [None]:
         try:
             records += conn.execute(
                 (stmt.where(after) if after is not None else stmt).limit(
@@ -255,7 +232,7 @@ def _keyset_page(
             )
         except sa.exc.StatementError:
             # a key value the column cannot compare with (a forged cursor)
-            raise row_cursor.invalid() from None
+            raise keyset.invalid() from None
         if len(records) > query.size:
             break
     more = len(records) > query.size
@@ -263,7 +240,7 @@ def _keyset_page(
     next_cursor = None
     if more and records:
         last = records[-1]._mapping
-        next_cursor = row_cursor.encode(spec, [last[f"_key{i}"] for i in range(len(parts))])
+        next_cursor = keyset.encode(spec, [last[f"_key{i}"] for i in range(len(parts))])
     return Page(
         count, serialize_rows(ctx, conn, model, records, fields), fields, model, next_cursor
     )
@@ -313,7 +290,7 @@ def insert_rows(
 ) -> list[int]:
     """Validate all items, then insert them; errors are keyed by item index for batches.
     `index_rows=False`: the caller updates the search index (_watch) itself."""
-    model = table_model.model_for(ctx, conn, table)
+    model = load.model_for(ctx, conn, table)
     prepared: list[RowValues] = []
     if validate:
         errors: dict[str, Any] = {}
@@ -340,13 +317,10 @@ def insert_rows(
             made = ft.new_values(conn, field, len(prepared))
             for values, generated in zip(prepared, made, strict=True):
                 values.columns[field.column_name] = generated
-    stamp = ctx.hooks.get("stamp_new_row")
-    rows: list[dict[str, Any]] = []
-    for values, order in zip(prepared, orders, strict=True):
-        columns = dict(values.columns, order=order, created_on=now, updated_on=now)
-        if stamp is not None:
-            stamp(ctx, conn, model, columns)
-        rows.append(columns)
+    rows = [
+        dict(values.columns, order=order, created_on=now, updated_on=now)
+        for values, order in zip(prepared, orders, strict=True)
+    ]
     ids = _insert_many(conn, model, rows)
     _write_relations(ctx, conn, model, list(zip(ids, prepared, strict=True)))
     if index_rows:
@@ -497,7 +471,7 @@ def create_rows(
             if not batch and isinstance(exc.detail, dict) and "items" in exc.detail:
                 raise RequestBodyValidation(exc.detail["items"]["0"]) from None
             raise
-        model = table_model.model_for(ctx, conn, model.table)
+        model = load.model_for(ctx, conn, model.table)
         created = fetch(ctx, conn, model, ids)
         # the index reads the rows just fetched
         _watch(ctx, conn, model, ids, created=True)(created)
@@ -540,17 +514,14 @@ def update_rows(
                 errors[str(index)] = exc.detail
         if errors:
             raise RequestBodyValidation({"items": errors} if batch else errors["0"])
-        send_events = send_events and _listened(ctx, conn, model, "rows.updated")
+        send_events = send_events and events.listens(ctx, conn, model.table, "rows.updated")
         old = fetch(ctx, conn, model, ids) if send_events else []
         written = _watch(ctx, conn, model, ids)
         now = ctx.clock()
-        touch = ctx.hooks.get("stamp_updated_row")
-        changes = []
-        for row_id, values in zip(ids, prepared, strict=True):
-            columns = dict(values.columns, updated_on=now)
-            if touch is not None:
-                touch(ctx, conn, model, columns)
-            changes.append((row_id, columns))
+        changes = [
+            (row_id, dict(values.columns, updated_on=now))
+            for row_id, values in zip(ids, prepared, strict=True)
+        ]
         existing = _update_many(conn, model, changes)  # tells which rows exist: no query of its own
         missing = [i for i in ids if i not in existing]
         if missing:
@@ -576,7 +547,7 @@ def delete_rows(
         missing = [i for i in ids if i not in existing]
         if missing:
             raise RowDoesNotExist(missing)
-        send_events = send_events and _listened(ctx, conn, model, "rows.deleted")
+        send_events = send_events and events.listens(ctx, conn, model.table, "rows.deleted")
         old = fetch(ctx, conn, model, ids) if send_events else []
         written = _watch(ctx, conn, model, ids)
         for field_id, junction in model.relations.items():
@@ -625,9 +596,9 @@ def row_names(ctx: Ctx, actor: Actor, wanted: dict[int, list[int]]) -> dict[str,
     out: dict[str, dict[str, str]] = {}
     with ctx.db.read() as conn:
         for table_id, ids in wanted.items():
-            table = table_model.load_table(conn, table_id)
+            table = load.load_table(conn, table_id)
             workspaces.require_member(conn, actor.user.id, table.workspace_id)
             permissions.require(conn, actor, "read", table)
-            texts = primary_texts(ctx, conn, table_model.model_for(ctx, conn, table), ids)
+            texts = primary_texts(ctx, conn, load.model_for(ctx, conn, table), ids)
             out[str(table_id)] = {str(i): texts[i][1] for i in dict.fromkeys(ids) if i in texts}
     return out

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import databases, fields, rows, table_model, tokens, workspaces
+from gridbase.core import databases, fields, rows, tokens, workspaces
 from gridbase.core.context import Ctx
 from gridbase.errors import (
     InitialTableDataDuplicateName,
@@ -16,10 +16,11 @@ from gridbase.errors import (
 from gridbase.models import Table, User
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
+from gridbase.usertable import load
 
 
 def load_for(conn: sa.Connection, user: User, table_id: int) -> Table:
-    table = table_model.load_table(conn, table_id)
+    table = load.load_table(conn, table_id)
     workspaces.require_member(conn, user.id, table.workspace_id)
     return table
 
@@ -102,12 +103,12 @@ def create(
             )
         ).inserted_primary_key[0]
         ddl.create_user_table(conn, table_id)
-        table = table_model.load_table(conn, table_id)
+        table = load.load_table(conn, table_id)
         if data is None:
             name = fields.insert_field(ctx, conn, table, "Name", "text", {}, primary=True)[0]
             notes = fields.insert_field(ctx, conn, table, "Notes", "long_text", {})[0]
             fields.insert_field(ctx, conn, table, "Active", "boolean", {})
-            table = table_model.load_table(conn, table_id)
+            table = load.load_table(conn, table_id)
             # Baserow's example rows hold empty texts, not nulls.
             blank = {name.column_name: "", notes.column_name: ""}
             rows.insert_rows(ctx, conn, table, [blank, dict(blank)], by_name=False)
@@ -116,13 +117,13 @@ def create(
                 fields.insert_field(ctx, conn, table, n, "text", {}, primary=i == 0)[0]
                 for i, n in enumerate(names)
             ]
-            table = table_model.load_table(conn, table_id)
+            table = load.load_table(conn, table_id)
             items = [
                 {f.column_name: (row[i] if row[i] != "" else None) for i, f in enumerate(created)}
                 for row in body
             ]
             rows.insert_rows(ctx, conn, table, items, by_name=False, validate=False)
-        return table_model.load_table(conn, table_id)
+        return load.load_table(conn, table_id)
 
 
 def rename(ctx: Ctx, user: User, table_id: int, name: str) -> Table:
@@ -131,7 +132,7 @@ def rename(ctx: Ctx, user: User, table_id: int, name: str) -> Table:
         conn.execute(
             s.database_tables.update().where(s.database_tables.c.id == table_id).values(name=name)
         )
-        return table_model.load_table(conn, table_id)
+        return load.load_table(conn, table_id)
 
 
 def order(ctx: Ctx, user: User, database_id: int, table_ids: list[int]) -> None:
@@ -151,7 +152,7 @@ def order(ctx: Ctx, user: User, database_id: int, table_ids: list[int]) -> None:
 def delete(ctx: Ctx, user: User, table_id: int) -> None:
     with ctx.db.write() as conn:
         table = load_for(conn, user, table_id)
-        model = table_model.model_for(ctx, conn, table)
+        model = load.model_for(ctx, conn, table)
         written = fields.watch(ctx, conn, table)  # tables linking here lose their link fields
         for field in model.fields:
             ctx.field_types.get(field.type).before_delete(ctx, conn, field)
@@ -159,7 +160,7 @@ def delete(ctx: Ctx, user: User, table_id: int) -> None:
         conn.execute(s.database_tables.delete().where(s.database_tables.c.id == table_id))
         tokens.forget_scopes(conn, table_ids=[table_id])
         written([])
-        ctx.models.pop(table_id, None)
+        ctx.kept.models.drop(table_id)
 
 
 def tables_for_token(ctx: Ctx, actor: Any) -> list[Table]:

@@ -36,8 +36,8 @@ from gridbase.errors import (
     field_error,
 )
 from gridbase.models import Table, User
-from gridbase.storage import meta_clock
 from gridbase.storage import schema as s
+from gridbase.storage.kept import meta_clock
 from gridbase.storage.prepared import records
 from gridbase.storage.types import Id
 
@@ -456,7 +456,7 @@ class TokenKey:
 
 def authenticate(ctx: Ctx, key: str) -> Actor:
     """The actor a `Token <key>` header names. Revocation and rotation apply at once: a
-    look-up is only reused while no metadata has changed (storage.meta_clock), and expiry is
+    look-up is only reused while no metadata has changed (storage.kept.meta_clock), and expiry is
     checked against the clock at every request."""
     found = digest(ctx, key)
     with ctx.db.read() as conn:

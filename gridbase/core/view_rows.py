@@ -2,7 +2,7 @@
 
 `with_view` serves `view_id` on the rows list endpoint (ad-hoc filters are AND-ed with the
 view's, `order_by` replaces its sorts); `list_grid` serves GET /views/grid/{id}/ (ad-hoc
-filters replace the view's). Imports: core.row_query, core.row_filters, core.views.
+filters replace the view's). Imports: core.row_query, core.views, usertable.
 """
 
 from __future__ import annotations
@@ -13,14 +13,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import row_filters, table_model, views
+from gridbase.core import views
 from gridbase.core.context import Ctx
-from gridbase.core.row_query import RowQuery, filter_clause, order_clauses, selected_columns
-from gridbase.core.row_values import serialize_rows
-from gridbase.core.table_model import TableModel
+from gridbase.core.row_query import filter_clause
 from gridbase.errors import GridDoesNotExist, ViewDoesNotExist
 from gridbase.filters.base import Clause
 from gridbase.models import User
+from gridbase.usertable import load
+from gridbase.usertable.filtering import where_for
+from gridbase.usertable.model import TableModel
+from gridbase.usertable.query import RowQuery, order_clauses
+from gridbase.usertable.read import serialize_rows
 
 
 def _and(first: Any, second: Any) -> Any:
@@ -53,7 +56,7 @@ def with_view(
             raise ViewDoesNotExist()
         group = views.view_tree(conn, view, model)
         sorts = views.view_sorts(conn, view, model)
-        where = row_filters.where_for(ctx, model, group, conn)
+        where = where_for(ctx, model, group, conn)
     return dataclasses.replace(
         query, where=_and(where, query.where), order_by=query.order_by if has_order_by else sorts
     )
@@ -84,12 +87,12 @@ def list_grid(
         view, table = views.open_view(conn, user, view_id, GridDoesNotExist)
         if view.type != "grid":
             raise GridDoesNotExist()
-        model = table_model.model_for(ctx, conn, table)
+        model = load.model_for(ctx, conn, table)
         query: RowQuery = build(model)
         if not has_filters:
             query = dataclasses.replace(
                 query,
-                where=row_filters.where_for(ctx, model, views.view_tree(conn, view, model), conn),
+                where=where_for(ctx, model, views.view_tree(conn, view, model), conn),
             )
         if not has_order_by:
             query = dataclasses.replace(query, order_by=views.view_sorts(conn, view, model))
@@ -101,7 +104,7 @@ def list_grid(
         if count_only:
             return GridPage(count, [], None)
         fields = [f for f in model.fields if query.fields is None or f.id in query.fields]
-        stmt = sa.select(*selected_columns(ctx, model, fields))
+        stmt = sa.select(*model.columns(fields))
         if where is not None:
             stmt = stmt.where(where)
         stmt = stmt.order_by(*order_clauses(ctx, model, query.order_by)).limit(limit).offset(offset)

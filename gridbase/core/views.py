@@ -11,10 +11,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import table_model, workspaces
+from gridbase.core import events, workspaces
 from gridbase.core.context import Ctx
-from gridbase.core.row_query import Sort
-from gridbase.core.table_model import TableModel
 from gridbase.errors import (
     FieldNotInTable,
     ViewDoesNotExist,
@@ -28,6 +26,9 @@ from gridbase.errors import (
 from gridbase.filters import tree
 from gridbase.models import Field, Table, User
 from gridbase.storage import schema as s
+from gridbase.usertable import load
+from gridbase.usertable.model import TableModel
+from gridbase.usertable.query import Sort
 
 GRID_DEFAULTS: dict[str, Any] = {
     "row_identifier_type": "id",
@@ -55,13 +56,6 @@ class View:
     props: dict[str, Any]
 
 
-def _emit(ctx: Ctx, conn: sa.Connection, event: str, table: Table, **data: Any) -> None:
-    """Hand a view.* event to the webhook outbox inside this transaction."""
-    hook = ctx.hooks.get("event")
-    if hook is not None:
-        hook(ctx, conn, event, table, **data)
-
-
 def _view(row: Any) -> View:
     return View(
         row.id,
@@ -76,7 +70,7 @@ def _view(row: Any) -> View:
 
 
 def _table(conn: sa.Connection, user: User, table_id: int) -> Table:
-    table = table_model.load_table(conn, table_id)
+    table = load.load_table(conn, table_id)
     workspaces.require_member(conn, user.id, table.workspace_id)
     return table
 
@@ -144,7 +138,7 @@ def create_view(
             )
         ).inserted_primary_key[0]
         view = load_view(conn, view_id)
-        _emit(ctx, conn, "view.created", table, view=view)
+        events.emit(ctx, conn, "view.created", table, view=view)
         return view, table
 
 
@@ -162,14 +156,14 @@ def update_view(
         props = dict(view.props, **{k: values[k] for k in GRID_DEFAULTS if k in values})
         conn.execute(s.views.update().where(s.views.c.id == view_id).values(props=props, **columns))
         view = load_view(conn, view_id)
-        _emit(ctx, conn, "view.updated", table, view=view)
+        events.emit(ctx, conn, "view.updated", table, view=view)
         return view, table
 
 
 def delete_view(ctx: Ctx, user: User, view_id: int) -> None:
     with ctx.db.write() as conn:
         _, table = open_view(conn, user, view_id)
-        _emit(ctx, conn, "view.deleted", table, view_id=view_id)
+        events.emit(ctx, conn, "view.deleted", table, view_id=view_id)
         for t in (s.view_filters, s.view_sorts, s.view_field_options):
             conn.execute(t.delete().where(t.c.view_id == view_id))
         g = s.view_filter_groups
@@ -200,7 +194,7 @@ def rows_of(conn: sa.Connection, table: sa.Table, view_id: int) -> list[Any]:
 
 
 def _field_in(ctx: Ctx, conn: sa.Connection, table: Table, field_id: Any) -> Field:
-    model = table_model.model_for(ctx, conn, table)
+    model = load.model_for(ctx, conn, table)
     field = model.by_id.get(field_id) if isinstance(field_id, int) else None
     if field is None:
         raise FieldNotInTable()
@@ -370,7 +364,7 @@ def view_items(ctx: Ctx, user: User, view_id: int, t: sa.Table) -> list[Any]:
 def field_options(
     conn: sa.Connection, ctx: Ctx, view: View, table: Table
 ) -> dict[str, dict[str, Any]]:
-    model = table_model.model_for(ctx, conn, table)
+    model = load.model_for(ctx, conn, table)
     o = s.view_field_options
     stored = {
         r.field_id: dict(r.options or {})

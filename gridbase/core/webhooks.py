@@ -17,10 +17,8 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from gridbase.core import table_model, workspaces
+from gridbase.core import workspaces
 from gridbase.core.context import Ctx
-from gridbase.core.row_values import format_order
-from gridbase.core.table_model import TableModel
 from gridbase.errors import (
     RequestBodyValidation,
     TableWebhookDoesNotExist,
@@ -30,7 +28,10 @@ from gridbase.errors import (
 )
 from gridbase.models import Table, User
 from gridbase.storage import schema as s
-from gridbase.webhooks import delivery, outbox, payloads, signing, ssrf
+from gridbase.usertable import load
+from gridbase.usertable.model import TableModel
+from gridbase.usertable.read import format_order
+from gridbase.webhooks import delivery, payloads, signing, ssrf
 
 EVENT_TYPES = payloads.EVENT_TYPES
 REQUEST_METHODS = ("POST", "GET", "PUT", "PATCH", "DELETE")
@@ -153,7 +154,7 @@ def _webhook_row(conn: sa.Connection, webhook_id: int) -> Any:
 
 
 def _open_table(conn: sa.Connection, user: User, table_id: int) -> Table:
-    table = table_model.load_table(conn, table_id)
+    table = load.load_table(conn, table_id)
     workspaces.require_member(conn, user.id, table.workspace_id)
     return table
 
@@ -354,7 +355,7 @@ def test_call(ctx: Ctx, user: User, table_id: int, data: Mapping[str, Any]) -> T
     check_url(ctx, data["url"])
     with ctx.db.read() as conn:
         table = _open_table(conn, user, table_id)
-        model = table_model.model_for(ctx, conn, table)
+        model = load.model_for(ctx, conn, table)
     names = (
         {f.column_name: f.name for f in model.fields}
         if data.get("use_user_field_names", True)
@@ -384,16 +385,3 @@ async def _send_once(
 ) -> delivery.Outcome:
     async with httpx.AsyncClient(trust_env=False, timeout=timeout) as http:
         return await delivery.send(http, call, timeout=timeout, allowed=allowed)
-
-
-def install(ctx: Ctx, *, render_field: Any = None, render_view: Any = None) -> None:
-    """Route every service's events into the outbox (inside their transactions). The
-    renderers turn Field / view objects into their API JSON for field.* / view.* payloads."""
-    ctx.hooks["event"] = outbox.enqueue
-    ctx.hooks["listens"] = lambda conn, table_id, event: bool(
-        outbox.listening(conn, table_id, event)
-    )
-    if render_field is not None:
-        ctx.hooks["render_field"] = render_field
-    if render_view is not None:
-        ctx.hooks["render_view"] = render_view

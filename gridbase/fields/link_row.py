@@ -36,6 +36,7 @@ from gridbase.fields.props import Prop, check_bool, check_id
 from gridbase.models import Field
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
+from gridbase.storage.kept import meta_clock
 from gridbase.storage.prepared import records
 from gridbase.storage.types import Id
 
@@ -415,3 +416,57 @@ class LinkRowFieldType(FieldType):
             "(a list of one kind, or one comma-separated text); [] clears it. "
             "Unknown ids are ignored.",
         }
+
+
+# --- links into a table ------------------------------------------------------------------
+
+
+def _links_statement() -> sa.Select[Any]:
+    f, t = s.fields, s.database_tables
+    database = (
+        sa.select(t.c.database_id).where(t.c.id == sa.bindparam("table_id")).scalar_subquery()
+    )
+    return (
+        sa.select(
+            f.c.id,
+            f.c.table_id,
+            f.c.name,
+            f.c.order,
+            f.c.type,
+            f.c.primary,
+            f.c.description,
+            f.c.db_index,
+            f.c.props,
+        )
+        .join(t, t.c.id == f.c.table_id)
+        .where(t.c.database_id == database, f.c.type == LinkRowFieldType.type)
+    )
+
+
+def links_into(conn: sa.Connection, table_id: int) -> list[Field]:
+    """Link-row fields (of any table in the database) whose links point at `table_id` (kept
+    while the metadata stays the same: storage.kept.meta_clock)."""
+    return list(
+        meta_clock.cached(conn, "links_into", table_id, lambda: _links_into(conn, table_id))
+    )
+
+
+def _links_into(conn: sa.Connection, table_id: int) -> tuple[Field, ...]:
+    out = []
+    for r in records(s.fields, conn, "links_into", _links_statement, {"table_id": table_id}):
+        props = dict(r.props or {})
+        if str(props.get("link_row_table_id")) == str(table_id):
+            out.append(
+                Field(
+                    r.id,
+                    r.table_id,
+                    r.name,
+                    r.order,
+                    r.type,
+                    r.primary,
+                    r.description,
+                    r.db_index,
+                    props,
+                )
+            )
+    return tuple(out)

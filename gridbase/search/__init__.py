@@ -1,71 +1,86 @@
-"""Full-text row search backed by an index per user table (SQLite FTS5, PostgreSQL tsvector).
+"""Row search: `compat` (Baserow's default, a per-field substring; search.compat) and
+`full-text-with-count`, backed by an index per user table (SQLite FTS5, PostgreSQL
+tsvector; search.index keeps it, search.query matches it).
 
 `search_mode=full-text-with-count` (or no search_mode when GRIDBASE_DEFAULT_SEARCH_MODE is
-`full-text-with-count`) uses the index; `compat` stays core.search's per-field contains.
-Full-text falls back to compat when the table has no index yet or when the request limits
-the searched fields (include/exclude): a row's document holds all its searchable fields.
-Modules: tokenize (pure words), document (row -> words), index (sync), query (clause);
-storage.search_index holds the SQL. install() wires the hooks. Imports: core, storage.
+`full-text-with-count`) uses the index. Full-text falls back to compat when the table has
+no index yet or when the request limits the searched fields (include/exclude): a row's
+document holds all its searchable fields. Modules: tokenize (pure words), document (row ->
+words), index (sync), query (clause), compat; storage.search_index holds the SQL.
+RowSearch is what core plugs in (core.extensions.Search).
+Imports: filters.base, models, storage, usertable.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
-from gridbase.core.context import Ctx
-from gridbase.core.row_query import RowQuery, SearchPlan
-from gridbase.core.table_model import TableModel
 from gridbase.filters.base import Clause
-from gridbase.search import index
+from gridbase.models import Field
+from gridbase.search import compat, index
 from gridbase.search import query as full_text
 from gridbase.search.document import indexed_fields
+from gridbase.usertable.context import TableContext
+from gridbase.usertable.model import TableModel
+from gridbase.usertable.query import RowQuery
 
 FULL_TEXT = "full-text-with-count"
 
 
-def install(ctx: Ctx) -> None:
-    """Wrap the compat search hook (installed first) and subscribe to row and field writes."""
-    compat = ctx.hooks["search"]
+class RowSearch:
+    def __init__(self, default_mode: str) -> None:
+        self.default_mode = default_mode  # for requests that give no search_mode
 
-    def search(
-        ctx_: Ctx, model: TableModel, term: str, mode: str, fields: Any = None
+    def clause(
+        self,
+        ctx: TableContext,
+        model: TableModel,
+        term: str,
+        mode: str,
+        fields: tuple[int, ...] | None,
     ) -> Clause | None:
-        if _uses_index(ctx_, model, mode, fields):
-            return full_text.full_text_clause(ctx_.db.dialect, model, term)
-        return compat(ctx_, model, term, mode, fields)  # type: ignore[no-any-return]  # hooks hold Any
+        if self._uses_index(ctx, model, mode, fields):
+            return full_text.full_text_clause(ctx.db.dialect, model, term)
+        return compat.search_clause(ctx, model, term, mode, fields)
 
     def plan(
-        ctx_: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery
-    ) -> SearchPlan | None:
-        if _uses_index(ctx_, model, query.search_mode, query.fields):
-            # default order, page or offset paging: the page may walk the order index
-            walk = None if query.order_by or query.cursor is not None else query.page * query.size
-            return full_text.plan(conn, model, query.search, walk)
-        return None
+        self, ctx: TableContext, conn: sa.Connection, model: TableModel, query: RowQuery
+    ) -> full_text.SearchPlan | None:
+        if not self._uses_index(ctx, model, query.search_mode, query.fields):
+            return None
+        # default order, page or offset paging: the page may walk the order index
+        walk = None if query.order_by or query.cursor is not None else query.page * query.size
+        return full_text.plan(conn, model, query.search, walk)
 
-    ctx.hooks["search"] = search
-    ctx.hooks["search_plan"] = plan
-    ctx.hooks["rows_changing"] = index.rows_changing
-    ctx.hooks["fields_changing"] = index.fields_changing
+    def rows_changing(
+        self,
+        ctx: TableContext,
+        conn: sa.Connection,
+        model: TableModel,
+        row_ids: Sequence[int],
+        *,
+        created: bool = False,
+    ) -> Callable[..., None]:
+        return index.rows_changing(ctx, conn, model, row_ids, created=created)
 
+    def fields_changing(
+        self, ctx: TableContext, conn: sa.Connection, table_id: int
+    ) -> Callable[[list[Field]], None]:
+        return index.fields_changing(ctx, conn, table_id)
 
-def _uses_index(ctx: Ctx, model: TableModel, mode: str, fields: tuple[int, ...] | None) -> bool:
-    mode = mode or ctx.settings.default_search_mode
-    return mode == FULL_TEXT and _covers(ctx, model, fields) and _ready(ctx, model.table.id)
-
-
-def _covers(ctx: Ctx, model: TableModel, fields: tuple[int, ...] | None) -> bool:
-    if fields is None:
-        return True
-    wanted = set(fields)
-    return all(f.id in wanted for f in indexed_fields(ctx, model))
-
-
-def _ready(ctx: Ctx, table_id: int) -> bool:
-    state = index.readiness(ctx)
-    if table_id in state.known:
-        return True
-    with ctx.db.read() as conn:
-        return state.ready(conn, table_id)
+    def _uses_index(
+        self, ctx: TableContext, model: TableModel, mode: str, fields: tuple[int, ...] | None
+    ) -> bool:
+        if (mode or self.default_mode) != FULL_TEXT:
+            return False
+        if fields is not None:  # the document holds every searchable field
+            wanted = set(fields)
+            if not all(f.id in wanted for f in indexed_fields(ctx, model)):
+                return False
+        indexes = ctx.kept.indexes
+        if model.table.id in indexes.known:
+            return True
+        with ctx.db.read() as conn:
+            return indexes.ready(conn, model.table.id)

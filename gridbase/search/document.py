@@ -1,12 +1,12 @@
 """Search documents: a row's words, built from the displayed text of its searchable fields.
 
-The fields are the ones compat search compares (core.search.searched_fields); each value is
+The fields are the ones compat search compares (search.compat.searched_fields); each value is
 taken as the row serializer returns it (numbers with their decimal places, select options
 and linked rows by their text, formulas and lookups as serialized) and read as text by its
 type (FieldType.search_text: dates as the field formats them, 12/24 hours, forced timezone).
 The row id is not part of the document: like compat search and Baserow, an integer term
 matches the row id exactly.
-Imports: core (row reading), search.tokenize.
+Imports: models, search (compat, tokenize), usertable.
 """
 
 from __future__ import annotations
@@ -16,18 +16,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import search as compat
-from gridbase.core.context import Ctx
-from gridbase.core.row_query import selected_columns
-from gridbase.core.row_values import serialize_rows
-from gridbase.core.table_model import TableModel
 from gridbase.models import Field
+from gridbase.search import compat
 from gridbase.search.tokenize import document
+from gridbase.usertable.context import TableContext
+from gridbase.usertable.model import TableModel
+from gridbase.usertable.read import serialize_rows
 
 CHUNK = 1000
 
 
-def indexed_fields(ctx: Ctx, model: TableModel) -> list[Field]:
+def indexed_fields(ctx: TableContext, model: TableModel) -> list[Field]:
     """The fields whose text goes into a row's document (memoised on the model)."""
     found: list[Field] | None = model.memo.get("indexed_fields")
     if found is None:
@@ -38,7 +37,7 @@ def indexed_fields(ctx: Ctx, model: TableModel) -> list[Field]:
 
 
 def documents(
-    ctx: Ctx, conn: sa.Connection, model: TableModel, row_ids: Sequence[int]
+    ctx: TableContext, conn: sa.Connection, model: TableModel, row_ids: Sequence[int]
 ) -> list[tuple[int, list[str]]]:
     """(row id, words) for the rows of `model` among `row_ids` that exist."""
     fields = indexed_fields(ctx, model)
@@ -49,7 +48,7 @@ def documents(
         records = model.records(
             conn,
             ("search_documents", tuple(f.id for f in fields)),
-            lambda: sa.select(*selected_columns(ctx, model, fields)).where(
+            lambda: sa.select(*model.columns(fields)).where(
                 t.c.id.in_(sa.bindparam("ids", expanding=True))
             ),
             {"ids": chunk},
@@ -59,19 +58,14 @@ def documents(
 
 
 def all_documents(
-    ctx: Ctx, conn: sa.Connection, model: TableModel
+    ctx: TableContext, conn: sa.Connection, model: TableModel
 ) -> Iterator[list[tuple[int, list[str]]]]:
     """Every row's document, CHUNK rows at a time in id order (memory stays flat)."""
     fields = indexed_fields(ctx, model)
     t = model.sql
     last = 0
     while True:
-        stmt = (
-            sa.select(*selected_columns(ctx, model, fields))
-            .where(t.c.id > last)
-            .order_by(t.c.id)
-            .limit(CHUNK)
-        )
+        stmt = sa.select(*model.columns(fields)).where(t.c.id > last).order_by(t.c.id).limit(CHUNK)
         records = list(conn.execute(stmt))
         if not records:
             return
@@ -80,13 +74,20 @@ def all_documents(
 
 
 def _words(
-    ctx: Ctx, conn: sa.Connection, model: TableModel, records: list[Any], fields: list[Field]
+    ctx: TableContext,
+    conn: sa.Connection,
+    model: TableModel,
+    records: list[Any],
+    fields: list[Field],
 ) -> list[tuple[int, list[str]]]:
     return row_documents(ctx, model, serialize_rows(ctx, conn, model, records, fields), fields)
 
 
 def row_documents(
-    ctx: Ctx, model: TableModel, rows: Sequence[dict[str, Any]], fields: list[Field] | None = None
+    ctx: TableContext,
+    model: TableModel,
+    rows: Sequence[dict[str, Any]],
+    fields: list[Field] | None = None,
 ) -> list[tuple[int, list[str]]]:
     """(row id, words) of rows already serialized (keyed `field_<id>`)."""
     fields = indexed_fields(ctx, model) if fields is None else fields

@@ -1,15 +1,16 @@
 """Keeping the full-text index in step with the data, inside the writer's transaction.
 
-Row writes (core.rows calls ctx.hooks["rows_changing"] before and its result after a write)
+Row writes (core.rows calls rows_changing before and its result after a write)
 re-index the written rows and every row of any table that links to them, before and after
 the write: those rows show the written rows' primary text and their looked-up values. Field
-and select-option changes and table deletion (ctx.hooks["fields_changing"]) rebuild the
+and select-option changes and table deletion (fields_changing) rebuild the
 changed tables and the tables linking to them, streaming CHUNK rows at a time.
 
 Existing deployments: a table created before the index existed has none. Startup builds the
 missing ones (ensure_indexes, one transaction per table); until a table has its index,
 full-text search on it falls back to compat and writes skip it (Baserow falls back the
-same way while its search data is not ready). Imports: core, search.document, storage.
+same way while its search data is not ready). Imports: fields.link_row, search.document,
+storage, usertable.
 """
 
 from __future__ import annotations
@@ -20,93 +21,20 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import table_model
-from gridbase.core.context import Ctx
-from gridbase.core.table_model import TableModel
 from gridbase.errors import TableDoesNotExist
-from gridbase.fields.link_row import junction_name, sides
+from gridbase.fields.link_row import junction_name, links_into, sides
 from gridbase.models import Field
 from gridbase.search.document import all_documents, documents, row_documents
-from gridbase.storage import meta_clock, search_index
 from gridbase.storage import schema as s
+from gridbase.storage import search_index
 from gridbase.storage.prepared import records
-
-
-class Readiness:
-    """Which tables have an index; a table's index, once seen, stays (it goes with the table)."""
-
-    def __init__(self) -> None:
-        self.known: set[int] = set()
-
-    def ready(self, conn: sa.Connection, table_id: int) -> bool:
-        if table_id in self.known:
-            return True
-        if search_index.exists(conn, table_id):
-            self.known.add(table_id)
-            return True
-        return False
-
-
-def readiness(ctx: Ctx) -> Readiness:
-    state = ctx.hooks.get("search_readiness")
-    if state is None:
-        state = ctx.hooks["search_readiness"] = Readiness()
-    return state  # type: ignore[no-any-return]  # hooks holds Any
-
-
-def _links_statement() -> sa.Select[Any]:
-    f, t = s.fields, s.database_tables
-    database = (
-        sa.select(t.c.database_id).where(t.c.id == sa.bindparam("table_id")).scalar_subquery()
-    )
-    return (
-        sa.select(
-            f.c.id,
-            f.c.table_id,
-            f.c.name,
-            f.c.order,
-            f.c.type,
-            f.c.primary,
-            f.c.description,
-            f.c.db_index,
-            f.c.props,
-        )
-        .join(t, t.c.id == f.c.table_id)
-        .where(t.c.database_id == database, f.c.type == "link_row")
-    )
-
-
-def links_into(conn: sa.Connection, table_id: int) -> list[Field]:
-    """Link-row fields (of any table in the database) whose links point at `table_id` (kept
-    while the metadata stays the same: storage.meta_clock)."""
-    return list(
-        meta_clock.cached(conn, "links_into", table_id, lambda: _links_into(conn, table_id))
-    )
-
-
-def _links_into(conn: sa.Connection, table_id: int) -> tuple[Field, ...]:
-    out = []
-    for r in records(s.fields, conn, "links_into", _links_statement, {"table_id": table_id}):
-        props = dict(r.props or {})
-        if str(props.get("link_row_table_id")) == str(table_id):
-            out.append(
-                Field(
-                    r.id,
-                    r.table_id,
-                    r.name,
-                    r.order,
-                    r.type,
-                    r.primary,
-                    r.description,
-                    r.db_index,
-                    props,
-                )
-            )
-    return tuple(out)
+from gridbase.usertable.context import TableContext
+from gridbase.usertable.load import model_of
+from gridbase.usertable.model import TableModel
 
 
 def linking_rows(
-    ctx: Ctx,
+    ctx: TableContext,
     conn: sa.Connection,
     table_id: int,
     row_ids: Sequence[int],
@@ -142,15 +70,15 @@ def linking_rows(
     return out
 
 
-def _model(ctx: Ctx, conn: sa.Connection, table_id: int) -> TableModel | None:
+def _model(ctx: TableContext, conn: sa.Connection, table_id: int) -> TableModel | None:
     try:
-        return table_model.model_for(ctx, conn, table_model.load_table(conn, table_id))
+        return model_of(ctx, conn, table_id)
     except TableDoesNotExist:
         return None
 
 
 def reindex_rows(
-    ctx: Ctx,
+    ctx: TableContext,
     conn: sa.Connection,
     table_id: int,
     row_ids: Iterable[int],
@@ -163,7 +91,7 @@ def reindex_rows(
     `rows`: their serialized values, already read (every field, current schema);
     `model`: the table's current model, when the caller has it."""
     ids = sorted(set(row_ids))
-    if not ids or not readiness(ctx).ready(conn, table_id):
+    if not ids or not ctx.kept.indexes.ready(conn, table_id):
         return
     model = model or _model(ctx, conn, table_id)
     if model is None:
@@ -177,13 +105,13 @@ def reindex_rows(
     )
 
 
-def rebuild(ctx: Ctx, conn: sa.Connection, table_id: int) -> None:
+def rebuild(ctx: TableContext, conn: sa.Connection, table_id: int) -> None:
     """Every document of the table again, CHUNK rows at a time."""
-    if readiness(ctx).ready(conn, table_id):
+    if ctx.kept.indexes.ready(conn, table_id):
         _fill(ctx, conn, table_id)
 
 
-def _fill(ctx: Ctx, conn: sa.Connection, table_id: int) -> None:
+def _fill(ctx: TableContext, conn: sa.Connection, table_id: int) -> None:
     model = _model(ctx, conn, table_id)
     if model is None:
         return
@@ -193,7 +121,7 @@ def _fill(ctx: Ctx, conn: sa.Connection, table_id: int) -> None:
 
 
 def rows_changing(
-    ctx: Ctx,
+    ctx: TableContext,
     conn: sa.Connection,
     model: TableModel,
     row_ids: Sequence[int],
@@ -209,7 +137,7 @@ def rows_changing(
 
     def written(rows: Sequence[dict[str, Any]] | None = None) -> None:
         wanted: dict[int, set[int]] = defaultdict(set)
-        after = into if not created or rows is None else _linked_by(model, into, rows)
+        after = into if not created or rows is None else _linked_by(ctx, model, into, rows)
         for source in (before, linking_rows(ctx, conn, table_id, ids, after)):
             for other, linked in source.items():
                 wanted[other] |= linked
@@ -224,19 +152,22 @@ def rows_changing(
 
 
 def _linked_by(
-    model: TableModel, into: list[Field], created: Sequence[dict[str, Any]]
+    ctx: TableContext, model: TableModel, into: list[Field], created: Sequence[dict[str, Any]]
 ) -> list[Field]:
     """The fields of `into` through which rows can link to rows just created: a new row is
     linked only through the junction tables its own link values were written to."""
     written = {
         junction_name(f)
         for f in model.fields
-        if f.type == "link_row" and any(row.get(f.column_name) for row in created)
+        if ctx.field_types.get(f.type).links_to(f) is not None
+        and any(row.get(f.column_name) for row in created)
     }
     return [f for f in into if junction_name(f) in written]
 
 
-def fields_changing(ctx: Ctx, conn: sa.Connection, table_id: int) -> Callable[[list[Field]], None]:
+def fields_changing(
+    ctx: TableContext, conn: sa.Connection, table_id: int
+) -> Callable[[list[Field]], None]:
     """Called before fields of `table_id` change; the result, called after the change with
     the related fields it touched, rebuilds the table and every table linking to it (then
     or before: a deleted link field's related field no longer points here afterwards)."""
@@ -252,7 +183,7 @@ def fields_changing(ctx: Ctx, conn: sa.Connection, table_id: int) -> Callable[[l
     return changed
 
 
-def ensure_indexes(ctx: Ctx) -> None:
+def ensure_indexes(ctx: TableContext) -> None:
     """Create and fill the index of every table that has none (tables from before it existed)."""
     with ctx.db.read() as conn:
         table_ids = list(

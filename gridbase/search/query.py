@@ -3,22 +3,32 @@
 An integer term without a leading zero also matches the row with that id (as in compat).
 A blank term filters nothing; a term without any letter or digit (e.g. "!!!") matches no
 row. When the search is a list's only condition, `plan` counts the matches in the index
-alone and picks the page query's shape by that count. Imports: core, search.tokenize,
-storage.search_index.
+alone and picks the page query's shape by that count. Imports: filters.base,
+search.tokenize, storage (search_index, kept.snapshots), usertable.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import row_cursor
-from gridbase.core.row_query import SearchPlan
-from gridbase.core.table_model import TableModel
 from gridbase.filters.base import NOTHING, Clause
 from gridbase.search.tokenize import query_tokens
-from gridbase.storage import search_index, snapshots
+from gridbase.storage import search_index
+from gridbase.storage.kept import snapshots
+from gridbase.usertable import keyset
+from gridbase.usertable.model import TableModel
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """What the index alone tells a list whose only condition is a search: the match count
+    and a clause for the page."""
+
+    count: int
+    where: sa.ColumnElement[bool]
 
 
 def _clean(term: str) -> str:
@@ -93,7 +103,7 @@ def _first_matches(
         stmt = sa.select(t.c.id).order_by(t.c.order, t.c.id).limit(size)
         ids = list(
             conn.execute(
-                stmt.where(*row_cursor.after(parts, last)) if last is not None else stmt
+                stmt.where(*keyset.after(parts, last)) if last is not None else stmt
             ).scalars()
         )
         if not ids:

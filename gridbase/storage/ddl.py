@@ -9,7 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable, DropIndex, DropTable
 
-from gridbase.storage import row_counts, search_index
+from gridbase.storage import search_index
+from gridbase.storage.kept import row_counts
 from gridbase.storage.types import DecimalType, Id, UtcDateTime
 
 

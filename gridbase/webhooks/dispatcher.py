@@ -27,7 +27,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import sqlalchemy as sa
@@ -36,7 +36,7 @@ from gridbase.config import Settings
 from gridbase.storage import schema as s
 from gridbase.storage.engine import Database
 from gridbase.webhooks import delivery, signing, ssrf
-from gridbase.webhooks.outbox import WAKE_HOOK
+from gridbase.webhooks.outbox import Wakeup
 
 log = logging.getLogger("gridbase.webhooks")
 
@@ -332,26 +332,42 @@ class Dispatcher:
             await self.http.aclose()
 
 
+class Server(Protocol):
+    """What a dispatcher needs of the server's context (core.context.Ctx)."""
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def secret(self) -> str: ...
+
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
+
+
 @asynccontextmanager
-async def running(ctx: Any) -> AsyncIterator[Dispatcher]:
+async def running(ctx: Server, wakeup: Wakeup) -> AsyncIterator[Dispatcher]:
     """Run a dispatcher beside the app (FastAPI lifespan) and route wake-ups to it."""
     dispatcher = Dispatcher(ctx.db, ctx.settings, ctx.secret, clock=ctx.clock)
     stop = asyncio.Event()
     task = asyncio.create_task(dispatcher.run(stop), name="gridbase-webhooks")
-    ctx.hooks[WAKE_HOOK] = dispatcher.wake
+    wakeup.set(dispatcher.wake)
     try:
         yield dispatcher
     finally:
-        ctx.hooks.pop(WAKE_HOOK, None)
+        wakeup.set(None)
         await _stop(dispatcher, task, stop)
 
 
-def lifespan(ctx: Any) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+def lifespan(ctx: Server, wakeup: Wakeup) -> Callable[[Any], AbstractAsyncContextManager[None]]:
     """FastAPI lifespan: the dispatcher runs while the app serves."""
 
     @asynccontextmanager
     async def _lifespan(_app: Any) -> AsyncIterator[None]:
-        async with running(ctx):
+        async with running(ctx, wakeup):
             yield
 
     return _lifespan
@@ -370,7 +386,7 @@ async def _stop(dispatcher: Dispatcher, task: asyncio.Task[None], stop: asyncio.
     await dispatcher.aclose()
 
 
-async def _work(ctx: Any) -> None:
+async def _work(ctx: Server) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -381,6 +397,6 @@ async def _work(ctx: Any) -> None:
     await _stop(dispatcher, runner, stop)
 
 
-def run_worker(ctx: Any) -> None:
+def run_worker(ctx: Server) -> None:
     """`gridbase worker`: deliver webhooks until SIGINT/SIGTERM."""
     asyncio.run(_work(ctx))

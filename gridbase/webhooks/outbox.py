@@ -1,14 +1,13 @@
-"""The transactional outbox: `enqueue` runs inside the caller's write transaction.
+"""The transactional outbox: `Outbox.enqueue` runs inside the caller's write transaction.
 
-It is installed as `ctx.hooks["event"]` and called as
-    hook(ctx, conn, event_type, model, **data)
-where `model` is a TableModel (or a plain Table for schema events) and `data` is
+Core (core.events.emit) calls it with the table, its fields (they name row keys for
+webhooks with user field names) and the event's JSON:
     rows.created  rows=[row JSON keyed field_<id>]
     rows.updated  rows=[...], old_rows=[...]
     rows.deleted  row_ids=[...], old_rows=[...]
-    field.created / field.updated  field=<Field or field JSON>
+    field.created / field.updated  field=<field JSON>
     field.deleted  field_id=<int>
-    view.created / view.updated  view=<view JSON, or an object ctx.hooks["render_view"] renders>
+    view.created / view.updated  view=<view JSON>
     view.deleted  view_id=<int>
 One outbox row is written per active webhook of the table that listens to the event,
 with its Baserow payload already rendered, so the event commits (or rolls back) with
@@ -18,18 +17,17 @@ the change it describes. The dispatcher delivers from there.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.models import Table
-from gridbase.storage import meta_clock
+from gridbase.models import Field, Table
 from gridbase.storage import schema as s
+from gridbase.storage.kept import meta_clock
 from gridbase.storage.prepared import records
 from gridbase.webhooks import payloads
-
-WAKE_HOOK = "webhooks_wake"
 
 
 def _listening_statement() -> sa.Select[Any]:
@@ -54,7 +52,7 @@ def listening(
     conn: sa.Connection, table_id: int, event_type: str
 ) -> list[tuple[int, bool, dict[str, Any]]]:
     """(webhook id, use_user_field_names, event config) of the active webhooks for this event
-    (kept while the metadata stays the same: storage.meta_clock)."""
+    (kept while the metadata stays the same: storage.kept.meta_clock)."""
     return list(
         meta_clock.cached(
             conn,
@@ -82,51 +80,77 @@ def _listening(
     return tuple(found.values())
 
 
-def _render_values(ctx: Any, table: Table, data: dict[str, Any]) -> dict[str, Any]:
-    """Field and view objects become their API JSON (renderers are installed by the app)."""
-    out = dict(data)
-    for key in ("field", "view"):
-        value = out.get(key)
-        if value is not None and not isinstance(value, dict):
-            out[key] = ctx.hooks[f"render_{key}"](ctx, value, table)
-    return out
+class Wakeup:
+    """The webhook dispatcher of this process (set while it runs), woken when an event
+    committed so it delivers at once instead of at its next poll."""
+
+    def __init__(self) -> None:
+        self._wake: Callable[[], None] | None = None
+
+    def set(self, wake: Callable[[], None] | None) -> None:
+        self._wake = wake
+
+    @property
+    def active(self) -> bool:
+        return self._wake is not None
+
+    def __call__(self) -> None:
+        if self._wake is not None:
+            self._wake()
 
 
-def enqueue(ctx: Any, conn: sa.Connection, event_type: str, model: Any, **data: Any) -> str | None:
-    """Write the outbox rows for one event; returns the event id (None when nobody listens)."""
-    table: Table = getattr(model, "table", model)
-    hooks = listening(conn, table.id, event_type)
-    if not hooks:
-        return None
-    if event_type == "rows.updated":
-        changed = payloads.changed_fields(data.get("rows", ()), data.get("old_rows", ()))
-        hooks = [h for h in hooks if not h[2].get("fields") or changed & set(h[2]["fields"])]
+class Outbox:
+    """core.extensions.Events: outbox rows written in the caller's transaction."""
+
+    def __init__(self, clock: Callable[[], datetime], wakeup: Wakeup) -> None:
+        self.clock = clock
+        self.wakeup = wakeup
+
+    def listens(self, conn: sa.Connection, table_id: int, event: str) -> bool:
+        return bool(listening(conn, table_id, event))
+
+    def enqueue(
+        self,
+        conn: sa.Connection,
+        event_type: str,
+        table: Table,
+        fields: Sequence[Field],
+        data: Mapping[str, Any],
+    ) -> str | None:
+        """Write the outbox rows for one event; returns the event id (None when nobody
+        listens). `data` holds JSON only (rows, field or view JSON, ids)."""
+        hooks = listening(conn, table.id, event_type)
+        if event_type == "rows.updated":
+            changed = payloads.changed_fields(data.get("rows", ()), data.get("old_rows", ()))
+            hooks = [h for h in hooks if not h[2].get("fields") or changed & set(h[2]["fields"])]
         if not hooks:
             return None
-    data = _render_values(ctx, table, data)
-    fields = getattr(model, "fields", ())
-    names = {f"field_{f.id}": f.name for f in fields}
-    event_id = str(uuid.uuid4())
-    now = ctx.clock()
-    conn.execute(
-        s.outbox.insert(),
-        [
-            {
-                "webhook_id": webhook_id,
-                "event_id": event_id,
-                "event_type": event_type,
-                "payload": payloads.render(
-                    event_type, table, webhook_id, event_id, data, names if by_name else None
-                ),
-                "attempts": 0,
-                "next_attempt_at": now,
-                "claimed_until": None,
-                "created_on": now,
-            }
-            for webhook_id, by_name, _ in hooks
-        ],
-    )
-    wake: Callable[[], None] | None = ctx.hooks.get(WAKE_HOOK)
-    if wake is not None:
-        sa.event.listen(conn, "commit", lambda _conn: wake(), once=True)
-    return event_id
+        names = {f"field_{f.id}": f.name for f in fields}
+        event_id = str(uuid.uuid4())
+        now = self.clock()
+        conn.execute(
+            s.outbox.insert(),
+            [
+                {
+                    "webhook_id": webhook_id,
+                    "event_id": event_id,
+                    "event_type": event_type,
+                    "payload": payloads.render(
+                        event_type,
+                        table,
+                        webhook_id,
+                        event_id,
+                        dict(data),
+                        names if by_name else None,
+                    ),
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "claimed_until": None,
+                    "created_on": now,
+                }
+                for webhook_id, by_name, _ in hooks
+            ],
+        )
+        if self.wakeup.active:
+            sa.event.listen(conn, "commit", lambda _conn: self.wakeup(), once=True)
+        return event_id

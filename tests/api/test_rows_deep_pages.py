@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from gridbase.core import deep_pages, row_cursor
+from gridbase.core import deep_pages
 from gridbase.core.context import Ctx
+from gridbase.usertable import keyset
 from tests.conftest import Api
 
 ROWS = "/api/database/rows/table/{}/"
@@ -123,7 +124,7 @@ def test_pages_follow_writes_that_move_rows(api: Api) -> None:
 
 
 def test_keyset_clauses_seek_an_index(api: Api, ctx: Ctx, backend: str) -> None:
-    """Each clause of row_cursor.after lets SQLite search an index on the first key part
+    """Each clause of keyset.after lets SQLite search an index on the first key part
     instead of walking it from the start (the plan says SEARCH, not SCAN), for ascending
     and descending parts, with and without NULL keys; together they hold the rows after."""
     if backend != "sqlite":
@@ -150,7 +151,7 @@ def test_keyset_clauses_seek_an_index(api: Api, ctx: Ctx, backend: str) -> None:
             nulls = [i for i, (_, k) in enumerate(listed) if k[0] is None]
             for position in [5, *nulls[1:2]]:
                 got = []
-                for clause in row_cursor.after(parts, listed[position][1]):
+                for clause in keyset.after(parts, listed[position][1]):
                     stmt = sa.select(t.c.id).where(clause).order_by(*order)
                     compiled = stmt.compile(
                         dialect=conn.dialect, compile_kwargs={"literal_binds": True}

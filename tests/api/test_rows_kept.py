@@ -1,4 +1,4 @@
-"""What SQLite reads keep per connection until the data moves on (storage.snapshots): list
+"""What SQLite reads keep per connection until the data moves on (storage.kept.snapshots): list
 counts (a list read again, or its next page, counts once) and linked rows' primary texts.
 Any write - through gridbase, from another connection, or a schema change - is read afresh,
 and a formula that reads the clock keeps nothing. PostgreSQL reads every time."""
@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
-from gridbase.storage import snapshots
+from gridbase.storage.kept import snapshots
 from tests.conftest import Api
 
 ROWS = "/api/database/rows/table/{}/"

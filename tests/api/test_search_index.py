@@ -12,11 +12,10 @@ from fastapi.testclient import TestClient
 
 from gridbase.app import build_context, create_app
 from gridbase.config import Settings
-from gridbase.core import table_model
 from gridbase.core.context import Ctx
-from gridbase.search import index
 from gridbase.search import query as full_text_query
 from gridbase.storage import search_index
+from gridbase.usertable import load
 from tests.conftest import Api
 from tests.helpers import assert_error
 
@@ -337,7 +336,7 @@ def test_tables_without_an_index_fall_back_and_get_one_at_startup(
     table, _, _ = corpus(api)
     with ctx.db.write() as conn:
         search_index.drop(conn, table)
-    index.readiness(ctx).known.clear()
+    ctx.kept.indexes.known.clear()
     assert search(api, table, "@") == [1, 2, 5]  # compat meanwhile
     # writes skip it
     api.ok(api.post(rows_url(table) + "?user_field_names=true", {"Name": "Quokka"}))
@@ -423,7 +422,7 @@ def test_a_dense_word_walks_the_order_index_and_a_deep_page_reads_every_match(
 
     def walks(term: str, walk: int) -> bool:
         with ctx.db.read() as conn:
-            model = table_model.model_for(ctx, conn, table_model.load_table(conn, table))
+            model = load.model_for(ctx, conn, load.load_table(conn, table))
             found = full_text_query.plan(conn, model, term, walk)
             assert found is not None and found.count == 60
             # ids, not the index

@@ -429,7 +429,7 @@ def test_keys_are_stored_only_as_digest_and_ciphertext(api: Api, ctx: Ctx, ws: i
 def test_a_key_just_used_is_checked_again_after_every_change(
     api: Api, client: Any, ctx: Ctx, ws: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On SQLite a key's look-up is kept until the next write (storage.snapshots): using the
+    """On SQLite a key's look-up is kept until the next write (storage.kept.snapshots): using the
     key twice leaves one kept, and each change must still apply to the very next request."""
     table = api.table(api.database(ws), data=[["Name"], ["a"]])
     row = api.rows(table)[0]["id"]
@@ -480,9 +480,9 @@ def test_a_key_just_used_is_checked_again_after_every_change(
 def test_a_key_just_used_to_write_is_checked_again_after_every_change(
     api: Api, client: Any, ctx: Ctx, ws: int, backend: str
 ) -> None:
-    """Writes keep a key's look-up on the writer until any metadata changes (storage.meta_clock),
-    also across their own row writes: each change - through the API, behind it, or by another
-    program - must apply to the very next write."""
+    """Writes keep a key's look-up on the writer until any metadata changes
+    (storage.kept.meta_clock), also across their own row writes: each change - through the
+    API, behind it, or by another program - must apply to the very next write."""
     table = api.table(api.database(ws), data=[["Name"], ["a"]])
     token = create(api, ws)
     path = f"/api/database/rows/table/{table}/"

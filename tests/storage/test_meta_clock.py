@@ -1,4 +1,4 @@
-"""storage.meta_clock: a metadata look-up is kept on a SQLite connection - reader or writer -
+"""storage.kept.meta_clock: a metadata look-up is kept on a SQLite connection - reader or writer -
 until any metadata changes (by gridbase or another program, committed or not), and never on
 PostgreSQL. Row writes leave it kept."""
 
@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
-from gridbase.storage import meta_clock
 from gridbase.storage import schema as s
+from gridbase.storage.kept import meta_clock
 from tests.conftest import Api
 
 

@@ -1,4 +1,4 @@
-"""Kept row counts (storage.row_counts): on SQLite a list without filters reads its `count`
+"""Kept row counts (storage.kept.row_counts): on SQLite a list without filters reads its `count`
 from a number that triggers keep, so it must equal a real count(*) after every kind of
 write - creates, batches, deletes, a refused batch that rolls back, another program's
 writes - and tables from before the counts get theirs at startup."""
@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
-from gridbase.storage import row_counts
+from gridbase.storage.kept import row_counts
 from tests.conftest import Api
 
 ROWS = "/api/database/rows/table/{}/"

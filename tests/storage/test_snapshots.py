@@ -1,11 +1,11 @@
-"""storage.snapshots: what a read connection keeps lives exactly as long as the data it was
+"""storage.kept.snapshots: what a read connection keeps lives exactly as long as the data it was
 read from - on SQLite read transactions only; PostgreSQL and writing transactions keep nothing."""
 
 from __future__ import annotations
 
 from gridbase.core.context import Ctx
 from gridbase.storage import schema as s
-from gridbase.storage import snapshots
+from gridbase.storage.kept import snapshots
 
 
 def test_kept_until_any_write_and_never_in_a_write(ctx: Ctx, backend: str) -> None:

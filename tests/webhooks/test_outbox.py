@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -20,16 +21,21 @@ class AfterEnqueue(Exception):
 def test_rollback_sends_nothing(api: Api, ctx: Ctx, receiver: Receiver) -> None:
     table = api.table(api.database(), data=[["Name"]])
     make_hook(api, table, receiver.url())
-    enqueue = ctx.hooks["event"]
+    extensions = ctx.ext
+    outbox = extensions.events
 
-    def enqueue_then_fail(*args: Any, **kwargs: Any) -> None:
-        enqueue(*args, **kwargs)
-        raise AfterEnqueue()  # the transaction that wrote the outbox row rolls back
+    class FailingOutbox:
+        def listens(self, *args: Any) -> bool:
+            return outbox.listens(*args)
 
-    ctx.hooks["event"] = enqueue_then_fail
+        def enqueue(self, *args: Any) -> str | None:
+            outbox.enqueue(*args)
+            raise AfterEnqueue()  # the transaction that wrote the outbox row rolls back
+
+    ctx.ext = dataclasses.replace(extensions, events=FailingOutbox())
     with pytest.raises(AfterEnqueue):
         api.post(f"/api/database/rows/table/{table}/?user_field_names=true", {"Name": "ghost"})
-    ctx.hooks["event"] = enqueue
+    ctx.ext = extensions
     api.ok(api.post(f"/api/database/rows/table/{table}/?user_field_names=true", {"Name": "real"}))
     [call] = eventually(lambda: receiver.count(1))  # deliveries to one webhook keep their order
     assert [r["Name"] for r in call.body["items"]] == ["real"]

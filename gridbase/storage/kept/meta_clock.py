@@ -2,7 +2,7 @@
 token's grants, the link fields into a table, a table's webhooks) can be kept on a SQLite
 connection across row writes - including on the writer, inside its write transaction.
 
-`storage.snapshots` keeps results only until any commit, and never in a writing
+`storage.kept.snapshots` keeps results only until any commit, and never in a writing
 transaction. The metadata a row write looks up changes far more rarely than rows, so
 triggers on the metadata tables set `gridbase_meta_clock` to a new random value on every
 insert, update and delete, in the writer's own transaction: for any writer, gridbase,
@@ -17,7 +17,7 @@ would see it. Read the value before what is kept (`cached` does).
 
 PostgreSQL keeps nothing. The triggers are made at startup (`ensure`) rather than in a
 migration, because Alembic's batch mode rebuilds SQLite tables without their triggers.
-Imports: storage.schema, storage.snapshots (its stores), sqlalchemy.
+Imports: storage.schema, storage.kept.snapshots (its stores), sqlalchemy.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from gridbase.storage import schema, snapshots
+from gridbase.storage import schema
+from gridbase.storage.kept import snapshots
 
 T = TypeVar("T")
 

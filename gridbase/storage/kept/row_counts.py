@@ -12,7 +12,7 @@ delete goes uncounted.) The same triggers and an AFTER UPDATE one set the table'
 to a new random value (random, so a write that rolled back never leaves its value to come
 back). Tables from before get theirs at startup (ensure). PostgreSQL counts the table as
 before and has no versions. Every name is built from an integer id we issued.
-Imports: storage.schema, storage.meta_clock, storage.snapshots, storage.ddl (in functions: ddl
+Imports: storage.schema, storage.kept (meta_clock, snapshots), storage.ddl (in functions: ddl
 imports this module), sqlalchemy.
 """
 
@@ -25,7 +25,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.util import find_tables
 
-from gridbase.storage import meta_clock, schema, snapshots
+from gridbase.storage import schema
+from gridbase.storage.kept import meta_clock, snapshots
 
 COUNTS = "gridbase_row_counts"
 

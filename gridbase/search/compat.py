@@ -5,26 +5,24 @@ value (numbers with their decimal places, dates in the field's format, select op
 linked rows by their text), plus the row whose id equals the term when the term is an
 integer without a leading zero. `full-text-with-count` is answered the same way (Baserow
 also falls back to compat while a table's full-text data is not ready).
-Installed as ctx.hooks["search"]. Imports: core.row_filters, filters.
+Imports: filters, usertable.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 
-from gridbase.core import row_filters
-from gridbase.core.context import Ctx
-from gridbase.core.table_model import TableModel
 from gridbase.filters import tree
 from gridbase.filters.base import NOTHING, Clause
+from gridbase.usertable import filtering
+from gridbase.usertable.context import TableContext
+from gridbase.usertable.model import TableModel
 
 MODES = ("", "compat", "full-text-with-count")
 
 
 def searched_fields(
-    ctx: Ctx, model: TableModel, fields: tuple[int, ...] | None
+    ctx: TableContext, model: TableModel, fields: tuple[int, ...] | None
 ) -> list[tree.Condition]:
     """One contains condition per searchable field (link rows compare their primary text)."""
     out = []
@@ -43,29 +41,24 @@ def searched_fields(
 
 
 def search_clause(
-    ctx: Ctx, model: TableModel, term: str, mode: str = "", fields: tuple[int, ...] | None = None
+    ctx: TableContext,
+    model: TableModel,
+    term: str,
+    mode: str = "",
+    fields: tuple[int, ...] | None = None,
 ) -> Clause | None:
     term = term.replace("\x00", "").strip()  # PostgreSQL text holds no NUL
     if not term:
         return None
     conditions = searched_fields(ctx, model, fields)
     group = tree.Group("OR", tuple(tree.Condition(c.field, c.type, term) for c in conditions))
-    related = row_filters.related_models(ctx, None, group)
+    related = filtering.related_models(ctx, None, group)
     parts: list[Clause] = []
     for condition in group.conditions:
-        target = row_filters.target(ctx, model, condition.field, related)
+        target = filtering.target(ctx, model, condition.field, related)
         clause = ctx.filter_types.get(condition.type).clause(target, term)
         if clause is not None:
             parts.append(clause)
     if term.isdigit() and not term.startswith("0"):
         parts.append(model.sql.c.id == int(term))
     return sa.or_(*parts) if parts else NOTHING
-
-
-def install(ctx: Ctx) -> None:
-    def hook(
-        ctx_: Ctx, model: TableModel, term: str, mode: str, fields: Any = None
-    ) -> Clause | None:
-        return search_clause(ctx_, model, term, mode, fields)
-
-    ctx.hooks["search"] = hook

@@ -6,8 +6,8 @@ any other connection (or process) commits, `total_changes` when this connection 
 under one version is still true under the same version. Stores (`cached`) are per
 connection and emptied whenever that version moves on. Kept here: deep-page marks and list
 counts (`count`); row_values also keys the texts of computed primaries with `version`.
-Metadata look-ups live longer (storage.meta_clock), and so do stored primaries' texts
-(storage.row_counts.version). PostgreSQL, shared by several instances and with no such
+Metadata look-ups live longer (storage.kept.meta_clock), and so do stored primaries' texts
+(storage.kept.row_counts.version). PostgreSQL, shared by several instances and with no such
 counter, keeps nothing.
 
 A statement that reads the clock (a formula with now() or today()) can change its result
@@ -83,7 +83,7 @@ def _store(conn: sa.Connection, name: str) -> OrderedDict[Any, Any] | None:
 def store(conn: sa.Connection, slot: str, current: Any, name: str) -> OrderedDict[Any, Any] | None:
     """The store `name` among this connection's stores under conn.info[slot], all emptied
     when `current` (what they were read under) differs from last time; None for a None
-    `current` (nothing can be kept). Shared with storage.meta_clock."""
+    `current` (nothing can be kept). Shared with storage.kept.meta_clock."""
     if current is None:
         return None
     stores: tuple[Any, dict[str, OrderedDict[Any, Any]]] | None = conn.info.get(slot)

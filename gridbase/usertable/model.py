@@ -1,29 +1,25 @@
-"""TableModel: the sa.Table of a user table plus its fields, cached per schema version.
+"""TableModel: the sa.Table of a user table plus its fields and each field's select
+expression, built from its field rows (load.model_for keeps one per schema version).
 
-The version lives in `database_tables.schema_version` and is read with the table row on
-every request, so a schema change made by any instance invalidates every cache.
+Imports: fields, models, storage, usertable.context.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import secrets
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core.context import Ctx
-from gridbase.errors import TableDoesNotExist
-from gridbase.fields.base import FieldType
-from gridbase.models import Field, SelectOption, Table
-from gridbase.storage import ddl, snapshots
-from gridbase.storage import schema as s
+from gridbase.models import Field, Table
+from gridbase.storage import ddl
+from gridbase.storage.kept import snapshots
 from gridbase.storage.prepared import records
 from gridbase.storage.types import DecimalType, Id, UtcDateTime
+from gridbase.usertable.context import TableContext
 
 
 @dataclass(frozen=True)
@@ -55,6 +51,17 @@ class TableModel:
     ) -> list[Any]:
         """The result rows of statement(key, build) with these parameters (see records())."""
         return records(self.sql, conn, key, build, params)
+
+    def columns(self, fields: list[Field]) -> list[sa.ColumnElement[Any]]:
+        """What a row select reads: id, order and each field's expression, labelled
+        `field_<id>` (junction-table fields are read apart)."""
+        t = self.sql
+        columns: list[sa.ColumnElement[Any]] = [t.c.id, t.c.order]
+        for f in fields:
+            expr = self.expressions.get(f.id)
+            if expr is not None:
+                columns.append(expr.label(f.column_name))
+        return columns
 
     def field_by_name(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -98,57 +105,8 @@ def statement(table: sa.Table, key: Any, build: Callable[[], Any]) -> Any:
     return found
 
 
-def _load_table_statement() -> sa.Select[Any]:
-    t, a = s.database_tables, s.applications
-    return (
-        sa.select(
-            t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version
-        )
-        .join(a, a.c.id == t.c.database_id)
-        .where(t.c.id == sa.bindparam("table_id"))
-    )
-
-
-def load_table(conn: sa.Connection, table_id: int) -> Table:
-    found = records(
-        s.database_tables, conn, "load_table", _load_table_statement, {"table_id": table_id}
-    )
-    if not found:
-        raise TableDoesNotExist()
-    row = found[0]
-    return Table(row.id, row.database_id, row.workspace_id, row.name, row.order, row.schema_version)
-
-
-def load_fields(conn: sa.Connection, table_ids: list[int]) -> dict[int, list[Field]]:
-    f, o = s.fields, s.select_options
-    rows = list(conn.execute(sa.select(f).where(f.c.table_id.in_(table_ids))))
-    options: dict[int, list[SelectOption]] = defaultdict(list)
-    if rows:
-        for r in conn.execute(
-            sa.select(o).where(o.c.field_id.in_([r.id for r in rows])).order_by(o.c.order, o.c.id)
-        ):
-            options[r.field_id].append(SelectOption(r.id, r.value, r.color))
-    out: dict[int, list[Field]] = defaultdict(list)
-    for r in sorted(rows, key=lambda r: (not r.primary, r.order, r.id)):
-        out[r.table_id].append(
-            Field(
-                r.id,
-                r.table_id,
-                r.name,
-                r.order,
-                r.type,
-                r.primary,
-                r.description,
-                r.db_index,
-                dict(r.props or {}),
-                tuple(options[r.id]),
-            )
-        )
-    return out
-
-
 def build(
-    ctx: Ctx, table: Table, fields: list[Field], conn: sa.Connection | None = None
+    ctx: TableContext, table: Table, fields: list[Field], conn: sa.Connection | None = None
 ) -> TableModel:
     md = sa.MetaData()
     columns: list[sa.Column[Any]] = [
@@ -159,7 +117,7 @@ def build(
     ]
     relations: dict[int, sa.Table] = {}
     for field in fields:
-        ft: FieldType = ctx.field_types.get(field.type)
+        ft = ctx.field_types.get(field.type)
         type_ = ft.column_type(field)
         if type_ is not None:
             columns.append(sa.Column(field.column_name, type_, nullable=True))
@@ -175,7 +133,7 @@ def build(
 
 
 def expressions(
-    ctx: Ctx, conn: sa.Connection | None, fields: list[Field], sql: sa.Table
+    ctx: TableContext, conn: sa.Connection | None, fields: list[Field], sql: sa.Table
 ) -> dict[int, sa.ColumnElement[Any] | None]:
     """Each field's select expression; computed types build theirs from the fields they use
     (`FieldType.expression(ctx, conn, field, by_name, resolve, sql)`), resolved depth-first."""
@@ -197,20 +155,3 @@ def expressions(
     for field in fields:
         resolve(field)
     return out
-
-
-def model_for(ctx: Ctx, conn: sa.Connection, table: Table) -> TableModel:
-    cached = ctx.models.get(table.id)
-    if cached is not None and cached[0] == table.schema_version:
-        return cached[1]  # type: ignore[no-any-return]  # cache holds (version, TableModel)
-    fields = load_fields(conn, [table.id]).get(table.id, [])
-    model = build(ctx, table, fields, conn)
-    ctx.models[table.id] = (table.schema_version, model)
-    return model
-
-
-def bump_version(conn: sa.Connection, table_id: int) -> None:
-    """Give the table a new schema version. Random rather than +1: a model cached inside a
-    transaction that then rolled back must never match a version committed later."""
-    t = s.database_tables
-    conn.execute(t.update().where(t.c.id == table_id).values(schema_version=secrets.randbits(31)))

@@ -1,0 +1,41 @@
+"""Events of a change, handed to the webhook outbox inside the change's transaction.
+
+Imports: core.context, fields.field_json, models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.core.context import Ctx
+from gridbase.fields.field_json import field_json
+from gridbase.models import Field, Table
+
+
+def listens(ctx: Ctx, conn: sa.Connection, table: Table, event: str) -> bool:
+    """Whether any webhook takes this event of the table (so what it needs is worth reading)."""
+    return ctx.ext.events.listens(conn, table.id, event)
+
+
+def emit(
+    ctx: Ctx,
+    conn: sa.Connection,
+    event: str,
+    table: Table,
+    fields: Sequence[Field] = (),
+    **data: Any,
+) -> None:
+    """Write the event for the webhooks that take it. `fields`: the table's fields, which name
+    row keys for webhooks with user field names; a `field` or `view` in `data` is rendered as
+    its API JSON (only when someone listens)."""
+    if not listens(ctx, conn, table, event):
+        return
+    if isinstance(data.get("field"), Field):
+        data["field"] = field_json(ctx, data["field"], table.database_id, table.workspace_id)
+    view = data.get("view")
+    if view is not None and not isinstance(view, dict):
+        data["view"] = ctx.ext.render_view(ctx, view, table)
+    ctx.ext.events.enqueue(conn, event, table, fields, data)

@@ -1,0 +1,102 @@
+"""What core hands work to: the webhook outbox, row search and its index, the view renderer.
+
+Built once, by app.build_context, into a frozen `Extensions` on the context: typed and
+complete, so a service never finds a hook missing. Each Protocol says what core asks; the
+implementations live below core (webhooks.outbox.Outbox, search.RowSearch) or above it
+(api.views renders a view's JSON).
+Imports: models, search (SearchPlan), usertable, webhooks.outbox (Wakeup), sqlalchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+import sqlalchemy as sa
+
+from gridbase.models import Field, Table
+from gridbase.search.query import SearchPlan
+from gridbase.usertable.context import TableContext
+from gridbase.usertable.model import TableModel
+from gridbase.usertable.query import RowQuery
+from gridbase.webhooks.outbox import Wakeup
+
+if TYPE_CHECKING:
+    from gridbase.core.context import Ctx
+    from gridbase.core.views import View
+
+# Called after a write with the written rows (when the caller has them serialized).
+RowsWritten = Callable[..., None]
+# Called after a schema change with the related fields it changed.
+FieldsChanged = Callable[[list[Field]], None]
+
+
+class Events(Protocol):
+    """The webhook outbox: events written in the transaction of the change they describe."""
+
+    def listens(self, conn: sa.Connection, table_id: int, event: str) -> bool:
+        """Whether any active webhook of the table takes this event."""
+        ...
+
+    def enqueue(
+        self,
+        conn: sa.Connection,
+        event: str,
+        table: Table,
+        fields: Sequence[Field],
+        data: Mapping[str, Any],
+    ) -> str | None:
+        """Write the event for every webhook that takes it; its id, or None for nobody."""
+        ...
+
+
+class Search(Protocol):
+    """Row search, and the index it keeps in step with every write."""
+
+    def clause(
+        self,
+        ctx: TableContext,
+        model: TableModel,
+        term: str,
+        mode: str,
+        fields: tuple[int, ...] | None,
+    ) -> sa.ColumnElement[bool] | None:
+        """The rows a search term matches; None for a blank term."""
+        ...
+
+    def plan(
+        self, ctx: TableContext, conn: sa.Connection, model: TableModel, query: RowQuery
+    ) -> SearchPlan | None:
+        """Count and page clause when the index alone can answer a list's search."""
+        ...
+
+    def rows_changing(
+        self,
+        ctx: TableContext,
+        conn: sa.Connection,
+        model: TableModel,
+        row_ids: Sequence[int],
+        *,
+        created: bool = False,
+    ) -> RowsWritten:
+        """Called before rows are written; the result after, in the same transaction."""
+        ...
+
+    def fields_changing(
+        self, ctx: TableContext, conn: sa.Connection, table_id: int
+    ) -> FieldsChanged:
+        """Called before a table's fields change; the result after the change."""
+        ...
+
+
+class RenderView(Protocol):
+    def __call__(self, ctx: Ctx, view: View, table: Table) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Extensions:
+    events: Events
+    search: Search
+    render_view: RenderView  # a view's API JSON, for view.* events
+    wakeup: Wakeup  # the webhook dispatcher of this process, told when an event committed

@@ -1,0 +1,83 @@
+"""Loading a user table's metadata (its table row and fields) and its model, kept per
+schema version (storage.kept.versions: a schema change by anyone drops it).
+
+Imports: errors, models, storage, usertable.model, usertable.context.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.errors import TableDoesNotExist
+from gridbase.models import Field, SelectOption, Table
+from gridbase.storage import schema as s
+from gridbase.storage.prepared import records
+from gridbase.usertable.context import TableContext
+from gridbase.usertable.model import TableModel, build
+
+
+def _load_table_statement() -> sa.Select[Any]:
+    t, a = s.database_tables, s.applications
+    return (
+        sa.select(
+            t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version
+        )
+        .join(a, a.c.id == t.c.database_id)
+        .where(t.c.id == sa.bindparam("table_id"))
+    )
+
+
+def load_table(conn: sa.Connection, table_id: int) -> Table:
+    found = records(
+        s.database_tables, conn, "load_table", _load_table_statement, {"table_id": table_id}
+    )
+    if not found:
+        raise TableDoesNotExist()
+    row = found[0]
+    return Table(row.id, row.database_id, row.workspace_id, row.name, row.order, row.schema_version)
+
+
+def load_fields(conn: sa.Connection, table_ids: list[int]) -> dict[int, list[Field]]:
+    f, o = s.fields, s.select_options
+    rows = list(conn.execute(sa.select(f).where(f.c.table_id.in_(table_ids))))
+    options: dict[int, list[SelectOption]] = defaultdict(list)
+    if rows:
+        for r in conn.execute(
+            sa.select(o).where(o.c.field_id.in_([r.id for r in rows])).order_by(o.c.order, o.c.id)
+        ):
+            options[r.field_id].append(SelectOption(r.id, r.value, r.color))
+    out: dict[int, list[Field]] = defaultdict(list)
+    for r in sorted(rows, key=lambda r: (not r.primary, r.order, r.id)):
+        out[r.table_id].append(
+            Field(
+                r.id,
+                r.table_id,
+                r.name,
+                r.order,
+                r.type,
+                r.primary,
+                r.description,
+                r.db_index,
+                dict(r.props or {}),
+                tuple(options[r.id]),
+            )
+        )
+    return out
+
+
+def model_for(ctx: TableContext, conn: sa.Connection, table: Table) -> TableModel:
+    """The table's model for the schema version `table` was read with."""
+    model = ctx.kept.models.get(table.id, table.schema_version)
+    if model is None:
+        fields = load_fields(conn, [table.id]).get(table.id, [])
+        model = build(ctx, table, fields, conn)
+        ctx.kept.models.put(table.id, table.schema_version, model)
+    return model
+
+
+def model_of(ctx: TableContext, conn: sa.Connection, table_id: int) -> TableModel:
+    """The current model of a table (TableDoesNotExist when it is gone)."""
+    return model_for(ctx, conn, load_table(conn, table_id))

@@ -1,0 +1,176 @@
+"""Reading a user table's rows back as Baserow's row JSON (keyed `field_<id>`; the API
+layer renames keys for user_field_names), with linked rows named by their primary text.
+
+Imports: fields (display), models, storage, usertable (context, model, load).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.fields.display import value_text
+from gridbase.models import Field
+from gridbase.storage import schema
+from gridbase.storage.kept import linked_texts
+from gridbase.usertable.context import TableContext
+from gridbase.usertable.load import model_of
+from gridbase.usertable.model import TableModel
+
+Row = dict[str, Any]
+
+
+def format_order(order: Any) -> str:
+    return f"{Decimal(str(order)):.20f}"
+
+
+def serialize_rows(
+    ctx: TableContext,
+    conn: sa.Connection,
+    model: TableModel,
+    records: list[Any],
+    fields: list[Field],
+) -> list[Row]:
+    """Stored rows (as a select of model.columns reads them) -> row JSON."""
+    ids = [r.id for r in records]
+    relation_values: dict[int, dict[int, Any]] = {}
+    for field in fields:
+        junction = model.relations.get(field.id)
+        if junction is not None and ids:
+            ft = ctx.field_types.get(field.type)
+            relation_values[field.id] = ft.load_relation(conn, field, junction, ids)
+            target = ft.links_to(field)
+            if target is not None:
+                relation_values[field.id] = link_values(
+                    ctx, conn, target, relation_values[field.id]
+                )
+    # Where each field's value is: its junction values, a position in the row tuple, or nowhere.
+    positions = {name: i for i, name in enumerate(records[0]._fields)} if records else {}
+    plan = [
+        (
+            f,
+            ctx.field_types.get(f.type),
+            f.column_name,
+            relation_values.get(f.id),
+            positions.get(f.column_name),
+        )
+        for f in fields
+    ]
+    out = []
+    for record in records:
+        row_id = record.id
+        row: Row = {"id": row_id, "order": format_order(record.order)}
+        for field, ft, name, related, position in plan:
+            if related is not None:
+                row[name] = ft.serialize(field, related.get(row_id))
+            elif position is not None:
+                row[name] = ft.serialize(field, record[position])
+            else:
+                row[name] = ft.serialize(field, None)
+        out.append(row)
+    return out
+
+
+def primary_texts(
+    ctx: TableContext, conn: sa.Connection, model: TableModel, row_ids: list[int]
+) -> linked_texts.Texts:
+    """row id -> (order, primary value as text) for the rows of `model` that exist."""
+    return _primary_texts(ctx, conn, model, row_ids)[0]
+
+
+def _primary_texts(
+    ctx: TableContext,
+    conn: sa.Connection,
+    model: TableModel,
+    row_ids: list[int],
+    *,
+    versioned: bool = False,
+) -> tuple[linked_texts.Texts, int | None]:
+    """primary_texts, and with `versioned` the table's schema version as the statement saw
+    it (None when no row was found)."""
+    out: linked_texts.Texts = {}
+    version = None
+    primary = model.primary
+    t = model.sql
+
+    def build() -> sa.Select[Any]:
+        columns = model.columns([primary] if primary is not None else [])
+        if versioned:
+            tables = schema.database_tables
+            columns.append(
+                sa.select(tables.c.schema_version)
+                .where(tables.c.id == model.table.id)
+                .scalar_subquery()
+                .label("table_version")
+            )
+        return sa.select(*columns).where(t.c.id.in_(sa.bindparam("ids", expanding=True)))
+
+    unique = list(dict.fromkeys(row_ids))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        records = model.records(conn, ("primary_texts", versioned), build, {"ids": chunk})
+        texts = (
+            serialize_rows(ctx, conn, model, records, [primary])
+            if primary is not None
+            else [{"id": r.id, "order": format_order(r.order)} for r in records]
+        )
+        for record, row in zip(records, texts, strict=True):
+            text = value_text(row.get(primary.column_name)) if primary is not None else ""
+            out[record.id] = (row["order"], text or f"unnamed row {record.id}")
+            version = record.table_version if versioned else None
+    return out, version
+
+
+def _linked_primary(ctx: TableContext, table_id: int) -> linked_texts.Primary | None:
+    latest = ctx.kept.models.latest(table_id)
+    if latest is None:
+        return None
+    model = latest[1]
+    return linked_texts.Primary(model.primary_stored, model.reads_clock)
+
+
+def _read_linked_texts(
+    ctx: TableContext, conn: sa.Connection, table_id: int, row_ids: list[int]
+) -> linked_texts.Texts:
+    """On SQLite the linked table's last model goes first, with the table's schema version
+    read by the same statement: one statement instead of two (the table row, then the
+    texts) while that schema holds still; otherwise the usual way."""
+    latest = ctx.kept.models.latest(table_id)
+    # a failed statement would end a PostgreSQL transaction
+    if latest is not None and conn.dialect.name == "sqlite":
+        version, model = latest
+        try:
+            texts, seen = _primary_texts(ctx, conn, model, row_ids, versioned=True)
+        except sa.exc.OperationalError:  # a column the cached model names is gone
+            pass
+        else:
+            if seen is None or seen == version:  # no row found: there is nothing to name either way
+                return texts
+    return primary_texts(ctx, conn, model_of(ctx, conn, table_id), row_ids)
+
+
+def link_values(
+    ctx: TableContext, conn: sa.Connection, target: int, linked: dict[int, list[int]]
+) -> dict[int, list[dict[str, Any]]]:
+    """row id -> [{"id", "value", "order"}] of its linked rows, in the linked table's order."""
+    every = [i for ids in linked.values() for i in ids]
+    if not every:
+        return {row_id: [] for row_id in linked}
+    # (may hold many more texts, kept)
+    texts = linked_texts.texts(
+        conn,
+        target,
+        every,
+        lambda ids: _read_linked_texts(ctx, conn, target, ids),
+        lambda: _linked_primary(ctx, target),
+    )
+    # Once per linked row, not per link, and only for these rows.
+    rank = {i: (Decimal(texts[i][0]), i) for i in dict.fromkeys(every) if i in texts}
+    out = {}
+    for row_id, ids in linked.items():
+        found = [i for i in dict.fromkeys(ids) if i in texts]
+        found.sort(key=rank.__getitem__)
+        out[row_id] = [{"id": i, "value": texts[i][1], "order": texts[i][0]} for i in found]
+    return out
