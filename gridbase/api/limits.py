@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gridbase.core import sessions, tokens, users
 from gridbase.core.context import Ctx
 from gridbase.errors import GridbaseError, HttpsRequired, Throttled
+from gridbase.storage.kept.expiring import Expiring
 
 log = logging.getLogger("gridbase.limits")
 
@@ -141,8 +142,9 @@ Owner = tuple[int, bool]  # (user id, is staff)
 
 
 class UserResolver:
-    """The user behind an Authorization header, cached briefly: only the throttle key
-    depends on it, never an access decision (the endpoint authenticates again)."""
+    """The user behind an Authorization header, kept briefly (storage.kept.expiring): only
+    the throttle key depends on it, never an access decision (the endpoint authenticates
+    again)."""
 
     def __init__(
         self,
@@ -152,10 +154,7 @@ class UserResolver:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.ctx = ctx
-        self.ttl = ttl
-        self.max_entries = max_entries
-        self.clock = clock
-        self._cache: dict[str, tuple[float, Owner | None]] = {}
+        self.owners: Expiring[str, Owner | None] = Expiring(ttl, max_entries, clock)
 
     def cache_key(self, header: str) -> str | None:
         parts = header.split()
@@ -172,10 +171,7 @@ class UserResolver:
         return None
 
     def cached(self, key: str) -> tuple[bool, Owner | None]:
-        hit = self._cache.get(key)
-        if hit is None or hit[0] < self.clock():
-            return False, None
-        return True, hit[1]
+        return self.owners.get(key)
 
     def load(self, key: str, header: str) -> Owner | None:
         if key.startswith("t:"):
@@ -184,9 +180,7 @@ class UserResolver:
             with self.ctx.db.read() as conn:
                 user = users.get_user(conn, int(key[2:]))
             owner = (user.id, user.is_staff) if user is not None and user.is_active else None
-        if len(self._cache) >= self.max_entries:
-            self._cache.clear()
-        self._cache[key] = (self.clock() + self.ttl, owner)
+        self.owners.put(key, owner)
         return owner
 
 

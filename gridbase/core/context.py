@@ -23,7 +23,7 @@ from gridbase.filters import FilterTypes
 from gridbase.models import Field
 from gridbase.storage import group_commit
 from gridbase.storage.engine import Database
-from gridbase.storage.kept import Kept
+from gridbase.storage.kept.app import Kept
 from gridbase.usertable import load
 from gridbase.usertable.model import TableModel
 

@@ -156,16 +156,7 @@ def list_rows(
             count, where = plan.count, plan.where
         else:
             where = filter_clause(ctx, model, query)
-            kept = row_counts.rows(conn, model.table.id) if where is None else None
-            if kept is not None:
-                count = kept
-            else:
-                count_stmt = sa.select(sa.func.count()).select_from(t)
-                if where is not None:
-                    count_stmt = count_stmt.where(where)
-                count = row_counts.count(
-                    conn, model.table.id, t, count_stmt, remember=not model.reads_clock
-                )
+            count = row_counts.list_count(conn, model.table.id, t, where, model.reads_clock)
         if query.page < 1:  # past the last page Baserow answers an empty page, not 404
             raise PageNotFound()
         if query.cursor is not None:

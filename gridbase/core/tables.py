@@ -16,6 +16,7 @@ from gridbase.errors import (
 from gridbase.models import Table, User
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
+from gridbase.storage.kept.versions import new_version
 from gridbase.usertable import load
 
 
@@ -98,7 +99,7 @@ def create(
                 database_id=database_id,
                 name=name,
                 order=highest + 1,
-                schema_version=1,
+                schema_version=new_version(),
                 created_on=ctx.clock(),
             )
         ).inserted_primary_key[0]

@@ -19,6 +19,7 @@ from gridbase.core.row_query import filter_clause
 from gridbase.errors import GridDoesNotExist, ViewDoesNotExist
 from gridbase.filters.base import Clause
 from gridbase.models import User
+from gridbase.storage.kept import row_counts
 from gridbase.usertable import load
 from gridbase.usertable.filtering import where_for
 from gridbase.usertable.model import TableModel
@@ -97,10 +98,7 @@ def list_grid(
         if not has_order_by:
             query = dataclasses.replace(query, order_by=views.view_sorts(conn, view, model))
         where = filter_clause(ctx, model, query)
-        count_stmt = sa.select(sa.func.count()).select_from(model.sql)
-        if where is not None:
-            count_stmt = count_stmt.where(where)
-        count = conn.execute(count_stmt).scalar() or 0
+        count = row_counts.list_count(conn, model.table.id, model.sql, where, model.reads_clock)
         if count_only:
             return GridPage(count, [], None)
         fields = [f for f in model.fields if query.fields is None or f.id in query.fields]

@@ -7,11 +7,10 @@ Imports: fields.base, storage.types.
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -26,6 +25,7 @@ from gridbase.fields.base import (
 from gridbase.fields.props import Prop, PropError, check_bool, check_choice
 from gridbase.models import Field
 from gridbase.storage import ddl
+from gridbase.storage.kept.zones import time_zones
 from gridbase.storage.types import UtcDateTime
 
 DATE_FILTERS = frozenset(
@@ -78,16 +78,11 @@ def check_timezone(name: str) -> Any:
     def check(value: Any) -> str | None:
         if value is None:
             return None
-        if not isinstance(value, str) or value not in _timezones():
+        if not isinstance(value, str) or value not in time_zones():
             raise PropError(name, f'"{value}" is not a valid choice.', "invalid_choice")
         return value
 
     return check
-
-
-@functools.cache  # kept for the process: the installed tz database does not change
-def _timezones() -> frozenset[str]:
-    return frozenset(available_timezones() | {"UTC"})
 
 
 def check_offset(value: Any) -> int | None:

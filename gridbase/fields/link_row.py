@@ -37,6 +37,7 @@ from gridbase.models import Field
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
 from gridbase.storage.kept import meta_clock
+from gridbase.storage.kept.versions import bump_version
 from gridbase.storage.prepared import records
 from gridbase.storage.types import Id
 
@@ -75,11 +76,6 @@ def _table_row(conn: sa.Connection, table_id: int) -> Any:
         .join(a, a.c.id == t.c.database_id)
         .where(t.c.id == table_id)
     ).first()
-
-
-def _bump(conn: sa.Connection, table_id: int) -> None:
-    t = s.database_tables
-    conn.execute(t.update().where(t.c.id == table_id).values(schema_version=t.c.schema_version + 1))
 
 
 def _unused_name(conn: sa.Connection, table_id: int, base: str) -> str:
@@ -238,7 +234,7 @@ class LinkRowFieldType(FieldType):
                 )
             ).inserted_primary_key[0]
         )
-        _bump(conn, target_id)
+        bump_version(conn, target_id)
         return related_id
 
     def _drop_related(self, conn: sa.Connection, field: Field) -> None:
@@ -249,7 +245,7 @@ class LinkRowFieldType(FieldType):
         row = conn.execute(sa.select(f.c.table_id).where(f.c.id == related_id)).first()
         if row is not None:
             conn.execute(f.delete().where(f.c.id == related_id))
-            _bump(conn, row.table_id)
+            bump_version(conn, row.table_id)
 
     def after_update(
         self,

@@ -19,6 +19,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.util import find_tables
 
+from gridbase.storage.kept import statements
+
 VARIANTS_MAX = 64  # SQL texts kept per statement for the lengths of its IN lists
 
 
@@ -159,9 +161,6 @@ def _plain(keys: tuple[str, ...]) -> bool:
     )
 
 
-CACHE_SIZE = 64  # prepared statements kept per table object
-
-
 def records(
     table: sa.Table,
     conn: sa.Connection,
@@ -173,15 +172,13 @@ def records(
     table's model, a junction table, a metadata table), run as a Prepared on the raw cursor
     and returned as named tuples; statements whose result keys cannot name tuple fields
     go through SQLAlchemy."""
-    cache = table.info.setdefault("gridbase_prepared", {})
-    memo = (key, conn.dialect.name)
-    found = cache.get(memo)
-    if found is None:
-        if len(cache) >= CACHE_SIZE:
-            cache.clear()
+    dialect = conn.dialect
+
+    def prepare() -> tuple[Any, Prepared]:
         stmt = build()
-        found = cache[memo] = (stmt, Prepared(stmt, conn.dialect))
-    stmt, ready = found
+        return stmt, Prepared(stmt, dialect)
+
+    stmt, ready = statements.on_table(table, "gridbase_prepared", (key, dialect.name), prepare)
     if ready.record is None:
         return list(conn.execute(stmt, params))
     return ready.records(conn, params)

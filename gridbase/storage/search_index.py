@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from gridbase.storage import group_commit
+from gridbase.storage.kept import statements
 from gridbase.storage.prepared import Prepared
 
 
@@ -91,9 +92,6 @@ def _sql(table_id: int) -> sa.TableClause:
     )
 
 
-_FORGET: dict[tuple[int, str], Prepared] = {}  # (table id, dialect) -> prepared DELETE
-
-
 def forget(conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> None:
     """Remove the documents of these rows (if indexed). In a SQLite group commit, forget and
     store run just before the group commits, in order (see group_commit.defer)."""
@@ -105,15 +103,15 @@ def forget(conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> None:
 
 
 def _forget(conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> None:
-    found = _FORGET.get((table_id, conn.dialect.name))
-    if found is None:
+
+    def prepare() -> Prepared:
         t = _sql(table_id)
         key = t.c.rowid if _is_sqlite(conn) else t.c.row_id
-        if len(_FORGET) >= 256:
-            _FORGET.clear()
-        found = _FORGET[(table_id, conn.dialect.name)] = Prepared(
+        return Prepared(
             t.delete().where(key.in_(sa.bindparam("ids", expanding=True))), conn.dialect
         )
+
+    found = statements.on_connection(conn, "search_forget", table_id, prepare)
     for start in range(0, len(row_ids), 500):
         found.rows(conn, {"ids": list(row_ids[start : start + 500])})
 

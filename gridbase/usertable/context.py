@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from gridbase.fields.base import FieldContext
 from gridbase.filters import FilterTypes
 from gridbase.storage.engine import Database
-from gridbase.storage.kept import Kept
+from gridbase.storage.kept.app import Kept
 
 if TYPE_CHECKING:
     from gridbase.usertable.model import TableModel

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from gridbase.models import Field, Table
 from gridbase.storage import ddl
-from gridbase.storage.kept import snapshots
+from gridbase.storage.kept import snapshots, statements
 from gridbase.storage.prepared import records
 from gridbase.storage.types import DecimalType, Id, UtcDateTime
 from gridbase.usertable.context import TableContext
@@ -44,7 +44,7 @@ class TableModel:
     def statement(self, key: Any, build: Callable[[], Any]) -> Any:
         """A statement built once per model (the model is rebuilt on every schema change):
         reusing the construct skips SQLAlchemy's per-execution build and cache-key work."""
-        return statement(self.sql, key, build)
+        return statements.on_table(self.sql, "gridbase_statements", key, build)
 
     def records(
         self, conn: sa.Connection, key: Any, build: Callable[[], Any], params: dict[str, Any]
@@ -89,20 +89,6 @@ class TableModel:
             and primary.id not in self.relations
             and self.expressions.get(primary.id) is column
         )
-
-
-STATEMENT_CACHE_SIZE = 64
-
-
-def statement(table: sa.Table, key: Any, build: Callable[[], Any]) -> Any:
-    """A statement memoised on an sa.Table object (a model's table or a junction table)."""
-    cache = table.info.setdefault("gridbase_statements", {})
-    found = cache.get(key)
-    if found is None:
-        if len(cache) >= STATEMENT_CACHE_SIZE:  # e.g. many include/exclude combinations
-            cache.clear()
-        found = cache[key] = build()
-    return found
 
 
 def build(

@@ -56,7 +56,7 @@ _QUIET_UPDATES = {
 
 
 def ensure(db: Any) -> None:
-    """SQLite: the clock and its triggers (idempotent; run at every start, after the
+    """SQLite: the clock and its triggers, made anew (run at every start, after the
     migrations, so tables they rebuilt get their triggers back)."""
     if not db.is_sqlite:
         return
@@ -73,9 +73,11 @@ def ensure(db: Any) -> None:
                     if event == "UPDATE" and table in _QUIET_UPDATES
                     else ""
                 )
+                trigger = f"{table}_clocked_{event.lower()}"
+                # made anew at every start, so a release that changes a trigger replaces it
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
                 conn.exec_driver_sql(
-                    f"CREATE TRIGGER IF NOT EXISTS {table}_clocked_{event.lower()} "
-                    f"AFTER {event} ON {table}{when} "
+                    f"CREATE TRIGGER {trigger} AFTER {event} ON {table}{when} "
                     f"BEGIN UPDATE {CLOCK} SET value = random(); END"
                 )
 

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.util import find_tables
 
 from gridbase.storage import schema
-from gridbase.storage.kept import meta_clock, snapshots
+from gridbase.storage.kept import meta_clock, snapshots, statements
 
 COUNTS = "gridbase_row_counts"
 
@@ -88,6 +88,27 @@ def version(conn: sa.Connection, table_id: int) -> int | None:
     return _kept(conn, "version", table_id)
 
 
+def list_count(
+    conn: sa.Connection,
+    table_id: int,
+    table: sa.Table,
+    where: sa.ColumnElement[bool] | None,
+    reads_clock: bool,
+) -> int:
+    """The number of rows of `table` (the row table of `table_id`) that `where` matches, from
+    the best kept source: the triggers' number for a whole table, else a count kept on the
+    connection (see count). `reads_clock`: the table has a field that reads the clock, so
+    what its rows match can change with no write."""
+    if where is None:
+        kept = rows(conn, table_id)
+        if kept is not None:
+            return kept
+    stmt = sa.select(sa.func.count()).select_from(table)
+    if where is not None:
+        stmt = stmt.where(where)
+    return count(conn, table_id, table, stmt, remember=not reads_clock)
+
+
 def count(
     conn: sa.Connection,
     table_id: int,
@@ -126,25 +147,20 @@ def rows_key(conn: sa.Connection, table_id: int) -> tuple[int, int] | None:
     return None if rows is None or meta is None else (rows, meta)
 
 
-READS_ONLY_KEPT = 64  # statement shapes remembered per row table
-
-
 def _reads_only(stmt: sa.Select[Any], shape: Any, table: sa.Table) -> bool:
     """Whether `table` is the only table `stmt` reads (in any subquery or alias; a column of
     no table, such as a literal, reads none). Remembered per statement shape (`shape`: its
     SQLAlchemy cache key without values) on the table: the walk costs ~50 us."""
-    known = table.info.setdefault("gridbase_reads_only", {})
-    found = known.get(shape)
-    if found is None:
-        if len(known) >= READS_ONLY_KEPT:
-            known.clear()
-        found = known[shape] = all(
+
+    def walk() -> bool:
+        return all(
             read is None or getattr(read, "element", read) is table
             for read in find_tables(
                 stmt, include_aliases=True, check_columns=True, include_crud=True
             )
         )
-    return bool(found)
+
+    return statements.on_table(table, "gridbase_reads_only", shape, walk)
 
 
 def _kept(conn: sa.Connection, column: str, table_id: int) -> int | None:

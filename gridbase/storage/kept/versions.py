@@ -1,9 +1,10 @@
 """Schema versions of user tables, and the table models kept per version.
 
-`database_tables.schema_version` names a table's schema: every change to its fields (or to
-what its computed fields read in other tables) gives it a new random version, in the same
-transaction, through `bump_version`. The version is read with the table row on every
-request, so a change committed by any instance or program drops every model built before.
+`database_tables.schema_version` names a table's schema: a new table gets a random version
+(`new_version`), and every change to its fields (or to what its computed fields read in
+other tables) gives it another, in the same transaction, through `bump_version`. The
+version is read with the table row on every request, so a change committed by any instance
+or program drops every model built before.
 Random rather than +1: a model built inside a transaction that then rolled back must never
 match a version committed later. Imports: storage.schema, sqlalchemy.
 """
@@ -20,10 +21,15 @@ from gridbase.storage import schema as s
 M = TypeVar("M")
 
 
+def new_version() -> int:
+    """A schema version no committed or rolled-back write is likely to have used."""
+    return secrets.randbits(31)
+
+
 def bump_version(conn: sa.Connection, table_id: int) -> None:
     """Give the table a new schema version (in the caller's write transaction)."""
     t = s.database_tables
-    conn.execute(t.update().where(t.c.id == table_id).values(schema_version=secrets.randbits(31)))
+    conn.execute(t.update().where(t.c.id == table_id).values(schema_version=new_version()))
 
 
 class ModelCache(Generic[M]):
