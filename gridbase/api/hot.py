@@ -3,12 +3,17 @@
 answered without FastAPI's routing and dependency resolution (30-40 % of those requests'
 CPU).
 
-They call the same services with the same arguments and the same response class as
-api/rows.py, so the bytes are the same. Anything else - another query parameter, a JWT, a
-malformed header, any error - goes on to the app with the body replayed, which answers it
-the normal way: a refused read or write has changed nothing (writes roll back), so running
-it again is harmless. The innermost of the layers in front of FastAPI (app.App), so
-request limits and the body limit still apply.
+They call the same services with the same arguments, and answer with the same response
+class and the same error renderer (api.handlers.render_error, 401s with WWW-Authenticate)
+as api/rows.py, so the bytes are the same. Whether a request is theirs is decided before
+any service runs, from its method, path, query and Authorization header alone: anything
+else (another query parameter, a JWT, a malformed header, a client gone mid-body) goes on
+to the app with the body replayed. Nothing a service started is ever run again: its error
+is answered here, so a write is never attempted twice.
+
+They are the innermost of the layers in front of FastAPI (app.front_layers), so every
+layer there - request limits, the body limit, the 500 handler - applies to them as to any
+route; FastAPI's own middleware would not, which is why app.App refuses add_middleware.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gridbase.api.deps import TRUTHY
+from gridbase.api.deps import TRUTHY, with_www
+from gridbase.api.handlers import render_error
 from gridbase.api.responses import JSON
 from gridbase.api.rows import as_object, rename_keys, row_body
 from gridbase.core import rows, tokens
@@ -107,7 +113,8 @@ class HotRoutes:
         by_name: bool,
         key: tokens.TokenKey,
     ) -> tuple[JSON | None, Receive]:
-        """The response, or None to let the app answer (with the body replayed)."""
+        """The response, or None to let the app answer (with the body replayed): only before
+        the service runs."""
         ctx, table_id = self.ctx, int(match[1])
         call: Callable[[], Any]
         if scope["method"] == "GET":
@@ -146,7 +153,7 @@ class HotRoutes:
                     return updated[0], model
 
         try:
-            row, model = await ctx.call(call)
-        except GridbaseError:
-            return None, receive
+            row, model = await with_www(ctx.call(call))
+        except GridbaseError as exc:
+            return render_error(exc), receive
         return JSON(rename_keys(model, [row], by_name)[0]), receive

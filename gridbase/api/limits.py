@@ -23,9 +23,9 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 import anyio.to_thread
-import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gridbase.api.handlers import render_error
 from gridbase.core import sessions, tokens, users
 from gridbase.core.context import Ctx
 from gridbase.errors import GridbaseError, HttpsRequired, Throttled
@@ -191,14 +191,6 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _send_error(send: Send, exc: GridbaseError) -> None:
-    body = orjson.dumps(exc.body())
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    headers += [(k.lower().encode(), v.encode()) for k, v in exc.headers.items()]
-    await send({"type": "http.response.start", "status": exc.status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
 def throttled(wait: float) -> Throttled:
     seconds = max(0, math.ceil(wait))
     unit = "second" if seconds == 1 else "seconds"
@@ -244,7 +236,7 @@ class ConcurrencyLimit:
             await self.app(scope, receive, send)
             return
         if wait is not None:
-            await _send_error(send, throttled(wait))
+            await render_error(throttled(wait))(scope, receive, send)
             return
         try:
             await self.app(scope, receive, send)
@@ -285,7 +277,7 @@ class HttpsForTokens:
             header = _header(scope, b"authorization")
             scheme = header.split()[:1] if header else []
             if scheme and scheme[0].lower() == "token" and not self.secure(scope):
-                await _send_error(send, HttpsRequired())
+                await render_error(HttpsRequired())(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

@@ -10,6 +10,7 @@ from gridbase.api import params
 from gridbase.api.body import parse_body
 from gridbase.api.deps import ActorDep, CallerDep, CtxDep, flag, with_www
 from gridbase.api.responses import JSON
+from gridbase.api.urls import cursor_url, page_url
 from gridbase.core import rows, tokens, view_rows
 from gridbase.core.permissions import Actor
 from gridbase.errors import (
@@ -32,33 +33,6 @@ def rename_keys(
         return items
     names = {f.column_name: f.name for f in model.fields}
     return [{names.get(k, k): v for k, v in row.items()} for row in items]
-
-
-def page_url(request: Request, page: int | None) -> str:
-    query = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
-    if page is not None:
-        query.insert(0, ("page", str(page)))
-    base = str(request.url.replace(query=""))
-    ctx = request.app.state.ctx
-    if ctx.settings.public_url:
-        base = ctx.settings.public_url.rstrip("/") + request.url.path
-    from urllib.parse import urlencode
-
-    encoded = urlencode(query)
-    return f"{base}?{encoded}" if encoded else base
-
-
-def cursor_url(request: Request, cursor: str) -> str:
-    """This request's URL with `cursor` set to the next page's cursor (page dropped)."""
-    query = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "cursor")]
-    query.append(("cursor", cursor))
-    base = str(request.url.replace(query=""))
-    ctx = request.app.state.ctx
-    if ctx.settings.public_url:
-        base = ctx.settings.public_url.rstrip("/") + request.url.path
-    from urllib.parse import urlencode
-
-    return f"{base}?{urlencode(query)}"
 
 
 def int_param(request: Request, name: str) -> int | None:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from gridbase.api import params, render
 from gridbase.api.body import Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep, flag
-from gridbase.api.rows import page_url
+from gridbase.api.urls import offset_url, page_url
 from gridbase.core import view_rows, views
 from gridbase.errors import (
     QueryParameterValidation,
@@ -357,8 +357,8 @@ def list_grid_rows(view_id: int, request: Request, ctx: CtxDep, user: UserDep) -
         return {"count": result.count}
     body: dict[str, Any] = {"count": result.count}
     if limit_mode:
-        body["next"] = _offset_url(request, offset + size) if offset + size < result.count else None
-        body["previous"] = _offset_url(request, max(0, offset - size)) if offset > 0 else None
+        body["next"] = offset_url(request, offset + size) if offset + size < result.count else None
+        body["previous"] = offset_url(request, max(0, offset - size)) if offset > 0 else None
     else:
         last = max(1, -(-result.count // size))
         body["next"] = page_url(request, page + 1) if page < last else None
@@ -367,12 +367,3 @@ def list_grid_rows(view_id: int, request: Request, ctx: CtxDep, user: UserDep) -
     if result.field_options is not None:
         body["field_options"] = result.field_options
     return body
-
-
-def _offset_url(request: Request, offset: int) -> str:
-    from urllib.parse import urlencode
-
-    query = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
-    if offset:
-        query.append(("offset", str(offset)))
-    return f"{request.url.replace(query='')}?{urlencode(query)}"

@@ -7,8 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.middleware.gzip import GZipMiddleware
 
+from gridbase.api.hot import HotRoutes
+from gridbase.app import create_app
+from gridbase.core.context import Ctx
 from tests.conftest import Api
 
 
@@ -203,3 +208,88 @@ def test_an_unexpected_error_gets_the_same_json_500_on_both_routes(
             500,
             {"error": "ERROR_INTERNAL", "detail": "An unexpected error occurred."},
         )
+
+
+class CountingStack:
+    """The app behind the hot routes, counting the requests that reach it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.paths = app, []  # type: ignore[var-annotated]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            self.paths.append(scope["path"])
+        await FastAPI.__call__(self.app, scope, receive, send)
+
+
+@pytest.mark.parametrize(
+    "method, path, body, token",
+    [
+        ("GET", "99/", None, "valid"),  # no such row
+        ("PATCH", "1/?user_field_names=true", {"Amount": "abc"}, "valid"),  # a bad value
+        ("PATCH", "1/", [1, 2], "valid"),  # not an object
+        ("POST", "", {"Name": "x"}, "read-only"),  # no permission to create
+        ("GET", "1/", None, "unknown"),  # no such token: 401 with WWW-Authenticate
+    ],
+)
+def test_a_service_error_is_answered_by_the_hot_route_as_the_app_would(
+    api: Api,
+    ctx: Ctx,
+    table: tuple[int, dict[str, str]],
+    method: str,
+    path: str,
+    body: Any,
+    token: str,
+) -> None:
+    """Nothing a service started runs twice: the hot route answers its errors itself, with
+    what the app answers for the same request (sent there with a parameter the hot route
+    does not take)."""
+    table_id, valid = table
+    headers = {
+        "valid": valid,
+        "read-only": {"Authorization": f"Token {read_only_token(api)}"},
+        "unknown": {"Authorization": "Token nope"},
+    }[token]
+    url = f"/api/database/rows/table/{table_id}/{path}"
+    stack = CountingStack(api.client.app)
+    hot = TestClient(HotRoutes(stack, ctx)).request(method, url, json=body, headers=headers)
+    assert stack.paths == []
+    normal_url = url + ("&" if "?" in url else "?") + "unknown=1"
+    normal = api.client.request(method, normal_url, json=body, headers=headers)
+    assert hot.status_code == normal.status_code >= 400
+    assert (hot.content, hot.headers) == (normal.content, normal.headers)
+
+
+def read_only_token(api: Api) -> str:
+    ws = api.client.get("/api/workspaces/", headers=api.headers).json()[0]["id"]
+    key = str(api.ok(api.post("/api/database/tokens/", {"name": "r", "workspace": ws}))["key"])
+    token_id = next(t["id"] for t in api.ok(api.get("/api/database/tokens/")) if t["key"] == key)
+    api.ok(
+        api.patch(
+            f"/api/database/tokens/{token_id}/",
+            {"permissions": {"create": False, "read": True, "update": False, "delete": False}},
+        )
+    )
+    return key
+
+
+def test_fastapi_middleware_is_refused_because_hot_routes_would_skip_it(api: Api) -> None:
+    with pytest.raises(TypeError, match="front_layers"):
+        api.client.app.add_middleware(GZipMiddleware)
+
+
+def test_hot_routes_sit_behind_every_front_layer(
+    api: Api, ctx: Ctx, table: tuple[int, dict[str, str]]
+) -> None:
+    """The body limit and the 500 handler apply to a hot request as to any other."""
+    table_id, token = table
+    url = f"/api/database/rows/table/{table_id}/"
+    ctx.settings = ctx.settings.model_copy(update={"max_request_bytes": 64})
+    small = create_app(ctx.settings, ctx)
+    with TestClient(small, raise_server_exceptions=False) as client:
+        r = client.post(url, content=b"{" + b" " * 100 + b"}", headers=token)
+        assert (r.status_code, r.json()["error"]) == (413, "ERROR_REQUEST_BODY_TOO_LARGE")
+        with ctx.db.write() as conn:  # a table gone behind gridbase's back: a bug, not input
+            conn.exec_driver_sql(f"DROP TABLE database_table_{table_id}")
+        r = client.get(url + "1/", headers=token)
+        assert (r.status_code, r.json()["error"]) == (500, "ERROR_INTERNAL")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gridbase.core.context import Ctx
 from tests.conftest import Api
 from tests.helpers import assert_error
 
@@ -143,3 +144,25 @@ def test_filter_groups_and_field_options(api: Api) -> None:
         and len(grid["results"]) == 1
         and grid["field_options"] == options["field_options"]
     )
+
+
+def test_paging_links_are_on_the_public_url(api: Api, ctx: Ctx) -> None:
+    """next/previous of row lists and grid views (page and limit/offset) use
+    GRIDBASE_PUBLIC_URL when it is set, keeping the other parameters."""
+    table, _, _ = setup(api)
+    view = api.ok(api.post(f"/api/database/views/table/{table}/", {"name": "All", "type": "grid"}))
+    ctx.settings = ctx.settings.model_copy(update={"public_url": "https://grid.example/"})
+    grid = f"/api/database/views/grid/{view['id']}/"
+    by_offset = api.ok(api.get(grid + "?limit=1&offset=1"))
+    assert (by_offset["next"], by_offset["previous"]) == (
+        f"https://grid.example{grid}?limit=1&offset=2",
+        f"https://grid.example{grid}?limit=1",
+    )
+    by_page = api.ok(api.get(grid + "?size=1&page=2"))
+    assert (by_page["next"], by_page["previous"]) == (
+        f"https://grid.example{grid}?page=3&size=1",
+        f"https://grid.example{grid}?size=1",
+    )
+    rows = f"/api/database/rows/table/{table}/"
+    listed = api.ok(api.get(rows + "?size=1&page=2"))
+    assert listed["next"] == f"https://grid.example{rows}?page=3&size=1"

@@ -1,0 +1,39 @@
+"""The links a list answers with (`next`, `previous`): this request's URL with its paging
+parameters changed, on GRIDBASE_PUBLIC_URL when it is set (behind a proxy the request's own
+host may not be the one clients use). Imports: starlette."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+
+Params = Sequence[tuple[str, str]]
+
+
+def with_query(
+    request: Request, *, drop: Collection[str], first: Params = (), last: Params = ()
+) -> str:
+    """The URL with the parameters named in `drop` removed, `first` before the others and
+    `last` after them."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in drop]
+    public = request.app.state.ctx.settings.public_url
+    base = public.rstrip("/") + request.url.path if public else str(request.url.replace(query=""))
+    encoded = urlencode([*first, *kept, *last])
+    return f"{base}?{encoded}" if encoded else base
+
+
+def page_url(request: Request, page: int | None) -> str:
+    """`page` first (none: the first page)."""
+    return with_query(request, drop={"page"}, first=[("page", str(page))] if page else ())
+
+
+def cursor_url(request: Request, cursor: str) -> str:
+    """The keyset extension's next page: `cursor` set, `page` dropped."""
+    return with_query(request, drop={"page", "cursor"}, last=[("cursor", cursor)])
+
+
+def offset_url(request: Request, offset: int) -> str:
+    """Limit/offset paging: `offset` last (none for 0)."""
+    return with_query(request, drop={"offset"}, last=[("offset", str(offset))] if offset else ())
