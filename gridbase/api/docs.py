@@ -9,12 +9,7 @@ from importlib import resources
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.routing import APIRoute
-
-try:  # FastAPI >= 0.120 keeps included routers as lazy wrappers
-    from fastapi.routing import iter_route_contexts
-except ImportError:  # pragma: no cover - older FastAPI lists APIRoutes directly
-    iter_route_contexts = None
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from gridbase import __version__
 from gridbase.api.deps import ActorDep, CtxDep, any_actor, any_caller, jwt_user, token_actor
@@ -49,9 +44,8 @@ def _auth_of(dependant: Any) -> str:
 
 
 def flat_routes(routes: list[Any]) -> list[tuple[str, APIRoute]]:
-    """(served path, route) of every API route; newer FastAPI nests included routers lazily."""
-    if iter_route_contexts is None:
-        return [(r.path, r) for r in routes if isinstance(r, APIRoute)]
+    """(served path, route) of every API route (FastAPI keeps included routers as lazy
+    wrappers)."""
     out = []
     for context in iter_route_contexts(routes):
         if isinstance(context.original_route, APIRoute) and context.path:
@@ -66,7 +60,7 @@ def route_infos(routes: list[Any]) -> list[RouteInfo]:
         if not route.include_in_schema or not path.startswith("/api/"):
             continue
         doc = (route.endpoint.__doc__ or "").strip()
-        for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
+        for method in sorted((route.methods or set()) - {"HEAD", "OPTIONS"}):
             out.append(RouteInfo(method.lower(), path, route.name, doc, _auth_of(route.dependant)))
     return out
 

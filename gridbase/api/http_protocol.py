@@ -53,5 +53,6 @@ class _OneWrite:
 
 
 class OneWriteHttpTools(HttpToolsProtocol):
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(_OneWrite(transport, self.loop))  # type: ignore[arg-type]
+    # uvicorn declares the transport as asyncio.Transport; the wrapper forwards everything else
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # narrower in uvicorn
+        super().connection_made(_OneWrite(transport, self.loop))  # type: ignore[arg-type]  # a Transport in all but name

@@ -10,7 +10,7 @@ from gridbase.core.workspaces import Membership
 from gridbase.fields.field_json import field_json
 from gridbase.models import Database, Field, Table, User, Workspace
 
-PERMISSIONS = [
+PERMISSIONS: list[dict[str, Any]] = [
     {"name": "core", "permissions": ["list_workspaces"]},
     {
         "name": "setting_operation",

@@ -21,6 +21,7 @@ from gridbase.errors import (
     field_error,
 )
 from gridbase.usertable.model import TableModel
+from gridbase.usertable.query import RowQuery
 
 router = APIRouter(prefix="/api/database/rows")
 
@@ -57,7 +58,7 @@ async def list_rows(table_id: int, request: Request, ctx: CtxDep, caller: Caller
             ctx,
             caller,
             table_id,
-            rows.RowQuery(),
+            RowQuery(),
             parse=lambda model: view_rows.with_view(
                 ctx,
                 model,

@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import ParamSpec, TypeVar
 
 import anyio
 import sqlalchemy as sa
@@ -26,6 +26,9 @@ from gridbase.storage.engine import Database
 from gridbase.storage.kept.app import Kept
 from gridbase.usertable import load
 from gridbase.usertable.model import TableModel
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -43,7 +46,7 @@ class Ctx:
     kept: Kept[TableModel] = field(default_factory=Kept)
     clock: Callable[[], datetime] = utcnow
 
-    async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a (blocking) service call from async code. On SQLite it runs inline: its
         statements take microseconds and writes are serialised anyway, so a thread hop would
         cost more than it saves. On PostgreSQL it runs in the thread pool (network waits)."""

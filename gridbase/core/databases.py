@@ -59,15 +59,17 @@ def create(ctx: Ctx, user: User, workspace_id: int, name: str) -> Database:
             ).scalar()
             or 0
         )
-        new_id = conn.execute(
-            a.insert().values(
-                workspace_id=workspace_id,
-                name=name,
-                order=highest + 1,
-                type="database",
-                created_on=ctx.clock(),
+        new_id = s.new_id(
+            conn.execute(
+                a.insert().values(
+                    workspace_id=workspace_id,
+                    name=name,
+                    order=highest + 1,
+                    type="database",
+                    created_on=ctx.clock(),
+                )
             )
-        ).inserted_primary_key[0]
+        )
         return load(conn, new_id)
 
 

@@ -1,17 +1,16 @@
-"""Keep computed fields correct when the fields they use change: a rename rewrites the
-formula text, a type change re-types it, a deletion puts it in Baserow's error state."""
+"""Keep computed fields correct when the fields they use change: a rename rewrites a
+formula's text, a type change re-types it, a deletion puts it in Baserow's error state.
+
+Which fields are computed from others, and how each is re-derived, is its type's answer
+(FieldType.refresh_pass, refresh_props). Imports: core.context, storage, usertable.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-
 import sqlalchemy as sa
 
-from gridbase import formula as fl
 from gridbase.core.context import Ctx
-from gridbase.errors import GridbaseError
-from gridbase.fields.formula import typed_props
+from gridbase.fields.base import REFRESH_LINKED, REFRESH_OWN
 from gridbase.storage import schema as s
 from gridbase.storage.kept.versions import bump_version
 from gridbase.usertable import load
@@ -20,67 +19,42 @@ from gridbase.usertable import load
 def refresh(
     ctx: Ctx, conn: sa.Connection, table_id: int, rename: tuple[str, str] | None = None
 ) -> None:
-    """After a field of `table_id` was created, changed or deleted: re-type its formulas, and
-    re-check the count/rollup/lookup fields of its database (they read through links)."""
-    _refresh_formulas(ctx, conn, table_id, rename)
-    _refresh_through_fields(ctx, conn, table_id)
-
-
-THROUGH_TYPES = ("count", "rollup", "lookup")
-
-
-def _refresh_through_fields(ctx: Ctx, conn: sa.Connection, table_id: int) -> None:
-    """Computed fields of other tables may read this one through links: re-check them, and
-    re-type the formulas there (lookup() and aggregates read linked fields too)."""
-    t, f = s.database_tables, s.fields
-    database_id = conn.execute(sa.select(t.c.database_id).where(t.c.id == table_id)).scalar()
-    tables = sa.select(t.c.id).where(t.c.database_id == database_id)
-    computed = (*THROUGH_TYPES, "formula")
-    owners = list(
-        conn.execute(
-            sa.select(f.c.table_id)
-            .where(f.c.table_id.in_(tables), f.c.type.in_(computed))
-            .distinct()
-        ).scalars()
-    )
-    for owner in owners:
+    """After a field of `table_id` was created, changed or deleted (`rename`: its old and new
+    name): re-derive the table's fields computed from its own fields, then, in every table of
+    its database that has computed fields, those and the fields read through links."""
+    if _refresh(ctx, conn, table_id, REFRESH_OWN, rename):
+        bump_version(conn, table_id)
+    for owner in _owners(ctx, conn, table_id):
         if owner != table_id:
-            _refresh_formulas(ctx, conn, owner, None)
-        changed = False
-        for field in load.load_fields(conn, [owner])[owner]:
-            if field.type not in THROUGH_TYPES:
-                continue
-            ft = ctx.field_types.get(field.type)
-            try:
-                link, target = ft.check(ctx, conn, field)
-                props = dict(field.props, **ft.display(ctx, link, target))
-            except GridbaseError as exc:
-                props = dict(field.props, formula_type="invalid", error=str(exc.detail))
-            if props != field.props:
-                conn.execute(f.update().where(f.c.id == field.id).values(props=props))
-                changed = True
+            _refresh(ctx, conn, owner, REFRESH_OWN, None)
+        changed = _refresh(ctx, conn, owner, REFRESH_LINKED, None)
         if changed or owner != table_id:
             bump_version(conn, owner)  # their SQL reads the changed table's fields
 
 
-def _refresh_formulas(
-    ctx: Ctx, conn: sa.Connection, table_id: int, rename: tuple[str, str] | None
-) -> None:
+def _owners(ctx: Ctx, conn: sa.Connection, table_id: int) -> list[int]:
+    """The tables of `table_id`'s database that have computed fields."""
+    t, f = s.database_tables, s.fields
+    computed = [ft.type for ft in ctx.field_types if ft.refresh_pass is not None]
+    database_id = conn.execute(sa.select(t.c.database_id).where(t.c.id == table_id)).scalar()
+    tables = sa.select(t.c.id).where(t.c.database_id == database_id)
+    stmt = sa.select(f.c.table_id).where(f.c.table_id.in_(tables), f.c.type.in_(computed))
+    return list(conn.execute(stmt.distinct()).scalars())
+
+
+def _refresh(
+    ctx: Ctx, conn: sa.Connection, table_id: int, pass_: int, rename: tuple[str, str] | None
+) -> bool:
+    """Re-derive the table's fields of this refresh pass; whether any changed."""
     fields = load.load_fields(conn, [table_id]).get(table_id, [])
-    formulas = [f for f in fields if f.type == "formula"]
-    if not formulas:
-        return
     by_name = {f.name: f for f in fields}
     changed = False
-    for field in formulas:
-        text = str(field.props.get("formula", ""))
-        if rename is not None and rename[0] != rename[1]:
-            with contextlib.suppress(fl.FormulaError):
-                text = fl.rename_field_references(text, rename[0], rename[1])
-        current = dataclasses.replace(field, props=dict(field.props, formula=text))
-        props = typed_props(ctx, current, by_name, conn)
+    for field in fields:
+        ft = ctx.field_types.get(field.type)
+        if ft.refresh_pass != pass_:
+            continue
+        props = ft.refresh_props(ctx, conn, field, by_name, rename)
         if props != field.props:
             conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
             changed = True
-    if changed:
-        bump_version(conn, table_id)
+    return changed

@@ -134,19 +134,21 @@ def insert_field(
         sa.select(sa.func.max(f.c.order)).where(f.c.table_id == table.id)
     ).scalar()
     description = raw.get("description")
-    field_id = conn.execute(
-        f.insert().values(
-            table_id=table.id,
-            name=name,
-            order=0 if highest is None else highest + 1,
-            type=type_,
-            primary=primary,
-            description=description if isinstance(description, str) else None,
-            db_index=bool(raw.get("db_index", False)),
-            props=props,
-            created_on=ctx.clock(),
+    field_id = s.new_id(
+        conn.execute(
+            f.insert().values(
+                table_id=table.id,
+                name=name,
+                order=0 if highest is None else highest + 1,
+                type=type_,
+                primary=primary,
+                description=description if isinstance(description, str) else None,
+                db_index=bool(raw.get("db_index", False)),
+                props=props,
+                created_on=ctx.clock(),
+            )
         )
-    ).inserted_primary_key[0]
+    )
     field = Field(field_id, table.id, name, 0, type_, primary, None, False, props)
     column = ft.column_type(field)
     if column is not None:

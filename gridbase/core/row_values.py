@@ -90,7 +90,7 @@ def validate_row(
     ctx: Ctx,
     conn: sa.Connection,
     model: TableModel,
-    raw: Mapping[str, Any],
+    raw: object,
     by_name: bool,
     *,
     creating: bool,
@@ -145,8 +145,14 @@ def validate_row(
 # --- linked rows -------------------------------------------------------------------------
 
 
-def value_context(ctx: Ctx, conn: sa.Connection) -> ValueContext:
-    return ValueContext(conn, LinkedRows(ctx, conn))
+class LinkedValueContext(ValueContext):
+    """A value context whose linked rows can also be looked up ahead for a whole batch."""
+
+    rows: LinkedRows
+
+
+def value_context(ctx: Ctx, conn: sa.Connection) -> LinkedValueContext:
+    return LinkedValueContext(conn, LinkedRows(ctx, conn))
 
 
 class LinkedRows:
@@ -213,7 +219,7 @@ class LinkedRows:
         model = self.model(table_id)
         primary = model.primary
         expr = model.expression(primary.id) if primary is not None else None
-        if expr is None:
+        if primary is None or expr is None:
             return {}
         t = model.sql
         ft = self.ctx.field_types.get(primary.type)

@@ -94,24 +94,26 @@ def create(
             ).scalar()
             or 0
         )
-        table_id = conn.execute(
-            t.insert().values(
-                database_id=database_id,
-                name=name,
-                order=highest + 1,
-                schema_version=new_version(),
-                created_on=ctx.clock(),
+        table_id = s.new_id(
+            conn.execute(
+                t.insert().values(
+                    database_id=database_id,
+                    name=name,
+                    order=highest + 1,
+                    schema_version=new_version(),
+                    created_on=ctx.clock(),
+                )
             )
-        ).inserted_primary_key[0]
+        )
         ddl.create_user_table(conn, table_id)
         table = load.load_table(conn, table_id)
         if data is None:
-            name = fields.insert_field(ctx, conn, table, "Name", "text", {}, primary=True)[0]
+            primary = fields.insert_field(ctx, conn, table, "Name", "text", {}, primary=True)[0]
             notes = fields.insert_field(ctx, conn, table, "Notes", "long_text", {})[0]
             fields.insert_field(ctx, conn, table, "Active", "boolean", {})
             table = load.load_table(conn, table_id)
             # Baserow's example rows hold empty texts, not nulls.
-            blank = {name.column_name: "", notes.column_name: ""}
+            blank = {primary.column_name: "", notes.column_name: ""}
             rows.insert_rows(ctx, conn, table, [blank, dict(blank)], by_name=False)
         else:
             created = [

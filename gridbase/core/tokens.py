@@ -302,17 +302,19 @@ def create(
             )
         workspaces.require_member(conn, user.id, workspace_id)
         key, hashed = _unique_key(ctx, conn)
-        token_id = conn.execute(
-            s.tokens.insert().values(
-                user_id=user.id,
-                workspace_id=workspace_id,
-                name=name,
-                key_digest=hashed,
-                key_encrypted=_encrypt(ctx, key),
-                expires_at=expires_at,
-                created_on=ctx.clock(),
+        token_id = s.new_id(
+            conn.execute(
+                s.tokens.insert().values(
+                    user_id=user.id,
+                    workspace_id=workspace_id,
+                    name=name,
+                    key_digest=hashed,
+                    key_encrypted=_encrypt(ctx, key),
+                    expires_at=expires_at,
+                    created_on=ctx.clock(),
+                )
             )
-        ).inserted_primary_key[0]
+        )
         _set_grants(conn, token_id, dict.fromkeys(OPERATIONS, True))
         return _owned(ctx, conn, user, token_id)
 

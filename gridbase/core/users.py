@@ -57,9 +57,7 @@ def register(
                 date_joined=ctx.clock(),
             )
         )
-        row = conn.execute(
-            sa.select(s.users).where(s.users.c.id == result.inserted_primary_key[0])
-        ).one()
+        row = conn.execute(sa.select(s.users).where(s.users.c.id == s.new_id(result))).one()
     return _user(row)
 
 

@@ -125,18 +125,20 @@ def create_view(
             owned_by_id=None,
         )
         props.update({k: values[k] for k in GRID_DEFAULTS if k in values})
-        view_id = conn.execute(
-            v.insert().values(
-                table_id=table_id,
-                name=values["name"],
-                order=highest + 1,
-                type=values.get("type", "grid"),
-                filter_type=values.get("filter_type", "AND"),
-                filters_disabled=bool(values.get("filters_disabled", False)),
-                props=props,
-                created_on=ctx.clock(),
+        view_id = s.new_id(
+            conn.execute(
+                v.insert().values(
+                    table_id=table_id,
+                    name=values["name"],
+                    order=highest + 1,
+                    type=values.get("type", "grid"),
+                    filter_type=values.get("filter_type", "AND"),
+                    filters_disabled=bool(values.get("filters_disabled", False)),
+                    props=props,
+                    created_on=ctx.clock(),
+                )
             )
-        ).inserted_primary_key[0]
+        )
         view = load_view(conn, view_id)
         events.emit(ctx, conn, "view.created", table, view=view)
         return view, table
@@ -226,15 +228,17 @@ def create_filter(
         field = _field_in(ctx, conn, table, field_id)
         tree.check_condition(ctx.field_types, ctx.filter_types, field, type_)
         f = s.view_filters
-        new_id = conn.execute(
-            f.insert().values(
-                view_id=view.id,
-                field_id=field.id,
-                type=type_,
-                value=value,
-                group_id=_group_in(conn, view.id, group),
+        new_id = s.new_id(
+            conn.execute(
+                f.insert().values(
+                    view_id=view.id,
+                    field_id=field.id,
+                    type=type_,
+                    value=value,
+                    group_id=_group_in(conn, view.id, group),
+                )
             )
-        ).inserted_primary_key[0]
+        )
         return _load(conn, f, new_id, ViewFilterDoesNotExist)
 
 
@@ -295,13 +299,15 @@ def create_group(ctx: Ctx, user: User, view_id: int, filter_type: str, parent: A
     with ctx.db.write() as conn:
         view, _ = open_view(conn, user, view_id)
         g = s.view_filter_groups
-        new_id = conn.execute(
-            g.insert().values(
-                view_id=view.id,
-                filter_type=filter_type,
-                parent_group_id=_group_in(conn, view.id, parent),
+        new_id = s.new_id(
+            conn.execute(
+                g.insert().values(
+                    view_id=view.id,
+                    filter_type=filter_type,
+                    parent_group_id=_group_in(conn, view.id, parent),
+                )
             )
-        ).inserted_primary_key[0]
+        )
         return _load(conn, g, new_id, ViewFilterGroupDoesNotExist)
 
 
@@ -333,9 +339,11 @@ def create_sort(ctx: Ctx, user: User, view_id: int, field_id: int, order: str, t
         field = _field_in(ctx, conn, table, field_id)
         _check_sort(ctx, conn, view, field)
         t = s.view_sorts
-        new_id = conn.execute(
-            t.insert().values(view_id=view.id, field_id=field.id, order=order, type=type_)
-        ).inserted_primary_key[0]
+        new_id = s.new_id(
+            conn.execute(
+                t.insert().values(view_id=view.id, field_id=field.id, order=order, type=type_)
+            )
+        )
         return _load(conn, t, new_id, ViewSortDoesNotExist)
 
 

@@ -258,22 +258,24 @@ def create_webhook(ctx: Ctx, user: User, table_id: int, data: Mapping[str, Any])
         )
         _check_config_fields(conn, table, configs)
         now = ctx.clock()
-        webhook_id = conn.execute(
-            w.insert().values(
-                table_id=table.id,
-                name=data["name"],
-                url=data["url"],
-                request_method=data.get("request_method", "POST"),
-                headers=dict(data.get("headers") or {}),
-                include_all_events=include_all,
-                use_user_field_names=bool(data.get("use_user_field_names", True)),
-                active=True,
-                failed_triggers=0,
-                secret_encrypted=signing.encrypt(ctx.secret, signing.new_secret()),
-                created_on=now,
-                updated_on=now,
+        webhook_id = s.new_id(
+            conn.execute(
+                w.insert().values(
+                    table_id=table.id,
+                    name=data["name"],
+                    url=data["url"],
+                    request_method=data.get("request_method", "POST"),
+                    headers=dict(data.get("headers") or {}),
+                    include_all_events=include_all,
+                    use_user_field_names=bool(data.get("use_user_field_names", True)),
+                    active=True,
+                    failed_triggers=0,
+                    secret_encrypted=signing.encrypt(ctx.secret, signing.new_secret()),
+                    created_on=now,
+                    updated_on=now,
+                )
             )
-        ).inserted_primary_key[0]
+        )
         _write_events(conn, webhook_id, configs)
         return _load(conn, [_webhook_row(conn, webhook_id)])[0]
 

@@ -99,9 +99,7 @@ def list_for_user(ctx: Ctx, user: User) -> list[Membership]:
 def create(ctx: Ctx, user: User, name: str) -> Membership:
     with ctx.db.write() as conn:
         now = ctx.clock()
-        wid = conn.execute(
-            s.workspaces.insert().values(name=name, created_on=now)
-        ).inserted_primary_key[0]
+        wid = s.new_id(conn.execute(s.workspaces.insert().values(name=name, created_on=now)))
         wu = s.workspace_users
         highest = (
             conn.execute(sa.select(sa.func.max(wu.c.order)).where(wu.c.user_id == user.id)).scalar()

@@ -14,7 +14,7 @@ What callers ask, by section:
 - filters and formulas: value_kind, compatible_filters, display_text, item_text,
   formula_info, formula_expression
 - properties and field JSON: props, clean_props, props_json, extra_json
-- schema changes: after_create, after_update, before_delete
+- schema changes: after_create, after_update, before_delete, refresh_pass / refresh_props
 - documentation: json_schema, write_schema
 Imports: models, formula (FieldInfo), fields.display, fields.props, storage.engine (types
 only), sqlalchemy.
@@ -39,6 +39,8 @@ from gridbase.registry import Registry
 ValueKind = Literal["text", "decimal", "int", "duration", "bool", "date", "datetime", "array"]
 VALUE_KINDS: frozenset[str] = frozenset(get_args(ValueKind))
 DATE_KINDS = frozenset({"date", "datetime"})
+REFRESH_OWN = 0  # refresh_pass of fields computed from their own table's fields (formulas)
+REFRESH_LINKED = 1  # ... of fields read through links (count, rollup, lookup), after those
 SORTABLE = frozenset({"default"})  # sort_types of a type order_by sorts by its value
 UNSORTABLE: frozenset[str] = frozenset()
 
@@ -139,6 +141,7 @@ class FieldType:
     fills_new_rows: ClassVar[bool] = False  # the server makes its values (new_values)
     reads_items: ClassVar[bool] = False  # its items are read through links (items_source)
     formula_nullable: ClassVar[bool] = True  # a formula reading it may meet NULL
+    refresh_pass: ClassVar[int | None] = None  # computed from other fields: refresh_props
     props: ClassVar[tuple[Prop, ...]] = ()
 
     # --- storage --------------------------------------------------------------------------
@@ -314,6 +317,19 @@ class FieldType:
         return {}
 
     # --- schema changes (inside the change's write transaction) --------------------------
+    def refresh_props(
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection,
+        field: Field,
+        fields: Mapping[str, Field],
+        rename: tuple[str, str] | None,
+    ) -> dict[str, Any]:
+        """A computed field's props after a field it may read changed (types with a
+        refresh_pass): `fields` are its table's by name, `rename` the changed field's old
+        and new name."""
+        return field.props
+
     def after_create(
         self, ctx: FieldContext, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
     ) -> list[Field]:
@@ -386,6 +402,8 @@ def undeclared(ft: FieldType) -> Iterator[str]:
         yield "new_values"
     if cls.reads_items and cls.items_source is FieldType.items_source:
         yield "items_source"
+    if cls.refresh_pass is not None and cls.refresh_props is FieldType.refresh_props:
+        yield "refresh_props"
 
 
 def as_items(raw: Any) -> list[Any] | None:

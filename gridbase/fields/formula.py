@@ -7,6 +7,8 @@ core.dependencies); compiling happens when the table model is built.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -16,6 +18,7 @@ import sqlalchemy as sa
 from gridbase import formula as fl
 from gridbase.errors import FieldSelfReference, FormulaError
 from gridbase.fields.base import (
+    REFRESH_OWN,
     SORTABLE,
     FieldContext,
     FieldType,
@@ -229,6 +232,23 @@ class FormulaFieldType(Computed):
     filters = frozenset().union(*FORMULA_FILTERS.values())
     sort_types = SORTABLE
     props = (Prop("formula", None, _check_formula),)
+    refresh_pass = REFRESH_OWN
+
+    def refresh_props(
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection,
+        field: Field,
+        fields: Mapping[str, Field],
+        rename: tuple[str, str] | None,
+    ) -> dict[str, Any]:
+        """Its text with a renamed field's references rewritten, typed again."""
+        text = str(field.props.get("formula", ""))
+        if rename is not None and rename[0] != rename[1]:
+            with contextlib.suppress(fl.FormulaError):
+                text = fl.rename_field_references(text, rename[0], rename[1])
+        current = dataclasses.replace(field, props=dict(field.props, formula=text))
+        return typed_props(ctx, current, fields, conn)
 
     def compatible_filters(self, field: Field) -> frozenset[str]:
         return FORMULA_FILTERS.get(str(field.props.get("formula_type")), EMPTINESS)

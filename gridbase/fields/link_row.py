@@ -220,19 +220,21 @@ class LinkRowFieldType(FieldType):
         }
         created = conn.execute(sa.select(f.c.created_on).where(f.c.id == field.id)).scalar()
         related_id = int(
-            conn.execute(
-                f.insert().values(
-                    table_id=target_id,
-                    name=_unused_name(conn, target_id, own_table_name),
-                    order=0 if highest is None else highest + 1,
-                    type=self.type,
-                    primary=False,
-                    description=None,
-                    db_index=False,
-                    props=related_props,
-                    created_on=created,
+            s.new_id(
+                conn.execute(
+                    f.insert().values(
+                        table_id=target_id,
+                        name=_unused_name(conn, target_id, own_table_name),
+                        order=0 if highest is None else highest + 1,
+                        type=self.type,
+                        primary=False,
+                        description=None,
+                        db_index=False,
+                        props=related_props,
+                        created_on=created,
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
         )
         bump_version(conn, target_id)
         return related_id
@@ -291,7 +293,9 @@ class LinkRowFieldType(FieldType):
         conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
         return []
 
-    def before_delete(self, ctx: FieldContext, conn: sa.Connection, field: Field) -> list[Field]:
+    def before_delete(
+        self, ctx: FieldContext | None, conn: sa.Connection, field: Field
+    ) -> list[Field]:
         """The related field goes with it, and so does the shared junction table."""
         self._drop_related(conn, field)
         ddl.drop_table(conn, junction_name(field))

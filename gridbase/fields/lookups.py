@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from gridbase import formula as fl
 from gridbase.errors import GridbaseError
 from gridbase.fields.base import (
+    REFRESH_LINKED,
     SORTABLE,
     UNSORTABLE,
     FieldContext,
@@ -92,11 +93,16 @@ class ThroughLink:
             return None
         return self.model.by_id.get(int(field_id))
 
+    def value(self, target: Field) -> sa.ColumnElement[Any] | None:
+        """How a row of the linked table reads `target` (one of its fields)."""
+        assert self.model is not None
+        return self.model.expression(target.id)
+
     def rows_of(
         self, outer_id: sa.ColumnElement[Any]
     ) -> tuple[sa.FromClause, sa.Table, sa.ColumnElement[bool]]:
         """(junction ⋈ linked table, linked table, condition correlating to the outer row)."""
-        assert self.through is not None
+        assert self.through is not None and self.model is not None
         junction = junction_table(self.through, sa.MetaData())
         mine, other = sides(self.through)
         linked = self.model.sql
@@ -108,6 +114,7 @@ class ThroughFieldType(Computed):
     """Shared by count, rollup and lookup: read-only, no column, one SQL expression."""
 
     sort_types = SORTABLE
+    refresh_pass = REFRESH_LINKED
     bad_through: type[GridbaseError] = InvalidThroughField
     bad_target: type[GridbaseError] = InvalidTargetField
     needs_target = True
@@ -164,6 +171,22 @@ class ThroughFieldType(Computed):
     ) -> list[Field]:
         return self.after_create(ctx, conn, field, raw)
 
+    def refresh_props(
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection,
+        field: Field,
+        fields: Mapping[str, Field],
+        rename: tuple[str, str] | None,
+    ) -> dict[str, Any]:
+        """Checked again (the link or target may be gone: Baserow's error state), with the
+        target's formula type and formatting."""
+        try:
+            link, target = self.check(ctx, conn, field)
+        except GridbaseError as exc:
+            return dict(field.props, formula_type="invalid", error=str(exc.detail))
+        return dict(field.props, **self.display(ctx, link, target))
+
     def display(self, ctx: FieldContext, link: ThroughLink, target: Field | None) -> dict[str, Any]:
         return dict(
             DISPLAY_DEFAULTS, formula_type="number", nullable=False, number_decimal_places=0
@@ -190,7 +213,7 @@ class ThroughFieldType(Computed):
         if link.through is None or (self.needs_target and target is None):
             return sa.null()
         joined, linked, correlate = link.rows_of(sql.c.id)
-        value = link.model.expression(target.id) if target is not None else None
+        value = link.value(target) if target is not None else None
         return self.aggregate(ctx, field, joined, linked, correlate, value, target)
 
     def aggregate(
@@ -380,7 +403,7 @@ class LookupFieldType(ThroughFieldType):
         if link.through is None or target is None:
             return None
         joined, _, correlate = link.rows_of(sql.c.id)
-        value = link.model.expression(target.id)
+        value = link.value(target)
         if value is None:
             return None
         return joined, ctx.field_types.get(target.type).formula_expression(target, value), correlate

@@ -340,7 +340,9 @@ class MultipleSelectFieldType(SelectOptionsMixin):
         ddl.create_table(conn, self.relation_table(field, sa.MetaData()))
         return super().after_create(ctx, conn, field, raw)
 
-    def before_delete(self, ctx: FieldContext, conn: sa.Connection, field: Field) -> list[Field]:
+    def before_delete(
+        self, ctx: FieldContext | None, conn: sa.Connection, field: Field
+    ) -> list[Field]:
         ddl.drop_table(conn, junction_name(field))
         return []
 

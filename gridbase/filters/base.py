@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -59,7 +59,8 @@ def parse_decimal(value: str) -> Decimal | None:
 
 
 class FilterType:
-    type: ClassVar[str]
+    # the wire name: a class attribute, or set per instance where one class serves several
+    type: str
 
     def clause(self, target: Target, value: str) -> Clause | None:
         raise NotImplementedError
@@ -76,7 +77,7 @@ class Negated(FilterType):
     """The exact complement of a positive filter type."""
 
     def __init__(self, type_: str, positive: FilterType) -> None:
-        self.type = type_  # type: ignore[misc]  # instance attribute shadows the ClassVar on purpose
+        self.type = type_
         self.positive = positive
 
     def clause(self, target: Target, value: str) -> Clause | None:

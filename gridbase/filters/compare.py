@@ -7,7 +7,9 @@ field cannot hold matches no row (its negation: every row). Imports: filters.bas
 from __future__ import annotations
 
 import math
+import operator
 import re
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -47,7 +49,8 @@ class Equal(FilterType):
         typed = typed_value(target, value)
         if typed is None or target.expr is None:
             return NOTHING
-        return target.expr == typed
+        clause: Clause = target.expr == typed
+        return clause
 
 
 class Contains(FilterType):
@@ -130,6 +133,14 @@ class Empty(FilterType):
         return expr.is_(None)
 
 
+COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "lt": operator.lt,
+    "le": operator.le,
+}
+
+
 class Compare(FilterType):
     """higher_than & co: numeric comparison; integer fields round the value like Baserow."""
 
@@ -148,13 +159,8 @@ class Compare(FilterType):
             operand = self.rounding(number) if self.rounding else number
         elif target.kind == "duration":
             operand = float(number)
-        expr = target.expr
-        return {
-            "gt": expr > operand,
-            "ge": expr >= operand,
-            "lt": expr < operand,
-            "le": expr <= operand,
-        }[self.op]
+        clause: Clause = COMPARISONS[self.op](target.expr, operand)
+        return clause
 
 
 class HigherThan(Compare):

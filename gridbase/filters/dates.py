@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any, ClassVar
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -146,7 +146,9 @@ def operator_range(operator: str, today: date, value: str) -> Range | str | None
 class MultiStep(FilterType):
     """date_is & co: `how` picks the part of the range the value must fall in."""
 
-    how: ClassVar[str]
+    def __init__(self, type_: str, how: str) -> None:
+        self.type = type_
+        self.how = how
 
     def clause(self, target: Target, value: str) -> Clause | None:
         parts = value.split("?")
@@ -175,11 +177,6 @@ class MultiStep(FilterType):
         return in_range(target, tz, *bounds)
 
 
-def multi_step(type_: str, how: str) -> MultiStep:
-    cls = type(f"DateIs_{how}", (MultiStep,), {"type": type_, "how": how})
-    return cls()
-
-
 # --- legacy -------------------------------------------------------------------------------
 
 
@@ -193,7 +190,9 @@ def split_tz(value: str) -> tuple[str, str]:
 class LegacyDate(FilterType):
     """date_equal, date_before, ...: "[tz?]date"; an unparsable value switches the filter off."""
 
-    how: ClassVar[str]
+    def __init__(self, type_: str, how: str) -> None:
+        self.type = type_
+        self.how = how
 
     def clause(self, target: Target, value: str) -> Clause | None:
         tz_name, raw = split_tz(value.strip())
@@ -221,16 +220,11 @@ class LegacyDate(FilterType):
         return in_range(target, tz, *bounds)
 
 
-def legacy(type_: str, how: str) -> LegacyDate:
-    cls = type(f"Legacy_{how}", (LegacyDate,), {"type": type_, "how": how})
-    return cls()
-
-
 class LegacyRelative(FilterType):
     """date_equals_today, date_within_days, ...: "[tz]" or "[tz?]N"."""
 
     def __init__(self, type_: str, numbered: bool, bounds: Any) -> None:
-        self.type = type_  # type: ignore[misc]  # one class, several registered names
+        self.type = type_
         self.numbered = numbered
         self.bounds = bounds
 
@@ -277,27 +271,28 @@ def legacy_relative() -> list[FilterType]:
         "date_after_days_ago": lambda d, n: (d - n * DAY, None),
         "date_equals_day_of_month": lambda d, n: (None, None),
     }
-    return [LegacyRelative(name, False, fn) for name, fn in plain.items()] + [
-        LegacyRelative(name, True, fn) for name, fn in numbered.items()
+    return [
+        *(LegacyRelative(name, False, fn) for name, fn in plain.items()),
+        *(LegacyRelative(name, True, fn) for name, fn in numbered.items()),
     ]
 
 
 def filter_types() -> list[FilterType]:
-    date_is = multi_step("date_is", "is")
-    date_equal = legacy("date_equal", "equal")
+    date_is = MultiStep("date_is", "is")
+    date_equal = LegacyDate("date_equal", "equal")
     return [
         date_is,
         Negated("date_is_not", date_is),
-        multi_step("date_is_before", "before"),
-        multi_step("date_is_on_or_before", "on_or_before"),
-        multi_step("date_is_after", "after"),
-        multi_step("date_is_on_or_after", "on_or_after"),
-        multi_step("date_is_within", "within"),
+        MultiStep("date_is_before", "before"),
+        MultiStep("date_is_on_or_before", "on_or_before"),
+        MultiStep("date_is_after", "after"),
+        MultiStep("date_is_on_or_after", "on_or_after"),
+        MultiStep("date_is_within", "within"),
         date_equal,
         Negated("date_not_equal", date_equal),
-        legacy("date_before", "before"),
-        legacy("date_before_or_equal", "before_or_equal"),
-        legacy("date_after", "after"),
-        legacy("date_after_or_equal", "after_or_equal"),
+        LegacyDate("date_before", "before"),
+        LegacyDate("date_before_or_equal", "before_or_equal"),
+        LegacyDate("date_after", "after"),
+        LegacyDate("date_after_or_equal", "after_or_equal"),
         *legacy_relative(),
     ]

@@ -27,7 +27,7 @@ SECURITY_SCHEMES: dict[str, Any] = {
 }
 
 # Which schemes an endpoint accepts, by the dependency it authenticates with.
-SECURITY = {
+SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "jwt": [{"JWT": []}],
     "any": [{"JWT": []}, {"DatabaseToken": []}],
     "token": [{"DatabaseToken": []}],

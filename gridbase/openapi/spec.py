@@ -23,7 +23,7 @@ from gridbase.openapi.groups import OPERATIONS, SCHEMAS
 from gridbase.openapi.ops import Op
 
 PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?\}")
-GENERIC_ERRORS = {400: [], 404: []}
+GENERIC_ERRORS: dict[int, list[str]] = {400: [], 404: []}
 WRITE_METHODS = {"post", "patch", "put"}
 
 

@@ -136,7 +136,7 @@ def plan(
     ids = search_index.matching_ids(conn.dialect.name, model.table.id, words, exact=exact)
     # every document belongs to an existing row (the index is written with the rows)
     count = snapshots.count(conn, sa.select(sa.func.count()).select_from(ids.subquery()))
-    row_id = model.sql.c.id
+    row_id: sa.ColumnElement[Any] = model.sql.c.id
     if sqlite and count > WALK_ORDER_ABOVE:
         if exact and walk is not None:
             if count * len(words) >= WALK_ROW_COST * walk:

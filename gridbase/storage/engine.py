@@ -22,6 +22,7 @@ from sqlalchemy import event
 from gridbase.storage import sqlite_functions
 from gridbase.storage.group_commit import GroupCommit
 from gridbase.storage.prepared import tagged
+from gridbase.storage.raw import sqlite_connection
 from gridbase.storage.wal_sync import WalSync
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -218,6 +219,6 @@ def _configure_sqlite(engine: sa.Engine, synchronous: str, *, checkpoints: bool)
     def _on_begin(conn: sa.Connection) -> None:
         # Writers take the write lock up front, so they never fail mid-transaction with BUSY.
         # On the driver's connection: exec_driver_sql would cost ~0.15 ms of bookkeeping.
-        conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+        sqlite_connection(conn).execute(
             "BEGIN IMMEDIATE" if conn.info.get("immediate") else "BEGIN"
         )

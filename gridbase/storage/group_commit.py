@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from gridbase.storage.raw import sqlite_connection
 from gridbase.storage.wal_sync import WalSync
 
 # Commits the current call must await before it answers; None outside Ctx.call.
@@ -99,22 +100,22 @@ class GroupCommit:
         if group is None or group.owner != threading.get_ident():
             group = self._open()  # (another thread's group: wait for its commit first)
         # On the driver's connection: SQLAlchemy's nested transactions cost ~0.1 ms each.
-        raw = group.conn.connection.driver_connection
-        raw.execute("SAVEPOINT gridbase_member")  # type: ignore[union-attr]
+        raw = sqlite_connection(group.conn)
+        raw.execute("SAVEPOINT gridbase_member")
         member: list[Work] = []
         group.conn.info[_DEFERRED] = member
         try:
             yield group.conn
         except BaseException as exc:
             try:
-                raw.execute("ROLLBACK TO gridbase_member")  # type: ignore[union-attr]
-                raw.execute("RELEASE gridbase_member")  # type: ignore[union-attr]
+                raw.execute("ROLLBACK TO gridbase_member")
+                raw.execute("RELEASE gridbase_member")
             except Exception:  # SQLite ended the transaction: the group fails
                 group.broken = exc
             raise
         finally:
             group.conn.info.pop(_DEFERRED, None)
-        raw.execute("RELEASE gridbase_member")  # type: ignore[union-attr]
+        raw.execute("RELEASE gridbase_member")
         group.deferred.extend(member)
         group.members += 1
         pending = _PENDING.get()
@@ -128,12 +129,12 @@ class GroupCommit:
             conn = self._conn
             if conn is None or conn.invalidated:
                 conn = self._conn = self.engine.connect()
-                raw = conn.connection.driver_connection
+                raw = sqlite_connection(conn)
                 if self.syncer is not None:  # the commit only writes the WAL; the syncer syncs it
-                    raw.execute("PRAGMA synchronous=NORMAL")  # type: ignore[union-attr]
+                    raw.execute("PRAGMA synchronous=NORMAL")
                 # One connection writes every group: a cache larger than the readers' keeps the
                 # index paths and the table's end that consecutive groups touch again.
-                raw.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KB}")  # type: ignore[union-attr]
+                raw.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KB}")
                 conn.info["immediate"] = True
             transaction = conn.begin()
         except BaseException:

@@ -6,6 +6,8 @@ file need an Alembic revision in storage/migrations/versions.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from gridbase.storage.types import Id, UtcDateTime
@@ -253,3 +255,10 @@ refresh_token_blacklist = sa.Table(
     sa.Column("jti", sa.String(64), primary_key=True),
     sa.Column("expires_at", UtcDateTime(), nullable=False),
 )
+
+
+def new_id(result: sa.CursorResult[Any]) -> int:
+    """The id a single-row INSERT gave its row."""
+    key = result.inserted_primary_key
+    assert key is not None, "not a single-row INSERT"
+    return int(key[0])

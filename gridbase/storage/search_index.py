@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql
 from gridbase.storage import group_commit
 from gridbase.storage.kept import statements
 from gridbase.storage.prepared import Prepared
+from gridbase.storage.raw import sqlite_connection
 
 
 def index_name(table_id: int) -> str:
@@ -131,8 +132,8 @@ def store(conn: sa.Connection, table_id: int, documents: Iterable[tuple[int, lis
         values = [(row_id, " ".join(words)) for row_id, words in batch]
 
         def insert(conn: sa.Connection) -> None:
-            raw = conn.connection.driver_connection
-            raw.executemany(f"INSERT INTO {name} (rowid, doc) VALUES (?, ?)", values)  # type: ignore[union-attr]
+            raw = sqlite_connection(conn)
+            raw.executemany(f"INSERT INTO {name} (rowid, doc) VALUES (?, ?)", values)
 
         if not group_commit.defer(conn, insert):
             insert(conn)
@@ -152,14 +153,14 @@ def unextended(conn: sa.Connection, table_id: int, words: Sequence[str]) -> bool
     The 'instance' vocabulary stops at that term's first instance; a 'row' vocabulary
     would count every document of it first (~20 ms for a common word, 1M rows)."""
     name = index_name(table_id)
-    raw = conn.connection.driver_connection
+    raw = sqlite_connection(conn)
     # A temp table (this connection only; rolled back with the read, so made each time).
-    raw.execute(  # type: ignore[union-attr]
+    raw.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name}_terms "
         f"USING fts5vocab(main, '{name}', 'instance')"
     )
     for word in words:
-        following = raw.execute(  # type: ignore[union-attr]
+        following = raw.execute(
             f"SELECT term FROM temp.{name}_terms WHERE term >= ? LIMIT 1", (word + "\x01",)
         ).fetchone()
         if following is not None and str(following[0]).startswith(word):

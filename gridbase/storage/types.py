@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
@@ -22,7 +22,8 @@ class DecimalType(sa.types.TypeDecorator[Decimal]):
     def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(sa.types.NUMERIC().with_variant(sa.Float(), "sqlite"))
-        return dialect.type_descriptor(sa.Numeric(self.impl.precision, self.impl.scale))  # type: ignore[attr-defined]  # impl is an instance here
+        numeric = cast("sa.Numeric[Any]", self.impl_instance)
+        return dialect.type_descriptor(sa.Numeric(numeric.precision, numeric.scale))
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
@@ -57,9 +58,8 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        moment: datetime = value
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 MAX_ID = 2**31 - 1

@@ -143,7 +143,8 @@ async def _one_hop(
 async def _send(
     http: httpx.AsyncClient, call: Call, allowed: ssrf.AddressCheck | None
 ) -> tuple[httpx.Request, httpx.Response, bytes]:
-    method, url, body = call.method, call.url, call.body
+    method, url = call.method, call.url
+    body: str | None = call.body
     headers = dict(call.headers)
     first: httpx.Request | None = None
     for _ in range(MAX_REDIRECTS + 1):

@@ -258,7 +258,7 @@ class Dispatcher:
 
     def backoff(self, failures: int) -> float:
         """base * 2^failures seconds (1, 2, 4 ... as Baserow), capped, with ±25% jitter."""
-        delay = min(MAX_BACKOFF_SECONDS, self.backoff_base * (2 ** min(failures, 30)))
+        delay = min(MAX_BACKOFF_SECONDS, self.backoff_base * (2.0 ** min(failures, 30)))
         return delay * (0.75 + 0.5 * self.jitter())
 
     # --- delivery -------------------------------------------------------------------------

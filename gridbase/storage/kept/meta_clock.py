@@ -30,6 +30,7 @@ import sqlalchemy as sa
 
 from gridbase.storage import schema
 from gridbase.storage.kept import snapshots
+from gridbase.storage.raw import sqlite_connection
 
 T = TypeVar("T")
 
@@ -88,7 +89,7 @@ def value(conn: sa.Connection) -> int | None:
     if conn.dialect.name != "sqlite":
         return None
     try:
-        found = conn.connection.driver_connection.execute(_READ).fetchone()  # type: ignore[union-attr]
+        found = sqlite_connection(conn).execute(_READ).fetchone()
     except sqlite3.OperationalError:
         return None
     return None if found is None else int(found[0])

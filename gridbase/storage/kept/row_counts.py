@@ -27,6 +27,7 @@ from sqlalchemy.sql.util import find_tables
 
 from gridbase.storage import schema
 from gridbase.storage.kept import meta_clock, snapshots, statements
+from gridbase.storage.raw import sqlite_connection
 
 COUNTS = "gridbase_row_counts"
 
@@ -166,9 +167,9 @@ def _reads_only(stmt: sa.Select[Any], shape: Any, table: sa.Table) -> bool:
 def _kept(conn: sa.Connection, column: str, table_id: int) -> int | None:
     if conn.dialect.name != "sqlite":
         return None
-    raw = conn.connection.driver_connection
+    raw = sqlite_connection(conn)
     try:
-        found = raw.execute(  # type: ignore[union-attr]
+        found = raw.execute(
             f"SELECT {column} FROM {COUNTS} WHERE table_id = ?", (int(table_id),)
         ).fetchone()
     except sqlite3.OperationalError:

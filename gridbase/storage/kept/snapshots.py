@@ -19,11 +19,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.functions import FunctionElement
+
+from gridbase.storage.raw import sqlite_connection
 
 T = TypeVar("T")
 
@@ -60,15 +62,15 @@ def version(conn: sa.Connection) -> tuple[int, int, int] | None:
     if conn.dialect.name != "sqlite" or conn.info.get("immediate"):
         return None  # a writing transaction (see Database.write) may yet roll back what it read
     transaction = conn.get_transaction()
-    seen = conn.info.get("snapshot_version")
+    seen: tuple[sa.Transaction, tuple[int, int, int]] | None = conn.info.get("snapshot_version")
     if transaction is not None and seen is not None and seen[0] is transaction:
-        return seen[1]  # type: ignore[no-any-return]
-    raw = conn.connection.driver_connection
+        return seen[1]
+    raw = sqlite_connection(conn)
     # schema_version reads the file header, which opens this transaction's snapshot first:
     # data_version is only current once it is open.
-    schema = raw.execute("PRAGMA schema_version").fetchone()[0]  # type: ignore[union-attr]
-    data = raw.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
-    found = (schema, data, raw.total_changes)  # type: ignore[union-attr]
+    schema = raw.execute("PRAGMA schema_version").fetchone()[0]
+    data = raw.execute("PRAGMA data_version").fetchone()[0]
+    found = (schema, data, raw.total_changes)
     if transaction is not None:  # outside a transaction every statement has its own snapshot
         conn.info["snapshot_version"] = (transaction, found)
     return found
@@ -97,7 +99,7 @@ def key(stmt: sa.Executable) -> Any:
     the same data. None when SQLAlchemy cannot key it (a construct without a cache key)."""
     # The cache key SQLAlchemy's compiled cache uses (memoised on the statement, so an
     # execution after this reuses it); the values are what it extracts from the statement.
-    cache_key = stmt._generate_cache_key()  # type: ignore[attr-defined]
+    cache_key = stmt._generate_cache_key()  # type: ignore[attr-defined]  # internal (pinned minor)
     if cache_key is None:
         return None
     return cache_key.key, tuple(repr(bind.effective_value) for bind in cache_key.bindparams)
@@ -119,7 +121,7 @@ def kept(
         return read()
     if key in found:
         found.move_to_end(key)
-        return found[key]  # type: ignore[no-any-return]
+        return cast(T, found[key])  # a store holds what its reader returns
     value = found[key] = read()
     if len(found) > limit:
         found.popitem(last=False)
