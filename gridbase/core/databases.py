@@ -53,18 +53,13 @@ def create(ctx: Ctx, user: User, workspace_id: int, name: str) -> Database:
     with ctx.db.write() as conn:
         workspaces.load(conn, workspace_id)
         workspaces.require_member(conn, user.id, workspace_id)
-        highest = (
-            conn.execute(
-                sa.select(sa.func.max(a.c.order)).where(a.c.workspace_id == workspace_id)
-            ).scalar()
-            or 0
-        )
+        order = s.next_order(conn, a.c.order, a.c.workspace_id == workspace_id)
         new_id = s.new_id(
             conn.execute(
                 a.insert().values(
                     workspace_id=workspace_id,
                     name=name,
-                    order=highest + 1,
+                    order=order,
                     type="database",
                     created_on=ctx.clock(),
                 )

@@ -5,6 +5,7 @@ Each call is one transaction: metadata row, DDL and data conversion commit toget
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -119,27 +120,20 @@ def insert_field(
     if primary and not ft.can_be_primary:
         raise IncompatiblePrimaryFieldType()
     f = s.fields
-    count = (
-        conn.execute(
-            sa.select(sa.func.count()).select_from(f).where(f.c.table_id == table.id)
-        ).scalar()
-        or 0
-    )
+    count = s.count_rows(conn, f, f.c.table_id == table.id)
     if count >= ctx.settings.max_field_limit:
         raise MaxFieldCountExceeded()
     props = clean_props(ft, raw, None)
     if raw.get("db_index") and not ft.can_have_db_index:
         raise DbIndexNotSupported(type_)
-    highest = conn.execute(
-        sa.select(sa.func.max(f.c.order)).where(f.c.table_id == table.id)
-    ).scalar()
+    order = s.next_order(conn, f.c.order, f.c.table_id == table.id, first=0)
     description = raw.get("description")
     field_id = s.new_id(
         conn.execute(
             f.insert().values(
                 table_id=table.id,
                 name=name,
-                order=0 if highest is None else highest + 1,
+                order=order,
                 type=type_,
                 primary=primary,
                 description=description if isinstance(description, str) else None,
@@ -230,18 +224,7 @@ def update(
         else:
             props = clean_props(ft, raw, old.props)
             values["props"] = props
-            new = Field(
-                old.id,
-                old.table_id,
-                old.name,
-                old.order,
-                old.type,
-                old.primary,
-                old.description,
-                old.db_index,
-                props,
-                old.select_options,
-            )
+            new = dataclasses.replace(old, props=props)
             if ft.column_type(new) != ft.column_type(old) and repr(ft.column_type(new)) != repr(
                 ft.column_type(old)
             ):

@@ -7,7 +7,7 @@ Imports: core.context, errors, fields, models, usertable.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,6 +143,34 @@ def validate_row(
 
 
 # --- linked rows -------------------------------------------------------------------------
+
+
+def validate_rows(
+    ctx: Ctx,
+    conn: sa.Connection,
+    model: TableModel,
+    items: Sequence[object],
+    by_name: bool,
+    *,
+    creating: bool,
+) -> list[RowValues]:
+    """validate_row for every item of a request, sharing one value context (a batch looks
+    its linked rows up once); one RequestBodyValidation lists every bad item by index."""
+    vc = value_context(ctx, conn)
+    if len(items) > 1:
+        vc.rows.prefetch(model, items, by_name)  # one existence query per linked table
+    prepared: list[RowValues] = []
+    errors: dict[str, Any] = {}
+    for index, raw in enumerate(items):
+        try:
+            prepared.append(validate_row(ctx, conn, model, raw, by_name, creating=creating, vc=vc))
+        except RequestBodyValidation as exc:
+            if not isinstance(exc.detail, dict):
+                raise  # a value that names no row or option answers as it is
+            errors[str(index)] = exc.detail
+    if errors:
+        raise RequestBodyValidation({"items": errors})
+    return prepared
 
 
 class LinkedValueContext(ValueContext):

@@ -17,7 +17,7 @@ from gridbase.core import deep_pages, events, permissions, tokens, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.permissions import Actor
 from gridbase.core.row_query import filter_clause, search_plan
-from gridbase.core.row_values import RowValues, validate_row, value_context
+from gridbase.core.row_values import RowValues, validate_rows
 from gridbase.errors import (
     PageNotFound,
     RequestBodyValidation,
@@ -95,15 +95,7 @@ def fetch(
     if not row_ids:
         return []
     fields = list(model.fields) if fields is None else fields
-    t = model.sql
-    records = model.records(
-        conn,
-        ("fetch", tuple(f.id for f in fields)),
-        lambda: sa.select(*model.columns(fields)).where(
-            t.c.id.in_(sa.bindparam("ids", expanding=True))
-        ),
-        {"ids": row_ids},
-    )
+    records = model.rows_by_id(conn, fields, row_ids)
     by_id = {r["id"]: r for r in serialize_rows(ctx, conn, model, records, fields)}
     return [by_id[i] for i in row_ids if i in by_id]
 
@@ -282,21 +274,8 @@ def insert_rows(
     """Validate all items, then insert them; errors are keyed by item index for batches.
     `index_rows=False`: the caller updates the search index (_watch) itself."""
     model = load.model_for(ctx, conn, table)
-    prepared: list[RowValues] = []
     if validate:
-        errors: dict[str, Any] = {}
-        vc = value_context(ctx, conn)
-        if len(items) > 1:
-            vc.rows.prefetch(model, items, by_name)  # one existence query per linked table
-        for index, raw in enumerate(items):
-            try:
-                prepared.append(validate_row(ctx, conn, model, raw, by_name, creating=True, vc=vc))
-            except RequestBodyValidation as exc:
-                if not isinstance(exc.detail, dict):
-                    raise
-                errors[str(index)] = exc.detail
-        if errors:
-            raise RequestBodyValidation({"items": errors})
+        prepared = validate_rows(ctx, conn, model, items, by_name, creating=True)
     else:
         prepared = [RowValues(dict(raw), {}) for raw in items]
     t = model.sql
@@ -317,6 +296,14 @@ def insert_rows(
     if index_rows:
         _watch(ctx, conn, model, ids, created=True)()
     return ids
+
+
+def _one_item(exc: RequestBodyValidation) -> RequestBodyValidation:
+    """A one-row request's error: the detail of its only item, as the single-row endpoints
+    word it (validate_rows keys errors by item)."""
+    if isinstance(exc.detail, dict) and "items" in exc.detail:
+        return RequestBodyValidation(exc.detail["items"]["0"])
+    return exc
 
 
 def _insert_many(conn: sa.Connection, model: TableModel, rows: list[dict[str, Any]]) -> list[int]:
@@ -459,9 +446,7 @@ def create_rows(
                 index_rows=False,
             )
         except RequestBodyValidation as exc:
-            if not batch and isinstance(exc.detail, dict) and "items" in exc.detail:
-                raise RequestBodyValidation(exc.detail["items"]["0"]) from None
-            raise
+            raise exc if batch else _one_item(exc) from None
         model = load.model_for(ctx, conn, model.table)
         created = fetch(ctx, conn, model, ids)
         # the index reads the rows just fetched
@@ -490,21 +475,11 @@ def update_rows(
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise RowIdsNotUnique(duplicates)
-        prepared: list[RowValues] = []
-        errors: dict[str, Any] = {}
-        vc = value_context(ctx, conn)
-        if len(items) > 1:
-            vc.rows.prefetch(model, items, by_name)  # one existence query per linked table
-        for index, item in enumerate(items):
-            raw = {k: v for k, v in item.items() if k != "id"}
-            try:
-                prepared.append(validate_row(ctx, conn, model, raw, by_name, creating=False, vc=vc))
-            except RequestBodyValidation as exc:
-                if not isinstance(exc.detail, dict):
-                    raise
-                errors[str(index)] = exc.detail
-        if errors:
-            raise RequestBodyValidation({"items": errors} if batch else errors["0"])
+        values = [{k: v for k, v in item.items() if k != "id"} for item in items]
+        try:
+            prepared = validate_rows(ctx, conn, model, values, by_name, creating=False)
+        except RequestBodyValidation as exc:
+            raise exc if batch else _one_item(exc) from None
         send_events = send_events and events.listens(ctx, conn, model.table, "rows.updated")
         old = fetch(ctx, conn, model, ids) if send_events else []
         written = _watch(ctx, conn, model, ids)

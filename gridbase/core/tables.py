@@ -88,18 +88,13 @@ def create(
         databases.load_for(conn, user, database_id)
         if data is not None:
             names, body = _initial_columns(data, first_row_header)
-        highest = (
-            conn.execute(
-                sa.select(sa.func.max(t.c.order)).where(t.c.database_id == database_id)
-            ).scalar()
-            or 0
-        )
+        order = s.next_order(conn, t.c.order, t.c.database_id == database_id)
         table_id = s.new_id(
             conn.execute(
                 t.insert().values(
                     database_id=database_id,
                     name=name,
-                    order=highest + 1,
+                    order=order,
                     schema_version=new_version(),
                     created_on=ctx.clock(),
                 )

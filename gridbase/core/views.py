@@ -114,10 +114,7 @@ def create_view(
     with ctx.db.write() as conn:
         table = _table(conn, user, table_id)
         v = s.views
-        highest = (
-            conn.execute(sa.select(sa.func.max(v.c.order)).where(v.c.table_id == table_id)).scalar()
-            or 0
-        )
+        order = s.next_order(conn, v.c.order, v.c.table_id == table_id)
         props = dict(
             GRID_DEFAULTS,
             slug=secrets.token_urlsafe(32),
@@ -130,7 +127,7 @@ def create_view(
                 v.insert().values(
                     table_id=table_id,
                     name=values["name"],
-                    order=highest + 1,
+                    order=order,
                     type=values.get("type", "grid"),
                     filter_type=values.get("filter_type", "AND"),
                     filters_disabled=bool(values.get("filters_disabled", False)),

@@ -244,12 +244,7 @@ def create_webhook(ctx: Ctx, user: User, table_id: int, data: Mapping[str, Any])
     with ctx.db.write() as conn:
         table = _open_table(conn, user, table_id)
         w = s.webhooks
-        count = (
-            conn.execute(
-                sa.select(sa.func.count()).select_from(w).where(w.c.table_id == table.id)
-            ).scalar()
-            or 0
-        )
+        count = s.count_rows(conn, w, w.c.table_id == table.id)
         if count >= ctx.settings.webhooks_max_per_table:
             raise TableWebhookMaxLimitExceeded(ctx.settings.webhooks_max_per_table)
         include_all = bool(data.get("include_all_events", True))

@@ -101,16 +101,13 @@ def create(ctx: Ctx, user: User, name: str) -> Membership:
         now = ctx.clock()
         wid = s.new_id(conn.execute(s.workspaces.insert().values(name=name, created_on=now)))
         wu = s.workspace_users
-        highest = (
-            conn.execute(sa.select(sa.func.max(wu.c.order)).where(wu.c.user_id == user.id)).scalar()
-            or 0
-        )
+        order = s.next_order(conn, wu.c.order, wu.c.user_id == user.id)
         conn.execute(
             wu.insert().values(
                 workspace_id=wid,
                 user_id=user.id,
                 permissions="ADMIN",
-                order=highest + 1,
+                order=order,
                 created_on=now,
             )
         )

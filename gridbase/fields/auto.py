@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.fields.base import SORTABLE, FieldContext, FieldType
+from gridbase.fields.number import NUMBER_FILTERS
 from gridbase.models import Field, Table
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
@@ -48,21 +49,7 @@ class AutonumberFieldType(FieldType):
     sort_types = SORTABLE
     read_only = True
     fills_new_rows = True
-    filters = frozenset(
-        {
-            "equal",
-            "not_equal",
-            "contains",
-            "contains_not",
-            "higher_than",
-            "higher_than_or_equal",
-            "lower_than",
-            "lower_than_or_equal",
-            "is_even_and_whole",
-            "empty",
-            "not_empty",
-        }
-    )
+    filters = NUMBER_FILTERS
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.Integer()

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.fields.base import SORTABLE, FieldType, FieldValueError, ValueContext
+from gridbase.fields.number import COMPARISON_FILTERS
 from gridbase.fields.props import Prop, check_choice
 from gridbase.models import Field
 
@@ -85,18 +86,7 @@ class DurationFieldType(FieldType):
     sort_types = SORTABLE
     can_have_db_index = True
     props = (Prop("duration_format", "h:mm", check_choice("duration_format", tuple(FORMATS))),)
-    filters = frozenset(
-        {
-            "equal",
-            "not_equal",
-            "higher_than",
-            "higher_than_or_equal",
-            "lower_than",
-            "lower_than_or_equal",
-            "empty",
-            "not_empty",
-        }
-    )
+    filters = COMPARISON_FILTERS
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.Float()

@@ -207,9 +207,7 @@ class LinkRowFieldType(FieldType):
     ) -> int:
         f = s.fields
         target_id = int(props["link_row_table_id"])
-        highest = conn.execute(
-            sa.select(sa.func.max(f.c.order)).where(f.c.table_id == target_id)
-        ).scalar()
+        order = s.next_order(conn, f.c.order, f.c.table_id == target_id, first=0)
         related_props = {
             "link_row_table_id": field.table_id,
             "link_row_multiple_relationships": True,
@@ -225,7 +223,7 @@ class LinkRowFieldType(FieldType):
                     f.insert().values(
                         table_id=target_id,
                         name=_unused_name(conn, target_id, own_table_name),
-                        order=0 if highest is None else highest + 1,
+                        order=order,
                         type=self.type,
                         primary=False,
                         description=None,
@@ -454,19 +452,7 @@ def links_into(conn: sa.Connection, table_id: int) -> list[Field]:
 def _links_into(conn: sa.Connection, table_id: int) -> tuple[Field, ...]:
     out = []
     for r in records(s.fields, conn, "links_into", _links_statement, {"table_id": table_id}):
-        props = dict(r.props or {})
-        if str(props.get("link_row_table_id")) == str(table_id):
-            out.append(
-                Field(
-                    r.id,
-                    r.table_id,
-                    r.name,
-                    r.order,
-                    r.type,
-                    r.primary,
-                    r.description,
-                    r.db_index,
-                    props,
-                )
-            )
+        field = s.field_of(r)
+        if str(field.props.get("link_row_table_id")) == str(table_id):
+            out.append(field)
     return tuple(out)

@@ -26,7 +26,7 @@ from gridbase.fields.base import (
 )
 from gridbase.fields.formula import DISPLAY_DEFAULTS, Computed, serialize_item
 from gridbase.fields.link_row import junction_table, sides
-from gridbase.fields.number import format_decimal
+from gridbase.fields.number import NUMBER_FILTERS, format_decimal
 from gridbase.fields.props import Prop, PropError, check_id
 from gridbase.models import Field
 from gridbase.storage import schema as s
@@ -118,21 +118,7 @@ class ThroughFieldType(Computed):
     bad_through: type[GridbaseError] = InvalidThroughField
     bad_target: type[GridbaseError] = InvalidTargetField
     needs_target = True
-    filters = frozenset(
-        {
-            "equal",
-            "not_equal",
-            "higher_than",
-            "higher_than_or_equal",
-            "lower_than",
-            "lower_than_or_equal",
-            "empty",
-            "not_empty",
-            "is_even_and_whole",
-            "contains",
-            "contains_not",
-        }
-    )
+    filters = NUMBER_FILTERS
 
     def clean_props(
         self, raw: Mapping[str, Any], current: Mapping[str, Any] | None

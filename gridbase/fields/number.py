@@ -12,21 +12,13 @@ from gridbase.fields.props import Prop, PropError, check_bool, check_choice, che
 from gridbase.models import Field
 from gridbase.storage.types import DecimalType
 
-NUMBER_FILTERS = frozenset(
-    {
-        "equal",
-        "not_equal",
-        "contains",
-        "contains_not",
-        "higher_than",
-        "higher_than_or_equal",
-        "lower_than",
-        "lower_than_or_equal",
-        "is_even_and_whole",
-        "empty",
-        "not_empty",
-    }
-)
+# what any number compares by
+COMPARISON_FILTERS = frozenset(
+    {"equal", "not_equal", "higher_than", "higher_than_or_equal", "lower_than",
+     "lower_than_or_equal", "empty", "not_empty"}
+)  # fmt: skip
+# ... and what a number with a displayed text also matches
+NUMBER_FILTERS = COMPARISON_FILTERS | {"contains", "contains_not", "is_even_and_whole"}
 MAX_DIGITS = 50
 
 
@@ -174,18 +166,7 @@ class RatingFieldType(FieldType):
             "style", "star", check_choice("style", ("star", "heart", "thumbs-up", "flag", "smile"))
         ),
     )
-    filters = frozenset(
-        {
-            "equal",
-            "not_equal",
-            "higher_than",
-            "higher_than_or_equal",
-            "lower_than",
-            "lower_than_or_equal",
-            "empty",
-            "not_empty",
-        }
-    )
+    filters = COMPARISON_FILTERS
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.Integer()

@@ -101,7 +101,10 @@ class PatternFieldType(TextLike):
         return stored if stored is not None else ""
 
     example: ClassVar[str] = ""
-    value_schema: ClassVar[dict[str, Any]] = {}
+
+    def value_schema(self) -> dict[str, Any]:
+        """JSON Schema of a valid (non-empty) value: the pattern itself."""
+        return {"type": "string", "pattern": self.pattern.pattern}
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         return {
@@ -112,7 +115,7 @@ class PatternFieldType(TextLike):
 
     def write_schema(self, field: Field) -> dict[str, Any]:
         return {
-            "anyOf": [self.value_schema, {"type": "string", "maxLength": 0}, {"type": "null"}],
+            "anyOf": [self.value_schema(), {"type": "string", "maxLength": 0}, {"type": "null"}],
             "example": self.example,
             "description": 'A valid value, "" or null (both clear the cell).',
         }
@@ -122,10 +125,6 @@ class UrlFieldType(PatternFieldType):
     type = "url"
     pattern = re.compile(r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$")
     example = "https://example.com/page"
-    value_schema: ClassVar[dict[str, Any]] = {
-        "type": "string",
-        "pattern": r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$",
-    }
 
 
 class EmailFieldType(PatternFieldType):
@@ -135,20 +134,13 @@ class EmailFieldType(PatternFieldType):
         r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}$"
     )
     example = "ada@example.com"
-    value_schema: ClassVar[dict[str, Any]] = {
-        "type": "string",
-        "format": "email",
-        "minLength": 3,
-        "maxLength": 254,
-    }
+
+    def value_schema(self) -> dict[str, Any]:
+        return {"type": "string", "format": "email", "minLength": 3, "maxLength": 254}
 
 
 class PhoneNumberFieldType(PatternFieldType):
     type = "phone_number"
     pattern = re.compile(r"^[0-9NnXx,+._*()#=;/ -]{1,100}$")
     example = "+1 (555) 010-9999"
-    value_schema: ClassVar[dict[str, Any]] = {
-        "type": "string",
-        "pattern": r"^[0-9NnXx,+._*()#=;/ -]{1,100}$",
-    }
     filters = TEXT_FILTERS - {"contains_word", "doesnt_contain_word"}

@@ -26,6 +26,17 @@ SECURITY_SCHEMES: dict[str, Any] = {
     },
 }
 
+# What a row list's query parameters can be refused with (page, order_by, filters).
+ROW_QUERY_ERRORS = [
+    "ERROR_PAGE_SIZE_LIMIT",
+    "ERROR_ORDER_BY_FIELD_NOT_FOUND",
+    "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE",
+    "ERROR_FILTER_FIELD_NOT_FOUND",
+    "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST",
+    "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD",
+    "ERROR_FILTERS_PARAM_VALIDATION_ERROR",
+]
+
 # Which schemes an endpoint accepts, by the dependency it authenticates with.
 SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "jwt": [{"JWT": []}],

@@ -11,6 +11,7 @@ from gridbase.models import Database, Field, Table
 from gridbase.openapi import row_schemas as rs
 from gridbase.openapi.common import (
     OPENAPI_VERSION,
+    ROW_QUERY_ERRORS,
     SECURITY,
     SECURITY_SCHEMES,
     SEND_WEBHOOK_EVENTS,
@@ -23,17 +24,24 @@ from gridbase.openapi.common import (
     ref,
 )
 
-LIST_400 = [
-    "ERROR_USER_NOT_IN_GROUP",
-    "ERROR_PAGE_SIZE_LIMIT",
-    "ERROR_ORDER_BY_FIELD_NOT_FOUND",
-    "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE",
-    "ERROR_FILTER_FIELD_NOT_FOUND",
-    "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST",
-    "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD",
-    "ERROR_FILTERS_PARAM_VALIDATION_ERROR",
-    "ERROR_INVALID_JOIN_PARAMETER",
-]
+
+def before_param(rows: str) -> dict[str, Any]:
+    return query(
+        "before", {"type": "integer", "format": "int64"}, f"Place the {rows} before this row."
+    )
+
+
+def batch_rows(row: str) -> dict[str, Any]:
+    """A batch endpoint's answer: its rows, in input order."""
+    items = {"type": "array", "items": ref(row)}
+    return {
+        "type": "object",
+        "properties": {"items": items, "metadata": {"type": "object"}},
+        "required": ["items"],
+    }
+
+
+LIST_400 = ["ERROR_USER_NOT_IN_GROUP", *ROW_QUERY_ERRORS, "ERROR_INVALID_JOIN_PARAMETER"]
 WRITE_400 = [
     "ERROR_USER_NOT_IN_GROUP",
     "ERROR_FIELD_DATA_CONSTRAINT",
@@ -43,6 +51,9 @@ NO_PERMISSION = ["ERROR_NO_PERMISSION_TO_TABLE", "PERMISSION_DENIED"]
 TABLE_404 = ["ERROR_TABLE_DOES_NOT_EXIST"]
 ROW_404 = ["ERROR_TABLE_DOES_NOT_EXIST", "ERROR_ROW_DOES_NOT_EXIST"]
 CONFLICT = {409: ["ERROR_DATABASE_DEADLOCK"]}
+WRITE_ERRORS = error_responses(
+    {400: WRITE_400, 401: NO_PERMISSION, 404: ROW_404, **CONFLICT}, auth="any", body=True
+)
 
 
 class _Names:
@@ -204,18 +215,10 @@ def _operations(
             f"Create a row in {table.name}",
             {
                 **row_ok,
-                **error_responses(
-                    {400: WRITE_400, 401: NO_PERMISSION, 404: ROW_404, **CONFLICT},
-                    auth="any",
-                    body=True,
-                ),
+                **WRITE_ERRORS,
             },
             parameters=[
-                query(
-                    "before",
-                    {"type": "integer", "format": "int64"},
-                    "Place the row before this row.",
-                ),
+                before_param("row"),
                 USER_FIELD_NAMES,
                 SEND_WEBHOOK_EVENTS,
             ],
@@ -246,11 +249,7 @@ def _operations(
             f"Update a row of {table.name}",
             {
                 **row_ok,
-                **error_responses(
-                    {400: WRITE_400, 401: NO_PERMISSION, 404: ROW_404, **CONFLICT},
-                    auth="any",
-                    body=True,
-                ),
+                **WRITE_ERRORS,
             },
             parameters=[*row_path, USER_FIELD_NAMES, SEND_WEBHOOK_EVENTS],
             requestBody=write_body,
@@ -306,29 +305,11 @@ def _operations(
             f"batch_create_{n.op}_rows",
             f"Create up to {batch_limit} rows in {table.name}",
             {
-                **ok(
-                    {
-                        "type": "object",
-                        "properties": {
-                            "items": {"type": "array", "items": ref(n.row)},
-                            "metadata": {"type": "object"},
-                        },
-                        "required": ["items"],
-                    },
-                    "The created rows, in input order.",
-                ),
-                **error_responses(
-                    {400: WRITE_400, 401: NO_PERMISSION, 404: ROW_404, **CONFLICT},
-                    auth="any",
-                    body=True,
-                ),
+                **ok(batch_rows(n.row), "The created rows, in input order."),
+                **WRITE_ERRORS,
             },
             parameters=[
-                query(
-                    "before",
-                    {"type": "integer", "format": "int64"},
-                    "Place the rows before this row.",
-                ),
+                before_param("rows"),
                 USER_FIELD_NAMES,
                 SEND_WEBHOOK_EVENTS,
             ],
@@ -344,17 +325,7 @@ def _operations(
             f"batch_update_{n.op}_rows",
             f"Update up to {batch_limit} rows of {table.name}",
             {
-                **ok(
-                    {
-                        "type": "object",
-                        "properties": {
-                            "items": {"type": "array", "items": ref(n.row)},
-                            "metadata": {"type": "object"},
-                        },
-                        "required": ["items"],
-                    },
-                    "The updated rows.",
-                ),
+                **ok(batch_rows(n.row), "The updated rows."),
                 **error_responses(
                     {
                         400: [*WRITE_400, "ERROR_ROW_IDS_NOT_UNIQUE"],

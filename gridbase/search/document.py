@@ -41,18 +41,9 @@ def documents(
 ) -> list[tuple[int, list[str]]]:
     """(row id, words) for the rows of `model` among `row_ids` that exist."""
     fields = indexed_fields(ctx, model)
-    t = model.sql
     out: list[tuple[int, list[str]]] = []
     for start in range(0, len(row_ids), CHUNK):
-        chunk = list(row_ids[start : start + CHUNK])
-        records = model.records(
-            conn,
-            ("search_documents", tuple(f.id for f in fields)),
-            lambda: sa.select(*model.columns(fields)).where(
-                t.c.id.in_(sa.bindparam("ids", expanding=True))
-            ),
-            {"ids": chunk},
-        )
+        records = model.rows_by_id(conn, fields, list(row_ids[start : start + CHUNK]))
         out.extend(_words(ctx, conn, model, records, fields))
     return out
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gridbase.models import Field, SelectOption
 from gridbase.storage.types import Id, UtcDateTime
 
 metadata = sa.MetaData()
@@ -262,3 +263,35 @@ def new_id(result: sa.CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     assert key is not None, "not a single-row INSERT"
     return int(key[0])
+
+
+def count_rows(conn: sa.Connection, table: sa.Table, where: sa.ColumnElement[bool]) -> int:
+    """How many rows of a metadata table `where` picks."""
+    return int(
+        conn.execute(sa.select(sa.func.count()).select_from(table).where(where)).scalar() or 0
+    )
+
+
+def next_order(
+    conn: sa.Connection, order: sa.Column[Any], where: sa.ColumnElement[bool], first: int = 1
+) -> int:
+    """The `order` a new row goes last with among the rows `where` picks (`first` when
+    there are none)."""
+    highest = conn.execute(sa.select(sa.func.max(order)).where(where)).scalar()
+    return first if highest is None else int(highest) + 1
+
+
+def field_of(row: Any, options: tuple[SelectOption, ...] = ()) -> Field:
+    """A Field from a row of `fields` (and its select options)."""
+    return Field(
+        row.id,
+        row.table_id,
+        row.name,
+        row.order,
+        row.type,
+        row.primary,
+        row.description,
+        row.db_index,
+        dict(row.props or {}),
+        options,
+    )

@@ -51,20 +51,7 @@ def load_fields(conn: sa.Connection, table_ids: list[int]) -> dict[int, list[Fie
             options[r.field_id].append(SelectOption(r.id, r.value, r.color))
     out: dict[int, list[Field]] = defaultdict(list)
     for r in sorted(rows, key=lambda r: (not r.primary, r.order, r.id)):
-        out[r.table_id].append(
-            Field(
-                r.id,
-                r.table_id,
-                r.name,
-                r.order,
-                r.type,
-                r.primary,
-                r.description,
-                r.db_index,
-                dict(r.props or {}),
-                tuple(options[r.id]),
-            )
-        )
+        out[r.table_id].append(s.field_of(r, tuple(options[r.id])))
     return out
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from gridbase.openapi.common import SEND_WEBHOOK_EVENTS, USER_FIELD_NAMES, query, ref
+from gridbase.openapi.common import (
+    ROW_QUERY_ERRORS,
+    SEND_WEBHOOK_EVENTS,
+    USER_FIELD_NAMES,
+    query,
+    ref,
+)
 from gridbase.openapi.ops import ANY_OBJ, BOOL, INT, STR, Op, array, obj
 
 FIELD = obj(
@@ -213,16 +219,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         PAGE,
         params=LIST_PARAMS,
         errors={
-            400: [
-                *NOT_MEMBER,
-                "ERROR_PAGE_SIZE_LIMIT",
-                "ERROR_ORDER_BY_FIELD_NOT_FOUND",
-                "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE",
-                "ERROR_FILTER_FIELD_NOT_FOUND",
-                "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST",
-                "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD",
-                "ERROR_FILTERS_PARAM_VALIDATION_ERROR",
-            ],
+            400: [*NOT_MEMBER, *ROW_QUERY_ERRORS],
             401: NO_PERMISSION,
             404: [*TABLE_404, "ERROR_VIEW_DOES_NOT_EXIST"],
         },
