@@ -9,7 +9,7 @@
 - HttpsForTokens: with `require_https`, a `Token` request that did not arrive over HTTPS
   (scope scheme, or X-Forwarded-Proto when `trust_proxy`) is refused; loopback is exempt.
 
-Imports: core.tokens, core.sessions, core.users.
+Imports: api.handlers, core (tokens, sessions, users), errors, storage.kept.expiring.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Database token endpoints: list/create/get/update/delete (JWT) and check/ (token only).
 
 Extension (additive): `expires_at` may be sent on create and update; `?include_usage=true`
-adds `expires_at` and `last_used` to the token JSON. Imports: core.tokens.
+adds `expires_at` and `last_used` to the token JSON. Imports: core.tokens, errors.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Grid view endpoints (JWT): views, view filters, filter groups, sorts, field options, and
-the grid rows endpoint. Imports: api.params, core.views, core.view_rows."""
+the grid rows endpoint. Imports: api (params, urls),
+core (views, view_rows), errors, models, storage.schema."""
 
 from __future__ import annotations
 

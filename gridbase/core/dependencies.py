@@ -2,7 +2,7 @@
 formula's text, a type change re-types it, a deletion puts it in Baserow's error state.
 
 Which fields are computed from others, and how each is re-derived, is its type's answer
-(FieldType.refresh_pass, refresh_props). Imports: core.context, storage, usertable.
+(FieldType.refresh_pass, refresh_props). Imports: core.context, fields.base, storage, usertable.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Row filters a list request asks for: the `filters` JSON or legacy `filter__` parameters,
 checked against the fields the request may see and compiled by usertable.filtering.
 
-Imports: core.context, errors, filters, usertable.
+Imports: core.context, errors, filters, models, usertable.
 """
 
 from __future__ import annotations

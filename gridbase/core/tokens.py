@@ -3,7 +3,7 @@ key into an Actor.
 
 A key is never stored: rows hold HMAC-SHA256(server secret, key) for the lookup and the
 key encrypted (Fernet, key derived from the server secret) only because Baserow's token
-JSON shows the key again. Imports: core.permissions, core.workspaces, storage.
+JSON shows the key again. Imports: core (permissions, workspaces), errors, models, storage.
 """
 
 from __future__ import annotations

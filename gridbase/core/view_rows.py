@@ -2,7 +2,8 @@
 
 `with_view` serves `view_id` on the rows list endpoint (ad-hoc filters are AND-ed with the
 view's, `order_by` replaces its sorts); `list_grid` serves GET /views/grid/{id}/ (ad-hoc
-filters replace the view's). Imports: core.row_query, core.views, usertable.
+filters replace the view's). Imports: core (row_query, views), errors, filters, models,
+storage.kept, usertable.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Grid views: views CRUD, their filters, filter groups, sorts and field options, and the
-row query a view stands for. JWT only (workspace members). Imports: core, filters, storage.
+row query a view stands for. JWT only (workspace members). Imports: core, errors, filters, models,
+storage, usertable.
 """
 
 from __future__ import annotations

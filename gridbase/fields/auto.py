@@ -1,7 +1,7 @@
 """Server-filled field types: autonumber (a per-field counter, never reused) and uuid.
 
 Both fill existing rows when created (`fill_existing`) and every new row (`new_values`,
-called by core once per insert batch). Imports: fields.base, storage.
+called by core once per insert batch). Imports: fields (base, number), models, storage.
 """
 
 from __future__ import annotations

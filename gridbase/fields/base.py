@@ -16,8 +16,7 @@ What callers ask, by section:
 - properties and field JSON: props, clean_props, props_json, extra_json
 - schema changes: after_create, after_update, before_delete, refresh_pass / refresh_props
 - documentation: json_schema, write_schema
-Imports: models, formula (FieldInfo), fields.display, fields.props, storage.engine (types
-only), sqlalchemy.
+Imports: formula (FieldInfo), fields (display, props), models, registry, sqlalchemy.
 """
 
 from __future__ import annotations

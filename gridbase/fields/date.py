@@ -2,7 +2,7 @@
 
 A date-only field stores a SQL DATE; with time it stores a UTC timestamp. created_on and
 last_modified own no column: they read the row's `created_on` / `updated_on`.
-Imports: fields.base, storage.types.
+Imports: fields (base, props), models, storage (ddl, kept.zones, types).
 """
 
 from __future__ import annotations

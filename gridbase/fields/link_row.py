@@ -5,7 +5,7 @@ rows of the table whose field created it, `target_id` for the linked table's row
 by the field and its related field in the linked table (`link_row_reversed` flips the
 columns). Reading a link needs the linked table's primary values; core supplies them
 (`links_to` names the table, `serialize` gets `[{"id", "value", "order"}]`).
-Imports: fields.base, errors (leaf), storage.
+Imports: errors, fields (base, field_json, props), formula, models, storage.
 """
 
 from __future__ import annotations

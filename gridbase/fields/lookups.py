@@ -1,7 +1,8 @@
 """count, rollup and lookup: values read through a link_row field, computed in SQL as
 correlated subqueries over the link's junction table, so they are current on every read.
 
-Imports: fields (base, link_row, number, formula), core is reached only through `ctx`.
+Imports: errors, fields (base, formula, link_row, number, props), formula, models, storage;
+other tables through the context (FieldContext).
 """
 
 from __future__ import annotations

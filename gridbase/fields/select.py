@@ -4,7 +4,7 @@ table `database_multipleselect_<field_id>`, one row per (row, option), in writte
 A junction table rather than a JSON/array column: `multiple_select_has` filters become an
 indexed `EXISTS (... option_id IN ...)` on both SQLite and PostgreSQL, and deleting an
 option is one indexed DELETE. Options live in `select_options` (id, value, color, order).
-Imports: fields.base, errors (leaf), storage.
+Imports: errors, fields (base, props), models, storage.
 """
 
 from __future__ import annotations

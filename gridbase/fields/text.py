@@ -1,6 +1,6 @@
 """Text-like field types: text, long_text, url, email, phone_number.
 
-Imports: fields.base, fields.props.
+Imports: fields (base, props), models.
 """
 
 from __future__ import annotations

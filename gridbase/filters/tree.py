@@ -4,7 +4,7 @@ Parsing checks the shape (ERROR_FILTERS_PARAM_VALIDATION_ERROR with DRF-style de
 then each condition: the field must be one the request can see (ERROR_FILTER_FIELD_NOT_FOUND),
 the type must exist (ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST) and suit the field
 (ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD). Compiling combines the filter types' clauses.
-Imports: errors, filters.base, models.
+Imports: errors, fields.base, filters.base, models, registry.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ changed tables and the tables linking to them, streaming CHUNK rows at a time.
 Existing deployments: a table created before the index existed has none. Startup builds the
 missing ones (ensure_indexes, one transaction per table); until a table has its index,
 full-text search on it falls back to compat and writes skip it (Baserow falls back the
-same way while its search data is not ready). Imports: fields.link_row, search.document,
-storage, usertable.
+same way while its search data is not ready). Imports: errors, fields.link_row, models,
+search.document, storage, usertable.
 """
 
 from __future__ import annotations
