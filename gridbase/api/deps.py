@@ -50,8 +50,10 @@ async def _jwt_user(ctx: Ctx, rest: list[str]) -> User:
     return await ctx.call(users.active_user, ctx, sessions.user_id_from_access(ctx, rest[0]))
 
 
-def _with_www(exc: GridbaseError) -> GridbaseError:
-    if exc.status == 401 and "WWW-Authenticate" not in exc.headers:
+def www(exc: GridbaseError) -> GridbaseError:
+    """An authentication failure with the WWW-Authenticate header Baserow sends (any other
+    error as it is: a token without permission is a 401 without it)."""
+    if isinstance(exc, AuthError) and "WWW-Authenticate" not in exc.headers:
         exc.headers.update(WWW_AUTH)
     return exc
 
@@ -72,7 +74,7 @@ async def jwt_user(request: Request, ctx: CtxDep) -> User:
     try:
         return await _jwt_user(ctx, found[1])
     except GridbaseError as exc:
-        raise _with_www(exc) from None
+        raise www(exc) from None
 
 
 async def any_actor(request: Request, ctx: CtxDep) -> Actor:
@@ -89,7 +91,7 @@ async def any_actor(request: Request, ctx: CtxDep) -> Actor:
         if scheme == "JWT":
             return Actor(await _jwt_user(ctx, rest))
     except GridbaseError as exc:
-        raise _with_www(exc) from None
+        raise www(exc) from None
     raise NotAuthenticated(headers=WWW_AUTH)
 
 
@@ -101,9 +103,9 @@ async def any_caller(request: Request, ctx: CtxDep) -> Actor | tokens.TokenKey:
     if found is not None and found[0].lower() == "token":
         _scheme, rest = found
         if not rest:
-            raise _with_www(InvalidTokenHeader("Invalid token header. No token provided."))
+            raise www(InvalidTokenHeader("Invalid token header. No token provided."))
         if len(rest) > 1:
-            raise _with_www(
+            raise www(
                 InvalidTokenHeader("Invalid token header. Token string should not contain spaces.")
             )
         return tokens.TokenKey(rest[0])
@@ -115,7 +117,7 @@ async def with_www(call: Awaitable[T]) -> T:
     try:
         return await call
     except AuthError as exc:
-        raise _with_www(exc) from None
+        raise www(exc) from None
 
 
 async def token_actor(request: Request, ctx: CtxDep) -> Actor:

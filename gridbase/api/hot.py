@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gridbase.api.deps import TRUTHY, with_www
+from gridbase.api.deps import TRUTHY, www
 from gridbase.api.handlers import render_error
 from gridbase.api.responses import JSON
 from gridbase.api.rows import as_object, rename_keys, row_body
@@ -153,7 +153,7 @@ class HotRoutes:
                     return updated[0], model
 
         try:
-            row, model = await with_www(ctx.call(call))
+            row, model = await ctx.call(call)
         except GridbaseError as exc:
-            return render_error(exc), receive
+            return render_error(www(exc)), receive
         return JSON(rename_keys(model, [row], by_name)[0]), receive

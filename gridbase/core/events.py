@@ -31,11 +31,12 @@ def emit(
     """Write the event for the webhooks that take it. `fields`: the table's fields, which name
     row keys for webhooks with user field names; a `field` or `view` in `data` is rendered as
     its API JSON (only when someone listens)."""
-    if not listens(ctx, conn, table, event):
-        return
-    if isinstance(data.get("field"), Field):
-        data["field"] = field_json(ctx, data["field"], table.database_id, table.workspace_id)
-    view = data.get("view")
-    if view is not None and not isinstance(view, dict):
-        data["view"] = ctx.ext.render_view(ctx, view, table)
-    ctx.ext.events.enqueue(conn, event, table, fields, data)
+    field, view = data.get("field"), data.get("view")
+    if isinstance(field, Field) or (view is not None and not isinstance(view, dict)):
+        if not listens(ctx, conn, table, event):  # rendering is worth it only then
+            return
+        if isinstance(field, Field):
+            data["field"] = field_json(ctx, field, table.database_id, table.workspace_id)
+        if view is not None and not isinstance(view, dict):
+            data["view"] = ctx.ext.render_view(ctx, view, table)
+    ctx.ext.events.enqueue(conn, event, table, fields, data)  # (nothing when nobody listens)

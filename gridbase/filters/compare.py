@@ -1,7 +1,8 @@
 """Value filters: equal, contains, contains_word, length, empty, numeric comparisons, boolean.
 
 Baserow's rules: values are trimmed; an empty value switches the filter off; a value the
-field cannot hold matches no row (its negation: every row). Imports: fields.props, filters (base, junction).
+field cannot hold matches no row (its negation: every row).
+Imports: fields.props, filters (base, junction).
 """
 
 from __future__ import annotations
