@@ -114,7 +114,8 @@ def insert_field(
     *,
     primary: bool = False,
 ) -> tuple[Field, list[Field]]:
-    """Create one field inside the caller's transaction: metadata, column, type hooks."""
+    """Create one field inside the caller's transaction: metadata, column, its type's own
+    setup (after_create)."""
     ft = field_type(ctx, type_)
     check_name(conn, table.id, name)
     if primary and not ft.can_be_primary:

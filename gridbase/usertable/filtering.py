@@ -62,16 +62,7 @@ def target(
     text = target(ctx, other, primary).text()
     if text is None:
         return base
-    return Target(
-        base.field,
-        base.field_type,
-        base.expr,
-        base.row_id,
-        base.junction,
-        base.clock,
-        base.dialect,
-        (other.sql, text),
-    )
+    return dataclasses.replace(base, link_text=(other.sql, text))
 
 
 def related_models(
