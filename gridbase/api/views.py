@@ -13,6 +13,7 @@ from gridbase.api.body import Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep, flag
 from gridbase.api.urls import offset_url, page_url
 from gridbase.core import view_rows, views
+from gridbase.core.context import Ctx
 from gridbase.errors import (
     QueryParameterValidation,
     RequestBodyValidation,
@@ -21,7 +22,7 @@ from gridbase.errors import (
     ViewSortDoesNotExist,
     field_error,
 )
-from gridbase.models import Table
+from gridbase.models import Table, User
 from gridbase.storage import schema as s
 
 router = APIRouter(prefix="/api/database/views")
@@ -61,8 +62,9 @@ def sort_json(r: Any) -> dict[str, Any]:
 
 
 def view_json(
-    ctx: Any, user: Any, view: views.View, table: Table, include: str = ""
+    ctx: Ctx, user: User | None, view: views.View, table: Table, include: str = ""
 ) -> dict[str, Any]:
+    """`include` (filters, sortings, ...) reads as `user` (webhook payloads include none)."""
     p = view.props
     body: dict[str, Any] = {
         "id": view.id,
@@ -83,6 +85,8 @@ def view_json(
         "public": bool(p.get("public", False)),
         "slug": p.get("slug", ""),
     }
+    if user is None:
+        return body
     wanted = set(include.split(","))
     if "filters" in wanted:
         body["filters"] = [
