@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.util import ClauseAdapter
 
 from gridbase import formula as fl
 from gridbase.errors import FieldSelfReference, FormulaError
@@ -75,17 +76,20 @@ def array_source(
         target = model.field_by_name(target_name) if target_name else model.primary
         if target is None:
             raise fl.FormulaCompileError(f"unknown field {target_name}")
+        # the linked table under a name of its own: it may be this very table (a link to
+        # itself), or appear again further in (a cycle of links)
+        linked = model.sql.alias()
         expr = model.expression(target.id)
         value = ctx.field_types.get(target.type).formula_expression(
-            target, expr if expr is not None else sa.null()
+            target, ClauseAdapter(linked).traverse(expr) if expr is not None else sa.null()
         )
-        junction = junction_table(link, sa.MetaData())
+        junction = junction_table(link, sa.MetaData()).alias()
         mine, other = sides(link)
         return (
             sa.select(value.label("value"))
-            .select_from(junction.join(model.sql, model.sql.c.id == junction.c[other]))
+            .select_from(junction.join(linked, linked.c.id == junction.c[other]))
             .where(junction.c[mine] == sql.c.id)
-            .order_by(model.sql.c.order, model.sql.c.id)
+            .order_by(linked.c.order, linked.c.id)
         )
 
     return source

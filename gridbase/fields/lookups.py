@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.sql.util import ClauseAdapter
 
 from gridbase import formula as fl
 from gridbase.errors import GridbaseError
@@ -77,10 +78,16 @@ class ThroughLink:
         )
         self.through: Field | None = None
         self.model: LinkedModel | None = None
+        # The linked table under a name of its own: it may be the table the lookup is in (a
+        # link to itself), or appear again further in (a cycle of links).
+        self.linked: sa.FromClause | None = None
         if row is None or row.table_id != field.table_id:
             return
         through = ctx.fields_of(conn, row.table_id)
-        self.through = next((x for x in through if x.id == row.id and x.type == "link_row"), None)
+        self.through = next(
+            (x for x in through if x.id == row.id and ctx.field_types.get(x.type).links_to(x)),
+            None,
+        )
         if self.through is None:
             return
         target_table = self.through.props.get("link_row_table_id")
@@ -88,6 +95,7 @@ class ThroughLink:
             self.through = None
             return
         self.model = ctx.model_of(conn, int(target_table))
+        self.linked = self.model.sql.alias()
 
     def target(self, field_id: Any) -> Field | None:
         if self.model is None or field_id is None:
@@ -95,18 +103,20 @@ class ThroughLink:
         return self.model.by_id.get(int(field_id))
 
     def value(self, target: Field) -> sa.ColumnElement[Any] | None:
-        """How a row of the linked table reads `target` (one of its fields)."""
-        assert self.model is not None
-        return self.model.expression(target.id)
+        """How a row of the linked table (its alias) reads `target` (one of its fields)."""
+        assert self.model is not None and self.linked is not None
+        expr = self.model.expression(target.id)
+        return None if expr is None else ClauseAdapter(self.linked).traverse(expr)
 
     def rows_of(
         self, outer_id: sa.ColumnElement[Any]
-    ) -> tuple[sa.FromClause, sa.Table, sa.ColumnElement[bool]]:
-        """(junction ⋈ linked table, linked table, condition correlating to the outer row)."""
-        assert self.through is not None and self.model is not None
-        junction = junction_table(self.through, sa.MetaData())
+    ) -> tuple[sa.FromClause, sa.FromClause, sa.ColumnElement[bool]]:
+        """(junction ⋈ linked table, linked table, condition correlating to the outer row),
+        both under names of their own."""
+        assert self.through is not None and self.linked is not None
+        junction = junction_table(self.through, sa.MetaData()).alias()
         mine, other = sides(self.through)
-        linked = self.model.sql
+        linked = self.linked
         joined = junction.join(linked, linked.c.id == junction.c[other])
         return joined, linked, junction.c[mine] == outer_id
 
@@ -208,7 +218,7 @@ class ThroughFieldType(Computed):
         ctx: FieldContext,
         field: Field,
         joined: sa.FromClause,
-        linked: sa.Table,
+        linked: sa.FromClause,
         correlate: sa.ColumnElement[bool],
         value: Any,
         target: Field | None,
@@ -243,7 +253,7 @@ class CountFieldType(ThroughFieldType):
         ctx: FieldContext,
         field: Field,
         joined: sa.FromClause,
-        linked: sa.Table,
+        linked: sa.FromClause,
         correlate: sa.ColumnElement[bool],
         value: Any,
         target: Field | None,
@@ -284,7 +294,7 @@ class RollupFieldType(ThroughFieldType):
         ctx: FieldContext,
         field: Field,
         joined: sa.FromClause,
-        linked: sa.Table,
+        linked: sa.FromClause,
         correlate: sa.ColumnElement[bool],
         value: Any,
         target: Field | None,
@@ -400,7 +410,7 @@ class LookupFieldType(ThroughFieldType):
         ctx: FieldContext,
         field: Field,
         joined: sa.FromClause,
-        linked: sa.Table,
+        linked: sa.FromClause,
         correlate: sa.ColumnElement[bool],
         value: Any,
         target: Field | None,

@@ -35,7 +35,7 @@ class Target:
     clock: Callable[[], datetime]
     dialect: str
     # a link row's linked table and the text of its rows' primary field
-    link_text: tuple[sa.Table, sa.ColumnElement[str]] | None = None
+    link_text: tuple[sa.FromClause, sa.ColumnElement[str]] | None = None
     # array fields (lookups): what their items are (FieldType.items_source)
     items: Items | None = None
 

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Mapping
 
 import sqlalchemy as sa
+from sqlalchemy.sql.util import ClauseAdapter
 
 from gridbase.errors import TableDoesNotExist
 from gridbase.fields.base import Items
@@ -62,7 +63,9 @@ def target(
     text = target(ctx, other, primary).text()
     if text is None:
         return base
-    return dataclasses.replace(base, link_text=(other.sql, text))
+    # the linked table under a name of its own: it may be the filtered table itself
+    linked = other.sql.alias()
+    return dataclasses.replace(base, link_text=(linked, ClauseAdapter(linked).traverse(text)))
 
 
 def related_models(

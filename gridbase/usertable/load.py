@@ -16,7 +16,9 @@ from gridbase.models import Field, SelectOption, Table
 from gridbase.storage import schema as s
 from gridbase.storage.prepared import records
 from gridbase.usertable.context import TableContext
-from gridbase.usertable.model import TableModel, build
+from gridbase.usertable.model import TableModel, resolve_expressions, skeleton
+
+BUILDING = "gridbase_models_building"  # conn.info: models being built in this call
 
 
 def _load_table_statement() -> sa.Select[Any]:
@@ -56,12 +58,23 @@ def load_fields(conn: sa.Connection, table_ids: list[int]) -> dict[int, list[Fie
 
 
 def model_for(ctx: TableContext, conn: sa.Connection, table: Table) -> TableModel:
-    """The table's model for the schema version `table` was read with."""
+    """The table's model for the schema version `table` was read with. A table reached
+    again through its links while its model is being built gets that model as built so far
+    (it resolves the rest on demand), so links to itself and cycles of links end."""
     model = ctx.kept.models.get(table.id, table.schema_version)
-    if model is None:
-        fields = load_fields(conn, [table.id]).get(table.id, [])
-        model = build(ctx, table, fields, conn)
-        ctx.kept.models.put(table.id, table.schema_version, model)
+    if model is not None:
+        return model
+    building: dict[tuple[int, int], TableModel] = conn.info.setdefault(BUILDING, {})
+    key = (table.id, table.schema_version)
+    if key in building:
+        return building[key]
+    model = skeleton(ctx, table, load_fields(conn, [table.id]).get(table.id, []))
+    building[key] = model
+    try:
+        resolve_expressions(ctx, conn, model)
+    finally:
+        del building[key]
+    ctx.kept.models.put(table.id, table.schema_version, model)
     return model
 
 

@@ -21,6 +21,8 @@ from gridbase.storage.prepared import records
 from gridbase.storage.types import DecimalType, Id, UtcDateTime
 from gridbase.usertable.context import TableContext
 
+Resolver = Callable[[Field], "sa.ColumnElement[Any] | None"]
+
 
 @dataclass(frozen=True)
 class TableModel:
@@ -33,9 +35,16 @@ class TableModel:
     expressions: dict[int, sa.ColumnElement[Any] | None] = dataclasses.field(default_factory=dict)
     # Lookups derived from the schema, built on first use by the modules that need them.
     memo: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    # While the model is being built: the resolver of its expressions (a table being built
+    # is reached again through its links - a link to itself, a cycle of links - and answers
+    # from its fields resolved so far; see resolve_expressions).
+    building: list[Resolver] = dataclasses.field(default_factory=list, compare=False, repr=False)
 
     def expression(self, field_id: int) -> sa.ColumnElement[Any] | None:
-        return self.expressions.get(field_id)
+        if field_id in self.expressions:
+            return self.expressions[field_id]
+        field = self.by_id.get(field_id)
+        return self.building[0](field) if self.building and field is not None else None
 
     @functools.cached_property
     def by_id(self) -> dict[int, Field]:
@@ -107,6 +116,14 @@ class TableModel:
 def build(
     ctx: TableContext, table: Table, fields: list[Field], conn: sa.Connection | None = None
 ) -> TableModel:
+    """The table's model with every expression resolved."""
+    model = skeleton(ctx, table, fields)
+    resolve_expressions(ctx, conn, model)
+    return model
+
+
+def skeleton(ctx: TableContext, table: Table, fields: list[Field]) -> TableModel:
+    """The model's tables (its own and its junction tables), its expressions not resolved."""
     md = sa.MetaData()
     columns: list[sa.Column[Any]] = [
         sa.Column("id", Id, primary_key=True, autoincrement=True),
@@ -128,29 +145,33 @@ def build(
         junction = ctx.field_types.get(field.type).relation_table(field, md)
         if junction is not None:
             relations[field.id] = junction
-    return TableModel(table, sql, tuple(fields), relations, expressions(ctx, conn, fields, sql))
+    return TableModel(table, sql, tuple(fields), relations)
 
 
-def expressions(
-    ctx: TableContext, conn: sa.Connection | None, fields: list[Field], sql: sa.Table
-) -> dict[int, sa.ColumnElement[Any] | None]:
+def resolve_expressions(ctx: TableContext, conn: sa.Connection | None, model: TableModel) -> None:
     """Each field's select expression; computed types build theirs from the fields they use
-    (`FieldType.expression(ctx, conn, field, by_name, resolve, sql)`), resolved depth-first."""
-    by_name = {f.name: f for f in fields}
-    out: dict[int, sa.ColumnElement[Any] | None] = {}
+    (`FieldType.expression(ctx, conn, field, by_name, resolve, sql)`), depth first, and from
+    other tables' models - which may reach this one again (model.building)."""
+    by_name = {f.name: f for f in model.fields}
+    out = model.expressions
     busy: set[int] = set()
 
     def resolve(field: Field) -> sa.ColumnElement[Any] | None:
         if field.id in out:
             return out[field.id]
-        if field.id in busy:  # a cycle the formula checks let through: read as NULL
+        if field.id in busy:  # a cycle of computed fields (through links too): reads as NULL
             return sa.null()
         busy.add(field.id)
-        ft = ctx.field_types.get(field.type)
-        out[field.id] = ft.expression(ctx, conn, field, by_name, resolve, sql)
-        busy.discard(field.id)
+        try:
+            ft = ctx.field_types.get(field.type)
+            out[field.id] = ft.expression(ctx, conn, field, by_name, resolve, model.sql)
+        finally:
+            busy.discard(field.id)
         return out[field.id]
 
-    for field in fields:
-        resolve(field)
-    return out
+    model.building.append(resolve)
+    try:
+        for field in model.fields:
+            resolve(field)
+    finally:
+        model.building.clear()
