@@ -20,9 +20,11 @@ from gridbase.api import (
     users,
     workspaces,
 )
+from gridbase.api import settings as settings_api
 from gridbase.api import tokens as tokens_api
 from gridbase.api import views as views_api
 from gridbase.api import webhooks as webhooks_api
+from gridbase.api.cors import Cors
 from gridbase.api.hot import HotRoutes
 from gridbase.api.middleware import BodyLimit
 from gridbase.api.responses import JSON
@@ -53,6 +55,7 @@ ROUTERS = [
     tokens_api.router,
     docs_api.router,
     row_names.router,
+    settings_api.router,
 ]
 
 
@@ -104,14 +107,15 @@ class App(FastAPI):
 
 
 def front_layers(app: ASGIApp, ctx: Ctx) -> ASGIApp:
-    """Every layer in front of the app, outermost first: the 500 handler (an unexpected error
-    anywhere gets the same logged JSON 500), the HTTPS and concurrency limits (limits.wrap),
+    """Every layer in front of the app, outermost first: CORS, the 500 handler (an unexpected
+    error anywhere gets the same logged JSON 500), the HTTPS and concurrency limits (limits.wrap),
     the body limit, then the hot routes, which hand everything else to FastAPI. Add a layer
     here, never as FastAPI middleware: hot requests never reach FastAPI's."""
     layers = limits.wrap(
         BodyLimit(HotRoutes(app, ctx), max_bytes=ctx.settings.max_request_bytes), ctx
     )
-    return ServerErrorMiddleware(layers, handler=handlers.on_unexpected)
+    # CORS outermost: a 500 reaches a browser as a 500, not as a CORS failure
+    return Cors(ServerErrorMiddleware(layers, handler=handlers.on_unexpected))
 
 
 def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:

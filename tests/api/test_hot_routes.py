@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.middleware.gzip import GZipMiddleware
 
+from gridbase.api.cors import Cors
 from gridbase.api.hot import HotRoutes
 from gridbase.app import create_app
 from gridbase.core.context import Ctx
@@ -252,7 +253,7 @@ def test_a_service_error_is_answered_by_the_hot_route_as_the_app_would(
     }[token]
     url = f"/api/database/rows/table/{table_id}/{path}"
     stack = CountingStack(api.client.app)
-    hot = TestClient(HotRoutes(stack, ctx)).request(method, url, json=body, headers=headers)
+    hot = TestClient(Cors(HotRoutes(stack, ctx))).request(method, url, json=body, headers=headers)
     assert stack.paths == []
     normal_url = url + ("&" if "?" in url else "?") + "unknown=1"
     normal = api.client.request(method, normal_url, json=body, headers=headers)

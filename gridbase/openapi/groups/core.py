@@ -86,7 +86,30 @@ NOT_MEMBER = ["ERROR_USER_NOT_IN_GROUP"]
 WS_404 = ["ERROR_GROUP_DOES_NOT_EXIST"]
 APP_404 = ["ERROR_APPLICATION_DOES_NOT_EXIST"]
 
+SETTINGS = obj(
+    {
+        "allow_new_signups": BOOL,
+        "allow_signups_via_workspace_invitations": BOOL,
+        "allow_reset_password": BOOL,
+        "allow_global_workspace_creation": BOOL,
+        "account_deletion_grace_delay": INT,
+        "show_admin_signup_page": BOOL,
+        "track_workspace_usage": BOOL,
+        "show_baserow_help_request": BOOL,
+        "co_branding_logo": {"type": ["object", "null"]},
+        "email_verification": STR,
+        "verify_import_signature": BOOL,
+    }
+)
+
 OPERATIONS: dict[tuple[str, str], Op] = {
+    ("get", "/api/settings/"): Op(
+        "The instance's public settings",
+        "Settings",
+        SETTINGS,
+        description="No authentication. Sign-up follows GRIDBASE_ALLOW_SIGNUP; what gridbase "
+        "does not offer (invitations, password resets) reads false.",
+    ),
     ("post", "/api/user/"): Op(
         "Create a user account",
         U,
