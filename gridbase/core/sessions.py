@@ -39,13 +39,21 @@ def refresh_token(ctx: Ctx, user_id: int) -> str:
 
 
 def _decode(ctx: Ctx, token: str, kind: str) -> dict[str, Any] | None:
+    """The payload of a valid, unexpired token; expiry by the server's clock (ctx.clock, which
+    also stamped it), not the machine's."""
     try:
         payload = jwt.decode(
-            token, ctx.secret, algorithms=["HS256"], options={"require": ["exp", "user_id"]}
+            token,
+            ctx.secret,
+            algorithms=["HS256"],
+            options={"require": ["exp", "user_id"], "verify_exp": False, "verify_iat": False},
         )
     except jwt.PyJWTError:
         return None
     if payload.get("token_type") != kind or not isinstance(payload.get("user_id"), int):
+        return None
+    exp = payload["exp"]
+    if not isinstance(exp, (int, float)) or exp <= ctx.clock().timestamp():
         return None
     return payload
 

@@ -60,14 +60,18 @@ def get(ctx: Ctx, user: User, table_id: int) -> Table:
 
 def _initial_columns(
     data: list[list[Any]], first_row_header: bool
-) -> tuple[list[str], list[list[str]]]:
+) -> tuple[list[str], list[list[str | None]]]:
+    """(field names, cells): every given cell as Python's str() of it (as Baserow does: None
+    reads "None"), a row's missing cells None."""
     width = max((len(r) for r in data), default=0)
     if width == 0:
         raise InvalidInitialTableData()
-    cells = [[str(c) for c in row] + [""] * (width - len(row)) for row in data]
+    cells: list[list[str | None]] = [
+        [str(c) for c in row] + [None] * (width - len(row)) for row in data
+    ]
     if first_row_header:
         header, body = cells[0], cells[1:]
-        names = [name.strip() or f"Field {i + 1}" for i, name in enumerate(header)]
+        names = [(name or "").strip() or f"Field {i + 1}" for i, name in enumerate(header)]
     else:
         names, body = [f"Field {i + 1}" for i in range(width)], cells
     if len(set(names)) != len(names):
@@ -116,10 +120,7 @@ def create(
                 for i, n in enumerate(names)
             ]
             table = load.load_table(conn, table_id)
-            items = [
-                {f.column_name: (row[i] if row[i] != "" else None) for i, f in enumerate(created)}
-                for row in body
-            ]
+            items = [{f.column_name: row[i] for i, f in enumerate(created)} for row in body]
             rows.insert_rows(ctx, conn, table, items, by_name=False, validate=False)
         return load.load_table(conn, table_id)
 

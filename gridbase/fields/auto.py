@@ -49,7 +49,7 @@ class AutonumberFieldType(FieldType):
     sort_types = SORTABLE
     read_only = True
     fills_new_rows = True
-    filters = NUMBER_FILTERS
+    filters = NUMBER_FILTERS - {"empty", "not_empty"}
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.Integer()

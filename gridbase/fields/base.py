@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Literal, Protocol, get_args
 
 import sqlalchemy as sa
@@ -38,6 +39,35 @@ from gridbase.registry import Registry
 ValueKind = Literal["text", "decimal", "int", "duration", "bool", "date", "datetime", "array"]
 VALUE_KINDS: frozenset[str] = frozenset(get_args(ValueKind))
 DATE_KINDS = frozenset({"date", "datetime"})
+# Baserow's boolean words (fields/constants.py), exactly: a filter value is not lower-cased
+FILTER_TRUE = frozenset({"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on",
+                         "On", "ON", "1", "checked"})  # fmt: skip
+FILTER_FALSE = frozenset({"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE",
+                          "off", "Off", "OFF", "0", "0.0", "unchecked"})  # fmt: skip
+
+
+def parse_kind_value(kind: ValueKind, value: str) -> Any:
+    """A non-empty filter value as a value of `kind` (Django's get_prep_value and Baserow's
+    overrides); ValueError when it is none."""
+    if kind == "decimal":
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise ValueError(value) from None
+        if not number.is_finite():
+            raise ValueError(value)
+        return number
+    if kind == "int":
+        return int(value)
+    if kind == "bool":
+        if value in FILTER_TRUE:
+            return True
+        if value in FILTER_FALSE:
+            return False
+        raise ValueError(value)
+    return value
+
+
 REFRESH_OWN = 0  # refresh_pass of fields computed from their own table's fields (formulas)
 REFRESH_LINKED = 1  # ... of fields read through links (count, rollup, lookup), after those
 SORTABLE = frozenset({"default"})  # sort_types of a type order_by sorts by its value
@@ -259,6 +289,13 @@ class FieldType:
     def compatible_filters(self, field: Field) -> frozenset[str]:
         """The filter types this field accepts (its type's list, or a part for the field)."""
         return self.filters
+
+    def parse_filter_value(self, field: Field, value: str) -> Any:
+        """A filter's value as this field compares it (Baserow's parse_filter_value): None
+        for "" (the filter is off), ValueError when the field cannot hold it."""
+        if value == "":
+            return None
+        return parse_kind_value(self.value_kind(field), value)
 
     def display_text(
         self, field: Field, expr: sa.ColumnElement[Any] | None, dialect: str

@@ -73,6 +73,17 @@ def parse_duration(raw: Any, fmt: str) -> float:
 MAX_SECONDS = timedelta.max.total_seconds()
 
 
+def duration_filter_value(value: str, fmt: str) -> float | None:
+    """A filter value as a duration: read as written to a field of this format, rounded to
+    its unit (Baserow's DurationField.get_prep_value); ValueError when it is none."""
+    if value == "":
+        return None
+    try:
+        return round_to(parse_duration(value, fmt), fmt)
+    except FieldValueError:
+        raise ValueError(value) from None
+
+
 def round_to(seconds: float, fmt: str) -> float:
     unit = Decimal(str(FORMATS.get(fmt, 1)))
     value = (Decimal(str(seconds)) / unit).quantize(Decimal(1), rounding="ROUND_HALF_UP") * unit
@@ -90,6 +101,9 @@ class DurationFieldType(FieldType):
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.Float()
+
+    def parse_filter_value(self, field: Field, value: str) -> Any:
+        return duration_filter_value(value, str(field.props.get("duration_format", "h:mm")))
 
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         if raw is None or raw == "":

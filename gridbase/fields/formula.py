@@ -27,6 +27,7 @@ from gridbase.fields.base import (
     ValueKind,
     formula_infos,
 )
+from gridbase.fields.duration import duration_filter_value
 from gridbase.fields.number import NUMBER_FILTERS, format_decimal
 from gridbase.fields.props import Prop, PropError
 from gridbase.fields.text import TEXT_FILTERS
@@ -218,6 +219,11 @@ class Computed(FieldType):
         if formula_type == "date":
             return "datetime" if field.props.get("date_include_time") else "date"
         return FORMULA_KINDS[formula_type]
+
+    def parse_filter_value(self, field: Field, value: str) -> Any:
+        if self.value_kind(field) == "duration":
+            return duration_filter_value(value, str(field.props.get("duration_format") or "h:mm"))
+        return super().parse_filter_value(field, value)
 
     def formula_info(
         self, ctx: FieldContext, field: Field, conn: sa.Connection | None

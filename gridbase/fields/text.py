@@ -87,7 +87,8 @@ class LongTextFieldType(PlainText):
 
 
 class PatternFieldType(TextLike):
-    """A text value that must match a pattern; "" and null are always accepted."""
+    """A text value that must match a pattern; "" and null are always accepted, and stored
+    as "" (Baserow's prepare_value_for_db), which is also what new and converted cells get."""
 
     pattern: re.Pattern[str]
 
@@ -95,7 +96,10 @@ class PatternFieldType(TextLike):
         text = as_text(raw)
         if text and not self.pattern.match(text):
             raise FieldValueError("Enter a valid value.")
-        return text
+        return text or ""
+
+    def default(self, field: Field) -> Any:
+        return ""
 
     def serialize(self, field: Field, stored: Any) -> Any:
         return stored if stored is not None else ""

@@ -7,7 +7,6 @@ Imports: fields.props, filters (base, junction).
 
 from __future__ import annotations
 
-import math
 import operator
 import re
 from collections.abc import Callable
@@ -15,8 +14,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
-from gridbase.fields.props import TRUE_WORDS
-from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target, parse_decimal
+from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target
 from gridbase.filters.junction import has_any_item
 
 # contains_word: the word must sit between two non-word characters (ASCII word chars, like
@@ -24,32 +22,24 @@ from gridbase.filters.junction import has_any_item
 NOT_WORD = "[^a-z0-9_]"
 
 
-def typed_value(target: Target, value: str) -> Any:
-    """The filter value as the field's type holds it, or None when it cannot hold it."""
-    kind = target.kind
-    if kind == "decimal":
-        return parse_decimal(value)
-    if kind == "int":
-        try:
-            return int(value)
-        except ValueError:
-            return None
-    if kind == "duration":
-        number = parse_decimal(value)
-        return float(number) if number is not None else None
-    return value
+def parsed(target: Target, value: str) -> tuple[bool, Any]:
+    """(ok, the value as the field compares it) by FieldType.parse_filter_value: ok False
+    when the field cannot hold it (no row matches), the value None when it is blank."""
+    try:
+        return True, target.field_type.parse_filter_value(target.field, value)
+    except ValueError:
+        return False, None
 
 
 class Equal(FilterType):
     type = "equal"
 
     def clause(self, target: Target, value: str) -> Clause | None:
-        value = value.strip()
-        if value == "":
-            return None
-        typed = typed_value(target, value)
-        if typed is None or target.expr is None:
+        ok, typed = parsed(target, value.strip())
+        if not ok or target.expr is None:
             return NOTHING
+        if typed is None:
+            return None
         clause: Clause = target.expr == typed
         return clause
 
@@ -102,10 +92,7 @@ class LengthIsLowerThan(FilterType):
     type = "length_is_lower_than"
 
     def clause(self, target: Target, value: str) -> Clause | None:
-        value = value.strip()
-        if value == "":
-            return None
-        try:
+        try:  # blank too: no row matches
             limit = int(value)
         except ValueError:
             return NOTHING
@@ -143,49 +130,38 @@ COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
 
 
 class Compare(FilterType):
-    """higher_than & co: numeric comparison; integer fields round the value like Baserow."""
+    """higher_than & co: the value as the field holds it (an integer field takes integers)."""
 
     op: ClassVar[str]
-    rounding: ClassVar[Any] = None  # math.floor / math.ceil for integer fields
 
     def clause(self, target: Target, value: str) -> Clause | None:
-        value = value.strip()
-        if value == "":
-            return None
-        number = parse_decimal(value)
-        if number is None or target.expr is None:
+        ok, typed = parsed(target, value.strip())
+        if not ok or target.expr is None:
             return NOTHING
-        operand: Any = number
-        if target.kind == "int":
-            operand = self.rounding(number) if self.rounding else number
-        elif target.kind == "duration":
-            operand = float(number)
-        clause: Clause = COMPARISONS[self.op](target.expr, operand)
+        if typed is None:
+            return None
+        clause: Clause = COMPARISONS[self.op](target.expr, typed)
         return clause
 
 
 class HigherThan(Compare):
     type = "higher_than"
     op = "gt"
-    rounding = staticmethod(math.floor)
 
 
 class HigherThanOrEqual(Compare):
     type = "higher_than_or_equal"
     op = "ge"
-    rounding = staticmethod(math.ceil)
 
 
 class LowerThan(Compare):
     type = "lower_than"
     op = "lt"
-    rounding = staticmethod(math.ceil)
 
 
 class LowerThanOrEqual(Compare):
     type = "lower_than_or_equal"
     op = "le"
-    rounding = staticmethod(math.floor)
 
 
 class IsEvenAndWhole(FilterType):
@@ -205,10 +181,11 @@ class Boolean(FilterType):
     type = "boolean"
 
     def clause(self, target: Target, value: str) -> Clause | None:
-        if target.expr is None:
+        """Baserow reads the value unstripped; blank means false."""
+        ok, wanted = parsed(target, value) if value != "" else (True, False)
+        if not ok or target.expr is None:
             return NOTHING
-        wanted = value.strip().lower() in TRUE_WORDS
-        return sa.func.coalesce(target.expr, sa.false()) == sa.literal(wanted)
+        return sa.func.coalesce(target.expr, sa.false()) == sa.literal(bool(wanted))
 
 
 def filter_types() -> list[FilterType]:

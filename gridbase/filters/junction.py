@@ -39,12 +39,13 @@ def has_any_item(target: Target, test: ItemTest, item_ids: list[int] | None = No
     return stmt.exists()
 
 
-def parse_ids(value: str) -> list[int] | None:
-    """Comma-separated integer ids; None when any part is not an integer."""
+def parse_ids(value: str) -> list[int]:
+    """The integer ids among comma-separated parts; the others are ignored (Baserow's
+    parse_ids_from_csv_string)."""
     try:
-        return [int(part) for part in value.split(",") if part.strip() != ""]
-    except ValueError:
-        return None
+        return [int(part) for part in value.split(",") if part.strip().isdigit()]
+    except ValueError:  # a non-ASCII digit
+        return []
 
 
 class SingleSelectEqual(FilterType):
@@ -69,7 +70,7 @@ class SingleSelectIsAnyOf(FilterType):
         if value == "":
             return None
         ids = parse_ids(value)
-        if ids is None or target.expr is None:
+        if not ids or target.expr is None:
             return NOTHING
         return target.expr.in_(ids)
 
@@ -82,7 +83,7 @@ class MultipleSelectHas(FilterType):
         if value == "":
             return None
         ids = parse_ids(value)
-        if ids is None:
+        if not ids:
             return NOTHING
         return has_any_item(target, None, ids)
 
@@ -91,12 +92,9 @@ class LinkRowHas(FilterType):
     type = "link_row_has"
 
     def clause(self, target: Target, value: str) -> Clause | None:
-        value = value.strip()
-        if value == "":
-            return None
         ids = parse_ids(value)
         if not ids:
-            return None  # Baserow: a non-integer switches this filter off
+            return None  # Baserow: no integer switches this filter off
         return has_any_item(target, None, ids)
 
 

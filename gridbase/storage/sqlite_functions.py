@@ -1,12 +1,15 @@
-"""SQL functions SQLite lacks but formulas need, registered on every SQLite connection.
+"""SQL functions SQLite lacks but formulas and filters need, registered on every SQLite
+connection.
 
-PostgreSQL has `reverse` and `split_part` built in; these give SQLite the same results
-under `gb_`-prefixed names, so compiled formulas stay plain SQL on both backends.
+PostgreSQL has `reverse`, `split_part` and time zones built in; these give SQLite the same
+results under `gb_`-prefixed names, so compiled queries stay plain SQL on both backends.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import zoneinfo
+from datetime import UTC, datetime
 
 
 def _reverse(text: str | None) -> str | None:
@@ -22,6 +25,15 @@ def _split_part(text: str | None, delimiter: str | None, position: int | None) -
     return parts[position - 1] if 1 <= position <= len(parts) else ""
 
 
+def _local_day(stamp: str | None, zone: str | None) -> int | None:
+    """The day of the month of a stored UTC timestamp in a time zone."""
+    if stamp is None or zone is None:
+        return None
+    moment = datetime.fromisoformat(str(stamp)).replace(tzinfo=UTC)
+    return moment.astimezone(UTC if zone == "UTC" else zoneinfo.ZoneInfo(zone)).day
+
+
 def register(connection: sqlite3.Connection) -> None:
     connection.create_function("gb_reverse", 1, _reverse, deterministic=True)
     connection.create_function("gb_split_part", 3, _split_part, deterministic=True)
+    connection.create_function("gb_local_day", 2, _local_day, deterministic=True)

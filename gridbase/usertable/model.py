@@ -104,7 +104,7 @@ class TableModel:
         junction-table field): its text then depends on this table's rows and schema only."""
         primary = self.primary
         if primary is None:
-            return True  # "unnamed row N"
+            return True  # every text is ""
         column = self.sql.c.get(primary.column_name)
         return (
             column is not None

@@ -118,7 +118,7 @@ def _primary_texts(
         )
         for record, row in zip(records, texts, strict=True):
             text = value_text(row.get(primary.column_name)) if primary is not None else ""
-            out[record.id] = (row["order"], text or f"unnamed row {record.id}")
+            out[record.id] = (row["order"], text)  # blank or null: "" (as in Baserow 1.35.3)
             version = record.table_version if versioned else None
     return out, version
 

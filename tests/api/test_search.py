@@ -41,7 +41,7 @@ def test_search_modes_and_row_id(api: Api) -> None:
 
 def test_order_by(api: Api) -> None:
     table = make(api)
-    assert [r["Name"] for r in api.rows(table, order_by="Name")] == [None, "Alpha", "beta", "Gamma"]
+    assert [r["Name"] for r in api.rows(table, order_by="Name")] == ["", "Alpha", "beta", "Gamma"]
     assert [r["Amount"] for r in api.rows(table, order_by="-Amount")] == [
         "100.00",
         "12.50",

@@ -24,10 +24,17 @@ def test_default_table_has_example_fields_and_two_rows(api: Api) -> None:
 
 
 def test_table_from_data_with_header(api: Api) -> None:
-    tid = api.table(name="Imported", data=[["City", "Country"], ["Paris", "FR"], ["Oslo", None]])
+    data = [["City", "Country"], ["Paris", "FR"], ["Oslo", None], [""], [True, 2.5]]
+    tid = api.table(name="Imported", data=data)
     assert [f["name"] for f in api.fields(tid)] == ["City", "Country"]
     rows = api.rows(tid)
-    assert [(r["City"], r["Country"]) for r in rows] == [("Paris", "FR"), ("Oslo", "None")]
+    # Baserow's rule: str() of every given cell, a missing cell null
+    assert [(r["City"], r["Country"]) for r in rows] == [
+        ("Paris", "FR"),
+        ("Oslo", "None"),
+        ("", None),
+        ("True", "2.5"),
+    ]
 
 
 def test_table_is_a_real_sql_table_dropped_on_delete(api: Api, ctx) -> None:

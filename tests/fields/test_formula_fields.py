@@ -90,7 +90,7 @@ def test_formula_values_filter_and_sort_in_sql(api: Api) -> None:
     tid, _ = _table(api)
     api.field(tid, "Double", "formula", formula="field('Amount') * 2")
     rows = api.rows(tid, order_by="-Double")
-    assert [r["Name"] for r in rows] == ["Alpha", None, "Beta"]
+    assert [r["Name"] for r in rows] == ["Alpha", "", "Beta"]
 
 
 def test_text_and_math_functions_through_the_api(api: Api) -> None:

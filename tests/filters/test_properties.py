@@ -37,6 +37,21 @@ rows_strategy = st.lists(
 values = st.one_of(words, st.sampled_from(["", " ", "abc", "1", "-1.5", "2", "x1", "0"]))
 
 
+# Baserow's boolean words, exactly (an unknown one matches no row)
+BOOLEANS = {**dict.fromkeys(["t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE",
+                             "on", "On", "ON", "1", "checked"], True),
+            **dict.fromkeys(["f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE",
+                             "off", "Off", "OFF", "0", "0.0", "unchecked"], False)}  # fmt: skip
+
+
+def int_of(value: str) -> int | None:
+    """Python's int() of a value (as Baserow reads a length), None when it fails."""
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
 def number_of(value: str) -> Decimal | None:
     try:
         d = Decimal(value.strip())
@@ -85,9 +100,7 @@ REFERENCE: dict[tuple[str, int], Callable[[Any, str], bool | None]] = {
     ("contains", 0): off_if_blank(lower_contains),
     ("contains_word", 0): off_if_blank(has_word),
     ("length_is_lower_than", 0): lambda c, v: (
-        None
-        if v.strip() == ""
-        else (False if not v.strip().lstrip("-").isdigit() else c is not None and len(c) < int(v))
+        False if int_of(v) is None else c is not None and len(c) < int(v)
     ),
     ("empty", 0): lambda c, v: c is None or c == "",
     ("equal", 1): lambda c, v: (
@@ -100,9 +113,7 @@ REFERENCE: dict[tuple[str, int], Callable[[Any, str], bool | None]] = {
     ("lower_than_or_equal", 1): compare(lambda a, b: a <= b),
     ("is_even_and_whole", 1): lambda c, v: c is not None and c == int(c) and int(c) % 2 == 0,
     ("empty", 1): lambda c, v: c is None,
-    ("boolean", 2): lambda c, v: (
-        bool(c) == (v.strip().lower() in {"t", "y", "yes", "true", "on", "1", "checked"})
-    ),
+    ("boolean", 2): lambda c, v: not c if v == "" else v in BOOLEANS and bool(c) == BOOLEANS[v],
     ("empty", 2): lambda c, v: not c,
 }
 NEGATIONS = {

@@ -1,0 +1,228 @@
+"""Run-specific values -> stable placeholders, so one transcript compares across servers.
+
+Ids of tables, fields, views, databases, workspaces, users, tokens and select options are
+numbered per kind in the order they first appear (a request is normalised before its
+response), so a server that hands out other raw ids gives the same text. Row ids are per
+table sequences on every server and stay as they are. Timestamps within two days of the
+run's `today` become `<now>`, secrets, uuids and hosts placeholders. The kind of an id comes
+from where it stands: a path segment (`/fields/<id>/`), a key (`table_id`, `field_<id>`),
+an object's shape (a field has `table_id`, `type` and `name`) or a text that names it
+("field 12"), and in a filter's value from the filter type (options, users).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from typing import Any
+
+BOGUS_ID_FLOOR = 1_000_000  # "not found" probes keep their id
+
+KEY_KINDS = {
+    "table_id": "table",
+    "table": "table",
+    "link_row_table_id": "table",
+    "link_row_table": "table",
+    "database_id": "database",
+    "database": "database",
+    "workspace_id": "workspace",
+    "workspace": "workspace",
+    "field_id": "field",
+    "field": "field",
+    "fields": "field",
+    "primary_field_id": "field",
+    "link_row_related_field_id": "field",
+    "link_row_related_field": "field",
+    "through_field_id": "field",
+    "target_field_id": "field",
+    "view_id": "view",
+    "view": "view",
+    "user_id": "user",
+    "owned_by_id": "user",
+    "available_collaborators": "user",
+    "single_select_default": "option",
+    "multiple_select_default": "option",
+}
+PATH_KINDS = {
+    "tables": "table",
+    "table": "table",
+    "database": "database",
+    "fields": "field",
+    "views": "view",
+    "grid": "view",
+    "view": "view",
+    "filter": "filter",
+    "sort": "sort",
+    "workspaces": "workspace",
+    "workspace": "workspace",
+    "applications": "database",
+    "tokens": "token",
+    "webhooks": "webhook",
+}
+SECRET_KEYS = {"token", "access_token", "refresh_token", "user_session", "key"}
+FIELD_REF = re.compile(r"(?<![A-Za-z0-9])field_(\d+)(?![0-9])")
+TEXT_IDS = [
+    (re.compile(r"(?<![A-Za-z])((?:field|Field) (?:with id )?)(\d+)\b"), "field"),
+    (re.compile(r"(?<![A-Za-z])((?:table|Table) (?:with id )?)(\d+)\b"), "table"),
+    (re.compile(r"(?<![A-Za-z])((?:view|View) (?:with id )?)(\d+)\b"), "view"),
+]
+UUID = re.compile(
+    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+)
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+HOST = re.compile(r"(https?://)[^/\s\"'?#]+")
+TIMESTAMP = re.compile(
+    r"\b(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?\b"
+)
+# filter types whose value holds ids (comma separated), by kind
+ID_FILTERS = {
+    "single_select": "option",
+    "multiple_select": "option",
+    "has_any_select_option": "option",
+    "has_none_select_option": "option",
+    "user_is": "user",
+    "multiple_collaborators": "user",
+}
+
+
+class Normaliser:
+    def __init__(self, run_tag: str, today: dt.date) -> None:
+        self.run_tag = run_tag
+        self.ids: dict[str, dict[Any, int]] = defaultdict(dict)
+        self.option_fields: set[str] = set()  # keys of select cells (field_<n> or names)
+        self.recent = {(today + dt.timedelta(days=d)).isoformat() for d in range(-2, 3)}
+
+    # --- ids -------------------------------------------------------------------------------
+    def ph(self, kind: str, raw: Any) -> Any:
+        if isinstance(raw, str) and raw.isdigit():
+            raw = int(raw)
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw < BOGUS_ID_FLOOR:
+            return raw
+        seen = self.ids[kind]
+        return f"<{kind}:{seen.setdefault(raw, len(seen) + 1)}>"
+
+    def _field_ref(self, match: re.Match[str]) -> str:
+        return "field_" + str(self.ph("field", int(match.group(1))))
+
+    # --- strings ---------------------------------------------------------------------------
+    def text(self, s: str) -> str:
+        if self.run_tag and self.run_tag in s:
+            s = s.replace(self.run_tag, "<run>")
+        s = JWT.sub("<jwt>", s)
+        s = UUID.sub(lambda m: "<uuid>", s)
+        s = HOST.sub(lambda m: m.group(1) + "<host>", s)
+        if "/api/" in s:
+            s = self.path(s)
+        s = FIELD_REF.sub(self._field_ref, s)
+        for pattern, kind in TEXT_IDS:
+            s = pattern.sub(lambda m, k=kind: m.group(1) + str(self.ph(k, int(m.group(2)))), s)
+        return TIMESTAMP.sub(lambda m: "<now>" if m.group(1) in self.recent else m.group(0), s)
+
+    def path(self, path: str) -> str:
+        head, sep, tail = path.partition("?")
+        parts = head.split("/")
+        for i, part in enumerate(parts):
+            if not part.isdigit() or i == 0:
+                continue
+            before = parts[i - 1]
+            if before.isdigit() and parts[i - 2] == "table" and "rows" in parts:
+                continue  # /rows/table/<t>/<row>/: row ids stay
+            if before in PATH_KINDS:
+                parts[i] = str(self.ph(PATH_KINDS[before], int(part)))
+        return "/".join(parts) + sep + (self.query_string(tail) if sep else "")
+
+    def query_string(self, qs: str) -> str:
+        return "&".join(FIELD_REF.sub(self._field_ref, part) for part in qs.split("&"))
+
+    # --- JSON ------------------------------------------------------------------------------
+    def json(self, value: Any, key: str | None = None) -> Any:
+        if isinstance(value, dict):
+            return self._object(value, key)
+        if isinstance(value, list):
+            if len(value) == 2 and value[0] in ("table", "database") and isinstance(value[1], int):
+                return [value[0], self.ph(value[0], value[1])]  # a token's permission scope
+            if key in KEY_KINDS and all(isinstance(v, int) for v in value):
+                return [self.ph(KEY_KINDS[key], v) for v in value]
+            if key in self.option_fields and all(isinstance(v, int) for v in value):
+                return [self.ph("option", v) for v in value]
+            return [self.json(v, key) for v in value]
+        if isinstance(value, bool) or value is None or isinstance(value, float):
+            return value
+        if isinstance(value, int):
+            if key in KEY_KINDS:
+                return self.ph(KEY_KINDS[key], value)
+            return self.ph("option", value) if key in self.option_fields else value
+        if isinstance(value, str):
+            if key in SECRET_KEYS and len(value) > 16:
+                return "<secret>"
+            return self.text(value)
+        return value
+
+    def _object(self, obj: dict[str, Any], key: str | None) -> dict[str, Any]:
+        kind = _shape(obj) or ("option" if key == "select_options" else KEY_KINDS.get(key or ""))
+        if kind == "field" and obj.get("type") in ("single_select", "multiple_select"):
+            self.option_fields |= {f"field_{self.ph('field', obj.get('id'))}", str(obj.get("name"))}
+        filter_type = str(obj.get("type", "")) if {"field", "type"} <= obj.keys() else ""
+        out: dict[str, Any] = {}
+        for k, v in obj.items():
+            nk = self.text(k) if isinstance(k, str) else k
+            if k == "id" and kind and isinstance(v, int):
+                out[nk] = self.ph(kind, v)
+            elif k == "value" and isinstance(v, str):
+                out[nk] = self.filter_value(filter_type, v)
+            else:
+                out[nk] = self.json(v, nk if isinstance(nk, str) else None)
+        return out
+
+    def filter_value(self, filter_type: str, value: str) -> str:
+        """A filter's value; the ids in it when the type takes ids (options, users)."""
+        kind = next((k for p, k in ID_FILTERS.items() if filter_type.startswith(p)), None)
+        if kind is None:
+            return self.text(value)
+        return ",".join(str(self.ph(kind, p)) for p in value.split(","))
+
+    def query(self, query: dict[str, Any] | None) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in (query or {}).items():
+            nk = FIELD_REF.sub(self._field_ref, k)
+            if k == "filters" and isinstance(v, str):
+                try:
+                    out[nk] = self.json(json.loads(v))
+                    continue
+                except ValueError:
+                    pass
+            if k.startswith("filter__"):
+                out[nk] = self.filter_value(k.rsplit("__", 1)[-1], str(v))
+            elif k == "view_id":
+                out[nk] = self.ph("view", v)
+            else:
+                out[nk] = v if isinstance(v, (int, float)) else self.text(str(v))
+        return out
+
+
+def _shape(obj: dict[str, Any]) -> str | None:
+    """The kind of object a dict is, by its keys (for its "id")."""
+    keys = obj.keys()
+    if "key" in keys and "permissions" in keys:
+        return "token"
+    if "color" in keys and "value" in keys:
+        return "option"
+    if "filter_type" in keys or "filters_disabled" in keys:
+        return "view"
+    if {"view", "field", "type", "value"} <= keys:
+        return "filter"
+    if {"view", "field", "order"} <= keys:
+        return "sort"
+    if {"table_id", "type", "name"} <= keys:
+        return "field"
+    if "database_id" in keys and "name" in keys and "type" not in keys:
+        return "table"
+    if "type" in keys and "workspace" in keys:
+        return "database"
+    if "users" in keys or ("permissions" in keys and isinstance(obj.get("permissions"), str)):
+        return "workspace"
+    if "first_name" in keys or "username" in keys:
+        return "user"
+    return None

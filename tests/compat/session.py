@@ -1,0 +1,191 @@
+"""A scenario's view of a server: HTTP calls that are recorded as normalised steps.
+
+The same scenario code runs against the real Baserow (recording a transcript, record.py)
+and against gridbase (replaying it, test_compat.py); only the transport differs. Each call
+is one step: {"step", "request": {method, path, query, body, auth}, "response": {status,
+body}}, with run-specific values normalised (normalize.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tests.compat.normalize import Normaliser
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: Any
+    headers: dict[str, str]
+
+
+# (method, path, query, json body or None, raw bytes or None, headers) -> answer
+Transport = Callable[[str, str, dict[str, Any] | None, Any, bytes | None, dict[str, str]], Answer]
+
+
+def requests_transport(base_url: str) -> Transport:
+    """A live server (recording from Baserow)."""
+    import requests
+
+    http = requests.Session()
+
+    def send(method: str, path: str, query: Any, body: Any, raw: Any, headers: Any) -> Answer:
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        if raw is None and body is not None:
+            headers = {"Content-Type": "application/json", **headers}
+        r = http.request(method, base_url.rstrip("/") + path, params=query, data=data,
+                         headers=headers, timeout=120)  # fmt: skip
+        return Answer(r.status_code, _body(r.content), {k.lower(): v for k, v in r.headers.items()})
+
+    return send
+
+
+def client_transport(client: Any) -> Transport:
+    """An in-process app (a Starlette TestClient: replaying against gridbase)."""
+
+    def send(method: str, path: str, query: Any, body: Any, raw: Any, headers: Any) -> Answer:
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        if raw is None and body is not None:
+            headers = {"Content-Type": "application/json", **headers}
+        r = client.request(method, path, params=query, content=data, headers=headers)
+        return Answer(r.status_code, _body(r.content), {k.lower(): v for k, v in r.headers.items()})
+
+    return send
+
+
+def _body(content: bytes) -> Any:
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        return {"_text": content.decode("utf-8", "replace")[:300]}
+
+
+class Session:
+    """`now`: when the run happens as far as the server knows (a replay runs gridbase with
+    its clock set to the recording's time, so dates relative to today mean the same days)."""
+
+    def __init__(
+        self, transport: Transport, tag: str | None = None, now: dt.datetime | None = None
+    ) -> None:
+        self.send = transport
+        self.tag = tag or secrets.token_hex(4)
+        self.now = now or dt.datetime.now(dt.UTC)
+        self.today = self.now.date()
+        self.norm = Normaliser(self.tag, self.today)
+        self.steps: list[dict[str, Any]] = []
+        self.auth: dict[str, str] = {}
+        self.user_id = 0
+        self._names: dict[str, int] = {}
+
+    # --- calls -----------------------------------------------------------------------------
+    def call(
+        self,
+        step: str,
+        method: str,
+        path: str,
+        *,
+        query: dict[str, Any] | None = None,
+        body: Any = None,
+        raw: bytes | None = None,
+        content_type: str = "application/json",
+        auth: str = "jwt",
+        headers: dict[str, str] | None = None,
+        keep_headers: tuple[str, ...] = (),
+        record: bool = True,
+    ) -> Any:
+        """One request; its JSON answer (also when it is an error). `keep_headers`: response
+        headers that are part of the step."""
+        sent = {"Authorization": self.auth[auth]} if auth in self.auth else {}
+        if raw is not None:
+            sent["Content-Type"] = content_type
+        sent.update(headers or {})
+        answer = self.send(method, path, query, body, raw, sent)
+        if record:
+            shown = body if raw is None else {"_raw": raw.decode("utf-8", "replace")[:300]}
+            request = {"method": method, "path": path, "query": query, "body": shown, "auth": auth}
+            if headers:
+                request["headers"] = headers
+            self._record(step, request, answer, keep_headers)
+        return answer.body
+
+    def _record(
+        self, step: str, request: dict[str, Any], answer: Answer, keep_headers: tuple[str, ...]
+    ) -> None:
+        n = self._names[step] = self._names.get(step, 0) + 1
+        norm = self.norm
+        request.update(
+            path=norm.path(request["path"]),
+            query=norm.query(request["query"]),
+            body=norm.json(request["body"]),
+        )
+        response: dict[str, Any] = {"status": answer.status, "body": norm.json(answer.body)}
+        if keep_headers:
+            response["headers"] = {h: answer.headers.get(h.lower()) for h in keep_headers}
+        name = step if n == 1 else f"{step}#{n}"
+        self.steps.append({"step": name, "request": request, "response": response})
+
+    def get(self, step: str, path: str, **kw: Any) -> Any:
+        return self.call(step, "GET", path, **kw)
+
+    def post(self, step: str, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.call(step, "POST", path, body=body, **kw)
+
+    def patch(self, step: str, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.call(step, "PATCH", path, body=body, **kw)
+
+    def delete(self, step: str, path: str, **kw: Any) -> Any:
+        return self.call(step, "DELETE", path, **kw)
+
+    # --- set-up helpers --------------------------------------------------------------------
+    def sign_up(self) -> None:
+        """A user of our own (after a throw-away one: the first user of an instance is staff,
+        which shows in some answers), signed in as `jwt`."""
+        for who, record in (("first", False), ("user", True)):
+            body = {"name": "Compat", "email": f"{who}-{self.tag}@example.com",
+                    "password": "password123", "authenticate": True}  # fmt: skip
+            answer = self.post("sign_up", "/api/user/", body, auth="none", record=record)
+        self.auth["jwt"] = f"JWT {answer['access_token']}"
+        self.user_id = int(answer["user"]["id"])
+
+    def workspace(self) -> int:
+        return int(self.post("workspace", "/api/workspaces/", {"name": "WS"})["id"])
+
+    def database(self, workspace: int | None = None) -> int:
+        ws = workspace or self.workspace()
+        body = {"name": "DB", "type": "database"}
+        return int(self.post("database", f"/api/applications/workspace/{ws}/", body)["id"])
+
+    def table(self, database: int, name: str, data: list[list[Any]]) -> int:
+        body = {"name": name, "data": data, "first_row_header": True}
+        return int(self.post("table", f"/api/database/tables/database/{database}/", body)["id"])
+
+    def field(self, table: int, name: str, type_: str, **props: Any) -> dict[str, Any]:
+        body = {"name": name, "type": type_, **props}
+        answer: dict[str, Any] = self.post(
+            f"field_{type_}", f"/api/database/fields/table/{table}/", body
+        )
+        return answer
+
+    def fields(self, table: int) -> dict[str, dict[str, Any]]:
+        listed = self.get("fields", f"/api/database/fields/table/{table}/", record=False)
+        return {f["name"]: f for f in listed}
+
+    def rows(self, step: str, table: int, record: bool = True, **query: Any) -> Any:
+        return self.get(step, f"/api/database/rows/table/{table}/", query=query, record=record)
+
+    def batch(self, table: int, items: list[dict[str, Any]]) -> Any:
+        path = f"/api/database/rows/table/{table}/batch/"
+        return self.post("batch", path, {"items": items}, query={"user_field_names": "true"})
+
+    def token(self, workspace: int, label: str = "token") -> int:
+        answer = self.post(label, "/api/database/tokens/", {"name": label, "workspace": workspace})
+        self.auth[label] = f"Token {answer['key']}"
+        return int(answer["id"])
