@@ -12,7 +12,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.fields.base import SORTABLE, FieldContext, FieldType
-from gridbase.fields.number import NUMBER_FILTERS
 from gridbase.models import Field, Table
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
@@ -49,7 +48,6 @@ class AutonumberFieldType(FieldType):
     sort_types = SORTABLE
     read_only = True
     fills_new_rows = True
-    filters = NUMBER_FILTERS - {"empty", "not_empty"}
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.Integer()
@@ -119,8 +117,6 @@ class UuidFieldType(FieldType):
     stores_text = True
     read_only = True
     fills_new_rows = True
-    # Baserow 1.35.3 refuses contains and (not_)empty on uuid fields (golden transcript).
-    filters = frozenset({"equal", "not_equal"})
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.String(36)

@@ -29,7 +29,7 @@ from typing import Any, ClassVar, Literal, Protocol, get_args
 import sqlalchemy as sa
 
 from gridbase import formula as fl
-from gridbase.fields import display
+from gridbase.fields import display, filtering
 from gridbase.fields.props import Prop
 from gridbase.models import Field, Table
 from gridbase.registry import Registry
@@ -157,9 +157,8 @@ class FieldType:
     # Baserow's formula type of its values, for formulas and lookups that read it
     # (formula_info); None: it depends on the field, and the type overrides formula_info.
     formula_kind: ClassVar[str | None]
-    filters: ClassVar[frozenset[str]]  # every filter type it may accept (compatible_filters)
     sort_types: ClassVar[frozenset[str]]  # order_by sort types; empty: it cannot be sorted
-    DECLARED: ClassVar[tuple[str, ...]] = ("type", "kind", "formula_kind", "filters", "sort_types")
+    DECLARED: ClassVar[tuple[str, ...]] = ("type", "kind", "formula_kind", "sort_types")
 
     # --- capabilities ---------------------------------------------------------------------
     read_only: ClassVar[bool] = False
@@ -287,8 +286,8 @@ class FieldType:
         return self.kind
 
     def compatible_filters(self, field: Field) -> frozenset[str]:
-        """The filter types this field accepts (its type's list, or a part for the field)."""
-        return self.filters
+        """The filter types this field accepts (Baserow's compatibility table, by type)."""
+        return filtering.for_field_type(self.type)
 
     def parse_filter_value(self, field: Field, value: str) -> Any:
         """A filter's value as this field compares it (Baserow's parse_filter_value): None
@@ -351,6 +350,11 @@ class FieldType:
     def extra_json(self, ctx: FieldContext, field: Field) -> dict[str, Any]:
         """Keys of the field JSON that read other metadata (another table, the members)."""
         return {}
+
+    def dependencies(self, ctx: FieldContext, conn: sa.Connection, field: Field) -> list[Field]:
+        """The fields whose values or schema this field's value is made of, directly (a
+        formula's references, a lookup's link and target). See all_dependencies."""
+        return []
 
     # --- schema changes (inside the change's write transaction) --------------------------
     def refresh_props(
@@ -452,3 +456,17 @@ def as_items(raw: Any) -> list[Any] | None:
     if isinstance(raw, list):
         return raw
     return None
+
+
+def all_dependencies(ctx: FieldContext, conn: sa.Connection, field: Field) -> list[Field]:
+    """Every field `field` depends on, directly or through others (Baserow's
+    get_all_field_dependencies), each once, in the order they are found."""
+    found: dict[int, Field] = {}
+    todo = [field]
+    while todo:
+        current = todo.pop()
+        for dep in ctx.field_types.get(current.type).dependencies(ctx, conn, current):
+            if dep.id != field.id and dep.id not in found:
+                found[dep.id] = dep
+                todo.append(dep)
+    return list(found.values())

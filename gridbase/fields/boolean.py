@@ -19,7 +19,6 @@ class BooleanFieldType(FieldType):
     sort_types = SORTABLE
     can_have_db_index = True
     props = (Prop("boolean_default", False, check_bool("boolean_default")),)
-    filters = frozenset({"boolean", "equal", "not_equal", "empty", "not_empty"})
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.Boolean()

@@ -28,41 +28,6 @@ from gridbase.storage import ddl
 from gridbase.storage.kept.zones import time_zones
 from gridbase.storage.types import UtcDateTime
 
-DATE_FILTERS = frozenset(
-    {
-        "contains",
-        "contains_not",
-        "empty",
-        "not_empty",
-        "date_is",
-        "date_is_not",
-        "date_is_before",
-        "date_is_on_or_before",
-        "date_is_after",
-        "date_is_on_or_after",
-        "date_is_within",
-        "date_equal",
-        "date_not_equal",
-        "date_before",
-        "date_before_or_equal",
-        "date_after",
-        "date_after_or_equal",
-        "date_equals_today",
-        "date_before_today",
-        "date_after_today",
-        "date_equals_week",
-        "date_equals_month",
-        "date_equals_year",
-        "date_within_days",
-        "date_within_weeks",
-        "date_within_months",
-        "date_equals_days_ago",
-        "date_equals_months_ago",
-        "date_equals_years_ago",
-        "date_after_days_ago",
-        "date_equals_day_of_month",
-    }
-)
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_TIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
@@ -152,7 +117,6 @@ class DateFieldType(FieldType):
     type = "date"
     kind = None  # a date, or a datetime with date_include_time
     formula_kind = "date"
-    filters = DATE_FILTERS
     sort_types = SORTABLE
     can_have_db_index = True
     props = (*DATE_PROPS, Prop("date_force_timezone_offset", None, check_offset, write_only=True))
@@ -267,7 +231,6 @@ class RowStampFieldType(FieldType):
 
     kind = "datetime"  # a timestamp, whether or not the field shows the time
     formula_kind = "date"
-    filters = DATE_FILTERS
     sort_types = SORTABLE
     read_only = True
     props = DATE_PROPS

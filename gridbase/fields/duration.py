@@ -11,7 +11,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.fields.base import SORTABLE, FieldType, FieldValueError, ValueContext
-from gridbase.fields.number import COMPARISON_FILTERS
 from gridbase.fields.props import Prop, check_choice
 from gridbase.models import Field
 
@@ -97,7 +96,6 @@ class DurationFieldType(FieldType):
     sort_types = SORTABLE
     can_have_db_index = True
     props = (Prop("duration_format", "h:mm", check_choice("duration_format", tuple(FORMATS))),)
-    filters = COMPARISON_FILTERS
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.Float()

@@ -11,13 +11,14 @@ import contextlib
 import dataclasses
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.sql.util import ClauseAdapter
 
 from gridbase import formula as fl
 from gridbase.errors import FieldSelfReference, FormulaError
+from gridbase.fields import filtering
 from gridbase.fields.base import (
     REFRESH_OWN,
     SORTABLE,
@@ -25,12 +26,12 @@ from gridbase.fields.base import (
     FieldType,
     Resolve,
     ValueKind,
+    all_dependencies,
     formula_infos,
 )
 from gridbase.fields.duration import duration_filter_value
-from gridbase.fields.number import NUMBER_FILTERS, format_decimal
+from gridbase.fields.number import format_decimal
 from gridbase.fields.props import Prop, PropError
-from gridbase.fields.text import TEXT_FILTERS
 from gridbase.models import Field
 from gridbase.storage import schema as s
 
@@ -184,21 +185,21 @@ FORMULA_KINDS: dict[str, ValueKind] = {
     "duration": "duration", "date_interval": "duration", "date": "date", "array": "array",
     "multiple_select": "array", "multiple_collaborators": "array", "single_file": "array",
 }  # fmt: skip
-# The filters a formula field accepts, by its formula type; any other: empty, not_empty.
-FORMULA_FILTERS: dict[str, frozenset[str]] = {
-    "text": TEXT_FILTERS,
-    "char": TEXT_FILTERS,
-    "url": TEXT_FILTERS,
-    "number": NUMBER_FILTERS,
-    "boolean": frozenset({"boolean", "empty", "not_empty"}),
-    "date": frozenset(
-        {"contains", "contains_not", "empty", "not_empty", "date_is", "date_is_not",
-         "date_is_before", "date_is_on_or_before", "date_is_after", "date_is_on_or_after",
-         "date_is_within", "date_equal", "date_not_equal", "date_before", "date_before_or_equal",
-         "date_after", "date_after_or_equal"}
-    ),
-}  # fmt: skip
-EMPTINESS = frozenset({"empty", "not_empty"})
+
+
+def workspace_members(conn: sa.Connection, field: Field) -> list[Any]:
+    """(id, name) of the members of the field's workspace, by name (Baserow's order)."""
+    t, a, wu, u = s.database_tables, s.applications, s.workspace_users, s.users
+    return list(
+        conn.execute(
+            sa.select(u.c.id, u.c.first_name.label("name"))
+            .join(wu, wu.c.user_id == u.c.id)
+            .join(a, a.c.workspace_id == wu.c.workspace_id)
+            .join(t, t.c.database_id == a.c.id)
+            .where(t.c.id == field.table_id)
+            .order_by(u.c.first_name, u.c.id)
+        )
+    )
 
 
 class Computed(FieldType):
@@ -210,6 +211,7 @@ class Computed(FieldType):
     formula_kind = None
     read_only = True
     stores_text = True  # a text-typed expression is the text itself
+    lists_choices: ClassVar[bool] = False  # its JSON has select_options, available_collaborators
 
     def column_type(self, field: Field) -> None:
         return None
@@ -236,10 +238,40 @@ class Computed(FieldType):
     def serialize(self, field: Field, stored: Any) -> Any:
         return serialize_value(field.props, stored)
 
+    def extra_json(self, ctx: FieldContext, field: Field) -> dict[str, Any]:
+        """Formulas and lookups list the select options of every field they depend on when
+        they can hold options (select types, arrays), and the workspace's members when they
+        can hold users (arrays, collaborators): Baserow 1.35.3's serializers."""
+        if not self.lists_choices:
+            return {}
+        kind = str(field.props.get("formula_type"))
+        with ctx.db.read() as conn:
+            options = []
+            if kind in ("single_select", "multiple_select", "array"):
+                deps = [f.id for f in all_dependencies(ctx, conn, field)]
+                o = s.select_options
+                found = conn.execute(
+                    sa.select(o.c.id, o.c.value, o.c.color)
+                    .where(o.c.field_id.in_(deps))
+                    .order_by(o.c.order, o.c.id)
+                )
+                options = [{"id": r.id, "value": r.value, "color": r.color} for r in found]
+            members = []
+            if kind in ("array", "multiple_collaborators"):
+                members = [{"id": u.id, "name": u.name} for u in workspace_members(conn, field)]
+        return {"select_options": options, "available_collaborators": members}
+
+    def compatible_filters(self, field: Field) -> frozenset[str]:
+        """By its formula type, as Baserow names it: "number", "array(text)", ..."""
+        formula_type = str(field.props.get("formula_type"))
+        if formula_type == "array":
+            formula_type = f"array({field.props.get('array_formula_type')})"
+        return filtering.for_formula_type(formula_type)
+
 
 class FormulaFieldType(Computed):
     type = "formula"
-    filters = frozenset().union(*FORMULA_FILTERS.values())
+    lists_choices = True
     sort_types = SORTABLE
     props = (Prop("formula", None, _check_formula),)
     refresh_pass = REFRESH_OWN
@@ -260,9 +292,6 @@ class FormulaFieldType(Computed):
         current = dataclasses.replace(field, props=dict(field.props, formula=text))
         return typed_props(ctx, current, fields, conn)
 
-    def compatible_filters(self, field: Field) -> frozenset[str]:
-        return FORMULA_FILTERS.get(str(field.props.get("formula_type")), EMPTINESS)
-
     def clean_props(
         self, raw: Mapping[str, Any], current: Mapping[str, Any] | None
     ) -> dict[str, Any]:
@@ -272,9 +301,27 @@ class FormulaFieldType(Computed):
 
     def props_json(self, field: Field) -> dict[str, Any]:
         out = {k: field.props.get(k, v) for k, v in DISPLAY_DEFAULTS.items()}
-        out.update(
-            formula=field.props.get("formula"), available_collaborators=[], select_options=[]
-        )
+        out.update(formula=field.props.get("formula"))
+        return out
+
+    def dependencies(self, ctx: FieldContext, conn: sa.Connection, field: Field) -> list[Field]:
+        """The fields its text names; a link also brings the linked table's primary, a
+        lookup its target."""
+        try:
+            node = fl.parse(str(field.props.get("formula", "")))
+        except fl.FormulaError:
+            return []
+        mine = {f.name: f for f in ctx.fields_of(conn, field.table_id)}
+        out: list[Field] = []
+        for name, target in fl.references(node):
+            used = mine.get(name)
+            if used is None:
+                continue
+            out.append(used)
+            linked = ctx.field_types.get(used.type).links_to(used)
+            if linked is not None:
+                theirs = ctx.fields_of(conn, int(linked))
+                out += [f for f in theirs if (f.name == target if target else f.primary)]
         return out
 
     def after_create(

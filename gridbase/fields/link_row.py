@@ -105,16 +105,6 @@ class LinkRowFieldType(FieldType):
         ),
         Prop("has_related_field", True, check_bool("has_related_field"), write_only=True),
     )
-    filters = frozenset(
-        {
-            "link_row_has",
-            "link_row_has_not",
-            "link_row_contains",
-            "link_row_not_contains",
-            "empty",
-            "not_empty",
-        }
-    )
 
     # --- schema ---------------------------------------------------------------------------
     def clean_props(

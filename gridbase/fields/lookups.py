@@ -25,10 +25,11 @@ from gridbase.fields.base import (
     Items,
     LinkedModel,
     Resolve,
+    formula_infos,
 )
 from gridbase.fields.formula import DISPLAY_DEFAULTS, Computed, serialize_item
 from gridbase.fields.link_row import junction_table, sides
-from gridbase.fields.number import NUMBER_FILTERS, format_decimal
+from gridbase.fields.number import format_decimal
 from gridbase.fields.props import Prop, PropError, check_id
 from gridbase.models import Field
 from gridbase.storage import schema as s
@@ -129,7 +130,6 @@ class ThroughFieldType(Computed):
     bad_through: type[GridbaseError] = InvalidThroughField
     bad_target: type[GridbaseError] = InvalidTargetField
     needs_target = True
-    filters = NUMBER_FILTERS
 
     def clean_props(
         self, raw: Mapping[str, Any], current: Mapping[str, Any] | None
@@ -138,6 +138,11 @@ class ThroughFieldType(Computed):
         if out.get("through_field_id") is None:
             raise PropError("through_field_id", "This field is required.", "required")
         return out
+
+    def dependencies(self, ctx: FieldContext, conn: sa.Connection, field: Field) -> list[Field]:
+        link = ThroughLink(ctx, conn, field)
+        target = link.target(field.props.get("target_field_id")) if self.needs_target else None
+        return [f for f in (link.through, target) if f is not None]
 
     def check(
         self, ctx: FieldContext, conn: sa.Connection, field: Field
@@ -322,21 +327,9 @@ class LookupFieldType(ThroughFieldType):
         Prop("through_field_id", None, check_id("through_field_id")),
         Prop("target_field_id", None, check_id("target_field_id")),
     )
-    filters = frozenset(
-        {
-            "empty",
-            "not_empty",
-            "has_value_equal",
-            "has_not_value_equal",
-            "has_value_contains",
-            "has_not_value_contains",
-            "has_empty_value",
-            "has_not_empty_value",
-            "has_value_length_is_lower_than",
-        }
-    )
     sort_types = UNSORTABLE
     reads_items = True
+    lists_choices = True
 
     def formula_info(
         self, ctx: FieldContext, field: Field, conn: sa.Connection | None
@@ -352,13 +345,17 @@ class LookupFieldType(ThroughFieldType):
         )
 
     def display(self, ctx: FieldContext, link: ThroughLink, target: Field | None) -> dict[str, Any]:
+        """Typed as the formula lookup(through, target) is (its items' formatting)."""
         assert link.through is not None and target is not None
-        inner = _item_type(ctx, link.conn, target)
+        fields = {f.name: f for f in ctx.fields_of(link.conn, link.through.table_id)}
+        node = fl.LookupReference(link.through.name, target.name)
+        try:
+            typed = fl.typecheck(node, formula_infos(ctx, fields, link.conn)).field_props()
+        except fl.FormulaError:  # a target that cannot be read: an array of its texts
+            typed = {"formula_type": "array", "array_formula_type": "text", "nullable": True}
         return dict(
             DISPLAY_DEFAULTS,
-            formula_type="array",
-            array_formula_type=inner,
-            nullable=True,
+            **typed,
             through_field_name=link.through.name,
             target_field_name=target.name,
             target_field_type=target.type,
@@ -370,25 +367,8 @@ class LookupFieldType(ThroughFieldType):
         out.update(
             through_field_name=field.props.get("through_field_name"),
             target_field_name=field.props.get("target_field_name"),
-            select_options=[],
         )
         return out
-
-    def extra_json(self, ctx: FieldContext, field: Field) -> dict[str, Any]:
-        """Baserow lists the workspace's members on lookups (for collaborator targets)."""
-        t, a, wu, u = s.database_tables, s.applications, s.workspace_users, s.users
-        with ctx.db.read() as conn:
-            members = conn.execute(
-                sa.select(u.c.id, u.c.first_name)
-                .join(wu, wu.c.user_id == u.c.id)
-                .join(a, a.c.workspace_id == wu.c.workspace_id)
-                .join(t, t.c.database_id == a.c.id)
-                .where(t.c.id == field.table_id)
-                .order_by(u.c.id)
-            )
-            return {
-                "available_collaborators": [{"id": m.id, "name": m.first_name} for m in members]
-            }
 
     def items_source(
         self, ctx: FieldContext, conn: sa.Connection, field: Field, sql: sa.Table
@@ -450,12 +430,3 @@ class LookupFieldType(ThroughFieldType):
             f"linked through `{field.props.get('through_field_name')}` "
             "(`value` in the target field's format).",
         }
-
-
-def _item_type(ctx: FieldContext, conn: sa.Connection, target: Field) -> str:
-    """The formula type of a lookup's items: its target's (a target with many values per row
-    gives text items)."""
-    info = ctx.field_types.get(target.type).formula_info(ctx, target, conn)
-    if info is None:  # a formula that is invalid, or not typed yet
-        return str(target.props.get("formula_type") or "text")
-    return "text" if info.formula_type == "array" else info.formula_type

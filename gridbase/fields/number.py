@@ -12,13 +12,6 @@ from gridbase.fields.props import Prop, PropError, check_bool, check_choice, che
 from gridbase.models import Field
 from gridbase.storage.types import DecimalType
 
-# what any number compares by
-COMPARISON_FILTERS = frozenset(
-    {"equal", "not_equal", "higher_than", "higher_than_or_equal", "lower_than",
-     "lower_than_or_equal", "empty", "not_empty"}
-)  # fmt: skip
-# ... and what a number with a displayed text also matches
-NUMBER_FILTERS = COMPARISON_FILTERS | {"contains", "contains_not", "is_even_and_whole"}
 MAX_DIGITS = 50
 
 
@@ -77,7 +70,6 @@ class NumberFieldType(FieldType):
         ),
         Prop("number_suffix", "", check_str("number_suffix", 100)),
     )
-    filters = NUMBER_FILTERS
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         places = int(field.props.get("number_decimal_places", 0))
@@ -166,7 +158,6 @@ class RatingFieldType(FieldType):
             "style", "star", check_choice("style", ("star", "heart", "thumbs-up", "flag", "smile"))
         ),
     )
-    filters = COMPARISON_FILTERS
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.Integer()

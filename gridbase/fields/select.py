@@ -171,10 +171,6 @@ def _check_default_ids(value: Any) -> Any:
     return [int(v) for v in value]
 
 
-# what an option's text matches (and emptiness)
-OPTION_TEXT_FILTERS = frozenset(
-    {"contains", "contains_not", "contains_word", "doesnt_contain_word", "empty", "not_empty"}
-)
 # Up to this many options a single select sorts by an inline CASE, beyond by a lookup per row.
 SORT_CASE_MAX_OPTIONS = 500
 
@@ -217,12 +213,6 @@ class SingleSelectFieldType(SelectOptionsMixin):
     sort_types = SORTABLE
     can_have_db_index = True
     props = (Prop("single_select_default", None, _check_default_id),)
-    filters = OPTION_TEXT_FILTERS | {
-        "single_select_equal",
-        "single_select_not_equal",
-        "single_select_is_any_of",
-        "single_select_is_none_of",
-    }
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.Integer()
@@ -302,7 +292,6 @@ class MultipleSelectFieldType(SelectOptionsMixin):
     formula_kind = "multiple_select"
     sort_types = UNSORTABLE
     props = (Prop("multiple_select_default", None, _check_default_ids),)
-    filters = OPTION_TEXT_FILTERS | {"multiple_select_has", "multiple_select_has_not"}
 
     def column_type(self, field: Field) -> None:
         return None

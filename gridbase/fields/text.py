@@ -12,20 +12,6 @@ from gridbase.fields.base import SORTABLE, FieldType, FieldValueError, ValueCont
 from gridbase.fields.props import Prop, check_bool, check_str
 from gridbase.models import Field
 
-TEXT_FILTERS = frozenset(
-    {
-        "equal",
-        "not_equal",
-        "contains",
-        "contains_not",
-        "contains_word",
-        "doesnt_contain_word",
-        "length_is_lower_than",
-        "empty",
-        "not_empty",
-    }
-)
-
 
 def as_text(raw: Any) -> str | None:
     """DRF CharField coercion: numbers become their text; objects are refused."""
@@ -41,7 +27,6 @@ class TextLike(FieldType):
 
     kind = "text"
     formula_kind = "text"
-    filters = TEXT_FILTERS
     sort_types = SORTABLE
     stores_text = True
     can_have_db_index = True
@@ -127,12 +112,14 @@ class PatternFieldType(TextLike):
 
 class UrlFieldType(PatternFieldType):
     type = "url"
+    formula_kind = "url"
     pattern = re.compile(r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$")
     example = "https://example.com/page"
 
 
 class EmailFieldType(PatternFieldType):
     type = "email"
+    formula_kind = "char"
     pattern = re.compile(
         r"^(?=.{3,254}$)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
         r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}$"
@@ -145,6 +132,6 @@ class EmailFieldType(PatternFieldType):
 
 class PhoneNumberFieldType(PatternFieldType):
     type = "phone_number"
+    formula_kind = "char"
     pattern = re.compile(r"^[0-9NnXx,+._*()#=;/ -]{1,100}$")
     example = "+1 (555) 010-9999"
-    filters = TEXT_FILTERS - {"contains_word", "doesnt_contain_word"}

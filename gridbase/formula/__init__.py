@@ -30,7 +30,12 @@ from .nodes import (
     StringLiteral,
 )
 from .parser import parse
-from .rename import referenced_fields, referenced_lookups, rename_field_references
+from .rename import (
+    referenced_fields,
+    referenced_lookups,
+    references,
+    rename_field_references,
+)
 from .typecheck import TypedFormula, typecheck
 
 __all__ = [
@@ -58,6 +63,7 @@ __all__ = [
     "parse",
     "referenced_fields",
     "referenced_lookups",
+    "references",
     "rename_field_references",
     "typecheck",
 ]

@@ -66,3 +66,15 @@ def referenced_lookups(node: Node) -> set[tuple[str, str]]:
             pairs |= referenced_lookups(arg)
         return pairs
     return set()
+
+
+def references(node: Node) -> list[tuple[str, str | None]]:
+    """What ``node`` reads, in order: ``(field, None)`` for ``field(...)``, ``(link field,
+    target field)`` for ``lookup(...)``."""
+    if isinstance(node, FieldReference):
+        return [(node.name, None)]
+    if isinstance(node, LookupReference):
+        return [(node.link_name, node.target_name)]
+    if isinstance(node, FunctionCall):
+        return [ref for arg in node.args for ref in references(arg)]
+    return []

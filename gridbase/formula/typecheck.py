@@ -150,7 +150,7 @@ def _formula_from(expr: TypedExpr) -> TypedFormula:
         expr=expr,
         formula_type="array" if is_array else ftype.kind,
         array_formula_type=props.kind if is_array else None,
-        nullable=True if is_array else ftype.nullable,
+        nullable=props.nullable if is_array else ftype.nullable,  # an array: as its items
         number_decimal_places=props.number_decimal_places,
         date_include_time=props.date_include_time,
         date_format=props.date_format,

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.compat.scenarios import SCENARIOS
+from tests.compat.scenarios import RECORDABLE as SCENARIOS
 from tests.compat.session import Session, requests_transport
 
 TRANSCRIPTS = Path(__file__).parent / "transcripts"

@@ -328,7 +328,7 @@ def selects(s: Session) -> None:
 
 def linked_source(s: Session, database: int) -> Built:
     """The table that links, lookups, counts and rollups read from."""
-    fields = [("Num", "number", {"number_decimal_places": 1}),
+    fields = [("Num", "number", {"number_decimal_places": 1, "number_negative": True}),
               ("Date", "date", {}),
               ("DateT", "date", {"date_include_time": True}),
               ("Bool", "boolean", {}),
@@ -375,8 +375,6 @@ def links(s: Session) -> None:
           for t in ("Name", "Num", "Date", "DateT", "Bool", "Single", "Multi", "Url", "Dur")),
         ("FJoin", "formula", {"formula": "join(lookup('Link', 'Name'), ',')"}),
         ("FArr", "formula", {"formula": "lookup('Link', 'Num')"}),
-        ("FFilter", "formula",
-         {"formula": "filter(lookup('Link', 'Name'), lookup('Link', 'Num') > 0)"}),
         ("FTotal", "formula", {"formula": "sum(lookup('Link', 'Num'))"}),
         ("FLink", "formula", {"formula": "field('Link')"}),
     ]  # fmt: skip
@@ -421,7 +419,7 @@ def formulas(s: Session) -> None:
         ("FBoolField", "field('Bool')"),
         ("FTotext", "totext(field('Num'))"),
         ("FBlankNum", "if(field('Num') > 0, field('Num'), 0)"),
-        ("FDateText", "datetime_format(field('D'), 'YYYY')"),
+        ("FDateText", "totext(field('D'))"),
     ]
     for name, formula in computed:
         built.fields[name] = s.field(built.table, name, "formula", formula=formula)
