@@ -315,6 +315,12 @@ class FieldType:
             return display.date_sql(field, expr, kind == "datetime", dialect)
         return None
 
+    def option_id(
+        self, field: Field, expr: sa.ColumnElement[Any], dialect: str
+    ) -> sa.ColumnElement[Any]:
+        """The select option id a single-select value holds (select filters compare it)."""
+        return expr
+
     def formula_info(
         self, ctx: FieldContext, field: Field, conn: sa.Connection | None
     ) -> fl.FieldInfo | None:
@@ -328,6 +334,13 @@ class FieldType:
     ) -> sa.ColumnElement[Any]:
         """How this field's value reads inside a formula (select options: their text)."""
         return expr
+
+    def formula_object(
+        self, field: Field, expr: sa.ColumnElement[Any], row_id: sa.ColumnElement[Any], dialect: str
+    ) -> sa.ColumnElement[Any] | None:
+        """The value a formula of this field's formula type shows, when that is more than
+        formula_expression (select types: their option objects, as JSON); None: the same."""
+        return None
 
     # --- properties and field JSON --------------------------------------------------------
     def clean_props(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
@@ -18,7 +19,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from gridbase import formula as fl
 from gridbase.errors import FieldSelfReference, FormulaError
-from gridbase.fields import filtering
+from gridbase.fields import filtering, jsonsql
 from gridbase.fields.base import (
     REFRESH_OWN,
     SORTABLE,
@@ -142,6 +143,8 @@ def serialize_value(props: Mapping[str, Any], value: Any) -> Any:
         return bool(value)
     if kind in ("duration", "date_interval"):
         return float(value)
+    if kind in ("single_select", "multiple_select"):  # option objects as JSON
+        return json.loads(value) if isinstance(value, (str, bytes)) else value
     if kind == "date":
         moment = _as_date(value)
         if not props.get("date_include_time"):
@@ -237,6 +240,18 @@ class Computed(FieldType):
 
     def serialize(self, field: Field, stored: Any) -> Any:
         return serialize_value(field.props, stored)
+
+    def display_text(
+        self, field: Field, expr: sa.ColumnElement[Any] | None, dialect: str
+    ) -> sa.ColumnElement[str] | None:
+        if expr is not None and field.props.get("formula_type") == "single_select":
+            return jsonsql.get_text(dialect, expr, "value")  # the option object's value
+        return super().display_text(field, expr, dialect)
+
+    def option_id(
+        self, field: Field, expr: sa.ColumnElement[Any], dialect: str
+    ) -> sa.ColumnElement[Any]:
+        return sa.cast(jsonsql.get_text(dialect, expr, "id"), sa.Integer)
 
     def extra_json(self, ctx: FieldContext, field: Field) -> dict[str, Any]:
         """Formulas and lookups list the select options of every field they depend on when
@@ -358,16 +373,21 @@ class FormulaFieldType(Computed):
         try:
             parsed = fl.parse(str(field.props["formula"]))
             typed = fl.typecheck(parsed, formula_infos(ctx, by_name, conn), field_name=field.name)
-            columns = {}
+            columns, objects = {}, {}
             for name in fl.referenced_fields(parsed):
                 if name in by_name:
                     used = by_name[name]
+                    used_type = ctx.field_types.get(used.type)
                     expr = resolve(used)
-                    columns[name] = ctx.field_types.get(used.type).formula_expression(
-                        used, expr if expr is not None else sa.null()
-                    )
+                    expr = expr if expr is not None else sa.null()
+                    columns[name] = used_type.formula_expression(used, expr)
+                    whole = used_type.formula_object(used, expr, sql.c.id, ctx.db.dialect)
+                    if whole is not None:
+                        objects[name] = whole
             source = array_source(ctx, conn, by_name, sql) if conn is not None else None
-            return fl.compile_sql(typed, columns, ctx.db.dialect, source, row_id=sql.c.id)
+            return fl.compile_sql(
+                typed, columns, ctx.db.dialect, source, row_id=sql.c.id, objects=objects
+            )
         except fl.FormulaError:
             return sa.null()
 

@@ -4,7 +4,7 @@ table `database_multipleselect_<field_id>`, one row per (row, option), in writte
 A junction table rather than a JSON/array column: `multiple_select_has` filters become an
 indexed `EXISTS (... option_id IN ...)` on both SQLite and PostgreSQL, and deleting an
 option is one indexed DELETE. Options live in `select_options` (id, value, color, order).
-Imports: errors, fields (base, props), models, storage.
+Imports: errors, fields (base, jsonsql, props), models, storage.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.errors import RequestBodyValidation, field_error
+from gridbase.fields import jsonsql
 from gridbase.fields.base import (
     SORTABLE,
     UNSORTABLE,
@@ -266,6 +267,11 @@ class SingleSelectFieldType(SelectOptionsMixin):
         o = s.select_options
         return sa.select(o.c.value).where(o.c.id == expr).scalar_subquery()
 
+    def formula_object(
+        self, field: Field, expr: sa.ColumnElement[Any], row_id: sa.ColumnElement[Any], dialect: str
+    ) -> sa.ColumnElement[Any] | None:
+        return jsonsql.option_object(dialect, expr)
+
     def sort_expression(self, field: Field, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
         """Rows sort by their option's value (as Baserow). The field's options are known here
         (a change of options is a schema change), so a CASE over them spares a lookup per row."""
@@ -325,6 +331,12 @@ class MultipleSelectFieldType(SelectOptionsMixin):
 
     def item_text(self, field: Field, item: sa.ColumnElement[Any]) -> sa.ColumnElement[str] | None:
         return option_text(field, item)
+
+    def formula_object(
+        self, field: Field, expr: sa.ColumnElement[Any], row_id: sa.ColumnElement[Any], dialect: str
+    ) -> sa.ColumnElement[Any] | None:
+        junction = self.relation_table(field, sa.MetaData())
+        return jsonsql.options_array(dialect, junction, row_id)
 
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         if raw is None or raw == "":

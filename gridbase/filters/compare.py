@@ -2,7 +2,7 @@
 
 Baserow's rules: values are trimmed; an empty value switches the filter off; a value the
 field cannot hold matches no row (its negation: every row).
-Imports: fields.props, filters (base, junction).
+Imports: fields.jsonsql, filters (base, junction).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
+from gridbase.fields import jsonsql
 from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target
-from gridbase.filters.junction import has_any_item
+from gridbase.filters.junction import has_any_item, some_element
 
 # contains_word: the word must sit between two non-word characters (ASCII word chars, like
 # PostgreSQL's \m \M); the same character class on both backends gives identical results.
@@ -44,10 +45,21 @@ class Equal(FilterType):
         return clause
 
 
+def json_values(target: Target, test: Callable[[Any], Clause]) -> Clause:
+    """Some element of a formula's JSON array of objects (a multiple select formula) whose
+    `value`, written as JSON (quotes and all), passes `test`: Baserow 1.35.3 matches the
+    elements' text so, with the value as given (not trimmed)."""
+    return some_element(target, lambda el: test(jsonsql.get_json(target.dialect, el, "value")))
+
+
 class Contains(FilterType):
     type = "contains"
 
     def clause(self, target: Target, value: str) -> Clause | None:
+        if target.kind == "array" and target.junction is None and value != "":
+            # LIKE as Baserow writes it: % and _ in the value are wildcards there too
+            pattern = sa.func.upper(sa.literal(f"%{value}%"))
+            return json_values(target, lambda text: sa.func.upper(text).like(pattern))
         value = value.strip()
         if value == "":
             return None
@@ -74,6 +86,8 @@ class ContainsWord(FilterType):
     type = "contains_word"
 
     def clause(self, target: Target, value: str) -> Clause | None:
+        if target.kind == "array" and target.junction is None and value != "":
+            return json_values(target, lambda text: has_word(text, value.lower(), target.dialect))
         value = value.strip()
         if value == "":
             return None
@@ -114,6 +128,8 @@ class Empty(FilterType):
         if expr is None:
             return NOTHING
         kind = target.kind
+        if kind == "array":  # a formula's JSON array
+            return sa.or_(expr.is_(None), sa.not_(some_element(target, lambda el: sa.true())))
         if kind == "bool":
             return sa.func.coalesce(expr, sa.false()) == sa.false()
         if kind == "text":

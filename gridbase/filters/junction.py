@@ -2,7 +2,7 @@
 
 A junction field has no column; its filters are EXISTS subqueries over
 `database_multipleselect_<id>(row_id, option_id)` or `database_relation_<id>(row_id,
-target_id)`, both indexed on the row side. Imports: filters.base, sqlalchemy.
+target_id)`, both indexed on the row side. Imports: fields.jsonsql, filters.base, sqlalchemy.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gridbase.fields import jsonsql
 from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target
 
 ItemTest = Callable[[sa.ColumnElement[Any]], Clause] | None
@@ -39,6 +40,24 @@ def has_any_item(target: Target, test: ItemTest, item_ids: list[int] | None = No
     return stmt.exists()
 
 
+def option_of(target: Target) -> sa.ColumnElement[Any]:
+    """The option id a single-select value holds (a formula's option object: its id)."""
+    assert target.expr is not None
+    return target.field_type.option_id(target.field, target.expr, target.dialect)
+
+
+def some_element(target: Target, test: ItemTest) -> Clause:
+    """EXISTS an element of the row's JSON array value that passes `test`."""
+    if target.expr is None or test is None:
+        return NOTHING
+    element = jsonsql.elements(target.dialect, target.expr)
+    return sa.select(sa.literal(1)).select_from(element).where(test(element.c.value)).exists()
+
+
+def option_of_element(target: Target, element: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    return sa.cast(jsonsql.get_text(target.dialect, element, "id"), sa.Integer)
+
+
 def parse_ids(value: str) -> list[int]:
     """The integer ids among comma-separated parts; the others are ignored (Baserow's
     parse_ids_from_csv_string)."""
@@ -59,7 +78,7 @@ class SingleSelectEqual(FilterType):
             option_id = int(value)
         except ValueError:
             return None  # Baserow: a non-integer switches this filter off
-        return NOTHING if target.expr is None else target.expr == option_id
+        return NOTHING if target.expr is None else option_of(target) == option_id
 
 
 class SingleSelectIsAnyOf(FilterType):
@@ -72,7 +91,7 @@ class SingleSelectIsAnyOf(FilterType):
         ids = parse_ids(value)
         if not ids or target.expr is None:
             return NOTHING
-        return target.expr.in_(ids)
+        return option_of(target).in_(ids)
 
 
 class MultipleSelectHas(FilterType):
@@ -85,6 +104,8 @@ class MultipleSelectHas(FilterType):
         ids = parse_ids(value)
         if not ids:
             return NOTHING
+        if target.junction is None:  # a formula's options, as JSON
+            return some_element(target, lambda el: option_of_element(target, el).in_(ids))
         return has_any_item(target, None, ids)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +25,8 @@ from .typecheck import TypedFormula
 Expr = sa.ColumnElement[Any]
 ArraySource = Callable[[str, "str | None"], sa.Select[Any]]
 SourceKey = tuple[str, str]
+# formula types whose values are objects (JSON): select options
+OBJECT_TYPES = ("single_select", "multiple_select")
 
 
 def _many_sources(expr: TypedExpr) -> set[SourceKey]:
@@ -44,6 +47,22 @@ class _Context:
     array_source: ArraySource | None
     row_id_column: Expr | None
     many_values: Mapping[SourceKey, Expr]
+    objects: Mapping[str, Expr] = dataclass_field(default_factory=dict)
+
+    def compile_object(self, expr: TypedExpr) -> Expr:
+        """A select-typed value whole (its option objects), where `compile` gives its text:
+        a field's object, through if() and when_empty(); anything else has none."""
+        if expr.op == "field":
+            return self.objects.get(expr.name, sa.null())
+        if expr.op == "call" and expr.name == "if":
+            condition, then, otherwise = expr.args
+            return sa.case(
+                (self.compile(condition), self.compile_object(then)),
+                else_=self.compile_object(otherwise),
+            )
+        if expr.op == "call" and expr.name == "when_empty":
+            return sa.func.coalesce(*(self.compile_object(arg) for arg in expr.args))
+        return sa.null()
 
     def compile(self, expr: TypedExpr) -> Expr:
         if expr.op == "literal":
@@ -116,7 +135,7 @@ def _finish(formula: TypedFormula, value: Expr, dialect: str) -> Expr:
         return sa.type_coerce(rounded, sa.Numeric(scale=places, asdecimal=True))
     if kind == "boolean":
         return sa.type_coerce(sa.func.coalesce(value, sa.false()), sa.Boolean())
-    if kind in ("text", "char", "single_select", "url"):
+    if kind in ("text", "char", "url"):
         return sa.type_coerce(value, sa.String())
     if kind in ("duration", "date_interval"):
         return sa.type_coerce(value, sa.Float())
@@ -133,16 +152,20 @@ def compile_sql(
     array_source: ArraySource | None = None,
     *,
     row_id: Expr | None = None,
+    objects: Mapping[str, Expr] | None = None,
 ) -> Expr:
     """SQL expression computing ``typed`` for the row the columns belong to.
 
     ``columns`` maps referenced field names to their column expressions
     (single select fields: an expression giving the option's value text;
-    durations: seconds). Array formulas (non-aggregated lookups) cannot be
-    compiled and raise :class:`FormulaCompileError`.
+    durations: seconds); ``objects`` the whole values of those that have one (select
+    options as JSON), which a select-typed formula gives. Array formulas (non-aggregated
+    lookups) cannot be compiled and raise :class:`FormulaCompileError`.
     """
     dialect = sqlbuild.check_dialect(dialect_name)
     if typed.formula_type == "array":
         raise FormulaCompileError("array formulas cannot be compiled to a scalar expression")
-    context = _Context(dialect, columns, array_source, row_id, {})
+    context = _Context(dialect, columns, array_source, row_id, {}, objects or {})
+    if typed.formula_type in OBJECT_TYPES:
+        return context.compile_object(typed.expr)
     return _finish(typed, context.compile(typed.expr), dialect)
