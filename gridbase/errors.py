@@ -345,6 +345,17 @@ class OrderByFieldNotPossible(GridbaseError):
 
 class CannotIncludeRowMetadata(GridbaseError):
     code = "ERROR_CANNOT_INCLUDE_ROW_METADATA"
+    default_detail = "The token cannot include row metadata."
+
+
+class InvalidJoinParameter(GridbaseError):
+    code = "ERROR_INVALID_JOIN_PARAMETER"
+    default_detail = "The provided __join query parameter wasn't used correctly."
+
+
+class IncompatibleFieldType(GridbaseError):
+    code = "ERROR_INCOMPATIBLE_FIELD_TYPE"
+    default_detail = "The field type is not compatible with the action."
 
 
 # --- filters and views ------------------------------------------------------------------

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
 from fastapi import Request
 
-from gridbase.errors import ParseError, RequestBodyValidation, UnsupportedMediaType, field_error
+from gridbase.core import drf_fields
+from gridbase.errors import (
+    GridbaseError,
+    ParseError,
+    RequestBodyValidation,
+    UnsupportedMediaType,
+    field_error,
+)
 
 MISSING: Any = object()
 LONG_DIGITS = re.compile(rb"\d{19}")
@@ -82,12 +90,20 @@ def refuse_nul(data: Any) -> Any:
     return data
 
 
+def primary_key(value: Any) -> int | None:
+    """The integer Django looks a primary key up by (int() of it), None when it has none."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        return int(value)
+    except (ValueError, OverflowError):
+        return None
+
+
 class Validator:
     """Collects DRF-style errors for one request body; `done()` raises them all at once."""
 
-    def __init__(
-        self, data: Any, error: type[RequestBodyValidation] = RequestBodyValidation
-    ) -> None:
+    def __init__(self, data: Any, error: type[GridbaseError] = RequestBodyValidation) -> None:
         self.error = error
         if data is None:
             data = {}
@@ -144,6 +160,8 @@ class Validator:
             )
         if min_length is not None and len(value) < min_length:
             self.fail(key, f"Ensure this field has at least {min_length} characters.", "min_length")
+        if "\x00" in value:
+            self.fail(key, NUL_MESSAGE, "null_characters_not_allowed")
         return value
 
     def email(self, key: str) -> Any:
@@ -158,16 +176,16 @@ class Validator:
         value = self._get(key, required, default, allow_null)
         if value is MISSING or value is None or key not in self.data:
             return value
-        if isinstance(value, bool):
-            self.fail(key, "A valid integer is required.")
+        found = drf_fields.integer(value)
+        if found is None:
+            message = "String value too large." if drf_fields.too_long(value) else None
+            self.fail(
+                key,
+                message or "A valid integer is required.",
+                "max_string_length" if message else "invalid",
+            )
             return MISSING
-        try:
-            if isinstance(value, float) and not value.is_integer():
-                raise ValueError
-            return int(str(value).strip()) if not isinstance(value, float) else int(value)
-        except ValueError:
-            self.fail(key, "A valid integer is required.")
-            return MISSING
+        return found
 
     def boolean(self, key: str, *, required: bool = False, default: Any = MISSING) -> Any:
         value = self._get(key, required, default, False)
@@ -194,7 +212,8 @@ class Validator:
             return MISSING
         return value
 
-    def int_list(self, key: str) -> Any:
+    def int_list(self, key: str, *, min_length: int | None = None) -> Any:
+        """DRF's ListField(child=IntegerField()): errors of items keyed by their index."""
         value = self._get(key, True, MISSING, False)
         if value is MISSING:
             return value
@@ -205,17 +224,46 @@ class Validator:
                 "not_a_list",
             )
             return MISSING
-        out = []
-        for item in value:
-            if (
-                isinstance(item, bool)
-                or not isinstance(item, (int, str))
-                or not str(item).strip().lstrip("-").isdigit()
-            ):
-                self.fail(key, "A valid integer is required.")
-                return MISSING
-            out.append(int(item))
+        if min_length is not None and len(value) < min_length:
+            self.fail(key, f"Ensure this field has at least {min_length} elements.", "min_length")
+            return MISSING
+        out, bad = [], {}
+        for index, item in enumerate(value):
+            found = drf_fields.integer(item) if item is not None else None
+            if found is None:
+                message = "This field may not be null." if item is None else None
+                bad[str(index)] = field_error(
+                    message or "A valid integer is required.", "null" if message else "invalid"
+                )
+            else:
+                out.append(found)
+        if bad:
+            self.errors[key] = bad
+            return MISSING
         return out
+
+    def pk(
+        self,
+        key: str,
+        exists: Callable[[int], bool],
+        *,
+        required: bool = True,
+        allow_null: bool = False,
+    ) -> Any:
+        """DRF's PrimaryKeyRelatedField: an id (read as Django reads one: int() of it) of an
+        object that `exists`."""
+        value = self._get(key, required, MISSING, allow_null)
+        if value is MISSING or value is None:
+            return value
+        found = primary_key(value)
+        if found is None:
+            kind = type(value).__name__
+            self.fail(key, f"Incorrect type. Expected pk value, received {kind}.", "incorrect_type")
+            return MISSING
+        if not exists(found):
+            self.fail(key, f'Invalid pk "{value}" - object does not exist.', "does_not_exist")
+            return MISSING
+        return found
 
     def done(self) -> None:
         if self.errors:

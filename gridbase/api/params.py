@@ -1,11 +1,16 @@
-"""Query string -> core values for row listing: page/size, order_by, include/exclude,
-filters and search. Functions of the parameters and the table's fields."""
+"""Query string -> core values for row listing: Baserow's query parameter validation
+(ListRowsQueryParamsSerializer), page/size, order_by, include/exclude, filters and search.
+Functions of the parameters and the table's fields."""
 
 from __future__ import annotations
 
+import csv
+import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
+from gridbase.api.body import MISSING, Validator
 from gridbase.core import row_filters
 from gridbase.core.context import Ctx
 from gridbase.errors import (
@@ -13,158 +18,192 @@ from gridbase.errors import (
     OrderByFieldNotPossible,
     PageSizeLimit,
     QueryParameterValidation,
-    field_error,
 )
 from gridbase.fields import FieldTypes
+from gridbase.models import Field
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery, Sort
 
-DIGITS = re.compile(r"\d+")
-SORT_SUFFIX = re.compile(r"^(.*)\[([a-z_]+)\]$")
+SORT_TYPE = re.compile(r"\[(.*?)\]")
+NOT_DIGITS = re.compile(r"[^0-9]")
+SEARCH_MODES = ("compat", "full-text-with-count")
+LAST_PAGE = 0  # RowQuery.page for `page=last`: the page is known once the rows are counted
+
+
+@dataclass(frozen=True)
+class ListParams:
+    """The row list's parameters as Baserow's serializer reads them (text trimmed; None when
+    not given)."""
+
+    search: str | None = None
+    search_mode: str | None = None
+    order_by: str | None = None
+    include: str | None = None
+    exclude: str | None = None
+    view_id: int | None = None
+
+
+def _given(value: object) -> str | None:
+    return None if value is MISSING else str(value)
+
+
+def list_params(params: Mapping[str, str]) -> ListParams:
+    """Checks what Baserow's ListRowsQueryParamsSerializer checks, before anything else is
+    looked at: blank texts, the search mode and a non-integer view_id are a 400."""
+    v = Validator(dict(params), error=QueryParameterValidation)
+    search = v.string("search", required=False, allow_blank=True, default=MISSING)
+    mode = v.choice("search_mode", SEARCH_MODES, required=False, default=MISSING)
+    order = v.string("order_by", required=False, default=MISSING)
+    include = v.string("include", required=False, default=MISSING)
+    exclude = v.string("exclude", required=False, default=MISSING)
+    v.string("filter_type", required=False, default=MISSING)  # only checked: legacy filters
+    view_id = v.integer("view_id", required=False, default=MISSING)
+    v.done()
+    return ListParams(
+        search=_given(search),
+        search_mode=_given(mode),
+        order_by=_given(order),
+        include=_given(include),
+        exclude=_given(exclude),
+        view_id=None if view_id is MISSING else int(view_id),
+    )
 
 
 def split_names(value: str) -> list[str]:
-    """Comma-separated names; a name containing commas is wrapped in "..." with \\" escapes.
-    Any character (line breaks included) may appear in a name."""
-    names: list[str] = []
-    current: list[str] = []
-    quoted = escaped = False
-    at_start = True
-    for char in value:
-        if escaped:
-            current.append(char)
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == '"' and (quoted or at_start):
-            quoted = not quoted
-        elif char == "," and not quoted:
-            names.append("".join(current))
-            current, at_start = [], True
-            continue
-        elif char == " " and at_start and not quoted:
-            continue
-        else:
-            current.append(char)
-        at_start = False
-    names.append("".join(current))
-    return [name for name in names if name != ""]
+    """Baserow's split_comma_separated_string: the value read as one CSV line (a name with
+    commas in "...", \\" for a quote). A line Python's csv cannot read (a bare line break)
+    is one name."""
+    try:
+        return next(csv.reader([value], delimiter=",", quotechar='"', escapechar="\\"), [])
+    except csv.Error:
+        return [value]
+
+
+def field_id_of(key: str) -> int | None:
+    """Baserow's non-strict get_field_id_from_field_key: every digit in the key, read as one
+    number ("field_12" -> 12, "id_1_2" -> 12)."""
+    digits = NOT_DIGITS.sub("", key)
+    return int(digits) if digits else None
 
 
 def page_and_size(params: Mapping[str, str], limit: int) -> tuple[int, int]:
-    raw_size = params.get("size", "")
+    """DRF's page size (not a positive integer: 100; over the limit: an error) and Baserow's
+    lenient page number (not an integer: 1; below 1: 1; `last`: LAST_PAGE)."""
     try:
-        size = int(raw_size)
+        size = int(params.get("size", ""))
     except ValueError:
+        size = 100
+    if size <= 0:
         size = 100
     if size > limit:
         raise PageSizeLimit(limit)
-    if size <= 0:
-        size = 100
-    raw_page = params.get("page", "1")
+    raw_page = params.get("page") or "1"
+    if raw_page == "last":
+        return LAST_PAGE, size
     try:
         page = int(raw_page)
     except ValueError:
-        page = 1 if raw_page == "" else -1
-    return (1 if page == 0 else page), size
+        page = 1
+    return max(page, 1), size
 
 
-def field_ids(model: TableModel, value: str, by_name: bool) -> list[int]:
-    """Fields named by include/exclude; unknown ones are ignored."""
-    ids = []
-    by_id = model.by_id
-    for token in split_names(value) if by_name else value.split(","):
-        if by_name:
-            found = model.field_by_name(token)
-            if found is not None:
-                ids.append(found.id)
-        else:
-            match = re.fullmatch(r"\s*(?:field_)?(\d+)\s*", token)
-            if match and int(match.group(1)) in by_id:
-                ids.append(int(match.group(1)))
-    return ids
+def resolve_page(page: int, count: int, size: int) -> int:
+    """The page number once the rows are counted (`last`: the last page, 1 when empty)."""
+    return max(1, math.ceil(count / size)) if page == LAST_PAGE else page
 
 
-def visible(model: TableModel, params: Mapping[str, str], by_name: bool) -> tuple[int, ...] | None:
-    include, exclude = params.get("include"), params.get("exclude")
-    if include is None and exclude is None:
+def _refs(value: str | None, by_name: bool) -> list[str] | list[int]:
+    """The names (CSV) or ids (any digits of each comma separated part) in include/exclude."""
+    if not value:
+        return []
+    if by_name:
+        return split_names(value)
+    return [i for i in (field_id_of(part) for part in value.split(",")) if i is not None]
+
+
+def requested_fields(model: TableModel, listing: ListParams, by_name: bool) -> list[Field] | None:
+    """Baserow's get_include_exclude_fields: the fields include/exclude leave (None when
+    they name nothing; possibly empty when they name only unknown fields)."""
+    wanted = _refs(listing.include, by_name)
+    unwanted = _refs(listing.exclude, by_name)
+    if not wanted and not unwanted:
         return None
-    ids = [f.id for f in model.fields]
-    if include is not None:
-        wanted = set(field_ids(model, include, by_name))
-        ids = [i for i in ids if i in wanted]
-    if exclude is not None:
-        unwanted = set(field_ids(model, exclude, by_name))
-        ids = [i for i in ids if i not in unwanted]
-    return tuple(ids) if ids else None  # naming no known field means all fields, as Baserow does
+
+    def key(f: Field) -> str | int:
+        return f.name if by_name else f.id
+
+    fields = list(model.fields)
+    if wanted:
+        fields = [f for f in fields if key(f) in wanted]
+    if unwanted:
+        fields = [f for f in fields if key(f) not in unwanted]
+    return fields
+
+
+def visible(fields: list[Field] | None) -> tuple[int, ...] | None:
+    """The fields a row shows (None: all). No field left means all fields, as Baserow builds
+    its model from an empty field list then."""
+    return tuple(f.id for f in fields) if fields else None
 
 
 def order_by(
-    model: TableModel, field_types: FieldTypes, value: str, by_name: bool
+    model: TableModel,
+    field_types: FieldTypes,
+    value: str,
+    by_name: bool,
+    fields: tuple[int, ...] | None = None,
 ) -> tuple[Sort, ...]:
+    """Baserow's order_by_fields_string: comma separated field ids (any text holding the
+    id's digits) or, by name, names with an optional -/+ prefix; a `[type]` anywhere picks
+    the sort type. Only the `fields` the request sees can be named."""
     sorts = []
-    tokens = split_names(value) if by_name else [t for t in value.split(",") if t.strip()]
-    for token in tokens:
-        token = token.strip()
-        descending = token.startswith("-")
-        name = token[1:] if token[:1] in "-+" else token
-        sort_type = "default"
-        suffix = SORT_SUFFIX.match(name)
-        if suffix:
-            name, sort_type = suffix.group(1), suffix.group(2)
+    seen = model.fields if fields is None else [f for f in model.fields if f.id in fields]
+    for token in split_names(value):
+        field: Field | None
         if by_name:
-            field = model.field_by_name(name)
+            name = token[1:] if token[:1] in ("-", "+") else token
+            field = next((f for f in seen if f.name == name), None)
         else:
-            digits = DIGITS.search(name)
-            field = model.by_id.get(int(digits.group())) if digits else None
+            field_id = field_id_of(token)
+            field = next((f for f in seen if f.id == field_id), None)
         if field is None:
-            # Baserow names the whole token when it holds no field id at all ("-id")
-            raise OrderByFieldNotFound(name if by_name or DIGITS.search(name) else token)
-        ft = field_types.get(field.type)
-        if sort_type not in ft.sort_types:
+            raise OrderByFieldNotFound(token)
+        found = SORT_TYPE.search(token)
+        sort_type = found.group(1) if found else "default"
+        if sort_type not in field_types.get(field.type).sort_types:
+            shown = field.name if by_name else field.column_name
             raise OrderByFieldNotPossible(
-                f"It is not possible to order by {name} using sort type {sort_type} "
+                f"It is not possible to order by {shown} using sort type {sort_type} "
                 f"because the field type {field.type} does not support it."
             )
-        sorts.append(Sort(field.id, descending, sort_type))
+        sorts.append(Sort(field.id, token[:1] == "-", sort_type))
     return tuple(sorts)
 
 
-def search_mode(params: Mapping[str, str]) -> str:
-    mode = params.get("search_mode", "")
-    if mode not in ("", "compat", "full-text-with-count"):
-        raise QueryParameterValidation(
-            {
-                "search_mode": [
-                    {"error": f'"{mode}" is not a valid choice.', "code": "invalid_choice"}
-                ]
-            }
-        )
-    return mode
-
-
-def row_query(ctx: Ctx, model: TableModel, params: Mapping[str, str], by_name: bool) -> RowQuery:
-    for name, value in params.items():
-        if "\x00" in name or "\x00" in value:  # PostgreSQL cannot compare with NUL characters
-            raise QueryParameterValidation(
-                {
-                    name.replace("\x00", ""): field_error(
-                        "Null characters are not allowed.", "null_characters_not_allowed"
-                    )
-                }
-            )
+def row_query(
+    ctx: Ctx,
+    model: TableModel,
+    params: Mapping[str, str],
+    listing: ListParams,
+    by_name: bool,
+    *,
+    whole_table: bool = False,
+) -> RowQuery:
+    """The query, checked in Baserow's order: filters, then order_by, then the page size.
+    Filters and order_by see the fields the request includes (Baserow builds the model from
+    them), or every field with `whole_table` (a view's rows)."""
+    fields = visible(requested_fields(model, listing, by_name))
+    seen = None if whole_table else fields
+    where = row_filters.request_where(ctx, model, params, by_name, seen)
+    sorts = order_by(model, ctx.field_types, listing.order_by or "", by_name, seen)
     page, size = page_and_size(params, ctx.settings.row_page_size_limit)
-    fields = visible(model, params, by_name)
-    # filters and search see only the fields the request includes
-    # (Baserow builds the model from them)
-    where = row_filters.request_where(ctx, model, params, by_name, fields)
     return RowQuery(
         page=page,
         size=size,
-        order_by=order_by(model, ctx.field_types, params.get("order_by", ""), by_name),
+        order_by=sorts,
         where=where,
-        search=params.get("search", "").strip(),
-        search_mode=search_mode(params),
+        search=(listing.search or "").strip(),
+        search_mode=listing.search_mode or "",
         fields=fields,
         cursor=params.get("cursor"),
     )

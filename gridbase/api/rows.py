@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
 
 from gridbase.api import params
-from gridbase.api.body import parse_body
+from gridbase.api.body import MISSING, Validator, parse_body
 from gridbase.api.deps import ActorDep, CallerDep, CtxDep, flag, with_www
 from gridbase.api.responses import JSON
 from gridbase.api.urls import cursor_url, page_url
-from gridbase.core import rows, tokens, view_rows
-from gridbase.core.permissions import Actor
+from gridbase.core import row_joins, rows, tokens, view_rows
+from gridbase.core.context import Ctx
 from gridbase.errors import (
-    CannotIncludeRowMetadata,
+    GridbaseError,
     QueryParameterValidation,
     RequestBodyValidation,
     RowDoesNotExist,
@@ -24,6 +25,7 @@ from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery
 
 router = APIRouter(prefix="/api/database/rows")
+T = TypeVar("T")
 
 
 def rename_keys(
@@ -37,37 +39,46 @@ def rename_keys(
 
 
 def int_param(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name)
-    if value is None or value == "":
-        return None
+    """An optional integer query parameter, read as DRF's IntegerField reads it ("" is not
+    an integer); 0 is None, as Baserow's `if before_id:` reads it."""
+    v = Validator(dict(request.query_params), error=QueryParameterValidation)
+    value = v.integer(name, required=False, default=MISSING)
+    v.done()
+    return None if value is MISSING or value == 0 else int(value)
+
+
+async def checked(ctx: Ctx, caller: Any, check: Callable[[], T]) -> T:
+    """A query parameter check Baserow makes right after authentication: when it fails, a
+    database token key is authenticated first (a bad key answers 401, not 400)."""
     try:
-        return int(value)
-    except ValueError:
-        raise QueryParameterValidation(
-            {name: field_error("A valid integer is required.")}
-        ) from None
+        return check()
+    except GridbaseError:
+        if isinstance(caller, tokens.TokenKey):
+            await with_www(ctx.call(tokens.authenticate, ctx, caller.key))
+        raise
 
 
 @router.get("/table/{table_id:int}/")
 async def list_rows(table_id: int, request: Request, ctx: CtxDep, caller: CallerDep) -> Any:
     by_name = flag(request, "user_field_names")
     qp = request.query_params
-    page = await with_www(
-        ctx.call(
-            rows.list_rows,
-            ctx,
-            caller,
-            table_id,
-            RowQuery(),
-            parse=lambda model: view_rows.with_view(
-                ctx,
-                model,
-                params.row_query(ctx, model, qp, by_name),
-                qp.get("view_id"),
-                has_order_by=bool(qp.get("order_by")),
-            ),
-        )
-    )
+    listing = await checked(ctx, caller, lambda: params.list_params(qp))
+    joins: list[row_joins.Join] = []
+
+    def parse(model: TableModel) -> RowQuery:
+        """In Baserow's order: joins, the view, filters, order_by, the page size."""
+        requested = params.requested_fields(model, listing, by_name)
+        seen = requested if requested is not None else model.fields
+        links = [f for f in seen if ctx.field_types.get(f.type).links_to(f) is not None]
+        joins.extend(row_joins.parse(ctx, qp.multi_items(), links, by_name))
+        view = view_rows.view_query(ctx, model, listing.view_id)
+        query = params.row_query(ctx, model, qp, listing, by_name, whole_table=view is not None)
+        return view_rows.with_view(query, view, has_order_by=bool(listing.order_by))
+
+    page = await with_www(ctx.call(rows.list_rows, ctx, caller, table_id, RowQuery(), parse=parse))
+    if joins:
+        await ctx.call(row_joins.attach, ctx, joins, page.rows)
+    results = rename_keys(page.model, page.rows, by_name)
     if "cursor" in qp:  # the keyset extension: page/next/previous follow the cursor
         return JSON(
             {
@@ -77,21 +88,20 @@ async def list_rows(table_id: int, request: Request, ctx: CtxDep, caller: Caller
                 else None,
                 "previous": None,
                 "next_cursor": page.next_cursor,
-                "results": rename_keys(page.model, page.rows, by_name),
+                "results": results,
             }
         )
-    query_page, size = params.page_and_size(qp, ctx.settings.row_page_size_limit)
+    _, size = params.page_and_size(qp, ctx.settings.row_page_size_limit)
+    number = page.page
     last = max(1, -(-page.count // size))
     return JSON(
         {
             "count": page.count,
-            "next": page_url(request, query_page + 1) if query_page < last else None,
-            "previous": (
-                page_url(request, query_page - 1 if query_page > 2 else None)
-                if query_page > 1
-                else None
-            ),
-            "results": rename_keys(page.model, page.rows, by_name),
+            "next": page_url(request, number + 1) if number < last else None,
+            "previous": (page_url(request, number - 1 if number > 2 else None))
+            if number > 1
+            else None,
+            "results": results,
         }
     )
 
@@ -100,14 +110,15 @@ async def list_rows(table_id: int, request: Request, ctx: CtxDep, caller: Caller
 async def get_row(
     table_id: int, row_id: int, request: Request, ctx: CtxDep, caller: CallerDep
 ) -> Any:
-    if not isinstance(caller, Actor) and "metadata" in request.query_params.get(
-        "include", ""
-    ).split(","):
-        # an unknown token answers 401 first
-        await with_www(ctx.call(tokens.authenticate, ctx, caller.key))
-        raise CannotIncludeRowMetadata()
-    row, model = await with_www(ctx.call(rows.get_row, ctx, caller, table_id, row_id))
-    return JSON(rename_keys(model, [row], flag(request, "user_field_names"))[0])
+    includes = (request.query_params.get("include") or "").split(",")
+    metadata = "metadata" in includes
+    row, model = await with_www(
+        ctx.call(rows.get_row, ctx, caller, table_id, row_id, metadata=metadata)
+    )
+    body = rename_keys(model, [row], flag(request, "user_field_names"))[0]
+    if metadata:
+        body["metadata"] = {}  # row comment settings and the like: premium in Baserow
+    return JSON(body)
 
 
 def row_body(raw: bytes, content_type: str) -> Any:
@@ -123,6 +134,7 @@ def _body(request: Request, raw: bytes) -> Any:
 @router.post("/table/{table_id:int}/")
 async def create_row(table_id: int, request: Request, ctx: CtxDep, caller: CallerDep) -> Any:
     by_name = flag(request, "user_field_names")
+    before = await checked(ctx, caller, lambda: int_param(request, "before"))
     raw = await request.body()
     created, model = await with_www(
         ctx.call(
@@ -132,7 +144,7 @@ async def create_row(table_id: int, request: Request, ctx: CtxDep, caller: Calle
             table_id,
             lambda: [_body(request, raw)],
             by_name=by_name,
-            before_id=lambda: int_param(request, "before"),
+            before_id=before,
             send_events=_send(request),
         )
     )
@@ -180,14 +192,9 @@ async def update_row(
 async def move_row(
     table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep
 ) -> Any:
+    before = int_param(request, "before_id")
     moved, model = await ctx.call(
-        rows.move_row,
-        ctx,
-        actor,
-        table_id,
-        row_id,
-        int_param(request, "before_id"),
-        send_events=_send(request),
+        rows.move_row, ctx, actor, table_id, row_id, before, send_events=_send(request)
     )
     return JSON(rename_keys(model, [moved], flag(request, "user_field_names"))[0])
 

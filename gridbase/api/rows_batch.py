@@ -9,14 +9,18 @@ from fastapi import APIRouter, Request, Response
 from gridbase.api.deps import ActorDep, BodyDep, CtxDep, flag
 from gridbase.api.responses import JSON
 from gridbase.api.rows import _send, int_param, rename_keys
-from gridbase.core import rows
+from gridbase.core import drf_fields, rows
 from gridbase.core.context import Ctx
 from gridbase.errors import RequestBodyValidation, field_error
 
 router = APIRouter(prefix="/api/database/rows")
 
 
-def items_of(ctx: Ctx, body: Any) -> list[Any]:
+def items_of(ctx: Ctx, body: Any, required_code: str = "invalid") -> list[Any]:
+    """The `items` list of a batch body, with DRF's errors (an empty body reads as {}; a
+    missing list is "required" with the code Baserow's serializer gives it)."""
+    if body is None:
+        body = {}
     if not isinstance(body, dict):
         kind = "list" if isinstance(body, list) else type(body).__name__
         raise RequestBodyValidation(
@@ -27,8 +31,12 @@ def items_of(ctx: Ctx, body: Any) -> list[Any]:
             }
         )
     if "items" not in body:
-        raise RequestBodyValidation({"items": field_error("This field is required.")})
+        raise RequestBodyValidation(
+            {"items": field_error("This field is required.", required_code)}
+        )
     items = body["items"]
+    if items is None:
+        raise RequestBodyValidation({"items": field_error("This field may not be null.", "null")})
     if not isinstance(items, list):
         raise RequestBodyValidation(
             {
@@ -53,14 +61,13 @@ def items_of(ctx: Ctx, body: Any) -> list[Any]:
     return items
 
 
-def _row_id(item: Any) -> int | None:
-    value = item.get("id") if isinstance(item, dict) else None
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+def _id_error(value: Any) -> list[dict[str, str]] | None:
+    """DRF's IntegerField error for a row id, None when it is one."""
+    if value is None:
+        return field_error("This field may not be null.", "null")
+    if drf_fields.integer(value) is None:
+        return field_error("A valid integer is required.")
+    return None
 
 
 @router.post("/table/{table_id:int}/batch/")
@@ -99,11 +106,11 @@ async def batch_update(
             }
         elif "id" not in item:
             errors[str(index)] = {"id": field_error("This field is required.")}
-        elif _row_id(item) is None:
-            errors[str(index)] = {"id": field_error("A valid integer is required.")}
+        elif (error := _id_error(item["id"])) is not None:
+            errors[str(index)] = {"id": error}
     if errors:
         raise RequestBodyValidation({"items": errors})
-    prepared = [dict(item, id=_row_id(item)) for item in items]
+    prepared = [dict(item, id=drf_fields.integer(item["id"])) for item in items]
     updated, model = await ctx.call(
         rows.update_rows,
         ctx,
@@ -121,13 +128,10 @@ async def batch_update(
 async def batch_delete(
     table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep
 ) -> Response:
-    items = items_of(ctx, body)
-    ids = []
-    for index, item in enumerate(items):
-        if isinstance(item, bool) or not isinstance(item, (int, str)) or not str(item).isdigit():
-            raise RequestBodyValidation(
-                {"items": {str(index): field_error("A valid integer is required.")}}
-            )
-        ids.append(int(item))
+    items = items_of(ctx, body, required_code="required")
+    errors = {str(i): e for i, item in enumerate(items) if (e := _id_error(item)) is not None}
+    if errors:
+        raise RequestBodyValidation({"items": errors})
+    ids = [int(i) for i in (drf_fields.integer(item) for item in items) if i is not None]
     await ctx.call(rows.delete_rows, ctx, actor, table_id, ids, send_events=_send(request))
     return Response(status_code=204)

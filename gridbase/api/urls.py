@@ -13,20 +13,31 @@ Params = Sequence[tuple[str, str]]
 
 
 def with_query(
-    request: Request, *, drop: Collection[str], first: Params = (), last: Params = ()
+    request: Request,
+    *,
+    drop: Collection[str],
+    first: Params = (),
+    last: Params = (),
+    sort: bool = False,
 ) -> str:
     """The URL with the parameters named in `drop` removed, `first` before the others and
-    `last` after them."""
+    `last` after them; with `sort`, ordered by name as DRF's replace_query_param does (the
+    values of one name stay together, in their order)."""
     kept = [(k, v) for k, v in request.query_params.multi_items() if k not in drop]
     public = request.app.state.ctx.settings.public_url
     base = public.rstrip("/") + request.url.path if public else str(request.url.replace(query=""))
-    encoded = urlencode([*first, *kept, *last])
+    pairs = [*first, *kept, *last]
+    if sort:
+        pairs.sort(key=lambda pair: pair[0])  # stable: one name's values keep their order
+    encoded = urlencode(pairs)
     return f"{base}?{encoded}" if encoded else base
 
 
 def page_url(request: Request, page: int | None) -> str:
-    """`page` first (none: the first page)."""
-    return with_query(request, drop={"page"}, first=[("page", str(page))] if page else ())
+    """`page` set (none: the first page)."""
+    return with_query(
+        request, drop={"page"}, first=[("page", str(page))] if page else (), sort=True
+    )
 
 
 def cursor_url(request: Request, cursor: str) -> str:
@@ -34,6 +45,7 @@ def cursor_url(request: Request, cursor: str) -> str:
     return with_query(request, drop={"page", "cursor"}, last=[("cursor", cursor)])
 
 
-def offset_url(request: Request, offset: int) -> str:
-    """Limit/offset paging: `offset` last (none for 0)."""
-    return with_query(request, drop={"offset"}, last=[("offset", str(offset))] if offset else ())
+def offset_url(request: Request, offset: int, limit: int) -> str:
+    """Limit/offset paging: the limit in use and `offset` (none for 0), as DRF sets them."""
+    pairs = [("limit", str(limit))] + ([("offset", str(offset))] if offset else [])
+    return with_query(request, drop={"offset", "limit"}, last=pairs, sort=True)

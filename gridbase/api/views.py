@@ -9,10 +9,10 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from gridbase.api import params, render
-from gridbase.api.body import Validator
-from gridbase.api.deps import BodyDep, CtxDep, UserDep, flag
+from gridbase.api.body import MISSING, Validator
+from gridbase.api.deps import BodyDep, CtxDep, UserDep
 from gridbase.api.urls import offset_url, page_url
-from gridbase.core import view_rows, views
+from gridbase.core import filter_params, row_filters, view_rows, views
 from gridbase.core.context import Ctx
 from gridbase.errors import (
     QueryParameterValidation,
@@ -24,6 +24,7 @@ from gridbase.errors import (
 )
 from gridbase.models import Table, User
 from gridbase.storage import schema as s
+from gridbase.usertable.query import RowQuery
 
 router = APIRouter(prefix="/api/database/views")
 VIEW_TYPES = ("grid",)
@@ -316,59 +317,85 @@ def update_field_options(view_id: int, ctx: CtxDep, user: UserDep, body: BodyDep
 # --- grid rows ---------------------------------------------------------------------------------
 
 
-def _int(value: str | None, default: int) -> int:
+def _positive(value: str | None, default: int, *, strict: bool) -> int:
+    """DRF's _positive_int: a non-negative integer (positive with `strict`), else `default`."""
     try:
-        return int(value) if value not in (None, "") else default
+        number = int(value) if value is not None else -1
     except ValueError:
         return default
+    return number if number > 0 or (number == 0 and not strict) else default
+
+
+def grid_query(ctx: Ctx, model: Any, qp: Any, search: Any, mode: Any) -> RowQuery:
+    """The grid's own reading of the query (Baserow's GridViewView): field ids in
+    include_fields/exclude_fields (naming only unknown ones shows no field), order_by and
+    ad-hoc filters over every field (order_by first; an empty order_by still replaces the
+    view's sorts), page and size without the row list's size limit."""
+    listing = params.ListParams(include=qp.get("include_fields"), exclude=qp.get("exclude_fields"))
+    requested = params.requested_fields(model, listing, False)
+    sorts = (
+        params.order_by(model, ctx.field_types, qp["order_by"], False) if "order_by" in qp else ()
+    )
+    where = row_filters.request_where(ctx, model, qp, False)
+    raw_page = qp.get("page") or "1"
+    page = params.LAST_PAGE if raw_page == "last" else max(_positive(raw_page, 1, strict=False), 1)
+    return RowQuery(
+        page=page,
+        size=_positive(qp.get("size"), 100, strict=True),
+        order_by=sorts,
+        where=where,
+        search=search.strip() if search is not MISSING else "",
+        search_mode=mode if mode is not MISSING else "",
+        fields=tuple(f.id for f in requested) if requested is not None else None,
+    )
 
 
 @router.get("/grid/{view_id:int}/")
 def list_grid_rows(view_id: int, request: Request, ctx: CtxDep, user: UserDep) -> Any:
     qp = request.query_params
-    limit_mode = "limit" in qp
-    if limit_mode:
-        size = max(1, min(_int(qp.get("limit"), 100), ctx.settings.row_page_size_limit))
-        offset = max(0, _int(qp.get("offset"), 0))
-        page = 1
-    else:
-        page, size = params.page_and_size(qp, ctx.settings.row_page_size_limit)
-        if page < 1:
-            raise QueryParameterValidation({"page": field_error("Invalid page.")})
-        offset = (page - 1) * size
-    has_filters = "filters" in qp or any(k.startswith("filter__") for k in qp)
-    fields_param = {"include": qp["include_fields"]} if "include_fields" in qp else {}
-    if "exclude_fields" in qp:
-        fields_param["exclude"] = qp["exclude_fields"]
-    merged = {**{k: v for k, v in qp.items() if k not in ("include", "exclude")}, **fields_param}
-
-    def build(model: Any) -> Any:
-        return params.row_query(ctx, model, merged, False)
-
-    includes = set(qp.get("include", "").split(","))
+    v = Validator(dict(qp), error=QueryParameterValidation)
+    search = v.string("search", required=False, allow_blank=True, default=MISSING)
+    mode = v.choice("search_mode", params.SEARCH_MODES, required=False, default=MISSING)
+    v.done()
+    if "filters" in qp:  # the shape of ad-hoc filters is checked before the view is looked up
+        filter_params.parse(qp["filters"], False)
+    window = None
+    if "limit" in qp:
+        window = (
+            _positive(qp.get("offset"), 0, strict=False),
+            _positive(qp["limit"], 100, strict=True),
+        )
+    includes = set((qp.get("include") or "").split(","))
     result = view_rows.list_grid(
         ctx,
         user,
         view_id,
-        build,
-        offset=offset,
-        limit=size,
-        count_only=flag(request, "count"),
+        lambda model: grid_query(ctx, model, qp, search, mode),
+        window=window,
+        count_only="count" in qp,
         with_options="field_options" in includes,
-        has_filters=has_filters,
-        has_order_by=bool(qp.get("order_by")),
+        has_filters="filters" in qp or any(k.startswith("filter__") for k in qp),
+        has_order_by="order_by" in qp,
     )
-    if flag(request, "count"):
+    if "count" in qp:
         return {"count": result.count}
     body: dict[str, Any] = {"count": result.count}
-    if limit_mode:
-        body["next"] = offset_url(request, offset + size) if offset + size < result.count else None
-        body["previous"] = offset_url(request, max(0, offset - size)) if offset > 0 else None
+    if window is not None:
+        offset, limit = window
+        body["next"] = (
+            offset_url(request, offset + limit, limit) if offset + limit < result.count else None
+        )
+        body["previous"] = (
+            offset_url(request, max(0, offset - limit), limit) if offset > 0 else None
+        )
     else:
+        page, size = result.page, _positive(qp.get("size"), 100, strict=True)
         last = max(1, -(-result.count // size))
         body["next"] = page_url(request, page + 1) if page < last else None
         body["previous"] = page_url(request, page - 1 if page > 2 else None) if page > 1 else None
     body["results"] = result.rows
     if result.field_options is not None:
         body["field_options"] = result.field_options
+    if "row_metadata" in includes:
+        body["row_metadata"] = {}  # row comment counts and the like: premium in Baserow
     return body

@@ -72,8 +72,11 @@ def create_application(workspace_id: int, ctx: CtxDep, user: UserDep, body: Body
     v = Validator(body)
     name = v.string("name", max_length=160)
     v.choice("type", ("database",))
+    init_with_data = v.boolean("init_with_data", default=False)
     v.done()
-    return _applications(ctx, user, [databases.create(ctx, user, workspace_id, name)])[0]
+    init = tables.insert_example_table if init_with_data is True else None
+    created = databases.create(ctx, user, workspace_id, name, init)
+    return _applications(ctx, user, [created])[0]
 
 
 @router.post("/applications/workspace/{workspace_id:int}/order/")

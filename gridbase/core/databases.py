@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,7 +49,14 @@ def list_for_user(ctx: Ctx, user: User, workspace_id: int | None = None) -> list
         ]
 
 
-def create(ctx: Ctx, user: User, workspace_id: int, name: str) -> Database:
+def create(
+    ctx: Ctx,
+    user: User,
+    workspace_id: int,
+    name: str,
+    init: Callable[[Ctx, sa.Connection, User, Database], None] | None = None,
+) -> Database:
+    """A new database; `init` fills it in the same transaction (`init_with_data`)."""
     a = s.applications
     with ctx.db.write() as conn:
         workspaces.load(conn, workspace_id)
@@ -65,7 +73,10 @@ def create(ctx: Ctx, user: User, workspace_id: int, name: str) -> Database:
                 )
             )
         )
-        return load(conn, new_id)
+        database = load(conn, new_id)
+        if init is not None:
+            init(ctx, conn, user, database)
+        return database
 
 
 def get(ctx: Ctx, user: User, database_id: int) -> Database:

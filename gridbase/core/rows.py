@@ -5,6 +5,7 @@ Every write is one transaction: validate -> write -> index -> enqueue events -> 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from gridbase.core.permissions import Actor
 from gridbase.core.row_query import filter_clause, search_plan
 from gridbase.core.row_values import RowValues, validate_rows
 from gridbase.errors import (
-    PageNotFound,
+    CannotIncludeRowMetadata,
     RequestBodyValidation,
     RowDoesNotExist,
     RowIdsNotUnique,
@@ -43,6 +44,7 @@ class Page:
     fields: list[Field]
     model: TableModel
     next_cursor: str | None = None  # only for keyset (`cursor`) pages
+    page: int = 1  # the page served (`page=last` asks for whichever that is)
 
 
 def _emit(ctx: Ctx, conn: sa.Connection, event: str, model: TableModel, **data: Any) -> None:
@@ -149,8 +151,8 @@ def list_rows(
         else:
             where = filter_clause(ctx, model, query)
             count = row_counts.list_count(conn, model.table.id, t, where, model.reads_clock)
-        if query.page < 1:  # past the last page Baserow answers an empty page, not 404
-            raise PageNotFound()
+        if query.page < 1:  # 0 stands for `page=last`: the last page, the first when empty
+            query = dataclasses.replace(query, page=max(1, math.ceil(count / query.size)))
         if query.cursor is not None:
             return _keyset_page(ctx, conn, model, query, fields, where, count)
         offset = (query.page - 1) * query.size
@@ -165,7 +167,8 @@ def list_rows(
                 ),
                 {},
             )
-            return Page(count, serialize_rows(ctx, conn, model, records, fields), fields, model)
+            rows = serialize_rows(ctx, conn, model, records, fields)
+            return Page(count, rows, fields, model, page=query.page)
         stmt = sa.select(*model.columns(fields))
         order = order_clauses(ctx, model, query.order_by)
         if deep_pages.use(conn, offset):
@@ -182,7 +185,8 @@ def list_rows(
             stmt = stmt.where(where)
         stmt = stmt.order_by(*order).limit(query.size)
         records = list(conn.execute(stmt))
-        return Page(count, serialize_rows(ctx, conn, model, records, fields), fields, model)
+        rows = serialize_rows(ctx, conn, model, records, fields)
+        return Page(count, rows, fields, model, page=query.page)
 
 
 def _keyset_page(
@@ -229,8 +233,16 @@ def _keyset_page(
     )
 
 
-def get_row(ctx: Ctx, caller: Caller, table_id: int, row_id: int) -> tuple[Row, TableModel]:
+def get_row(
+    ctx: Ctx, caller: Caller, table_id: int, row_id: int, *, metadata: bool = False
+) -> tuple[Row, TableModel]:
+    """`metadata`: the row's metadata is asked for, which a database token may not (Baserow
+    refuses it once the table is found, before the token's grant is checked)."""
     with ctx.db.read() as conn:
+        if metadata and isinstance(caller, tokens.TokenKey):
+            if tokens.authenticate_for_table(ctx, conn, caller.key, table_id)[1] is None:
+                raise TableDoesNotExist()
+            raise CannotIncludeRowMetadata()
         model = _open(ctx, conn, caller, table_id, "read")
         found = fetch(ctx, conn, model, [row_id])
         if not found:
@@ -540,7 +552,7 @@ def move_row(
         model = _open(ctx, conn, actor, table_id, "update")
         t = model.sql
         if conn.execute(sa.select(t.c.id).where(t.c.id == row_id)).first() is None:
-            raise RowDoesNotExist([row_id])
+            raise RowDoesNotExist([str(row_id)])  # type: ignore[list-item]  # Baserow quotes the id from the URL here
         old = fetch(ctx, conn, model, [row_id])
         if before_id is not None and before_id == row_id:
             order = None
@@ -557,12 +569,25 @@ def move_row(
         return moved[0], model
 
 
-def row_names(ctx: Ctx, actor: Actor, wanted: dict[int, list[int]]) -> dict[str, dict[str, str]]:
-    """table id -> row id -> primary value as text, for the rows that exist."""
+def row_names(
+    ctx: Ctx,
+    actor: Actor,
+    params: Sequence[tuple[str, str]],
+    parse: Callable[[str, str], tuple[int, list[int]]],
+) -> dict[str, dict[str, str]]:
+    """table id -> row id -> primary value as text, for the rows that exist. Each parameter
+    is parsed (`parse`: the API layer's reading of it) and its table looked up in turn, as
+    Baserow does, so the first bad one answers; every table after the first must be in the
+    first one's database."""
     out: dict[str, dict[str, str]] = {}
+    database_id = None
     with ctx.db.read() as conn:
-        for table_id, ids in wanted.items():
+        for key, value in params:
+            table_id, ids = parse(key, value)
             table = load.load_table(conn, table_id)
+            if database_id is not None and table.database_id != database_id:
+                raise TableDoesNotExist()
+            database_id = table.database_id
             workspaces.require_member(conn, actor.user.id, table.workspace_id)
             permissions.require(conn, actor, "read", table)
             texts = primary_texts(ctx, conn, load.model_for(ctx, conn, table), ids)

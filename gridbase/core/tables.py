@@ -6,14 +6,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import databases, fields, rows, tokens, workspaces
+from gridbase.core import databases, fields, rows, tokens, views, workspaces
 from gridbase.core.context import Ctx
 from gridbase.errors import (
     InitialTableDataDuplicateName,
     InvalidInitialTableData,
     TableNotInDatabase,
 )
-from gridbase.models import Table, User
+from gridbase.models import Database, Table, User
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
 from gridbase.storage.kept.versions import new_version
@@ -87,42 +87,66 @@ def create(
     data: list[list[Any]] | None,
     first_row_header: bool,
 ) -> Table:
-    t = s.database_tables
     with ctx.db.write() as conn:
         databases.load_for(conn, user, database_id)
-        if data is not None:
-            names, body = _initial_columns(data, first_row_header)
-        order = s.next_order(conn, t.c.order, t.c.database_id == database_id)
-        table_id = s.new_id(
-            conn.execute(
-                t.insert().values(
-                    database_id=database_id,
-                    name=name,
-                    order=order,
-                    schema_version=new_version(),
-                    created_on=ctx.clock(),
-                )
+        return insert_table(ctx, conn, user, database_id, name, data, first_row_header)
+
+
+def insert_example_table(ctx: Ctx, conn: sa.Connection, user: User, database: Database) -> None:
+    """The first table of a database created with `init_with_data` (Baserow's "Table")."""
+    insert_table(ctx, conn, user, database.id, "Table", None, False)
+
+
+def insert_table(
+    ctx: Ctx,
+    conn: sa.Connection,
+    user: User,
+    database_id: int,
+    name: str,
+    data: list[list[Any]] | None,
+    first_row_header: bool,
+) -> Table:
+    """A new table with its fields, rows and default grid view "Grid" (Baserow creates one
+    with every table); without `data`, Baserow's example table (Name, Notes, Active and two
+    empty rows)."""
+    t = s.database_tables
+    if data is not None:
+        names, body = _initial_columns(data, first_row_header)
+    order = s.next_order(conn, t.c.order, t.c.database_id == database_id)
+    table_id = s.new_id(
+        conn.execute(
+            t.insert().values(
+                database_id=database_id,
+                name=name,
+                order=order,
+                schema_version=new_version(),
+                created_on=ctx.clock(),
             )
         )
-        ddl.create_user_table(conn, table_id)
+    )
+    ddl.create_user_table(conn, table_id)
+    table = load.load_table(conn, table_id)
+    widths: dict[int, dict[str, Any]] = {}
+    if data is None:
+        primary = fields.insert_field(ctx, conn, table, "Name", "text", {}, primary=True)[0]
+        notes = fields.insert_field(ctx, conn, table, "Notes", "long_text", {})[0]
+        active = fields.insert_field(ctx, conn, table, "Active", "boolean", {})[0]
+        widths = {notes.id: {"width": 400}, active.id: {"width": 100}}
         table = load.load_table(conn, table_id)
-        if data is None:
-            primary = fields.insert_field(ctx, conn, table, "Name", "text", {}, primary=True)[0]
-            notes = fields.insert_field(ctx, conn, table, "Notes", "long_text", {})[0]
-            fields.insert_field(ctx, conn, table, "Active", "boolean", {})
-            table = load.load_table(conn, table_id)
-            # Baserow's example rows hold empty texts, not nulls.
-            blank = {primary.column_name: "", notes.column_name: ""}
-            rows.insert_rows(ctx, conn, table, [blank, dict(blank)], by_name=False)
-        else:
-            created = [
-                fields.insert_field(ctx, conn, table, n, "text", {}, primary=i == 0)[0]
-                for i, n in enumerate(names)
-            ]
-            table = load.load_table(conn, table_id)
-            items = [{f.column_name: row[i] for i, f in enumerate(created)} for row in body]
-            rows.insert_rows(ctx, conn, table, items, by_name=False, validate=False)
-        return load.load_table(conn, table_id)
+        # Baserow's example rows hold empty texts, not nulls.
+        blank = {primary.column_name: "", notes.column_name: ""}
+        rows.insert_rows(ctx, conn, table, [blank, dict(blank)], by_name=False)
+    else:
+        created = [
+            fields.insert_field(ctx, conn, table, n, "text", {}, primary=i == 0)[0]
+            for i, n in enumerate(names)
+        ]
+        table = load.load_table(conn, table_id)
+        items = [{f.column_name: row[i] for i, f in enumerate(created)} for row in body]
+        rows.insert_rows(ctx, conn, table, items, by_name=False, validate=False)
+    view = views.insert_view(ctx, conn, table, user, {"name": "Grid", "type": "grid"})
+    views.insert_field_options(conn, view, widths)
+    return load.load_table(conn, table_id)
 
 
 def rename(ctx: Ctx, user: User, table_id: int, name: str) -> Table:

@@ -9,6 +9,7 @@ storage.kept, usertable.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,7 @@ from gridbase.storage.kept import row_counts
 from gridbase.usertable import load
 from gridbase.usertable.filtering import where_for
 from gridbase.usertable.model import TableModel
-from gridbase.usertable.query import RowQuery, order_clauses
+from gridbase.usertable.query import RowQuery, Sort, Where, order_clauses
 from gridbase.usertable.read import serialize_rows
 
 
@@ -41,26 +42,37 @@ def _and(first: Any, second: Any) -> Any:
     return both
 
 
-def with_view(
-    ctx: Ctx, model: TableModel, query: RowQuery, view_id: str | None, *, has_order_by: bool
-) -> RowQuery:
-    """`query` restricted by the view's saved filters, sorted by its sorts unless order_by was
-    given."""
-    if view_id is None or view_id == "":
-        return query
-    try:
-        wanted = int(view_id)
-    except ValueError:
-        raise ViewDoesNotExist() from None
+@dataclass(frozen=True)
+class ViewQuery:
+    """What a view adds to a row list: its saved filters and sorts."""
+
+    where: Where | None
+    sorts: tuple[Sort, ...]
+
+
+def view_query(ctx: Ctx, model: TableModel, view_id: int | None) -> ViewQuery | None:
+    """The view `view_id` of the model's table (None for none: 0 too, as Baserow reads it);
+    ERROR_VIEW_DOES_NOT_EXIST when it is unknown or of another table."""
+    if not view_id:
+        return None
     with ctx.db.read() as conn:
-        view = views.load_view(conn, wanted)
+        view = views.load_view(conn, view_id)
         if view.table_id != model.table.id:
             raise ViewDoesNotExist()
         group = views.view_tree(conn, view, model)
         sorts = views.view_sorts(conn, view, model)
-        where = where_for(ctx, model, group, conn)
+        return ViewQuery(where_for(ctx, model, group, conn), sorts)
+
+
+def with_view(query: RowQuery, view: ViewQuery | None, *, has_order_by: bool) -> RowQuery:
+    """`query` restricted by the view's saved filters (ad-hoc filters are AND-ed with them),
+    sorted by its sorts unless order_by was given."""
+    if view is None:
+        return query
     return dataclasses.replace(
-        query, where=_and(where, query.where), order_by=query.order_by if has_order_by else sorts
+        query,
+        where=_and(view.where, query.where),
+        order_by=query.order_by if has_order_by else view.sorts,
     )
 
 
@@ -69,6 +81,7 @@ class GridPage:
     count: int
     rows: list[dict[str, Any]]
     field_options: dict[str, dict[str, Any]] | None
+    page: int = 1  # the page served (page/size paging)
 
 
 def list_grid(
@@ -77,14 +90,15 @@ def list_grid(
     view_id: int,
     build: Any,
     *,
-    offset: int,
-    limit: int,
+    window: tuple[int, int] | None,
     count_only: bool,
     with_options: bool,
     has_filters: bool,
     has_order_by: bool,
 ) -> GridPage:
-    """`build(model) -> RowQuery` parses the request; the view fills in what it leaves out."""
+    """`build(model) -> RowQuery` parses the request; the view fills in what it leaves out.
+    `window`: (offset, limit) for limit/offset paging; None pages by the query's page and
+    size (page 0 is the last page)."""
     with ctx.db.read() as conn:
         view, table = views.open_view(conn, user, view_id, GridDoesNotExist)
         if view.type != "grid":
@@ -102,6 +116,8 @@ def list_grid(
         count = row_counts.list_count(conn, model.table.id, model.sql, where, model.reads_clock)
         if count_only:
             return GridPage(count, [], None)
+        page = query.page if query.page >= 1 else max(1, math.ceil(count / query.size))
+        offset, limit = window or ((page - 1) * query.size, query.size)
         fields = [f for f in model.fields if query.fields is None or f.id in query.fields]
         stmt = sa.select(*model.columns(fields))
         if where is not None:
@@ -109,4 +125,4 @@ def list_grid(
         stmt = stmt.order_by(*order_clauses(ctx, model, query.order_by)).limit(limit).offset(offset)
         rows = serialize_rows(ctx, conn, model, list(conn.execute(stmt)), fields)
         options = views.field_options(conn, ctx, view, table) if with_options else None
-        return GridPage(count, rows, options)
+        return GridPage(count, rows, options, page)

@@ -92,6 +92,15 @@ def open_view(
     return view, _table(conn, user, view.table_id)
 
 
+def exists(ctx: Ctx, table: sa.Table, item_id: int) -> bool:
+    """Whether a row with this id is in a metadata table (fields, filter groups): DRF checks
+    a primary key against every object, before any permission."""
+    if not -(2**63) <= item_id < 2**63:  # no id is that large (and no database reads it)
+        return False
+    with ctx.db.read() as conn:
+        return conn.execute(sa.select(table.c.id).where(table.c.id == item_id)).first() is not None
+
+
 # --- views ----------------------------------------------------------------------------------
 
 
@@ -109,35 +118,53 @@ def list_views(
         return table, [_view(r) for r in conn.execute(stmt)]
 
 
+def insert_view(
+    ctx: Ctx, conn: sa.Connection, table: Table, user: User, values: Mapping[str, Any]
+) -> View:
+    """A new view of `table`, last in order. Collaborative views name their creator in
+    `owned_by_id`, as Baserow's do."""
+    v = s.views
+    order = s.next_order(conn, v.c.order, v.c.table_id == table.id)
+    props = dict(
+        GRID_DEFAULTS,
+        slug=secrets.token_urlsafe(32),
+        ownership_type="collaborative",
+        owned_by_id=user.id,
+    )
+    props.update({k: values[k] for k in GRID_DEFAULTS if k in values})
+    view_id = s.new_id(
+        conn.execute(
+            v.insert().values(
+                table_id=table.id,
+                name=values["name"],
+                order=order,
+                type=values.get("type", "grid"),
+                filter_type=values.get("filter_type", "AND"),
+                filters_disabled=bool(values.get("filters_disabled", False)),
+                props=props,
+                created_on=ctx.clock(),
+            )
+        )
+    )
+    return load_view(conn, view_id)
+
+
+def insert_field_options(
+    conn: sa.Connection, view: View, options: Mapping[int, Mapping[str, Any]]
+) -> None:
+    """Stored options of some fields of a new view (the others read the defaults)."""
+    o = s.view_field_options
+    for field_id, values in options.items():
+        merged = dict(FIELD_OPTION_DEFAULTS, **values)
+        conn.execute(o.insert().values(view_id=view.id, field_id=field_id, options=merged))
+
+
 def create_view(
     ctx: Ctx, user: User, table_id: int, values: Mapping[str, Any]
 ) -> tuple[View, Table]:
     with ctx.db.write() as conn:
         table = _table(conn, user, table_id)
-        v = s.views
-        order = s.next_order(conn, v.c.order, v.c.table_id == table_id)
-        props = dict(
-            GRID_DEFAULTS,
-            slug=secrets.token_urlsafe(32),
-            ownership_type="collaborative",
-            owned_by_id=None,
-        )
-        props.update({k: values[k] for k in GRID_DEFAULTS if k in values})
-        view_id = s.new_id(
-            conn.execute(
-                v.insert().values(
-                    table_id=table_id,
-                    name=values["name"],
-                    order=order,
-                    type=values.get("type", "grid"),
-                    filter_type=values.get("filter_type", "AND"),
-                    filters_disabled=bool(values.get("filters_disabled", False)),
-                    props=props,
-                    created_on=ctx.clock(),
-                )
-            )
-        )
-        view = load_view(conn, view_id)
+        view = insert_view(ctx, conn, table, user, values)
         events.emit(ctx, conn, "view.created", table, view=view)
         return view, table
 

@@ -344,9 +344,10 @@ class LinkRowFieldType(FieldType):
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         if raw is None:
             raise FieldValueError("This field may not be null.", "null")
-        items = as_items(raw)
+        # Baserow's LinkRowRequestSerializer reads any falsy value (0, false, "", {}) as none
+        items = as_items(raw) if raw else []
         if items is None:
-            raise FieldValueError("The provided value must be a list of valid integer or string")
+            raise FieldValueError("This provided value must be a list, an integer or a string.")
         if any(isinstance(i, bool) or not isinstance(i, (int, str)) for i in items):
             raise FieldValueError("The provided value must be a list of valid integer or string")
         if items and len({type(i) for i in items}) > 1:

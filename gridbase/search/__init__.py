@@ -50,8 +50,13 @@ class RowSearch:
     ) -> full_text.SearchPlan | None:
         if not self._uses_index(ctx, model, query.search_mode, query.fields):
             return None
-        # default order, page or offset paging: the page may walk the order index
-        walk = None if query.order_by or query.cursor is not None else query.page * query.size
+        # default order, page or offset paging: the page may walk the order index (not for
+        # page 0, `page=last`, which is known only once counted)
+        walk = (
+            None
+            if query.order_by or query.cursor is not None or query.page < 1
+            else query.page * query.size
+        )
         return full_text.plan(conn, model, query.search, walk)
 
     def rows_changing(

@@ -78,7 +78,10 @@ def test_view_crud_and_rows_through_view(api: Api) -> None:
     listed = api.ok(
         api.get(f"/api/database/views/table/{table}/", params={"include": "filters,sortings"})
     )
-    assert [v["filters"] for v in listed] == [[f]] and [v["sortings"] for v in listed] == [[sort]]
+    # the table's default view "Grid" first, then ours
+    assert [v["name"] for v in listed] == ["Grid", view["name"]]
+    assert [v["filters"] for v in listed] == [[], [f]]
+    assert [v["sortings"] for v in listed] == [[], [sort]]
     api.ok(api.patch(f"/api/database/views/{view['id']}/", {"filters_disabled": True}))
     assert len(api.rows(table, view_id=view["id"])) == 3
     assert api.delete(f"/api/database/views/filter/{f['id']}/").status_code == 204

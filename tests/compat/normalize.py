@@ -54,6 +54,7 @@ PATH_KINDS = {
     "grid": "view",
     "view": "view",
     "filter": "filter",
+    "filter-group": "filter_group",
     "sort": "sort",
     "workspaces": "workspace",
     "workspace": "workspace",
@@ -61,18 +62,24 @@ PATH_KINDS = {
     "tokens": "token",
     "webhooks": "webhook",
 }
-SECRET_KEYS = {"token", "access_token", "refresh_token", "user_session", "key"}
+SECRET_KEYS = {"token", "access_token", "refresh_token", "user_session", "key", "slug"}
 FIELD_REF = re.compile(r"(?<![A-Za-z0-9])field_(\d+)(?![0-9])")
 TEXT_IDS = [
     (re.compile(r"(?<![A-Za-z])((?:field|Field) (?:with id )?)(\d+)\b"), "field"),
     (re.compile(r"(?<![A-Za-z])((?:table|Table) (?:with id )?)(\d+)\b"), "table"),
     (re.compile(r"(?<![A-Za-z])((?:view|View) (?:with id )?)(\d+)\b"), "view"),
+    (re.compile(r"(?<![A-Za-z])(table__)(\d+)\b"), "table"),
 ]
 UUID = re.compile(
     r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
 )
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 HOST = re.compile(r"(https?://)[^/\s\"'?#]+")
+DIGITS = re.compile(r"\d+")
+# query parameters that name fields by any digits in them (Baserow reads "id_12" as field 12)
+FIELD_DIGIT_KEYS = {"order_by", "include", "exclude", "include_fields", "exclude_fields"}
+TABLE_KEY = re.compile(r"^table__(\d+)$")
+FILTER_DIGITS = re.compile(r"^filter__(\d+)__")
 TIMESTAMP = re.compile(
     r"\b(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?\b"
 )
@@ -134,7 +141,13 @@ class Normaliser:
         return "/".join(parts) + sep + (self.query_string(tail) if sep else "")
 
     def query_string(self, qs: str) -> str:
-        return "&".join(FIELD_REF.sub(self._field_ref, part) for part in qs.split("&"))
+        return "&".join(self._query_part(part) for part in qs.split("&"))
+
+    def _query_part(self, part: str) -> str:
+        key, sep, value = part.partition("=")
+        if key in FIELD_DIGIT_KEYS:
+            return key + sep + DIGITS.sub(lambda m: str(self.ph("field", int(m.group()))), value)
+        return FIELD_REF.sub(self._field_ref, part)
 
     # --- JSON ------------------------------------------------------------------------------
     def json(self, value: Any, key: str | None = None) -> Any:
@@ -157,6 +170,8 @@ class Normaliser:
         if isinstance(value, str):
             if key in SECRET_KEYS and len(value) > 16:
                 return "<secret>"
+            if key in KEY_KINDS and value.isdigit():  # an id sent as text
+                return str(self.ph(KEY_KINDS[key], int(value)))
             return self.text(value)
         return value
 
@@ -187,6 +202,14 @@ class Normaliser:
         out: dict[str, Any] = {}
         for k, v in (query or {}).items():
             nk = FIELD_REF.sub(self._field_ref, k)
+            if (table_key := TABLE_KEY.match(k)) is not None:
+                nk = f"table__{self.ph('table', int(table_key.group(1)))}"
+            if (numbered := FILTER_DIGITS.match(k)) is not None:
+                field = self.ph("field", int(numbered.group(1)))
+                nk = f"filter__{field}__" + k[numbered.end() :]
+            if k in FIELD_DIGIT_KEYS and isinstance(v, str):
+                out[nk] = DIGITS.sub(lambda m: str(self.ph("field", int(m.group()))), v)
+                continue
             if k == "filters" and isinstance(v, str):
                 try:
                     out[nk] = self.json(json.loads(v))
@@ -202,6 +225,16 @@ class Normaliser:
         return out
 
 
+def keyed_by_table(self: Normaliser, body: Any) -> Any:
+    """An answer keyed by table ids (the row names endpoint): its keys as table ids."""
+    if not isinstance(body, dict):
+        return body
+    return {
+        str(self.ph("table", int(k))) if isinstance(k, str) and k.isdigit() else k: v
+        for k, v in body.items()
+    }
+
+
 def _shape(obj: dict[str, Any]) -> str | None:
     """The kind of object a dict is, by its keys (for its "id")."""
     keys = obj.keys()
@@ -209,6 +242,8 @@ def _shape(obj: dict[str, Any]) -> str | None:
         return "token"
     if "color" in keys and "value" in keys:
         return "option"
+    if "parent_group" in keys:
+        return "filter_group"
     if "filter_type" in keys or "filters_disabled" in keys:
         return "view"
     if {"view", "field", "type", "value"} <= keys:
