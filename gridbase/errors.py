@@ -143,6 +143,11 @@ class InvalidRefreshToken(InvalidCredentials):
     default_detail = "Refresh token is expired or invalid."
 
 
+class RefreshTokenAlreadyBlacklisted(GridbaseError):
+    code = "ERROR_REFRESH_TOKEN_ALREADY_BLACKLISTED"
+    default_detail = "The provided refresh token is already blacklisted."
+
+
 class InvalidTokenHeader(AuthError):
     code = "ERROR_INVALID_TOKEN_HEADER"
 
@@ -198,7 +203,7 @@ class UserNotInWorkspace(GridbaseError):
 class WorkspaceDoesNotExist(GridbaseError):
     code = "ERROR_GROUP_DOES_NOT_EXIST"
     status = 404
-    default_detail = "The requested workspace does not exist."
+    default_detail = "The requested group does not exist."  # Baserow's wording, still "group"
 
 
 class ApplicationDoesNotExist(GridbaseError):
@@ -209,6 +214,17 @@ class ApplicationDoesNotExist(GridbaseError):
 
 class ApplicationNotInWorkspace(GridbaseError):
     code = "ERROR_APPLICATION_NOT_IN_GROUP"
+
+    def __init__(self, application_id: int) -> None:
+        super().__init__(f"The application id {application_id} does not belong to the group.")
+
+
+class ApplicationTypeDoesNotExist(GridbaseError):
+    code = "ERROR_APPLICATION_TYPE_DOES_NOT_EXIST"
+
+    def __init__(self, type_name: Any) -> None:
+        # Python's str() of what was sent, as Baserow formats it (null reads "None")
+        super().__init__(f"The application type {type_name} does not exist.")
 
 
 # --- tables -----------------------------------------------------------------------------
@@ -223,10 +239,13 @@ class TableDoesNotExist(GridbaseError):
 class TableNotInDatabase(GridbaseError):
     code = "ERROR_TABLE_NOT_IN_DATABASE"
 
+    def __init__(self, table_id: int) -> None:
+        super().__init__(f"The table id {table_id} does not belong to the database.")
+
 
 class InvalidInitialTableData(GridbaseError):
     code = "ERROR_INVALID_INITIAL_TABLE_DATA"
-    default_detail = "At least one row and one column must be provided."
+    default_detail = "The provided table data must at least contain one row and one column."
 
 
 class InitialTableDataDuplicateName(GridbaseError):
@@ -256,7 +275,10 @@ class FieldWithSameNameExists(GridbaseError):
 
 class ReservedFieldName(GridbaseError):
     code = "ERROR_RESERVED_BASEROW_FIELD_NAME"
-    default_detail = "The field names id and order are reserved and cannot and must not be used."
+    default_detail = (
+        "The field names id,order are reserved and cannot and cannot be used for a user "
+        "created field, please choose different field name."
+    )
 
 
 class InvalidFieldName(GridbaseError):
@@ -266,7 +288,7 @@ class InvalidFieldName(GridbaseError):
 
 class MaxFieldNameLengthExceeded(GridbaseError):
     code = "ERROR_MAX_FIELD_NAME_LENGTH_EXCEEDED"
-    default_detail = "A field name can be a maximum of 255 characters."
+    default_detail = "You cannot set a field name longer than 255 characters."
 
 
 class MaxFieldCountExceeded(GridbaseError):
@@ -304,7 +326,9 @@ class FieldSelfReference(GridbaseError):
 
 class FieldCircularReference(GridbaseError):
     code = "ERROR_FIELD_CIRCULAR_REFERENCE"
-    default_detail = "Fields cannot reference each other in a circular way."
+    default_detail = (
+        "Fields cannot reference each other resulting in a circular chain of references."
+    )
 
 
 # --- rows -------------------------------------------------------------------------------
@@ -466,12 +490,12 @@ class ViewSortDoesNotExist(GridbaseError):
 
 class ViewSortFieldAlreadyExists(GridbaseError):
     code = "ERROR_VIEW_SORT_FIELD_ALREADY_EXISTS"
-    default_detail = "A sort with the field already exists."
+    default_detail = "A sort with the field already exists in the view."
 
 
 class ViewSortFieldNotSupported(GridbaseError):
     code = "ERROR_VIEW_SORT_FIELD_NOT_SUPPORTED"
-    default_detail = "The field does not support views sorting."
+    default_detail = "The field does not support view sorting on the given type."
 
 
 class FieldNotInTable(GridbaseError):

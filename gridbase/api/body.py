@@ -164,8 +164,8 @@ class Validator:
             self.fail(key, NUL_MESSAGE, "null_characters_not_allowed")
         return value
 
-    def email(self, key: str) -> Any:
-        value = self.string(key, max_length=254)
+    def email(self, key: str, *, required: bool = True) -> Any:
+        value = self.string(key, required=required, max_length=254)
         if isinstance(value, str) and not EMAIL.match(value):
             self.fail(key, "Enter a valid email address.")
         return value
@@ -209,6 +209,27 @@ class Validator:
             return value
         if not isinstance(value, str) or value not in choices:
             self.fail(key, f'"{value}" is not a valid choice.', "invalid_choice")
+            return MISSING
+        return value
+
+    def items(
+        self,
+        key: str,
+        *,
+        required: bool = True,
+        default: Any = MISSING,
+        min_length: int | None = None,
+    ) -> Any:
+        """DRF's ListField with any items."""
+        value = self._get(key, required, default, False)
+        if value is MISSING or key not in self.data:
+            return value
+        if not isinstance(value, list):
+            kind = type(value).__name__
+            self.fail(key, f'Expected a list of items but got type "{kind}".', "not_a_list")
+            return MISSING
+        if min_length is not None and len(value) < min_length:
+            self.fail(key, f"Ensure this field has at least {min_length} elements.", "min_length")
             return MISSING
         return value
 

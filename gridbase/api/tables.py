@@ -10,7 +10,7 @@ from gridbase.api import render
 from gridbase.api.body import Validator
 from gridbase.api.deps import BodyDep, CtxDep, TokenActorDep, UserDep
 from gridbase.core import tables
-from gridbase.errors import field_error
+from gridbase.errors import RequestBodyValidation, field_error
 
 router = APIRouter(prefix="/api/database/tables")
 
@@ -25,22 +25,31 @@ def list_tables(database_id: int, ctx: CtxDep, user: UserDep) -> Any:
     return [render.table(t) for t in tables.list_tables(ctx, user, database_id)]
 
 
+def initial_rows(data: list[Any]) -> list[list[Any]]:
+    """The rows of a new table's `data`, iterated as Baserow iterates them: a list, a text
+    (its characters) or an object (its keys). Anything else is refused here (Baserow: 500)."""
+    rows, errors = [], {}
+    for index, row in enumerate(data):
+        if isinstance(row, (list, str, dict)):
+            rows.append(list(row))
+        else:
+            kind = "null" if row is None else type(row).__name__
+            message = f'Expected a list of items but got type "{kind}".'
+            errors[str(index)] = field_error(message, "not_a_list")
+    if errors:
+        raise RequestBodyValidation({"data": errors})
+    return rows
+
+
 @router.post("/database/{database_id:int}/")
 def create_table(database_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
     v = Validator(body)
     name = v.string("name", max_length=255)
-    data = v.data.get("data")
-    if data is not None and (
-        not isinstance(data, list) or not all(isinstance(r, list) for r in data)
-    ):
-        v.errors["data"] = field_error(
-            "The provided data must be a list of rows, each a list of values."
-        )
-    elif isinstance(data, list) and not data:
-        v.errors["data"] = field_error("At least one row must be provided.", "min_length")
+    data = v.items("data", required=False, default=None, min_length=1)
     first_row_header = v.boolean("first_row_header", default=False)
     v.done()
-    created = tables.create(ctx, user, database_id, name, data, first_row_header is True)
+    rows = initial_rows(data) if isinstance(data, list) else None
+    created = tables.create(ctx, user, database_id, name, rows, first_row_header is True)
     return render.table(created)
 
 

@@ -10,7 +10,7 @@ from gridbase.api import render
 from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import BodyDep, CtxDep
 from gridbase.core import sessions, users
-from gridbase.errors import ParseError
+from gridbase.errors import InvalidRefreshToken, ParseError, field_error
 
 router = APIRouter(prefix="/api/user")
 
@@ -44,48 +44,55 @@ def register(ctx: CtxDep, body: BodyDep) -> Any:
     return {"user": render.user(user)}
 
 
-def _required(body: Any, *keys: str) -> dict[str, Any]:
-    """simplejwt's views report missing keys in plain DRF shape: {"email": ["..."]}."""
-    data = body if isinstance(body, dict) else {}
-    missing = {k: ["This field is required."] for k in keys if not data.get(k)}
-    if missing:
-        raise _PlainFields(missing)
-    return data
-
-
 class _PlainFields(ParseError):
+    """simplejwt's serializers answer in DRF's own shape: {"key": ["message"]}."""
+
     def body(self) -> Any:
-        return self.detail
+        return {key: [e["error"] for e in errors] for key, errors in self.detail.items()}
 
 
 @router.post("/token-auth/")
 def token_auth(ctx: CtxDep, body: BodyDep) -> Any:
-    data = body if isinstance(body, dict) else {}
-    if "email" not in data and "username" in data:
-        data = dict(data, email=data["username"])
-    data = _required(data, "email", "password")
-    user = users.authenticate(ctx, str(data["email"]), str(data["password"]))
+    """Every field is checked first (`password` is the only required one), then `username`
+    (its legacy name), or else `email`, names the account."""
+    v = Validator(body, error=_PlainFields)
+    username = v.email("username", required=False)
+    email = v.email("email", required=False)
+    password = v.string("password")
+    v.done()
+    login = next((x for x in (username, email) if isinstance(x, str) and x), None)
+    if login is None:
+        raise _PlainFields({"email": field_error("This field is required.", "required")})
+    user = users.authenticate(ctx, str(login), str(password))
     return render.session(
         user, sessions.access_token(ctx, user.id), sessions.refresh_token(ctx, user.id)
     )
 
 
-def _refresh_value(body: Any) -> str:
-    data = body if isinstance(body, dict) else {}
-    if "refresh_token" not in data and "token" in data:
-        data = dict(data, refresh_token=data["token"])
-    return str(_required(data, "refresh_token")["refresh_token"])
+def _refresh_value(body: Any, *, legacy_alone: bool) -> str:
+    """The refresh token of a body: `refresh_token`, else the legacy `token` (a text);
+    `legacy_alone` False: `refresh_token` is required (token-verify), as in Baserow."""
+    v = Validator(body, error=_PlainFields)
+    given = v.string("refresh_token", required=not legacy_alone)
+    legacy = v.string("token", required=False)
+    v.done()
+    found = given if given is not MISSING else legacy
+    if not isinstance(found, str):  # neither key: a token that is not valid
+        raise InvalidRefreshToken()
+    return found
 
 
 @router.post("/token-refresh/")
 def token_refresh(ctx: CtxDep, body: BodyDep) -> Any:
-    user = users.active_user(ctx, sessions.user_id_from_refresh(ctx, _refresh_value(body)))
+    token = _refresh_value(body, legacy_alone=True)
+    user = users.active_user(ctx, sessions.user_id_from_refresh(ctx, token))
     return render.session(user, sessions.access_token(ctx, user.id), None)
 
 
 @router.post("/token-verify/")
 def token_verify(ctx: CtxDep, body: BodyDep) -> Any:
-    user = users.active_user(ctx, sessions.user_id_from_refresh(ctx, _refresh_value(body)))
+    token = _refresh_value(body, legacy_alone=False)
+    user = users.active_user(ctx, sessions.user_id_from_refresh(ctx, token))
     return {
         "user": render.user(user),
         "permissions": render.permissions(user),
@@ -95,5 +102,8 @@ def token_verify(ctx: CtxDep, body: BodyDep) -> Any:
 
 @router.post("/token-blacklist/", status_code=204)
 def token_blacklist(ctx: CtxDep, body: BodyDep) -> Response:
-    sessions.blacklist_refresh(ctx, _refresh_value(body))
+    v = Validator(body)  # a Baserow view: ERROR_REQUEST_BODY_VALIDATION, no legacy `token`
+    token = v.string("refresh_token")
+    v.done()
+    sessions.blacklist_refresh(ctx, token)
     return Response(status_code=204)

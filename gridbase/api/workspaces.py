@@ -7,9 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from gridbase.api import render
-from gridbase.api.body import Validator
+from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep
 from gridbase.core import databases, tables, workspaces
+from gridbase.errors import ApplicationTypeDoesNotExist, RequestBodyValidation, field_error
 from gridbase.models import Database
 
 router = APIRouter(prefix="/api")
@@ -67,14 +68,35 @@ def list_workspace_applications(workspace_id: int, ctx: CtxDep, user: UserDep) -
     return _applications(ctx, user, databases.list_for_user(ctx, user, workspace_id))
 
 
+APPLICATION_TYPES = ("database",)
+# Baserow validates an application twice, the second time from an empty body: any error
+# comes with these two (they replace the first pass's errors of the same keys)
+ANEW = {"name": field_error("This field is required.", "required"), "type": field_error(
+    "This field is required.", "required"
+)}  # fmt: skip
+
+
+def application_body(body: Any) -> tuple[str, bool]:
+    """(name, init_with_data) of a new application, checked as Baserow's polymorphic
+    serializer checks it: the type first (an unknown one: ERROR_APPLICATION_TYPE_DOES_NOT_
+    EXIST), then every field. (A body without a type is a 500 in Baserow.)"""
+    v = Validator(body)
+    if "type" not in v.data:
+        raise RequestBodyValidation({"type": field_error("This field is required.", "required")})
+    if v.data["type"] not in APPLICATION_TYPES:
+        raise ApplicationTypeDoesNotExist(v.data["type"])
+    name = v.string("name", max_length=160)
+    init_with_data = v.boolean("init_with_data", default=False)
+    if v.errors:
+        raise RequestBodyValidation({**v.errors, **ANEW})
+    return name, bool(init_with_data)
+
+
 @router.post("/applications/workspace/{workspace_id:int}/")
 def create_application(workspace_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
-    v = Validator(body)
-    name = v.string("name", max_length=160)
-    v.choice("type", ("database",))
-    init_with_data = v.boolean("init_with_data", default=False)
-    v.done()
-    init = tables.insert_example_table if init_with_data is True else None
+    name, init_with_data = application_body(body)
+    # `init_with_data`: a first table "Table" with Baserow's example fields and rows
+    init = tables.insert_example_table if init_with_data else None
     created = databases.create(ctx, user, workspace_id, name, init)
     return _applications(ctx, user, [created])[0]
 
@@ -95,10 +117,14 @@ def get_application(application_id: int, ctx: CtxDep, user: UserDep) -> Any:
 
 @router.patch("/applications/{application_id:int}/")
 def update_application(application_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
-    v = Validator(body)
-    name = v.string("name", max_length=160)
-    v.done()
-    return _applications(ctx, user, [databases.rename(ctx, user, application_id, name)])[0]
+    def new_name() -> str | None:
+        v = Validator(body)
+        name = v.string("name", required=False, max_length=160)  # `type` and the rest: ignored
+        v.done()
+        return None if name is MISSING else str(name)
+
+    updated = databases.rename(ctx, user, application_id, new_name)
+    return _applications(ctx, user, [updated])[0]
 
 
 @router.delete("/applications/{application_id:int}/")

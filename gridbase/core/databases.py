@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from gridbase.core import tokens, workspaces
 from gridbase.core.context import Ctx
-from gridbase.errors import ApplicationDoesNotExist
+from gridbase.errors import ApplicationDoesNotExist, ApplicationNotInWorkspace
 from gridbase.fields import FieldTypes, default_field_types
 from gridbase.models import Database, User
 from gridbase.storage import ddl
@@ -84,12 +84,16 @@ def get(ctx: Ctx, user: User, database_id: int) -> Database:
         return load_for(conn, user, database_id)
 
 
-def rename(ctx: Ctx, user: User, database_id: int, name: str) -> Database:
+def rename(ctx: Ctx, user: User, database_id: int, new_name: Callable[[], str | None]) -> Database:
+    """`new_name()` reads the request once the database is found, before membership is
+    checked (Baserow's order); None keeps the name."""
     with ctx.db.write() as conn:
-        load_for(conn, user, database_id)
-        conn.execute(
-            s.applications.update().where(s.applications.c.id == database_id).values(name=name)
-        )
+        load(conn, database_id)
+        name = new_name()
+        workspaces.require_member(conn, user.id, load(conn, database_id).workspace_id)
+        if name is not None:
+            a = s.applications
+            conn.execute(a.update().where(a.c.id == database_id).values(name=name))
         return load(conn, database_id)
 
 
@@ -131,6 +135,12 @@ def order(ctx: Ctx, user: User, workspace_id: int, application_ids: list[int]) -
     with ctx.db.write() as conn:
         workspaces.load(conn, workspace_id)
         workspaces.require_member(conn, user.id, workspace_id)
+        mine = set(
+            conn.execute(sa.select(a.c.id).where(a.c.workspace_id == workspace_id)).scalars()
+        )
+        for app_id in application_ids:
+            if app_id not in mine:
+                raise ApplicationNotInWorkspace(app_id)
         for position, app_id in enumerate(application_ids, start=1):
             conn.execute(
                 a.update()

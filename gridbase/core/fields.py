@@ -40,6 +40,7 @@ from gridbase.usertable.model import build as build_model
 from gridbase.usertable.read import serialize_rows
 
 RESERVED_NAMES = frozenset({"id", "order"})
+MAX_FIELD_NAME_LENGTH = 255
 CONVERT_CHUNK = 1000
 
 
@@ -62,7 +63,7 @@ def check_name(
 ) -> None:
     if not name.strip():
         raise InvalidFieldName()
-    if len(name) > 255:
+    if len(name) > MAX_FIELD_NAME_LENGTH:
         raise MaxFieldNameLengthExceeded()
     if name in RESERVED_NAMES:
         raise ReservedFieldName()

@@ -10,7 +10,7 @@ import jwt
 import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
-from gridbase.errors import InvalidAccessToken, InvalidRefreshToken
+from gridbase.errors import InvalidAccessToken, InvalidRefreshToken, RefreshTokenAlreadyBlacklisted
 from gridbase.storage import schema as s
 
 
@@ -89,9 +89,10 @@ def blacklist_refresh(ctx: Ctx, token: str) -> None:
         exists = conn.execute(
             sa.select(s.refresh_token_blacklist.c.jti).where(s.refresh_token_blacklist.c.jti == jti)
         ).first()
-        if exists is None:
-            conn.execute(
-                s.refresh_token_blacklist.insert().values(
-                    jti=jti, expires_at=datetime.fromtimestamp(payload["exp"])
-                )
+        if exists is not None:
+            raise RefreshTokenAlreadyBlacklisted()
+        conn.execute(
+            s.refresh_token_blacklist.insert().values(
+                jti=jti, expires_at=datetime.fromtimestamp(payload["exp"])
             )
+        )

@@ -8,9 +8,13 @@ import sqlalchemy as sa
 
 from gridbase.core import databases, fields, rows, tokens, views, workspaces
 from gridbase.core.context import Ctx
+from gridbase.core.fields import MAX_FIELD_NAME_LENGTH, RESERVED_NAMES
 from gridbase.errors import (
     InitialTableDataDuplicateName,
+    InvalidFieldName,
     InvalidInitialTableData,
+    MaxFieldNameLengthExceeded,
+    ReservedFieldName,
     TableNotInDatabase,
 )
 from gridbase.models import Database, Table, User
@@ -60,22 +64,26 @@ def get(ctx: Ctx, user: User, table_id: int) -> Table:
 
 def _initial_columns(
     data: list[list[Any]], first_row_header: bool
-) -> tuple[list[str], list[list[str | None]]]:
-    """(field names, cells): every given cell as Python's str() of it (as Baserow does: None
-    reads "None"), a row's missing cells None."""
+) -> tuple[list[str], list[list[str]]]:
+    """(field names, cells) as Baserow's normalize_initial_table_data reads them: every cell
+    as Python's str() of it (None reads "None"); a header shorter than the widest row is
+    completed with "Field <n>"; names are kept as given but checked trimmed."""
     width = max((len(r) for r in data), default=0)
     if width == 0:
         raise InvalidInitialTableData()
-    cells: list[list[str | None]] = [
-        [str(c) for c in row] + [None] * (width - len(row)) for row in data
-    ]
-    if first_row_header:
-        header, body = cells[0], cells[1:]
-        names = [(name or "").strip() or f"Field {i + 1}" for i, name in enumerate(header)]
-    else:
-        names, body = [f"Field {i + 1}" for i in range(width)], cells
-    if len(set(names)) != len(names):
+    cells = [[str(c) for c in row] for row in data]
+    header = [c if c is not None else "" for c in data[0]] if first_row_header else []
+    body = cells[1:] if first_row_header else cells
+    names = [str(n) for n in header] + [f"Field {i + 1}" for i in range(len(header), width)]
+    trimmed = {n.strip() for n in names}
+    if len(trimmed) != len(names):
         raise InitialTableDataDuplicateName()
+    if any(len(n) > MAX_FIELD_NAME_LENGTH for n in trimmed):
+        raise MaxFieldNameLengthExceeded()
+    if trimmed & RESERVED_NAMES:
+        raise ReservedFieldName()
+    if "" in trimmed:
+        raise InvalidFieldName()
     return names, body
 
 
@@ -129,7 +137,9 @@ def insert_table(
     widths: dict[int, dict[str, Any]] = {}
     if data is None:
         primary = fields.insert_field(ctx, conn, table, "Name", "text", {}, primary=True)[0]
-        notes = fields.insert_field(ctx, conn, table, "Notes", "long_text", {})[0]
+        # Baserow creates these as models, with the model's default (the API's is null)
+        rich = {"long_text_enable_rich_text": False}
+        notes = fields.insert_field(ctx, conn, table, "Notes", "long_text", rich)[0]
         active = fields.insert_field(ctx, conn, table, "Active", "boolean", {})[0]
         widths = {notes.id: {"width": 400}, active.id: {"width": 100}}
         table = load.load_table(conn, table_id)
@@ -142,7 +152,9 @@ def insert_table(
             for i, n in enumerate(names)
         ]
         table = load.load_table(conn, table_id)
-        items = [{f.column_name: row[i] for i, f in enumerate(created)} for row in body]
+        items = [
+            {f.column_name: row[i] for i, f in enumerate(created) if i < len(row)} for row in body
+        ]
         rows.insert_rows(ctx, conn, table, items, by_name=False, validate=False)
     view = views.insert_view(ctx, conn, table, user, {"name": "Grid", "type": "grid"})
     views.insert_field_options(conn, view, widths)
@@ -164,10 +176,7 @@ def order(ctx: Ctx, user: User, database_id: int, table_ids: list[int]) -> None:
         databases.load_for(conn, user, database_id)
         known = set(conn.execute(sa.select(t.c.id).where(t.c.database_id == database_id)).scalars())
         if any(tid not in known for tid in table_ids):
-            raise TableNotInDatabase(
-                f"The table {next(t for t in table_ids if t not in known)} "
-                "does not belong to the database."
-            )
+            raise TableNotInDatabase(next(t for t in table_ids if t not in known))
         for position, tid in enumerate(table_ids, start=1):
             conn.execute(t.update().where(t.c.id == tid).values(order=position))
 

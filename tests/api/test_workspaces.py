@@ -42,7 +42,10 @@ def test_applications(client, api: Api) -> None:
     assert [a["id"] for a in api.ok(api.get("/api/applications/"))] == [db["id"]]
     assert api.ok(api.patch(f"/api/applications/{db['id']}/", {"name": "CRM2"}))["name"] == "CRM2"
     bad = api.post(f"/api/applications/workspace/{wid}/", {"name": "x", "type": "nope"})
-    assert_error(bad, 400, "ERROR_REQUEST_BODY_VALIDATION")
+    assert assert_error(bad, 400, "ERROR_APPLICATION_TYPE_DOES_NOT_EXIST") == {
+        "error": "ERROR_APPLICATION_TYPE_DOES_NOT_EXIST",
+        "detail": "The application type nope does not exist.",
+    }
     other = Api(client, "bob@example.com")
     assert_error(other.get(f"/api/applications/workspace/{wid}/"), 400, "ERROR_USER_NOT_IN_GROUP")
     assert_error(api.get("/api/applications/99999/"), 404, "ERROR_APPLICATION_DOES_NOT_EXIST")

@@ -29,6 +29,10 @@ KEY_KINDS = {
     "database": "database",
     "workspace_id": "workspace",
     "workspace": "workspace",
+    "workspaces": "workspace",
+    "application_ids": "database",
+    "table_ids": "table",
+    "view_ids": "view",
     "field_id": "field",
     "field": "field",
     "fields": "field",
@@ -70,12 +74,14 @@ TEXT_IDS = [
     (re.compile(r"(?<![A-Za-z])((?:view|View) (?:with id )?)(\d+)\b"), "view"),
     (re.compile(r"(?<![A-Za-z])(table__)(\d+)\b"), "table"),
 ]
+DEFAULT_FIELD_NAME = re.compile(r"Field \d+")
 UUID = re.compile(
     r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
 )
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 HOST = re.compile(r"(https?://)[^/\s\"'?#]+")
-DIGITS = re.compile(r"\d+")
+# digits, skipping the percent escapes of a URL ("%2C" is a comma, not field 2)
+DIGITS = re.compile(r"%[0-9A-Fa-f]{2}|\d+")
 # query parameters that name fields by any digits in them (Baserow reads "id_12" as field 12)
 FIELD_DIGIT_KEYS = {"order_by", "include", "exclude", "include_fields", "exclude_fields"}
 TABLE_KEY = re.compile(r"^table__(\d+)$")
@@ -123,6 +129,8 @@ class Normaliser:
         if "/api/" in s:
             s = self.path(s)
         s = FIELD_REF.sub(self._field_ref, s)
+        if DEFAULT_FIELD_NAME.fullmatch(s):
+            return s  # "Field 2": a new table's default field name, not an id
         for pattern, kind in TEXT_IDS:
             s = pattern.sub(lambda m, k=kind: m.group(1) + str(self.ph(k, int(m.group(2)))), s)
         return TIMESTAMP.sub(lambda m: "<now>" if m.group(1) in self.recent else m.group(0), s)
@@ -146,8 +154,15 @@ class Normaliser:
     def _query_part(self, part: str) -> str:
         key, sep, value = part.partition("=")
         if key in FIELD_DIGIT_KEYS:
-            return key + sep + DIGITS.sub(lambda m: str(self.ph("field", int(m.group()))), value)
+            return key + sep + self.field_digits(value)
         return FIELD_REF.sub(self._field_ref, part)
+
+    def field_digits(self, value: str) -> str:
+        """Every number in the text as a field id (percent escapes kept)."""
+        return DIGITS.sub(
+            lambda m: m.group() if m.group()[0] == "%" else str(self.ph("field", int(m.group()))),
+            value,
+        )
 
     # --- JSON ------------------------------------------------------------------------------
     def json(self, value: Any, key: str | None = None) -> Any:
@@ -168,7 +183,7 @@ class Normaliser:
                 return self.ph(KEY_KINDS[key], value)
             return self.ph("option", value) if key in self.option_fields else value
         if isinstance(value, str):
-            if key in SECRET_KEYS and len(value) > 16:
+            if key in SECRET_KEYS and len(value) > 16 and " " not in value:  # not a message
                 return "<secret>"
             if key in KEY_KINDS and value.isdigit():  # an id sent as text
                 return str(self.ph(KEY_KINDS[key], int(value)))
@@ -183,6 +198,8 @@ class Normaliser:
         out: dict[str, Any] = {}
         for k, v in obj.items():
             nk = self.text(k) if isinstance(k, str) else k
+            if key == "field_options" and isinstance(k, str) and k.isdigit():
+                nk = str(self.ph("field", int(k)))  # field options are keyed by field id
             if k == "id" and kind and isinstance(v, int):
                 out[nk] = self.ph(kind, v)
             elif k == "value" and isinstance(v, str):
@@ -208,7 +225,7 @@ class Normaliser:
                 field = self.ph("field", int(numbered.group(1)))
                 nk = f"filter__{field}__" + k[numbered.end() :]
             if k in FIELD_DIGIT_KEYS and isinstance(v, str):
-                out[nk] = DIGITS.sub(lambda m: str(self.ph("field", int(m.group()))), v)
+                out[nk] = self.field_digits(v)
                 continue
             if k == "filters" and isinstance(v, str):
                 try:
@@ -244,6 +261,8 @@ def _shape(obj: dict[str, Any]) -> str | None:
         return "option"
     if "parent_group" in keys:
         return "filter_group"
+    if {"user_id", "workspace", "permissions"} <= keys:
+        return "membership"  # a workspace's user
     if "filter_type" in keys or "filters_disabled" in keys:
         return "view"
     if {"view", "field", "type", "value"} <= keys:
@@ -256,7 +275,11 @@ def _shape(obj: dict[str, Any]) -> str | None:
         return "table"
     if "type" in keys and "workspace" in keys:
         return "database"
-    if "users" in keys or ("permissions" in keys and isinstance(obj.get("permissions"), str)):
+    if (
+        "users" in keys
+        or "generative_ai_models_enabled" in keys
+        or ("permissions" in keys and isinstance(obj.get("permissions"), str))
+    ):
         return "workspace"
     if "first_name" in keys or "username" in keys:
         return "user"

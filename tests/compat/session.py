@@ -61,7 +61,9 @@ def client_transport(client: Any) -> Transport:
 
 
 def _locked(body: Any) -> bool:
-    return isinstance(body, dict) and body.get("error") == "ERROR_FAILED_TO_LOCK_TABLE_DUE_TO_CONFLICT"
+    return (
+        isinstance(body, dict) and body.get("error") == "ERROR_FAILED_TO_LOCK_TABLE_DUE_TO_CONFLICT"
+    )
 
 
 def _body(content: bytes) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.compat.scenarios import cors_settings, filters, links, validation
+from tests.compat.scenarios import cors_settings, filters, links, validation, validation_apps
 
 Scenario = Callable[..., None]
 
@@ -18,6 +18,7 @@ RECORDABLE: dict[str, Scenario] = {
     **links.SCENARIOS,
     **filters.SCENARIOS,
     **validation.SCENARIOS,
+    **validation_apps.SCENARIOS,
 }
 PENDING = {
     "filters_links",

@@ -144,13 +144,40 @@ def validation_rows_filters(s: Session) -> None:
         ("json_groups_not_list", tree(groups={})),
         ("json_group_not_object", tree(groups=["x"])),
         ("json_group_no_op", tree(groups=[{"filters": []}])),
-        ("json_group_bad_filter", tree(groups=[{"filter_type": "OR",
-                                                "filters": [{"field": name}]}])),  # fmt: skip
-        ("json_group_ok", tree(groups=[{"filter_type": "OR", "filters": [
-            {"field": name, "type": "equal", "value": "a"},
-            {"field": name, "type": "equal", "value": "b"}]}])),  # fmt: skip
-        ("json_nested", tree(groups=[{"filter_type": "OR", "groups": [{"filter_type": "AND",
-            "filters": [{"field": name, "type": "equal", "value": "c"}]}]}])),  # fmt: skip
+        (
+            "json_group_bad_filter",
+            tree(groups=[{"filter_type": "OR", "filters": [{"field": name}]}]),
+        ),  # fmt: skip
+        (
+            "json_group_ok",
+            tree(
+                groups=[
+                    {
+                        "filter_type": "OR",
+                        "filters": [
+                            {"field": name, "type": "equal", "value": "a"},
+                            {"field": name, "type": "equal", "value": "b"},
+                        ],
+                    }
+                ]
+            ),
+        ),  # fmt: skip
+        (
+            "json_nested",
+            tree(
+                groups=[
+                    {
+                        "filter_type": "OR",
+                        "groups": [
+                            {
+                                "filter_type": "AND",
+                                "filters": [{"field": name, "type": "equal", "value": "c"}],
+                            }
+                        ],
+                    }
+                ]
+            ),
+        ),  # fmt: skip
     ):
         q(step, filters=value)
     for step, value in (

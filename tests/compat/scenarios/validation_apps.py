@@ -1,0 +1,160 @@
+"""Bad input on the workspace, application (database), table and session-token endpoints,
+and the ids in their URLs: Baserow's status, error code and detail for each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.compat.session import Session
+
+LONG = "x" * 256
+BOGUS = 99999999
+
+
+def validation_workspaces(s: Session) -> None:
+    s.sign_up()
+    for body in (None, [], "x", {}, {"name": ""}, {"name": "  "}, {"name": None},
+                 {"name": 5}, {"name": ["a"]}, {"name": "x" * 166}, {"name": "x" * 165},
+                 {"name": "W", "unknown": 1}):  # fmt: skip
+        s.post("create", "/api/workspaces/", body)
+    ws = s.post("workspace", "/api/workspaces/", {"name": "Mine"})
+    path = f"/api/workspaces/{ws['id']}/"
+    for body in (None, {}, {"name": ""}, {"name": None}, {"name": "x" * 166}, {"name": "Renamed"}):
+        s.patch("update", path, body)
+    s.patch("update_unknown", f"/api/workspaces/{BOGUS}/", {"name": "x"})
+    s.patch("update_unknown_bad_body", f"/api/workspaces/{BOGUS}/", {"name": ""})
+    for body in (None, {}, {"workspaces": None}, {"workspaces": "x"}, {"workspaces": ["x"]},
+                 {"workspaces": []}, {"workspaces": [BOGUS]}, {"workspaces": [ws["id"]]}):  # fmt: skip
+        s.post("order", "/api/workspaces/order/", body)
+    for path in ("/api/workspaces/abc/", "/api/workspaces/-1/", f"/api/workspaces/{BOGUS}"):
+        s.patch("bad_path", path, {"name": "x"})
+    s.delete("delete_unknown", f"/api/workspaces/{BOGUS}/")
+    s.get("list_unknown_apps", f"/api/applications/workspace/{BOGUS}/")
+
+
+def validation_applications(s: Session) -> None:
+    s.sign_up()
+    ws = s.post("workspace", "/api/workspaces/", {"name": "WS"})["id"]
+    apps = f"/api/applications/workspace/{ws}/"
+    for body in (None, [], "x", {}, {"type": "database"}, {"name": "D"},
+                 {"name": "D", "type": "bogus"}, {"name": "D", "type": None},
+                 {"name": "", "type": "database"}, {"name": None, "type": "database"},
+                 {"name": LONG, "type": "database"}, {"name": "x" * 161, "type": "database"},
+                 {"name": "D", "type": "database", "init_with_data": "maybe"},
+                 {"name": "D", "type": "database", "init_with_data": None}):  # fmt: skip
+        s.post("create", apps, body)
+    s.post("create_unknown_workspace", f"/api/applications/workspace/{BOGUS}/",
+           {"name": "D", "type": "database"})  # fmt: skip
+    s.post("create_unknown_workspace_bad_body", f"/api/applications/workspace/{BOGUS}/", {})
+    plain = s.post("database", apps, {"name": "Plain", "type": "database"})
+    s.get("tables_plain", f"/api/database/tables/database/{plain['id']}/")
+    filled = s.post("database", apps, {"name": "Filled", "type": "database",
+                                       "init_with_data": True})  # fmt: skip
+    tables = s.get("tables_filled", f"/api/database/tables/database/{filled['id']}/")
+    for table in tables:
+        s.get("fields_filled", f"/api/database/fields/table/{table['id']}/")
+        s.get("rows_filled", f"/api/database/rows/table/{table['id']}/")
+        s.get("views_filled", f"/api/database/views/table/{table['id']}/")
+    path = f"/api/applications/{plain['id']}/"
+    for body in (None, {}, {"name": ""}, {"name": None}, {"name": LONG}, {"type": "x"},
+                 {"name": "Renamed"}):  # fmt: skip
+        s.patch("update", path, body)
+    s.patch("update_unknown", f"/api/applications/{BOGUS}/", {"name": "x"})
+    s.get("get_unknown", f"/api/applications/{BOGUS}/")
+    order = f"{apps}order/"
+    for body in (None, {}, {"application_ids": None}, {"application_ids": "x"},
+                 {"application_ids": ["x"]}, {"application_ids": []},
+                 {"application_ids": [BOGUS]}):  # fmt: skip
+        s.post("order", order, body)
+    s.post("order_unknown_workspace", f"/api/applications/workspace/{BOGUS}/order/",
+           {"application_ids": []})  # fmt: skip
+    for path in ("/api/applications/abc/", "/api/applications/workspace/abc/"):
+        s.get("bad_path", path)
+
+
+def validation_tables(s: Session) -> None:
+    s.sign_up()
+    ws = s.post("workspace", "/api/workspaces/", {"name": "WS"})["id"]
+    db = s.database(ws)
+    tables = f"/api/database/tables/database/{db}/"
+
+    def create(step: str, body: Any) -> Any:
+        return s.post(step, tables, body)
+
+    for body in (None, [], "x", {}, {"name": ""}, {"name": None}, {"name": LONG},
+                 {"name": "x" * 255, "data": [["a"]]}, {"name": 5}, {"name": "T", "data": None},
+                 {"name": "T", "data": []}, {"name": "T", "data": "x"}, {"name": "T", "data": [[]]},
+                 {"name": "T", "data": [[], []]}, {"name": "T", "data": [["a"]],
+                                                   "first_row_header": "maybe"},
+                 {"name": "T", "data": [["a", "a"], ["1", "2"]], "first_row_header": True},
+                 {"name": "T", "data": [["a", " a "], ["1", "2"]], "first_row_header": True},
+                 {"name": "T", "data": [["id"], ["1"]], "first_row_header": True},
+                 {"name": "T", "data": [[" order "], ["1"]], "first_row_header": True},
+                 {"name": "T", "data": [[LONG], ["1"]], "first_row_header": True},
+                 {"name": "T", "data": [["", ""], ["1", "2"]], "first_row_header": True},
+                 {"name": "T", "data": [[" "], ["1"]], "first_row_header": True},
+                 {"name": "T", "data": [["Field 2"], ["1", "2"]], "first_row_header": True}):  # fmt: skip
+        create("create", body)
+    # rows of other shapes: a text is its characters, an object its keys; values as str()
+    for data, header in (([["a", "b"], ["1"], ["1", "2", "3"]], False),
+                         ([["a", "b"], ["1"], ["1", "2", "3"]], True),
+                         (["ab", "c"], False), ([{"k": 1, "l": 2}], False),
+                         ([[1, None, True, 1.5, ["x"], {"y": 1}, "  z  "]], False),
+                         ([[" Padded ", 7, True], ["v", "w", "x"]], True)):  # fmt: skip
+        made = create("create_shaped", {"name": "S", "data": data, "first_row_header": header})
+        s.get("shaped_fields", f"/api/database/fields/table/{made['id']}/")
+        s.get("shaped_rows", f"/api/database/rows/table/{made['id']}/")
+    s.post("create_unknown_database", f"/api/database/tables/database/{BOGUS}/", {"name": "T"})
+    s.post("create_unknown_database_bad_body", f"/api/database/tables/database/{BOGUS}/", {})
+    made = create("table", {"name": "Example"})
+    s.get("example_fields", f"/api/database/fields/table/{made['id']}/")
+    s.get("example_rows", f"/api/database/rows/table/{made['id']}/")
+    s.get("example_views", f"/api/database/views/table/{made['id']}/")
+    path = f"/api/database/tables/{made['id']}/"
+    for body in (None, [], {}, {"name": ""}, {"name": None}, {"name": LONG}, {"name": "R"}):
+        s.patch("update", path, body)
+    s.patch("update_unknown", f"/api/database/tables/{BOGUS}/", {"name": "x"})
+    s.patch("update_unknown_bad_body", f"/api/database/tables/{BOGUS}/", {"name": ""})
+    order = f"{tables}order/"
+    for body in (None, {}, {"table_ids": None}, {"table_ids": "x"}, {"table_ids": ["x"]},
+                 {"table_ids": []}, {"table_ids": [BOGUS]}, {"table_ids": [made["id"]]}):  # fmt: skip
+        s.post("order", order, body)
+    s.post("order_unknown_database", f"/api/database/tables/database/{BOGUS}/order/",
+           {"table_ids": []})  # fmt: skip
+    for path in ("/api/database/tables/abc/", "/api/database/tables/-1/",
+                 f"/api/database/tables/{made['id']}", "/api/database/tables/99999999999999999999/",
+                 "/api/database/rows/table/abc/", f"/api/database/rows/table/{made['id']}/abc/",
+                 "/api/database/views/abc/", "/api/database/fields/abc/"):  # fmt: skip
+        s.get("bad_path", path)
+
+
+def validation_sessions(s: Session) -> None:
+    s.sign_up()
+    me = s.post("login", "/api/user/token-auth/", {"email": f"user-{s.tag}@example.com",
+                                                     "password": "password123"})  # fmt: skip
+    refresh = me["refresh_token"]
+    for body in (None, {}, {"token": refresh}, {"refresh_token": refresh}, {"refresh_token": ""},
+                 {"refresh_token": "bad"}, {"refresh_token": None}, {"token": "bad"},
+                 {"refresh_token": 5}):  # fmt: skip
+        s.post("verify", "/api/user/token-verify/", body, auth="none")
+    for body in (None, {}, {"token": refresh}, {"refresh_token": refresh}, {"refresh_token": ""},
+                 {"refresh_token": "bad"}, {"token": "bad"}):  # fmt: skip
+        s.post("refresh", "/api/user/token-refresh/", body, auth="none")
+    for body in (None, {}, {"token": refresh}, {"refresh_token": ""}, {"refresh_token": "bad"},
+                 {"refresh_token": None}, {"refresh_token": refresh},
+                 {"refresh_token": refresh}):  # fmt: skip
+        s.post("blacklist", "/api/user/token-blacklist/", body, auth="none")
+    s.post("verify_blacklisted", "/api/user/token-verify/", {"refresh_token": refresh}, auth="none")
+    s.post("refresh_blacklisted", "/api/user/token-refresh/", {"token": refresh}, auth="none")
+    for body in (None, {}, {"email": "nobody@example.com"}, {"password": "x"},
+                 {"email": "nobody@example.com", "password": "password123"},
+                 {"username": f"user-{s.tag}@example.com", "password": "wrong-password"}):  # fmt: skip
+        s.post("login_bad", "/api/user/token-auth/", body, auth="none")
+
+
+SCENARIOS = {
+    "validation_workspaces": validation_workspaces,
+    "validation_applications": validation_applications,
+    "validation_tables": validation_tables,
+    "validation_sessions": validation_sessions,
+}
