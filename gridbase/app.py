@@ -22,6 +22,7 @@ from gridbase.api import (
 )
 from gridbase.api import settings as settings_api
 from gridbase.api import tokens as tokens_api
+from gridbase.api import view_filters as view_filters_api
 from gridbase.api import views as views_api
 from gridbase.api import webhooks as webhooks_api
 from gridbase.api.cors import Cors
@@ -51,6 +52,7 @@ ROUTERS = [
     rows_batch.router,
     rows.router,
     views_api.router,
+    view_filters_api.router,
     webhooks_api.router,
     tokens_api.router,
     docs_api.router,

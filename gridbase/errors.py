@@ -506,6 +506,15 @@ class FieldNotInTable(GridbaseError):
 class ViewNotInTable(GridbaseError):
     code = "ERROR_VIEW_NOT_IN_TABLE"
 
+    def __init__(self, view_id: int | None) -> None:
+        # Baserow names no id ("None") when the first view it looks up does not exist
+        super().__init__(f"The view id {view_id} does not belong to the table.")
+
+
+class UnrelatedField(GridbaseError):
+    code = "ERROR_UNRELATED_FIELD"
+    default_detail = "The field is not related to the provided view."
+
 
 class DbIndexNotSupported(GridbaseError):
     code = "ERROR_DB_INDEX_NOT_SUPPORTED"

@@ -151,9 +151,11 @@ class Validator:
             self.fail(key, "Not a valid string.")
             return MISSING
         value = str(value).strip()
-        if not value and not allow_blank:
-            self.fail(key, "This field may not be blank.", "blank")
-            return MISSING
+        if not value:  # DRF: a blank text skips every other check
+            if not allow_blank:
+                self.fail(key, "This field may not be blank.", "blank")
+                return MISSING
+            return value
         if max_length is not None and len(value) > max_length:
             self.fail(
                 key, f"Ensure this field has no more than {max_length} characters.", "max_length"

@@ -71,12 +71,20 @@ def list_params(params: Mapping[str, str]) -> ListParams:
 
 def split_names(value: str) -> list[str]:
     """Baserow's split_comma_separated_string: the value read as one CSV line (a name with
-    commas in "...", \\" for a quote). A line Python's csv cannot read (a bare line break)
-    is one name."""
+    commas in "...", \\" for a quote). Python's csv refuses a bare line break (Baserow
+    answers 500); here it is an ordinary character of a name."""
+    breaks = {"\r": "\ue000", "\n": "\ue001"}  # private-use stand-ins, put back after
+    if any(c in value for c in breaks.values()):
+        breaks = {}
+    for char, stand_in in breaks.items():
+        value = value.replace(char, stand_in)
     try:
-        return next(csv.reader([value], delimiter=",", quotechar='"', escapechar="\\"), [])
-    except csv.Error:
-        return [value]
+        names = next(csv.reader([value], delimiter=",", quotechar='"', escapechar="\\"), [])
+    except csv.Error:  # a line break left in: read it as one name
+        names = [value]
+    for char, stand_in in breaks.items():
+        names = [n.replace(stand_in, char) for n in names]
+    return names
 
 
 def field_id_of(key: str) -> int | None:

@@ -1,6 +1,8 @@
-"""Grid view endpoints (JWT): views, view filters, filter groups, sorts, field options, and
-the grid rows endpoint. Imports: api (params, urls),
-core (views, view_rows), errors, models, storage.schema."""
+"""Grid view endpoints (JWT): views, field options and the grid rows endpoint (filters,
+groups and sorts: api.view_filters). Each request is read as Baserow reads it: the query of
+a list and a new view's body before anything is looked up, an update's body once the view
+is found. Imports: api (params, urls, view_filters), core (views, view_filters, view_rows),
+errors, models, storage.schema, usertable.query."""
 
 from __future__ import annotations
 
@@ -12,54 +14,23 @@ from gridbase.api import params, render
 from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep
 from gridbase.api.urls import offset_url, page_url
-from gridbase.core import filter_params, row_filters, view_rows, views
+from gridbase.api.view_filters import filter_json, group_json, sort_json
+from gridbase.core import filter_params, row_filters, view_filters, view_rows, views
 from gridbase.core.context import Ctx
-from gridbase.errors import (
-    QueryParameterValidation,
-    RequestBodyValidation,
-    ViewFilterDoesNotExist,
-    ViewFilterGroupDoesNotExist,
-    ViewSortDoesNotExist,
-    field_error,
-)
+from gridbase.errors import QueryParameterValidation, RequestBodyValidation, field_error
 from gridbase.models import Table, User
 from gridbase.storage import schema as s
 from gridbase.usertable.query import RowQuery
 
 router = APIRouter(prefix="/api/database/views")
-VIEW_TYPES = ("grid",)
-INCLUDES = ("filters", "sortings", "decorations", "group_bys", "filter_groups")
-
-
-def filter_json(r: Any) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "view": r.view_id,
-        "field": r.field_id,
-        "type": r.type,
-        "value": r.value or "",
-        "preload_values": {},
-        "group": r.group_id,
-    }
-
-
-def group_json(r: Any) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "filter_type": r.filter_type,
-        "view": r.view_id,
-        "parent_group": r.parent_group_id,
-    }
-
-
-def sort_json(r: Any) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "view": r.view_id,
-        "field": r.field_id,
-        "order": r.order,
-        "type": r.type or "default",
-    }
+VIEW_TYPES = ("grid",)  # what gridbase makes
+LISTED_TYPES = ("grid", "gallery", "form")  # Baserow's open-source types: a list may ask for any
+OWNERSHIPS = ("collaborative",)
+# Baserow's view aggregations but `count` (not allowed in a view)
+AGGREGATIONS = (
+    "", "empty_count", "not_empty_count", "unique_count", "min", "max", "sum", "average",
+    "std_dev", "variance", "median", "decile", "range", "distribution",
+)  # fmt: skip
 
 
 def view_json(
@@ -76,7 +47,7 @@ def view_json(
         "table": render.table(table, data_sync=False),
         "filter_type": view.filter_type,
         "filters_disabled": view.filters_disabled,
-        "public_view_has_password": False,
+        "public_view_has_password": bool(p.get("public_view_password")),
         "show_logo": True,
         "allow_public_export": False,
         "ownership_type": p.get("ownership_type", "collaborative"),
@@ -90,9 +61,7 @@ def view_json(
         return body
     wanted = set(include.split(","))
     if "filters" in wanted:
-        body["filters"] = [
-            filter_json(r) for r in views.view_items(ctx, user, view.id, s.view_filters)
-        ]
+        body["filters"] = [filter_json(f) for f in view_filters.list_filters(ctx, user, view.id)]
         body["filter_groups"] = [
             group_json(r) for r in views.view_items(ctx, user, view.id, s.view_filter_groups)
         ]
@@ -107,48 +76,84 @@ def view_json(
     return body
 
 
-def view_body(body: Any, creating: bool) -> dict[str, Any]:
-    v = Validator(body)
+def _view_fields(v: Validator, *, creating: bool) -> dict[str, Any]:
+    """The grid view serializer's fields (all optional: Baserow validates partially)."""
     out: dict[str, Any] = {}
-    if creating or "name" in v.data:
+    if "name" in v.data:
         out["name"] = v.string("name", max_length=255)
+    choices = {
+        "filter_type": ("AND", "OR"),
+        "row_identifier_type": ("id", "count"),
+        "row_height_size": ("small", "medium", "large"),
+    }
     if creating:
-        out["type"] = v.choice("type", VIEW_TYPES)
-    for key, choices in (
-        ("filter_type", ("AND", "OR")),
-        ("row_identifier_type", ("id", "count")),
-        ("row_height_size", ("small", "medium", "large")),
-        ("ownership_type", ("collaborative",)),
-    ):
+        choices["ownership_type"] = OWNERSHIPS
+    for key, allowed in choices.items():
         if key in v.data:
-            out[key] = v.choice(key, choices)
+            out[key] = v.choice(key, allowed)
     for key in ("filters_disabled", "public"):
         if key in v.data:
             out[key] = v.boolean(key)
+    return {k: value for k, value in out.items() if value is not MISSING}
+
+
+def new_view_body(body: Any) -> dict[str, Any]:
+    """Baserow's view creation: the type alone first (missing or empty: required; unknown:
+    not a valid choice), then every other field at once."""
+    v = Validator(body)
+    type_ = v.data.get("type")
+    if not type_:
+        raise RequestBodyValidation({"type": field_error("This field is required.", "required")})
+    if type_ not in VIEW_TYPES:
+        raise RequestBodyValidation(
+            {"type": field_error(f'"{type_}" is not a valid choice.', "invalid_choice")}
+        )
+    values = _view_fields(v, creating=True)
     v.done()
-    return out
+    return {"name": "", **values, "type": type_}
+
+
+def view_changes(body: Any) -> dict[str, Any]:
+    """A view update: its fields, `public_view_password` (8 to 256 characters, "" for none)
+    and `ownership_type` with Baserow's own message; `type` and unknown keys are ignored."""
+    v = Validator(body)
+    values = _view_fields(v, creating=False)
+    if "public_view_password" in v.data:
+        password = v.string("public_view_password", allow_blank=True, min_length=8, max_length=256)
+        if password is not MISSING:
+            values["public_view_password"] = password
+    if "ownership_type" in v.data and v.data["ownership_type"] not in OWNERSHIPS:
+        allowed = ",".join(f"'{o}'" for o in OWNERSHIPS)
+        v.fail("ownership_type", f"Ownership type must be one of the above: {allowed}.")
+    v.done()
+    return values
 
 
 @router.get("/table/{table_id:int}/")
 def list_views(table_id: int, request: Request, ctx: CtxDep, user: UserDep) -> Any:
-    qp = request.query_params
-    limit = qp.get("limit")
-    table, found = views.list_views(
-        ctx, user, table_id, qp.get("type"), int(limit) if limit and limit.isdigit() else None
-    )
-    return [view_json(ctx, user, v, table, qp.get("include", "")) for v in found]
+    v = Validator(dict(request.query_params), error=QueryParameterValidation)
+    limit = v.integer("limit", required=False, default=None)
+    type_ = v.choice("type", LISTED_TYPES, required=False, default=None)
+    v.done()
+    if isinstance(limit, int) and limit < 0:  # Baserow answers 500
+        raise QueryParameterValidation(
+            {"limit": field_error("Ensure this value is greater than or equal to 0.", "min_value")}
+        )
+    table, found = views.list_views(ctx, user, table_id, type_, limit or None)
+    include = request.query_params.get("include", "")
+    return [view_json(ctx, user, view, table, include) for view in found]
 
 
 @router.post("/table/{table_id:int}/")
 def create_view(table_id: int, request: Request, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
-    view, table = views.create_view(ctx, user, table_id, view_body(body, True))
+    view, table = views.create_view(ctx, user, table_id, new_view_body(body))
     return view_json(ctx, user, view, table, request.query_params.get("include", ""))
 
 
 @router.post("/table/{table_id:int}/order/")
 def order_views(table_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Response:
     v = Validator(body)
-    ids = v.int_list("view_ids")
+    ids = v.int_list("view_ids", min_length=1)
     v.done()
     views.order_views(ctx, user, table_id, ids)
     return Response(status_code=204)
@@ -162,7 +167,7 @@ def get_view(view_id: int, request: Request, ctx: CtxDep, user: UserDep) -> Any:
 
 @router.patch("/{view_id:int}/")
 def update_view(view_id: int, request: Request, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
-    view, table = views.update_view(ctx, user, view_id, view_body(body, False))
+    view, table = views.update_view(ctx, user, view_id, lambda: view_changes(body))
     return view_json(ctx, user, view, table, request.query_params.get("include", ""))
 
 
@@ -172,126 +177,58 @@ def delete_view(view_id: int, ctx: CtxDep, user: UserDep) -> Response:
     return Response(status_code=204)
 
 
-# --- filters and filter groups ---------------------------------------------------------------
-
-
-def filter_body(body: Any, creating: bool) -> dict[str, Any]:
-    v = Validator(body)
-    out: dict[str, Any] = {}
-    if creating or "field" in v.data:
-        out["field"] = v.integer("field")
-    if creating or "type" in v.data:
-        out["type"] = v.string("type", max_length=48)
-    if "value" in v.data or creating:
-        raw = v.data.get("value", "")
-        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-            v.fail("value", "Not a valid string.")
-        else:
-            out["value"] = str(raw).replace("\x00", "")
-    if "group" in v.data:
-        out["group"] = v.integer("group", required=False, allow_null=True)
-    v.done()
-    return out
-
-
-@router.get("/{view_id:int}/filters/")
-def list_filters(view_id: int, ctx: CtxDep, user: UserDep) -> Any:
-    return [filter_json(r) for r in views.view_items(ctx, user, view_id, s.view_filters)]
-
-
-@router.post("/{view_id:int}/filters/")
-def create_filter(view_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
-    b = filter_body(body, True)
-    return filter_json(
-        views.create_filter(
-            ctx, user, view_id, b["field"], b["type"], b.get("value", ""), b.get("group")
-        )
-    )
-
-
-@router.get("/filter/{filter_id:int}/")
-def get_filter(filter_id: int, ctx: CtxDep, user: UserDep) -> Any:
-    return filter_json(views.get_item(ctx, user, s.view_filters, filter_id, ViewFilterDoesNotExist))
-
-
-@router.patch("/filter/{filter_id:int}/")
-def update_filter(filter_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
-    return filter_json(views.update_filter(ctx, user, filter_id, filter_body(body, False)))
-
-
-@router.delete("/filter/{filter_id:int}/")
-def delete_filter(filter_id: int, ctx: CtxDep, user: UserDep) -> Response:
-    views.delete_item(ctx, user, s.view_filters, filter_id, ViewFilterDoesNotExist)
-    return Response(status_code=204)
-
-
-@router.post("/{view_id:int}/filter-groups/")
-def create_group(view_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
-    v = Validator(body if body is not None else {})
-    filter_type = v.choice("filter_type", ("AND", "OR"), required=False, default="AND")
-    parent = v.integer("parent_group", required=False, default=None, allow_null=True)
-    v.done()
-    return group_json(views.create_group(ctx, user, view_id, filter_type, parent))
-
-
-@router.patch("/filter-group/{group_id:int}/")
-def update_group(group_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
-    v = Validator(body if body is not None else {})
-    filter_type = v.choice("filter_type", ("AND", "OR"), required=False, default=None)
-    v.done()
-    return group_json(views.update_group(ctx, user, group_id, filter_type))
-
-
-@router.delete("/filter-group/{group_id:int}/")
-def delete_group(group_id: int, ctx: CtxDep, user: UserDep) -> Response:
-    views.delete_item(ctx, user, s.view_filter_groups, group_id, ViewFilterGroupDoesNotExist)
-    return Response(status_code=204)
-
-
-# --- sorts -------------------------------------------------------------------------------------
-
-
-def sort_body(body: Any, creating: bool) -> dict[str, Any]:
-    v = Validator(body)
-    out: dict[str, Any] = {}
-    if creating or "field" in v.data:
-        out["field"] = v.integer("field")
-    if creating or "order" in v.data:
-        out["order"] = v.choice("order", ("ASC", "DESC"), required=False, default="ASC")
-    if creating or "type" in v.data:
-        out["type"] = v.string("type", required=False, default="default", max_length=32)
-    v.done()
-    return out
-
-
-@router.get("/{view_id:int}/sortings/")
-def list_sorts(view_id: int, ctx: CtxDep, user: UserDep) -> Any:
-    return [sort_json(r) for r in views.view_items(ctx, user, view_id, s.view_sorts)]
-
-
-@router.post("/{view_id:int}/sortings/")
-def create_sort(view_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
-    b = sort_body(body, True)
-    return sort_json(views.create_sort(ctx, user, view_id, b["field"], b["order"], b["type"]))
-
-
-@router.get("/sort/{sort_id:int}/")
-def get_sort(sort_id: int, ctx: CtxDep, user: UserDep) -> Any:
-    return sort_json(views.get_item(ctx, user, s.view_sorts, sort_id, ViewSortDoesNotExist))
-
-
-@router.patch("/sort/{sort_id:int}/")
-def update_sort(sort_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
-    return sort_json(views.update_sort(ctx, user, sort_id, sort_body(body, False)))
-
-
-@router.delete("/sort/{sort_id:int}/")
-def delete_sort(sort_id: int, ctx: CtxDep, user: UserDep) -> Response:
-    views.delete_item(ctx, user, s.view_sorts, sort_id, ViewSortDoesNotExist)
-    return Response(status_code=204)
-
-
 # --- field options -------------------------------------------------------------------------------
+
+
+def _field_option(values: Any) -> dict[str, Any] | None:
+    """One field's options as GridViewFieldOptionsSerializer reads them (unknown keys are
+    dropped); None when any is not valid."""
+    v = Validator(values if isinstance(values, dict) else {})
+    if not isinstance(values, dict):
+        return None
+    out = {
+        "width": v.integer("width", required=False),
+        "hidden": v.boolean("hidden"),
+        "order": v.integer("order", required=False),
+        "aggregation_type": v.string(
+            "aggregation_type", required=False, allow_blank=True, max_length=48
+        ),
+        "aggregation_raw_type": v.choice("aggregation_raw_type", AGGREGATIONS, required=False),
+    }
+    width, order = out["width"], out["order"]
+    if isinstance(width, int) and not 0 <= width <= 2**31 - 1:
+        return None
+    if isinstance(order, int) and not -(2**15) <= order < 2**15:
+        return None
+    return None if v.errors else {k: x for k, x in out.items() if x is not MISSING}
+
+
+def field_option_changes(body: Any) -> dict[int, dict[str, Any]]:
+    """Baserow's FieldOptionsField: an object keyed by numeric field ids, any bad key or
+    value failing the whole (not_a_dict where Baserow answers 500)."""
+    v = Validator(body)
+    if "field_options" not in v.data:
+        v.fail("field_options", "This field is required.", "required")
+    elif v.data["field_options"] is None:
+        v.fail("field_options", "This field may not be null.", "null")
+    elif not isinstance(v.data["field_options"], dict):
+        kind = type(v.data["field_options"]).__name__
+        v.fail(
+            "field_options", f'Expected a dictionary of items but got type "{kind}".', "not_a_dict"
+        )
+    v.done()
+    changes: dict[int, dict[str, Any]] = {}
+    for key, values in v.data["field_options"].items():
+        if not key.isnumeric():
+            v.fail("field_options", "Field option key must be numeric.", "invalid_key")
+            break
+        option = _field_option(values)
+        if option is None:
+            v.fail("field_options", "Must be valid field options.", "invalid_value")
+            break
+        changes[int(key)] = option
+    v.done()
+    return changes
 
 
 @router.get("/{view_id:int}/field-options/")
@@ -301,17 +238,8 @@ def get_field_options(view_id: int, ctx: CtxDep, user: UserDep) -> Any:
 
 @router.patch("/{view_id:int}/field-options/")
 def update_field_options(view_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
-    raw = body.get("field_options") if isinstance(body, dict) else None
-    if not isinstance(raw, dict):
-        raise RequestBodyValidation(
-            {"field_options": field_error("This field is required.", "required")}
-        )
-    changes: dict[int, dict[str, Any]] = {}
-    for key, values in raw.items():
-        if not str(key).isdigit() or not isinstance(values, dict):
-            raise RequestBodyValidation({"field_options": field_error("Invalid field options.")})
-        changes[int(key)] = values
-    return {"field_options": views.update_field_options(ctx, user, view_id, changes)}
+    changed = views.update_field_options(ctx, user, view_id, lambda: field_option_changes(body))
+    return {"field_options": changed}
 
 
 # --- grid rows ---------------------------------------------------------------------------------
@@ -333,6 +261,8 @@ def grid_query(ctx: Ctx, model: Any, qp: Any, search: Any, mode: Any) -> RowQuer
     view's sorts), page and size without the row list's size limit."""
     listing = params.ListParams(include=qp.get("include_fields"), exclude=qp.get("exclude_fields"))
     requested = params.requested_fields(model, listing, False)
+    # naming no field of the table, even blank, shows none (get_include_exclude_field_ids)
+    fields_asked = () if "include_fields" in qp or "exclude_fields" in qp else None
     sorts = (
         params.order_by(model, ctx.field_types, qp["order_by"], False) if "order_by" in qp else ()
     )
@@ -346,7 +276,7 @@ def grid_query(ctx: Ctx, model: Any, qp: Any, search: Any, mode: Any) -> RowQuer
         where=where,
         search=search.strip() if search is not MISSING else "",
         search_mode=mode if mode is not MISSING else "",
-        fields=tuple(f.id for f in requested) if requested is not None else None,
+        fields=tuple(f.id for f in requested) if requested is not None else fields_asked,
     )
 
 

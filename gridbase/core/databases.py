@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from gridbase.core import tokens, workspaces
 from gridbase.core.context import Ctx
+from gridbase.core.ordering import reorder
 from gridbase.errors import ApplicationDoesNotExist, ApplicationNotInWorkspace
 from gridbase.fields import FieldTypes, default_field_types
 from gridbase.models import Database, User
@@ -141,9 +142,4 @@ def order(ctx: Ctx, user: User, workspace_id: int, application_ids: list[int]) -
         for app_id in application_ids:
             if app_id not in mine:
                 raise ApplicationNotInWorkspace(app_id)
-        for position, app_id in enumerate(application_ids, start=1):
-            conn.execute(
-                a.update()
-                .where(a.c.id == app_id, a.c.workspace_id == workspace_id)
-                .values(order=position)
-            )
+        reorder(conn, a, a.c.workspace_id == workspace_id, application_ids)

@@ -62,7 +62,7 @@ class Search(Protocol):
         mode: str,
         fields: tuple[int, ...] | None,
     ) -> sa.ColumnElement[bool] | None:
-        """The rows a search term matches; None for a blank term."""
+        """The rows a search term matches; None when it narrows nothing (a blank term)."""
         ...
 
     def plan(

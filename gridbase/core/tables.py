@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from gridbase.core import databases, fields, rows, tokens, views, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.fields import MAX_FIELD_NAME_LENGTH, RESERVED_NAMES
+from gridbase.core.ordering import reorder
 from gridbase.errors import (
     InitialTableDataDuplicateName,
     InvalidFieldName,
@@ -177,8 +178,7 @@ def order(ctx: Ctx, user: User, database_id: int, table_ids: list[int]) -> None:
         known = set(conn.execute(sa.select(t.c.id).where(t.c.database_id == database_id)).scalars())
         if any(tid not in known for tid in table_ids):
             raise TableNotInDatabase(next(t for t in table_ids if t not in known))
-        for position, tid in enumerate(table_ids, start=1):
-            conn.execute(t.update().where(t.c.id == tid).values(order=position))
+        reorder(conn, t, t.c.database_id == database_id, table_ids)
 
 
 def delete(ctx: Ctx, user: User, table_id: int) -> None:

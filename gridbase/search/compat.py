@@ -3,17 +3,22 @@
 `compat` (Baserow's default) matches a case-insensitive substring of each field's displayed
 value (numbers with their decimal places, dates in the field's format, select options and
 linked rows by their text), plus the row whose id equals the term when the term is an
-integer without a leading zero. `full-text-with-count` is answered the same way (Baserow
-also falls back to compat while a table's full-text data is not ready).
+integer without a leading zero. A number field is left out of the OR when the term is no
+number it could hold (Baserow's contains_query raises and the field is skipped), and when
+nothing is left to compare, every row matches (Baserow's empty Q()). `full-text-with-count`
+is answered the same way (Baserow also falls back to compat while a table's full-text data
+is not ready).
 Imports: filters, usertable.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 import sqlalchemy as sa
 
 from gridbase.filters import tree
-from gridbase.filters.base import NOTHING, Clause
+from gridbase.filters.base import Clause
 from gridbase.usertable import filtering
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.model import TableModel
@@ -40,6 +45,18 @@ def searched_fields(
     return out
 
 
+def _can_hold(kind: str | None, term: str) -> bool:
+    """Whether Django's DecimalField or IntegerField would read the term (get_prep_value)."""
+    try:
+        if kind == "decimal":
+            return Decimal(term).is_finite()
+        if kind == "int":
+            int(term)
+    except (InvalidOperation, ValueError):
+        return False
+    return True
+
+
 def search_clause(
     ctx: TableContext,
     model: TableModel,
@@ -55,10 +72,12 @@ def search_clause(
     related = filtering.related_models(ctx, None, group)
     parts: list[Clause] = []
     for condition in group.conditions:
+        if not _can_hold(ctx.field_types.get(condition.field.type).kind, term):
+            continue
         target = filtering.target(ctx, model, condition.field, related)
         clause = ctx.filter_types.get(condition.type).clause(target, term)
         if clause is not None:
             parts.append(clause)
     if term.isdigit() and not term.startswith("0"):
         parts.append(model.sql.c.id == int(term))
-    return sa.or_(*parts) if parts else NOTHING
+    return sa.or_(*parts) if parts else None

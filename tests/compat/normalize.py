@@ -33,6 +33,8 @@ KEY_KINDS = {
     "application_ids": "database",
     "table_ids": "table",
     "view_ids": "view",
+    "group": "filter_group",
+    "parent_group": "filter_group",
     "field_id": "field",
     "field": "field",
     "fields": "field",

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.compat.scenarios import cors_settings, filters, links, validation, validation_apps
+from tests.compat.scenarios import (
+    cors_settings,
+    filters,
+    links,
+    validation,
+    validation_apps,
+    validation_views,
+)
 
 Scenario = Callable[..., None]
 
@@ -19,6 +26,7 @@ RECORDABLE: dict[str, Scenario] = {
     **filters.SCENARIOS,
     **validation.SCENARIOS,
     **validation_apps.SCENARIOS,
+    **validation_views.SCENARIOS,
 }
 PENDING = {
     "filters_links",

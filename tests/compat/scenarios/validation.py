@@ -49,15 +49,51 @@ def validation_rows_list(s: Session) -> None:
     for size in ("0", "-1", "abc", "", "200", "201", "1.5"):
         q("size", size=size)
     # order_by
-    for value in ("", " ", ",", "field_0", f"field_{name}", f"-field_{name}", f"+field_{name}",
-                  str(name), f"id_{name}", "abc", "-", f"field_{name},field_{name}",
-                  f"field_{name}[default]", f"field_{name}[bogus]", f"field_{name}[]",
-                  "id", "order", "-id"):  # fmt: skip
+    for value in (
+        "",
+        " ",
+        ",",
+        "field_0",
+        f"field_{name}",
+        f"-field_{name}",
+        f"+field_{name}",
+        str(name),
+        f"id_{name}",
+        "abc",
+        "-",
+        f"field_{name},field_{name}",
+        f"field_{name}[default]",
+        f"field_{name}[bogus]",
+        f"field_{name}[]",
+        "id",
+        "order",
+        "-id",
+    ):
         q("order_by", order_by=value)
-    for value in ("Name", "-Name", "+Name", "Nope", "-Nope", '"a,b"', "a,b", '"say \\"hi\\""',
-                  'say "hi"', "-minus", "--minus", "+plus", "++plus", "Name[default]",
-                  "Name[bogus]", f"field_{name}", "", " Name", "Name ,Count", "Pick[order]",
-                  "Pick[bogus]", "id"):  # fmt: skip
+    for value in (
+        "Name",
+        "-Name",
+        "+Name",
+        "Nope",
+        "-Nope",
+        '"a,b"',
+        "a,b",
+        '"say \\"hi\\""',
+        'say "hi"',
+        "-minus",
+        "--minus",
+        "+plus",
+        "++plus",
+        "Name[default]",
+        "Name[bogus]",
+        f"field_{name}",
+        "",
+        " Name",
+        "Name ,Count",
+        "Pick[order]",
+        "Pick[bogus]",
+        "id",
+    ):
         q("order_by_names", order_by=value, **NAMES)
     # view_id
     for view in ("abc", "", "1.5", "99999999", "-1", "0"):
@@ -65,8 +101,9 @@ def validation_rows_list(s: Session) -> None:
     q("view_id_unknown_table", view_id="abc")
     s.get("view_id_unknown_table", bogus, query={"view_id": "abc"})
     s.get("order_by_unknown_table", bogus, query={"order_by": ""})
-    other_view = s.post("other_view", f"/api/database/views/table/{other}/",
-                        {"name": "V", "type": "grid"})  # fmt: skip
+    other_view = s.post(
+        "other_view", f"/api/database/views/table/{other}/", {"name": "V", "type": "grid"}
+    )
     q("view_of_other_table", view_id=str(other_view["id"]))
     # search
     for mode in ("compat", "full-text-with-count", "bogus", "", "COMPAT"):
@@ -89,7 +126,7 @@ def validation_rows_list(s: Session) -> None:
 
 def validation_rows_filters(s: Session) -> None:
     s.sign_up()
-    table, other, f = _rows_table(s)
+    table, _other, f = _rows_table(s)
     name, count = f["Name"]["id"], f["Count"]["id"]
     rows = f"/api/database/rows/table/{table}/"
 
@@ -147,7 +184,7 @@ def validation_rows_filters(s: Session) -> None:
         (
             "json_group_bad_filter",
             tree(groups=[{"filter_type": "OR", "filters": [{"field": name}]}]),
-        ),  # fmt: skip
+        ),
         (
             "json_group_ok",
             tree(
@@ -161,7 +198,7 @@ def validation_rows_filters(s: Session) -> None:
                     }
                 ]
             ),
-        ),  # fmt: skip
+        ),
         (
             "json_nested",
             tree(
@@ -177,7 +214,7 @@ def validation_rows_filters(s: Session) -> None:
                     }
                 ]
             ),
-        ),  # fmt: skip
+        ),
     ):
         q(step, filters=value)
     for step, value in (
@@ -189,26 +226,44 @@ def validation_rows_filters(s: Session) -> None:
         ("names_json_list_field", tree({"field": ["Name"], "type": "equal", "value": "a"})),
     ):
         q(step, filters=value, **NAMES)
-    q("json_and_legacy", filters=tree({"field": name, "type": "equal", "value": "a"}),
-      **{f"filter__field_{name}__equal": "b"})  # fmt: skip
+    q(
+        "json_and_legacy",
+        filters=tree({"field": name, "type": "equal", "value": "a"}),
+        **{f"filter__field_{name}__equal": "b"},
+    )
     q("json_blank", filters="")
     # include/exclude limit what filters, search and order_by see
     q("include_filter_name", include="Count", **{"filter__Name__equal": "a"}, **NAMES)
     q("include_filter_id", include=f"field_{count}", **{f"filter__field_{name}__equal": "a"})
-    q("include_filter_json", include=f"field_{count}",
-      filters=tree({"field": name, "type": "equal", "value": "a"}))  # fmt: skip
-    q("include_filter_json_names", include="Count",
-      filters=tree({"field": "Name", "type": "equal", "value": "a"}), **NAMES)  # fmt: skip
+    q(
+        "include_filter_json",
+        include=f"field_{count}",
+        filters=tree({"field": name, "type": "equal", "value": "a"}),
+    )
+    q(
+        "include_filter_json_names",
+        include="Count",
+        filters=tree({"field": "Name", "type": "equal", "value": "a"}),
+        **NAMES,
+    )
     q("exclude_filter_id", exclude=f"field_{name}", **{f"filter__field_{name}__equal": "a"})
     q("include_order_by", include=f"field_{count}", order_by=f"field_{name}")
     q("include_order_by_names", include="Count", order_by="Name", **NAMES)
     q("include_search", include=f"field_{count}", search="x", search_mode="compat")
     q("exclude_search", exclude="Notes", search="x", search_mode="compat", **NAMES)
     view = s.post("view", f"/api/database/views/table/{table}/", {"name": "V", "type": "grid"})
-    q("include_view_filter", include=f"field_{count}", view_id=str(view["id"]),
-      **{f"filter__field_{name}__equal": "a"})  # fmt: skip
-    q("include_view_order_by", include=f"field_{count}", view_id=str(view["id"]),
-      order_by=f"-field_{name}")  # fmt: skip
+    q(
+        "include_view_filter",
+        include=f"field_{count}",
+        view_id=str(view["id"]),
+        **{f"filter__field_{name}__equal": "a"},
+    )
+    q(
+        "include_view_order_by",
+        include=f"field_{count}",
+        view_id=str(view["id"]),
+        order_by=f"-field_{name}",
+    )
     # the order errors come in: filters, then order_by, then the page size
     q("errors_order", size="500", order_by="bogus", **{"filter__field_99999999__equal": "a"})
     q("errors_order", size="500", order_by="bogus")
@@ -228,6 +283,10 @@ def validation_rows_write(s: Session) -> None:
     s.get("get_include_token", f"{rows}1/", query={"include": "metadata"}, auth="token")
     s.get("get_include_token_bogus", f"{rows}1/", query={"include": "bogus"}, auth="token")
     s.get("get_names_flag", f"{rows}1/", query={"user_field_names": "bogus"})
+    # a list takes no `metadata` (no key, for a JWT or a token: `include` names fields)
+    for auth in ("jwt", "token"):
+        for include in ("metadata", "metadata,row_metadata", "row_metadata"):
+            s.get("list_include", rows, query={"include": include, "size": "1"}, auth=auth)
     s.get("get_unknown_row", f"{rows}99999/")
     for before in ("abc", "", "1.5", "99999", "0", "-1"):
         s.post("create_before", rows, {}, query={"before": before})
@@ -255,174 +314,101 @@ def validation_rows_write(s: Session) -> None:
     s.delete("delete_unknown_row", f"{rows}99999/")
     # batches
     batch = f"{rows}batch/"
-    for body in (None, [], {}, {"items": None}, {"items": {}}, {"items": "x"}, {"items": []},
-                 {"items": [{}] * 201}, {"items": ["x"]}, {"items": [[]]},
-                 {"items": [{"Nope": 1}]}, {"items": [{"Count": "x"}, {"Count": "y"}]}):  # fmt: skip
+    for body in (
+        None,
+        [],
+        {},
+        {"items": None},
+        {"items": {}},
+        {"items": "x"},
+        {"items": []},
+        {"items": [{}] * 201},
+        {"items": ["x"]},
+        {"items": [[]]},
+        {"items": [{"Nope": 1}]},
+        {"items": [{"Count": "x"}, {"Count": "y"}]},
+    ):
         s.post("batch_create", batch, body, query=NAMES)
     for before in ("abc", "99999"):
         s.post("batch_create_before", batch, {"items": [{}]}, query={"before": before})
-    for body in (None, [], {"items": []}, {"items": [{}]}, {"items": [{"id": "x"}]},
-                 {"items": [{"id": None}]}, {"items": [{"id": 1.5}]}, {"items": ["x"]},
-                 {"items": [{"id": 1}, {"id": 1}]}, {"items": [{"id": 99999}]},
-                 {"items": [{"id": 1}] * 201}, {"items": [{"id": 1, "Count": "x"}, {"id": 2}]},
-                 {"items": [{"id": "1", "Name": "one"}]}, {"items": [{"id": True}]}):  # fmt: skip
+    for body in (
+        None,
+        [],
+        {"items": []},
+        {"items": [{}]},
+        {"items": [{"id": "x"}]},
+        {"items": [{"id": None}]},
+        {"items": [{"id": 1.5}]},
+        {"items": ["x"]},
+        {"items": [{"id": 1}, {"id": 1}]},
+        {"items": [{"id": 99999}]},
+        {"items": [{"id": 1}] * 201},
+        {"items": [{"id": 1, "Count": "x"}, {"id": 2}]},
+        {"items": [{"id": "1", "Name": "one"}]},
+        {"items": [{"id": True}]},
+    ):
         s.patch("batch_update", batch, body, query=NAMES)
     delete = f"{rows}batch-delete/"
-    for body in (None, [], {"items": []}, {"items": ["x"]}, {"items": [None]},
-                 {"items": [1.5]}, {"items": [1, 1]}, {"items": [99999]},
-                 {"items": list(range(1, 203))}, {"items": "1"}, {"items": [True]},
-                 {"items": ["2"]}):  # fmt: skip
+    for body in (
+        None,
+        [],
+        {"items": []},
+        {"items": ["x"]},
+        {"items": [None]},
+        {"items": [1.5]},
+        {"items": [1, 1]},
+        {"items": [99999]},
+        {"items": list(range(1, 203))},
+        {"items": "1"},
+        {"items": [True]},
+        {"items": ["2"]},
+    ):
         s.post("batch_delete", delete, body)
     # names of rows
     names = "/api/database/rows/names/"
-    for query in ({}, {f"table__{table}": "1,2"}, {f"table__{table}": "1,x"},
-                  {f"table__{table}": ""}, {f"table__{table}": "1,,2"}, {"table__x": "1"},
-                  {"table__": "1"}, {"other": "1"}, {f"table__{table}": "1", "user_field_names": "1"},
-                  {"table__99999999": "1"}, {f"table__{table}": "1", f"table__{other}": "1,2"},
-                  {f"table__{table}": "99999,1"}, {f"table__{table}": " 1 , 2 "},
-                  {f"table__{table}": "-1"}):  # fmt: skip
+    for query in (
+        {},
+        {f"table__{table}": "1,2"},
+        {f"table__{table}": "1,x"},
+        {f"table__{table}": ""},
+        {f"table__{table}": "1,,2"},
+        {"table__x": "1"},
+        {"table__": "1"},
+        {"other": "1"},
+        {f"table__{table}": "1", "user_field_names": "1"},
+        {"table__99999999": "1"},
+        {f"table__{table}": "1", f"table__{other}": "1,2"},
+        {f"table__{table}": "99999,1"},
+        {f"table__{table}": " 1 , 2 "},
+        {f"table__{table}": "-1"},
+    ):
         s.get("names", names, query=query)
     s.get("names_token", names, query={f"table__{table}": "1"}, auth="token")
     # joins
     title = s.fields(other)["Title"]["id"]
     s.patch("link", f"{rows}1/", {"Link": [1, 2]}, query=NAMES)
-    for query in ({f"field_{link}__join": f"field_{title}"},
-                  {f"field_{link}__join": f"field_{title},field_{title}"},
-                  {f"field_{link}__join": ""},
-                  {f"field_{link}__join": "bogus"},
-                  {f"field_{link}__join": "99999999"},
-                  {f"field_{name}__join": f"field_{title}"},
-                  {"field_99999999__join": f"field_{title}"},
-                  {"Link__join": "Title"},
-                  {"Link__join": "Title", **NAMES},
-                  {"Link__join": "Title,Size", **NAMES},
-                  {"Link__join": "Nope", **NAMES},
-                  {"Name__join": "Title", **NAMES},
-                  {f"field_{link}__join": f"field_{title}", **NAMES},
-                  {f"field_{link}__join": f"field_{title}", "include": f"field_{name}"},
-                  {"Link__join": "Title", "include": "Name", **NAMES}):  # fmt: skip
+    for query in (
+        {f"field_{link}__join": f"field_{title}"},
+        {f"field_{link}__join": f"field_{title},field_{title}"},
+        {f"field_{link}__join": ""},
+        {f"field_{link}__join": "bogus"},
+        {f"field_{link}__join": "99999999"},
+        {f"field_{name}__join": f"field_{title}"},
+        {"field_99999999__join": f"field_{title}"},
+        {"Link__join": "Title"},
+        {"Link__join": "Title", **NAMES},
+        {"Link__join": "Title,Size", **NAMES},
+        {"Link__join": "Nope", **NAMES},
+        {"Name__join": "Title", **NAMES},
+        {f"field_{link}__join": f"field_{title}", **NAMES},
+        {f"field_{link}__join": f"field_{title}", "include": f"field_{name}"},
+        {"Link__join": "Title", "include": "Name", **NAMES},
+    ):
         s.rows("join", table, **query, size="1")
-
-
-def validation_views(s: Session) -> None:
-    s.sign_up()
-    table, other, f = _rows_table(s)
-    name, count, link = f["Name"]["id"], f["Count"]["id"], f["Link"]["id"]
-    views = f"/api/database/views/table/{table}/"
-    s.get("list_default", views)
-    for query in ({"type": "bogus"}, {"type": ""}, {"type": "grid"}, {"type": "gallery"},
-                  {"limit": "x"}, {"limit": ""}, {"limit": "0"}, {"limit": "-1"}, {"limit": "1"},
-                  {"include": "bogus"}, {"include": "filters,sortings,decorations,group_bys"}):  # fmt: skip
-        s.get("list", views, query=query)
-    s.get("list_unknown_table", "/api/database/views/table/99999999/", query={"type": "bogus"})
-    for body in (None, [], "x", {}, {"type": "grid"}, {"name": "", "type": "grid"},
-                 {"name": "  ", "type": "grid"}, {"name": None, "type": "grid"},
-                 {"name": "x" * 256, "type": "grid"}, {"name": 5, "type": "grid"},
-                 {"name": ["a"], "type": "grid"}, {"name": "V"},
-                 {"name": "V", "type": "bogus"}, {"name": "V", "type": "kanban"},
-                 {"name": "V", "type": "gallery"}, {"name": "V", "type": "form"},
-                 {"name": "V", "type": None}, {"name": "V", "type": 1},
-                 {"name": "V", "type": "grid", "filter_type": "XOR"},
-                 {"name": "V", "type": "grid", "filter_type": "or"},
-                 {"name": "V", "type": "grid", "filters_disabled": "maybe"},
-                 {"name": "V", "type": "grid", "filters_disabled": None},
-                 {"name": "V", "type": "grid", "ownership_type": "personal"},
-                 {"name": "V", "type": "grid", "ownership_type": "bogus"},
-                 {"name": "V", "type": "grid", "row_identifier_type": "bogus"},
-                 {"name": "V", "type": "grid", "row_height_size": "huge"},
-                 {"name": "V", "type": "grid", "public": "maybe"},
-                 {"name": "V", "type": "grid", "unknown": 1},
-                 {"name": "V2", "type": "grid", "filter_type": "OR", "filters_disabled": True,
-                  "row_identifier_type": "count", "row_height_size": "large", "public": True}):  # fmt: skip
-        s.post("create", views, body)
-    s.post("create_unknown_table", "/api/database/views/table/99999999/", {"name": "V"})
-    s.post("create_include", views, {"name": "I", "type": "grid"}, query={"include": "filters"})
-    view = s.post("view", views, {"name": "Main", "type": "grid"})
-    path = f"/api/database/views/{view['id']}/"
-    for body in (None, [], {}, {"name": ""}, {"name": None}, {"name": "x" * 256},
-                 {"filter_type": "XOR"}, {"filters_disabled": "maybe"}, {"type": "gallery"},
-                 {"ownership_type": "personal"}, {"ownership_type": "bogus"},
-                 {"public_view_password": "short"}, {"row_height_size": "huge"},
-                 {"row_identifier_type": "x"}, {"public": "x"}, {"name": "Renamed"}):  # fmt: skip
-        s.patch("update", path, body)
-    s.get("get_include", path, query={"include": "bogus,filters"})
-    s.post("order", f"/api/database/views/table/{table}/order/", {"view_ids": []})
-    s.post("order", f"/api/database/views/table/{table}/order/", {"view_ids": ["x"]})
-    s.post("order", f"/api/database/views/table/{table}/order/", {"view_ids": [99999999]})
-    s.post("order", f"/api/database/views/table/{table}/order/", {})
-    # filters
-    filters = f"{path}filters/"
-    for body in (None, {}, {"field": name}, {"field": name, "type": "equal"},
-                 {"field": name, "type": "bogus", "value": "a"},
-                 {"field": name, "type": "", "value": "a"},
-                 {"field": "x", "type": "equal", "value": "a"},
-                 {"field": 99999999, "type": "equal", "value": "a"},
-                 {"field": name, "type": "equal", "value": None},
-                 {"field": name, "type": "equal", "value": 5},
-                 {"field": name, "type": "equal", "value": ["a"]},
-                 {"field": count, "type": "contains_word", "value": "a"},
-                 {"field": name, "type": "equal", "value": "a", "group": "x"},
-                 {"field": name, "type": "equal", "value": "a", "group": 99999999},
-                 {"field": name, "type": "equal", "value": "a", "group": None},
-                 {"field": link, "type": "link_row_has", "value": "x"},
-                 {"field": None, "type": "equal"}):  # fmt: skip
-        s.post("filter_create", filters, body)
-    made = s.post("filter", filters, {"field": name, "type": "equal", "value": "a"})
-    fpath = f"/api/database/views/filter/{made['id']}/"
-    for body in (None, {}, {"type": "bogus"}, {"field": "x"}, {"field": 99999999},
-                 {"field": count}, {"value": None}, {"value": 7}, {"group": 5},
-                 {"type": "contains", "value": "b"}):  # fmt: skip
-        s.patch("filter_update", fpath, body)
-    groups = f"{path}filter-groups/"
-    for body in (None, {}, {"filter_type": "XOR"}, {"parent_group": "x"},
-                 {"parent_group": 99999999}, {"filter_type": "OR"}):  # fmt: skip
-        s.post("group_create", groups, body)
-    group = s.post("group", groups, {"filter_type": "AND"})
-    gpath = f"/api/database/views/filter-group/{group['id']}/"
-    s.get("group_get", gpath)
-    s.get("group_get_unknown", "/api/database/views/filter-group/99999999/")
-    for body in (None, {}, {"filter_type": "XOR"}, {"filter_type": "OR"}):
-        s.patch("group_update", gpath, body)
-    # sorts
-    sorts = f"{path}sortings/"
-    for body in (None, {}, {"field": "x"}, {"field": 99999999}, {"field": name, "order": "UP"},
-                 {"field": name, "type": "bogus"}, {"field": name, "order": None},
-                 {"field": link}, {"field": name}, {"field": name}):  # fmt: skip
-        s.post("sort_create", sorts, body)
-    made = s.get("sorts", sorts, record=False)[0]
-    spath = f"/api/database/views/sort/{made['id']}/"
-    for body in (None, {}, {"order": "UP"}, {"field": "x"}, {"field": count}, {"type": "bogus"}):
-        s.patch("sort_update", spath, body)
-    # field options
-    options = f"{path}field-options/"
-    for body in (None, [], {}, {"field_options": None}, {"field_options": []},
-                 {"field_options": "x"}, {"field_options": {}},
-                 {"field_options": {"x": {"width": 10}}},
-                 {"field_options": {str(name): "x"}},
-                 {"field_options": {str(name): {"width": "wide"}}},
-                 {"field_options": {str(name): {"hidden": "maybe"}}},
-                 {"field_options": {str(name): {"order": "first"}}},
-                 {"field_options": {str(name): {"width": -5}}},
-                 {"field_options": {str(name): {"aggregation_raw_type": "bogus"}}},
-                 {"field_options": {"99999999": {"width": 10}}},
-                 {"field_options": {str(name): {"unknown": 1}}},
-                 {"field_options": {str(name): {"width": 150, "hidden": True}}}):  # fmt: skip
-        s.patch("field_options", options, body)
-    # the grid rows endpoint
-    grid = f"/api/database/views/grid/{view['id']}/"
-    for query in ({"include": "field_options,row_metadata"}, {"include": "bogus"},
-                  {"page": "0"}, {"page": "abc"}, {"size": "500"}, {"limit": "x"},
-                  {"limit": "500"}, {"offset": "-1"}, {"count": "1"}, {"order_by": ""},
-                  {"order_by": "bogus"}, {"include_fields": "bogus"},
-                  {"exclude_fields": f"field_{name}"}, {"search": "a", "search_mode": "x"},
-                  {"filters": "{bad"}, {f"filter__field_{name}__bogus": "a"},
-                  {"filter_type": ""}):  # fmt: skip
-        s.get("grid", grid, query=query)
 
 
 SCENARIOS = {
     "validation_rows_list": validation_rows_list,
     "validation_rows_filters": validation_rows_filters,
     "validation_rows_write": validation_rows_write,
-    "validation_views": validation_views,
 }
