@@ -77,6 +77,16 @@ async def jwt_user(request: Request, ctx: CtxDep) -> User:
         raise www(exc) from None
 
 
+async def jwt_user_or_anonymous(request: Request, ctx: CtxDep) -> User | None:
+    """Baserow's GET endpoints that public views may also reach (views of a table, a grid's
+    rows, field options): a bad JWT is a 401, but no JWT at all (or another scheme) is an
+    anonymous request, refused later with PERMISSION_DENIED once the request is read."""
+    found = _split(request)
+    if found is None or found[0] != "JWT":
+        return None
+    return await jwt_user(request, ctx)
+
+
 async def any_actor(request: Request, ctx: CtxDep) -> Actor:
     """Endpoints that take a JWT or a database token."""
     found = _split(request)
@@ -136,6 +146,7 @@ async def token_actor(request: Request, ctx: CtxDep) -> Actor:
 
 
 UserDep = Annotated[User, Depends(jwt_user)]
+MaybeUserDep = Annotated[User | None, Depends(jwt_user_or_anonymous)]
 ActorDep = Annotated[Actor, Depends(any_actor)]
 CallerDep = Annotated[Actor | tokens.TokenKey, Depends(any_caller)]
 TokenActorDep = Annotated[Actor, Depends(token_actor)]

@@ -70,31 +70,8 @@ def _id_error(value: Any) -> list[dict[str, str]] | None:
     return None
 
 
-@router.post("/table/{table_id:int}/batch/")
-async def batch_create(
-    table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep
-) -> Any:
-    by_name = flag(request, "user_field_names")
-    items = items_of(ctx, body)
-    created, model = await ctx.call(
-        rows.create_rows,
-        ctx,
-        actor,
-        table_id,
-        items,
-        by_name=by_name,
-        before_id=int_param(request, "before"),
-        send_events=_send(request),
-        batch=True,
-    )
-    return JSON({"items": rename_keys(model, created, by_name)})
-
-
-@router.patch("/table/{table_id:int}/batch/")
-async def batch_update(
-    table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep
-) -> Any:
-    by_name = flag(request, "user_field_names")
+def update_items(ctx: Ctx, body: Any) -> list[dict[str, Any]]:
+    """The items of a batch update, each an object with an integer `id`."""
     items = items_of(ctx, body)
     errors = {}
     for index, item in enumerate(items):
@@ -110,13 +87,40 @@ async def batch_update(
             errors[str(index)] = {"id": error}
     if errors:
         raise RequestBodyValidation({"items": errors})
-    prepared = [dict(item, id=drf_fields.integer(item["id"])) for item in items]
+    return [dict(item, id=drf_fields.integer(item["id"])) for item in items]
+
+
+@router.post("/table/{table_id:int}/batch/")
+async def batch_create(
+    table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep
+) -> Any:
+    by_name = flag(request, "user_field_names")
+    before = int_param(request, "before")
+    created, model = await ctx.call(
+        rows.create_rows,
+        ctx,
+        actor,
+        table_id,
+        lambda: items_of(ctx, body),  # read once the token's grant is checked
+        by_name=by_name,
+        before_id=before,
+        send_events=_send(request),
+        batch=True,
+    )
+    return JSON({"items": rename_keys(model, created, by_name)})
+
+
+@router.patch("/table/{table_id:int}/batch/")
+async def batch_update(
+    table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep
+) -> Any:
+    by_name = flag(request, "user_field_names")
     updated, model = await ctx.call(
         rows.update_rows,
         ctx,
         actor,
         table_id,
-        prepared,
+        lambda: update_items(ctx, body),  # read once the token's grant is checked
         by_name=by_name,
         send_events=_send(request),
         batch=True,

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request, Response
 
 from gridbase.api import params, render
 from gridbase.api.body import MISSING, Validator
-from gridbase.api.deps import BodyDep, CtxDep, UserDep
+from gridbase.api.deps import BodyDep, CtxDep, MaybeUserDep, UserDep
 from gridbase.api.urls import offset_url, page_url
 from gridbase.api.view_filters import filter_json, group_json, sort_json
 from gridbase.core import filter_params, row_filters, view_filters, view_rows, views
@@ -130,7 +130,7 @@ def view_changes(body: Any) -> dict[str, Any]:
 
 
 @router.get("/table/{table_id:int}/")
-def list_views(table_id: int, request: Request, ctx: CtxDep, user: UserDep) -> Any:
+def list_views(table_id: int, request: Request, ctx: CtxDep, user: MaybeUserDep) -> Any:
     v = Validator(dict(request.query_params), error=QueryParameterValidation)
     limit = v.integer("limit", required=False, default=None)
     type_ = v.choice("type", LISTED_TYPES, required=False, default=None)
@@ -232,7 +232,7 @@ def field_option_changes(body: Any) -> dict[int, dict[str, Any]]:
 
 
 @router.get("/{view_id:int}/field-options/")
-def get_field_options(view_id: int, ctx: CtxDep, user: UserDep) -> Any:
+def get_field_options(view_id: int, ctx: CtxDep, user: MaybeUserDep) -> Any:
     return {"field_options": views.get_field_options(ctx, user, view_id)}
 
 
@@ -281,7 +281,7 @@ def grid_query(ctx: Ctx, model: Any, qp: Any, search: Any, mode: Any) -> RowQuer
 
 
 @router.get("/grid/{view_id:int}/")
-def list_grid_rows(view_id: int, request: Request, ctx: CtxDep, user: UserDep) -> Any:
+def list_grid_rows(view_id: int, request: Request, ctx: CtxDep, user: MaybeUserDep) -> Any:
     qp = request.query_params
     v = Validator(dict(qp), error=QueryParameterValidation)
     search = v.string("search", required=False, allow_blank=True, default=MISSING)

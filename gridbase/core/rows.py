@@ -105,27 +105,48 @@ def fetch(
 Caller = Actor | tokens.TokenKey  # a token key is authenticated together with the table
 
 
-def _open(ctx: Ctx, conn: sa.Connection, caller: Caller, table_id: int, op: str) -> TableModel:
-    return _open_as(ctx, conn, caller, table_id, op)[1]
+def _open(
+    ctx: Ctx, conn: sa.Connection, caller: Caller, table_id: int, op: str, *, member: bool = True
+) -> TableModel:
+    return _open_as(ctx, conn, caller, table_id, op, member=member)[1]
 
 
 def _open_as(
-    ctx: Ctx, conn: sa.Connection, caller: Caller, table_id: int, op: str
+    ctx: Ctx,
+    conn: sa.Connection,
+    caller: Caller,
+    table_id: int,
+    op: str,
+    *,
+    member: bool = True,
+    member_first: bool = False,
 ) -> tuple[Actor, TableModel]:
     """The caller's actor and the table's model, after the permission check. A token key
     costs one statement (token, grants, membership and table together): a token may only
-    reach tables of its own workspace, and its membership there is part of that statement."""
+    reach tables of its own workspace, and its membership there is part of that statement.
+    `member=False`: a JWT user's membership is left to the caller (Baserow checks it after
+    the body of a row update); `member_first`: a token whose grant fails is first refused
+    for its user's membership of the table's workspace (Baserow's order when listing)."""
     if isinstance(caller, tokens.TokenKey):
         actor, found = tokens.authenticate_for_table(
             ctx, conn, caller.key, table_id, writing=op != "read"
         )
         if found is None:
             raise TableDoesNotExist()
+        if member_first and actor.token is not None and not actor.token.allows(op, found):
+            workspaces.require_member(conn, actor.user.id, found.workspace_id)
         permissions.require_grant(actor, op, found)
         return actor, load.model_for(ctx, conn, found)
     table = load.load_table(conn, table_id)
-    permissions.require(conn, caller, op, table)
+    if member or caller.token is not None:
+        permissions.require(conn, caller, op, table)
     return caller, load.model_for(ctx, conn, table)
+
+
+def _require_member(conn: sa.Connection, caller: Caller, model: TableModel) -> None:
+    """The membership check _open(member=False) left out (a token's was part of it)."""
+    if isinstance(caller, Actor) and caller.token is None:
+        workspaces.require_member(conn, caller.user.id, model.table.workspace_id)
 
 
 def list_rows(
@@ -134,12 +155,14 @@ def list_rows(
     with ctx.db.read() as conn:
         if isinstance(caller, Actor):
             table = load.load_table(conn, table_id)
-            if caller.token is None:  # a token's grant is checked first, then membership (once)
+            # membership first, then a token's grant (a granted token's membership was read
+            # with the token)
+            if caller.token is None or not caller.token.allows("read", table):
                 workspaces.require_member(conn, caller.user.id, table.workspace_id)
             permissions.require(conn, caller, "read", table)
             model = load.model_for(ctx, conn, table)
         else:
-            model = _open(ctx, conn, caller, table_id, "read")
+            model = _open_as(ctx, conn, caller, table_id, "read", member_first=True)[1]
         if parse is not None:
             query = parse(model)  # the api layer's query parser needs the fields
         fields = visible_fields(model, query.fields)
@@ -282,14 +305,18 @@ def insert_rows(
     before_id: int | None = None,
     validate: bool = True,
     index_rows: bool = True,
+    validated: Callable[[], None] | None = None,
 ) -> list[int]:
     """Validate all items, then insert them; errors are keyed by item index for batches.
-    `index_rows=False`: the caller updates the search index (_watch) itself."""
+    `index_rows=False`: the caller updates the search index (_watch) itself. `validated` is
+    called once the items are valid, before anything is written."""
     model = load.model_for(ctx, conn, table)
     if validate:
         prepared = validate_rows(ctx, conn, model, items, by_name, creating=True)
     else:
         prepared = [RowValues(dict(raw), {}) for raw in items]
+    if validated is not None:
+        validated()
     t = model.sql
     now = ctx.clock()
     orders = _order_for_new(conn, t, before_id, len(prepared))
@@ -442,7 +469,8 @@ def create_rows(
     batch: bool = False,
 ) -> tuple[list[Row], TableModel]:
     with ctx.db.write(group=True) as conn:
-        model = _open(ctx, conn, caller, table_id, "create")
+        # a batch is read before membership is checked, one row after (Baserow's order)
+        model = _open(ctx, conn, caller, table_id, "create", member=not batch)
         if callable(items):
             items = items()
         if callable(before_id):
@@ -456,6 +484,7 @@ def create_rows(
                 by_name=by_name,
                 before_id=before_id,
                 index_rows=False,
+                validated=(lambda: _require_member(conn, caller, model)) if batch else None,
             )
         except RequestBodyValidation as exc:
             raise exc if batch else _one_item(exc) from None
@@ -480,7 +509,8 @@ def update_rows(
 ) -> tuple[list[Row], TableModel]:
     """items: (row id, raw values) pairs given as {"id": ..., ...values}."""
     with ctx.db.write(group=True) as conn:
-        model = _open(ctx, conn, caller, table_id, "update")
+        # the body is read before membership is checked (Baserow's order)
+        model = _open(ctx, conn, caller, table_id, "update", member=False)
         if callable(items):
             items = items()
         ids = [int(item["id"]) for item in items]
@@ -492,6 +522,7 @@ def update_rows(
             prepared = validate_rows(ctx, conn, model, values, by_name, creating=False)
         except RequestBodyValidation as exc:
             raise exc if batch else _one_item(exc) from None
+        _require_member(conn, caller, model)
         send_events = send_events and events.listens(ctx, conn, model.table, "rows.updated")
         old = fetch(ctx, conn, model, ids) if send_events else []
         written = _watch(ctx, conn, model, ids)

@@ -86,7 +86,7 @@ class GridPage:
 
 def list_grid(
     ctx: Ctx,
-    user: User,
+    user: User | None,
     view_id: int,
     build: Any,
     *,

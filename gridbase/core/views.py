@@ -18,7 +18,7 @@ from gridbase.core import events, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.ordering import reorder
 from gridbase.core.passwords import hash_password
-from gridbase.errors import UnrelatedField, ViewDoesNotExist, ViewNotInTable
+from gridbase.errors import PermissionDenied, UnrelatedField, ViewDoesNotExist, ViewNotInTable
 from gridbase.filters import tree
 from gridbase.models import Table, User
 from gridbase.storage import schema as s
@@ -65,8 +65,12 @@ def _view(row: Any) -> View:
     )
 
 
-def _table(conn: sa.Connection, user: User, table_id: int) -> Table:
+def _table(conn: sa.Connection, user: User | None, table_id: int) -> Table:
+    """The table, for a member; None is an anonymous request (public views are not served:
+    PERMISSION_DENIED once the table is found)."""
     table = load.load_table(conn, table_id)
+    if user is None:
+        raise PermissionDenied()
     workspaces.require_member(conn, user.id, table.workspace_id)
     return table
 
@@ -81,7 +85,10 @@ def load_view(
 
 
 def open_view(
-    conn: sa.Connection, user: User, view_id: int, missing: type[Exception] = ViewDoesNotExist
+    conn: sa.Connection,
+    user: User | None,
+    view_id: int,
+    missing: type[Exception] = ViewDoesNotExist,
 ) -> tuple[View, Table]:
     view = load_view(conn, view_id, missing)
     return view, _table(conn, user, view.table_id)
@@ -100,7 +107,7 @@ def exists(ctx: Ctx, table: sa.Table, item_id: int) -> bool:
 
 
 def list_views(
-    ctx: Ctx, user: User, table_id: int, type_: str | None = None, limit: int | None = None
+    ctx: Ctx, user: User | None, table_id: int, type_: str | None = None, limit: int | None = None
 ) -> tuple[Table, list[View]]:
     with ctx.db.read() as conn:
         table = _table(conn, user, table_id)
@@ -172,13 +179,12 @@ def get_view(ctx: Ctx, user: User, view_id: int) -> tuple[View, Table]:
 def update_view(
     ctx: Ctx, user: User, view_id: int, read: Callable[[], Mapping[str, Any]]
 ) -> tuple[View, Table]:
-    """`read()`: the changes, read once the view is found and before membership is checked
+    """`read()`: the changes, read once the view is found and the user is a member
     (Baserow's order). A `public_view_password` ("" for none) is kept hashed; setting
     `public` without one removes it, as Baserow's serializer does."""
     with ctx.db.write() as conn:
-        view = load_view(conn, view_id)
+        view, table = open_view(conn, user, view_id)
         values = read()
-        table = _table(conn, user, view.table_id)
         columns = {k: values[k] for k in ("name", "filter_type", "filters_disabled") if k in values}
         props = dict(view.props, **{k: values[k] for k in GRID_DEFAULTS if k in values})
         if "public_view_password" in values or "public" in values:
@@ -248,7 +254,7 @@ def field_options(
     return {str(f.id): dict(FIELD_OPTION_DEFAULTS, **stored.get(f.id, {})) for f in model.fields}
 
 
-def get_field_options(ctx: Ctx, user: User, view_id: int) -> dict[str, dict[str, Any]]:
+def get_field_options(ctx: Ctx, user: User | None, view_id: int) -> dict[str, dict[str, Any]]:
     with ctx.db.read() as conn:
         view, table = open_view(conn, user, view_id)
         return field_options(conn, ctx, view, table)

@@ -261,9 +261,72 @@ def validation_sessions(s: Session) -> None:
         s.post("login_bad", "/api/user/token-auth/", body, auth="none")
 
 
+def validation_order_of_checks(s: Session) -> None:
+    """Which error comes first when a request has several: authentication, the body or
+    query, the object's existence, membership, a database token's grant."""
+    s.sign_up()
+    ws = s.post("workspace", "/api/workspaces/", {"name": "WS"})["id"]
+    db = s.database(ws)
+    table = s.table(db, "T", [["Name"], ["a"]])
+    view = s.get("views", f"/api/database/views/table/{table}/", record=False)[0]["id"]
+    name = s.fields(table)["Name"]["id"]
+    body = {"name": "Other", "email": f"other-{s.tag}@example.com", "password": "password123",
+            "authenticate": True}  # fmt: skip
+    s.auth["other"] = f"JWT {s.post('other', '/api/user/', body, auth='none')['access_token']}"
+    s.auth["bad_jwt"] = "JWT not-a-token"
+    s.auth["bad_token"] = "Token " + "x" * 32
+    s.token(ws)
+    other_ws = s.post("other_workspace", "/api/workspaces/", {"name": "O"}, auth="other")["id"]
+    # a token of a workspace that has none of our tables
+    made = s.post("other_token", "/api/database/tokens/", {"name": "o", "workspace": other_ws},
+                  auth="other")  # fmt: skip
+    s.auth["other_token"] = f"Token {made['key']}"
+    rows = f"/api/database/rows/table/{table}/"
+    calls: list[tuple[str, str, dict[str, Any] | None, Any]] = [
+        ("POST", "/api/workspaces/", None, []),
+        ("PATCH", f"/api/workspaces/{ws}/", None, {"name": ""}),
+        ("POST", f"/api/applications/workspace/{ws}/", None, {"name": "", "type": "database"}),
+        ("PATCH", f"/api/applications/{db}/", None, {"name": ""}),
+        ("POST", f"/api/database/tables/database/{db}/", None, {"name": ""}),
+        ("PATCH", f"/api/database/tables/{table}/", None, {"name": ""}),
+        ("POST", f"/api/database/tables/database/{db}/order/", None, {"table_ids": "x"}),
+        ("GET", f"/api/database/views/table/{table}/", {"type": "bogus"}, None),
+        ("POST", f"/api/database/views/table/{table}/", None, {"type": "bogus"}),
+        ("PATCH", f"/api/database/views/{view}/", None, {"name": ""}),
+        ("POST", f"/api/database/views/{view}/filters/", None, {"field": "x"}),
+        ("POST", f"/api/database/views/{view}/sortings/", None, {"field": name, "order": "UP"}),
+        ("PATCH", f"/api/database/views/{view}/field-options/", None, {"field_options": None}),
+        ("GET", f"/api/database/views/grid/{view}/", {"search_mode": "x"}, None),
+        ("GET", f"/api/database/views/grid/{view}/", {"order_by": "bogus"}, None),
+        ("GET", rows, {"search_mode": "x"}, None),
+        ("GET", rows, {"order_by": "bogus"}, None),
+        ("GET", rows, {"size": "500"}, None),
+        ("GET", rows, {"filters": "{bad"}, None),
+        ("GET", f"{rows}1/", {"include": "metadata"}, None),
+        ("POST", rows, {"before": "x"}, {}),
+        ("POST", rows, None, {"Nope": 1, f"field_{name}": ["x"]}),
+        ("PATCH", f"{rows}1/", None, {f"field_{name}": ["x"]}),
+        ("PATCH", f"{rows}1/move/", {"before_id": "x"}, None),
+        ("POST", f"{rows}batch/", None, {"items": "x"}),
+        ("POST", f"{rows}batch-delete/", None, {"items": ["x"]}),
+        ("GET", "/api/database/rows/names/", {f"table__{table}": "x"}, None),
+    ]
+    for auth in ("none", "bad_jwt", "bad_token", "other", "other_token", "token"):
+        for method, path, query, data in calls:
+            s.call(f"{auth}_{method.lower()}", method, path, query=query, body=data, auth=auth)
+    # the GET endpoints public views may reach: no JWT is an anonymous request
+    for auth in ("none", "bad_token", "other"):
+        for path in (f"/api/database/views/table/{table}/", f"/api/database/views/grid/{view}/",
+                     f"/api/database/views/{view}/field-options/",
+                     f"/api/database/views/table/{BOGUS}/", f"/api/database/views/grid/{BOGUS}/",
+                     f"/api/database/views/{BOGUS}/field-options/"):  # fmt: skip
+            s.get(f"{auth}_public_get", path, auth=auth)
+
+
 SCENARIOS = {
     "validation_workspaces": validation_workspaces,
     "validation_applications": validation_applications,
     "validation_tables": validation_tables,
     "validation_sessions": validation_sessions,
+    "validation_order_of_checks": validation_order_of_checks,
 }
