@@ -338,7 +338,8 @@ class RowDoesNotExist(GridbaseError):
     code = "ERROR_ROW_DOES_NOT_EXIST"
     status = 404
 
-    def __init__(self, row_ids: list[int]) -> None:
+    def __init__(self, row_ids: list[int] | list[str]) -> None:
+        # texts where Baserow names the id as the URL gave it ("The rows ['5'] ...")
         super().__init__(f"The rows {sorted(row_ids)} do not exist.")
 
 

@@ -206,5 +206,5 @@ async def delete_row(
     try:
         await ctx.call(rows.delete_rows, ctx, actor, table_id, [row_id], send_events=_send(request))
     except RowDoesNotExist:
-        raise RowDoesNotExist([str(row_id)]) from None  # type: ignore[list-item]  # Baserow quotes the id from the URL here
+        raise RowDoesNotExist([str(row_id)]) from None  # Baserow quotes the id from the URL
     return Response(status_code=204)

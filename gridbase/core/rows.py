@@ -269,7 +269,7 @@ def get_row(
         model = _open(ctx, conn, caller, table_id, "read")
         found = fetch(ctx, conn, model, [row_id])
         if not found:
-            raise RowDoesNotExist([str(row_id)])  # type: ignore[list-item]  # Baserow quotes the id from the URL here
+            raise RowDoesNotExist([str(row_id)])  # Baserow quotes the id from the URL
         return found[0], model
 
 
@@ -583,7 +583,7 @@ def move_row(
         model = _open(ctx, conn, actor, table_id, "update")
         t = model.sql
         if conn.execute(sa.select(t.c.id).where(t.c.id == row_id)).first() is None:
-            raise RowDoesNotExist([str(row_id)])  # type: ignore[list-item]  # Baserow quotes the id from the URL here
+            raise RowDoesNotExist([str(row_id)])  # Baserow quotes the id from the URL
         old = fetch(ctx, conn, model, [row_id])
         if before_id is not None and before_id == row_id:
             order = None
