@@ -154,8 +154,15 @@ def insert_field(
     related = ft.after_create(ctx, conn, field, raw)
     fill_new_column(ctx, conn, table, load_field(conn, field_id))
     bump_version(conn, table.id)
-    dependencies.refresh(ctx, conn, table.id)
+    related = with_refreshed(related, dependencies.refresh(ctx, conn, table.id), field_id)
     return load_field(conn, field_id), related
+
+
+def with_refreshed(related: list[Field], refreshed: list[Field], field_id: int) -> list[Field]:
+    """A change's related fields: its type's own (a link's other side), then the computed
+    fields it changed (Baserow answers both)."""
+    seen = {f.id for f in related} | {field_id}
+    return related + [f for f in refreshed if f.id not in seen]
 
 
 def sync_index(
@@ -239,7 +246,8 @@ def update(
         if new_type == old.type:
             related += ft.after_update(ctx, conn, old, field, raw)
         bump_version(conn, table.id)
-        dependencies.refresh(ctx, conn, table.id, rename=(old.name, field.name))
+        refreshed = dependencies.refresh(ctx, conn, table.id, rename=(old.name, field.name))
+        related = with_refreshed(related, refreshed, old.id)
         field = load_field(conn, old.id)
         # name, description and db_index do not change what rows show: no re-index
         if (field.type, field.props, field.select_options) != (
@@ -377,5 +385,4 @@ def drop_field(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> lis
         ddl.drop_column(conn, table.id, field.id)
     conn.execute(s.fields.delete().where(s.fields.c.id == field.id))
     bump_version(conn, table.id)
-    dependencies.refresh(ctx, conn, table.id)
-    return related
+    return with_refreshed(related, dependencies.refresh(ctx, conn, table.id), field.id)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Literal, Protocol, get_args
 
@@ -143,9 +144,19 @@ class FieldContext(Protocol):
     def fields_of(self, conn: sa.Connection, table_id: int) -> list[Field]: ...
 
 
-# A correlated source of a row's items (lookups): (linked rows joined to the junction, the
-# item value, the condition tying them to the outer row).
-Items = tuple[sa.FromClause, sa.ColumnElement[Any], sa.ColumnElement[bool]]
+@dataclass(frozen=True)
+class Items:
+    """An array field's items (lookups, array formulas), correlated to the outer row: FROM
+    `joined` WHERE `correlate`, one per linked row: its `value` as formulas read it (a
+    select option: its text), its `whole` value where that is more (select types: their
+    option objects as JSON), the linked row's `item_id`, in `order`."""
+
+    joined: sa.FromClause
+    correlate: sa.ColumnElement[bool]
+    value: sa.ColumnElement[Any]
+    item_id: sa.ColumnElement[Any]
+    order: tuple[sa.ColumnElement[Any], ...]
+    whole: sa.ColumnElement[Any] | None = None
 
 
 class FieldType:
@@ -225,9 +236,10 @@ class FieldType:
         return None
 
     def items_source(
-        self, ctx: FieldContext, conn: sa.Connection, field: Field, sql: sa.Table
+        self, ctx: FieldContext, conn: sa.Connection | None, field: Field, sql: sa.Table
     ) -> Items | None:
-        """For array fields read through links (lookups): what has_* filters test."""
+        """For array fields (lookups, array formulas): their items, which the field's value
+        lists and the has_* filters test."""
         return None
 
     # --- writes ---------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from gridbase.registry import Registry
 FilterTypes = Registry[FilterType]
 
 
-# Baserow filter types for field types gridbase does not have yet (files, collaborators,
-# lookups): registered so that using one answers "not compatible", as Baserow does.
+# Baserow filter types for field types gridbase does not have yet (files, collaborators):
+# registered so that using one answers "not compatible", as Baserow does.
 NOT_YET = (
     "filename_contains",
     "has_file_type",
@@ -19,31 +19,6 @@ NOT_YET = (
     "multiple_collaborators_has_not",
     "user_is",
     "user_is_not",
-    "has_value_contains_word",
-    "has_not_value_contains_word",
-    "has_all_values_equal",
-    "has_any_select_option_equal",
-    "has_none_select_option_equal",
-    "has_value_higher",
-    "has_value_higher_or_equal",
-    "has_value_lower",
-    "has_value_lower_or_equal",
-    "has_not_value_higher",
-    "has_not_value_higher_or_equal",
-    "has_not_value_lower",
-    "has_not_value_lower_or_equal",
-    "has_date_equal",
-    "has_not_date_equal",
-    "has_date_before",
-    "has_not_date_before",
-    "has_date_on_or_before",
-    "has_not_date_on_or_before",
-    "has_date_after",
-    "has_not_date_after",
-    "has_date_on_or_after",
-    "has_not_date_on_or_after",
-    "has_date_within",
-    "has_not_date_within",
 )
 
 

@@ -162,7 +162,9 @@ class Normaliser:
 
     def _object(self, obj: dict[str, Any], key: str | None) -> dict[str, Any]:
         kind = _shape(obj) or ("option" if key == "select_options" else KEY_KINDS.get(key or ""))
-        if kind == "field" and obj.get("type") in ("single_select", "multiple_select"):
+        types = {obj.get("type"), obj.get("formula_type"), obj.get("array_formula_type")}
+        if kind == "field" and types & {"single_select", "multiple_select"}:
+            # its cells, and the values of its filters, hold option ids
             self.option_fields |= {f"field_{self.ph('field', obj.get('id'))}", str(obj.get("name"))}
         filter_type = str(obj.get("type", "")) if {"field", "type"} <= obj.keys() else ""
         out: dict[str, Any] = {}
@@ -194,7 +196,12 @@ class Normaliser:
                 except ValueError:
                     pass
             if k.startswith("filter__"):
-                out[nk] = self.filter_value(k.rsplit("__", 1)[-1], str(v))
+                _, field, filter_type = nk.split("__", 2) if nk.count("__") >= 2 else ("", "", nk)
+                if field in self.option_fields and filter_type.startswith("has_value_equal"):
+                    filter_type = "has_any_select_option_equal"  # ids of a select array
+                if field in self.option_fields and filter_type.startswith("has_not_value_equal"):
+                    filter_type = "has_none_select_option_equal"
+                out[nk] = self.filter_value(filter_type, str(v))
             elif k == "view_id":
                 out[nk] = self.ph("view", v)
             else:
@@ -221,6 +228,8 @@ def _shape(obj: dict[str, Any]) -> str | None:
         return "table"
     if "type" in keys and "workspace" in keys:
         return "database"
+    if {"user_id", "workspace", "permissions"} <= keys:
+        return "workspace_user"  # a membership: its own id
     if "users" in keys or ("permissions" in keys and isinstance(obj.get("permissions"), str)):
         return "workspace"
     if "first_name" in keys or "username" in keys:
