@@ -6,8 +6,9 @@ response), so a server that hands out other raw ids gives the same text. Row ids
 table sequences on every server and stay as they are. Timestamps within two days of the
 run's `today` become `<now>`; secrets, uuids, hosts and user file names (random part and
 content hash) become placeholders. The kind of an id comes from where it stands: a path
-segment (`/fields/<id>/`), a key (`table_id`, `field_<id>`), an object's shape (a field has `table_id`, `type` and `name`) or a text that names it
-("field 12"), and in a filter's value from the filter type (options, users).
+segment (`/fields/<id>/`), a key (`table_id`, `field_<id>`), an object's shape (a field
+has `table_id`, `type` and `name`) or a text that names it ("field 12"), and in a filter's
+value from the filter type (options, users).
 """
 
 from __future__ import annotations
