@@ -3,7 +3,8 @@
 names are unguessable). Each answer has the file's own Content-Type and
 `X-Content-Type-Options: nosniff`, and anything a browser could run (HTML, SVG, scripts, any
 type not known to be passive) is sent as an attachment, never shown inline, under a
-sandboxing Content-Security-Policy. Imports: core.user_files, storage.files.
+sandboxing Content-Security-Policy. Imports: api (deps, user_files), config, core.user_files,
+errors, storage.files.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """User file endpoints: POST /api/user-files/upload-file/ (multipart, part `file`) and
 POST /api/user-files/upload-via-url/ (JSON {"url"}), JWT or database token, as Baserow
-1.35.3 answers them. Imports: api (body, deps), core.user_files, errors.
+1.35.3 answers them. Imports: api (body, deps), core.user_files, errors, storage.files.
 """
 
 from __future__ import annotations

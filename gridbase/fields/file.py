@@ -173,10 +173,12 @@ class FileFieldType(FieldType):
         return None  # not reached: no value converts to a file (keeps_values_on_type_change)
 
     def serialize(self, field: Field, stored: Any) -> Any:
-        if not stored:
+        if not isinstance(stored, list):
             return []
         out = []
         for item in stored:
+            if not isinstance(item, dict):
+                continue
             name = item.get("name", "")
             url, thumbnails = names.file_json_urls(name, bool(item.get("is_image")))
             out.append(
@@ -196,7 +198,8 @@ class FileFieldType(FieldType):
         return out
 
     def search_text(self, field: Field, value: Any) -> str:
-        return " ".join(str(item.get("visible_name", "")) for item in value or ())
+        files = value if isinstance(value, list) else []
+        return " ".join(str(f.get("visible_name", "")) for f in files if isinstance(f, dict))
 
     def items_source(
         self, ctx: FieldContext, conn: sa.Connection, field: Field, sql: sa.Table
