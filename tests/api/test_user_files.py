@@ -8,7 +8,7 @@ import io
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from fastapi.testclient import TestClient
@@ -69,7 +69,7 @@ def test_png_upload_is_an_image_with_thumbnails(api: Api) -> None:
                 "width": 300,
                 "height": 160,
             },
-        },  # fmt: skip
+        },
         "name": body["name"],
         "original_name": "Red Dot.PNG",
     }
@@ -174,7 +174,8 @@ def test_size_limit(small_limit: Api) -> None:
 
 
 class Files(BaseHTTPRequestHandler):
-    routes: dict[str, tuple[int, str, bytes]] = {}
+    # what the fixture serves, set per test: (status, Content-Type or Location, body) by path
+    routes: ClassVar[dict[str, tuple[int, str, bytes]]] = {}
 
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
