@@ -485,6 +485,17 @@ class DbIndexNotSupported(GridbaseError):
 # --- user files ---------------------------------------------------------------------------
 
 
+class UserFilesDoNotExist(RequestBodyValidation):
+    """File field values naming no upload (Baserow's UserFileDoesNotExist): `names` are all
+    of them, `first` the one a single-row write names (its first); a batch names them all,
+    sorted."""
+
+    def __init__(self, names: list[str], first: list[str] | None = None, one: bool = False) -> None:
+        self.names = names
+        self.first = names[:1] if first is None else first
+        super().__init__(f"The user files {self.first if one else names!r} do not exist.")
+
+
 class InvalidFile(GridbaseError):
     code = "ERROR_INVALID_FILE"
     default_detail = "No file has been provided or the file is invalid."

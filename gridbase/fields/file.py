@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 
 from gridbase import formula as fl
-from gridbase.errors import RequestBodyValidation
+from gridbase.errors import UserFilesDoNotExist
 from gridbase.fields.base import (
     UNSORTABLE,
     FieldContext,
@@ -130,11 +130,6 @@ def _check_name(name: Any) -> None:
         raise FieldValueError(INVALID_NAME)
 
 
-def missing_files(missing: list[str]) -> RequestBodyValidation:
-    # Baserow's UserFileDoesNotExist, worded with the Python list of names
-    return RequestBodyValidation(f"The user files {missing!r} do not exist.")
-
-
 class FileFieldType(FieldType):
     type = "file"
     kind = "array"
@@ -154,11 +149,12 @@ class FileFieldType(FieldType):
         if not wanted:
             return []
         found = records.by_names(vc.conn, [w["name"] for w in wanted]) if vc.conn else {}
+        missing = [w["name"] for w in wanted if w["name"] not in found]
+        if missing:
+            raise UserFilesDoNotExist(missing, one=True)
         stored = []
         for item in wanted:
-            user_file = found.get(item["name"])
-            if user_file is None:
-                raise missing_files([item["name"]])  # the first one, as Baserow names it
+            user_file = found[item["name"]]
             value = user_file.serialize()
             visible = item.get("visible_name")
             value["visible_name"] = (
