@@ -14,7 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
-from gridbase.errors import GridbaseError, RequestBodyValidation, field_error
+from gridbase.errors import (
+    GridbaseError,
+    RequestBodyValidation,
+    UserFilesDoNotExist,
+    field_error,
+)
 from gridbase.fields.base import FieldValueError, ValueContext
 from gridbase.models import Field
 from gridbase.usertable.load import model_of
@@ -112,6 +117,7 @@ def validate_row(
     given = resolve_keys(model, raw, by_name)
     in_columns = _keys(model).in_columns  # the other fields live in junction tables
     types = ctx.field_types
+    missing: list[str] = []  # user files named by no upload
     for field, key, value in given:
         ft = types.get(field.type)
         if ft.read_only:
@@ -123,12 +129,17 @@ def validate_row(
         except FieldValueError as exc:
             errors[key] = field_error(exc.message, exc.code)
             continue
+        except UserFilesDoNotExist as exc:  # answered after the format errors, as Baserow does
+            missing += exc.names
+            continue
         if field.id in in_columns:
             values.columns[field.column_name] = clean
         else:
             values.relations[field.id] = clean
     if errors:
         raise RequestBodyValidation(errors)
+    if missing:
+        raise UserFilesDoNotExist(missing, one=True)
     if creating:
         seen = {f.id for f, _, _ in given}
         for field, in_column, default in _defaults(ctx, model):
@@ -161,15 +172,22 @@ def validate_rows(
         vc.rows.prefetch(model, items, by_name)  # one existence query per linked table
     prepared: list[RowValues] = []
     errors: dict[str, Any] = {}
+    missing: set[str] = set()  # user files named by any item (Baserow names them all)
+    first: list[str] | None = None  # ... and the one a single-row write names
     for index, raw in enumerate(items):
         try:
             prepared.append(validate_row(ctx, conn, model, raw, by_name, creating=creating, vc=vc))
+        except UserFilesDoNotExist as exc:
+            missing.update(exc.names)
+            first = first or exc.first
         except RequestBodyValidation as exc:
             if not isinstance(exc.detail, dict):
                 raise  # a value that names no row or option answers as it is
             errors[str(index)] = exc.detail
     if errors:
         raise RequestBodyValidation({"items": errors})
+    if missing:
+        raise UserFilesDoNotExist(sorted(missing), first)
     return prepared
 
 

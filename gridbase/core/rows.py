@@ -24,6 +24,7 @@ from gridbase.errors import (
     RowDoesNotExist,
     RowIdsNotUnique,
     TableDoesNotExist,
+    UserFilesDoNotExist,
 )
 from gridbase.models import Field, Table
 from gridbase.storage.kept import row_counts
@@ -301,6 +302,8 @@ def insert_rows(
 def _one_item(exc: RequestBodyValidation) -> RequestBodyValidation:
     """A one-row request's error: the detail of its only item, as the single-row endpoints
     word it (validate_rows keys errors by item)."""
+    if isinstance(exc, UserFilesDoNotExist):  # one row names its first missing file only
+        return UserFilesDoNotExist(exc.names, exc.first, one=True)
     if isinstance(exc.detail, dict) and "items" in exc.detail:
         return RequestBodyValidation(exc.detail["items"]["0"])
     return exc

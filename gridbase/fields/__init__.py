@@ -11,6 +11,7 @@ from gridbase.fields.base import FieldType, undeclared
 from gridbase.fields.boolean import BooleanFieldType
 from gridbase.fields.date import CreatedOnFieldType, DateFieldType, LastModifiedFieldType
 from gridbase.fields.duration import DurationFieldType
+from gridbase.fields.file import FileFieldType
 from gridbase.fields.formula import FormulaFieldType
 from gridbase.fields.link_row import LinkRowFieldType
 from gridbase.fields.lookups import CountFieldType, LookupFieldType, RollupFieldType
@@ -63,5 +64,6 @@ def default_field_types() -> FieldTypes:
             CountFieldType(),
             RollupFieldType(),
             LookupFieldType(),
+            FileFieldType(),
         ]
     )

@@ -170,6 +170,8 @@ class FieldType:
     reads_items: ClassVar[bool] = False  # its items are read through links (items_source)
     formula_nullable: ClassVar[bool] = True  # a formula reading it may meet NULL
     refresh_pass: ClassVar[int | None] = None  # computed from other fields: refresh_props
+    # False: a change of type to or from this type empties every cell (Baserow's file field)
+    keeps_values_on_type_change: ClassVar[bool] = True
     props: ClassVar[tuple[Prop, ...]] = ()
 
     # --- storage --------------------------------------------------------------------------

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from gridbase.filters import arrays, compare, dates, junction
+from gridbase.filters import arrays, compare, dates, files, junction
 from gridbase.filters.base import NOTHING, Clause, FilterType, Target
 from gridbase.registry import Registry
 
 FilterTypes = Registry[FilterType]
 
 
-# Baserow filter types for field types gridbase does not have yet (files, collaborators,
-# lookups): registered so that using one answers "not compatible", as Baserow does.
+# Baserow filter types for field types gridbase does not have yet (collaborators, lookups):
+# registered so that using one answers "not compatible", as Baserow does.
 NOT_YET = (
-    "filename_contains",
-    "has_file_type",
-    "files_lower_than",
     "multiple_collaborators_has",
     "multiple_collaborators_has_not",
     "user_is",
@@ -63,6 +60,7 @@ def default_filter_types() -> FilterTypes:
         *junction.filter_types(),
         *dates.filter_types(),
         *arrays.filter_types(),
+        *files.filter_types(),
     ]
     items += [NotYet(name) for name in NOT_YET]
     return Registry("filter", items)

@@ -37,6 +37,8 @@ def searched_fields(
             out.append(tree.Condition(field, "contains", ""))
         elif "link_row_contains" in allowed:
             out.append(tree.Condition(field, "link_row_contains", ""))
+        elif "filename_contains" in allowed:  # files: Baserow's contains_query for them
+            out.append(tree.Condition(field, "filename_contains", ""))
     return out
 
 

@@ -4,10 +4,11 @@ Ids of tables, fields, views, databases, workspaces, users, tokens and select op
 numbered per kind in the order they first appear (a request is normalised before its
 response), so a server that hands out other raw ids gives the same text. Row ids are per
 table sequences on every server and stay as they are. Timestamps within two days of the
-run's `today` become `<now>`, secrets, uuids and hosts placeholders. The kind of an id comes
-from where it stands: a path segment (`/fields/<id>/`), a key (`table_id`, `field_<id>`),
-an object's shape (a field has `table_id`, `type` and `name`) or a text that names it
-("field 12"), and in a filter's value from the filter type (options, users).
+run's `today` become `<now>`; secrets, uuids, hosts and user file names (random part and
+content hash) become placeholders. The kind of an id comes from where it stands: a path
+segment (`/fields/<id>/`), a key (`table_id`, `field_<id>`), an object's shape (a field
+has `table_id`, `type` and `name`) or a text that names it ("field 12"), and in a filter's
+value from the filter type (options, users).
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ UUID = re.compile(
 )
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 HOST = re.compile(r"(https?://)[^/\s\"'?#]+")
+# a user file's name: <32 random letters and digits>_<sha256 of its content>.<extension>
+USER_FILE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{32}_[0-9a-f]{64}(?=\.)")
 TIMESTAMP = re.compile(
     r"\b(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?\b"
 )
@@ -92,6 +95,7 @@ class Normaliser:
         self.run_tag = run_tag
         self.ids: dict[str, dict[Any, int]] = defaultdict(dict)
         self.option_fields: set[str] = set()  # keys of select cells (field_<n> or names)
+        self.user_files: dict[str, int] = {}  # user file names, numbered as they appear
         self.recent = {(today + dt.timedelta(days=d)).isoformat() for d in range(-2, 3)}
 
     # --- ids -------------------------------------------------------------------------------
@@ -103,6 +107,11 @@ class Normaliser:
         seen = self.ids[kind]
         return f"<{kind}:{seen.setdefault(raw, len(seen) + 1)}>"
 
+    def _user_file(self, match: re.Match[str]) -> str:
+        """A user file name's random part and content hash (uploads carry the run's tag)."""
+        seen = self.user_files
+        return f"<user_file:{seen.setdefault(match.group(0), len(seen) + 1)}>"
+
     def _field_ref(self, match: re.Match[str]) -> str:
         return "field_" + str(self.ph("field", int(match.group(1))))
 
@@ -113,6 +122,8 @@ class Normaliser:
         s = JWT.sub("<jwt>", s)
         s = UUID.sub(lambda m: "<uuid>", s)
         s = HOST.sub(lambda m: m.group(1) + "<host>", s)
+        if "_" in s:
+            s = USER_FILE.sub(self._user_file, s)
         if "/api/" in s:
             s = self.path(s)
         s = FIELD_REF.sub(self._field_ref, s)
