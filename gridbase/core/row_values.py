@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
 from gridbase.errors import GridbaseError, RequestBodyValidation, field_error
-from gridbase.fields.base import FieldValueError, ValueContext
+from gridbase.fields.base import IGNORED, FieldValueError, ValueContext
 from gridbase.models import Field
 from gridbase.usertable.load import model_of
 from gridbase.usertable.model import TableModel
@@ -121,7 +121,11 @@ def validate_row(
         try:
             clean = ft.validate(field, value, vc)
         except FieldValueError as exc:
-            errors[key] = field_error(exc.message, exc.code)
+            errors[key] = (
+                exc.detail if exc.detail is not None else field_error(exc.message, exc.code)
+            )
+            continue
+        if clean is IGNORED:
             continue
         if field.id in in_columns:
             values.columns[field.column_name] = clean
@@ -130,7 +134,7 @@ def validate_row(
     if errors:
         raise RequestBodyValidation(errors)
     if creating:
-        seen = {f.id for f, _, _ in given}
+        seen = {f.id for f, _, _ in given}  # an IGNORED value stays unset, as Baserow skips it
         for field, in_column, default in _defaults(ctx, model):
             if field.id not in seen:
                 if isinstance(default, list):
@@ -153,10 +157,13 @@ def validate_rows(
     by_name: bool,
     *,
     creating: bool,
+    one_row: bool = False,
 ) -> list[RowValues]:
     """validate_row for every item of a request, sharing one value context (a batch looks
-    its linked rows up once); one RequestBodyValidation lists every bad item by index."""
-    vc = value_context(ctx, conn)
+    its linked rows up once); one RequestBodyValidation lists every bad item by index. Then
+    the checks of types that validate a request's values together. `one_row`: the
+    single-row create endpoint."""
+    vc = value_context(ctx, conn, one_row=one_row)
     if len(items) > 1:
         vc.rows.prefetch(model, items, by_name)  # one existence query per linked table
     prepared: list[RowValues] = []
@@ -170,7 +177,25 @@ def validate_rows(
             errors[str(index)] = exc.detail
     if errors:
         raise RequestBodyValidation({"items": errors})
+    _validate_together(ctx, model, prepared, vc)
     return prepared
+
+
+def _validate_together(
+    ctx: Ctx, model: TableModel, prepared: list[RowValues], vc: ValueContext
+) -> None:
+    for field in model.fields:
+        ft = ctx.field_types.get(field.type)
+        if not ft.validates_together:
+            continue
+        name = field.column_name
+        values = [
+            p.columns[name] if name in p.columns else p.relations[field.id]
+            for p in prepared
+            if name in p.columns or field.id in p.relations
+        ]
+        if values:
+            ft.validate_together(field, values, vc)
 
 
 class LinkedValueContext(ValueContext):
@@ -179,8 +204,8 @@ class LinkedValueContext(ValueContext):
     rows: LinkedRows
 
 
-def value_context(ctx: Ctx, conn: sa.Connection) -> LinkedValueContext:
-    return LinkedValueContext(conn, LinkedRows(ctx, conn))
+def value_context(ctx: Ctx, conn: sa.Connection, *, one_row: bool = False) -> LinkedValueContext:
+    return LinkedValueContext(conn, LinkedRows(ctx, conn), one_row=one_row)
 
 
 class LinkedRows:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from gridbase.filters import arrays, compare, dates, junction
+from gridbase.filters import arrays, compare, dates, junction, users
 from gridbase.filters.base import NOTHING, Clause, FilterType, Target
 from gridbase.registry import Registry
 
 FilterTypes = Registry[FilterType]
 
 
-# Baserow filter types for field types gridbase does not have yet (files, collaborators,
-# lookups): registered so that using one answers "not compatible", as Baserow does.
+# Baserow filter types for field types gridbase does not have yet (files, lookups):
+# registered so that using one answers "not compatible", as Baserow does.
 NOT_YET = (
     "filename_contains",
     "has_file_type",
     "files_lower_than",
-    "multiple_collaborators_has",
-    "multiple_collaborators_has_not",
-    "user_is",
-    "user_is_not",
     "has_value_contains_word",
     "has_not_value_contains_word",
     "has_all_values_equal",
@@ -63,6 +59,7 @@ def default_filter_types() -> FilterTypes:
         *junction.filter_types(),
         *dates.filter_types(),
         *arrays.filter_types(),
+        *users.filter_types(),
     ]
     items += [NotYet(name) for name in NOT_YET]
     return Registry("filter", items)
