@@ -112,18 +112,19 @@ def validate_row(
     given = resolve_keys(model, raw, by_name)
     in_columns = _keys(model).in_columns  # the other fields live in junction tables
     types = ctx.field_types
+    read_only: Field | None = None
     for field, key, value in given:
         ft = types.get(field.type)
-        if ft.read_only:
-            raise RequestBodyValidation(
-                f"Field of type {field.type} is read only and should not be set manually."
-            )
         try:
+            # a read-only field's value too (Baserow: its serializer first, then refused)
             clean = ft.validate(field, value, vc)
         except FieldValueError as exc:
             errors[key] = (
                 exc.detail if exc.detail is not None else field_error(exc.message, exc.code)
             )
+            continue
+        if ft.read_only:
+            read_only = read_only or field
             continue
         if clean is IGNORED:
             continue
@@ -133,6 +134,10 @@ def validate_row(
             values.relations[field.id] = clean
     if errors:
         raise RequestBodyValidation(errors)
+    if read_only is not None:
+        raise RequestBodyValidation(
+            f"Field of type {read_only.type} is read only and should not be set manually."
+        )
     if creating:
         seen = {f.id for f, _, _ in given}  # an IGNORED value stays unset, as Baserow skips it
         for field, in_column, default in _defaults(ctx, model):

@@ -11,7 +11,6 @@ Imports: errors, fields (base, members, props, row_users), models, storage.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
@@ -28,43 +27,17 @@ from gridbase.fields.base import (
     ValueContext,
 )
 from gridbase.fields.props import Prop, check_flag
-from gridbase.fields.row_users import user_schema
+from gridbase.fields.row_users import collaborator_id, user_schema
 from gridbase.models import Field
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
 from gridbase.storage.types import Id
 
 CHUNK = 500
-DECIMAL_ZEROS = re.compile(r"\.0*\s*$")  # DRF's IntegerField drops a trailing ".0"
-MAX_STRING_LENGTH = 1000  # DRF's IntegerField refuses longer strings
 
 
 def junction_name(field: Field) -> str:
     return f"database_collaborators_{int(field.id)}"
-
-
-def _user_id(raw: Any) -> tuple[int | None, Any]:
-    """(the id, None) of a collaborator as written, or (None, its DRF errors)."""
-    if raw is None:
-        return None, field_error("This field may not be null.", "null")
-    if not isinstance(raw, dict):
-        got = type(raw).__name__  # DRF names the Python type: str, int, float, bool, list
-        return None, {
-            "non_field_errors": field_error(f"Invalid data. Expected a dictionary, but got {got}.")
-        }
-    if "id" not in raw:
-        return None, {"id": field_error("This field is required.", "required")}
-    value = raw["id"]
-    if value is None:
-        return None, {"id": field_error("This field may not be null.", "null")}
-    if isinstance(value, str) and len(value) > MAX_STRING_LENGTH:
-        return None, {"id": field_error("String value too large.", "max_string_length")}
-    if isinstance(value, bool):
-        return None, {"id": field_error("A valid integer is required.")}
-    try:
-        return int(DECIMAL_ZEROS.sub("", str(value))), None
-    except ValueError:
-        return None, {"id": field_error("A valid integer is required.")}
 
 
 def not_collaborators(ids: list[int]) -> RequestBodyValidation:
@@ -79,8 +52,8 @@ class MultipleCollaboratorsFieldType(FieldType):
     formula_kind = "multiple_collaborators"
     sort_types = SORTABLE
     keeps_values = False  # Baserow recreates the field on a change to or from this type
-    search_by_text = True
     validates_together = True
+    searchable = False  # Baserow's search (compat) does not look into it
     props = (Prop("notify_user_when_added", True, check_flag("notify_user_when_added")),)
 
     def column_type(self, field: Field) -> None:
@@ -131,7 +104,7 @@ class MultipleCollaboratorsFieldType(FieldType):
         ids: list[int] = []
         errors: list[Any] = []
         for item in raw:
-            user_id, error = _user_id(item)
+            user_id, error = collaborator_id(item)
             errors.append(error or {})
             if user_id is not None:
                 ids.append(user_id)
@@ -218,11 +191,6 @@ class MultipleCollaboratorsFieldType(FieldType):
         )
         joined = sa.select(members.JoinedText(names.c.name)).scalar_subquery()
         return sa.func.coalesce(joined, "")
-
-    def search_text(self, field: Field, value: Any) -> str:
-        if not isinstance(value, list):
-            return ""
-        return " ".join(str(v["name"]) for v in value if isinstance(v, dict))
 
     def extra_json(self, ctx: FieldContext, field: Field) -> dict[str, Any]:
         with ctx.db.read() as conn:
