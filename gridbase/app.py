@@ -39,7 +39,7 @@ from gridbase.filters import default_filter_types
 from gridbase.models import Table
 from gridbase.search import RowSearch
 from gridbase.search import index as search_index
-from gridbase.storage import migrate
+from gridbase.storage import ddl, migrate
 from gridbase.storage.engine import Database
 from gridbase.storage.files import make_storage
 from gridbase.storage.kept import meta_clock, row_counts
@@ -89,6 +89,7 @@ def build_context(settings: Settings) -> Ctx:
         ),
         clock=clock,
     )
+    ddl.ensure_user_columns(ctx.db)  # tables from before rows kept who wrote them
     search_index.ensure_indexes(ctx)  # tables from before the index existed get theirs
     row_counts.ensure(ctx.db)  # ... and their kept row counts (SQLite)
     return ctx

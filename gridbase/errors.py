@@ -297,6 +297,12 @@ class FormulaError(GridbaseError):
     code = "ERROR_WITH_FORMULA"
 
 
+class InvalidPasswordFieldPassword(GridbaseError):
+    code = "ERROR_INVALID_PASSWORD_FIELD_PASSWORD"
+    status = 401
+    default_detail = "The provided password in incorrect."  # sic: Baserow's words
+
+
 class FieldSelfReference(GridbaseError):
     code = "ERROR_FIELD_SELF_REFERENCE"
     default_detail = "Fields cannot reference themselves."

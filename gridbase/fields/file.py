@@ -6,7 +6,7 @@ image_width, image_height, uploaded_at) plus the `visible_name` it was given. A 
 never changes, so a cell reads without a join; reading adds the URLs (storage.files.names).
 Filters and search read the items in SQL (`items`: json_each on SQLite,
 jsonb_array_elements on PostgreSQL). No value survives a change of type to or from file
-(Baserow empties them: keeps_values_on_type_change). Imports: errors, fields (base),
+(Baserow empties them: keeps_values). Imports: errors, fields (base),
 formula, models, storage.files.
 """
 
@@ -136,7 +136,7 @@ class FileFieldType(FieldType):
     formula_kind = None  # gridbase formulas cannot read files yet (formula_info)
     sort_types = UNSORTABLE
     reads_items = True  # filters read its items (items_source)
-    keeps_values_on_type_change = False
+    keeps_values = False
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return JsonList()
@@ -166,7 +166,7 @@ class FileFieldType(FieldType):
         return stored
 
     def convert_value(self, field: Field, value: Any, vc: ValueContext) -> Any:
-        return None  # not reached: no value converts to a file (keeps_values_on_type_change)
+        return None  # not reached: no value converts to a file (keeps_values)
 
     def serialize(self, field: Field, stored: Any) -> Any:
         if not isinstance(stored, list):

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql.util import ClauseAdapter
 
 from gridbase import formula as fl
-from gridbase.errors import GridbaseError
+from gridbase.errors import FormulaError, GridbaseError
 from gridbase.fields.base import (
     REFRESH_LINKED,
     SORTABLE,
@@ -153,6 +153,10 @@ class ThroughFieldType(Computed):
         target = link.target(field.props.get("target_field_id")) if self.needs_target else None
         if self.needs_target and target is None:
             raise self.bad_target()
+        if target is not None:  # a type formulas cannot read (password, created_by): refused
+            info = ctx.field_types.get(target.type).formula_info(ctx, target, None)
+            if info is not None and info.formula_type == "invalid" and info.error:
+                raise FormulaError(f"Error with formula: {info.error}.")
         return link, target
 
     def after_create(

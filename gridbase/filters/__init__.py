@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from gridbase.filters import arrays, compare, dates, files, junction
+from gridbase.filters import arrays, compare, dates, files, junction, users
 from gridbase.filters.base import NOTHING, Clause, FilterType, Target
 from gridbase.registry import Registry
 
 FilterTypes = Registry[FilterType]
 
 
-# Baserow filter types for field types gridbase does not have yet (collaborators, lookups):
+# Baserow filter types for field types gridbase does not have yet (lookups):
 # registered so that using one answers "not compatible", as Baserow does.
 NOT_YET = (
-    "multiple_collaborators_has",
-    "multiple_collaborators_has_not",
-    "user_is",
-    "user_is_not",
     "has_value_contains_word",
     "has_not_value_contains_word",
     "has_all_values_equal",
@@ -61,6 +57,7 @@ def default_filter_types() -> FilterTypes:
         *dates.filter_types(),
         *arrays.filter_types(),
         *files.filter_types(),
+        *users.filter_types(),
     ]
     items += [NotYet(name) for name in NOT_YET]
     return Registry("filter", items)

@@ -79,6 +79,11 @@ USER_FILE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{32}_[0-9a-f]{64}(?=\.)")
 TIMESTAMP = re.compile(
     r"\b(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?\b"
 )
+# "The provided user ids [3, 4] are not valid collaborators."
+USER_IDS = re.compile(r"(user ids? \[)([0-9, ]+)(\])")
+USER_TYPES = ("created_by", "last_modified_by", "multiple_collaborators")
+# an id written as text the way DRF's IntegerField still reads it: " 12 ", "+12", "12.0"
+ID_TEXT = re.compile(r"^(\s*\+?)(\d+)((?:\.0*)?\s*)$")
 # filter types whose value holds ids (comma separated), by kind
 ID_FILTERS = {
     "single_select": "option",
@@ -96,6 +101,7 @@ class Normaliser:
         self.ids: dict[str, dict[Any, int]] = defaultdict(dict)
         self.option_fields: set[str] = set()  # keys of select cells (field_<n> or names)
         self.user_files: dict[str, int] = {}  # user file names, numbered as they appear
+        self.user_fields: set[str] = set()  # keys of cells that hold users ({"id", "name"})
         self.recent = {(today + dt.timedelta(days=d)).isoformat() for d in range(-2, 3)}
 
     # --- ids -------------------------------------------------------------------------------
@@ -111,6 +117,23 @@ class Normaliser:
         """A user file name's random part and content hash (uploads carry the run's tag)."""
         seen = self.user_files
         return f"<user_file:{seen.setdefault(match.group(0), len(seen) + 1)}>"
+
+    def id_text(self, kind: str, text: str) -> str | None:
+        """An id spelled as text: a bare number as ph() takes it; padded, signed or with
+        ".0" only when it is an id already seen (other digits may name nothing); None for
+        a text that spells no id."""
+        match = ID_TEXT.match(text)
+        if match is None:
+            return None
+        if text.isdigit():
+            return str(self.ph(kind, text))
+        if int(match.group(2)) not in self.ids[kind]:
+            return text
+        return match.group(1) + str(self.ph(kind, int(match.group(2)))) + match.group(3)
+
+    def _user_ids(self, match: re.Match[str]) -> str:
+        ids = [str(self.ph("user", int(i))) for i in match.group(2).split(",") if i.strip()]
+        return match.group(1) + ", ".join(ids) + match.group(3)
 
     def _field_ref(self, match: re.Match[str]) -> str:
         return "field_" + str(self.ph("field", int(match.group(1))))
@@ -129,6 +152,7 @@ class Normaliser:
         s = FIELD_REF.sub(self._field_ref, s)
         for pattern, kind in TEXT_IDS:
             s = pattern.sub(lambda m, k=kind: m.group(1) + str(self.ph(k, int(m.group(2)))), s)
+        s = USER_IDS.sub(self._user_ids, s)
         return TIMESTAMP.sub(lambda m: "<now>" if m.group(1) in self.recent else m.group(0), s)
 
     def path(self, path: str) -> str:
@@ -164,23 +188,40 @@ class Normaliser:
         if isinstance(value, int):
             if key in KEY_KINDS:
                 return self.ph(KEY_KINDS[key], value)
+            if key in self.user_fields:
+                return self.ph("user", value)
             return self.ph("option", value) if key in self.option_fields else value
         if isinstance(value, str):
             if key in SECRET_KEYS and len(value) > 16:
                 return "<secret>"
+            if key in self.user_fields:
+                return self.id_text("user", value) or self.text(value)
+            if key in KEY_KINDS:  # an id sent as text ("field_id": "12")
+                return self.id_text(KEY_KINDS[key], value) or self.text(value)
             return self.text(value)
         return value
 
     def _object(self, obj: dict[str, Any], key: str | None) -> dict[str, Any]:
         kind = _shape(obj) or ("option" if key == "select_options" else KEY_KINDS.get(key or ""))
+        if kind is None and key in self.user_fields:
+            kind = "user"  # a collaborator or the user who created / last changed a row
         if kind == "field" and obj.get("type") in ("single_select", "multiple_select"):
             self.option_fields |= {f"field_{self.ph('field', obj.get('id'))}", str(obj.get("name"))}
+        if kind == "field" and obj.get("type") in USER_TYPES:
+            self.user_fields |= {f"field_{self.ph('field', obj.get('id'))}", str(obj.get("name"))}
         filter_type = str(obj.get("type", "")) if {"field", "type"} <= obj.keys() else ""
         out: dict[str, Any] = {}
         for k, v in obj.items():
             nk = self.text(k) if isinstance(k, str) else k
-            if k == "id" and kind and isinstance(v, int):
+            if k == "id" and kind == "membership" and isinstance(v, int):
+                # a workspace member's id: its workspace's placeholder (one member per
+                # workspace in every scenario; transcripts recorded while the two raw ids
+                # happened to be equal read the same)
+                out[nk] = self.ph("workspace", obj.get("workspace"))
+            elif k == "id" and kind and isinstance(v, int):
                 out[nk] = self.ph(kind, v)
+            elif k == "id" and kind == "user" and isinstance(v, str):
+                out[nk] = self.id_text(kind, v) or self.text(v)
             elif k == "value" and isinstance(v, str):
                 out[nk] = self.filter_value(filter_type, v)
             else:
@@ -192,7 +233,7 @@ class Normaliser:
         kind = next((k for p, k in ID_FILTERS.items() if filter_type.startswith(p)), None)
         if kind is None:
             return self.text(value)
-        return ",".join(str(self.ph(kind, p)) for p in value.split(","))
+        return ",".join(self.id_text(kind, p) or p for p in value.split(","))
 
     def query(self, query: dict[str, Any] | None) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -232,6 +273,8 @@ def _shape(obj: dict[str, Any]) -> str | None:
         return "table"
     if "type" in keys and "workspace" in keys:
         return "database"
+    if {"user_id", "workspace", "permissions"} <= keys:
+        return "membership"
     if "users" in keys or ("permissions" in keys and isinstance(obj.get("permissions"), str)):
         return "workspace"
     if "first_name" in keys or "username" in keys:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.compat.scenarios import cors_settings, files, filters, links
+from tests.compat.scenarios import cors_settings, files, filters, links, users
 
 Scenario = Callable[..., None]
 
@@ -18,6 +18,7 @@ RECORDABLE: dict[str, Scenario] = {
     **links.SCENARIOS,
     **filters.SCENARIOS,
     **files.SCENARIOS,
+    **users.SCENARIOS,
 }
 PENDING = {
     "filters_links",
