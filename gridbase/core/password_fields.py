@@ -5,7 +5,7 @@ authentication backend.
 Only fields with `allow_endpoint_authentication` answer (any other id: the field does not
 exist). A token needs read access to the table; the caller must be a member of its
 workspace. Imports: core (context, permissions, workspaces), errors, fields, models,
-usertable, sqlalchemy.
+storage, usertable, sqlalchemy.
 """
 
 from __future__ import annotations

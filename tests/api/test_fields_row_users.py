@@ -103,8 +103,9 @@ def test_values_are_read_only(client: TestClient, ctx: Ctx, api: Api) -> None:
     team = Team(client, ctx, api)
     table = setup(team)
     refused = "Field of type created_by is read only and should not be set manually."
-    body = assert_error(api.post(rows_url(table), {"By": {"id": 1}}, params=Q), 400, None)
-    assert body == {"error": "ERROR_REQUEST_BODY_VALIDATION", "detail": refused}
+    body = api.post(rows_url(table), {"By": {"id": 1}}, params=Q)
+    assert body.status_code == 400
+    assert body.json() == {"error": "ERROR_REQUEST_BODY_VALIDATION", "detail": refused}
     # a malformed value is worded first (DRF's serializer), with the other fields' errors
     body = api.patch(rows_url(table, 1), {"Last": None, "By": "x", "Name": {}}, params=Q).json()
     assert body["detail"] == {
@@ -168,7 +169,7 @@ def test_sorted_and_searched_by_the_users_name(client: TestClient, ctx: Ctx, api
     assert listed(order_by="-By") == ["r2", "old", "r3"]
     assert listed(order_by="-By,-Name") == ["r2", "old", "r3"]
     assert listed(search="BOB") == ["r2"]
-    assert listed(search="ad") == ["old"]
+    assert listed(search="ad") == ["old", "r3"]  # r3 was last modified by ada
     assert listed(search="bo", search_mode="full-text-with-count") == ["r2"]
 
 
