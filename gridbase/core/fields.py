@@ -266,7 +266,9 @@ def change_type(
     """Retype a field: read the values, the old type lets go, the new type sets up, values
     convert best-effort (one that does not convert becomes empty)."""
     old_ft = ctx.field_types.get(old.type)
-    values = read_values(ctx, conn, table, old)
+    # Baserow recreates the column when either type says its values do not carry over
+    keeps = old_ft.keeps_values and ft.keeps_values
+    values = read_values(ctx, conn, table, old) if keeps else []
     related = old_ft.before_delete(ctx, conn, old)
     if old_ft.column_type(old) is not None:
         ddl.drop_column(conn, table.id, old.id)

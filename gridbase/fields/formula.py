@@ -32,6 +32,7 @@ from gridbase.fields.base import (
     formula_infos,
 )
 from gridbase.fields.duration import duration_filter_value
+from gridbase.fields.members import members_json
 from gridbase.fields.number import format_decimal
 from gridbase.fields.props import Prop, PropError
 from gridbase.models import Field
@@ -202,21 +203,6 @@ FORMULA_KINDS: dict[str, ValueKind] = {
 }  # fmt: skip
 
 
-def workspace_members(conn: sa.Connection, field: Field) -> list[Any]:
-    """(id, name) of the members of the field's workspace, by name (Baserow's order)."""
-    t, a, wu, u = s.database_tables, s.applications, s.workspace_users, s.users
-    return list(
-        conn.execute(
-            sa.select(u.c.id, u.c.first_name.label("name"))
-            .join(wu, wu.c.user_id == u.c.id)
-            .join(a, a.c.workspace_id == wu.c.workspace_id)
-            .join(t, t.c.database_id == a.c.id)
-            .where(t.c.id == field.table_id)
-            .order_by(u.c.first_name, u.c.id)
-        )
-    )
-
-
 class Computed(FieldType):
     """A read-only type computed in SQL (formula, count, rollup, lookup): how its values
     compare and what a formula reading it sees follow the formula type in its props
@@ -285,7 +271,7 @@ class Computed(FieldType):
                 options = [{"id": r.id, "value": r.value, "color": r.color} for r in found]
             members = []
             if kind in ("array", "multiple_collaborators"):
-                members = [{"id": u.id, "name": u.name} for u in workspace_members(conn, field)]
+                members = members_json(conn, field)
         return {"select_options": options, "available_collaborators": members}
 
     def compatible_filters(self, field: Field) -> frozenset[str]:

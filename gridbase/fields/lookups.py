@@ -159,6 +159,10 @@ class ThroughFieldType(Computed):
         target = link.target(field.props.get("target_field_id")) if self.needs_target else None
         if self.needs_target and target is None:
             raise self.bad_target()
+        if target is not None:  # a type formulas cannot read (password, created_by): refused
+            info = ctx.field_types.get(target.type).formula_info(ctx, target, None)
+            if info is not None and info.formula_type == "invalid" and info.error:
+                raise FormulaError(f"Error with formula: {info.error}.")
         return link, target
 
     def after_create(
