@@ -146,7 +146,7 @@ def insert_table(
         table = load.load_table(conn, table_id)
         # Baserow's example rows hold empty texts, not nulls.
         blank = {primary.column_name: "", notes.column_name: ""}
-        rows.insert_rows(ctx, conn, table, [blank, dict(blank)], by_name=False)
+        rows.insert_rows(ctx, conn, table, [blank, dict(blank)], by_name=False, user_id=user.id)
     else:
         created = [
             fields.insert_field(ctx, conn, table, n, "text", {}, primary=i == 0)[0]
@@ -156,7 +156,7 @@ def insert_table(
         items = [
             {f.column_name: row[i] for i, f in enumerate(created) if i < len(row)} for row in body
         ]
-        rows.insert_rows(ctx, conn, table, items, by_name=False, validate=False)
+        rows.insert_rows(ctx, conn, table, items, by_name=False, user_id=user.id, validate=False)
     view = views.insert_view(ctx, conn, table, user, {"name": "Grid", "type": "grid"})
     views.insert_field_options(conn, view, widths)
     return load.load_table(conn, table_id)

@@ -2,7 +2,7 @@
 filters and sorts: core.view_filters). JWT only (workspace members). Where Baserow reads a
 request only once the view is found (updates), the API hands its reading in as a callable.
 
-Imports: core, errors, filters, models, storage, usertable.
+Imports: core, errors, filters, models, passwords, storage, usertable.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import sqlalchemy as sa
 from gridbase.core import events, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.ordering import reorder
-from gridbase.core.passwords import hash_password
 from gridbase.errors import PermissionDenied, UnrelatedField, ViewDoesNotExist, ViewNotInTable
 from gridbase.filters import tree
 from gridbase.models import Table, User
+from gridbase.passwords import hash_password
 from gridbase.storage import schema as s
 from gridbase.usertable import load
 from gridbase.usertable.model import TableModel

@@ -11,8 +11,11 @@ from collections.abc import Callable
 
 from tests.compat.scenarios import (
     cors_settings,
+    files,
     filters,
     links,
+    sorts,
+    users,
     validation,
     validation_apps,
     validation_views,
@@ -27,6 +30,9 @@ RECORDABLE: dict[str, Scenario] = {
     **validation.SCENARIOS,
     **validation_apps.SCENARIOS,
     **validation_views.SCENARIOS,
+    **files.SCENARIOS,
+    **users.SCENARIOS,
+    **sorts.SCENARIOS,
 }
 PENDING = {
     "filters_links",
