@@ -22,8 +22,6 @@ RECORDABLE: dict[str, Scenario] = {
     **sorts.SCENARIOS,
 }
 PENDING = {
-    "filters_links",
-    "self_link",
     # order_by's parsing (names with [type], tokens as Baserow splits them) is being fixed
     *(name for name in RECORDABLE if name.startswith("sorts_")),
 }  # being fixed: recorded, not replayed yet
