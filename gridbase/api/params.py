@@ -178,7 +178,7 @@ def order_by(
             raise OrderByFieldNotFound(token)
         found = SORT_TYPE.search(token)
         sort_type = found.group(1) if found else "default"
-        if sort_type not in field_types.get(field.type).sort_types:
+        if not field_types.get(field.type).sortable(field, sort_type):
             shown = field.name if by_name else field.column_name
             raise OrderByFieldNotPossible(
                 f"It is not possible to order by {shown} using sort type {sort_type} "

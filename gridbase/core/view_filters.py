@@ -241,7 +241,7 @@ def _check_sort(
     exclude: int | None = None,
 ) -> None:
     """Baserow's order: the field can sort so, it is the table's, no other sort has it."""
-    if sort_type not in ctx.field_types.get(field.type).sort_types:
+    if not ctx.field_types.get(field.type).sortable(field, sort_type):
         raise ViewSortFieldNotSupported()
     _in_table(field, table)
     t = s.view_sorts

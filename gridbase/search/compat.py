@@ -8,7 +8,7 @@ number it could hold (Baserow's contains_query raises and the field is skipped),
 nothing is left to compare, every row matches (Baserow's empty Q()). `full-text-with-count`
 is answered the same way (Baserow also falls back to compat while a table's full-text data
 is not ready).
-Imports: filters, usertable.
+Imports: fields, filters, usertable.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
+from gridbase.fields.base import FieldType
 from gridbase.filters import tree
 from gridbase.filters.base import Clause
 from gridbase.usertable import filtering
@@ -48,12 +49,15 @@ def searched_fields(
     return out
 
 
-def _can_hold(kind: str | None, term: str) -> bool:
-    """Whether Django's DecimalField or IntegerField would read the term (get_prep_value)."""
+def _can_hold(ft: FieldType, term: str) -> bool:
+    """Whether a number field's Django model field would read the term (get_prep_value of a
+    DecimalField or IntegerField); any other field takes any term."""
+    if ft.formula_kind != "number":
+        return True
     try:
-        if kind == "decimal":
+        if ft.kind == "decimal":
             return Decimal(term).is_finite()
-        if kind == "int":
+        if ft.kind == "int":
             int(term)
     except (InvalidOperation, ValueError):
         return False
@@ -75,7 +79,7 @@ def search_clause(
     related = filtering.related_models(ctx, None, group)
     parts: list[Clause] = []
     for condition in group.conditions:
-        if not _can_hold(ctx.field_types.get(condition.field.type).kind, term):
+        if not _can_hold(ctx.field_types.get(condition.field.type), term):
             continue
         target = filtering.target(ctx, model, condition.field, related)
         clause = ctx.filter_types.get(condition.type).clause(target, term)
