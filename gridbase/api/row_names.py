@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from gridbase.api.deps import ActorDep, CtxDep
-from gridbase.core import rows
+from gridbase.core import row_names as names
 from gridbase.errors import QueryParameterValidation
 
 router = APIRouter(prefix="/api/database/rows")
@@ -39,4 +39,4 @@ def row_names(request: Request, ctx: CtxDep, actor: ActorDep) -> Any:
     qp = request.query_params
     # each name once, with its last value (Django's QueryDict.items())
     params = [(key, qp[key]) for key in dict.fromkeys(qp.keys())]
-    return rows.row_names(ctx, actor, params, parse)
+    return names.row_names(ctx, actor, params, parse)

@@ -33,7 +33,7 @@ from gridbase.storage.prepared import records
 from gridbase.usertable import keyset, load
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery, order_clauses, sort_parts
-from gridbase.usertable.read import primary_texts, serialize_rows
+from gridbase.usertable.read import serialize_rows
 
 Row = dict[str, Any]
 
@@ -619,29 +619,3 @@ def move_row(
         if send_events:
             _emit(ctx, conn, "rows.updated", model, rows=moved, old_rows=old)
         return moved[0], model
-
-
-def row_names(
-    ctx: Ctx,
-    actor: Actor,
-    params: Sequence[tuple[str, str]],
-    parse: Callable[[str, str], tuple[int, list[int]]],
-) -> dict[str, dict[str, str]]:
-    """table id -> row id -> primary value as text, for the rows that exist. Each parameter
-    is parsed (`parse`: the API layer's reading of it) and its table looked up in turn, as
-    Baserow does, so the first bad one answers; every table after the first must be in the
-    first one's database."""
-    out: dict[str, dict[str, str]] = {}
-    database_id = None
-    with ctx.db.read() as conn:
-        for key, value in params:
-            table_id, ids = parse(key, value)
-            table = load.load_table(conn, table_id)
-            if database_id is not None and table.database_id != database_id:
-                raise TableDoesNotExist()
-            database_id = table.database_id
-            workspaces.require_member(conn, actor.user.id, table.workspace_id)
-            permissions.require(conn, actor, "read", table)
-            texts = primary_texts(ctx, conn, load.model_for(ctx, conn, table), ids)
-            out[str(table_id)] = {str(i): texts[i][1] for i in dict.fromkeys(ids) if i in texts}
-    return out

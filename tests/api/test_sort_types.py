@@ -15,7 +15,17 @@ ROWS = "/api/database/rows/table/{}/"
 Q = {"user_field_names": "true"}
 
 
-def names(api: Api, table: int, order: str, key: str = "Name") -> list[Any]:
+def names(api: Api, table: int, order: str, key: str = "Name", *, ids: bool = False) -> list[Any]:
+    """The `key` of each row sorted by `order`: field names, or with `ids` the fields' ids
+    written as names are (`S[order]` is `field_<id of S>[order]`)."""
+    if ids:
+        by_name = {f["name"]: f["id"] for f in api.fields(table)}
+        sign, name = (order[0], order[1:]) if order[:1] in "-+" else ("", order)
+        base, _, rest = name.partition("[")
+        order = f"{sign}field_{by_name[base]}" + (f"[{rest}" if rest else "")
+        r = api.get(ROWS.format(table), params={"order_by": order})
+        key_of = {f["name"]: f"field_{f['id']}" for f in api.fields(table)}
+        return [row[key_of[key]] for row in api.ok(r)["results"]]
     return [r[key] for r in api.rows(table, order_by=order)]
 
 
@@ -48,13 +58,20 @@ def test_select_orders(api: Api) -> None:
     ])  # fmt: skip
     assert names(api, table, "S") == ["r4", "r3", "r2", "r1"]  # none, a, A b, b
     assert names(api, table, "-S") == ["r1", "r2", "r3", "r4"]
-    assert names(api, table, "S[order]") == ["r4", "r1", "r2", "r3"]  # as the options are listed
-    assert names(api, table, "-S[order]") == ["r3", "r2", "r1", "r4"]
+    # a sort type is named with ids only: by name, "S[order]" names no field (as in Baserow)
+    assert names(api, table, "S[order]", ids=True) == ["r4", "r1", "r2", "r3"]  # option order
+    assert names(api, table, "-S[order]", ids=True) == ["r3", "r2", "r1", "r4"]
+    body = assert_error(
+        api.get(ROWS.format(table), params={**Q, "order_by": "S[order]"}),
+        400,
+        "ERROR_ORDER_BY_FIELD_NOT_FOUND",
+    )
+    assert body["detail"] == "The field S[order] was not found in the table."
     # joined with ",": "" < "A b" < "a,b" < "b,a"
     assert names(api, table, "M") == ["r4", "r3", "r2", "r1"]
     assert names(api, table, "-M") == ["r1", "r2", "r3", "r4"]
     body = assert_error(
-        api.get(ROWS.format(table), params={**Q, "order_by": "M[order]"}),
+        api.get(ROWS.format(table), params={"order_by": f"field_{multi['id']}[order]"}),
         400,
         "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE",
     )

@@ -233,7 +233,8 @@ def test_lookup_array_filters(api: Api) -> None:
     def names(type_: str, value: str) -> list[str]:
         tree = {
             "filter_type": "AND",
-            "filters": [{"field": lookup["id"], "type": type_, "value": value}],
+            # by name: api.rows lists with user_field_names, where an id names no field
+            "filters": [{"field": lookup["name"], "type": type_, "value": value}],
         }
         return [r["Name"] for r in api.rows(projects, filters=json.dumps(tree))]
 
