@@ -272,7 +272,7 @@ def change_type(
     related = old_ft.before_delete(ctx, conn, old)
     if old_ft.column_type(old) is not None:
         ddl.drop_column(conn, table.id, old.id)
-    props = clean_props(ft, raw, None)
+    props = clean_props(ft, raw, {})  # {}: a conversion (props take their converted defaults)
     conn.execute(s.fields.update().where(s.fields.c.id == old.id).values(type=ft.type, props=props))
     new = load_field(conn, old.id)
     column = ft.column_type(new)

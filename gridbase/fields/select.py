@@ -313,7 +313,7 @@ class MultipleSelectFieldType(SelectOptionsMixin):
     kind = "array"
     formula_kind = "multiple_select"
     sort_types = SORTABLE
-    props = (Prop("multiple_select_default", None, _check_default_ids),)
+    props = (Prop("multiple_select_default", None, _check_default_ids, converted=list),)
 
     def column_type(self, field: Field) -> None:
         return None

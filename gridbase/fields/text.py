@@ -66,7 +66,14 @@ class TextFieldType(PlainText):
 
 class LongTextFieldType(PlainText):
     type = "long_text"
-    props = (Prop("long_text_enable_rich_text", None, check_bool("long_text_enable_rich_text")),)
+    props = (
+        Prop(
+            "long_text_enable_rich_text",
+            None,
+            check_bool("long_text_enable_rich_text"),
+            converted=lambda: False,
+        ),
+    )
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         return {"type": ["string", "null"], "example": "A longer text\nover several lines."}
