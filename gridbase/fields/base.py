@@ -436,8 +436,8 @@ class FieldType:
                 value = raw[prop.name]
                 out[prop.name] = prop.check(value) if prop.check else value
             elif prop.name not in out and not prop.write_only:
-                converted = current is not None and prop.converted is not None
-                out[prop.name] = prop.converted() if converted else prop.default
+                convert = prop.converted if current is not None else None
+                out[prop.name] = convert() if convert is not None else prop.default
         return out
 
     def props_json(self, field: Field) -> dict[str, Any]:
