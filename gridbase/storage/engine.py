@@ -3,7 +3,7 @@
 SQLite runs in WAL mode with a busy timeout; write transactions start with
 BEGIN IMMEDIATE and are serialised by an in-process lock, so concurrent writers
 queue instead of failing with SQLITE_BUSY. PostgreSQL uses a plain pool.
-Imports: nothing from gridbase above storage.
+Imports: errors (FieldDataConstraint); nothing from gridbase above storage.
 """
 
 from __future__ import annotations
