@@ -72,7 +72,7 @@ def for_update(
     return constraints
 
 
-def sync_index(
+def sync_unique_index(
     ctx: Ctx, conn: sa.Connection, field: Field, *, rebuilt: bool, before: tuple[str, ...]
 ) -> None:
     """Give the field's column the unique index its constraints ask for, after the column
@@ -86,6 +86,6 @@ def sync_index(
     column = ft.column_type(field)
     if column is None:
         return
-    for name in field.constraints:
+    for name in field.constraints:  # one index per field: there is one constraint type
         rule = ctx.field_constraints.get(name).rule(ft, field)
         unique.create(conn, field.table_id, field.id, column, rule)

@@ -157,7 +157,7 @@ def insert_field(
     field = load_field(conn, field_id)
     related = ft.after_create(ctx, conn, field, raw)
     fill_new_column(ctx, conn, table, load_field(conn, field_id))
-    constraints.sync_index(ctx, conn, load_field(conn, field_id), rebuilt=True, before=())
+    constraints.sync_unique_index(ctx, conn, load_field(conn, field_id), rebuilt=True, before=())
     bump_version(conn, table.id)
     dependencies.refresh(ctx, conn, table.id)
     return load_field(conn, field_id), related
@@ -249,7 +249,7 @@ def update(
         column = ft.column_type(field)
         if column is not None:  # a retyped column lost its index with the old column
             sync_index(conn, table, field.id, column, indexed)
-        constraints.sync_index(ctx, conn, field, rebuilt=rebuilt, before=old.constraints)
+        constraints.sync_unique_index(ctx, conn, field, rebuilt=rebuilt, before=old.constraints)
         if new_type == old.type:
             related += ft.after_update(ctx, conn, old, field, raw)
         bump_version(conn, table.id)
