@@ -13,10 +13,12 @@ from gridbase.api import fields as fields_api
 from gridbase.api import (
     handlers,
     limits,
+    media,
     row_names,
     rows,
     rows_batch,
     tables,
+    user_files,
     users,
     workspaces,
 )
@@ -37,8 +39,9 @@ from gridbase.filters import default_filter_types
 from gridbase.models import Table
 from gridbase.search import RowSearch
 from gridbase.search import index as search_index
-from gridbase.storage import migrate
+from gridbase.storage import ddl, migrate
 from gridbase.storage.engine import Database
+from gridbase.storage.files import make_storage
 from gridbase.storage.kept import meta_clock, row_counts
 from gridbase.webhooks import dispatcher
 from gridbase.webhooks.outbox import Outbox, Wakeup
@@ -56,6 +59,8 @@ ROUTERS = [
     docs_api.router,
     row_names.router,
     settings_api.router,
+    user_files.router,
+    media.router,
 ]
 
 
@@ -84,6 +89,7 @@ def build_context(settings: Settings) -> Ctx:
         ),
         clock=clock,
     )
+    ddl.ensure_user_columns(ctx.db)  # tables from before rows kept who wrote them
     search_index.ensure_indexes(ctx)  # tables from before the index existed get theirs
     row_counts.ensure(ctx.db)  # ... and their kept row counts (SQLite)
     return ctx
@@ -109,11 +115,15 @@ class App(FastAPI):
 def front_layers(app: ASGIApp, ctx: Ctx) -> ASGIApp:
     """Every layer in front of the app, outermost first: CORS, the 500 handler (an unexpected
     error anywhere gets the same logged JSON 500), the HTTPS and concurrency limits (limits.wrap),
-    the body limit, then the hot routes, which hand everything else to FastAPI. Add a layer
-    here, never as FastAPI middleware: hot requests never reach FastAPI's."""
-    layers = limits.wrap(
-        BodyLimit(HotRoutes(app, ctx), max_bytes=ctx.settings.max_request_bytes), ctx
+    the body limit, the media base of file URLs, then the hot routes, which hand everything else
+    to FastAPI. Add a layer here, never as FastAPI middleware: hot requests never reach
+    FastAPI's."""
+    body_limit = BodyLimit(
+        media.MediaBase(HotRoutes(app, ctx), ctx.settings),
+        max_bytes=ctx.settings.max_request_bytes,
+        upload_max_bytes=ctx.settings.file_upload_size_limit_bytes,
     )
+    layers = limits.wrap(body_limit, ctx)
     # CORS outermost: a 500 reaches a browser as a 500, not as a CORS failure
     return Cors(ServerErrorMiddleware(layers, handler=handlers.on_unexpected))
 
@@ -133,6 +143,7 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
         ),
     )
     app.state.ctx = ctx
+    app.state.files = make_storage(ctx.settings)  # where user files' bytes are kept
     for router in ROUTERS:
         app.include_router(router)
     handlers.install(app)

@@ -10,7 +10,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -52,7 +52,25 @@ class Settings(BaseSettings):
 
     default_search_mode: str = "compat"  # used when a request gives no search_mode
 
+    # user files (uploads, the file field)
+    # Baserow's BASEROW_FILE_UPLOAD_SIZE_LIMIT_MB (its default too: 1 TiB, effectively none)
+    file_upload_size_limit_mb: float = Field(default=1024 * 1024, gt=0)
+    media_url: str = ""  # empty: GRIDBASE_PUBLIC_URL + /media/, else the request's host
+    files_storage: Literal["local", "s3"] = "local"  # local: data_dir/media
+    # upload-via-url may fetch private/loopback/link-local addresses (refused otherwise)
+    files_allow_private_addresses: bool = False
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""  # empty: AWS; e.g. http://minio:9000 for other S3 services
+    s3_region: str = ""
+    s3_access_key_id: str = ""  # empty (with the secret): boto3's own credential chain
+    s3_secret_access_key: SecretStr = SecretStr("")
+    s3_prefix: str = ""  # keys start with this folder
+
     log_level: str = "info"
+
+    @property
+    def file_upload_size_limit_bytes(self) -> int:
+        return int(self.file_upload_size_limit_mb * 1024 * 1024)
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -297,6 +297,12 @@ class FormulaError(GridbaseError):
     code = "ERROR_WITH_FORMULA"
 
 
+class InvalidPasswordFieldPassword(GridbaseError):
+    code = "ERROR_INVALID_PASSWORD_FIELD_PASSWORD"
+    status = 401
+    default_detail = "The provided password in incorrect."  # sic: Baserow's words
+
+
 class FieldSelfReference(GridbaseError):
     code = "ERROR_FIELD_SELF_REFERENCE"
     default_detail = "Fields cannot reference themselves."
@@ -482,7 +488,49 @@ class DbIndexNotSupported(GridbaseError):
         )
 
 
-# Field constraints (Baserow's field_constraints, e.g. unique_with_empty)
+# --- user files ---------------------------------------------------------------------------
+
+
+class UserFilesDoNotExist(RequestBodyValidation):
+    """File field values naming no upload (Baserow's UserFileDoesNotExist): `names` are all
+    of them, `first` the one a single-row write names (its first); a batch names them all,
+    sorted."""
+
+    def __init__(self, names: list[str], first: list[str] | None = None, one: bool = False) -> None:
+        self.names = names
+        self.first = names[:1] if first is None else first
+        super().__init__(f"The user files {self.first if one else names!r} do not exist.")
+
+
+class InvalidFile(GridbaseError):
+    code = "ERROR_INVALID_FILE"
+    default_detail = "No file has been provided or the file is invalid."
+
+
+class FileSizeTooLarge(GridbaseError):
+    code = "ERROR_FILE_SIZE_TOO_LARGE"
+    status = 413
+
+    def __init__(self, limit_bytes: int) -> None:
+        # Baserow words the limit in whole MB, rounded down (FileSizeTooLargeError)
+        super().__init__(
+            f"The provided file is too large. Max {limit_bytes // 1024 // 1024}MB is allowed."
+        )
+
+
+class FileUrlCouldNotBeReached(GridbaseError):
+    code = "ERROR_FILE_URL_COULD_NOT_BE_REACHED"
+    default_detail = "The provided URL could not be reached."
+
+
+class InvalidFileUrl(GridbaseError):
+    code = "ERROR_INVALID_FILE_URL"
+    default_detail = "The provided URL is not valid."
+
+
+# --- field constraints (Baserow's field_constraints: unique_with_empty) -----------------
+
+
 class InvalidFieldConstraint(GridbaseError):
     code = "ERROR_INVALID_FIELD_CONSTRAINT"
 

@@ -70,11 +70,13 @@ def client(ctx: Ctx, settings: Settings) -> Iterator[TestClient]:
 class Api:
     """A signed-up user's view of the API, with helpers that build common fixtures."""
 
-    def __init__(self, client: TestClient, email: str = "ada@example.com") -> None:
+    def __init__(
+        self, client: TestClient, email: str = "ada@example.com", name: str = "Ada"
+    ) -> None:
         self.client = client
         r = client.post(
             "/api/user/",
-            json={"name": "Ada", "email": email, "password": "password123", "authenticate": True},
+            json={"name": name, "email": email, "password": "password123", "authenticate": True},
         )
         assert r.status_code == 200, r.text
         self.user = r.json()["user"]

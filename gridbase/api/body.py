@@ -17,6 +17,8 @@ from gridbase.errors import ParseError, RequestBodyValidation, UnsupportedMediaT
 MISSING: Any = object()
 LONG_DIGITS = re.compile(rb"\d{19}")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+DECIMAL_ZEROS = re.compile(r"\.0*\s*$")  # DRF's IntegerField drops a trailing ".0"
+MAX_INTEGER_STRING = 1000  # DRF's IntegerField refuses longer texts
 
 
 async def json_body(request: Request) -> Any:
@@ -159,14 +161,12 @@ class Validator:
         value = self._get(key, required, default, allow_null)
         if value is MISSING or value is None or key not in self.data:
             return value
-        if isinstance(value, bool):
-            self.fail(key, "A valid integer is required.")
+        if isinstance(value, str) and len(value) > MAX_INTEGER_STRING:
+            self.fail(key, "String value too large.", "max_string_length")
             return MISSING
-        try:
-            if isinstance(value, float) and not value.is_integer():
-                raise ValueError
-            return int(str(value).strip()) if not isinstance(value, float) else int(value)
-        except ValueError:
+        try:  # DRF's IntegerField: the text of the value, less a trailing ".0"
+            return int(DECIMAL_ZEROS.sub("", str(value)))
+        except ValueError:  # also true and false ("True" is no integer)
             self.fail(key, "A valid integer is required.")
             return MISSING
 

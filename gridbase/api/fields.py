@@ -1,4 +1,5 @@
-"""Field endpoints: list (JWT or token), create/get/update/delete (JWT)."""
+"""Field endpoints: list (JWT or token), create/get/update/delete (JWT), and checking a
+password field's cell (JWT or token)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Request
 from gridbase.api import render
 from gridbase.api.body import Validator
 from gridbase.api.deps import ActorDep, BodyDep, CtxDep, UserDep
-from gridbase.core import fields, permissions
+from gridbase.core import fields, password_fields, permissions
 from gridbase.core.context import Ctx
 from gridbase.errors import NoPermissionToTable
 from gridbase.models import Field
@@ -89,3 +90,14 @@ def delete_field(field_id: int, ctx: CtxDep, user: UserDep) -> Any:
                 render.field(ctx, r, load.load_table(conn, r.table_id)) for r in related
             ]
         }
+
+
+@router.post("/password-authentication/")
+def password_authentication(ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Any:
+    v = Validator(body)
+    field_id = v.integer("field_id")
+    row_id = v.integer("row_id")
+    password = v.string("password")
+    v.done()
+    password_fields.authenticate(ctx, actor, field_id, row_id, password)
+    return {"is_correct": True}  # a wrong password is a 401, as in Baserow

@@ -1,22 +1,47 @@
-"""ASGI middleware: the request body limit (413 before the rest of the body is read)."""
+"""ASGI middleware: the request body limit (413 before the rest of the body is read).
+
+File uploads (UPLOAD_PATHS) have their own, larger limit: the file size limit plus room for
+the multipart envelope, answered with Baserow's ERROR_FILE_SIZE_TOO_LARGE."""
 
 from __future__ import annotations
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gridbase.errors import RequestBodyTooLarge
+from gridbase.errors import FileSizeTooLarge, GridbaseError, RequestBodyTooLarge
+
+UPLOAD_PATHS = frozenset({"/api/user-files/upload-file/"})
+MULTIPART_ROOM = 1024 * 1024  # part headers and boundaries around the file
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_max_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.normal = Limited(app, max_bytes, None)
+        self.uploads = (
+            Limited(app, upload_max_bytes + MULTIPART_ROOM, upload_max_bytes)
+            if upload_max_bytes is not None
+            else self.normal
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limited = self.uploads if scope["path"] in UPLOAD_PATHS else self.normal
+        await limited(scope, receive, send)
+
+
+class Limited:
+    """One request under a byte limit; `file_limit`: the request is a file upload."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, file_limit: int | None) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.file_limit = file_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
@@ -43,11 +68,13 @@ class BodyLimit:
 
         try:
             await self.app(scope, limited, tracking_send)
-        except RequestBodyTooLarge:
+        except (RequestBodyTooLarge, FileSizeTooLarge):
             if not started:
                 await self._reject(send)
 
-    def _error(self) -> RequestBodyTooLarge:
+    def _error(self) -> GridbaseError:
+        if self.file_limit is not None:
+            return FileSizeTooLarge(self.file_limit)
         return RequestBodyTooLarge(
             f"The request body is larger than the limit of {self.max_bytes} bytes."
         )
@@ -58,7 +85,7 @@ class BodyLimit:
         await send(
             {
                 "type": "http.response.start",
-                "status": 413,
+                "status": exc.status,
                 "headers": [
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),

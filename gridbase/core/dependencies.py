@@ -2,7 +2,8 @@
 formula's text, a type change re-types it, a deletion puts it in Baserow's error state.
 
 Which fields are computed from others, and how each is re-derived, is its type's answer
-(FieldType.refresh_pass, refresh_props). Imports: core.context, fields.base, storage, usertable.
+(FieldType.refresh_pass, refresh_props). Imports: core.context, fields.base, models,
+storage, usertable.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
 from gridbase.fields.base import REFRESH_LINKED, REFRESH_OWN
+from gridbase.models import Field
 from gridbase.storage import schema as s
 from gridbase.storage.kept.versions import bump_version
 from gridbase.usertable import load
@@ -18,18 +20,28 @@ from gridbase.usertable import load
 
 def refresh(
     ctx: Ctx, conn: sa.Connection, table_id: int, rename: tuple[str, str] | None = None
-) -> None:
+) -> list[Field]:
     """After a field of `table_id` was created, changed or deleted (`rename`: its old and new
     name): re-derive the table's fields computed from its own fields, then, in every table of
-    its database that has computed fields, those and the fields read through links."""
-    if _refresh(ctx, conn, table_id, REFRESH_OWN, rename):
+    its database that has computed fields, those and the fields read through links. The
+    fields that changed, as they are now, by id (an answer's `related_fields`)."""
+    changed = _refresh(ctx, conn, table_id, REFRESH_OWN, rename)
+    if changed:
         bump_version(conn, table_id)
     for owner in _owners(ctx, conn, table_id):
         if owner != table_id:
-            _refresh(ctx, conn, owner, REFRESH_OWN, None)
-        changed = _refresh(ctx, conn, owner, REFRESH_LINKED, None)
-        if changed or owner != table_id:
+            changed += _refresh(ctx, conn, owner, REFRESH_OWN, None)
+        linked = _refresh(ctx, conn, owner, REFRESH_LINKED, None)
+        changed += linked
+        if linked or owner != table_id:
             bump_version(conn, owner)  # their SQL reads the changed table's fields
+    ids = sorted(set(changed))
+    tables = {
+        t for (t,) in conn.execute(sa.select(s.fields.c.table_id).where(s.fields.c.id.in_(ids)))
+    }
+    fields = load.load_fields(conn, sorted(tables))
+    found = {f.id: f for table_fields in fields.values() for f in table_fields}
+    return [found[i] for i in ids if i in found]
 
 
 def _owners(ctx: Ctx, conn: sa.Connection, table_id: int) -> list[int]:
@@ -44,11 +56,11 @@ def _owners(ctx: Ctx, conn: sa.Connection, table_id: int) -> list[int]:
 
 def _refresh(
     ctx: Ctx, conn: sa.Connection, table_id: int, pass_: int, rename: tuple[str, str] | None
-) -> bool:
-    """Re-derive the table's fields of this refresh pass; whether any changed."""
+) -> list[int]:
+    """Re-derive the table's fields of this refresh pass; the ids of those that changed."""
     fields = load.load_fields(conn, [table_id]).get(table_id, [])
     by_name = {f.name: f for f in fields}
-    changed = False
+    changed = []
     for field in fields:
         ft = ctx.field_types.get(field.type)
         if ft.refresh_pass != pass_:
@@ -56,5 +68,5 @@ def _refresh(
         props = ft.refresh_props(ctx, conn, field, by_name, rename)
         if props != field.props:
             conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
-            changed = True
+            changed.append(field.id)
     return changed

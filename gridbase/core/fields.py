@@ -159,8 +159,15 @@ def insert_field(
     fill_new_column(ctx, conn, table, load_field(conn, field_id))
     constraints.sync_unique_index(ctx, conn, load_field(conn, field_id), rebuilt=True, before=())
     bump_version(conn, table.id)
-    dependencies.refresh(ctx, conn, table.id)
+    related = with_refreshed(related, dependencies.refresh(ctx, conn, table.id), field_id)
     return load_field(conn, field_id), related
+
+
+def with_refreshed(related: list[Field], refreshed: list[Field], field_id: int) -> list[Field]:
+    """A change's related fields: its type's own (a link's other side), then the computed
+    fields it changed (Baserow answers both)."""
+    seen = {f.id for f in related} | {field_id}
+    return related + [f for f in refreshed if f.id not in seen]
 
 
 def sync_index(
@@ -253,7 +260,8 @@ def update(
         if new_type == old.type:
             related += ft.after_update(ctx, conn, old, field, raw)
         bump_version(conn, table.id)
-        dependencies.refresh(ctx, conn, table.id, rename=(old.name, field.name))
+        refreshed = dependencies.refresh(ctx, conn, table.id, rename=(old.name, field.name))
+        related = with_refreshed(related, refreshed, old.id)
         field = load_field(conn, old.id)
         # name, description and db_index do not change what rows show: no re-index
         if (field.type, field.props, field.select_options) != (
@@ -272,7 +280,9 @@ def change_type(
     """Retype a field: read the values, the old type lets go, the new type sets up, values
     convert best-effort (one that does not convert becomes empty)."""
     old_ft = ctx.field_types.get(old.type)
-    values = read_values(ctx, conn, table, old)
+    # Baserow recreates the column when either type says its values do not carry over
+    keeps = old_ft.keeps_values and ft.keeps_values
+    values = read_values(ctx, conn, table, old) if keeps else []
     related = old_ft.before_delete(ctx, conn, old)
     if old_ft.column_type(old) is not None:
         ddl.drop_column(conn, table.id, old.id)
@@ -391,5 +401,4 @@ def drop_field(ctx: Ctx, conn: sa.Connection, table: Table, field: Field) -> lis
         ddl.drop_column(conn, table.id, field.id)
     conn.execute(s.fields.delete().where(s.fields.c.id == field.id))
     bump_version(conn, table.id)
-    dependencies.refresh(ctx, conn, table.id)
-    return related
+    return with_refreshed(related, dependencies.refresh(ctx, conn, table.id), field.id)

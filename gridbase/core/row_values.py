@@ -14,8 +14,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
-from gridbase.errors import GridbaseError, RequestBodyValidation, field_error
-from gridbase.fields.base import FieldValueError, ValueContext
+from gridbase.errors import (
+    GridbaseError,
+    RequestBodyValidation,
+    UserFilesDoNotExist,
+    field_error,
+)
+from gridbase.fields.base import IGNORED, FieldValueError, ValueContext
 from gridbase.models import Field
 from gridbase.usertable.load import model_of
 from gridbase.usertable.model import TableModel
@@ -112,16 +117,25 @@ def validate_row(
     given = resolve_keys(model, raw, by_name)
     in_columns = _keys(model).in_columns  # the other fields live in junction tables
     types = ctx.field_types
+    missing: list[str] = []  # user files named by no upload
+    read_only: Field | None = None
     for field, key, value in given:
         ft = types.get(field.type)
-        if ft.read_only:
-            raise RequestBodyValidation(
-                f"Field of type {field.type} is read only and should not be set manually."
-            )
         try:
+            # a read-only field's value too (Baserow: its serializer first, then refused)
             clean = ft.validate(field, value, vc)
         except FieldValueError as exc:
-            errors[key] = field_error(exc.message, exc.code)
+            errors[key] = (
+                exc.detail if exc.detail is not None else field_error(exc.message, exc.code)
+            )
+            continue
+        except UserFilesDoNotExist as exc:  # answered after the format errors, as Baserow does
+            missing += exc.names
+            continue
+        if ft.read_only:
+            read_only = read_only or field
+            continue
+        if clean is IGNORED:
             continue
         if field.id in in_columns:
             values.columns[field.column_name] = clean
@@ -129,8 +143,14 @@ def validate_row(
             values.relations[field.id] = clean
     if errors:
         raise RequestBodyValidation(errors)
+    if missing:
+        raise UserFilesDoNotExist(missing, one=True)
+    if read_only is not None:
+        raise RequestBodyValidation(
+            f"Field of type {read_only.type} is read only and should not be set manually."
+        )
     if creating:
-        seen = {f.id for f, _, _ in given}
+        seen = {f.id for f, _, _ in given}  # an IGNORED value stays unset, as Baserow skips it
         for field, in_column, default in _defaults(ctx, model):
             if field.id not in seen:
                 if isinstance(default, list):
@@ -153,24 +173,52 @@ def validate_rows(
     by_name: bool,
     *,
     creating: bool,
+    one_row: bool = False,
 ) -> list[RowValues]:
     """validate_row for every item of a request, sharing one value context (a batch looks
-    its linked rows up once); one RequestBodyValidation lists every bad item by index."""
-    vc = value_context(ctx, conn)
+    its linked rows up once); one RequestBodyValidation lists every bad item by index. Then
+    the checks of types that validate a request's values together. `one_row`: the
+    single-row create endpoint."""
+    vc = value_context(ctx, conn, one_row=one_row)
     if len(items) > 1:
         vc.rows.prefetch(model, items, by_name)  # one existence query per linked table
     prepared: list[RowValues] = []
     errors: dict[str, Any] = {}
+    missing: set[str] = set()  # user files named by any item (Baserow names them all)
+    first: list[str] | None = None  # ... and the one a single-row write names
     for index, raw in enumerate(items):
         try:
             prepared.append(validate_row(ctx, conn, model, raw, by_name, creating=creating, vc=vc))
+        except UserFilesDoNotExist as exc:
+            missing.update(exc.names)
+            first = first or exc.first
         except RequestBodyValidation as exc:
             if not isinstance(exc.detail, dict):
                 raise  # a value that names no row or option answers as it is
             errors[str(index)] = exc.detail
     if errors:
         raise RequestBodyValidation({"items": errors})
+    if missing:
+        raise UserFilesDoNotExist(sorted(missing), first)
+    _validate_together(ctx, model, prepared, vc)
     return prepared
+
+
+def _validate_together(
+    ctx: Ctx, model: TableModel, prepared: list[RowValues], vc: ValueContext
+) -> None:
+    for field in model.fields:
+        ft = ctx.field_types.get(field.type)
+        if not ft.validates_together:
+            continue
+        name = field.column_name
+        values = [
+            p.columns[name] if name in p.columns else p.relations[field.id]
+            for p in prepared
+            if name in p.columns or field.id in p.relations
+        ]
+        if values:
+            ft.validate_together(field, values, vc)
 
 
 class LinkedValueContext(ValueContext):
@@ -179,8 +227,8 @@ class LinkedValueContext(ValueContext):
     rows: LinkedRows
 
 
-def value_context(ctx: Ctx, conn: sa.Connection) -> LinkedValueContext:
-    return LinkedValueContext(conn, LinkedRows(ctx, conn))
+def value_context(ctx: Ctx, conn: sa.Connection, *, one_row: bool = False) -> LinkedValueContext:
+    return LinkedValueContext(conn, LinkedRows(ctx, conn), one_row=one_row)
 
 
 class LinkedRows:

@@ -24,6 +24,7 @@ from gridbase.errors import (
     RowDoesNotExist,
     RowIdsNotUnique,
     TableDoesNotExist,
+    UserFilesDoNotExist,
 )
 from gridbase.models import Field, Table
 from gridbase.storage.kept import row_counts
@@ -267,15 +268,18 @@ def insert_rows(
     items: Sequence[Any],
     *,
     by_name: bool,
+    user_id: int,
     before_id: int | None = None,
     validate: bool = True,
     index_rows: bool = True,
+    one_row: bool = False,
 ) -> list[int]:
-    """Validate all items, then insert them; errors are keyed by item index for batches.
-    `index_rows=False`: the caller updates the search index (_watch) itself."""
+    """Validate all items, then insert them as written by `user_id`; errors are keyed by item
+    index for batches. `index_rows=False`: the caller updates the search index (_watch)
+    itself. `one_row`: the single-row create endpoint (some checks word errors apart)."""
     model = load.model_for(ctx, conn, table)
     if validate:
-        prepared = validate_rows(ctx, conn, model, items, by_name, creating=True)
+        prepared = validate_rows(ctx, conn, model, items, by_name, creating=True, one_row=one_row)
     else:
         prepared = [RowValues(dict(raw), {}) for raw in items]
     t = model.sql
@@ -287,8 +291,14 @@ def insert_rows(
             made = ft.new_values(conn, field, len(prepared))
             for values, generated in zip(prepared, made, strict=True):
                 values.columns[field.column_name] = generated
+    stamps = {
+        "created_on": now,
+        "updated_on": now,
+        "created_by": user_id,
+        "last_modified_by": user_id,
+    }
     rows = [
-        dict(values.columns, order=order, created_on=now, updated_on=now)
+        dict(values.columns, order=order, **stamps)
         for values, order in zip(prepared, orders, strict=True)
     ]
     ids = _insert_many(conn, model, rows)
@@ -301,6 +311,8 @@ def insert_rows(
 def _one_item(exc: RequestBodyValidation) -> RequestBodyValidation:
     """A one-row request's error: the detail of its only item, as the single-row endpoints
     word it (validate_rows keys errors by item)."""
+    if isinstance(exc, UserFilesDoNotExist):  # one row names its first missing file only
+        return UserFilesDoNotExist(exc.names, exc.first, one=True)
     if isinstance(exc.detail, dict) and "items" in exc.detail:
         return RequestBodyValidation(exc.detail["items"]["0"])
     return exc
@@ -430,7 +442,7 @@ def create_rows(
     batch: bool = False,
 ) -> tuple[list[Row], TableModel]:
     with ctx.db.write(group=True) as conn:
-        model = _open(ctx, conn, caller, table_id, "create")
+        actor, model = _open_as(ctx, conn, caller, table_id, "create")
         if callable(items):
             items = items()
         if callable(before_id):
@@ -442,8 +454,10 @@ def create_rows(
                 model.table,
                 items,
                 by_name=by_name,
+                user_id=actor.user.id,  # a token writes as its owner
                 before_id=before_id,
                 index_rows=False,
+                one_row=not batch,
             )
         except RequestBodyValidation as exc:
             raise exc if batch else _one_item(exc) from None
@@ -468,24 +482,25 @@ def update_rows(
 ) -> tuple[list[Row], TableModel]:
     """items: (row id, raw values) pairs given as {"id": ..., ...values}."""
     with ctx.db.write(group=True) as conn:
-        model = _open(ctx, conn, caller, table_id, "update")
+        actor, model = _open_as(ctx, conn, caller, table_id, "update")
         if callable(items):
             items = items()
         ids = [int(item["id"]) for item in items]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise RowIdsNotUnique(duplicates)
         values = [{k: v for k, v in item.items() if k != "id"} for item in items]
         try:
             prepared = validate_rows(ctx, conn, model, values, by_name, creating=False)
         except RequestBodyValidation as exc:
             raise exc if batch else _one_item(exc) from None
+        # after the values, as Baserow (prepare_rows_in_bulk, then the unique ids check)
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise RowIdsNotUnique(duplicates)
         send_events = send_events and events.listens(ctx, conn, model.table, "rows.updated")
         old = fetch(ctx, conn, model, ids) if send_events else []
         written = _watch(ctx, conn, model, ids)
         now = ctx.clock()
         changes = [
-            (row_id, dict(values.columns, updated_on=now))
+            (row_id, dict(values.columns, updated_on=now, last_modified_by=actor.user.id))
             for row_id, values in zip(ids, prepared, strict=True)
         ]
         existing = _update_many(conn, model, changes)  # tells which rows exist: no query of its own

@@ -113,7 +113,7 @@ def create(
             table = load.load_table(conn, table_id)
             # Baserow's example rows hold empty texts, not nulls.
             blank = {primary.column_name: "", notes.column_name: ""}
-            rows.insert_rows(ctx, conn, table, [blank, dict(blank)], by_name=False)
+            rows.insert_rows(ctx, conn, table, [blank, dict(blank)], by_name=False, user_id=user.id)
         else:
             created = [
                 fields.insert_field(ctx, conn, table, n, "text", {}, primary=i == 0)[0]
@@ -121,7 +121,9 @@ def create(
             ]
             table = load.load_table(conn, table_id)
             items = [{f.column_name: row[i] for i, f in enumerate(created)} for row in body]
-            rows.insert_rows(ctx, conn, table, items, by_name=False, validate=False)
+            rows.insert_rows(
+                ctx, conn, table, items, by_name=False, user_id=user.id, validate=False
+            )
         return load.load_table(conn, table_id)
 
 

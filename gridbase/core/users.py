@@ -7,7 +7,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
-from gridbase.core.passwords import hash_password, needs_rehash, verify_password
 from gridbase.errors import (
     DeactivatedUser,
     DisabledSignup,
@@ -16,6 +15,7 @@ from gridbase.errors import (
     InvalidCredentials,
 )
 from gridbase.models import User
+from gridbase.passwords import hash_password, needs_rehash, verify_password
 from gridbase.storage import schema as s
 
 

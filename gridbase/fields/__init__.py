@@ -9,12 +9,16 @@ from __future__ import annotations
 from gridbase.fields.auto import AutonumberFieldType, UuidFieldType
 from gridbase.fields.base import FieldType, undeclared
 from gridbase.fields.boolean import BooleanFieldType
+from gridbase.fields.collaborators import MultipleCollaboratorsFieldType
 from gridbase.fields.date import CreatedOnFieldType, DateFieldType, LastModifiedFieldType
 from gridbase.fields.duration import DurationFieldType
+from gridbase.fields.file import FileFieldType
 from gridbase.fields.formula import FormulaFieldType
 from gridbase.fields.link_row import LinkRowFieldType
 from gridbase.fields.lookups import CountFieldType, LookupFieldType, RollupFieldType
 from gridbase.fields.number import NumberFieldType, RatingFieldType
+from gridbase.fields.password import PasswordFieldType
+from gridbase.fields.row_users import CreatedByFieldType, LastModifiedByFieldType
 from gridbase.fields.select import MultipleSelectFieldType, SingleSelectFieldType
 from gridbase.fields.text import (
     EmailFieldType,
@@ -63,5 +67,10 @@ def default_field_types() -> FieldTypes:
             CountFieldType(),
             RollupFieldType(),
             LookupFieldType(),
+            FileFieldType(),
+            CreatedByFieldType(),
+            LastModifiedByFieldType(),
+            MultipleCollaboratorsFieldType(),
+            PasswordFieldType(),
         ]
     )

@@ -9,8 +9,9 @@ asks for a type by its name: callers ask the type.
 What callers ask, by section:
 - storage: column_type, relation_table, junction_sides, select_expression / expression,
   load_relation, write_relation, links_to, items_source
-- writes: validate, default, convert_value, fills_new_rows / new_values, fill_existing
-- reads: serialize, sort_expression, sample_value, search_text
+- writes: validate, validate_together, default, convert_value, fills_new_rows / new_values,
+  fill_existing
+- reads: resolve_values, serialize, sort_expression, sample_value, search_text
 - filters and formulas: value_kind, compatible_filters, display_text, item_text,
   formula_info, formula_expression
 - properties and field JSON: props, clean_props, props_json, extra_json
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Literal, Protocol, get_args
 
@@ -75,12 +77,19 @@ UNSORTABLE: frozenset[str] = frozenset()
 
 
 class FieldValueError(Exception):
-    """A written cell value is invalid; becomes one DRF leaf under the field's key."""
+    """A written cell value is invalid; becomes one DRF leaf under the field's key, or
+    `detail` as it is (a nested serializer's errors: per item of a list, per key)."""
 
-    def __init__(self, message: str, code: str = "invalid") -> None:
+    def __init__(self, message: str, code: str = "invalid", detail: Any = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.detail = detail
+
+
+# What validate returns for a value that is ignored, as if its key had not been sent (a
+# password cell's `true`: what reads show, so a client may send a row back unchanged).
+IGNORED = object()
 
 
 class LinkedRowsLookup(Protocol):
@@ -94,9 +103,16 @@ class LinkedRowsLookup(Protocol):
 class ValueContext:
     """What value validation may need beyond the field itself."""
 
-    def __init__(self, conn: sa.Connection | None = None, rows: LinkedRowsLookup | None = None):
+    def __init__(
+        self,
+        conn: sa.Connection | None = None,
+        rows: LinkedRowsLookup | None = None,
+        *,
+        one_row: bool = False,
+    ):
         self.conn = conn
         self.rows = rows  # linked tables' rows, for link_row values
+        self.one_row = one_row  # the single-row create endpoint (Baserow checks some apart)
 
 
 class LinkedModel(Protocol):
@@ -143,9 +159,19 @@ class FieldContext(Protocol):
     def fields_of(self, conn: sa.Connection, table_id: int) -> list[Field]: ...
 
 
-# A correlated source of a row's items (lookups): (linked rows joined to the junction, the
-# item value, the condition tying them to the outer row).
-Items = tuple[sa.FromClause, sa.ColumnElement[Any], sa.ColumnElement[bool]]
+@dataclass(frozen=True)
+class Items:
+    """An array field's items (lookups, array formulas), correlated to the outer row: FROM
+    `joined` WHERE `correlate`, one per linked row: its `value` as formulas read it (a
+    select option: its text), its `whole` value where that is more (select types: their
+    option objects as JSON), the linked row's `item_id`, in `order`."""
+
+    joined: sa.FromClause
+    correlate: sa.ColumnElement[bool]
+    value: sa.ColumnElement[Any]
+    item_id: sa.ColumnElement[Any]
+    order: tuple[sa.ColumnElement[Any], ...]
+    whole: sa.ColumnElement[Any] | None = None
 
 
 class FieldType:
@@ -173,6 +199,14 @@ class FieldType:
     reads_items: ClassVar[bool] = False  # its items are read through links (items_source)
     formula_nullable: ClassVar[bool] = True  # a formula reading it may meet NULL
     refresh_pass: ClassVar[int | None] = None  # computed from other fields: refresh_props
+    # A type change to or from it converts the values; False: they are lost (Baserow drops
+    # the column and makes a new one: password, collaborators, created/last modified by).
+    keeps_values: ClassVar[bool] = True
+    # compat search matches its display_text although the contains filter refuses it
+    # (Baserow's get_search_expression: users by their name)
+    search_by_text: ClassVar[bool] = False
+    resolves_values: ClassVar[bool] = False  # serialize reads what resolve_values found
+    validates_together: ClassVar[bool] = False  # a request's values: validate_together
     props: ClassVar[tuple[Prop, ...]] = ()
 
     # --- storage --------------------------------------------------------------------------
@@ -228,15 +262,22 @@ class FieldType:
         return None
 
     def items_source(
-        self, ctx: FieldContext, conn: sa.Connection, field: Field, sql: sa.Table
+        self, ctx: FieldContext, conn: sa.Connection | None, field: Field, sql: sa.Table
     ) -> Items | None:
-        """For array fields read through links (lookups): what has_* filters test."""
+        """For array fields (lookups, array formulas): their items, which the field's value
+        lists and the has_* filters test."""
         return None
 
     # --- writes ---------------------------------------------------------------------------
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         """Client value -> value to store. Raises FieldValueError."""
         return raw
+
+    def validate_together(self, field: Field, values: list[Any], vc: ValueContext) -> None:
+        """Types with validates_together: a check of every value one request writes to this
+        field, after each passed validate (one query for all rows, as Baserow's
+        prepare_value_for_db_in_bulk). Raises RequestBodyValidation."""
+        raise NotImplementedError(f"{self.type} does not validate values together")
 
     def default(self, field: Field) -> Any:
         """Value of the field on a new row when the client sends none."""
@@ -259,6 +300,14 @@ class FieldType:
         return False
 
     # --- reads ----------------------------------------------------------------------------
+    def resolve_values(
+        self, conn: sa.Connection, field: Field, stored: set[Any]
+    ) -> Mapping[Any, Any]:
+        """Types with resolves_values: what the stored values of a page stand for, read once
+        per page (a user id -> the user's id and name); serialize is given that (or None
+        for a value not found) instead of the stored value."""
+        raise NotImplementedError(f"{self.type} does not resolve values")
+
     def serialize(self, field: Field, stored: Any) -> Any:
         """Stored value -> JSON value, in Baserow's format."""
         return stored
@@ -428,6 +477,13 @@ class Resolve(Protocol):
     def __call__(self, field: Field) -> sa.ColumnElement[Any] | None: ...
 
 
+def unreferenceable(type_: str) -> fl.FieldInfo:
+    """What a formula sees of a field of a type Baserow formulas cannot read: the error."""
+    return fl.FieldInfo(
+        "invalid", error=f"A field of type {type_} cannot be referenced in a Baserow formula."
+    )
+
+
 def formula_infos(
     ctx: FieldContext, fields: Mapping[str, Field], conn: sa.Connection | None
 ) -> dict[str, fl.FieldInfo]:
@@ -460,6 +516,10 @@ def undeclared(ft: FieldType) -> Iterator[str]:
         yield "items_source"
     if cls.refresh_pass is not None and cls.refresh_props is FieldType.refresh_props:
         yield "refresh_props"
+    if cls.resolves_values and cls.resolve_values is FieldType.resolve_values:
+        yield "resolve_values"
+    if cls.validates_together and cls.validate_together is FieldType.validate_together:
+        yield "validate_together"
 
 
 def as_items(raw: Any) -> list[Any] | None:

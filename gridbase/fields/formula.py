@@ -25,12 +25,14 @@ from gridbase.fields.base import (
     SORTABLE,
     FieldContext,
     FieldType,
+    Items,
     Resolve,
     ValueKind,
     all_dependencies,
     formula_infos,
 )
 from gridbase.fields.duration import duration_filter_value
+from gridbase.fields.members import members_json
 from gridbase.fields.number import format_decimal
 from gridbase.fields.props import Prop, PropError
 from gridbase.models import Field
@@ -73,7 +75,7 @@ def array_source(
     """For formulas over links: the linked rows' values of a target field, correlated to the row."""
     from gridbase.fields.link_row import junction_table, sides
 
-    def source(link_name: str, target_name: str | None) -> sa.Select[Any]:
+    def source(link_name: str, target_name: str | None) -> fl.ArraySelect:
         link = by_name[link_name]
         model = ctx.model_of(conn, int(link.props["link_row_table_id"]))
         target = model.field_by_name(target_name) if target_name else model.primary
@@ -83,16 +85,17 @@ def array_source(
         # itself), or appear again further in (a cycle of links)
         linked = model.sql.alias()
         expr = model.expression(target.id)
-        value = ctx.field_types.get(target.type).formula_expression(
-            target, ClauseAdapter(linked).traverse(expr) if expr is not None else sa.null()
-        )
+        own = ClauseAdapter(linked).traverse(expr) if expr is not None else sa.null()
+        target_type = ctx.field_types.get(target.type)
         junction = junction_table(link, sa.MetaData()).alias()
         mine, other = sides(link)
-        return (
-            sa.select(value.label("value"))
-            .select_from(junction.join(linked, linked.c.id == junction.c[other]))
-            .where(junction.c[mine] == sql.c.id)
-            .order_by(linked.c.order, linked.c.id)
+        return fl.ArraySelect(
+            joined=junction.join(linked, linked.c.id == junction.c[other]),
+            correlate=junction.c[mine] == sql.c.id,
+            value=target_type.formula_expression(target, own),
+            item_id=linked.c.id,
+            order=(linked.c.order, linked.c.id),
+            whole=target_type.formula_object(target, own, linked.c.id, ctx.db.dialect),
         )
 
     return source
@@ -125,6 +128,7 @@ def typed_props(
     except FormulaError as exc:
         props.update(
             formula_type="invalid",
+            nullable=False,
             error=str(exc.detail).removeprefix("Error with formula: ").rstrip("."),
         )
     return props
@@ -165,6 +169,15 @@ def serialize_item(props: Mapping[str, Any], value: Any) -> Any:
     return value
 
 
+def serialize_items(props: Mapping[str, Any], stored: Any) -> list[dict[str, Any]]:
+    """An array value ([{"id", "value"}] as JSON) with each item in its type's format."""
+    if stored is None:
+        return []
+    items = json.loads(stored) if isinstance(stored, (str, bytes)) else stored
+    item_props = dict(props, formula_type=props.get("array_formula_type"))
+    return [{"id": i["id"], "value": serialize_item(item_props, i.get("value"))} for i in items]
+
+
 def _as_date(value: Any) -> date:
     """A date or datetime as SQL hands it back (a string in JSON and on SQLite)."""
     if not isinstance(value, str):
@@ -188,21 +201,6 @@ FORMULA_KINDS: dict[str, ValueKind] = {
     "duration": "duration", "date_interval": "duration", "date": "date", "array": "array",
     "multiple_select": "array", "multiple_collaborators": "array", "single_file": "array",
 }  # fmt: skip
-
-
-def workspace_members(conn: sa.Connection, field: Field) -> list[Any]:
-    """(id, name) of the members of the field's workspace, by name (Baserow's order)."""
-    t, a, wu, u = s.database_tables, s.applications, s.workspace_users, s.users
-    return list(
-        conn.execute(
-            sa.select(u.c.id, u.c.first_name.label("name"))
-            .join(wu, wu.c.user_id == u.c.id)
-            .join(a, a.c.workspace_id == wu.c.workspace_id)
-            .join(t, t.c.database_id == a.c.id)
-            .where(t.c.id == field.table_id)
-            .order_by(u.c.first_name, u.c.id)
-        )
-    )
 
 
 class Computed(FieldType):
@@ -273,7 +271,7 @@ class Computed(FieldType):
                 options = [{"id": r.id, "value": r.value, "color": r.color} for r in found]
             members = []
             if kind in ("array", "multiple_collaborators"):
-                members = [{"id": u.id, "name": u.name} for u in workspace_members(conn, field)]
+                members = members_json(conn, field)
         return {"select_options": options, "available_collaborators": members}
 
     def compatible_filters(self, field: Field) -> frozenset[str]:
@@ -284,9 +282,21 @@ class Computed(FieldType):
         return filtering.for_formula_type(formula_type)
 
 
+def _items(compiled: fl.CompiledArray) -> Items:
+    return Items(
+        joined=compiled.joined,
+        correlate=compiled.correlate,
+        value=compiled.value,
+        item_id=compiled.item_id,
+        order=compiled.order,
+        whole=compiled.whole,
+    )
+
+
 class FormulaFieldType(Computed):
     type = "formula"
     lists_choices = True
+    reads_items = True
     sort_types = SORTABLE
     props = (Prop("formula", None, _check_formula),)
     refresh_pass = REFRESH_OWN
@@ -368,28 +378,75 @@ class FormulaFieldType(Computed):
         resolve: Resolve,
         sql: sa.Table,
     ) -> sa.ColumnElement[Any]:
-        if field.props.get("formula_type") in (None, "invalid", "array"):
+        kind = field.props.get("formula_type")
+        if kind in (None, "invalid"):
             return sa.null()
         try:
-            parsed = fl.parse(str(field.props["formula"]))
-            typed = fl.typecheck(parsed, formula_infos(ctx, by_name, conn), field_name=field.name)
-            columns, objects = {}, {}
-            for name in fl.referenced_fields(parsed):
-                if name in by_name:
-                    used = by_name[name]
-                    used_type = ctx.field_types.get(used.type)
-                    expr = resolve(used)
-                    expr = expr if expr is not None else sa.null()
-                    columns[name] = used_type.formula_expression(used, expr)
-                    whole = used_type.formula_object(used, expr, sql.c.id, ctx.db.dialect)
-                    if whole is not None:
-                        objects[name] = whole
+            typed, columns, objects = self._inputs(ctx, conn, field, by_name, resolve, sql)
             source = array_source(ctx, conn, by_name, sql) if conn is not None else None
+            if kind == "array":
+                if source is None:
+                    return sa.null()
+                items = fl.compile_array(
+                    typed, columns, ctx.db.dialect, source, row_id=sql.c.id, objects=objects
+                )
+                return jsonsql.items_array(ctx.db.dialect, _items(items))
             return fl.compile_sql(
                 typed, columns, ctx.db.dialect, source, row_id=sql.c.id, objects=objects
             )
         except fl.FormulaError:
             return sa.null()
+
+    def items_source(
+        self, ctx: FieldContext, conn: sa.Connection | None, field: Field, sql: sa.Table
+    ) -> Items | None:
+        """An array formula's items (each linked row's value, after the functions applied
+        to it), in the table model `sql` belongs to."""
+        if conn is None or field.props.get("formula_type") != "array":
+            return None
+        model = ctx.model_of(conn, field.table_id)
+        by_name = {f.name: f for f in model.fields}
+        try:
+            typed, columns, objects = self._inputs(
+                ctx, conn, field, by_name, lambda f: model.expression(f.id), sql
+            )
+            source = array_source(ctx, conn, by_name, sql)
+            compiled = fl.compile_array(
+                typed, columns, ctx.db.dialect, source, row_id=sql.c.id, objects=objects
+            )
+        except fl.FormulaError:
+            return None
+        return _items(compiled)
+
+    def _inputs(
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection | None,
+        field: Field,
+        by_name: Mapping[str, Field],
+        resolve: Resolve,
+        sql: sa.Table,
+    ) -> tuple[fl.TypedFormula, dict[str, Any], dict[str, Any]]:
+        """The typed formula, and the values (and whole values) of the fields it reads."""
+        parsed = fl.parse(str(field.props["formula"]))
+        typed = fl.typecheck(parsed, formula_infos(ctx, by_name, conn), field_name=field.name)
+        columns, objects = {}, {}
+        for name in fl.referenced_fields(parsed):
+            if name in by_name:
+                used = by_name[name]
+                used_type = ctx.field_types.get(used.type)
+                expr = resolve(used)
+                expr = expr if expr is not None else sa.null()
+                columns[name] = used_type.formula_expression(used, expr)
+                whole = used_type.formula_object(used, expr, sql.c.id, ctx.db.dialect)
+                if whole is not None:
+                    objects[name] = whole
+        return typed, columns, objects
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        if field.props.get("formula_type") == "array":
+            return serialize_items(field.props, stored)
+        return serialize_value(field.props, stored)
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         """The read format follows the formula's type (see serialize_value)."""

@@ -51,6 +51,21 @@ def options_array(dialect: str, junction: sa.FromClause, row_id: Expr) -> Expr:
     )
 
 
+def items_array(dialect: str, items: Any) -> Expr:
+    """An array field's value (fields.base.Items): [{"id", "value"}, ...] in its order. A
+    whole value is JSON itself (SQLite loses that mark through a subquery: json() again)."""
+    value = items.value
+    if items.whole is not None:
+        value = items.whole if dialect == "postgresql" else sa.func.json(items.whole)
+    obj = build_object(dialect, ("id", items.item_id), ("value", value))
+    return (
+        sa.select(aggregate(dialect, obj, items.order))
+        .select_from(items.joined)
+        .where(items.correlate)
+        .scalar_subquery()
+    )
+
+
 # --- reading -----------------------------------------------------------------------------
 
 

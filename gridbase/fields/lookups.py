@@ -7,16 +7,15 @@ other tables through the context (FieldContext).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql.util import ClauseAdapter
 
 from gridbase import formula as fl
-from gridbase.errors import GridbaseError
+from gridbase.errors import FormulaError, GridbaseError
+from gridbase.fields import jsonsql
 from gridbase.fields.base import (
     REFRESH_LINKED,
     SORTABLE,
@@ -27,14 +26,18 @@ from gridbase.fields.base import (
     Resolve,
     formula_infos,
 )
-from gridbase.fields.formula import DISPLAY_DEFAULTS, Computed, serialize_item
+from gridbase.fields.formula import (
+    DISPLAY_DEFAULTS,
+    Computed,
+    array_source,
+    serialize_items,
+    serialize_value,
+)
 from gridbase.fields.link_row import junction_table, sides
 from gridbase.fields.number import format_decimal
 from gridbase.fields.props import Prop, PropError, check_id
 from gridbase.models import Field
 from gridbase.storage import schema as s
-
-ROLLUP_FUNCTIONS = ("sum", "min", "max", "avg", "count")
 
 
 class InvalidThroughField(GridbaseError):
@@ -69,7 +72,7 @@ class ThroughLink:
     """The link field a computed field reads through, and the linked table's model."""
 
     def __init__(self, ctx: FieldContext, conn: sa.Connection, field: Field) -> None:
-        self.ctx, self.conn = ctx, conn
+        self.ctx, self.conn, self.field = ctx, conn, field
         f = s.fields
         through_id = field.props.get("through_field_id")
         row = (
@@ -125,6 +128,9 @@ class ThroughLink:
 class ThroughFieldType(Computed):
     """Shared by count, rollup and lookup: read-only, no column, one SQL expression."""
 
+    # what it forgets when its link is deleted
+    forgets: ClassVar[dict[str, Any]] = {"through_field_id": None}
+
     sort_types = SORTABLE
     refresh_pass = REFRESH_LINKED
     bad_through: type[GridbaseError] = InvalidThroughField
@@ -153,6 +159,10 @@ class ThroughFieldType(Computed):
         target = link.target(field.props.get("target_field_id")) if self.needs_target else None
         if self.needs_target and target is None:
             raise self.bad_target()
+        if target is not None:  # a type formulas cannot read (password, created_by): refused
+            info = ctx.field_types.get(target.type).formula_info(ctx, target, None)
+            if info is not None and info.formula_type == "invalid" and info.error:
+                raise FormulaError(f"Error with formula: {info.error}.")
         return link, target
 
     def after_create(
@@ -181,12 +191,22 @@ class ThroughFieldType(Computed):
         fields: Mapping[str, Field],
         rename: tuple[str, str] | None,
     ) -> dict[str, Any]:
-        """Checked again (the link or target may be gone: Baserow's error state), with the
-        target's formula type and formatting."""
+        """Checked again, with the target's formula type and formatting; when the link or the
+        target is gone, Baserow's error state (which forgets the link, and names it)."""
         try:
             link, target = self.check(ctx, conn, field)
         except GridbaseError as exc:
-            return dict(field.props, formula_type="invalid", error=str(exc.detail))
+            if field.props.get("formula_type") == "invalid":
+                return dict(field.props)
+            broken = {**field.props, **DISPLAY_DEFAULTS}
+            broken.update(formula_type="invalid", nullable=False)
+            if ThroughLink(ctx, conn, field).through is None:
+                # a lookup names the link it read through; count and rollup cannot
+                name = str(field.props.get("through_field_name") or "")
+                broken.update(self.forgets, error=f"references the deleted or unknown field {name}")
+            else:
+                broken["error"] = str(exc.detail)
+            return broken
         return dict(field.props, **self.display(ctx, link, target))
 
     def display(self, ctx: FieldContext, link: ThroughLink, target: Field | None) -> dict[str, Any]:
@@ -231,6 +251,8 @@ class ThroughFieldType(Computed):
         raise NotImplementedError
 
     def serialize(self, field: Field, stored: Any) -> Any:
+        if field.props.get("formula_type") == "invalid":  # its link or target is gone
+            return None
         return format_decimal(
             stored if stored is not None else 0, int(field.props.get("number_decimal_places") or 0)
         )
@@ -266,7 +288,15 @@ class CountFieldType(ThroughFieldType):
         return sa.select(sa.func.count()).select_from(joined).where(correlate).scalar_subquery()
 
 
+class InvalidRollupFunction(GridbaseError):
+    code = "ERROR_INVALID_ROLLUP_FORMULA_FUNCTION"
+    default_detail = "The provided rollup formula function does not exist."
+
+
 class RollupFieldType(ThroughFieldType):
+    """The formula `<rollup_function>(lookup(through, target))`, as in Baserow: any formula
+    function, typed and computed as a formula (no linked row: 0)."""
+
     type = "rollup"
     props = (
         Prop("through_field_id", None, check_id("through_field_id")),
@@ -280,49 +310,60 @@ class RollupFieldType(ThroughFieldType):
         self, raw: Mapping[str, Any], current: Mapping[str, Any] | None
     ) -> dict[str, Any]:
         out = super().clean_props(raw, current)
-        if out.get("rollup_function") not in ROLLUP_FUNCTIONS:
-            raise PropError(
-                "rollup_function",
-                f'"{out.get("rollup_function")}" is not a valid choice.',
-                "invalid_choice",
-            )
+        if out.get("rollup_function") not in fl.function_names():
+            raise InvalidRollupFunction()
         return out
 
     def display(self, ctx: FieldContext, link: ThroughLink, target: Field | None) -> dict[str, Any]:
-        places = int((target.props.get("number_decimal_places") if target else 0) or 0)
-        return dict(
-            DISPLAY_DEFAULTS, formula_type="number", nullable=False, number_decimal_places=places
-        )
+        assert link.through is not None and target is not None
+        fields = {f.name: f for f in ctx.fields_of(link.conn, link.through.table_id)}
+        function = str(link.field.props.get("rollup_function"))
+        node = fl.FunctionCall(function, (fl.LookupReference(link.through.name, target.name),))
+        try:
+            typed = fl.typecheck(node, formula_infos(ctx, fields, link.conn))
+        except fl.FormulaError as exc:
+            raise FormulaError(exc.api_detail) from None
+        return dict(DISPLAY_DEFAULTS, **typed.field_props())
 
-    def aggregate(
+    def expression(
         self,
         ctx: FieldContext,
+        conn: sa.Connection | None,
         field: Field,
-        joined: sa.FromClause,
-        linked: sa.FromClause,
-        correlate: sa.ColumnElement[bool],
-        value: Any,
-        target: Field | None,
+        by_name: Mapping[str, Field],
+        resolve: Resolve,
+        sql: sa.Table,
     ) -> sa.ColumnElement[Any]:
-        function = str(field.props.get("rollup_function", "sum"))
-        if value is None or target is None:
+        if conn is None:
             return sa.null()
-        if function == "count":
-            agg: Any = sa.func.count(value)
-        else:
-            agg = getattr(sa.func, function)(value)
-        return (
-            sa.select(sa.func.coalesce(agg, 0))
-            .select_from(joined)
-            .where(correlate)
-            .scalar_subquery()
-        )
+        link = ThroughLink(ctx, conn, field)
+        target = link.target(field.props.get("target_field_id"))
+        if link.through is None or target is None:
+            return sa.null()
+        function = str(field.props.get("rollup_function"))
+        node = fl.FunctionCall(function, (fl.LookupReference(link.through.name, target.name),))
+        try:
+            typed = fl.typecheck(node, formula_infos(ctx, by_name, conn))
+            source = array_source(ctx, conn, by_name, sql)
+            value = fl.compile_sql(typed, {}, ctx.db.dialect, source, row_id=sql.c.id)
+        except fl.FormulaError:
+            return sa.null()
+        return sa.func.coalesce(value, 0) if typed.formula_type == "number" else value
+
+    def serialize(self, field: Field, stored: Any) -> Any:
+        return serialize_value(field.props, stored)
 
 
 class LookupFieldType(ThroughFieldType):
     """An array of {"id", "value"} of the linked rows' target values (JSON-aggregated in SQL)."""
 
     type = "lookup"
+    forgets: ClassVar[dict[str, Any]] = {
+        "through_field_id": None,
+        "through_field_name": None,
+        "target_field_id": None,
+        "target_field_name": None,
+    }
     props = (
         Prop("through_field_id", None, check_id("through_field_id")),
         Prop("target_field_id", None, check_id("target_field_id")),
@@ -371,50 +412,44 @@ class LookupFieldType(ThroughFieldType):
         return out
 
     def items_source(
-        self, ctx: FieldContext, conn: sa.Connection, field: Field, sql: sa.Table
+        self, ctx: FieldContext, conn: sa.Connection | None, field: Field, sql: sa.Table
     ) -> Items | None:
-        """(linked rows ⋈ junction, target value, correlation to `sql`'s row): what the array
-        filters (has_value_*) test with EXISTS."""
+        """The target's values in the rows linked to `sql`'s row."""
+        if conn is None:
+            return None
         link = ThroughLink(ctx, conn, field)
         target = link.target(field.props.get("target_field_id"))
         if link.through is None or target is None:
             return None
-        joined, _, correlate = link.rows_of(sql.c.id)
-        value = link.value(target)
-        if value is None:
-            return None
-        return joined, ctx.field_types.get(target.type).formula_expression(target, value), correlate
+        joined, linked, correlate = link.rows_of(sql.c.id)
+        own = link.value(target)
+        own = own if own is not None else sa.null()
+        target_type = ctx.field_types.get(target.type)
+        return Items(
+            joined=joined,
+            correlate=correlate,
+            value=target_type.formula_expression(target, own),
+            item_id=linked.c.id,
+            order=(linked.c.order, linked.c.id),
+            whole=target_type.formula_object(target, own, linked.c.id, ctx.db.dialect),
+        )
 
-    def aggregate(
+    def expression(
         self,
         ctx: FieldContext,
+        conn: sa.Connection | None,
         field: Field,
-        joined: sa.FromClause,
-        linked: sa.FromClause,
-        correlate: sa.ColumnElement[bool],
-        value: Any,
-        target: Field | None,
+        by_name: Mapping[str, Field],
+        resolve: Resolve,
+        sql: sa.Table,
     ) -> sa.ColumnElement[Any]:
-        if value is None:
-            return sa.null()
-        if ctx.db.dialect == "postgresql":
-            item = sa.func.json_build_object("id", linked.c.id, "value", value)
-            agg = sa.func.json_agg(aggregate_order_by(item, linked.c.order, linked.c.id))
-        else:
-            # SQLite < 3.44 has no ORDER BY inside aggregates: rows come in junction index
-            # order (row, linked row id), which is the linked rows' id order.
-            agg = sa.func.json_group_array(sa.func.json_object("id", linked.c.id, "value", value))
-        return sa.select(agg).select_from(joined).where(correlate).scalar_subquery()
+        items = self.items_source(ctx, conn, field, sql)
+        return sa.null() if items is None else jsonsql.items_array(ctx.db.dialect, items)
 
     def serialize(self, field: Field, stored: Any) -> Any:
-        if stored is None:
-            return []
-        items = json.loads(stored) if isinstance(stored, (str, bytes)) else stored
-        props = dict(field.props.get("target_props") or {})
-        props["formula_type"] = field.props.get("array_formula_type")
-        return [
-            {"id": item["id"], "value": serialize_item(props, item.get("value"))} for item in items
-        ]
+        if field.props.get("formula_type") == "invalid":  # its link or target is gone
+            return None
+        return serialize_items(field.props, stored)
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         item = {

@@ -47,6 +47,18 @@ def check_bool(name: str) -> Callable[[Any], bool]:
     return check
 
 
+def check_flag(name: str) -> Callable[[Any], bool]:
+    """check_bool for a property that may not be null (DRF's BooleanField)."""
+    inner = check_bool(name)
+
+    def check(value: Any) -> bool:
+        if value is None:
+            raise PropError(name, "This field may not be null.", "null")
+        return inner(value)
+
+    return check
+
+
 def check_int(name: str, low: int | None = None, high: int | None = None) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, (int, str, float)):

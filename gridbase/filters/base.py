@@ -8,6 +8,7 @@ complement of its positive type, NULLs included. Imports: fields, models, sqlalc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,6 +49,23 @@ class Target:
         """The field's displayed text as SQL (FieldType.display_text); None when it has no
         single text (booleans, many values)."""
         return self.field_type.display_text(self.field, self.expr, self.dialect)
+
+
+# contains_word: the word must sit between two non-word characters (ASCII word chars, like
+# PostgreSQL's \m \M); the same character class on both backends gives identical results.
+NOT_WORD = "[^a-z0-9_]"
+
+
+def glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[]" else c for c in text)
+
+
+def has_word(text: sa.ColumnElement[Any], word: str, dialect: str) -> Clause:
+    """`word` (lower case) stands as a whole word in `text`, case-insensitively."""
+    padded = sa.literal(" ") + sa.func.lower(text) + sa.literal(" ")
+    if dialect == "sqlite":
+        return padded.op("GLOB", is_comparison=True)(f"*{NOT_WORD}{glob_escape(word)}{NOT_WORD}*")
+    return padded.op("~", is_comparison=True)(f"{NOT_WORD}{re.escape(word)}{NOT_WORD}")
 
 
 def parse_decimal(value: str) -> Decimal | None:

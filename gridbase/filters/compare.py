@@ -2,25 +2,21 @@
 
 Baserow's rules: values are trimmed; an empty value switches the filter off; a value the
 field cannot hold matches no row (its negation: every row).
-Imports: fields.jsonsql, filters (base, junction).
+Imports: fields.jsonsql, filters (arrays, base, junction).
 """
 
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
 from gridbase.fields import jsonsql
-from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target
+from gridbase.filters.arrays import array_empty
+from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target, has_word
 from gridbase.filters.junction import has_any_item, some_element
-
-# contains_word: the word must sit between two non-word characters (ASCII word chars, like
-# PostgreSQL's \m \M); the same character class on both backends gives identical results.
-NOT_WORD = "[^a-z0-9_]"
 
 
 def parsed(target: Target, value: str) -> tuple[bool, Any]:
@@ -71,17 +67,6 @@ class Contains(FilterType):
         return text.icontains(value, autoescape=True)
 
 
-def glob_escape(text: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[]" else c for c in text)
-
-
-def has_word(text: sa.ColumnElement[Any], word: str, dialect: str) -> Clause:
-    padded = sa.literal(" ") + sa.func.lower(text) + sa.literal(" ")
-    if dialect == "sqlite":
-        return padded.op("GLOB", is_comparison=True)(f"*{NOT_WORD}{glob_escape(word)}{NOT_WORD}*")
-    return padded.op("~", is_comparison=True)(f"{NOT_WORD}{re.escape(word)}{NOT_WORD}")
-
-
 class ContainsWord(FilterType):
     type = "contains_word"
 
@@ -121,9 +106,8 @@ class Empty(FilterType):
     def clause(self, target: Target, value: str) -> Clause | None:
         if target.junction is not None:
             return sa.not_(has_any_item(target, None))
-        if target.items is not None:  # an array field is empty when no row is linked
-            joined, _, correlate = target.items
-            return sa.not_(sa.select(sa.literal(1)).select_from(joined).where(correlate).exists())
+        if target.items is not None:  # an array: no item with a value
+            return array_empty(target)
         expr = target.expr
         if expr is None:
             return NOTHING

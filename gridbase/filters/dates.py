@@ -341,41 +341,55 @@ def day_of_bound(bound: Day) -> date:
     return bound.astimezone(UTC).date() if isinstance(bound, datetime) else bound
 
 
+def day_range(
+    target: Target,
+    value: str,
+    how: str,
+    as_bound: Callable[[Day], date],
+    operators: frozenset[str] = frozenset(BOUNDS),
+) -> tuple[tzinfo, date | None, date | None] | None:
+    """(zone, lower, upper) of the days a multi-step value selects for `how` ("is",
+    "before", ...); None switches the filter off; raises UNUSABLE. `as_bound` turns the
+    operator's bounds into days (they are datetimes for an exact date with a time)."""
+    tz, raw, operator = multi_step_split(value.strip(), operators)
+    if operator in BLANK_OFF and raw == "":
+        return None
+    if operator == "exact_date":
+        day = read_date(raw, tz)
+    else:
+        day = now_in(target, tz).date()
+        if operator in SHIFT:
+            day += SHIFT[operator](int(raw or 0))
+    lower, upper = (as_bound(b) for b in BOUNDS[operator](as_day(target, day)))
+    if how == "within":
+        today = now_in(target, tz).date()
+        lower, upper = (today, upper) if today < upper else (lower, today + DAY)
+    bounds: dict[str, tuple[date | None, date | None]] = {
+        "is": (lower, upper),
+        "before": (None, lower),
+        "on_or_before": (None, upper),
+        "after": (upper, None),
+        "on_or_after": (lower, None),
+        "within": (lower, upper),
+    }
+    return (tz, *bounds[how])
+
+
 class MultiStep(FilterType):
     """date_is & co: `how` picks the part of the operator's range the field must fall in."""
 
     def __init__(self, type_: str, how: str) -> None:
         self.type = type_
         self.how = how
-        excluded = {"today"} if how == "within" else set()
-        self.operators = frozenset(BOUNDS) - excluded
+        # date_is_within takes every operator but today (has_date_within takes them all)
+        self.operators = frozenset(BOUNDS) - ({"today"} if how == "within" else set())
 
     def clause(self, target: Target, value: str) -> Clause | None:
         try:
-            tz, raw, operator = multi_step_split(value.strip(), self.operators)
-            if operator in BLANK_OFF and raw == "":
-                return None
-            if operator == "exact_date":
-                day = read_date(raw, tz)
-            else:
-                day = now_in(target, tz).date()
-                if operator in SHIFT:
-                    day += SHIFT[operator](int(raw or 0))
-            lower, upper = (day_of_bound(b) for b in BOUNDS[operator](as_day(target, day)))
+            found = day_range(target, value, self.how, day_of_bound, self.operators)
         except UNUSABLE:
             return NOTHING
-        if self.how == "within":
-            today = now_in(target, tz).date()
-            lower, upper = (today, upper) if today < upper else (lower, today + DAY)
-        bounds: dict[str, tuple[date | None, date | None]] = {
-            "is": (lower, upper),
-            "before": (None, lower),
-            "on_or_before": (None, upper),
-            "after": (upper, None),
-            "on_or_after": (lower, None),
-            "within": (lower, upper),
-        }
-        return in_days(target, tz, *bounds[self.how])
+        return None if found is None else in_days(target, *found)
 
 
 def filter_types() -> list[FilterType]:

@@ -9,7 +9,7 @@ Pure package: depends only on the standard library and SQLAlchemy.
 
 from __future__ import annotations
 
-from .compiler import ArraySource, compile_sql
+from .compiler import ArraySelect, ArraySource, CompiledArray, compile_array, compile_sql
 from .errors import (
     FormulaCompileError,
     FormulaError,
@@ -40,8 +40,10 @@ from .typecheck import TypedFormula, typecheck
 
 __all__ = [
     "FORMULA_TYPES",
+    "ArraySelect",
     "ArraySource",
     "BooleanLiteral",
+    "CompiledArray",
     "FType",
     "FieldInfo",
     "FieldReference",
@@ -57,6 +59,7 @@ __all__ = [
     "StringLiteral",
     "TypedExpr",
     "TypedFormula",
+    "compile_array",
     "compile_sql",
     "field_info",
     "function_names",

@@ -23,8 +23,37 @@ from .functions.registry import get_function
 from .typecheck import TypedFormula
 
 Expr = sa.ColumnElement[Any]
-ArraySource = Callable[[str, "str | None"], sa.Select[Any]]
 SourceKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ArraySelect:
+    """The rows a lookup reads, correlated to the outer row: FROM `joined` WHERE
+    `correlate`, each row's `value` as formulas read it, its `whole` value where that is
+    more (select options as JSON), the linked row's `item_id`, and the rows' `order`."""
+
+    joined: sa.FromClause
+    correlate: Expr
+    value: Expr
+    item_id: Expr
+    order: tuple[Expr, ...]
+    whole: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledArray:
+    """An array formula's items: FROM `joined` WHERE `correlate`, one `value` per linked row
+    (`whole`: the value to show, when it is more than `value`), `item_id` and `order`."""
+
+    joined: sa.FromClause
+    correlate: Expr
+    value: Expr
+    whole: Expr | None
+    item_id: Expr
+    order: tuple[Expr, ...]
+
+
+ArraySource = Callable[[str, "str | None"], ArraySelect]
 # formula types whose values are objects (JSON): select options
 OBJECT_TYPES = ("single_select", "multiple_select")
 
@@ -100,26 +129,30 @@ class _Context:
             return sqlbuild.normalise_date(column, expr.ftype, self.dialect)
         return column
 
-    def aggregate(
-        self,
-        expr: TypedExpr,
-        build: Callable[[Expr, Sequence[Any]], Expr],
-    ) -> Expr:
+    def source(self, expr: TypedExpr) -> tuple[SourceKey, ArraySelect]:
+        """The one lookup `expr` reads many values of."""
         sources = _many_sources(expr)
         if len(sources) != 1:
             raise FormulaCompileError("an aggregate must use values of exactly one lookup")
         key = next(iter(sources))
         if self.array_source is None:
             raise FormulaCompileError("compiling a lookup needs an array_source")
-        select = self.array_source(key[0], key[1] or None)
-        value_column = next(iter(select.selected_columns))
-        if isinstance(value_column, sa.Label):
-            value_column = value_column.element
-        inner = replace(self, many_values={**self.many_values, key: value_column})
-        order = tuple(select._order_by_clauses)
-        aggregated = build(inner.compile(expr), order)
-        subquery = select.with_only_columns(aggregated, maintain_column_froms=True)
-        return subquery.order_by(None).scalar_subquery()
+        return key, self.array_source(key[0], key[1] or None)
+
+    def aggregate(
+        self,
+        expr: TypedExpr,
+        build: Callable[[Expr, Sequence[Any]], Expr],
+    ) -> Expr:
+        key, source = self.source(expr)
+        inner = replace(self, many_values={**self.many_values, key: source.value})
+        aggregated = build(inner.compile(expr), source.order)
+        return (
+            sa.select(aggregated)
+            .select_from(source.joined)
+            .where(source.correlate)
+            .scalar_subquery()
+        )
 
     def row_id(self) -> Expr:
         if self.row_id_column is None:
@@ -143,6 +176,32 @@ def _finish(formula: TypedFormula, value: Expr, dialect: str) -> Expr:
         date_type = sa.DateTime() if formula.date_include_time else sa.Date()
         return sa.type_coerce(value, date_type)
     return value
+
+
+def compile_array(
+    typed: TypedFormula,
+    columns: Mapping[str, Expr],
+    dialect_name: str,
+    array_source: ArraySource,
+    *,
+    row_id: Expr | None = None,
+    objects: Mapping[str, Expr] | None = None,
+) -> CompiledArray:
+    """The items of an array formula (a lookup, or functions applied to each looked-up
+    value): one value per linked row of its one lookup."""
+    dialect = sqlbuild.check_dialect(dialect_name)
+    context = _Context(dialect, columns, array_source, row_id, {}, objects or {})
+    key, source = context.source(typed.expr)
+    inner = replace(context, many_values={key: source.value})
+    plain = typed.expr.op in ("field", "lookup")  # the looked-up value itself
+    return CompiledArray(
+        source.joined,
+        source.correlate,
+        source.value if plain else inner.compile(typed.expr),
+        source.whole if plain else None,
+        source.item_id,
+        source.order,
+    )
 
 
 def compile_sql(

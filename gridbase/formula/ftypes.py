@@ -139,6 +139,7 @@ class FieldInfo:
     link_table_name: str = ""
     lookup_through: str | None = None
     lookup_target: str | None = None
+    error: str | None = None  # formula_type "invalid": why the field cannot be referenced
 
     @property
     def is_link(self) -> bool:
@@ -147,6 +148,8 @@ class FieldInfo:
 
     def to_ftype(self) -> FType:
         """The formula type of this field's value."""
+        if self.formula_type == "invalid" and self.error:
+            return invalid_type(self.error)
         if self.formula_type == "array":
             sub = replace(self, formula_type=self.array_formula_type or "text")
             return array_type(sub.to_ftype())

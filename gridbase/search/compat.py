@@ -24,7 +24,8 @@ MODES = ("", "compat", "full-text-with-count")
 def searched_fields(
     ctx: TableContext, model: TableModel, fields: tuple[int, ...] | None
 ) -> list[tree.Condition]:
-    """One contains condition per searchable field (link rows compare their primary text)."""
+    """One contains condition per searchable field (link rows compare their primary text;
+    types that search_by_text their display text, though the filter itself refuses them)."""
     out = []
     for field in model.fields:
         if fields is not None and field.id not in fields:
@@ -33,10 +34,12 @@ def searched_fields(
         if not ft.searchable:
             continue
         allowed = ft.compatible_filters(field)
-        if "contains" in allowed:
+        if "contains" in allowed or ft.search_by_text:
             out.append(tree.Condition(field, "contains", ""))
         elif "link_row_contains" in allowed:
             out.append(tree.Condition(field, "link_row_contains", ""))
+        elif "filename_contains" in allowed:  # files: Baserow's contains_query for them
+            out.append(tree.Condition(field, "filename_contains", ""))
     return out
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable, DropIndex,
 
 from gridbase.storage import search_index
 from gridbase.storage.kept import row_counts
+from gridbase.storage.schema import database_tables
 from gridbase.storage.types import DecimalType, Id, UtcDateTime
 
 
@@ -22,12 +23,18 @@ def column_name(field_id: int) -> str:
     return f"field_{int(field_id)}"
 
 
+# Who created / last changed each row (a user id; NULL for rows from before gridbase kept
+# them): what created_by and last_modified_by fields read, as Baserow keeps them per row.
+USER_COLUMNS = ("created_by", "last_modified_by")
+
+
 def base_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column("id", Id, primary_key=True, autoincrement=True),
         sa.Column("order", DecimalType(40, 20), nullable=False, default=1),
         sa.Column("created_on", UtcDateTime(), nullable=False),
         sa.Column("updated_on", UtcDateTime(), nullable=False),
+        *(sa.Column(name, Id, nullable=True) for name in USER_COLUMNS),
     ]
 
 
@@ -41,6 +48,40 @@ def create_user_table(conn: sa.Connection, table_id: int) -> None:
     conn.execute(CreateIndex(sa.Index(f"idx_t{int(table_id)}_order", table.c.order, table.c.id)))
     search_index.create(conn, table_id)  # full-text search documents, kept by gridbase.search
     row_counts.create(conn, table_id)  # SQLite: the table's row count, kept by triggers
+
+
+def add_user_columns(conn: sa.Connection, table_id: int) -> bool:
+    """Give a table made by an older gridbase its USER_COLUMNS (existing rows: NULL, as in
+    a Baserow table that got them late); False when it has them already. Idempotent, also
+    when several instances start together (SQLite writes are serialized, PostgreSQL skips
+    a column that exists)."""
+    name = table_name(table_id)
+    have = {c["name"] for c in sa.inspect(conn).get_columns(name)}
+    missing = [c for c in USER_COLUMNS if c not in have]
+    for column in missing:
+        added = sa.Column(column, Id, nullable=True)
+        sa.Table(name, sa.MetaData(), added)
+        ddl = CreateColumn(added).compile(dialect=conn.dialect)
+        guard = "IF NOT EXISTS " if conn.dialect.name == "postgresql" else ""
+        conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {guard}{ddl}")
+    return bool(missing)
+
+
+def ensure_user_columns(db: Any) -> None:
+    """At startup, before serving: every user table gets its USER_COLUMNS (one write per
+    table that lacks them; tables made by this version have them from the start)."""
+    with db.read() as conn:
+        ids = list(conn.execute(sa.select(database_tables.c.id)).scalars())
+        inspector = sa.inspect(conn)
+        todo = [
+            i
+            for i in ids
+            if inspector.has_table(table_name(i))
+            and not {c["name"] for c in inspector.get_columns(table_name(i))} >= set(USER_COLUMNS)
+        ]
+    for table_id in todo:
+        with db.write() as conn:
+            add_user_columns(conn, table_id)
 
 
 def drop_user_table(conn: sa.Connection, table_id: int) -> None:

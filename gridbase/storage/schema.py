@@ -252,6 +252,26 @@ outbox = sa.Table(
     _created(),
 )
 
+# Uploaded files (Baserow's UserFile). Never changed once written: rows of file fields keep
+# a copy of what they show. `name` is `<unique>_<sha256_hash>.<original_extension>`.
+user_files = sa.Table(
+    "user_files",
+    metadata,
+    _id(),
+    sa.Column("original_name", sa.String(255), nullable=False),
+    sa.Column("original_extension", sa.String(64), nullable=False),
+    sa.Column("unique", sa.String(32), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("mime_type", sa.String(127), nullable=False),
+    sa.Column("is_image", sa.Boolean, nullable=False),
+    sa.Column("image_width", sa.Integer, nullable=True),
+    sa.Column("image_height", sa.Integer, nullable=True),
+    sa.Column("uploaded_at", UtcDateTime(), nullable=False),
+    sa.Column("uploaded_by_id", Id, sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("sha256_hash", sa.String(64), nullable=False, index=True),
+    sa.UniqueConstraint("sha256_hash", "original_extension", "unique"),
+)
+
 refresh_token_blacklist = sa.Table(
     "refresh_token_blacklist",
     metadata,

@@ -7,9 +7,11 @@ results under `gb_`-prefixed names, so compiled queries stay plain SQL on both b
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import zoneinfo
 from datetime import UTC, datetime
+from typing import Any
 
 
 def _reverse(text: str | None) -> str | None:
@@ -33,7 +35,51 @@ def _local_day(stamp: str | None, zone: str | None) -> int | None:
     return moment.astimezone(UTC if zone == "UTC" else zoneinfo.ZoneInfo(zone)).day
 
 
+class _Spread:
+    """PostgreSQL's var_pop/var_samp/stddev_pop/stddev_samp (NULLs skipped; NULL when there
+    are too few values)."""
+
+    sample = False
+    root = False
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+
+    def step(self, value: Any) -> None:
+        if value is not None:
+            self.values.append(float(value))
+
+    def finalize(self) -> Any:
+        n = len(self.values)
+        if n == 0 or (self.sample and n < 2):
+            return None
+        mean = sum(self.values) / n
+        variance = sum((x - mean) ** 2 for x in self.values) / (n - 1 if self.sample else n)
+        return math.sqrt(variance) if self.root else variance
+
+
+class _VarSamp(_Spread):
+    sample = True
+
+
+class _StddevPop(_Spread):
+    root = True
+
+
+class _StddevSamp(_Spread):
+    sample = True
+    root = True
+
+
 def register(connection: sqlite3.Connection) -> None:
     connection.create_function("gb_reverse", 1, _reverse, deterministic=True)
     connection.create_function("gb_split_part", 3, _split_part, deterministic=True)
     connection.create_function("gb_local_day", 2, _local_day, deterministic=True)
+    spreads: tuple[tuple[str, Any], ...] = (
+        ("gb_var_pop", _Spread),
+        ("gb_var_samp", _VarSamp),
+        ("gb_stddev_pop", _StddevPop),
+        ("gb_stddev_samp", _StddevSamp),
+    )
+    for name, aggregate in spreads:
+        connection.create_aggregate(name, 1, aggregate)

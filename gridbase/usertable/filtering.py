@@ -104,7 +104,8 @@ def related_models(
 def array_sources(
     ctx: TableContext, conn: sa.Connection | None, model: TableModel, group: tree.Group
 ) -> dict[int, Items]:
-    """For lookup fields in `group`: the linked values their has_value_* filters test."""
+    """For array fields in `group` (lookups, array formulas): their items, which the has_*
+    filters and emptiness test."""
     wanted: dict[int, Field] = {}
 
     def walk(g: tree.Group) -> None:

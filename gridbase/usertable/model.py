@@ -130,6 +130,7 @@ def skeleton(ctx: TableContext, table: Table, fields: list[Field]) -> TableModel
         sa.Column("order", DecimalType(40, 20), nullable=False),
         sa.Column("created_on", UtcDateTime(), nullable=False),
         sa.Column("updated_on", UtcDateTime(), nullable=False),
+        *(sa.Column(name, Id, nullable=True) for name in ddl.USER_COLUMNS),
     ]
     relations: dict[int, sa.Table] = {}
     for field in fields:

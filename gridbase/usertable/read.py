@@ -58,6 +58,11 @@ def serialize_rows(
         )
         for f in fields
     ]
+    # values that stand for others (user ids for users), read once for the whole page
+    for i, (field, ft, name, related, position) in enumerate(plan):
+        if ft.resolves_values and position is not None and related is None:
+            found = ft.resolve_values(conn, field, {r[position] for r in records})
+            plan[i] = (field, ft, name, {r.id: found.get(r[position]) for r in records}, None)
     out = []
     for record in records:
         row_id = record.id

@@ -4,10 +4,11 @@ Ids of tables, fields, views, databases, workspaces, users, tokens and select op
 numbered per kind in the order they first appear (a request is normalised before its
 response), so a server that hands out other raw ids gives the same text. Row ids are per
 table sequences on every server and stay as they are. Timestamps within two days of the
-run's `today` become `<now>`, secrets, uuids and hosts placeholders. The kind of an id comes
-from where it stands: a path segment (`/fields/<id>/`), a key (`table_id`, `field_<id>`),
-an object's shape (a field has `table_id`, `type` and `name`) or a text that names it
-("field 12"), and in a filter's value from the filter type (options, users).
+run's `today` become `<now>`; secrets, uuids, hosts and user file names (random part and
+content hash) become placeholders. The kind of an id comes from where it stands: a path
+segment (`/fields/<id>/`), a key (`table_id`, `field_<id>`), an object's shape (a field
+has `table_id`, `type` and `name`) or a text that names it ("field 12"), and in a filter's
+value from the filter type (options, users).
 """
 
 from __future__ import annotations
@@ -73,9 +74,16 @@ UUID = re.compile(
 )
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 HOST = re.compile(r"(https?://)[^/\s\"'?#]+")
+# a user file's name: <32 random letters and digits>_<sha256 of its content>.<extension>
+USER_FILE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{32}_[0-9a-f]{64}(?=\.)")
 TIMESTAMP = re.compile(
     r"\b(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?\b"
 )
+# "The provided user ids [3, 4] are not valid collaborators."
+USER_IDS = re.compile(r"(user ids? \[)([0-9, ]+)(\])")
+USER_TYPES = ("created_by", "last_modified_by", "multiple_collaborators")
+# an id written as text the way DRF's IntegerField still reads it: " 12 ", "+12", "12.0"
+ID_TEXT = re.compile(r"^(\s*\+?)(\d+)((?:\.0*)?\s*)$")
 # filter types whose value holds ids (comma separated), by kind
 ID_FILTERS = {
     "single_select": "option",
@@ -92,6 +100,8 @@ class Normaliser:
         self.run_tag = run_tag
         self.ids: dict[str, dict[Any, int]] = defaultdict(dict)
         self.option_fields: set[str] = set()  # keys of select cells (field_<n> or names)
+        self.user_files: dict[str, int] = {}  # user file names, numbered as they appear
+        self.user_fields: set[str] = set()  # keys of cells that hold users ({"id", "name"})
         self.recent = {(today + dt.timedelta(days=d)).isoformat() for d in range(-2, 3)}
 
     # --- ids -------------------------------------------------------------------------------
@@ -103,6 +113,28 @@ class Normaliser:
         seen = self.ids[kind]
         return f"<{kind}:{seen.setdefault(raw, len(seen) + 1)}>"
 
+    def _user_file(self, match: re.Match[str]) -> str:
+        """A user file name's random part and content hash (uploads carry the run's tag)."""
+        seen = self.user_files
+        return f"<user_file:{seen.setdefault(match.group(0), len(seen) + 1)}>"
+
+    def id_text(self, kind: str, text: str) -> str | None:
+        """An id spelled as text: a bare number as ph() takes it; padded, signed or with
+        ".0" only when it is an id already seen (other digits may name nothing); None for
+        a text that spells no id."""
+        match = ID_TEXT.match(text)
+        if match is None:
+            return None
+        if text.isdigit():
+            return str(self.ph(kind, text))
+        if int(match.group(2)) not in self.ids[kind]:
+            return text
+        return match.group(1) + str(self.ph(kind, int(match.group(2)))) + match.group(3)
+
+    def _user_ids(self, match: re.Match[str]) -> str:
+        ids = [str(self.ph("user", int(i))) for i in match.group(2).split(",") if i.strip()]
+        return match.group(1) + ", ".join(ids) + match.group(3)
+
     def _field_ref(self, match: re.Match[str]) -> str:
         return "field_" + str(self.ph("field", int(match.group(1))))
 
@@ -113,11 +145,14 @@ class Normaliser:
         s = JWT.sub("<jwt>", s)
         s = UUID.sub(lambda m: "<uuid>", s)
         s = HOST.sub(lambda m: m.group(1) + "<host>", s)
+        if "_" in s:
+            s = USER_FILE.sub(self._user_file, s)
         if "/api/" in s:
             s = self.path(s)
         s = FIELD_REF.sub(self._field_ref, s)
         for pattern, kind in TEXT_IDS:
             s = pattern.sub(lambda m, k=kind: m.group(1) + str(self.ph(k, int(m.group(2)))), s)
+        s = USER_IDS.sub(self._user_ids, s)
         return TIMESTAMP.sub(lambda m: "<now>" if m.group(1) in self.recent else m.group(0), s)
 
     def path(self, path: str) -> str:
@@ -153,23 +188,37 @@ class Normaliser:
         if isinstance(value, int):
             if key in KEY_KINDS:
                 return self.ph(KEY_KINDS[key], value)
+            if key in self.user_fields:
+                return self.ph("user", value)
             return self.ph("option", value) if key in self.option_fields else value
         if isinstance(value, str):
             if key in SECRET_KEYS and len(value) > 16:
                 return "<secret>"
+            if key in self.user_fields:
+                return self.id_text("user", value) or self.text(value)
+            if key in KEY_KINDS:  # an id sent as text ("field_id": "12")
+                return self.id_text(KEY_KINDS[key], value) or self.text(value)
             return self.text(value)
         return value
 
     def _object(self, obj: dict[str, Any], key: str | None) -> dict[str, Any]:
         kind = _shape(obj) or ("option" if key == "select_options" else KEY_KINDS.get(key or ""))
-        if kind == "field" and obj.get("type") in ("single_select", "multiple_select"):
+        if kind is None and key in self.user_fields:
+            kind = "user"  # a collaborator or the user who created / last changed a row
+        types = {obj.get("type"), obj.get("formula_type"), obj.get("array_formula_type")}
+        if kind == "field" and types & {"single_select", "multiple_select"}:
+            # its cells, and the values of its filters, hold option ids
             self.option_fields |= {f"field_{self.ph('field', obj.get('id'))}", str(obj.get("name"))}
+        if kind == "field" and obj.get("type") in USER_TYPES:
+            self.user_fields |= {f"field_{self.ph('field', obj.get('id'))}", str(obj.get("name"))}
         filter_type = str(obj.get("type", "")) if {"field", "type"} <= obj.keys() else ""
         out: dict[str, Any] = {}
         for k, v in obj.items():
             nk = self.text(k) if isinstance(k, str) else k
             if k == "id" and kind and isinstance(v, int):
                 out[nk] = self.ph(kind, v)
+            elif k == "id" and kind == "user" and isinstance(v, str):
+                out[nk] = self.id_text(kind, v) or self.text(v)
             elif k == "value" and isinstance(v, str):
                 out[nk] = self.filter_value(filter_type, v)
             else:
@@ -181,7 +230,7 @@ class Normaliser:
         kind = next((k for p, k in ID_FILTERS.items() if filter_type.startswith(p)), None)
         if kind is None:
             return self.text(value)
-        return ",".join(str(self.ph(kind, p)) for p in value.split(","))
+        return ",".join(self.id_text(kind, p) or p for p in value.split(","))
 
     def query(self, query: dict[str, Any] | None) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -194,7 +243,12 @@ class Normaliser:
                 except ValueError:
                     pass
             if k.startswith("filter__"):
-                out[nk] = self.filter_value(k.rsplit("__", 1)[-1], str(v))
+                _, field, filter_type = nk.split("__", 2) if nk.count("__") >= 2 else ("", "", nk)
+                if field in self.option_fields and filter_type.startswith("has_value_equal"):
+                    filter_type = "has_any_select_option_equal"  # ids of a select array
+                if field in self.option_fields and filter_type.startswith("has_not_value_equal"):
+                    filter_type = "has_none_select_option_equal"
+                out[nk] = self.filter_value(filter_type, str(v))
             elif k == "view_id":
                 out[nk] = self.ph("view", v)
             else:
@@ -221,6 +275,8 @@ def _shape(obj: dict[str, Any]) -> str | None:
         return "table"
     if "type" in keys and "workspace" in keys:
         return "database"
+    if {"user_id", "workspace", "permissions"} <= keys:
+        return "workspace_user"  # a membership: its own id
     if "users" in keys or ("permissions" in keys and isinstance(obj.get("permissions"), str)):
         return "workspace"
     if "first_name" in keys or "username" in keys:

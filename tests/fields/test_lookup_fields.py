@@ -147,7 +147,7 @@ def test_bad_through_and_target_fields(api: Api) -> None:
             },
         ),
         400,
-        "ERROR_REQUEST_BODY_VALIDATION",
+        "ERROR_INVALID_ROLLUP_FORMULA_FUNCTION",
     )
 
 
@@ -175,8 +175,13 @@ def test_lookup_follows_target_changes_and_breaks_when_the_link_goes(api: Api) -
     assert api.rows(projects)[0]["TagPoints"] == [{"id": 1, "value": "5.0"}]
     api.ok(api.delete(f"/api/database/fields/{f['link']['id']}/"))
     broken = api.ok(api.get(f"/api/database/fields/{lookup['id']}/"))
-    assert broken["formula_type"] == "invalid"
-    assert api.rows(projects)[0]["TagPoints"] == []
+    # Baserow's error state: the link is forgotten, named in the error; the value is null
+    assert (broken["formula_type"], broken["through_field_id"], broken["error"]) == (
+        "invalid",
+        None,
+        "references the deleted or unknown field Tags",
+    )
+    assert api.rows(projects)[0]["TagPoints"] is None
 
 
 def test_formulas_over_links_and_lookups(api: Api) -> None:
@@ -201,7 +206,7 @@ def test_formulas_over_links_and_lookups(api: Api) -> None:
         )
     )
     got = [(r["Total"], r["Names"], r["Many"]) for r in api.rows(projects)]
-    assert got == [("8", "urgent, bug", True), ("1", "later", False), ("0", "", False)]
+    assert got == [("8", "urgent, bug", True), ("1", "later", False), ("0", None, False)]
     # recomputed after a linked row changes, and filterable/sortable in SQL
     api.ok(api.patch(f"/api/database/rows/table/{tags}/2/?user_field_names=true", {"Points": 20}))
     assert [r["Name"] for r in api.rows(projects, order_by="-Total")] == ["Beta", "Alpha", "Gamma"]

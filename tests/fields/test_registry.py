@@ -75,7 +75,7 @@ def test_each_field_answers_every_question(f: Field) -> None:
     ft = FIELD_TYPES.get(f.type)
     assert ft.value_kind(f) in VALUE_KINDS
     assert ft.compatible_filters(f) <= set(FILTER_TYPES.names())
-    columns = ("id", "created_on", "updated_on", f.column_name)
+    columns = ("id", "created_on", "updated_on", "created_by", "last_modified_by", f.column_name)
     sql = sa.Table("t", sa.MetaData(), *(sa.Column(name, sa.Text) for name in columns))
     expr = ft.select_expression(f, sql)
     shown = ft.display_text(f, expr if expr is not None else sa.column("x"), "sqlite")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from gridbase.formula import FieldInfo, compile_sql, parse, typecheck
+from gridbase.formula import ArraySelect, FieldInfo, compile_sql, parse, typecheck
 from gridbase.storage import sqlite_functions
 
 metadata = sa.MetaData()
@@ -141,14 +141,15 @@ COLUMNS = {
 TAG_COLUMNS = {"Tag": tags.c.name, "Points": tags.c.points, "Flag": tags.c.flag}
 
 
-def array_source(link: str, target: str | None) -> sa.Select[Any]:
+def array_source(link: str, target: str | None) -> ArraySelect:
     """Values of ``target`` in the rows linked through ``link``, in link order."""
     assert link == "Tags" and target is not None
-    return (
-        sa.select(TAG_COLUMNS[target].label("value"))
-        .select_from(tags.join(rows_tags, rows_tags.c.tag_id == tags.c.id))
-        .where(rows_tags.c.row_id == rows.c.id)
-        .order_by(rows_tags.c.position)
+    return ArraySelect(
+        joined=tags.join(rows_tags, rows_tags.c.tag_id == tags.c.id),
+        correlate=rows_tags.c.row_id == rows.c.id,
+        value=TAG_COLUMNS[target],
+        item_id=tags.c.id,
+        order=(rows_tags.c.position,),
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 
-from gridbase.core import passwords
+from gridbase import passwords
 from gridbase.storage import schema as s
 from tests.helpers import eventually
 

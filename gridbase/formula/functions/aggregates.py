@@ -48,7 +48,7 @@ def _simple(sql_function: str, default: Any = None) -> Any:
     return compile_
 
 
-def _compile_bool_aggregate(pg_name: str, sqlite_name: str) -> Any:
+def _dialect_aggregate(pg_name: str, sqlite_name: str) -> Any:
     def compile_(ctx: CompileContext, node: TypedExpr) -> Expr:
         arg = _require_many(node)
         name = pg_name if ctx.dialect == sqlbuild.POSTGRES else sqlite_name
@@ -79,7 +79,7 @@ def _compile_join(ctx: CompileContext, node: TypedExpr) -> Expr:
             return sa.func.string_agg(text, separator)
         return sa.func.group_concat(value, separator)
 
-    return sa.func.coalesce(ctx.aggregate(arg, build), "")
+    return ctx.aggregate(arg, build)  # no linked rows: NULL, as in Baserow
 
 
 def _type_count(definition: FunctionDef, args: list[TypedExpr]) -> TypedExpr:
@@ -128,13 +128,28 @@ DEFINITIONS: tuple[FunctionDef, ...] = (
         "any",
         (Many(("boolean",)),),
         fixed_type_rule(lambda args: boolean_type()),
-        _compile_bool_aggregate("bool_or", "max"),
+        _dialect_aggregate("bool_or", "max"),
     ),
     _aggregate(
         "every",
         (Many(("boolean",)),),
         fixed_type_rule(lambda args: boolean_type()),
-        _compile_bool_aggregate("bool_and", "min"),
+        _dialect_aggregate("bool_and", "min"),
+    ),
+    *(
+        _aggregate(
+            name,
+            (Many(("number",)),),
+            _type_same,
+            _dialect_aggregate(pg_name, f"gb_{pg_name}"),
+            coerce=False,
+        )
+        for name, pg_name in (
+            ("stddev_pop", "stddev_pop"),
+            ("stddev_sample", "stddev_samp"),
+            ("variance_pop", "var_pop"),
+            ("variance_sample", "var_samp"),
+        )
     ),
     FunctionDef(
         "join",

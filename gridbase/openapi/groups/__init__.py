@@ -3,12 +3,13 @@ Routes no group describes still appear in the spec, with generic bodies (see spe
 
 from __future__ import annotations
 
-from gridbase.openapi.groups import core, database, webhooks
+from gridbase.openapi.groups import core, database, files, webhooks
 from gridbase.openapi.ops import Op
 
 OPERATIONS: dict[tuple[str, str], Op] = {
     **core.OPERATIONS,
     **database.OPERATIONS,
     **webhooks.OPERATIONS,
+    **files.OPERATIONS,
 }
-SCHEMAS = {**core.SCHEMAS, **database.SCHEMAS, **webhooks.SCHEMAS}
+SCHEMAS = {**core.SCHEMAS, **database.SCHEMAS, **webhooks.SCHEMAS, **files.SCHEMAS}

@@ -229,6 +229,28 @@ OPERATIONS: dict[tuple[str, str], Op] = {
             404: ["ERROR_FIELD_DOES_NOT_EXIST"],
         },
     ),
+    ("post", "/api/database/fields/password-authentication/"): Op(
+        "Check a password against a password field's cell",
+        F,
+        obj({"is_correct": BOOL}, ["is_correct"]),
+        request=obj(
+            {"field_id": INT, "row_id": INT, "password": {"type": "string", "minLength": 1}},
+            ["field_id", "row_id", "password"],
+        ),
+        description="The field must have `allow_endpoint_authentication` set to true (any "
+        'other field answers ERROR_FIELD_DOES_NOT_EXIST). 200 `{"is_correct": true}` when '
+        "the password is the one the cell keeps; a wrong one, a blank or unset cell: 401 "
+        "ERROR_INVALID_PASSWORD_FIELD_PASSWORD. A database token needs read access to the "
+        "table; the caller must be a member of its workspace (else 401 PERMISSION_DENIED).",
+        errors={
+            401: [
+                "ERROR_NO_PERMISSION_TO_TABLE",
+                "ERROR_INVALID_PASSWORD_FIELD_PASSWORD",
+                "PERMISSION_DENIED",
+            ],
+            404: ["ERROR_FIELD_DOES_NOT_EXIST", "ERROR_ROW_DOES_NOT_EXIST"],
+        },
+    ),
     ("get", "/api/database/rows/table/{table_id}/"): Op(
         "List rows",
         R,

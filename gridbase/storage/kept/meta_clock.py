@@ -38,9 +38,14 @@ CLOCK = "gridbase_meta_clock"
 _READ = f"SELECT value FROM {CLOCK}"
 
 # Every metadata table but those written by row traffic (the webhook outbox and its call
-# log) and the refresh-token blacklist, which nothing kept reads.
+# log), and the refresh-token blacklist and user files, which nothing kept reads.
 UNCLOCKED = frozenset(
-    {schema.outbox.name, schema.webhook_calls.name, schema.refresh_token_blacklist.name}
+    {
+        schema.outbox.name,
+        schema.webhook_calls.name,
+        schema.refresh_token_blacklist.name,
+        schema.user_files.name,
+    }
 )
 CLOCKED = tuple(sorted(t.name for t in schema.metadata.sorted_tables if t.name not in UNCLOCKED))
 # An autonumber field's counter (its only props) moves at every insert into its table: an

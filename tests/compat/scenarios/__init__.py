@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.compat.scenarios import constraints, cors_settings, filters, links
+from tests.compat.scenarios import constraints, cors_settings, files, filters, links, sorts, users
 
 Scenario = Callable[..., None]
 
@@ -17,6 +17,9 @@ RECORDABLE: dict[str, Scenario] = {
     **cors_settings.SCENARIOS,
     **links.SCENARIOS,
     **filters.SCENARIOS,
+    **files.SCENARIOS,
+    **users.SCENARIOS,
+    **sorts.SCENARIOS,
     **constraints.SCENARIOS,
 }
 PENDING = {

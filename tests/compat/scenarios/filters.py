@@ -108,6 +108,7 @@ FILTER_TYPES = [
 ]
 
 FIXED = "2024-01-02"
+OPTION_A, OPTION_B = "\x00a", "\x00b"  # stand for the ids of the field's options a and b
 MISSING = "2000000"  # an id no server has (kept as it is by the normaliser)
 RELATIVE = [
     "today",
@@ -148,9 +149,9 @@ LEGACY_DATE = [f"UTC?{FIXED}", FIXED, "", f"Europe/Berlin?{FIXED}", f"UTC?{FIXED
 NUMBERS = ["1", "", "2.5", "-3", "x", "0", "1e2", " 1 ", "1000000"]
 
 
-def values(filter_type: str, opts: dict[str, int], user: int, today: dt.date) -> list[str]:
+def values(filter_type: str, user: int, today: dt.date) -> list[str]:
     """The values a filter type is tried with; the first is an ordinary one."""
-    a, b = str(opts.get("a", MISSING)), str(opts.get("b", int(MISSING) + 1))
+    a, b = OPTION_A, OPTION_B  # the ids of options a and b, put in by try_filters
     table: dict[str, list[str]] = {
         "equal": ["alpha", "1", "2.5", "", " alpha ", "ALPHA", "-3", "x y", "0"],
         "contains": ["alp", "", "A", "1", "gamma", "%", "_", "2024", "01/", " alp "],
@@ -229,6 +230,10 @@ def values(filter_type: str, opts: dict[str, int], user: int, today: dt.date) ->
     return table[alias.get(filter_type, filter_type)]
 
 
+# what a group of fields is tried with (filters here, sorts in sorts.py)
+Probe = Callable[..., None]
+
+
 def try_filters(
     s: Session, built: Built, names: list[str], option_source: Callable[[str], str] = str
 ) -> None:
@@ -240,7 +245,11 @@ def try_filters(
             k.split(":", 1)[1]: v for k, v in built.options.items() if k.startswith(f"{source}:")
         }
         for filter_type in FILTER_TYPES:
-            for i, value in enumerate(values(filter_type, opts, user, s.today)):
+            for i, value in enumerate(values(filter_type, user, s.today)):
+                if opts and value.isdigit():
+                    value = MISSING  # a small number would name another server's option
+                value = value.replace(OPTION_A, str(opts.get("a", MISSING)))
+                value = value.replace(OPTION_B, str(opts.get("b", int(MISSING) + 1)))
                 query = {"user_field_names": "true", "include": f"Name,{name}",
                          f"filter__{name}__{filter_type}": value}  # fmt: skip
                 answer = s.rows(f"{name}|{filter_type}|{i}", built.table, **query)
@@ -248,7 +257,7 @@ def try_filters(
                     break
 
 
-def text(s: Session) -> None:
+def text(s: Session, probe: Probe = try_filters) -> None:
     s.sign_up()
     primary = ["alpha", "Beta gamma", "", None, "delta_1 x", "ALPHA", "2.5", "01/02/2024"]
     fields = [("Long", "long_text", {}), ("Url", "url", {}), ("Email", "email", {}),
@@ -269,10 +278,10 @@ def text(s: Session) -> None:
         {"Long": "01/02/2024", "Url": "", "Email": "", "Phone": "0"},
     ]  # fmt: skip
     built = build(s, s.database(), "Text", primary, fields, rows)
-    try_filters(s, built, ["Name", *(f[0] for f in fields)])
+    probe(s, built, ["Name", *(f[0] for f in fields)])
 
 
-def number(s: Session) -> None:
+def number(s: Session, probe: Probe = try_filters) -> None:
     s.sign_up()
     primary = ["one", "two and a half", "minus three", "zero", "none", "million", "hundred"]
     fields = [("Num", "number", {"number_decimal_places": 2, "number_negative": True}),
@@ -287,10 +296,10 @@ def number(s: Session) -> None:
     rows = [{"Num": n, "Int": i, "Rating": r, "Dur": d, "DurD": d}
             for n, i, r, d in zip(nums, ints, ratings, durations, strict=True)]  # fmt: skip
     built = build(s, s.database(), "Number", primary, fields, rows)
-    try_filters(s, built, [f[0] for f in fields])
+    probe(s, built, [f[0] for f in fields])
 
 
-def dates(s: Session) -> None:
+def dates(s: Session, probe: Probe = try_filters) -> None:
     s.sign_up()
     days = Days(s.today).all()
     primary = [d.isoformat() for d in days] + ["late", "none"]
@@ -307,10 +316,10 @@ def dates(s: Session) -> None:
     late = f"{FIXED}T23:30:00Z"  # the next day in Berlin
     rows += [{"D": FIXED, "DUS": FIXED, "DT": late, "DTB": late}, {}]
     built = build(s, s.database(), "Dates", primary, fields, rows)
-    try_filters(s, built, [f[0] for f in fields])
+    probe(s, built, [f[0] for f in fields])
 
 
-def selects(s: Session) -> None:
+def selects(s: Session, probe: Probe = try_filters) -> None:
     s.sign_up()
     primary = ["a", "b", "ab", "none", "c", "abc"]
     fields = [("Bool", "boolean", {}),
@@ -323,7 +332,7 @@ def selects(s: Session) -> None:
             {"Bool": True, "Single": "c", "Multi": ["c", "A b"]},
             {"Bool": False, "Single": "a", "Multi": ["a", "b", "c"]}]  # fmt: skip
     built = build(s, s.database(), "Selects", primary, fields, rows)
-    try_filters(s, built, [f[0] for f in fields])
+    probe(s, built, [f[0] for f in fields])
 
 
 def linked_source(s: Session, database: int) -> Built:
@@ -349,7 +358,7 @@ def linked_source(s: Session, database: int) -> Built:
     return build(s, database, "Source", ["l1", "alpha beta", "", "L4 gamma"], fields, rows)
 
 
-def links(s: Session) -> None:
+def links(s: Session, probe: Probe = try_filters) -> None:
     """link_row, count, rollup, lookups of every kind and formulas over arrays."""
     s.sign_up()
     db = s.database()
@@ -383,11 +392,11 @@ def links(s: Session) -> None:
     s.rows("rows", table.table, user_field_names="true")
     names = ["Link", *(c[0] for c in computed)]
     table.options = dict(source.options)
-    try_filters(s, table, names, option_source=lambda n: n.removeprefix("Lk"))
-    try_filters(s, source, ["Links"])  # the link's other side
+    probe(s, table, names, option_source=lambda n: n.removeprefix("Lk"))
+    probe(s, source, ["Links"])  # the link's other side
 
 
-def formulas(s: Session) -> None:
+def formulas(s: Session, probe: Probe = try_filters) -> None:
     """Formula fields of every result type."""
     s.sign_up()
     days = Days(s.today).all()[:6]
@@ -425,7 +434,7 @@ def formulas(s: Session) -> None:
         built.fields[name] = s.field(built.table, name, "formula", formula=formula)
     s.rows("rows", built.table, user_field_names="true")
     source_of = {"FSingle": "Single", "FMulti": "Multi"}
-    try_filters(s, built, [c[0] for c in computed], option_source=lambda n: source_of.get(n, n))
+    probe(s, built, [c[0] for c in computed], option_source=lambda n: source_of.get(n, n))
 
 
 SCENARIOS = {

@@ -1,14 +1,14 @@
 """field constraints
 
 Revision ID: 7d2e4c91a0b3
-Revises: fb19b0315bf2
+Revises: 3c1a9e5f7b20
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "7d2e4c91a0b3"
-down_revision = "fb19b0315bf2"
+down_revision = "3c1a9e5f7b20"
 branch_labels = None
 depends_on = None
 

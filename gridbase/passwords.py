@@ -1,10 +1,11 @@
-"""Password hashing with argon2id, at OWASP's recommended minimum cost (19 MiB, 2 passes,
-1 lane) rather than argon2-cffi's default (64 MiB, 3 passes, 4 lanes): a hash then takes
-~40 ms and 19 MiB instead of ~175 ms and 64 MiB. At most HASHING_AT_ONCE hashes run at
-a time, so a flood of log-in attempts cannot make the server allocate memory per request;
-the others wait their turn. Hashes made with other parameters (older gridbase versions)
-still verify (a hash carries its parameters), and a log-in replaces them (needs_rehash).
-Imports: argon2-cffi.
+"""Password hashing with argon2id (users' passwords and password fields' values), at
+OWASP's recommended minimum cost (19 MiB, 2 passes, 1 lane) rather than argon2-cffi's
+default (64 MiB, 3 passes, 4 lanes): a hash then takes ~40 ms and 19 MiB instead of
+~175 ms and 64 MiB. At most HASHING_AT_ONCE hashes run at a time, so a flood of log-in
+attempts cannot make the server allocate memory per request; the others wait their turn.
+Hashes made with other parameters (older gridbase versions) still verify (a hash carries
+its parameters), and a log-in replaces them (needs_rehash).
+A leaf: core (log-ins) and fields (password cells) both use it. Imports: argon2-cffi.
 """
 
 from __future__ import annotations
