@@ -93,6 +93,11 @@ UNSUPPORTED: list[tuple[str, dict[str, Any]]] = [
     ("formula", {"formula": "1"}),
     ("created_on", {}),
     ("last_modified", {}),
+    ("created_by", {}),
+    ("last_modified_by", {}),
+    ("multiple_collaborators", {}),
+    ("file", {}),
+    ("password", {}),
 ]
 BAD_BODIES: list[Any] = [
     "x",
