@@ -121,7 +121,7 @@ def order_by(
             # Baserow names the whole token when it holds no field id at all ("-id")
             raise OrderByFieldNotFound(name if by_name or DIGITS.search(name) else token)
         ft = field_types.get(field.type)
-        if sort_type not in ft.sort_types:
+        if not ft.sortable(field, sort_type):
             raise OrderByFieldNotPossible(
                 f"It is not possible to order by {name} using sort type {sort_type} "
                 f"because the field type {field.type} does not support it."

@@ -58,12 +58,12 @@ def page_ids(
     """The ids of the page at `offset` (rows of the list in its order), seeking from the
     nearest mark. Only for SQLite and offsets >= MARKS_FROM (see use())."""
     t = model.sql
-    parts = sort_parts(ctx, model, query.order_by)
+    parts = sort_parts(ctx, conn, model, query.order_by)
     keys = [expr.label(f"_key{i}") for i, (expr, _) in enumerate(parts)]
     listed = sa.select(t.c.id, *keys)
     if where is not None:
         listed = listed.where(where)
-    order = order_clauses(ctx, model, query.order_by)
+    order = order_clauses(ctx, conn, model, query.order_by)
     # A mark seeks with one clause of after() only when the first key part is ascending and
     # the mark's value is not NULL; with two clauses, skipping past the end of the first
     # would need its rows counted.

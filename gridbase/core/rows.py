@@ -155,20 +155,26 @@ def list_rows(
         if query.cursor is not None:
             return _keyset_page(ctx, conn, model, query, fields, where, count)
         offset = (query.page - 1) * query.size
-        if where is None and not offset:  # the first page of a whole table: a statement per model
+        # the first page of a whole table: a statement per model (unless a sort reads another
+        # table, whose changes do not drop this model)
+        reads_links = any(
+            ctx.field_types.get(model.by_id[s.field_id].type).links_to(model.by_id[s.field_id])
+            for s in query.order_by
+        )
+        if where is None and not offset and not reads_links:
             records = model.records(
                 conn,
                 ("page", tuple(f.id for f in fields), query.order_by, query.size),
                 lambda: (
                     sa.select(*model.columns(fields))
-                    .order_by(*order_clauses(ctx, model, query.order_by))
+                    .order_by(*order_clauses(ctx, conn, model, query.order_by))
                     .limit(query.size)
                 ),
                 {},
             )
             return Page(count, serialize_rows(ctx, conn, model, records, fields), fields, model)
         stmt = sa.select(*model.columns(fields))
-        order = order_clauses(ctx, model, query.order_by)
+        order = order_clauses(ctx, conn, model, query.order_by)
         if deep_pages.use(conn, offset):
             ids = deep_pages.page_ids(ctx, conn, model, query, where, offset)
             stmt = stmt.where(t.c.id.in_(ids))  # an empty list matches nothing
@@ -197,12 +203,12 @@ def _keyset_page(
 ) -> Page:
     """The `cursor` extension: the page after the cursor's key, plus the next cursor (None
     after the last row). Reads one row more than the page to know whether more follow."""
-    parts = sort_parts(ctx, model, query.order_by)
+    parts = sort_parts(ctx, conn, model, query.order_by)
     spec = [[s.field_id, s.descending, s.sort_type] for s in query.order_by]
     key = keyset.decode(query.cursor or "", spec, len(parts))
     keys = [expr.label(f"_key{i}") for i, (expr, _) in enumerate(parts)]
     stmt = sa.select(*model.columns(fields), *keys).order_by(
-        *order_clauses(ctx, model, query.order_by)
+        *order_clauses(ctx, conn, model, query.order_by)
     )
     if where is not None:
         stmt = stmt.where(where)

@@ -106,7 +106,11 @@ def list_grid(
         stmt = sa.select(*model.columns(fields))
         if where is not None:
             stmt = stmt.where(where)
-        stmt = stmt.order_by(*order_clauses(ctx, model, query.order_by)).limit(limit).offset(offset)
+        stmt = (
+            stmt.order_by(*order_clauses(ctx, conn, model, query.order_by))
+            .limit(limit)
+            .offset(offset)
+        )
         rows = serialize_rows(ctx, conn, model, list(conn.execute(stmt)), fields)
         options = views.field_options(conn, ctx, view, table) if with_options else None
         return GridPage(count, rows, options)

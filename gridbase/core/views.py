@@ -321,7 +321,7 @@ def update_group(ctx: Ctx, user: User, group_id: int, filter_type: str | None) -
 def _check_sort(
     ctx: Ctx, conn: sa.Connection, view: View, field: Field, exclude: int | None = None
 ) -> None:
-    if not ctx.field_types.get(field.type).sort_types:
+    if not ctx.field_types.get(field.type).sortable(field, "default"):
         raise ViewSortFieldNotSupported()
     t = s.view_sorts
     stmt = sa.select(t.c.id).where(t.c.view_id == view.id, t.c.field_id == field.id)

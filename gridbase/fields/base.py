@@ -11,13 +11,15 @@ What callers ask, by section:
   load_relation, write_relation, links_to, items_source
 - writes: validate, validate_together, default, convert_value, fills_new_rows / new_values,
   fill_existing
-- reads: resolve_values, serialize, sort_expression, sample_value, search_text
+- reads: resolve_values, serialize, sortable, sort_expression, sort_keys, sample_value,
+  search_text
 - filters and formulas: value_kind, compatible_filters, display_text, item_text,
   formula_info, formula_expression
 - properties and field JSON: props, clean_props, props_json, extra_json
 - schema changes: after_create, after_update, before_delete, refresh_pass / refresh_props
 - documentation: json_schema, write_schema
-Imports: formula (FieldInfo), fields (display, props), models, registry, sqlalchemy.
+Imports: formula (FieldInfo), fields (display, props), models, registry, storage (collation),
+sqlalchemy.
 """
 
 from __future__ import annotations
@@ -35,12 +37,14 @@ from gridbase.fields import display, filtering
 from gridbase.fields.props import Prop
 from gridbase.models import Field, Table
 from gridbase.registry import Registry
+from gridbase.storage import collation
 
 # How a field's values compare in filters and read as text. "array": many values per row
 # (junction tables, lookups); filters on those test the items.
 ValueKind = Literal["text", "decimal", "int", "duration", "bool", "date", "datetime", "array"]
 VALUE_KINDS: frozenset[str] = frozenset(get_args(ValueKind))
 DATE_KINDS = frozenset({"date", "datetime"})
+NUMBER_KINDS = frozenset({"decimal", "int", "duration"})
 # Baserow's boolean words (fields/constants.py), exactly: a filter value is not lower-cased
 FILTER_TRUE = frozenset({"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on",
                          "On", "ON", "1", "checked"})  # fmt: skip
@@ -74,6 +78,15 @@ REFRESH_OWN = 0  # refresh_pass of fields computed from their own table's fields
 REFRESH_LINKED = 1  # ... of fields read through links (count, rollup, lookup), after those
 SORTABLE = frozenset({"default"})  # sort_types of a type order_by sorts by its value
 UNSORTABLE: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One expression order_by sorts on. `follows`: it turns with the requested direction;
+    False: always ascending (Baserow puts rows without links first both ways)."""
+
+    expr: sa.ColumnElement[Any]
+    follows: bool = True
 
 
 class FieldValueError(Exception):
@@ -207,6 +220,7 @@ class FieldType:
     search_by_text: ClassVar[bool] = False
     resolves_values: ClassVar[bool] = False  # serialize reads what resolve_values found
     validates_together: ClassVar[bool] = False  # a request's values: validate_together
+    collates: ClassVar[bool] = False  # sorts as text under Baserow's collation (sort_keys)
     props: ClassVar[tuple[Prop, ...]] = ()
 
     # --- storage --------------------------------------------------------------------------
@@ -312,11 +326,31 @@ class FieldType:
         """Stored value -> JSON value, in Baserow's format."""
         return stored
 
+    def sortable(self, field: Field, sort_type: str) -> bool:
+        """Whether order_by can sort by the field with `sort_type` (Baserow's
+        check_can_order_by)."""
+        return sort_type in self.sort_types
+
     def sort_expression(self, field: Field, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
-        """What order_by sorts on. Text sorts case-insensitively, like Baserow's collation."""
-        if isinstance(self.column_type(field), (sa.Text, sa.String)):
-            return sa.func.lower(column)
+        """What order_by sorts on: the value; types with `collates` compare it as text under
+        Baserow's collation (sort_keys)."""
         return column
+
+    def sort_keys(
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection | None,
+        field: Field,
+        column: sa.ColumnElement[Any],
+        sql: sa.Table,
+        sort_type: str,
+    ) -> list[SortKey]:
+        """The keys order_by sorts by, most significant first (`column`: the field's model
+        expression, or the row id for types without one; `sql`: the table's model)."""
+        expr = self.sort_expression(field, column)
+        if self.collates:
+            expr = collation.text_order(expr, ctx.db.dialect)
+        return [SortKey(expr)]
 
     def sample_value(self, field: Field) -> Any:
         """The JSON value of an unsaved row (a webhook's test call): the type's default;

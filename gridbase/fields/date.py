@@ -19,6 +19,7 @@ from gridbase.fields.base import (
     FieldContext,
     FieldType,
     FieldValueError,
+    SortKey,
     ValueContext,
     ValueKind,
 )
@@ -239,6 +240,19 @@ class RowStampFieldType(FieldType):
 
     def column_type(self, field: Field) -> None:
         return None
+
+    def sort_keys(
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection | None,
+        field: Field,
+        column: sa.ColumnElement[Any],
+        sql: sa.Table,
+        sort_type: str,
+    ) -> list[SortKey]:
+        # Baserow stamps each row of a batch a moment after the one before; gridbase stamps
+        # a request's rows alike, and the later row has the greater id
+        return [SortKey(column), SortKey(sql.c.id)]
 
     def select_expression(self, field: Field, table: sa.Table) -> sa.ColumnElement[Any]:
         return table.c[self.source]

@@ -27,6 +27,7 @@ from gridbase.fields.base import (
     FieldType,
     Items,
     Resolve,
+    SortKey,
     ValueKind,
     all_dependencies,
     formula_infos,
@@ -36,6 +37,7 @@ from gridbase.fields.members import members_json
 from gridbase.fields.number import format_decimal
 from gridbase.fields.props import Prop, PropError
 from gridbase.models import Field
+from gridbase.storage import collation
 from gridbase.storage import schema as s
 
 MAX_FORMULA_LENGTH = 10_000
@@ -203,6 +205,18 @@ FORMULA_KINDS: dict[str, ValueKind] = {
 }  # fmt: skip
 
 
+# Baserow 1.35.3's formula types with can_order_by False, and the item types of arrays
+# that can be sorted (can_order_by_in_array), with how their items compare.
+UNSORTABLE_FORMULAS = frozenset(
+    {"invalid", "multiple_select", "multiple_collaborators", "single_file", "link", "button"}
+)
+SORT_ITEM_KINDS = {
+    "text": "text", "char": "text", "url": "text", "number": "number", "duration": "number",
+    "boolean": "bytes", "date": "bytes", "single_select": "bytes",
+}  # fmt: skip
+SORTABLE_IN_ARRAY = frozenset(SORT_ITEM_KINDS)
+
+
 class Computed(FieldType):
     """A read-only type computed in SQL (formula, count, rollup, lookup): how its values
     compare and what a formula reading it sees follow the formula type in its props
@@ -250,6 +264,44 @@ class Computed(FieldType):
         self, field: Field, expr: sa.ColumnElement[Any], dialect: str
     ) -> sa.ColumnElement[Any]:
         return sa.cast(jsonsql.get_text(dialect, expr, "id"), sa.Integer)
+
+    def sortable(self, field: Field, sort_type: str) -> bool:
+        """Baserow's can_order_by of the formula type (only the default sort type); an array
+        by its items' type (can_order_by_in_array)."""
+        if sort_type not in self.sort_types:
+            return False
+        formula_type = field.props.get("formula_type")
+        if formula_type == "array":
+            return field.props.get("array_formula_type") in SORTABLE_IN_ARRAY
+        return formula_type not in UNSORTABLE_FORMULAS
+
+    def sort_keys(
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection | None,
+        field: Field,
+        column: sa.ColumnElement[Any],
+        sql: sa.Table,
+        sort_type: str,
+    ) -> list[SortKey]:
+        dialect = ctx.db.dialect
+        formula_type = field.props.get("formula_type")
+        if formula_type == "array":
+            items = self.items_source(ctx, conn, field, sql)
+            if items is None:
+                return []
+            kind = SORT_ITEM_KINDS.get(str(field.props.get("array_formula_type")), "bytes")
+            key = collation.array_order(
+                dialect, items.value, kind, items.joined, items.correlate, items.order
+            )
+            return [SortKey(key)]
+        if formula_type == "single_select":  # by the option's value
+            return [
+                SortKey(collation.text_order(jsonsql.get_text(dialect, column, "value"), dialect))
+            ]
+        if self.value_kind(field) == "text":
+            return [SortKey(collation.text_order(column, dialect))]
+        return [SortKey(column)]
 
     def extra_json(self, ctx: FieldContext, field: Field) -> dict[str, Any]:
         """Formulas and lookups list the select options of every field they depend on when

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
 
 from gridbase.storage import schema as s
 
@@ -85,5 +85,6 @@ def get_json(dialect: str, obj: Expr, key: str) -> Expr:
 
 def elements(dialect: str, array: Expr) -> sa.TableValuedAlias:
     """The elements of a JSON array as rows (column `value`), for EXISTS subqueries."""
-    fn = sa.func.json_array_elements if dialect == "postgresql" else sa.func.json_each
-    return fn(array).table_valued("value")
+    if dialect == "postgresql":  # a JSON value, or JSON kept as text (file cells)
+        return sa.func.json_array_elements(sa.cast(array, JSON)).table_valued("value")
+    return sa.func.json_each(array).table_valued("value")

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.util import ClauseAdapter
 
 from gridbase import formula as fl
 from gridbase.errors import (
@@ -23,10 +24,12 @@ from gridbase.errors import (
     RequestBodyValidation,
 )
 from gridbase.fields.base import (
-    UNSORTABLE,
+    NUMBER_KINDS,
+    SORTABLE,
     FieldContext,
     FieldType,
     FieldValueError,
+    SortKey,
     ValueContext,
     as_items,
     formula_infos,
@@ -34,7 +37,7 @@ from gridbase.fields.base import (
 from gridbase.fields.field_json import field_json
 from gridbase.fields.props import Prop, check_bool, check_id
 from gridbase.models import Field
-from gridbase.storage import ddl
+from gridbase.storage import collation, ddl
 from gridbase.storage import schema as s
 from gridbase.storage.kept import meta_clock
 from gridbase.storage.kept.versions import bump_version
@@ -93,7 +96,7 @@ class LinkRowFieldType(FieldType):
     type = "link_row"
     kind = "array"
     formula_kind = None  # an array of the linked rows' texts, knowing the linked fields
-    sort_types = UNSORTABLE
+    sort_types = SORTABLE  # by the linked rows' primary values
     can_be_primary = False
     props = (
         Prop("link_row_table_id", None, check_id("link_row_table_id")),
@@ -295,6 +298,52 @@ class LinkRowFieldType(FieldType):
 
     def relation_table(self, field: Field, metadata: sa.MetaData) -> sa.Table:
         return junction_table(field, metadata)
+
+    def sort_keys(
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection | None,
+        field: Field,
+        column: sa.ColumnElement[Any],
+        sql: sa.Table,
+        sort_type: str,
+    ) -> list[SortKey]:
+        """Baserow's order of a link: rows without links first (both ways), then the linked
+        rows' primary values as an array in link order (compared item by item), their
+        orders and their ids."""
+        target = self.links_to(field)
+        if conn is None or target is None:
+            return []
+        model = ctx.model_of(conn, target)
+        primary = model.primary
+        linked = model.sql.alias()  # the table itself, when it links to itself
+        junction = junction_table(field, sa.MetaData()).alias()
+        mine, other = sides(field)
+        joined = junction.join(linked, linked.c.id == junction.c[other])
+        correlate = junction.c[mine] == sql.c.id
+        own = model.expression(primary.id) if primary is not None else None
+        value: sa.ColumnElement[Any] = sa.null()
+        kind = "bytes"
+        if primary is not None and own is not None:
+            pt = ctx.field_types.get(primary.type)
+            value = pt.sort_expression(primary, ClauseAdapter(linked).traverse(own))
+            kind = (
+                "text"
+                if pt.collates
+                else "number"
+                if pt.value_kind(primary) in NUMBER_KINDS
+                else "bytes"
+            )
+        order = (linked.c.order, linked.c.id)
+        dialect = ctx.db.dialect
+        linked_any = sa.select(sa.literal(1)).select_from(junction).where(correlate).exists()
+        return [
+            SortKey(sa.case((linked_any, 1), else_=0), follows=False),
+            *(
+                SortKey(collation.array_order(dialect, v, k, joined, correlate, order))
+                for v, k in ((value, kind), (linked.c.order, "number"), (linked.c.id, "number"))
+            ),
+        ]
 
     def junction_sides(self, field: Field) -> tuple[str, str]:
         return sides(field)

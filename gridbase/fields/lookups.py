@@ -19,7 +19,6 @@ from gridbase.fields import jsonsql
 from gridbase.fields.base import (
     REFRESH_LINKED,
     SORTABLE,
-    UNSORTABLE,
     FieldContext,
     Items,
     LinkedModel,
@@ -368,7 +367,6 @@ class LookupFieldType(ThroughFieldType):
         Prop("through_field_id", None, check_id("through_field_id")),
         Prop("target_field_id", None, check_id("target_field_id")),
     )
-    sort_types = UNSORTABLE
     reads_items = True
     lists_choices = True
 

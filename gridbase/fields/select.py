@@ -19,16 +19,16 @@ from gridbase.errors import RequestBodyValidation, field_error
 from gridbase.fields import jsonsql
 from gridbase.fields.base import (
     SORTABLE,
-    UNSORTABLE,
     FieldContext,
     FieldType,
     FieldValueError,
+    SortKey,
     ValueContext,
     as_items,
 )
 from gridbase.fields.props import Prop, PropError
 from gridbase.models import Field, SelectOption
-from gridbase.storage import ddl
+from gridbase.storage import collation, ddl
 from gridbase.storage import schema as s
 from gridbase.storage.types import Id
 
@@ -212,7 +212,8 @@ class SingleSelectFieldType(SelectOptionsMixin):
     unique_empty = ()  # unique_with_empty: only null may repeat
     kind = "text"
     formula_kind = "single_select"
-    sort_types = SORTABLE
+    sort_types = frozenset({"default", "order"})  # by value, or by the options' order
+    collates = True
     can_have_db_index = True
     props = (Prop("single_select_default", None, _check_default_id),)
 
@@ -282,6 +283,21 @@ class SingleSelectFieldType(SelectOptionsMixin):
         o = s.select_options
         return sa.select(o.c.value).where(o.c.id == column).scalar_subquery()
 
+    def sort_keys(
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection | None,
+        field: Field,
+        column: sa.ColumnElement[Any],
+        sql: sa.Table,
+        sort_type: str,
+    ) -> list[SortKey]:
+        if sort_type != "order":
+            return super().sort_keys(ctx, conn, field, column, sql, sort_type)
+        # the options are listed in their order; an option gone reads as no option (NULL)
+        positions = {o.id: i for i, o in enumerate(field.select_options)}
+        return [SortKey(sa.case(positions, value=column) if positions else sa.null())]
+
     def forget_options(self, conn: sa.Connection, field: Field, removed: set[int]) -> None:
         t = sa.table(ddl.table_name(field.table_id), sa.column(field.column_name, sa.Integer))
         conn.execute(
@@ -297,7 +313,7 @@ class MultipleSelectFieldType(SelectOptionsMixin):
     type = "multiple_select"
     kind = "array"
     formula_kind = "multiple_select"
-    sort_types = UNSORTABLE
+    sort_types = SORTABLE
     props = (Prop("multiple_select_default", None, _check_default_ids),)
 
     def column_type(self, field: Field) -> None:
@@ -338,6 +354,32 @@ class MultipleSelectFieldType(SelectOptionsMixin):
     ) -> sa.ColumnElement[Any] | None:
         junction = self.relation_table(field, sa.MetaData())
         return jsonsql.options_array(dialect, junction, row_id)
+
+    def sort_keys(
+        self,
+        ctx: FieldContext,
+        conn: sa.Connection | None,
+        field: Field,
+        column: sa.ColumnElement[Any],
+        sql: sa.Table,
+        sort_type: str,
+    ) -> list[SortKey]:
+        """By the options' values joined with "," in the order written, "" for none, under
+        Baserow's collation (its Coalesce(StringAgg(value, ","), ""))."""
+        junction = self.relation_table(field, sa.MetaData()).alias()
+        o = s.select_options
+        values = (
+            sa.select(o.c.value.label("v"))
+            .select_from(junction.join(o, o.c.id == junction.c.option_id))
+            .where(junction.c.row_id == column)
+            .order_by(junction.c.id)
+            .correlate_except(junction, o)
+            .subquery()
+        )
+        dialect = ctx.db.dialect
+        agg = sa.func.string_agg if dialect == "postgresql" else sa.func.group_concat
+        joined = sa.select(agg(values.c.v, ",")).scalar_subquery()
+        return [SortKey(collation.text_order(sa.func.coalesce(joined, ""), dialect))]
 
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         if raw is None or raw == "":

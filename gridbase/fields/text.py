@@ -28,6 +28,7 @@ class TextLike(FieldType):
     kind = "text"
     formula_kind = "text"
     sort_types = SORTABLE
+    collates = True
     stores_text = True
     can_have_db_index = True
 

@@ -13,6 +13,8 @@ import zoneinfo
 from datetime import UTC, datetime
 from typing import Any
 
+from gridbase.storage import collation
+
 
 def _reverse(text: str | None) -> str | None:
     return None if text is None else str(text)[::-1]
@@ -75,6 +77,8 @@ def register(connection: sqlite3.Connection) -> None:
     connection.create_function("gb_reverse", 1, _reverse, deterministic=True)
     connection.create_function("gb_split_part", 3, _split_part, deterministic=True)
     connection.create_function("gb_local_day", 2, _local_day, deterministic=True)
+    connection.create_collation(collation.SQLITE_TEXT, collation.compare_text)
+    connection.create_aggregate("gb_sort_key", 2, collation.SortKey)  # type: ignore[arg-type]
     spreads: tuple[tuple[str, Any], ...] = (
         ("gb_var_pop", _Spread),
         ("gb_var_samp", _VarSamp),

@@ -42,6 +42,10 @@ def _tag(value: Any) -> Any:
         return {"D": value.isoformat()}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if isinstance(value, bytes):  # a SQLite sort key (link rows, arrays)
+        return {"b": base64.urlsafe_b64encode(value).decode()}
+    if isinstance(value, list):  # a PostgreSQL array (link rows, arrays)
+        return {"a": [_tag(v) for v in value]}
     return {"s": str(value)}
 
 
@@ -50,6 +54,8 @@ def _untag(value: Any) -> Any:
         if len(value) != 1:
             raise invalid()
         ((tag, text),) = value.items()
+        if tag == "a" and isinstance(text, list):
+            return [_untag(v) for v in text]
         if not isinstance(text, str):
             raise invalid()
         try:
@@ -61,6 +67,8 @@ def _untag(value: Any) -> Any:
                 return dt.date.fromisoformat(text)
             if tag == "s":
                 return text
+            if tag == "b":
+                return base64.urlsafe_b64decode(text)
         except (ValueError, InvalidOperation):
             raise invalid() from None
         raise invalid()

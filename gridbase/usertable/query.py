@@ -39,7 +39,7 @@ class RowQuery:
 
 
 def sort_parts(
-    ctx: TableContext, model: TableModel, sorts: tuple[Sort, ...]
+    ctx: TableContext, conn: sa.Connection | None, model: TableModel, sorts: tuple[Sort, ...]
 ) -> list[tuple[sa.ColumnElement[Any], bool]]:
     """(expression, descending) for every sort key, ending with the unique (order, id)."""
     t = model.sql
@@ -49,15 +49,16 @@ def sort_parts(
         f = by_id[sort.field_id]
         ft = ctx.field_types.get(f.type)
         selected = model.expression(f.id)
-        expr = ft.sort_expression(f, selected if selected is not None else t.c.id)
-        parts.append((expr, sort.descending))
+        column = selected if selected is not None else t.c.id
+        for key in ft.sort_keys(ctx, conn, f, column, t, sort.sort_type):
+            parts.append((key.expr, sort.descending and key.follows))
     return [*parts, (t.c.order, False), (t.c.id, False)]
 
 
 def order_clauses(
-    ctx: TableContext, model: TableModel, sorts: tuple[Sort, ...]
+    ctx: TableContext, conn: sa.Connection | None, model: TableModel, sorts: tuple[Sort, ...]
 ) -> list[sa.ColumnElement[Any]]:
-    parts = sort_parts(ctx, model, sorts)
+    parts = sort_parts(ctx, conn, model, sorts)
     # Baserow sorts NULLs first ascending and last descending.
     clauses = [
         part.desc().nulls_last() if descending else part.asc().nulls_first()

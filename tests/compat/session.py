@@ -101,18 +101,17 @@ class Session:
         headers: dict[str, str] | None = None,
         keep_headers: tuple[str, ...] = (),
         record: bool = True,
-        retry_conflicts: bool = False,
     ) -> Any:
         """One request; its JSON answer (also when it is an error). `keep_headers`: response
-        headers that are part of the step. `retry_conflicts`: Baserow refuses a schema change
-        while its own background work holds the table (409 ERROR_FAILED_TO_LOCK_...), which a
-        recording cannot control; such a call is sent again (gridbase never answers that)."""
+        headers that are part of the step. Baserow refuses a change while its own background
+        work holds the table (409 ERROR_FAILED_TO_LOCK_...), which a recording cannot
+        control; such a call is sent again (gridbase never answers that)."""
         sent = {"Authorization": self.auth[auth]} if auth in self.auth else {}
         if raw is not None:
             sent["Content-Type"] = content_type
         sent.update(headers or {})
         answer = self.send(method, path, query, body, raw, sent)
-        for _ in range(40 if retry_conflicts else 0):
+        for _ in range(120):
             if not (answer.status == 409 and "LOCK" in str((answer.body or {}).get("error"))):
                 break
             time.sleep(0.5)  # recording only: gridbase never answers a lock conflict

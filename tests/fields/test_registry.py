@@ -47,7 +47,7 @@ def samples() -> list[Field]:
 def test_every_type_declares_its_whole_contract(ft: FieldType) -> None:
     for name in FieldType.DECLARED:
         assert name in {n for c in type(ft).__mro__[:-2] for n in vars(c)}, name
-    assert ft.sort_types <= {"default"}
+    assert ft.sort_types <= {"default", "order"}  # "order": a single select by its options
 
 
 def test_the_compatibility_table_names_every_filter_type_and_only_those() -> None:

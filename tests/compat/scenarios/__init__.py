@@ -23,8 +23,7 @@ RECORDABLE: dict[str, Scenario] = {
     **constraints.SCENARIOS,
 }
 PENDING = {
-    "filters_links",
-    "filters_formulas",
-    "self_link",
+    # order_by's parsing (names with [type], tokens as Baserow splits them) is being fixed
+    *(name for name in RECORDABLE if name.startswith("sorts_")),
 }  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}

@@ -227,16 +227,15 @@ def conversions(s: Session, db: int, name: dict[str, str]) -> None:
         field = s.field(table, "Files", "file")
         path = f"/api/database/fields/{field['id']}/"
         s.patch("fill", f"/api/database/rows/table/{table}/batch/", fill, query=NAMES)
-        s.patch(f"to_{target['type']}", path, target, retry_conflicts=True)
+        s.patch(f"to_{target['type']}", path, target)
         s.rows(f"as_{target['type']}", table, user_field_names="true")
-        s.patch("back_to_file", path, {"type": "file"}, retry_conflicts=True)
+        s.patch("back_to_file", path, {"type": "file"})
         s.rows("back", table, user_field_names="true")
     text = s.field(table, "Text", "text")
     values = [name["photo"], f'[{{"name": "{name["notes"]}"}}]', "hello"]
     items = [{"id": i + 1, "Text": v} for i, v in enumerate(values)]
     s.patch("fill_text", f"/api/database/rows/table/{table}/batch/", {"items": items}, query=NAMES)
-    s.patch("text_to_file", f"/api/database/fields/{text['id']}/", {"type": "file"},
-            retry_conflicts=True)  # fmt: skip
+    s.patch("text_to_file", f"/api/database/fields/{text['id']}/", {"type": "file"})
     s.rows("text_as_file", table, user_field_names="true")
 
 

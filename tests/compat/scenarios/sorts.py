@@ -18,6 +18,8 @@ def try_sorts(
 ) -> None:
     """Every way to order by each field; refused ones show Baserow's error once."""
     for name in names:
+        if built.fields.get(name, {}).get("type") == "uuid":
+            continue  # random values: their order differs between any two runs
         field_id = built.fields[name]["id"] if name in built.fields else None
         orders = [name, f"-{name}", f"{name}[order]", f"-{name}[order]", f"{name}[bogus]",
                   f"{name},-Name", f"-{name},Name"]  # fmt: skip

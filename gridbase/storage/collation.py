@@ -1,0 +1,124 @@
+"""Text order as Baserow's: PostgreSQL's ICU collation "en-x-icu" (case-insensitive first,
+lowercase before uppercase on a tie, punctuation before digits before letters, accents
+after their letter). PostgreSQL uses that collation itself; SQLite gets a collation and a
+sort-key aggregate from the Unicode Collation Algorithm (pyuca's DUCET, which ICU's root
+order follows), registered on every SQLite connection (sqlite_functions.register).
+
+Arrays (link rows, lookups) sort as PostgreSQL compares arrays: item by item, a missing
+item first and a NULL item last. PostgreSQL compares real arrays; SQLite compares a key
+blob (gb_sort_key) whose bytes order as the items do.
+
+Kept value: `_text_key` caches sort keys (LRU, 65,536 texts). A key is a pure function of
+its text, so an entry is never stale; the bound is the only rule that drops one.
+Imports: sqlalchemy, pyuca.
+"""
+
+from __future__ import annotations
+
+import struct
+from functools import cache, lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+
+PG_TEXT = "en-x-icu"  # Baserow's collate_expression
+SQLITE_TEXT = "gb_text"
+PG_BYTES = "C"  # select values in arrays sort by their bytes in Baserow
+
+
+def text_order(expr: sa.ColumnElement[Any], dialect: str) -> sa.ColumnElement[Any]:
+    """`expr` (text) under Baserow's collation."""
+    return sa.collate(expr, PG_TEXT if dialect == "postgresql" else SQLITE_TEXT)
+
+
+def array_order(
+    dialect: str,
+    value: sa.ColumnElement[Any],
+    kind: str,
+    joined: sa.FromClause,
+    correlate: sa.ColumnElement[bool],
+    order: tuple[sa.ColumnElement[Any], ...],
+) -> sa.ColumnElement[Any]:
+    """The values of the rows of `joined` that `correlate` picks, in `order`, as one
+    sortable key: a PostgreSQL array (text under Baserow's collation when `kind` is
+    "text"), a SQLite blob. An empty array for no rows."""
+    if dialect == "postgresql":
+        if kind == "text":
+            value = sa.cast(value, sa.Text)
+        items = sa.select(value).select_from(joined).where(correlate).order_by(*order)
+        array_type = ARRAY(value.type)
+        array = sa.func.array(items.scalar_subquery(), type_=array_type)
+        name = PG_TEXT if kind == "text" else PG_BYTES if isinstance(value.type, sa.String) else ""
+        if not name:
+            return array
+        # COLLATE on a text[] (SQLAlchemy offers it on text types only, so the array is
+        # seen as text around it; nothing is cast)
+        collated = sa.collate(sa.type_coerce(array, sa.Text()), name)
+        return sa.type_coerce(collated, array_type)
+    ordered = (
+        sa.select(value.label("v"))
+        .select_from(joined)
+        .where(correlate)
+        .order_by(*order)
+        .correlate_except(joined)  # to the row, from inside a subquery of the key's
+    )
+    inner = ordered.subquery()
+    key = sa.func.gb_sort_key(inner.c.v, kind, type_=sa.LargeBinary())
+    return sa.select(sa.func.coalesce(key, b"")).select_from(inner).scalar_subquery()
+
+
+# --- SQLite ------------------------------------------------------------------------------
+
+
+@cache
+def _collator() -> Any:
+    from pyuca import Collator  # type: ignore[import-untyped]  # loaded on first use: its table takes 0.1 s to read
+
+    return Collator()
+
+
+@lru_cache(maxsize=65536)
+def _text_key(text: str) -> tuple[int, ...]:
+    key: tuple[int, ...] = _collator().sort_key(text)
+    return key
+
+
+def compare_text(a: str, b: str) -> int:
+    """SQLite collation gb_text."""
+    ka, kb = _text_key(a), _text_key(b)
+    return (ka > kb) - (ka < kb)
+
+
+def _item_bytes(value: Any, kind: str) -> bytes:
+    """One item of a key blob: its bytes order as the items do, and no item's bytes are a
+    prefix of a greater one's (so item boundaries cannot mix)."""
+    if value is None:
+        return b"\x02"  # after every value, as PostgreSQL sorts a NULL array item
+    if kind == "text":
+        # weights + 1 in 3 bytes, closed by zeros: a shorter text sorts first
+        return (
+            b"\x01"
+            + b"".join((w + 1).to_bytes(3, "big") for w in _text_key(str(value)))
+            + (b"\x00\x00\x00")
+        )
+    if kind == "number":
+        bits: int = struct.unpack(">Q", struct.pack(">d", float(value)))[0]
+        bits = bits ^ 0xFFFFFFFFFFFFFFFF if bits >> 63 else bits | (1 << 63)
+        return b"\x01" + bits.to_bytes(8, "big")
+    text = str(int(value)) if isinstance(value, bool) else str(value)
+    return b"\x01" + text.encode().replace(b"\x00", b"\x00\xff") + b"\x00\x00"
+
+
+class SortKey:
+    """SQLite aggregate gb_sort_key(value, kind): the items' key blob, in the order they
+    come (the caller reads an ordered subquery)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def step(self, value: Any, kind: str) -> None:
+        self.parts.append(_item_bytes(value, kind))
+
+    def finalize(self) -> bytes:
+        return b"".join(self.parts)
