@@ -120,20 +120,6 @@ BAD_BODIES: list[Any] = [
 ]
 
 
-# Baserow's background work (search updates) holds a table for a moment after a schema
-# change, and it answers 409 meanwhile: every write here is sent again then.
-def post(s: Session, step: str, path: str, body: Any = None, **kw: Any) -> Any:
-    return s.post(step, path, body, retry_conflicts=True, **kw)
-
-
-def patch(s: Session, step: str, path: str, body: Any = None, **kw: Any) -> Any:
-    return s.patch(step, path, body, retry_conflicts=True, **kw)
-
-
-def delete(s: Session, step: str, path: str, **kw: Any) -> Any:
-    return s.delete(step, path, retry_conflicts=True, **kw)
-
-
 def constraints(s: Session) -> None:
     s.sign_up()
     # not recorded: the normaliser numbers Baserow's workspace member id as a workspace id
@@ -151,28 +137,26 @@ def field_types(s: Session, db: int) -> None:
     table = s.table(db, "Types", [["Name"], ["a"], ["b"]])
     path = f"/api/database/fields/table/{table}/"
     for name, type_, props in SUPPORTED:
-        post(
-            s,
+        s.post(
             f"create_{type_}",
             path,
             {"name": name, "type": type_, "field_constraints": U, **props},
         )
     for type_, props in UNSUPPORTED:
         body = {"name": f"No {type_}", "type": type_, "field_constraints": U, **props}
-        post(s, f"refuse_{type_}", path, body)
+        s.post(f"refuse_{type_}", path, body)
     body = {
         "name": "No link",
         "type": "link_row",
         "link_row_table_id": table,
         "field_constraints": U,
     }
-    post(s, "refuse_link_row", path, body)
+    s.post("refuse_link_row", path, body)
     for name in ("nope", "generic_unique_with_empty", "text_type_unique_with_empty", 5, 1.5):
         body = {"name": "Odd", "type": "text", "field_constraints": [{"type_name": name}]}
-        post(s, "refuse_name", path, body)
+        s.post("refuse_name", path, body)
     # DRF trims the name; extra keys are ignored; an empty list is no constraint
-    post(
-        s,
+    s.post(
         "trimmed",
         path,
         {
@@ -181,8 +165,7 @@ def field_types(s: Session, db: int) -> None:
             "field_constraints": [{"type_name": " unique_with_empty "}],
         },
     )
-    post(
-        s,
+    s.post(
         "extra_key",
         path,
         {
@@ -191,20 +174,18 @@ def field_types(s: Session, db: int) -> None:
             "field_constraints": [{"type_name": "unique_with_empty", "x": 1}],
         },
     )
-    post(s, "empty_list", path, {"name": "None", "type": "text", "field_constraints": []})
-    post(
-        s,
+    s.post("empty_list", path, {"name": "None", "type": "text", "field_constraints": []})
+    s.post(
         "with_db_index",
         path,
         {"name": "Indexed", "type": "number", "db_index": True, "field_constraints": U},
     )
-    post(
-        s,
+    s.post(
         "db_index_and_refused",
         path,
         {"name": "Both", "type": "boolean", "db_index": True, "field_constraints": U},
     )
-    post(s, "name_taken", path, {"name": "Text", "type": "boolean", "field_constraints": U})
+    s.post("name_taken", path, {"name": "Text", "type": "boolean", "field_constraints": U})
     s.get("fields", path)
     s.rows("rows", table, user_field_names="true")
 
@@ -213,12 +194,11 @@ def body_validation(s: Session, db: int) -> None:
     table = s.table(db, "Bodies", [["Name"], ["a"]])
     path = f"/api/database/fields/table/{table}/"
     for body in BAD_BODIES:
-        post(s, "create_bad", path, {"name": "Bad", "type": "text", "field_constraints": body})
-    field = post(s, "plain", path, {"name": "Plain", "type": "text"})
+        s.post("create_bad", path, {"name": "Bad", "type": "text", "field_constraints": body})
+    field = s.post("plain", path, {"name": "Plain", "type": "text"})
     for body in BAD_BODIES:
-        patch(s, "update_bad", f"/api/database/fields/{field['id']}/", {"field_constraints": body})
-    patch(
-        s,
+        s.patch("update_bad", f"/api/database/fields/{field['id']}/", {"field_constraints": body})
+    s.patch(
         "update_unknown",
         f"/api/database/fields/{field['id']}/",
         {"field_constraints": [{"type_name": "unknown"}]},
@@ -236,7 +216,7 @@ def defaults(s: Session, db: int) -> None:
             "number_default": value,
             "field_constraints": U,
         }
-        post(s, "number_default", path, body)
+        s.post("number_default", path, body)
     for value in ("d", ""):
         body = {
             "name": f"T {value!r}",
@@ -244,20 +224,18 @@ def defaults(s: Session, db: int) -> None:
             "text_default": value,
             "field_constraints": U,
         }
-        post(s, "text_default", path, body)
+        s.post("text_default", path, body)
     # a field that has a default
-    number = post(s, "number", path, {"name": "Amount", "type": "number", "number_default": 7})
+    number = s.post("number", path, {"name": "Amount", "type": "number", "number_default": 7})
     fid = number["id"]
-    patch(s, "add_to_default", f"/api/database/fields/{fid}/", {"field_constraints": U})
-    patch(
-        s,
+    s.patch("add_to_default", f"/api/database/fields/{fid}/", {"field_constraints": U})
+    s.patch(
         "add_clearing_default",
         f"/api/database/fields/{fid}/",
         {"number_default": None, "field_constraints": U},
     )
     # existing rows got the default 7 when the field was made: now they clash
-    patch(
-        s,
+    s.patch(
         "add_with_other_data",
         f"/api/database/fields/{fid}/",
         {"description": "d", "field_constraints": U},
@@ -265,21 +243,20 @@ def defaults(s: Session, db: int) -> None:
     s.get("field", f"/api/database/fields/{fid}/")
     # Baserow checks the default it is sent when the body has any field data, else the
     # field's own: with a name, a field with a default gets the constraint
-    single = post(s, "single", path, {"name": "Pick", "type": "single_select", **options("p")})
+    single = s.post("single", path, {"name": "Pick", "type": "single_select", **options("p")})
     sid = single["id"]
     option = single["select_options"][0]["id"]
-    patch(s, "single_default", f"/api/database/fields/{sid}/", {"single_select_default": option})
-    patch(s, "add_to_single_default", f"/api/database/fields/{sid}/", {"field_constraints": U})
-    patch(
-        s,
+    s.patch("single_default", f"/api/database/fields/{sid}/", {"single_select_default": option})
+    s.patch("add_to_single_default", f"/api/database/fields/{sid}/", {"field_constraints": U})
+    s.patch(
         "add_with_name",
         f"/api/database/fields/{sid}/",
         {"name": "Pick2", "field_constraints": U},
     )
     rows = f"/api/database/rows/table/{table}/"
-    delete(s, "drop_amount", f"/api/database/fields/{fid}/")
-    post(s, "row_gets_default", rows, {}, query=NAMES)
-    post(s, "next_row_clashes", rows, {}, query=NAMES)
+    s.delete("drop_amount", f"/api/database/fields/{fid}/")
+    s.post("row_gets_default", rows, {}, query=NAMES)
+    s.post("next_row_clashes", rows, {}, query=NAMES)
     s.rows("rows", table, user_field_names="true")
 
 
@@ -287,8 +264,7 @@ def rows(s: Session, db: int) -> None:
     table = s.table(db, "Rows", [["Name"], ["a"], ["b"]])
     path = f"/api/database/fields/table/{table}/"
     for name, type_, props in SUPPORTED:
-        post(
-            s,
+        s.post(
             f"field_{type_}",
             path,
             {"name": name, "type": type_, "field_constraints": U, **props},
@@ -298,40 +274,40 @@ def rows(s: Session, db: int) -> None:
     # Refused inserts come after the accepted ones: a refused insert uses up row ids in
     # Baserow's and in gridbase's PostgreSQL sequences, not in gridbase's SQLite tables.
     for name, (first, again, other, fresh, fresh2) in SAME.items():
-        post(s, f"create_{name}", rows, {name: first}, query=NAMES)
+        s.post(f"create_{name}", rows, {name: first}, query=NAMES)
         for empty in EMPTY[name]:
-            post(s, f"empty_{name}", rows, {name: empty}, query=NAMES)
-            post(s, f"empty_again_{name}", rows, {name: empty}, query=NAMES)
-        patch(s, f"update_clash_{name}", f"{rows}1/", {name: again}, query=NAMES)
-        patch(s, f"update_same_row_{name}", f"{rows}1/", {name: other}, query=NAMES)
-        patch(s, f"update_same_value_{name}", f"{rows}1/", {name: other}, query=NAMES)
-        post(s, f"batch_fresh_{name}", batch, {"items": [{name: fresh}]}, query=NAMES)
+            s.post(f"empty_{name}", rows, {name: empty}, query=NAMES)
+            s.post(f"empty_again_{name}", rows, {name: empty}, query=NAMES)
+        s.patch(f"update_clash_{name}", f"{rows}1/", {name: again}, query=NAMES)
+        s.patch(f"update_same_row_{name}", f"{rows}1/", {name: other}, query=NAMES)
+        s.patch(f"update_same_value_{name}", f"{rows}1/", {name: other}, query=NAMES)
+        s.post(f"batch_fresh_{name}", batch, {"items": [{name: fresh}]}, query=NAMES)
         items = [{"id": 2, name: fresh2}, {"id": 1, name: first}]
-        patch(s, f"batch_update_clash_{name}", batch, {"items": items}, query=NAMES)
+        s.patch(f"batch_update_clash_{name}", batch, {"items": items}, query=NAMES)
         items = [{"id": 2, name: fresh}, {"id": 1, name: fresh}]
-        patch(s, f"batch_update_clash_inside_{name}", batch, {"items": items}, query=NAMES)
-        patch(s, f"batch_update_{name}", batch, {"items": [{"id": 2, name: fresh2}]}, query=NAMES)
+        s.patch(f"batch_update_clash_inside_{name}", batch, {"items": items}, query=NAMES)
+        s.patch(f"batch_update_{name}", batch, {"items": [{"id": 2, name: fresh2}]}, query=NAMES)
     for name, (_, again, _, _, _) in SAME.items():
-        post(s, f"clash_{name}", rows, {name: again}, query=NAMES)
+        s.post(f"clash_{name}", rows, {name: again}, query=NAMES)
         items = [{"Name": "n"}, {name: UNUSED[name]}, {name: UNUSED[name]}]
-        post(s, f"batch_clash_inside_{name}", batch, {"items": items}, query=NAMES)
-        post(s, f"batch_clash_existing_{name}", batch, {"items": [{name: again}]}, query=NAMES)
+        s.post(f"batch_clash_inside_{name}", batch, {"items": items}, query=NAMES)
+        s.post(f"batch_clash_existing_{name}", batch, {"items": [{name: again}]}, query=NAMES)
     s.rows("rows", table, user_field_names="true", size=200)
     # a swap in one batch clashes on its first item, as in Baserow
-    patch(
-        s, "swap", batch, {"items": [{"id": 1, "Text": "s1"}, {"id": 2, "Text": "s2"}]}, query=NAMES
+    s.patch(
+        "swap", batch, {"items": [{"id": 1, "Text": "s1"}, {"id": 2, "Text": "s2"}]}, query=NAMES
     )
-    patch(
-        s, "swap", batch, {"items": [{"id": 1, "Text": "s2"}, {"id": 2, "Text": "s1"}]}, query=NAMES
+    s.patch(
+        "swap", batch, {"items": [{"id": 1, "Text": "s2"}, {"id": 2, "Text": "s1"}]}, query=NAMES
     )
     # the primary field may carry one too
     fields = s.fields(table)
-    patch(s, "primary", f"/api/database/fields/{fields['Name']['id']}/", {"field_constraints": U})
-    patch(s, "primary_update", f"{rows}3/", {"Name": "c"}, query=NAMES)
-    post(s, "primary_clash", rows, {"Name": "a"}, query=NAMES)
+    s.patch("primary", f"/api/database/fields/{fields['Name']['id']}/", {"field_constraints": U})
+    s.patch("primary_update", f"{rows}3/", {"Name": "c"}, query=NAMES)
+    s.post("primary_clash", rows, {"Name": "a"}, query=NAMES)
     # a deleted row's value is free again
-    delete(s, "delete_row", f"{rows}1/")
-    patch(s, "after_delete", f"{rows}3/", {"Text": "s1"}, query=NAMES)
+    s.delete("delete_row", f"{rows}1/")
+    s.patch("after_delete", f"{rows}3/", {"Text": "s1"}, query=NAMES)
     s.rows("rows_end", table, user_field_names="true", size=200)
 
 
@@ -339,40 +315,38 @@ def existing_data(s: Session, db: int) -> None:
     table = s.table(db, "Existing", [["Name"], ["a"], ["b"], ["c"]])
     path = f"/api/database/fields/table/{table}/"
     rows = f"/api/database/rows/table/{table}/"
-    number = post(s, "number", path, {"name": "N", "type": "number"})
+    number = s.post("number", path, {"name": "N", "type": "number"})
     fid = number["id"]
     items = [{"id": 1, "N": 5}, {"id": 2, "N": 5}, {"id": 3, "N": None}]
-    patch(s, "fill", f"{rows}batch/", {"items": items}, query=NAMES)
-    patch(s, "add_over_clash", f"/api/database/fields/{fid}/", {"field_constraints": U})
+    s.patch("fill", f"{rows}batch/", {"items": items}, query=NAMES)
+    s.patch("add_over_clash", f"/api/database/fields/{fid}/", {"field_constraints": U})
     s.get("field_unchanged", f"/api/database/fields/{fid}/")
-    patch(
-        s,
+    s.patch(
         "add_and_rename_over_clash",
         f"/api/database/fields/{fid}/",
         {"name": "Renamed", "field_constraints": U},
     )
     s.get("fields_unchanged", path)
-    patch(s, "fix", f"{rows}2/", {"N": 6}, query=NAMES)
-    patch(s, "add", f"/api/database/fields/{fid}/", {"field_constraints": U})
-    post(s, "clash", rows, {"N": 6}, query=NAMES)
-    patch(s, "add_twice", f"/api/database/fields/{fid}/", {"field_constraints": U + U})
-    patch(s, "keep", f"/api/database/fields/{fid}/", {"name": "Kept"})
-    post(s, "still_clash", rows, {"Kept": 5}, query=NAMES)
-    patch(s, "remove", f"/api/database/fields/{fid}/", {"field_constraints": []})
-    patch(s, "no_clash", f"{rows}3/", {"Kept": 5}, query=NAMES)
-    patch(s, "add_again_over_clash", f"/api/database/fields/{fid}/", {"field_constraints": U})
-    text = post(s, "text", path, {"name": "T", "type": "text"})
-    patch(
-        s,
+    s.patch("fix", f"{rows}2/", {"N": 6}, query=NAMES)
+    s.patch("add", f"/api/database/fields/{fid}/", {"field_constraints": U})
+    s.post("clash", rows, {"N": 6}, query=NAMES)
+    s.patch("add_twice", f"/api/database/fields/{fid}/", {"field_constraints": U + U})
+    s.patch("keep", f"/api/database/fields/{fid}/", {"name": "Kept"})
+    s.post("still_clash", rows, {"Kept": 5}, query=NAMES)
+    s.patch("remove", f"/api/database/fields/{fid}/", {"field_constraints": []})
+    s.patch("no_clash", f"{rows}3/", {"Kept": 5}, query=NAMES)
+    s.patch("add_again_over_clash", f"/api/database/fields/{fid}/", {"field_constraints": U})
+    text = s.post("text", path, {"name": "T", "type": "text"})
+    s.patch(
         "fill_text",
         f"{rows}batch/",
         {"items": [{"id": 1, "T": ""}, {"id": 2, "T": ""}, {"id": 3, "T": "x"}]},
         query=NAMES,
     )
-    patch(s, "add_over_empties", f"/api/database/fields/{text['id']}/", {"field_constraints": U})
-    post(s, "text_clash", rows, {"T": "x"}, query=NAMES)
+    s.patch("add_over_empties", f"/api/database/fields/{text['id']}/", {"field_constraints": U})
+    s.post("text_clash", rows, {"T": "x"}, query=NAMES)
     # the older field (gridbase on SQLite hands the newest field id out again once deleted)
-    delete(s, "delete_field", f"/api/database/fields/{fid}/")
+    s.delete("delete_field", f"/api/database/fields/{fid}/")
     s.rows("rows", table, user_field_names="true")
 
 
@@ -380,59 +354,53 @@ def type_changes(s: Session, db: int) -> None:
     table = s.table(db, "Types", [["Name"], ["1"], ["01"], ["2"]])
     path = f"/api/database/fields/table/{table}/"
     rows = f"/api/database/rows/table/{table}/"
-    text = post(s, "text", path, {"name": "T", "type": "text", "field_constraints": U})
+    text = s.post("text", path, {"name": "T", "type": "text", "field_constraints": U})
     fid = text["id"]
     field = f"/api/database/fields/{fid}/"
     # a type that cannot carry the constraint: refused unless the constraints go
-    patch(s, "to_boolean", field, {"type": "boolean"})
-    patch(s, "to_multiple_select", field, {"type": "multiple_select", "field_constraints": U})
-    patch(s, "to_phone_number", field, {"type": "phone_number"})
+    s.patch("to_boolean", field, {"type": "boolean"})
+    s.patch("to_multiple_select", field, {"type": "multiple_select", "field_constraints": U})
+    s.patch("to_phone_number", field, {"type": "phone_number"})
     s.get("unchanged", field)
     # a type that can: kept (also when not sent), and enforced when sent
-    patch(s, "to_url", field, {"type": "url", "field_constraints": U})
-    post(s, "url_row", rows, {"T": "https://dup.example"}, query=NAMES)
-    patch(s, "url_clash", f"{rows}1/", {"T": "https://dup.example"}, query=NAMES)
-    patch(s, "to_email_keeps", field, {"type": "email"})
-    patch(s, "to_number_keeps", field, {"type": "number"})
-    patch(s, "to_rating_keeps", field, {"type": "rating"})
-    patch(s, "to_boolean_without", field, {"type": "boolean", "field_constraints": []})
+    s.patch("to_url", field, {"type": "url", "field_constraints": U})
+    s.post("url_row", rows, {"T": "https://dup.example"}, query=NAMES)
+    s.patch("url_clash", f"{rows}1/", {"T": "https://dup.example"}, query=NAMES)
+    s.patch("to_email_keeps", field, {"type": "email"})
+    s.patch("to_number_keeps", field, {"type": "number"})
+    s.patch("to_rating_keeps", field, {"type": "rating"})
+    s.patch("to_boolean_without", field, {"type": "boolean", "field_constraints": []})
     # every row reads false as text: they clash
-    patch(s, "to_text_over_clash", field, {"type": "text", "field_constraints": U})
+    s.patch("to_text_over_clash", field, {"type": "text", "field_constraints": U})
     s.get("still_boolean", field)
-    patch(s, "to_text", field, {"type": "text"})
+    s.patch("to_text", field, {"type": "text"})
     s.rows("rows", table, user_field_names="true")
     # converted values that clash: "1" and "01" are one number
     name = s.fields(table)["Name"]["id"]
-    patch(
-        s,
+    s.patch(
         "name_to_number_over_clash",
         f"/api/database/fields/{name}/",
         {"type": "number", "field_constraints": U},
     )
-    patch(
-        s,
+    s.patch(
         "name_to_number",
         f"/api/database/fields/{name}/",
         {"type": "number", "number_decimal_places": 1},
     )
-    patch(
-        s, "name_number_add_over_clash", f"/api/database/fields/{name}/", {"field_constraints": U}
-    )
-    patch(
-        s,
+    s.patch("name_number_add_over_clash", f"/api/database/fields/{name}/", {"field_constraints": U})
+    s.patch(
         "name_back_to_text_over_clash",
         f"/api/database/fields/{name}/",
         {"type": "text", "field_constraints": U},
     )
-    patch(s, "fix", f"{rows}2/", {"Name": 3}, query=NAMES)
-    patch(
-        s,
+    s.patch("fix", f"{rows}2/", {"Name": 3}, query=NAMES)
+    s.patch(
         "name_back_to_text",
         f"/api/database/fields/{name}/",
         {"type": "text", "field_constraints": U},
     )
-    patch(s, "name_new", f"{rows}4/", {"Name": "4.0"}, query=NAMES)
-    post(s, "name_clash", rows, {"Name": "2.0"}, query=NAMES)
+    s.patch("name_new", f"{rows}4/", {"Name": "4.0"}, query=NAMES)
+    s.post("name_clash", rows, {"Name": "2.0"}, query=NAMES)
     s.get("fields", path)
     s.rows("rows_end", table, user_field_names="true")
 
