@@ -209,6 +209,7 @@ class SelectOptionsMixin(FieldType):
 
 class SingleSelectFieldType(SelectOptionsMixin):
     type = "single_select"
+    unique_empty = ()  # unique_with_empty: only null may repeat
     kind = "text"
     formula_kind = "single_select"
     sort_types = frozenset({"default", "order"})  # by value, or by the options' order

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.compat.scenarios import cors_settings, files, filters, links, sorts, users
+from tests.compat.scenarios import constraints, cors_settings, files, filters, links, sorts, users
 
 Scenario = Callable[..., None]
 
@@ -20,6 +20,7 @@ RECORDABLE: dict[str, Scenario] = {
     **files.SCENARIOS,
     **users.SCENARIOS,
     **sorts.SCENARIOS,
+    **constraints.SCENARIOS,
 }
 PENDING = {
     # order_by's parsing (names with [type], tokens as Baserow splits them) is being fixed
