@@ -95,6 +95,7 @@ async def setup(client: Client, ctx: Any, count: int, index: bool) -> dict[str, 
         },
     )
     client.headers = [(b"authorization", f"JWT {session['access_token']}".encode())]
+    user_id = session["user"]["id"]
     ws = (await api("POST", "/api/workspaces/", {"name": "bench"}))["id"]
     db = (
         await api(
@@ -129,7 +130,9 @@ async def setup(client: Client, ctx: Any, count: int, index: bool) -> dict[str, 
         n = min(5000, count - done)
         items = [make_row(done + i, fields, rnd) for i in range(n)]
         with ctx.db.write() as conn:
-            rows.insert_rows(ctx, conn, load.load_table(conn, table), items, by_name=False)
+            rows.insert_rows(
+                ctx, conn, load.load_table(conn, table), items, by_name=False, user_id=user_id
+            )
         done += n
     token = await api("POST", "/api/database/tokens/", {"name": "bench", "workspace": ws})
     client.headers = [(b"authorization", f"Token {token['key']}".encode())]
@@ -170,6 +173,8 @@ def workloads(s: dict[str, Any]) -> dict[str, Any]:
         "list page 1": lambda: ("GET", base, None),
         "filter select =": lambda: ("GET", f"{base}?filters={eq}", None),
         "filter number range": lambda: ("GET", f"{base}?filters={rng}", None),
+        "sort by text": lambda: ("GET", f"{base}?order_by={name}", None),
+        "sort by link": lambda: ("GET", f"{base}?order_by=field_{f['Tags']['id']}", None),
         "create one row": lambda: ("POST", base, row),
         "update one row": lambda: ("PATCH", f"{base}{rnd.randrange(1, n + 1)}/", row),
         "batch create 200": lambda: ("POST", f"{base}batch/", batch),

@@ -10,10 +10,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import requests
+import sqlalchemy as sa
 
 from gridbase.app import build_context
 from gridbase.config import Settings
 from gridbase.core import rows
+from gridbase.storage import schema as s
 from gridbase.usertable import load
 
 WORDS = [
@@ -172,6 +174,8 @@ def seed(
     """Schema over HTTP, then `count` rows through the row service in chunked transactions."""
     email, jwt, ws, db, table_id, other, fields = create_schema(base, db_index)
     ctx = build_context(settings)
+    with ctx.db.read() as conn:  # the rows' created_by / last_modified_by
+        user_id = conn.execute(sa.select(s.users.c.id).where(s.users.c.email == email)).scalar_one()
     rnd = random.Random(seed_value)
     done = 0
     started = time.monotonic()
@@ -180,7 +184,7 @@ def seed(
         items = [make_row(done + i, fields, rnd) for i in range(n)]
         with ctx.db.write() as conn:
             table = load.load_table(conn, table_id)
-            rows.insert_rows(ctx, conn, table, items, by_name=False)
+            rows.insert_rows(ctx, conn, table, items, by_name=False, user_id=user_id)
         done += n
         if done % 100_000 == 0:
             print(

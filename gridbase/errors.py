@@ -571,3 +571,35 @@ class FileUrlCouldNotBeReached(GridbaseError):
 class InvalidFileUrl(GridbaseError):
     code = "ERROR_INVALID_FILE_URL"
     default_detail = "The provided URL is not valid."
+
+
+# --- field constraints (Baserow's field_constraints: unique_with_empty) -----------------
+
+
+class InvalidFieldConstraint(GridbaseError):
+    code = "ERROR_INVALID_FIELD_CONSTRAINT"
+
+    def __init__(self, field_type: str, constraint: str) -> None:
+        super().__init__(
+            f"The field constraint {constraint} is not supported for field {field_type}."
+        )
+
+
+class FieldConstraintConflict(GridbaseError):
+    """The field's existing values break a constraint that is being added."""
+
+    code = "ERROR_FIELD_CONSTRAINT"
+    default_detail = "Cannot apply field constraint due to existing data conflicts."
+
+
+class FieldConstraintDefault(GridbaseError):
+    code = "ERROR_FIELD_CONSTRAINT_DOES_NOT_SUPPORT_DEFAULT_VALUE"
+    default_detail = "Cannot set this constraint when default value is set."
+
+
+class FieldDataConstraint(GridbaseError):
+    """A row write would break a field's constraint (raised for the database's unique
+    violation by storage.engine, so concurrent writers are refused as well)."""
+
+    code = "ERROR_FIELD_DATA_CONSTRAINT"
+    default_detail = "The operation violates a field constraint"

@@ -64,6 +64,8 @@ class Field:
     db_index: bool = False
     props: dict[str, Any] = field(default_factory=dict)
     select_options: tuple[SelectOption, ...] = ()
+    # Baserow's field_constraints by type_name (e.g. "unique_with_empty"), sorted
+    constraints: tuple[str, ...] = ()
     # The row column (or junction side) name, computed once: rows read it for every cell.
     column_name: str = field(init=False, repr=False, compare=False)
 

@@ -288,6 +288,34 @@ class Validator:
             return MISSING
         return found
 
+    def object_list(self, key: str, item: Callable[[Validator], Any]) -> Any:
+        """A list of objects, each read by `item` from its own Validator (DRF's nested
+        serializer with many=True: errors per item, `{}` for a good one)."""
+        value = self._get(key, False, MISSING, False)
+        if value is MISSING or key not in self.data:
+            return value
+        if not isinstance(value, list):
+            message = f'Expected a list of items but got type "{type(value).__name__}".'
+            self.errors[key] = {"non_field_errors": field_error(message, "not_a_list")}
+            return MISSING
+        out: list[Any] = []
+        errors: list[Any] = []
+        for entry in value:
+            if entry is None:
+                errors.append(field_error("This field may not be null.", "null"))
+                continue
+            if not isinstance(entry, dict):
+                message = f"Invalid data. Expected a dictionary, but got {type(entry).__name__}."
+                errors.append({"non_field_errors": field_error(message)})
+                continue
+            nested = Validator(entry, self.error)
+            out.append(item(nested))
+            errors.append(nested.errors)
+        if any(errors):
+            self.errors[key] = errors
+            return MISSING
+        return out
+
     def done(self) -> None:
         if self.errors:
             raise self.error(self.errors)

@@ -43,8 +43,15 @@ def _field_body(body: Any, *, creating: bool) -> tuple[Validator, dict[str, Any]
     v = Validator(body)
     v.string("name", required=creating, max_length=255, allow_blank=True)
     v.string("type", required=creating)
+    # [{"type_name": ...}] -> the names (core checks them against the field type)
+    constraints = v.object_list(
+        "field_constraints", lambda item: item.string("type_name", max_length=255)
+    )
     v.done()
-    return v, v.data
+    data = dict(v.data)
+    if "field_constraints" in data:
+        data["field_constraints"] = constraints
+    return v, data
 
 
 @router.post("/table/{table_id:int}/")

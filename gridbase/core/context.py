@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from gridbase.config import Settings
 from gridbase.core.extensions import Extensions
 from gridbase.fields import FieldTypes
+from gridbase.fields.constraints import FieldConstraintTypes, default_field_constraints
 from gridbase.filters import FilterTypes
 from gridbase.models import Field
 from gridbase.storage import group_commit
@@ -44,6 +45,7 @@ class Ctx:
     filter_types: FilterTypes
     ext: Extensions
     kept: Kept[TableModel] = field(default_factory=Kept)
+    field_constraints: FieldConstraintTypes = field(default_factory=default_field_constraints)
     clock: Callable[[], datetime] = utcnow
 
     async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:

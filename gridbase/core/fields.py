@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.core import dependencies, events, workspaces
+from gridbase.core import field_constraints as constraints
 from gridbase.core.context import Ctx
 from gridbase.core.row_values import value_context
 from gridbase.errors import (
@@ -126,6 +127,8 @@ def insert_field(
     if count >= ctx.settings.max_field_limit:
         raise MaxFieldCountExceeded()
     props = clean_props(ft, raw, None)
+    new = Field(0, table.id, name, 0, type_, primary, props=props)
+    wanted = constraints.for_create(ctx, ft, new, raw)
     if raw.get("db_index") and not ft.can_have_db_index:
         raise DbIndexNotSupported(type_)
     order = s.next_order(conn, f.c.order, f.c.table_id == table.id, first=0)
@@ -141,6 +144,7 @@ def insert_field(
                 description=description if isinstance(description, str) else None,
                 db_index=bool(raw.get("db_index", False)),
                 props=props,
+                constraints=list(wanted),
                 created_on=ctx.clock(),
             )
         )
@@ -154,6 +158,7 @@ def insert_field(
     field = load_field(conn, field_id)
     related = ft.after_create(ctx, conn, field, raw)
     fill_new_column(ctx, conn, table, load_field(conn, field_id))
+    constraints.sync_unique_index(ctx, conn, load_field(conn, field_id), rebuilt=True, before=())
     bump_version(conn, table.id)
     related = with_refreshed(related, dependencies.refresh(ctx, conn, table.id), field_id)
     return load_field(conn, field_id), related
@@ -224,26 +229,35 @@ def update(
             values["description"] = raw["description"]
         if "db_index" in raw:
             values["db_index"] = bool(raw["db_index"])
+        retyped = new_type != old.type
+        props = clean_props(ft, raw, None if retyped else old.props)
+        wanted = constraints.for_update(
+            ctx, ft, old, dataclasses.replace(old, type=new_type, props=props), raw
+        )
+        if wanted != old.constraints:
+            values["constraints"] = list(wanted)
         indexed = values.get("db_index", old.db_index)
         if indexed and not ft.can_have_db_index:
             raise DbIndexNotSupported(new_type)
         related: list[Field] = []
-        if new_type != old.type:
+        rebuilt = retyped  # a new column: any unique index went with the old one
+        if retyped:
             related = change_type(ctx, conn, table, old, ft, raw)
         else:
-            props = clean_props(ft, raw, old.props)
             values["props"] = props
             new = dataclasses.replace(old, props=props)
             if ft.column_type(new) != ft.column_type(old) and repr(ft.column_type(new)) != repr(
                 ft.column_type(old)
             ):
                 convert_values(ctx, conn, table, old, new)
+                rebuilt = True
         if values:
             conn.execute(s.fields.update().where(s.fields.c.id == old.id).values(**values))
         field = load_field(conn, old.id)
         column = ft.column_type(field)
         if column is not None:  # a retyped column lost its index with the old column
             sync_index(conn, table, field.id, column, indexed)
+        constraints.sync_unique_index(ctx, conn, field, rebuilt=rebuilt, before=old.constraints)
         if new_type == old.type:
             related += ft.after_update(ctx, conn, old, field, raw)
         bump_version(conn, table.id)
@@ -273,7 +287,7 @@ def change_type(
     related = old_ft.before_delete(ctx, conn, old)
     if old_ft.column_type(old) is not None:
         ddl.drop_column(conn, table.id, old.id)
-    props = clean_props(ft, raw, None)
+    props = clean_props(ft, raw, {})  # {}: a conversion (props take their converted defaults)
     conn.execute(s.fields.update().where(s.fields.c.id == old.id).values(type=ft.type, props=props))
     new = load_field(conn, old.id)
     column = ft.column_type(new)

@@ -203,6 +203,9 @@ class FieldType:
     read_only: ClassVar[bool] = False
     can_be_primary: ClassVar[bool] = True
     can_have_db_index: ClassVar[bool] = False  # `db_index` may put a SQL index on its column
+    # The `unique_with_empty` field constraint (fields.constraints): the stored values that,
+    # besides NULL, count as empty and may repeat; None: the type cannot have it.
+    unique_empty: ClassVar[tuple[Any, ...] | None] = None
     searchable: ClassVar[bool] = True  # compat search compares its displayed text
     stores_text: ClassVar[bool] = False  # its column holds its displayed text itself
     fills_new_rows: ClassVar[bool] = False  # the server makes its values (new_values)
@@ -436,7 +439,8 @@ class FieldType:
                 value = raw[prop.name]
                 out[prop.name] = prop.check(value) if prop.check else value
             elif prop.name not in out and not prop.write_only:
-                out[prop.name] = prop.default
+                convert = prop.converted if current is not None else None
+                out[prop.name] = convert() if convert is not None else prop.default
         return out
 
     def props_json(self, field: Field) -> dict[str, Any]:

@@ -116,6 +116,7 @@ def local_date(field: Field, value: datetime) -> date:
 
 class DateFieldType(FieldType):
     type = "date"
+    unique_empty = ()  # unique_with_empty: only null may repeat
     kind = None  # a date, or a datetime with date_include_time
     formula_kind = "date"
     sort_types = SORTABLE

@@ -91,6 +91,7 @@ def round_to(seconds: float, fmt: str) -> float:
 
 class DurationFieldType(FieldType):
     type = "duration"
+    unique_empty = ()  # unique_with_empty: only null may repeat
     kind = "duration"
     formula_kind = "duration"
     sort_types = SORTABLE

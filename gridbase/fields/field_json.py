@@ -31,7 +31,7 @@ def field_json(
         "database_id": database_id,
         "workspace_id": workspace_id,
         "db_index": field.db_index,
-        "field_constraints": [],
+        "field_constraints": [{"type_name": name} for name in field.constraints],
     }
     body.update(ft.props_json(field))
     if extra:

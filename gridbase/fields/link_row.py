@@ -475,6 +475,7 @@ def _links_statement() -> sa.Select[Any]:
             f.c.description,
             f.c.db_index,
             f.c.props,
+            f.c.constraints,
         )
         .join(t, t.c.id == f.c.table_id)
         .where(t.c.database_id == database, f.c.type == LinkRowFieldType.type)

@@ -41,16 +41,18 @@ def format_decimal(value: Any, places: int) -> str | None:
 
 
 def _check_default(value: Any) -> Any:
-    if value is None:
-        return None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None  # DRF's DecimalField(allow_null=True) reads a blank text as null
     try:
-        return str(parse_decimal(value))
+        # Baserow keeps it in a DecimalField(max_digits=50, decimal_places=20)
+        return format_decimal(parse_decimal(value), 20)
     except FieldValueError:
         raise PropError("number_default", "A valid number is required.") from None
 
 
 class NumberFieldType(FieldType):
     type = "number"
+    unique_empty = ()  # unique_with_empty: only null may repeat
     kind = "decimal"
     formula_kind = "number"
     sort_types = SORTABLE
@@ -146,6 +148,7 @@ class NumberFieldType(FieldType):
 
 class RatingFieldType(FieldType):
     type = "rating"
+    unique_empty = (0,)  # unique_with_empty: 0 (no rating) may repeat
     kind = "int"
     formula_kind = "number"
     formula_nullable = False

@@ -31,6 +31,9 @@ class Prop:
     default: Any
     check: Callable[[Any], Any] | None = None  # returns the cleaned value or raises PropError
     write_only: bool = False
+    # its value when a field of another type becomes this one and the body does not give it
+    # (Baserow's model default, where a new field gets its serializer's); None: `default`
+    converted: Callable[[], Any] | None = None
 
 
 def check_bool(name: str) -> Callable[[Any], bool]:

@@ -209,6 +209,7 @@ class SelectOptionsMixin(FieldType):
 
 class SingleSelectFieldType(SelectOptionsMixin):
     type = "single_select"
+    unique_empty = ()  # unique_with_empty: only null may repeat
     kind = "text"
     formula_kind = "single_select"
     sort_types = frozenset({"default", "order"})  # by value, or by the options' order
@@ -313,7 +314,7 @@ class MultipleSelectFieldType(SelectOptionsMixin):
     kind = "array"
     formula_kind = "multiple_select"
     sort_types = SORTABLE
-    props = (Prop("multiple_select_default", None, _check_default_ids),)
+    props = (Prop("multiple_select_default", None, _check_default_ids, converted=list),)
 
     def column_type(self, field: Field) -> None:
         return None

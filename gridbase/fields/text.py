@@ -47,6 +47,7 @@ class PlainText(TextLike):
 
 class TextFieldType(PlainText):
     type = "text"
+    unique_empty = ("",)  # unique_with_empty: "" and null may repeat
     props = (Prop("text_default", "", check_str("text_default", 255)),)
 
     def default(self, field: Field) -> Any:
@@ -66,7 +67,15 @@ class TextFieldType(PlainText):
 
 class LongTextFieldType(PlainText):
     type = "long_text"
-    props = (Prop("long_text_enable_rich_text", None, check_bool("long_text_enable_rich_text")),)
+    unique_empty = ("",)  # unique_with_empty: "" and null may repeat
+    props = (
+        Prop(
+            "long_text_enable_rich_text",
+            None,
+            check_bool("long_text_enable_rich_text"),
+            converted=lambda: False,
+        ),
+    )
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         return {"type": ["string", "null"], "example": "A longer text\nover several lines."}
@@ -113,6 +122,7 @@ class PatternFieldType(TextLike):
 
 class UrlFieldType(PatternFieldType):
     type = "url"
+    unique_empty = ("",)  # unique_with_empty: "" and null may repeat
     formula_kind = "url"
     pattern = re.compile(r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$")
     example = "https://example.com/page"
@@ -120,6 +130,7 @@ class UrlFieldType(PatternFieldType):
 
 class EmailFieldType(PatternFieldType):
     type = "email"
+    unique_empty = ("",)  # unique_with_empty: "" and null may repeat
     formula_kind = "char"
     pattern = re.compile(
         r"^(?=.{3,254}$)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"

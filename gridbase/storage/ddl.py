@@ -99,9 +99,15 @@ def add_column(
     conn.exec_driver_sql(f"ALTER TABLE {table_name(table_id)} ADD COLUMN {ddl}")
 
 
+def unique_index_name(table_id: int, field_id: int) -> str:
+    """The index that enforces a field's unique constraint (storage.unique)."""
+    return f"uniq_t{int(table_id)}_f{int(field_id)}"
+
+
 def drop_column(conn: sa.Connection, table_id: int, field_id: int) -> None:
-    index = f"idx_t{int(table_id)}_f{int(field_id)}"
-    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
+    # SQLite refuses to drop an indexed column
+    for index in (f"idx_t{int(table_id)}_f{int(field_id)}", unique_index_name(table_id, field_id)):
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
     conn.exec_driver_sql(f"ALTER TABLE {table_name(table_id)} DROP COLUMN {column_name(field_id)}")
 
 

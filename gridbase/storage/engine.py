@@ -3,7 +3,7 @@
 SQLite runs in WAL mode with a busy timeout; write transactions start with
 BEGIN IMMEDIATE and are serialised by an in-process lock, so concurrent writers
 queue instead of failing with SQLITE_BUSY. PostgreSQL uses a plain pool.
-Imports: nothing from gridbase above storage.
+Imports: errors (FieldDataConstraint); nothing from gridbase above storage.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from gridbase.storage import sqlite_functions
+from gridbase.errors import FieldDataConstraint
+from gridbase.storage import sqlite_functions, unique
 from gridbase.storage.group_commit import GroupCommit
 from gridbase.storage.prepared import tagged
 from gridbase.storage.raw import sqlite_connection
@@ -113,24 +114,31 @@ class Database:
     def write(self, *, group: bool = False) -> Iterator[sa.Connection]:
         """One write transaction: committed on normal exit, rolled back on an exception.
         `group=True` (SQLite, inside Ctx.call): a savepoint in the group commit of this
-        event-loop turn instead; the caller awaits the commit (see group_commit)."""
-        if self.is_sqlite and group and self.groups.enabled():
-            with self.groups.write() as conn:
-                yield conn
-        elif self.is_sqlite:
-            self.groups.flush()  # this thread's open group holds the write lock
-            with self._write_lock, self.engine.connect() as conn:
-                conn.info["immediate"] = True
-                try:
-                    with conn.begin():
-                        yield conn
-                finally:
-                    conn.info.pop("immediate", None)
-            if self.syncer is not None:
-                self.syncer.wrote()
-        else:
-            with self.engine.begin() as conn:
-                yield conn
+        event-loop turn instead; the caller awaits the commit (see group_commit).
+        A write the database refuses for a field constraint's unique index (storage.unique)
+        raises FieldDataConstraint, once it is rolled back."""
+        try:
+            if self.is_sqlite and group and self.groups.enabled():
+                with self.groups.write() as conn:
+                    yield conn
+            elif self.is_sqlite:
+                self.groups.flush()  # this thread's open group holds the write lock
+                with self._write_lock, self.engine.connect() as conn:
+                    conn.info["immediate"] = True
+                    try:
+                        with conn.begin():
+                            yield conn
+                    finally:
+                        conn.info.pop("immediate", None)
+                if self.syncer is not None:
+                    self.syncer.wrote()
+            else:
+                with self.engine.begin() as conn:
+                    yield conn
+        except Exception as exc:
+            if unique.is_violation(exc):
+                raise FieldDataConstraint() from exc
+            raise
 
     def dispose(self) -> None:
         if self.is_sqlite:

@@ -101,6 +101,8 @@ fields = sa.Table(
     sa.Column("db_index", sa.Boolean, nullable=False, default=False),
     sa.Column("props", sa.JSON, nullable=False, default=dict),  # type-specific properties
     _created(),
+    # field_constraints type names (a list); its unique index lives on the user table
+    sa.Column("constraints", sa.JSON, nullable=False, default=list, server_default="[]"),
 )
 
 select_options = sa.Table(
@@ -314,4 +316,5 @@ def field_of(row: Any, options: tuple[SelectOption, ...] = ()) -> Field:
         row.db_index,
         dict(row.props or {}),
         options,
+        tuple(row.constraints or ()),
     )

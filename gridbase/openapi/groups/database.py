@@ -27,6 +27,7 @@ FIELD = obj(
         "database_id": INT,
         "workspace_id": INT,
         "db_index": BOOL,
+        "field_constraints": array(obj({"type_name": STR}, ["type_name"])),
     },
     ["id", "table_id", "name", "type", "primary"],
     additionalProperties=True,
@@ -68,8 +69,21 @@ T, F, R, K, D = (
 NOT_MEMBER = ["ERROR_USER_NOT_IN_GROUP"]
 TABLE_404 = ["ERROR_TABLE_DOES_NOT_EXIST"]
 ROW_404 = [*TABLE_404, "ERROR_ROW_DOES_NOT_EXIST"]
+# `field_constraints` in a field create/update body
+CONSTRAINTS = {
+    "field_constraints": {
+        **array(obj({"type_name": {"type": "string", "maxLength": 255}}, ["type_name"])),
+        "description": "Constraints on the field's values: `unique_with_empty` (text, long "
+        "text, url, email, number, rating, date, duration, single select) refuses a value "
+        "another row holds; empty values may repeat. Update: replaces the field's "
+        "constraints; left out, they stay.",
+    }
+}
 FIELD_400 = [
     *NOT_MEMBER,
+    "ERROR_INVALID_FIELD_CONSTRAINT",
+    "ERROR_FIELD_CONSTRAINT",
+    "ERROR_FIELD_CONSTRAINT_DOES_NOT_SUPPORT_DEFAULT_VALUE",
     "ERROR_FIELD_WITH_SAME_NAME_ALREADY_EXISTS",
     "ERROR_RESERVED_BASEROW_FIELD_NAME",
     "ERROR_INVALID_BASEROW_FIELD_NAME",
@@ -84,6 +98,7 @@ FIELD_400 = [
     "ERROR_CANNOT_CHANGE_FIELD_TYPE",
 ]
 NO_PERMISSION = ["ERROR_NO_PERMISSION_TO_TABLE", "PERMISSION_DENIED"]
+ROW_WRITE_400 = [*NOT_MEMBER, "ERROR_FIELD_DATA_CONSTRAINT"]  # a value a constraint refuses
 ROWS_BODY = obj(
     {"items": {"type": "array", "minItems": 1, "maxItems": 200, "items": ref("Row")}}, ["items"]
 )
@@ -183,7 +198,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         F,
         ref("Field"),
         request=obj(
-            {"name": {"type": "string", "maxLength": 255}, "type": STR},
+            {"name": {"type": "string", "maxLength": 255}, "type": STR, **CONSTRAINTS},
             ["name", "type"],
             additionalProperties=True,
         ),
@@ -200,7 +215,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         F,
         ref("Field"),
         request=obj(
-            {"name": {"type": "string", "maxLength": 255}, "type": STR}, additionalProperties=True
+            {"name": {"type": "string", "maxLength": 255}, "type": STR, **CONSTRAINTS},
+            additionalProperties=True,
         ),
         errors={400: FIELD_400, 404: ["ERROR_FIELD_DOES_NOT_EXIST"]},
     ),
@@ -252,7 +268,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         ref("Row"),
         request=ROW_VALUES,
         params=WRITE_PARAMS,
-        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: ROW_404},
+        errors={400: ROW_WRITE_400, 401: NO_PERMISSION, 404: ROW_404},
     ),
     ("get", "/api/database/rows/table/{table_id}/{row_id}/"): Op(
         "Get a row",
@@ -271,7 +287,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         ref("Row"),
         request=ROW_VALUES,
         params=WRITE_PARAMS,
-        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: ROW_404},
+        errors={400: ROW_WRITE_400, 401: NO_PERMISSION, 404: ROW_404},
     ),
     ("patch", "/api/database/rows/table/{table_id}/{row_id}/move/"): Op(
         "Move a row",
@@ -294,7 +310,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         ROWS_BODY,
         request=obj({"items": array(ROW_VALUES)}, ["items"]),
         params=WRITE_PARAMS,
-        errors={400: NOT_MEMBER, 401: NO_PERMISSION, 404: ROW_404},
+        errors={400: ROW_WRITE_400, 401: NO_PERMISSION, 404: ROW_404},
     ),
     ("patch", "/api/database/rows/table/{table_id}/batch/"): Op(
         "Update rows (batch)",
@@ -304,7 +320,11 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         request=obj(
             {"items": array(obj({"id": INT}, ["id"], additionalProperties=True))}, ["items"]
         ),
-        errors={400: [*NOT_MEMBER, "ERROR_ROW_IDS_NOT_UNIQUE"], 401: NO_PERMISSION, 404: ROW_404},
+        errors={
+            400: [*ROW_WRITE_400, "ERROR_ROW_IDS_NOT_UNIQUE"],
+            401: NO_PERMISSION,
+            404: ROW_404,
+        },
     ),
     ("post", "/api/database/rows/table/{table_id}/batch-delete/"): Op(
         "Delete rows (batch)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tests.compat.scenarios import (
+    constraints,
     cors_settings,
     files,
     filters,
@@ -33,6 +34,7 @@ RECORDABLE: dict[str, Scenario] = {
     **files.SCENARIOS,
     **users.SCENARIOS,
     **sorts.SCENARIOS,
+    **constraints.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}
