@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.compat.scenarios import constraints, cors_settings, files, filters, links, sorts, users
+from tests.compat.scenarios import (
+    constraints,
+    conversions,
+    cors_settings,
+    files,
+    filters,
+    links,
+    sorts,
+    users,
+)
 
 Scenario = Callable[..., None]
 
 RECORDABLE: dict[str, Scenario] = {
     **cors_settings.SCENARIOS,
+    **conversions.SCENARIOS,
     **links.SCENARIOS,
     **filters.SCENARIOS,
     **files.SCENARIOS,
