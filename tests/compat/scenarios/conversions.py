@@ -1,7 +1,7 @@
 """Field type conversions: text values read as numbers, ratings, booleans, urls, emails,
 phone numbers and long text (Baserow converts them in SQL: numbers rounded to the places,
-ratings held to their range), and back to text. Dates and durations read text by their
-format in Baserow, which gridbase does not do yet."""
+ratings held to their range), and back to text; dates to text in their own format.
+Dates and durations read text by their format in Baserow, which gridbase does not do yet."""
 
 from __future__ import annotations
 
@@ -38,6 +38,28 @@ def conversions(s: Session) -> None:
         s.rows(f"as|{name}", table, user_field_names="true")
         s.patch(f"back|{name}", path, {"type": "text"})
         s.rows(f"text|{name}", table, user_field_names="true")
+    dates(s, db)
+
+
+DATES: list[dict[str, Any]] = [
+    {"date_format": "EU"},
+    {"date_format": "US", "date_include_time": True},
+    {"date_format": "ISO", "date_include_time": True, "date_time_format": "12"},
+    {"date_format": "EU", "date_include_time": True, "date_force_timezone": "Asia/Tokyo"},
+]
+
+
+def dates(s: Session, db: int) -> None:
+    """Dates become their text in their own format (and zone) on the way to another type."""
+    values = ["2024-03-05T09:07:00Z", "2023-12-31T23:30:00Z", None]
+    for i, props in enumerate(DATES):
+        table = s.table(db, f"D {i}", [["Name"], ["a"], ["b"], ["c"]])
+        field = s.field(table, "D", "date", **props)
+        items = [{"id": n + 1, "D": v} for n, v in enumerate(values)]
+        s.patch("fill", f"/api/database/rows/table/{table}/batch/", {"items": items},
+                query={"user_field_names": "true"})  # fmt: skip
+        s.patch(f"to_text|{i}", f"/api/database/fields/{field['id']}/", {"type": "text"})
+        s.rows(f"text|{i}", table, user_field_names="true")
 
 
 SCENARIOS = {"conversions": conversions}
