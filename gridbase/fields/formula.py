@@ -151,6 +151,9 @@ def serialize_value(props: Mapping[str, Any], value: Any) -> Any:
         return float(value)
     if kind in ("single_select", "multiple_select"):  # option objects as JSON
         return json.loads(value) if isinstance(value, (str, bytes)) else value
+    if kind in ("link", "button"):  # {"url", "label"}, a label link() was not given: null
+        found = json.loads(value) if isinstance(value, (str, bytes)) else value
+        return {"url": found.get("url"), "label": found.get("label")}
     if kind == "date":
         moment = _as_date(value)
         if not props.get("date_include_time"):
@@ -520,11 +523,20 @@ class FormulaFieldType(Computed):
                 "format": "date-time" if with_time else "date",
                 "example": "2024-03-01T12:30:00Z" if with_time else "2024-03-01",
             },
+            "link": {
+                "type": ["object", "null"],
+                "properties": {
+                    "url": {"type": ["string", "null"]},
+                    "label": {"type": ["string", "null"]},
+                },
+                "example": {"url": "https://baserow.io", "label": "Baserow"},
+            },
             "invalid": {
                 "type": "null",
                 "description": "The formula is invalid: " + str(field.props.get("error") or ""),
             },
         }
+        by_kind["button"] = by_kind["link"]
         schema = by_kind.get(str(kind), {"type": ["string", "null"], "example": "text"})
         return dict(
             schema,

@@ -58,6 +58,20 @@ ArraySource = Callable[[str, "str | None"], ArraySelect]
 OBJECT_TYPES = ("single_select", "multiple_select")
 
 
+def _filter_conditions(expr: TypedExpr) -> list[TypedExpr]:
+    """The conditions of the filter() calls in `expr`: they narrow the rows it aggregates."""
+    found = [expr.args[1]] if expr.op == "call" and expr.name == "filter" else []
+    for arg in expr.args[:1] if found else expr.args:
+        found += _filter_conditions(arg)
+    return found
+
+
+def _unfiltered(expr: TypedExpr) -> TypedExpr:
+    while expr.op == "call" and expr.name == "filter":
+        expr = expr.args[0]
+    return expr
+
+
 def _many_sources(expr: TypedExpr) -> set[SourceKey]:
     if expr.many and expr.op == "lookup":
         return {(expr.name, expr.target)}
@@ -143,14 +157,20 @@ class _Context:
         self,
         expr: TypedExpr,
         build: Callable[[Expr, Sequence[Any]], Expr],
+        *,
+        whole: bool = False,
     ) -> Expr:
+        """SELECT build(value) over the rows `expr` reads (those its filter() keeps);
+        `whole`: build from each row's whole value (select options as JSON)."""
         key, source = self.source(expr)
         inner = replace(self, many_values={**self.many_values, key: source.value})
-        aggregated = build(inner.compile(expr), source.order)
+        conditions = [inner.compile(c) for c in _filter_conditions(expr)]
+        value = source.whole if whole and source.whole is not None else inner.compile(expr)
+        aggregated = build(value, source.order)
         return (
             sa.select(aggregated)
             .select_from(source.joined)
-            .where(source.correlate)
+            .where(source.correlate, *conditions)
             .scalar_subquery()
         )
 
@@ -193,10 +213,11 @@ def compile_array(
     context = _Context(dialect, columns, array_source, row_id, {}, objects or {})
     key, source = context.source(typed.expr)
     inner = replace(context, many_values={key: source.value})
-    plain = typed.expr.op in ("field", "lookup")  # the looked-up value itself
+    plain = _unfiltered(typed.expr).op in ("field", "lookup")  # the looked-up value itself
+    conditions = [inner.compile(c) for c in _filter_conditions(typed.expr)]
     return CompiledArray(
         source.joined,
-        source.correlate,
+        sa.and_(source.correlate, *conditions),
         source.value if plain else inner.compile(typed.expr),
         source.whole if plain else None,
         source.item_id,

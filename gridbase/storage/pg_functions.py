@@ -7,6 +7,7 @@ the same functions in Python (sqlite_functions.py). Imports: nothing of gridbase
 
 from __future__ import annotations
 
+# (no "%" in them: drivers read it as a parameter mark; chr(37) writes one)
 # to_timestamp reads and to_char writes in the session's time zone: these run in UTC
 # (Baserow's sessions), whatever the server's own setting
 STATEMENTS: tuple[str, ...] = (
@@ -61,7 +62,7 @@ CREATE OR REPLACE FUNCTION {name}(text) RETURNS text AS $$
     SELECT string_agg(
         CASE
             WHEN bytes > 1 OR c !~ '{kept}' THEN
-                regexp_replace(encode(convert_to(c, 'utf-8')::bytea, 'hex'), '(..)', E'%\\\\1', 'g')
+                regexp_replace(encode(convert_to(c, 'utf-8'), 'hex'), '(..)', chr(37) || '\\1', 'g')
             ELSE c
         END,
         ''
