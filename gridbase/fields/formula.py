@@ -91,6 +91,15 @@ def array_source(
         target_type = ctx.field_types.get(target.type)
         junction = junction_table(link, sa.MetaData()).alias()
         mine, other = sides(link)
+
+        def sibling(name: str | None) -> sa.ColumnElement[Any]:
+            field = model.field_by_name(name) if name else model.primary
+            if field is None:
+                raise fl.FormulaCompileError(f"unknown field {name}")
+            expr = model.expression(field.id)
+            own = ClauseAdapter(linked).traverse(expr) if expr is not None else sa.null()
+            return ctx.field_types.get(field.type).formula_expression(field, own)
+
         return fl.ArraySelect(
             joined=junction.join(linked, linked.c.id == junction.c[other]),
             correlate=junction.c[mine] == sql.c.id,
@@ -98,6 +107,7 @@ def array_source(
             item_id=linked.c.id,
             order=(linked.c.order, linked.c.id),
             whole=target_type.formula_object(target, own, linked.c.id, ctx.db.dialect),
+            sibling=sibling,
         )
 
     return source

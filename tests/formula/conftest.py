@@ -150,6 +150,7 @@ def array_source(link: str, target: str | None) -> ArraySelect:
         value=TAG_COLUMNS[target],
         item_id=tags.c.id,
         order=(rows_tags.c.position,),
+        sibling=lambda other: TAG_COLUMNS[other or "Tag"],
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from gridbase.formula import FormulaTypeError, parse, typecheck
+from gridbase.formula import FormulaError, parse, typecheck
 
 from .conftest import FIELDS
 
@@ -98,6 +98,15 @@ CASES = [
         [D("4.1666666667"), D("-0.3250000000"), D("-1.0000000000"), D("-1.0000000000")],
     ),
     ("when_nan(field('Amount'), 7.125)", [D("12.500"), D("-3.250"), D("100.000"), D("0.000")]),
+    # filter: the linked rows an aggregate reads (its condition may read other fields of
+    # them, and the row itself)
+    ("sum(filter(lookup('Tags', 'Points'), lookup('Tags', 'Points') < 5))", [3, 1, 0, 3]),
+    (
+        "join(filter(lookup('Tags', 'Tag'), lookup('Tags', 'Points') < 5), ',')",
+        ["bug", "later", None, "bug"],
+    ),
+    ("count(filter(lookup('Tags', 'Tag'), field('Qty') > 5))", [0, 1, 0, 0]),
+    ("count(filter(field('Tags'), lookup('Tags', 'Flag')))", [2, 0, 0, 1]),
 ]
 
 
@@ -162,6 +171,7 @@ TYPES = [
     ("button('x', 'y')", "button", {"nullable": False}),
     ("get_link_label(button('x', 'y'))", "text", {}),
     ("is_nan(1 / 3)", "boolean", {}),
+    ("filter(lookup('Tags', 'Points'), true)", "array", {"array_formula_type": "number"}),
     ("when_nan(field('Amount') / 0, 7)", "number", {"number_decimal_places": 10}),
     ("when_nan(field('Qty'), 7.123)", "number", {"number_decimal_places": 3}),
 ]
@@ -196,6 +206,27 @@ ERRORS = [
         "type for this argument is link",
     ),
     (
+        "totext(filter(lookup('Tags', 'Points'), true))",
+        "input number 1 to function totext must be directly wrapped by an aggregate function "
+        "like sum, avg, count etc",
+    ),
+    (
+        "filter(field('Name'), true)",
+        "first input to filter must be an expression of many values (a lookup function call "
+        "or a field reference to a lookup/link field)",
+    ),
+    (
+        "has_option(field('Name'), 'x')",
+        "argument number 1 given to function has_option was of type text but the only usable "
+        "types for this argument are multiple_select,array,a list of single_select values "
+        "obtained from a lookup",
+    ),
+    (
+        "link('a', 'b', 'c')",
+        "3 arguments were given to the function link, it must instead be given more than 1 and "
+        "less than 2 (inclusive=True) arguments",
+    ),
+    (
         "when_nan(1, 'x')",
         "argument number 2 given to function when_nan was of type text but the only usable type "
         "for this argument is number",
@@ -205,6 +236,6 @@ ERRORS = [
 
 @pytest.mark.parametrize(("formula", "message"), ERRORS, ids=[e[0] for e in ERRORS])
 def test_wrong_arguments(formula: str, message: str) -> None:
-    with pytest.raises(FormulaTypeError) as raised:
+    with pytest.raises(FormulaError) as raised:
         typecheck(parse(formula), FIELDS)
     assert raised.value.message == message

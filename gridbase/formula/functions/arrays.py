@@ -9,10 +9,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from .. import sqlbuild
+from ..errors import FormulaCompileError
 from ..ftypes import boolean_type, invalid_type, number_type
 from .base import (
     ANY,
     BOOLEAN,
+    NUMBER,
     TEXT,
     Arity,
     CompileContext,
@@ -25,6 +27,7 @@ from .base import (
 )
 
 Expr = sa.ColumnElement[Any]
+INDEX_FILES_ONLY = "index only currently supports indexing file fields."
 NOT_MANY = (
     "first input to filter must be an expression of many values (a lookup function call or "
     "a field reference to a lookup/link field)"
@@ -35,6 +38,16 @@ def _type_filter(definition: FunctionDef, args: list[TypedExpr]) -> TypedExpr:
     if not args[0].many:
         return make_call("filter", args, invalid_type(NOT_MANY))
     return make_call("filter", args, args[0].ftype)
+
+
+def _type_index(definition: FunctionDef, args: list[TypedExpr]) -> TypedExpr:
+    """Baserow indexes arrays of files only; gridbase's formulas read no files (yet), so every
+    array reaching here is refused with Baserow's words."""
+    return make_call("index", args, invalid_type(INDEX_FILES_ONLY))
+
+
+def _compile_index(ctx: CompileContext, node: TypedExpr) -> Expr:
+    raise FormulaCompileError("index of a file array cannot be compiled")  # typed invalid
 
 
 def options_count(ctx: CompileContext, arg: TypedExpr) -> Expr:
@@ -75,6 +88,7 @@ DEFINITIONS: tuple[FunctionDef, ...] = (
         _type_filter,
         lambda ctx, node: ctx.compile(node.args[0]),
     ),
+    FunctionDef("index", Arity(2, 2), fixed_specs(("array",), NUMBER), _type_index, _compile_index),
     FunctionDef(
         "has_option",
         Arity(2, 2),

@@ -54,8 +54,10 @@ def _compile_encode(component: bool) -> Any:
 
 
 def _type_link(definition: FunctionDef, args: list[TypedExpr]) -> TypedExpr:
+    """Never nullable, whatever its url: Baserow 1.35.3 answers so (its url may still be
+    null in the value)."""
     texts = [call_function("totext", [arg]) for arg in args]
-    return make_call("link", texts, FType("link", nullable=args[0].ftype.nullable))
+    return make_call("link", texts, FType("link"))
 
 
 def _compile_link(ctx: CompileContext, node: TypedExpr) -> Expr:

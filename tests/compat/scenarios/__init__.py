@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.compat.scenarios import cors_settings, files, filters, links, sorts, users
+from tests.compat.scenarios import (
+    cors_settings,
+    files,
+    filters,
+    formula_functions,
+    links,
+    sorts,
+    users,
+)
 
 Scenario = Callable[..., None]
 
@@ -20,6 +28,7 @@ RECORDABLE: dict[str, Scenario] = {
     **files.SCENARIOS,
     **users.SCENARIOS,
     **sorts.SCENARIOS,
+    **formula_functions.SCENARIOS,
 }
 PENDING = {
     "filters_links",
