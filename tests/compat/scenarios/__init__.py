@@ -15,6 +15,7 @@ from tests.compat.scenarios import (
     cors_settings,
     files,
     filters,
+    formula_functions,
     links,
     sorts,
     users,
@@ -31,6 +32,7 @@ RECORDABLE: dict[str, Scenario] = {
     **users.SCENARIOS,
     **sorts.SCENARIOS,
     **constraints.SCENARIOS,
+    **formula_functions.SCENARIOS,
 }
 PENDING = {
     # order_by's parsing (names with [type], tokens as Baserow splits them) is being fixed
