@@ -294,6 +294,7 @@ def change_type(
     if column is not None:
         ddl.add_column(conn, table.id, new.id, column)
     related += ft.after_create(ctx, conn, new, raw)
+    values = [(row_id, old_ft.conversion_source(old, value)) for row_id, value in values]
     write_converted(ctx, conn, table, load_field(conn, old.id), values)
     return related
 

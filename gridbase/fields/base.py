@@ -9,8 +9,8 @@ asks for a type by its name: callers ask the type.
 What callers ask, by section:
 - storage: column_type, relation_table, junction_sides, select_expression / expression,
   load_relation, write_relation, links_to, items_source
-- writes: validate, validate_together, default, convert_value, fills_new_rows / new_values,
-  fill_existing
+- writes: validate, validate_together, default, conversion_source, convert_value,
+  fills_new_rows / new_values, fill_existing
 - reads: resolve_values, serialize, sortable, sort_expression, sort_keys, sample_value,
   search_text
 - filters and formulas: value_kind, compatible_filters, display_text, item_text,
@@ -296,6 +296,11 @@ class FieldType:
     def default(self, field: Field) -> Any:
         """Value of the field on a new row when the client sends none."""
         return None
+
+    def conversion_source(self, field: Field, value: Any) -> Any:
+        """What one of its values (JSON) becomes on the way to another type: the value itself
+        by default; dates give their text in their own format (Baserow's TO_CHAR)."""
+        return value
 
     def convert_value(self, field: Field, value: Any, vc: ValueContext) -> Any:
         """A value of another type (its JSON, lists and options already reduced to text)

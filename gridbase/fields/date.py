@@ -2,7 +2,7 @@
 
 A date-only field stores a SQL DATE; with time it stores a UTC timestamp. created_on and
 last_modified own no column: they read the row's `created_on` / `updated_on`.
-Imports: fields (base, props), models, storage (ddl, kept.zones, types).
+Imports: fields (base, display, props), models, storage (ddl, kept.zones, types).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from gridbase.fields import display
 from gridbase.fields.base import (
     SORTABLE,
     FieldContext,
@@ -126,6 +127,11 @@ class DateFieldType(FieldType):
     def value_kind(self, field: Field) -> ValueKind:
         return "datetime" if field.props.get("date_include_time") else "date"
 
+    def conversion_source(self, field: Field, value: Any) -> Any:
+        """Its text in its own format and zone, as Baserow's TO_CHAR gives it to any other
+        type."""
+        return display.date_text(field, value) if isinstance(value, str) and value else value
+
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return UtcDateTime() if field.props.get("date_include_time") else sa.Date()
 
@@ -237,6 +243,11 @@ class RowStampFieldType(FieldType):
     read_only = True
     props = DATE_PROPS
     source: str
+
+    def conversion_source(self, field: Field, value: Any) -> Any:
+        """Its text in its own format and zone, as Baserow's TO_CHAR gives it to any other
+        type."""
+        return display.date_text(field, value) if isinstance(value, str) and value else value
 
     def column_type(self, field: Field) -> None:
         return None

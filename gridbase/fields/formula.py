@@ -91,6 +91,15 @@ def array_source(
         target_type = ctx.field_types.get(target.type)
         junction = junction_table(link, sa.MetaData()).alias()
         mine, other = sides(link)
+
+        def sibling(name: str | None) -> sa.ColumnElement[Any]:
+            field = model.field_by_name(name) if name else model.primary
+            if field is None:
+                raise fl.FormulaCompileError(f"unknown field {name}")
+            expr = model.expression(field.id)
+            own = ClauseAdapter(linked).traverse(expr) if expr is not None else sa.null()
+            return ctx.field_types.get(field.type).formula_expression(field, own)
+
         return fl.ArraySelect(
             joined=junction.join(linked, linked.c.id == junction.c[other]),
             correlate=junction.c[mine] == sql.c.id,
@@ -98,6 +107,7 @@ def array_source(
             item_id=linked.c.id,
             order=(linked.c.order, linked.c.id),
             whole=target_type.formula_object(target, own, linked.c.id, ctx.db.dialect),
+            sibling=sibling,
         )
 
     return source
@@ -151,6 +161,9 @@ def serialize_value(props: Mapping[str, Any], value: Any) -> Any:
         return float(value)
     if kind in ("single_select", "multiple_select"):  # option objects as JSON
         return json.loads(value) if isinstance(value, (str, bytes)) else value
+    if kind in ("link", "button"):  # {"url", "label"}, a label link() was not given: null
+        found = json.loads(value) if isinstance(value, (str, bytes)) else value
+        return {"url": found.get("url"), "label": found.get("label")}
     if kind == "date":
         moment = _as_date(value)
         if not props.get("date_include_time"):
@@ -520,11 +533,20 @@ class FormulaFieldType(Computed):
                 "format": "date-time" if with_time else "date",
                 "example": "2024-03-01T12:30:00Z" if with_time else "2024-03-01",
             },
+            "link": {
+                "type": ["object", "null"],
+                "properties": {
+                    "url": {"type": ["string", "null"]},
+                    "label": {"type": ["string", "null"]},
+                },
+                "example": {"url": "https://baserow.io", "label": "Baserow"},
+            },
             "invalid": {
                 "type": "null",
                 "description": "The formula is invalid: " + str(field.props.get("error") or ""),
             },
         }
+        by_kind["button"] = by_kind["link"]
         schema = by_kind.get(str(kind), {"type": ["string", "null"], "example": "text"})
         return dict(
             schema,

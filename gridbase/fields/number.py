@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Context, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
@@ -104,6 +104,19 @@ class NumberFieldType(FieldType):
             raise FieldValueError("Ensure this value is greater than or equal to 0.", "min_value")
         return value
 
+    def convert_value(self, field: Field, value: Any, vc: ValueContext) -> Any:
+        """Baserow's conversion: the text read as a number (PostgreSQL's numeric input),
+        rounded half away from zero to the field's places, negatives raised to 0 when the
+        field takes none; what does not read as a number empties the cell."""
+        if value is None or (isinstance(value, str) and "_" in value):
+            return None  # Python's Decimal reads 1_000, PostgreSQL's numeric does not
+        number = parse_decimal(value)
+        places = int(field.props.get("number_decimal_places", 0))
+        number = number.quantize(_QUANTUM[places], rounding=ROUND_HALF_UP, context=_WIDE)
+        if number < 0 and not field.props.get("number_negative"):
+            number = Decimal(0).quantize(_QUANTUM[places])
+        return self.validate(field, number, vc)
+
     def default(self, field: Field) -> Any:
         default = field.props.get("number_default")
         return Decimal(default) if default is not None else None
@@ -184,6 +197,14 @@ class RatingFieldType(FieldType):
                 f"Ensure this value is less than or equal to {high}.", "max_value"
             )
         return value
+
+    def convert_value(self, field: Field, value: Any, vc: ValueContext) -> Any:
+        """Baserow's conversion: the value read as a number, rounded half away from zero and
+        held between 0 and max_value; what does not read as a number becomes 0 (the default)."""
+        if value is None or (isinstance(value, str) and "_" in value):
+            return None
+        number = int(parse_decimal(value).quantize(Decimal(1), ROUND_HALF_UP, context=_WIDE))
+        return min(max(number, 0), int(field.props.get("max_value", 5)))
 
     def default(self, field: Field) -> Any:
         return 0

@@ -10,7 +10,7 @@ outer row (its ORDER BY gives the order used by ``join``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from dataclasses import field as dataclass_field
 from typing import Any
 
@@ -30,7 +30,8 @@ SourceKey = tuple[str, str]
 class ArraySelect:
     """The rows a lookup reads, correlated to the outer row: FROM `joined` WHERE
     `correlate`, each row's `value` as formulas read it, its `whole` value where that is
-    more (select options as JSON), the linked row's `item_id`, and the rows' `order`."""
+    more (select options as JSON), the linked row's `item_id`, and the rows' `order`.
+    `sibling(target)`: another field of the same linked row (a filter's condition reads it)."""
 
     joined: sa.FromClause
     correlate: Expr
@@ -38,6 +39,7 @@ class ArraySelect:
     item_id: Expr
     order: tuple[Expr, ...]
     whole: Expr | None = None
+    sibling: Callable[[str | None], Expr] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,20 @@ class CompiledArray:
 ArraySource = Callable[[str, "str | None"], ArraySelect]
 # formula types whose values are objects (JSON): select options
 OBJECT_TYPES = ("single_select", "multiple_select")
+
+
+def _filter_conditions(expr: TypedExpr) -> list[TypedExpr]:
+    """The conditions of the filter() calls in `expr`: they narrow the rows it aggregates."""
+    found = [expr.args[1]] if expr.op == "call" and expr.name == "filter" else []
+    for arg in expr.args[:1] if found else expr.args:
+        found += _filter_conditions(arg)
+    return found
+
+
+def _unfiltered(expr: TypedExpr) -> TypedExpr:
+    while expr.op == "call" and expr.name == "filter":
+        expr = expr.args[0]
+    return expr
 
 
 def _many_sources(expr: TypedExpr) -> set[SourceKey]:
@@ -130,8 +146,9 @@ class _Context:
         return column
 
     def source(self, expr: TypedExpr) -> tuple[SourceKey, ArraySelect]:
-        """The one lookup `expr` reads many values of."""
-        sources = _many_sources(expr)
+        """The one lookup `expr` reads many values of (its filter()'s conditions may read
+        other fields of the same linked rows: `inner` gives them)."""
+        sources = _many_sources(_unfiltered(expr))
         if len(sources) != 1:
             raise FormulaCompileError("an aggregate must use values of exactly one lookup")
         key = next(iter(sources))
@@ -139,18 +156,33 @@ class _Context:
             raise FormulaCompileError("compiling a lookup needs an array_source")
         return key, self.array_source(key[0], key[1] or None)
 
+    def inner(self, expr: TypedExpr, key: SourceKey, source: ArraySelect) -> _Context:
+        """The context compiling `expr` per linked row: its lookups read that row."""
+        values = {**self.many_values, key: source.value}
+        for other in _many_sources(expr) - {key}:
+            if other[0] != key[0] or source.sibling is None:
+                raise FormulaCompileError("an aggregate must read the rows of one link")
+            values[other] = source.sibling(other[1] or None)
+        return replace(self, many_values=values)
+
     def aggregate(
         self,
         expr: TypedExpr,
         build: Callable[[Expr, Sequence[Any]], Expr],
+        *,
+        whole: bool = False,
     ) -> Expr:
+        """SELECT build(value) over the rows `expr` reads (those its filter() keeps);
+        `whole`: build from each row's whole value (select options as JSON)."""
         key, source = self.source(expr)
-        inner = replace(self, many_values={**self.many_values, key: source.value})
-        aggregated = build(inner.compile(expr), source.order)
+        inner = self.inner(expr, key, source)
+        conditions = [inner.compile(c) for c in _filter_conditions(expr)]
+        value = source.whole if whole and source.whole is not None else inner.compile(expr)
+        aggregated = build(value, source.order)
         return (
             sa.select(aggregated)
             .select_from(source.joined)
-            .where(source.correlate)
+            .where(source.correlate, *conditions)
             .scalar_subquery()
         )
 
@@ -192,11 +224,12 @@ def compile_array(
     dialect = sqlbuild.check_dialect(dialect_name)
     context = _Context(dialect, columns, array_source, row_id, {}, objects or {})
     key, source = context.source(typed.expr)
-    inner = replace(context, many_values={key: source.value})
-    plain = typed.expr.op in ("field", "lookup")  # the looked-up value itself
+    inner = context.inner(typed.expr, key, source)
+    plain = _unfiltered(typed.expr).op in ("field", "lookup")  # the looked-up value itself
+    conditions = [inner.compile(c) for c in _filter_conditions(typed.expr)]
     return CompiledArray(
         source.joined,
-        source.correlate,
+        sa.and_(source.correlate, *conditions),
         source.value if plain else inner.compile(typed.expr),
         source.whole if plain else None,
         source.item_id,

@@ -15,10 +15,9 @@ from typing import Any
 NUMBER_MAX_DECIMAL_PLACES = 10
 DEFAULT_DURATION_FORMAT = "d h:mm:ss"
 
-# Kinds whose nulls Baserow coalesces to an "empty" value before most calls.
-EMPTY_VALUE_KINDS = frozenset(
-    {"text", "char", "number", "duration", "date_interval", "link", "url"}
-)
+# Kinds whose nulls Baserow coalesces to an "empty" value before most calls (its types with
+# a placeholder_empty_baserow_expression; links and buttons have none).
+EMPTY_VALUE_KINDS = frozenset({"text", "char", "number", "duration", "date_interval", "url"})
 TEXT_KINDS = frozenset({"text", "char", "url"})
 # Every formula type (Baserow's names); a field's props hold one as `formula_type`.
 FORMULA_TYPES = frozenset(

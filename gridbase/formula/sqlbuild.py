@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSON, JSONB
 
 from .errors import FormulaCompileError
 from .ftypes import FType
@@ -224,3 +225,52 @@ def now(dialect: str, include_time: bool) -> Expr:
             return sa.func.now()
         return sa.cast(sa.func.timezone("UTC", sa.func.now()), sa.Date())
     return sa.func.datetime("now") if include_time else sa.func.date("now")
+
+
+def json_object(pairs: list[tuple[str, Expr]], dialect: str) -> Expr:
+    """A JSON object of the given keys and values (jsonb on PostgreSQL, so two compare)."""
+    args: list[Any] = []
+    for key, value in pairs:
+        args += [sa.literal(key, sa.String()), value]
+    if dialect == POSTGRES:
+        return sa.func.jsonb_build_object(*args)
+    return sa.func.json_object(*args)
+
+
+def json_text(obj: Expr, key: str, dialect: str) -> Expr:
+    """obj[key] as text (NULL when absent)."""
+    if dialect == POSTGRES:
+        return sa.func.jsonb_extract_path_text(sa.cast(obj, JSONB), sa.literal(key, sa.String()))
+    return sa.func.json_extract(obj, sa.literal(f"$.{key}", sa.String()))
+
+
+def as_timestamptz(expr: Expr, ftype: FType, dialect: str) -> Expr:
+    """A date or datetime as a timestamp with time zone (a date: its midnight UTC); SQLite's
+    convention already is one."""
+    if dialect == POSTGRES and not ftype.date_include_time:
+        return sa.func.timezone("UTC", sa.cast(expr, sa.DateTime()))
+    return expr
+
+
+def json_elements(array: Expr, dialect: str) -> sa.TableValuedAlias:
+    """The elements of a JSON array as rows (column `value`)."""
+    if dialect == POSTGRES:
+        return sa.func.json_array_elements(sa.cast(array, JSON)).table_valued("value")
+    return sa.func.json_each(array).table_valued("value")
+
+
+def json_array_length(array: Expr, dialect: str) -> Expr:
+    """How many elements a JSON array has (0 for NULL)."""
+    if dialect == POSTGRES:
+        return sa.func.coalesce(sa.func.json_array_length(sa.cast(array, JSON)), 0)
+    return sa.func.coalesce(sa.func.json_array_length(array), 0)
+
+
+def json_any_value(array: Expr, needle: Expr, dialect: str) -> Expr:
+    """Whether an element of a JSON array of objects has `needle` as its "value"."""
+    elements = json_elements(array, dialect)
+    return sa.exists(
+        sa.select(sa.literal(1))
+        .select_from(elements)
+        .where(json_text(elements.c.value, "value", dialect) == needle)
+    )

@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from gridbase.formula import ArraySelect, FieldInfo, compile_sql, parse, typecheck
-from gridbase.storage import sqlite_functions
+from gridbase.storage import pg_functions, sqlite_functions
 
 metadata = sa.MetaData()
 rows = sa.Table(
@@ -150,6 +150,7 @@ def array_source(link: str, target: str | None) -> ArraySelect:
         value=TAG_COLUMNS[target],
         item_id=tags.c.id,
         order=(rows_tags.c.position,),
+        sibling=lambda other: TAG_COLUMNS[other or "Tag"],
     )
 
 
@@ -177,11 +178,18 @@ def engine(request: pytest.FixtureRequest) -> Iterator[sa.Engine]:
             base, "connect", lambda dbapi_conn, _record: sqlite_functions.register(dbapi_conn)
         )
     schema = None
+    engine = base
     if base.dialect.name == "postgresql":
         schema = f"formula_test_{uuid.uuid4().hex[:12]}"
         with base.begin() as conn:
             conn.execute(sa.schema.CreateSchema(schema))
-    engine = base.execution_options(schema_translate_map={None: schema})
+        # the schema first on the search path: its tables and the gb_ functions
+        engine = sa.create_engine(
+            request.param, connect_args={"options": f"-csearch_path={schema}"}
+        )
+        with engine.begin() as conn:
+            for statement in pg_functions.STATEMENTS:
+                conn.exec_driver_sql(statement)
     metadata.create_all(engine)
     with engine.begin() as conn:
         conn.execute(rows.insert(), ROWS)
@@ -192,6 +200,7 @@ def engine(request: pytest.FixtureRequest) -> Iterator[sa.Engine]:
         )
     yield engine
     if schema is not None:
+        engine.dispose()
         with base.begin() as conn:
             conn.execute(sa.schema.DropSchema(schema, cascade=True))
     base.dispose()

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from .. import sqlbuild
 from ..errors import FormulaCompileError
 from ..ftypes import boolean_type, number_type, text_type
+from .arrays import options_count
 from .base import (
     TEXT,
     Arity,
@@ -63,6 +64,8 @@ def _dialect_aggregate(pg_name: str, sqlite_name: str) -> Any:
 
 
 def _compile_count(ctx: CompileContext, node: TypedExpr) -> Expr:
+    if node.args[0].ftype.kind == "multiple_select":  # Baserow: multiple_select_count
+        return options_count(ctx, node.args[0])
     arg = _require_many(node)
     return sa.func.coalesce(ctx.aggregate(arg, lambda value, order: sa.func.count()), 0)
 

@@ -16,8 +16,9 @@ import sqlalchemy as sa
 
 from ..ftypes import EMPTY_VALUE_KINDS, FType, invalid_type, number_type, text_type
 
-# A kind accepts its own values and those of its "sub classes" in Baserow.
-KIND_PARENTS = {"link": "text", "url": "text", "button": "link"}
+# A kind accepts its own values and those of its "sub classes" in Baserow (a link is no text:
+# its text is its label, through totext).
+KIND_PARENTS = {"url": "text", "char": "text", "button": "link"}
 
 
 def kind_matches(kind: str, wanted: str) -> bool:
@@ -79,7 +80,8 @@ class Arity:
             return f"exactly {self.minimum} argument{plural}"
         if self.maximum is None:
             return f"more than {self.minimum - 1} arguments"
-        return f"between {self.minimum} and {self.maximum} arguments"
+        # Baserow's NumOfArgsBetween, word for word
+        return f"more than {self.minimum} and less than {self.maximum} (inclusive=True) arguments"
 
 
 class CompileContext(Protocol):
@@ -90,10 +92,14 @@ class CompileContext(Protocol):
 
     def compile(self, expr: TypedExpr) -> sa.ColumnElement[Any]: ...
 
+    def compile_object(self, expr: TypedExpr) -> sa.ColumnElement[Any]: ...
+
     def aggregate(
         self,
         expr: TypedExpr,
         build: Callable[[sa.ColumnElement[Any], Sequence[Any]], sa.ColumnElement[Any]],
+        *,
+        whole: bool = False,
     ) -> sa.ColumnElement[Any]: ...
 
     def row_id(self) -> sa.ColumnElement[Any]: ...
@@ -204,6 +210,12 @@ def _check_arg(
     )
 
 
+def needs_aggregate(expr: TypedExpr) -> bool:
+    """A filter() call: its rows are only filtered inside an aggregate (or as the whole
+    formula), Baserow's requires_aggregate_wrapper."""
+    return expr.op == "call" and expr.name == "filter" and expr.ftype.is_valid
+
+
 def call_function(name: str, args: Sequence[TypedExpr], coerce: bool = False) -> TypedExpr:
     """Type a call of ``name`` with already typed ``args``.
 
@@ -212,6 +224,18 @@ def call_function(name: str, args: Sequence[TypedExpr], coerce: bool = False) ->
     """
     definition = _registry_lookup(name)
     args = list(args)
+    if coerce and not definition.aggregate:
+        unwrapped = [str(i + 1) for i, arg in enumerate(args) if needs_aggregate(arg)]
+        if unwrapped:
+            numbered = "s numbered" if len(unwrapped) > 1 else " number"
+            return make_call(
+                name,
+                args,
+                invalid_type(
+                    f"input{numbered} {','.join(unwrapped)} to {definition.describe()} must be "
+                    "directly wrapped by an aggregate function like sum, avg, count etc"
+                ),
+            )
     if coerce and definition.coerce_nullable:
         args = [coerce_not_null(arg) for arg in args]
     types = [arg.ftype for arg in args]

@@ -36,6 +36,7 @@ COMPARABLE = {
     "char": ("text", "date", "number", "boolean", "char", "link"),
     "url": ("text", "date", "number", "boolean", "char", "link"),
     "link": ("link",),
+    "button": ("button",),
     "number": ("number", "text"),
     "boolean": ("boolean", "text"),
     "date": ("date", "text"),

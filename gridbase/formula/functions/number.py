@@ -300,4 +300,8 @@ DEFINITIONS: tuple[FunctionDef, ...] = (
     _number_fn("power", _power, _CALC, NUMBER, NUMBER),
     _number_fn("even", lambda ctx, a: _mod(ctx, a, sa.literal(2)) == 0, _BOOL, NUMBER),
     _number_fn("odd", lambda ctx, a: _mod(ctx, a, sa.literal(2)) == 1, _BOOL, NUMBER),
+    # Baserow's NaN (a division by zero, an undefined logarithm) is NULL here; nulls of the
+    # arguments themselves were coalesced to 0 before (try_coerce_to_not_null)
+    _number_fn("is_nan", lambda ctx, a: a.is_(None), _BOOL, NUMBER),
+    _number_fn("when_nan", lambda ctx, a, b: sa.func.coalesce(a, b), _CALC, NUMBER, NUMBER),
 )

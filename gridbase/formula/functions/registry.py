@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import aggregates, dates, logic, number, text
+from . import aggregates, arrays, dates, formats, links, logic, number, text
 from .base import FunctionDef
 
 FUNCTIONS: tuple[FunctionDef, ...] = (
@@ -11,6 +11,9 @@ FUNCTIONS: tuple[FunctionDef, ...] = (
     *logic.DEFINITIONS,
     *dates.DEFINITIONS,
     *aggregates.DEFINITIONS,
+    *formats.DEFINITIONS,
+    *links.DEFINITIONS,
+    *arrays.DEFINITIONS,
 )
 
 _BY_NAME: dict[str, FunctionDef] = {definition.name: definition for definition in FUNCTIONS}

@@ -24,6 +24,7 @@ from .base import (
 )
 
 Expr = sa.ColumnElement[Any]
+REGEX_ERROR = "#ERROR!"
 
 
 def _text_like_arg(args: list[TypedExpr]) -> Any:
@@ -54,6 +55,8 @@ def _type_totext(definition: FunctionDef, args: list[TypedExpr]) -> TypedExpr:
     arg = args[0]
     if arg.ftype.kind in TEXT_KINDS:
         return TypedExpr(arg.op, text_type(), arg.many, arg.value, arg.name, arg.target, arg.args)
+    if arg.ftype.kind in ("link", "button"):  # Baserow: a link's text is its label
+        return call_function("get_link_label", args)
     return make_call(definition.name, args, text_type())
 
 
@@ -89,6 +92,15 @@ def _split_part(ctx: CompileContext, text: Expr, delimiter: Expr, position: Expr
     index = sqlbuild.to_integer(position, ctx.dialect, sqlbuild.INT32)
     split = sa.func.split_part if ctx.dialect == sqlbuild.POSTGRES else sa.func.gb_split_part
     return sa.case((position < 1, ""), else_=split(text, delimiter, index))
+
+
+def _regex_replace(ctx: CompileContext, text: Expr, pattern: Expr, replacement: Expr) -> Expr:
+    """Baserow's try_regexp_replace(..., 'g', '#ERROR!'): PostgreSQL's regular expressions
+    (SQLite: storage/pg_regex.py), '#ERROR!' for a pattern PostgreSQL refuses."""
+    error = sa.literal(REGEX_ERROR, sa.String())
+    if ctx.dialect == sqlbuild.POSTGRES:
+        return sa.func.gb_try_regexp_replace(text, pattern, replacement, error)
+    return sa.func.gb_regexp_replace(text, pattern, replacement, error)
 
 
 def _type_left_right(definition: FunctionDef, args: list[TypedExpr]) -> TypedExpr:
@@ -160,6 +172,13 @@ DEFINITIONS: tuple[FunctionDef, ...] = (
         fixed_specs(TEXT, TEXT, TEXT),
         fixed_type_rule(lambda args: text_type()),
         _unary(lambda ctx, a, b, c: sa.func.replace(a, b, c)),
+    ),
+    FunctionDef(
+        "regex_replace",
+        Arity(3, 3),
+        fixed_specs(TEXT, TEXT, TEXT),
+        fixed_type_rule(lambda args: args[0].ftype),
+        _unary(_regex_replace),
     ),
     FunctionDef(
         "reverse",

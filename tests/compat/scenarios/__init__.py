@@ -11,9 +11,11 @@ from collections.abc import Callable
 
 from tests.compat.scenarios import (
     constraints,
+    conversions,
     cors_settings,
     files,
     filters,
+    formula_functions,
     links,
     sorts,
     users,
@@ -26,6 +28,7 @@ Scenario = Callable[..., None]
 
 RECORDABLE: dict[str, Scenario] = {
     **cors_settings.SCENARIOS,
+    **conversions.SCENARIOS,
     **links.SCENARIOS,
     **filters.SCENARIOS,
     **validation.SCENARIOS,
@@ -35,6 +38,7 @@ RECORDABLE: dict[str, Scenario] = {
     **users.SCENARIOS,
     **sorts.SCENARIOS,
     **constraints.SCENARIOS,
+    **formula_functions.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}
