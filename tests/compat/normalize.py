@@ -87,6 +87,9 @@ HOST = re.compile(r"(https?://)[^/\s\"'?#]+")
 DIGITS = re.compile(r"%[0-9A-Fa-f]{2}|\d+")
 # query parameters that name fields by any digits in them (Baserow reads "id_12" as field 12)
 FIELD_DIGIT_KEYS = {"order_by", "include", "exclude", "include_fields", "exclude_fields"}
+# a field id in a list of names: `field_<id>`, or a number standing alone (not part of a
+# name, nor a percent escape)
+NAMED_IDS = re.compile(r"(?<![A-Za-z0-9_%])(field_)?(\d+)(?![A-Za-z0-9_])")
 TABLE_KEY = re.compile(r"^table__(\d+)$")
 FILTER_DIGITS = re.compile(r"^filter__(\d+)__")
 # a user file's name: <32 random letters and digits>_<sha256 of its content>.<extension>
@@ -186,16 +189,24 @@ class Normaliser:
         return "/".join(parts) + sep + (self.query_string(tail) if sep else "")
 
     def query_string(self, qs: str) -> str:
-        return "&".join(self._query_part(part) for part in qs.split("&"))
+        parts = qs.split("&")
+        by_name = by_names(dict(p.partition("=")[::2] for p in parts))
+        return "&".join(self._query_part(part, by_name) for part in parts)
 
-    def _query_part(self, part: str) -> str:
+    def _query_part(self, part: str, by_name: bool) -> str:
         key, sep, value = part.partition("=")
         if key in FIELD_DIGIT_KEYS:
-            return key + sep + self.field_digits(value)
+            return key + sep + self.field_digits(value, by_name)
         return FIELD_REF.sub(self._field_ref, part)
 
-    def field_digits(self, value: str) -> str:
-        """Every number in the text as a field id (percent escapes kept)."""
+    def field_digits(self, value: str, by_name: bool) -> str:
+        """The field ids in an include/exclude/order_by list (percent escapes kept): every
+        number in it (Baserow reads "id_12" as field 12), or, when the list names fields
+        (user_field_names), only a `field_<id>` or a number standing alone ("HO1" is a name)."""
+        if by_name:
+            return NAMED_IDS.sub(
+                lambda m: (m.group(1) or "") + str(self.ph("field", int(m.group(2)))), value
+            )
         return DIGITS.sub(
             lambda m: m.group() if m.group()[0] == "%" else str(self.ph("field", int(m.group()))),
             value,
@@ -276,7 +287,7 @@ class Normaliser:
                 field = self.ph("field", int(numbered.group(1)))
                 nk = f"filter__{field}__" + k[numbered.end() :]
             if k in FIELD_DIGIT_KEYS and isinstance(v, str):
-                out[nk] = self.field_digits(v)
+                out[nk] = self.field_digits(v, by_names(query or {}))
                 continue
             if k == "filters" and isinstance(v, str):
                 try:
@@ -296,6 +307,14 @@ class Normaliser:
             else:
                 out[nk] = v if isinstance(v, (int, float)) else self.text(str(v))
         return out
+
+
+def by_names(query: dict[str, Any]) -> bool:
+    """Whether a request names fields (Baserow's extract_user_field_names_from_params)."""
+    value = query.get("user_field_names")
+    if value is None:
+        return False
+    return value == "" or str(value).lower().strip() in ("y", "yes", "t", "true", "on", "1")
 
 
 def keyed_by_table(self: Normaliser, body: Any) -> Any:
