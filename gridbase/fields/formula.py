@@ -304,10 +304,10 @@ class Computed(FieldType):
             if items is None:
                 return []
             kind = SORT_ITEM_KINDS.get(str(field.props.get("array_formula_type")), "bytes")
-            key = collation.array_order(
-                dialect, items.value, kind, items.joined, items.correlate, items.order
+            keys = collation.array_order(
+                dialect, ((items.value, kind),), items.joined, items.correlate, items.order
             )
-            return [SortKey(key)]
+            return [SortKey(key) for key in keys]
         if formula_type == "single_select":  # by the option's value
             return [
                 SortKey(collation.text_order(jsonsql.get_text(dialect, column, "value"), dialect))

@@ -340,8 +340,14 @@ class LinkRowFieldType(FieldType):
         return [
             SortKey(sa.case((linked_any, 1), else_=0), follows=False),
             *(
-                SortKey(collation.array_order(dialect, v, k, joined, correlate, order))
-                for v, k in ((value, kind), (linked.c.order, "number"), (linked.c.id, "number"))
+                SortKey(key)
+                for key in collation.array_order(
+                    dialect,
+                    ((value, kind), (linked.c.order, "number"), (linked.c.id, "number")),
+                    joined,
+                    correlate,
+                    order,
+                )
             ),
         ]
 

@@ -34,38 +34,50 @@ def text_order(expr: sa.ColumnElement[Any], dialect: str) -> sa.ColumnElement[An
 
 def array_order(
     dialect: str,
-    value: sa.ColumnElement[Any],
-    kind: str,
+    values: tuple[tuple[sa.ColumnElement[Any], str], ...],
     joined: sa.FromClause,
     correlate: sa.ColumnElement[bool],
     order: tuple[sa.ColumnElement[Any], ...],
-) -> sa.ColumnElement[Any]:
-    """The values of the rows of `joined` that `correlate` picks, in `order`, as one
-    sortable key: a PostgreSQL array (text under Baserow's collation when `kind` is
-    "text"), a SQLite blob. An empty array for no rows."""
+) -> list[sa.ColumnElement[Any]]:
+    """Sort keys of the rows of `joined` that `correlate` picks, in `order`: for each
+    (value, kind), the values as an array compared item by item (text under Baserow's
+    collation when `kind` is "text"); an empty array for no rows. PostgreSQL: one array per
+    value. SQLite: one blob for all of them, read in one pass (the arrays one after the
+    other, each closed by a zero byte, compare as the arrays would in turn)."""
     if dialect == "postgresql":
-        if kind == "text":
-            value = sa.cast(value, sa.Text)
-        items = sa.select(value).select_from(joined).where(correlate).order_by(*order)
-        array_type = ARRAY(value.type)
-        array = sa.func.array(items.scalar_subquery(), type_=array_type)
-        name = PG_TEXT if kind == "text" else PG_BYTES if isinstance(value.type, sa.String) else ""
-        if not name:
-            return array
-        # COLLATE on a text[] (SQLAlchemy offers it on text types only, so the array is
-        # seen as text around it; nothing is cast)
-        collated = sa.collate(sa.type_coerce(array, sa.Text()), name)
-        return sa.type_coerce(collated, array_type)
+        return [_pg_array(value, kind, joined, correlate, order) for value, kind in values]
     ordered = (
-        sa.select(value.label("v"))
+        sa.select(*(value.label(f"v{i}") for i, (value, _) in enumerate(values)))
         .select_from(joined)
         .where(correlate)
         .order_by(*order)
         .correlate_except(joined)  # to the row, from inside a subquery of the key's
     )
     inner = ordered.subquery()
-    key = sa.func.gb_sort_key(inner.c.v, kind, type_=sa.LargeBinary())
-    return sa.select(sa.func.coalesce(key, b"")).select_from(inner).scalar_subquery()
+    args = [a for i, (_, kind) in enumerate(values) for a in (inner.c[f"v{i}"], kind)]
+    key = sa.func.gb_sort_key(*args, type_=sa.LargeBinary())
+    return [sa.select(sa.func.coalesce(key, b"")).select_from(inner).scalar_subquery()]
+
+
+def _pg_array(
+    value: sa.ColumnElement[Any],
+    kind: str,
+    joined: sa.FromClause,
+    correlate: sa.ColumnElement[bool],
+    order: tuple[sa.ColumnElement[Any], ...],
+) -> sa.ColumnElement[Any]:
+    if kind == "text":
+        value = sa.cast(value, sa.Text)
+    items = sa.select(value).select_from(joined).where(correlate).order_by(*order)
+    array_type = ARRAY(value.type)
+    array = sa.func.array(items.scalar_subquery(), type_=array_type)
+    name = PG_TEXT if kind == "text" else PG_BYTES if isinstance(value.type, sa.String) else ""
+    if not name:
+        return array
+    # COLLATE on a text[] (SQLAlchemy offers it on text types only, so the array is seen as
+    # text around it; nothing is cast)
+    collated = sa.collate(sa.type_coerce(array, sa.Text()), name)
+    return sa.type_coerce(collated, array_type)
 
 
 # --- SQLite ------------------------------------------------------------------------------
@@ -111,14 +123,18 @@ def _item_bytes(value: Any, kind: str) -> bytes:
 
 
 class SortKey:
-    """SQLite aggregate gb_sort_key(value, kind): the items' key blob, in the order they
-    come (the caller reads an ordered subquery)."""
+    """SQLite aggregate gb_sort_key(value1, kind1, value2, kind2, ...): the items' key blob,
+    the arrays of each value one after the other, in the order the items come (the caller
+    reads an ordered subquery)."""
 
     def __init__(self) -> None:
-        self.parts: list[bytes] = []
+        self.parts: list[list[bytes]] = []
 
-    def step(self, value: Any, kind: str) -> None:
-        self.parts.append(_item_bytes(value, kind))
+    def step(self, *args: Any) -> None:
+        if not self.parts:
+            self.parts = [[] for _ in range(len(args) // 2)]
+        for i, part in enumerate(self.parts):
+            part.append(_item_bytes(args[2 * i], args[2 * i + 1]))
 
     def finalize(self) -> bytes:
-        return b"".join(self.parts)
+        return b"\x00".join(b"".join(part) for part in self.parts)

@@ -149,7 +149,7 @@ def register(connection: sqlite3.Connection) -> None:
     connection.create_function("gb_cast_to_date_tz", 3, _cast_to_date_tz)
     connection.create_function("gb_encode_uri", 2, _encode_uri, deterministic=True)
     connection.create_collation(collation.SQLITE_TEXT, collation.compare_text)
-    connection.create_aggregate("gb_sort_key", 2, collation.SortKey)  # type: ignore[arg-type]
+    connection.create_aggregate("gb_sort_key", -1, collation.SortKey)  # type: ignore[arg-type]
     spreads: tuple[tuple[str, Any], ...] = (
         ("gb_var_pop", _Spread),
         ("gb_var_samp", _VarSamp),
