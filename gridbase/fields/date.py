@@ -244,10 +244,7 @@ class RowStampFieldType(FieldType):
     props = DATE_PROPS
     source: str
 
-    def conversion_source(self, field: Field, value: Any) -> Any:
-        """Its text in its own format and zone, as Baserow's TO_CHAR gives it to any other
-        type."""
-        return display.date_text(field, value) if isinstance(value, str) and value else value
+    conversion_source = DateFieldType.conversion_source  # a date, as far as text goes
 
     def column_type(self, field: Field) -> None:
         return None

@@ -40,6 +40,14 @@ def format_decimal(value: Any, places: int) -> str | None:
     return f"{number.quantize(quantum, context=_WIDE):f}"  # plain digits: str() writes 0E-7
 
 
+def _rounded_input(value: Any, places: int) -> Decimal | None:
+    """A converted value read as PostgreSQL's numeric input reads it, rounded half away from
+    zero to `places` (Baserow's round(p_in::numeric, places)). Raises FieldValueError."""
+    if value is None or (isinstance(value, str) and "_" in value):
+        return None  # Python's Decimal reads 1_000, PostgreSQL's numeric does not
+    return parse_decimal(value).quantize(_QUANTUM[places], rounding=ROUND_HALF_UP, context=_WIDE)
+
+
 def _check_default(value: Any) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None  # DRF's DecimalField(allow_null=True) reads a blank text as null
@@ -108,11 +116,10 @@ class NumberFieldType(FieldType):
         """Baserow's conversion: the text read as a number (PostgreSQL's numeric input),
         rounded half away from zero to the field's places, negatives raised to 0 when the
         field takes none; what does not read as a number empties the cell."""
-        if value is None or (isinstance(value, str) and "_" in value):
-            return None  # Python's Decimal reads 1_000, PostgreSQL's numeric does not
-        number = parse_decimal(value)
         places = int(field.props.get("number_decimal_places", 0))
-        number = number.quantize(_QUANTUM[places], rounding=ROUND_HALF_UP, context=_WIDE)
+        number = _rounded_input(value, places)
+        if number is None:
+            return None
         if number < 0 and not field.props.get("number_negative"):
             number = Decimal(0).quantize(_QUANTUM[places])
         return self.validate(field, number, vc)
@@ -201,10 +208,10 @@ class RatingFieldType(FieldType):
     def convert_value(self, field: Field, value: Any, vc: ValueContext) -> Any:
         """Baserow's conversion: the value read as a number, rounded half away from zero and
         held between 0 and max_value; what does not read as a number becomes 0 (the default)."""
-        if value is None or (isinstance(value, str) and "_" in value):
+        number = _rounded_input(value, 0)
+        if number is None:
             return None
-        number = int(parse_decimal(value).quantize(Decimal(1), ROUND_HALF_UP, context=_WIDE))
-        return min(max(number, 0), int(field.props.get("max_value", 5)))
+        return min(max(int(number), 0), int(field.props.get("max_value", 5)))
 
     def default(self, field: Field) -> Any:
         return 0

@@ -114,12 +114,22 @@ def _item_bytes(value: Any, kind: str) -> bytes:
             + b"".join((w + 1).to_bytes(3, "big") for w in _text_key(str(value)))
             + (b"\x00\x00\x00")
         )
-    if kind == "number":
-        bits: int = struct.unpack(">Q", struct.pack(">d", float(value)))[0]
+    number = _as_float(value) if kind == "number" else None
+    if number is not None:
+        bits: int = struct.unpack(">Q", struct.pack(">d", number))[0]
         bits = bits ^ 0xFFFFFFFFFFFFFFFF if bits >> 63 else bits | (1 << 63)
         return b"\x01" + bits.to_bytes(8, "big")
     text = str(int(value)) if isinstance(value, bool) else str(value)
     return b"\x01" + text.encode().replace(b"\x00", b"\x00\xff") + b"\x00\x00"
+
+
+def _as_float(value: Any) -> float | None:
+    """A number item (SQLite may hand it over as text); None for one that is no number, which
+    then sorts by its text rather than failing the query."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class SortKey:
