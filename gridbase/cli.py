@@ -78,11 +78,13 @@ def serve(
     # from the same settings (passed on through the environment) and shares the database.
     build_context(settings).db.dispose()
     os.environ["GRIDBASE_DATA_DIR"] = str(settings.data_dir.resolve())
+    # Each worker ends when this process is gone (gridbase.workers), so none outlives a kill.
+    os.environ["GRIDBASE_SUPERVISOR_PID"] = str(os.getpid())
     click.echo(
         f"gridbase serving on {url} with {workers} workers "
         f"(data: {settings.resolved_database_url().split('@')[-1]})"
     )
-    uvicorn.run("gridbase.app:create_app", factory=True, workers=workers, **options)
+    uvicorn.run("gridbase.workers:create_worker_app", factory=True, workers=workers, **options)
 
 
 def _http_protocol() -> Any:

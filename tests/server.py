@@ -1,7 +1,13 @@
-"""A real `gridbase serve` process on a free loopback port, for end-to-end tests."""
+"""A real `gridbase serve` process on a free loopback port, for end-to-end tests.
+
+The server runs in its own session (process group), so every process it starts (uvicorn's
+workers with --workers N, multiprocessing's helpers) can be found and checked for: `kill()`
+and `stop()` return only once none of them is left and the port is free (Linux: /proc).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -9,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -28,6 +35,7 @@ class Server:
         env: Mapping[str, str] | None = None,
         database_url: str = "",
         args: tuple[str, ...] = (),
+        log: Path | None = None,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -39,15 +47,24 @@ class Server:
             **(env or {}),
         )
         self.args = args
+        self.log = log  # the server's stderr is appended here (else kept in a pipe)
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Server:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gridbase", "serve", "--port", str(self.port), *self.args],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        stderr: Any = subprocess.PIPE
+        if self.log is not None:
+            stderr = self.log.open("ab")
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gridbase", "serve", "--port", str(self.port), *self.args],
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                start_new_session=True,
+            )
+        finally:
+            if self.log is not None:
+                stderr.close()  # the child has its own copy
         eventually(self._ready, timeout=30)
         return self
 
@@ -64,10 +81,47 @@ class Server:
         except requests.ConnectionError:
             return None
 
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+    def processes(self) -> list[int]:
+        """Every live process of the server's session (the server, its workers and helpers;
+        exited ones that nobody reaped yet do not count)."""
+        if self.process is None:
+            return []
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                text = stat.read_text()
+            except OSError:
+                continue  # exited meanwhile
+            state, _ppid, pgrp = text.rsplit(")", 1)[1].split()[:3]
+            if int(pgrp) == self.process.pid and state not in ("Z", "X"):
+                found.append(int(stat.parent.name))
+        return found
+
+    def port_free(self) -> bool:
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            try:
+                s.bind(("127.0.0.1", self.port))
+            except OSError:
+                return False
+            return True
+
+    def kill(self, everything: bool = False) -> None:
+        """SIGKILL the server process, or with `everything` every process of its session at
+        once; either way return once none is left and the port is free (with --workers N,
+        the workers must end by themselves when only the supervisor is killed)."""
+        if self.process is None:
+            return
+        if everything:
+            with contextlib.suppress(ProcessLookupError):  # all gone already
+                os.killpg(self.process.pid, signal.SIGKILL)
+        elif self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
+        self.process.wait(timeout=10)
+        self.wait_gone()
+
+    def wait_gone(self, timeout: float = 40) -> None:
+        eventually(lambda: (not self.processes() and self.port_free()) or None, timeout=timeout)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -75,6 +129,7 @@ class Server:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.kill()
+                self.kill(everything=True)
+            self.wait_gone()
         if self.process is not None and self.process.stderr is not None:
             self.process.stderr.close()

@@ -82,3 +82,19 @@ def test_workers_share_the_port_and_the_database(tmp_path: Path, database_url: s
         assert {r["Name"] for r in listed["results"]} >= {f"r{n}" for n in range(120)}
     finally:
         server.stop()
+
+
+def test_no_worker_outlives_a_killed_supervisor(tmp_path: Path, database_url: str) -> None:
+    """SIGKILL of the supervisor alone (as the OOM killer does): its workers notice and end,
+    the port comes free, and a new server starts on it. (Workers used to go on serving.)"""
+    server = Server(tmp_path / "data", database_url=database_url, args=("--workers", "2")).start()
+    try:
+        assert server.process is not None
+        spawned = eventually(lambda: workers(server.process.pid) or None, timeout=30)
+        server.kill()  # returns once no process of the server is left and the port is free
+        assert spawned and not set(spawned) & set(server.processes())
+        server.start()
+        r = requests.get(f"{server.url}/api/settings/", timeout=10)
+        assert r.status_code == 200, r.text
+    finally:
+        server.stop()
