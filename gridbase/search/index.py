@@ -96,6 +96,15 @@ def reindex_rows(
     model = model or _model(ctx, conn, table_id)
     if model is None:
         return
+    if conn.dialect.name != "sqlite" and not fresh:
+        # Concurrent writers may rewrite these documents too: lock them, read the rows only
+        # then (answers read before the lock may predate another writer's commit), and
+        # rewrite them in place (search_index.lock).
+        search_index.lock(conn, table_id, ids)
+        found = documents(ctx, conn, model, ids)
+        search_index.forget(conn, table_id, sorted(set(ids) - {row_id for row_id, _ in found}))
+        search_index.store(conn, table_id, found)
+        return
     if not fresh:
         search_index.forget(conn, table_id, ids)
     search_index.store(
@@ -142,13 +151,23 @@ def rows_changing(
             for other, linked in source.items():
                 wanted[other] |= linked
         # self links: rows of this table that link to the written ones
-        own = wanted.pop(table_id, set())
+        own = wanted.pop(table_id, set()) - set(ids)
+        if conn.dialect.name != "sqlite":
+            _lock(ctx, conn, {**wanted, table_id: own | (set() if created else set(ids))})
         reindex_rows(ctx, conn, table_id, ids, fresh=created, rows=rows, model=model)
-        reindex_rows(ctx, conn, table_id, own - set(ids))
+        reindex_rows(ctx, conn, table_id, own)
         for other, linked in wanted.items():
             reindex_rows(ctx, conn, other, linked)
 
     return written
+
+
+def _lock(ctx: TableContext, conn: sa.Connection, rewritten: dict[int, set[int]]) -> None:
+    """PostgreSQL: lock every document a write rewrites before reading any, in one order
+    (table id, row id) for every writer, so two writers never wait for each other."""
+    for table_id in sorted(rewritten):
+        if rewritten[table_id] and ctx.kept.indexes.ready(conn, table_id):
+            search_index.lock(conn, table_id, sorted(rewritten[table_id]))
 
 
 def _linked_by(

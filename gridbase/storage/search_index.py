@@ -93,6 +93,26 @@ def _sql(table_id: int) -> sa.TableClause:
     )
 
 
+def lock(conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> None:
+    """PostgreSQL: lock these rows' documents (in id order) until the transaction ends, before
+    their new documents are read. A document shows rows of other tables (linked rows' text), so
+    two transactions can rewrite it at once: without the lock, each reads the linked rows as
+    they were before the other committed, and the last one to write drops the other's change.
+    Read committed: the reads that follow the lock see what the holder committed. SQLite has
+    one writer at a time: nothing to do."""
+    if _is_sqlite(conn) or not row_ids:
+        return
+    t = _sql(table_id)
+    ids = sorted(set(row_ids))
+    for start in range(0, len(ids), 500):
+        conn.execute(
+            sa.select(t.c.row_id)
+            .where(t.c.row_id.in_(ids[start : start + 500]))
+            .order_by(t.c.row_id)
+            .with_for_update()
+        )
+
+
 def forget(conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> None:
     """Remove the documents of these rows (if indexed). In a SQLite group commit, forget and
     store run just before the group commits, in order (see group_commit.defer)."""
@@ -122,7 +142,8 @@ def clear(conn: sa.Connection, table_id: int) -> None:
 
 
 def store(conn: sa.Connection, table_id: int, documents: Iterable[tuple[int, list[str]]]) -> None:
-    """Insert (row id, words) documents; the rows must not be indexed already."""
+    """Insert (row id, words) documents; on SQLite the rows must not be indexed already, on
+    PostgreSQL a document already there is replaced."""
     batch = list(documents)
     if not batch:
         return
@@ -138,8 +159,11 @@ def store(conn: sa.Connection, table_id: int, documents: Iterable[tuple[int, lis
         if not group_commit.defer(conn, insert):
             insert(conn)
         return
+    # An upsert: a document is rewritten in place (never deleted and inserted again), so that
+    # lock() of another transaction waits for this one and then holds the new version.
     stmt = sa.text(
-        f"INSERT INTO {name} (row_id, doc) VALUES (:id, array_to_tsvector(CAST(:words AS text[])))"
+        f"INSERT INTO {name} (row_id, doc) VALUES (:id, array_to_tsvector(CAST(:words AS text[]))) "
+        "ON CONFLICT (row_id) DO UPDATE SET doc = EXCLUDED.doc"
     )
     conn.execute(stmt, [{"id": row_id, "words": words} for row_id, words in batch])
 
