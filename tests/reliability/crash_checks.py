@@ -135,6 +135,25 @@ def compare(
         f.problems.append(f"row {token} was never acknowledged: {by_token[token]}")
 
 
+def check_filtered_counts(
+    http: requests.Session, schema: Schema, rows: list[dict[str, Any]], f: Findings
+) -> None:
+    """Filtered lists list the rows that match and count them (list_rows; SQLite keeps such
+    counts per connection)."""
+    red = schema.option_ids[0]
+    for name, value, wanted in (
+        ("filter__Flag__boolean", "1", [r for r in rows if r["Flag"]]),
+        (
+            "filter__Colour__single_select_equal",
+            str(red),
+            [r for r in rows if (r["Colour"] or {}).get("id") == red],
+        ),
+    ):
+        listed = list_rows(http, schema.url, schema.items, f, **{name: value})
+        if sorted(r["id"] for r in listed) != sorted(r["id"] for r in wanted):
+            f.problems.append(f"{name}={value} lists {len(listed)} rows, not {len(wanted)}")
+
+
 def check_links(
     tags: list[dict[str, Any]], writers: list[Writer], schema: Schema, f: Findings
 ) -> None:
@@ -266,6 +285,7 @@ def check_after_restart(
             f.problems += writer.problems
             writer.problems = []
         compare(writers, by_token, schema, f)
+        check_filtered_counts(http, schema, rows, f)
         tags = list_rows(http, schema.url, schema.tags, f)
         check_links(tags, writers, schema, f)
         if search:
