@@ -88,7 +88,8 @@ def reindex_rows(
     model: TableModel | None = None,
 ) -> None:
     """Index these rows again; `fresh`: they were just created and have no documents yet;
-    `rows`: their serialized values, already read (every field, current schema);
+    `rows`: their serialized values, already read (every field, current schema; PostgreSQL
+    reads existing rows again after locking their documents);
     `model`: the table's current model, when the caller has it."""
     ids = sorted(set(row_ids))
     if not ids or not ctx.kept.indexes.ready(conn, table_id):
@@ -164,7 +165,8 @@ def rows_changing(
 
 def _lock(ctx: TableContext, conn: sa.Connection, rewritten: dict[int, set[int]]) -> None:
     """PostgreSQL: lock every document a write rewrites before reading any, in one order
-    (table id, row id) for every writer, so two writers never wait for each other."""
+    (table id, row id) for every writer, so writers that rewrite the same documents queue
+    in that order and never deadlock on them."""
     for table_id in sorted(rewritten):
         if rewritten[table_id] and ctx.kept.indexes.ready(conn, table_id):
             search_index.lock(conn, table_id, sorted(rewritten[table_id]))
