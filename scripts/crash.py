@@ -4,6 +4,7 @@ half-applied, counts, the search index and the kept counts agree with the table,
 integrity check passes, and every webhook event of a write that happened is delivered.
 
     python scripts/crash.py [--rounds 5] [--writers 4] [--workers 1] [--seed 1]
+                            [--writes 30 120] [--batch 2 5]
                             [--database-url postgresql://...] [--keep DIR]
 
 Prints the figures (rounds, acknowledged writes, lost, half-applied, webhook events
@@ -43,6 +44,14 @@ def main() -> int:
         help="acknowledged writes before each kill, drawn between MIN and MAX",
     )
     parser.add_argument(
+        "--batch",
+        type=int,
+        nargs=2,
+        default=(2, 5),
+        metavar=("MIN", "MAX"),
+        help="rows per batch request, drawn between MIN and MAX (at most 200)",
+    )
+    parser.add_argument(
         "--database-url", default="", help="postgresql://... (default: SQLite in the data dir)"
     )
     parser.add_argument("--keep", default="", help="keep the data dir and server.log here")
@@ -59,6 +68,7 @@ def main() -> int:
                 database_url=args.database_url,
                 seed=args.seed,
                 writes_per_round=tuple(args.writes),
+                batch=tuple(args.batch),
             ),
             work,
         )

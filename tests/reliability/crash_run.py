@@ -27,7 +27,7 @@ from gridbase.config import Settings
 from tests.helpers import eventually
 from tests.reliability.crash_checks import check_after_restart
 from tests.reliability.crash_hooks import check_deliveries
-from tests.reliability.crash_writers import COLOURS, TAGS, Schema, Writer
+from tests.reliability.crash_writers import BATCH, COLOURS, TAGS, Schema, Writer
 from tests.server import Server
 from tests.webhooks.receiver import receiving
 
@@ -40,6 +40,7 @@ class Options:
     database_url: str = ""  # empty: SQLite; postgresql://...: a fresh schema in it
     seed: int = 1
     writes_per_round: tuple[int, int] = (30, 120)  # acknowledged writes before the kill
+    batch: tuple[int, int] = BATCH  # rows per batch request
     search: bool = True  # search each row's token after every restart
     webhook_timeout: float = 60.0
 
@@ -179,7 +180,9 @@ def run(options: Options, work: Path) -> Figures:
         settings = Settings(data_dir=work / "data", database_url=url)
         try:
             schema = setup(server.url, receiver.url())
-            writers = [Writer(n, options.seed) for n in range(1, options.writers + 1)]
+            writers = [
+                Writer(n, options.seed, options.batch) for n in range(1, options.writers + 1)
+            ]
             for _ in range(options.rounds):
                 kill_round(server, writers, schema, rng, options, figures)
                 server.start()

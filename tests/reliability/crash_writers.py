@@ -27,7 +27,7 @@ OPS = (  # (kind, weight)
     ("delete", 1),
     ("delete_batch", 1),
 )
-BATCH = (2, 5)  # rows per batch request, inclusive
+BATCH = (2, 5)  # rows per batch request, inclusive (default)
 
 
 @dataclass(frozen=True)
@@ -102,8 +102,9 @@ class Op:
 class Writer:
     """One writer: its rows, its acknowledged operations and at most one in flight."""
 
-    def __init__(self, number: int, seed: int) -> None:
+    def __init__(self, number: int, seed: int, batch: tuple[int, int] = BATCH) -> None:
         self.number = number
+        self.batch = batch  # rows per batch request, inclusive
         self.rng = random.Random(seed * 1000 + number)
         self.serial = 0
         self.version = 0  # versions are never written twice by a writer: a write is its version
@@ -148,7 +149,7 @@ class Writer:
         kind = self.rng.choices(kinds, weights=[w for _, w in OPS])[0]
         if not live and kind not in ("create", "create_batch"):
             kind = "create"
-        size = self.rng.randint(*BATCH) if kind.endswith("_batch") else 1
+        size = self.rng.randint(*self.batch) if kind.endswith("_batch") else 1
         if kind.startswith("create"):
             tokens = [self.token() for _ in range(size)]
             return Op(kind, tokens, {}, {t: self.next_version() for t in tokens})
