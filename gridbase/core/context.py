@@ -22,7 +22,7 @@ from gridbase.fields import FieldTypes
 from gridbase.fields.constraints import FieldConstraintTypes, default_field_constraints
 from gridbase.filters import FilterTypes
 from gridbase.models import Field
-from gridbase.storage import group_commit
+from gridbase.storage import engine, group_commit
 from gridbase.storage.engine import Database
 from gridbase.storage.kept.app import Kept
 from gridbase.usertable import load
@@ -51,7 +51,10 @@ class Ctx:
     async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a (blocking) service call from async code. On SQLite it runs inline: its
         statements take microseconds and writes are serialised anyway, so a thread hop would
-        cost more than it saves. On PostgreSQL it runs in the thread pool (network waits)."""
+        cost more than it saves. On PostgreSQL it runs in the thread pool (network waits), and
+        runs again (up to storage.engine.RETRIES times) after a deadlock, a serialization
+        failure or a schema changed under its statements: every call is one transaction (or
+        a read), rolled back when it raised, so nothing of the failed run remains."""
         if self.db.is_sqlite:
             with group_commit.awaiting() as pending:
                 try:
@@ -59,7 +62,15 @@ class Ctx:
                 finally:
                     for done in pending:  # grouped writes answer once they are on disk
                         await done
-        return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+        call = functools.partial(fn, *args, **kwargs)
+        for _ in range(engine.RETRIES):
+            try:
+                return await anyio.to_thread.run_sync(call)
+            except sa.exc.DBAPIError as exc:
+                # rolled back: run it again against what the other transaction committed
+                if not engine.retryable(exc):
+                    raise
+        return await anyio.to_thread.run_sync(call)
 
     def model_of(self, conn: sa.Connection, table_id: int) -> TableModel:
         """The current model of a table (kept per schema version)."""

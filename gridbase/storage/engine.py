@@ -151,6 +151,21 @@ class Database:
         self.engine.dispose()
 
 
+# PostgreSQL errors after which a whole service call may run again (it was rolled back):
+# a deadlock or serialization failure, and a statement built from a table's schema that a
+# concurrent schema change replaced (a column or junction table gone, an operator that no
+# longer fits the column's new type, a prepared plan whose result type changed).
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "42703", "42P01", "42883", "0A000"})
+RETRIES = 3
+
+
+def retryable(exc: BaseException) -> bool:
+    """Whether `exc` is one of RETRYABLE_SQLSTATES (never true on SQLite, whose writers are
+    serialised and whose readers see one snapshot, schema included)."""
+    orig = exc.orig if isinstance(exc, sa.exc.DBAPIError) else None
+    return getattr(orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
 def _tag_versions(engine: sa.Engine) -> None:
     """PostgreSQL: statements through SQLAlchemy carry the schema versions of the user
     tables they read, as Prepared ones do (see storage.prepared.tagged); worked out once
