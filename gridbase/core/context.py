@@ -8,6 +8,7 @@ Imports: config, core.extensions, fields, filters, models, storage, usertable.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from gridbase.storage.kept.app import Kept
 from gridbase.usertable import load
 from gridbase.usertable.model import TableModel
 
+log = logging.getLogger("gridbase")
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -68,8 +70,10 @@ class Ctx:
                 return await anyio.to_thread.run_sync(call)
             except sa.exc.DBAPIError as exc:
                 # rolled back: run it again against what the other transaction committed
-                if not engine.retryable(exc):
+                sqlstate = engine.retryable(exc)
+                if sqlstate is None:
                     raise
+                log.info("%s runs again after SQLSTATE %s", getattr(fn, "__name__", fn), sqlstate)
         return await anyio.to_thread.run_sync(call)
 
     def model_of(self, conn: sa.Connection, table_id: int) -> TableModel:

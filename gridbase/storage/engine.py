@@ -159,11 +159,13 @@ RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "42703", "42P01", "42883", "0
 RETRIES = 3
 
 
-def retryable(exc: BaseException) -> bool:
-    """Whether `exc` is one of RETRYABLE_SQLSTATES (never true on SQLite, whose writers are
-    serialised and whose readers see one snapshot, schema included)."""
+def retryable(exc: BaseException) -> str | None:
+    """The SQLSTATE of `exc` when it is one of RETRYABLE_SQLSTATES, else None (always None
+    on SQLite, whose writers are serialised and whose readers see one snapshot, schema
+    included)."""
     orig = exc.orig if isinstance(exc, sa.exc.DBAPIError) else None
-    return getattr(orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+    sqlstate = getattr(orig, "sqlstate", None)
+    return sqlstate if sqlstate in RETRYABLE_SQLSTATES else None
 
 
 def _tag_versions(engine: sa.Engine) -> None:

@@ -42,20 +42,24 @@ def load_table(conn: sa.Connection, table_id: int) -> Table:
     return Table(row.id, row.database_id, row.workspace_id, row.name, row.order, row.schema_version)
 
 
+SCHEMA_LOCK = 0x73636865  # first key of the advisory locks on a table's schema ("sche")
+
+
 def lock_table(conn: sa.Connection, table: Table, *, schema: bool = False) -> Table:
-    """PostgreSQL: hold the table's row until the transaction ends, so that no schema change
-    of the table runs between reading its fields and writing its rows. Row writes share the
-    lock (FOR SHARE); a schema change holds it alone (FOR NO KEY UPDATE, which also waits
-    for the row writes in flight), and takes it before it reads the fields it changes.
-    Returns the table as it is once locked: a schema change that committed while this
-    waited has given it a new version. SQLite: the writer holds the database's write lock
-    already, so nothing changes under it."""
+    """PostgreSQL: no schema change of the table runs between reading its fields and the
+    end of this transaction. Row writes share a lock on the table; a schema change holds it
+    alone, and takes it before it reads the fields it changes. Advisory locks, because
+    PostgreSQL queues them fairly: a schema change waits for the row writes in flight, and
+    row writes that come after it wait for it (a shared row lock would let a steady stream
+    of row writes starve it). Returns the table as it is once locked: a schema change that
+    committed while this waited has given it a new version. SQLite: the writer holds the
+    database's write lock already, so nothing changes under it."""
     if conn.dialect.name == "sqlite":
         return table
+    lock = sa.func.pg_advisory_xact_lock if schema else sa.func.pg_advisory_xact_lock_shared
+    conn.execute(sa.select(lock(SCHEMA_LOCK, table.id)))
     t = s.database_tables
-    stmt = sa.select(t.c.schema_version).where(t.c.id == table.id)
-    stmt = stmt.with_for_update(key_share=True) if schema else stmt.with_for_update(read=True)
-    version = conn.execute(stmt).scalar()
+    version = conn.execute(sa.select(t.c.schema_version).where(t.c.id == table.id)).scalar()
     if version is None:
         raise TableDoesNotExist()
     return table if version == table.schema_version else load_table(conn, table.id)

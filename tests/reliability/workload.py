@@ -139,8 +139,16 @@ def _checked(response: requests.Response) -> Any:
     return response.json() if response.content else None
 
 
-def setup(base: str, headers: dict[str, str], workspace: int, shared: int, pool: int) -> Table:
-    """A table with text fields A and B, number Score, and the shared and pool rows."""
+def setup(
+    base: str,
+    headers: dict[str, str],
+    workspace: int,
+    shared: int,
+    pool: int,
+    hook_url: str | None = None,
+) -> Table:
+    """A table with text fields A and B, number Score, and the shared and pool rows (and a
+    webhook of every event, to `hook_url`, made before them)."""
     s = requests.Session()
     s.headers.update(headers)
     database = _checked(
@@ -167,6 +175,12 @@ def setup(base: str, headers: dict[str, str], workspace: int, shared: int, pool:
                 json={"name": name, "type": type_, **props},
             )
         )["id"]
+    if hook_url is not None:
+        _checked(
+            s.post(
+                f"{base}/api/database/webhooks/table/{table}/", json={"name": "h", "url": hook_url}
+            )
+        )
     items = [{"Name": f"shared-{i}"} for i in range(shared)] + [
         {"Name": f"pool-{i}"} for i in range(pool)
     ]
@@ -212,6 +226,7 @@ class RowClient:
             (3, self.write_pool),
             (1, self.delete_pool),
             (1, self.move_pool),
+            (2, self.read),
         ]
         weights = [w for w, _ in actions]
         for _ in range(self.ops):
@@ -293,6 +308,27 @@ class RowClient:
         if _ok(out):
             self.order.remove(row)
             self.order.insert(len(self.order) if before is None else self.order.index(before), row)
+
+    def read(self) -> None:
+        """A filtered, sorted page of rows, or one own row: always 200 (a read sees one
+        schema, whatever changes meanwhile)."""
+        if self.own and self.rng.random() < 0.5:
+            self.c.call(
+                "get",
+                "GET",
+                f"{self.rows}{self.rng.choice(list(self.own))}/",
+                user_field_names="true",
+            )
+            return
+        self.c.call(
+            "list",
+            "GET",
+            self.rows,
+            user_field_names="true",
+            size=50,
+            order_by="-Score",
+            filter__Score__not_empty="",
+        )
 
     # shared and pool rows: contended
     def _wrote(self, row: int, tag: str, out: Outcome) -> None:
@@ -397,10 +433,16 @@ class Run:
     seconds: float
 
 
-def run(bases: list[str], headers: dict[str, str], workspace: int, plan: Plan) -> Run:
+def run(
+    bases: list[str],
+    headers: dict[str, str],
+    workspace: int,
+    plan: Plan,
+    hook_url: str | None = None,
+) -> Run:
     """Clients spread round-robin over `bases`; the field client is the last one."""
     log = Log()
-    table = setup(bases[0], headers, workspace, plan.shared, plan.pool)
+    table = setup(bases[0], headers, workspace, plan.shared, plan.pool, hook_url)
     clients = [Client(i, bases[i % len(bases)], headers, log) for i in range(plan.clients)]
     row_clients = [RowClient(c, table, plan.ops, plan.seed * 1000 + c.number) for c in clients[:-1]]
     workers: list[Callable[[], None]] = [rc.run for rc in row_clients]
