@@ -103,6 +103,7 @@ class Logged:
 
     def stop(self) -> None:
         self.server.stop()
+        self.thread.join(timeout=10)
 
 
 @pytest.fixture

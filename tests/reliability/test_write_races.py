@@ -1,0 +1,122 @@
+"""Row writes that race a delete committed by another transaction (PostgreSQL, where row
+writes run side by side): the losing write answers ERROR_ROW_DOES_NOT_EXIST and changes
+nothing. Each race is made exact: another connection deletes the row without committing,
+the request is seen waiting for that transaction's lock, then the delete commits.
+(SQLite takes one write at a time, so there a write never sees a row vanish under it.)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from tests.helpers import eventually
+from tests.reliability.test_concurrency import SECRET, Logged, call, sign_up, workspace
+from tests.server import Server
+
+
+@pytest.fixture
+def pg_server(tmp_path: Path, database_url: str) -> Iterator[tuple[Logged, str]]:
+    if database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL only: SQLite takes one write at a time")
+    s = Logged(
+        Server(tmp_path / "data", env={"GRIDBASE_SECRET_KEY": SECRET}, database_url=database_url)
+    )
+    yield s, database_url
+    s.stop()
+    assert not s.errors(), s.errors()
+
+
+class Setup:
+    def __init__(self, server: Logged, database_url: str) -> None:
+        self.base = server.url
+        self.headers = sign_up(server.url)[0]
+        ws = workspace(self.base, self.headers)
+        db = call(
+            self.base,
+            self.headers,
+            "POST",
+            f"/api/applications/workspace/{ws}/",
+            {"name": "D", "type": "database"},
+        )["id"]
+        self.table = call(
+            self.base,
+            self.headers,
+            "POST",
+            f"/api/database/tables/database/{db}/",
+            {"name": "T", "data": [["Name"], ["a"], ["b"]], "first_row_header": True},
+        )["id"]
+        self.rows = f"/api/database/rows/table/{self.table}/"
+        self.ids = [r["id"] for r in self.listed()]
+        self.engine = sa.create_engine(
+            database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+        )
+
+    def listed(self) -> list[dict[str, Any]]:
+        return list(call(self.base, self.headers, "GET", self.rows)["results"])
+
+    def race(self, row_id: int, method: str, path: str, body: Any = None) -> requests.Response:
+        """`method path` while another transaction deletes `row_id`, answered after it
+        commits."""
+        answer: list[requests.Response] = []
+        with self.engine.connect() as other:
+            other.begin()
+            other.exec_driver_sql(
+                f"DELETE FROM database_table_{int(self.table)} WHERE id = {int(row_id)}"
+            )
+            xid = int(other.exec_driver_sql("SELECT pg_current_xact_id()::text").scalar()) % 2**32
+            thread = threading.Thread(
+                target=lambda: answer.append(
+                    requests.request(
+                        method, self.base + path, json=body, headers=self.headers, timeout=60
+                    )
+                )
+            )
+            thread.start()
+            with self.engine.connect() as watch:
+                eventually(
+                    lambda: (
+                        watch.exec_driver_sql(
+                            "SELECT count(*) FROM pg_locks WHERE locktype = 'transactionid' "
+                            f"AND transactionid::text = '{xid}' AND NOT granted"
+                        ).scalar()
+                        or None
+                    ),
+                    timeout=30,
+                )
+            other.commit()
+        thread.join()
+        self.engine.dispose()
+        return answer[0]
+
+
+MISSING = "ERROR_ROW_DOES_NOT_EXIST"
+
+
+def test_a_delete_that_lost_the_race_is_refused(pg_server: tuple[Logged, str]) -> None:
+    s = Setup(*pg_server)
+    r = s.race(s.ids[0], "DELETE", f"{s.rows}{s.ids[0]}/")
+    assert (r.status_code, r.json()["error"]) == (404, MISSING)  # was 204: deleted "twice"
+    r = s.race(s.ids[1], "POST", f"{s.rows}batch-delete/", {"items": [s.ids[1]]})
+    assert (r.status_code, r.json()["error"]) == (404, MISSING)
+    assert s.listed() == []
+
+
+def test_a_move_of_a_row_deleted_meanwhile_is_refused(pg_server: tuple[Logged, str]) -> None:
+    s = Setup(*pg_server)
+    r = s.race(s.ids[1], "PATCH", f"{s.rows}{s.ids[1]}/move/?before_id={s.ids[0]}")
+    assert (r.status_code, r.json()["error"]) == (404, MISSING)  # was 500
+    assert [row["id"] for row in s.listed()] == [s.ids[0]]
+
+
+def test_an_update_of_a_row_deleted_meanwhile_is_refused(pg_server: tuple[Logged, str]) -> None:
+    s = Setup(*pg_server)
+    r = s.race(s.ids[0], "PATCH", f"{s.rows}{s.ids[0]}/?user_field_names=true", {"Name": "x"})
+    assert (r.status_code, r.json()["error"]) == (404, MISSING)
+    assert [row["id"] for row in s.listed()] == [s.ids[1]]
