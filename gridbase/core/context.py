@@ -68,7 +68,7 @@ class Ctx:
         for _ in range(engine.RETRIES):
             try:
                 return await anyio.to_thread.run_sync(call)
-            except sa.exc.DBAPIError as exc:
+            except Exception as exc:
                 # rolled back: run it again against what the other transaction committed
                 sqlstate = engine.retryable(exc)
                 if sqlstate is None:

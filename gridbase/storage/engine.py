@@ -163,7 +163,9 @@ def retryable(exc: BaseException) -> str | None:
     """The SQLSTATE of `exc` when it is one of RETRYABLE_SQLSTATES, else None (always None
     on SQLite, whose writers are serialised and whose readers see one snapshot, schema
     included)."""
-    orig = exc.orig if isinstance(exc, sa.exc.DBAPIError) else None
+    # SQLAlchemy wraps the driver's error; statements run on the raw cursor (Prepared) raise
+    # it as it is
+    orig = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
     sqlstate = getattr(orig, "sqlstate", None)
     return sqlstate if sqlstate in RETRYABLE_SQLSTATES else None
 

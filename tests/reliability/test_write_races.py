@@ -120,3 +120,60 @@ def test_an_update_of_a_row_deleted_meanwhile_is_refused(pg_server: tuple[Logged
     r = s.race(s.ids[0], "PATCH", f"{s.rows}{s.ids[0]}/?user_field_names=true", {"Name": "x"})
     assert (r.status_code, r.json()["error"]) == (404, MISSING)
     assert [row["id"] for row in s.listed()] == [s.ids[1]]
+
+
+def test_a_read_overtaken_by_a_field_deletion_reads_the_new_schema(
+    pg_server: tuple[Logged, str],
+) -> None:
+    """A list reads the table's schema, then its rows; a field deletion that commits in
+    between (here: it holds the table's columns, waiting on a lock another connection
+    holds, while the list starts) drops a column the list's statement names. The list runs
+    again with the new schema (was: 500 UndefinedColumn)."""
+    s = Setup(*pg_server)
+    field = call(
+        s.base,
+        s.headers,
+        "POST",
+        f"/api/database/fields/table/{s.table}/",
+        {"name": "Gone", "type": "text"},
+    )["id"]
+    assert "Gone" in call(s.base, s.headers, "GET", s.rows + "?user_field_names=true")["results"][0]
+    answers: dict[str, requests.Response] = {}
+
+    def send(name: str, method: str, path: str) -> threading.Thread:
+        def run() -> None:
+            answers[name] = requests.request(method, s.base + path, headers=s.headers, timeout=60)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    def waiting(conn: sa.Connection, where: str) -> int | None:
+        return (
+            conn.exec_driver_sql(
+                f"SELECT count(*) FROM pg_locks WHERE NOT granted AND {where}"
+            ).scalar()
+            or None
+        )
+
+    with s.engine.connect() as other, s.engine.connect() as watch:
+        other.begin()
+        other.exec_driver_sql(
+            f"SELECT id FROM database_tables WHERE id = {int(s.table)} FOR UPDATE"
+        )
+        xid = int(other.exec_driver_sql("SELECT pg_current_xact_id()::text").scalar()) % 2**32
+        deletion = send("delete", "DELETE", f"/api/database/fields/{field}/")
+        # the deletion has dropped the column and waits to give the table its new version
+        eventually(
+            lambda: waiting(watch, f"locktype = 'transactionid' AND transactionid::text = '{xid}'")
+        )
+        listing = send("list", "GET", s.rows + "?user_field_names=true")
+        user_table = f"'database_table_{int(s.table)}'::regclass"
+        eventually(lambda: waiting(watch, f"locktype = 'relation' AND relation = {user_table}"))
+        other.commit()
+    deletion.join()
+    listing.join()
+    s.engine.dispose()
+    assert answers["delete"].status_code == 200, answers["delete"].text
+    assert answers["list"].status_code == 200, answers["list"].text
+    assert [r.keys() for r in answers["list"].json()["results"]] == [{"id", "order", "Name"}] * 2
