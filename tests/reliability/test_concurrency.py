@@ -10,28 +10,23 @@ concurrency limit is shared through Redis.
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
-import shutil
 import socket
-import subprocess
-import threading
-import uuid
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-import sqlalchemy as sa
 
 from tests.conftest import PG_URL
 from tests.helpers import eventually
 from tests.reliability import workload
-from tests.server import Server, free_port
+from tests.reliability.servers import Logged, one_per_worker, pg_schema, redis_server
+from tests.server import Server
 from tests.test_workers import workers
 from tests.webhooks.receiver import Receiver
 
@@ -74,38 +69,6 @@ def run_and_check(
     return result
 
 
-class Logged:
-    """A started Server whose stderr is read as it comes (tests/server.py leaves it in a pipe:
-    a server that logs more than the pipe holds would block on its next log line)."""
-
-    def __init__(self, server: Server) -> None:
-        self.server = server.start()
-        self.url = server.url
-        self.lines: list[str] = []
-        assert server.process is not None and server.process.stderr is not None
-        stream = server.process.stderr
-        self.thread = threading.Thread(
-            target=lambda: self.lines.extend(line.decode(errors="replace") for line in stream),
-            daemon=True,
-        )
-        self.thread.start()
-
-    def errors(self) -> str:
-        """The last line of each logged traceback (the exception), one per line."""
-        found, inside = [], False
-        for line in list(self.lines):
-            if line.startswith("Traceback"):
-                inside = True
-            elif inside and not line.startswith(" "):
-                found.append(line.rstrip())
-                inside = False
-        return "\n".join(found)
-
-    def stop(self) -> None:
-        self.server.stop()
-        self.thread.join(timeout=10)
-
-
 @pytest.fixture
 def server(tmp_path: Path, database_url: str) -> Iterator[Logged]:
     s = Logged(
@@ -118,60 +81,6 @@ def server(tmp_path: Path, database_url: str) -> Iterator[Logged]:
 
 def test_sixteen_clients_one_instance(server: Logged) -> None:
     run_and_check([server.url], sign_up(server.url)[0])
-
-
-# --- connections pinned to a worker process ---------------------------------------------
-
-
-class Pinned:
-    """One kept-alive HTTP connection, and the worker process that accepted it."""
-
-    def __init__(self, port: int, pids: list[int]) -> None:
-        self.http = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.http.connect()
-        assert self.http.sock is not None
-        self.pid = eventually(lambda: _owner(self.http.sock.getsockname()[1], port, pids))
-
-    def request(self, method: str, path: str, headers: dict[str, str], body: Any = None) -> Any:
-        data = None if body is None else json.dumps(body)
-        self.http.request(
-            method, path, body=data, headers={**headers, "Content-Type": "application/json"}
-        )
-        r = self.http.getresponse()
-        raw = r.read()
-        return r.status, (json.loads(raw) if raw else None)
-
-
-def _owner(client_port: int, server_port: int, pids: list[int]) -> int | None:
-    """The process (of `pids`) holding the server side of the connection from client_port."""
-    wanted = f"0100007F:{server_port:04X} 0100007F:{client_port:04X}"
-    inode = None
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        parts = line.split()
-        if f"{parts[1]} {parts[2]}" == wanted:
-            inode = parts[9]
-    if inode is None:
-        return None
-    for pid in pids:
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            try:
-                if os.readlink(fd) == f"socket:[{inode}]":
-                    return pid
-            except OSError:
-                continue
-    return None
-
-
-def one_per_worker(port: int, pids: list[int]) -> list[Pinned]:
-    """Connections until every worker holds one (the kernel picks the worker)."""
-    found: dict[int, Pinned] = {}
-
-    def more() -> list[Pinned] | None:
-        c = Pinned(port, pids)
-        found.setdefault(c.pid, c)
-        return list(found.values()) if len(found) == len(pids) else None
-
-    return eventually(more, timeout=30)
 
 
 # --- what two processes must agree on ---------------------------------------------------
@@ -288,40 +197,6 @@ class Pair:
     redis_url: str | None
 
 
-def _redis(tmp: Path) -> Iterator[str | None]:
-    """A redis-server of our own on a free port, or None when it is not installed."""
-    binary = shutil.which("redis-server")
-    try:
-        import redis
-    except ImportError:
-        binary = None
-    if binary is None:
-        yield None
-        return
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-
-    def ready() -> bool | None:
-        try:
-            return bool(client.ping())
-        except redis.ConnectionError:
-            return None
-
-    try:
-        eventually(ready, timeout=10)
-        yield url
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
     """Two instances on one fresh PostgreSQL schema, with one secret key, the webhook
@@ -330,31 +205,19 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
     if not PG_URL:
         pytest.skip("GRIDBASE_TEST_POSTGRES_URL is not set")
     tmp = tmp_path_factory.mktemp("pair")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
-    redis_servers = _redis(tmp)
-    redis_url = next(redis_servers)
-    env = {"GRIDBASE_SECRET_KEY": SECRET}
-    if redis_url is not None:
-        env |= {"GRIDBASE_REDIS_URL": redis_url, "GRIDBASE_MAX_CONCURRENT_REQUESTS": str(LIMIT)}
-    a = Logged(Server(tmp / "a", env=env, database_url=url))
-    b = None
-    try:
+    with ExitStack() as stack:
+        url = stack.enter_context(pg_schema(PG_URL))
+        redis_url = stack.enter_context(redis_server(tmp))
+        env = {"GRIDBASE_SECRET_KEY": SECRET}
+        if redis_url is not None:
+            env |= {"GRIDBASE_REDIS_URL": redis_url, "GRIDBASE_MAX_CONCURRENT_REQUESTS": str(LIMIT)}
+        a = Logged(Server(tmp / "a", env=env, database_url=url))
+        stack.callback(a.stop)
         b = Logged(Server(tmp / "b", env=env, database_url=url))
+        stack.callback(b.stop)
         yield Pair(a, b, sign_up(a.url)[0], redis_url)  # the first user is staff: never throttled
-    finally:
-        for s in (a, b):
-            if s is not None:
-                s.stop()
-        next(redis_servers, None)
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
     for s in (a, b):
-        assert s is not None and not s.errors(), s.errors() if s else ""
+        assert not s.errors(), s.errors()
 
 
 def delivered(receiver: Receiver) -> Counter[int]:

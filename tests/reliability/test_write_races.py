@@ -9,34 +9,49 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import requests
 import sqlalchemy as sa
 
+from tests.conftest import PG_URL
 from tests.helpers import eventually
-from tests.reliability.test_concurrency import SECRET, Logged, call, sign_up, workspace
+from tests.reliability.servers import Logged, pg_schema
+from tests.reliability.test_concurrency import SECRET, call, sign_up, workspace
 from tests.server import Server
 
+pytestmark = pytest.mark.postgres
 
-@pytest.fixture
-def pg_server(tmp_path: Path, database_url: str) -> Iterator[tuple[Logged, str]]:
-    if database_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL only: SQLite takes one write at a time")
-    s = Logged(
-        Server(tmp_path / "data", env={"GRIDBASE_SECRET_KEY": SECRET}, database_url=database_url)
-    )
-    yield s, database_url
-    s.stop()
+
+@dataclass
+class PgServer:
+    server: Logged
+    database_url: str
+    headers: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
+    """One server on a fresh PostgreSQL schema for the module (each test makes its own
+    table), with one signed-up user."""
+    if not PG_URL:
+        pytest.skip("GRIDBASE_TEST_POSTGRES_URL is not set")
+    with pg_schema(PG_URL) as url:
+        data = tmp_path_factory.mktemp("races")
+        s = Logged(Server(data, env={"GRIDBASE_SECRET_KEY": SECRET}, database_url=url))
+        try:
+            yield PgServer(s, url, sign_up(s.url)[0])
+        finally:
+            s.stop()
     assert not s.errors(), s.errors()
 
 
 class Setup:
-    def __init__(self, server: Logged, database_url: str) -> None:
-        self.base = server.url
-        self.headers = sign_up(server.url)[0]
+    def __init__(self, pg: PgServer) -> None:
+        self.base = pg.server.url
+        self.headers = pg.headers
         ws = workspace(self.base, self.headers)
         db = call(
             self.base,
@@ -55,7 +70,7 @@ class Setup:
         self.rows = f"/api/database/rows/table/{self.table}/"
         self.ids = [r["id"] for r in self.listed()]
         self.engine = sa.create_engine(
-            database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+            pg.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
         )
 
     def listed(self) -> list[dict[str, Any]]:
@@ -99,8 +114,8 @@ class Setup:
 MISSING = "ERROR_ROW_DOES_NOT_EXIST"
 
 
-def test_a_delete_that_lost_the_race_is_refused(pg_server: tuple[Logged, str]) -> None:
-    s = Setup(*pg_server)
+def test_a_delete_that_lost_the_race_is_refused(pg_server: PgServer) -> None:
+    s = Setup(pg_server)
     r = s.race(s.ids[0], "DELETE", f"{s.rows}{s.ids[0]}/")
     assert (r.status_code, r.json()["error"]) == (404, MISSING)  # was 204: deleted "twice"
     r = s.race(s.ids[1], "POST", f"{s.rows}batch-delete/", {"items": [s.ids[1]]})
@@ -108,28 +123,28 @@ def test_a_delete_that_lost_the_race_is_refused(pg_server: tuple[Logged, str]) -
     assert s.listed() == []
 
 
-def test_a_move_of_a_row_deleted_meanwhile_is_refused(pg_server: tuple[Logged, str]) -> None:
-    s = Setup(*pg_server)
+def test_a_move_of_a_row_deleted_meanwhile_is_refused(pg_server: PgServer) -> None:
+    s = Setup(pg_server)
     r = s.race(s.ids[1], "PATCH", f"{s.rows}{s.ids[1]}/move/?before_id={s.ids[0]}")
     assert (r.status_code, r.json()["error"]) == (404, MISSING)  # was 500
     assert [row["id"] for row in s.listed()] == [s.ids[0]]
 
 
-def test_an_update_of_a_row_deleted_meanwhile_is_refused(pg_server: tuple[Logged, str]) -> None:
-    s = Setup(*pg_server)
+def test_an_update_of_a_row_deleted_meanwhile_is_refused(pg_server: PgServer) -> None:
+    s = Setup(pg_server)
     r = s.race(s.ids[0], "PATCH", f"{s.rows}{s.ids[0]}/?user_field_names=true", {"Name": "x"})
     assert (r.status_code, r.json()["error"]) == (404, MISSING)
     assert [row["id"] for row in s.listed()] == [s.ids[1]]
 
 
 def test_a_read_overtaken_by_a_field_deletion_reads_the_new_schema(
-    pg_server: tuple[Logged, str],
+    pg_server: PgServer,
 ) -> None:
     """A list reads the table's schema, then its rows; a field deletion that commits in
     between (here: it holds the table's columns, waiting on a lock another connection
     holds, while the list starts) drops a column the list's statement names. The list runs
     again with the new schema (was: 500 UndefinedColumn)."""
-    s = Setup(*pg_server)
+    s = Setup(pg_server)
     field = call(
         s.base,
         s.headers,

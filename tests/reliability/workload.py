@@ -36,7 +36,11 @@ from typing import Any
 
 import requests
 
-DEADLINE_SECONDS = 90.0  # per request: well past SQLite's 30 s busy timeout
+from gridbase.storage.engine import SQLITE_BUSY_TIMEOUT_MS
+
+# A request still unanswered after SQLite's busy timeout (30 s) counts as dropped: no
+# request may wait on another longer than a writer may wait for the database's lock.
+DEADLINE_SECONDS = SQLITE_BUSY_TIMEOUT_MS / 1000
 ROW_MISSING = "ERROR_ROW_DOES_NOT_EXIST"
 
 
@@ -418,7 +422,7 @@ class FieldClient:
 @dataclass
 class Plan:
     clients: int = 16
-    ops: int = 24  # per row client
+    ops: int = 16  # per row client
     cycles: int = 5  # of the field client
     shared: int = 3
     pool: int = 24
