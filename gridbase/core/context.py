@@ -55,8 +55,9 @@ class Ctx:
         statements take microseconds and writes are serialised anyway, so a thread hop would
         cost more than it saves. On PostgreSQL it runs in the thread pool (network waits), and
         runs again (up to storage.engine.RETRIES times) after a deadlock, a serialization
-        failure or a schema changed under its statements: every call is one transaction (or
-        a read), rolled back when it raised, so nothing of the failed run remains."""
+        failure or a schema changed under its statements. A service call is one transaction,
+        rolled back when it raised, so nothing of the failed run remains (the few that
+        write twice, a log-in and a token's last use, write what may be written again)."""
         if self.db.is_sqlite:
             with group_commit.awaiting() as pending:
                 try:

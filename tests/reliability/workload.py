@@ -16,7 +16,9 @@ The workload is built so the final state can be told exactly:
   acknowledged delete named it (never two), and otherwise holds a last acknowledged write.
 
 Legitimate client errors under contention: ERROR_ROW_DOES_NOT_EXIST (404) for a pool row
-that another client deleted (the row must then be gone at the end). Anything else that is
+that another client deleted (the row must then be gone at the end), and for a list filtered
+by the field the field client is changing, ERROR_FILTER_FIELD_NOT_FOUND (deleted meanwhile)
+or ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD (converted meanwhile). Anything else that is
 not 2xx fails the run, as do a 5xx, a dropped connection or a request that outlived the
 deadline. `Score` is converted number <-> text while rows are written; its values ("12")
 read the same in both types, so conversions must keep every acknowledged write.
@@ -78,6 +80,7 @@ class Log:
     writes: list[Write] = field(default_factory=list)
     deletes: list[tuple[int, Outcome]] = field(default_factory=list)  # pool deletes (row, outcome)
     created: list[int] = field(default_factory=list)
+    churned: int | None = None  # the field the field client is changing now, if any
 
     def add(self, outcome: Outcome) -> None:
         with self.lock:
@@ -315,7 +318,12 @@ class RowClient:
 
     def read(self) -> None:
         """A filtered, sorted page of rows, or one own row: always 200 (a read sees one
-        schema, whatever changes meanwhile)."""
+        schema, whatever changes meanwhile); or a page filtered by the field the field
+        client is changing, which may be gone or retyped by the time the request arrives."""
+        churned = self.c.log.churned
+        if churned is not None and self.rng.random() < 0.3:
+            self.c.call("list_churned", "GET", self.rows, **{f"filter__field_{churned}__empty": ""})
+            return
         if self.own and self.rng.random() < 0.5:
             self.c.call(
                 "get",
@@ -410,6 +418,7 @@ class FieldClient:
             if not _ok(out):
                 continue
             path = f"/api/database/fields/{made['id']}/"
+            self.c.log.churned = made["id"]
             self.c.call("field_rename", "PATCH", path, {"name": f"tmp{i}-renamed"})
             self.c.call("field_convert", "PATCH", path, {"type": "boolean"})
             self.c.call("score_to_text", "PATCH", score, {"type": "text"})
@@ -484,6 +493,8 @@ LEGITIMATE = {
     "delete_pool": {ROW_MISSING},
     "delete_pool_batch": {ROW_MISSING},
     "move_pool": {ROW_MISSING},
+    # the filtered field was deleted, or converted to a type the filter does not apply to
+    "list_churned": {"ERROR_FILTER_FIELD_NOT_FOUND", "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD"},
 }
 
 
