@@ -22,6 +22,7 @@ from sqlalchemy import event
 from gridbase.errors import FieldDataConstraint
 from gridbase.storage import sqlite_functions, unique
 from gridbase.storage.group_commit import GroupCommit
+from gridbase.storage.moved import SchemaMoved
 from gridbase.storage.prepared import tagged
 from gridbase.storage.raw import sqlite_connection
 from gridbase.storage.wal_sync import WalSync
@@ -160,9 +161,12 @@ RETRIES = 3
 
 
 def retryable(exc: BaseException) -> str | None:
-    """The SQLSTATE of `exc` when it is one of RETRYABLE_SQLSTATES, else None (always None
+    """The SQLSTATE of `exc` when it is one of RETRYABLE_SQLSTATES (or SchemaMoved),
+    else None (always None
     on SQLite, whose writers are serialised and whose readers see one snapshot, schema
     included)."""
+    if isinstance(exc, SchemaMoved):
+        return "schema moved"
     # SQLAlchemy wraps the driver's error; statements run on the raw cursor (Prepared) raise
     # it as it is
     orig = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc

@@ -137,27 +137,42 @@ def test_an_update_of_a_row_deleted_meanwhile_is_refused(pg_server: PgServer) ->
     assert [row["id"] for row in s.listed()] == [s.ids[1]]
 
 
-def test_a_read_overtaken_by_a_field_deletion_reads_the_new_schema(
-    pg_server: PgServer,
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"method": "DELETE"}, [{"Name": "a"}, {"Name": "b"}]),
+        (
+            {"method": "PATCH", "json": {"type": "number", "number_decimal_places": 1}},
+            [{"Name": "a", "Moving": "7.0"}, {"Name": "b", "Moving": None}],
+        ),
+    ],
+    ids=["deleted", "retyped"],
+)
+def test_a_read_overtaken_by_a_field_change_reads_the_new_schema(
+    pg_server: PgServer, change: dict[str, Any], expected: list[dict[str, Any]]
 ) -> None:
-    """A list reads the table's schema, then its rows; a field deletion that commits in
+    """A list reads the table's schema, then its rows; a field change that commits in
     between (here: it holds the table's columns, waiting on a lock another connection
-    holds, while the list starts) drops a column the list's statement names. The list runs
-    again with the new schema (was: 500 UndefinedColumn)."""
+    holds, while the list starts) drops or retypes a column the list's statement names.
+    The list runs again with the new schema (was: 500, UndefinedColumn, or a number read
+    as text that the JSON encoder refused)."""
     s = Setup(pg_server)
     field = call(
         s.base,
         s.headers,
         "POST",
         f"/api/database/fields/table/{s.table}/",
-        {"name": "Gone", "type": "text"},
+        {"name": "Moving", "type": "text"},
     )["id"]
-    assert "Gone" in call(s.base, s.headers, "GET", s.rows + "?user_field_names=true")["results"][0]
+    call(s.base, s.headers, "PATCH", f"{s.rows}{s.ids[0]}/?user_field_names=true", {"Moving": "7"})
+    assert call(s.base, s.headers, "GET", s.rows + "?user_field_names=true")["count"] == 2
     answers: dict[str, requests.Response] = {}
 
-    def send(name: str, method: str, path: str) -> threading.Thread:
+    def send(name: str, method: str, path: str, **kw: Any) -> threading.Thread:
         def run() -> None:
-            answers[name] = requests.request(method, s.base + path, headers=s.headers, timeout=60)
+            answers[name] = requests.request(
+                method, s.base + path, headers=s.headers, timeout=60, **kw
+            )
 
         thread = threading.Thread(target=run)
         thread.start()
@@ -177,8 +192,8 @@ def test_a_read_overtaken_by_a_field_deletion_reads_the_new_schema(
             f"SELECT id FROM database_tables WHERE id = {int(s.table)} FOR UPDATE"
         )
         xid = int(other.exec_driver_sql("SELECT pg_current_xact_id()::text").scalar()) % 2**32
-        deletion = send("delete", "DELETE", f"/api/database/fields/{field}/")
-        # the deletion has dropped the column and waits to give the table its new version
+        changing = send("change", path=f"/api/database/fields/{field}/", **change)
+        # the change has altered the column and waits to give the table its new version
         eventually(
             lambda: waiting(watch, f"locktype = 'transactionid' AND transactionid::text = '{xid}'")
         )
@@ -186,9 +201,10 @@ def test_a_read_overtaken_by_a_field_deletion_reads_the_new_schema(
         user_table = f"'database_table_{int(s.table)}'::regclass"
         eventually(lambda: waiting(watch, f"locktype = 'relation' AND relation = {user_table}"))
         other.commit()
-    deletion.join()
+    changing.join()
     listing.join()
     s.engine.dispose()
-    assert answers["delete"].status_code == 200, answers["delete"].text
+    assert answers["change"].status_code == 200, answers["change"].text
     assert answers["list"].status_code == 200, answers["list"].text
-    assert [r.keys() for r in answers["list"].json()["results"]] == [{"id", "order", "Name"}] * 2
+    rows = answers["list"].json()["results"]
+    assert [{k: v for k, v in r.items() if k not in ("id", "order")} for r in rows] == expected
