@@ -55,9 +55,10 @@ class Ctx:
         statements take microseconds and writes are serialised anyway, so a thread hop would
         cost more than it saves. On PostgreSQL it runs in the thread pool (network waits), and
         runs again (up to storage.engine.RETRIES times) after a deadlock, a serialization
-        failure or a schema changed under its statements. A service call is one transaction,
-        rolled back when it raised, so nothing of the failed run remains (the few that
-        write twice, a log-in and a token's last use, write what may be written again)."""
+        failure or a schema changed under its statements (storage.moved). A service call
+        is one transaction, rolled back when it raised, so nothing of the failed run
+        remains (the few that write twice, a log-in and a token's last use, write what may
+        be written again)."""
         if self.db.is_sqlite:
             with group_commit.awaiting() as pending:
                 try:
@@ -74,7 +75,7 @@ class Ctx:
                 sqlstate = engine.retryable(exc)
                 if sqlstate is None:
                     raise
-                log.info("%s runs again after SQLSTATE %s", getattr(fn, "__name__", fn), sqlstate)
+                log.info("%s runs again after %s", getattr(fn, "__name__", fn), sqlstate)
         return await anyio.to_thread.run_sync(call)
 
     def model_of(self, conn: sa.Connection, table_id: int) -> TableModel:
