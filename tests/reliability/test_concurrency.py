@@ -321,7 +321,8 @@ def test_two_instances_share_the_concurrency_limit(pair: Pair) -> None:
             r = requests.get(
                 f"{base}/api/database/rows/table/{table}/", headers=headers, timeout=30
             )
-            assert (r.status_code, r.headers["Retry-After"]) == (429, "30")
+            # counts down from the oldest held slot's 30 s
+            assert r.status_code == 429 and 0 < int(r.headers["Retry-After"]) <= 30
         assert [h.finish() for h in held] == [200] * LIMIT  # the held requests complete
         eventually(lambda: slots.zcard(key) == 0 or None)
         for base in (pair.a.url, pair.b.url):
