@@ -30,7 +30,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.reliability import workload  # noqa: E402  (the repository root goes first)
+from tests.reliability import final_state, workload  # noqa: E402  (the repository root goes first)
 from tests.reliability.servers import Logged  # noqa: E402
 from tests.server import Server  # noqa: E402
 
@@ -85,14 +85,14 @@ def main() -> int:
         ).json()["id"]
         plan = workload.Plan(args.clients, args.ops, args.cycles, seed=args.seed)
         result = workload.run(bases, headers, ws, plan)
-        problems = workload.check(result, bases, headers)
+        problems = final_state.check(result, bases, headers)
     finally:
         for server in started:
             server.stop()
     for server in started:
         if server.errors():
             problems.append(f"{server.url} logged errors:\n{server.errors()}")
-    count, slowest = workload.latencies(result)
+    count, slowest = final_state.latencies(result)
     statuses = Counter(
         f"{o.status} {o.error}" if o.error else str(o.status) for o in result.log.outcomes
     )

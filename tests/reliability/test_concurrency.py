@@ -24,7 +24,7 @@ import requests
 
 from tests.conftest import PG_URL
 from tests.helpers import eventually
-from tests.reliability import workload
+from tests.reliability import final_state, workload
 from tests.reliability.servers import Logged, one_per_worker, pg_schema, redis_server
 from tests.server import Server
 from tests.test_workers import workers
@@ -60,11 +60,11 @@ def run_and_check(
 ) -> workload.Run:
     plan = workload.Plan()
     result = workload.run(bases, headers, workspace(bases[0], headers), plan, hook_url)
-    problems = workload.check(result, bases, headers)
+    problems = final_state.check(result, bases, headers)
     assert not problems, "\n".join(problems)
     for base in bases:
-        assert workload.schema(base, headers, result.table.id) == FINAL_SCHEMA
-    count, slowest = workload.latencies(result)
+        assert final_state.schema(base, headers, result.table.id) == FINAL_SCHEMA
+    count, slowest = final_state.latencies(result)
     print(f"\n{count} requests in {result.seconds:.1f} s, slowest {slowest:.2f} s")
     return result
 

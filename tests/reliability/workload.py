@@ -23,7 +23,8 @@ not 2xx fails the run, as do a 5xx, a dropped connection or a request that outli
 deadline. `Score` is converted number <-> text while rows are written; its values ("12")
 read the same in both types, so conversions must keep every acknowledged write.
 
-Used by tests/reliability/test_concurrency.py and scripts/concurrency.py.
+Checked by tests/reliability/final_state.py; used by tests/reliability/test_concurrency.py
+and scripts/concurrency.py.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ class Client:
         self.session.close()
 
 
-def _ok(outcome: Outcome) -> bool:
+def acknowledged(outcome: Outcome) -> bool:
     return outcome.status in (200, 204)
 
 
@@ -140,7 +141,7 @@ class Table:
     fields: dict[str, int]
 
 
-def _checked(response: requests.Response) -> Any:
+def checked(response: requests.Response) -> Any:
     if response.status_code not in (200, 204):
         raise AssertionError(f"{response.request.method} {response.url}: {response.text}")
     return response.json() if response.content else None
@@ -158,13 +159,13 @@ def setup(
     webhook of every event, to `hook_url`, made before them)."""
     s = requests.Session()
     s.headers.update(headers)
-    database = _checked(
+    database = checked(
         s.post(
             f"{base}/api/applications/workspace/{workspace}/",
             json={"name": "D", "type": "database"},
         )
     )["id"]
-    table = _checked(
+    table = checked(
         s.post(
             f"{base}/api/database/tables/database/{database}/",
             json={"name": "T", "data": [["Name"]], "first_row_header": True},
@@ -176,14 +177,14 @@ def setup(
         ("B", "text", {}),
         ("Score", "number", {"number_decimal_places": 0}),
     ):
-        fields[name] = _checked(
+        fields[name] = checked(
             s.post(
                 f"{base}/api/database/fields/table/{table}/",
                 json={"name": name, "type": type_, **props},
             )
         )["id"]
     if hook_url is not None:
-        _checked(
+        checked(
             s.post(
                 f"{base}/api/database/webhooks/table/{table}/", json={"name": "h", "url": hook_url}
             )
@@ -191,7 +192,7 @@ def setup(
     items = [{"Name": f"shared-{i}"} for i in range(shared)] + [
         {"Name": f"pool-{i}"} for i in range(pool)
     ]
-    made = _checked(
+    made = checked(
         s.post(
             f"{base}/api/database/rows/table/{table}/batch/?user_field_names=true",
             json={"items": items},
@@ -243,7 +244,7 @@ class RowClient:
     def create(self) -> None:
         values = self._values()
         out, data = self.c.call("create", "POST", self.rows, values, user_field_names="true")
-        if _ok(out):
+        if acknowledged(out):
             self._created([data["id"]], [values])
 
     def create_batch(self) -> None:
@@ -251,7 +252,7 @@ class RowClient:
         out, data = self.c.call(
             "create_batch", "POST", self.rows + "batch/", {"items": values}, user_field_names="true"
         )
-        if _ok(out):
+        if acknowledged(out):
             self._created([r["id"] for r in data["items"]], values)
 
     def _created(self, ids: list[int], values: list[dict[str, str]]) -> None:
@@ -269,7 +270,7 @@ class RowClient:
         out, _ = self.c.call(
             "update", "PATCH", f"{self.rows}{row}/", values, user_field_names="true"
         )
-        if _ok(out):
+        if acknowledged(out):
             self.own[row] = values
 
     def update_batch(self) -> None:
@@ -286,7 +287,7 @@ class RowClient:
             "update_batch", "PATCH", self.rows + "batch/", {"items": items}, user_field_names="true"
         )
         self._wrote(shared, tag, out)
-        if _ok(out):
+        if acknowledged(out):
             self.own.update(zip(rows, values, strict=True))
 
     def delete_own(self) -> None:
@@ -300,7 +301,7 @@ class RowClient:
             out, _ = self.c.call(
                 "delete_batch", "POST", self.rows + "batch-delete/", {"items": rows}
             )
-        if _ok(out):
+        if acknowledged(out):
             for r in rows:
                 del self.own[r]
                 self.order.remove(r)
@@ -312,7 +313,7 @@ class RowClient:
         before = self.rng.choice([None, *[r for r in self.order if r != row]])
         params = {} if before is None else {"before_id": before}
         out, _ = self.c.call("move", "PATCH", f"{self.rows}{row}/move/", None, **params)
-        if _ok(out):
+        if acknowledged(out):
             self.order.remove(row)
             self.order.insert(len(self.order) if before is None else self.order.index(before), row)
 
@@ -345,7 +346,7 @@ class RowClient:
     # shared and pool rows: contended
     def _wrote(self, row: int, tag: str, out: Outcome) -> None:
         with self.c.log.lock:
-            self.c.log.writes.append(Write(row, tag, out.sent, out.acked, _ok(out)))
+            self.c.log.writes.append(Write(row, tag, out.sent, out.acked, acknowledged(out)))
 
     def write_shared(self) -> None:
         row, tag = self.rng.choice(self.t.shared), self._tag()
@@ -415,7 +416,7 @@ class FieldClient:
                 f"/api/database/fields/table/{self.t.id}/",
                 {"name": f"tmp{i}", "type": "text"},
             )
-            if not _ok(out):
+            if not acknowledged(out):
                 continue
             path = f"/api/database/fields/{made['id']}/"
             self.c.log.churned = made["id"]
@@ -482,132 +483,3 @@ def run(
     if failures:
         raise failures[0]
     return Run(table, log, row_clients, seconds)
-
-
-# --- the final state ----------------------------------------------------------------------
-
-LEGITIMATE = {
-    # op -> client errors it may legitimately get under this workload's contention
-    "update_pool": {ROW_MISSING},
-    "update_pool_batch": {ROW_MISSING},
-    "delete_pool": {ROW_MISSING},
-    "delete_pool_batch": {ROW_MISSING},
-    "move_pool": {ROW_MISSING},
-    # the filtered field was deleted, or converted to a type the filter does not apply to
-    "list_churned": {"ERROR_FILTER_FIELD_NOT_FOUND", "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD"},
-}
-
-
-def list_rows(base: str, headers: dict[str, str], table: int) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    page = 1
-    while True:
-        data = _checked(
-            requests.get(
-                f"{base}/api/database/rows/table/{table}/",
-                params={"user_field_names": "true", "size": 200, "page": page},
-                headers=headers,
-                timeout=30,
-            )
-        )
-        rows += data["results"]
-        if not data["next"]:
-            assert data["count"] == len(rows)
-            return rows
-        page += 1
-
-
-def _last(writes: list[Write]) -> set[str]:
-    """Tags that may be a row's final value: acknowledged writes that no acknowledged write
-    began after (a write sent after another was acknowledged is ordered after it)."""
-    acked = [w for w in writes if w.ok]
-    latest_send = max((w.sent for w in acked), default=float("-inf"))
-    return {w.tag for w in acked if w.acked >= latest_send}
-
-
-def check(result: Run, bases: list[str], headers: dict[str, str]) -> list[str]:
-    """Everything wrong with the run's answers and final state (empty: all is right), read
-    through every base URL."""
-    problems: list[str] = []
-    log, table = result.log, result.table
-    pool = set(table.pool)
-    for o in log.outcomes:
-        if o.status == 0:
-            problems.append(
-                f"{o.op} on {o.base}: connection dropped or deadline passed ({o.detail})"
-            )
-        elif o.status >= 500:
-            problems.append(f"{o.op} on {o.base}: {o.status} {o.error} {o.detail}")
-        elif o.status >= 400 and o.error not in LEGITIMATE.get(o.op, set()):
-            problems.append(f"{o.op} on {o.base}: unexpected {o.status} {o.error} {o.detail}")
-    acked_deletes: dict[int, int] = {}
-    for row, o in log.deletes:
-        if _ok(o):
-            acked_deletes[row] = acked_deletes.get(row, 0) + 1
-    for row, n in acked_deletes.items():
-        if n > 1:
-            problems.append(f"pool row {row} deleted by {n} acknowledged deletes")
-    created = log.created
-    if len(created) != len(set(created)):
-        problems.append("a row id was handed out twice")
-    for base in bases:
-        rows = list_rows(base, headers, table.id)
-        by_id = {r["id"]: r for r in rows}
-        problems += [f"{base}: {p}" for p in _check_rows(result, by_id, rows, acked_deletes)]
-        orders = [r["order"] for r in rows]
-        if len(set(orders)) != len(orders):
-            problems.append(f"{base}: rows share an order")
-        gone = pool - by_id.keys()
-        for o in log.outcomes:
-            if o.error == ROW_MISSING and not set(missing_ids(o)) <= gone:
-                problems.append(f"{o.op}: {o.detail} but they exist")
-    return problems
-
-
-def _check_rows(
-    result: Run, by_id: dict[int, Any], rows: list[dict[str, Any]], acked_deletes: dict[int, int]
-) -> list[str]:
-    problems = []
-    table, log = result.table, result.log
-    expected_ids = set(table.shared) | (set(table.pool) - acked_deletes.keys())
-    position = {r["id"]: i for i, r in enumerate(rows)}
-    for rc in result.row_clients:
-        expected_ids |= rc.own.keys()
-        for row_id, values in rc.own.items():
-            got = by_id.get(row_id)
-            if got is None or {k: got[k] for k in values} != values or got["A"] or got["B"]:
-                problems.append(f"own row {row_id}: {got} != {values}")
-        listed = sorted((i for i in rc.own if i in position), key=position.__getitem__)
-        if listed != rc.order:
-            problems.append(f"client {rc.c.number}: rows listed as {listed}, moved to {rc.order}")
-    if by_id.keys() != expected_ids:
-        problems.append(
-            f"rows {sorted(by_id.keys() - expected_ids)} unexpected, "
-            f"{sorted(expected_ids - by_id.keys())} missing"
-        )
-    writes: dict[int, list[Write]] = {}
-    for w in log.writes:
-        writes.setdefault(w.row, []).append(w)
-    for row_id in set(table.shared) | set(table.pool):
-        got = by_id.get(row_id)
-        if got is None:
-            continue
-        if got["A"] != got["B"]:
-            problems.append(f"row {row_id} mixes two writes: {got['A']} / {got['B']}")
-        candidates = _last(writes.get(row_id, []))
-        if (candidates or got["A"] is not None) and got["A"] not in candidates:
-            problems.append(f"row {row_id} holds {got['A']}, not a last acknowledged write")
-    return problems
-
-
-def schema(base: str, headers: dict[str, str], table: int) -> list[tuple[str, str]]:
-    fields = _checked(
-        requests.get(f"{base}/api/database/fields/table/{table}/", headers=headers, timeout=30)
-    )
-    return [(f["name"], f["type"]) for f in fields]
-
-
-def latencies(result: Run) -> tuple[int, float]:
-    """(requests made, slowest in seconds)."""
-    outcomes = result.log.outcomes
-    return len(outcomes), max((o.seconds for o in outcomes), default=0.0)
