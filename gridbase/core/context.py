@@ -8,6 +8,7 @@ Imports: config, core.extensions, fields, filters, models, storage, usertable.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,12 +23,13 @@ from gridbase.fields import FieldTypes
 from gridbase.fields.constraints import FieldConstraintTypes, default_field_constraints
 from gridbase.filters import FilterTypes
 from gridbase.models import Field
-from gridbase.storage import group_commit
+from gridbase.storage import engine, group_commit
 from gridbase.storage.engine import Database
 from gridbase.storage.kept.app import Kept
 from gridbase.usertable import load
 from gridbase.usertable.model import TableModel
 
+log = logging.getLogger("gridbase")
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -51,7 +53,12 @@ class Ctx:
     async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a (blocking) service call from async code. On SQLite it runs inline: its
         statements take microseconds and writes are serialised anyway, so a thread hop would
-        cost more than it saves. On PostgreSQL it runs in the thread pool (network waits)."""
+        cost more than it saves. On PostgreSQL it runs in the thread pool (network waits), and
+        runs again (up to storage.engine.RETRIES times) after a deadlock, a serialization
+        failure or a schema changed under its statements (storage.moved). A service call
+        is one transaction, rolled back when it raised, so nothing of the failed run
+        remains (the few that write twice, a log-in and a token's last use, write what may
+        be written again)."""
         if self.db.is_sqlite:
             with group_commit.awaiting() as pending:
                 try:
@@ -59,7 +66,17 @@ class Ctx:
                 finally:
                     for done in pending:  # grouped writes answer once they are on disk
                         await done
-        return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+        call = functools.partial(fn, *args, **kwargs)
+        for _ in range(engine.RETRIES):
+            try:
+                return await anyio.to_thread.run_sync(call)
+            except Exception as exc:
+                # rolled back: run it again against what the other transaction committed
+                sqlstate = engine.retryable(exc)
+                if sqlstate is None:
+                    raise
+                log.info("%s runs again after %s", getattr(fn, "__name__", fn), sqlstate)
+        return await anyio.to_thread.run_sync(call)
 
     def model_of(self, conn: sa.Connection, table_id: int) -> TableModel:
         """The current model of a table (kept per schema version)."""

@@ -96,10 +96,13 @@ def load_field(conn: sa.Connection, field_id: int) -> Field:
 
 
 def load_for(conn: sa.Connection, user: User, field_id: int) -> tuple[Field, Table]:
+    """The field and its table, for a schema change: the table is locked (load.lock_table)
+    and the field read again under the lock."""
     field = load_field(conn, field_id)
     table = load.load_table(conn, field.table_id)
     workspaces.require_member(conn, user.id, table.workspace_id)
-    return field, table
+    table = load.lock_table(conn, table, schema=True)
+    return load_field(conn, field_id), table
 
 
 def list_fields(ctx: Ctx, conn: sa.Connection, table: Table) -> list[Field]:
@@ -202,6 +205,7 @@ def create(
     with ctx.db.write() as conn:
         table = load.load_table(conn, table_id)
         workspaces.require_member(conn, user.id, table.workspace_id)
+        table = load.lock_table(conn, table, schema=True)
         written = watch(ctx, conn, table)
         field, related = insert_field(ctx, conn, table, name, type_, raw)
         ft = ctx.field_types.get(field.type)

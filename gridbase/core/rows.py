@@ -137,10 +137,14 @@ def _open_as(
         if member_first and actor.token is not None and not actor.token.allows(op, found):
             workspaces.require_member(conn, actor.user.id, found.workspace_id)
         permissions.require_grant(actor, op, found)
+        if op != "read":
+            found = load.lock_table(conn, found)
         return actor, load.model_for(ctx, conn, found)
     table = load.load_table(conn, table_id)
     if member or caller.token is not None:
         permissions.require(conn, caller, op, table)
+    if op != "read":
+        table = load.lock_table(conn, table)
     return caller, load.model_for(ctx, conn, table)
 
 
@@ -284,8 +288,10 @@ def get_row(
 
 
 def _order_for_new(
-    conn: sa.Connection, t: sa.Table, before_id: int | None, count: int
+    conn: sa.Connection, model: TableModel, before_id: int | None, count: int
 ) -> list[Decimal]:
+    load.lock_orders(conn, model.table.id)
+    t = model.sql
     if before_id is None:
         highest = records(
             t, conn, "max_order", lambda: sa.select(sa.func.max(t.c.order).label("highest")), {}
@@ -327,9 +333,8 @@ def insert_rows(
         prepared = [RowValues(dict(raw), {}) for raw in items]
     if validated is not None:
         validated()
-    t = model.sql
     now = ctx.clock()
-    orders = _order_for_new(conn, t, before_id, len(prepared))
+    orders = _order_for_new(conn, model, before_id, len(prepared))
     for field in model.fields:  # server-filled values (autonumber, uuid), one call per batch
         ft = ctx.field_types.get(field.type)
         if ft.fills_new_rows and prepared:
@@ -434,13 +439,11 @@ def _update_many(
     """One prebuilt UPDATE ... RETURNING id per set of changed columns, run on the raw cursor
     for each row; returns the ids of the rows that exist (and were updated)."""
     t = model.sql
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row_id, columns in changes:
-        groups.setdefault(tuple(columns), []).append(
-            {"row_id": row_id, **{f"v_{key}": value for key, value in columns.items()}}
-        )
     updated: set[int] = set()
-    for keys, rows in groups.items():
+    # In id order: concurrent batches over the same rows take their row locks in one order
+    # (PostgreSQL), so they queue instead of deadlocking.
+    for row_id, columns in sorted(changes, key=lambda change: change[0]):
+        keys = tuple(columns)
 
         def build(keys: tuple[str, ...] = keys) -> Any:
             return (
@@ -450,10 +453,9 @@ def _update_many(
                 .returning(t.c.id)
             )
 
-        for params in rows:  # a Prepared execution costs less than SQLAlchemy's executemany setup
-            updated.update(
-                r.id for r in model.records(conn, ("update_returning", keys), build, params)
-            )
+        params = {"row_id": row_id, **{f"v_{key}": value for key, value in columns.items()}}
+        # a Prepared execution costs less than SQLAlchemy's executemany setup
+        updated.update(r.id for r in model.records(conn, ("update_returning", keys), build, params))
     return updated
 
 
@@ -585,7 +587,11 @@ def delete_rows(
             ctx.field_types.get(field.type).write_relation(
                 conn, field, junction, dict.fromkeys(ids)
             )
-        conn.execute(t.delete().where(t.c.id.in_(ids)))
+        # RETURNING: a concurrent delete that committed after _existing read the row leaves
+        # nothing for this one (PostgreSQL), and a row is deleted by one request only
+        deleted = set(conn.execute(t.delete().where(t.c.id.in_(ids)).returning(t.c.id)).scalars())
+        if len(deleted) != len(ids):
+            raise RowDoesNotExist([i for i in ids if i not in deleted])
         written()
         if send_events:
             _emit(ctx, conn, "rows.deleted", model, row_ids=ids, old_rows=old)
@@ -609,13 +615,20 @@ def move_row(
         if before_id is not None and before_id == row_id:
             order = None
         else:
-            order = _order_for_new(conn, t, before_id, 1)[0]
+            order = _order_for_new(conn, model, before_id, 1)[0]
         if order is not None:
-            conn.execute(
-                t.update().where(t.c.id == row_id).values(order=order, updated_on=ctx.clock())
-            )
+            moved_id = conn.execute(
+                t.update()
+                .where(t.c.id == row_id)
+                .values(order=order, updated_on=ctx.clock())
+                .returning(t.c.id)
+            ).scalar()
+            if moved_id is None:  # deleted meanwhile by a transaction that committed (PostgreSQL)
+                raise RowDoesNotExist([str(row_id)])
             _watch(ctx, conn, model, [row_id])()  # a last-modified field shows the new time
         moved = fetch(ctx, conn, model, [row_id])
+        if not moved:  # a move before itself changes nothing, but the row went meanwhile
+            raise RowDoesNotExist([str(row_id)])
         if send_events:
             _emit(ctx, conn, "rows.updated", model, rows=moved, old_rows=old)
         return moved[0], model

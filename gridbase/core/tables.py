@@ -183,7 +183,7 @@ def order(ctx: Ctx, user: User, database_id: int, table_ids: list[int]) -> None:
 
 def delete(ctx: Ctx, user: User, table_id: int) -> None:
     with ctx.db.write() as conn:
-        table = load_for(conn, user, table_id)
+        table = load.lock_table(conn, load_for(conn, user, table_id), schema=True)
         model = load.model_for(ctx, conn, table)
         written = fields.watch(ctx, conn, table)  # tables linking here lose their link fields
         for field in model.fields:

@@ -22,6 +22,7 @@ from sqlalchemy import event
 from gridbase.errors import FieldDataConstraint
 from gridbase.storage import sqlite_functions, unique
 from gridbase.storage.group_commit import GroupCommit
+from gridbase.storage.moved import SchemaMoved
 from gridbase.storage.prepared import tagged
 from gridbase.storage.raw import sqlite_connection
 from gridbase.storage.wal_sync import WalSync
@@ -149,6 +150,28 @@ class Database:
         if self.syncer is not None:
             self.syncer.close()
         self.engine.dispose()
+
+
+# PostgreSQL errors after which a whole service call may run again (it was rolled back):
+# a deadlock or serialization failure, and a statement built from a table's schema that a
+# concurrent schema change replaced (a column or junction table gone, an operator that no
+# longer fits the column's new type, a prepared plan whose result type changed).
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "42703", "42P01", "42883", "0A000"})
+RETRIES = 3
+
+
+def retryable(exc: BaseException) -> str | None:
+    """The SQLSTATE of `exc` when it is one of RETRYABLE_SQLSTATES (or SchemaMoved),
+    else None (always None
+    on SQLite, whose writers are serialised and whose readers see one snapshot, schema
+    included)."""
+    if isinstance(exc, SchemaMoved):
+        return "schema moved"
+    # SQLAlchemy wraps the driver's error; statements run on the raw cursor (Prepared) raise
+    # it as it is
+    orig = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
+    sqlstate = getattr(orig, "sqlstate", None)
+    return sqlstate if sqlstate in RETRYABLE_SQLSTATES else None
 
 
 def _tag_versions(engine: sa.Engine) -> None:

@@ -14,6 +14,8 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
+from gridbase.storage.moved import SchemaMoved
+
 
 class DecimalType(sa.types.TypeDecorator[Decimal]):
     impl = sa.Numeric
@@ -24,6 +26,14 @@ class DecimalType(sa.types.TypeDecorator[Decimal]):
             return dialect.type_descriptor(sa.types.NUMERIC().with_variant(sa.Float(), "sqlite"))
         numeric = cast("sa.Numeric[Any]", self.impl_instance)
         return dialect.type_descriptor(sa.Numeric(numeric.precision, numeric.scale))
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        try:
+            return super().result_processor(dialect, coltype)
+        except sa.exc.InvalidRequestError as exc:  # "Unknown PG numeric type"
+            # PostgreSQL: the column is no longer numeric - a field's type change committed
+            # after this read loaded the table's model; the read runs again
+            raise SchemaMoved() from exc
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:

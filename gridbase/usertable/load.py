@@ -42,6 +42,41 @@ def load_table(conn: sa.Connection, table_id: int) -> Table:
     return Table(row.id, row.database_id, row.workspace_id, row.name, row.order, row.schema_version)
 
 
+SCHEMA_LOCK = 0x73636865  # first key of the advisory locks on a table's schema ("sche")
+
+
+def lock_table(conn: sa.Connection, table: Table, *, schema: bool = False) -> Table:
+    """PostgreSQL: no schema change of the table runs between reading its fields and the
+    end of this transaction. Row writes share a lock on the table; a schema change holds it
+    alone, and takes it before it reads the fields it changes. Advisory locks, because
+    PostgreSQL queues them fairly: a schema change waits for the row writes in flight, and
+    row writes that come after it wait for it (a shared row lock would let a steady stream
+    of row writes starve it). Returns the table as it is once locked: a schema change that
+    committed while this waited has given it a new version. SQLite: the writer holds the
+    database's write lock already, so nothing changes under it."""
+    if conn.dialect.name == "sqlite":
+        return table
+    lock = sa.func.pg_advisory_xact_lock if schema else sa.func.pg_advisory_xact_lock_shared
+    conn.execute(sa.select(lock(SCHEMA_LOCK, table.id)))
+    t = s.database_tables
+    version = conn.execute(sa.select(t.c.schema_version).where(t.c.id == table.id)).scalar()
+    if version is None:
+        raise TableDoesNotExist()
+    return table if version == table.schema_version else load_table(conn, table.id)
+
+
+ORDER_LOCK = 0x6F726472  # first key of the advisory locks on a table's row orders ("ordr")
+
+
+def lock_orders(conn: sa.Connection, table_id: int) -> None:
+    """PostgreSQL: pick new row orders of a table one transaction at a time, until it ends.
+    A new order is read from the rows' current orders (the highest, or a row's neighbour),
+    so two transactions picking at once would give two rows the same order. SQLite: writes
+    are serialised already."""
+    if conn.dialect.name != "sqlite":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(ORDER_LOCK, table_id)))
+
+
 def load_fields(conn: sa.Connection, table_ids: list[int]) -> dict[int, list[Field]]:
     f, o = s.fields, s.select_options
     rows = list(conn.execute(sa.select(f).where(f.c.table_id.in_(table_ids))))

@@ -15,8 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.models import Field, Table
-from gridbase.storage import ddl
+from gridbase.storage import ddl, schema
 from gridbase.storage.kept import snapshots, statements
+from gridbase.storage.kept.versions import VERSION_COLUMN
 from gridbase.storage.prepared import records
 from gridbase.storage.types import DecimalType, Id, UtcDateTime
 from gridbase.usertable.context import TableContext
@@ -39,6 +40,10 @@ class TableModel:
     # is reached again through its links - a link to itself, a cycle of links - and answers
     # from its fields resolved so far; see resolve_expressions).
     building: list[Resolver] = dataclasses.field(default_factory=list, compare=False, repr=False)
+    # PostgreSQL: row reads also read the table's schema version (VERSION_COLUMN), which
+    # serialize_rows checks - a read takes no lock, so a schema change may commit between
+    # reading the table and reading its rows (a retyped column would be read as the old type)
+    versioned: bool = False
 
     def expression(self, field_id: int) -> sa.ColumnElement[Any] | None:
         if field_id in self.expressions:
@@ -70,6 +75,14 @@ class TableModel:
             expr = self.expressions.get(f.id)
             if expr is not None:
                 columns.append(expr.label(f.column_name))
+        if self.versioned:
+            tables = schema.database_tables
+            columns.append(
+                sa.select(tables.c.schema_version)
+                .where(tables.c.id == self.table.id)
+                .scalar_subquery()
+                .label(VERSION_COLUMN)
+            )
         return columns
 
     def rows_by_id(self, conn: sa.Connection, fields: list[Field], ids: list[int]) -> list[Any]:
@@ -146,7 +159,7 @@ def skeleton(ctx: TableContext, table: Table, fields: list[Field]) -> TableModel
         junction = ctx.field_types.get(field.type).relation_table(field, md)
         if junction is not None:
             relations[field.id] = junction
-    return TableModel(table, sql, tuple(fields), relations)
+    return TableModel(table, sql, tuple(fields), relations, versioned=not ctx.db.is_sqlite)
 
 
 def resolve_expressions(ctx: TableContext, conn: sa.Connection | None, model: TableModel) -> None:

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from gridbase.fields.display import value_text
 from gridbase.models import Field
 from gridbase.storage import schema
-from gridbase.storage.kept import linked_texts
+from gridbase.storage.kept import linked_texts, versions
+from gridbase.storage.kept.versions import VERSION_COLUMN
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.load import model_of
 from gridbase.usertable.model import TableModel
@@ -34,6 +35,9 @@ def serialize_rows(
     fields: list[Field],
 ) -> list[Row]:
     """Stored rows (as a select of model.columns reads them) -> row JSON."""
+    if records and VERSION_COLUMN in records[0]._fields:  # before anything else is read
+        names = records[0]._fields
+        versions.check_version(model.table.schema_version, records[0][names.index(VERSION_COLUMN)])
     ids = [r.id for r in records]
     relation_values: dict[int, dict[int, Any]] = {}
     for field in fields:
@@ -48,6 +52,7 @@ def serialize_rows(
                 )
     # Where each field's value is: its junction values, a position in the row tuple, or nowhere.
     positions = {name: i for i, name in enumerate(records[0]._fields)} if records else {}
+
     plan = [
         (
             f,

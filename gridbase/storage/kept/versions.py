@@ -17,6 +17,7 @@ from typing import Generic, TypeVar
 import sqlalchemy as sa
 
 from gridbase.storage import schema as s
+from gridbase.storage.moved import SchemaMoved
 
 M = TypeVar("M")
 
@@ -30,6 +31,15 @@ def bump_version(conn: sa.Connection, table_id: int) -> None:
     """Give the table a new schema version (in the caller's write transaction)."""
     t = s.database_tables
     conn.execute(t.update().where(t.c.id == table_id).values(schema_version=new_version()))
+
+
+VERSION_COLUMN = "gb_schema_version"  # what a row read names the table's version as
+
+
+def check_version(model_version: int, seen: int | None) -> None:
+    """Raise SchemaMoved unless rows read with VERSION_COLUMN saw the model's version."""
+    if seen != model_version:
+        raise SchemaMoved()
 
 
 class ModelCache(Generic[M]):
