@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 WAIT = 15.0
+CLIENT_ERROR = re.compile(r"Failed to load resource: the server responded with a status of 4\d\d")
 
 
 class Browser:
@@ -99,7 +101,13 @@ class Browser:
         return self.driver.execute_script(script, *args)
 
     def console_errors(self) -> list[str]:
-        return [e["message"] for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
+        """Errors in the console, less Chrome's line for each 4xx answer: those are refusals
+        the app shows in words (and the tests check that it does)."""
+        return [
+            e["message"]
+            for e in self.driver.get_log("browser")
+            if e["level"] == "SEVERE" and not CLIENT_ERROR.search(e["message"])
+        ]
 
     def shot(self, name: str) -> Path:
         self.shots.mkdir(parents=True, exist_ok=True)
@@ -121,6 +129,13 @@ def _quote(text: str) -> str:
     return 'concat("' + text.replace('"', "") + '")'
 
 
+# scroll the grid right by some pixels (0: back to the first column)
+SCROLL_LEFT = """
+const v = document.querySelector('.ag-body-horizontal-scroll-viewport');
+if (v) { v.scrollLeft = arguments[0] === 0 ? 0 : v.scrollLeft + arguments[0]; }
+"""
+
+
 class Grid:
     """The AG Grid of a table page: cells are found by row index and column id (field_<id>)."""
 
@@ -128,7 +143,18 @@ class Grid:
         self.b = browser
 
     def cell(self, row: int, col: str) -> WebElement:
-        return self.b.find(f'.ag-center-cols-container .ag-row[row-index="{row}"] [col-id="{col}"]')
+        """The cell, once rendered: columns out of view are not, so scroll right to it."""
+        css = f'.ag-row[row-index="{row}"] [role="gridcell"][col-id="{col}"]'
+        self.b.js(SCROLL_LEFT, 0)
+
+        def found() -> WebElement | None:
+            cells = self.b.all(css)
+            if cells and cells[0].is_displayed():
+                return cells[0]
+            self.b.js(SCROLL_LEFT, 200)
+            return None
+
+        return self.b.until(found)
 
     def text(self, row: int, col: str) -> str:
         return str(self.cell(row, col).text)
@@ -137,17 +163,38 @@ class Grid:
         self.b.until(lambda: self._text_or_none(row, col) == text or None)
 
     def _text_or_none(self, row: int, col: str) -> str | None:
-        found = self.b.all(f'.ag-center-cols-container .ag-row[row-index="{row}"] [col-id="{col}"]')
+        found = self.b.all(f'.ag-row[row-index="{row}"] [role="gridcell"][col-id="{col}"]')
         try:
             return str(found[0].text) if found else None
         except StaleElementReferenceException:
             return None
 
-    def focus(self, row: int, col: str) -> WebElement:
-        cell = self.cell(row, col)
-        self.b.js("arguments[0].scrollIntoView({block: 'nearest', inline: 'nearest'})", cell)
-        cell.click()
-        return cell
+    def focus(self, row: int, col: str) -> None:
+        """Click the cell; a live refresh may redraw it meanwhile, so find it again then."""
+
+        def click() -> bool | None:
+            try:
+                cell = self.cell(row, col)
+                self.b.js("arguments[0].scrollIntoView({block: 'nearest'})", cell)
+                cell.click()
+            except StaleElementReferenceException:
+                return None
+            focused = self.b.driver.switch_to.active_element
+            return focused.get_attribute("col-id") == col or None
+
+        self.b.until(click)
+
+    def click_in(self, row: int, col: str, css: str) -> None:
+        """Click an element inside a cell (a checkbox, a chip), finding it again if redrawn."""
+
+        def click() -> bool | None:
+            try:
+                self.cell(row, col).find_element(By.CSS_SELECTOR, css).click()
+                return True
+            except StaleElementReferenceException:
+                return None
+
+        self.b.until(click)
 
     def type_into(self, row: int, col: str, text: str) -> None:
         """Enter edits the focused cell; the editor's input gets the text; Enter saves."""

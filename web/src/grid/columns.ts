@@ -80,8 +80,8 @@ export function columnFor(field: Field, width?: number): ColDef<Row> {
       Object.assign(col, {
         cellRenderer: RatingRenderer,
         cellRendererParams: { field },
-        cellEditor: "agSelectCellEditor",
-        cellEditorParams: { values: Array.from({ length: (field.max_value ?? 5) + 1 }, (_, i) => i) },
+        cellEditor: "agNumberCellEditor",
+        cellEditorParams: { min: 0, max: field.max_value ?? 5, precision: 0, showStepperButtons: false },
       });
       break;
     case "single_select":

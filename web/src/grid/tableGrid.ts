@@ -2,6 +2,7 @@
 // (page/size of 100 rows), edits are PATCHed one cell at a time, and the visible window is
 // polled once a second so other clients' writes show up.
 import {
+  CellApiModule,
   CellStyleModule,
   CheckboxEditorModule,
   ColumnAutoSizeModule,
@@ -11,7 +12,10 @@ import {
   LargeTextEditorModule,
   ModuleRegistry,
   NumberEditorModule,
+  RenderApiModule,
+  RowApiModule,
   RowSelectionModule,
+  ScrollApiModule,
   SelectEditorModule,
   TextEditorModule,
   TooltipModule,
@@ -37,6 +41,10 @@ ModuleRegistry.registerModules([
   SelectEditorModule,
   CustomEditorModule,
   RowSelectionModule,
+  RowApiModule,
+  ScrollApiModule,
+  RenderApiModule,
+  CellApiModule,
   CellStyleModule,
   TooltipModule,
   ColumnAutoSizeModule,
