@@ -88,7 +88,9 @@ class Browser:
 
     def fill(self, label: str, text: str) -> None:
         element = self.labelled(label)
-        element.clear()
+        if element.get_attribute("value"):  # as a person does: clear() fires no input event
+            element.send_keys(Keys.CONTROL, "a")
+            element.send_keys(Keys.BACKSPACE)
         element.send_keys(text)
 
     def text_appears(self, text: str, css: str = "body") -> None:

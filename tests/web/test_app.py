@@ -135,3 +135,107 @@ def test_fields_of_many_types_are_edited_in_the_grid(page: Browser, server: Serv
     }
     assert row["Status"]["value"] == "Won"
     page.shot("grid")
+
+
+PASTE = """
+const dt = new DataTransfer();
+dt.setData('text/plain', arguments[1]);
+arguments[0].dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true}));
+"""
+
+
+def test_search_sort_paste_add_delete_and_live_rows(page: Browser, server: Server) -> None:
+    sign_up(page)
+    make_table(page)
+    table = table_id_of(page)
+    auth = jwt_of(server, EMAIL, PASSWORD)
+    fields = api_fields(server, auth, table)
+    name, notes, active = (f"field_{fields[n]['id']}" for n in ("Name", "Notes", "Active"))
+    grid = Grid(page)
+    page.text_appears("2 rows", ".count")
+
+    # a row written by another client shows up while the grid is open
+    r = requests.post(
+        f"{server.url}/api/database/rows/table/{table}/?user_field_names=true",
+        json={"Name": "Live one"},
+        headers=auth,
+        timeout=10,
+    )
+    assert r.status_code == 200, r.text
+    page.text_appears("3 rows", ".count")
+    grid.wait_text(2, name, "Live one")
+
+    # paste a 3x3 range (TSV, as spreadsheets copy it) from the first cell
+    grid.focus(0, name)
+    tsv = "alpha\tfirst\ttrue\nbeta\tsecond\tfalse\ngamma\tthird\tyes\n"
+    page.js(PASTE, page.driver.switch_to.active_element, tsv)
+    page.until(lambda: api_rows(server, auth, table)[2]["Name"] == "gamma" or None)
+    rows = api_rows(server, auth, table)
+    assert [(r["Name"], r["Notes"], r["Active"]) for r in rows] == [
+        ("alpha", "first", True),
+        ("beta", "second", False),
+        ("gamma", "third", True),
+    ]
+    grid.wait_text(2, name, "gamma")
+
+    # sort by clicking the header: descending on the second click
+    header = page.find(f'.ag-header-cell[col-id="{name}"] .ag-header-cell-label')
+    header.click()
+    grid.wait_text(0, name, "alpha")
+    page.find(f'.ag-header-cell[col-id="{name}"] .ag-header-cell-label').click()
+    grid.wait_text(0, name, "gamma")
+
+    # search narrows the rows, and the count follows
+    page.fill("Search rows", "bet")
+    page.text_appears("1 row", ".count")
+    grid.wait_text(0, name, "beta")
+    page.fill("Search rows", "")
+    page.text_appears("3 rows", ".count")
+
+    # add a row, then select two rows and delete them
+    page.click("+ Row")
+    page.text_appears("4 rows", ".count")
+    assert len(api_rows(server, auth, table)) == 4
+    grid.click_in(0, "ag-Grid-SelectionColumn", "input")
+    grid.click_in(1, "ag-Grid-SelectionColumn", "input")
+    page.click("Delete 2 selected")
+    page.text_appears("2 rows", ".count")
+    assert sorted(r["Name"] or "" for r in api_rows(server, auth, table)) == ["", "alpha"]
+    assert notes and active
+
+
+def test_read_only_token_reload_and_log_out(page: Browser, server: Server) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    sign_up(page)
+    make_table(page)
+    table = table_id_of(page)
+    page.driver.refresh()  # the session survives a reload
+    page.text_appears("Customers", ".toolbar h1")
+    page.text_appears("2 rows", ".count")
+
+    page.link("Database tokens").click()
+    page.fill("Token name", "reader")
+    for op in ("create", "update", "delete"):
+        Select(page.labelled(f"{op} permission")).select_by_visible_text("Nothing")
+    page.click("Create token")
+    key = page.find(".token-key").text
+    assert len(key) == 32
+    page.shot("tokens")
+    token = {"Authorization": f"Token {key}"}
+    rows = f"{server.url}/api/database/rows/table/{table}/"
+    read = requests.get(rows, headers=token, timeout=10)
+    assert (read.status_code, read.json()["count"]) == (200, 2)
+    write = requests.post(rows, json={}, headers=token, timeout=10)
+    assert (write.status_code, write.json()["error"]) == (401, "ERROR_NO_PERMISSION_TO_TABLE")
+
+    refresh = page.js("return localStorage.getItem('gridbase.refresh_token')")
+    page.click("Log out")
+    page.until(lambda: page.driver.current_url.endswith("/login") or None)
+    assert page.js("return localStorage.getItem('gridbase.refresh_token')") is None
+    again = requests.post(
+        f"{server.url}/api/user/token-refresh/", json={"refresh_token": refresh}, timeout=10
+    )
+    assert again.status_code == 401  # logging out blacklisted it on the server
+    page.open(f"/table/{table}")
+    page.until(lambda: page.driver.current_url.endswith("/login") or None)

@@ -5,6 +5,7 @@ import {
   CellApiModule,
   CellStyleModule,
   CheckboxEditorModule,
+  ColumnApiModule,
   ColumnAutoSizeModule,
   CustomEditorModule,
   DateEditorModule,
@@ -19,6 +20,7 @@ import {
   SelectEditorModule,
   TextEditorModule,
   TooltipModule,
+  ValidationModule,
   createGrid,
   themeQuartz,
   type CellValueChangedEvent,
@@ -46,8 +48,11 @@ ModuleRegistry.registerModules([
   RenderApiModule,
   CellApiModule,
   CellStyleModule,
+  ColumnApiModule,
   TooltipModule,
   ColumnAutoSizeModule,
+  // full error messages while developing; the production build drops it
+  ...(import.meta.env.DEV ? [ValidationModule] : []),
 ]);
 
 export const BLOCK = 100; // rows per request: one page of the list endpoint
