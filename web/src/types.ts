@@ -33,6 +33,7 @@ export interface Field {
   read_only: boolean;
   order: number;
   number_decimal_places?: number;
+  number_negative?: boolean;
   number_prefix?: string;
   number_suffix?: string;
   date_include_time?: boolean;

@@ -68,6 +68,7 @@ export class TableGrid {
   readonly api: GridApi<Row>;
   private fields: Field[] = [];
   private search = "";
+  private filters: string | null = null; // Baserow's filter tree JSON
   private count = 0;
   private timer: number | undefined;
   private polling = false;
@@ -117,6 +118,18 @@ export class TableGrid {
     this.reload();
   }
 
+  setFilters(tree: string | null): void {
+    if (tree === this.filters) return;
+    this.filters = tree;
+    this.reload();
+  }
+
+  focusedRowId(): number | null {
+    const cell = this.api.getFocusedCell();
+    const node = cell ? this.api.getDisplayedRowAtIndex(cell.rowIndex) : undefined;
+    return node?.data?.id ?? null;
+  }
+
   setSearch(search: string): void {
     this.search = search;
     this.reload();
@@ -131,6 +144,7 @@ export class TableGrid {
   private query(page: number, size: number): string {
     const q = new URLSearchParams({ page: String(page), size: String(size) });
     if (this.search) q.set("search", this.search);
+    if (this.filters) q.set("filters", this.filters);
     const order = this.lastSortModel.map((s) => (s.sort === "desc" ? "-" : "") + s.colId).join(",");
     if (order) q.set("order_by", order);
     return `/api/database/rows/table/${this.tableId}/?${q}`;

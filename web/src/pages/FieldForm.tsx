@@ -1,7 +1,7 @@
 // Add a field, with the options its type takes.
 import { useEffect, useState } from "preact/hooks";
 import { api, errorText } from "../api";
-import type { Table } from "../types";
+import type { Field, Table } from "../types";
 import { TYPE_ICONS } from "../grid/columns";
 
 const TYPES: [string, string][] = [
@@ -14,20 +14,21 @@ const TYPES: [string, string][] = [
 const COLORS = ["blue", "green", "orange", "red", "yellow", "purple", "brown", "gray"];
 const DURATIONS = ["h:mm", "h:mm:ss", "h:mm:ss.s", "d h", "d h:mm", "d h:mm:ss"];
 
-export function FieldForm({ table, onDone }: { table: Table; onDone: (changed: boolean) => void }) {
-  const [name, setName] = useState("");
-  const [type, setType] = useState("text");
-  const [decimals, setDecimals] = useState(0);
-  const [negative, setNegative] = useState(true);
-  const [dateFormat, setDateFormat] = useState("ISO");
-  const [includeTime, setIncludeTime] = useState(false);
-  const [timeFormat, setTimeFormat] = useState("24");
-  const [timezone, setTimezone] = useState("");
-  const [options, setOptions] = useState<{ value: string; color: string }[]>([]);
-  const [maxValue, setMaxValue] = useState(5);
-  const [duration, setDuration] = useState("h:mm");
-  const [linkTable, setLinkTable] = useState<number | "">("");
-  const [formula, setFormula] = useState("");
+// Without `field` it creates one; with it, it edits that field (name, type and options).
+export function FieldForm({ table, field, onDone }: { table: Table; field?: Field; onDone: (changed: boolean) => void }) {
+  const [name, setName] = useState(field?.name ?? "");
+  const [type, setType] = useState(field?.type ?? "text");
+  const [decimals, setDecimals] = useState(field?.number_decimal_places ?? 0);
+  const [negative, setNegative] = useState(field ? Boolean(field.number_negative) : true);
+  const [dateFormat, setDateFormat] = useState<string>(field?.date_format ?? "ISO");
+  const [includeTime, setIncludeTime] = useState(field?.date_include_time ?? false);
+  const [timeFormat, setTimeFormat] = useState<string>(field?.date_time_format ?? "24");
+  const [timezone, setTimezone] = useState(field?.date_force_timezone ?? "");
+  const [options, setOptions] = useState<{ id?: number; value: string; color: string }[]>(field?.select_options ?? []);
+  const [maxValue, setMaxValue] = useState(field?.max_value ?? 5);
+  const [duration, setDuration] = useState(field?.duration_format ?? "h:mm");
+  const [linkTable, setLinkTable] = useState<number | "">(field?.link_row_table_id ?? "");
+  const [formula, setFormula] = useState(field?.formula ?? "");
   const [tables, setTables] = useState<Table[]>([]);
   const [error, setError] = useState("");
 
@@ -53,7 +54,8 @@ export function FieldForm({ table, onDone }: { table: Table; onDone: (changed: b
   async function submit(e: Event) {
     e.preventDefault();
     try {
-      await api.post(`/api/database/fields/table/${table.id}/`, body());
+      if (field) await api.patch(`/api/database/fields/${field.id}/`, body());
+      else await api.post(`/api/database/fields/table/${table.id}/`, body());
       onDone(true);
     } catch (err) {
       setError(errorText(err));
@@ -62,7 +64,7 @@ export function FieldForm({ table, onDone }: { table: Table; onDone: (changed: b
 
   const dated = type === "date" || type === "created_on" || type === "last_modified";
   return (
-    <form class="card field-form" onSubmit={submit} aria-label="New field" onKeyDown={(e) => e.key === "Escape" && onDone(false)}>
+    <form class="card field-form" onSubmit={submit} aria-label={field ? `Edit field ${field.name}` : "New field"} onKeyDown={(e) => e.key === "Escape" && onDone(false)}>
       <label>
         Field name
         <input name="field-name" value={name} onInput={(e) => setName(e.currentTarget.value)} required autoFocus />
@@ -186,7 +188,7 @@ export function FieldForm({ table, onDone }: { table: Table; onDone: (changed: b
       )}
       <div class="actions">
         <button type="submit" class="primary">
-          Create field
+          {field ? "Save field" : "Create field"}
         </button>
         <button type="button" onClick={() => onDone(false)}>
           Cancel

@@ -4,6 +4,8 @@ import { api, errorText } from "../api";
 import { TableGrid } from "../grid/tableGrid";
 import type { Field, Table } from "../types";
 import { FieldForm } from "./FieldForm";
+import { FilterBuilder } from "./Filters";
+import { RowForm } from "./RowForm";
 
 export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeChange: () => void }) {
   const host = useRef<HTMLDivElement>(null);
@@ -16,6 +18,9 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
   const [cellError, setCellError] = useState<string | null>(null);
   const [search, setSearch] = useState("");
   const [addingField, setAddingField] = useState(false);
+  const [panel, setPanel] = useState<"" | "fields" | "filters">("");
+  const [editing, setEditing] = useState<Field | null>(null);
+  const [expanded, setExpanded] = useState<number | null>(null);
 
   async function loadFields() {
     const list = await api.get<Field[]>(`/api/database/fields/table/${tableId}/`);
@@ -64,6 +69,23 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
         <button type="button" onClick={() => setAddingField(true)} aria-expanded={addingField}>
           + Field
         </button>
+        <button type="button" onClick={() => setPanel(panel === "fields" ? "" : "fields")} aria-expanded={panel === "fields"}>
+          Fields
+        </button>
+        <button type="button" onClick={() => setPanel(panel === "filters" ? "" : "filters")} aria-expanded={panel === "filters"}>
+          Filter
+        </button>
+        <button
+          type="button"
+          title="Open the focused row as a form"
+          onClick={() => {
+            const id = grid.current?.focusedRowId();
+            if (id) setExpanded(id);
+            else setError("Click a cell of the row to expand first.");
+          }}
+        >
+          Expand row
+        </button>
         {table && (
           <a class="docs-link" href={`/api-docs/database/${table.database_id}`} target="_blank" rel="noopener">
             API docs
@@ -79,6 +101,57 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
               await loadFields();
               onTreeChange(); // a link field may add a field to another table
             }
+          }}
+        />
+      )}
+      {panel === "fields" && (
+        <ul class="card field-list" aria-label="Fields">
+          {fields.map((f) => (
+            <li key={f.id}>
+              <span class="name">{f.name}</span> <span class="type">{f.type.replace(/_/g, " ")}</span>
+              <button type="button" aria-label={`Edit field ${f.name}`} onClick={() => setEditing(f)}>
+                Edit
+              </button>
+              {!f.primary && (
+                <button
+                  type="button"
+                  class="danger"
+                  aria-label={`Delete field ${f.name}`}
+                  onClick={run(async () => {
+                    if (!window.confirm(`Delete the field ${f.name} and its values?`)) return;
+                    await api.del(`/api/database/fields/${f.id}/`);
+                    await loadFields();
+                  })}
+                >
+                  Delete
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {editing && table && (
+        <FieldForm
+          key={editing.id}
+          table={table}
+          field={editing}
+          onDone={async (changed) => {
+            setEditing(null);
+            if (changed) await loadFields();
+          }}
+        />
+      )}
+      <div hidden={panel !== "filters"}>
+        <FilterBuilder fields={fields} onChange={(tree) => grid.current?.setFilters(tree)} />
+      </div>
+      {expanded !== null && (
+        <RowForm
+          tableId={tableId}
+          rowId={expanded}
+          fields={fields}
+          onClose={(saved) => {
+            setExpanded(null);
+            if (saved) grid.current?.refreshAll();
           }}
         />
       )}
