@@ -4,6 +4,9 @@ sort, paste a range, tokens, live updates, reload and log out."""
 
 from __future__ import annotations
 
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import requests
@@ -137,6 +140,35 @@ def test_fields_of_many_types_are_edited_in_the_grid(page: Browser, server: Serv
     page.shot("grid")
 
 
+class Receiver:
+    """A webhook receiver on 127.0.0.1 that keeps the JSON bodies it was sent."""
+
+    def __init__(self) -> None:
+        calls: list[Any] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                calls.append(json.loads(body))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.calls = calls
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}/hook"
+
+    def __enter__(self) -> Receiver:
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.shutdown()
+        self.http.server_close()
+
+
 PASTE = """
 const dt = new DataTransfer();
 dt.setData('text/plain', arguments[1]);
@@ -231,7 +263,7 @@ def test_search_sort_paste_add_delete_and_live_rows(page: Browser, server: Serve
     assert sorted(r["Name"] or "" for r in api_rows(server, auth, table)) == ["", "alpha"]
 
 
-def test_read_only_token_reload_and_log_out(page: Browser, server: Server) -> None:
+def test_token_webhook_reload_and_log_out(page: Browser, server: Server) -> None:
     from selenium.webdriver.support.ui import Select
 
     sign_up(page)
@@ -255,6 +287,21 @@ def test_read_only_token_reload_and_log_out(page: Browser, server: Server) -> No
     assert (read.status_code, read.json()["count"]) == (200, 2)
     write = requests.post(rows, json={}, headers=token, timeout=10)
     assert (write.status_code, write.json()["error"]) == (401, "ERROR_NO_PERMISSION_TO_TABLE")
+
+    # a webhook made in the app is called on a row write, and its call log shows the call
+    with Receiver() as receiver:
+        page.open(f"/table/{table}/webhooks")
+        page.click("+ Webhook")
+        page.fill("Webhook name", "notify")
+        page.fill("URL", receiver.url)
+        page.click("Create webhook")
+        page.find(".webhook-list h2")
+        requests.post(rows, json={}, headers=jwt_of(server, EMAIL, PASSWORD), timeout=10)
+        call = page.until(lambda: receiver.calls[0] if receiver.calls else None)
+        assert call["event_type"] == "rows.created"
+        page.driver.refresh()
+        page.find(".webhook-list details summary").click()
+        page.text_appears("rows.created", ".calls")
 
     refresh = page.js("return localStorage.getItem('gridbase.refresh_token')")
     page.click("Log out")

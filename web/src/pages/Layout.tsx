@@ -6,6 +6,7 @@ import { linkClick, navigate, type Route } from "../routes";
 import { Sidebar } from "./Sidebar";
 import { TablePage } from "./TablePage";
 import { TokensPage } from "./Tokens";
+import { WebhooksPage } from "./Webhooks";
 
 export function Layout({ route }: { route: Route }) {
   const [menuOpen, setMenuOpen] = useState(false);
@@ -48,7 +49,7 @@ export function Layout({ route }: { route: Route }) {
             <p>Create a workspace, a database and a table in the sidebar, then open the table.</p>
           </section>
         )}
-        {route.page === "webhooks" && <p>Webhooks are not in the web app yet.</p>}
+        {route.page === "webhooks" && <WebhooksPage key={route.tableId} tableId={route.tableId} />}
       </main>
     </div>
   );

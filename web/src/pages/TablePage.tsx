@@ -1,6 +1,7 @@
 // A table: its toolbar (search, add row, delete rows, add field) over the grid.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, errorText } from "../api";
+import { linkClick } from "../routes";
 import { TableGrid } from "../grid/tableGrid";
 import type { Field, Table } from "../types";
 import { FieldForm } from "./FieldForm";
@@ -86,6 +87,9 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
         >
           Expand row
         </button>
+        <a href={`/table/${tableId}/webhooks`} onClick={linkClick(`/table/${tableId}/webhooks`)}>
+          Webhooks
+        </a>
         {table && (
           <a class="docs-link" href={`/api-docs/database/${table.database_id}`} target="_blank" rel="noopener">
             API docs
