@@ -262,6 +262,38 @@ def test_search_sort_paste_add_delete_and_live_rows(page: Browser, server: Serve
     page.text_appears("2 rows", ".count")
     assert sorted(r["Name"] or "" for r in api_rows(server, auth, table)) == ["", "alpha"]
 
+    # a saved view keeps the filters, sorts and hidden fields on screen
+    page.click("+ Condition")
+    page.fill("Filter 1 value", "alp")
+    page.text_appears("1 row", ".count")
+    page.click("Fields")
+    page.labelled("Show Notes").click()
+    page.wait().until(lambda _: not page.all(f'.ag-header-cell[col-id="{notes}"]'))
+    page.click("Save as new view")
+    prompt = page.wait().until(lambda d: d.switch_to.alert)
+    prompt.send_keys("Alphas")
+    prompt.accept()
+    page.text_appears("Saved", ".view-bar .status")
+    views = requests.get(
+        f"{server.url}/api/database/views/table/{table}/?include=filters,sortings",
+        headers=auth,
+        timeout=10,
+    ).json()
+    saved = {v["name"]: v for v in views}  # a new table comes with a view named Grid
+    assert [(f["type"], f["value"]) for f in saved["Alphas"]["filters"]] == [("contains", "alp")]
+    options = requests.get(
+        f"{server.url}/api/database/views/{saved['Alphas']['id']}/field-options/",
+        headers=auth,
+        timeout=10,
+    ).json()["field_options"]
+    assert options[notes.removeprefix("field_")]["hidden"] is True
+    Select(page.labelled("View")).select_by_visible_text("All rows")
+    page.text_appears("2 rows", ".count")
+    page.find(f'.ag-header-cell[col-id="{notes}"]')
+    Select(page.labelled("View")).select_by_visible_text("Alphas")
+    page.text_appears("1 row", ".count")
+    page.wait().until(lambda _: not page.all(f'.ag-header-cell[col-id="{notes}"]'))
+
 
 def test_token_webhook_reload_and_log_out(page: Browser, server: Server) -> None:
     from selenium.webdriver.support.ui import Select

@@ -130,6 +130,37 @@ export class TableGrid {
     return node?.data?.id ?? null;
   }
 
+  // Sorts, hidden columns and widths as a saved view keeps them.
+  viewColumns(): { sorts: { field: number; order: "ASC" | "DESC" }[]; widths: Record<number, number> } {
+    const state = this.api.getColumnState().filter((c) => c.colId.startsWith("field_"));
+    const sorts = state
+      .filter((c) => c.sort)
+      .sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0))
+      .map((c) => ({ field: Number(c.colId.slice(6)), order: c.sort === "desc" ? ("DESC" as const) : ("ASC" as const) }));
+    const widths = Object.fromEntries(state.map((c) => [Number(c.colId.slice(6)), c.width ?? 200]));
+    return { sorts, widths };
+  }
+
+  applyViewColumns(sorts: { field: number; order: "ASC" | "DESC" }[], hidden: number[], widths: Record<number, number>): void {
+    const state = this.fields.map((f) => {
+      const sortIndex = sorts.findIndex((s) => s.field === f.id);
+      return {
+        colId: key(f),
+        hide: hidden.includes(f.id),
+        ...(widths[f.id] ? { width: widths[f.id] } : {}),
+        sort: sortIndex < 0 ? null : sorts[sortIndex].order === "DESC" ? ("desc" as const) : ("asc" as const),
+        sortIndex: sortIndex < 0 ? null : sortIndex,
+      };
+    });
+    this.api.applyColumnState({ state, applyOrder: false });
+  }
+
+  setHidden(hidden: number[]): void {
+    const ids = new Set(hidden);
+    this.api.setColumnsVisible(this.fields.filter((f) => !ids.has(f.id)).map(key), true);
+    this.api.setColumnsVisible(this.fields.filter((f) => ids.has(f.id)).map(key), false);
+  }
+
   setSearch(search: string): void {
     this.search = search;
     this.reload();

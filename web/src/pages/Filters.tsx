@@ -1,6 +1,5 @@
 // The filter builder: conditions joined by AND or OR, each a field, a filter type the field's
 // type allows, and a value. It produces Baserow's `filters` JSON for the list endpoint.
-import { useEffect, useState } from "preact/hooks";
 import type { Field } from "../types";
 
 export interface Condition {
@@ -45,12 +44,35 @@ export function toFilterTree(fields: Field[], op: "AND" | "OR", conditions: Cond
   return filters.length ? JSON.stringify({ filter_type: op, filters, groups: [] }) : null;
 }
 
-export function FilterBuilder({ fields, onChange }: { fields: Field[]; onChange: (tree: string | null) => void }) {
-  const [op, setOp] = useState<"AND" | "OR">("AND");
-  const [conditions, setConditions] = useState<Condition[]>([]);
-  useEffect(() => onChange(toFilterTree(fields, op, conditions)), [op, conditions, fields]);
-  const update = (i: number, patch: Partial<Condition>) => setConditions(conditions.map((c, j) => (j === i ? { ...c, ...patch } : c)));
+// Back from a saved view's filter to the builder's condition (the reverse of wireValue).
+export function fromWire(fields: Field[], f: { field: number; type: string; value: string }): Condition {
+  const field = fields.find((x) => x.id === f.field);
+  let value = f.value;
+  if (field?.type === "date" && f.type.startsWith("date_is")) value = f.value.split("?")[1] ?? "";
+  if (f.type.startsWith("single_select") || f.type.startsWith("multiple_select_has")) {
+    value = field?.select_options?.find((o) => String(o.id) === f.value)?.value ?? f.value;
+  }
+  return { field: f.field, type: f.type, value };
+}
 
+export function wireConditions(fields: Field[], conditions: Condition[]): { field: number; type: string; value: string }[] {
+  return JSON.parse(toFilterTree(fields, "AND", conditions) ?? '{"filters": []}').filters;
+}
+
+export function FilterBuilder({
+  fields,
+  op,
+  conditions,
+  onChange,
+}: {
+  fields: Field[];
+  op: "AND" | "OR";
+  conditions: Condition[];
+  onChange: (op: "AND" | "OR", conditions: Condition[]) => void;
+}) {
+  const setOp = (o: "AND" | "OR") => onChange(o, conditions);
+  const setConditions = (c: Condition[]) => onChange(op, c);
+  const update = (i: number, patch: Partial<Condition>) => setConditions(conditions.map((c, j) => (j === i ? { ...c, ...patch } : c)));
   return (
     <div class="card filters" role="group" aria-label="Filters">
       {conditions.length > 1 && (

@@ -5,7 +5,8 @@ import { linkClick } from "../routes";
 import { TableGrid } from "../grid/tableGrid";
 import type { Field, Table } from "../types";
 import { FieldForm } from "./FieldForm";
-import { FilterBuilder } from "./Filters";
+import { FilterBuilder, toFilterTree, type Condition } from "./Filters";
+import { ViewBar, type ViewState } from "./Views";
 import { RowForm } from "./RowForm";
 
 export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeChange: () => void }) {
@@ -22,6 +23,24 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
   const [panel, setPanel] = useState<"" | "fields" | "filters">("");
   const [editing, setEditing] = useState<Field | null>(null);
   const [expanded, setExpanded] = useState<number | null>(null);
+  const [op, setOp] = useState<"AND" | "OR">("AND");
+  const [conditions, setConditions] = useState<Condition[]>([]);
+  const [hidden, setHidden] = useState<number[]>([]);
+
+  useEffect(() => {
+    grid.current?.setFilters(toFilterTree(fields, op, conditions));
+  }, [op, conditions, fields]);
+  useEffect(() => {
+    grid.current?.setHidden(hidden);
+  }, [hidden, fields]);
+
+  function applyView(state: ViewState | null) {
+    const s = state ?? { op: "AND" as const, conditions: [], sorts: [], hidden: [], widths: {} };
+    setOp(s.op);
+    setConditions(s.conditions);
+    setHidden(s.hidden);
+    grid.current?.applyViewColumns(s.sorts, s.hidden, s.widths);
+  }
 
   async function loadFields() {
     const list = await api.get<Field[]>(`/api/database/fields/table/${tableId}/`);
@@ -96,6 +115,14 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
           </a>
         )}
       </div>
+      {table && (
+        <ViewBar
+          tableId={tableId}
+          fields={fields}
+          current={() => ({ op, conditions, hidden, ...grid.current!.viewColumns() })}
+          onApply={applyView}
+        />
+      )}
       {addingField && table && (
         <FieldForm
           table={table}
@@ -112,7 +139,17 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
         <ul class="card field-list" aria-label="Fields">
           {fields.map((f) => (
             <li key={f.id}>
-              <span class="name">{f.name}</span> <span class="type">{f.type.replace(/_/g, " ")}</span>
+              <label class="check">
+                <input
+                  type="checkbox"
+                  aria-label={`Show ${f.name}`}
+                  checked={!hidden.includes(f.id)}
+                  disabled={f.primary}
+                  onChange={(e) => setHidden(e.currentTarget.checked ? hidden.filter((h) => h !== f.id) : [...hidden, f.id])}
+                />
+                <span class="name">{f.name}</span>
+              </label>
+              <span class="type">{f.type.replace(/_/g, " ")}</span>
               <button type="button" aria-label={`Edit field ${f.name}`} onClick={() => setEditing(f)}>
                 Edit
               </button>
@@ -146,7 +183,15 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
         />
       )}
       <div hidden={panel !== "filters"}>
-        <FilterBuilder fields={fields} onChange={(tree) => grid.current?.setFilters(tree)} />
+        <FilterBuilder
+          fields={fields}
+          op={op}
+          conditions={conditions}
+          onChange={(o, c) => {
+            setOp(o);
+            setConditions(c);
+          }}
+        />
       </div>
       {expanded !== null && (
         <RowForm
