@@ -11,6 +11,7 @@ from typing import Any
 
 import requests
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from tests.server import Server
 from tests.web.browser import Browser, Grid
@@ -77,13 +78,14 @@ def test_sign_up_and_build_a_table_in_the_sidebar(page: Browser, server: Server)
 
 def add_field(b: Browser, name: str, type_label: str, **options: Any) -> None:
     """The new-field form: name, type, and the type's options."""
-    from selenium.webdriver.support.ui import Select
-
     b.click("+ Field")
     b.fill("Field name", name)
     Select(b.labelled("Field type")).select_by_visible_text(type_label)
     if "decimals" in options:
         b.fill("Decimal places", str(options["decimals"]))
+    if "link" in options:
+        b.until(lambda: len(Select(b.labelled("Linked table")).options) > 1 or None)
+        Select(b.labelled("Linked table")).select_by_visible_text(options["link"])
     for i, value in enumerate(options.get("select_options", ())):
         b.click("+ Option")
         b.fill(f"Option {i + 1}", value)
@@ -137,7 +139,31 @@ def test_fields_of_many_types_are_edited_in_the_grid(page: Browser, server: Serv
         "Active": True,
     }
     assert row["Status"]["value"] == "Won"
+
+    # list values: multiple select options, and a link picker that searches the linked table
+    add_field(page, "Tags", "☰ Multiple select", select_options=["red", "blue"])
+    add_field(page, "Partner", "↔ Link to table", link="Customers")
+    col = {name: f"field_{f['id']}" for name, f in api_fields(server, auth, table).items()}
+    pick(page, grid, 0, col["Tags"], "blu", "blue")
+    pick(page, grid, 1, col["Partner"], "Glob", "Globex")
+    page.until(lambda: api_rows(server, auth, table)[1]["Partner"] or None)
+    first, second = api_rows(server, auth, table)
+    assert [t["value"] for t in first["Tags"]] == ["blue"]
+    assert [(p["id"], p["value"]) for p in second["Partner"]] == [(first["id"], "Globex")]
     page.shot("grid")
+
+
+def pick(page: Browser, grid: Grid, row: int, col: str, search: str, choice: str) -> None:
+    """Open a list editor with Enter, search, add the highlighted item, finish with Enter."""
+    grid.focus(row, col)
+    page.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    box = page.find(".picker input")
+    box.send_keys(search)
+    page.text_appears(choice, ".picker li.active")
+    box.send_keys(Keys.ENTER)
+    page.text_appears(choice, ".picker .chips")
+    box.send_keys(Keys.ENTER)
+    grid.wait_text(row, col, choice)
 
 
 class Receiver:
@@ -177,8 +203,6 @@ arguments[0].dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbl
 
 
 def test_search_sort_paste_add_delete_and_live_rows(page: Browser, server: Server) -> None:
-    from selenium.webdriver.support.ui import Select
-
     sign_up(page)
     make_table(page)
     table = table_id_of(page)
@@ -296,8 +320,6 @@ def test_search_sort_paste_add_delete_and_live_rows(page: Browser, server: Serve
 
 
 def test_token_webhook_reload_and_log_out(page: Browser, server: Server) -> None:
-    from selenium.webdriver.support.ui import Select
-
     sign_up(page)
     make_table(page)
     table = table_id_of(page)

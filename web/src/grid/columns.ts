@@ -3,6 +3,7 @@ import type { ColDef, ValueGetterParams, ValueSetterParams } from "ag-grid-commu
 import type { Field, Row } from "../types";
 import { asText } from "./format";
 import { ChipsRenderer, DateTimeEditor, RatingRenderer, SelectEditor } from "./cells";
+import { PickerEditor } from "./picker";
 
 export const TYPE_ICONS: Record<string, string> = {
   text: "Aa", long_text: "¶", url: "🔗", email: "@", phone_number: "☎", number: "#", rating: "★",
@@ -25,6 +26,7 @@ export function toWire(field: Field, value: unknown): unknown {
   if (field.type === "single_select") return value && typeof value === "object" ? (value as { id: number }).id : value || null;
   if (field.type === "multiple_select" || field.type === "link_row") {
     if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
+    if (Array.isArray(value)) return value.map((i: { id: number }) => i.id);
   }
   if (field.type === "rating") return Number(value ?? 0);
   return value;
@@ -89,15 +91,7 @@ export function columnFor(field: Field, width?: number): ColDef<Row> {
       break;
     case "multiple_select":
     case "link_row":
-      // edited as comma-separated option values / primary texts, which the API matches
-      Object.assign(col, {
-        cellRenderer: ChipsRenderer,
-        cellRendererParams: { field },
-        cellEditor: "agTextCellEditor",
-        valueParser: (p: { newValue: unknown }) => p.newValue,
-      });
-      col.valueGetter = (p: ValueGetterParams<Row>) => p.data?.[key(field)];
-      col.cellEditorParams = {};
+      Object.assign(col, { cellRenderer: ChipsRenderer, cellRendererParams: { field }, cellEditor: PickerEditor, cellEditorParams: { field }, cellEditorPopup: true });
       break;
     case "file":
     case "lookup":
@@ -106,10 +100,6 @@ export function columnFor(field: Field, width?: number): ColDef<Row> {
     case "duration":
       Object.assign(col, { cellEditor: "agTextCellEditor" });
       break;
-  }
-  if (field.type === "multiple_select" || field.type === "link_row") {
-    // the text editor starts from the chips' text
-    col.cellEditorParams = { ...(col.cellEditorParams as object), useFormatter: true };
   }
   if (field.type === "duration") col.cellEditorParams = { useFormatter: true };
   return col;
