@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import requests
+from PIL import Image
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
@@ -95,7 +97,9 @@ def add_field(b: Browser, name: str, type_label: str, **options: Any) -> None:
     b.find(f'.grid-host[data-fields="{before + 1}"]')
 
 
-def test_fields_of_many_types_are_edited_in_the_grid(page: Browser, server: Server) -> None:
+def test_fields_of_many_types_are_edited_in_the_grid(
+    page: Browser, server: Server, tmp_path: Path
+) -> None:
     sign_up(page)
     make_table(page)
     table = table_id_of(page)
@@ -150,6 +154,22 @@ def test_fields_of_many_types_are_edited_in_the_grid(page: Browser, server: Serv
     first, second = api_rows(server, auth, table)
     assert [t["value"] for t in first["Tags"]] == ["blue"]
     assert [(p["id"], p["value"]) for p in second["Partner"]] == [(first["id"], "Globex")]
+
+    # a file uploaded from the cell's editor, shown as a thumbnail
+    add_field(page, "Photo", "📎 File")
+    photo = f"field_{api_fields(server, auth, table)['Photo']['id']}"
+    image = tmp_path / "dot.png"
+    Image.new("RGB", (60, 40), "red").save(image)
+    grid.focus(0, photo)
+    page.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    page.find(".file-editor")
+    page.all(".file-editor input[type=file]")[0].send_keys(str(image))
+    page.text_appears("dot.png", ".file-editor ul")
+    page.click("Done")
+    page.until(lambda: api_rows(server, auth, table)[0]["Photo"] or None)
+    [stored] = api_rows(server, auth, table)[0]["Photo"]
+    assert (stored["visible_name"], stored["is_image"]) == ("dot.png", True)
+    page.find(f'.ag-row[row-index="0"] [col-id="{photo}"] img.thumb')
     page.shot("grid")
 
 

@@ -3,6 +3,7 @@ import type { ColDef, ValueGetterParams, ValueSetterParams } from "ag-grid-commu
 import type { Field, Row } from "../types";
 import { asText } from "./format";
 import { ChipsRenderer, DateTimeEditor, RatingRenderer, SelectEditor } from "./cells";
+import { FileEditor } from "./files";
 import { PickerEditor } from "./picker";
 
 export const TYPE_ICONS: Record<string, string> = {
@@ -15,7 +16,7 @@ export const TYPE_ICONS: Record<string, string> = {
 // The types whose values the grid can edit in place, and the ones it shows only.
 export const EDITABLE = new Set([
   "text", "long_text", "url", "email", "phone_number", "number", "rating", "boolean", "date", "duration",
-  "single_select", "multiple_select", "link_row",
+  "single_select", "multiple_select", "link_row", "file",
 ]);
 
 export const key = (field: Field) => `field_${field.id}`;
@@ -29,6 +30,7 @@ export function toWire(field: Field, value: unknown): unknown {
     if (Array.isArray(value)) return value.map((i: { id: number }) => i.id);
   }
   if (field.type === "rating") return Number(value ?? 0);
+  if (field.type === "file" && Array.isArray(value)) return value.map((f: { name: string; visible_name: string }) => ({ name: f.name, visible_name: f.visible_name }));
   return value;
 }
 
@@ -94,6 +96,8 @@ export function columnFor(field: Field, width?: number): ColDef<Row> {
       Object.assign(col, { cellRenderer: ChipsRenderer, cellRendererParams: { field }, cellEditor: PickerEditor, cellEditorParams: { field }, cellEditorPopup: true });
       break;
     case "file":
+      Object.assign(col, { cellRenderer: ChipsRenderer, cellRendererParams: { field }, cellEditor: FileEditor, cellEditorParams: { field }, cellEditorPopup: true });
+      break;
     case "lookup":
       Object.assign(col, { cellRenderer: ChipsRenderer, cellRendererParams: { field } });
       break;

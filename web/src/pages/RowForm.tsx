@@ -8,7 +8,8 @@ import type { Field, Row } from "../types";
 
 function Control({ field, value, onChange }: { field: Field; value: unknown; onChange: (v: unknown) => void }) {
   const label = `${field.name}`;
-  if (!EDITABLE.has(field.type) || field.read_only)
+  // files are uploaded in the grid's file editor; the form shows their names
+  if (!EDITABLE.has(field.type) || field.read_only || field.type === "file")
     return <output aria-label={label}>{asText(field, value)}</output>;
   switch (field.type) {
     case "long_text":
