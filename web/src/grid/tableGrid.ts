@@ -86,7 +86,8 @@ export class TableGrid {
       cacheBlockSize: BLOCK,
       maxBlocksInCache: 40,
       maxConcurrentDatasourceRequests: 2,
-      blockLoadDebounceMillis: 30, // a fast scroll skips the blocks it only passes over
+      blockLoadDebounceMillis: 10, // a fast scroll skips the blocks it only passes over
+      suppressAnimationFrame: true, // rows that arrive paint at once (a jump is one block)
       infiniteInitialRowCount: 1, // one placeholder row makes the grid ask for the first block
       getRowId: (p) => String(p.data.id),
       columnDefs: [],
