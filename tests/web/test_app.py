@@ -77,6 +77,27 @@ def test_sign_up_and_build_a_table_in_the_sidebar(page: Browser, server: Server)
     ]
     page.shot("table")
 
+    # a second table: moved above the first, renamed, deleted
+    page.click("+ Add table")
+    page.fill("Table name", "Orders")
+    page.labelled("Table name").send_keys(Keys.ENTER)
+    page.text_appears("Orders", ".toolbar h1")
+    page.click("Move table Orders up")
+    page.until(lambda: table_names(server, auth) == ["Orders", "Customers"] or None)
+    page.click("Rename table Orders")
+    page.fill("New name of table Orders", "Sales")
+    page.labelled("New name of table Orders").send_keys(Keys.ENTER)
+    page.until(lambda: table_names(server, auth) == ["Sales", "Customers"] or None)
+    page.click("Delete table Sales")
+    page.wait().until(lambda d: d.switch_to.alert).accept()
+    page.until(lambda: table_names(server, auth) == ["Customers"] or None)
+    page.until(lambda: page.driver.current_url == server.url + "/" or None)
+
+
+def table_names(server: Server, auth: dict[str, str]) -> list[str]:
+    [database] = requests.get(f"{server.url}/api/applications/", headers=auth, timeout=10).json()
+    return [t["name"] for t in sorted(database["tables"], key=lambda t: (t["order"], t["id"]))]
+
 
 def add_field(b: Browser, name: str, type_label: str, **options: Any) -> None:
     """The new-field form: name, type, and the type's options."""

@@ -39,6 +39,15 @@ export function Sidebar({ route, version, onNavigate }: { route: Route; version:
     await act(() => api.del(path))();
     after?.();
   };
+  // the new order of ids with one moved by a step, or null at either end
+  const moved = (ids: number[], id: number, by: -1 | 1): number[] | null => {
+    const i = ids.indexOf(id);
+    const j = i + by;
+    if (i < 0 || j < 0 || j >= ids.length) return null;
+    const next = [...ids];
+    [next[i], next[j]] = [next[j], next[i]];
+    return next;
+  };
   const openTable = route.page === "table" || route.page === "webhooks" ? route.tableId : null;
 
   return (
@@ -55,17 +64,25 @@ export function Sidebar({ route, version, onNavigate }: { route: Route; version:
               label={`workspace ${ws.name}`}
               name={ws.name}
               onRename={(name) => act(() => api.patch(`/api/workspaces/${ws.id}/`, { name }))()}
+              onMove={async (by) => {
+                const ids = moved(workspaces.map((x) => x.id), ws.id, by);
+                if (ids) await act(() => api.post("/api/workspaces/order/", { workspaces: ids }))();
+              }}
               onDelete={confirmDelete(`workspace ${ws.name}`, `/api/workspaces/${ws.id}/`)}
             />
             <ul>
               {databases
                 .filter((db) => db.workspace.id === ws.id)
-                .map((db) => (
+                .map((db, _i, inWorkspace) => (
                   <li key={db.id} class="database">
                     <InlineName
                       label={`database ${db.name}`}
                       name={db.name}
                       onRename={(name) => act(() => api.patch(`/api/applications/${db.id}/`, { name }))()}
+                      onMove={async (by) => {
+                        const ids = moved(inWorkspace.map((x) => x.id), db.id, by);
+                        if (ids) await act(() => api.post(`/api/applications/workspace/${ws.id}/order/`, { application_ids: ids }))();
+                      }}
                       onDelete={confirmDelete(`database ${db.name}`, `/api/applications/${db.id}/`, () => {
                         if (db.tables.some((t) => t.id === openTable)) navigate("/");
                       })}
@@ -78,7 +95,7 @@ export function Sidebar({ route, version, onNavigate }: { route: Route; version:
                     <ul>
                       {[...db.tables]
                         .sort((a, b) => a.order - b.order || a.id - b.id)
-                        .map((t: Table) => (
+                        .map((t: Table, _i, sorted) => (
                           <li key={t.id} class={`table ${t.id === openTable ? "active" : ""}`}>
                             <InlineName
                               label={`table ${t.name}`}
@@ -89,6 +106,10 @@ export function Sidebar({ route, version, onNavigate }: { route: Route; version:
                                 onNavigate();
                               }}
                               onRename={(name) => act(() => api.patch(`/api/database/tables/${t.id}/`, { name }))()}
+                              onMove={async (by) => {
+                                const ids = moved(sorted.map((x) => x.id), t.id, by);
+                                if (ids) await act(() => api.post(`/api/database/tables/database/${db.id}/order/`, { table_ids: ids }))();
+                              }}
                               onDelete={confirmDelete(`table ${t.name}`, `/api/database/tables/${t.id}/`, () => {
                                 if (t.id === openTable) navigate("/");
                               })}

@@ -11,6 +11,7 @@ export function InlineName(props: {
   onOpen?: (e: MouseEvent) => void;
   onRename: (name: string) => Promise<unknown>;
   onDelete: () => Promise<unknown>;
+  onMove?: (by: -1 | 1) => Promise<unknown>;
   extra?: ComponentChildren;
 }) {
   const [editing, setEditing] = useState(false);
@@ -58,6 +59,16 @@ export function InlineName(props: {
       )}
       {props.extra}
       <span class="item-actions">
+        {props.onMove && (
+          <>
+            <button type="button" class="icon" aria-label={`Move ${props.label} up`} title="Move up" onClick={() => void props.onMove!(-1).catch(() => undefined)}>
+              ↑
+            </button>
+            <button type="button" class="icon" aria-label={`Move ${props.label} down`} title="Move down" onClick={() => void props.onMove!(1).catch(() => undefined)}>
+              ↓
+            </button>
+          </>
+        )}
         <button
           type="button"
           class="icon"
