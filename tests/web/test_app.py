@@ -147,6 +147,18 @@ def test_fields_of_many_types_are_edited_in_the_grid(
     grid.type_into(0, col["Status"], "Won")
     grid.click_in(0, col["Active"], "input")
     grid.wait_text(0, col["Amount"], "12.50")
+    # Esc leaves an edit without saving it; Tab saves and moves to the next cell
+    grid.focus(0, col["Name"])
+    page.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    editor = page.find(".ag-cell-inline-editing input")
+    editor.send_keys(" (typo)", Keys.ESCAPE)
+    grid.wait_text(0, col["Name"], "Globex")
+    page.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    page.find(".ag-cell-inline-editing input").send_keys(Keys.END, " Corp", Keys.TAB)
+    page.until(lambda: api_rows(server, auth, table)[0]["Name"] == "Globex Corp" or None)
+    page.find(".ag-popup-editor textarea")  # Tab went on to edit Notes (long text: a popup)
+    page.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    page.wait().until(lambda _: not page.all(".ag-cell-inline-editing, .ag-popup-editor"))
     # a bad email is refused by the API, and the message shows next to the grid, in words
     grid.type_into(0, col["Mail"], "not-an-email")
     page.text_appears("Mail:", ".cell-error-message")
@@ -155,7 +167,7 @@ def test_fields_of_many_types_are_edited_in_the_grid(
     page.until(lambda: api_rows(server, auth, table)[0]["Mail"] == "ada@globex.example" or None)
     row = api_rows(server, auth, table)[0]
     assert {k: row[k] for k in ("Name", "Notes", "Amount", "Stars", "Site", "Phone", "Active")} == {
-        "Name": "Globex",
+        "Name": "Globex Corp",
         "Notes": "Big client",
         "Amount": "12.50",
         "Stars": 4,
@@ -170,11 +182,11 @@ def test_fields_of_many_types_are_edited_in_the_grid(
     add_field(page, "Partner", "↔ Link to table", link="Customers")
     col = {name: f"field_{f['id']}" for name, f in api_fields(server, auth, table).items()}
     pick(page, grid, 0, col["Tags"], "blu", "blue")
-    pick(page, grid, 1, col["Partner"], "Glob", "Globex")
+    pick(page, grid, 1, col["Partner"], "Glob", "Globex Corp")
     page.until(lambda: api_rows(server, auth, table)[1]["Partner"] or None)
     first, second = api_rows(server, auth, table)
     assert [t["value"] for t in first["Tags"]] == ["blue"]
-    assert [(p["id"], p["value"]) for p in second["Partner"]] == [(first["id"], "Globex")]
+    assert [(p["id"], p["value"]) for p in second["Partner"]] == [(first["id"], "Globex Corp")]
 
     # a file uploaded from the cell's editor, shown as a thumbnail
     add_field(page, "Photo", "📎 File")
@@ -397,6 +409,15 @@ def test_token_webhook_reload_and_log_out(page: Browser, server: Server) -> None
         page.driver.refresh()
         page.find(".webhook-list details summary").click()
         page.text_appears("rows.created", ".calls")
+
+    # a narrow window: the sidebar folds behind a menu button
+    page.driver.set_window_size(420, 800)
+    page.until(lambda: not page.all(".sidebar")[0].is_displayed() or None)
+    page.click("Toggle sidebar")
+    page.find(".sidebar")
+    assert page.js("return document.documentElement.scrollWidth <= window.innerWidth")
+    page.click("Toggle sidebar")
+    page.driver.set_window_size(1280, 800)
 
     refresh = page.js("return localStorage.getItem('gridbase.refresh_token')")
     page.click("Log out")
