@@ -248,6 +248,12 @@ class Receiver:
         self.http.server_close()
 
 
+COPY = """
+const dt = new DataTransfer();
+arguments[0].dispatchEvent(new ClipboardEvent('copy', {clipboardData: dt, bubbles: true}));
+return dt.getData('text/plain');
+"""
+
 PASTE = """
 const dt = new DataTransfer();
 dt.setData('text/plain', arguments[1]);
@@ -288,6 +294,16 @@ def test_search_sort_paste_add_delete_and_live_rows(page: Browser, server: Serve
         ("gamma", "third", True),
     ]
     grid.wait_text(2, name, "gamma")
+
+    # copy for a spreadsheet: the focused cell, or the selected rows as TSV
+    grid.focus(1, notes)
+    assert page.js(COPY, page.driver.switch_to.active_element) == "second"
+    grid.click_in(0, "ag-Grid-SelectionColumn", "input")
+    grid.click_in(2, "ag-Grid-SelectionColumn", "input")
+    assert page.js(COPY, grid.cell(0, name)) == "alpha\tfirst\ttrue\ngamma\tthird\ttrue"
+    grid.click_in(0, "ag-Grid-SelectionColumn", "input")
+    grid.click_in(2, "ag-Grid-SelectionColumn", "input")
+    page.text_appears("Delete selected", ".toolbar")
 
     # sort by clicking the header: descending on the second click
     header = page.find(f'.ag-header-cell[col-id="{name}"] .ag-header-cell-label')

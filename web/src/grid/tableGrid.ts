@@ -32,6 +32,7 @@ import {
 import { api, errorText } from "../api";
 import type { Field, Row, RowPage } from "../types";
 import { EDITABLE, columnFor, key, toWire } from "./columns";
+import { asText } from "./format";
 
 ModuleRegistry.registerModules([
   InfiniteRowModelModule,
@@ -101,6 +102,7 @@ export class TableGrid {
       onSelectionChanged: () => this.events.onSelection(this.selectedIds()),
     });
     host.addEventListener("paste", (e) => void this.paste(e as ClipboardEvent));
+    host.addEventListener("copy", (e) => this.copy(e as ClipboardEvent));
     this.timer = window.setInterval(() => void this.poll(), POLL_MS);
   }
 
@@ -256,6 +258,30 @@ export class TableGrid {
 
   refreshAll(): void {
     this.api.refreshInfiniteCache();
+  }
+
+  // Copy as TSV for a spreadsheet: the selected rows (shown columns), else the focused cell.
+  private copy(e: ClipboardEvent): void {
+    if (this.api.getEditingCells().length || !e.clipboardData) return;
+    const columns = this.api.getAllDisplayedColumns().filter((c) => c.getColId().startsWith("field_"));
+    const fieldOf = (colId: string) => this.fields.find((f) => key(f) === colId);
+    const text = (row: Row, colId: string) => {
+      const field = fieldOf(colId);
+      return field ? asText(field, row[colId]).replace(/[\t\n]/g, " ") : "";
+    };
+    let tsv: string;
+    const selected = this.api.getSelectedNodes().filter((n) => n.data);
+    if (selected.length) {
+      selected.sort((a, b) => (a.rowIndex ?? 0) - (b.rowIndex ?? 0));
+      tsv = selected.map((n) => columns.map((c) => text(n.data!, c.getColId())).join("\t")).join("\n");
+    } else {
+      const focused = this.api.getFocusedCell();
+      const node = focused ? this.api.getDisplayedRowAtIndex(focused.rowIndex) : undefined;
+      if (!focused || !node?.data) return;
+      tsv = text(node.data, focused.column.getColId());
+    }
+    e.clipboardData.setData("text/plain", tsv);
+    e.preventDefault();
   }
 
   // Paste a TSV range (as spreadsheets copy it) from the focused cell on, one batch PATCH.
