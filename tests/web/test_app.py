@@ -106,6 +106,8 @@ def add_field(b: Browser, name: str, type_label: str, **options: Any) -> None:
     Select(b.labelled("Field type")).select_by_visible_text(type_label)
     if "decimals" in options:
         b.fill("Decimal places", str(options["decimals"]))
+    if "date_format" in options:
+        Select(b.labelled("Date format")).select_by_visible_text(options["date_format"])
     if "link" in options:
         b.until(lambda: len(Select(b.labelled("Linked table")).options) > 1 or None)
         Select(b.labelled("Linked table")).select_by_visible_text(options["link"])
@@ -126,7 +128,7 @@ def test_fields_of_many_types_are_edited_in_the_grid(
     table = table_id_of(page)
     auth = jwt_of(server, EMAIL, PASSWORD)
     add_field(page, "Amount", "# Number", decimals=2)
-    add_field(page, "Due", "📅 Date")
+    add_field(page, "Due", "📅 Date", date_format="European (D/M/Y)")
     add_field(page, "Status", "▾ Single select", select_options=["Open", "Won"])
     add_field(page, "Stars", "★ Rating")
     add_field(page, "Site", "🔗 URL")
@@ -145,6 +147,8 @@ def test_fields_of_many_types_are_edited_in_the_grid(
     grid.type_into(0, col["Site"], "https://globex.example")
     grid.type_into(0, col["Phone"], "+1 555 0100")
     grid.type_into(0, col["Status"], "Won")
+    grid.type_into(0, col["Due"], "03152025")  # the date picker, typed as en-US shows it
+    grid.wait_text(0, col["Due"], "15/03/2025")  # shown in the field's European format
     grid.click_in(0, col["Active"], "input")
     grid.wait_text(0, col["Amount"], "12.50")
     # Esc leaves an edit without saving it; Tab saves and moves to the next cell
@@ -166,7 +170,9 @@ def test_fields_of_many_types_are_edited_in_the_grid(
     page.wait().until(lambda _: not page.all(".cell-error-message"))
     page.until(lambda: api_rows(server, auth, table)[0]["Mail"] == "ada@globex.example" or None)
     row = api_rows(server, auth, table)[0]
-    assert {k: row[k] for k in ("Name", "Notes", "Amount", "Stars", "Site", "Phone", "Active")} == {
+    assert {
+        k: row[k] for k in ("Name", "Notes", "Amount", "Stars", "Site", "Phone", "Active", "Due")
+    } == {
         "Name": "Globex Corp",
         "Notes": "Big client",
         "Amount": "12.50",
@@ -174,6 +180,7 @@ def test_fields_of_many_types_are_edited_in_the_grid(
         "Site": "https://globex.example",
         "Phone": "+1 555 0100",
         "Active": True,
+        "Due": "2025-03-15",
     }
     assert row["Status"]["value"] == "Won"
 
