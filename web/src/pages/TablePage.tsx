@@ -5,7 +5,7 @@ import { linkClick } from "../routes";
 import { TableGrid } from "../grid/tableGrid";
 import type { Field, Table } from "../types";
 import { FieldForm } from "./FieldForm";
-import { FilterBuilder, toFilterTree, type Condition } from "./Filters";
+import { FilterBuilder, toFilterTree, type Condition, type Op } from "./Filters";
 import { ViewBar, type ViewState } from "./Views";
 import { RowForm } from "./RowForm";
 
@@ -23,21 +23,23 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
   const [panel, setPanel] = useState<"" | "fields" | "filters">("");
   const [editing, setEditing] = useState<Field | null>(null);
   const [expanded, setExpanded] = useState<number | null>(null);
-  const [op, setOp] = useState<"AND" | "OR">("AND");
+  const [op, setOp] = useState<Op>("AND");
   const [conditions, setConditions] = useState<Condition[]>([]);
+  const [groupOps, setGroupOps] = useState<Op[]>([]);
   const [hidden, setHidden] = useState<number[]>([]);
 
   useEffect(() => {
-    grid.current?.setFilters(toFilterTree(fields, op, conditions));
-  }, [op, conditions, fields]);
+    grid.current?.setFilters(toFilterTree(fields, op, conditions, groupOps));
+  }, [op, conditions, groupOps, fields]);
   useEffect(() => {
     grid.current?.setHidden(hidden);
   }, [hidden, fields]);
 
   function applyView(state: ViewState | null) {
-    const s = state ?? { op: "AND" as const, conditions: [], sorts: [], hidden: [], widths: {} };
+    const s = state ?? { op: "AND" as const, conditions: [], groupOps: [], sorts: [], hidden: [], widths: {} };
     setOp(s.op);
     setConditions(s.conditions);
+    setGroupOps(s.groupOps);
     setHidden(s.hidden);
     grid.current?.applyViewColumns(s.sorts, s.hidden, s.widths);
   }
@@ -119,7 +121,7 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
         <ViewBar
           tableId={tableId}
           fields={fields}
-          current={() => ({ op, conditions, hidden, ...grid.current!.viewColumns() })}
+          current={() => ({ op, conditions, groupOps, hidden, ...grid.current!.viewColumns() })}
           onApply={applyView}
         />
       )}
@@ -187,9 +189,11 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
           fields={fields}
           op={op}
           conditions={conditions}
-          onChange={(o, c) => {
+          groupOps={groupOps}
+          onChange={(o, c, g) => {
             setOp(o);
             setConditions(c);
+            setGroupOps(g);
           }}
         />
       </div>

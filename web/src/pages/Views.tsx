@@ -4,11 +4,12 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, errorText } from "../api";
 import type { Field } from "../types";
-import { fromWire, wireConditions, type Condition } from "./Filters";
+import { fromWire, wireCondition, type Condition, type Op } from "./Filters";
 
 export interface ViewState {
-  op: "AND" | "OR";
+  op: Op;
   conditions: Condition[];
+  groupOps: Op[];
   sorts: { field: number; order: "ASC" | "DESC" }[];
   hidden: number[];
   widths: Record<number, number>;
@@ -17,8 +18,9 @@ export interface ViewState {
 interface View {
   id: number;
   name: string;
-  filter_type: "AND" | "OR";
-  filters: { id: number; field: number; type: string; value: string }[];
+  filter_type: Op;
+  filters: { id: number; field: number; type: string; value: string; group: number | null }[];
+  filter_groups?: { id: number; filter_type: Op }[];
   sortings: { id: number; field: number; order: "ASC" | "DESC" }[];
 }
 
@@ -31,9 +33,15 @@ async function loadView(fields: Field[], id: number): Promise<ViewState> {
   ]);
   const known = new Set(fields.map((f) => f.id));
   const opts = Object.entries(options.field_options).filter(([fid]) => known.has(Number(fid)));
+  const groups = view.filter_groups ?? [];
+  const groupIndex = (id: number | null) => {
+    const g = groups.findIndex((x) => x.id === id);
+    return g < 0 ? undefined : g;
+  };
   return {
     op: view.filter_type,
-    conditions: view.filters.filter((f) => known.has(f.field)).map((f) => fromWire(fields, f)),
+    conditions: view.filters.filter((f) => known.has(f.field)).map((f) => ({ ...fromWire(fields, f), group: groupIndex(f.group) })),
+    groupOps: groups.map((g) => g.filter_type),
     sorts: view.sortings.filter((s) => known.has(s.field)).map((s) => ({ field: s.field, order: s.order })),
     hidden: opts.filter(([, o]) => o.hidden).map(([fid]) => Number(fid)),
     widths: Object.fromEntries(opts.map(([fid, o]) => [Number(fid), o.width])),
@@ -48,7 +56,16 @@ async function saveView(fields: Field[], id: number, state: ViewState): Promise<
     ...view.filters.map((f) => api.del(`/api/database/views/filter/${f.id}/`)),
     ...view.sortings.map((s) => api.del(`/api/database/views/sort/${s.id}/`)),
   ]);
-  for (const f of wireConditions(fields, state.conditions)) await api.post(`/api/database/views/${id}/filters/`, f);
+  // groups last: deleting a group takes its filters with it
+  await Promise.all((view.filter_groups ?? []).map((g) => api.del(`/api/database/views/filter-group/${g.id}/`)));
+  const groupIds: number[] = [];
+  for (const filter_type of state.groupOps) {
+    groupIds.push((await api.post<{ id: number }>(`/api/database/views/${id}/filter-groups/`, { filter_type })).id);
+  }
+  for (const c of state.conditions) {
+    const f = wireCondition(fields, c);
+    if (f) await api.post(`/api/database/views/${id}/filters/`, { ...f, ...(c.group !== undefined ? { group: groupIds[c.group] } : {}) });
+  }
   for (const s of state.sorts) await api.post(`/api/database/views/${id}/sortings/`, s);
   const field_options: FieldOptions = {};
   for (const f of fields) field_options[f.id] = { hidden: state.hidden.includes(f.id), width: state.widths[f.id] ?? 200 };
