@@ -116,6 +116,8 @@ export class TableGrid {
     const columns: ColDef<Row>[] = fields.map((f) => ({
       ...columnFor(f),
       cellClassRules: { "cell-error": (p) => !!p.data && this.errors.has(`${p.data.id}:${f.id}`) },
+      // the API's refusal stays on the cell that caused it, until a good value replaces it
+      tooltipValueGetter: (p) => (p.data ? this.errors.get(`${p.data.id}:${f.id}`) : undefined),
     }));
     this.api.setGridOption("columnDefs", columns);
     this.reload();
