@@ -128,10 +128,10 @@ def test_fields_of_many_types_are_edited_in_the_grid(
     table = table_id_of(page)
     auth = jwt_of(server, EMAIL, PASSWORD)
     add_field(page, "Amount", "# Number", decimals=2)
-    add_field(page, "Due", "📅 Date", date_format="European (D/M/Y)")
+    add_field(page, "Due", "▦ Date", date_format="European (D/M/Y)")
     add_field(page, "Status", "▾ Single select", select_options=["Open", "Won"])
     add_field(page, "Stars", "★ Rating")
-    add_field(page, "Site", "🔗 URL")
+    add_field(page, "Site", "↗ URL")
     add_field(page, "Mail", "@ Email")
     add_field(page, "Phone", "☎ Phone number")
     fields = api_fields(server, auth, table)
@@ -196,7 +196,7 @@ def test_fields_of_many_types_are_edited_in_the_grid(
     assert [(p["id"], p["value"]) for p in second["Partner"]] == [(first["id"], "Globex Corp")]
 
     # a file uploaded from the cell's editor, shown as a thumbnail
-    add_field(page, "Photo", "📎 File")
+    add_field(page, "Photo", "⎘ File")
     photo = f"field_{api_fields(server, auth, table)['Photo']['id']}"
     image = tmp_path / "dot.png"
     Image.new("RGB", (60, 40), "red").save(image)

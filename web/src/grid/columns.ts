@@ -7,10 +7,10 @@ import { FileEditor } from "./files";
 import { PickerEditor } from "./picker";
 
 export const TYPE_ICONS: Record<string, string> = {
-  text: "Aa", long_text: "¶", url: "🔗", email: "@", phone_number: "☎", number: "#", rating: "★",
-  boolean: "☑", date: "📅", last_modified: "🕓", created_on: "🕓", last_modified_by: "👤", created_by: "👤",
-  duration: "⏱", link_row: "↔", file: "📎", single_select: "▾", multiple_select: "☰", multiple_collaborators: "👥",
-  formula: "ƒ", count: "Σ", rollup: "Σ", lookup: "⤷", uuid: "ID", autonumber: "№", password: "🔒",
+  text: "Aa", long_text: "¶", url: "↗", email: "@", phone_number: "☎", number: "#", rating: "★",
+  boolean: "☑", date: "▦", last_modified: "◷", created_on: "◷", last_modified_by: "☺", created_by: "☺",
+  duration: "◔", link_row: "↔", file: "⎘", single_select: "▾", multiple_select: "☰", multiple_collaborators: "☻",
+  formula: "ƒ", count: "Σ", rollup: "Σ", lookup: "⤷", uuid: "ID", autonumber: "№", password: "•",
 };
 
 // The types whose values the grid can edit in place, and the ones it shows only.

@@ -108,22 +108,24 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
         >
           Expand row
         </button>
-        <a href={`/table/${tableId}/webhooks`} onClick={linkClick(`/table/${tableId}/webhooks`)}>
-          Webhooks
-        </a>
-        {table && (
-          <a class="docs-link" href={`/api-docs/database/${table.database_id}`} target="_blank" rel="noopener">
-            API docs
-          </a>
-        )}
       </div>
       {table && (
-        <ViewBar
-          tableId={tableId}
-          fields={fields}
-          current={() => ({ op, conditions, groupOps, hidden, ...grid.current!.viewColumns() })}
-          onApply={applyView}
-        />
+        <div class="view-row">
+          <ViewBar
+            tableId={tableId}
+            fields={fields}
+            current={() => ({ op, conditions, groupOps, hidden, ...grid.current!.viewColumns() })}
+            onApply={applyView}
+          />
+          <nav class="table-links" aria-label="More about this table">
+            <a href={`/table/${tableId}/webhooks`} onClick={linkClick(`/table/${tableId}/webhooks`)}>
+              Webhooks
+            </a>
+            <a class="docs-link" href={`/api-docs/database/${table.database_id}`} target="_blank" rel="noopener">
+              API docs
+            </a>
+          </nav>
+        </div>
       )}
       {addingField && table && (
         <FieldForm
