@@ -436,6 +436,22 @@ def test_token_webhook_reload_and_log_out(page: Browser, server: Server) -> None
     write = requests.post(rows, json={}, headers=token, timeout=10)
     assert (write.status_code, write.json()["error"]) == (401, "ERROR_NO_PERMISSION_TO_TABLE")
 
+    # rotate: a new key is shown once and the old one stops working; revoke ends the new one
+    page.click("Done")
+    page.click("Rotate key")
+    new_key = (
+        page.until(lambda: page.find(".token-key").text != key or None)
+        and page.find(".token-key").text
+    )
+    rotated = {"Authorization": f"Token {new_key}"}
+    assert requests.get(rows, headers=token, timeout=10).status_code == 401
+    assert requests.get(rows, headers=rotated, timeout=10).status_code == 200
+    page.click("Done")
+    page.click("Revoke reader")
+    page.wait().until(lambda d: d.switch_to.alert).accept()
+    page.wait().until(lambda _: not page.all(".token-list li"))
+    assert requests.get(rows, headers=rotated, timeout=10).status_code == 401
+
     # a webhook made in the app is called on a row write, and its call log shows the call
     with Receiver() as receiver:
         page.open(f"/table/{table}/webhooks")
