@@ -20,6 +20,7 @@ from gridbase.api import (
     tables,
     user_files,
     users,
+    webapp,
     workspaces,
 )
 from gridbase.api import settings as settings_api
@@ -63,6 +64,7 @@ ROUTERS = [
     settings_api.router,
     user_files.router,
     media.router,
+    webapp.router,  # last: the app's pages never shadow an API route
 ]
 
 

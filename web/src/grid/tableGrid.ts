@@ -1,0 +1,369 @@
+// The grid of one table: AG Grid's infinite row model asks for the blocks in view only
+// (page/size of 100 rows), edits are PATCHed one cell at a time, and the visible window is
+// polled once a second so other clients' writes show up.
+import {
+  CellApiModule,
+  CellStyleModule,
+  CheckboxEditorModule,
+  ColumnApiModule,
+  ColumnAutoSizeModule,
+  CustomEditorModule,
+  DateEditorModule,
+  InfiniteRowModelModule,
+  LargeTextEditorModule,
+  ModuleRegistry,
+  NumberEditorModule,
+  RenderApiModule,
+  RowApiModule,
+  RowSelectionModule,
+  ScrollApiModule,
+  SelectEditorModule,
+  TextEditorModule,
+  TooltipModule,
+  ValidationModule,
+  createGrid,
+  themeQuartz,
+  type CellValueChangedEvent,
+  type ColDef,
+  type GridApi,
+  type IDatasource,
+  type IGetRowsParams,
+} from "ag-grid-community";
+import { api, errorText } from "../api";
+import type { Field, Row, RowPage } from "../types";
+import { EDITABLE, columnFor, key, toWire } from "./columns";
+import { asText } from "./format";
+
+ModuleRegistry.registerModules([
+  InfiniteRowModelModule,
+  TextEditorModule,
+  LargeTextEditorModule,
+  NumberEditorModule,
+  DateEditorModule,
+  CheckboxEditorModule,
+  SelectEditorModule,
+  CustomEditorModule,
+  RowSelectionModule,
+  RowApiModule,
+  ScrollApiModule,
+  RenderApiModule,
+  CellApiModule,
+  CellStyleModule,
+  ColumnApiModule,
+  TooltipModule,
+  ColumnAutoSizeModule,
+  // full error messages while developing; the production build drops it
+  ...(import.meta.env.DEV ? [ValidationModule] : []),
+]);
+
+export const BLOCK = 100; // rows per request: one page of the list endpoint
+const POLL_MS = 1000;
+
+export interface GridEvents {
+  onCount: (count: number) => void;
+  onCellError: (message: string | null) => void;
+  onSelection: (ids: number[]) => void;
+}
+
+export class TableGrid {
+  readonly api: GridApi<Row>;
+  private fields: Field[] = [];
+  private search = "";
+  private filters: string | null = null; // Baserow's filter tree JSON
+  private count = 0;
+  private timer: number | undefined;
+  private polling = false;
+  private errors = new Map<string, string>(); // "<row id>:<field id>" → message
+  private lastSortModel: { colId: string; sort: "asc" | "desc" }[] = [];
+
+  constructor(
+    host: HTMLElement,
+    private tableId: number,
+    private events: GridEvents,
+  ) {
+    this.api = createGrid<Row>(host, {
+      theme: themeQuartz,
+      rowModelType: "infinite",
+      cacheBlockSize: BLOCK,
+      maxBlocksInCache: 40,
+      maxConcurrentDatasourceRequests: 2,
+      blockLoadDebounceMillis: 10, // a fast scroll skips the blocks it only passes over
+      suppressAnimationFrame: true, // rows that arrive paint at once (a jump is one block)
+      infiniteInitialRowCount: 1, // one placeholder row makes the grid ask for the first block
+      getRowId: (p) => String(p.data.id),
+      columnDefs: [],
+      rowSelection: { mode: "multiRow", checkboxes: true, headerCheckbox: false, enableClickSelection: false },
+      selectionColumnDef: { pinned: "left", width: 44 },
+      stopEditingWhenCellsLoseFocus: true,
+      enterNavigatesVerticallyAfterEdit: true,
+      singleClickEdit: false,
+      tooltipShowDelay: 300,
+      onCellValueChanged: (e) => void this.saveCell(e),
+      onSelectionChanged: () => this.events.onSelection(this.selectedIds()),
+    });
+    host.addEventListener("paste", (e) => void this.paste(e as ClipboardEvent));
+    host.addEventListener("copy", (e) => this.copy(e as ClipboardEvent));
+    this.timer = window.setInterval(() => void this.poll(), POLL_MS);
+  }
+
+  destroy(): void {
+    window.clearInterval(this.timer);
+    this.api.destroy();
+  }
+
+  setFields(fields: Field[]): void {
+    this.fields = fields;
+    const columns: ColDef<Row>[] = fields.map((f) => ({
+      ...columnFor(f),
+      cellClassRules: { "cell-error": (p) => !!p.data && this.errors.has(`${p.data.id}:${f.id}`) },
+      // the API's refusal stays on the cell that caused it, until a good value replaces it
+      tooltipValueGetter: (p) => (p.data ? this.errors.get(`${p.data.id}:${f.id}`) : undefined),
+    }));
+    this.api.setGridOption("columnDefs", columns);
+    this.reload();
+  }
+
+  setFilters(tree: string | null): void {
+    if (tree === this.filters) return;
+    this.filters = tree;
+    this.reload();
+  }
+
+  focusedRowId(): number | null {
+    const cell = this.api.getFocusedCell();
+    const node = cell ? this.api.getDisplayedRowAtIndex(cell.rowIndex) : undefined;
+    return node?.data?.id ?? null;
+  }
+
+  // Sorts, hidden columns and widths as a saved view keeps them.
+  viewColumns(): { sorts: { field: number; order: "ASC" | "DESC" }[]; widths: Record<number, number> } {
+    const state = this.api.getColumnState().filter((c) => c.colId.startsWith("field_"));
+    const sorts = state
+      .filter((c) => c.sort)
+      .sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0))
+      .map((c) => ({ field: Number(c.colId.slice(6)), order: c.sort === "desc" ? ("DESC" as const) : ("ASC" as const) }));
+    const widths = Object.fromEntries(state.map((c) => [Number(c.colId.slice(6)), c.width ?? 200]));
+    return { sorts, widths };
+  }
+
+  applyViewColumns(sorts: { field: number; order: "ASC" | "DESC" }[], hidden: number[], widths: Record<number, number>): void {
+    const state = this.fields.map((f) => {
+      const sortIndex = sorts.findIndex((s) => s.field === f.id);
+      return {
+        colId: key(f),
+        hide: hidden.includes(f.id),
+        ...(widths[f.id] ? { width: widths[f.id] } : {}),
+        sort: sortIndex < 0 ? null : sorts[sortIndex].order === "DESC" ? ("desc" as const) : ("asc" as const),
+        sortIndex: sortIndex < 0 ? null : sortIndex,
+      };
+    });
+    this.api.applyColumnState({ state, applyOrder: false });
+  }
+
+  setHidden(hidden: number[]): void {
+    const ids = new Set(hidden);
+    this.api.setColumnsVisible(this.fields.filter((f) => !ids.has(f.id)).map(key), true);
+    this.api.setColumnsVisible(this.fields.filter((f) => ids.has(f.id)).map(key), false);
+  }
+
+  setSearch(search: string): void {
+    this.search = search;
+    this.reload();
+  }
+
+  // A new datasource starts the cache over (search, sorts or fields changed).
+  reload(): void {
+    const datasource: IDatasource = { getRows: (p) => void this.getRows(p) };
+    this.api.setGridOption("datasource", datasource);
+  }
+
+  private query(page: number, size: number): string {
+    const q = new URLSearchParams({ page: String(page), size: String(size) });
+    if (this.search) q.set("search", this.search);
+    if (this.filters) q.set("filters", this.filters);
+    const order = this.lastSortModel.map((s) => (s.sort === "desc" ? "-" : "") + s.colId).join(",");
+    if (order) q.set("order_by", order);
+    return `/api/database/rows/table/${this.tableId}/?${q}`;
+  }
+
+  private async getRows(p: IGetRowsParams): Promise<void> {
+    this.lastSortModel = p.sortModel as typeof this.lastSortModel;
+    try {
+      const page = await api.get<RowPage>(this.query(p.startRow / BLOCK + 1, BLOCK));
+      this.setCount(page.count);
+      p.successCallback(page.results, page.count);
+    } catch (e) {
+      this.events.onCellError(errorText(e));
+      p.failCallback();
+    }
+  }
+
+  private setCount(count: number): void {
+    if (count !== this.count) {
+      this.count = count;
+      this.events.onCount(count);
+    }
+  }
+
+  private async saveCell(e: CellValueChangedEvent<Row>): Promise<void> {
+    const field = this.fields.find((f) => key(f) === e.colDef.field);
+    if (!field || !e.data || e.source === "api") return;
+    const errorKey = `${e.data.id}:${field.id}`;
+    try {
+      const saved = await api.patch<Row>(`/api/database/rows/table/${this.tableId}/${e.data.id}/`, {
+        [key(field)]: toWire(field, e.newValue),
+      });
+      this.errors.delete(errorKey);
+      e.node.setData(saved);
+      this.events.onCellError(null);
+    } catch (err) {
+      const message = `${field.name}: ${errorText(err)}`;
+      this.errors.set(errorKey, message);
+      e.node.setDataValue(e.column, e.oldValue, "api");
+      this.api.refreshCells({ rowNodes: [e.node], columns: [e.column], force: true });
+      this.events.onCellError(message);
+    }
+  }
+
+  selectedIds(): number[] {
+    return this.api.getSelectedNodes().flatMap((n) => (n.data ? [n.data.id] : []));
+  }
+
+  async addRow(): Promise<void> {
+    const row = await api.post<Row>(`/api/database/rows/table/${this.tableId}/`, {});
+    this.setCount(this.count + 1);
+    this.api.setRowCount(this.count, true);
+    this.api.refreshInfiniteCache();
+    this.focusRowWhenLoaded(row.id);
+  }
+
+  private focusRowWhenLoaded(rowId: number): void {
+    const index = this.count - 1;
+    this.api.ensureIndexVisible(index, "bottom");
+    const first = this.fields[0];
+    const tryFocus = (tries: number) => {
+      const node = this.api.getRowNode(String(rowId));
+      if (node && node.rowIndex !== null && first) this.api.setFocusedCell(node.rowIndex, key(first));
+      else if (tries > 0) window.setTimeout(() => tryFocus(tries - 1), 50);
+    };
+    tryFocus(40);
+  }
+
+  async deleteSelected(): Promise<void> {
+    const ids = this.selectedIds();
+    for (let i = 0; i < ids.length; i += 200) {
+      await api.post(`/api/database/rows/table/${this.tableId}/batch-delete/`, { items: ids.slice(i, i + 200) });
+    }
+    this.api.deselectAll();
+    this.refreshAll();
+  }
+
+  refreshAll(): void {
+    this.api.refreshInfiniteCache();
+  }
+
+  // Copy as TSV for a spreadsheet: the selected rows (shown columns), else the focused cell.
+  private copy(e: ClipboardEvent): void {
+    if (this.api.getEditingCells().length || !e.clipboardData) return;
+    const columns = this.api.getAllDisplayedColumns().filter((c) => c.getColId().startsWith("field_"));
+    const fieldOf = (colId: string) => this.fields.find((f) => key(f) === colId);
+    const text = (row: Row, colId: string) => {
+      const field = fieldOf(colId);
+      return field ? asText(field, row[colId]).replace(/[\t\n]/g, " ") : "";
+    };
+    let tsv: string;
+    const selected = this.api.getSelectedNodes().filter((n) => n.data);
+    if (selected.length) {
+      selected.sort((a, b) => (a.rowIndex ?? 0) - (b.rowIndex ?? 0));
+      tsv = selected.map((n) => columns.map((c) => text(n.data!, c.getColId())).join("\t")).join("\n");
+    } else {
+      const focused = this.api.getFocusedCell();
+      const node = focused ? this.api.getDisplayedRowAtIndex(focused.rowIndex) : undefined;
+      if (!focused || !node?.data) return;
+      tsv = text(node.data, focused.column.getColId());
+    }
+    e.clipboardData.setData("text/plain", tsv);
+    e.preventDefault();
+  }
+
+  // Paste a TSV range (as spreadsheets copy it) from the focused cell on, one batch PATCH.
+  private async paste(e: ClipboardEvent): Promise<void> {
+    const focused = this.api.getFocusedCell();
+    if (!focused || this.api.getEditingCells().length) return;
+    const text = e.clipboardData?.getData("text/plain") ?? "";
+    if (!text) return;
+    e.preventDefault();
+    const lines = text.replace(/\r\n?/g, "\n").replace(/\n$/, "").split("\n").map((l) => l.split("\t"));
+    const columns = this.api.getAllDisplayedColumns().filter((c) => c.getColId().startsWith("field_"));
+    const startCol = columns.findIndex((c) => c.getColId() === focused.column.getColId());
+    if (startCol < 0) return;
+    const items: Record<string, unknown>[] = [];
+    lines.forEach((cells, r) => {
+      const node = this.api.getDisplayedRowAtIndex(focused.rowIndex + r);
+      if (!node?.data) return;
+      const item: Record<string, unknown> = { id: node.data.id };
+      cells.forEach((value, c) => {
+        const field = this.fields.find((f) => key(f) === columns[startCol + c]?.getColId());
+        if (field && EDITABLE.has(field.type) && !field.read_only) item[key(field)] = pasteValue(field, value);
+      });
+      items.push(item);
+    });
+    if (!items.length) return;
+    try {
+      await api.patch(`/api/database/rows/table/${this.tableId}/batch/`, { items });
+      this.events.onCellError(null);
+      this.refreshAll();
+    } catch (err) {
+      this.events.onCellError(`Paste: ${errorText(err)}`);
+    }
+  }
+
+  // Poll the rows in view: new counts reload the cache, changed rows are replaced in place.
+  private async poll(): Promise<void> {
+    if (this.polling || document.hidden || this.api.isDestroyed()) return;
+    if (this.api.getEditingCells().length) return;
+    const first = this.api.getFirstDisplayedRowIndex();
+    const last = this.api.getLastDisplayedRowIndex();
+    if (first < 0 && this.count > 0) return;
+    this.polling = true;
+    try {
+      const start = Math.max(0, first);
+      const page = Math.floor(start / BLOCK) + 1;
+      const pages = [page];
+      if (last >= 0 && Math.floor(last / BLOCK) + 1 !== page) pages.push(Math.floor(last / BLOCK) + 1);
+      const answers = await Promise.all(pages.map((p) => api.get<RowPage>(this.query(p, BLOCK))));
+      const count = answers[0].count;
+      if (count !== this.count) {
+        this.setCount(count);
+        this.api.setRowCount(count, true);
+        this.api.refreshInfiniteCache();
+        return;
+      }
+      answers.forEach((answer, i) => {
+        answer.results.forEach((row, j) => {
+          const node = this.api.getDisplayedRowAtIndex((pages[i] - 1) * BLOCK + j);
+          if (!node) return;
+          if (!node.data || node.data.id !== row.id) {
+            this.api.refreshInfiniteCache(); // rows moved (a delete or insert elsewhere)
+            return;
+          }
+          if (JSON.stringify(node.data) !== JSON.stringify(row)) node.setData(row);
+        });
+      });
+    } catch {
+      // a failed poll is retried at the next tick; errors of the user's own actions show
+    } finally {
+      this.polling = false;
+    }
+  }
+}
+
+function pasteValue(field: Field, text: string): unknown {
+  const v = text.trim();
+  if (field.type === "boolean") return ["true", "1", "yes", "y", "on", "checked", "x", "✓"].includes(v.toLowerCase());
+  if (field.type === "number" || field.type === "date" || field.type === "duration") return v === "" ? null : v;
+  if (field.type === "rating") return v === "" ? 0 : Number(v);
+  if (field.type === "single_select") return v === "" ? null : v;
+  if (field.type === "multiple_select" || field.type === "link_row") return v ? v.split(",").map((s) => s.trim()) : [];
+  return text;
+}
