@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
-from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gridbase.api import docs as docs_api
@@ -127,7 +126,7 @@ def front_layers(app: ASGIApp, ctx: Ctx) -> ASGIApp:
     )
     layers = limits.wrap(body_limit, ctx)
     # CORS outermost: a 500 reaches a browser as a 500, not as a CORS failure
-    return Cors(ServerErrorMiddleware(layers, handler=handlers.on_unexpected))
+    return Cors(handlers.Unexpected(layers))
 
 
 def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:

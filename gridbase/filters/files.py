@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.fields import file as file_sql
+from gridbase.fields.base import INT_BOUND, bounded_int
 from gridbase.filters.base import NOTHING, Clause, FilterType, Target
 
 
@@ -62,7 +63,11 @@ class FilesLowerThan(FilterType):
             return None
         if target.expr is None:
             return NOTHING
-        return file_sql.array_length(target.expr, target.dialect) < int(value)
+        try:
+            limit = bounded_int(int(value))
+        except ValueError:  # past Python's 4,300 digits: more files than any row holds
+            limit = INT_BOUND
+        return file_sql.array_length(target.expr, target.dialect) < limit
 
 
 def filter_types() -> list[FilterType]:

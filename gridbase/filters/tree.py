@@ -9,7 +9,6 @@ Imports: errors, fields.base, filters.base, models, registry.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -125,15 +124,6 @@ def _check_tree(raw: Any, path: list[str]) -> None:
             _as_text(item["type"], [*here, "type"])
             if "value" in item:
                 _as_text(item["value"], [*here, "value"])
-
-
-def parse_json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        raise FiltersParamValidation(
-            {"error": "The provided filters are not valid JSON.", "code": "invalid_json"}
-        ) from None
 
 
 def build_tree(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from gridbase.fields.base import bounded_int
 from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target
 from gridbase.filters.junction import has_any_item
 from gridbase.storage import schema as s
@@ -17,7 +18,7 @@ from gridbase.storage import schema as s
 
 def user_id(value: str) -> int | None:
     try:
-        return int(value.strip())
+        return bounded_int(int(value.strip()))
     except ValueError:
         return None
 
