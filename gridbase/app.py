@@ -12,6 +12,7 @@ from gridbase.api import fields as fields_api
 from gridbase.api import (
     handlers,
     limits,
+    login_throttle,
     media,
     row_names,
     rows,
@@ -115,16 +116,16 @@ class App(FastAPI):
 
 def front_layers(app: ASGIApp, ctx: Ctx) -> ASGIApp:
     """Every layer in front of the app, outermost first: CORS, the 500 handler (an unexpected
-    error anywhere gets the same logged JSON 500), the HTTPS and concurrency limits (limits.wrap),
-    the body limit, the media base of file URLs, then the hot routes, which hand everything else
-    to FastAPI. Add a layer here, never as FastAPI middleware: hot requests never reach
-    FastAPI's."""
+    error anywhere gets the same logged JSON 500), the HTTPS and concurrency limits
+    (limits.wrap), the log-in throttle (login_throttle.wrap), the body limit, the media base
+    of file URLs, then the hot routes, which hand everything else to FastAPI. Add a layer
+    here, never as FastAPI middleware: hot requests never reach FastAPI's."""
     body_limit = BodyLimit(
         media.MediaBase(HotRoutes(app, ctx), ctx.settings),
         max_bytes=ctx.settings.max_request_bytes,
         upload_max_bytes=ctx.settings.file_upload_size_limit_bytes,
     )
-    layers = limits.wrap(body_limit, ctx)
+    layers = limits.wrap(login_throttle.wrap(body_limit, ctx), ctx)
     # CORS outermost: a 500 reaches a browser as a 500, not as a CORS failure
     return Cors(handlers.Unexpected(layers))
 

@@ -44,7 +44,12 @@ class Limited:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+        # past 18 digits it is over any limit (and int() would refuse past 4,300)
+        if (
+            length is not None
+            and length.isdigit()
+            and (len(length) > 18 or int(length) > self.max_bytes)
+        ):
             await self._reject(send)
             return
         seen = 0

@@ -168,10 +168,11 @@ def legacy_tree(
         if by_name and part in names:
             field = names[part]
         elif numbered:
-            field_id = int(numbered.group(1))
-            if field_id not in fields:
-                raise FilterFieldNotFound(field_id)
-            field = fields[field_id]
+            digits = numbered.group(1)
+            number = int(digits) if len(digits) <= 4000 else digits  # int() stops at 4,300
+            if not isinstance(number, int) or number not in fields:
+                raise FilterFieldNotFound(number)
+            field = fields[number]
         else:
             continue  # a name that matches no field is ignored, as Baserow does
         check(field, type_)

@@ -8,7 +8,8 @@ from typing import Any
 from tests.conftest import Api
 
 INT64 = 2**63
-# JSON texts (sent raw, so that 1e400 stays a number and escapes stay escapes)
+# JSON texts (sent raw, so that 1e400 stays a number). NUL and lone surrogates are refused
+# for the whole body, whatever the field (test_hostile's issue cases), so they are not here.
 VALUES: list[bytes] = [
     b"1e400",
     b"-1e400",
@@ -23,15 +24,11 @@ VALUES: list[bytes] = [
     b'"-Infinity"',
     b'"' + b"9" * 1001 + b'"',
     b'"' + str(INT64).encode() + b'"',
-    b'"\\u0000"',
-    b'"a\\ud800"',
-    b'"\\udfff"',
     b'"\\ud83d\\ude00"',  # a valid pair: accepted where text is
     b"[" + str(INT64).encode() + b"]",
     b"[1e400]",
     b'["' + str(INT64).encode() + b'"]',
     b'[{"id": ' + str(INT64).encode() + b"}]",
-    b'[{"name": "a\\ud800"}]',
     b'{"id": ' + str(INT64).encode() + b"}",
     b'{"value": 1e400}',
     b"[[[[[[[[[[]]]]]]]]]]",
