@@ -81,6 +81,7 @@ class OneWriteHttpTools(HttpToolsProtocol):
         self.in_head = True  # bytes arriving now belong to a request head
         self.head_bytes = 0
         self.head_timer: asyncio.TimerHandle | None = None
+        self.refused = False  # answered 431/408: whatever else arrives is ignored
 
     # uvicorn declares the transport as asyncio.Transport; the wrapper forwards everything else
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # narrower in uvicorn
@@ -101,6 +102,8 @@ class OneWriteHttpTools(HttpToolsProtocol):
             self.head_timer = None
 
     def data_received(self, data: bytes) -> None:
+        if self.refused:
+            return
         if self.in_head:
             self.head_bytes += len(data)
         super().data_received(data)
@@ -118,9 +121,20 @@ class OneWriteHttpTools(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self.in_head = False
         self._disarm()
+        # a whole head can arrive in one read: measure what the parser kept
+        size = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
+        if size > self.head_limit:
+            self._refuse(431, "Request header fields too large.")
+            return
         super().on_headers_complete()
 
+    def on_body(self, body: bytes) -> None:
+        if not self.refused:
+            super().on_body(body)
+
     def on_message_complete(self) -> None:
+        if self.refused:
+            return
         super().on_message_complete()
         self.in_head = True  # a pipelined or keep-alive request may follow
         self.head_bytes = 0
@@ -133,6 +147,7 @@ class OneWriteHttpTools(HttpToolsProtocol):
     def _refuse(self, status: int, detail: str) -> None:
         """Answer a request whose head was never read, and close its connection."""
         self._disarm()
+        self.refused = True
         body = json.dumps({"detail": detail}).encode()
         reason = {408: b"Request Timeout", 431: b"Request Header Fields Too Large"}[status]
         self.transport.write(
