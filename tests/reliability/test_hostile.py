@@ -216,12 +216,14 @@ def test_hostile_values_and_filter_values_through_every_type(api: Api) -> None:
     items = json.dumps({"items": [{}] * len(world.VALUES)}).encode()
     ids = [r["id"] for r in api.ok(send(api, "POST", rows + "batch/", items))["items"]]
 
-    def listed() -> Any:
-        return api.ok(api.get(rows, params={"size": 200}))
+    def listed(field_id: int | None = None) -> Any:
+        # a batch about one field can change only that field's values and the row count
+        params = {"size": 200, **({"include": f"field_{field_id}"} if field_id else {})}
+        return api.ok(api.get(rows, params=params))
 
-    snapshot = listed()
     for field in fields.values():
         key = f"field_{field['id']}".encode()
+        snapshot = listed(field["id"])
         for method, entries in (
             ("POST", [b'{"%s": %s}' % (key, raw) for raw in world.VALUES]),
             (
@@ -235,17 +237,18 @@ def test_hostile_values_and_filter_values_through_every_type(api: Api) -> None:
             response = send(api, method, rows + "batch/", b'{"items": [%s]}' % b",".join(entries))
             assert response.status_code in (200, 400), (field["type"], method, response.text)
             if response.status_code == 200:
-                snapshot = listed()
+                snapshot = listed(field["id"])
                 continue
             refused = _refused_items(response)
-            assert listed() == snapshot, (field["type"], method)  # a 400 wrote nothing
+            assert listed(field["id"]) == snapshot, (field["type"], method)  # nothing written
             kept = [entry for index, entry in enumerate(entries) if index not in refused]
             if kept and refused:
                 again = send(api, method, rows + "batch/", b'{"items": [%s]}' % b",".join(kept))
                 assert again.status_code in (200, 400), (field["type"], method, again.text)
                 if again.status_code == 400:  # refused as a whole (a read-only field)
                     assert not _refused_items(again), again.text
-                snapshot = listed()
+                snapshot = listed(field["id"])
+    snapshot = listed()
     for field in fields.values():
         for filter_type in sorted(filtering.for_field_type(field["type"])):
             conditions = [

@@ -81,8 +81,8 @@ def request(
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
-def setup(url: str) -> dict[str, Any]:
-    signup = {"name": "Ada", "email": "ada@example.com", "password": "password123"}
+def setup(url: str, email: str = "ada@example.com") -> dict[str, Any]:
+    signup = {"name": "Ada", "email": email, "password": "password123"}
     r = requests.post(f"{url}/api/user/", json={**signup, "authenticate": True}, timeout=30)
     jwt = {"Authorization": f"JWT {r.json()['access_token']}"}
     ws = requests.post(f"{url}/api/workspaces/", json={"name": "W"}, headers=jwt, timeout=30)
@@ -113,8 +113,13 @@ def names(url: str, world: dict[str, Any]) -> list[Any]:
     return [row["Name"] for row in rows.json()["results"]]
 
 
-def test_errors_keep_the_connection_and_heads_are_bounded(server: Server) -> None:
-    world = setup(server.url)
+def test_the_wire(server: Server) -> None:
+    """One server for every case (a server start costs more than all of them)."""
+    errors_keep_the_connection_and_heads_are_bounded(server, setup(server.url))
+    a_slow_body_holds_no_writer(server, setup(server.url, "bob@example.com"))
+
+
+def errors_keep_the_connection_and_heads_are_bounded(server: Server, world: dict[str, Any]) -> None:
     rows = f"/api/database/rows/table/{world['table']}/"
     auth = world["jwt"]
     wire = Wire(server.port)
@@ -184,8 +189,7 @@ def test_errors_keep_the_connection_and_heads_are_bounded(server: Server) -> Non
     assert names(server.url, world) == ["", ""]  # nothing above wrote a row
 
 
-def test_a_slow_body_holds_no_writer(server: Server) -> None:
-    world = setup(server.url)
+def a_slow_body_holds_no_writer(server: Server, world: dict[str, Any]) -> None:
     rows = f"/api/database/rows/table/{world['table']}/?user_field_names=true"
     body = b'{"Name": "slow"}'
     # a token request (the hot route) and a JWT one, each stopped halfway through its body
