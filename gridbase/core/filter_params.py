@@ -1,7 +1,7 @@
 """The `filters` JSON of a row list request, checked as Baserow's PublicViewFiltersSerializer
 checks it: DRF's messages, every error of the tree at once, texts trimmed, a truthy
 non-text `value` read as Python's str() of it. The result is the plain tree the filter
-builder resolves (filters.tree). Imports: core.drf_fields, errors.
+builder resolves (filters.tree). Imports: core.drf_fields, errors, jsontext.
 
     {"filter_type": "AND" | "OR",
      "filters": [{"field": <id, or name with user_field_names>, "type": str, "value": str}],

@@ -2,7 +2,7 @@
 
 Baserow's rules: values are trimmed; an empty value switches the filter off; a value the
 field cannot hold matches no row (its negation: every row).
-Imports: fields.jsonsql, filters (arrays, base, junction).
+Imports: fields (base, jsonsql), filters (arrays, base, junction).
 """
 
 from __future__ import annotations

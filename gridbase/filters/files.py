@@ -3,7 +3,8 @@ filename_contains (a visible name contains the value, case-insensitively; like B
 and `_` in the value are LIKE wildcards), has_file_type (`image` / `document`: some file is
 / is not an image; any other value filters nothing), files_lower_than (fewer files than the
 value; a value that is not an integer filters nothing). A blank value filters nothing.
-`empty` / `not_empty` read the items too (compare.Empty). Imports: fields.file, filters.base.
+`empty` / `not_empty` read the items too (compare.Empty).
+Imports: fields (base, file), filters.base.
 """
 
 from __future__ import annotations

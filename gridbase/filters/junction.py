@@ -2,7 +2,8 @@
 
 A junction field has no column; its filters are EXISTS subqueries over
 `database_multipleselect_<id>(row_id, option_id)` or `database_relation_<id>(row_id,
-target_id)`, both indexed on the row side. Imports: fields.jsonsql, filters.base, sqlalchemy.
+target_id)`, both indexed on the row side.
+Imports: fields (base, jsonsql), filters.base, sqlalchemy.
 """
 
 from __future__ import annotations

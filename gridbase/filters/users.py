@@ -3,7 +3,7 @@ multiple_collaborators_has / _has_not.
 
 The value is one user id; Baserow reads it with int() after trimming, and a value that is
 not one switches the filter off (every row matches, negated or not).
-Imports: filters (base, junction), storage, sqlalchemy.
+Imports: fields.base, filters (base, junction), storage, sqlalchemy.
 """
 
 from __future__ import annotations
