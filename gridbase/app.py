@@ -29,7 +29,7 @@ from gridbase.api import views as views_api
 from gridbase.api import webhooks as webhooks_api
 from gridbase.api.cors import Cors
 from gridbase.api.hot import HotRoutes
-from gridbase.api.middleware import BodyLimit
+from gridbase.api.middleware import BodyLimit, LongIds
 from gridbase.api.responses import JSON
 from gridbase.config import Settings
 from gridbase.core.context import Ctx, utcnow
@@ -117,11 +117,12 @@ class App(FastAPI):
 def front_layers(app: ASGIApp, ctx: Ctx) -> ASGIApp:
     """Every layer in front of the app, outermost first: CORS, the 500 handler (an unexpected
     error anywhere gets the same logged JSON 500), the HTTPS and concurrency limits
-    (limits.wrap), the log-in throttle (login_throttle.wrap), the body limit, the media base
-    of file URLs, then the hot routes, which hand everything else to FastAPI. Add a layer
-    here, never as FastAPI middleware: hot requests never reach FastAPI's."""
+    (limits.wrap), the log-in throttle (login_throttle.wrap), the body limit, ids too long
+    for any route (LongIds), the media base of file URLs, then the hot routes, which hand
+    everything else to FastAPI. Add a layer here, never as FastAPI middleware: hot requests
+    never reach FastAPI's."""
     body_limit = BodyLimit(
-        media.MediaBase(HotRoutes(app, ctx), ctx.settings),
+        LongIds(media.MediaBase(HotRoutes(app, ctx), ctx.settings)),
         max_bytes=ctx.settings.max_request_bytes,
         upload_max_bytes=ctx.settings.file_upload_size_limit_bytes,
     )

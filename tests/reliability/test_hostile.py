@@ -264,3 +264,76 @@ def test_hostile_values_and_filter_values_through_every_type(api: Api) -> None:
                     one = send(api, "GET", rows, params={key: value, "size": 1})
                     assert one.status_code in (200, 400), (filter_type, value, one.text)
     assert listed() == snapshot  # reading changed nothing
+
+
+def test_over_range_ids_on_every_route_family(api: Api) -> None:
+    """Ids of 20 and 5,000 digits, and 1e400, in the paths, query parameters and bodies of
+    every route family: a 4xx in Baserow's error shape (a list that filters on one: 200),
+    and nothing changed."""
+    database = api.database()
+    table = api.table(database)
+    name = next(f["id"] for f in api.fields(table) if f["name"] == "Name")
+    link = api.field(table, "Link", "link_row", link_row_table_id=api.table(database, name="L"))
+    single = api.field(table, "S", "single_select", select_options=[{"value": "a", "color": "red"}])
+    view = api.ok(api.post(f"/api/database/views/table/{table}/", {"name": "V", "type": "grid"}))
+    workspace = api.ok(api.get(f"/api/database/tables/{table}/"))["database_id"]
+    t = f"/api/database/rows/table/{table}/"
+    paths: list[str] = []
+    for big in (BIG, DIGITS):
+        paths += [
+            f"/api/database/rows/table/{big}/", f"{t}{big}/", f"{t}{big}/move/",
+            f"/api/database/fields/{big}/", f"/api/database/fields/table/{big}/",
+            f"/api/database/tables/{big}/", f"/api/database/tables/database/{big}/",
+            f"/api/database/views/{big}/", f"/api/database/views/table/{big}/",
+            f"/api/database/views/{big}/filters/", f"/api/database/views/filter/{big}/",
+            f"/api/database/views/sort/{big}/", f"/api/database/views/grid/{big}/",
+            f"/api/database/tokens/{big}/", f"/api/database/webhooks/{big}/",
+            f"/api/database/webhooks/table/{big}/", f"/api/workspaces/{big}/",
+            f"/api/applications/{big}/", f"/api/applications/workspace/{big}/",
+        ]  # fmt: skip
+    requests: list[tuple[str, str, bytes | None]] = [
+        (method, path, b"{}" if method == "PATCH" else None)
+        for path in paths
+        for method in ("GET", "PATCH", "DELETE")
+    ]
+    for big in (BIG, DIGITS, I64, "1e400"):
+        requests += [
+            ("GET", f"{t}?{param}={big}", None)
+            for param in ("page", "size", "view_id", "include", "exclude", "order_by", "before")
+        ]
+        requests += [
+            ("GET", f"{t}?order_by=field_{big}", None),
+            ("GET", f"{t}?include=field_{big},field_{name}", None),
+            ("GET", f"{t}?filter__field_{big}__equal=1", None),
+            ("GET", f"{t}?filter__field_{single['id']}__single_select_equal={big}", None),
+            ("GET", f"{t}?filter__field_{link['id']}__link_row_has={big}", None),
+            ("GET", f"/api/database/rows/names/?table__{table}={big}", None),
+            ("GET", f"/api/database/views/grid/{view['id']}/?offset={big}&limit={big}", None),
+            ("POST", f"{t}?before={big}", b"{}"),
+            ("PATCH", f"{t}1/move/?before_id={big}", None),
+        ]
+        number = big.encode() if big != "1e400" else b"1e400"
+        requests += [
+            ("PATCH", f"{t}1/", b'{"field_%d": [%s]}' % (link["id"], number)),
+            ("PATCH", f"{t}1/", b'{"field_%d": %s}' % (single["id"], number)),
+            ("PATCH", f"{t}batch/", b'{"items": [{"id": %s}]}' % number),
+            ("POST", f"{t}batch-delete/", b'{"items": [%s]}' % number),
+            ("POST", f"/api/database/fields/table/{table}/", b'{"name": "x", "type": "link_row", "link_row_table_id": %s}' % number),
+            ("POST", f"/api/database/fields/table/{table}/", b'{"name": "x", "type": "number", "number_decimal_places": %s}' % number),
+            ("POST", f"/api/database/views/{view['id']}/filters/", b'{"field": %s, "type": "equal", "value": "1"}' % number),
+            ("POST", f"/api/database/views/{view['id']}/sortings/", b'{"field": %s}' % number),
+            ("PATCH", f"/api/database/views/{view['id']}/field-options/", b'{"field_options": {"%s": {"width": 10}}}' % big.encode()),
+            ("POST", "/api/database/tokens/", b'{"name": "t", "workspace": %s}' % number),
+            ("POST", f"/api/database/tables/database/{database}/order/", b'{"table_ids": [%s]}' % number),
+            ("POST", "/api/workspaces/order/", b'{"workspaces": [%s]}' % number),
+            ("POST", f"/api/applications/workspace/{workspace}/order/", b'{"application_ids": [%s]}' % number),
+            ("POST", f"/api/database/views/table/{table}/order/", b'{"view_ids": [%s]}' % number),
+        ]  # fmt: skip
+    before = state(api, table, database)
+    for method, path, raw in requests:
+        response = send(api, method, path, raw)
+        assert response.status_code < 500, (method, path[:120], response.text)
+        if response.status_code >= 400:
+            assert set(response.json()) <= {"error", "detail"}, (method, path[:120], response.text)
+    assert state(api, table, database) == before
+    Counter.cases += len(requests)
