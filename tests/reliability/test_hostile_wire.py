@@ -6,6 +6,7 @@ and leaves consistent data whether it finishes or walks away.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ import orjson
 import pytest
 import requests
 
+from gridbase.api.handlers import Unexpected
 from tests.helpers import eventually
 from tests.server import Server
 
@@ -212,3 +214,53 @@ def a_slow_body_holds_no_writer(server: Server, world: dict[str, Any]) -> None:
     slow.close()
     expected = ["", "", *(f"fast {n}" for n in range(5)), "slow"]
     assert eventually(lambda: names(server.url, world) == expected or None, timeout=30)
+
+
+def test_an_unexpected_error_is_a_500_that_keeps_the_connection() -> None:
+    """handlers.Unexpected: a bug raised before the answer is the logged JSON 500, one raised
+    after a complete answer changes nothing; neither reaches uvicorn, which would close the
+    keep-alive connection without `Connection: close`. One raised mid-answer still does (the
+    client could not tell where the answer ends)."""
+
+    async def run(app: Any) -> tuple[list[dict[str, Any]], BaseException | None]:
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": "/x", "headers": [], "query_string": b""}
+        try:
+            await Unexpected(app)(scope, receive, send)
+        except Exception as exc:  # what escapes is what the test checks
+            return sent, exc
+        return sent, None
+
+    async def before(scope: Any, receive: Any, send: Any) -> None:
+        raise RuntimeError("a bug")
+
+    async def after(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+        raise RuntimeError("a bug after answering")
+
+    async def midway(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{", "more_body": True})
+        raise RuntimeError("a bug midway")
+
+    sent, escaped = asyncio.run(run(before))
+    assert escaped is None and sent[0]["status"] == 500
+    assert orjson.loads(sent[1]["body"]) == {
+        "error": "ERROR_INTERNAL",
+        "detail": "An unexpected error occurred.",
+    }
+    sent, escaped = asyncio.run(run(after))
+    assert escaped is None and [m["type"] for m in sent] == [
+        "http.response.start",
+        "http.response.body",
+    ]
+    sent, escaped = asyncio.run(run(midway))
+    assert isinstance(escaped, RuntimeError)
