@@ -176,6 +176,9 @@ def test_the_cases_of_issue_21(api: Api) -> None:
         ("GET", rows + f"?filter__field_{stars}__higher_than={DIGITS}", None, 200, EMPTY_PAGE),
         ("GET", rows + f"?filter__field_{stars}__higher_than={I64}", None, 200, EMPTY_PAGE),
         ("GET", rows + f"?filter__field_{name}__length_is_lower_than={I64}", None, 200, None),
+        # an over-range id in a body: as any id of nothing (Baserow's answer)
+        ("POST", fields, b'{"name": "L", "type": "link_row", "link_row_table_id": %s}' % BIG.encode(), 404,
+         {"error": "ERROR_TABLE_DOES_NOT_EXIST", "detail": "The requested table does not exist."}),
         # nested past any Baserow body (Baserow: 500), in every kind of body and in `filters`
         ("POST", rows, DEEP, 400, DEPTH),
         ("POST", rows, b'{"field_%d": ' % name + DEEP + b"}", 400, DEPTH),
