@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
-from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gridbase.api import docs as docs_api
@@ -13,6 +12,7 @@ from gridbase.api import fields as fields_api
 from gridbase.api import (
     handlers,
     limits,
+    login_throttle,
     media,
     row_names,
     rows,
@@ -30,7 +30,7 @@ from gridbase.api import views as views_api
 from gridbase.api import webhooks as webhooks_api
 from gridbase.api.cors import Cors
 from gridbase.api.hot import HotRoutes
-from gridbase.api.middleware import BodyLimit
+from gridbase.api.middleware import BodyLimit, LongIds
 from gridbase.api.responses import JSON
 from gridbase.config import Settings
 from gridbase.core.context import Ctx, utcnow
@@ -118,18 +118,19 @@ class App(FastAPI):
 
 def front_layers(app: ASGIApp, ctx: Ctx) -> ASGIApp:
     """Every layer in front of the app, outermost first: CORS, the 500 handler (an unexpected
-    error anywhere gets the same logged JSON 500), the HTTPS and concurrency limits (limits.wrap),
-    the body limit, the media base of file URLs, then the hot routes, which hand everything else
-    to FastAPI. Add a layer here, never as FastAPI middleware: hot requests never reach
-    FastAPI's."""
+    error anywhere gets the same logged JSON 500), the HTTPS and concurrency limits
+    (limits.wrap), the log-in throttle (login_throttle.wrap), the body limit, ids too long
+    for any route (LongIds), the media base of file URLs, then the hot routes, which hand
+    everything else to FastAPI. Add a layer here, never as FastAPI middleware: hot requests
+    never reach FastAPI's."""
     body_limit = BodyLimit(
-        media.MediaBase(HotRoutes(app, ctx), ctx.settings),
+        LongIds(media.MediaBase(HotRoutes(app, ctx), ctx.settings)),
         max_bytes=ctx.settings.max_request_bytes,
         upload_max_bytes=ctx.settings.file_upload_size_limit_bytes,
     )
-    layers = limits.wrap(body_limit, ctx)
+    layers = limits.wrap(login_throttle.wrap(body_limit, ctx), ctx)
     # CORS outermost: a 500 reaches a browser as a 500, not as a CORS failure
-    return Cors(ServerErrorMiddleware(layers, handler=handlers.on_unexpected))
+    return Cors(handlers.Unexpected(layers))
 
 
 def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:

@@ -65,7 +65,7 @@ def serve(
         # uvloop and httptools when installed (the defaults otherwise);
         # no access log line per request.
         "loop": "uvloop" if _installed("uvloop") else "asyncio",
-        "http": _http_protocol(),
+        "http": _http_protocol(settings),
     }
     if workers == 1:
         app = create_app(settings)
@@ -87,12 +87,19 @@ def serve(
     uvicorn.run("gridbase.workers:create_worker_app", factory=True, workers=workers, **options)
 
 
-def _http_protocol() -> Any:
+def _http_protocol(settings: Settings) -> Any:
     if not _installed("httptools"):
         return "h11"
+    import functools
+
     from gridbase.api.http_protocol import OneWriteHttpTools
 
-    return OneWriteHttpTools
+    # a partial of a module-level class: worker processes receive it pickled
+    return functools.partial(
+        OneWriteHttpTools,
+        head_limit=settings.max_request_head_bytes,
+        head_timeout=settings.request_head_timeout_seconds,
+    )
 
 
 def _installed(module: str) -> bool:

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     public_url: str = ""  # empty: next/previous links use the request's host
 
     max_request_bytes: int = 20 * 1024 * 1024
+    # a request's line and headers: larger ones get 431, slower ones 408 (gridbase serve)
+    max_request_head_bytes: int = Field(default=64 * 1024, ge=1024)
+    request_head_timeout_seconds: float = Field(default=30.0, gt=0)
     row_page_size_limit: int = 200
     batch_rows_size_limit: int = 200
     max_field_limit: int = 600
@@ -38,6 +41,8 @@ class Settings(BaseSettings):
     max_concurrent_requests: int = -1
     concurrent_requests_throttle_timeout: int = 30
     redis_url: str = ""
+    # failed password checks per client address and minute before 429 (<= 0: no limit)
+    login_attempts_per_minute: int = 20
     trust_proxy: bool = False
     require_https: bool = False
 

@@ -3,15 +3,14 @@ collects DRF-shaped field errors ({"key": [{"error", "code"}]})."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-import orjson
 from fastapi import Request
 
+from gridbase import jsontext
 from gridbase.core import drf_fields
 from gridbase.errors import (
     GridbaseError,
@@ -22,8 +21,17 @@ from gridbase.errors import (
 )
 
 MISSING: Any = object()
-LONG_DIGITS = re.compile(rb"\d{19}")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+NO_DATA = field_error("No data provided", "null")
+# What a JSON null body is told: DRF's root serializer ("No data provided"), or, on the
+# partial updates Baserow validates with its own helper (a row, a field), that helper's words.
+NULL_PARTIAL = [
+    {"code": "invalid", "error": "Invalid data. Expected types are: dict, but got NoneType."}
+]
+# An escape that may spell a NUL or a surrogate: only bodies with one need the walk.
+BAD_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
 
 async def json_body(request: Request) -> Any:
@@ -31,63 +39,67 @@ async def json_body(request: Request) -> Any:
     return parse_body(await request.body(), request.headers.get("content-type", ""))
 
 
-def parse_body(raw: bytes, content_type: str) -> Any:
-    """json_body() on a body already read (row writes parse it after authentication)."""
+async def json_body_partial(request: Request) -> Any:
+    """json_body() of a partial update that Baserow answers a JSON null with NULL_PARTIAL."""
+    return parse_body(
+        await request.body(), request.headers.get("content-type", ""), null_error=NULL_PARTIAL
+    )
+
+
+def parse_body(raw: bytes, content_type: str, null_error: list[Any] = NO_DATA) -> Any:
+    """json_body() on a body already read (row writes parse it after authentication). A JSON
+    null is refused with `null_error` (an empty body is None: DRF reads it as no fields)."""
     ctype = content_type.split(";")[0].strip().lower()
     if not raw:
         return None
     if ctype in ("application/x-www-form-urlencoded",):
-        return refuse_nul(dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)))
+        form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        return refuse_bad_text(form)
     if ctype and ctype != "application/json" and not ctype.endswith("+json"):
         raise UnsupportedMediaType(f'Unsupported media type "{ctype}" in request.')
-    data = MISSING
-    if not LONG_DIGITS.search(raw):  # orjson reads integers past 64 bits as floats; json keeps them
-        try:
-            data = orjson.loads(raw)  # fast path; anything it refuses gets json's answer below
-        except orjson.JSONDecodeError:
-            data = MISSING
     try:
-        if data is MISSING:
-            data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = jsontext.loads(raw)
+    except jsontext.JsonRefused as exc:
         raise ParseError(f"JSON parse error - {exc}") from None
-    # JSON can only spell a NUL character as the escape \u0000 (a raw one is not valid
-    # JSON), so a body without that text needs no walk through every value.
-    return refuse_nul(data) if b"\\u0000" in raw else data
+    if data is None:
+        raise RequestBodyValidation({"non_field_errors": null_error})
+    # JSON spells a NUL or a lone surrogate only as an escape (raw, they are not valid JSON
+    # or UTF-8), so a body without one needs no walk through every value.
+    return refuse_bad_text(data) if BAD_ESCAPE.search(raw) else data
 
 
-NUL_MESSAGE = "Null characters are not allowed."
-
-
-def _has_nul(value: Any) -> bool:
-    stack = [value]  # iterative: a body nested as deep as json.loads allows must not overflow here
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if "\x00" in item:
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
-def refuse_nul(data: Any) -> Any:
-    """DRF's CharField refuses NUL characters (and PostgreSQL cannot store them): a 400 on the
-    top-level key that holds one, never a database error."""
+def refuse_bad_text(data: Any) -> Any:
+    """DRF's CharField refuses NUL characters and lone surrogates (PostgreSQL cannot store
+    the one, no encoding can write the other): a 400 on the top-level key that holds one,
+    anywhere in its value, never a database or encoding error."""
     items = data.items() if isinstance(data, dict) else [("non_field_errors", data)]
     for key, value in items:
-        if _has_nul(key) or _has_nul(value):
+        if jsontext.has_bad_text(key) or jsontext.has_bad_text(value):
+            texts = [t for t in _texts(key, value) if jsontext.text_errors(t)]
+            errors = jsontext.text_errors(texts[0])
             raise RequestBodyValidation(
                 {
-                    str(key).replace("\x00", ""): field_error(
-                        NUL_MESSAGE, "null_characters_not_allowed"
-                    )
+                    jsontext.printable(str(key)): [
+                        {"error": message, "code": code} for message, code in errors
+                    ]
                 }
             )
     return data
+
+
+def _texts(*values: Any) -> list[str]:
+    """Every text in `values`, keys too, depth first (iterative: any depth is safe)."""
+    out, stack = [], list(reversed(values))
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            for k, v in reversed(list(item.items())):
+                stack.extend((v, k))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return out
 
 
 def primary_key(value: Any) -> int | None:
@@ -162,8 +174,8 @@ class Validator:
             )
         if min_length is not None and len(value) < min_length:
             self.fail(key, f"Ensure this field has at least {min_length} characters.", "min_length")
-        if "\x00" in value:
-            self.fail(key, NUL_MESSAGE, "null_characters_not_allowed")
+        for message, code in jsontext.text_errors(value):
+            self.fail(key, message, code)
         return value
 
     def email(self, key: str, *, required: bool = True) -> Any:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
-from gridbase.api.body import json_body
+from gridbase.api.body import json_body, json_body_partial
 from gridbase.core import sessions, tokens, users
 from gridbase.core.context import Ctx
 from gridbase.core.permissions import Actor
@@ -32,6 +32,7 @@ async def get_ctx(request: Request) -> Ctx:
 
 CtxDep = Annotated[Ctx, Depends(get_ctx)]
 BodyDep = Annotated[Any, Depends(json_body)]
+PartialBodyDep = Annotated[Any, Depends(json_body_partial)]  # a JSON null: NULL_PARTIAL
 
 
 def _split(request: Request) -> tuple[str, list[str]] | None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 
 from gridbase.api import render
 from gridbase.api.body import Validator
-from gridbase.api.deps import ActorDep, BodyDep, CtxDep, UserDep
+from gridbase.api.deps import ActorDep, BodyDep, CtxDep, PartialBodyDep, UserDep
 from gridbase.core import fields, password_fields, permissions
 from gridbase.core.context import Ctx
 from gridbase.errors import NoPermissionToTable
@@ -75,7 +75,7 @@ def get_field(field_id: int, ctx: CtxDep, user: UserDep) -> Any:
 
 
 @router.patch("/{field_id:int}/")
-def update_field(field_id: int, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
+def update_field(field_id: int, ctx: CtxDep, user: UserDep, body: PartialBodyDep) -> Any:
     _, data = _field_body(body, creating=False)
     field, related = fields.update(ctx, user, field_id, data)
     return _json(ctx, field, related)

@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gridbase.api.body import NO_DATA, NULL_PARTIAL
 from gridbase.api.deps import TRUTHY, www
 from gridbase.api.handlers import render_error
 from gridbase.api.responses import JSON
@@ -129,8 +130,8 @@ class HotRoutes:
                 return None, receive
             ctype = _header(scope, b"content-type") or ""
 
-            def body() -> Any:  # parsed after authentication, as the app's route does
-                return row_body(raw, ctype)
+            def body(null_error: list[Any] = NO_DATA) -> Any:  # after authentication, as
+                return row_body(raw, ctype, null_error)  # the app's route parses it
 
             if scope["method"] == "POST":
 
@@ -147,7 +148,7 @@ class HotRoutes:
                         ctx,
                         key,
                         table_id,
-                        lambda: [dict(as_object(body()), id=row_id)],
+                        lambda: [dict(as_object(body(NULL_PARTIAL)), id=row_id)],
                         by_name=by_name,
                     )
                     return updated[0], model

@@ -1,14 +1,18 @@
-"""ASGI middleware: the request body limit (413 before the rest of the body is read).
+"""ASGI middleware: the request body limit (413 before the rest of the body is read), and
+ids no route can read (LongIds).
 
 File uploads (UPLOAD_PATHS) have their own, larger limit: the file size limit plus room for
 the multipart envelope, answered with Baserow's ERROR_FILE_SIZE_TOO_LARGE."""
 
 from __future__ import annotations
 
+import re
+
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gridbase.errors import FileSizeTooLarge, GridbaseError, RequestBodyTooLarge
+from gridbase.api.responses import JSON
+from gridbase.errors import FileSizeTooLarge, GridbaseError, RequestBodyTooLarge, UrlNotFound
 
 UPLOAD_PATHS = frozenset({"/api/user-files/upload-file/"})
 MULTIPART_ROOM = 1024 * 1024  # part headers and boundaries around the file
@@ -44,7 +48,12 @@ class Limited:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+        # past 18 digits it is over any limit (and int() would refuse past 4,300)
+        if (
+            length is not None
+            and length.isdigit()
+            and (len(length) > 18 or int(length) > self.max_bytes)
+        ):
             await self._reject(send)
             return
         seen = 0
@@ -94,3 +103,24 @@ class Limited:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+LONG_ID = re.compile(r"/[0-9]{4001,}(?=/|$)")
+
+
+class LongIds:
+    """A path segment of more than 4,000 digits names no id (Python's int() stops at 4,300
+    digits, so the router's int convertor would raise): the URL matches no route, 404
+    URL_NOT_FOUND as for any other. Shorter ones reach the routes, which answer that the
+    object does not exist."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and len(path) > 4000 and LONG_ID.search(path):
+            error = UrlNotFound(f"URL {path} not found.")
+            await JSON(error.body(), status_code=error.status)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -91,7 +91,8 @@ def field_id_of(key: str) -> int | None:
     """Baserow's non-strict get_field_id_from_field_key: every digit in the key, read as one
     number ("field_12" -> 12, "id_1_2" -> 12)."""
     digits = NOT_DIGITS.sub("", key)
-    return int(digits) if digits else None
+    # past 18 digits no field has the id; int() would also refuse past 4,300 (ValueError)
+    return int(digits) if digits and len(digits) <= 18 else None
 
 
 def page_and_size(params: Mapping[str, str], limit: int) -> tuple[int, int]:

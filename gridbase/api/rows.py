@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Request, Response
 
 from gridbase.api import params
-from gridbase.api.body import MISSING, Validator, parse_body
+from gridbase.api.body import MISSING, NO_DATA, NULL_PARTIAL, Validator, parse_body
 from gridbase.api.deps import ActorDep, CallerDep, CtxDep, flag, with_www
 from gridbase.api.responses import JSON
 from gridbase.api.urls import cursor_url, page_url
@@ -121,14 +121,14 @@ async def get_row(
     return JSON(body)
 
 
-def row_body(raw: bytes, content_type: str) -> Any:
+def row_body(raw: bytes, content_type: str, null_error: list[Any] = NO_DATA) -> Any:
     """The request body parsed as {} when empty; called by the service after authentication."""
-    body = parse_body(raw, content_type)
+    body = parse_body(raw, content_type, null_error)
     return body if body is not None else {}
 
 
-def _body(request: Request, raw: bytes) -> Any:
-    return row_body(raw, request.headers.get("content-type", ""))
+def _body(request: Request, raw: bytes, null_error: list[Any] = NO_DATA) -> Any:
+    return row_body(raw, request.headers.get("content-type", ""), null_error)
 
 
 @router.post("/table/{table_id:int}/")
@@ -180,7 +180,7 @@ async def update_row(
             ctx,
             caller,
             table_id,
-            lambda: [dict(as_object(_body(request, raw)), id=row_id)],
+            lambda: [dict(as_object(_body(request, raw, NULL_PARTIAL)), id=row_id)],
             by_name=by_name,
             send_events=_send(request),
         )

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from gridbase.api.body import MISSING, Validator
+from gridbase.api.body import MISSING, Validator, primary_key
 from gridbase.api.deps import BodyDep, CtxDep, TokenActorDep, UserDep, flag
 from gridbase.api.render import iso
 from gridbase.core import tokens
@@ -65,7 +65,8 @@ def _workspace_id(v: Validator) -> Any:
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
     if isinstance(raw, str) and raw.strip().isdigit():
-        return int(raw.strip())
+        found = primary_key(raw.strip())  # None: digits int() cannot read ("²", 5,000 of them)
+        return found if found is not None else -1  # an id no workspace has
     kind = {bool: "bool", list: "list", dict: "dict", float: "float"}.get(type(raw), "str")
     v.fail("workspace", f"Incorrect type. Expected pk value, received {kind}.", "incorrect_type")
     return MISSING

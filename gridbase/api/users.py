@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from gridbase.api import render
-from gridbase.api.body import MISSING, Validator
+from gridbase.api.body import MISSING, Validator, json_body
 from gridbase.api.deps import BodyDep, CtxDep
 from gridbase.core import sessions, users
-from gridbase.errors import InvalidRefreshToken, ParseError, field_error
+from gridbase.errors import InvalidRefreshToken, ParseError, RequestBodyValidation, field_error
 
 router = APIRouter(prefix="/api/user")
 
@@ -51,8 +51,20 @@ class _PlainFields(ParseError):
         return {key: [e["error"] for e in errors] for key, errors in self.detail.items()}
 
 
+async def plain_body(request: Request) -> Any:
+    """json_body() whose field errors (a NUL, a surrogate, a JSON null) come in simplejwt's
+    plain shape, like every other error of these endpoints."""
+    try:
+        return await json_body(request)
+    except RequestBodyValidation as exc:
+        raise _PlainFields(exc.detail) from None
+
+
+PlainBodyDep = Annotated[Any, Depends(plain_body)]
+
+
 @router.post("/token-auth/")
-def token_auth(ctx: CtxDep, body: BodyDep) -> Any:
+def token_auth(ctx: CtxDep, body: PlainBodyDep) -> Any:
     """Every field is checked first (`password` is the only required one), then `username`
     (its legacy name), or else `email`, names the account."""
     v = Validator(body, error=_PlainFields)
@@ -83,14 +95,14 @@ def _refresh_value(body: Any, *, legacy_alone: bool) -> str:
 
 
 @router.post("/token-refresh/")
-def token_refresh(ctx: CtxDep, body: BodyDep) -> Any:
+def token_refresh(ctx: CtxDep, body: PlainBodyDep) -> Any:
     token = _refresh_value(body, legacy_alone=True)
     user = users.active_user(ctx, sessions.user_id_from_refresh(ctx, token))
     return render.session(user, sessions.access_token(ctx, user.id), None)
 
 
 @router.post("/token-verify/")
-def token_verify(ctx: CtxDep, body: BodyDep) -> Any:
+def token_verify(ctx: CtxDep, body: PlainBodyDep) -> Any:
     token = _refresh_value(body, legacy_alone=False)
     user = users.active_user(ctx, sessions.user_id_from_refresh(ctx, token))
     return {

@@ -219,14 +219,18 @@ def field_option_changes(body: Any) -> dict[int, dict[str, Any]]:
     v.done()
     changes: dict[int, dict[str, Any]] = {}
     for key, values in v.data["field_options"].items():
-        if not key.isnumeric():
+        if not key.isnumeric() or len(key) > 4000:  # int() stops at 4,300 digits
             v.fail("field_options", "Field option key must be numeric.", "invalid_key")
             break
         option = _field_option(values)
         if option is None:
             v.fail("field_options", "Must be valid field options.", "invalid_value")
             break
-        changes[int(key)] = option
+        try:
+            changes[int(key)] = option
+        except ValueError:  # numeric but no integer ("½"): Baserow's int() fails too
+            v.fail("field_options", "Field option key must be numeric.", "invalid_key")
+            break
     v.done()
     return changes
 

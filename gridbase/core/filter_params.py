@@ -1,7 +1,7 @@
 """The `filters` JSON of a row list request, checked as Baserow's PublicViewFiltersSerializer
 checks it: DRF's messages, every error of the tree at once, texts trimmed, a truthy
 non-text `value` read as Python's str() of it. The result is the plain tree the filter
-builder resolves (filters.tree). Imports: core.drf_fields, errors.
+builder resolves (filters.tree). Imports: core.drf_fields, errors, jsontext.
 
     {"filter_type": "AND" | "OR",
      "filters": [{"field": <id, or name with user_field_names>, "type": str, "value": str}],
@@ -10,9 +10,9 @@ builder resolves (filters.tree). Imports: core.drf_fields, errors.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from gridbase import jsontext
 from gridbase.core import drf_fields
 from gridbase.errors import FiltersParamValidation, field_error
 
@@ -24,8 +24,8 @@ REQUIRED = field_error("This field is required.", "required")
 def parse(text: str, by_name: bool) -> dict[str, Any]:
     """The validated tree of a `filters` parameter, or FiltersParamValidation."""
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = jsontext.loads(text, constants=True)  # Baserow reads it with json.loads
+    except jsontext.JsonRefused:
         raise FiltersParamValidation(
             {"error": "The provided filters are not valid JSON.", "code": "invalid_json"}
         ) from None
@@ -131,6 +131,9 @@ def _text(value: Any, *, allow_blank: bool) -> tuple[Any, Any]:
     text = str(value).strip()
     if not text and not allow_blank:
         return None, field_error("This field may not be blank.", "blank")
-    if "\x00" in text and not allow_blank:
-        return None, field_error("Null characters are not allowed.", "null_characters_not_allowed")
+    for message, code in jsontext.text_errors(text):
+        # a NUL in a value is dropped (Baserow's filter would never match it); a surrogate
+        # could not even be sent to the database
+        if not allow_blank or code == "surrogate_characters_not_allowed":
+            return None, field_error(message, code)
     return text, None

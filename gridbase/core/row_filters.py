@@ -98,9 +98,11 @@ def _legacy(ctx: Ctx, params: Any, by_name: bool, visible: Mapping[int, Field]) 
         elif ref in STAMPS:
             field = STAMPS[ref]
         elif (numbered := FIELD_KEY.match(ref)) is not None:
-            field = visible.get(int(numbered.group(1)))
+            digits = numbered.group(1)
+            number = int(digits) if len(digits) <= 4000 else digits  # int() stops at 4,300
+            field = visible.get(number) if isinstance(number, int) else None
             if field is None:
-                raise FilterFieldNotFound(int(numbered.group(1)))
+                raise FilterFieldNotFound(number)
         else:
             continue
         check(field, type_)

@@ -184,6 +184,10 @@ def list_rows(
         if query.cursor is not None:
             return _keyset_page(ctx, conn, model, query, fields, where, count)
         offset = (query.page - 1) * query.size
+        if offset and offset >= count:
+            # past the last row: nothing to read (and a page number past SQL's 64-bit
+            # OFFSET, ?page=9223372036854775808, never reaches the database)
+            return Page(count, [], fields, model, page=query.page)
         # the first page of a whole table: a statement per model (unless a sort reads another
         # table, whose changes do not drop this model)
         reads_links = any(

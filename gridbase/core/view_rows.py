@@ -119,14 +119,16 @@ def list_grid(
         page = query.page if query.page >= 1 else max(1, math.ceil(count / query.size))
         offset, limit = window or ((page - 1) * query.size, query.size)
         fields = [f for f in model.fields if query.fields is None or f.id in query.fields]
-        stmt = sa.select(*model.columns(fields))
-        if where is not None:
-            stmt = stmt.where(where)
-        stmt = (
-            stmt.order_by(*order_clauses(ctx, conn, model, query.order_by))
-            .limit(limit)
-            .offset(offset)
-        )
-        rows = serialize_rows(ctx, conn, model, list(conn.execute(stmt)), fields)
+        rows: list[dict[str, Any]] = []
+        if not offset or offset < count:  # else past the last row (maybe past SQL's OFFSET)
+            stmt = sa.select(*model.columns(fields))
+            if where is not None:
+                stmt = stmt.where(where)
+            stmt = (
+                stmt.order_by(*order_clauses(ctx, conn, model, query.order_by))
+                .limit(limit)
+                .offset(offset)
+            )
+            rows = serialize_rows(ctx, conn, model, list(conn.execute(stmt)), fields)
         options = views.field_options(conn, ctx, view, table) if with_options else None
         return GridPage(count, rows, options, page)

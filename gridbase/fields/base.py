@@ -52,6 +52,25 @@ FILTER_FALSE = frozenset({"f", "F", "n", "N", "no", "No", "NO", "false", "False"
                           "off", "Off", "OFF", "0", "0.0", "unchecked"})  # fmt: skip
 
 
+# The widest values every comparison binds without an overflow on both backends: SQL
+# `integer` (every integer column gridbase makes, ids included, and the cast PostgreSQL's
+# driver puts on an integer parameter), and numbers a double holds (SQLite compares numerics
+# as doubles). A filter value past them is held at the bound: no stored value reaches it,
+# so every comparison answers as it would with the value itself.
+INT_BOUND = 2**31 - 1
+DECIMAL_BOUND = Decimal("1e300")
+
+
+def bounded_int(value: int) -> int:
+    """`value` held within SQL's `integer` (see INT_BOUND)."""
+    return max(-INT_BOUND, min(value, INT_BOUND))
+
+
+def bounded_decimal(value: Decimal) -> Decimal:
+    """`value` held within what SQL compares as a number (see DECIMAL_BOUND)."""
+    return max(-DECIMAL_BOUND, min(value, DECIMAL_BOUND))
+
+
 def parse_kind_value(kind: ValueKind, value: str) -> Any:
     """A non-empty filter value as a value of `kind` (Django's get_prep_value and Baserow's
     overrides); ValueError when it is none."""
@@ -62,9 +81,9 @@ def parse_kind_value(kind: ValueKind, value: str) -> Any:
             raise ValueError(value) from None
         if not number.is_finite():
             raise ValueError(value)
-        return number
+        return bounded_decimal(number)
     if kind == "int":
-        return int(value)
+        return bounded_int(int(value))
     if kind == "bool":
         if value in FILTER_TRUE:
             return True

@@ -78,9 +78,12 @@ def duration_filter_value(value: str, fmt: str) -> float | None:
     if value == "":
         return None
     try:
-        return round_to(parse_duration(value, fmt), fmt)
-    except FieldValueError:
+        seconds = round_to(parse_duration(value, fmt), fmt)
+    except (FieldValueError, ArithmeticError):  # ArithmeticError: past any Decimal or float
         raise ValueError(value) from None
+    if not -MAX_SECONDS <= seconds <= MAX_SECONDS:  # no duration field holds it
+        raise ValueError(value)
+    return seconds
 
 
 def round_to(seconds: float, fmt: str) -> float:

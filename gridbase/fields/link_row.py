@@ -22,6 +22,7 @@ from gridbase.errors import (
     LinkRowTableNotInSameDatabase,
     LinkRowTableNotProvided,
     RequestBodyValidation,
+    TableDoesNotExist,
 )
 from gridbase.fields.base import (
     NUMBER_KINDS,
@@ -163,8 +164,10 @@ class LinkRowFieldType(FieldType):
         if target_id is None:
             raise LinkRowTableNotProvided("The link row field requires a link_row_table_id.")
         target = _table_row(conn, target_id)
+        if target is None:  # Baserow looks the table up first: 404, whatever the id
+            raise TableDoesNotExist()
         own = _table_row(conn, field.table_id)
-        if target is None or own is None or target.database_id != own.database_id:
+        if own is None or target.database_id != own.database_id:
             raise LinkRowTableNotInSameDatabase(
                 f"The link row table {target_id} is not in the same database."
             )

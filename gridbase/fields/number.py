@@ -192,7 +192,7 @@ class RatingFieldType(FieldType):
             raise FieldValueError("A valid integer is required.")
         try:
             value = int(str(raw).strip()) if not isinstance(raw, float) else int(raw)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: 1e400 reads as inf
             raise FieldValueError("A valid integer is required.") from None
         if isinstance(raw, float) and raw != value:
             raise FieldValueError("A valid integer is required.")

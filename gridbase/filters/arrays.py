@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.fields import display, jsonsql
-from gridbase.fields.base import FILTER_FALSE, FILTER_TRUE, Items
+from gridbase.fields.base import FILTER_FALSE, FILTER_TRUE, Items, bounded_decimal, bounded_int
 from gridbase.filters import dates
 from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target, has_word
 from gridbase.filters.junction import parse_ids
@@ -166,7 +166,7 @@ class HasValueLengthIsLowerThan(FilterType):
         if value == "":
             return None
         try:
-            limit = int(value)
+            limit = bounded_int(int(value))
         except ValueError:
             return NOTHING
         return some_item(target, lambda items: sa.func.length(items.value) < limit)
@@ -199,7 +199,7 @@ class Comparison(FilterType):
                 raise ValueError(value) from None
             if not number.is_finite():
                 raise ValueError(value)
-            return number
+            return bounded_decimal(number)
         if kind == "boolean":
             if value in FILTER_TRUE:
                 return True

@@ -2,7 +2,7 @@
 
 Baserow's rules: values are trimmed; an empty value switches the filter off; a value the
 field cannot hold matches no row (its negation: every row).
-Imports: fields.jsonsql, filters (arrays, base, junction).
+Imports: fields (base, jsonsql), filters (arrays, base, junction).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 
 from gridbase.fields import jsonsql
+from gridbase.fields.base import bounded_int
 from gridbase.filters.arrays import array_empty
 from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target, has_word
 from gridbase.filters.junction import has_any_item, some_element
@@ -92,7 +93,7 @@ class LengthIsLowerThan(FilterType):
 
     def clause(self, target: Target, value: str) -> Clause | None:
         try:  # blank too: no row matches
-            limit = int(value)
+            limit = bounded_int(int(value))
         except ValueError:
             return NOTHING
         if target.expr is None:

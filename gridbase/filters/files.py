@@ -3,7 +3,8 @@ filename_contains (a visible name contains the value, case-insensitively; like B
 and `_` in the value are LIKE wildcards), has_file_type (`image` / `document`: some file is
 / is not an image; any other value filters nothing), files_lower_than (fewer files than the
 value; a value that is not an integer filters nothing). A blank value filters nothing.
-`empty` / `not_empty` read the items too (compare.Empty). Imports: fields.file, filters.base.
+`empty` / `not_empty` read the items too (compare.Empty).
+Imports: fields (base, file), filters.base.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.fields import file as file_sql
+from gridbase.fields.base import INT_BOUND, bounded_int
 from gridbase.filters.base import NOTHING, Clause, FilterType, Target
 
 
@@ -62,7 +64,11 @@ class FilesLowerThan(FilterType):
             return None
         if target.expr is None:
             return NOTHING
-        return file_sql.array_length(target.expr, target.dialect) < int(value)
+        try:
+            limit = bounded_int(int(value))
+        except ValueError:  # past Python's 4,300 digits: more files than any row holds
+            limit = INT_BOUND
+        return file_sql.array_length(target.expr, target.dialect) < limit
 
 
 def filter_types() -> list[FilterType]:

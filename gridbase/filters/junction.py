@@ -2,7 +2,8 @@
 
 A junction field has no column; its filters are EXISTS subqueries over
 `database_multipleselect_<id>(row_id, option_id)` or `database_relation_<id>(row_id,
-target_id)`, both indexed on the row side. Imports: fields.jsonsql, filters.base, sqlalchemy.
+target_id)`, both indexed on the row side.
+Imports: fields (base, jsonsql), filters.base, sqlalchemy.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.fields import jsonsql
+from gridbase.fields.base import bounded_int
 from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target
 
 ItemTest = Callable[[sa.ColumnElement[Any]], Clause] | None
@@ -62,7 +64,7 @@ def parse_ids(value: str) -> list[int]:
     """The integer ids among comma-separated parts; the others are ignored (Baserow's
     parse_ids_from_csv_string)."""
     try:
-        return [int(part) for part in value.split(",") if part.strip().isdigit()]
+        return [bounded_int(int(p)) for p in value.split(",") if p.strip().isdigit()]
     except ValueError:  # a non-ASCII digit
         return []
 
@@ -75,7 +77,7 @@ class SingleSelectEqual(FilterType):
         if value == "":
             return None
         try:
-            option_id = int(value)
+            option_id = bounded_int(int(value))
         except ValueError:
             return None  # Baserow: a non-integer switches this filter off
         return NOTHING if target.expr is None else option_of(target) == option_id
@@ -125,7 +127,7 @@ class LinkRowHasNot(FilterType):
     def clause(self, target: Target, value: str) -> Clause | None:
         value = value.strip()
         try:
-            row_id = int(value)
+            row_id = bounded_int(int(value))
         except ValueError:
             return None
         return sa.not_(has_any_item(target, None, [row_id]))

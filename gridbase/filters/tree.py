@@ -9,7 +9,6 @@ Imports: errors, fields.base, filters.base, models, registry.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -127,15 +126,6 @@ def _check_tree(raw: Any, path: list[str]) -> None:
                 _as_text(item["value"], [*here, "value"])
 
 
-def parse_json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        raise FiltersParamValidation(
-            {"error": "The provided filters are not valid JSON.", "code": "invalid_json"}
-        ) from None
-
-
 def build_tree(
     raw: Any, resolve: Callable[[Any], Field], check: Callable[[Field, str], None]
 ) -> Group:
@@ -178,10 +168,11 @@ def legacy_tree(
         if by_name and part in names:
             field = names[part]
         elif numbered:
-            field_id = int(numbered.group(1))
-            if field_id not in fields:
-                raise FilterFieldNotFound(field_id)
-            field = fields[field_id]
+            digits = numbered.group(1)
+            number = int(digits) if len(digits) <= 4000 else digits  # int() stops at 4,300
+            if not isinstance(number, int) or number not in fields:
+                raise FilterFieldNotFound(number)
+            field = fields[number]
         else:
             continue  # a name that matches no field is ignored, as Baserow does
         check(field, type_)

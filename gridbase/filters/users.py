@@ -3,13 +3,14 @@ multiple_collaborators_has / _has_not.
 
 The value is one user id; Baserow reads it with int() after trimming, and a value that is
 not one switches the filter off (every row matches, negated or not).
-Imports: filters (base, junction), storage, sqlalchemy.
+Imports: fields.base, filters (base, junction), storage, sqlalchemy.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from gridbase.fields.base import bounded_int
 from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target
 from gridbase.filters.junction import has_any_item
 from gridbase.storage import schema as s
@@ -17,7 +18,7 @@ from gridbase.storage import schema as s
 
 def user_id(value: str) -> int | None:
     try:
-        return int(value.strip())
+        return bounded_int(int(value.strip()))
     except ValueError:
         return None
 
