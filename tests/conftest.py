@@ -3,6 +3,7 @@ PostgreSQL, each test in its own database file or schema, through the real ASGI 
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -19,6 +20,24 @@ from gridbase.core.context import Ctx
 
 PG_URL = os.environ.get("GRIDBASE_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_errors(
+    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> Iterator[None]:
+    """A 500 is answered (and logged) rather than raised into the test, so a test that never
+    looks at a response would pass on one: any in-process unhandled error fails the test,
+    unless it is marked `unexpected_errors` (it provokes one on purpose)."""
+    yield
+    if request.node.get_closest_marker("unexpected_errors"):
+        return
+    bugs = [
+        r.getMessage()
+        for r in caplog.get_records("call")
+        if r.name == "gridbase" and r.levelno >= logging.ERROR
+    ]
+    assert not bugs, f"the server logged unexpected errors: {bugs}"
 
 
 @pytest.fixture(params=BACKENDS)

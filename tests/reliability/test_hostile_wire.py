@@ -216,6 +216,7 @@ def a_slow_body_holds_no_writer(server: Server, world: dict[str, Any]) -> None:
     assert eventually(lambda: names(server.url, world) == expected or None, timeout=30)
 
 
+@pytest.mark.unexpected_errors
 def test_an_unexpected_error_is_a_500_that_keeps_the_connection() -> None:
     """handlers.Unexpected: a bug raised before the answer is the logged JSON 500, one raised
     after a complete answer changes nothing; neither reaches uvicorn, which would close the

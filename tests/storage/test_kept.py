@@ -41,6 +41,7 @@ class FailingFieldEvents:
         raise RolledBack()
 
 
+@pytest.mark.unexpected_errors
 def test_a_rolled_back_link_creation_never_lends_its_model_to_a_committed_one(
     api: Api, ctx: Ctx
 ) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import pytest
+
 from gridbase.core.context import Ctx
 from tests.conftest import Api
 from tests.helpers import eventually
@@ -16,6 +18,7 @@ class AfterEnqueue(Exception):
     pass
 
 
+@pytest.mark.unexpected_errors
 def test_rollback_sends_nothing(api: Api, ctx: Ctx, receiver: Receiver) -> None:
     table = api.table(api.database(), data=[["Name"]])
     make_hook(api, table, receiver.url())
