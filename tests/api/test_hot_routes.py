@@ -190,6 +190,7 @@ def test_refused_hot_writes_get_the_normal_errors_and_change_nothing(
     assert api.rows(table_id) == before
 
 
+@pytest.mark.unexpected_errors
 def test_an_unexpected_error_gets_the_same_json_500_on_both_routes(
     api: Api, ctx: Any, backend: str, table: tuple[int, dict[str, str]]
 ) -> None:
@@ -279,6 +280,7 @@ def test_fastapi_middleware_is_refused_because_hot_routes_would_skip_it(api: Api
         api.client.app.add_middleware(GZipMiddleware)
 
 
+@pytest.mark.unexpected_errors
 def test_hot_routes_sit_behind_every_front_layer(
     api: Api, ctx: Ctx, table: tuple[int, dict[str, str]]
 ) -> None:
