@@ -27,6 +27,7 @@ from gridbase.errors import (
     TableDoesNotExist,
     UserFilesDoNotExist,
 )
+from gridbase.fields.link_row import unlink_rows
 from gridbase.models import Field, Table
 from gridbase.storage.kept import row_counts
 from gridbase.storage.prepared import records
@@ -585,6 +586,7 @@ def delete_rows(
             ctx.field_types.get(field.type).write_relation(
                 conn, field, junction, dict.fromkeys(ids)
             )
+        unlink_rows(conn, table_id, ids)
         conn.execute(t.delete().where(t.c.id.in_(ids)))
         written()
         if send_events:

@@ -147,6 +147,30 @@ def test_one_way_link_and_self_link(api: Api) -> None:
     assert api.rows(tags)[0]["Parent"][0]["value"] == "bug"
 
 
+def test_deleting_a_linked_row_drops_one_way_and_self_links_to_it(api: Api) -> None:
+    # found by the schema fuzzer: the links stayed in the junction table, hidden from the
+    # value but still counted by empty/not_empty, link_row_has and count fields
+    tags, projects, link = setup(api, has_related_field=False)
+    parent = api.field(tags, "Parent", "link_row", link_row_table_id=tags)
+    api.field(projects, "N", "count", through_field_id=link["id"])
+    api.ok(patch(api, projects, 1, {"Tags": [2]}))
+    api.ok(patch(api, tags, 1, {"Parent": [2]}))
+    assert api.delete(f"/api/database/rows/table/{tags}/2/").status_code == 204
+    assert api.rows(projects) == [
+        {"id": 1, "order": "1.00000000000000000000", "Name": "Alpha", "Tags": [], "N": "0"}
+    ]
+    for tid, field in ((projects, link), (tags, parent)):
+        key = f"filter__field_{field['id']}__"
+        assert api.rows(tid, **{key + "not_empty": ""}) == []
+        assert api.rows(tid, **{key + "link_row_has": "2"}) == []
+        assert [r["id"] for r in api.rows(tid, **{key + "empty": ""})] == [
+            r["id"] for r in api.rows(tid)
+        ]
+    # a related field turned on later does not bring the link back either
+    api.ok(api.patch(f"/api/database/fields/{link['id']}/", {"has_related_field": True}))
+    assert [r["Projects"] for r in api.rows(tags)] == [[], []]
+
+
 def test_link_errors(api: Api, client) -> None:
     tags, projects, _ = setup(api)
     assert_error(

@@ -356,6 +356,23 @@ class Model:
             return {e[1]}
         return set().union(*(self.reads(a) for a in e[1:] if isinstance(a, tuple)))
 
+    def kind_of(self, f: MField) -> str | None:
+        """How the fuzzer filters this field (reference.FILTERS), None: it does not."""
+        if f.broken:
+            return None
+        if f.type in ("text", "long_text"):
+            return "text"
+        if f.type in ("number", "count"):
+            return "number"
+        if f.type == "boolean":
+            return "boolean"
+        if f.type == "link_row":
+            return "link"
+        if f.type == "lookup":
+            return "array"
+        assert f.type == "formula" and f.expr is not None
+        return self.expr_type(f.table_id, f.expr)
+
     def predictable(self, f: MField) -> bool:
         if f.opaque:
             return False

@@ -27,6 +27,7 @@ from hypothesis.stateful import (
 )
 
 from tests.conftest import Api
+from tests.reliability import reference
 from tests.reliability.model import STORED, Expr, MField, Model, MTable
 
 MAX_TABLES = 3
@@ -432,6 +433,38 @@ class SchemaMachine(RuleBasedStateMachine):
         assert [r["id"] for r in rows] == t.order
         for row in rows:
             self.compare_row(t, row)
+
+    @precondition(lambda self: self.model.tables)
+    @rule(data=st.data())
+    def check_filter(self, data: st.DataObject) -> None:
+        t = self.pick_table(data)
+        fields = sorted(t.fields.values(), key=lambda f: f.id)
+        f = data.draw(st.sampled_from(fields), label="field")
+        kind = self.model.kind_of(f)
+        if kind is None or not self.model.predictable(f):
+            return
+        positive = data.draw(st.sampled_from(reference.FILTERS[kind]), label="filter")
+        filter_type = data.draw(
+            st.sampled_from([positive, reference.NEGATIONS.get(positive, positive)]),
+            label="negated",
+        )
+        cells = {i: self.model.wire(f, i) for i in t.rows}
+        value = data.draw(self.filter_values(kind, cells), label="value")
+        size = data.draw(st.integers(1, 8), label="size")
+        got = self.list_all(t, {f"filter__field_{f.id}__{filter_type}": value}, size)
+        want = reference.selected(kind, filter_type, cells, value)
+        assert [r["id"] for r in got] == [i for i in t.order if i in want], (f, filter_type, value)
+
+    def filter_values(self, kind: str, cells: dict[int, Any]) -> st.SearchStrategy[str]:
+        seen: list[str] = []
+        for cell in cells.values():
+            if isinstance(cell, list):
+                seen += [str(item["id"]) for item in cell]
+            elif cell is not None and not isinstance(cell, bool):
+                seen += [cell, cell[:3], cell[-2:], f" {cell} ", cell.upper()]
+        some = st.sampled_from(sorted(set(seen))) if seen else st.nothing()
+        return st.one_of(some, st.sampled_from(["", " ", "0", "1", "-1", "x", "1.5", "true"]),
+                         st.text(CHARS, max_size=4))  # fmt: skip
 
     @invariant()
     def ids_are_consistent(self) -> None:
