@@ -156,7 +156,8 @@ hypothesis.settings.register_profile(
     suppress_health_check=list(hypothesis.HealthCheck), print_blob=True,
 )  # fmt: skip
 hypothesis.settings.register_profile(
-    "dev", max_examples=100, stateful_step_count=40, deadline=None, database=None,
+    "dev", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "100")), stateful_step_count=40,
+    deadline=None, database=None,
     phases=[hypothesis.Phase.generate], report_multiple_bugs=False,
     suppress_health_check=list(hypothesis.HealthCheck),
 )  # fmt: skip

@@ -14,9 +14,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import hypothesis
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -26,6 +26,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from gridbase.config import Settings
 from tests.conftest import Api
 from tests.reliability import reference
 from tests.reliability.model import STORED, Expr, MField, Model, MTable
@@ -473,15 +474,21 @@ class SchemaMachine(RuleBasedStateMachine):
 
 
 @pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # this suite checks answers, not durability (the crash suite does): no fsync per commit
+    return settings.model_copy(update={"sqlite_synchronous": "normal"})
+
+
+@pytest.fixture
 def machine_client(client: TestClient) -> tuple[TestClient, Api, int]:
     api = Api(client, email="fuzz@example.com")
     return client, api, api.workspace()
 
 
-def profile() -> settings:
+def profile() -> hypothesis.settings:
     """The profile pytest was asked for (--hypothesis-profile), else "ci"."""
-    chosen = settings.get_current_profile_name()
-    return settings.get_profile(chosen if chosen in ("soak", "dev") else "ci")
+    chosen = hypothesis.settings.get_current_profile_name()
+    return hypothesis.settings.get_profile(chosen if chosen in ("soak", "dev") else "ci")
 
 
 def test_schema_sequences(machine_client: tuple[TestClient, Api, int]) -> None:
