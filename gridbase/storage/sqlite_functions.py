@@ -31,22 +31,20 @@ def _simple_upper(c: str) -> str:
     return c
 
 
-def _upper(text: Any) -> str | None:
+def _upper(value: Any) -> str | None:
     """PostgreSQL's upper(): SQLite's built-in one maps ASCII letters only."""
-    if text is None:
+    if value is None:
         return None
-    text = str(text)
+    text = str(value)
     return text.upper() if text.isascii() else "".join(map(_simple_upper, text))
 
 
-def _lower(text: Any) -> str | None:
+def _lower(value: Any) -> str | None:
     """PostgreSQL's lower(): one character at a time ("İ" is "i", not "i̇")."""
-    if text is None:
+    if value is None:
         return None
-    text = str(text)
-    if text.isascii():
-        return text.lower()
-    return "".join(low if len(low := c.lower()) == 1 else c.lower()[0] for c in text)
+    text = str(value)
+    return text.lower() if text.isascii() else "".join(c.lower()[0] for c in text)
 
 
 def _split_part(text: str | None, delimiter: str | None, position: int | None) -> str | None:
