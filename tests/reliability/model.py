@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from tests.reliability.reference import simple_lower, simple_upper
+
 # Formula grammar: tuples, whose Python evaluation is exact.
 #   ("field", fid) ("text", s) ("num", n) ("concat", a, b) ("upper", a) ("lower", a)
 #   ("add", a, b) ("sub", a, b) ("mul", a, n) ("count", link_fid)
@@ -39,6 +41,7 @@ class MField:
     expr: Expr | None = None  # formula
     broken: bool = False  # Baserow's error state: the field's values are null
     opaque: bool = False  # values not predicted (see the module docstring)
+    uncertain: bool = False  # a formula the model does not type (see Model.retype)
 
     def __repr__(self) -> str:
         return f"<{self.type} {self.id} {self.name!r} of table {self.table_id}>"
@@ -124,14 +127,28 @@ class Model:
         if f.type == "link_row" and f.related is not None and self.field(f.related):
             gone.append(f.related)
         for g in gone:
-            gf = self.field(g)
-            assert gf is not None
-            del self.tables[gf.table_id].fields[g]
-            self.links.pop(g, None)
-            for row in self.tables[gf.table_id].rows.values():
-                row.pop(g, None)
+            self.forget_field(g)
         self.retype()
         return gone
+
+    def forget_field(self, fid: int) -> None:
+        """Removes one field and its values, without the other side of a link."""
+        f = self.field(fid)
+        assert f is not None
+        del self.tables[f.table_id].fields[fid]
+        if f.type == "link_row":
+            self.unlink(f)
+        for row in self.tables[f.table_id].rows.values():
+            row.pop(fid, None)
+
+    def unlink(self, f: MField) -> None:
+        """Forgets a link field's links (on both sides: they share them)."""
+        self.links.pop(f.id, None)
+        if f.related is not None:
+            self.links.pop(f.related, None)
+            other = self.field(f.related)
+            if other is not None:
+                other.related = None
 
     def drop_table(self, table_id: int) -> None:
         for fid in list(self.tables[table_id].fields):
@@ -147,15 +164,51 @@ class Model:
     # -- typing: which computed fields still work -----------------------------------
 
     def retype(self) -> None:
-        """Marks computed fields broken when what they read is gone or no longer fits,
-        until nothing changes (formulas may read formulas)."""
+        """Works out which computed fields are broken (what they read is gone or no longer
+        fits), formulas reading formulas included. A formula over values the model does not
+        type (arrays) is `uncertain`: its state is read from the server (adopt_state)."""
+        computed = [f for f in self.all_fields() if f.type in COMPUTED]
+        for f in computed:
+            f.uncertain = f.type == "formula" and self._uncertain(f)
+            if not f.uncertain:
+                f.broken = False
         changed = True
         while changed:
             changed = False
-            for f in self.all_fields():
-                broken = self._breaks(f)
-                if broken and not f.broken:
+            for f in computed:
+                if not f.uncertain and not f.broken and self._breaks(f):
                     f.broken, changed = True, True
+
+    def _uncertain(self, f: MField) -> bool:
+        assert f.expr is not None
+        for fid in self.reads(f.expr):
+            g = self.field(fid)
+            if g is None or g.table_id != f.table_id:
+                continue
+            if g.type in ("link_row", "lookup") and ("field", fid) in self.leaves(f.expr):
+                return True
+            if g.type == "formula" and g is not f and self._uncertain(g):
+                return True
+        return False
+
+    def leaves(self, e: Expr) -> list[Expr]:
+        if e[0] in ("field", "count", "text", "num"):
+            return [e]
+        return [x for a in e[1:] if isinstance(a, tuple) for x in self.leaves(a)]
+
+    def reads_deep(self, e: Expr) -> set[int]:
+        """Every field a formula reads, through the formulas it reads."""
+        out: set[int] = set()
+        todo = list(self.reads(e))
+        while todo:
+            fid = todo.pop()
+            if fid in out:
+                continue
+            out.add(fid)
+            g = self.field(fid)
+            if g is not None and g.type == "formula" and g.expr is not None:
+                todo += self.reads(g.expr)
+        return out
 
     def _breaks(self, f: MField) -> bool:
         if f.type in ("count", "lookup"):
@@ -187,7 +240,7 @@ class Model:
                 return "number"
             if f.type == "boolean":
                 return "boolean"
-            if f.type == "formula" and f.expr is not None:
+            if f.type == "formula" and f.expr is not None and not f.uncertain:
                 return self.expr_type(table_id, f.expr)
             return "other"
         if op == "count":
@@ -309,9 +362,9 @@ class Model:
             b = self.evaluate(table_id, e[2], row_id)
             return self.as_text(table_id, e[1], a) + self.as_text(table_id, e[2], b)
         if op == "upper":
-            return a.upper()
+            return simple_upper(a)
         if op == "lower":
-            return a.lower()
+            return simple_lower(a)
         if op == "add":
             return a + self.evaluate(table_id, e[2], row_id)
         if op == "sub":
@@ -371,7 +424,7 @@ class Model:
         if f.type == "lookup":
             return "array"
         assert f.type == "formula" and f.expr is not None
-        return self.expr_type(f.table_id, f.expr)
+        return None if f.uncertain else self.expr_type(f.table_id, f.expr)
 
     def predictable(self, f: MField) -> bool:
         if f.opaque:
@@ -385,7 +438,7 @@ class Model:
             return self.primary(f.link_table).type == "text"  # type: ignore[arg-type]
         if f.type == "formula":
             assert f.expr is not None
-            return not self.depends_on_opaque(f.table_id, f.expr)
+            return not f.uncertain and not self.depends_on_opaque(f.table_id, f.expr)
         return True
 
 

@@ -32,8 +32,19 @@ BOOLEANS = {**dict.fromkeys(["t", "T", "y", "Y", "yes", "Yes", "YES", "true", "T
 
 
 def simple_upper(s: str) -> str:
-    """Upper case one character at a time, as SQL's UPPER does ("ß" stays "ß")."""
-    return "".join(c.upper() if len(c.upper()) == 1 else c for c in s)
+    """Upper case one character at a time, as PostgreSQL's upper() does ("ß" stays "ß")."""
+    return "".join(_upper_char(c) for c in s)
+
+
+def _upper_char(c: str) -> str:
+    for mapped in (c.upper(), c.title()):
+        if len(mapped) == 1:
+            return mapped
+    return c
+
+
+def simple_lower(s: str) -> str:
+    return "".join(c.lower()[0] for c in s)
 
 
 def number_of(value: str) -> Decimal | None:
