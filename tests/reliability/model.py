@@ -71,6 +71,7 @@ class Model:
     tables: dict[int, MTable] = field(default_factory=dict)
     # link pairs: (link field id, row id) -> linked row ids; the related side is derived
     links: dict[int, set[tuple[int, int]]] = field(default_factory=dict)
+    deleted: dict[int, str] = field(default_factory=dict)  # names of deleted fields, by id
 
     # -- schema ------------------------------------------------------------------------
 
@@ -136,6 +137,7 @@ class Model:
         f = self.field(fid)
         assert f is not None
         del self.tables[f.table_id].fields[fid]
+        self.deleted[fid] = f.name
         if f.type == "link_row":
             self.unlink(f)
         for row in self.tables[f.table_id].rows.values():
@@ -319,6 +321,12 @@ class Model:
             return [{"id": b, "value": self.wire(target, b)} for b in self.linked(through, row_id)]
         if f.type == "formula":
             assert f.expr is not None
+            if f.expr[0] == "field":
+                # a bare reference keeps an empty value empty (Baserow: nullable); any
+                # function or operator over it reads it as "" or 0
+                source = self.field(f.expr[1])
+                assert source is not None
+                return self.wire(source, row_id)
             kind = self.expr_type(f.table_id, f.expr)
             value = self.evaluate(f.table_id, f.expr, row_id)
             if kind == "number":
@@ -384,14 +392,10 @@ class Model:
     def render(self, e: Expr) -> str:
         """Formula text, with fields by their current names."""
         op = e[0]
-        if op == "field":
+        if op in ("field", "count"):
             f = self.field(e[1])
-            assert f is not None
-            return f"field({quote(f.name)})"
-        if op == "count":
-            f = self.field(e[1])
-            assert f is not None
-            return f"count(field({quote(f.name)}))"
+            name = self.deleted[e[1]] if f is None else f.name
+            return f"field({quote(name)})" if op == "field" else f"count(field({quote(name)}))"
         if op == "text":
             return quote(e[1])
         if op == "num":
@@ -443,7 +447,14 @@ class Model:
 
 
 def quote(s: str) -> str:
-    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    """A formula string literal: Baserow unescapes only \\' (a backslash before anything
+    else stays), so texts with a backslash before a quote or at the end cannot be written
+    (the fuzzer's names and literals have neither: formula_safe)."""
+    return "'" + s.replace("'", "\\'") + "'"
+
+
+def formula_safe(s: str) -> bool:
+    return "\\'" not in s and not s.endswith("\\")
 
 
 def number_text(value: Decimal | None, decimals: int) -> str | None:

@@ -10,6 +10,7 @@ runs many more random examples (profiles: tests/conftest.py).
 
 from __future__ import annotations
 
+import itertools
 import json
 from decimal import Decimal
 from typing import Any
@@ -29,7 +30,16 @@ from hypothesis.stateful import (
 from gridbase.config import Settings
 from tests.conftest import Api
 from tests.reliability import reference
-from tests.reliability.model import COMPUTED, STORED, Expr, MField, Model, MTable, number_text
+from tests.reliability.model import (
+    COMPUTED,
+    STORED,
+    Expr,
+    MField,
+    Model,
+    MTable,
+    formula_safe,
+    number_text,
+)
 
 MAX_TABLES = 3
 MAX_FIELDS = 12
@@ -43,7 +53,9 @@ texts = st.one_of(
     st.text(CHARS, max_size=12),
     st.text(CHARS, min_size=200, max_size=300),
 )
-names = st.text(CHARS, min_size=1, max_size=10).filter(lambda s: s.strip() == s and s != "")
+names = st.text(CHARS, min_size=1, max_size=10).filter(
+    lambda s: s.strip() == s and s != "" and formula_safe(s)
+)
 
 
 def is_error_body(body: Any) -> bool:
@@ -291,7 +303,7 @@ class SchemaMachine(RuleBasedStateMachine):
         links = [("count", f.id) for f in usable if f.type == "link_row"]
         text_leaf = st.one_of(
             st.sampled_from(text_fields) if text_fields else st.nothing(),
-            st.tuples(st.just("text"), st.text(CHARS, max_size=5)),
+            st.tuples(st.just("text"), st.text(CHARS, max_size=5).filter(formula_safe)),
         )
         num_leaf = st.one_of(
             st.sampled_from(num_fields + links) if num_fields + links else st.nothing(),
@@ -330,7 +342,10 @@ class SchemaMachine(RuleBasedStateMachine):
         f = self.pick_field(data, primary=True)
         assert f is not None
         name = self.fresh_name(data)
-        self.call("PATCH", f"/api/database/fields/{f.id}/", {"name": name})
+        r = self.call("PATCH", f"/api/database/fields/{f.id}/", {"name": name}, expect=None)
+        if f.broken and r.status_code == 400:
+            return  # Baserow refuses to rename a computed field in its error state too
+        assert r.status_code == 200, r.text
         f.name = name
         # formulas that read it are rewritten to the new name
         for g in self.model.all_fields():
@@ -408,6 +423,8 @@ class SchemaMachine(RuleBasedStateMachine):
 
     def row_body(self, data: st.DataObject, t: MTable) -> tuple[dict[str, Any], dict[int, Any]]:
         fields = self.writable(t)
+        if not fields:  # e.g. the primary field became a formula and no other field is left
+            return {}, {}
         chosen = data.draw(st.lists(st.sampled_from(fields), unique=True), label="fields")
         body, stored = {}, {}
         for f in chosen:
@@ -571,6 +588,78 @@ class SchemaMachine(RuleBasedStateMachine):
         some = st.sampled_from(sorted(set(seen))) if seen else st.nothing()
         return st.one_of(some, st.sampled_from(["", " ", "0", "1", "-1", "x", "1.5", "true"]),
                          st.text(CHARS, max_size=4))  # fmt: skip
+
+    @precondition(lambda self: self.model.tables)
+    @rule(data=st.data())
+    def check_search(self, data: st.DataObject) -> None:
+        """Compat search, sandwiched: every row whose text holds the term (or whose id it
+        is) comes back, and every row that comes back shows the term in some value."""
+        t = self.pick_table(data)
+        shown = {i: [self.model.wire(f, i) for f in t.fields.values()] for i in t.rows}
+        texts = [v for values in shown.values() for v in values if isinstance(v, str) and v]
+        term = data.draw(
+            st.one_of(
+                st.sampled_from(texts).map(lambda v: v[1:4]) if texts else st.nothing(),
+                st.sampled_from(["a", "1", "2", "É", "-", "0"]),
+                st.text(CHARS, min_size=1, max_size=3),
+            ),
+            label="term",
+        )
+        got = [r["id"] for r in self.list_all(t, {"search": term}, 50)]
+        assert got == [i for i in t.order if i in got], "search keeps the table order"
+        needle = reference.simple_upper(term.replace("\x00", "").strip())
+        if not needle:
+            assert got == t.order
+            return
+
+        def holds(value: Any) -> bool:
+            if isinstance(value, list):
+                return any(holds(item.get("value")) for item in value)
+            return isinstance(value, str) and needle in reference.simple_upper(value)
+
+        by_id = needle.isdigit() and not needle.startswith("0")
+        for i in t.rows:
+            stored_text = any(
+                holds(t.rows[i].get(f.id))
+                for f in t.fields.values()
+                if f.type in ("text", "long_text")
+            )
+            if stored_text or (by_id and int(needle) == i):
+                assert i in got, (term, i)
+        for i in got:
+            assert any(holds(v) for v in shown[i]) or (by_id and int(needle) == i), (term, i)
+
+    @precondition(lambda self: self.model.tables)
+    @rule(data=st.data())
+    def check_sort(self, data: st.DataObject) -> None:
+        """order_by on any field: all rows once, the same order when asked again, equal
+        values in the table's order, and numbers ordered with empty ones at one end."""
+        t = self.pick_table(data)
+        f = data.draw(st.sampled_from(sorted(t.fields.values(), key=lambda x: x.id)), label="f")
+        descending = data.draw(st.booleans(), label="descending")
+        params = {"order_by": f"{'-' if descending else ''}field_{f.id}"}
+        r = self.call("GET", f"/api/database/rows/table/{t.id}/", params={**params, "size": 200},
+                      expect=(200, 400))  # fmt: skip
+        if r.status_code == 400:
+            assert r.json()["error"] == "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE", r.text
+            return
+        got = [row["id"] for row in r.json()["results"]]
+        assert sorted(got) == sorted(t.order)
+        again = self.list_all(t, params, data.draw(st.integers(1, 6), label="size"))
+        assert [row["id"] for row in again] == got, "paged sort differs from one page"
+        if not self.model.predictable(f) or f.broken:
+            return
+        values = {i: self.model.wire(f, i) for i in t.rows}
+        kind = self.model.kind_of(f)
+        position = {i: n for n, i in enumerate(t.order)}
+        for a, b in itertools.pairwise(got):
+            if values[a] == values[b]:
+                assert position[a] < position[b], ("ties keep the table order", f, a, b)
+        if kind == "number":
+            present = [Decimal(values[i]) for i in got if values[i] is not None]
+            assert present == sorted(present, reverse=descending), (f, present)
+            nulls = [values[i] is None for i in got]
+            assert nulls == sorted(nulls) or nulls == sorted(nulls, reverse=True), nulls
 
     @invariant()
     def ids_are_consistent(self) -> None:
