@@ -148,7 +148,7 @@ def api(client: TestClient) -> Api:
 # Hypothesis profiles of the reliability suites (tests/reliability): "ci" is a fixed,
 # derandomized budget; `--hypothesis-profile=soak` runs many random examples for hours.
 hypothesis.settings.register_profile(
-    "ci", derandomize=True, max_examples=20, stateful_step_count=30, deadline=None,
+    "ci", derandomize=True, max_examples=25, stateful_step_count=30, deadline=None,
     database=None, suppress_health_check=list(hypothesis.HealthCheck), print_blob=True,
 )  # fmt: skip
 hypothesis.settings.register_profile(

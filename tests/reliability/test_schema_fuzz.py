@@ -667,6 +667,22 @@ class SchemaMachine(RuleBasedStateMachine):
             assert sorted(t.order) == sorted(t.rows)
 
 
+def test_self_link_with_a_formula_in_either_order(api: Api) -> None:
+    """Issue 21's two-step schemas (RecursionError, a 500 and a dropped connection once):
+    a self link then a formula, and a formula then a self link."""
+    for order in (("link", "formula"), ("formula", "link")):
+        t = api.table()
+        for step in order:
+            if step == "link":
+                api.field(t, "Parent", "link_row", link_row_table_id=t)
+            else:
+                api.field(t, "F", "formula", formula="concat(field('Name'), 'x')")
+        api.ok(api.patch(f"/api/database/rows/table/{t}/1/?user_field_names=true",
+                         {"Name": "a", "Parent": [1, 2]}))  # fmt: skip
+        row = api.rows(t)[0]
+        assert (row["F"], [v["id"] for v in row["Parent"]]) == ("ax", [1, 2])
+
+
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     # this suite checks answers, not durability (the crash suite does): no fsync per commit
