@@ -99,3 +99,14 @@ def selected(kind: str, filter_type: str, cells: dict[int, Any], value: str) -> 
         if verdict is None or (verdict if positive == filter_type else not verdict):
             out.add(row_id)
     return out
+
+
+def row_id_named(term: str) -> int | None:
+    """The row id a search term names: Python's int() of it, unless it starts with "0"."""
+    stripped = term.replace("\x00", "").strip()
+    if stripped.startswith("0"):
+        return None
+    try:
+        return int(stripped)
+    except ValueError:
+        return None

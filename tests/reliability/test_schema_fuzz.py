@@ -617,17 +617,17 @@ class SchemaMachine(RuleBasedStateMachine):
                 return any(holds(item.get("value")) for item in value)
             return isinstance(value, str) and needle in reference.simple_upper(value)
 
-        by_id = needle.isdigit() and not needle.startswith("0")
+        row_id = reference.row_id_named(term)
         for i in t.rows:
             stored_text = any(
                 holds(t.rows[i].get(f.id))
                 for f in t.fields.values()
                 if f.type in ("text", "long_text")
             )
-            if stored_text or (by_id and int(needle) == i):
+            if stored_text or row_id == i:
                 assert i in got, (term, i)
         for i in got:
-            assert any(holds(v) for v in shown[i]) or (by_id and int(needle) == i), (term, i)
+            assert any(holds(v) for v in shown[i]) or row_id == i, (term, i)
 
     @precondition(lambda self: self.model.tables)
     @rule(data=st.data())
