@@ -146,7 +146,8 @@ def api(client: TestClient) -> Api:
 
 
 # Hypothesis profiles of the reliability suites (tests/reliability): "ci" is a fixed,
-# derandomized budget; `--hypothesis-profile=soak` runs many random examples for hours.
+# derandomized budget; `--hypothesis-profile=soak` runs many random examples for hours;
+# `--hypothesis-profile=dev` (FUZZ_EXAMPLES examples, no shrinking) is for quick iteration.
 hypothesis.settings.register_profile(
     "ci", derandomize=True, max_examples=25, stateful_step_count=30, deadline=None,
     database=None, suppress_health_check=list(hypothesis.HealthCheck), print_blob=True,
