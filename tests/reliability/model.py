@@ -461,4 +461,5 @@ def number_text(value: Decimal | None, decimals: int) -> str | None:
     if value is None:
         return None
     q = Decimal(1).scaleb(-decimals)
-    return str(value.quantize(q, rounding=ROUND_HALF_UP))
+    rounded = value.quantize(q, rounding=ROUND_HALF_UP)
+    return str(abs(rounded) if rounded == 0 else rounded)  # no "-0"
