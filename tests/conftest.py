@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -161,3 +162,22 @@ class Api:
 @pytest.fixture
 def api(client: TestClient) -> Api:
     return Api(client)
+
+
+# Hypothesis profiles of the reliability suites (tests/reliability): "ci" is a fixed,
+# derandomized budget; `--hypothesis-profile=soak` runs many random examples for hours;
+# `--hypothesis-profile=dev` (FUZZ_EXAMPLES examples, no shrinking) is for quick iteration.
+hypothesis.settings.register_profile(
+    "ci", derandomize=True, max_examples=40, stateful_step_count=40, deadline=None,
+    database=None, suppress_health_check=list(hypothesis.HealthCheck), print_blob=True,
+)  # fmt: skip
+hypothesis.settings.register_profile(
+    "soak", max_examples=2000, stateful_step_count=60, deadline=None,
+    suppress_health_check=list(hypothesis.HealthCheck), print_blob=True,
+)  # fmt: skip
+hypothesis.settings.register_profile(
+    "dev", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "100")), stateful_step_count=40,
+    deadline=None, database=None,
+    phases=[hypothesis.Phase.generate], report_multiple_bugs=False,
+    suppress_health_check=list(hypothesis.HealthCheck),
+)  # fmt: skip

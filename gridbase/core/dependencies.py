@@ -28,13 +28,23 @@ def refresh(
     changed = _refresh(ctx, conn, table_id, REFRESH_OWN, rename)
     if changed:
         bump_version(conn, table_id)
-    for owner in _owners(ctx, conn, table_id):
-        if owner != table_id:
-            changed += _refresh(ctx, conn, owner, REFRESH_OWN, None)
-        linked = _refresh(ctx, conn, owner, REFRESH_LINKED, None)
-        changed += linked
-        if linked or owner != table_id:
-            bump_version(conn, owner)  # their SQL reads the changed table's fields
+    owners = _owners(ctx, conn, table_id)
+    # a field may read one refreshed after it in the same round (a lookup of a lookup in a
+    # table with a higher id): rounds repeat until one changes nothing; each round settles
+    # at least one more field of such a chain, so there are at most as many as fields
+    for round_ in range(1 + _computed_count(ctx, conn, owners)):
+        settled = True
+        for owner in owners:
+            own = []
+            if owner != table_id or round_ > 0:
+                own = _refresh(ctx, conn, owner, REFRESH_OWN, None)
+            linked = _refresh(ctx, conn, owner, REFRESH_LINKED, None)
+            changed += own + linked
+            settled = settled and not own and not linked
+            if own or linked or (round_ == 0 and owner != table_id):
+                bump_version(conn, owner)  # their SQL reads the changed table's fields
+        if settled:
+            break
     ids = sorted(set(changed))
     tables = {
         t for (t,) in conn.execute(sa.select(s.fields.c.table_id).where(s.fields.c.id.in_(ids)))
@@ -52,6 +62,13 @@ def _owners(ctx: Ctx, conn: sa.Connection, table_id: int) -> list[int]:
     tables = sa.select(t.c.id).where(t.c.database_id == database_id)
     stmt = sa.select(f.c.table_id).where(f.c.table_id.in_(tables), f.c.type.in_(computed))
     return list(conn.execute(stmt.distinct()).scalars())
+
+
+def _computed_count(ctx: Ctx, conn: sa.Connection, tables: list[int]) -> int:
+    f = s.fields
+    computed = [ft.type for ft in ctx.field_types if ft.refresh_pass is not None]
+    stmt = sa.select(sa.func.count()).where(f.c.table_id.in_(tables), f.c.type.in_(computed))
+    return int(conn.execute(stmt).scalar() or 0)
 
 
 def _refresh(

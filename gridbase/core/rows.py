@@ -27,6 +27,7 @@ from gridbase.errors import (
     TableDoesNotExist,
     UserFilesDoNotExist,
 )
+from gridbase.fields.link_row import unlink_rows
 from gridbase.models import Field, Table
 from gridbase.storage.kept import row_counts
 from gridbase.storage.prepared import records
@@ -591,6 +592,7 @@ def delete_rows(
             ctx.field_types.get(field.type).write_relation(
                 conn, field, junction, dict.fromkeys(ids)
             )
+        unlink_rows(conn, table_id, ids)
         # RETURNING: a concurrent delete that committed after _existing read the row leaves
         # nothing for this one (PostgreSQL), and a row is deleted by one request only
         deleted = set(conn.execute(t.delete().where(t.c.id.in_(ids)).returning(t.c.id)).scalars())

@@ -499,6 +499,18 @@ def links_into(conn: sa.Connection, table_id: int) -> list[Field]:
     )
 
 
+def unlink_rows(conn: sa.Connection, table_id: int, row_ids: list[int]) -> None:
+    """Drops every link that points at these rows of `table_id`, before they are deleted: a
+    one-way link or a self link has no field on this side whose relation the delete clears,
+    and a link left behind would still count for its row's filters (empty, has)."""
+    for field in links_into(conn, table_id):
+        junction = junction_table(field, sa.MetaData())
+        _, other = sides(field)
+        for start in range(0, len(row_ids), CHUNK):
+            chunk = row_ids[start : start + CHUNK]
+            conn.execute(junction.delete().where(junction.c[other].in_(chunk)))
+
+
 def _links_into(conn: sa.Connection, table_id: int) -> tuple[Field, ...]:
     out = []
     for r in records(s.fields, conn, "links_into", _links_statement, {"table_id": table_id}):

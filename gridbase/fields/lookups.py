@@ -84,9 +84,12 @@ class ThroughLink:
         # The linked table under a name of its own: it may be the table the lookup is in (a
         # link to itself), or appear again further in (a cycle of links).
         self.linked: sa.FromClause | None = None
+        # the through field, whatever its type now (None: deleted or in another table)
+        self.named: Field | None = None
         if row is None or row.table_id != field.table_id:
             return
         through = ctx.fields_of(conn, row.table_id)
+        self.named = next((x for x in through if x.id == row.id), None)
         self.through = next(
             (x for x in through if x.id == row.id and ctx.field_types.get(x.type).links_to(x)),
             None,
@@ -124,6 +127,14 @@ class ThroughLink:
         return joined, linked, junction.c[mine] == outer_id
 
 
+class TargetInError(FormulaError):
+    """The field a lookup or rollup reads is itself in Baserow's error state."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(f"Error with formula: {error}.")
+        self.error = error
+
+
 class ThroughFieldType(Computed):
     """Shared by count, rollup and lookup: read-only, no column, one SQL expression."""
 
@@ -158,6 +169,10 @@ class ThroughFieldType(Computed):
         target = link.target(field.props.get("target_field_id")) if self.needs_target else None
         if self.needs_target and target is None:
             raise self.bad_target()
+        if target is not None and target.props.get("formula_type") == "invalid":
+            # a computed target in its error state: refused, and a lookup already reading
+            # it shows the target's error (Baserow: "first lookup function argument ...")
+            raise TargetInError(str(target.props.get("error") or ""))
         if target is not None:  # a type formulas cannot read (password, created_by): refused
             info = ctx.field_types.get(target.type).formula_info(ctx, target, None)
             if info is not None and info.formula_type == "invalid" and info.error:
@@ -199,7 +214,13 @@ class ThroughFieldType(Computed):
                 return dict(field.props)
             broken = {**field.props, **DISPLAY_DEFAULTS}
             broken.update(formula_type="invalid", nullable=False)
-            if ThroughLink(ctx, conn, field).through is None:
+            link = ThroughLink(ctx, conn, field)
+            if isinstance(exc, TargetInError):
+                broken["error"] = exc.error
+            elif link.through is None and link.named is not None:
+                # the link became another type: Baserow keeps it, and recovers with it
+                broken["error"] = self.not_a_link(ctx, link.named)
+            elif link.through is None:
                 # a lookup names the link it read through; count and rollup cannot
                 name = str(field.props.get("through_field_name") or "")
                 broken.update(self.forgets, error=f"references the deleted or unknown field {name}")
@@ -207,6 +228,10 @@ class ThroughFieldType(Computed):
                 broken["error"] = str(exc.detail)
             return broken
         return dict(field.props, **self.display(ctx, link, target))
+
+    def not_a_link(self, ctx: FieldContext, through: Field) -> str:
+        """The error when the through field is no link row any more (Baserow's words)."""
+        return "first lookup function argument must be a link row field"
 
     def display(self, ctx: FieldContext, link: ThroughLink, target: Field | None) -> dict[str, Any]:
         return dict(
@@ -273,6 +298,15 @@ class CountFieldType(ThroughFieldType):
     props = (Prop("through_field_id", None, check_id("through_field_id")),)
     bad_through = InvalidCountThroughField
     needs_target = False
+
+    def not_a_link(self, ctx: FieldContext, through: Field) -> str:
+        info = ctx.field_types.get(through.type).formula_info(ctx, through, None)
+        kind = info.formula_type if info is not None else "invalid"
+        return (
+            f"argument number 1 given to function count was of type {kind} but the only usable"
+            " types for this argument are a list of values obtained from a lookup,"
+            "multiple_select,multiple_collaborators"
+        )
 
     def aggregate(
         self,

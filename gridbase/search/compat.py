@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from gridbase.fields.base import FieldType
 from gridbase.filters import tree
 from gridbase.filters.base import Clause
+from gridbase.search.row_id import row_id_of
 from gridbase.usertable import filtering
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.model import TableModel
@@ -85,6 +86,7 @@ def search_clause(
         clause = ctx.filter_types.get(condition.type).clause(target, term)
         if clause is not None:
             parts.append(clause)
-    if term.isdigit() and not term.startswith("0"):
-        parts.append(model.sql.c.id == int(term))
+    row_id = row_id_of(term)
+    if row_id is not None:
+        parts.append(model.sql.c.id == row_id)
     return sa.or_(*parts) if parts else None

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.filters.base import NOTHING, Clause
+from gridbase.search.row_id import row_id_of
 from gridbase.search.tokenize import query_tokens
 from gridbase.storage import search_index
 from gridbase.storage.kept import snapshots
@@ -35,11 +36,6 @@ def _clean(term: str) -> str:
     return term.replace("\x00", "").strip()  # PostgreSQL text holds no NUL
 
 
-def _is_row_id(term: str) -> bool:
-    """An integer term without a leading zero also names a row id (as compat search does)."""
-    return term.isdigit() and not term.startswith("0")
-
-
 def full_text_clause(dialect: str, model: TableModel, term: str) -> Clause | None:
     term = _clean(term)
     if not term:
@@ -49,8 +45,9 @@ def full_text_clause(dialect: str, model: TableModel, term: str) -> Clause | Non
     words = query_tokens(term)
     if words:
         parts.append(t.c.id.in_(search_index.matching_ids(dialect, model.table.id, words)))
-    if _is_row_id(term):
-        parts.append(t.c.id == int(term))
+    row_id = row_id_of(term)
+    if row_id is not None:
+        parts.append(t.c.id == row_id)
     return sa.or_(*parts) if parts else NOTHING
 
 
@@ -129,7 +126,7 @@ def plan(
     the rows the page needs when it follows the default order (page * size), else None."""
     term = _clean(term)
     words = query_tokens(term)
-    if not words or _is_row_id(term):
+    if not words or row_id_of(term) is not None:
         return None
     sqlite = conn.dialect.name == "sqlite"
     exact = sqlite and search_index.unextended(conn, model.table.id, words)

@@ -21,6 +21,32 @@ def _reverse(text: str | None) -> str | None:
     return None if text is None else str(text)[::-1]
 
 
+def _simple_upper(c: str) -> str:
+    """One character's simple uppercase mapping (what PostgreSQL's upper() gives in a UTF-8
+    locale): Python's full mapping when it is one character, else the titlecase one ("ǅ",
+    "ᾳ"), else the character itself ("ß", "ﬁ" stay)."""
+    for mapped in (c.upper(), c.title()):
+        if len(mapped) == 1:
+            return mapped
+    return c
+
+
+def _upper(value: Any) -> str | None:
+    """PostgreSQL's upper(): SQLite's built-in one maps ASCII letters only."""
+    if value is None:
+        return None
+    text = str(value)
+    return text.upper() if text.isascii() else "".join(map(_simple_upper, text))
+
+
+def _lower(value: Any) -> str | None:
+    """PostgreSQL's lower(): one character at a time ("İ" is "i", not "i̇")."""
+    if value is None:
+        return None
+    text = str(value)
+    return text.lower() if text.isascii() else "".join(c.lower()[0] for c in text)
+
+
 def _split_part(text: str | None, delimiter: str | None, position: int | None) -> str | None:
     """PostgreSQL's split_part for positions >= 1 ('' past the end, whole text on '' delimiter)."""
     if text is None or delimiter is None or position is None:
@@ -139,6 +165,10 @@ class _StddevSamp(_Spread):
 
 
 def register(connection: sqlite3.Connection) -> None:
+    # upper/lower replace SQLite's ASCII-only built-ins: formulas and the case-insensitive
+    # filters and search (contains, icontains) then fold "É" and "é" together as on PostgreSQL
+    connection.create_function("upper", 1, _upper, deterministic=True)
+    connection.create_function("lower", 1, _lower, deterministic=True)
     connection.create_function("gb_reverse", 1, _reverse, deterministic=True)
     connection.create_function("gb_split_part", 3, _split_part, deterministic=True)
     connection.create_function("gb_local_day", 2, _local_day, deterministic=True)

@@ -41,6 +41,19 @@ def test_search_modes_and_row_id(api: Api) -> None:
     )
 
 
+def test_a_term_names_a_row_id_as_pythons_int_reads_it(api: Api) -> None:
+    # found by the schema fuzzer: "²" passed str.isdigit() and int() then failed (500);
+    # Baserow reads the id with int(): signs, underscores and any decimal digits count
+    table = api.table()
+    for _ in range(10):
+        api.ok(api.post(f"/api/database/rows/table/{table}/", {}))
+    cases = {"²": [], "+2": [2], "1_0": [10], " 3 ": [3], "02": [], "-1": [], "١": [1],
+             "99999999999999999999999": []}  # fmt: skip
+    for mode in ("compat", "full-text-with-count"):
+        for term, ids in cases.items():
+            assert [r["id"] for r in api.rows(table, search=term, search_mode=mode)] == ids, term
+
+
 def test_order_by(api: Api) -> None:
     table = make(api)
     assert [r["Name"] for r in api.rows(table, order_by="Name")] == ["", "Alpha", "beta", "Gamma"]
