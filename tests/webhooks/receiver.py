@@ -42,6 +42,8 @@ class Receiver:
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
+                if len(raw) < length:
+                    return  # cut off mid-body (a killed sender): no call, it is sent again
                 with receiver.lock:
                     answer = receiver.responses.pop(0) if receiver.responses else 200
                     receiver.received.append(
