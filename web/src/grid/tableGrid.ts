@@ -28,6 +28,7 @@ import {
   type GridApi,
   type IDatasource,
   type IGetRowsParams,
+  type IRowNode,
 } from "ag-grid-community";
 import { api, errorText } from "../api";
 import type { Field, Row, RowPage } from "../types";
@@ -89,6 +90,9 @@ export class TableGrid {
       maxConcurrentDatasourceRequests: 2,
       blockLoadDebounceMillis: 10, // a fast scroll skips the blocks it only passes over
       suppressAnimationFrame: true, // rows that arrive paint at once (a jump is one block)
+      // rows drawn beyond the viewport: a jump draws placeholders, then the rows, for every
+      // one of them, so the default 10 each side doubles the work a jump waits for
+      rowBuffer: 3,
       infiniteInitialRowCount: 1, // one placeholder row makes the grid ask for the first block
       getRowId: (p) => String(p.data.id),
       columnDefs: [],
@@ -318,10 +322,17 @@ export class TableGrid {
     }
   }
 
+  private loadingBlocks(): boolean {
+    const blocks = Object.values(this.api.getCacheBlockState() as Record<string, { pageStatus: string }>);
+    return blocks.some((b) => b.pageStatus !== "loaded" && b.pageStatus !== "failed");
+  }
+
   // Poll the rows in view: new counts reload the cache, changed rows are replaced in place.
   private async poll(): Promise<void> {
     if (this.polling || document.hidden || this.api.isDestroyed()) return;
-    if (this.api.getEditingCells().length) return;
+    // while blocks load (a jump, a scroll) the grid is fetching those rows anyway: a poll
+    // would double the requests the jump waits for
+    if (this.api.getEditingCells().length || this.loadingBlocks()) return;
     const first = this.api.getFirstDisplayedRowIndex();
     const last = this.api.getLastDisplayedRowIndex();
     if (first < 0 && this.count > 0) return;
@@ -339,17 +350,19 @@ export class TableGrid {
         this.api.refreshInfiniteCache();
         return;
       }
-      answers.forEach((answer, i) => {
-        answer.results.forEach((row, j) => {
+      const changed: [IRowNode<Row>, Row][] = [];
+      for (const [i, answer] of answers.entries()) {
+        for (const [j, row] of answer.results.entries()) {
           const node = this.api.getDisplayedRowAtIndex((pages[i] - 1) * BLOCK + j);
-          if (!node) return;
-          if (!node.data || node.data.id !== row.id) {
+          if (!node?.data) continue; // not loaded yet (scrolled there since): its block brings it
+          if (node.data.id !== row.id) {
             this.api.refreshInfiniteCache(); // rows moved (a delete or insert elsewhere)
             return;
           }
-          if (JSON.stringify(node.data) !== JSON.stringify(row)) node.setData(row);
-        });
-      });
+          if (JSON.stringify(node.data) !== JSON.stringify(row)) changed.push([node, row]);
+        }
+      }
+      for (const [node, row] of changed) node.setData(row);
     } catch {
       // a failed poll is retried at the next tick; errors of the user's own actions show
     } finally {
