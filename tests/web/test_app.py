@@ -12,6 +12,7 @@ from typing import Any
 
 import requests
 from PIL import Image
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
@@ -501,3 +502,48 @@ def test_token_webhook_reload_and_log_out(page: Browser, server: Server, account
     assert again.status_code == 401  # logging out blacklisted it on the server
     page.open(f"/table/{table}")
     page.until(lambda: page.driver.current_url.endswith("/login") or None)
+
+
+def test_paste_past_the_last_row_adds_rows_and_a_range_copies(
+    page: Browser, server: Server, account: Account
+) -> None:
+    table, auth = signed_in_on_a_table(page, server, account)
+    fields = api_fields(server, auth, table)
+    name, notes = (f"field_{fields[n]['id']}" for n in ("Name", "Notes"))
+    grid = Grid(page)
+    page.text_appears("2 rows", ".count")
+
+    # four lines pasted on a two-row table: two rows updated, two created (as spreadsheets)
+    grid.focus(0, name)
+    tsv = "a\tfirst\nb\tsecond\nc\tthird\nd\tfourth\n"
+    page.js(PASTE, page.driver.switch_to.active_element, tsv)
+    page.text_appears("4 rows", ".count")
+    page.until(lambda: len(api_rows(server, auth, table)) == 4 or None)
+    assert [(r["Name"], r["Notes"]) for r in api_rows(server, auth, table)] == [
+        ("a", "first"),
+        ("b", "second"),
+        ("c", "third"),
+        ("d", "fourth"),
+    ]
+    grid.wait_text(3, name, "d")
+
+    # shift+click spans a range of cells; copy gives it as TSV
+    grid.focus(1, name)
+    ActionChains(page.driver).key_down(Keys.SHIFT).click(grid.cell(2, notes)).key_up(
+        Keys.SHIFT
+    ).perform()
+    page.until(lambda: len(page.all(".ag-cell.cell-range")) == 4 or None)
+    assert page.js(COPY, grid.cell(1, name)) == "b\tsecond\nc\tthird"
+
+    # a plain click starts over; shift+arrows span the range from there
+    grid.focus(0, notes)
+    page.until(lambda: not page.all(".ag-cell.cell-range") or None)
+    page.driver.switch_to.active_element.send_keys(Keys.SHIFT, Keys.ARROW_DOWN)
+    page.driver.switch_to.active_element.send_keys(Keys.SHIFT, Keys.ARROW_DOWN)
+    page.until(lambda: len(page.all(".ag-cell.cell-range")) == 3 or None)
+    assert page.js(COPY, grid.cell(0, notes)) == "first\nsecond\nthird"
+
+    # a paste goes to the range's top left cell
+    page.js(PASTE, page.driver.switch_to.active_element, "1st\n2nd")
+    page.until(lambda: api_rows(server, auth, table)[1]["Notes"] == "2nd" or None)
+    assert [r["Notes"] for r in api_rows(server, auth, table)] == ["1st", "2nd", "third", "fourth"]

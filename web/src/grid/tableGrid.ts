@@ -34,6 +34,7 @@ import { api, errorText } from "../api";
 import type { Field, Row, RowPage } from "../types";
 import { EDITABLE, columnFor, key, toWire } from "./columns";
 import { asText } from "./format";
+import { CellRange } from "./range";
 
 ModuleRegistry.registerModules([
   InfiniteRowModelModule,
@@ -76,6 +77,7 @@ export class TableGrid {
   private polling = false;
   private errors = new Map<string, string>(); // "<row id>:<field id>" → message
   private lastSortModel: { colId: string; sort: "asc" | "desc" }[] = [];
+  private range: CellRange;
 
   constructor(
     host: HTMLElement,
@@ -104,7 +106,12 @@ export class TableGrid {
       tooltipShowDelay: 300,
       onCellValueChanged: (e) => void this.saveCell(e),
       onSelectionChanged: () => this.events.onSelection(this.selectedIds()),
+      onCellFocused: (e) => {
+        const col = e.column && typeof e.column === "object" ? e.column.getColId() : e.column;
+        this.range.focused(e.rowIndex === null || !col ? null : { row: e.rowIndex, col });
+      },
     });
+    this.range = new CellRange(this.api, host, () => this.api.refreshCells({ force: true }));
     host.addEventListener("paste", (e) => void this.paste(e as ClipboardEvent));
     host.addEventListener("copy", (e) => this.copy(e as ClipboardEvent));
     this.timer = window.setInterval(() => void this.poll(), POLL_MS);
@@ -119,7 +126,10 @@ export class TableGrid {
     this.fields = fields;
     const columns: ColDef<Row>[] = fields.map((f) => ({
       ...columnFor(f),
-      cellClassRules: { "cell-error": (p) => !!p.data && this.errors.has(`${p.data.id}:${f.id}`) },
+      cellClassRules: {
+        "cell-error": (p) => !!p.data && this.errors.has(`${p.data.id}:${f.id}`),
+        "cell-range": (p) => this.range.contains(p.node.rowIndex, key(f)),
+      },
       // the API's refusal stays on the cell that caused it, until a good value replaces it
       tooltipValueGetter: (p) => (p.data ? this.errors.get(`${p.data.id}:${f.id}`) : undefined),
     }));
@@ -177,6 +187,7 @@ export class TableGrid {
 
   // A new datasource starts the cache over (search, sorts or fields changed).
   reload(): void {
+    this.range?.clear();
     const datasource: IDatasource = { getRows: (p) => void this.getRows(p) };
     this.api.setGridOption("datasource", datasource);
   }
@@ -266,7 +277,8 @@ export class TableGrid {
     this.api.refreshInfiniteCache();
   }
 
-  // Copy as TSV for a spreadsheet: the selected rows (shown columns), else the focused cell.
+  // Copy as TSV for a spreadsheet: the cell range (shift+click, shift+arrows), else the
+  // selected rows (shown columns), else the focused cell.
   private copy(e: ClipboardEvent): void {
     if (this.api.getEditingCells().length || !e.clipboardData) return;
     const columns = this.api.getAllDisplayedColumns().filter((c) => c.getColId().startsWith("field_"));
@@ -277,7 +289,15 @@ export class TableGrid {
     };
     let tsv: string;
     const selected = this.api.getSelectedNodes().filter((n) => n.data);
-    if (selected.length) {
+    const range = this.range.bounds();
+    if (range) {
+      const lines: string[] = [];
+      for (let i = range.rows[0]; i <= range.rows[1]; i++) {
+        const row = this.api.getDisplayedRowAtIndex(i)?.data;
+        lines.push(range.cols.map((c) => (row ? text(row, c) : "")).join("\t"));
+      }
+      tsv = lines.join("\n");
+    } else if (selected.length) {
       selected.sort((a, b) => (a.rowIndex ?? 0) - (b.rowIndex ?? 0));
       tsv = selected.map((n) => columns.map((c) => text(n.data!, c.getColId())).join("\t")).join("\n");
     } else {
@@ -290,7 +310,9 @@ export class TableGrid {
     e.preventDefault();
   }
 
-  // Paste a TSV range (as spreadsheets copy it) from the focused cell on, one batch PATCH.
+  // Paste a TSV range (as spreadsheets copy it) from the focused cell (or the range's top
+  // left) on: one batch PATCH of the rows there, and, as spreadsheets do, one batch create
+  // of the rows it runs past the last one (200 rows a request, the API's batch limit).
   private async paste(e: ClipboardEvent): Promise<void> {
     const focused = this.api.getFocusedCell();
     if (!focused || this.api.getEditingCells().length) return;
@@ -299,23 +321,37 @@ export class TableGrid {
     e.preventDefault();
     const lines = text.replace(/\r\n?/g, "\n").replace(/\n$/, "").split("\n").map((l) => l.split("\t"));
     const columns = this.api.getAllDisplayedColumns().filter((c) => c.getColId().startsWith("field_"));
-    const startCol = columns.findIndex((c) => c.getColId() === focused.column.getColId());
+    const range = this.range.bounds();
+    const [startRow, startColId] = range ? [range.rows[0], range.cols[0]] : [focused.rowIndex, focused.column.getColId()];
+    const startCol = columns.findIndex((c) => c.getColId() === startColId);
     if (startCol < 0) return;
-    const items: Record<string, unknown>[] = [];
-    lines.forEach((cells, r) => {
-      const node = this.api.getDisplayedRowAtIndex(focused.rowIndex + r);
-      if (!node?.data) return;
-      const item: Record<string, unknown> = { id: node.data.id };
+    const values = (cells: string[]) => {
+      const item: Record<string, unknown> = {};
       cells.forEach((value, c) => {
         const field = this.fields.find((f) => key(f) === columns[startCol + c]?.getColId());
         if (field && EDITABLE.has(field.type) && !field.read_only) item[key(field)] = pasteValue(field, value);
       });
-      items.push(item);
+      return item;
+    };
+    const updates: Record<string, unknown>[] = [];
+    const creates: Record<string, unknown>[] = [];
+    lines.forEach((cells, r) => {
+      if (startRow + r >= this.count) {
+        creates.push(values(cells));
+        return;
+      }
+      const node = this.api.getDisplayedRowAtIndex(startRow + r);
+      if (node?.data) updates.push({ id: node.data.id, ...values(cells) });
     });
-    if (!items.length) return;
     try {
-      await api.patch(`/api/database/rows/table/${this.tableId}/batch/`, { items });
+      const rows = `/api/database/rows/table/${this.tableId}/batch/`;
+      for (let i = 0; i < updates.length; i += 200) await api.patch(rows, { items: updates.slice(i, i + 200) });
+      for (let i = 0; i < creates.length; i += 200) await api.post(rows, { items: creates.slice(i, i + 200) });
       this.events.onCellError(null);
+      if (creates.length) {
+        this.setCount(this.count + creates.length);
+        this.api.setRowCount(this.count, true);
+      }
       this.refreshAll();
     } catch (err) {
       this.events.onCellError(`Paste: ${errorText(err)}`);
