@@ -16,6 +16,8 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
+from gridbase.fields import filtering
+from gridbase.filters import default_filter_types
 from tests.server import Server
 from tests.web.browser import Browser, Grid
 from tests.web.conftest import Account, jwt_of
@@ -235,6 +237,12 @@ def test_fields_of_many_types_are_edited_in_the_grid(
     page.shot("grid")
 
 
+def accepted_filters(field_type: str) -> set[str]:
+    """The filter types the server accepts for a field type (its registries)."""
+    registered = {f.type for f in default_filter_types()}
+    return set(filtering.for_field_type(field_type)) & registered
+
+
 def pick(page: Browser, grid: Grid, row: int, col: str, search: str, choice: str) -> None:
     """Open a list editor with Enter, search, add the highlighted item, finish with Enter."""
     grid.focus(row, col)
@@ -355,6 +363,11 @@ def test_search_sort_paste_add_delete_and_live_rows(
     page.text_appears("2 rows", ".count")
     page.click("+ Condition")
     Select(page.labelled("Filter 2 field")).select_by_visible_text("Notes")
+    # the types offered are the server's own for the field (read from the database's OpenAPI
+    # document), so they cannot drift from what the API accepts
+    for label, type_ in (("Filter 1 type", "boolean"), ("Filter 2 type", "long_text")):
+        offered = [o.get_attribute("value") for o in Select(page.labelled(label)).options]
+        assert sorted(offered) == sorted(accepted_filters(type_)), label
     page.fill("Filter 2 value", "sec")
     Select(page.labelled("Match all or any")).select_by_visible_text("any condition (OR)")
     page.text_appears("3 rows", ".count")
