@@ -335,21 +335,20 @@ export class TableGrid {
     };
     const updates: Record<string, unknown>[] = [];
     const creates: Record<string, unknown>[] = [];
-    lines.forEach((cells, r) => {
-      if (startRow + r >= this.count) {
-        creates.push(values(cells));
-        return;
-      }
-      const node = this.api.getDisplayedRowAtIndex(startRow + r);
-      if (node?.data) updates.push({ id: node.data.id, ...values(cells) });
-    });
     try {
+      // the count now, not the grid's last one (it may be reloading): rows past it are new
+      const count = (await api.get<RowPage>(this.query(1, 1))).count;
+      const ids = await this.rowIds(startRow, Math.min(startRow + lines.length, count));
+      lines.forEach((cells, r) => {
+        if (startRow + r >= count) creates.push(values(cells));
+        else if (ids.has(startRow + r)) updates.push({ id: ids.get(startRow + r), ...values(cells) });
+      });
       const rows = `/api/database/rows/table/${this.tableId}/batch/`;
       for (let i = 0; i < updates.length; i += 200) await api.patch(rows, { items: updates.slice(i, i + 200) });
       for (let i = 0; i < creates.length; i += 200) await api.post(rows, { items: creates.slice(i, i + 200) });
       this.events.onCellError(null);
       if (creates.length) {
-        this.setCount(this.count + creates.length);
+        this.setCount(count + creates.length);
         this.api.setRowCount(this.count, true);
       }
       this.refreshAll();
@@ -361,6 +360,26 @@ export class TableGrid {
   private loadingBlocks(): boolean {
     const blocks = Object.values(this.api.getCacheBlockState() as Record<string, { pageStatus: string }>);
     return blocks.some((b) => b.pageStatus !== "loaded" && b.pageStatus !== "failed");
+  }
+
+  // The ids of the rows at these indexes: from the grid, or for rows it has not loaded (a
+  // reload under way, a range longer than the cache) from the list endpoint, a page at a time.
+  private async rowIds(from: number, to: number): Promise<Map<number, number>> {
+    const ids = new Map<number, number>();
+    const pages = new Set<number>();
+    for (let i = from; i < to; i++) {
+      const id = this.api.getDisplayedRowAtIndex(i)?.data?.id;
+      if (id === undefined) pages.add(Math.floor(i / BLOCK) + 1);
+      else ids.set(i, id);
+    }
+    for (const page of pages) {
+      const answer = await api.get<RowPage>(this.query(page, BLOCK));
+      answer.results.forEach((row, j) => {
+        const i = (page - 1) * BLOCK + j;
+        if (i >= from && i < to && !ids.has(i)) ids.set(i, row.id);
+      });
+    }
+    return ids;
   }
 
   // Poll the rows in view: new counts reload the cache, changed rows are replaced in place.
