@@ -18,7 +18,7 @@ from gridbase.config import Settings
 from tests.server import Server
 from tests.web.browser import Browser, Grid
 from tests.web.conftest import Account
-from tests.web.test_app import api_fields, api_rows, signed_in_on_a_table
+from tests.web.tables import api_fields, api_rows, signed_in_on_a_table
 
 # What a person's picking in a native date/time input amounts to: the value, then `input`
 SET_VALUE = """
