@@ -398,6 +398,8 @@ export class TableGrid {
       const pages = [page];
       if (last >= 0 && Math.floor(last / BLOCK) + 1 !== page) pages.push(Math.floor(last / BLOCK) + 1);
       const answers = await Promise.all(pages.map((p) => api.get<RowPage>(this.query(p, BLOCK))));
+      // an edit begun while the answers were on their way: redrawing now would end it
+      if (this.api.isDestroyed() || this.api.getEditingCells().length) return;
       const count = answers[0].count;
       if (count !== this.count) {
         this.setCount(count);
