@@ -17,6 +17,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 WAIT = 15.0
+POLL = 0.02  # seconds between checks of a wait (Selenium's default, 0.5 s, idles most of it)
 CLIENT_ERROR = re.compile(r"Failed to load resource: the server responded with a status of 4\d\d")
 
 
@@ -53,7 +54,10 @@ class Browser:
 
     def wait(self, timeout: float = WAIT) -> WebDriverWait[webdriver.Chrome]:
         return WebDriverWait(
-            self.driver, timeout, ignored_exceptions=[StaleElementReferenceException]
+            self.driver,
+            timeout,
+            poll_frequency=POLL,
+            ignored_exceptions=[StaleElementReferenceException],
         )
 
     def find(self, css: str, timeout: float = WAIT) -> WebElement:
@@ -131,10 +135,14 @@ def _quote(text: str) -> str:
     return 'concat("' + text.replace('"', "") + '")'
 
 
-# scroll the grid right by some pixels (0: back to the first column)
+# scroll the grid right by some pixels (0: back to the first column); past the right end
+# it starts again from the left, so a wait that scrolls faster than cells render cannot
+# get stuck there
 SCROLL_LEFT = """
 const v = document.querySelector('.ag-body-horizontal-scroll-viewport');
-if (v) { v.scrollLeft = arguments[0] === 0 ? 0 : v.scrollLeft + arguments[0]; }
+if (!v) return;
+const atEnd = v.scrollLeft + v.clientWidth >= v.scrollWidth - 1;
+v.scrollLeft = arguments[0] === 0 || atEnd ? 0 : v.scrollLeft + arguments[0];
 """
 
 

@@ -12,25 +12,27 @@ from typing import Any
 
 import requests
 from PIL import Image
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
+from gridbase.fields import filtering
+from gridbase.filters import default_filter_types
 from tests.server import Server
 from tests.web.browser import Browser, Grid
-from tests.web.conftest import jwt_of
+from tests.web.conftest import Account, jwt_of
+from tests.web.tables import api_fields, api_rows, signed_in_on_a_table
 
-EMAIL, PASSWORD = "ada@example.com", "correct-horse-1"
 
-
-def sign_up(b: Browser) -> None:
+def sign_up(b: Browser, account: Account) -> None:
     b.open("/")
     b.until(lambda: b.driver.current_url.endswith("/login") or None)
     b.link("No account yet? Sign up").click()
-    b.fill("Name", "Ada")
-    b.fill("Email", EMAIL)
-    b.fill("Password", PASSWORD)
+    b.fill("Name", account.name)
+    b.fill("Email", account.email)
+    b.fill("Password", account.password)
     b.click("Sign up")
-    b.text_appears("Welcome, Ada")
+    b.text_appears(f"Welcome, {account.name}")
 
 
 def make_table(b: Browser) -> None:
@@ -48,29 +50,12 @@ def make_table(b: Browser) -> None:
     b.text_appears("Customers", ".toolbar h1")
 
 
-def api_fields(server: Server, auth: dict[str, str], table_id: int) -> dict[str, dict[str, Any]]:
-    r = requests.get(
-        f"{server.url}/api/database/fields/table/{table_id}/", headers=auth, timeout=10
-    )
-    assert r.status_code == 200, r.text
-    return {f["name"]: f for f in r.json()}
-
-
-def api_rows(server: Server, auth: dict[str, str], table_id: int, query: str = "") -> list[Any]:
-    url = f"{server.url}/api/database/rows/table/{table_id}/?user_field_names=true{query}"
-    r = requests.get(url, headers=auth, timeout=10)
-    assert r.status_code == 200, r.text
-    return list(r.json()["results"])
-
-
-def table_id_of(b: Browser) -> int:
-    return int(b.driver.current_url.rsplit("/", 1)[1])
-
-
-def test_sign_up_and_build_a_table_in_the_sidebar(page: Browser, server: Server) -> None:
-    sign_up(page)
+def test_sign_up_and_build_a_table_in_the_sidebar(
+    page: Browser, server: Server, account: Account
+) -> None:
+    sign_up(page, account)
     make_table(page)
-    auth = jwt_of(server, EMAIL, PASSWORD)
+    auth = jwt_of(server, account.email, account.password)
     tables = requests.get(f"{server.url}/api/applications/", headers=auth, timeout=10).json()
     assert [(d["name"], [t["name"] for t in d["tables"]]) for d in tables] == [
         ("CRM", ["Customers"])
@@ -121,12 +106,9 @@ def add_field(b: Browser, name: str, type_label: str, **options: Any) -> None:
 
 
 def test_fields_of_many_types_are_edited_in_the_grid(
-    page: Browser, server: Server, tmp_path: Path
+    page: Browser, server: Server, account: Account, tmp_path: Path
 ) -> None:
-    sign_up(page)
-    make_table(page)
-    table = table_id_of(page)
-    auth = jwt_of(server, EMAIL, PASSWORD)
+    table, auth = signed_in_on_a_table(page, server, account)
     add_field(page, "Amount", "# Number", decimals=2)
     add_field(page, "Due", "▦ Date", date_format="European (D/M/Y)")
     add_field(page, "Status", "▾ Single select", select_options=["Open", "Won"])
@@ -213,6 +195,12 @@ def test_fields_of_many_types_are_edited_in_the_grid(
     page.shot("grid")
 
 
+def accepted_filters(field_type: str) -> set[str]:
+    """The filter types the server accepts for a field type (its registries)."""
+    registered = {f.type for f in default_filter_types()}
+    return set(filtering.for_field_type(field_type)) & registered
+
+
 def pick(page: Browser, grid: Grid, row: int, col: str, search: str, choice: str) -> None:
     """Open a list editor with Enter, search, add the highlighted item, finish with Enter."""
     grid.focus(row, col)
@@ -268,11 +256,10 @@ arguments[0].dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbl
 """
 
 
-def test_search_sort_paste_add_delete_and_live_rows(page: Browser, server: Server) -> None:
-    sign_up(page)
-    make_table(page)
-    table = table_id_of(page)
-    auth = jwt_of(server, EMAIL, PASSWORD)
+def test_search_sort_paste_add_delete_and_live_rows(
+    page: Browser, server: Server, account: Account
+) -> None:
+    table, auth = signed_in_on_a_table(page, server, account)
     fields = api_fields(server, auth, table)
     name, notes = (f"field_{fields[n]['id']}" for n in ("Name", "Notes"))
     grid = Grid(page)
@@ -334,6 +321,11 @@ def test_search_sort_paste_add_delete_and_live_rows(page: Browser, server: Serve
     page.text_appears("2 rows", ".count")
     page.click("+ Condition")
     Select(page.labelled("Filter 2 field")).select_by_visible_text("Notes")
+    # the types offered are the server's own for the field (read from the database's OpenAPI
+    # document), so they cannot drift from what the API accepts
+    for label, type_ in (("Filter 1 type", "boolean"), ("Filter 2 type", "long_text")):
+        offered = [o.get_attribute("value") for o in Select(page.labelled(label)).options]
+        assert sorted(offered) == sorted(accepted_filters(type_)), label
     page.fill("Filter 2 value", "sec")
     Select(page.labelled("Match all or any")).select_by_visible_text("any condition (OR)")
     page.text_appears("3 rows", ".count")
@@ -413,10 +405,8 @@ def test_search_sort_paste_add_delete_and_live_rows(page: Browser, server: Serve
     page.wait().until(lambda _: not page.all(f'.ag-header-cell[col-id="{notes}"]'))
 
 
-def test_token_webhook_reload_and_log_out(page: Browser, server: Server) -> None:
-    sign_up(page)
-    make_table(page)
-    table = table_id_of(page)
+def test_token_webhook_reload_and_log_out(page: Browser, server: Server, account: Account) -> None:
+    table, auth = signed_in_on_a_table(page, server, account)
     page.driver.refresh()  # the session survives a reload
     page.text_appears("Customers", ".toolbar h1")
     page.text_appears("2 rows", ".count")
@@ -457,7 +447,7 @@ def test_token_webhook_reload_and_log_out(page: Browser, server: Server) -> None
         page.fill("URL", receiver.url)
         page.click("Create webhook")
         page.find(".webhook-list h2")
-        requests.post(rows, json={}, headers=jwt_of(server, EMAIL, PASSWORD), timeout=10)
+        requests.post(rows, json={}, headers=auth, timeout=10)
         call = page.until(lambda: receiver.calls[0] if receiver.calls else None)
         assert call["event_type"] == "rows.created"
         page.driver.refresh()
@@ -483,3 +473,48 @@ def test_token_webhook_reload_and_log_out(page: Browser, server: Server) -> None
     assert again.status_code == 401  # logging out blacklisted it on the server
     page.open(f"/table/{table}")
     page.until(lambda: page.driver.current_url.endswith("/login") or None)
+
+
+def test_paste_past_the_last_row_adds_rows_and_a_range_copies(
+    page: Browser, server: Server, account: Account
+) -> None:
+    table, auth = signed_in_on_a_table(page, server, account)
+    fields = api_fields(server, auth, table)
+    name, notes = (f"field_{fields[n]['id']}" for n in ("Name", "Notes"))
+    grid = Grid(page)
+    page.text_appears("2 rows", ".count")
+
+    # four lines pasted on a two-row table: two rows updated, two created (as spreadsheets)
+    grid.focus(0, name)
+    tsv = "a\tfirst\nb\tsecond\nc\tthird\nd\tfourth\n"
+    page.js(PASTE, page.driver.switch_to.active_element, tsv)
+    page.text_appears("4 rows", ".count")
+    page.until(lambda: len(api_rows(server, auth, table)) == 4 or None)
+    assert [(r["Name"], r["Notes"]) for r in api_rows(server, auth, table)] == [
+        ("a", "first"),
+        ("b", "second"),
+        ("c", "third"),
+        ("d", "fourth"),
+    ]
+    grid.wait_text(3, name, "d")
+
+    # shift+click spans a range of cells; copy gives it as TSV
+    grid.focus(1, name)
+    ActionChains(page.driver).key_down(Keys.SHIFT).click(grid.cell(2, notes)).key_up(
+        Keys.SHIFT
+    ).perform()
+    page.until(lambda: len(page.all(".ag-cell.cell-range")) == 4 or None)
+    assert page.js(COPY, grid.cell(1, name)) == "b\tsecond\nc\tthird"
+
+    # a plain click starts over; shift+arrows span the range from there
+    grid.focus(0, notes)
+    page.until(lambda: not page.all(".ag-cell.cell-range") or None)
+    page.driver.switch_to.active_element.send_keys(Keys.SHIFT, Keys.ARROW_DOWN)
+    page.driver.switch_to.active_element.send_keys(Keys.SHIFT, Keys.ARROW_DOWN)
+    page.until(lambda: len(page.all(".ag-cell.cell-range")) == 3 or None)
+    assert page.js(COPY, grid.cell(0, notes)) == "first\nsecond\nthird"
+
+    # a paste goes to the range's top left cell
+    page.js(PASTE, page.driver.switch_to.active_element, "1st\n2nd")
+    page.until(lambda: api_rows(server, auth, table)[1]["Notes"] == "2nd" or None)
+    assert [r["Notes"] for r in api_rows(server, auth, table)] == ["1st", "2nd", "third", "fourth"]

@@ -28,11 +28,13 @@ import {
   type GridApi,
   type IDatasource,
   type IGetRowsParams,
+  type IRowNode,
 } from "ag-grid-community";
 import { api, errorText } from "../api";
 import type { Field, Row, RowPage } from "../types";
 import { EDITABLE, columnFor, key, toWire } from "./columns";
 import { asText } from "./format";
+import { CellRange } from "./range";
 
 ModuleRegistry.registerModules([
   InfiniteRowModelModule,
@@ -75,6 +77,7 @@ export class TableGrid {
   private polling = false;
   private errors = new Map<string, string>(); // "<row id>:<field id>" → message
   private lastSortModel: { colId: string; sort: "asc" | "desc" }[] = [];
+  private range: CellRange;
 
   constructor(
     host: HTMLElement,
@@ -89,6 +92,9 @@ export class TableGrid {
       maxConcurrentDatasourceRequests: 2,
       blockLoadDebounceMillis: 10, // a fast scroll skips the blocks it only passes over
       suppressAnimationFrame: true, // rows that arrive paint at once (a jump is one block)
+      // rows drawn beyond the viewport: a jump draws placeholders, then the rows, for every
+      // one of them, so the default 10 each side doubles the work a jump waits for
+      rowBuffer: 3,
       infiniteInitialRowCount: 1, // one placeholder row makes the grid ask for the first block
       getRowId: (p) => String(p.data.id),
       columnDefs: [],
@@ -100,7 +106,12 @@ export class TableGrid {
       tooltipShowDelay: 300,
       onCellValueChanged: (e) => void this.saveCell(e),
       onSelectionChanged: () => this.events.onSelection(this.selectedIds()),
+      onCellFocused: (e) => {
+        const col = e.column && typeof e.column === "object" ? e.column.getColId() : e.column;
+        this.range.focused(e.rowIndex === null || !col ? null : { row: e.rowIndex, col });
+      },
     });
+    this.range = new CellRange(this.api, host, () => this.api.refreshCells({ force: true }));
     host.addEventListener("paste", (e) => void this.paste(e as ClipboardEvent));
     host.addEventListener("copy", (e) => this.copy(e as ClipboardEvent));
     this.timer = window.setInterval(() => void this.poll(), POLL_MS);
@@ -115,7 +126,10 @@ export class TableGrid {
     this.fields = fields;
     const columns: ColDef<Row>[] = fields.map((f) => ({
       ...columnFor(f),
-      cellClassRules: { "cell-error": (p) => !!p.data && this.errors.has(`${p.data.id}:${f.id}`) },
+      cellClassRules: {
+        "cell-error": (p) => !!p.data && this.errors.has(`${p.data.id}:${f.id}`),
+        "cell-range": (p) => this.range.contains(p.node.rowIndex, key(f)),
+      },
       // the API's refusal stays on the cell that caused it, until a good value replaces it
       tooltipValueGetter: (p) => (p.data ? this.errors.get(`${p.data.id}:${f.id}`) : undefined),
     }));
@@ -173,6 +187,7 @@ export class TableGrid {
 
   // A new datasource starts the cache over (search, sorts or fields changed).
   reload(): void {
+    this.range?.clear();
     const datasource: IDatasource = { getRows: (p) => void this.getRows(p) };
     this.api.setGridOption("datasource", datasource);
   }
@@ -262,7 +277,8 @@ export class TableGrid {
     this.api.refreshInfiniteCache();
   }
 
-  // Copy as TSV for a spreadsheet: the selected rows (shown columns), else the focused cell.
+  // Copy as TSV for a spreadsheet: the cell range (shift+click, shift+arrows), else the
+  // selected rows (shown columns), else the focused cell.
   private copy(e: ClipboardEvent): void {
     if (this.api.getEditingCells().length || !e.clipboardData) return;
     const columns = this.api.getAllDisplayedColumns().filter((c) => c.getColId().startsWith("field_"));
@@ -273,7 +289,15 @@ export class TableGrid {
     };
     let tsv: string;
     const selected = this.api.getSelectedNodes().filter((n) => n.data);
-    if (selected.length) {
+    const range = this.range.bounds();
+    if (range) {
+      const lines: string[] = [];
+      for (let i = range.rows[0]; i <= range.rows[1]; i++) {
+        const row = this.api.getDisplayedRowAtIndex(i)?.data;
+        lines.push(range.cols.map((c) => (row ? text(row, c) : "")).join("\t"));
+      }
+      tsv = lines.join("\n");
+    } else if (selected.length) {
       selected.sort((a, b) => (a.rowIndex ?? 0) - (b.rowIndex ?? 0));
       tsv = selected.map((n) => columns.map((c) => text(n.data!, c.getColId())).join("\t")).join("\n");
     } else {
@@ -286,7 +310,9 @@ export class TableGrid {
     e.preventDefault();
   }
 
-  // Paste a TSV range (as spreadsheets copy it) from the focused cell on, one batch PATCH.
+  // Paste a TSV range (as spreadsheets copy it) from the focused cell (or the range's top
+  // left) on: one batch PATCH of the rows there, and, as spreadsheets do, one batch create
+  // of the rows it runs past the last one (200 rows a request, the API's batch limit).
   private async paste(e: ClipboardEvent): Promise<void> {
     const focused = this.api.getFocusedCell();
     if (!focused || this.api.getEditingCells().length) return;
@@ -295,33 +321,73 @@ export class TableGrid {
     e.preventDefault();
     const lines = text.replace(/\r\n?/g, "\n").replace(/\n$/, "").split("\n").map((l) => l.split("\t"));
     const columns = this.api.getAllDisplayedColumns().filter((c) => c.getColId().startsWith("field_"));
-    const startCol = columns.findIndex((c) => c.getColId() === focused.column.getColId());
+    const range = this.range.bounds();
+    const [startRow, startColId] = range ? [range.rows[0], range.cols[0]] : [focused.rowIndex, focused.column.getColId()];
+    const startCol = columns.findIndex((c) => c.getColId() === startColId);
     if (startCol < 0) return;
-    const items: Record<string, unknown>[] = [];
-    lines.forEach((cells, r) => {
-      const node = this.api.getDisplayedRowAtIndex(focused.rowIndex + r);
-      if (!node?.data) return;
-      const item: Record<string, unknown> = { id: node.data.id };
+    const values = (cells: string[]) => {
+      const item: Record<string, unknown> = {};
       cells.forEach((value, c) => {
         const field = this.fields.find((f) => key(f) === columns[startCol + c]?.getColId());
         if (field && EDITABLE.has(field.type) && !field.read_only) item[key(field)] = pasteValue(field, value);
       });
-      items.push(item);
-    });
-    if (!items.length) return;
+      return item;
+    };
+    const updates: Record<string, unknown>[] = [];
+    const creates: Record<string, unknown>[] = [];
     try {
-      await api.patch(`/api/database/rows/table/${this.tableId}/batch/`, { items });
+      // the count now, not the grid's last one (it may be reloading): rows past it are new
+      const count = (await api.get<RowPage>(this.query(1, 1))).count;
+      const ids = await this.rowIds(startRow, Math.min(startRow + lines.length, count));
+      lines.forEach((cells, r) => {
+        if (startRow + r >= count) creates.push(values(cells));
+        else if (ids.has(startRow + r)) updates.push({ id: ids.get(startRow + r), ...values(cells) });
+      });
+      const rows = `/api/database/rows/table/${this.tableId}/batch/`;
+      for (let i = 0; i < updates.length; i += 200) await api.patch(rows, { items: updates.slice(i, i + 200) });
+      for (let i = 0; i < creates.length; i += 200) await api.post(rows, { items: creates.slice(i, i + 200) });
       this.events.onCellError(null);
+      if (creates.length) {
+        this.setCount(count + creates.length);
+        this.api.setRowCount(this.count, true);
+      }
       this.refreshAll();
     } catch (err) {
       this.events.onCellError(`Paste: ${errorText(err)}`);
     }
   }
 
+  private loadingBlocks(): boolean {
+    const blocks = Object.values(this.api.getCacheBlockState() as Record<string, { pageStatus: string }>);
+    return blocks.some((b) => b.pageStatus !== "loaded" && b.pageStatus !== "failed");
+  }
+
+  // The ids of the rows at these indexes: from the grid, or for rows it has not loaded (a
+  // reload under way, a range longer than the cache) from the list endpoint, a page at a time.
+  private async rowIds(from: number, to: number): Promise<Map<number, number>> {
+    const ids = new Map<number, number>();
+    const pages = new Set<number>();
+    for (let i = from; i < to; i++) {
+      const id = this.api.getDisplayedRowAtIndex(i)?.data?.id;
+      if (id === undefined) pages.add(Math.floor(i / BLOCK) + 1);
+      else ids.set(i, id);
+    }
+    for (const page of pages) {
+      const answer = await api.get<RowPage>(this.query(page, BLOCK));
+      answer.results.forEach((row, j) => {
+        const i = (page - 1) * BLOCK + j;
+        if (i >= from && i < to && !ids.has(i)) ids.set(i, row.id);
+      });
+    }
+    return ids;
+  }
+
   // Poll the rows in view: new counts reload the cache, changed rows are replaced in place.
   private async poll(): Promise<void> {
     if (this.polling || document.hidden || this.api.isDestroyed()) return;
-    if (this.api.getEditingCells().length) return;
+    // while blocks load (a jump, a scroll) the grid is fetching those rows anyway: a poll
+    // would double the requests the jump waits for
+    if (this.api.getEditingCells().length || this.loadingBlocks()) return;
     const first = this.api.getFirstDisplayedRowIndex();
     const last = this.api.getLastDisplayedRowIndex();
     if (first < 0 && this.count > 0) return;
@@ -332,6 +398,8 @@ export class TableGrid {
       const pages = [page];
       if (last >= 0 && Math.floor(last / BLOCK) + 1 !== page) pages.push(Math.floor(last / BLOCK) + 1);
       const answers = await Promise.all(pages.map((p) => api.get<RowPage>(this.query(p, BLOCK))));
+      // an edit begun while the answers were on their way: redrawing now would end it
+      if (this.api.isDestroyed() || this.api.getEditingCells().length) return;
       const count = answers[0].count;
       if (count !== this.count) {
         this.setCount(count);
@@ -339,17 +407,19 @@ export class TableGrid {
         this.api.refreshInfiniteCache();
         return;
       }
-      answers.forEach((answer, i) => {
-        answer.results.forEach((row, j) => {
+      const changed: [IRowNode<Row>, Row][] = [];
+      for (const [i, answer] of answers.entries()) {
+        for (const [j, row] of answer.results.entries()) {
           const node = this.api.getDisplayedRowAtIndex((pages[i] - 1) * BLOCK + j);
-          if (!node) return;
-          if (!node.data || node.data.id !== row.id) {
+          if (!node?.data) continue; // not loaded yet (scrolled there since): its block brings it
+          if (node.data.id !== row.id) {
             this.api.refreshInfiniteCache(); // rows moved (a delete or insert elsewhere)
             return;
           }
-          if (JSON.stringify(node.data) !== JSON.stringify(row)) node.setData(row);
-        });
-      });
+          if (JSON.stringify(node.data) !== JSON.stringify(row)) changed.push([node, row]);
+        }
+      }
+      for (const [node, row] of changed) node.setData(row);
     } catch {
       // a failed poll is retried at the next tick; errors of the user's own actions show
     } finally {

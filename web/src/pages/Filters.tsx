@@ -1,5 +1,6 @@
-// The filter builder: conditions joined by AND or OR, each a field, a filter type the field's
-// type allows, and a value. It produces Baserow's `filters` JSON for the list endpoint.
+// The filter builder: conditions joined by AND or OR, each a field, a filter type the field
+// accepts, and a value. It produces Baserow's `filters` JSON for the list endpoint.
+import { api } from "../api";
 import type { Field } from "../types";
 
 export interface Condition {
@@ -11,21 +12,46 @@ export interface Condition {
 
 export type Op = "AND" | "OR";
 
-const TEXT = ["contains", "contains_not", "equal", "not_equal", "contains_word", "length_is_lower_than", "empty", "not_empty"];
-const NUMBER = ["equal", "not_equal", "higher_than", "higher_than_or_equal", "lower_than", "lower_than_or_equal", "empty", "not_empty"];
-const FILTERS: Record<string, string[]> = {
-  text: TEXT, long_text: TEXT, url: TEXT, email: TEXT, phone_number: TEXT,
-  number: NUMBER, rating: NUMBER.filter((f) => !f.includes("empty")), autonumber: NUMBER, count: NUMBER,
-  duration: NUMBER,
-  boolean: ["boolean"],
-  date: ["date_is", "date_is_not", "date_is_before", "date_is_on_or_before", "date_is_after", "date_is_on_or_after", "empty", "not_empty"],
-  single_select: ["single_select_equal", "single_select_not_equal", "contains", "empty", "not_empty"],
-  multiple_select: ["multiple_select_has", "multiple_select_has_not", "contains", "empty", "not_empty"],
-  link_row: ["link_row_has", "link_row_has_not", "link_row_contains", "empty", "not_empty"],
-  file: ["filename_contains", "empty", "not_empty"],
-  formula: ["contains", "equal", "empty", "not_empty"],
-};
-export const filtersFor = (field: Field | undefined): string[] => (field ? FILTERS[field.type] ?? ["empty", "not_empty"] : []);
+// The filter types each field accepts, exactly as the server enforces them: the database's
+// OpenAPI document lists them per field (the `filters` schema of each table), so the builder
+// never offers a type the API would refuse, nor misses one it takes.
+export type Accepted = Map<number, string[]>;
+
+interface SpecCondition {
+  properties?: { field?: { anyOf?: { enum?: unknown[] }[] }; type?: { enum?: unknown[] } };
+}
+interface SpecSchema {
+  properties?: { filters?: { items?: { anyOf?: SpecCondition[] } } };
+}
+
+// The usual choice for a field first (a new condition starts with it), then the rest by name.
+const FIRST = [
+  "boolean", "single_select_equal", "multiple_select_has", "link_row_has", "date_is", "filename_contains",
+  "user_is", "multiple_collaborators_has", "contains", "equal", "higher_than", "lower_than",
+];
+const NUMERIC = new Set(["number", "rating", "duration", "autonumber", "count"]);
+const NUMBER_FIRST = ["equal", "higher_than", "lower_than"];
+function ordered(field: Field, types: string[]): string[] {
+  const first = NUMERIC.has(field.type) ? NUMBER_FIRST : FIRST;
+  const rank = (t: string) => (first.includes(t) ? first.indexOf(t) : first.length);
+  return [...types].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+export async function acceptedFilters(databaseId: number): Promise<Accepted> {
+  const spec = await api.get<{ components?: { schemas?: Record<string, SpecSchema> } }>(`/api/database/${databaseId}/openapi.json`);
+  const accepted: Accepted = new Map();
+  for (const schema of Object.values(spec.components?.schemas ?? {})) {
+    for (const c of schema.properties?.filters?.items?.anyOf ?? []) {
+      const id = c.properties?.field?.anyOf?.[0]?.enum?.[0];
+      const types = (c.properties?.type?.enum ?? []).filter((t): t is string => typeof t === "string");
+      if (typeof id === "number") accepted.set(id, types);
+    }
+  }
+  return accepted;
+}
+
+export const filtersFor = (field: Field | undefined, accepted: Accepted | null): string[] =>
+  field ? ordered(field, accepted?.get(field.id) ?? []) : [];
 const NO_VALUE = new Set(["empty", "not_empty"]);
 
 // Date filters take "<timezone>?<value>?<operator>"; the builder offers an exact day.
@@ -40,7 +66,7 @@ function wireValue(field: Field, c: Condition): string {
 
 export function wireCondition(fields: Field[], c: Condition): { field: number; type: string; value: string } | null {
   const field = fields.find((f) => f.id === c.field);
-  if (!field) return null;
+  if (!field || !c.type) return null;
   return { field: c.field, type: c.type, value: NO_VALUE.has(c.type) ? "" : wireValue(field, c) };
 }
 
@@ -68,12 +94,14 @@ export function fromWire(fields: Field[], f: { field: number; type: string; valu
 
 export function FilterBuilder({
   fields,
+  accepted,
   op,
   conditions,
   groupOps,
   onChange,
 }: {
   fields: Field[];
+  accepted: Accepted | null; // null: not loaded yet
   op: Op;
   conditions: Condition[];
   groupOps: Op[];
@@ -81,7 +109,7 @@ export function FilterBuilder({
 }) {
   const setOp = (o: Op) => onChange(o, conditions, groupOps);
   const setConditions = (c: Condition[]) => onChange(op, c, groupOps);
-  const fresh = (group?: number): Condition => ({ field: fields[0].id, type: filtersFor(fields[0])[0], value: "", group });
+  const fresh = (group?: number): Condition => ({ field: fields[0].id, type: filtersFor(fields[0], accepted)[0] ?? "", value: "", group });
   const update = (i: number, patch: Partial<Condition>) => setConditions(conditions.map((c, j) => (j === i ? { ...c, ...patch } : c)));
   const row = (c: Condition, i: number) => {
         const field = fields.find((f) => f.id === c.field);
@@ -89,7 +117,7 @@ export function FilterBuilder({
       <div class="filter-row" key={i}>
         <select aria-label={`Filter ${i + 1} field`} value={c.field} onChange={(e) => {
           const f = fields.find((x) => x.id === Number(e.currentTarget.value));
-          update(i, { field: Number(e.currentTarget.value), type: filtersFor(f)[0], value: "" });
+          update(i, { field: Number(e.currentTarget.value), type: filtersFor(f, accepted)[0] ?? "", value: "" });
         }}>
           {fields.map((f) => (
             <option key={f.id} value={f.id}>
@@ -98,7 +126,7 @@ export function FilterBuilder({
           ))}
         </select>
         <select aria-label={`Filter ${i + 1} type`} value={c.type} onChange={(e) => update(i, { type: e.currentTarget.value })}>
-          {filtersFor(field).map((t) => (
+          {filtersFor(field, accepted).map((t) => (
             <option key={t} value={t}>
               {t.replace(/_/g, " ")}
             </option>
@@ -160,7 +188,7 @@ export function FilterBuilder({
             <option value="OR">any of (OR)</option>
           </select>
           {conditions.map((c, i) => (c.group === g ? row(c, i) : null))}
-          <button type="button" onClick={() => setConditions([...conditions, fresh(g)])}>
+          <button type="button" disabled={!accepted} onClick={() => setConditions([...conditions, fresh(g)])}>
             + Condition in group {g + 1}
           </button>
           <button type="button" onClick={() => removeGroup(g)}>
@@ -168,10 +196,10 @@ export function FilterBuilder({
           </button>
         </fieldset>
       ))}
-      <button type="button" onClick={() => fields[0] && setConditions([...conditions, fresh()])}>
+      <button type="button" disabled={!accepted} onClick={() => fields[0] && setConditions([...conditions, fresh()])}>
         + Condition
       </button>
-      <button type="button" onClick={() => fields[0] && onChange(op, [...conditions, fresh(groupOps.length)], [...groupOps, "OR"])}>
+      <button type="button" disabled={!accepted} onClick={() => fields[0] && onChange(op, [...conditions, fresh(groupOps.length)], [...groupOps, "OR"])}>
         + Group
       </button>
     </div>

@@ -5,7 +5,7 @@ import { linkClick } from "../routes";
 import { TableGrid } from "../grid/tableGrid";
 import type { Field, Table } from "../types";
 import { FieldForm } from "./FieldForm";
-import { FilterBuilder, toFilterTree, type Condition, type Op } from "./Filters";
+import { FilterBuilder, acceptedFilters, toFilterTree, type Accepted, type Condition, type Op } from "./Filters";
 import { ViewBar, type ViewState } from "./Views";
 import { RowForm } from "./RowForm";
 
@@ -27,10 +27,24 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
   const [conditions, setConditions] = useState<Condition[]>([]);
   const [groupOps, setGroupOps] = useState<Op[]>([]);
   const [hidden, setHidden] = useState<number[]>([]);
+  const [accepted, setAccepted] = useState<Accepted | null>(null);
 
   useEffect(() => {
     grid.current?.setFilters(toFilterTree(fields, op, conditions, groupOps));
   }, [op, conditions, groupOps, fields]);
+  // the filter types of the fields, from the server, once the builder is open or a view has
+  // filters (read again when the fields change)
+  const wantFilters = panel === "filters" || conditions.length > 0;
+  useEffect(() => {
+    if (!wantFilters || !table) return;
+    let current = true;
+    acceptedFilters(table.database_id)
+      .then((a) => current && setAccepted(a))
+      .catch((e) => current && setError(errorText(e)));
+    return () => {
+      current = false;
+    };
+  }, [wantFilters, table, fields]);
   useEffect(() => {
     grid.current?.setHidden(hidden);
   }, [hidden, fields]);
@@ -189,6 +203,7 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
       <div hidden={panel !== "filters"}>
         <FilterBuilder
           fields={fields}
+          accepted={accepted}
           op={op}
           conditions={conditions}
           groupOps={groupOps}

@@ -1,0 +1,55 @@
+"""Helpers of the browser tests that set things up and read them back through the REST API:
+a signed-in user on a fresh table, a table's fields and rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from tests.server import Server
+from tests.web.browser import Browser
+from tests.web.conftest import Account
+
+
+def signed_in_on_a_table(
+    b: Browser, server: Server, account: Account
+) -> tuple[int, dict[str, str]]:
+    """What sign_up + make_table do, through the API (faster; their test covers the UI):
+    the table's page open, and the user's JWT header for the API."""
+    body = {"name": account.name, "email": account.email, "password": account.password}
+    r = requests.post(f"{server.url}/api/user/", json={**body, "authenticate": True}, timeout=10)
+    assert r.status_code == 200, r.text
+    session = r.json()
+    auth = {"Authorization": f"JWT {session['access_token']}"}
+
+    def post(path: str, payload: dict[str, Any]) -> int:
+        answer = requests.post(f"{server.url}{path}", json=payload, headers=auth, timeout=10)
+        assert answer.status_code == 200, answer.text
+        return int(answer.json()["id"])
+
+    workspace = post("/api/workspaces/", {"name": "Acme"})
+    database = post(
+        f"/api/applications/workspace/{workspace}/", {"name": "CRM", "type": "database"}
+    )
+    table = post(f"/api/database/tables/database/{database}/", {"name": "Customers"})
+    b.open("/login")
+    b.js("localStorage.setItem('gridbase.refresh_token', arguments[0])", session["refresh_token"])
+    b.open(f"/table/{table}")
+    b.text_appears("Customers", ".toolbar h1")
+    return table, auth
+
+
+def api_fields(server: Server, auth: dict[str, str], table_id: int) -> dict[str, dict[str, Any]]:
+    r = requests.get(
+        f"{server.url}/api/database/fields/table/{table_id}/", headers=auth, timeout=10
+    )
+    assert r.status_code == 200, r.text
+    return {f["name"]: f for f in r.json()}
+
+
+def api_rows(server: Server, auth: dict[str, str], table_id: int, query: str = "") -> list[Any]:
+    url = f"{server.url}/api/database/rows/table/{table_id}/?user_field_names=true{query}"
+    r = requests.get(url, headers=auth, timeout=10)
+    assert r.status_code == 200, r.text
+    return list(r.json()["results"])
