@@ -299,6 +299,10 @@ def change_type(
         ddl.add_column(conn, table.id, new.id, column)
     related += ft.after_create(ctx, conn, new, raw)
     values = [(row_id, old_ft.conversion_source(old, value)) for row_id, value in values]
+    if ft.links_to(new) is not None:
+        # values are matched against the target's primary values: a primary computed from
+        # this field must first see its new type (or its error state), not the dropped column
+        related += dependencies.refresh(ctx, conn, table.id)
     write_converted(ctx, conn, table, load_field(conn, old.id), values)
     return related
 
