@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import requests
+import sqlalchemy as sa
 
 from tests.helpers import eventually
 
@@ -133,3 +136,53 @@ class Server:
             self.wait_gone()
         if self.process is not None and self.process.stderr is not None:
             self.process.stderr.close()
+
+
+@contextlib.contextmanager
+def redis_server(tmp: Path) -> Iterator[str | None]:
+    """A redis-server of our own on a free port, or None when it is not installed."""
+    binary = shutil.which("redis-server")
+    try:
+        import redis
+    except ImportError:
+        binary = None
+    if binary is None:
+        yield None
+        return
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+
+    def ready() -> bool | None:
+        try:
+            return bool(client.ping())
+        except redis.ConnectionError:
+            return None
+
+    try:
+        eventually(ready, timeout=10)
+        yield url
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def pg_schema(pg_url: str) -> Iterator[str]:
+    """The database URL of a fresh schema on `pg_url`'s server, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{pg_url}{'&' if '?' in pg_url else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()

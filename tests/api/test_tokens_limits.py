@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import math
-import shutil
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -27,8 +24,8 @@ from gridbase.app import create_app
 from gridbase.config import Settings
 from gridbase.core import sessions, users
 from gridbase.core.context import Ctx
+from tests import server
 from tests.conftest import Api
-from tests.helpers import eventually
 
 THROTTLED_30 = {"detail": "Request was throttled. Expected available in 30 seconds."}
 
@@ -44,47 +41,10 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed")
-    pytest.importorskip("redis")
-    import redis
-
-    port = _free_port()
-    workdir: Path = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(workdir),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-
-    def ready() -> bool | None:
-        try:
-            return bool(client.ping())
-        except redis.ConnectionError:
-            return None
-
-    try:
-        eventually(ready, timeout=10)
+    with server.redis_server(tmp_path_factory.mktemp("redis")) as url:
+        if url is None:
+            pytest.skip("redis-server (or the redis package) is not installed")
         yield url
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(params=["local", "redis"])

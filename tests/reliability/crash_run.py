@@ -14,21 +14,19 @@ from __future__ import annotations
 import contextlib
 import random
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import requests
-import sqlalchemy as sa
 
 from gridbase.config import Settings
 from tests.helpers import eventually
 from tests.reliability.crash_checks import check_after_restart
 from tests.reliability.crash_hooks import check_deliveries
 from tests.reliability.crash_writers import BATCH, COLOURS, TAGS, Schema, Writer
-from tests.server import Server
+from tests.server import Server, pg_schema
 from tests.webhooks.receiver import receiving
 
 
@@ -91,17 +89,8 @@ def fresh_database(base_url: str) -> Iterator[str]:
     if not base_url:
         yield ""
         return
-    schema = f"crash_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        sep = "&" if "?" in base_url else "?"
-        yield f"{base_url}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+    with pg_schema(base_url) as url:
+        yield url
 
 
 def setup(url: str, hook_url: str) -> Schema:

@@ -6,19 +6,12 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import shutil
-import subprocess
 import threading
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
 from tests.helpers import eventually
-from tests.server import Server, free_port
+from tests.server import Server
 
 
 class Logged:
@@ -102,53 +95,3 @@ def one_per_worker(port: int, pids: list[int]) -> list[Pinned]:
         return list(found.values()) if len(found) == len(pids) else None
 
     return eventually(more, timeout=30)
-
-
-@contextmanager
-def redis_server(tmp: Path) -> Iterator[str | None]:
-    """A redis-server of our own on a free port, or None when it is not installed."""
-    binary = shutil.which("redis-server")
-    try:
-        import redis
-    except ImportError:
-        binary = None
-    if binary is None:
-        yield None
-        return
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-
-    def ready() -> bool | None:
-        try:
-            return bool(client.ping())
-        except redis.ConnectionError:
-            return None
-
-    try:
-        eventually(ready, timeout=10)
-        yield url
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=10)
-
-
-@contextmanager
-def pg_schema(pg_url: str) -> Iterator[str]:
-    """The database URL of a fresh schema on `pg_url`'s server, dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{pg_url}{'&' if '?' in pg_url else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()

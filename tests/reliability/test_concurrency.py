@@ -25,8 +25,8 @@ import requests
 from tests.conftest import PG_URL
 from tests.helpers import eventually
 from tests.reliability import final_state, workload
-from tests.reliability.servers import Logged, one_per_worker, pg_schema, redis_server
-from tests.server import Server
+from tests.reliability.servers import Logged, one_per_worker
+from tests.server import Server, pg_schema, redis_server
 from tests.test_workers import workers
 from tests.webhooks.receiver import Receiver
 

@@ -18,9 +18,9 @@ import sqlalchemy as sa
 
 from tests.conftest import PG_URL
 from tests.helpers import eventually
-from tests.reliability.servers import Logged, pg_schema
+from tests.reliability.servers import Logged
 from tests.reliability.test_concurrency import SECRET, call, sign_up, workspace
-from tests.server import Server
+from tests.server import Server, pg_schema
 
 pytestmark = pytest.mark.postgres
 
