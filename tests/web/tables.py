@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import requests
+from selenium.webdriver.support.ui import Select
 
 from tests.server import Server
 from tests.web.browser import Browser
@@ -53,3 +54,20 @@ def api_rows(server: Server, auth: dict[str, str], table_id: int, query: str = "
     r = requests.get(url, headers=auth, timeout=10)
     assert r.status_code == 200, r.text
     return list(r.json()["results"])
+
+
+def build_filter_group(b: Browser, first: str, second: str, counts: tuple[str, ...]) -> None:
+    """In the open filter pane: Active AND (Notes contains `first` OR Notes contains
+    `second`), waiting after each step for the row count it gives (`counts`, three of them)."""
+    b.click("+ Condition")
+    Select(b.labelled("Filter 1 field")).select_by_visible_text("Active")
+    b.labelled("Filter 1 value").click()
+    b.text_appears(counts[0], ".count")
+    b.click("+ Group")
+    Select(b.labelled("Filter 2 field")).select_by_visible_text("Notes")
+    b.fill("Filter 2 value", first)
+    b.text_appears(counts[1], ".count")
+    b.click("+ Condition in group 1")
+    Select(b.labelled("Filter 3 field")).select_by_visible_text("Notes")
+    b.fill("Filter 3 value", second)
+    b.text_appears(counts[2], ".count")

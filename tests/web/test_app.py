@@ -21,7 +21,7 @@ from gridbase.filters import default_filter_types
 from tests.server import Server
 from tests.web.browser import Browser, Grid
 from tests.web.conftest import Account, jwt_of
-from tests.web.tables import api_fields, api_rows, signed_in_on_a_table
+from tests.web.tables import api_fields, api_rows, build_filter_group, signed_in_on_a_table
 
 
 def sign_up(b: Browser, account: Account) -> None:
@@ -336,18 +336,7 @@ def test_search_sort_paste_add_delete_and_live_rows(
     page.text_appears("3 rows", ".count")
 
     # a group: Active AND (Notes contains "sec" OR Notes contains "thi")
-    page.click("+ Condition")
-    Select(page.labelled("Filter 1 field")).select_by_visible_text("Active")
-    page.labelled("Filter 1 value").click()
-    page.text_appears("2 rows", ".count")
-    page.click("+ Group")
-    Select(page.labelled("Filter 2 field")).select_by_visible_text("Notes")
-    page.fill("Filter 2 value", "sec")
-    page.text_appears("0 rows", ".count")
-    page.click("+ Condition in group 1")
-    Select(page.labelled("Filter 3 field")).select_by_visible_text("Notes")
-    page.fill("Filter 3 value", "thi")
-    page.text_appears("1 row", ".count")
+    build_filter_group(page, "sec", "thi", ("2 rows", "0 rows", "1 row"))
     grid.wait_text(0, name, "gamma")
     page.click("Remove group 1")
     page.click("Remove filter 1")

@@ -18,7 +18,7 @@ from gridbase.config import Settings
 from tests.server import Server
 from tests.web.browser import Browser, Grid
 from tests.web.conftest import Account
-from tests.web.tables import api_fields, api_rows, signed_in_on_a_table
+from tests.web.tables import api_fields, api_rows, build_filter_group, signed_in_on_a_table
 
 # What a person's picking in a native date/time input amounts to: the value, then `input`
 SET_VALUE = """
@@ -127,18 +127,7 @@ def test_filter_groups_are_saved_into_a_view(
     page.text_appears("5 rows", ".count")
     # Active AND (Notes contains "red" OR Notes contains "blu")
     page.click("Filter")
-    page.click("+ Condition")
-    Select(page.labelled("Filter 1 field")).select_by_visible_text("Active")
-    page.labelled("Filter 1 value").click()
-    page.text_appears("2 rows", ".count")
-    page.click("+ Group")
-    Select(page.labelled("Filter 2 field")).select_by_visible_text("Notes")
-    page.fill("Filter 2 value", "red")
-    page.text_appears("1 row", ".count")
-    page.click("+ Condition in group 1")
-    Select(page.labelled("Filter 3 field")).select_by_visible_text("Notes")
-    page.fill("Filter 3 value", "blu")
-    page.text_appears("2 rows", ".count")
+    build_filter_group(page, "red", "blu", ("2 rows", "1 row", "2 rows"))
     page.click("Save as new view")
     prompt = page.wait().until(lambda d: d.switch_to.alert)
     prompt.send_keys("Active colours")
