@@ -71,6 +71,15 @@ class Settings(BaseSettings):
     s3_secret_access_key: SecretStr = SecretStr("")
     s3_prefix: str = ""  # keys start with this folder
 
+    # outgoing e-mail (invitations, password resets); no host: messages go to the log
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_use_tls: bool = False  # STARTTLS after connecting
+    smtp_use_ssl: bool = False  # TLS from the first byte (port 465)
+    from_email: str = "gridbase@localhost"
+
     log_level: str = "info"
 
     @property
