@@ -181,6 +181,9 @@ export class TableGrid {
   }
 
   setSearch(search: string): void {
+    // the page sets its (empty) search once it has mounted, after the first rows came: a
+    // reload then would redraw every row under a person's (or a test's) first click
+    if (search === this.search) return;
     this.search = search;
     this.reload();
   }
