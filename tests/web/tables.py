@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import requests
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select
 
 from tests.server import Server
-from tests.web.browser import Browser
+from tests.web.browser import Browser, Grid
 from tests.web.conftest import Account
 
 
@@ -71,3 +74,35 @@ def build_filter_group(b: Browser, first: str, second: str, counts: tuple[str, .
     Select(b.labelled("Filter 3 field")).select_by_visible_text("Notes")
     b.fill("Filter 3 value", second)
     b.text_appears(counts[2], ".count")
+
+
+def reload_with_fields(page: Browser, fields: int) -> None:
+    """Reload the table page and wait until its grid has the fields and its rows."""
+    page.driver.refresh()
+    page.find(f'.grid-host[data-fields="{fields}"]')
+    page.text_appears("2 rows", ".count")
+
+
+def open_editor(page: Browser, grid: Grid, row: int, col: str, label: str) -> WebElement:
+    """Enter on the cell opens its editor; a redraw of the grid meanwhile closes it, so
+    press Enter again until the editor is there."""
+
+    def opened() -> WebElement | None:
+        try:
+            grid.focus(row, col)
+            page.driver.switch_to.active_element.send_keys(Keys.ENTER)
+            found = page.all(f'[aria-label="{label}"]')
+            return found[0] if found and found[0].is_displayed() else None
+        except StaleElementReferenceException:  # redrawn meanwhile: try again
+            return None
+
+    found: WebElement = page.until(opened)
+    return found
+
+
+def add_field_by_api(server: Server, auth: dict[str, str], table: int, **body: Any) -> str:
+    r = requests.post(
+        f"{server.url}/api/database/fields/table/{table}/", json=body, headers=auth, timeout=10
+    )
+    assert r.status_code == 200, r.text
+    return f"field_{r.json()['id']}"

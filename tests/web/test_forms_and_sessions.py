@@ -5,20 +5,25 @@ a database token's expiry, and the one renewal of an expired access token."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import jwt
 import requests
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select
 
 from gridbase.config import Settings
 from tests.server import Server
 from tests.web.browser import Browser, Grid
 from tests.web.conftest import Account
-from tests.web.tables import api_fields, api_rows, build_filter_group, signed_in_on_a_table
+from tests.web.tables import (
+    add_field_by_api,
+    api_fields,
+    api_rows,
+    build_filter_group,
+    open_editor,
+    reload_with_fields,
+    signed_in_on_a_table,
+)
 
 # What a person's picking in a native date/time input amounts to: the value, then `input`
 SET_VALUE = """
@@ -27,38 +32,6 @@ Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el
 el.dispatchEvent(new Event('input', {bubbles: true}));
 el.dispatchEvent(new Event('change', {bubbles: true}));
 """
-
-
-def reload_with_fields(page: Browser, fields: int) -> None:
-    """Reload the table page and wait until its grid has the fields and its rows."""
-    page.driver.refresh()
-    page.find(f'.grid-host[data-fields="{fields}"]')
-    page.text_appears("2 rows", ".count")
-
-
-def open_editor(page: Browser, grid: Grid, row: int, col: str, label: str) -> WebElement:
-    """Enter on the cell opens its editor; a redraw of the grid meanwhile closes it, so
-    press Enter again until the editor is there."""
-
-    def opened() -> WebElement | None:
-        try:
-            grid.focus(row, col)
-            page.driver.switch_to.active_element.send_keys(Keys.ENTER)
-            found = page.all(f'[aria-label="{label}"]')
-            return found[0] if found and found[0].is_displayed() else None
-        except StaleElementReferenceException:  # redrawn meanwhile: try again
-            return None
-
-    found: WebElement = page.until(opened)
-    return found
-
-
-def add_field_by_api(server: Server, auth: dict[str, str], table: int, **body: Any) -> str:
-    r = requests.post(
-        f"{server.url}/api/database/fields/table/{table}/", json=body, headers=auth, timeout=10
-    )
-    assert r.status_code == 200, r.text
-    return f"field_{r.json()['id']}"
 
 
 def test_date_time_editor_writes_the_fields_time_zone_as_utc(

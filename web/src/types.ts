@@ -44,6 +44,8 @@ export interface Field {
   max_value?: number;
   duration_format?: string;
   link_row_table_id?: number;
+  available_collaborators?: { id: number; name: string }[];
+  long_text_enable_rich_text?: boolean;
   formula?: string;
   formula_type?: string;
   [key: string]: unknown;

@@ -4,7 +4,9 @@ import type { Field, Row } from "../types";
 import { asText } from "./format";
 import { ChipsRenderer, DateTimeEditor, RatingRenderer, SelectEditor } from "./cells";
 import { FileEditor } from "./files";
+import { PasswordEditor, passwordText } from "./password";
 import { PickerEditor } from "./picker";
+import { RichTextEditor, RichTextRenderer } from "./richText";
 
 export const TYPE_ICONS: Record<string, string> = {
   text: "Aa", long_text: "¶", url: "↗", email: "@", phone_number: "☎", number: "#", rating: "★",
@@ -16,7 +18,7 @@ export const TYPE_ICONS: Record<string, string> = {
 // The types whose values the grid can edit in place, and the ones it shows only.
 export const EDITABLE = new Set([
   "text", "long_text", "url", "email", "phone_number", "number", "rating", "boolean", "date", "duration",
-  "single_select", "multiple_select", "link_row", "file",
+  "single_select", "multiple_select", "link_row", "file", "multiple_collaborators", "password",
 ]);
 
 export const key = (field: Field) => `field_${field.id}`;
@@ -25,6 +27,7 @@ export const key = (field: Field) => `field_${field.id}`;
 export function toWire(field: Field, value: unknown): unknown {
   if (value === "" && (field.type === "number" || field.type === "date" || field.type === "duration")) return null;
   if (field.type === "single_select") return value && typeof value === "object" ? (value as { id: number }).id : value || null;
+  if (field.type === "multiple_collaborators" && Array.isArray(value)) return value.map((i: { id: number }) => ({ id: i.id }));
   if (field.type === "multiple_select" || field.type === "link_row") {
     if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
     if (Array.isArray(value)) return value.map((i: { id: number }) => i.id);
@@ -43,7 +46,7 @@ export function columnFor(field: Field, width?: number): ColDef<Row> {
     headerClass: `type-${field.type}`,
     headerTooltip: `${field.name} (${field.type.replace(/_/g, " ")})`,
     editable,
-    sortable: !["file", "link_row", "multiple_select", "multiple_collaborators"].includes(field.type),
+    sortable: !["file", "link_row", "multiple_select", "multiple_collaborators", "password"].includes(field.type),
     width: width ?? (field.primary ? 220 : 180),
     cellClass: editable ? "" : "read-only",
     valueFormatter: (p) => asText(field, p.value),
@@ -58,6 +61,10 @@ export function columnFor(field: Field, width?: number): ColDef<Row> {
   };
   switch (field.type) {
     case "long_text":
+      if (field.long_text_enable_rich_text) {
+        Object.assign(col, { cellRenderer: RichTextRenderer, cellEditor: RichTextEditor, cellEditorParams: { field }, cellEditorPopup: true });
+        break;
+      }
       Object.assign(col, { cellEditor: "agLargeTextCellEditor", cellEditorPopup: true, cellEditorParams: { maxLength: 100000, rows: 8, cols: 50 } });
       break;
     case "number":
@@ -91,7 +98,11 @@ export function columnFor(field: Field, width?: number): ColDef<Row> {
     case "single_select":
       Object.assign(col, { cellRenderer: ChipsRenderer, cellRendererParams: { field }, cellEditor: SelectEditor, cellEditorParams: { field }, cellEditorPopup: true });
       break;
+    case "password":
+      Object.assign(col, { cellEditor: PasswordEditor, cellEditorParams: { field }, cellEditorPopup: true, valueFormatter: (p: { value: unknown }) => passwordText(p.value) });
+      break;
     case "multiple_select":
+    case "multiple_collaborators":
     case "link_row":
       Object.assign(col, { cellRenderer: ChipsRenderer, cellRendererParams: { field }, cellEditor: PickerEditor, cellEditorParams: { field }, cellEditorPopup: true });
       break;

@@ -85,6 +85,7 @@ export function formatDuration(field: Field, seconds: number): string {
 // Any value (also of computed fields) as one line of text.
 export function asText(field: Field, value: unknown): string {
   if (value === null || value === undefined) return "";
+  if (field.type === "password") return value === true ? "(set)" : value === false ? "(blank)" : "";
   const type = field.type === "formula" || field.type === "lookup" || field.type === "rollup" || field.type === "count" ? field.formula_type : field.type;
   if (Array.isArray(value)) return value.map((v) => asText({ ...field, type: "text" }, v)).join(", ");
   if (typeof value === "object") {

@@ -19,6 +19,11 @@ function sourceFor(field: Field): Source {
     const options = field.select_options ?? [];
     return async (q) => options.filter((o) => o.value.toLowerCase().includes(q.toLowerCase()));
   }
+  if (field.type === "multiple_collaborators") {
+    // the workspace's members, as the field lists them
+    const members = (field.available_collaborators ?? []).map((u) => ({ id: u.id, value: u.name }));
+    return async (q) => members.filter((m) => m.value.toLowerCase().includes(q.toLowerCase()));
+  }
   // a link: search the linked table, reading each row's primary value
   const primary = (field.link_row_table_primary_field as { id: number } | undefined)?.id;
   return async (q) => {
@@ -45,10 +50,12 @@ export class PickerEditor implements ICellEditorComp {
     this.params = params;
     const field = params.colDef.cellEditorParams.field as Field;
     this.source = sourceFor(field);
-    this.items = Array.isArray(params.value) ? (params.value as Item[]).map((i) => ({ ...i })) : [];
+    // collaborators come as {id, name}, options and links as {id, value}
+    const held = Array.isArray(params.value) ? (params.value as (Item & { name?: string })[]) : [];
+    this.items = held.map((i) => ({ ...i, value: i.value ?? i.name ?? "" }));
     this.el.className = "select-editor picker";
     this.input.setAttribute("aria-label", field.type === "link_row" ? `Search rows to link in ${field.name}` : `Choose ${field.name}`);
-    this.input.placeholder = field.type === "link_row" ? "Search rows" : "Search options";
+    this.input.placeholder = { link_row: "Search rows", multiple_collaborators: "Search collaborators" }[field.type] ?? "Search options";
     this.list.setAttribute("role", "listbox");
     this.el.append(this.chips, this.input, this.list);
     this.input.addEventListener("input", () => void this.search());

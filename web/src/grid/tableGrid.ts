@@ -332,7 +332,8 @@ export class TableGrid {
       const item: Record<string, unknown> = {};
       cells.forEach((value, c) => {
         const field = this.fields.find((f) => key(f) === columns[startCol + c]?.getColId());
-        if (field && EDITABLE.has(field.type) && !field.read_only) item[key(field)] = pasteValue(field, value);
+        const pasted = field && EDITABLE.has(field.type) && !field.read_only ? pasteValue(field, value) : undefined;
+        if (field && pasted !== undefined) item[key(field)] = pasted;
       });
       return item;
     };
@@ -438,5 +439,12 @@ function pasteValue(field: Field, text: string): unknown {
   if (field.type === "rating") return v === "" ? 0 : Number(v);
   if (field.type === "single_select") return v === "" ? null : v;
   if (field.type === "multiple_select" || field.type === "link_row") return v ? v.split(",").map((s) => s.trim()) : [];
+  if (field.type === "multiple_collaborators") {
+    // names as copied; a name that is no member's goes as it is, for the API to refuse
+    const ids = new Map((field.available_collaborators ?? []).map((u) => [u.name, u.id]));
+    return v ? v.split(",").map((s) => (ids.has(s.trim()) ? { id: ids.get(s.trim()) } : s.trim())) : [];
+  }
+  // a copied password cell reads "(set)": that is no password to paste
+  if (field.type === "password") return ["", "(set)", "(blank)"].includes(v) ? undefined : text;
   return text;
 }

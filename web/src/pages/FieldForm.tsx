@@ -10,6 +10,7 @@ const TYPES: [string, string][] = [
   ["url", "URL"], ["email", "Email"], ["phone_number", "Phone number"], ["duration", "Duration"],
   ["link_row", "Link to table"], ["file", "File"], ["formula", "Formula"], ["created_on", "Created on"],
   ["last_modified", "Last modified"], ["uuid", "UUID"], ["autonumber", "Autonumber"],
+  ["multiple_collaborators", "Collaborators"], ["password", "Password"],
 ];
 const COLORS = ["blue", "green", "orange", "red", "yellow", "purple", "brown", "gray"];
 const DURATIONS = ["h:mm", "h:mm:ss", "h:mm:ss.s", "d h", "d h:mm", "d h:mm:ss"];
@@ -27,6 +28,7 @@ export function FieldForm({ table, field, onDone }: { table: Table; field?: Fiel
   const [options, setOptions] = useState<{ id?: number; value: string; color: string }[]>(field?.select_options ?? []);
   const [maxValue, setMaxValue] = useState(field?.max_value ?? 5);
   const [duration, setDuration] = useState(field?.duration_format ?? "h:mm");
+  const [richText, setRichText] = useState(Boolean(field?.long_text_enable_rich_text));
   const [linkTable, setLinkTable] = useState<number | "">(field?.link_row_table_id ?? "");
   const [formula, setFormula] = useState(field?.formula ?? "");
   const [tables, setTables] = useState<Table[]>([]);
@@ -45,6 +47,7 @@ export function FieldForm({ table, field, onDone }: { table: Table; field?: Fiel
       Object.assign(b, { date_format: dateFormat, date_include_time: includeTime, date_time_format: timeFormat, date_force_timezone: timezone || null });
     if (type === "single_select" || type === "multiple_select") b.select_options = options.filter((o) => o.value);
     if (type === "rating") b.max_value = maxValue;
+    if (type === "long_text") b.long_text_enable_rich_text = richText;
     if (type === "duration") b.duration_format = duration;
     if (type === "link_row") b.link_row_table_id = linkTable === "" ? null : linkTable;
     if (type === "formula") b.formula = formula;
@@ -145,6 +148,11 @@ export function FieldForm({ table, field, onDone }: { table: Table; field?: Fiel
             + Option
           </button>
         </fieldset>
+      )}
+      {type === "long_text" && (
+        <label class="check">
+          <input type="checkbox" checked={richText} onChange={(e) => setRichText(e.currentTarget.checked)} /> Rich text (bold, italic, lists, links; kept as markdown)
+        </label>
       )}
       {type === "rating" && (
         <label>

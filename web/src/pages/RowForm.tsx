@@ -12,8 +12,32 @@ function Control({ field, value, onChange }: { field: Field; value: unknown; onC
   if (!EDITABLE.has(field.type) || field.read_only || field.type === "file")
     return <output aria-label={label}>{asText(field, value)}</output>;
   switch (field.type) {
+    case "password":
+      // write-only: the API says only whether one is set; typing sets a new one
+      return (
+        <input
+          type="password"
+          autocomplete="new-password"
+          aria-label={label}
+          placeholder={value === true ? "Set (type to replace)" : value === false ? "Blank (type to replace)" : "Not set"}
+          value={typeof value === "string" ? value : ""}
+          onInput={(e) => onChange(e.currentTarget.value)}
+        />
+      );
+    case "multiple_collaborators": {
+      const chosen = new Set(Array.isArray(value) ? value.map((u: { id: number }) => u.id) : []);
+      return (
+        <select multiple aria-label={label} onChange={(e) => onChange(Array.from(e.currentTarget.selectedOptions, (o) => ({ id: Number(o.value) })))}>
+          {(field.available_collaborators ?? []).map((u) => (
+            <option key={u.id} value={u.id} selected={chosen.has(u.id)}>
+              {u.name}
+            </option>
+          ))}
+        </select>
+      );
+    }
     case "long_text":
-      return <textarea aria-label={label} rows={4} value={String(value ?? "")} onInput={(e) => onChange(e.currentTarget.value)} />;
+      return <textarea aria-label={field.long_text_enable_rich_text ? `${label} (markdown)` : label} rows={4} value={String(value ?? "")} onInput={(e) => onChange(e.currentTarget.value)} />;
     case "boolean":
       return <input type="checkbox" aria-label={label} checked={Boolean(value)} onChange={(e) => onChange(e.currentTarget.checked)} />;
     case "number":

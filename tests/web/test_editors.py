@@ -1,0 +1,141 @@
+"""The grid's editors for collaborators, passwords and rich long text, driven from the
+keyboard as a person does, each checked through the REST API."""
+
+from __future__ import annotations
+
+import requests
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from tests.server import Server
+from tests.web.browser import Browser, Grid
+from tests.web.conftest import Account
+from tests.web.tables import (
+    add_field_by_api,
+    api_rows,
+    open_editor,
+    reload_with_fields,
+    signed_in_on_a_table,
+)
+
+
+def test_collaborators_are_picked_from_the_workspace_members(
+    page: Browser, server: Server, account: Account
+) -> None:
+    table, auth = signed_in_on_a_table(page, server, account)
+    owners = add_field_by_api(server, auth, table, name="Owners", type="multiple_collaborators")
+    reload_with_fields(page, 4)
+    grid = Grid(page)
+    box = open_editor(page, grid, 0, owners, "Choose Owners")
+    box.send_keys(account.name[:3])  # the members whose name matches
+    page.text_appears(account.name, ".picker [role=listbox]")
+    box.send_keys(Keys.ENTER)  # adds the highlighted member
+    page.find(f'.picker [aria-label="Remove {account.name}"]')
+    box.send_keys(Keys.ENTER)  # an empty search: done
+    page.until(lambda: api_rows(server, auth, table)[0]["Owners"] or None)
+    owners_now = api_rows(server, auth, table)[0]["Owners"]
+    assert [u["name"] for u in owners_now] == [account.name]
+    grid.wait_text(0, owners, account.name)
+    # Backspace on the empty search takes the member off again
+    box = open_editor(page, grid, 0, owners, "Choose Owners")
+    box.send_keys(Keys.BACKSPACE)
+    page.wait().until(lambda _: not page.all(f'.picker [aria-label="Remove {account.name}"]'))
+    box.send_keys(Keys.ENTER)
+    page.until(lambda: api_rows(server, auth, table)[0]["Owners"] == [] or None)
+    grid.wait_text(0, owners, "")
+
+
+def test_a_password_is_set_and_cleared_but_never_shown(
+    page: Browser, server: Server, account: Account
+) -> None:
+    table, auth = signed_in_on_a_table(page, server, account)
+    pin = add_field_by_api(
+        server, auth, table, name="PIN", type="password", allow_endpoint_authentication=True
+    )
+    reload_with_fields(page, 4)
+    grid = Grid(page)
+    assert grid.text(0, pin) == ""
+    box = open_editor(page, grid, 0, pin, "New password for PIN")
+    assert box.get_attribute("type") == "password"
+    box.send_keys("s3cret-pin", Keys.ENTER)
+    page.until(lambda: api_rows(server, auth, table)[0]["PIN"] is True or None)
+    grid.wait_text(0, pin, "•••••••• (set)")
+    # the cell keeps the password the person typed: the API checks it against the row
+    row_id = api_rows(server, auth, table)[0]["id"]
+    check = requests.post(
+        f"{server.url}/api/database/fields/password-authentication/",
+        json={
+            "field_id": int(pin.removeprefix("field_")),
+            "row_id": row_id,
+            "password": "s3cret-pin",
+        },
+        headers=auth,
+        timeout=10,
+    )
+    assert check.status_code == 200, check.text
+    # Enter with nothing typed changes nothing; Tab reaches Clear, Enter there clears it
+    box = open_editor(page, grid, 0, pin, "New password for PIN")
+    assert box.get_attribute("value") == ""
+    box.send_keys(Keys.ENTER)
+    page.wait().until(lambda _: not page.all('[aria-label="New password for PIN"]'))
+    assert api_rows(server, auth, table)[0]["PIN"] is True
+    box = open_editor(page, grid, 0, pin, "New password for PIN")
+    box.send_keys(Keys.TAB)
+    clear = page.driver.switch_to.active_element
+    assert clear.text == "Clear password"
+    clear.send_keys(Keys.ENTER)
+    page.until(lambda: api_rows(server, auth, table)[0]["PIN"] is None or None)
+    grid.wait_text(0, pin, "")
+
+
+def test_rich_long_text_is_written_as_markdown_and_shown_without_markup(
+    page: Browser, server: Server, account: Account
+) -> None:
+    table, auth = signed_in_on_a_table(page, server, account)
+    notes = add_field_by_api(
+        server, auth, table, name="Brief", type="long_text", long_text_enable_rich_text=True
+    )
+    reload_with_fields(page, 4)
+    grid = Grid(page)
+    text = open_editor(page, grid, 0, notes, "Brief (markdown)")
+    text.send_keys("plan")
+    text.send_keys(Keys.CONTROL, "a")
+    page.click("Bold", ".rich-editor")  # the toolbar wraps the selection
+    text.send_keys(Keys.END, Keys.SHIFT, Keys.ENTER)  # Shift+Enter: a new line
+    page.click("Bulleted list", ".rich-editor")
+    text.send_keys("milk and ")
+    text.send_keys(Keys.CONTROL, "k")  # a link: its address is selected, to type over
+    text.send_keys("https://example.com/milk")
+    text.send_keys(Keys.END, Keys.SHIFT, Keys.ENTER)
+    text.send_keys("an ")
+    text.send_keys(Keys.CONTROL, "i")
+    text.send_keys("idea")
+    assert text.get_attribute("value") == (
+        "**plan**\n- milk and [link](https://example.com/milk)\nan _idea_"
+    )
+    text.send_keys(Keys.ENTER)  # saves
+    stored = "**plan**\n- milk and [link](https://example.com/milk)\nan _idea_"
+    page.until(lambda: api_rows(server, auth, table)[0]["Brief"] == stored or None)
+    # the cell shows it as text with simple HTML, not the markup
+    grid.wait_text(0, notes, "plan • milk and link an idea")
+    cell = grid.cell(0, notes)
+    assert cell.find_element(By.CSS_SELECTOR, "strong").text == "plan"
+    assert cell.find_element(By.CSS_SELECTOR, "em").text == "idea"
+    assert cell.find_element(By.CSS_SELECTOR, "a").get_attribute("href") == (
+        "https://example.com/milk"
+    )
+    # markup from elsewhere stays text: no element, no script address
+    row_id = api_rows(server, auth, table)[0]["id"]
+    hostile = "<img src=x onerror=alert(1)> [click](javascript:alert(1))"
+    answer = requests.patch(
+        f"{server.url}/api/database/rows/table/{table}/{row_id}/",
+        json={notes: hostile},
+        headers=auth,
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    # (all the text, also what the narrow cell cuts off)
+    content = "<img src=x onerror=alert(1)> click)"
+    page.until(lambda: grid.cell(0, notes).get_attribute("textContent") == content or None)
+    cell = grid.cell(0, notes)
+    assert not cell.find_elements(By.CSS_SELECTOR, "img, a")
