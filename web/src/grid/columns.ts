@@ -58,6 +58,8 @@ export function columnFor(field: Field, width?: number): ColDef<Row> {
     },
     cellDataType: false,
     suppressKeyboardEvent: undefined,
+    // the primary field stays the first column, as in Baserow
+    ...(field.primary ? { lockPosition: "left" as const, suppressMovable: true } : {}),
   };
   switch (field.type) {
     case "long_text":

@@ -65,6 +65,8 @@ export interface GridEvents {
   onCount: (count: number) => void;
   onCellError: (message: string | null) => void;
   onSelection: (ids: number[]) => void;
+  // a person moved a column (dragged its header): the field ids in their new order
+  onColumnsMoved: (order: number[]) => void;
 }
 
 export class TableGrid {
@@ -106,6 +108,10 @@ export class TableGrid {
       tooltipShowDelay: 300,
       onCellValueChanged: (e) => void this.saveCell(e),
       onSelectionChanged: () => this.events.onSelection(this.selectedIds()),
+      suppressDragLeaveHidesColumns: true,
+      onColumnMoved: (e) => {
+        if (e.finished && e.source.startsWith("ui")) this.events.onColumnsMoved(this.columnOrder());
+      },
       onCellFocused: (e) => {
         const col = e.column && typeof e.column === "object" ? e.column.getColId() : e.column;
         this.range.focused(e.rowIndex === null || !col ? null : { row: e.rowIndex, col });
@@ -133,7 +139,9 @@ export class TableGrid {
       // the API's refusal stays on the cell that caused it, until a good value replaces it
       tooltipValueGetter: (p) => (p.data ? this.errors.get(`${p.data.id}:${f.id}`) : undefined),
     }));
+    const before = this.columnOrder(); // a moved column stays where it was put
     this.api.setGridOption("columnDefs", columns);
+    if (before.length) this.applyOrder(before);
     this.reload();
   }
 
@@ -149,18 +157,46 @@ export class TableGrid {
     return node?.data?.id ?? null;
   }
 
-  // Sorts, hidden columns and widths as a saved view keeps them.
-  viewColumns(): { sorts: { field: number; order: "ASC" | "DESC" }[]; widths: Record<number, number> } {
+  // The field ids in the grid's column order (hidden ones too).
+  columnOrder(): number[] {
+    return this.api
+      .getAllGridColumns()
+      .map((c) => c.getColId())
+      .filter((id) => id.startsWith("field_"))
+      .map((id) => Number(id.slice(6)));
+  }
+
+  // Moves a field's column by one place (the fields panel's buttons, for the keyboard);
+  // the primary field stays first. Answers the new order, or null at either end.
+  moveField(id: number, by: -1 | 1): number[] | null {
+    const order = this.columnOrder();
+    const i = order.indexOf(id);
+    const j = i + by;
+    const primary = this.fields.find((f) => f.primary)?.id;
+    if (i < 0 || j < 0 || j >= order.length || id === primary || order[j] === primary) return null;
+    [order[i], order[j]] = [order[j], order[i]];
+    this.applyOrder(order);
+    return order;
+  }
+
+  private applyOrder(order: number[]): void {
+    const at = (id: number) => (order.includes(id) ? order.indexOf(id) : order.length);
+    const fields = [...this.fields].sort((a, b) => Number(b.primary) - Number(a.primary) || at(a.id) - at(b.id));
+    this.api.applyColumnState({ state: fields.map((f) => ({ colId: key(f) })), applyOrder: true });
+  }
+
+  // Sorts, hidden columns, widths and column order as a saved view keeps them.
+  viewColumns(): { sorts: { field: number; order: "ASC" | "DESC" }[]; widths: Record<number, number>; order: number[] } {
     const state = this.api.getColumnState().filter((c) => c.colId.startsWith("field_"));
     const sorts = state
       .filter((c) => c.sort)
       .sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0))
       .map((c) => ({ field: Number(c.colId.slice(6)), order: c.sort === "desc" ? ("DESC" as const) : ("ASC" as const) }));
     const widths = Object.fromEntries(state.map((c) => [Number(c.colId.slice(6)), c.width ?? 200]));
-    return { sorts, widths };
+    return { sorts, widths, order: this.columnOrder() };
   }
 
-  applyViewColumns(sorts: { field: number; order: "ASC" | "DESC" }[], hidden: number[], widths: Record<number, number>): void {
+  applyViewColumns(sorts: { field: number; order: "ASC" | "DESC" }[], hidden: number[], widths: Record<number, number>, order: number[]): void {
     const state = this.fields.map((f) => {
       const sortIndex = sorts.findIndex((s) => s.field === f.id);
       return {
@@ -172,6 +208,7 @@ export class TableGrid {
       };
     });
     this.api.applyColumnState({ state, applyOrder: false });
+    this.applyOrder(order);
   }
 
   setHidden(hidden: number[]): void {

@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, errorText } from "../api";
 import { linkClick, navigate, type Route } from "../routes";
 import type { Database, Table, Workspace } from "../types";
+import { dragToReorder, reorder } from "./dragList";
 import { InlineName, NewItem } from "./inline";
 
 export function Sidebar({ route, version, onNavigate }: { route: Route; version: number; onNavigate: () => void }) {
@@ -96,7 +97,19 @@ export function Sidebar({ route, version, onNavigate }: { route: Route; version:
                       {[...db.tables]
                         .sort((a, b) => a.order - b.order || a.id - b.id)
                         .map((t: Table, _i, sorted) => (
-                          <li key={t.id} class={`table ${t.id === openTable ? "active" : ""}`}>
+                          <li
+                            key={t.id}
+                            class={`table ${t.id === openTable ? "active" : ""}`}
+                            data-drag-item
+                            title="Drag to reorder"
+                            onDragStart={(e) => e.preventDefault()} // the pointer drag, not the link's
+                            onPointerDown={(e) =>
+                              dragToReorder(e, (from, to) => {
+                                const ids = reorder(sorted.map((x) => x.id), from, to);
+                                void act(() => api.post(`/api/database/tables/database/${db.id}/order/`, { table_ids: ids }))().catch(() => undefined);
+                              })
+                            }
+                          >
                             <InlineName
                               label={`table ${t.name}`}
                               name={t.name}

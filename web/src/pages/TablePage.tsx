@@ -6,7 +6,7 @@ import { TableGrid } from "../grid/tableGrid";
 import type { Field, Table } from "../types";
 import { FieldForm } from "./FieldForm";
 import { FilterBuilder, acceptedFilters, toFilterTree, type Accepted, type Condition, type Op } from "./Filters";
-import { ViewBar, type ViewState } from "./Views";
+import { ViewBar, saveOrder, type ViewState } from "./Views";
 import { RowForm } from "./RowForm";
 
 export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeChange: () => void }) {
@@ -28,6 +28,9 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
   const [groupOps, setGroupOps] = useState<Op[]>([]);
   const [hidden, setHidden] = useState<number[]>([]);
   const [accepted, setAccepted] = useState<Accepted | null>(null);
+  const [order, setOrder] = useState<number[]>([]); // field ids in column order
+  const view = useRef<number | "">(""); // the saved view column moves go into
+  const [applied, setApplied] = useState<number | "">(""); // the view on screen
 
   useEffect(() => {
     grid.current?.setFilters(toFilterTree(fields, op, conditions, groupOps));
@@ -50,22 +53,37 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
   }, [hidden, fields]);
 
   function applyView(state: ViewState | null) {
-    const s = state ?? { op: "AND" as const, conditions: [], groupOps: [], sorts: [], hidden: [], widths: {} };
+    const s = state ?? { op: "AND" as const, conditions: [], groupOps: [], sorts: [], hidden: [], widths: {}, order: [] };
     setOp(s.op);
     setConditions(s.conditions);
     setGroupOps(s.groupOps);
     setHidden(s.hidden);
-    grid.current?.applyViewColumns(s.sorts, s.hidden, s.widths);
+    grid.current?.applyViewColumns(s.sorts, s.hidden, s.widths, s.order);
+    setOrder(grid.current?.columnOrder() ?? []);
+    setApplied(s.view ?? "");
   }
 
   async function loadFields() {
     const list = await api.get<Field[]>(`/api/database/fields/table/${tableId}/`);
     setFields(list);
     grid.current?.setFields(list);
+    setOrder(grid.current?.columnOrder() ?? []);
+  }
+
+  // a column moved (dragged, or the fields panel's buttons): into the chosen view at once
+  function columnsMoved(next: number[]) {
+    setOrder(next);
+    if (view.current === "") return;
+    saveOrder(view.current, next).catch((e) => setError(`The column order was not saved: ${errorText(e)}`));
   }
 
   useEffect(() => {
-    const g = new TableGrid(host.current!, tableId, { onCount: setCount, onCellError: setCellError, onSelection: setSelected });
+    const g = new TableGrid(host.current!, tableId, {
+      onCount: setCount,
+      onCellError: setCellError,
+      onSelection: setSelected,
+      onColumnsMoved: columnsMoved,
+    });
     grid.current = g;
     Promise.all([api.get<Table>(`/api/database/tables/${tableId}/`), loadFields()])
       .then(([t]) => setTable(t))
@@ -130,6 +148,7 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
             fields={fields}
             current={() => ({ op, conditions, groupOps, hidden, ...grid.current!.viewColumns() })}
             onApply={applyView}
+            onSelected={(id) => (view.current = id)}
           />
           <nav class="table-links" aria-label="More about this table">
             <a href={`/table/${tableId}/webhooks`} onClick={linkClick(`/table/${tableId}/webhooks`)}>
@@ -155,7 +174,9 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
       )}
       {panel === "fields" && (
         <ul class="card field-list" aria-label="Fields">
-          {fields.map((f) => (
+          {[...fields]
+            .sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id))
+            .map((f, i, shown) => (
             <li key={f.id}>
               <label class="check">
                 <input
@@ -168,6 +189,36 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
                 <span class="name">{f.name}</span>
               </label>
               <span class="type">{f.type.replace(/_/g, " ")}</span>
+              {!f.primary && (
+                <>
+                  <button
+                    type="button"
+                    class="icon"
+                    aria-label={`Move ${f.name} left`}
+                    title="Move the column left"
+                    disabled={i <= 1}
+                    onClick={() => {
+                      const next = grid.current?.moveField(f.id, -1);
+                      if (next) columnsMoved(next);
+                    }}
+                  >
+                    ←
+                  </button>
+                  <button
+                    type="button"
+                    class="icon"
+                    aria-label={`Move ${f.name} right`}
+                    title="Move the column right"
+                    disabled={i === shown.length - 1}
+                    onClick={() => {
+                      const next = grid.current?.moveField(f.id, 1);
+                      if (next) columnsMoved(next);
+                    }}
+                  >
+                    →
+                  </button>
+                </>
+              )}
               <button type="button" aria-label={`Edit field ${f.name}`} onClick={() => setEditing(f)}>
                 Edit
               </button>
@@ -235,7 +286,7 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
           {cellError}
         </p>
       )}
-      <div class="grid-host" ref={host} data-fields={fields.length} />
+      <div class="grid-host" ref={host} data-fields={fields.length} data-view={applied} />
     </section>
   );
 }

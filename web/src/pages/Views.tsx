@@ -1,6 +1,7 @@
-// Saved grid views: a view keeps the filters, sorts, hidden fields and column widths that
-// are on screen. The grid applies them itself (filters and order_by on the rows endpoint), so
-// what is shown is what would be saved.
+// Saved grid views: a view keeps the filters, sorts, hidden fields, column widths and column
+// order that are on screen. The grid applies them itself (filters and order_by on the rows
+// endpoint), so what is shown is what would be saved. Moving a column saves the new order
+// into the chosen view at once; the view chosen last is chosen again when the page loads.
 import { useEffect, useState } from "preact/hooks";
 import { api, errorText } from "../api";
 import type { Field } from "../types";
@@ -13,6 +14,8 @@ export interface ViewState {
   sorts: { field: number; order: "ASC" | "DESC" }[];
   hidden: number[];
   widths: Record<number, number>;
+  order: number[]; // field ids, in column order
+  view?: number; // the saved view it was read from
 }
 
 interface View {
@@ -24,7 +27,7 @@ interface View {
   sortings: { id: number; field: number; order: "ASC" | "DESC" }[];
 }
 
-type FieldOptions = Record<string, { hidden: boolean; width: number }>;
+type FieldOptions = Record<string, { hidden: boolean; width: number; order?: number }>;
 
 async function loadView(fields: Field[], id: number): Promise<ViewState> {
   const [view, options] = await Promise.all([
@@ -39,12 +42,18 @@ async function loadView(fields: Field[], id: number): Promise<ViewState> {
     return g < 0 ? undefined : g;
   };
   return {
+    view: id,
     op: view.filter_type,
     conditions: view.filters.filter((f) => known.has(f.field)).map((f) => ({ ...fromWire(fields, f), group: groupIndex(f.group) })),
     groupOps: groups.map((g) => g.filter_type),
     sorts: view.sortings.filter((s) => known.has(s.field)).map((s) => ({ field: s.field, order: s.order })),
     hidden: opts.filter(([, o]) => o.hidden).map(([fid]) => Number(fid)),
     widths: Object.fromEntries(opts.map(([fid, o]) => [Number(fid), o.width])),
+    // as Baserow: by the option's order, then by field id
+    order: opts
+      .map(([fid, o]): [number, number] => [Number(fid), o.order ?? 32767])
+      .sort(([a, x], [b, y]) => x - y || a - b)
+      .map(([fid]) => fid),
   };
 }
 
@@ -68,29 +77,61 @@ async function saveView(fields: Field[], id: number, state: ViewState): Promise<
   }
   for (const s of state.sorts) await api.post(`/api/database/views/${id}/sortings/`, s);
   const field_options: FieldOptions = {};
-  for (const f of fields) field_options[f.id] = { hidden: state.hidden.includes(f.id), width: state.widths[f.id] ?? 200 };
+  for (const f of fields) {
+    const order = state.order.indexOf(f.id);
+    field_options[f.id] = { hidden: state.hidden.includes(f.id), width: state.widths[f.id] ?? 200, ...(order < 0 ? {} : { order }) };
+  }
   await api.patch(`/api/database/views/${id}/field-options/`, { field_options });
 }
+
+// Writes the column order alone into a view's field options.
+export async function saveOrder(id: number, order: number[]): Promise<void> {
+  const field_options = Object.fromEntries(order.map((fid, i) => [fid, { order: i }]));
+  await api.patch(`/api/database/views/${id}/field-options/`, { field_options });
+}
+
+const remembered = (tableId: number) => `gridbase.view.${tableId}`;
 
 export function ViewBar({
   tableId,
   fields,
   current,
   onApply,
+  onSelected,
 }: {
   tableId: number;
   fields: Field[];
   current: () => ViewState;
   onApply: (state: ViewState | null) => void;
+  onSelected: (id: number | "") => void; // the view that column moves are saved into
 }) {
   const [views, setViews] = useState<View[]>([]);
-  const [selected, setSelected] = useState<number | "">("");
+  const [selected, setSelectedState] = useState<number | "">("");
   const [status, setStatus] = useState("");
   const [error, setError] = useState("");
 
-  const reload = () => api.get<View[]>(`/api/database/views/table/${tableId}/?type=grid`).then(setViews);
+  const setSelected = (id: number | "") => {
+    setSelectedState(id);
+    onSelected(id);
+    if (id === "") localStorage.removeItem(remembered(tableId));
+    else localStorage.setItem(remembered(tableId), String(id));
+  };
+  const reload = () =>
+    api.get<View[]>(`/api/database/views/table/${tableId}/?type=grid`).then((list) => {
+      setViews(list);
+      return list;
+    });
   useEffect(() => {
-    reload().catch((e) => setError(errorText(e)));
+    // the view chosen last on this table, if it is still there
+    const last = Number(localStorage.getItem(remembered(tableId)));
+    reload()
+      .then(async (list) => {
+        if (!list.some((v) => v.id === last)) return;
+        const state = await loadView(fields, last);
+        setSelected(last);
+        onApply(state);
+      })
+      .catch((e) => setError(errorText(e)));
   }, [tableId]);
 
   const run = (f: () => Promise<unknown>) => async () => {
