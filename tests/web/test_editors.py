@@ -139,3 +139,57 @@ def test_rich_long_text_is_written_as_markdown_and_shown_without_markup(
     page.until(lambda: grid.cell(0, notes).get_attribute("textContent") == content or None)
     cell = grid.cell(0, notes)
     assert not cell.find_elements(By.CSS_SELECTOR, "img, a")
+
+
+def test_the_link_picker_loads_more_matches_page_by_page(
+    page: Browser, server: Server, account: Account
+) -> None:
+    table, auth = signed_in_on_a_table(page, server, account)
+    database = requests.get(
+        f"{server.url}/api/database/tables/{table}/", headers=auth, timeout=10
+    ).json()["database_id"]
+    r = requests.post(
+        f"{server.url}/api/database/tables/database/{database}/",
+        json={"name": "Products", "data": [["Name"]], "first_row_header": True},
+        headers=auth,
+        timeout=10,
+    )
+    assert r.status_code == 200, r.text
+    products = r.json()["id"]
+    names = [f"Other {n}" for n in range(5)] + [f"Item {n:02}" for n in range(1, 46)]
+    r = requests.post(
+        f"{server.url}/api/database/rows/table/{products}/batch/?user_field_names=true",
+        json={"items": [{"Name": n} for n in names]},
+        headers=auth,
+        timeout=10,
+    )
+    assert r.status_code == 200, r.text
+    link = add_field_by_api(
+        server, auth, table, name="Products", type="link_row", link_row_table_id=products
+    )
+    reload_with_fields(page, 4)
+    grid = Grid(page)
+    box = open_editor(page, grid, 0, link, "Search rows to link in Products")
+    box.send_keys("Item")
+    page.text_appears("20 of 45", ".picker-foot")  # the first page of the matches
+
+    def listed() -> list[str]:
+        return [li.get_attribute("textContent") for li in page.all(".picker li")]
+
+    assert listed() == [f"Item {n:02}" for n in range(1, 21)]
+    # the arrow past the last one loads the next page of the same search
+    for _ in range(20):
+        box.send_keys(Keys.ARROW_DOWN)
+    page.text_appears("Item 21", ".picker li.active")
+    page.text_appears("40 of 45", ".picker-foot")
+    # scrolling the list to its end loads the rest
+    page.js("const l = document.querySelector('.picker ul'); l.scrollTop = l.scrollHeight")
+    page.until(lambda: len(listed()) == 45 or None)
+    assert listed() == [f"Item {n:02}" for n in range(1, 46)]  # the search still applied
+    assert not page.find(".picker").find_elements(By.CSS_SELECTOR, ".picker-foot:not([hidden])")
+    box.send_keys(Keys.ENTER)  # adds the highlighted Item 21
+    page.text_appears("Item 21", ".picker .chips")
+    box.send_keys(Keys.ENTER)
+    page.until(lambda: api_rows(server, auth, table)[0]["Products"] or None)
+    assert [v["value"] for v in api_rows(server, auth, table)[0]["Products"]] == ["Item 21"]
+    grid.wait_text(0, link, "Item 21")
