@@ -177,67 +177,67 @@ export function TablePage({ tableId, onTreeChange }: { tableId: number; onTreeCh
           {[...fields]
             .sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id))
             .map((f, i, shown) => (
-            <li key={f.id}>
-              <label class="check">
-                <input
-                  type="checkbox"
-                  aria-label={`Show ${f.name}`}
-                  checked={!hidden.includes(f.id)}
-                  disabled={f.primary}
-                  onChange={(e) => setHidden(e.currentTarget.checked ? hidden.filter((h) => h !== f.id) : [...hidden, f.id])}
-                />
-                <span class="name">{f.name}</span>
-              </label>
-              <span class="type">{f.type.replace(/_/g, " ")}</span>
-              {!f.primary && (
-                <>
-                  <button
-                    type="button"
-                    class="icon"
-                    aria-label={`Move ${f.name} left`}
-                    title="Move the column left"
-                    disabled={i <= 1}
-                    onClick={() => {
-                      const next = grid.current?.moveField(f.id, -1);
-                      if (next) columnsMoved(next);
-                    }}
-                  >
-                    ←
-                  </button>
-                  <button
-                    type="button"
-                    class="icon"
-                    aria-label={`Move ${f.name} right`}
-                    title="Move the column right"
-                    disabled={i === shown.length - 1}
-                    onClick={() => {
-                      const next = grid.current?.moveField(f.id, 1);
-                      if (next) columnsMoved(next);
-                    }}
-                  >
-                    →
-                  </button>
-                </>
-              )}
-              <button type="button" aria-label={`Edit field ${f.name}`} onClick={() => setEditing(f)}>
-                Edit
-              </button>
-              {!f.primary && (
-                <button
-                  type="button"
-                  class="danger"
-                  aria-label={`Delete field ${f.name}`}
-                  onClick={run(async () => {
-                    if (!window.confirm(`Delete the field ${f.name} and its values?`)) return;
-                    await api.del(`/api/database/fields/${f.id}/`);
-                    await loadFields();
-                  })}
-                >
-                  Delete
+              <li key={f.id}>
+                <label class="check">
+                  <input
+                    type="checkbox"
+                    aria-label={`Show ${f.name}`}
+                    checked={!hidden.includes(f.id)}
+                    disabled={f.primary}
+                    onChange={(e) => setHidden(e.currentTarget.checked ? hidden.filter((h) => h !== f.id) : [...hidden, f.id])}
+                  />
+                  <span class="name">{f.name}</span>
+                </label>
+                <span class="type">{f.type.replace(/_/g, " ")}</span>
+                {!f.primary && (
+                  <>
+                    <button
+                      type="button"
+                      class="icon"
+                      aria-label={`Move ${f.name} left`}
+                      title="Move the column left"
+                      disabled={i <= 1}
+                      onClick={() => {
+                        const next = grid.current?.moveField(f.id, -1);
+                        if (next) columnsMoved(next);
+                      }}
+                    >
+                      ←
+                    </button>
+                    <button
+                      type="button"
+                      class="icon"
+                      aria-label={`Move ${f.name} right`}
+                      title="Move the column right"
+                      disabled={i === shown.length - 1}
+                      onClick={() => {
+                        const next = grid.current?.moveField(f.id, 1);
+                        if (next) columnsMoved(next);
+                      }}
+                    >
+                      →
+                    </button>
+                  </>
+                )}
+                <button type="button" aria-label={`Edit field ${f.name}`} onClick={() => setEditing(f)}>
+                  Edit
                 </button>
-              )}
-            </li>
-          ))}
+                {!f.primary && (
+                  <button
+                    type="button"
+                    class="danger"
+                    aria-label={`Delete field ${f.name}`}
+                    onClick={run(async () => {
+                      if (!window.confirm(`Delete the field ${f.name} and its values?`)) return;
+                      await api.del(`/api/database/fields/${f.id}/`);
+                      await loadFields();
+                    })}
+                  >
+                    Delete
+                  </button>
+                )}
+              </li>
+            ))}
         </ul>
       )}
       {editing && table && (
