@@ -171,6 +171,7 @@ def test_the_link_picker_loads_more_matches_page_by_page(
     grid = Grid(page)
     box = open_editor(page, grid, 0, link, "Search rows to link in Products")
     box.send_keys("Item")
+    page.find('.picker [role=listbox][aria-busy="false"]')  # answered: "Item", not "Ite"
     page.text_appears("20 of 45", ".picker-foot")  # the first page of the matches
 
     def listed() -> list[str]:

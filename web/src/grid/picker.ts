@@ -123,8 +123,10 @@ export class PickerEditor implements ICellEditorComp {
   private async search(): Promise<void> {
     const ask = ++this.asked;
     this.loading = null;
+    this.list.setAttribute("aria-busy", "true"); // until the answer to this query is shown
     const answer = await this.source(this.input.value, 1).catch(() => ({ items: [], count: 0 }));
     if (ask !== this.asked) return; // an answer to an older query
+    this.list.setAttribute("aria-busy", "false");
     this.found = answer.items;
     this.count = answer.count;
     this.page = 1;
@@ -140,6 +142,7 @@ export class PickerEditor implements ICellEditorComp {
     const ask = this.asked;
     const query = this.input.value;
     const next = this.page + 1;
+    this.list.setAttribute("aria-busy", "true");
     const load = this.source(query, next)
       .then((answer) => {
         if (ask !== this.asked) return; // the search changed meanwhile
@@ -151,7 +154,9 @@ export class PickerEditor implements ICellEditorComp {
       })
       .catch(() => undefined)
       .finally(() => {
-        if (this.loading === load) this.loading = null;
+        if (this.loading !== load) return;
+        this.loading = null;
+        if (ask === this.asked) this.list.setAttribute("aria-busy", "false");
       });
     this.loading = load;
     return load;
