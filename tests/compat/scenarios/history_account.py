@@ -115,7 +115,9 @@ def history_adjacent(s: Session) -> None:
     s.get("view_missing", adjacent_path(table, 1), query={"view_id": 9999999})
     s.get("view_bad", adjacent_path(table, 1), query={"view_id": "x"})
     other = s.table(db, "Other", [["Name"], ["x"]])
-    theirs = s.post("other_view", f"/api/database/views/table/{other}/", {"name": "O", "type": "grid"})
+    theirs = s.post(
+        "other_view", f"/api/database/views/table/{other}/", {"name": "O", "type": "grid"}
+    )
     s.get("view_of_other_table", adjacent_path(table, 1), query={"view_id": theirs["id"]})
     s.get("no_row", adjacent_path(table, 999))
     s.get("no_table", adjacent_path(99999999, 1))
@@ -134,8 +136,8 @@ def account_update(s: Session) -> None:
     s.patch("onboarding", path, {"completed_onboarding": True})
     s.patch("tours", path, {"completed_guided_tours": ["sidebar", "database"]})
     s.patch("all", path, {"first_name": "Both", "language": "en", "completed_onboarding": False})
-    s.post("token_verify_after", "/api/user/token-auth/",
-           {"email": f"user-{s.tag}@example.com", "password": "password123"}, auth="none")  # fmt: skip
+    login = {"email": f"user-{s.tag}@example.com", "password": "password123"}
+    s.post("token_verify_after", "/api/user/token-auth/", login, auth="none")
     for body in (
         {},
         {"unknown": 1},
@@ -210,7 +212,10 @@ def account_password(s: Session) -> None:
         {"token": "abc"},
         {"token": "abc", "password": "password789"},
         {"token": "abc", "password": "short"},
-        {"token": "eyJ1c2VyX2lkIjoxfQ:1tZ2Y3:abcdefghijklmnopqrstuvwxyz", "password": "pw123456789"},
+        {
+            "token": "eyJ1c2VyX2lkIjoxfQ:1tZ2Y3:abcdefghijklmnopqrstuvwxyz",
+            "password": "pw123456789",
+        },
         {"token": "", "password": "password789"},
     ):
         s.post("reset", reset, body, auth="none")
