@@ -7,10 +7,10 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gridbase.api import docs as docs_api
-from gridbase.api import fields as fields_api
 from gridbase.api import (
+    account,
     handlers,
+    health,
     limits,
     login_throttle,
     media,
@@ -24,6 +24,8 @@ from gridbase.api import (
     webapp,
     workspaces,
 )
+from gridbase.api import docs as docs_api
+from gridbase.api import fields as fields_api
 from gridbase.api import settings as settings_api
 from gridbase.api import tokens as tokens_api
 from gridbase.api import view_filters as view_filters_api
@@ -51,6 +53,8 @@ from gridbase.webhooks.outbox import Outbox, Wakeup
 
 ROUTERS = [
     users.router,
+    account.router,
+    health.router,
     workspaces.router,
     tables.router,
     fields_api.router,
