@@ -36,6 +36,7 @@ from gridbase.api.hot import HotRoutes
 from gridbase.api.middleware import BodyLimit, LongIds
 from gridbase.api.responses import JSON
 from gridbase.config import Settings
+from gridbase.core import cleanup
 from gridbase.core.context import Ctx, utcnow
 from gridbase.core.extensions import Extensions
 from gridbase.core.views import View
@@ -149,8 +150,10 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        lifespan=(
-            dispatcher.lifespan(ctx, ctx.ext.wakeup) if ctx.settings.webhooks_dispatcher else None
+        # the clean-ups (row history, due account deletions) and the webhook dispatcher
+        lifespan=cleanup.lifespan(
+            ctx,
+            dispatcher.lifespan(ctx, ctx.ext.wakeup) if ctx.settings.webhooks_dispatcher else None,
         ),
     )
     app.state.ctx = ctx

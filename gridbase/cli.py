@@ -114,12 +114,21 @@ def _installed(module: str) -> bool:
 )
 def worker(data_dir: str | None) -> None:
     """Deliver webhooks from the outbox (for GRIDBASE_WEBHOOKS_DISPATCHER=false servers,
-    or more of them)."""
+    or more of them) and run the clean-ups (row history retention, due account deletions)."""
+    import asyncio
+    import threading
+
     from gridbase.app import build_context
+    from gridbase.core import cleanup
     from gridbase.webhooks.dispatcher import run_worker
 
     ctx = build_context(_settings(data_dir))
     click.echo("gridbase webhook worker running")
+    # a daemon thread: it ends with the process once the dispatcher has stopped
+    never = asyncio.Event()
+    threading.Thread(
+        target=lambda: asyncio.run(cleanup.run(ctx, never)), name="gridbase-cleanup", daemon=True
+    ).start()
     run_worker(ctx)
 
 
