@@ -1,5 +1,5 @@
 """The caller's own account: PATCH account, change-password, the reset-password pair,
-schedule-account-deletion and the dashboard. Imports: core.account."""
+schedule-account-deletion and the dashboard. Imports: core.account, errors."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@
 database first and answers 503 when it cannot reach it, so a load balancer stops sending
 requests to an instance that cannot serve them. `GET /api/_health/full/` (staff only, as
 Baserow's IsAdminUser) reports each check and whether all critical ones pass.
-Imports: core.health.
+Imports: core.health, errors.
 """
 
 from __future__ import annotations

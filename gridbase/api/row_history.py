@@ -1,6 +1,6 @@
 """A row's history and its adjacent rows (JWT only, as Baserow's): the change entries,
 newest first, paged with limit/offset as DRF's LimitOffsetPagination; the next or previous
-row in a view's order. Imports: core.row_history, core.rows_adjacent."""
+row in a view's order. Imports: core.row_history, core.rows_adjacent, errors."""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ they were issued under (core.sessions), so every access and refresh token from b
 working. A reset token is signed and timestamped (valid RESET_TOKEN_HOURS, as Baserow's
 48 h) and never stored: it names the user and a fingerprint of their current password
 hash, so it works once - after the password changes it no longer matches.
-Imports: core (context, databases, users, workspaces), storage.
+Imports: core (context, databases, mail, users, workspaces), errors, models, passwords,
+storage.
 """
 
 from __future__ import annotations

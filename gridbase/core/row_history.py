@@ -8,7 +8,7 @@ with a select as its option ids and a link as its row ids, and each field's meta
 type, display props, the options and linked rows the values name). Entries are JSON
 written once, so deleting or changing a field later leaves them as they were. Deletions
 and moves leave none (Baserow keeps one for a deletion, but a deleted row has no
-history to read). Imports: storage, usertable.
+history to read). Imports: core (permissions), errors, models, storage, usertable.
 """
 
 from __future__ import annotations

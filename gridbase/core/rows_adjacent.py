@@ -1,7 +1,7 @@
 """The row next to (or before) a row (Baserow's get_adjacent_row): in the table's order, or
 through a view's filters and sorts, narrowed by a search. The row itself must be among
 the rows so listed (else ERROR_ROW_DOES_NOT_EXIST); past either end there is none.
-Imports: core (permissions, rows, row_query, view_rows), usertable.
+Imports: core (permissions, rows, row_query, view_rows), errors, models, usertable.
 """
 
 from __future__ import annotations
