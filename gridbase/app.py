@@ -7,13 +7,14 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gridbase.api import docs as docs_api
-from gridbase.api import fields as fields_api
 from gridbase.api import (
+    account,
     handlers,
+    health,
     limits,
     login_throttle,
     media,
+    row_history,
     row_names,
     rows,
     rows_batch,
@@ -23,6 +24,8 @@ from gridbase.api import (
     webapp,
     workspaces,
 )
+from gridbase.api import docs as docs_api
+from gridbase.api import fields as fields_api
 from gridbase.api import settings as settings_api
 from gridbase.api import tokens as tokens_api
 from gridbase.api import view_filters as view_filters_api
@@ -33,6 +36,7 @@ from gridbase.api.hot import HotRoutes
 from gridbase.api.middleware import BodyLimit, LongIds
 from gridbase.api.responses import JSON
 from gridbase.config import Settings
+from gridbase.core import cleanup
 from gridbase.core.context import Ctx, utcnow
 from gridbase.core.extensions import Extensions
 from gridbase.core.views import View
@@ -50,10 +54,13 @@ from gridbase.webhooks.outbox import Outbox, Wakeup
 
 ROUTERS = [
     users.router,
+    account.router,
+    health.router,
     workspaces.router,
     tables.router,
     fields_api.router,
     rows_batch.router,
+    row_history.router,
     rows.router,
     views_api.router,
     view_filters_api.router,
@@ -143,8 +150,10 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        lifespan=(
-            dispatcher.lifespan(ctx, ctx.ext.wakeup) if ctx.settings.webhooks_dispatcher else None
+        # the clean-ups (row history, due account deletions) and the webhook dispatcher
+        lifespan=cleanup.lifespan(
+            ctx,
+            dispatcher.lifespan(ctx, ctx.ext.wakeup) if ctx.settings.webhooks_dispatcher else None,
         ),
     )
     app.state.ctx = ctx

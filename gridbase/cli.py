@@ -1,8 +1,10 @@
-"""Command line: `gridbase serve | migrate | createuser`. Thin: build Settings, call core."""
+"""Command line: `gridbase serve | worker | migrate | createuser | backup | restore`. Thin:
+build Settings, call core (or storage.backup)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -114,13 +116,94 @@ def _installed(module: str) -> bool:
 )
 def worker(data_dir: str | None) -> None:
     """Deliver webhooks from the outbox (for GRIDBASE_WEBHOOKS_DISPATCHER=false servers,
-    or more of them)."""
+    or more of them) and run the clean-ups (row history retention, due account deletions)."""
+    import asyncio
+    import threading
+
     from gridbase.app import build_context
+    from gridbase.core import cleanup
     from gridbase.webhooks.dispatcher import run_worker
 
     ctx = build_context(_settings(data_dir))
     click.echo("gridbase webhook worker running")
+    # a daemon thread: it ends with the process once the dispatcher has stopped
+    never = asyncio.Event()
+    threading.Thread(
+        target=lambda: asyncio.run(cleanup.run(ctx, never)), name="gridbase-cleanup", daemon=True
+    ).start()
     run_worker(ctx)
+
+
+def _progress_run(label: str, run: Callable[[Any, Any], None]) -> None:
+    """Run `run(on_pages, on_bytes)` under two rich progress bars: database pages, files."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn
+
+    with Progress(
+        "[progress.description]{task.description}", BarColumn(), TaskProgressColumn()
+    ) as bars:
+        pages = bars.add_task(f"{label} database (pages)", total=None)
+        files = bars.add_task(f"{label} files", total=None)
+
+        def on_pages(done: int, total: int) -> None:
+            bars.update(pages, completed=done, total=total)
+
+        def on_bytes(done: int, total: int) -> None:
+            bars.update(files, completed=done, total=total)
+
+        run(on_pages, on_bytes)
+        for task in (pages, files):  # nothing to copy still shows as done
+            total = bars.tasks[task].total or 1
+            bars.update(task, total=total, completed=total)
+
+
+@main.command()
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--data-dir", default=None, help="Data directory (default ./gridbase-data).")
+@click.option("--force", is_flag=True, help="Overwrite a DEST that is not empty.")
+def backup(dest: Path, data_dir: str | None, force: bool) -> None:
+    """Copy the data directory (SQLite database, secret key, uploaded files) to DEST while
+    the server runs: a consistent snapshot, taken with SQLite's online backup API."""
+    from gridbase.storage import backup as copies
+
+    settings = _settings(data_dir)
+    if settings.database_url:
+        raise click.ClickException(
+            "gridbase backup copies an SQLite data directory; on PostgreSQL use pg_dump "
+            "(see the README) and copy the media directory and the secret key yourself"
+        )
+    try:
+        _progress_run(
+            "backing up",
+            lambda pages, files: copies.backup(
+                settings.data_dir, dest, force=force, on_pages=pages, on_bytes=files
+            ),
+        )
+    except copies.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backup written to {dest}")
+
+
+@main.command()
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--data-dir", default=None, help="Data directory (default ./gridbase-data).")
+@click.option("--force", is_flag=True, help="Replace the contents of a data directory in use.")
+def restore(src: Path, data_dir: str | None, force: bool) -> None:
+    """Restore a `gridbase backup` copy into the data directory (stop the server first)."""
+    from gridbase.storage import backup as copies
+
+    settings = _settings(data_dir)
+    if settings.database_url:
+        raise click.ClickException("gridbase restore restores SQLite; on PostgreSQL use pg_restore")
+    try:
+        _progress_run(
+            "restoring",
+            lambda pages, files: copies.restore(
+                src, settings.data_dir, force=force, on_pages=pages, on_bytes=files
+            ),
+        )
+    except copies.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored {src} into {settings.data_dir}")
 
 
 @main.command()

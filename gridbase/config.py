@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     smtp_use_ssl: bool = False  # TLS from the first byte (port 465)
     from_email: str = "gridbase@localhost"
 
+    # row history entries older than this are deleted (0: none are recorded)
+    row_history_retention_days: int = Field(default=180, ge=0)
+    # an account whose deletion was scheduled (and not cancelled by a log-in) is deleted
+    # after this many days
+    account_deletion_grace_days: int = Field(default=30, ge=0)
+    # how often `gridbase serve` / `gridbase worker` run the clean-ups (history, accounts)
+    cleanup_interval_seconds: float = Field(default=3600.0, gt=0)
+
     log_level: str = "info"
 
     @property

@@ -143,6 +143,42 @@ class InvalidRefreshToken(InvalidCredentials):
     default_detail = "Refresh token is expired or invalid."
 
 
+class NotStaff(PlainError):
+    """DRF's IsAdminUser refusal (the full health check)."""
+
+    status = 403
+    default_detail = "You do not have permission to perform this action."
+
+
+class InvalidOldPassword(GridbaseError):
+    code = "ERROR_INVALID_OLD_PASSWORD"
+
+
+class BadTokenSignature(GridbaseError):
+    """A password reset token that is not ours, or already used (the password changed)."""
+
+    code = "BAD_TOKEN_SIGNATURE"
+
+
+class ExpiredTokenSignature(GridbaseError):
+    code = "EXPIRED_TOKEN_SIGNATURE"
+
+
+class UserNotFound(GridbaseError):
+    code = "ERROR_USER_NOT_FOUND"
+
+
+class UserIsLastAdmin(GridbaseError):
+    """The instance's last staff user may not schedule their own deletion."""
+
+    code = "ERROR_USER_IS_LAST_ADMIN"
+
+
+class HostnameNotAllowed(GridbaseError):
+    code = "ERROR_HOSTNAME_IS_NOT_ALLOWED"
+    default_detail = "Only the hostname of the web frontend is allowed."
+
+
 class RefreshTokenAlreadyBlacklisted(GridbaseError):
     code = "ERROR_REFRESH_TOKEN_ALREADY_BLACKLISTED"
     default_detail = "The provided refresh token is already blacklisted."

@@ -16,6 +16,11 @@ class User:
     is_staff: bool
     is_active: bool
     language: str
+    email_notification_frequency: str = "instant"
+    completed_onboarding: bool = False
+    completed_guided_tours: tuple[str, ...] = ()
+    # changes with the password: sessions carry it and stop working once it differs
+    session_stamp: str = ""
 
 
 @dataclass(frozen=True, slots=True)

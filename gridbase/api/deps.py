@@ -48,7 +48,8 @@ def _split(request: Request) -> tuple[str, list[str]] | None:
 async def _jwt_user(ctx: Ctx, rest: list[str]) -> User:
     if len(rest) != 1:
         raise InvalidAuthHeader(headers=WWW_AUTH)
-    return await ctx.call(users.active_user, ctx, sessions.user_id_from_access(ctx, rest[0]))
+    user_id, stamp = sessions.access_claims(ctx, rest[0])
+    return await ctx.call(users.active_user, ctx, user_id, stamp)
 
 
 def www(exc: GridbaseError) -> GridbaseError:

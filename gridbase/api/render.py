@@ -75,10 +75,10 @@ def user(u: User) -> dict[str, Any]:
         "is_staff": u.is_staff,
         "id": u.id,
         "language": u.language,
-        "email_notification_frequency": "instant",
+        "email_notification_frequency": u.email_notification_frequency,
         "email_verified": False,
-        "completed_onboarding": False,
-        "completed_guided_tours": [],
+        "completed_onboarding": u.completed_onboarding,
+        "completed_guided_tours": list(u.completed_guided_tours),
     }
 
 

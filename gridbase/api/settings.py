@@ -21,9 +21,9 @@ def get_settings(ctx: CtxDep) -> dict[str, Any]:
     return {
         "allow_new_signups": ctx.settings.allow_signup,
         "allow_signups_via_workspace_invitations": False,
-        "allow_reset_password": False,
+        "allow_reset_password": True,  # POST /api/user/send-reset-password-email/
         "allow_global_workspace_creation": True,
-        "account_deletion_grace_delay": 30,
+        "account_deletion_grace_delay": ctx.settings.account_deletion_grace_days,
         "show_admin_signup_page": False,
         "track_workspace_usage": False,
         "show_baserow_help_request": False,

@@ -10,7 +10,9 @@ from gridbase.api import render
 from gridbase.api.body import MISSING, Validator, json_body
 from gridbase.api.deps import BodyDep, CtxDep
 from gridbase.core import sessions, users
+from gridbase.core.context import Ctx
 from gridbase.errors import InvalidRefreshToken, ParseError, RequestBodyValidation, field_error
+from gridbase.models import User
 
 router = APIRouter(prefix="/api/user")
 
@@ -38,10 +40,16 @@ def register(ctx: CtxDep, body: BodyDep) -> Any:
     v.done()
     user = users.register(ctx, name, email, password, language if language is not MISSING else "en")
     if authenticate is True:
-        return render.session(
-            user, sessions.access_token(ctx, user.id), sessions.refresh_token(ctx, user.id)
-        )
+        return render.session(user, *tokens_for(ctx, user))
     return {"user": render.user(user)}
+
+
+def tokens_for(ctx: Ctx, user: User) -> tuple[str, str]:
+    """A new session's access and refresh tokens."""
+    return (
+        sessions.access_token(ctx, user.id, user.session_stamp),
+        sessions.refresh_token(ctx, user.id, user.session_stamp),
+    )
 
 
 class _PlainFields(ParseError):
@@ -76,9 +84,7 @@ def token_auth(ctx: CtxDep, body: PlainBodyDep) -> Any:
     if login is None:
         raise _PlainFields({"email": field_error("This field is required.", "required")})
     user = users.authenticate(ctx, str(login), str(password))
-    return render.session(
-        user, sessions.access_token(ctx, user.id), sessions.refresh_token(ctx, user.id)
-    )
+    return render.session(user, *tokens_for(ctx, user))
 
 
 def _refresh_value(body: Any, *, legacy_alone: bool) -> str:
@@ -97,14 +103,16 @@ def _refresh_value(body: Any, *, legacy_alone: bool) -> str:
 @router.post("/token-refresh/")
 def token_refresh(ctx: CtxDep, body: PlainBodyDep) -> Any:
     token = _refresh_value(body, legacy_alone=True)
-    user = users.active_user(ctx, sessions.user_id_from_refresh(ctx, token))
-    return render.session(user, sessions.access_token(ctx, user.id), None)
+    user_id, stamp = sessions.refresh_claims(ctx, token)
+    user = users.active_user(ctx, user_id, stamp, InvalidRefreshToken)
+    return render.session(user, sessions.access_token(ctx, user.id, user.session_stamp), None)
 
 
 @router.post("/token-verify/")
 def token_verify(ctx: CtxDep, body: PlainBodyDep) -> Any:
     token = _refresh_value(body, legacy_alone=False)
-    user = users.active_user(ctx, sessions.user_id_from_refresh(ctx, token))
+    user_id, stamp = sessions.refresh_claims(ctx, token)
+    user = users.active_user(ctx, user_id, stamp, InvalidRefreshToken)
     return {
         "user": render.user(user),
         "permissions": render.permissions(user),

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import deep_pages, events, permissions, tokens, workspaces
+from gridbase.core import deep_pages, events, permissions, row_history, tokens, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.permissions import Actor
 from gridbase.core.row_query import filter_clause, search_plan
@@ -519,6 +519,8 @@ def create_rows(
         created = fetch(ctx, conn, model, ids)
         # the index reads the rows just fetched
         _watch(ctx, conn, model, ids, created=True)(created)
+        if row_history.enabled(ctx):
+            row_history.record_creates(ctx, conn, model, actor.user, created, batch)
         if send_events:
             _emit(ctx, conn, "rows.created", model, rows=created)
         return created, model
@@ -552,7 +554,16 @@ def update_rows(
         if duplicates:
             raise RowIdsNotUnique(duplicates)
         send_events = send_events and events.listens(ctx, conn, model.table, "rows.updated")
-        old = fetch(ctx, conn, model, ids) if send_events else []
+        history = row_history.enabled(ctx)
+        touched = row_history.touched_fields(
+            model, [[*v.columns, *(f"field_{i}" for i in v.relations)] for v in prepared]
+        )
+        if send_events:
+            old = fetch(ctx, conn, model, ids)
+        elif history:  # only the fields written: the history compares nothing else
+            old = fetch(ctx, conn, model, ids, list({f.id: f for t in touched for f in t}.values()))
+        else:
+            old = []
         written = _watch(ctx, conn, model, ids)
         now = ctx.clock()
         changes = [
@@ -566,6 +577,8 @@ def update_rows(
         _write_relations(ctx, conn, model, list(zip(ids, prepared, strict=True)))
         updated = fetch(ctx, conn, model, ids)
         written(updated)  # the index reads the rows just fetched
+        if history:
+            row_history.record_updates(ctx, conn, model, actor.user, old, updated, touched)
         if send_events:
             _emit(ctx, conn, "rows.updated", model, rows=updated, old_rows=old)
         return updated, model

@@ -14,28 +14,33 @@ from gridbase.errors import InvalidAccessToken, InvalidRefreshToken, RefreshToke
 from gridbase.storage import schema as s
 
 
-def _encode(ctx: Ctx, user_id: int, kind: str, lifetime: timedelta) -> str:
+def _encode(ctx: Ctx, user_id: int, kind: str, lifetime: timedelta, stamp: str) -> str:
     now = ctx.clock()
-    payload = {
+    payload: dict[str, Any] = {
         "token_type": kind,
         "user_id": user_id,
         "iat": int(now.timestamp()),
         "exp": int((now + lifetime).timestamp()),
         "jti": uuid.uuid4().hex,
     }
+    if stamp:  # the user changed their password: sessions from before carry another
+        payload["pwd"] = stamp
     return jwt.encode(payload, ctx.secret, algorithm="HS256")
 
 
-def access_token(ctx: Ctx, user_id: int) -> str:
-    return _encode(
-        ctx, user_id, "access", timedelta(minutes=ctx.settings.access_token_lifetime_minutes)
-    )
+def access_token(ctx: Ctx, user_id: int, stamp: str = "") -> str:
+    """`stamp`: the user's session_stamp (the token stops working when it changes)."""
+    lifetime = timedelta(minutes=ctx.settings.access_token_lifetime_minutes)
+    return _encode(ctx, user_id, "access", lifetime, stamp)
 
 
-def refresh_token(ctx: Ctx, user_id: int) -> str:
-    return _encode(
-        ctx, user_id, "refresh", timedelta(hours=ctx.settings.refresh_token_lifetime_hours)
-    )
+def refresh_token(ctx: Ctx, user_id: int, stamp: str = "") -> str:
+    lifetime = timedelta(hours=ctx.settings.refresh_token_lifetime_hours)
+    return _encode(ctx, user_id, "refresh", lifetime, stamp)
+
+
+def stamp_of(payload: dict[str, Any]) -> str:
+    return str(payload.get("pwd") or "")
 
 
 def _decode(ctx: Ctx, token: str, kind: str) -> dict[str, Any] | None:
@@ -59,13 +64,23 @@ def _decode(ctx: Ctx, token: str, kind: str) -> dict[str, Any] | None:
 
 
 def user_id_from_access(ctx: Ctx, token: str) -> int:
+    return access_claims(ctx, token)[0]
+
+
+def access_claims(ctx: Ctx, token: str) -> tuple[int, str]:
+    """(user id, session stamp) of a valid access token."""
     payload = _decode(ctx, token, "access")
     if payload is None:
         raise InvalidAccessToken()
-    return int(payload["user_id"])
+    return int(payload["user_id"]), stamp_of(payload)
 
 
 def user_id_from_refresh(ctx: Ctx, token: str) -> int:
+    return refresh_claims(ctx, token)[0]
+
+
+def refresh_claims(ctx: Ctx, token: str) -> tuple[int, str]:
+    """(user id, session stamp) of a valid refresh token that is not blacklisted."""
     payload = _decode(ctx, token, "refresh")
     if payload is None:
         raise InvalidRefreshToken()
@@ -77,7 +92,7 @@ def user_id_from_refresh(ctx: Ctx, token: str) -> int:
         ).first()
     if black is not None:
         raise InvalidRefreshToken()
-    return int(payload["user_id"])
+    return int(payload["user_id"]), stamp_of(payload)
 
 
 def blacklist_refresh(ctx: Ctx, token: str) -> None:

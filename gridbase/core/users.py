@@ -11,6 +11,7 @@ from gridbase.errors import (
     DeactivatedUser,
     DisabledSignup,
     EmailAlreadyExists,
+    GridbaseError,
     InvalidAccessToken,
     InvalidCredentials,
 )
@@ -19,8 +20,24 @@ from gridbase.passwords import hash_password, needs_rehash, verify_password
 from gridbase.storage import schema as s
 
 
+def session_stamp(changed_at: Any) -> str:
+    """What sessions carry of the last password change ("" before any)."""
+    return "" if changed_at is None else f"{changed_at.timestamp():.6f}"
+
+
 def _user(row: Any) -> User:
-    return User(row.id, row.email, row.first_name, row.is_staff, row.is_active, row.language)
+    return User(
+        row.id,
+        row.email,
+        row.first_name,
+        row.is_staff,
+        row.is_active,
+        row.language,
+        row.email_notification_frequency,
+        bool(row.completed_onboarding),
+        tuple(row.completed_guided_tours or ()),
+        session_stamp(row.password_changed_at),
+    )
 
 
 def normalize_email(email: str) -> str:
@@ -79,6 +96,11 @@ def authenticate(ctx: Ctx, email: str, password: str) -> User:
                 .where(users.c.id == row.id, users.c.password == row.password)
                 .values(password=hashed)
             )
+    if row.deletion_scheduled_at is not None:  # logging in cancels it, as in Baserow
+        with ctx.db.write() as conn:
+            conn.execute(
+                s.users.update().where(s.users.c.id == row.id).values(deletion_scheduled_at=None)
+            )
     return _user(row)
 
 
@@ -87,12 +109,20 @@ def get_user(conn: sa.Connection, user_id: int) -> User | None:
     return _user(row) if row else None
 
 
-def active_user(ctx: Ctx, user_id: int) -> User:
-    """The user a session token names; an unknown user makes the token invalid."""
+def active_user(
+    ctx: Ctx,
+    user_id: int,
+    stamp: str | None = None,
+    stale: type[GridbaseError] = InvalidAccessToken,
+) -> User:
+    """The user a session token names; an unknown user makes the token invalid, and so does
+    a session from before the password last changed (`stamp` differs: `stale`)."""
     with ctx.db.read() as conn:
         user = get_user(conn, user_id)
     if user is None:
         raise InvalidAccessToken()
+    if stamp is not None and stamp != user.session_stamp:
+        raise stale()
     if not user.is_active:
         raise DeactivatedUser()
     return user

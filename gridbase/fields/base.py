@@ -350,6 +350,20 @@ class FieldType:
         """Stored value -> JSON value, in Baserow's format."""
         return stored
 
+    # --- row history ----------------------------------------------------------------------
+    history_props: ClassVar[tuple[str, ...]] = ()  # props an entry keeps with a change
+
+    def history_value(self, field: Field, value: Any) -> tuple[Any, dict[str, Any]]:
+        """A serialized cell as row history keeps it, and what it adds to the field's
+        metadata in the entry (Baserow's serialize_metadata_for_row_history)."""
+        return value, {}
+
+    def history_metadata(self, field: Field) -> dict[str, Any]:
+        """The metadata of a field in a row history entry, before its values add theirs."""
+        defaults = {p.name: p.default for p in self.props}
+        kept = {name: field.props.get(name, defaults.get(name)) for name in self.history_props}
+        return {"id": field.id, "type": self.type, **kept}
+
     def sortable(self, field: Field, sort_type: str) -> bool:
         """Whether order_by can sort by the field with `sort_type` (Baserow's
         check_can_order_by)."""

@@ -117,6 +117,13 @@ def local_date(field: Field, value: datetime) -> date:
 
 class DateFieldType(FieldType):
     type = "date"
+    history_props = (
+        "date_format",
+        "date_include_time",
+        "date_time_format",
+        "date_show_tzinfo",
+        "date_force_timezone",
+    )
     unique_empty = ()  # unique_with_empty: only null may repeat
     kind = None  # a date, or a datetime with date_include_time
     formula_kind = "date"

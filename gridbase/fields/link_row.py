@@ -95,6 +95,16 @@ def _unused_name(conn: sa.Connection, table_id: int, base: str) -> str:
 
 class LinkRowFieldType(FieldType):
     type = "link_row"
+
+    def history_value(self, field: Field, value: Any) -> tuple[Any, dict[str, Any]]:
+        links = [r for r in value or [] if isinstance(r, dict)]
+        linked = {str(r["id"]): {"value": r.get("value")} for r in links}
+        return [r["id"] for r in links], {
+            "linked_rows": linked,
+            "linked_table_id": field.props.get("link_row_table_id"),
+            "linked_field_id": field.props.get("link_row_related_field_id"),
+        }
+
     kind = "array"
     formula_kind = None  # an array of the linked rows' texts, knowing the linked fields
     sort_types = SORTABLE  # by the linked rows' primary values

@@ -60,6 +60,13 @@ def _check_default(value: Any) -> Any:
 
 class NumberFieldType(FieldType):
     type = "number"
+    history_props = (
+        "number_decimal_places",
+        "number_negative",
+        "number_prefix",
+        "number_suffix",
+        "number_separator",
+    )
     unique_empty = ()  # unique_with_empty: only null may repeat
     kind = "decimal"
     formula_kind = "number"

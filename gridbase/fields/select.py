@@ -209,6 +209,12 @@ class SelectOptionsMixin(FieldType):
 
 class SingleSelectFieldType(SelectOptionsMixin):
     type = "single_select"
+
+    def history_value(self, field: Field, value: Any) -> tuple[Any, dict[str, Any]]:
+        if not isinstance(value, dict):
+            return None, {"select_options": {}}
+        return value["id"], {"select_options": {str(value["id"]): value}}
+
     unique_empty = ()  # unique_with_empty: only null may repeat
     kind = "text"
     formula_kind = "single_select"
@@ -311,6 +317,11 @@ def junction_name(field: Field) -> str:
 
 class MultipleSelectFieldType(SelectOptionsMixin):
     type = "multiple_select"
+
+    def history_value(self, field: Field, value: Any) -> tuple[Any, dict[str, Any]]:
+        options = [o for o in value or [] if isinstance(o, dict)]
+        return [o["id"] for o in options], {"select_options": {str(o["id"]): o for o in options}}
+
     kind = "array"
     formula_kind = "multiple_select"
     sort_types = SORTABLE

@@ -67,6 +67,7 @@ class TextFieldType(PlainText):
 
 class LongTextFieldType(PlainText):
     type = "long_text"
+    history_props = ("long_text_enable_rich_text",)
     unique_empty = ("",)  # unique_with_empty: "" and null may repeat
     props = (
         Prop(

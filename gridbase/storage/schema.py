@@ -43,6 +43,13 @@ users = sa.Table(
     sa.Column("is_active", sa.Boolean, nullable=False, default=True),
     sa.Column("language", sa.String(10), nullable=False, default="en"),
     sa.Column("date_joined", UtcDateTime(), nullable=False),
+    # sessions issued (JWT `iat`, whole seconds) before this are refused
+    sa.Column("password_changed_at", UtcDateTime(), nullable=True),
+    sa.Column("email_notification_frequency", sa.String(16), nullable=False, default="instant"),
+    sa.Column("completed_onboarding", sa.Boolean, nullable=False, default=False),
+    sa.Column("completed_guided_tours", sa.JSON, nullable=False, default=list),
+    # set by schedule-account-deletion, cleared by the next log-in
+    sa.Column("deletion_scheduled_at", UtcDateTime(), nullable=True),
 )
 
 workspaces = sa.Table(
@@ -270,6 +277,25 @@ user_files = sa.Table(
     sa.Column("uploaded_by_id", Id, sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
     sa.Column("sha256_hash", sa.String(64), nullable=False, index=True),
     sa.UniqueConstraint("sha256_hash", "original_extension", "unique"),
+)
+
+# One entry per changed row of a create or update, written in the same transaction. The
+# values are JSON as the history endpoint answers them, so deleting a field or changing
+# its options leaves past entries as they were.
+row_history = sa.Table(
+    "row_history",
+    metadata,
+    _id(),
+    _fk("table_id", "database_tables.id"),
+    sa.Column("row_id", Id, nullable=False),
+    sa.Column("user_id", Id, nullable=True),  # no FK: the entry outlives its user
+    sa.Column("user_name", sa.String(150), nullable=False),
+    sa.Column("action_type", sa.String(32), nullable=False),
+    sa.Column("action_timestamp", UtcDateTime(), nullable=False, index=True),
+    sa.Column("before_values", sa.JSON, nullable=False),
+    sa.Column("after_values", sa.JSON, nullable=False),
+    sa.Column("fields_metadata", sa.JSON, nullable=False),
+    sa.Index("ix_row_history_row", "table_id", "row_id", "action_timestamp"),
 )
 
 refresh_token_blacklist = sa.Table(

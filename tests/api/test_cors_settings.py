@@ -54,7 +54,7 @@ def test_public_settings(api: Api, ctx: Ctx) -> None:
     assert settings == {
         "allow_new_signups": True,
         "allow_signups_via_workspace_invitations": False,
-        "allow_reset_password": False,
+        "allow_reset_password": True,
         "allow_global_workspace_creation": True,
         "account_deletion_grace_delay": 30,
         "show_admin_signup_page": False,

@@ -260,7 +260,11 @@ class Normaliser:
             nk = self.text(k) if isinstance(k, str) else k
             if key == "field_options" and isinstance(k, str) and k.isdigit():
                 nk = str(self.ph("field", int(k)))  # field options are keyed by field id
-            if k == "id" and kind and isinstance(v, int):
+            if kind == "row_history" and k == "user" and isinstance(v, dict):
+                out[nk] = {a: self.ph("user", b) if a == "id" else b for a, b in v.items()}
+            elif kind == "row_history" and k == "fields_metadata" and isinstance(v, dict):
+                out[nk] = {self.text(f): self._field_metadata(m) for f, m in v.items()}
+            elif k == "id" and kind and isinstance(v, int):
                 out[nk] = self.ph(kind, v)
             elif k == "id" and kind == "user" and isinstance(v, str):
                 out[nk] = self.id_text(kind, v) or self.text(v)
@@ -268,6 +272,19 @@ class Normaliser:
                 out[nk] = self.filter_value(filter_type, v)
             else:
                 out[nk] = self.json(v, nk if isinstance(nk, str) else None)
+        return out
+
+    def _field_metadata(self, meta: Any) -> Any:
+        """A history entry's metadata of one field: its id, and its options keyed by id."""
+        if not isinstance(meta, dict):
+            return self.json(meta)
+        out = {k: self.json(v, k) for k, v in meta.items() if k not in ("id", "select_options")}
+        out["id"] = self.ph("field", meta.get("id"))
+        if isinstance(options := meta.get("select_options"), dict):
+            out["select_options"] = {
+                str(self.ph("option", int(k)) if str(k).isdigit() else k): self.json(o)
+                for k, o in options.items()
+            }
         return out
 
     def filter_value(self, filter_type: str, value: str) -> str:
@@ -330,6 +347,8 @@ def keyed_by_table(self: Normaliser, body: Any) -> Any:
 def _shape(obj: dict[str, Any]) -> str | None:
     """The kind of object a dict is, by its keys (for its "id")."""
     keys = obj.keys()
+    if {"action_type", "fields_metadata"} <= keys:
+        return "row_history"  # an entry of a row's history: a global sequence
     if "key" in keys and "permissions" in keys:
         return "token"
     if "color" in keys and "value" in keys:

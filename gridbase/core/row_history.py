@@ -1,0 +1,201 @@
+"""Row history (Baserow's RowHistoryHandler): an entry per row a create or an update changed,
+written by the row service inside the write's own transaction, listed newest first per
+row, and purged once older than GRIDBASE_ROW_HISTORY_RETENTION_DAYS.
+
+An entry keeps only the fields whose values changed (a creation: the fields given a
+non-empty value), as the endpoint answers them: `before`/`after` in the row API's format
+with a select as its option ids and a link as its row ids, and each field's metadata (its
+type, display props, the options and linked rows the values name). Entries are JSON
+written once, so deleting or changing a field later leaves them as they were. Deletions
+and moves leave none (Baserow keeps one for a deletion, but a deleted row has no
+history to read). Imports: core (permissions), errors, models, storage, usertable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.core import permissions
+from gridbase.core.context import Ctx
+from gridbase.core.permissions import Actor
+from gridbase.errors import RowDoesNotExist
+from gridbase.models import Field, User
+from gridbase.storage import schema as s
+from gridbase.usertable import load
+from gridbase.usertable.model import TableModel
+
+Row = dict[str, Any]
+UPDATE, CREATE_ONE, CREATE_MANY = "update_rows", "create_row", "create_rows"
+
+
+def enabled(ctx: Ctx) -> bool:
+    """A retention of 0 days keeps no history at all (as Baserow)."""
+    return ctx.settings.row_history_retention_days != 0
+
+
+def _cell(ctx: Ctx, field: Field, value: Any) -> tuple[Any, dict[str, Any]]:
+    return ctx.field_types.get(field.type).history_value(field, value)
+
+
+def _merged(ctx: Ctx, field: Field, *extras: dict[str, Any]) -> dict[str, Any]:
+    """The field's metadata with what its old and new values add (their option maps
+    merged, as Baserow merges the metadata of the row before and after)."""
+    meta = ctx.field_types.get(field.type).history_metadata(field)
+    for extra in extras:
+        for key, value in extra.items():
+            if isinstance(value, dict) and isinstance(meta.get(key), dict):
+                meta[key] = {**meta[key], **value}
+            else:
+                meta[key] = value
+    return meta
+
+
+def _entry(
+    ctx: Ctx,
+    model: TableModel,
+    user: User,
+    action: str,
+    now: datetime,
+    row_id: int,
+    changes: Iterable[tuple[Field, Any, Any]],
+) -> dict[str, Any] | None:
+    before: Row = {}
+    after: Row = {}
+    metadata: Row = {}
+    for field, old, new in changes:
+        old_value, old_meta = _cell(ctx, field, old)
+        new_value, new_meta = _cell(ctx, field, new)
+        if old_value == new_value:
+            continue
+        key = field.column_name
+        before[key], after[key] = old_value, new_value
+        metadata[key] = _merged(ctx, field, old_meta, new_meta)
+    if not after:
+        return None
+    return {
+        "table_id": model.table.id,
+        "row_id": row_id,
+        "user_id": user.id,
+        "user_name": user.first_name,
+        "action_type": action,
+        "action_timestamp": now,
+        "before_values": before,
+        "after_values": after,
+        "fields_metadata": metadata,
+    }
+
+
+def _insert(conn: sa.Connection, entries: list[dict[str, Any]]) -> None:
+    if entries:
+        conn.execute(s.row_history.insert(), entries)
+
+
+def touched_fields(model: TableModel, columns: Sequence[Iterable[str]]) -> list[list[Field]]:
+    """The fields each update item wrote (its column names and relation field ids)."""
+    by_column = {f.column_name: f for f in model.fields}
+    return [[by_column[c] for c in keys if c in by_column] for keys in columns]
+
+
+def record_updates(
+    ctx: Ctx,
+    conn: sa.Connection,
+    model: TableModel,
+    user: User,
+    old_rows: Sequence[Row],
+    new_rows: Sequence[Row],
+    fields: Sequence[Sequence[Field]],
+) -> None:
+    """Entries for updated rows: old and new serialized rows, the fields each item wrote."""
+    now = ctx.clock()
+    old_by_id = {r["id"]: r for r in old_rows}
+    entries = []
+    for new, written in zip(new_rows, fields, strict=True):
+        old = old_by_id.get(new["id"], {})
+        changes = ((f, old.get(f.column_name), new.get(f.column_name)) for f in written)
+        entry = _entry(ctx, model, user, UPDATE, now, new["id"], changes)
+        if entry is not None:
+            entries.append(entry)
+    _insert(conn, entries)
+
+
+def record_creates(
+    ctx: Ctx, conn: sa.Connection, model: TableModel, user: User, rows: Sequence[Row], batch: bool
+) -> None:
+    """Entries for created rows: every writable field given a non-empty value."""
+    now = ctx.clock()
+    writable = [f for f in model.fields if not ctx.field_types.get(f.type).read_only]
+    action = CREATE_MANY if batch else CREATE_ONE
+    entries = []
+    for row in rows:
+        changes = ((f, None, row.get(f.column_name)) for f in writable if row.get(f.column_name))
+        entry = _entry(ctx, model, user, action, now, row["id"], changes)
+        if entry is not None:
+            entries.append(entry)
+    _insert(conn, entries)
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    count: int
+    entries: list[dict[str, Any]]
+
+
+def _json(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "action_type": r.action_type,
+        "action_command_type": "DO",
+        "user": {"id": r.user_id, "name": r.user_name},
+        "timestamp": r.action_timestamp,
+        "before": r.before_values,
+        "after": r.after_values,
+        "fields_metadata": r.fields_metadata,
+    }
+
+
+def list_history(
+    conn: sa.Connection, model: TableModel, row_id: int, limit: int, offset: int
+) -> HistoryPage:
+    """A row's entries, newest first (the caller checked the permission)."""
+    t = model.sql
+    if conn.execute(sa.select(t.c.id).where(t.c.id == row_id)).first() is None:
+        raise RowDoesNotExist([str(row_id)])  # Baserow quotes the id from the URL
+    h = s.row_history
+    where = sa.and_(h.c.table_id == model.table.id, h.c.row_id == row_id)
+    count = s.count_rows(conn, h, where)
+    rows = conn.execute(
+        sa.select(h)
+        .where(where)
+        .order_by(h.c.action_timestamp.desc(), h.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return HistoryPage(count, [_json(r) for r in rows])
+
+
+def read_history(
+    ctx: Ctx, user: User, table_id: int, row_id: int, limit: int, offset: int
+) -> HistoryPage:
+    """GET .../rows/table/<t>/<r>/history/: a member's read of a row's entries."""
+    with ctx.db.read() as conn:
+        table = load.load_table(conn, table_id)
+        permissions.require(conn, Actor(user), "read", table)
+        return list_history(conn, load.model_for(ctx, conn, table), row_id, limit, offset)
+
+
+def purge(ctx: Ctx) -> int:
+    """Delete the entries older than the retention; how many went."""
+    days = ctx.settings.row_history_retention_days
+    if days <= 0:
+        return 0
+    cutoff = ctx.clock() - timedelta(days=days)
+    with ctx.db.write() as conn:
+        result = conn.execute(
+            s.row_history.delete().where(s.row_history.c.action_timestamp < cutoff)
+        )
+    return int(result.rowcount or 0)

@@ -1,0 +1,149 @@
+"""Account endpoints: password change and reset (the reset token's success path, which a
+Baserow transcript cannot record), account deletion, health checks."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import re
+
+import pytest
+
+from gridbase.core import cleanup
+from gridbase.core.context import Ctx
+from gridbase.storage import schema as s
+from tests.conftest import Api
+from tests.helpers import assert_error
+
+LOGIN = {"email": "ada@example.com", "password": "password123"}
+
+
+def login(client, password: str = "password123") -> dict:
+    r = client.post("/api/user/token-auth/", json={**LOGIN, "password": password})
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+def test_changing_the_password_ends_older_sessions(api: Api, client) -> None:
+    session = login(client)
+    body = {"old_password": "password123", "new_password": "password456"}
+    assert api.post("/api/user/change-password/", body).status_code == 204
+    for jwt in (api.jwt, session["access_token"]):
+        r = client.get("/api/workspaces/", headers={"Authorization": f"JWT {jwt}"})
+        assert_error(r, 401, "ERROR_INVALID_ACCESS_TOKEN")
+    r = client.post("/api/user/token-refresh/", json={"refresh_token": session["refresh_token"]})
+    assert_error(r, 401, "ERROR_INVALID_REFRESH_TOKEN")
+    fresh = login(client, "password456")
+    r = client.post("/api/user/token-refresh/", json={"refresh_token": fresh["refresh_token"]})
+    me = client.get(
+        "/api/workspaces/", headers={"Authorization": f"JWT {r.json()['access_token']}"}
+    )
+    assert me.status_code == 200
+
+
+def _reset_link(caplog: pytest.LogCaptureFixture) -> str:
+    found = re.findall(r"http://testserver/reset/(\S+)", caplog.text)
+    assert len(found) == 1, caplog.text
+    return found[0]
+
+
+def test_reset_password_by_the_mailed_token_once(
+    api: Api, client, caplog: pytest.LogCaptureFixture
+) -> None:
+    session = login(client)
+    caplog.set_level(logging.INFO, logger="gridbase.mail")
+    body = {"email": "ADA@example.com", "base_url": "http://testserver/reset"}
+    assert client.post("/api/user/send-reset-password-email/", json=body).status_code == 204
+    token = _reset_link(caplog)
+    reset = {"token": token, "password": "brand-new-pw"}
+    assert client.post("/api/user/reset-password/", json=reset).status_code == 204
+    login(client, "brand-new-pw")
+    r = client.get("/api/workspaces/", headers={"Authorization": f"JWT {session['access_token']}"})
+    assert_error(r, 401, "ERROR_INVALID_ACCESS_TOKEN")
+    again = {"token": token, "password": "another-pw-1"}
+    assert_error(client.post("/api/user/reset-password/", json=again), 400, "BAD_TOKEN_SIGNATURE")
+    tampered = {"token": token[:-2] + "xx", "password": "another-pw-1"}
+    r = client.post("/api/user/reset-password/", json=tampered)
+    assert_error(r, 400, "BAD_TOKEN_SIGNATURE")
+    login(client, "brand-new-pw")
+
+
+def test_a_reset_token_expires_after_48_hours(
+    api: Api, client, ctx: Ctx, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="gridbase.mail")
+    body = {"email": "ada@example.com", "base_url": "http://testserver/reset"}
+    assert client.post("/api/user/send-reset-password-email/", json=body).status_code == 204
+    token = _reset_link(caplog)
+    real_clock = ctx.clock
+    ctx.clock = lambda: real_clock() + dt.timedelta(hours=49)
+    try:
+        r = client.post("/api/user/reset-password/", json={"token": token, "password": "x" * 9})
+    finally:
+        ctx.clock = real_clock
+    assert_error(r, 400, "EXPIRED_TOKEN_SIGNATURE")
+    login(client)  # the password did not change
+
+
+def test_no_mail_for_an_unknown_address_or_another_host(
+    api: Api, client, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="gridbase.mail")
+    unknown = {"email": "nobody@example.com", "base_url": "http://testserver/reset"}
+    assert client.post("/api/user/send-reset-password-email/", json=unknown).status_code == 204
+    elsewhere = {"email": "ada@example.com", "base_url": "http://evil.example/reset"}
+    r = client.post("/api/user/send-reset-password-email/", json=elsewhere)
+    assert_error(r, 400, "ERROR_HOSTNAME_IS_NOT_ALLOWED")
+    assert "reset" not in caplog.text
+
+
+def test_account_update_is_kept_and_shown_at_login(api: Api, client) -> None:
+    body = {"first_name": "Ada L", "language": "fr", "completed_guided_tours": ["sidebar"]}
+    assert api.ok(api.patch("/api/user/account/", body))["language"] == "fr"
+    user = login(client)["user"]
+    assert (user["first_name"], user["language"], user["completed_guided_tours"]) == (
+        "Ada L",
+        "fr",
+        ["sidebar"],
+    )
+
+
+def test_scheduled_deletion_is_cancelled_by_a_login_else_done_after_the_grace(
+    api: Api, client, ctx: Ctx
+) -> None:
+    later = dataclasses.replace(ctx, clock=lambda: ctx.clock() + dt.timedelta(days=31))
+    other = Api(client, "bob@example.com", "Bob")  # the first user is staff: Bob is not
+    workspace = other.workspace()
+    assert other.post("/api/user/schedule-account-deletion/").status_code == 204
+    client.post(
+        "/api/user/token-auth/", json={"email": "bob@example.com", "password": "password123"}
+    )
+    assert cleanup.run_once(later)["accounts"] == 0  # the login cancelled it
+    assert other.post("/api/user/schedule-account-deletion/").status_code == 204
+    assert cleanup.run_once(ctx)["accounts"] == 0  # within the grace period
+    assert cleanup.run_once(later)["accounts"] == 1
+    r = client.post(
+        "/api/user/token-auth/", json={"email": "bob@example.com", "password": "password123"}
+    )
+    assert_error(r, 401, "ERROR_INVALID_CREDENTIALS")
+    with ctx.db.read() as conn:  # the workspace Bob was the only member of went with him
+        assert s.count_rows(conn, s.workspaces, s.workspaces.c.id == workspace) == 0
+
+
+def test_the_last_staff_user_cannot_schedule_their_deletion(api: Api) -> None:
+    assert api.user["is_staff"]
+    assert_error(api.post("/api/user/schedule-account-deletion/"), 400, "ERROR_USER_IS_LAST_ADMIN")
+
+
+def test_health_checks(api: Api, client) -> None:
+    r = client.get("/api/_health/")
+    assert (r.status_code, r.text) == (200, "OK")
+    full = api.ok(api.get("/api/_health/full/"))  # the first user is staff
+    assert full["passing"] is True
+    assert full["checks"] == {
+        "DatabaseBackend": "working",
+        "DefaultFileStorageHealthCheck": "working",
+    }
+    bob = Api(client, "bob@example.com", "Bob")
+    assert bob.get("/api/_health/full/").status_code == 403
