@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gridbase.api import docs as docs_api
+from gridbase.api import export as export_api
 from gridbase.api import fields as fields_api
 from gridbase.api import (
     handlers,
@@ -17,12 +20,14 @@ from gridbase.api import (
     row_names,
     rows,
     rows_batch,
+    table_import,
     tables,
     user_files,
     users,
     webapp,
     workspaces,
 )
+from gridbase.api import jobs as jobs_api
 from gridbase.api import settings as settings_api
 from gridbase.api import tokens as tokens_api
 from gridbase.api import view_filters as view_filters_api
@@ -34,11 +39,17 @@ from gridbase.api.middleware import BodyLimit, LongIds
 from gridbase.api.responses import JSON
 from gridbase.config import Settings
 from gridbase.core.context import Ctx, utcnow
+from gridbase.core.export import ExportJobType
+from gridbase.core.exporters import Exporters, default_exporters
 from gridbase.core.extensions import Extensions
+from gridbase.core.file_import import FileImportJobType
+from gridbase.core.job_runner import Runner
+from gridbase.core.job_types import JobType, JobTypes
 from gridbase.core.views import View
 from gridbase.fields import default_field_types
 from gridbase.filters import default_filter_types
 from gridbase.models import Table
+from gridbase.registry import Registry
 from gridbase.search import RowSearch
 from gridbase.search import index as search_index
 from gridbase.storage import ddl, migrate
@@ -51,7 +62,10 @@ from gridbase.webhooks.outbox import Outbox, Wakeup
 ROUTERS = [
     users.router,
     workspaces.router,
+    table_import.router,
     tables.router,
+    jobs_api.router,
+    export_api.router,
     fields_api.router,
     rows_batch.router,
     rows.router,
@@ -70,6 +84,36 @@ ROUTERS = [
 
 def render_view(ctx: Ctx, view: View, table: Table) -> dict[str, Any]:
     return views_api.view_json(ctx, None, view, table)
+
+
+def build_job_types(exporters: Exporters) -> JobTypes:
+    types: list[JobType] = [ExportJobType(exporters), FileImportJobType()]
+    return Registry("job", types)
+
+
+def build_runner(ctx: Ctx) -> Runner:
+    """The job runner of this process (started by the app's lifespan, or by the CLI)."""
+    return Runner(ctx, build_job_types(default_exporters()))
+
+
+def lifespan(ctx: Ctx, runner: Runner) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """While the app serves: the webhook dispatcher and the job runner, each unless turned
+    off (GRIDBASE_WEBHOOKS_DISPATCHER, GRIDBASE_JOBS_RUNNER)."""
+    webhooks = (
+        dispatcher.lifespan(ctx, ctx.ext.wakeup) if ctx.settings.webhooks_dispatcher else None
+    )
+
+    @asynccontextmanager
+    async def _lifespan(app: Any) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if webhooks is not None:
+                await stack.enter_async_context(webhooks(app))
+            if ctx.settings.jobs_runner:
+                runner.start()
+                stack.callback(runner.stop)
+            yield
+
+    return _lifespan
 
 
 def build_context(settings: Settings) -> Ctx:
@@ -136,6 +180,7 @@ def front_layers(app: ASGIApp, ctx: Ctx) -> ASGIApp:
 def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
     settings = settings or Settings()
     ctx = ctx or build_context(settings)
+    runner = build_runner(ctx)
     app = App(
         title="gridbase",
         default_response_class=JSON,
@@ -143,11 +188,11 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        lifespan=(
-            dispatcher.lifespan(ctx, ctx.ext.wakeup) if ctx.settings.webhooks_dispatcher else None
-        ),
+        lifespan=lifespan(ctx, runner),
     )
     app.state.ctx = ctx
+    app.state.jobs = runner  # background jobs (exports, imports) of this process
+    app.state.exporters = runner.types.get("export").exporters  # type: ignore[attr-defined]
     app.state.files = make_storage(ctx.settings)  # where user files' bytes are kept
     for router in ROUTERS:
         app.include_router(router)
