@@ -34,13 +34,14 @@ def options(body: Any, exporter_types: list[str]) -> tuple[int | None, dict[str,
     opts["export_charset"] = v.choice(
         "export_charset", tuple(CHARSETS), required=False, default="utf-8"
     )
+    if body.get("fields") is not None:
+        opts["fields"] = v.int_list("fields")
+    v.done()  # the options every exporter takes are checked before the exporter's own
     if exporter_type == "csv":
         opts["csv_column_separator"] = v.choice(
             "csv_column_separator", tuple(SEPARATORS), required=False, default=","
         )
         opts["csv_include_header"] = v.boolean("csv_include_header", default=True)
-    if body.get("fields") is not None:
-        opts["fields"] = v.int_list("fields")
     v.done()
     return (view_id if view_id is not MISSING else None), opts
 

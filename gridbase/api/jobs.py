@@ -58,9 +58,15 @@ def export_json(run: Runner, job: jobs.Job) -> dict[str, Any]:
     }
 
 
-def _states(value: str) -> list[str] | None:
-    if not value:
+def _blank(name: str) -> QueryParameterValidation:
+    return QueryParameterValidation({name: field_error("This field may not be blank.", "blank")})
+
+
+def _states(value: str | None) -> list[str] | None:
+    if value is None:
         return None
+    if not value.strip():
+        raise _blank("states")
     states = value.split(",")
     for state in states:
         bare = state[1:] if state.startswith("!") else state
@@ -73,9 +79,11 @@ def _states(value: str) -> list[str] | None:
     return states
 
 
-def _ids(value: str) -> list[int] | None:
-    if not value:
+def _ids(value: str | None) -> list[int] | None:
+    if value is None:
         return None
+    if not value.strip():
+        raise _blank("job_ids")
     out = []
     for item in value.split(","):
         try:
@@ -89,8 +97,8 @@ def _ids(value: str) -> list[int] | None:
 @router.get("/")
 def list_jobs(request: Request, ctx: CtxDep, user: UserDep) -> Any:
     run = runner(request)
-    states = _states(request.query_params.get("states", ""))
-    ids = _ids(request.query_params.get("job_ids", ""))
+    states = _states(request.query_params.get("states"))
+    ids = _ids(request.query_params.get("job_ids"))
     found = jobs.list_jobs(ctx, user, listed_types(run.types), states, ids)
     return {"jobs": [job_json(run, j) for j in found]}
 

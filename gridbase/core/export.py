@@ -81,7 +81,7 @@ def write_export(
     exporter = type(exporters.get(str(params["exporter_type"])))()
     fields = _fields(ctx, user, table_id, view_id)
     wanted = params.get("fields")
-    if wanted:
+    if wanted and view_id:  # Baserow reads `fields` only with a view
         by_id = {f.id: f for f in fields}
         fields = [by_id[i] for i in wanted if i in by_id]
     types = [ctx.field_types.get(f.type) for f in fields]

@@ -55,14 +55,15 @@ def _item_text(item: Any) -> str:
 
 def export_value(ft: FieldType, field: Field, value: Any, *, rich: bool) -> Any:
     """A serialized cell value as an export shows it: dates in the field's format, lists
-    (links, selects, files) as their items' texts, joined with ", " unless `rich`."""
+    (links, selects, files) as their items' texts, joined with "," unless `rich`, booleans
+    as Python writes them ("True", as Baserow's CSV has them)."""
     if value is None:
         return None if rich else ""
     if isinstance(value, bool):
-        return value if rich else ("true" if value else "false")
+        return value if rich else str(value)
     if isinstance(value, list):
         items = [_item_text(v) for v in value]
-        return items if rich else ", ".join(items)
+        return items if rich else ",".join(items)
     if ft.value_kind(field) in DATE_KINDS:
         return display.date_value_text(field, value)
     return display.value_text(value)

@@ -23,7 +23,8 @@ from gridbase.core.context import Ctx
 from gridbase.core.job_types import JobCancelled, JobFailed, ProgressFn, error_text
 from gridbase.core.row_values import RowValues, validate_row, value_context
 from gridbase.errors import GridbaseError, RequestBodyValidation
-from gridbase.models import Table, User
+from gridbase.fields.base import FieldValueError
+from gridbase.models import Field, Table, User
 from gridbase.usertable import load
 
 TYPE = "file_import"
@@ -32,12 +33,16 @@ TOO_MANY = "Too many values in this line."
 # Baserow's BASEROW_MAX_ROW_REPORT_ERROR_COUNT: more failing rows fail the whole import
 MAX_REPORT_ERRORS = 30
 TOO_MANY_ERRORS = "This file import has raised too many errors."
+SOMETHING_WRONG = f"Something went wrong during the {TYPE} job execution."
 
 
 def start_new_table(
-    ctx: Ctx, user: User, database_id: int, name: str, data: list[list[Any]],
+    ctx: Ctx, user: User, database_id: int, name: str, data: list[Any] | None,
     first_row_header: bool,
 ) -> jobs.Job:  # fmt: skip
+    """A pending import into a new table; `data` None: Baserow's example table. Rows are
+    checked when the job runs: one that is no list, text or object fails it, as Baserow's
+    job fails (the synchronous endpoint refuses it at once)."""
     with ctx.db.write() as conn:
         databases.load_for(conn, user, database_id)
         params = {"database_id": database_id, "name": name, "table_id": None,
@@ -45,7 +50,7 @@ def start_new_table(
         return jobs.insert(ctx, conn, user, TYPE, params, max_count=1, result=_result(None))
 
 
-def start_into_table(ctx: Ctx, user: User, table_id: int, data: list[list[Any]]) -> jobs.Job:
+def start_into_table(ctx: Ctx, user: User, table_id: int, data: list[Any]) -> jobs.Job:
     with ctx.db.write() as conn:
         tables.load_for(conn, user, table_id)
         params = {"database_id": None, "name": "", "table_id": table_id,
@@ -73,6 +78,26 @@ def _report_entry(detail: Any) -> dict[str, list[str]]:
     }
 
 
+def _field_errors(ctx: Ctx, fields: list[Field], raw: dict[str, Any], vc: Any) -> dict[str, Any]:
+    """Each field's own error, for a row whose write was refused as a whole (a select
+    option that does not exist): Baserow's report names the field."""
+    errors: dict[str, Any] = {}
+    for field in fields:
+        value = raw[f"field_{field.id}"]
+        try:
+            ctx.field_types.get(field.type).validate(field, value, vc)
+        except (RequestBodyValidation, FieldValueError) as exc:
+            message = exc.detail if isinstance(exc.detail, str) else str(exc)
+            code = "invalid"
+            if "option" in message:  # an import words a missing option as Baserow's does
+                message, code = (
+                    f"The provided value {value} is not a valid option.",
+                    "invalid_option",
+                )
+            errors[f"field_{field.id}"] = [{"error": message, "code": code}]
+    return errors
+
+
 def into_table(
     ctx: Ctx,
     conn: sa.Connection,
@@ -96,7 +121,7 @@ def into_table(
     for chunk in chunks:
         good: list[RowValues] = []
         for row in chunk:
-            if not isinstance(row, list) or len(row) > len(writable):
+            if len(row) > len(writable):
                 failing[str(index)] = {"non_field_errors": [TOO_MANY]}
             else:
                 raw = {f"field_{f.id}": v for f, v in zip(writable, row, strict=False)}
@@ -104,7 +129,10 @@ def into_table(
                 try:
                     good.append(validate_row(ctx, conn, model, raw, False, creating=True, vc=vc))
                 except RequestBodyValidation as exc:
-                    failing[str(index)] = _report_entry(exc.detail)
+                    detail = exc.detail
+                    if not isinstance(detail, dict):  # a type that refuses the whole write
+                        detail = _field_errors(ctx, writable, raw, vc)
+                    failing[str(index)] = _report_entry(detail)
             index += 1
         if len(failing) > MAX_REPORT_ERRORS:
             raise JobFailed(TOO_MANY_ERRORS, _result(table.id, failing))
@@ -146,6 +174,14 @@ def new_table(
     return table
 
 
+def _cells(row: Any) -> list[Any]:
+    """A row's cells as Baserow iterates it: a list, a text (its characters) or an object
+    (its keys); anything else fails the job (Baserow: "Something went wrong")."""
+    if isinstance(row, (list, str, dict)):
+        return list(row)
+    raise JobFailed(SOMETHING_WRONG)
+
+
 def batches(data: list[list[Any]], size: int = BATCH_SIZE) -> Iterator[list[list[Any]]]:
     for start in range(0, len(data), size):
         yield data[start : start + size]
@@ -159,10 +195,17 @@ class FileImportJobType:
 
     def run(self, ctx: Ctx, job: jobs.Job, progress: ProgressFn) -> None:
         p = job.params
-        data = list(p.get("data") or [])
+        given = p.get("data")
+        data = [_cells(row) for row in given or []]
         with ctx.db.write() as conn:
             user = jobs.owner(conn, job)
-            if p.get("table_id") is None:
+            if p.get("table_id") is None and given is None:
+                databases.load_for(conn, user, int(p["database_id"]))
+                table = tables.insert_table(
+                    ctx, conn, user, int(p["database_id"]), str(p["name"]), None, False
+                )
+                result = _result(table.id)
+            elif p.get("table_id") is None:
                 table = new_table(ctx, conn, user, int(p["database_id"]), str(p["name"]),
                                   batches(data), bool(p.get("first_row_header")), progress,
                                   len(data))  # fmt: skip

@@ -27,7 +27,7 @@ log = logging.getLogger("gridbase")
 REAP_EVERY_SECONDS = 5.0
 POLL_SECONDS = 1.0
 WRITE_PROGRESS_EVERY_SECONDS = 0.5
-UNEXPECTED = "Something went wrong during the job."
+UNEXPECTED = "Something went wrong during the {} job execution."  # Baserow's words
 
 
 class Progress:
@@ -81,6 +81,15 @@ class Runner:
         """A job was created: look now rather than at the next poll."""
         self._wake.set()
 
+    def run_now(self, job: jobs.Job) -> jobs.Job:
+        """Claim and run this pending job in the caller's thread (Baserow's sync jobs);
+        the job as it ended."""
+        claimed = jobs.claim_one(self.ctx, self.name or self.liveness.name, job.id)
+        if claimed is not None:
+            self.run(claimed)
+        with self.ctx.db.read() as conn:
+            return jobs.load(conn, job.id)
+
     def progress_of(self, job: jobs.Job) -> float:
         return self.live.get(job.id, job.progress_percentage)
 
@@ -122,6 +131,6 @@ class Runner:
             jobs.fail(self.ctx, job.id, job_type.human_error(error))
         except Exception:
             log.exception("job %s (%s) failed", job.id, job.type)
-            jobs.fail(self.ctx, job.id, UNEXPECTED)
+            jobs.fail(self.ctx, job.id, UNEXPECTED.format(job.type))
         finally:
             self.live.pop(job.id, None)

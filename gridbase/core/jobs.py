@@ -198,15 +198,22 @@ def claim(ctx: Ctx, runner: str, types: Iterable[str]) -> Job | None:
             ).scalars()
         )
     for job_id in ids:
-        with ctx.db.write() as conn:
-            won = conn.execute(
-                j.update()
-                .where((j.c.id == job_id) & (j.c.state == PENDING))
-                .values(state=STARTED, runner=runner, updated_on=ctx.clock())
-            ).rowcount
-            if won:
-                return load(conn, job_id)
+        claimed = claim_one(ctx, runner, job_id)
+        if claimed is not None:
+            return claimed
     return None
+
+
+def claim_one(ctx: Ctx, runner: str, job_id: int) -> Job | None:
+    """The job, now started by `runner`, if it was still pending."""
+    j = s.jobs
+    with ctx.db.write() as conn:
+        won = conn.execute(
+            j.update()
+            .where((j.c.id == job_id) & (j.c.state == PENDING))
+            .values(state=STARTED, runner=runner, updated_on=ctx.clock())
+        ).rowcount
+        return load(conn, job_id) if won else None
 
 
 def progress(ctx: Ctx, job_id: int, percentage: float) -> bool:

@@ -16,6 +16,7 @@ from tests.compat.scenarios import (
     files,
     filters,
     formula_functions,
+    jobs,
     links,
     sorts,
     users,
@@ -39,6 +40,7 @@ RECORDABLE: dict[str, Scenario] = {
     **sorts.SCENARIOS,
     **constraints.SCENARIOS,
     **formula_functions.SCENARIOS,
+    **jobs.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}
