@@ -13,8 +13,9 @@ models, usertable.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import IO, Any
 
 import sqlalchemy as sa
 
@@ -56,6 +57,31 @@ def start_into_table(ctx: Ctx, user: User, table_id: int, data: list[Any]) -> jo
         params = {"database_id": None, "name": "", "table_id": table_id,
                   "first_row_header": False, "data": data}  # fmt: skip
         return jobs.insert(ctx, conn, user, TYPE, params, max_count=1, result=_result(None))
+
+
+def start_file(
+    ctx: Ctx,
+    user: User,
+    path: str,
+    *,
+    database_id: int | None,
+    table_id: int | None,
+    name: str,
+    first_row_header: bool,
+    delimiter: str = ",",
+) -> jobs.Job:
+    """A pending import of a CSV file on this machine (`gridbase import`): into the table
+    `table_id`, or a new table `name` in the database `database_id`."""
+    with ctx.db.write() as conn:
+        if table_id is not None:
+            tables.load_for(conn, user, table_id)
+        else:
+            assert database_id is not None, "a database or a table"
+            databases.load_for(conn, user, database_id)
+        params = {"database_id": database_id, "name": name, "table_id": table_id,
+                  "first_row_header": first_row_header, "data": None, "file": path,
+                  "delimiter": delimiter}  # fmt: skip
+        return jobs.insert(ctx, conn, user, TYPE, params, result=_result(None))
 
 
 def _result(table_id: int | None, failing: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -182,6 +208,38 @@ def _cells(row: Any) -> list[Any]:
     raise JobFailed(SOMETHING_WRONG)
 
 
+def _reader(f: IO[str], delimiter: str) -> Iterator[list[str]]:
+    return csv.reader(f, delimiter=delimiter)
+
+
+def csv_shape(path: str, delimiter: str = ",") -> tuple[int, int]:
+    """(rows, widest row) of a CSV file, read once without keeping it."""
+    total = width = 0
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        for row in _reader(f, delimiter):
+            total += 1
+            width = max(width, len(row))
+    return total, width
+
+
+def csv_batches(
+    path: str, delimiter: str = ",", size: int = BATCH_SIZE, skip_header: bool = False
+) -> Iterator[list[list[Any]]]:
+    """The rows of a CSV file (UTF-8, with or without a BOM), `size` at a time."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = _reader(f, delimiter)
+        if skip_header:
+            next(reader, None)
+        batch: list[list[Any]] = []
+        for row in reader:
+            batch.append(row)
+            if len(batch) == size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+
 def batches(data: list[list[Any]], size: int = BATCH_SIZE) -> Iterator[list[list[Any]]]:
     for start in range(0, len(data), size):
         yield data[start : start + size]
@@ -195,6 +253,9 @@ class FileImportJobType:
 
     def run(self, ctx: Ctx, job: jobs.Job, progress: ProgressFn) -> None:
         p = job.params
+        if p.get("file"):  # `gridbase import`: a CSV file read in parts
+            self.run_file(ctx, job, progress)
+            return
         given = p.get("data")
         data = [_cells(row) for row in given or []]
         with ctx.db.write() as conn:
@@ -216,6 +277,26 @@ class FileImportJobType:
                 result = _result(table.id, failing)
             if not jobs.finish(ctx, conn, job.id, result, params={**p, "data": None}):
                 raise JobCancelled()  # rolls the whole import back
+
+    def run_file(self, ctx: Ctx, job: jobs.Job, progress: ProgressFn) -> None:
+        p = job.params
+        path, delimiter = str(p["file"]), str(p.get("delimiter") or ",")
+        total, width = csv_shape(path, delimiter)
+        header = bool(p.get("first_row_header"))
+        with ctx.db.write() as conn:
+            user = jobs.owner(conn, job)
+            if p.get("table_id") is None:
+                table = new_table(ctx, conn, user, int(p["database_id"]), str(p["name"]),
+                                  csv_batches(path, delimiter), header, progress, total,
+                                  width)  # fmt: skip
+                result = _result(table.id)
+            else:
+                table = tables.load_for(conn, user, int(p["table_id"]))
+                chunks = csv_batches(path, delimiter, skip_header=header)
+                failing = into_table(ctx, conn, user, table, chunks, progress, total)
+                result = _result(table.id, failing)
+            if not jobs.finish(ctx, conn, job.id, result):
+                raise JobCancelled()
 
     def human_error(self, error: GridbaseError) -> str:
         return error_text(error)
