@@ -144,11 +144,19 @@ def into_table(
     failing: dict[str, Any] = {}
     vc = value_context(ctx, conn)
     index = done = 0
+
+    def fails(error: dict[str, Any]) -> None:
+        # Baserow's RowErrorReport: the error past the limit fails the import, reporting
+        # the ones before it
+        if len(failing) >= MAX_REPORT_ERRORS:
+            raise JobFailed(TOO_MANY_ERRORS, _result(table.id, failing))
+        failing[str(index)] = error
+
     for chunk in chunks:
         good: list[RowValues] = []
         for row in chunk:
             if len(row) > len(writable):
-                failing[str(index)] = {"non_field_errors": [TOO_MANY]}
+                fails({"non_field_errors": [TOO_MANY]})
             else:
                 raw = {f"field_{f.id}": v for f, v in zip(writable, row, strict=False)}
                 raw.update({f"field_{f.id}": None for f in writable[len(row) :]})
@@ -158,10 +166,8 @@ def into_table(
                     detail = exc.detail
                     if not isinstance(detail, dict):  # a type that refuses the whole write
                         detail = _field_errors(ctx, writable, raw, vc)
-                    failing[str(index)] = _report_entry(detail)
+                    fails(_report_entry(detail))
             index += 1
-        if len(failing) > MAX_REPORT_ERRORS:
-            raise JobFailed(TOO_MANY_ERRORS, _result(table.id, failing))
         if good:
             rows.insert_rows(ctx, conn, table, [], by_name=False, user_id=user.id, values=good)
         done += len(chunk)
