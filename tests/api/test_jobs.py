@@ -21,25 +21,25 @@ from tests.conftest import Api
 from tests.helpers import assert_error, eventually
 
 
-def wait_export(api: Api, job_id: int) -> dict[str, Any]:
+def wait_export(api: Api, job_id: int, timeout: float = 30) -> dict[str, Any]:
     def ended() -> dict[str, Any] | None:
         body = api.ok(api.get(f"/api/database/export/{job_id}/"))
         return body if body["state"] in ("finished", "failed", "cancelled") else None
 
-    return eventually(ended, timeout=30)
+    return eventually(ended, timeout=timeout)
 
 
-def wait_job(api: Api, job_id: int) -> dict[str, Any]:
+def wait_job(api: Api, job_id: int, timeout: float = 30) -> dict[str, Any]:
     def ended() -> dict[str, Any] | None:
         body = api.ok(api.get(f"/api/jobs/{job_id}/"))
         return body if body["state"] in ("finished", "failed", "cancelled") else None
 
-    return eventually(ended, timeout=30)
+    return eventually(ended, timeout=timeout)
 
 
-def exported(api: Api, table: int, body: dict[str, Any]) -> bytes:
+def exported(api: Api, table: int, body: dict[str, Any], timeout: float = 30) -> bytes:
     job = api.ok(api.post(f"/api/database/export/table/{table}/", body))
-    done = wait_export(api, job["id"])
+    done = wait_export(api, job["id"], timeout)
     assert done["state"] == "finished", done
     r = api.client.get(done["url"].removeprefix("http://testserver"))
     assert r.status_code == 200
