@@ -176,18 +176,17 @@ def import_(
     ctx = build_context(_settings(data_dir))
     user = operator.acting_user(ctx, email=email, database_id=database_id, table_id=table_id)
     path = str(Path(file).resolve())
-    job = file_import.start_file(
-        ctx, user, path, database_id=database_id, table_id=table_id,
-        name=name or Path(file).stem[:255], first_row_header=header, delimiter=delimiter,
-    )  # fmt: skip
     runner = build_runner(ctx)
-    runner.name = runner.liveness.hold()
+    runner.name = runner.liveness.hold()  # a crash of this process fails the job visibly
     try:
-        claimed = jobs.claim_one(ctx, runner.name, job.id)
-        assert claimed is not None
+        job = file_import.start_file(
+            ctx, user, path, database_id=database_id, table_id=table_id,
+            name=name or Path(file).stem[:255], first_row_header=header, delimiter=delimiter,
+            runner=runner.name,
+        )  # fmt: skip
         with _bar(f"importing {Path(file).name}") as bar:
             task = bar.add_task("import", total=100)
-            runner.run(claimed, on_progress=lambda pct: bar.update(task, completed=pct))
+            runner.run(job, on_progress=lambda pct: bar.update(task, completed=pct))
     finally:
         runner.liveness.release()
     with ctx.db.read() as conn:

@@ -69,9 +69,10 @@ def start_file(
     name: str,
     first_row_header: bool,
     delimiter: str = ",",
+    runner: str,
 ) -> jobs.Job:
-    """A pending import of a CSV file on this machine (`gridbase import`): into the table
-    `table_id`, or a new table `name` in the database `database_id`."""
+    """An import of a CSV file on this machine (`gridbase import`), started by `runner`:
+    into the table `table_id`, or a new table `name` in the database `database_id`."""
     with ctx.db.write() as conn:
         if table_id is not None:
             tables.load_for(conn, user, table_id)
@@ -81,7 +82,7 @@ def start_file(
         params = {"database_id": database_id, "name": name, "table_id": table_id,
                   "first_row_header": first_row_header, "data": None, "file": path,
                   "delimiter": delimiter}  # fmt: skip
-        return jobs.insert(ctx, conn, user, TYPE, params, result=_result(None))
+        return jobs.insert(ctx, conn, user, TYPE, params, result=_result(None), runner=runner)
 
 
 def _result(table_id: int | None, failing: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -91,9 +91,11 @@ def insert(
     *,
     max_count: int | None = None,
     result: dict[str, Any] | None = None,
+    runner: str | None = None,
 ) -> Job:
     """A new pending job; ERROR_MAX_JOB_COUNT_EXCEEDED when the user already has
-    `max_count` jobs of this type pending or running (Baserow's JobType.max_count)."""
+    `max_count` jobs of this type pending or running (Baserow's JobType.max_count).
+    `runner`: started by that runner at once (no other runner may claim it)."""
     j = s.jobs
     if max_count is not None:
         running = s.count_rows(
@@ -107,7 +109,8 @@ def insert(
             j.insert().values(
                 user_id=user.id,
                 type=job_type,
-                state=PENDING,
+                state=PENDING if runner is None else STARTED,
+                runner=runner,
                 progress_percentage=0.0,
                 human_readable_error="",
                 params=params,
