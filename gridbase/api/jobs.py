@@ -1,5 +1,6 @@
 """Jobs (Baserow's /api/jobs/): list, get and cancel a user's background jobs, plus how a
-job and an export job render. Imports: api (deps, render), core (jobs, job_runner), errors.
+job and an export job render.
+Imports: api (deps, render), core (jobs, job_runner, job_types), errors, storage.files.
 """
 
 from __future__ import annotations

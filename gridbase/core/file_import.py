@@ -8,7 +8,7 @@ let other writers in meanwhile, but needs a second copy of every row; on SQLite 
 writer is single anyway). Rows come in parts (`chunks`), so a file read by the CLI is
 never all in memory.
 Imports: core (context, databases, jobs, job_types, row_values, rows, tables), errors,
-models, usertable.
+fields.base, models, usertable.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Who a command-line job acts as (`gridbase import`, `gridbase export`): the user named by
 e-mail, or else the first admin of the workspace the database or table is in. The rows it
 writes and the job it makes are that user's, as if they had used the API.
-Imports: core (databases, users), errors, models, storage.
+Imports: core (databases, users), errors, models, storage, usertable.
 """
 
 from __future__ import annotations
