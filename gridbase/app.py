@@ -91,9 +91,9 @@ def build_job_types(exporters: Exporters) -> JobTypes:
     return Registry("job", types)
 
 
-def build_runner(ctx: Ctx) -> Runner:
+def build_runner(ctx: Ctx, exporters: Exporters | None = None) -> Runner:
     """The job runner of this process (started by the app's lifespan, or by the CLI)."""
-    return Runner(ctx, build_job_types(default_exporters()))
+    return Runner(ctx, build_job_types(exporters or default_exporters()))
 
 
 def lifespan(ctx: Ctx, runner: Runner) -> Callable[[Any], AbstractAsyncContextManager[None]]:
@@ -180,7 +180,8 @@ def front_layers(app: ASGIApp, ctx: Ctx) -> ASGIApp:
 def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
     settings = settings or Settings()
     ctx = ctx or build_context(settings)
-    runner = build_runner(ctx)
+    exporters = default_exporters()
+    runner = build_runner(ctx, exporters)
     app = App(
         title="gridbase",
         default_response_class=JSON,
@@ -192,7 +193,7 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
     )
     app.state.ctx = ctx
     app.state.jobs = runner  # background jobs (exports, imports) of this process
-    app.state.exporters = runner.types.get("export").exporters  # type: ignore[attr-defined]
+    app.state.exporters = exporters  # the exporter types an export may ask for
     app.state.files = make_storage(ctx.settings)  # where user files' bytes are kept
     for router in ROUTERS:
         app.include_router(router)

@@ -63,10 +63,18 @@ def export_value(ft: FieldType, field: Field, value: Any, *, rich: bool) -> Any:
         return value if rich else str(value)
     if isinstance(value, list):
         items = [_item_text(v) for v in value]
-        return items if rich else ",".join(items)
+        return items if rich else comma_separated(items)
     if ft.value_kind(field) in DATE_KINDS:
         return display.date_value_text(field, value)
     return display.value_text(value)
+
+
+def comma_separated(items: list[str]) -> str:
+    """Baserow's list_to_comma_separated_string: one CSV line of the items (an item with a
+    comma or a quote is quoted), so a CSV reader can split it again."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=",", quotechar='"', escapechar="\\").writerow(items)
+    return out.getvalue().strip()
 
 
 def escape_csv_cell(text: str) -> str:

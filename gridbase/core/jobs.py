@@ -263,12 +263,23 @@ def owner(conn: sa.Connection, job: Job) -> User:
     return user
 
 
+def _without_rows(conn: sa.Connection, job_id: int) -> dict[str, Any]:
+    """The job's params without the rows it was given (an import's): an ended job keeps
+    no copy of them."""
+    stmt = sa.select(s.jobs.c.params).where(s.jobs.c.id == job_id)
+    params = dict(conn.execute(stmt).scalar() or {})
+    if params.get("data") is not None:
+        params["data"] = None
+    return params
+
+
 def fail(ctx: Ctx, job_id: int, message: str, result: dict[str, Any] | None = None) -> None:
     j = s.jobs
     values: dict[str, Any] = {"state": FAILED, "human_readable_error": message}
     if result is not None:
         values["result"] = result
     with ctx.db.write() as conn:
+        values["params"] = _without_rows(conn, job_id)
         conn.execute(
             j.update()
             .where((j.c.id == job_id) & j.c.state.in_(RUNNING))
@@ -289,6 +300,11 @@ def reap(ctx: Ctx, alive: Callable[[str], bool]) -> list[int]:
             conn.execute(
                 j.update()
                 .where((j.c.id == job_id) & (j.c.state == STARTED))
-                .values(state=FAILED, human_readable_error=INTERRUPTED, updated_on=ctx.clock())
+                .values(
+                    state=FAILED,
+                    human_readable_error=INTERRUPTED,
+                    updated_on=ctx.clock(),
+                    params=_without_rows(conn, job_id),
+                )
             )
     return dead

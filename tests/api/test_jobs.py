@@ -197,3 +197,34 @@ def test_too_many_failing_rows_fail_the_import_and_add_nothing(api: Api) -> None
 def test_export_file_names_are_checked(api: Api) -> None:
     assert_error(api.client.get("/media/export_files/..%2Fsecret.key"), 404, "URL_NOT_FOUND")
     assert_error(api.client.get("/media/export_files/nope.csv"), 404, "URL_NOT_FOUND")
+
+
+def test_two_runners_run_each_job_once(ctx: Ctx, idle: Api) -> None:
+    """Two runners (as two instances would) share the pending jobs: each runs once."""
+    table = idle.table(data=[["Name"], ["a"]])
+    ids = [
+        idle.ok(idle.post(f"/api/database/export/table/{table}/", {"exporter_type": "csv"}))["id"]
+        for _ in range(6)
+    ]
+    with ctx.db.write() as conn:  # un-cancel them (a new export cancels the unfinished ones)
+        conn.execute(s.jobs.update().where(s.jobs.c.id.in_(ids)).values(state="pending"))
+    runners = [build_runner(ctx), build_runner(ctx)]
+    ran: list[int] = []
+    for runner in runners:
+        run = runner.run
+
+        def counted(job: jobs.Job, on_progress: Any = None, run: Any = run) -> None:
+            ran.append(job.id)
+            run(job, on_progress)
+
+        runner.run = counted  # type: ignore[method-assign]
+        runner.start()
+    try:
+        done = [wait_export(idle, i) for i in ids]
+    finally:
+        for runner in runners:
+            runner.stop()
+    assert [d["state"] for d in done] == ["finished"] * 6
+    assert sorted(ran) == sorted(ids)
+    names = {d["exported_file_name"] for d in done}
+    assert len(names) == 6
