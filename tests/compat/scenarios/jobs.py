@@ -42,6 +42,7 @@ def run_import(s: Session, label: str, path: str, body: Any) -> dict[str, Any]:
 
 
 def exports(s: Session, database: int) -> tuple[int, Any]:
+    linked = s.table(database, "Linked", [["Name"], ["one, two"], ['say "3"']])
     t = build(
         s,
         database,
@@ -74,11 +75,13 @@ def exports(s: Session, database: int) -> tuple[int, Any]:
                     "select_options": [
                         {"value": "x", "color": "blue"},
                         {"value": "y", "color": "red"},
+                        {"value": "a,b", "color": "green"},
                     ]
                 },
             ),
             ("Mail", "email", {}),
             ("Stars", "rating", {"max_value": 5}),
+            ("Link", "link_row", {"link_row_table_id": linked, "has_related_field": False}),
         ],
         [
             {
@@ -88,9 +91,10 @@ def exports(s: Session, database: int) -> tuple[int, Any]:
                 "Day": "2020-02-01",
                 "When": "2021-03-04T05:06:00Z",
                 "Status": "open",
-                "Tags": ["x", "y"],
+                "Tags": ["x", "y", "a,b"],
                 "Mail": "a@example.com",
                 "Stars": 3,
+                "Link": [1, 2],
             },
             {
                 "Notes": "",
@@ -100,6 +104,7 @@ def exports(s: Session, database: int) -> tuple[int, Any]:
                 "Status": "shut",
                 "Tags": ["y"],
                 "Stars": 0,
+                "Link": [2],
             },
             {"Amount": "1000000.25", "Done": True, "Day": "1999-12-31", "Tags": []},
             {"Notes": "+cmd|x", "Amount": None},
