@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -18,6 +20,7 @@ from gridbase.api import (
     row_names,
     rows,
     rows_batch,
+    table_import,
     tables,
     user_files,
     users,
@@ -25,7 +28,9 @@ from gridbase.api import (
     workspaces,
 )
 from gridbase.api import docs as docs_api
+from gridbase.api import export as export_api
 from gridbase.api import fields as fields_api
+from gridbase.api import jobs as jobs_api
 from gridbase.api import settings as settings_api
 from gridbase.api import tokens as tokens_api
 from gridbase.api import view_filters as view_filters_api
@@ -38,11 +43,17 @@ from gridbase.api.responses import JSON
 from gridbase.config import Settings
 from gridbase.core import cleanup
 from gridbase.core.context import Ctx, utcnow
+from gridbase.core.export import ExportJobType
+from gridbase.core.exporters import Exporters, default_exporters
 from gridbase.core.extensions import Extensions
+from gridbase.core.file_import import FileImportJobType
+from gridbase.core.job_runner import Runner
+from gridbase.core.job_types import JobType, JobTypes
 from gridbase.core.views import View
 from gridbase.fields import default_field_types
 from gridbase.filters import default_filter_types
 from gridbase.models import Table
+from gridbase.registry import Registry
 from gridbase.search import RowSearch
 from gridbase.search import index as search_index
 from gridbase.storage import ddl, migrate
@@ -57,7 +68,10 @@ ROUTERS = [
     account.router,
     health.router,
     workspaces.router,
+    table_import.router,
     tables.router,
+    jobs_api.router,
+    export_api.router,
     fields_api.router,
     rows_batch.router,
     row_history.router,
@@ -77,6 +91,38 @@ ROUTERS = [
 
 def render_view(ctx: Ctx, view: View, table: Table) -> dict[str, Any]:
     return views_api.view_json(ctx, None, view, table)
+
+
+def build_job_types(exporters: Exporters) -> JobTypes:
+    types: list[JobType] = [ExportJobType(exporters), FileImportJobType()]
+    return Registry("job", types)
+
+
+def build_runner(ctx: Ctx, exporters: Exporters | None = None) -> Runner:
+    """The job runner of this process (started by the app's lifespan, or by the CLI)."""
+    return Runner(ctx, build_job_types(exporters or default_exporters()))
+
+
+def lifespan(ctx: Ctx, runner: Runner) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """While the app serves: the clean-ups (row history, due account deletions), the webhook
+    dispatcher and the job runner, the last two unless turned off
+    (GRIDBASE_WEBHOOKS_DISPATCHER, GRIDBASE_JOBS_RUNNER)."""
+    webhooks = (
+        dispatcher.lifespan(ctx, ctx.ext.wakeup) if ctx.settings.webhooks_dispatcher else None
+    )
+
+    @asynccontextmanager
+    async def _lifespan(app: Any) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            await stack.enter_async_context(cleanup.running(ctx))
+            if webhooks is not None:
+                await stack.enter_async_context(webhooks(app))
+            if ctx.settings.jobs_runner:
+                runner.start()
+                stack.callback(runner.stop)
+            yield
+
+    return _lifespan
 
 
 def build_context(settings: Settings) -> Ctx:
@@ -143,6 +189,8 @@ def front_layers(app: ASGIApp, ctx: Ctx) -> ASGIApp:
 def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
     settings = settings or Settings()
     ctx = ctx or build_context(settings)
+    exporters = default_exporters()
+    runner = build_runner(ctx, exporters)
     app = App(
         title="gridbase",
         default_response_class=JSON,
@@ -150,13 +198,11 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        # the clean-ups (row history, due account deletions) and the webhook dispatcher
-        lifespan=cleanup.lifespan(
-            ctx,
-            dispatcher.lifespan(ctx, ctx.ext.wakeup) if ctx.settings.webhooks_dispatcher else None,
-        ),
+        lifespan=lifespan(ctx, runner),
     )
     app.state.ctx = ctx
+    app.state.jobs = runner  # background jobs (exports, imports) of this process
+    app.state.exporters = exporters  # the exporter types an export may ask for
     app.state.files = make_storage(ctx.settings)  # where user files' bytes are kept
     for router in ROUTERS:
         app.include_router(router)

@@ -115,23 +115,136 @@ def _installed(module: str) -> bool:
     "--data-dir", default=None, help="Data directory (default ./gridbase-data, GRIDBASE_DATA_DIR)."
 )
 def worker(data_dir: str | None) -> None:
-    """Deliver webhooks from the outbox (for GRIDBASE_WEBHOOKS_DISPATCHER=false servers,
-    or more of them) and run the clean-ups (row history retention, due account deletions)."""
+    """Deliver webhooks from the outbox, run background jobs (exports, imports) and the
+    clean-ups (row history retention, due account deletions): for servers run with
+    GRIDBASE_WEBHOOKS_DISPATCHER=false / GRIDBASE_JOBS_RUNNER=false, or more of them."""
     import asyncio
     import threading
 
-    from gridbase.app import build_context
+    from gridbase.app import build_context, build_runner
     from gridbase.core import cleanup
     from gridbase.webhooks.dispatcher import run_worker
 
     ctx = build_context(_settings(data_dir))
-    click.echo("gridbase webhook worker running")
+    runner = build_runner(ctx)
+    runner.start()
+    click.echo("gridbase worker running (webhooks, jobs, clean-ups)")
     # a daemon thread: it ends with the process once the dispatcher has stopped
     never = asyncio.Event()
     threading.Thread(
         target=lambda: asyncio.run(cleanup.run(ctx, never)), name="gridbase-cleanup", daemon=True
     ).start()
-    run_worker(ctx)
+    try:
+        run_worker(ctx)
+    finally:
+        runner.stop()
+
+
+def _bar(label: str) -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
+
+    # on stderr: an export may be written to stdout
+    return Progress(
+        f"[bold]{label}",
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+    )
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--database", "database_id", type=int, help="Create a new table in this database.")
+@click.option("--table", "table_id", type=int, help="Add the rows to this existing table.")
+@click.option("--name", default=None, help="The new table's name (default: the file's name).")
+@click.option(
+    "--header/--no-header", default=True, help="The first row names the fields (default: yes)."
+)
+@click.option("--delimiter", default=",", help="Column separator (default ',').")
+@click.option(
+    "--user", "email", default=None, help="Act as this user (default: a workspace admin)."
+)
+@click.option("--data-dir", default=None, help="Data directory (default ./gridbase-data).")
+def import_(
+    file: str,
+    database_id: int | None,
+    table_id: int | None,
+    name: str | None,
+    header: bool,
+    delimiter: str,
+    email: str | None,
+    data_dir: str | None,
+) -> None:
+    """Import a CSV file (UTF-8) into a new table (--database) or an existing one (--table),
+    as one transaction: all of it or, after a failure, nothing."""
+    from gridbase.app import build_context, build_runner
+    from gridbase.core import file_import, jobs, operator
+
+    if (database_id is None) == (table_id is None):
+        raise click.UsageError("give --database (a new table) or --table (an existing one)")
+    ctx = build_context(_settings(data_dir))
+    user = operator.acting_user(ctx, email=email, database_id=database_id, table_id=table_id)
+    path = str(Path(file).resolve())
+    runner = build_runner(ctx)
+    runner.name = runner.liveness.hold()  # a crash of this process fails the job visibly
+    try:
+        job = file_import.start_file(
+            ctx, user, path, database_id=database_id, table_id=table_id,
+            name=name or Path(file).stem[:255], first_row_header=header, delimiter=delimiter,
+            runner=runner.name,
+        )  # fmt: skip
+        with _bar(f"importing {Path(file).name}") as bar:
+            task = bar.add_task("import", total=100)
+            runner.run(job, on_progress=lambda pct: bar.update(task, completed=pct))
+    finally:
+        runner.liveness.release()
+    with ctx.db.read() as conn:
+        done = jobs.load(conn, job.id)
+    if done.state != jobs.FINISHED:
+        raise click.ClickException(f"import {done.state}: {done.human_readable_error}")
+    failing = done.result.get("report", {}).get("failing_rows", {})
+    click.echo(f"imported into table {done.result.get('table_id')} ({len(failing)} rows failed)")
+
+
+@main.command("export")
+@click.argument("table_id", type=int)
+@click.option("--format", "exporter_type", type=click.Choice(["csv", "json", "xml"]), default="csv")
+@click.option("--view", "view_id", type=int, default=None, help="Export this grid view's rows.")
+@click.option("-o", "--output", default=None, help="Write here (default: standard output).")
+@click.option(
+    "--user", "email", default=None, help="Act as this user (default: a workspace admin)."
+)
+@click.option("--data-dir", default=None, help="Data directory (default ./gridbase-data).")
+def export_(
+    table_id: int,
+    exporter_type: str,
+    view_id: int | None,
+    output: str | None,
+    email: str | None,
+    data_dir: str | None,
+) -> None:
+    """Export a table (or one of its grid views) as the API's exporters write it, streamed a
+    page at a time."""
+    import sys
+
+    from gridbase.app import build_context
+    from gridbase.core import export, operator
+    from gridbase.core.exporters import default_exporters
+
+    ctx = build_context(_settings(data_dir))
+    user = operator.acting_user(ctx, email=email, table_id=table_id)
+    params = {"table_id": table_id, "view_id": view_id, "exporter_type": exporter_type}
+    out: Any = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115
+    try:
+        with _bar(f"exporting table {table_id}") as bar:
+            task = bar.add_task("export", total=100)
+            export.write_export(ctx, user, params, default_exporters(), out,
+                                lambda pct: bar.update(task, completed=pct))  # fmt: skip
+    finally:
+        if output:
+            out.close()
 
 
 def _progress_run(label: str, run: Callable[[Any, Any], None]) -> None:

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     webhooks_call_log_retention_days: int = 14
     webhooks_dispatcher: bool = True  # run the dispatcher inside `gridbase serve`
 
+    # background jobs (exports, imports): run them inside `gridbase serve` (else only
+    # `gridbase worker` does)
+    jobs_runner: bool = True
+
     default_search_mode: str = "compat"  # used when a request gives no search_mode
 
     # user files (uploads, the file field)

@@ -639,3 +639,33 @@ class FieldDataConstraint(GridbaseError):
 
     code = "ERROR_FIELD_DATA_CONSTRAINT"
     default_detail = "The operation violates a field constraint"
+
+
+# --- jobs (export, import) --------------------------------------------------------------
+
+
+class JobDoesNotExist(GridbaseError):
+    code = "ERROR_JOB_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The requested job does not exist."
+
+
+class JobNotCancellable(GridbaseError):
+    code = "ERROR_JOB_NOT_CANCELLABLE"
+    default_detail = "The job cannot be cancelled"
+
+
+class MaxJobCountExceeded(GridbaseError):
+    code = "ERROR_MAX_JOB_COUNT_EXCEEDED"
+    default_detail = "Max running job count for this type is exceeded."
+
+
+class ExportJobDoesNotExist(GridbaseError):
+    code = "ERROR_EXPORT_JOB_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "That export job does not exist."
+
+
+class ViewUnsupportedForExportType(GridbaseError):
+    code = "ERROR_VIEW_UNSUPPORTED_FOR_EXPORT_TYPE"
+    default_detail = "You cannot export this view using that exporter type."

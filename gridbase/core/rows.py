@@ -326,13 +326,16 @@ def insert_rows(
     index_rows: bool = True,
     validated: Callable[[], None] | None = None,
     one_row: bool = False,
+    values: Sequence[RowValues] | None = None,
 ) -> list[int]:
     """Validate all items, then insert them as written by `user_id`; errors are keyed by item
     index for batches. `index_rows=False`: the caller updates the search index (_watch)
     itself. `validated` is called once the items are valid, before anything is written.
     `one_row`: the single-row create endpoint (some checks word errors apart)."""
     model = load.model_for(ctx, conn, table)
-    if validate:
+    if values is not None:  # validated by the caller (an import, row by row)
+        prepared = list(values)
+    elif validate:
         prepared = validate_rows(ctx, conn, model, items, by_name, creating=True, one_row=one_row)
     else:
         prepared = [RowValues(dict(raw), {}) for raw in items]
@@ -344,8 +347,8 @@ def insert_rows(
         ft = ctx.field_types.get(field.type)
         if ft.fills_new_rows and prepared:
             made = ft.new_values(conn, field, len(prepared))
-            for values, generated in zip(prepared, made, strict=True):
-                values.columns[field.column_name] = generated
+            for item, generated in zip(prepared, made, strict=True):
+                item.columns[field.column_name] = generated
     stamps = {
         "created_on": now,
         "updated_on": now,

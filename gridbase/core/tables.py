@@ -65,12 +65,13 @@ def get(ctx: Ctx, user: User, table_id: int) -> Table:
 
 
 def _initial_columns(
-    data: list[list[Any]], first_row_header: bool
+    data: list[list[Any]], first_row_header: bool, width: int = 0
 ) -> tuple[list[str], list[list[str]]]:
     """(field names, cells) as Baserow's normalize_initial_table_data reads them: every cell
     as Python's str() of it (None reads "None"); a header shorter than the widest row is
-    completed with "Field <n>"; names are kept as given but checked trimmed."""
-    width = max((len(r) for r in data), default=0)
+    completed with "Field <n>"; names are kept as given but checked trimmed. `width`: the
+    widest row of a file read in parts (at least)."""
+    width = max(width, max((len(r) for r in data), default=0))
     if width == 0:
         raise InvalidInitialTableData()
     cells = [[str(c) for c in row] for row in data]
@@ -115,13 +116,14 @@ def insert_table(
     name: str,
     data: list[list[Any]] | None,
     first_row_header: bool,
+    width: int = 0,
 ) -> Table:
     """A new table with its fields, rows and default grid view "Grid" (Baserow creates one
     with every table); without `data`, Baserow's example table (Name, Notes, Active and two
     empty rows)."""
     t = s.database_tables
     if data is not None:
-        names, body = _initial_columns(data, first_row_header)
+        names, body = _initial_columns(data, first_row_header, width)
     order = s.next_order(conn, t.c.order, t.c.database_id == database_id)
     table_id = s.new_id(
         conn.execute(

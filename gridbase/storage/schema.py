@@ -298,6 +298,26 @@ row_history = sa.Table(
     sa.Index("ix_row_history_row", "table_id", "row_id", "action_timestamp"),
 )
 
+# Background jobs (Baserow's Job and ExportJob in one table: `type` tells them apart).
+# `params` is what the job was asked to do (an import's rows too), `result` what it gave
+# (an export's file name, an import's table and report). `runner` names the process that
+# claimed it; a started job whose runner is gone is failed at the next look (core.jobs).
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    _id(),
+    _fk("user_id", "users.id"),
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column("state", sa.String(32), nullable=False, index=True),
+    sa.Column("progress_percentage", sa.Float, nullable=False, default=0.0),
+    sa.Column("human_readable_error", sa.Text, nullable=False, default=""),
+    sa.Column("params", sa.JSON, nullable=False),
+    sa.Column("result", sa.JSON, nullable=False),
+    sa.Column("runner", sa.String(128), nullable=True),
+    _created(),
+    sa.Column("updated_on", UtcDateTime(), nullable=False),
+)
+
 refresh_token_blacklist = sa.Table(
     "refresh_token_blacklist",
     metadata,

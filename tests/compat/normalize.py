@@ -68,6 +68,8 @@ PATH_KINDS = {
     "applications": "database",
     "tokens": "token",
     "webhooks": "webhook",
+    "jobs": "job",
+    "export": "export_job",
 }
 SECRET_KEYS = {"token", "access_token", "refresh_token", "user_session", "key", "slug"}
 FIELD_REF = re.compile(r"(?<![A-Za-z0-9])field_(\d+)(?![0-9])")
@@ -321,6 +323,8 @@ class Normaliser:
                 out[nk] = self.filter_value(filter_type, str(v))
             elif k == "view_id":
                 out[nk] = self.ph("view", v)
+            elif k == "job_ids" and isinstance(v, str):
+                out[nk] = ",".join(self.id_text("job", p) or p for p in v.split(","))
             else:
                 out[nk] = v if isinstance(v, (int, float)) else self.text(str(v))
         return out
@@ -349,6 +353,10 @@ def _shape(obj: dict[str, Any]) -> str | None:
     keys = obj.keys()
     if {"action_type", "fields_metadata"} <= keys:
         return "row_history"  # an entry of a row's history: a global sequence
+    if "exporter_type" in keys and "progress_percentage" in keys:
+        return "export_job"
+    if "progress_percentage" in keys:
+        return "job"
     if "key" in keys and "permissions" in keys:
         return "token"
     if "color" in keys and "value" in keys:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,11 @@ def main() -> int:
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--only", nargs="*", default=None, help="scenario names")
     parser.add_argument("--compare", action="store_true", help="compare, do not write")
+    parser.add_argument(
+        "--media-root",
+        default=os.environ.get("BASEROW_MEDIA_ROOT"),
+        help="where the Baserow writes its media (read when it does not serve /media/)",
+    )
     args = parser.parse_args()
     names = args.only or sorted(SCENARIOS)
     unknown = set(names) - SCENARIOS.keys()
@@ -51,7 +57,7 @@ def main() -> int:
     TRANSCRIPTS.mkdir(exist_ok=True)
     for name in names:
         now = read(name)[0] if args.compare else None  # a gridbase run under --fake-now
-        session = Session(requests_transport(args.base_url), now=now)
+        session = Session(requests_transport(args.base_url, args.media_root), now=now)
         SCENARIOS[name](session)
         if args.compare:
             compare(name, session.steps)

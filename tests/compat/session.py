@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -18,20 +19,26 @@ from typing import Any
 
 from tests.compat.normalize import Normaliser, keyed_by_table
 
+JOB_ENDED = ("finished", "failed", "cancelled", "expired")
+HOST_PART = re.compile(r"^https?://[^/]+")
+
 
 @dataclass(frozen=True)
 class Answer:
     status: int
     body: Any
     headers: dict[str, str]
+    content: bytes = b""  # the raw body (a downloaded file)
 
 
 # (method, path, query, json body or None, raw bytes or None, headers) -> answer
 Transport = Callable[[str, str, dict[str, Any] | None, Any, bytes | None, dict[str, str]], Answer]
 
 
-def requests_transport(base_url: str) -> Transport:
-    """A live server (recording from Baserow)."""
+def requests_transport(base_url: str, media_root: str | None = None) -> Transport:
+    """A live server (recording from Baserow). `media_root`: where that Baserow writes its
+    media. Baserow's own web server (Caddy) serves /media/ in production; a development
+    Baserow serves none, so a file its API names is read from there instead."""
     import requests
 
     http = requests.Session()
@@ -42,7 +49,15 @@ def requests_transport(base_url: str) -> Transport:
             headers = {"Content-Type": "application/json", **headers}
         r = http.request(method, base_url.rstrip("/") + path, params=query, data=data,
                          headers=headers, timeout=120)  # fmt: skip
-        return Answer(r.status_code, _body(r.content), {k.lower(): v for k, v in r.headers.items()})
+        if r.status_code == 404 and media_root and path.startswith("/media/"):
+            from pathlib import Path
+
+            local = Path(media_root) / path.removeprefix("/media/")
+            if ".." not in path and local.is_file():
+                content = local.read_bytes()
+                return Answer(200, _body(content), {}, content)
+        headers_out = {k.lower(): v for k, v in r.headers.items()}
+        return Answer(r.status_code, _body(r.content), headers_out, r.content)
 
     return send
 
@@ -55,7 +70,8 @@ def client_transport(client: Any) -> Transport:
         if raw is None and body is not None:
             headers = {"Content-Type": "application/json", **headers}
         r = client.request(method, path, params=query, content=data, headers=headers)
-        return Answer(r.status_code, _body(r.content), {k.lower(): v for k, v in r.headers.items()})
+        headers_out = {k.lower(): v for k, v in r.headers.items()}
+        return Answer(r.status_code, _body(r.content), headers_out, r.content)
 
     return send
 
@@ -142,6 +158,31 @@ class Session:
             response["headers"] = {h: answer.headers.get(h.lower()) for h in keep_headers}
         name = step if n == 1 else f"{step}#{n}"
         self.steps.append({"step": name, "request": request, "response": response})
+
+    def wait(
+        self, step: str, path: str, ended: tuple[str, ...] = JOB_ENDED, timeout: float = 120.0
+    ) -> Any:
+        """Poll a job (unrecorded) until its state is one of `ended`, then record one read
+        of it: a transcript holds the end, never the moments in between."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            answer = self.call(step, "GET", path, record=False)
+            if not isinstance(answer, dict) or answer.get("state") in ended:
+                break
+            time.sleep(0.1)
+        return self.get(step, path)
+
+    def download(self, step: str, url: str) -> bytes:
+        """A file the API named by URL (its host left out): recorded as its status and text
+        (bytes that are not UTF-8 as \\x escapes)."""
+        path = HOST_PART.sub("", url)
+        sent = {}
+        answer = self.send("GET", path, None, None, None, sent)
+        text = answer.content.decode("utf-8", "backslashreplace")
+        shown = self.norm.text(path)  # the file's name is a uuid
+        request = {"method": "GET", "path": shown, "query": None, "body": None, "auth": "none"}
+        self._record(step, request, Answer(answer.status, {"_file": text}, {}), ())
+        return answer.content
 
     def get(self, step: str, path: str, **kw: Any) -> Any:
         return self.call(step, "GET", path, **kw)

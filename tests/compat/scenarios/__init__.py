@@ -17,6 +17,7 @@ from tests.compat.scenarios import (
     filters,
     formula_functions,
     history_account,
+    jobs,
     links,
     sorts,
     users,
@@ -41,6 +42,7 @@ RECORDABLE: dict[str, Scenario] = {
     **constraints.SCENARIOS,
     **formula_functions.SCENARIOS,
     **history_account.SCENARIOS,
+    **jobs.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}

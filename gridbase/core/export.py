@@ -1,0 +1,161 @@
+"""Table and view export (Baserow's ExportHandler): a job that streams the rows, a page at a
+time in keyset order, through an exporter into `<data dir>/media/export_files/<uuid>.<ext>`,
+served at /media/export_files/ as Baserow serves its export files.
+
+The file is written under a temporary name and renamed when complete, and the job is
+marked finished (with the file name) afterwards, so a finished job always names a whole
+file. Starting an export cancels the user's unfinished ones (Baserow does the same).
+Imports: core (context, jobs, job_types, exporters, permissions, rows, tables, view_rows,
+views), errors, models, storage, usertable.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from gridbase.core import jobs, rows, tables, view_rows, views
+from gridbase.core.context import Ctx
+from gridbase.core.exporters import Exporters, export_value
+from gridbase.core.job_types import JobCancelled, ProgressFn, error_text
+from gridbase.core.permissions import Actor
+from gridbase.errors import GridbaseError, ViewNotInTable, ViewUnsupportedForExportType
+from gridbase.models import Field, User
+from gridbase.storage import schema as s
+from gridbase.usertable import load
+from gridbase.usertable.query import RowQuery
+
+TYPE = "export"
+PAGE_SIZE = 1000
+EXPORT_DIR = "export_files"
+
+
+def export_dir(ctx: Ctx) -> Path:
+    return ctx.settings.data_dir / "media" / EXPORT_DIR
+
+
+def start(
+    ctx: Ctx, user: User, table_id: int, view_id: int | None, options: dict[str, Any]
+) -> jobs.Job:
+    """A pending export of the table (or of its grid view `view_id`)."""
+    with ctx.db.write() as conn:
+        tables.load_for(conn, user, table_id)
+        if view_id:
+            view = views.load_view(conn, view_id)  # ERROR_VIEW_DOES_NOT_EXIST
+            tables.load_for(conn, user, view.table_id)
+            if view.table_id != table_id:
+                raise ViewNotInTable(None)  # Baserow raises it without an id
+            if view.type != "grid":
+                raise ViewUnsupportedForExportType()
+        j = s.jobs
+        conn.execute(
+            j.update()
+            .where((j.c.user_id == user.id) & (j.c.type == TYPE) & j.c.state.in_(jobs.RUNNING))
+            .values(state=jobs.CANCELLED, updated_on=ctx.clock())
+        )
+        params = {"table_id": table_id, "view_id": view_id or None, **options}
+        return jobs.insert(ctx, conn, user, TYPE, params, result={"exported_file_name": None})
+
+
+def _fields(ctx: Ctx, user: User, table_id: int, view_id: int | None) -> list[Field]:
+    """The exported fields in order: a view's visible ones in its order, else all."""
+    with ctx.db.read() as conn:
+        table = tables.load_for(conn, user, table_id)
+        model = load.model_for(ctx, conn, table)
+        if not view_id:
+            return list(model.fields)
+        view = views.load_view(conn, view_id)
+        options = views.field_options(conn, ctx, view, table)
+    shown = [f for f in model.fields if not options[str(f.id)].get("hidden")]
+    return sorted(shown, key=lambda f: (options[str(f.id)].get("order", 32767), f.id))
+
+
+def write_export(
+    ctx: Ctx, user: User, params: dict[str, Any], exporters: Exporters, out: Any,
+    progress: ProgressFn,
+) -> int:  # fmt: skip
+    """Stream the rows `params` asks for into `out`; the number of rows written."""
+    table_id, view_id = int(params["table_id"]), params.get("view_id")
+    exporter = type(exporters.get(str(params["exporter_type"])))()
+    fields = _fields(ctx, user, table_id, view_id)
+    wanted = params.get("fields")
+    if wanted and view_id:  # Baserow reads `fields` only with a view
+        by_id = {f.id: f for f in fields}
+        fields = [by_id[i] for i in wanted if i in by_id]
+    types = [ctx.field_types.get(f.type) for f in fields]
+    with ctx.db.read() as conn:
+        model = load.model_for(ctx, conn, tables.load_for(conn, user, table_id))
+    shown = view_rows.view_query(ctx, model, view_id) if view_id else None
+
+    def parse(_model: Any) -> RowQuery:
+        query = RowQuery(size=PAGE_SIZE, fields=tuple(f.id for f in fields), cursor=cursor)
+        return view_rows.with_view(query, shown, has_order_by=False)
+
+    exporter.start(out, [f.name for f in fields], params)
+    cursor: str | None = ""
+    written = 0
+    while cursor is not None:
+        page = rows.list_rows(ctx, Actor(user), table_id, RowQuery(), parse=parse)
+        exporter.rows(
+            [
+                (
+                    row["id"],
+                    [
+                        (f.name, export_value(ft, f, row.get(f.column_name), rich=exporter.rich))
+                        for f, ft in zip(fields, types, strict=True)
+                    ],
+                )
+                for row in page.rows
+            ]
+        )
+        written += len(page.rows)
+        cursor = page.next_cursor
+        progress(written / page.count * 100 if page.count else 100.0)
+    exporter.end()
+    return written
+
+
+class ExportJobType:
+    type = TYPE
+    max_count: int | None = None
+    listed = False
+    writes_progress = True
+
+    def __init__(self, exporters: Exporters) -> None:
+        self.exporters = exporters
+
+    def run(self, ctx: Ctx, job: jobs.Job, progress: ProgressFn) -> None:
+        with ctx.db.read() as conn:
+            user = jobs.owner(conn, job)
+        exporter = self.exporters.get(str(job.params["exporter_type"]))
+        name = f"{uuid.uuid4()}{exporter.extension}"
+        folder = export_dir(ctx)
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f".{name}.part"
+        try:
+            with open(partial, "wb") as out:
+                write_export(ctx, user, job.params, self.exporters, out, progress)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(partial, folder / name)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        with ctx.db.write() as conn:
+            if not jobs.finish(ctx, conn, job.id, {"exported_file_name": name}):
+                (folder / name).unlink(missing_ok=True)  # cancelled meanwhile
+                raise JobCancelled()
+
+    def human_error(self, error: GridbaseError) -> str:
+        return error_text(error)
+
+    def json(self, job: jobs.Job) -> dict[str, Any]:
+        return {}
+
+
+def require_table(ctx: Ctx, table_id: int) -> None:
+    """ERROR_TABLE_DOES_NOT_EXIST for an unknown table (before membership: Baserow's order)."""
+    with ctx.db.read() as conn:
+        load.load_table(conn, table_id)
