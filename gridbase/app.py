@@ -18,6 +18,7 @@ from gridbase.api import (
     rows,
     rows_batch,
     tables,
+    teammates,
     user_files,
     users,
     webapp,
@@ -51,6 +52,7 @@ from gridbase.webhooks.outbox import Outbox, Wakeup
 ROUTERS = [
     users.router,
     workspaces.router,
+    teammates.router,
     tables.router,
     fields_api.router,
     rows_batch.router,

@@ -27,7 +27,9 @@ def teammate(s: Session, label: str) -> str:
     return email
 
 
-def invite(s: Session, workspace: int, email: str, role: str = "MEMBER", step: str = "invite") -> Any:
+def invite(
+    s: Session, workspace: int, email: str, role: str = "MEMBER", step: str = "invite"
+) -> Any:
     body = {"email": email, "permissions": role, "message": "Join us", "base_url": BASE_URL}
     return s.post(step, f"/api/workspaces/invitations/workspace/{workspace}/", body)
 
@@ -67,20 +69,24 @@ def teammates_members(s: Session) -> None:
                   "+name,+name", "", "-", "*name"):  # fmt: skip
         s.get("members_sorts", members(ws), query={"sorts": sorts})
 
-    me_wu = next(u["id"] for u in s.get("members_me", members(ws)) if u["email"].startswith("user-"))
+    me_wu = next(
+        u["id"] for u in s.get("members_me", members(ws)) if u["email"].startswith("user-")
+    )
     path = "/api/workspaces/users/{}/"
     s.patch("role_member_changes", path.format(me_wu), {"permissions": "MEMBER"}, auth="bob")
     s.patch("role_outsider", path.format(bob_wu), {"permissions": "ADMIN"}, auth="carol")
     # any text is a role (Baserow checks none; only "ADMIN" administers); an empty body and
     # demoting the last admin answer 500 in Baserow, so they are tested in tests/api only
     for body in ({"permissions": "OWNER"}, {"permissions": ""}, {"permissions": None},
-                 {"permissions": 1}, [], {"permissions": "admin"}, {"permissions": "x" * 40}):  # fmt: skip
+                 {"permissions": 1}, [], {"permissions": "admin"},
+                 {"permissions": "x" * 40}):  # fmt: skip
         s.patch("role_bad", path.format(bob_wu), body)
     s.patch("role_missing", path.format(MISSING), {"permissions": "ADMIN"})
     s.patch("role_admin", path.format(bob_wu), {"permissions": "ADMIN", "extra": 1})
     s.get("members_two_admins", members(ws), auth="bob")
     s.patch("demote_self", path.format(me_wu), {"permissions": "MEMBER"})
-    s.get("list_workspaces_demoted", "/api/workspaces/")
+    # (not GET /api/workspaces/ here: Baserow lists members by `order`, and ties, as both
+    # are here, come in the order PostgreSQL keeps the rows, which an update changes)
     s.get("members_demoted", members(ws))
     s.patch("promote_back", path.format(me_wu), {"permissions": "ADMIN"}, auth="bob")
     s.patch("role_member_again", path.format(bob_wu), {"permissions": "MEMBER"})
@@ -134,7 +140,8 @@ def teammates_invitations(s: Session) -> None:
     s.post("create_outsider", base, good, auth="carol")
     first = s.post("create", base, good)
     s.post("create_again", base, {**good, "permissions": "ADMIN", "message": "Again"})
-    upper = s.post("create_upper", base, {**good, "email": carol.upper(), "message": ""})
+    shouting = carol.replace("carol", "CAROL").replace("example.com", "EXAMPLE.COM")
+    upper = s.post("create_upper", base, {**good, "email": shouting, "message": ""})
     no_message = {k: v for k, v in good.items() if k != "message"}
     s.post("create_no_message", base, {**no_message, "email": f"dora-{s.tag}@example.com"})
     s.get("list", base)
