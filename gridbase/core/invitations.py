@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import hmac
 import json
-import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,8 +35,6 @@ from gridbase.errors import (
 )
 from gridbase.models import User
 from gridbase.storage import schema as s
-
-log = logging.getLogger("gridbase.invitations")
 
 SALT = b"workspace-invite"  # tokens of other kinds never verify as invitation tokens
 SORTS = {"email": "email", "message": "message"}
