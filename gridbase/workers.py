@@ -6,7 +6,7 @@ would go on serving on the port, out of reach of any process manager, and a rest
 server could not bind the port. So each worker watches its parent: once the supervisor
 is gone, it shuts down as on SIGTERM (requests in flight are answered; uvicorn closes the
 socket), and exits outright if that has not finished within SHUTDOWN_GRACE_SECONDS.
-Imports: app.
+Imports: app, config, logs.
 """
 
 from __future__ import annotations

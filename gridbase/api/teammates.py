@@ -1,6 +1,6 @@
 """Teammate endpoints: a workspace's members (list, change a role, remove, leave) and its
 invitations (create, list, read, change, delete, accept, reject, read by the link's token).
-Imports: core.members, core.invitations."""
+Imports: core.members, core.invitations, config, errors."""
 
 from __future__ import annotations
 
@@ -141,7 +141,7 @@ def reject_invitation(invitation_id: int, ctx: CtxDep, user: UserDep) -> Respons
     return Response(status_code=204)
 
 
-@router.get("/invitations/token/{token:path}")
+@router.get("/invitations/token/{token}/")
 def invitation_by_token(token: str, ctx: CtxDep) -> Any:
-    """The link's token (the route takes any text: an empty or odd one is a bad token)."""
-    return render.public_invitation(invitations.by_token(ctx, token.removesuffix("/")))
+    """The invitation a link's token names (no session needed)."""
+    return render.public_invitation(invitations.by_token(ctx, token))

@@ -4,7 +4,8 @@ e-mail address it names), or accepted while signing up with the link's token.
 
 The link's token is the invitation id signed with the server secret (as Baserow signs it
 with its SECRET_KEY), so the table holds nothing secret and a deleted invitation's link
-simply finds nothing. Imports: core.workspaces, core.sorting, core.mail, storage.
+simply finds nothing.
+Imports: core.workspaces, core.sorting, core.mail, errors, models, storage.
 """
 
 from __future__ import annotations

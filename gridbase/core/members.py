@@ -3,7 +3,7 @@ remove a member, and a member leaving. A workspace always keeps one ADMIN.
 
 Removing or leaving deletes the membership row; every check (JWT or database token) reads
 membership on each request, so the member's tokens stop working at once.
-Imports: core.workspaces, core.sorting, storage.
+Imports: core.workspaces, core.sorting, errors, models, storage.
 """
 
 from __future__ import annotations
