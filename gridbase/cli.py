@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from gridbase import logs
 from gridbase.config import Settings
 
 
@@ -55,6 +56,7 @@ def serve(
     from gridbase.app import build_context, create_app
 
     settings = _settings(data_dir)
+    logs.to_stderr(settings.log_level)
     workers = workers or settings.workers
     url = f"http{'s' if ssl_certfile else ''}://{host or settings.host}:{port or settings.port}/"
     options: dict[str, Any] = {

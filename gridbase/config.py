@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     smtp_use_tls: bool = False  # STARTTLS after connecting
     smtp_use_ssl: bool = False  # TLS from the first byte (port 465)
     from_email: str = "gridbase@localhost"
+    # hostnames an invitation's link (its base_url) may point at, comma separated; empty:
+    # the host of GRIDBASE_PUBLIC_URL, else the host the request came to
+    frontend_hostnames: str = ""
 
     # row history entries older than this are deleted (0: none are recorded)
     row_history_retention_days: int = Field(default=180, ge=0)

@@ -236,6 +236,71 @@ class UserNotInWorkspace(GridbaseError):
     code = "ERROR_USER_NOT_IN_GROUP"
 
 
+class UserInvalidWorkspacePermissions(GridbaseError):
+    """The caller is a member, but their role may not do `operation` (Baserow's name)."""
+
+    code = "ERROR_USER_INVALID_GROUP_PERMISSIONS"
+
+    def __init__(self, operation: str) -> None:
+        super().__init__(f"You need {operation} permissions.")
+
+
+class WorkspaceUserDoesNotExist(GridbaseError):
+    code = "ERROR_GROUP_USER_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The requested group user does not exist."
+
+
+class WorkspaceUserAlreadyExists(GridbaseError):
+    code = "ERROR_GROUP_USER_ALREADY_EXISTS"
+    default_detail = "The user is already a member of the group."
+
+
+class WorkspaceUserIsLastAdmin(GridbaseError):
+    code = "ERROR_GROUP_USER_IS_LAST_ADMIN"
+    default_detail = (
+        "The related user is the last admin in the group. They must delete the group or "
+        "give someone else admin permissions."
+    )
+
+
+class CannotDeleteYourselfFromWorkspace(GridbaseError):
+    code = "ERROR_CANNOT_DELETE_YOURSELF_FROM_GROUP"
+    default_detail = (
+        "You cannot delete yourself from the group. Use the leave group endpoint for that."
+    )
+
+
+class WorkspaceInvitationDoesNotExist(GridbaseError):
+    code = "ERROR_GROUP_INVITATION_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The requested group invitation does not exist."
+
+
+class WorkspaceInvitationEmailMismatch(GridbaseError):
+    code = "ERROR_GROUP_INVITATION_EMAIL_MISMATCH"
+    default_detail = "Your email address does not match with the invitation."
+
+
+class HostnameNotAllowed(GridbaseError):
+    code = "ERROR_HOSTNAME_IS_NOT_ALLOWED"
+    default_detail = "Only the hostname of the web frontend is allowed."
+
+
+class BadTokenSignature(GridbaseError):
+    code = "BAD_TOKEN_SIGNATURE"
+
+
+class InvalidSortDirection(GridbaseError):
+    code = "ERROR_INVALID_SORT_DIRECTION"
+    default_detail = "Attributes to sort by must be prefixed with one of '-' or '+'."
+
+
+class InvalidSortAttribute(GridbaseError):
+    code = "ERROR_INVALID_SORT_ATTRIBUTE"
+    default_detail = "Invalid attribute name provided to sort by."
+
+
 class WorkspaceDoesNotExist(GridbaseError):
     code = "ERROR_GROUP_DOES_NOT_EXIST"
     status = 404

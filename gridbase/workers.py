@@ -6,7 +6,7 @@ would go on serving on the port, out of reach of any process manager, and a rest
 server could not bind the port. So each worker watches its parent: once the supervisor
 is gone, it shuts down as on SIGTERM (requests in flight are answered; uvicorn closes the
 socket), and exits outright if that has not finished within SHUTDOWN_GRACE_SECONDS.
-Imports: app.
+Imports: app, config, logs.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ import signal
 import threading
 import time
 
+from gridbase import logs
 from gridbase.app import App, create_app
+from gridbase.config import Settings
 
 # Set by `gridbase serve` for the workers it starts (inherited through the environment, so
 # a worker started after the supervisor died still knows whom to watch). Not a setting.
@@ -33,7 +35,9 @@ def create_worker_app() -> App:
     supervisor = int(os.environ.get(SUPERVISOR_ENV) or 0)
     if supervisor:
         end_with(supervisor)
-    return create_app()
+    settings = Settings()
+    logs.to_stderr(settings.log_level)
+    return create_app(settings)
 
 
 def end_with(supervisor: int) -> threading.Thread:

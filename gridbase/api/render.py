@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from gridbase.core.context import Ctx
-from gridbase.core.workspaces import Membership
+from gridbase.core.invitations import Invitation, PublicInvitation
+from gridbase.core.workspaces import Member, Membership
 from gridbase.fields.field_json import field_json
 from gridbase.models import Database, Field, Table, User, Workspace
 
@@ -105,29 +106,55 @@ def workspace_short(w: Workspace) -> dict[str, Any]:
     return {"id": w.id, "name": w.name, "generative_ai_models_enabled": {}}
 
 
+def member(u: Member) -> dict[str, Any]:
+    return {
+        "id": u.id,
+        "name": u.name,
+        "email": u.email,
+        "workspace": u.workspace_id,
+        "permissions": u.permissions,
+        "created_on": iso(u.created_on),
+        "user_id": u.user_id,
+        "to_be_deleted": False,
+    }
+
+
+def invitation(i: Invitation) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "workspace": i.workspace_id,
+        "email": i.email,
+        "permissions": i.permissions,
+        "message": i.message,
+        "created_on": iso(i.created_on),
+    }
+
+
+def public_invitation(p: PublicInvitation) -> dict[str, Any]:
+    """An invitation as its link's holder sees it (GET .../invitations/token/<token>/)."""
+    i = p.invitation
+    return {
+        "id": i.id,
+        "invited_by": p.invited_by,
+        "workspace": p.workspace,
+        "email": i.email,
+        "message": i.message,
+        "created_on": iso(i.created_on),
+        "email_exists": p.email_exists,
+    }
+
+
 def membership(m: Membership, *, unread: bool) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": m.workspace.id,
         "name": m.workspace.name,
-        "users": [
-            {
-                "id": u.id,
-                "name": u.name,
-                "email": u.email,
-                "workspace": u.workspace_id,
-                "permissions": u.permissions,
-                "created_on": iso(u.created_on),
-                "user_id": u.user_id,
-                "to_be_deleted": False,
-            }
-            for u in m.members
-        ],
+        "users": [member(u) for u in m.members],
         "order": m.order,
         "permissions": m.permissions,
         "generative_ai_models_enabled": {},
     }
     if unread:
-        body["unread_notifications_count"] = 0
+        body["unread_notifications_count"] = m.unread_notifications
     return body
 
 

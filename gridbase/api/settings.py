@@ -20,7 +20,7 @@ def get_settings(ctx: CtxDep) -> dict[str, Any]:
     """The instance's public settings."""
     return {
         "allow_new_signups": ctx.settings.allow_signup,
-        "allow_signups_via_workspace_invitations": False,
+        "allow_signups_via_workspace_invitations": True,
         "allow_reset_password": True,  # POST /api/user/send-reset-password-email/
         "allow_global_workspace_creation": True,
         "account_deletion_grace_delay": ctx.settings.account_deletion_grace_days,

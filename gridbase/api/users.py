@@ -37,8 +37,12 @@ def register(ctx: CtxDep, body: BodyDep) -> Any:
         )
     language = v.string("language", required=False, default="en", min_length=2, max_length=10)
     authenticate = v.boolean("authenticate", default=False)
+    token = v.string("workspace_invitation_token", required=False, allow_null=True)
     v.done()
-    user = users.register(ctx, name, email, password, language if language is not MISSING else "en")
+    user = users.register(
+        ctx, name, email, password, language if language is not MISSING else "en",
+        invitation_token=token if isinstance(token, str) else None,
+    )  # fmt: skip
     if authenticate is True:
         return render.session(user, *tokens_for(ctx, user))
     return {"user": render.user(user)}

@@ -31,8 +31,8 @@ from gridbase.errors import (
     TokenDoesNotExist,
     TokenDoesNotExistAuth,
     TokenExpired,
-    TokenGroupMismatch,
     TokenUserNotActive,
+    UserNotInWorkspace,
     field_error,
 )
 from gridbase.models import Table, User
@@ -501,7 +501,10 @@ def _actor(ctx: Ctx, rows: Sequence[Any], writer: sa.Connection | None = None) -
     if row.expires_at is not None and row.expires_at <= now:
         raise TokenExpired()
     if row.member is None:
-        raise TokenGroupMismatch()
+        # its user left or was removed from the workspace: Baserow 1.35.3 refuses such a
+        # token's every use of the workspace's data as it refuses the user (a 400, not
+        # its ERROR_TOKEN_GROUP_MISMATCH, which its authentication no longer raises)
+        raise UserNotInWorkspace()
     if not row.is_active:
         raise TokenUserNotActive()
     grants: Grants = dict.fromkeys(OPERATIONS, False)

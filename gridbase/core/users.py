@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gridbase.core import invitations
 from gridbase.core.context import Ctx
 from gridbase.errors import (
     DeactivatedUser,
@@ -52,13 +53,22 @@ def register(
     language: str = "en",
     *,
     is_staff: bool | None = None,
+    invitation_token: str | None = None,
 ) -> User:
-    if not ctx.settings.allow_signup and is_staff is None:
-        raise DisabledSignup()
+    """A new account; with `invitation_token` (a workspace invitation's link) it joins that
+    workspace at once, and may sign up even when open sign-up is off (as Baserow's
+    allow_signups_via_workspace_invitations)."""
     email = normalize_email(email)
+    if invitation_token:
+        invitations.verify(ctx.secret, invitation_token)  # BAD_TOKEN_SIGNATURE first
+    elif not ctx.settings.allow_signup and is_staff is None:
+        raise DisabledSignup()
     # before the write: it takes tens of ms, and writes are one at a time
     hashed = hash_password(password)
     with ctx.db.write() as conn:
+        invitation = None
+        if invitation_token:
+            invitation = invitations.for_signup(conn, ctx.secret, invitation_token, email)
         if conn.execute(sa.select(s.users.c.id).where(s.users.c.email == email)).first():
             raise EmailAlreadyExists()
         first = conn.execute(sa.select(s.users.c.id).limit(1)).first() is None
@@ -75,6 +85,8 @@ def register(
             )
         )
         row = conn.execute(sa.select(s.users).where(s.users.c.id == s.new_id(result))).one()
+        if invitation is not None:
+            invitations.join(conn, _user(row), invitation, ctx.clock())
     return _user(row)
 
 

@@ -1,4 +1,10 @@
-"""Workspaces and their members: list, create, rename, delete, membership checks."""
+"""Workspaces and their members: list, create, rename, delete, and the role checks.
+
+Roles are Baserow's open-source ones: a member whose `permissions` is "ADMIN" may do
+everything in the workspace; any other member (normally "MEMBER") may do everything but the
+ADMIN_ONLY operations (managing the workspace, its members and its invitations). Every
+check in core goes through require_member() or require_admin() here.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
-from gridbase.errors import UserNotInWorkspace, WorkspaceDoesNotExist
+from gridbase.errors import (
+    UserInvalidWorkspacePermissions,
+    UserNotInWorkspace,
+    WorkspaceDoesNotExist,
+)
 from gridbase.models import User, Workspace
 from gridbase.storage import schema as s
 
@@ -31,6 +41,16 @@ class Membership:
     order: int
     permissions: str
     members: tuple[Member, ...]
+    unread_notifications: int = 0
+
+
+ADMIN = "ADMIN"
+# Baserow's names of the operations only an ADMIN may do (its error detail names them)
+ADMIN_ONLY = frozenset({
+    "workspace.list_invitations", "workspace.create_invitation", "invitation.read",
+    "invitation.update", "invitation.delete", "workspace.list_workspace_users",
+    "workspace.update", "workspace.delete", "workspace_user.update", "workspace_user.delete",
+})  # fmt: skip
 
 
 def _workspace(row: Any) -> Workspace:
@@ -60,6 +80,26 @@ def require_member(conn: sa.Connection, user_id: int, workspace_id: int) -> None
         raise UserNotInWorkspace()
 
 
+def role(conn: sa.Connection, user_id: int, workspace_id: int) -> str | None:
+    wu = s.workspace_users
+    return conn.execute(
+        sa.select(wu.c.permissions).where(
+            wu.c.user_id == user_id, wu.c.workspace_id == workspace_id
+        )
+    ).scalar()
+
+
+def require_admin(conn: sa.Connection, user_id: int, workspace_id: int, operation: str) -> None:
+    """Raise unless the user is a member (ERROR_USER_NOT_IN_GROUP) whose role may do the
+    ADMIN_ONLY `operation` (ERROR_USER_INVALID_GROUP_PERMISSIONS)."""
+    assert operation in ADMIN_ONLY, operation
+    found = role(conn, user_id, workspace_id)
+    if found is None:
+        raise UserNotInWorkspace()
+    if found != ADMIN:
+        raise UserInvalidWorkspacePermissions(operation)
+
+
 def _memberships(
     conn: sa.Connection, user: User, workspace_ids: list[int] | None = None
 ) -> list[Membership]:
@@ -76,7 +116,7 @@ def _memberships(
         sa.select(wu, u.c.first_name, u.c.email)
         .join(u, u.c.id == wu.c.user_id)
         .where(wu.c.workspace_id.in_(own))
-        .order_by(wu.c.id)
+        .order_by(wu.c.order, wu.c.id)  # Baserow's WorkspaceUser ordering, ties by age
     )
     for r in rows:
         members[r.workspace_id].append(
@@ -84,11 +124,30 @@ def _memberships(
                 r.id, r.user_id, r.workspace_id, r.first_name, r.email, r.permissions, r.created_on
             )
         )
+    n = s.notifications
+    unread: dict[int, int] = dict(
+        conn.execute(
+            sa.select(n.c.workspace_id, sa.func.count())
+            .where(n.c.recipient_id == user.id, n.c.workspace_id.in_(own), n.c.read.is_(False))
+            .group_by(n.c.workspace_id)
+        ).all()
+    )
     out = [
-        Membership(workspaces[wid], own[wid].order, own[wid].permissions, tuple(members[wid]))
+        Membership(
+            workspaces[wid],
+            own[wid].order,
+            own[wid].permissions,
+            tuple(members[wid]),
+            int(unread.get(wid, 0)),
+        )
         for wid in own
     ]
     return sorted(out, key=lambda m: (m.order, m.workspace.id))
+
+
+def membership(conn: sa.Connection, user: User, workspace_id: int) -> Membership:
+    """The user's view of one workspace they are a member of."""
+    return _memberships(conn, user, [workspace_id])[0]
 
 
 def list_for_user(ctx: Ctx, user: User) -> list[Membership]:
@@ -117,7 +176,7 @@ def create(ctx: Ctx, user: User, name: str) -> Membership:
 def update(ctx: Ctx, user: User, workspace_id: int, name: str) -> Workspace:
     with ctx.db.write() as conn:
         load(conn, workspace_id)
-        require_member(conn, user.id, workspace_id)
+        require_admin(conn, user.id, workspace_id, "workspace.update")
         conn.execute(
             s.workspaces.update().where(s.workspaces.c.id == workspace_id).values(name=name)
         )
@@ -127,7 +186,7 @@ def update(ctx: Ctx, user: User, workspace_id: int, name: str) -> Workspace:
 def delete(ctx: Ctx, user: User, workspace_id: int, drop_tables: Any) -> None:
     with ctx.db.write() as conn:
         load(conn, workspace_id)
-        require_member(conn, user.id, workspace_id)
+        require_admin(conn, user.id, workspace_id, "workspace.delete")
         drop_tables(conn, workspace_id)
         conn.execute(s.workspaces.delete().where(s.workspaces.c.id == workspace_id))
 

@@ -70,6 +70,36 @@ workspace_users = sa.Table(
     sa.Column("order", sa.Integer, nullable=False, default=0),
     _created(),
     sa.UniqueConstraint("workspace_id", "user_id"),
+    sqlite_autoincrement=True,  # ids of removed members are never handed out again
+)
+
+# a pending invitation to join a workspace; the link in its e-mail carries the id signed
+# with the server secret (core.invitations), so nothing secret is stored here
+workspace_invitations = sa.Table(
+    "workspace_invitations",
+    metadata,
+    _id(),
+    _fk("workspace_id", "workspaces.id"),
+    _fk("invited_by_id", "users.id"),
+    sa.Column("email", sa.String(254), nullable=False),
+    sa.Column("permissions", sa.String(32), nullable=False),
+    sa.Column("message", sa.Text, nullable=False, default=""),
+    _created(),
+    sa.UniqueConstraint("workspace_id", "email"),
+    sqlite_autoincrement=True,  # a used-up invitation's id (and link) never comes back
+)
+
+# what Baserow counts as a workspace's `unread_notifications_count` (an invitation of the
+# recipient's was accepted or rejected); gridbase has no notification endpoints yet
+notifications = sa.Table(
+    "notifications",
+    metadata,
+    _id(),
+    _fk("workspace_id", "workspaces.id"),
+    _fk("recipient_id", "users.id"),
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column("read", sa.Boolean, nullable=False, default=False),
+    _created(),
 )
 
 applications = sa.Table(

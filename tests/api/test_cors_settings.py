@@ -53,7 +53,7 @@ def test_public_settings(api: Api, ctx: Ctx) -> None:
     settings = api.ok(api.client.get("/api/settings/"))
     assert settings == {
         "allow_new_signups": True,
-        "allow_signups_via_workspace_invitations": False,
+        "allow_signups_via_workspace_invitations": True,
         "allow_reset_password": True,
         "allow_global_workspace_creation": True,
         "account_deletion_grace_delay": 30,

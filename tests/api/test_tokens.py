@@ -369,14 +369,13 @@ def test_user_left_workspace_and_deactivated_user(api: Api, client: Any, ctx: Ct
     with ctx.db.write() as conn:
         conn.execute(users.update().where(users.c.id == api.user["id"]).values(is_active=True))
         conn.execute(wu.delete().where(wu.c.user_id == api.user["id"], wu.c.workspace_id == ws))
-    mismatch = {
-        "detail": "The token's user does not belong to the group anymore.",
-        "error": "ERROR_TOKEN_GROUP_MISMATCH",
-    }
+    # as Baserow 1.35.3 answers (recorded: tests/compat teammates_access): the user's own
+    # refusal, not ERROR_TOKEN_GROUP_MISMATCH
+    not_member = {"error": "ERROR_USER_NOT_IN_GROUP", "detail": ""}
     r = client.get(f"/api/database/rows/table/{table}/", headers=tok(token["key"]))
-    assert (r.status_code, r.json()) == (401, mismatch)
+    assert (r.status_code, r.json()) == (400, not_member)
     r = client.get("/api/database/tokens/check/", headers=tok(token["key"]))
-    assert (r.status_code, r.json()) == (403, mismatch)
+    assert (r.status_code, r.json()) == (400, not_member)
     # The owner no longer sees the token's workspace, so the token itself is out of reach too.
     assert_error(api.get(f"/api/database/tokens/{token['id']}/"), 400, "ERROR_USER_NOT_IN_GROUP")
 
@@ -501,7 +500,7 @@ def test_a_key_just_used_to_write_is_checked_again_after_every_change(
         conn.execute(
             s.workspace_users.delete().where(s.workspace_users.c.user_id == api.user["id"])
         )
-    assert statuses() == [401] * 3
+    assert statuses() == [400] * 3  # ERROR_USER_NOT_IN_GROUP, as Baserow
     with ctx.db.write() as conn:
         conn.execute(
             s.workspace_users.insert().values(

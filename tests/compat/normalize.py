@@ -70,6 +70,8 @@ PATH_KINDS = {
     "webhooks": "webhook",
     "jobs": "job",
     "export": "export_job",
+    "users": "workspace_user",  # /api/workspaces/users/<id>/
+    "invitations": "invitation",
 }
 SECRET_KEYS = {"token", "access_token", "refresh_token", "user_session", "key", "slug"}
 FIELD_REF = re.compile(r"(?<![A-Za-z0-9])field_(\d+)(?![0-9])")
@@ -375,6 +377,10 @@ def _shape(obj: dict[str, Any]) -> str | None:
         return "table"
     if "type" in keys and "workspace" in keys:
         return "database"
+    if {"url", "request_method"} <= keys:
+        return "webhook"
+    if {"email", "message", "created_on"} <= keys:
+        return "invitation"  # an invitation (as its workspace's admin or its invitee sees it)
     if {"user_id", "workspace", "permissions"} <= keys:
         return "workspace_user"  # a membership: its own id
     if (

@@ -86,6 +86,8 @@ def replay_client(ctx: Ctx, settings: Settings, request: pytest.FixtureRequest) 
     recorded_at, steps = read(request.node.callspec.params["name"])
     shift = dt.datetime.now(dt.UTC) - recorded_at
     ctx.clock = lambda: dt.datetime.now(dt.UTC) - shift
+    # invitation links point at the recording server's web frontend
+    ctx.settings = ctx.settings.model_copy(update={"frontend_hostnames": "127.0.0.1"})
     with TestClient(create_app(settings, ctx), base_url="http://testserver") as test_client:
         yield test_client, recorded_at, steps
 

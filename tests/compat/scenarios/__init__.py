@@ -20,6 +20,7 @@ from tests.compat.scenarios import (
     jobs,
     links,
     sorts,
+    teammates,
     users,
     validation,
     validation_apps,
@@ -43,6 +44,7 @@ RECORDABLE: dict[str, Scenario] = {
     **formula_functions.SCENARIOS,
     **history_account.SCENARIOS,
     **jobs.SCENARIOS,
+    **teammates.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}
