@@ -155,7 +155,7 @@ class InvalidOldPassword(GridbaseError):
 
 
 class BadTokenSignature(GridbaseError):
-    """A password reset token that is not ours, or already used (the password changed)."""
+    """A signed token (password reset, invitation) that is not ours, or used already."""
 
     code = "BAD_TOKEN_SIGNATURE"
 
@@ -280,15 +280,6 @@ class WorkspaceInvitationDoesNotExist(GridbaseError):
 class WorkspaceInvitationEmailMismatch(GridbaseError):
     code = "ERROR_GROUP_INVITATION_EMAIL_MISMATCH"
     default_detail = "Your email address does not match with the invitation."
-
-
-class HostnameNotAllowed(GridbaseError):
-    code = "ERROR_HOSTNAME_IS_NOT_ALLOWED"
-    default_detail = "Only the hostname of the web frontend is allowed."
-
-
-class BadTokenSignature(GridbaseError):
-    code = "BAD_TOKEN_SIGNATURE"
 
 
 class InvalidSortDirection(GridbaseError):

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 
 from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep
+from gridbase.api.urls import frontend_hostnames
 from gridbase.core import account
 from gridbase.errors import HostnameNotAllowed, RequestBodyValidation, field_error
 
@@ -112,27 +113,16 @@ def change_password(ctx: CtxDep, user: UserDep, body: BodyDep) -> Response:
     return Response(status_code=204)
 
 
-def _url(v: Validator, key: str) -> Any:
-    """DRF's URLField, as far as a reset link needs: http(s) with a host, no spaces."""
-    value = v.string(key)
-    if isinstance(value, str):
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
-            v.fail(key, "Enter a valid URL.")
-    return value
-
-
 @router.post("/send-reset-password-email/", status_code=204)
 def send_reset_password_email(ctx: CtxDep, request: Request, body: BodyDep) -> Response:
     v = Validator(body)
     email = v.email("email")
-    base_url = _url(v, "base_url")
+    base_url = v.url("base_url")
     v.done()
-    ours = urlsplit(ctx.settings.public_url).hostname if ctx.settings.public_url else None
-    allowed = ours or request.url.hostname
+    allowed = frontend_hostnames(ctx.settings, request)
 
     def check_base_url(url: str) -> None:
-        if urlsplit(url).hostname != allowed:  # the link must lead to this server's app
+        if urlsplit(url).hostname not in allowed:  # the link must lead to this server's app
             raise HostnameNotAllowed()
 
     account.send_reset_email(ctx, str(email), str(base_url), check_base_url)

@@ -22,6 +22,20 @@ from gridbase.errors import (
 
 MISSING: Any = object()
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Django's URLValidator (what DRF's URLField checks), schemes http(s) and ftp(s)
+_UL = "\u00a1-\uffff"
+_HOST = rf"[a-z{_UL}0-9](?:[a-z{_UL}0-9-]{{0,61}}[a-z{_UL}0-9])?"
+_DOMAIN = rf"(?:\.(?!-)[a-z{_UL}0-9-]{{1,63}}(?<!-))*"
+_TLD = rf"\.(?!-)(?:[a-z{_UL}-]{{2,63}}|xn--[a-z0-9]{{1,59}})(?<!-)\.?"
+_IPV4 = r"(?:0|25[0-5]|2[0-4][0-9]|1[0-9]?[0-9]?|[1-9][0-9]?)(?:\.(?:0|25[0-5]|2[0-4][0-9]|1[0-9]?[0-9]?|[1-9][0-9]?)){3}"  # noqa: E501  (one regex)
+URL = re.compile(
+    r"^(?:http|https|ftp|ftps)://"
+    r"(?:[^\s:@/]+(?::[^\s:@/]*)?@)?"
+    rf"(?:{_IPV4}|\[[0-9a-f:.]+\]|{_HOST}{_DOMAIN}{_TLD}|localhost)"
+    r"(?::[0-9]{1,5})?"
+    r"(?:[/?#][^\s]*)?\Z",
+    re.IGNORECASE,
+)
 
 
 NO_DATA = field_error("No data provided", "null")
@@ -182,6 +196,13 @@ class Validator:
         value = self.string(key, required=required, max_length=254)
         if isinstance(value, str) and not EMAIL.match(value):
             self.fail(key, "Enter a valid email address.")
+        return value
+
+    def url(self, key: str, *, max_length: int | None = None) -> Any:
+        """DRF's URLField: Django's URLValidator, schemes http(s) and ftp(s)."""
+        value = self.string(key, max_length=max_length)
+        if isinstance(value, str) and not URL.match(value):
+            self.fail(key, "Enter a valid URL.")
         return value
 
     def integer(

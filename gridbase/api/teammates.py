@@ -4,30 +4,18 @@ Imports: core.members, core.invitations, config, errors."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
-from urllib.parse import urlparse
 
 from fastapi import APIRouter, Request, Response
 
 from gridbase.api import render
 from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep
-from gridbase.config import Settings
+from gridbase.api.urls import frontend_hostnames
 from gridbase.core import invitations, members
 from gridbase.errors import QueryParameterValidation, field_error
 
 router = APIRouter(prefix="/api/workspaces")
-
-# Django's URLValidator, in short: a scheme it accepts, then localhost, an IPv4 or IPv6
-# address, or a domain name with a top-level domain; an optional port and path
-URL = re.compile(
-    r"^(?:https?|ftps?)://(?:[^\s:@/]+(?::[^\s@/]*)?@)?"
-    r"(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]|"
-    r"(?:[a-zA-Z0-9\u00a1-\uffff](?:[a-zA-Z0-9\u00a1-\uffff-]{0,61}[a-zA-Z0-9\u00a1-\uffff])?\.)+"
-    r"[a-zA-Z\u00a1-\uffff][a-zA-Z0-9\u00a1-\uffff-]{1,62}\.?)"
-    r"(?::\d{1,5})?(?:[/?#][^\s]*)?$"
-)
 
 
 def _list_params(request: Request) -> tuple[str | None, str | None]:
@@ -46,15 +34,6 @@ def _role(body: Any) -> str:
     permissions = v.string("permissions", max_length=32)
     v.done()
     return str(permissions)
-
-
-def frontend_hostnames(settings: Settings, request: Request) -> set[str]:
-    """Where an invitation's link may point: GRIDBASE_FRONTEND_HOSTNAMES, else the host of
-    GRIDBASE_PUBLIC_URL, else the host this request came to."""
-    if settings.frontend_hostnames.strip():
-        return {h.strip().lower() for h in settings.frontend_hostnames.split(",") if h.strip()}
-    host = urlparse(settings.public_url).hostname if settings.public_url else None
-    return {host or request.url.hostname or ""}
 
 
 # --- members ------------------------------------------------------------------------------
@@ -102,9 +81,7 @@ def create_invitation(
     email = v.email("email")
     permissions = v.string("permissions", required=False, default="MEMBER", max_length=32)
     message = v.string("message", required=False, default="", max_length=250, allow_blank=True)
-    base_url = v.string("base_url")
-    if isinstance(base_url, str) and not URL.match(base_url):
-        v.fail("base_url", "Enter a valid URL.")
+    base_url = v.url("base_url")
     v.done()
     created = invitations.create(
         ctx, user, workspace_id, str(email), str(permissions),

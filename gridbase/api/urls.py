@@ -1,13 +1,16 @@
 """The links a list answers with (`next`, `previous`): this request's URL with its paging
 parameters changed, on GRIDBASE_PUBLIC_URL when it is set (behind a proxy the request's own
-host may not be the one clients use). Imports: starlette."""
+host may not be the one clients use); and the hosts a link in an e-mail (an invitation, a
+password reset) may point at. Imports: config, starlette."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 from starlette.requests import Request
+
+from gridbase.config import Settings
 
 Params = Sequence[tuple[str, str]]
 
@@ -49,3 +52,13 @@ def offset_url(request: Request, offset: int, limit: int) -> str:
     """Limit/offset paging: the limit in use and `offset` (none for 0), as DRF sets them."""
     pairs = [("limit", str(limit))] + ([("offset", str(offset))] if offset else [])
     return with_query(request, drop={"offset", "limit"}, last=pairs, sort=True)
+
+
+def frontend_hostnames(settings: Settings, request: Request) -> set[str]:
+    """Where an e-mailed link (invitation, password reset) may point:
+    GRIDBASE_FRONTEND_HOSTNAMES, else the host of GRIDBASE_PUBLIC_URL, else the host this
+    request came to."""
+    if settings.frontend_hostnames.strip():
+        return {h.strip().lower() for h in settings.frontend_hostnames.split(",") if h.strip()}
+    host = urlparse(settings.public_url).hostname if settings.public_url else None
+    return {host or request.url.hostname or ""}

@@ -5,7 +5,6 @@ POST /api/user-files/upload-via-url/ (JSON {"url"}), JWT or database token, as B
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -20,20 +19,6 @@ from gridbase.storage.files import FileStorage
 
 router = APIRouter(prefix="/api/user-files")
 
-# Django's URLValidator (what DRF's URLField checks), schemes http(s) and ftp(s)
-_UL = "\u00a1-\uffff"
-_HOST = rf"[a-z{_UL}0-9](?:[a-z{_UL}0-9-]{{0,61}}[a-z{_UL}0-9])?"
-_DOMAIN = rf"(?:\.(?!-)[a-z{_UL}0-9-]{{1,63}}(?<!-))*"
-_TLD = rf"\.(?!-)(?:[a-z{_UL}-]{{2,63}}|xn--[a-z0-9]{{1,59}})(?<!-)\.?"
-_IPV4 = r"(?:0|25[0-5]|2[0-4][0-9]|1[0-9]?[0-9]?|[1-9][0-9]?)(?:\.(?:0|25[0-5]|2[0-4][0-9]|1[0-9]?[0-9]?|[1-9][0-9]?)){3}"  # noqa: E501  (one regex)
-URL = re.compile(
-    r"^(?:http|https|ftp|ftps)://"
-    r"(?:[^\s:@/]+(?::[^\s:@/]*)?@)?"
-    rf"(?:{_IPV4}|\[[0-9a-f:.]+\]|{_HOST}{_DOMAIN}{_TLD}|localhost)"
-    r"(?::[0-9]{1,5})?"
-    r"(?:[/?#][^\s]*)?\Z",
-    re.IGNORECASE,
-)
 MAX_URL = 2048
 
 
@@ -74,9 +59,7 @@ async def upload_file(request: Request, ctx: CtxDep, actor: ActorDep) -> Any:
 @router.post("/upload-via-url/")
 async def upload_via_url(request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep) -> Any:
     v = Validator(body)
-    url = v.string("url", max_length=MAX_URL)
-    if isinstance(url, str) and not URL.match(url):
-        v.fail("url", "Enter a valid URL.")
+    url = v.url("url", max_length=MAX_URL)
     v.done()
     assert url is not MISSING
     found = await user_files.upload_via_url(ctx, storage(request), actor, url)
