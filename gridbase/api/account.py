@@ -8,10 +8,11 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request, Response
 
+from gridbase.api import render
 from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep
 from gridbase.api.urls import frontend_hostnames
-from gridbase.core import account
+from gridbase.core import account, invitations
 from gridbase.errors import HostnameNotAllowed, RequestBodyValidation, field_error
 
 router = APIRouter(prefix="/api/user")
@@ -146,5 +147,6 @@ def schedule_account_deletion(ctx: CtxDep, user: UserDep) -> Response:
 
 
 @router.get("/dashboard/")
-def dashboard(user: UserDep) -> Any:
-    return {"workspace_invitations": []}  # gridbase has no e-mail invitations
+def dashboard(ctx: CtxDep, user: UserDep) -> Any:
+    pending = invitations.addressed_to(ctx, user)
+    return {"workspace_invitations": [render.public_invitation(p) for p in pending]}

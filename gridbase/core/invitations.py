@@ -140,15 +140,26 @@ def get(ctx: Ctx, user: User, invitation_id: int) -> Invitation:
         return found
 
 
+def _public(conn: sa.Connection, found: Invitation) -> PublicInvitation:
+    u = s.users
+    inviter = conn.execute(sa.select(u.c.first_name).where(u.c.id == found.invited_by_id))
+    name = workspaces.load(conn, found.workspace_id).name
+    exists = conn.execute(sa.select(u.c.id).where(u.c.email == found.email)).first()
+    return PublicInvitation(found, str(inviter.scalar()), name, exists is not None)
+
+
 def by_token(ctx: Ctx, token: str) -> PublicInvitation:
     invitation_id = verify(ctx.secret, token)
-    u = s.users
     with ctx.db.read() as conn:
-        found = _load(conn, invitation_id)
-        inviter = conn.execute(sa.select(u.c.first_name).where(u.c.id == found.invited_by_id))
-        name = workspaces.load(conn, found.workspace_id).name
-        exists = conn.execute(sa.select(u.c.id).where(u.c.email == found.email)).first()
-        return PublicInvitation(found, str(inviter.scalar()), name, exists is not None)
+        return _public(conn, _load(conn, invitation_id))
+
+
+def addressed_to(ctx: Ctx, user: User) -> list[PublicInvitation]:
+    """The pending invitations to the user's e-mail address (their dashboard), by id."""
+    wi = s.workspace_invitations
+    with ctx.db.read() as conn:
+        rows = conn.execute(sa.select(wi).where(wi.c.email == user.email).order_by(wi.c.id))
+        return [_public(conn, _invitation(row)) for row in rows]
 
 
 # --- writing ------------------------------------------------------------------------------

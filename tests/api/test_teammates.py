@@ -275,3 +275,20 @@ def test_reject_and_accept_are_for_the_invitee_only(team: Team) -> None:
     assert_error(team.outsider.post(path + "accept/"), 404, "ERROR_GROUP_INVITATION_DOES_NOT_EXIST")
     assert team.outsider.ok(team.outsider.get("/api/workspaces/")) == []
     assert team.admin.ok(team.admin.get("/api/workspaces/"))[0]["unread_notifications_count"] == 2
+
+
+def test_the_dashboard_lists_the_invitations_to_the_users_address(team: Team) -> None:
+    carol = team.outsider
+    assert carol.ok(carol.get("/api/user/dashboard/")) == {"workspace_invitations": []}
+    first = invite(team.admin, team.ws, "carol@example.com")
+    other_ws = team.admin.workspace("Second")
+    second = invite(team.admin, other_ws, "Carol@Example.com")
+    invite(team.admin, other_ws, "dan@example.com")  # someone else's
+    pending = carol.ok(carol.get("/api/user/dashboard/"))["workspace_invitations"]
+    assert [(p["id"], p["workspace"], p["invited_by"], p["email_exists"]) for p in pending] == [
+        (first["id"], "WS", "Ada", True),
+        (second["id"], "Second", "Ada", True),
+    ]
+    carol.ok(carol.post(f"/api/workspaces/invitations/{first['id']}/accept/"))
+    pending = carol.ok(carol.get("/api/user/dashboard/"))["workspace_invitations"]
+    assert [p["id"] for p in pending] == [second["id"]]
