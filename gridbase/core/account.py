@@ -6,15 +6,12 @@ they were issued under (core.sessions), so every access and refresh token from b
 working. A reset token is signed and timestamped (valid RESET_TOKEN_HOURS, as Baserow's
 48 h) and never stored: it names the user and a fingerprint of their current password
 hash, so it works once - after the password changes it no longer matches.
-Imports: core (context, databases, mail, users, workspaces), errors, models, passwords,
+Imports: core (context, databases, mail, signing, users, workspaces), errors, models, passwords,
 storage.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import logging
 from collections.abc import Mapping
@@ -23,7 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import databases, users, workspaces
+from gridbase.core import databases, signing, users, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.mail import send_mail
 from gridbase.errors import (
@@ -101,17 +98,8 @@ def schedule_deletion(ctx: Ctx, user: User) -> None:
 # --- password reset ------------------------------------------------------------------------
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 def _sign(ctx: Ctx, message: str) -> str:
-    key = hashlib.sha256(RESET_SALT + ctx.secret.encode()).digest()
-    return _b64(hmac.new(key, message.encode(), hashlib.sha256).digest())
+    return signing.mac(ctx.secret, RESET_SALT, message)
 
 
 def _fingerprint(ctx: Ctx, password_hash: str) -> str:
@@ -120,10 +108,10 @@ def _fingerprint(ctx: Ctx, password_hash: str) -> str:
 
 def reset_token(ctx: Ctx, user_id: int, password_hash: str) -> str:
     """`<payload>:<timestamp>:<signature>` (the layout of Django's TimestampSigner)."""
-    payload = _b64(
+    payload = signing.b64(
         json.dumps({"user_id": user_id, "fp": _fingerprint(ctx, password_hash)}).encode()
     )
-    stamp = _b64(int(ctx.clock().timestamp()).to_bytes(8, "big"))
+    stamp = signing.b64(int(ctx.clock().timestamp()).to_bytes(8, "big"))
     message = f"{payload}:{stamp}"
     return f"{message}:{_sign(ctx, message)}"
 
@@ -149,11 +137,11 @@ def send_reset_email(ctx: Ctx, email: str, base_url: str, check_base_url: Any) -
 
 def reset_password(ctx: Ctx, token: str, new: str) -> None:
     parts = token.split(":")
-    if len(parts) != 3 or not hmac.compare_digest(_sign(ctx, f"{parts[0]}:{parts[1]}"), parts[2]):
+    if len(parts) != 3 or not signing.same(_sign(ctx, f"{parts[0]}:{parts[1]}"), parts[2]):
         raise BadTokenSignature()
     try:
-        payload = json.loads(_unb64(parts[0]))
-        issued = int.from_bytes(_unb64(parts[1]), "big")
+        payload = json.loads(signing.unb64(parts[0]))
+        issued = int.from_bytes(signing.unb64(parts[1]), "big")
         user_id, fingerprint = int(payload["user_id"]), str(payload["fp"])
     except (ValueError, KeyError, TypeError):
         raise BadTokenSignature() from None
@@ -164,7 +152,7 @@ def reset_password(ctx: Ctx, token: str, new: str) -> None:
         row = _load(conn, user_id)
         if row is None or not row.is_active:
             raise UserNotFound()
-        if not hmac.compare_digest(_fingerprint(ctx, row.password), fingerprint):
+        if not signing.same(_fingerprint(ctx, row.password), fingerprint):
             raise BadTokenSignature()  # used already: the password changed since
         _set_password(conn, ctx, user_id, hashed)
 

@@ -5,15 +5,12 @@ e-mail address it names), or accepted while signing up with the link's token.
 The link's token is the invitation id signed with the server secret (as Baserow signs it
 with its SECRET_KEY), so the table holds nothing secret and a deleted invitation's link
 simply finds nothing.
-Imports: core.workspaces, core.sorting, core.mail, errors, models, storage.
+Imports: core.workspaces, core.sorting, core.mail, core.signing, errors, models, storage.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
-import hmac
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -23,7 +20,7 @@ from urllib.parse import urlparse
 
 import sqlalchemy as sa
 
-from gridbase.core import mail, workspaces
+from gridbase.core import mail, signing, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.sorting import parse_sorts
 from gridbase.core.workspaces import Membership
@@ -65,27 +62,22 @@ class PublicInvitation:
 # --- the link's token ---------------------------------------------------------------------
 
 
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
 def _mac(secret: str, payload: str) -> str:
-    key = hashlib.sha256(SALT + secret.encode()).digest()
-    return _b64(hmac.new(key, payload.encode(), hashlib.sha256).digest())
+    return signing.mac(secret, SALT, payload)
 
 
 def sign(secret: str, invitation_id: int) -> str:
-    payload = _b64(json.dumps(invitation_id).encode())
+    payload = signing.b64(json.dumps(invitation_id).encode())
     return f"{payload}.{_mac(secret, payload)}"
 
 
 def verify(secret: str, token: str) -> int:
     """The invitation id a token signs; BAD_TOKEN_SIGNATURE for anything else."""
     payload, _, mac = token.rpartition(".")
-    if not payload or not hmac.compare_digest(mac, _mac(secret, payload)):
+    if not payload or not signing.same(mac, _mac(secret, payload)):
         raise BadTokenSignature()
     try:
-        value = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        value = json.loads(signing.unb64(payload))
     except ValueError:
         raise BadTokenSignature() from None
     if not isinstance(value, int) or isinstance(value, bool):

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from gridbase.config import Settings
 from gridbase.core import cleanup
 from gridbase.core.context import Ctx
 from gridbase.storage import schema as s
@@ -17,6 +18,12 @@ from tests.conftest import Api
 from tests.helpers import assert_error
 
 LOGIN = {"email": "ada@example.com", "password": "password123"}
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Reset links may point at the web frontend's host (GRIDBASE_FRONTEND_HOSTNAMES)."""
+    return settings.model_copy(update={"frontend_hostnames": "app.example.com"})
 
 
 def login(client, password: str = "password123") -> dict:
@@ -43,7 +50,7 @@ def test_changing_the_password_ends_older_sessions(api: Api, client) -> None:
 
 
 def _reset_link(caplog: pytest.LogCaptureFixture) -> str:
-    found = re.findall(r"http://testserver/reset/(\S+)", caplog.text)
+    found = re.findall(r"https://app\.example\.com/reset/(\S+)", caplog.text)
     assert len(found) == 1, caplog.text
     return found[0]
 
@@ -53,7 +60,7 @@ def test_reset_password_by_the_mailed_token_once(
 ) -> None:
     session = login(client)
     caplog.set_level(logging.INFO, logger="gridbase.mail")
-    body = {"email": "ADA@example.com", "base_url": "http://testserver/reset"}
+    body = {"email": "ADA@example.com", "base_url": "https://app.example.com/reset"}
     assert client.post("/api/user/send-reset-password-email/", json=body).status_code == 204
     token = _reset_link(caplog)
     reset = {"token": token, "password": "brand-new-pw"}
@@ -73,7 +80,7 @@ def test_a_reset_token_expires_after_48_hours(
     api: Api, client, ctx: Ctx, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="gridbase.mail")
-    body = {"email": "ada@example.com", "base_url": "http://testserver/reset"}
+    body = {"email": "ada@example.com", "base_url": "https://app.example.com/reset"}
     assert client.post("/api/user/send-reset-password-email/", json=body).status_code == 204
     token = _reset_link(caplog)
     real_clock = ctx.clock
@@ -90,7 +97,7 @@ def test_no_mail_for_an_unknown_address_or_another_host(
     api: Api, client, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="gridbase.mail")
-    unknown = {"email": "nobody@example.com", "base_url": "http://testserver/reset"}
+    unknown = {"email": "nobody@example.com", "base_url": "https://app.example.com/reset"}
     assert client.post("/api/user/send-reset-password-email/", json=unknown).status_code == 204
     elsewhere = {"email": "ada@example.com", "base_url": "http://evil.example/reset"}
     r = client.post("/api/user/send-reset-password-email/", json=elsewhere)
