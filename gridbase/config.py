@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     webhooks_max_per_table: int = 20
     webhooks_call_log_retention_days: int = 14
     webhooks_dispatcher: bool = True  # run the dispatcher inside `gridbase serve`
+    # deleted rows stay this long in the trash (Baserow's HOURS_UNTIL_TRASH_PERMANENTLY_DELETED)
+    trash_retention_hours: float = Field(default=72, ge=0)
 
     default_search_mode: str = "compat"  # used when a request gives no search_mode
 

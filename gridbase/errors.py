@@ -603,3 +603,30 @@ class FieldDataConstraint(GridbaseError):
 
     code = "ERROR_FIELD_DATA_CONSTRAINT"
     default_detail = "The operation violates a field constraint"
+
+
+# --- trash ------------------------------------------------------------------------------
+
+
+class TrashItemDoesNotExist(GridbaseError):
+    code = "ERROR_TRASH_ITEM_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The requested trash item does not exist."
+
+
+class CannotRestoreParentBeforeChild(GridbaseError):
+    code = "ERROR_CANNOT_RESTORE_PARENT_BEFORE_CHILD"
+    default_detail = (
+        "Cannot restore a trashed item if it's parent is also trashed, please restore the "
+        "parent first."
+    )
+
+
+class ParentIdMustBeProvided(GridbaseError):
+    code = "ERROR_PARENT_ID_MUST_BE_PROVIDED"
+    default_detail = "A parent id must be provided when using this trashable item type."
+
+
+class ParentIdMustNotBeProvided(GridbaseError):
+    code = "ERROR_PARENT_ID_MUST_NOT_BE_PROVIDED"
+    default_detail = "A parent id must NOT be provided when using this trashable item type."

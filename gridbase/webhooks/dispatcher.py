@@ -34,6 +34,7 @@ import sqlalchemy as sa
 
 from gridbase.config import Settings
 from gridbase.storage import schema as s
+from gridbase.storage import trash_store
 from gridbase.storage.engine import Database
 from gridbase.webhooks import delivery, signing, ssrf
 from gridbase.webhooks.outbox import Wakeup
@@ -247,10 +248,14 @@ class Dispatcher:
         )
 
     def cleanup(self) -> None:
-        """Drop call log entries past retention, and deliveries of deactivated webhooks."""
+        """Drop call log entries past retention, deliveries of deactivated webhooks, and the
+        trash entries past GRIDBASE_TRASH_RETENTION_HOURS (this loop is the server's
+        background loop, in `gridbase serve` and `gridbase worker`)."""
         c, o, w = s.webhook_calls, s.outbox, s.webhooks
         cutoff = self.clock() - timedelta(days=self.settings.webhooks_call_log_retention_days)
+        trash_cutoff = self.clock() - timedelta(hours=self.settings.trash_retention_hours)
         with self.db.write() as conn:
+            trash_store.purge_older_than(conn, trash_cutoff)
             conn.execute(c.delete().where(c.c.called_time < cutoff))
             conn.execute(
                 o.delete().where(o.c.webhook_id.in_(sa.select(w.c.id).where(w.c.active.is_(False))))

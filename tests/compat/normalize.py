@@ -111,6 +111,15 @@ ID_FILTERS = {
     "user_is": "user",
     "multiple_collaborators": "user",
 }
+# a trash item's id, by its type (a row's id is its row id: left as it is)
+TRASH_ITEM_KINDS = {
+    "rows": "trashed_rows",
+    "table": "table",
+    "field": "field",
+    "view": "view",
+    "application": "database",
+    "workspace": "workspace",
+}
 
 
 class Normaliser:
@@ -256,6 +265,8 @@ class Normaliser:
             self.user_fields |= {f"field_{self.ph('field', obj.get('id'))}", str(obj.get("name"))}
         filter_type = str(obj.get("type", "")) if {"field", "type"} <= obj.keys() else ""
         out: dict[str, Any] = {}
+        if "trash_item_type" in obj:
+            return self._trash_item(obj)
         for k, v in obj.items():
             nk = self.text(k) if isinstance(k, str) else k
             if key == "field_options" and isinstance(k, str) and k.isdigit():
@@ -268,6 +279,23 @@ class Normaliser:
                 out[nk] = self.filter_value(filter_type, v)
             else:
                 out[nk] = self.json(v, nk if isinstance(nk, str) else None)
+        return out
+
+    def _trash_item(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """A trash entry, or a restore request: what its ids are depends on its item type (a
+        row's id stays, a batch of rows has a number of its own)."""
+        item_type = obj.get("trash_item_type")
+        kinds = {"id": "trash_entry", "application": "database", "workspace": "workspace"}
+        kinds["trash_item_id"] = TRASH_ITEM_KINDS.get(str(item_type), "")
+        if item_type in ("row", "rows"):
+            kinds["parent_trash_item_id"] = "table"
+        out: dict[str, Any] = {}
+        for k, v in obj.items():
+            kind = kinds.get(k)
+            if kind and isinstance(v, int) and not isinstance(v, bool):
+                out[k] = self.ph(kind, v)
+            else:
+                out[k] = self.json(v)
         return out
 
     def filter_value(self, filter_type: str, value: str) -> str:
@@ -348,6 +376,8 @@ def _shape(obj: dict[str, Any]) -> str | None:
         return "table"
     if "type" in keys and "workspace" in keys:
         return "database"
+    if "trashed" in keys:  # the trash structure's workspaces and applications
+        return "database" if "type" in keys else "workspace"
     if {"user_id", "workspace", "permissions"} <= keys:
         return "workspace_user"  # a membership: its own id
     if (

@@ -18,6 +18,7 @@ from tests.compat.scenarios import (
     formula_functions,
     links,
     sorts,
+    trash,
     users,
     validation,
     validation_apps,
@@ -39,6 +40,7 @@ RECORDABLE: dict[str, Scenario] = {
     **sorts.SCENARIOS,
     **constraints.SCENARIOS,
     **formula_functions.SCENARIOS,
+    **trash.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}
