@@ -215,7 +215,7 @@ class ApplicationDoesNotExist(GridbaseError):
 class ApplicationNotInWorkspace(GridbaseError):
     code = "ERROR_APPLICATION_NOT_IN_GROUP"
 
-    def __init__(self, application_id: int) -> None:
+    def __init__(self, application_id: int | None) -> None:
         super().__init__(f"The application id {application_id} does not belong to the group.")
 
 

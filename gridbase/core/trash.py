@@ -42,7 +42,7 @@ from gridbase.errors import (
     TableDoesNotExist,
     TrashItemDoesNotExist,
 )
-from gridbase.fields.link_row import CHUNK, junction_table, links_into, sides
+from gridbase.fields.link_row import CHUNK, junction_name, junction_table, links_into, sides
 from gridbase.models import User
 from gridbase.storage import ddl, trash_store
 from gridbase.storage import schema as s
@@ -110,9 +110,10 @@ def _junctions(ctx: Ctx, conn: sa.Connection, model: TableModel) -> list[Junctio
         field = model.by_id[field_id]
         mine, other = ctx.field_types.get(field.type).junction_sides(field)
         out.append((field_id, junction, mine, other, True))
-    own = set(model.relations)
+    # a two-way link's fields share one junction: it is kept once, by this table's field
+    own = {junction.name for junction in model.relations.values()}
     for field in links_into(conn, model.table.id):
-        if field.id not in own:  # a link to its own table is one of its own fields
+        if junction_name(field) not in own:
             mine, other = sides(field)
             out.append((field.id, junction_table(field, sa.MetaData()), mine, other, False))
     return out
@@ -237,7 +238,7 @@ def _scope(
     if application_id is not None:
         app = core_databases.load(conn, application_id)
         if app.workspace_id != workspace_id:
-            raise ApplicationNotInWorkspace(application_id)
+            raise ApplicationNotInWorkspace(None)  # Baserow's message names no id
         where = sa.and_(where, e.c.application_id == application_id)
     workspaces.require_member(conn, user.id, workspace_id)
     return where

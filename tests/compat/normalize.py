@@ -287,8 +287,7 @@ class Normaliser:
         item_type = obj.get("trash_item_type")
         kinds = {"id": "trash_entry", "application": "database", "workspace": "workspace"}
         kinds["trash_item_id"] = TRASH_ITEM_KINDS.get(str(item_type), "")
-        if item_type in ("row", "rows"):
-            kinds["parent_trash_item_id"] = "table"
+        kinds["parent_trash_item_id"] = "table"  # a row's (others have none)
         out: dict[str, Any] = {}
         for k, v in obj.items():
             kind = kinds.get(k)
@@ -332,6 +331,8 @@ class Normaliser:
                 out[nk] = self.filter_value(filter_type, str(v))
             elif k == "view_id":
                 out[nk] = self.ph("view", v)
+            elif k == "application_id":  # the trash's
+                out[nk] = self.ph("database", v)
             else:
                 out[nk] = v if isinstance(v, (int, float)) else self.text(str(v))
         return out
