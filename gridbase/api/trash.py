@@ -1,6 +1,6 @@
 """Trash endpoints (JWT only, as Baserow's): the structure, a workspace's contents (paged
 as DRF's PageNumberPagination: `page`, `size` up to 200), emptying, restoring.
-Imports: core.trash."""
+Imports: api (body, deps, render, urls), core.trash, errors."""
 
 from __future__ import annotations
 
