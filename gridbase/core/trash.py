@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -321,11 +322,15 @@ def restore(ctx: Ctx, user: User, item_type: str, item_id: int, parent_id: int |
     e = s.trash_entries
     with ctx.db.write() as conn:
         found = conn.execute(
-            sa.select(e.c.id, e.c.workspace_id, e.c.table_id).where(
+            sa.select(e.c.id, e.c.workspace_id, e.c.table_id)
+            .where(
                 e.c.trash_item_type == item_type,
                 e.c.trash_item_id == item_id,
                 e.c.parent_trash_item_id == parent_id if parent_id is not None else sa.true(),
             )
+            # PostgreSQL: a concurrent restore (or emptying) of the entry waits, then finds
+            # it gone; SQLite's writers are serialized already
+            .with_for_update()
         ).first()
         if found is None or item_type not in ROW_TYPES or found.table_id is None:
             raise TrashItemDoesNotExist()
@@ -353,6 +358,7 @@ def _restore_rows(ctx: Ctx, conn: sa.Connection, entry_id: int, table_id: int) -
         for r in kept
     ]
     ids = [int(r.row_id) for r in kept]
+    _fill_new_fields(ctx, conn, model, values)
     if values:
         conn.execute(model.sql.insert(), values)
     _relink(ctx, conn, [link for r in kept for link in r.links])
@@ -363,6 +369,28 @@ def _restore_rows(ctx: Ctx, conn: sa.Connection, entry_id: int, table_id: int) -
     ctx.ext.search.rows_changing(ctx, conn, model, ids, created=True)(restored)
     if events.listens(ctx, conn, table, "rows.created"):
         events.emit(ctx, conn, "rows.created", table, model.fields, rows=restored)
+
+
+def _fill_new_fields(
+    ctx: Ctx, conn: sa.Connection, model: TableModel, values: list[dict[str, Any]]
+) -> None:
+    """Fields the rows had no value of (made or converted while they were in the trash) get
+    what the field gave the table's rows then: server-made values (uuid, autonumber) or the
+    type's default."""
+    for field in model.fields:
+        ft = ctx.field_types.get(field.type)
+        if ft.column_type(field) is None:
+            continue
+        missing = [v for v in values if field.column_name not in v]
+        if not missing:
+            continue
+        if ft.fills_new_rows:
+            made = ft.new_values(conn, field, len(missing))
+        else:
+            made = [ft.default(field)] * len(missing)
+        for row, value in zip(missing, made, strict=True):
+            if value is not None:
+                row[field.column_name] = value
 
 
 def _relink(ctx: Ctx, conn: sa.Connection, links: list[list[int]]) -> None:

@@ -127,10 +127,15 @@ def test_a_field_changed_while_trashed(api: Api) -> None:
     api.ok(api.delete(f"/api/database/fields/{fields['Meta']['id']}/"))
     api.ok(api.patch(f"/api/database/fields/{fields['Qty']['id']}/", {"type": "text"}))
     api.field(a, "Later", "boolean")
+    api.field(a, "Number", "autonumber")
+    api.field(a, "Uuid", "uuid")
     assert _restore(api, "row", 2, a).status_code == 204
     row = api.ok(api.get(f"/api/database/rows/table/{a}/2/{NAMES}"))
     assert (row["Name"], row["Qty"], row["Done"], row["Later"]) == ("a2", None, True, False)
     assert "Meta" not in row
+    # server-made values: the next number (rows 1 and 3 had 1 and 2), a uuid of its own
+    assert row["Number"] == 3 and len(row["Uuid"]) == 36
+    assert row["Uuid"] not in {r["Uuid"] for r in api.rows(a) if r["id"] != 2}
 
 
 def test_emptying_deletes_for_good(api: Api, ctx: Ctx) -> None:
