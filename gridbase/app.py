@@ -34,6 +34,7 @@ from gridbase.api import fields as fields_api
 from gridbase.api import jobs as jobs_api
 from gridbase.api import settings as settings_api
 from gridbase.api import tokens as tokens_api
+from gridbase.api import trash as trash_api
 from gridbase.api import view_filters as view_filters_api
 from gridbase.api import views as views_api
 from gridbase.api import webhooks as webhooks_api
@@ -86,6 +87,7 @@ ROUTERS = [
     row_names.router,
     settings_api.router,
     user_files.router,
+    trash_api.router,
     media.router,
     webapp.router,  # last: the app's pages never shadow an API route
 ]

@@ -118,7 +118,7 @@ def _installed(module: str) -> bool:
 )
 def worker(data_dir: str | None) -> None:
     """Deliver webhooks from the outbox, run background jobs (exports, imports) and the
-    clean-ups (row history retention, due account deletions): for servers run with
+    clean-ups (row history and trash past retention, due account deletions): for servers run with
     GRIDBASE_WEBHOOKS_DISPATCHER=false / GRIDBASE_JOBS_RUNNER=false, or more of them."""
     import asyncio
     import threading

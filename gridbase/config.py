@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     webhooks_max_per_table: int = 20
     webhooks_call_log_retention_days: int = 14
     webhooks_dispatcher: bool = True  # run the dispatcher inside `gridbase serve`
+    # deleted rows stay this long in the trash (Baserow's HOURS_UNTIL_TRASH_PERMANENTLY_DELETED)
+    trash_retention_hours: float = Field(default=72, ge=0)
 
     # background jobs (exports, imports): run them inside `gridbase serve` (else only
     # `gridbase worker` does)
@@ -93,7 +95,7 @@ class Settings(BaseSettings):
     # after this many days
     account_deletion_grace_days: int = Field(default=30, ge=0)
     # how often `gridbase serve` / `gridbase worker` run the clean-ups (history, accounts)
-    cleanup_interval_seconds: float = Field(default=3600.0, gt=0)
+    cleanup_interval_seconds: float = Field(default=300.0, gt=0)
 
     log_level: str = "info"
 

@@ -307,7 +307,7 @@ class ApplicationDoesNotExist(GridbaseError):
 class ApplicationNotInWorkspace(GridbaseError):
     code = "ERROR_APPLICATION_NOT_IN_GROUP"
 
-    def __init__(self, application_id: int) -> None:
+    def __init__(self, application_id: int | None) -> None:
         super().__init__(f"The application id {application_id} does not belong to the group.")
 
 
@@ -725,3 +725,30 @@ class ExportJobDoesNotExist(GridbaseError):
 class ViewUnsupportedForExportType(GridbaseError):
     code = "ERROR_VIEW_UNSUPPORTED_FOR_EXPORT_TYPE"
     default_detail = "You cannot export this view using that exporter type."
+
+
+# --- trash ------------------------------------------------------------------------------
+
+
+class TrashItemDoesNotExist(GridbaseError):
+    code = "ERROR_TRASH_ITEM_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The requested trash item does not exist."
+
+
+class CannotRestoreParentBeforeChild(GridbaseError):
+    code = "ERROR_CANNOT_RESTORE_PARENT_BEFORE_CHILD"
+    default_detail = (
+        "Cannot restore a trashed item if it's parent is also trashed, please restore the "
+        "parent first."
+    )
+
+
+class ParentIdMustBeProvided(GridbaseError):
+    code = "ERROR_PARENT_ID_MUST_BE_PROVIDED"
+    default_detail = "A parent id must be provided when using this trashable item type."
+
+
+class ParentIdMustNotBeProvided(GridbaseError):
+    code = "ERROR_PARENT_ID_MUST_NOT_BE_PROVIDED"
+    default_detail = "A parent id must NOT be provided when using this trashable item type."

@@ -204,7 +204,15 @@ async def delete_row(
     table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep
 ) -> Response:
     try:
-        await ctx.call(rows.delete_rows, ctx, actor, table_id, [row_id], send_events=_send(request))
+        await ctx.call(
+            rows.delete_rows,
+            ctx,
+            actor,
+            table_id,
+            [row_id],
+            send_events=_send(request),
+            batch=False,
+        )
     except RowDoesNotExist:
         raise RowDoesNotExist([str(row_id)]) from None  # Baserow quotes the id from the URL
     return Response(status_code=204)

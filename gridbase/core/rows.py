@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import deep_pages, events, permissions, row_history, tokens, workspaces
+from gridbase.core import deep_pages, events, permissions, row_history, tokens, trash, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.permissions import Actor
 from gridbase.core.row_query import filter_clause, search_plan
@@ -588,8 +588,16 @@ def update_rows(
 
 
 def delete_rows(
-    ctx: Ctx, actor: Actor, table_id: int, ids: list[int], *, send_events: bool = True
+    ctx: Ctx,
+    actor: Actor,
+    table_id: int,
+    ids: list[int],
+    *,
+    send_events: bool = True,
+    batch: bool = True,
 ) -> None:
+    """Moves the rows to the trash (core.trash): one "rows" entry for a batch, a "row" one
+    for the single-row endpoint (`batch=False`)."""
     with ctx.db.write(group=True) as conn:
         model = _open(ctx, conn, actor, table_id, "delete")
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
@@ -603,6 +611,7 @@ def delete_rows(
         send_events = send_events and events.listens(ctx, conn, model.table, "rows.deleted")
         old = fetch(ctx, conn, model, ids) if send_events else []
         written = _watch(ctx, conn, model, ids)
+        trash.trash_rows(ctx, conn, actor.user, model, ids, batch=batch)
         for field_id, junction in model.relations.items():
             field = model.by_id[field_id]
             ctx.field_types.get(field.type).write_relation(

@@ -348,6 +348,43 @@ jobs = sa.Table(
     sa.Column("updated_on", UtcDateTime(), nullable=False),
 )
 
+# The trash (Baserow's TrashEntry): one entry per delete a user can undo from the trash.
+# `table_id` is set for entries of rows, so deleting the table takes them along.
+trash_entries = sa.Table(
+    "trash_entries",
+    metadata,
+    _id(),
+    _fk("workspace_id", "workspaces.id"),
+    _fk("application_id", "applications.id", nullable=True),
+    _fk("table_id", "database_tables.id", nullable=True),
+    sa.Column("trash_item_type", sa.String(64), nullable=False),
+    sa.Column("trash_item_id", Id, nullable=False),
+    sa.Column("parent_trash_item_id", Id, nullable=True),
+    sa.Column("trashed_at", UtcDateTime(), nullable=False, index=True),
+    sa.Column(
+        "user_who_trashed_id", Id, sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    ),
+    sa.Column("name", sa.Text, nullable=False, default=""),
+    sa.Column("names", sa.JSON, nullable=False, default=list),
+    sa.Column("parent_name", sa.Text, nullable=True),
+    sa.Index("ix_trash_entries_item", "trash_item_type", "trash_item_id"),
+)
+
+# Trashed rows, moved out of their user table (core.trash says why): the row's columns
+# (storage.trash_codec) and its links and select options, until restored or deleted for good.
+trashed_rows = sa.Table(
+    "trashed_rows",
+    metadata,
+    _id(),
+    _fk("entry_id", "trash_entries.id"),
+    _fk("table_id", "database_tables.id"),
+    sa.Column("row_id", Id, nullable=False),
+    sa.Column("row_values", sa.JSON, nullable=False),
+    # [[field id, row id, item id], ...]: junction rows of this row and of links to it
+    sa.Column("links", sa.JSON, nullable=False, default=list),
+    sa.Index("ix_trashed_rows_row", "table_id", "row_id"),
+)
+
 refresh_token_blacklist = sa.Table(
     "refresh_token_blacklist",
     metadata,

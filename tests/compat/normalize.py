@@ -115,6 +115,15 @@ ID_FILTERS = {
     "user_is": "user",
     "multiple_collaborators": "user",
 }
+# a trash item's id, by its type (a row's id is its row id: left as it is)
+TRASH_ITEM_KINDS = {
+    "rows": "trashed_rows",
+    "table": "table",
+    "field": "field",
+    "view": "view",
+    "application": "database",
+    "workspace": "workspace",
+}
 
 
 class Normaliser:
@@ -260,6 +269,8 @@ class Normaliser:
             self.user_fields |= {f"field_{self.ph('field', obj.get('id'))}", str(obj.get("name"))}
         filter_type = str(obj.get("type", "")) if {"field", "type"} <= obj.keys() else ""
         out: dict[str, Any] = {}
+        if "trash_item_type" in obj:
+            return self._trash_item(obj)
         for k, v in obj.items():
             nk = self.text(k) if isinstance(k, str) else k
             if key == "field_options" and isinstance(k, str) and k.isdigit():
@@ -289,6 +300,22 @@ class Normaliser:
                 str(self.ph("option", int(k)) if str(k).isdigit() else k): self.json(o)
                 for k, o in options.items()
             }
+        return out
+
+    def _trash_item(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """A trash entry, or a restore request: what its ids are depends on its item type (a
+        row's id stays, a batch of rows has a number of its own)."""
+        item_type = obj.get("trash_item_type")
+        kinds = {"id": "trash_entry", "application": "database", "workspace": "workspace"}
+        kinds["trash_item_id"] = TRASH_ITEM_KINDS.get(str(item_type), "")
+        kinds["parent_trash_item_id"] = "table"  # a row's (others have none)
+        out: dict[str, Any] = {}
+        for k, v in obj.items():
+            kind = kinds.get(k)
+            if kind and isinstance(v, int) and not isinstance(v, bool):
+                out[k] = self.ph(kind, v)
+            else:
+                out[k] = self.json(v)
         return out
 
     def filter_value(self, filter_type: str, value: str) -> str:
@@ -327,6 +354,8 @@ class Normaliser:
                 out[nk] = self.ph("view", v)
             elif k == "job_ids" and isinstance(v, str):
                 out[nk] = ",".join(self.id_text("job", p) or p for p in v.split(","))
+            elif k == "application_id":  # the trash's
+                out[nk] = self.ph("database", v)
             else:
                 out[nk] = v if isinstance(v, (int, float)) else self.text(str(v))
         return out
@@ -381,6 +410,8 @@ def _shape(obj: dict[str, Any]) -> str | None:
         return "webhook"
     if {"email", "message", "created_on"} <= keys:
         return "invitation"  # an invitation (as its workspace's admin or its invitee sees it)
+    if "trashed" in keys:  # the trash structure's workspaces and applications
+        return "database" if "type" in keys else "workspace"
     if {"user_id", "workspace", "permissions"} <= keys:
         return "workspace_user"  # a membership: its own id
     if (

@@ -371,9 +371,9 @@ class SchemaMachine(RuleBasedStateMachine):
         self.model.drop_table(t.id)
         self.check_field_states()
 
-    # Trash and restore (issue 23): once tables, fields and rows can be restored, rules
-    # `restore_field`/`restore_table`/`restore_row` go here; the model then keeps what a
-    # delete removed (values, links, dependants' states) to put it back.
+    # Trash and restore (issue 23): rows can be restored (trash_and_restore_rows, below);
+    # once tables and fields can be too, rules `restore_field`/`restore_table` go here and
+    # the model keeps what a delete removed (values, links, dependants' states).
 
     def check_field_states(self) -> None:
         """Every computed field the model thinks broken shows Baserow's error state."""
@@ -505,6 +505,33 @@ class SchemaMachine(RuleBasedStateMachine):
                       expect=204)  # fmt: skip
         for i in ids:
             self.model.drop_row(t.id, i)
+
+    @precondition(lambda self: self.model.tables)
+    @rule(data=st.data())
+    def trash_and_restore_rows(self, data: st.DataObject) -> None:
+        """Rows deleted, then restored from the trash at once: every table reads as before
+        (values, links, lookups, counts, formulas), and meanwhile the rows are gone from
+        their table. The model does not change."""
+        t = self.pick_table(data)
+        ids = self.pick_rows(data, t)
+        if not ids:
+            return
+        before = {u.id: self.list_all(u, {}, 200) for u in self.tables()}
+        single = len(ids) == 1 and data.draw(st.booleans(), label="single")
+        if single:
+            self.call("DELETE", f"/api/database/rows/table/{t.id}/{ids[0]}/", expect=204)
+        else:
+            self.call("POST", f"/api/database/rows/table/{t.id}/batch-delete/", {"items": ids},
+                      expect=204)  # fmt: skip
+        left = [r["id"] for r in self.list_all(t, {}, 200)]
+        assert left == [i for i in t.order if i not in ids], (left, ids)
+        entry = self.call("GET", f"/api/trash/workspace/{self.workspace}/").json()["results"][0]
+        assert entry["trash_item_type"] == ("row" if single else "rows"), entry
+        self.call("PATCH", "/api/trash/restore/", {"trash_item_type": entry["trash_item_type"],
+                  "trash_item_id": entry["trash_item_id"], "parent_trash_item_id": t.id},
+                  expect=204)  # fmt: skip
+        after = {u.id: self.list_all(u, {}, 200) for u in self.tables()}
+        assert after == before
 
     @precondition(lambda self: self.model.tables)
     @rule(data=st.data())

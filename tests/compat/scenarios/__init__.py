@@ -21,6 +21,7 @@ from tests.compat.scenarios import (
     links,
     sorts,
     teammates,
+    trash,
     users,
     validation,
     validation_apps,
@@ -45,6 +46,7 @@ RECORDABLE: dict[str, Scenario] = {
     **history_account.SCENARIOS,
     **jobs.SCENARIOS,
     **teammates.SCENARIOS,
+    **trash.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}

@@ -1,0 +1,91 @@
+"""The trash's storage: a trashed row's column values as JSON and back, and the deletion for
+good of trash entries (with the rows they hold).
+
+A trashed row no longer lives in its user table (core.trash says why), so its values wait
+in `trashed_rows.row_values`: each column's Python value, tagged where JSON has no type
+for it (decimals, dates, times, durations, bytes, uuids), so a restore writes back exactly
+what was read. Imports: storage.schema, sqlalchemy.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.storage import schema as s
+
+TAG = "$gb"  # a one-key object {"$gb": [kind, text]} holds a value JSON cannot
+
+
+def encode(value: Any) -> Any:
+    """A column value -> JSON (tagged where needed; lists and objects pass through)."""
+    if isinstance(value, Decimal):
+        return {TAG: ["decimal", str(value)]}
+    if isinstance(value, dt.datetime):
+        return {TAG: ["datetime", value.isoformat()]}
+    if isinstance(value, dt.date):
+        return {TAG: ["date", value.isoformat()]}
+    if isinstance(value, dt.time):
+        return {TAG: ["time", value.isoformat()]}
+    if isinstance(value, dt.timedelta):
+        return {TAG: ["timedelta", repr(value.total_seconds())]}
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {TAG: ["bytes", base64.b64encode(bytes(value)).decode()]}
+    if isinstance(value, uuid.UUID):
+        return {TAG: ["uuid", str(value)]}
+    if isinstance(value, (dict, list)):
+        return {TAG: ["json", value]}  # a JSON column's value, kept apart from our tags
+    return value
+
+
+def decode(value: Any) -> Any:
+    if not (isinstance(value, dict) and TAG in value):
+        return value
+    kind, text = value[TAG]
+    if kind == "decimal":
+        return Decimal(text)
+    if kind == "datetime":
+        return dt.datetime.fromisoformat(text)
+    if kind == "date":
+        return dt.date.fromisoformat(text)
+    if kind == "time":
+        return dt.time.fromisoformat(text)
+    if kind == "timedelta":
+        return dt.timedelta(seconds=float(text))
+    if kind == "bytes":
+        return base64.b64decode(text)
+    if kind == "uuid":
+        return uuid.UUID(text)
+    return text  # "json"
+
+
+def encode_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: encode(value) for name, value in row.items()}
+
+
+def decode_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: decode(value) for name, value in row.items()}
+
+
+def purge(conn: sa.Connection, where: sa.ColumnElement[bool]) -> int:
+    """Deletes the trash entries `where` picks, for good: their rows go with them (a foreign
+    key cascade), and nothing of them is left anywhere else. A plain DELETE, so several
+    instances may run it at once (PostgreSQL: the second waits for the first's row locks,
+    then finds nothing left to delete)."""
+    e = s.trash_entries
+    ids = list(conn.execute(sa.select(e.c.id).where(where)).scalars())
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        conn.execute(s.trashed_rows.delete().where(s.trashed_rows.c.entry_id.in_(chunk)))
+        conn.execute(e.delete().where(e.c.id.in_(chunk)))
+    return len(ids)
+
+
+def purge_older_than(conn: sa.Connection, cutoff: dt.datetime) -> int:
+    """The retention sweep: entries trashed at or before `cutoff`."""
+    return purge(conn, s.trash_entries.c.trashed_at <= cutoff)
