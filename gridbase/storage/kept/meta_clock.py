@@ -38,11 +38,12 @@ CLOCK = "gridbase_meta_clock"
 _READ = f"SELECT value FROM {CLOCK}"
 
 # Every metadata table but those written by row traffic (the webhook outbox and its call
-# log), and the refresh-token blacklist and user files, which nothing kept reads.
+# log, row history), and the refresh-token blacklist and user files, which nothing kept reads.
 UNCLOCKED = frozenset(
     {
         schema.outbox.name,
         schema.webhook_calls.name,
+        schema.row_history.name,
         schema.refresh_token_blacklist.name,
         schema.user_files.name,
     }
@@ -72,6 +73,9 @@ def ensure(db: Any) -> None:
             "(id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)"
         )
         conn.exec_driver_sql(f"INSERT OR IGNORE INTO {CLOCK} (id, value) VALUES (1, random())")
+        for table in UNCLOCKED:  # a table that was clocked once no longer is
+            for event in ("insert", "update", "delete"):
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_clocked_{event}")
         for table in CLOCKED:
             for event in ("INSERT", "UPDATE", "DELETE"):
                 when = (
