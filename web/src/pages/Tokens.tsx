@@ -178,7 +178,8 @@ export function TokensPage() {
           <input name="token-expires" type="datetime-local" value={expires} onInput={(e) => setExpires(e.currentTarget.value)} />
         </label>
         <PermissionsEditor value={permissions} databases={inWorkspace(workspace)} onChange={setPermissions} />
-        <button type="submit" class="primary">
+        {/* until the workspaces have loaded there is none to create it in */}
+        <button type="submit" class="primary" disabled={workspace === ""}>
           Create token
         </button>
       </form>
