@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gridbase.api import docs as docs_api
+from gridbase.api import duplicate as duplicate_api
 from gridbase.api import export as export_api
 from gridbase.api import fields as fields_api
 from gridbase.api import (
@@ -39,6 +40,7 @@ from gridbase.api.middleware import BodyLimit, LongIds
 from gridbase.api.responses import JSON
 from gridbase.config import Settings
 from gridbase.core.context import Ctx, utcnow
+from gridbase.core.duplicate_field import DuplicateFieldJobType
 from gridbase.core.export import ExportJobType
 from gridbase.core.exporters import Exporters, default_exporters
 from gridbase.core.extensions import Extensions
@@ -63,6 +65,7 @@ ROUTERS = [
     users.router,
     workspaces.router,
     table_import.router,
+    duplicate_api.router,
     tables.router,
     jobs_api.router,
     export_api.router,
@@ -87,7 +90,11 @@ def render_view(ctx: Ctx, view: View, table: Table) -> dict[str, Any]:
 
 
 def build_job_types(exporters: Exporters) -> JobTypes:
-    types: list[JobType] = [ExportJobType(exporters), FileImportJobType()]
+    types: list[JobType] = [
+        ExportJobType(exporters),
+        FileImportJobType(),
+        DuplicateFieldJobType(),
+    ]
     return Registry("job", types)
 
 

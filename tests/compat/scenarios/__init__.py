@@ -13,6 +13,7 @@ from tests.compat.scenarios import (
     constraints,
     conversions,
     cors_settings,
+    duplicate,
     files,
     filters,
     formula_functions,
@@ -41,6 +42,7 @@ RECORDABLE: dict[str, Scenario] = {
     **constraints.SCENARIOS,
     **formula_functions.SCENARIOS,
     **jobs.SCENARIOS,
+    **duplicate.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}
