@@ -41,6 +41,7 @@ from gridbase.api.responses import JSON
 from gridbase.config import Settings
 from gridbase.core.context import Ctx, utcnow
 from gridbase.core.duplicate_field import DuplicateFieldJobType
+from gridbase.core.duplicate_table import DuplicateTableJobType
 from gridbase.core.export import ExportJobType
 from gridbase.core.exporters import Exporters, default_exporters
 from gridbase.core.extensions import Extensions
@@ -94,6 +95,7 @@ def build_job_types(exporters: Exporters) -> JobTypes:
         ExportJobType(exporters),
         FileImportJobType(),
         DuplicateFieldJobType(),
+        DuplicateTableJobType(),
     ]
     return Registry("job", types)
 

@@ -5,7 +5,7 @@ A link field's copy links the same table and gets a related field there when the
 has one (a self link never has). Select options are copied as new options; copied cells
 point at the copies. The whole copy is one transaction: nobody sees half of it.
 Imports: core (context, events, fields, jobs, job_types, workspaces), errors, fields,
-models, storage.
+models, storage, usertable.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def start(ctx: Ctx, user: User, field_id: int, duplicate_data: bool) -> jobs.Job
         return jobs.insert(ctx, conn, user, TYPE, params, max_count=1, result=result)
 
 
-def _raw(ft: FieldType, field: Field) -> dict[str, Any]:
+def field_raw(ft: FieldType, field: Field) -> dict[str, Any]:
     """What creating the copy is given: the original's properties as the API shows them."""
     # a null is the property's default (and some properties take no null when written)
     raw = {k: v for k, v in ft.props_json(field).items() if v is not None}
@@ -63,12 +63,12 @@ def _raw(ft: FieldType, field: Field) -> dict[str, Any]:
     return raw
 
 
-def _option_map(old: Field, new: Field) -> dict[int, int]:
+def copy_options_map(old: Field, new: Field) -> dict[int, int]:
     """Old option id -> its copy's (the copies were written in the same order)."""
     return {o.id: n.id for o, n in zip(old.select_options, new.select_options, strict=False)}
 
 
-def _mapped(column: sa.ColumnElement[Any], mapping: dict[int, int]) -> sa.ColumnElement[Any]:
+def mapped(column: sa.ColumnElement[Any], mapping: dict[int, int]) -> sa.ColumnElement[Any]:
     if not mapping:
         return sa.null()
     return sa.case(mapping, value=column, else_=sa.null())
@@ -77,14 +77,14 @@ def _mapped(column: sa.ColumnElement[Any], mapping: dict[int, int]) -> sa.Column
 def copy_data(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, new: Field) -> None:
     """The original's cells into the copy: its column, or its junction rows."""
     ft = ctx.field_types.get(old.type)
-    options = _option_map(old, new) if old.select_options else None
+    options = copy_options_map(old, new) if old.select_options else None
     if ft.column_type(old) is not None and not ft.read_only:
         t = sa.table(
             ddl.table_name(table.id), sa.column(old.column_name), sa.column(new.column_name)
         )
         value: sa.ColumnElement[Any] = t.c[old.column_name]
         if options is not None:
-            value = _mapped(value, options)
+            value = mapped(value, options)
         conn.execute(t.update().values({new.column_name: value}))
         return
     old_j = ft.relation_table(old, sa.MetaData())
@@ -95,7 +95,7 @@ def copy_data(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, new: Fiel
     mine_new, theirs_new = ft.junction_sides(new)
     theirs: sa.ColumnElement[Any] = old_j.c[theirs_old]
     if options is not None:
-        theirs = _mapped(theirs, options)
+        theirs = mapped(theirs, options)
     source = sa.select(old_j.c[mine_old], theirs).where(theirs.is_not(None)).order_by(old_j.c.id)
     conn.execute(new_j.insert().from_select([mine_new, theirs_new], source))
 
@@ -113,7 +113,7 @@ class DuplicateFieldJobType:
             ft = ctx.field_types.get(old.type)
             written = fields.watch(ctx, conn, table)
             name = unused_name(conn, table.id, [old.name])
-            new, related = fields.insert_field(ctx, conn, table, name, old.type, _raw(ft, old))
+            new, related = fields.insert_field(ctx, conn, table, name, old.type, field_raw(ft, old))
             progress(50.0)
             if job.params.get("duplicate_data"):
                 copy_data(ctx, conn, table, old, new)
