@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.test_jobs import idle, wait_job  # noqa: F401 (a fixture)
+from tests.api.test_jobs import idle, wait_job
 from tests.conftest import Api
 from tests.helpers import assert_error
 
@@ -98,7 +98,7 @@ def test_a_field_copy_with_and_without_data(api: Api) -> None:
     assert other_fields == ["Title", "Source", "Source - Link 2"]
 
 
-def test_one_duplication_at_a_time_and_refusals(idle: Any) -> None:  # noqa: F811
+def test_one_duplication_at_a_time_and_refusals(idle: Any) -> None:
     api: Api = idle
     _, _, table = linked_tables(api)
     path = f"/api/database/tables/{table}/duplicate/async/"
