@@ -108,7 +108,7 @@ def test_one_duplication_at_a_time_and_refusals(idle: Any) -> None:
     assert_error(api.post("/api/database/tables/999999/duplicate/async/"), 404,
                  "ERROR_TABLE_DOES_NOT_EXIST")  # fmt: skip
     field = api.fields(table)[0]["id"]
-    assert_error(api.post(f"/api/database/fields/{field}/duplicate/async/",
-                          {"duplicate_data": "x"}), 400, "ERROR_REQUEST_BODY_VALIDATION")  # fmt: skip
+    bad = api.post(f"/api/database/fields/{field}/duplicate/async/", {"duplicate_data": "x"})
+    assert_error(bad, 400, "ERROR_REQUEST_BODY_VALIDATION")
     listed = api.ok(api.get("/api/jobs/"))["jobs"]
     assert [j["type"] for j in listed] == ["duplicate_table"]
