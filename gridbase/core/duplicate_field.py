@@ -126,6 +126,9 @@ class DuplicateFieldJobType:
     def human_error(self, error: GridbaseError) -> str:
         return error_text(error)
 
+    def periodic(self, ctx: Ctx) -> None:
+        pass
+
     def json(self, job: jobs.Job) -> dict[str, Any]:
         return {
             "original_field": job.params.get("original_field"),

@@ -227,6 +227,9 @@ class DuplicateTableJobType:
     def human_error(self, error: GridbaseError) -> str:
         return error_text(error)
 
+    def periodic(self, ctx: Ctx) -> None:
+        pass
+
     def json(self, job: jobs.Job) -> dict[str, Any]:
         return {
             "original_table": job.params.get("original_table"),

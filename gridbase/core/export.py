@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
 
 from gridbase.core import jobs, rows, tables, view_rows, views
 from gridbase.core.context import Ctx
@@ -153,6 +156,26 @@ class ExportJobType:
 
     def json(self, job: jobs.Job) -> dict[str, Any]:
         return {}
+
+    def periodic(self, ctx: Ctx) -> None:
+        expire(ctx)
+
+
+def expire(ctx: Ctx) -> int:
+    """Delete the export jobs started longer than GRIDBASE_EXPORT_FILE_EXPIRE_MINUTES ago,
+    and their files (Baserow's clean_up_old_jobs); how many."""
+    j = s.jobs
+    cutoff = ctx.clock() - timedelta(minutes=ctx.settings.export_file_expire_minutes)
+    old = (j.c.type == TYPE) & (j.c.created_on < cutoff)
+    with ctx.db.write() as conn:
+        found = list(conn.execute(sa.select(j.c.id, j.c.result).where(old)))
+        if found:
+            conn.execute(j.delete().where(j.c.id.in_([r.id for r in found])))
+    for row in found:  # after the commit: a file is never gone while its job still shows
+        name = (row.result or {}).get("exported_file_name")
+        if name:
+            (export_dir(ctx) / str(name)).unlink(missing_ok=True)
+    return len(found)
 
 
 def require_table(ctx: Ctx, table_id: int) -> None:

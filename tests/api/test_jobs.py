@@ -228,3 +228,23 @@ def test_two_runners_run_each_job_once(ctx: Ctx, idle: Api) -> None:
     assert sorted(ran) == sorted(ids)
     names = {d["exported_file_name"] for d in done}
     assert len(names) == 6
+
+
+def test_an_old_export_and_its_file_expire(ctx: Ctx, api: Api, sample: int) -> None:
+    """The runner's periodic pass deletes an export job and its file once it is older than
+    GRIDBASE_EXPORT_FILE_EXPIRE_MINUTES; younger ones stay."""
+    job = api.ok(api.post(f"/api/database/export/table/{sample}/", {"exporter_type": "csv"}))
+    done = wait_export(api, job["id"])
+    path = done["url"].removeprefix("http://testserver")
+    assert api.client.get(path).status_code == 200
+    ctx.settings.export_file_expire_minutes = 0  # everything started before now is old
+
+    def gone() -> bool | None:
+        r = api.get(f"/api/database/export/{job['id']}/")
+        return True if r.status_code == 404 else None
+
+    eventually(gone, timeout=30)
+    assert_error(api.get(f"/api/database/export/{job['id']}/"), 404,
+                 "ERROR_EXPORT_JOB_DOES_NOT_EXIST")  # fmt: skip
+    assert api.client.get(path).status_code == 404
+    assert not list((ctx.settings.data_dir / "media" / "export_files").iterdir())
