@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from gridbase.app import build_runner
+from gridbase.core.context import Ctx
 from tests.api.test_jobs import idle, wait_job
 from tests.conftest import Api
 from tests.helpers import assert_error
@@ -112,3 +114,26 @@ def test_one_duplication_at_a_time_and_refusals(idle: Any) -> None:
     assert_error(bad, 400, "ERROR_REQUEST_BODY_VALIDATION")
     listed = api.ok(api.get("/api/jobs/"))["jobs"]
     assert [j["type"] for j in listed] == ["duplicate_table"]
+
+
+def test_a_duplication_whose_source_went_fails_and_adds_nothing(ctx: Ctx, idle: Any) -> None:
+    api: Api = idle
+    _, _, table = linked_tables(api)
+    amount = next(f for f in api.fields(table) if f["name"] == "Amount")["id"]
+    path = f"/api/database/fields/{amount}/duplicate/async/"
+    job = api.post(path, {"duplicate_data": True}).json()
+    table_job = api.post(f"/api/database/tables/{table}/duplicate/async/").json()
+    api.ok(api.delete(f"/api/database/fields/{amount}/"))
+    api.ok(api.delete(f"/api/database/tables/{table}/"))
+    runner = build_runner(ctx)
+    runner.start()
+    try:
+        failed = wait_job(api, job["id"])
+        failed_table = wait_job(api, table_job["id"])
+    finally:
+        runner.stop()
+    assert failed["state"] == "failed"
+    assert failed["human_readable_error"] == "The requested field does not exist."
+    assert failed_table["state"] == "failed"
+    assert failed_table["human_readable_error"] == "The requested table does not exist."
+    assert failed["duplicated_field"] is None and failed_table["duplicated_table"] is None
