@@ -29,6 +29,7 @@ from gridbase.api import (
     workspaces,
 )
 from gridbase.api import docs as docs_api
+from gridbase.api import duplicate as duplicate_api
 from gridbase.api import export as export_api
 from gridbase.api import fields as fields_api
 from gridbase.api import jobs as jobs_api
@@ -45,6 +46,8 @@ from gridbase.api.responses import JSON
 from gridbase.config import Settings
 from gridbase.core import cleanup
 from gridbase.core.context import Ctx, utcnow
+from gridbase.core.duplicate_field import DuplicateFieldJobType
+from gridbase.core.duplicate_table import DuplicateTableJobType
 from gridbase.core.export import ExportJobType
 from gridbase.core.exporters import Exporters, default_exporters
 from gridbase.core.extensions import Extensions
@@ -72,6 +75,7 @@ ROUTERS = [
     workspaces.router,
     table_import.router,
     teammates.router,
+    duplicate_api.router,
     tables.router,
     jobs_api.router,
     export_api.router,
@@ -98,7 +102,12 @@ def render_view(ctx: Ctx, view: View, table: Table) -> dict[str, Any]:
 
 
 def build_job_types(exporters: Exporters) -> JobTypes:
-    types: list[JobType] = [ExportJobType(exporters), FileImportJobType()]
+    types: list[JobType] = [
+        ExportJobType(exporters),
+        FileImportJobType(),
+        DuplicateFieldJobType(),
+        DuplicateTableJobType(),
+    ]
     return Registry("job", types)
 
 

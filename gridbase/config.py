@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # background jobs (exports, imports): run them inside `gridbase serve` (else only
     # `gridbase worker` does)
     jobs_runner: bool = True
+    # Baserow's EXPORT_FILE_EXPIRE_MINUTES: an export job and its file are deleted this
+    # long after the export started (by the job runner's periodic pass)
+    export_file_expire_minutes: int = 60 * 24
 
     default_search_mode: str = "compat"  # used when a request gives no search_mode
 

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
 
 from gridbase.core import jobs, rows, tables, view_rows, views
 from gridbase.core.context import Ctx
@@ -30,6 +33,7 @@ from gridbase.usertable.query import RowQuery
 TYPE = "export"
 PAGE_SIZE = 1000
 EXPORT_DIR = "export_files"
+USER_TYPES = ("created_by", "last_modified_by", "multiple_collaborators")
 
 
 def export_dir(ctx: Ctx) -> Path:
@@ -72,6 +76,17 @@ def _fields(ctx: Ctx, user: User, table_id: int, view_id: int | None) -> list[Fi
     return sorted(shown, key=lambda f: (options[str(f.id)].get("order", 32767), f.id))
 
 
+def _people(conn: sa.Connection, workspace_id: int) -> dict[int, tuple[str, str]]:
+    """The workspace's users by id: (name, e-mail), what an export writes of a user."""
+    u, w = s.users, s.workspace_users
+    stmt = (
+        sa.select(u.c.id, u.c.first_name, u.c.email)
+        .join(w, w.c.user_id == u.c.id)
+        .where(w.c.workspace_id == workspace_id)
+    )
+    return {r.id: (r.first_name, r.email) for r in conn.execute(stmt)}
+
+
 def write_export(
     ctx: Ctx, user: User, params: dict[str, Any], exporters: Exporters, out: Any,
     progress: ProgressFn,
@@ -86,7 +101,10 @@ def write_export(
         fields = [by_id[i] for i in wanted if i in by_id]
     types = [ctx.field_types.get(f.type) for f in fields]
     with ctx.db.read() as conn:
-        model = load.model_for(ctx, conn, tables.load_for(conn, user, table_id))
+        table = tables.load_for(conn, user, table_id)
+        model = load.model_for(ctx, conn, table)
+        named = any(f.type in USER_TYPES for f in fields)
+        people = _people(conn, table.workspace_id) if named else {}
     shown = view_rows.view_query(ctx, model, view_id) if view_id else None
 
     def parse(_model: Any) -> RowQuery:
@@ -103,7 +121,12 @@ def write_export(
                 (
                     row["id"],
                     [
-                        (f.name, export_value(ft, f, row.get(f.column_name), rich=exporter.rich))
+                        (
+                            f.name,
+                            export_value(
+                                ft, f, row.get(f.column_name), rich=exporter.rich, people=people
+                            ),
+                        )
                         for f, ft in zip(fields, types, strict=True)
                     ],
                 )
@@ -153,6 +176,26 @@ class ExportJobType:
 
     def json(self, job: jobs.Job) -> dict[str, Any]:
         return {}
+
+    def periodic(self, ctx: Ctx) -> None:
+        expire(ctx)
+
+
+def expire(ctx: Ctx) -> int:
+    """Delete the export jobs started longer than GRIDBASE_EXPORT_FILE_EXPIRE_MINUTES ago,
+    and their files (Baserow's clean_up_old_jobs); how many."""
+    j = s.jobs
+    cutoff = ctx.clock() - timedelta(minutes=ctx.settings.export_file_expire_minutes)
+    old = (j.c.type == TYPE) & (j.c.created_on < cutoff)
+    with ctx.db.write() as conn:
+        found = list(conn.execute(sa.select(j.c.id, j.c.result).where(old)))
+        if found:
+            conn.execute(j.delete().where(j.c.id.in_([r.id for r in found])))
+    for row in found:  # after the commit: a file is never gone while its job still shows
+        name = (row.result or {}).get("exported_file_name")
+        if name:
+            (export_dir(ctx) / str(name)).unlink(missing_ok=True)
+    return len(found)
 
 
 def require_table(ctx: Ctx, table_id: int) -> None:

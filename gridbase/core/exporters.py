@@ -4,7 +4,7 @@ they come, then a footer, to a binary file: nothing holds more than one page.
 
 A row reaches an exporter as (id, [(field name, export value)]): the value from
 `export_value` (text for CSV and XML; for JSON lists stay lists and booleans booleans).
-Imports: fields (display), models, registry.
+Imports: fields (base, display, duration), models, registry.
 """
 
 from __future__ import annotations
@@ -13,16 +13,18 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import IO, Any, Protocol
 from xml.sax.saxutils import escape
 
 from gridbase.fields import display
 from gridbase.fields.base import DATE_KINDS, FieldType
+from gridbase.fields.duration import duration_text
 from gridbase.models import Field
 from gridbase.registry import Registry
 
 Cells = Sequence[tuple[str, Any]]
+People = Mapping[int, tuple[str, str]]
 
 # Baserow's SUPPORTED_EXPORT_CHARSETS: the API's name -> Python's codec
 CHARSETS = {
@@ -53,12 +55,18 @@ def _item_text(item: Any) -> str:
     return display.value_text(item)
 
 
-def export_value(ft: FieldType, field: Field, value: Any, *, rich: bool) -> Any:
+def export_value(
+    ft: FieldType, field: Field, value: Any, *, rich: bool, people: People | None = None
+) -> Any:
     """A serialized cell value as an export shows it: dates in the field's format, lists
     (links, selects, files) as their items' texts, joined with "," unless `rich`, booleans
-    as Python writes them ("True", as Baserow's CSV has them)."""
+    as Python writes them ("True", as Baserow's CSV has them), durations in the field's
+    format, users as Baserow names them (`people`: user id -> (name, e-mail))."""
     if value is None:
         return None if rich else ""
+    special = _special_value(field, value, people or {})
+    if special is not None:
+        return special if rich or not isinstance(special, list) else comma_separated(special)
     if isinstance(value, bool):
         return value if rich else str(value)
     if isinstance(value, list):
@@ -67,6 +75,18 @@ def export_value(ft: FieldType, field: Field, value: Any, *, rich: bool) -> Any:
     if ft.value_kind(field) in DATE_KINDS:
         return display.date_value_text(field, value)
     return display.value_text(value)
+
+
+def _special_value(field: Field, value: Any, people: People) -> Any:
+    """The value of a field whose export text is not its API text; None for the others."""
+    if field.type in ("created_by", "last_modified_by") and isinstance(value, dict):
+        return people.get(int(value.get("id") or 0), ("", ""))[1]  # the user's e-mail
+    if field.type == "multiple_collaborators" and isinstance(value, list):
+        found = [people.get(int(v.get("id") or 0)) for v in value if isinstance(v, dict)]
+        return [f"{name} <{email}>" for name, email in (p for p in found if p)]
+    if field.type == "duration":
+        return duration_text(value, str(field.props.get("duration_format") or "h:mm"))
+    return None
 
 
 def comma_separated(items: list[str]) -> str:

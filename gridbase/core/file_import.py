@@ -308,6 +308,9 @@ class FileImportJobType:
     def human_error(self, error: GridbaseError) -> str:
         return error_text(error)
 
+    def periodic(self, ctx: Ctx) -> None:
+        pass
+
     def json(self, job: jobs.Job) -> dict[str, Any]:
         p, r = job.params, job.result
         return {

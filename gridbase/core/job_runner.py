@@ -100,6 +100,8 @@ class Runner:
                 if time.monotonic() - reaped > REAP_EVERY_SECONDS:
                     reaped = time.monotonic()
                     jobs.reap(self.ctx, self.liveness.alive)
+                    for job_type in self.types:
+                        job_type.periodic(self.ctx)
                 job = jobs.claim(self.ctx, self.name, self.types.names())
             except Exception:  # the database is away for a moment: try again later
                 log.warning("the job runner could not reach the database", exc_info=True)

@@ -53,6 +53,10 @@ class JobType(Protocol):
         """The fields this type adds to the job's JSON."""
         ...
 
+    def periodic(self, ctx: Ctx) -> None:
+        """Housekeeping the runner does every REAP_EVERY_SECONDS (an export's expiry)."""
+        ...
+
 
 JobTypes = Registry[JobType]
 

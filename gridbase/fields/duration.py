@@ -34,6 +34,34 @@ UNITS = re.compile(
     r"^(?:(?P<d>\d+(?:\.\d+)?)\s*d)?\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h)?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m)?\s*(?:(?P<s>\d+(?:\.\d+)?)\s*s)?$"
 )
 INVALID = "Invalid duration format."
+# Baserow's DURATION_FORMATS format_func: (days, hours, minutes, seconds) -> text
+TEXTS: dict[str, Any] = {
+    "h:mm": lambda d, h, m, s: f"{d * 24 + h}:{m:02d}",
+    "h:mm:ss": lambda d, h, m, s: f"{d * 24 + h}:{m:02d}:{int(s):02d}",
+    "h:mm:ss.s": lambda d, h, m, s: f"{d * 24 + h}:{m:02d}:{s:04.1f}",
+    "h:mm:ss.ss": lambda d, h, m, s: f"{d * 24 + h}:{m:02d}:{s:05.2f}",
+    "h:mm:ss.sss": lambda d, h, m, s: f"{d * 24 + h}:{m:02d}:{s:06.3f}",
+    "d h": lambda d, h, m, s: f"{d}d {h}h",
+    "d h:mm": lambda d, h, m, s: f"{d}d {h}:{m:02d}",
+    "d h:mm:ss": lambda d, h, m, s: f"{d}d {h}:{m:02d}:{int(s):02d}",
+    "d h mm": lambda d, h, m, s: f"{d}d {h}h {m:02d}m",
+    "d h mm ss": lambda d, h, m, s: f"{d}d {h}h {m:02d}m {int(s):02d}s",
+}
+
+
+def duration_text(seconds: Any, fmt: str) -> str | None:
+    """A duration as Baserow's format_duration_value writes it (an export's cell)."""
+    if seconds is None:
+        return None
+    value = timedelta(seconds=float(seconds))
+    sign = ""
+    if value < timedelta(0):
+        value, sign = -value, "-"
+    days, hours = value.days, value.seconds // 3600
+    minutes = value.seconds % 3600 // 60
+    secs = value.seconds % 60 + value.microseconds / 10**6
+    text: str = TEXTS.get(fmt, TEXTS["h:mm"])(days, hours, minutes, secs)
+    return sign + text
 
 
 def parse_duration(raw: Any, fmt: str) -> float:

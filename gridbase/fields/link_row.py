@@ -5,7 +5,7 @@ rows of the table whose field created it, `target_id` for the linked table's row
 by the field and its related field in the linked table (`link_row_reversed` flips the
 columns). Reading a link needs the linked table's primary values; core supplies them
 (`links_to` names the table, `serialize` gets `[{"id", "value", "order"}]`).
-Imports: errors, fields (base, field_json, props), formula, models, storage.
+Imports: errors, fields (base, field_json, names, props), formula, models, storage.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from gridbase.fields.base import (
     formula_infos,
 )
 from gridbase.fields.field_json import field_json
+from gridbase.fields.names import unused_name
 from gridbase.fields.props import Prop, check_bool, check_id
 from gridbase.models import Field
 from gridbase.storage import collation, ddl
@@ -80,17 +81,6 @@ def _table_row(conn: sa.Connection, table_id: int) -> Any:
         .join(a, a.c.id == t.c.database_id)
         .where(t.c.id == table_id)
     ).first()
-
-
-def _unused_name(conn: sa.Connection, table_id: int, base: str) -> str:
-    f = s.fields
-    taken = set(conn.execute(sa.select(f.c.name).where(f.c.table_id == table_id)).scalars())
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base} {number}" in taken:
-        number += 1
-    return f"{base} {number}"
 
 
 class LinkRowFieldType(FieldType):
@@ -228,7 +218,9 @@ class LinkRowFieldType(FieldType):
                 conn.execute(
                     f.insert().values(
                         table_id=target_id,
-                        name=_unused_name(conn, target_id, own_table_name),
+                        name=unused_name(
+                            conn, target_id, [own_table_name, f"{own_table_name} - {field.name}"]
+                        ),
                         order=order,
                         type=self.type,
                         primary=False,

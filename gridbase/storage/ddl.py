@@ -50,6 +50,22 @@ def create_user_table(conn: sa.Connection, table_id: int) -> None:
     row_counts.create(conn, table_id)  # SQLite: the table's row count, kept by triggers
 
 
+def reset_id_sequence(conn: sa.Connection, table_id: int) -> None:
+    """After rows were written with their ids (a copy): PostgreSQL's id sequence continues
+    after the highest (SQLite's AUTOINCREMENT follows by itself)."""
+    if conn.dialect.name != "postgresql":
+        return
+    name = table_name(table_id)
+    conn.execute(
+        sa.text(
+            f"SELECT setval(pg_get_serial_sequence(:name, 'id'), "
+            f'COALESCE((SELECT MAX(id) FROM "{name}"), 1), '
+            f'(SELECT MAX(id) FROM "{name}") IS NOT NULL)'
+        ),
+        {"name": name},
+    )
+
+
 def add_user_columns(conn: sa.Connection, table_id: int) -> bool:
     """Give a table made by an older gridbase its USER_COLUMNS (existing rows: NULL, as in
     a Baserow table that got them late); False when it has them already. Idempotent, also

@@ -228,3 +228,47 @@ def test_two_runners_run_each_job_once(ctx: Ctx, idle: Api) -> None:
     assert sorted(ran) == sorted(ids)
     names = {d["exported_file_name"] for d in done}
     assert len(names) == 6
+
+
+def test_an_old_export_and_its_file_expire(ctx: Ctx, api: Api, sample: int) -> None:
+    """The runner's periodic pass deletes an export job and its file once it is older than
+    GRIDBASE_EXPORT_FILE_EXPIRE_MINUTES; younger ones stay."""
+    job = api.ok(api.post(f"/api/database/export/table/{sample}/", {"exporter_type": "csv"}))
+    done = wait_export(api, job["id"])
+    path = done["url"].removeprefix("http://testserver")
+    assert api.client.get(path).status_code == 200
+    ctx.settings.export_file_expire_minutes = 0  # everything started before now is old
+
+    def gone() -> bool | None:
+        r = api.get(f"/api/database/export/{job['id']}/")
+        return True if r.status_code == 404 else None
+
+    eventually(gone, timeout=30)
+    assert_error(api.get(f"/api/database/export/{job['id']}/"), 404,
+                 "ERROR_EXPORT_JOB_DOES_NOT_EXIST")  # fmt: skip
+    assert api.client.get(path).status_code == 404
+    assert not list((ctx.settings.data_dir / "media" / "export_files").iterdir())
+
+
+def test_exports_name_users_by_email_and_format_durations(api: Api) -> None:
+    """Baserow's export values: created_by/last_modified_by the user's e-mail,
+    collaborators "Name <e-mail>", a duration in its field's format."""
+    table = api.table(data=[["Name"], ["a"], ["b"]])
+    api.field(table, "By", "created_by")
+    api.field(table, "Changed", "last_modified_by")
+    api.field(table, "People", "multiple_collaborators")
+    api.field(table, "Took", "duration", duration_format="d h:mm:ss")
+    api.field(table, "Short", "duration", duration_format="h:mm")
+    me = api.user["id"]
+    rows = api.rows(table)
+    api.ok(api.patch(f"/api/database/rows/table/{table}/{rows[0]['id']}/?user_field_names=true",
+                     {"People": [{"id": me}], "Took": 93784, "Short": 3720}))  # fmt: skip
+    content = exported(api, table, {"exporter_type": "csv"}).decode("utf-8-sig")
+    assert content.splitlines() == [
+        "id,Name,By,Changed,People,Took,Short",
+        "1,a,ada@example.com,ada@example.com,Ada <ada@example.com>,1d 2:03:04,1:02",
+        "2,b,ada@example.com,ada@example.com,,,",
+    ]
+    as_json = json.loads(exported(api, table, {"exporter_type": "json"}))
+    assert as_json[0]["People"] == ["Ada <ada@example.com>"]
+    assert as_json[0]["Changed"] == "ada@example.com"

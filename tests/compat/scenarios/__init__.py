@@ -13,6 +13,7 @@ from tests.compat.scenarios import (
     constraints,
     conversions,
     cors_settings,
+    duplicate,
     files,
     filters,
     formula_functions,
@@ -47,6 +48,7 @@ RECORDABLE: dict[str, Scenario] = {
     **jobs.SCENARIOS,
     **teammates.SCENARIOS,
     **trash.SCENARIOS,
+    **duplicate.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}
