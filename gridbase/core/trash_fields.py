@@ -112,8 +112,12 @@ def trash_field(
             )
         )
     )
-    tables = list(dict.fromkeys(_take(ctx, conn, entry_id, i) for i in ids))
-    return _refresh(ctx, conn, tables, set(ids))
+    # the answer lists what the field's own removal changed; what its other side's removal
+    # changed after it is not listed (Baserow deletes that side by a call of its own)
+    answer = _refresh(ctx, conn, [_take(ctx, conn, entry_id, field.id)], set(ids))
+    for other in ids[1:]:
+        _refresh(ctx, conn, [_take(ctx, conn, entry_id, other)], set(ids))
+    return answer
 
 
 def _free_name(conn: sa.Connection, table_id: int, name: str) -> str:

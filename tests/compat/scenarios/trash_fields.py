@@ -99,7 +99,8 @@ def links(s: Session) -> None:
     link = s.field(a, "Link", "link_row", link_row_table_id=b, has_related_field=True)
     related = link["link_row_related_field_id"]
     s.patch("link", f"/api/database/rows/table/{a}/1/", {"Link": [1, 2]}, query=NAMES)
-    lookup = s.field(a, "Look", "lookup", through_field_id=link["id"], target_field_name="Name")
+    b_name = s.get("fields_b0", f"/api/database/fields/table/{b}/", record=False)[0]["id"]
+    lookup = s.field(a, "Look", "lookup", through_field_id=link["id"], target_field_id=b_name)
     count = s.field(b, "Cnt", "count", through_field_id=related)
     s.delete("delete_link", f"/api/database/fields/{link['id']}/")
     s.get("fields_a", f"/api/database/fields/table/{a}/")
