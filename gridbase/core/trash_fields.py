@@ -52,12 +52,50 @@ def _drops(ctx: Ctx, field: Field) -> dict[str, Any]:
     }
 
 
-def _take(ctx: Ctx, conn: sa.Connection, entry_id: int, field_id: int) -> int:
+def _lookups_of(conn: sa.Connection, database_id: int, ids: list[int]) -> list[dict[str, Any]]:
+    """The lookups reading through or from these fields, as they are now: Baserow's lookup
+    names its link and target in its formula, so it heals when they come back (count and
+    rollup forget theirs, and stay broken)."""
+    f, t = s.fields, s.database_tables
+    found = conn.execute(
+        sa.select(f.c.id, f.c.props)
+        .join(t, t.c.id == f.c.table_id)
+        .where(t.c.database_id == database_id, f.c.type == "lookup")
+    ).all()
+    return [
+        {"id": int(r.id), "props": dict(r.props)}
+        for r in found
+        if (r.props or {}).get("through_field_id") in ids
+        or (r.props or {}).get("target_field_id") in ids
+    ]
+
+
+def _heal(conn: sa.Connection, heal: list[dict[str, Any]]) -> list[int]:
+    """Lookups broken by the trashing, still broken, read through and from what they did
+    again; returns their tables."""
+    f = s.fields
+    tables = []
+    for item in heal:
+        row = conn.execute(sa.select(f.c.table_id, f.c.props).where(f.c.id == item["id"])).first()
+        if row is None or (row.props or {}).get("through_field_id") is not None:
+            continue  # gone, or given a link of its own meanwhile
+        conn.execute(f.update().where(f.c.id == item["id"]).values(props=item["props"]))
+        tables.append(int(row.table_id))
+    return tables
+
+
+def _take(
+    ctx: Ctx, conn: sa.Connection, entry_id: int, field_id: int, heal: list[dict[str, Any]]
+) -> int:
     """Moves one field's metadata rows into the entry; returns its table's id."""
     f = s.fields
     found = conn.execute(sa.select(f).where(f.c.id == field_id)).one()
     row = dict(found._mapping)
-    record: dict[str, Any] = {"field": encode_row(row), "drop": _drops(ctx, s.field_of(found))}
+    record: dict[str, Any] = {
+        "field": encode_row(row),
+        "drop": _drops(ctx, s.field_of(found)),
+        "heal": heal,
+    }
     for child in CHILDREN:
         where = child.c.field_id == field_id
         kids = conn.execute(sa.select(child).where(where).order_by(child.c.id)).mappings()
@@ -112,11 +150,12 @@ def trash_field(
             )
         )
     )
+    heal = _lookups_of(conn, table.database_id, ids)
     # the answer lists what the field's own removal changed; what its other side's removal
     # changed after it is not listed (Baserow deletes that side by a call of its own)
-    answer = _refresh(ctx, conn, [_take(ctx, conn, entry_id, field.id)], set(ids))
+    answer = _refresh(ctx, conn, [_take(ctx, conn, entry_id, field.id, heal)], set(ids))
     for other in ids[1:]:
-        _refresh(ctx, conn, [_take(ctx, conn, entry_id, other)], set(ids))
+        _refresh(ctx, conn, [_take(ctx, conn, entry_id, other, [])], set(ids))
     return answer
 
 
@@ -172,6 +211,8 @@ def restore(ctx: Ctx, conn: sa.Connection, entry_id: int) -> None:
             if values:
                 conn.execute(child.insert(), values)
         tables.append(table_id)
+    for _table_id, record in kept:
+        tables += _heal(conn, record.get("heal", []))
     conn.execute(tf.delete().where(tf.c.entry_id == entry_id))
     conn.execute(s.trash_entries.delete().where(s.trash_entries.c.id == entry_id))
     _refresh(ctx, conn, list(dict.fromkeys(tables)), set())
