@@ -119,3 +119,27 @@ def new_field_id(conn: sa.Connection) -> dict[str, int]:
     top = conn.execute(sa.select(sa.func.max(s.fields.c.id))).scalar() or 0
     kept = conn.execute(sa.select(sa.func.max(s.trashed_fields.c.field_id))).scalar() or 0
     return {"id": max(int(top), int(kept)) + 1}
+
+
+def purge_fields_of(
+    conn: sa.Connection, database_ids: list[int], table_id: int | None = None
+) -> None:
+    """Before tables go for good: the trashed fields that would outlive them (in them, or
+    links into them from another table of the database) are deleted for good first, with
+    their junction tables (a restore of a link into a table that is gone finds nothing, as
+    in Baserow, where the table's deletion deletes them)."""
+    e, tf = s.trash_entries, s.trashed_fields
+    found = conn.execute(
+        sa.select(tf.c.entry_id, tf.c.table_id, tf.c.record)
+        .join(e, e.c.id == tf.c.entry_id)
+        .where(e.c.application_id.in_(database_ids), e.c.trash_item_type == "field")
+    ).all()
+    entries = {
+        int(r.entry_id)
+        for r in found
+        if table_id is None
+        or r.table_id == table_id
+        or (r.record["field"].get("props") or {}).get("link_row_table_id") == table_id
+    }
+    if entries:
+        purge(conn, e.c.id.in_(sorted(entries)))

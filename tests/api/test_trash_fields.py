@@ -61,3 +61,26 @@ def test_emptying_drops_the_column_and_ids_are_never_reused(api: Api, ctx: Ctx) 
     assert ddl.column_name(qty) not in _columns(ctx, a)
     assert_error(_restore(api, qty), 404, "ERROR_TRASH_ITEM_DOES_NOT_EXIST")
     assert api.ok(api.get(f"/api/database/rows/table/{a}/1/{NAMES}"))["Qty"] is None
+
+
+def test_a_trashed_link_goes_for_good_with_the_table_it_links_to(api: Api, ctx: Ctx) -> None:
+    ws = api.workspace()
+    db = api.database(ws)
+    a = api.table(db, "A", [["Name"], ["a1"]])
+    b = api.table(db, "B", [["Name"], ["b1"]])
+    link = api.field(a, "Link", "link_row", link_row_table_id=b, has_related_field=True)
+    api.ok(api.patch(f"/api/database/rows/table/{a}/1/{NAMES}", {"Link": [1]}))
+    api.ok(api.delete(f"/api/database/fields/{link['id']}/"))
+    api.ok(api.delete(f"/api/database/tables/{b}/"))
+    assert_error(_restore(api, link["id"]), 404, "ERROR_TRASH_ITEM_DOES_NOT_EXIST")
+    assert api.ok(api.get(f"/api/trash/workspace/{ws}/"))["results"] == []
+    assert [r["Name"] for r in api.rows(a)] == ["a1"]
+    with ctx.db.read() as conn:
+        relation = link.get("link_row_relation_id") or link["id"]
+        assert not sa.inspect(conn).has_table(f"database_relation_{relation}")
+    # a database deleted with a field in the trash: nothing of it is left
+    other = api.table(db, "C", [["Name", "Qty"], ["c", "1"]])
+    qty = next(f["id"] for f in api.fields(other) if f["name"] == "Qty")
+    api.ok(api.delete(f"/api/database/fields/{qty}/"))
+    assert api.delete(f"/api/applications/{db}/").status_code == 204
+    assert api.ok(api.get(f"/api/trash/workspace/{ws}/"))["results"] == []
