@@ -13,7 +13,7 @@ from gridbase.core.ordering import reorder
 from gridbase.errors import ApplicationDoesNotExist, ApplicationNotInWorkspace
 from gridbase.fields import FieldTypes, default_field_types
 from gridbase.models import Database, User
-from gridbase.storage import ddl
+from gridbase.storage import ddl, trash_store
 from gridbase.storage import schema as s
 from gridbase.usertable.load import load_fields
 
@@ -113,6 +113,7 @@ def drop_user_tables(
             ft = types.get(field.type) if field.type in types else None
             if ft is not None and ft.relation_table(field, sa.MetaData()) is not None:
                 ft.before_delete(None, conn, field)
+    trash_store.purge_fields_of(conn, database_ids)
     for tid in table_ids:
         ddl.drop_user_table(conn, tid)
     tokens.forget_scopes(conn, database_ids=database_ids, table_ids=table_ids)

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import dependencies, events, workspaces
+from gridbase.core import dependencies, events, trash_fields, workspaces
 from gridbase.core import field_constraints as constraints
 from gridbase.core.context import Ctx
 from gridbase.core.row_values import value_context
@@ -33,7 +33,7 @@ from gridbase.fields.base import FieldType, FieldValueError, ValueContext
 from gridbase.fields.display import value_text
 from gridbase.fields.props import PropError
 from gridbase.models import Field, Table, User
-from gridbase.storage import ddl
+from gridbase.storage import ddl, trash_store
 from gridbase.storage import schema as s
 from gridbase.storage.kept.versions import bump_version
 from gridbase.usertable import load
@@ -139,6 +139,7 @@ def insert_field(
     field_id = s.new_id(
         conn.execute(
             f.insert().values(
+                **trash_store.new_field_id(conn),
                 table_id=table.id,
                 name=name,
                 order=order,
@@ -398,7 +399,8 @@ def delete(ctx: Ctx, user: User, field_id: int) -> list[Field]:
         if field.primary:
             raise CannotDeletePrimaryField()
         written = watch(ctx, conn, table)
-        related = drop_field(ctx, conn, table, field)
+        # to the trash: its column stays until the trash is emptied (core.trash_fields)
+        related = trash_fields.trash_field(ctx, conn, user, table, field)
         written(related)
         events.emit(ctx, conn, "field.deleted", table, field_id=field.id)
         return related

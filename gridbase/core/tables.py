@@ -20,7 +20,7 @@ from gridbase.errors import (
 )
 from gridbase.fields.link_row import links_into
 from gridbase.models import Database, Table, User
-from gridbase.storage import ddl
+from gridbase.storage import ddl, trash_store
 from gridbase.storage import schema as s
 from gridbase.storage.kept.versions import new_version
 from gridbase.usertable import load
@@ -189,6 +189,7 @@ def delete(ctx: Ctx, user: User, table_id: int) -> None:
         table = load.lock_table(conn, load_for(conn, user, table_id), schema=True)
         model = load.model_for(ctx, conn, table)
         written = fields.watch(ctx, conn, table)  # tables linking here lose their link fields
+        trash_store.purge_fields_of(conn, [table.database_id], table_id)
         for link in links_into(conn, table_id):
             if link.table_id != table_id:  # a one-way link has no field here to take it along
                 fields.drop_field(ctx, conn, load.load_table(conn, link.table_id), link)

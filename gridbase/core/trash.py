@@ -20,8 +20,8 @@ Entries name rows as Baserow's do: a single-row delete is a "row" item (trash_it
 row id), a batch delete one "rows" item (trash_item_id the entry's own id), both with the
 table as parent. Deleting for good only deletes the entry and what it holds
 (storage.trash_store.purge): the rows already left their table.
-Imports: core (context, events, workspaces, databases), errors, models, fields.link_row,
-storage, usertable.
+Imports: core (context, events, workspaces, databases, trash_fields), errors, models,
+fields.link_row, storage, usertable.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.core import databases as core_databases
-from gridbase.core import events, workspaces
+from gridbase.core import events, trash_fields, workspaces
 from gridbase.core.context import Ctx
 from gridbase.errors import (
     ApplicationDoesNotExist,
@@ -66,6 +66,7 @@ ITEM_TYPES: dict[str, bool] = {
     "widget": False,
 }
 ROW_TYPES = ("row", "rows")
+RESTORABLE = (*ROW_TYPES, "field")  # the types gridbase trashes (core.trash_fields: fields)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class Entry:
     application: int | None
     workspace: int
     name: str
-    names: list[str]
+    names: list[str] | None
     parent_name: str | None
 
 
@@ -283,7 +284,7 @@ def contents(
             r.application_id,
             r.workspace_id,
             r.name,
-            list(r.names or []),
+            list(r.names) if r.names is not None else None,
             r.parent_name,
         )
         for r in rows
@@ -332,10 +333,13 @@ def restore(ctx: Ctx, user: User, item_type: str, item_id: int, parent_id: int |
             # it gone; SQLite's writers are serialized already
             .with_for_update()
         ).first()
-        if found is None or item_type not in ROW_TYPES or found.table_id is None:
+        if found is None or item_type not in RESTORABLE or found.table_id is None:
             raise TrashItemDoesNotExist()
         workspaces.require_member(conn, user.id, found.workspace_id)
-        _restore_rows(ctx, conn, found.id, found.table_id)
+        if item_type == "field":
+            trash_fields.restore(ctx, conn, found.id)
+        else:
+            _restore_rows(ctx, conn, found.id, found.table_id)
 
 
 def _restore_rows(ctx: Ctx, conn: sa.Connection, entry_id: int, table_id: int) -> None:

@@ -39,7 +39,7 @@ from gridbase.fields.field_json import field_json
 from gridbase.fields.names import unused_name
 from gridbase.fields.props import Prop, check_bool, check_id
 from gridbase.models import Field
-from gridbase.storage import collation, ddl
+from gridbase.storage import collation, ddl, trash_store
 from gridbase.storage import schema as s
 from gridbase.storage.kept import meta_clock
 from gridbase.storage.kept.versions import bump_version
@@ -217,6 +217,7 @@ class LinkRowFieldType(FieldType):
             s.new_id(
                 conn.execute(
                     f.insert().values(
+                        **trash_store.new_field_id(conn),
                         table_id=target_id,
                         name=unused_name(
                             conn, target_id, [own_table_name, f"{own_table_name} - {field.name}"]

@@ -385,6 +385,19 @@ trashed_rows = sa.Table(
     sa.Index("ix_trashed_rows_row", "table_id", "row_id"),
 )
 
+# Trashed fields, moved out of `fields` (core.trash_fields says why): the field's metadata
+# rows (its own, its select options, views' filters, sorts and options of it) and what
+# deleting it for good drops (its column, its junction table), until restored or purged.
+trashed_fields = sa.Table(
+    "trashed_fields",
+    metadata,
+    _id(),
+    _fk("entry_id", "trash_entries.id"),
+    _fk("table_id", "database_tables.id"),
+    sa.Column("field_id", Id, nullable=False),
+    sa.Column("record", sa.JSON, nullable=False),
+)
+
 refresh_token_blacklist = sa.Table(
     "refresh_token_blacklist",
     metadata,

@@ -4,7 +4,8 @@ good of trash entries (with the rows they hold).
 A trashed row no longer lives in its user table (core.trash says why), so its values wait
 in `trashed_rows.row_values`: each column's Python value, tagged where JSON has no type
 for it (decimals, dates, times, durations, bytes, uuids), so a restore writes back exactly
-what was read. Imports: storage.schema, sqlalchemy.
+what was read. Deleting a trashed field for good drops its column and junction table. Imports:
+storage (schema, ddl), sqlalchemy.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gridbase.storage import ddl
 from gridbase.storage import schema as s
 
 TAG = "$gb"  # a one-key object {"$gb": [kind, text]} holds a value JSON cannot
@@ -81,11 +83,63 @@ def purge(conn: sa.Connection, where: sa.ColumnElement[bool]) -> int:
     ids = list(conn.execute(sa.select(e.c.id).where(where)).scalars())
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
+        _drop_fields(conn, chunk)
+        conn.execute(s.trashed_fields.delete().where(s.trashed_fields.c.entry_id.in_(chunk)))
         conn.execute(s.trashed_rows.delete().where(s.trashed_rows.c.entry_id.in_(chunk)))
         conn.execute(e.delete().where(e.c.id.in_(chunk)))
     return len(ids)
 
 
+def _drop_fields(conn: sa.Connection, entry_ids: list[int]) -> None:
+    """Trashed fields deleted for good: their columns and junction tables go (what
+    core.trash_fields listed in `record["drop"]` when it trashed them)."""
+    tf = s.trashed_fields
+    found = conn.execute(
+        sa.select(tf.c.table_id, tf.c.field_id, tf.c.record).where(tf.c.entry_id.in_(entry_ids))
+    ).all()
+    for table_id, field_id, record in found:
+        drop = record["drop"]
+        if drop.get("column"):
+            ddl.drop_column(conn, int(table_id), int(field_id))
+        if drop.get("junction"):
+            ddl.drop_table(conn, str(drop["junction"]))
+
+
 def purge_older_than(conn: sa.Connection, cutoff: dt.datetime) -> int:
     """The retention sweep: entries trashed at or before `cutoff`."""
     return purge(conn, s.trash_entries.c.trashed_at <= cutoff)
+
+
+def new_field_id(conn: sa.Connection) -> dict[str, int]:
+    """The `id` a new field row must be given: SQLite would hand out a trashed field's id
+    again (its `fields` row is gone, its column is still there), PostgreSQL's sequence never
+    does. Writers are serialised on SQLite, so no one takes it meanwhile."""
+    if conn.dialect.name != "sqlite":
+        return {}
+    top = conn.execute(sa.select(sa.func.max(s.fields.c.id))).scalar() or 0
+    kept = conn.execute(sa.select(sa.func.max(s.trashed_fields.c.field_id))).scalar() or 0
+    return {"id": max(int(top), int(kept)) + 1}
+
+
+def purge_fields_of(
+    conn: sa.Connection, database_ids: list[int], table_id: int | None = None
+) -> None:
+    """Before tables go for good: the trashed fields that would outlive them (in them, or
+    links into them from another table of the database) are deleted for good first, with
+    their junction tables (a restore of a link into a table that is gone finds nothing, as
+    in Baserow, where the table's deletion deletes them)."""
+    e, tf = s.trash_entries, s.trashed_fields
+    found = conn.execute(
+        sa.select(tf.c.entry_id, tf.c.table_id, tf.c.record)
+        .join(e, e.c.id == tf.c.entry_id)
+        .where(e.c.application_id.in_(database_ids), e.c.trash_item_type == "field")
+    ).all()
+    entries = {
+        int(r.entry_id)
+        for r in found
+        if table_id is None
+        or r.table_id == table_id
+        or (r.record["field"].get("props") or {}).get("link_row_table_id") == table_id
+    }
+    if entries:
+        purge(conn, e.c.id.in_(sorted(entries)))

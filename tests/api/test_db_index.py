@@ -56,11 +56,15 @@ def test_update_sets_and_clears_the_index(api: Api, ctx: Ctx) -> None:
     assert (off["db_index"], field_index(ctx, tid, field["id"])) == (False, False)
 
 
-def test_delete_drops_the_index(api: Api, ctx: Ctx) -> None:
+def test_deleting_for_good_drops_the_index(api: Api, ctx: Ctx) -> None:
     tid = api.table(data=[["Name"], ["a"]])
     field = api.field(tid, "Code", "text", db_index=True)
     assert field_index(ctx, tid, field["id"])
     assert api.delete(f"/api/database/fields/{field['id']}/").status_code == 200
+    assert field_index(ctx, tid, field["id"])  # in the trash: kept for a restore
+    db = api.ok(api.get(f"/api/database/tables/{tid}/"))["database_id"]
+    ws = api.ok(api.get(f"/api/applications/{db}/"))["workspace"]["id"]
+    assert api.delete(f"/api/trash/workspace/{ws}/").status_code == 204
     assert not field_index(ctx, tid, field["id"])
 
 

@@ -56,6 +56,10 @@ def test_the_constraint_is_a_unique_index_made_and_dropped_with_it(api: Api, ctx
     on = api.ok(api.patch(f"/api/database/fields/{code['id']}/", {"field_constraints": U}))
     assert (on["field_constraints"], unique_indexes(ctx, tid)) == (U, {name: True})
     assert api.delete(f"/api/database/fields/{code['id']}/").status_code == 200
+    assert unique_indexes(ctx, tid) == {name: True}  # in the trash: kept for a restore
+    db = api.ok(api.get(f"/api/database/tables/{tid}/"))["database_id"]
+    ws = api.ok(api.get(f"/api/applications/{db}/"))["workspace"]["id"]
+    assert api.delete(f"/api/trash/workspace/{ws}/").status_code == 204
     assert unique_indexes(ctx, tid) == {}
 
 

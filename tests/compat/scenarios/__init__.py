@@ -23,6 +23,7 @@ from tests.compat.scenarios import (
     sorts,
     teammates,
     trash,
+    trash_fields,
     users,
     validation,
     validation_apps,
@@ -49,6 +50,7 @@ RECORDABLE: dict[str, Scenario] = {
     **teammates.SCENARIOS,
     **trash.SCENARIOS,
     **duplicate.SCENARIOS,
+    **trash_fields.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}
