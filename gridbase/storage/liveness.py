@@ -55,7 +55,10 @@ class Liveness:
             self._path(self.name).unlink(missing_ok=True)
             self._file = None
         if self._conn is not None:
-            self._conn.close()  # the session ends: its advisory lock goes with it
+            # Closing only hands the session back to the pool, lock and all: unlock first.
+            self._conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _key(self.name)})
+            self._conn.commit()
+            self._conn.close()
             self._conn = None
 
     def alive(self, runner: str) -> bool:

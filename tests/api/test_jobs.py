@@ -170,6 +170,18 @@ def test_a_live_runner_keeps_its_job(ctx: Ctx, idle: Api) -> None:
     assert state == "started"
 
 
+def test_a_stopped_runner_is_seen_dead_and_can_start_again(ctx: Ctx) -> None:
+    """Stopping lets go of the lock at once (on PostgreSQL the session goes back to the pool,
+    so the lock must be released, not left to the session's end)."""
+    runner, watcher = build_runner(ctx), build_runner(ctx)
+    name = runner.liveness.hold()
+    assert watcher.liveness.alive(name)
+    runner.liveness.release()
+    assert not watcher.liveness.alive(name)
+    assert runner.liveness.hold() == name  # a second start of the same app does not wait
+    runner.liveness.release()
+
+
 def test_a_failing_import_leaves_no_table(api: Api) -> None:
     database = api.database()
     job = api.ok(api.post(f"/api/database/tables/database/{database}/async/",
