@@ -5,7 +5,11 @@ fields, refused before a job exists."""
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 
+from gridbase.app import create_app
+from gridbase.config import Settings
+from gridbase.core.context import Ctx
 from tests.api.test_jobs import exported
 from tests.conftest import Api
 from tests.helpers import assert_error
@@ -48,7 +52,18 @@ def test_a_views_hidden_field_cannot_be_named(api: Api, table: int) -> None:
               "value": "1"}]}  # fmt: skip
     body = {"exporter_type": "csv", "view_id": view["id"], "filters": hidden}
     assert_error(api.post(path, body), 400, "ERROR_FILTER_FIELD_NOT_FOUND")
-    assert api.ok(api.get("/api/jobs/"))["jobs"] == []  # refused: no job started
+
+
+def test_a_refused_export_leaves_the_unfinished_one(ctx: Ctx, settings: Settings) -> None:
+    settings.jobs_runner = False  # nothing runs: the first export stays pending
+    with TestClient(create_app(settings, ctx), base_url="http://testserver") as client:
+        api = Api(client)
+        table = api.table()
+        path = f"/api/database/export/table/{table}/"
+        first = api.ok(api.post(path, {"exporter_type": "csv"}))
+        assert_error(api.post(path, {"exporter_type": "csv", "order_by": "field_999999"}),
+                     400, "ERROR_ORDER_BY_FIELD_NOT_FOUND")  # fmt: skip
+        assert api.ok(api.get(f"/api/database/export/{first['id']}/"))["state"] == "pending"
 
 
 def test_bad_filters_are_a_body_error(api: Api, table: int) -> None:
