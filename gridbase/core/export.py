@@ -22,10 +22,10 @@ import sqlalchemy as sa
 from gridbase.core import jobs, row_filters, rows, tables, view_rows, views
 from gridbase.core.context import Ctx
 from gridbase.core.exporters import Exporters, export_value
-from gridbase.core.job_types import JobCancelled, ProgressFn, error_text
+from gridbase.core.job_types import JobCancelled, ProgressFn
 from gridbase.core.order_by import order_by
 from gridbase.core.permissions import Actor
-from gridbase.errors import GridbaseError, ViewNotInTable, ViewUnsupportedForExportType
+from gridbase.errors import ViewNotInTable, ViewUnsupportedForExportType
 from gridbase.models import Field, User
 from gridbase.storage import schema as s
 from gridbase.usertable import load
@@ -197,9 +197,6 @@ class ExportJobType:
             if not jobs.finish(ctx, conn, job.id, {"exported_file_name": name}):
                 (folder / name).unlink(missing_ok=True)  # cancelled meanwhile
                 raise JobCancelled()
-
-    def human_error(self, error: GridbaseError) -> str:
-        return error_text(error)
 
     def json(self, job: jobs.Job) -> dict[str, Any]:
         return {}
