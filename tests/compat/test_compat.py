@@ -93,12 +93,7 @@ def replay_client(ctx: Ctx, settings: Settings, request: pytest.FixtureRequest) 
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_replay(name: str, replay_client: Any, settings: Any) -> None:
-    if name == "jobs" and settings.database_url.startswith("postgresql"):
-        # Flaky on PostgreSQL (2 runs in 5 under CI load): one import job of the scenario
-        # sometimes fails with "Something went wrong during the file_import job execution."
-        # where it should still be running. To be fixed first next session (issue 23 note).
-        pytest.skip("jobs replay is flaky on PostgreSQL (issue 23 note)")
+def test_replay(name: str, replay_client: Any) -> None:
     client, recorded_at, expected = replay_client
     session = Session(client_transport(client), tag="replay", now=recorded_at)
     crash = None
