@@ -169,4 +169,121 @@ def duplicate_table(s: Session) -> None:
     s.get("tables_end", f"/api/database/tables/database/{database}/")
 
 
-SCENARIOS = {"duplicate_field": duplicate_field, "duplicate_table": duplicate_table}
+APPLICATION = "/api/applications/{}/duplicate/async/"
+
+
+def _database_state(s: Session, label: str, database: int) -> None:
+    """A database as its tables show it: every table's fields, rows, views and options."""
+    tables = s.get(f"{label}_tables", f"/api/database/tables/database/{database}/")
+    for table in tables if isinstance(tables, list) else []:
+        _table_state(s, f"{label}_{table['name'].lower()}", table["id"])
+
+
+def duplicate_application(s: Session) -> None:
+    s.sign_up()
+    ws = s.workspace()
+    database = s.database(ws)
+    later = s.post(
+        "later", f"/api/applications/workspace/{ws}/", {"name": "Later", "type": "database"}
+    )
+    authors = build(
+        s,
+        database,
+        "Authors",
+        ["Ann", "Bob"],
+        [("Born", "number", {}), ("Alive", "boolean", {})],
+        [{"Born": "1950", "Alive": True}, {"Born": "1960"}],
+    )
+    books = build(
+        s,
+        database,
+        "Books",
+        ["b1", "b2", "b3"],
+        [
+            ("Pages", "number", {"number_decimal_places": 1}),
+            ("Status", "single_select", {"select_options": [
+                {"value": "new", "color": "blue"}, {"value": "old", "color": "red"}]}),
+            ("Tags", "multiple_select", {"select_options": [
+                {"value": "x", "color": "blue"}, {"value": "y", "color": "red"}]}),
+            ("Day", "date", {"date_format": "ISO"}),
+            ("Author", "link_row", {"link_row_table_id": authors.table}),
+            ("OneWay", "link_row", {"link_row_table_id": authors.table,
+                                    "has_related_field": False}),
+        ],
+        [
+            {"Pages": "10.5", "Status": "new", "Tags": ["x", "y"], "Day": "2020-01-02",
+             "Author": [1], "OneWay": [2]},
+            {"Pages": "3", "Status": "old", "Tags": ["y"], "Author": [1, 2]},
+            {},
+        ],
+    )  # fmt: skip
+    table = books.table
+    author = books.fields["Author"]["id"]
+    s.field(table, "Self", "link_row", link_row_table_id=table)
+    s.patch("self_fill", f"/api/database/rows/table/{table}/1/", {"Self": [2, 3]}, query=NAMES)
+    born = s.fields(authors.table)["Born"]["id"]
+    s.field(table, "Born", "lookup", through_field_id=author, target_field_id=born)
+    s.field(table, "Authors", "count", through_field_id=author)
+    s.field(table, "Double", "formula", formula="field('Pages') * 2")
+    s.field(
+        authors.table,
+        "Books count",
+        "count",
+        through_field_id=s.fields(authors.table)["Books"]["id"],
+    )
+    view = s.post("view", f"/api/database/views/table/{table}/", {"name": "V", "type": "grid"})
+    vid, pages = view["id"], books.fields["Pages"]["id"]
+    s.post("view_filter", f"/api/database/views/{vid}/filters/",
+           {"field": pages, "type": "higher_than", "value": "1"})  # fmt: skip
+    s.post("view_sort", f"/api/database/views/{vid}/sortings/", {"field": pages, "order": "DESC"})
+    hide = {str(books.fields["Day"]["id"]): {"hidden": True, "width": 150}}
+    s.patch("view_hide", f"/api/database/views/{vid}/field-options/", {"field_options": hide})
+    s.patch("move_row", f"/api/database/rows/table/{table}/3/move/", query={"before_id": 1})
+    s.post(
+        "webhook",
+        f"/api/database/webhooks/table/{table}/",
+        {"url": "https://example.com/hook", "include_all_events": True, "name": "hook"},
+    )
+    s.token(ws)
+
+    done = run(s, "app", APPLICATION.format(database), None)
+    copy = (done.get("duplicated_application") or {}).get("id")
+    s.get("applications", f"/api/applications/workspace/{ws}/")
+    s.get("jobs", "/api/jobs/")
+    if copy:
+        s.get("copy_application", f"/api/applications/{copy}/")
+        _database_state(s, "copy", copy)
+        tables = s.get("copy_tables_again", f"/api/database/tables/database/{copy}/")
+        by_name = {t["name"]: t["id"] for t in tables}
+        s.get("copy_webhooks", f"/api/database/webhooks/table/{by_name['Books']}/")
+        s.get("tokens", "/api/database/tokens/")
+        # the copy's rows are its own: writing them leaves the original as it was
+        s.patch("copy_write", f"/api/database/rows/table/{by_name['Books']}/2/",
+                {"Name": "changed", "Author": [2], "Self": [1], "Tags": []}, query=NAMES)  # fmt: skip
+        s.post("copy_create", f"/api/database/rows/table/{by_name['Authors']}/",
+               {"Name": "Cy", "Books": [1]}, query=NAMES)  # fmt: skip
+        s.rows("copy_books_after", by_name["Books"], **NAMES)
+        s.rows("copy_authors_after", by_name["Authors"], **NAMES)
+        _database_state(s, "original", database)
+        again = run(s, "copy_of_copy", APPLICATION.format(copy), {})
+        if again.get("duplicated_application"):
+            s.get("applications_after_copy_of_copy", f"/api/applications/workspace/{ws}/")
+    run(s, "app_again", APPLICATION.format(database), {"anything": 1})
+    run(s, "empty", APPLICATION.format(later["id"]), None)
+    s.get("applications_end", f"/api/applications/workspace/{ws}/")
+
+    # refusals
+    s.post("missing_application", APPLICATION.format(BOGUS))
+    s.post("no_auth", APPLICATION.format(database), auth="none")
+    s.post("token_auth", APPLICATION.format(database), auth="token")
+    s.post("bad_id", "/api/applications/abc/duplicate/async/")
+    other_user(s)
+    s.post("other_user", APPLICATION.format(database), auth="other")
+    s.get("applications_final", f"/api/applications/workspace/{ws}/")
+
+
+SCENARIOS = {
+    "duplicate_field": duplicate_field,
+    "duplicate_table": duplicate_table,
+    "duplicate_application": duplicate_application,
+}
