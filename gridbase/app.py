@@ -46,6 +46,7 @@ from gridbase.api.responses import JSON
 from gridbase.config import Settings
 from gridbase.core import cleanup
 from gridbase.core.context import Ctx, utcnow
+from gridbase.core.duplicate_application import DuplicateApplicationJobType
 from gridbase.core.duplicate_field import DuplicateFieldJobType
 from gridbase.core.duplicate_table import DuplicateTableJobType
 from gridbase.core.export import ExportJobType
@@ -107,6 +108,7 @@ def build_job_types(exporters: Exporters) -> JobTypes:
         FileImportJobType(),
         DuplicateFieldJobType(),
         DuplicateTableJobType(),
+        DuplicateApplicationJobType(),
     ]
     return Registry("job", types)
 

@@ -1,6 +1,7 @@
 """Duplicate endpoints (Baserow's .../duplicate/async/): the answer is the pending job,
 which /api/jobs/ then shows.
-Imports: api (body, deps, jobs), core (duplicate_field, duplicate_table).
+Imports: api (body, deps, jobs), core (duplicate_application, duplicate_field,
+duplicate_table).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from fastapi import APIRouter, Request
 from gridbase.api.body import Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep
 from gridbase.api.jobs import job_json, runner
-from gridbase.core import duplicate_field, duplicate_table
+from gridbase.core import duplicate_application, duplicate_field, duplicate_table
 
 router = APIRouter()
 
@@ -33,6 +34,17 @@ def duplicate_field_async(
 @router.post("/api/database/tables/{table_id:int}/duplicate/async/", status_code=202)
 def duplicate_table_async(table_id: int, request: Request, ctx: CtxDep, user: UserDep) -> Any:
     job = duplicate_table.start(ctx, user, table_id)
+    run = runner(request)
+    run.wake()
+    return job_json(run, job)
+
+
+@router.post("/api/applications/{application_id:int}/duplicate/async/", status_code=202)
+def duplicate_application_async(
+    application_id: int, request: Request, ctx: CtxDep, user: UserDep
+) -> Any:
+    """Baserow reads no body here: whatever is sent is ignored."""
+    job = duplicate_application.start(ctx, user, application_id)
     run = runner(request)
     run.wake()
     return job_json(run, job)

@@ -2,7 +2,8 @@
 at once, whether /api/jobs/ lists it, and how it runs.
 
 Types: core.export.ExportJobType ("export"), core.file_import.FileImportJobType
-("file_import"). The registry is built in app.build_job_types.
+("file_import"), and the duplicate_field, duplicate_table and duplicate_application types
+of core.duplicate_*. The registry is built in app.build_job_types.
 Imports: core.context, core.jobs, errors, registry.
 """
 

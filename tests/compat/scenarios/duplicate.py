@@ -258,8 +258,10 @@ def duplicate_application(s: Session) -> None:
         s.get("copy_webhooks", f"/api/database/webhooks/table/{by_name['Books']}/")
         s.get("tokens", "/api/database/tokens/")
         # the copy's rows are its own: writing them leaves the original as it was
-        s.patch("copy_write", f"/api/database/rows/table/{by_name['Books']}/2/",
-                {"Name": "changed", "Author": [2], "Self": [1], "Tags": []}, query=NAMES)  # fmt: skip
+        change = {"Name": "changed", "Author": [2], "Self": [1], "Tags": []}
+        s.patch(
+            "copy_write", f"/api/database/rows/table/{by_name['Books']}/2/", change, query=NAMES
+        )
         s.post("copy_create", f"/api/database/rows/table/{by_name['Authors']}/",
                {"Name": "Cy", "Books": [1]}, query=NAMES)  # fmt: skip
         s.rows("copy_books_after", by_name["Books"], **NAMES)
