@@ -7,6 +7,8 @@ Baserow's rules for links: a link to another table links that table from the cop
 with a new related field there (named after the copy) when the original has one; a self
 link of the original links the copy to itself. Computed fields are created after the
 fields they read. The whole copy is one transaction: nobody sees half a table.
+copy_tables (fields, rows, views of several tables at once, links between them linking the
+copies) is also how core.duplicate_application copies a database.
 Imports: core (context, dependencies, duplicate_field, fields, jobs, job_types,
 workspaces), errors, fields, models, storage, usertable.
 """
