@@ -39,12 +39,17 @@ def library(api: Api) -> tuple[int, int, int, int]:
     api.field(books, "OneWay", "link_row", link_row_table_id=authors, has_related_field=False)
     api.field(books, "Self", "link_row", link_row_table_id=books)
     options = [{"value": "x", "color": "blue"}, {"value": "y", "color": "red"}]
-    api.field(books, "Tags", "multiple_select", select_options=options)
+    tag_field = api.field(books, "Tags", "multiple_select", select_options=options)
+    tags = {o["value"]: o["id"] for o in tag_field["select_options"]}
     born = next(f["id"] for f in api.fields(authors) if f["name"] == "Born")
     api.field(books, "Born", "lookup", through_field_id=author["id"], target_field_id=born)
     related = author["link_row_related_field_id"]
     api.field(authors, "Count", "count", through_field_id=related)
-    tags = {o["value"]: o["id"] for o in api.fields(books)[-2]["select_options"]}
+    # computed fields reading computed fields of the other table (a later one, by id)
+    api.field(books, "Years", "formula", formula="sum(lookup('Author', 'Born'))")
+    length = api.field(books, "Len", "formula", formula="length(field('Name'))")
+    api.field(authors, "Lens", "rollup", through_field_id=related, target_field_id=length["id"],
+              rollup_function="sum")  # fmt: skip
     born_values = [{"id": 1, "Born": "1950"}, {"id": 2, "Born": "1960"}]
     api.ok(api.patch(f"/api/database/rows/table/{authors}/batch/?user_field_names=true",
                      {"items": born_values}))  # fmt: skip
@@ -111,7 +116,11 @@ def test_a_database_copy_links_its_own_tables(api: Api) -> None:
     assert values(rows, "Self") == [[2, 3], [1], []]
     assert [[t["value"] for t in r["Tags"]] for r in rows] == [["x", "y"], ["y"], []]
     assert values(api.rows(c_authors), "Books") == [[1, 2], [2]]
-    assert [r["Count"] for r in api.rows(c_authors)] == ["2", "1"]
+    assert [(r["Count"], r["Lens"]) for r in api.rows(c_authors)] == [("2", "4"), ("1", "2")]
+    for term in ("b2", "Bob", "1950"):  # the copy is searchable as the original is
+        for old, new in ((authors, c_authors), (books, c_books)):
+            found = [r["id"] for r in api.rows(new, search=term)]
+            assert found == [r["id"] for r in api.rows(old, search=term)] and found
     views = api.ok(api.get(f"/api/database/views/table/{c_books}/",
                            params={"include": "filters"}))  # fmt: skip
     copied = next(v for v in views if v["name"] == "V")
