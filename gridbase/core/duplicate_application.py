@@ -6,7 +6,7 @@ links never leave a database, so nothing outside it changes. Webhooks and databa
 are not copied (they belong to the original's tables and workspace), and writing the copy
 emits no row events: the original's webhooks never hear of it. One transaction: nobody sees
 half a database.
-Imports: core (context, databases, duplicate_table, fields, jobs, job_types), fields,
+Imports: core (context, databases, duplicate_table, jobs, job_types), fields,
 models, storage, usertable.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import databases, duplicate_table, fields, jobs
+from gridbase.core import databases, duplicate_table, jobs
 from gridbase.core.context import Ctx
 from gridbase.core.job_types import JobCancelled, ProgressFn
 from gridbase.fields.names import first_free
@@ -96,8 +96,8 @@ def duplicate(ctx: Ctx, conn: sa.Connection, database: Database, progress: Progr
     ]
     progress(10.0)
     duplicate_table.copy_tables(ctx, conn, pairs, progress)
-    for _, new, _ in pairs:
-        fields.watch(ctx, conn, load.load_table(conn, new.id))([])  # search documents
+    # search documents: links into the copies come from the copies only, so each once
+    ctx.ext.search.tables_filled(ctx, conn, [new.id for _, new, _ in pairs])
     return databases.load(conn, copy_id)
 
 

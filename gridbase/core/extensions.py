@@ -89,6 +89,10 @@ class Search(Protocol):
         """Called before a table's fields change; the result after the change."""
         ...
 
+    def tables_filled(self, ctx: TableContext, conn: sa.Connection, table_ids: list[int]) -> None:
+        """New tables got their fields and rows (copies): index them, each once."""
+        ...
+
 
 class RenderView(Protocol):
     def __call__(self, ctx: Ctx, view: View, table: Table) -> dict[str, Any]: ...

@@ -75,6 +75,10 @@ class RowSearch:
     ) -> Callable[[list[Field]], None]:
         return index.fields_changing(ctx, conn, table_id)
 
+    def tables_filled(self, ctx: TableContext, conn: sa.Connection, table_ids: list[int]) -> None:
+        for table_id in sorted(table_ids):
+            index.rebuild(ctx, conn, table_id)
+
     def _uses_index(
         self, ctx: TableContext, model: TableModel, mode: str, fields: tuple[int, ...] | None
     ) -> bool:
