@@ -57,6 +57,7 @@ def start(ctx: Ctx, user: User, database_id: int) -> jobs.Job:
     """A pending duplication; ERROR_APPLICATION_DOES_NOT_EXIST, ERROR_USER_NOT_IN_GROUP, or
     ERROR_MAX_JOB_COUNT_EXCEEDED while another one runs (Baserow allows one a user)."""
     with ctx.db.write() as conn:
+        jobs.check_count(conn, user, TYPE, 1)  # first, as in Baserow
         database = databases.load_for(conn, user, database_id)
         params = {
             "application_id": database_id,

@@ -42,6 +42,7 @@ def start(ctx: Ctx, user: User, field_id: int, duplicate_data: bool) -> jobs.Job
     """A pending duplication; ERROR_MAX_JOB_COUNT_EXCEEDED while another one runs (Baserow
     allows one a user)."""
     with ctx.db.write() as conn:
+        jobs.check_count(conn, user, TYPE, 1)  # first, as in Baserow
         field = fields.load_field(conn, field_id)
         table = load.load_table(conn, field.table_id)
         workspaces.require_member(conn, user.id, table.workspace_id)

@@ -47,6 +47,7 @@ def table_json(table: Table) -> dict[str, Any]:
 
 def start(ctx: Ctx, user: User, table_id: int) -> jobs.Job:
     with ctx.db.write() as conn:
+        jobs.check_count(conn, user, TYPE, 1)  # first, as in Baserow
         table = load.load_table(conn, table_id)
         workspaces.require_member(conn, user.id, table.workspace_id)
         params = {"table_id": table_id, "original_table": table_json(table)}

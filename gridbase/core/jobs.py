@@ -82,6 +82,18 @@ def _select() -> sa.Select[Any]:
     )
 
 
+def check_count(conn: sa.Connection, user: User, job_type: str, max_count: int) -> None:
+    """ERROR_MAX_JOB_COUNT_EXCEEDED when the user already has `max_count` jobs of this type
+    pending or running. Baserow checks it before it looks at the job's values (a missing
+    table while a job runs is this error, not a 404)."""
+    j = s.jobs
+    running = s.count_rows(
+        conn, j, (j.c.user_id == user.id) & (j.c.type == job_type) & j.c.state.in_(RUNNING)
+    )
+    if running >= max_count:
+        raise MaxJobCountExceeded()
+
+
 def insert(
     ctx: Ctx,
     conn: sa.Connection,
@@ -98,11 +110,7 @@ def insert(
     `runner`: started by that runner at once (no other runner may claim it)."""
     j = s.jobs
     if max_count is not None:
-        running = s.count_rows(
-            conn, j, (j.c.user_id == user.id) & (j.c.type == job_type) & j.c.state.in_(RUNNING)
-        )
-        if running >= max_count:
-            raise MaxJobCountExceeded()
+        check_count(conn, user, job_type, max_count)
     now = ctx.clock()
     job_id = s.new_id(
         conn.execute(

@@ -188,6 +188,8 @@ def test_refusals_change_nothing(client: TestClient, idle: Api) -> None:
     first = api.post(PATH.format(database), [1, 2])  # Baserow reads no body
     assert first.status_code == 202 and first.json()["state"] == "pending"
     assert_error(api.post(PATH.format(database)), 400, "ERROR_MAX_JOB_COUNT_EXCEEDED")
+    # Baserow counts the user's jobs before it looks for the application
+    assert_error(api.post(PATH.format(999999)), 400, "ERROR_MAX_JOB_COUNT_EXCEEDED")
     assert [j["id"] for j in api.ok(api.get("/api/jobs/"))["jobs"]] == [first.json()["id"]]
     assert bob.ok(bob.get("/api/jobs/"))["jobs"] == []
     assert [a["name"] for a in api.ok(api.get(f"/api/applications/workspace/{ws}/"))] == ["DB"]
