@@ -92,7 +92,7 @@ def duplicate(ctx: Ctx, conn: sa.Connection, database: Database, progress: Progr
     copy_id = s.new_id(conn.execute(inserted))
     by_table = load.load_fields(conn, [t.id for t in originals])
     pairs: list[duplicate_table.Pair] = [
-        (t, duplicate_table.new_table(ctx, conn, copy_id, t.name, t.order), by_table[t.id])
+        (t, duplicate_table.new_table(ctx, conn, copy_id, t.name, t.order), by_table.get(t.id, []))
         for t in originals
     ]
     progress(10.0)

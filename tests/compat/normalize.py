@@ -46,6 +46,8 @@ KEY_KINDS = {
     "target_field_id": "field",
     "view_id": "view",
     "view": "view",
+    "link_row_limit_selection_view_id": "view",
+    "link_row_limit_selection_view": "view",
     "user_id": "user",
     "owned_by_id": "user",
     "available_collaborators": "user",

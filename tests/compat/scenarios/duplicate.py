@@ -194,6 +194,8 @@ def duplicate_application(s: Session) -> None:
         [("Born", "number", {}), ("Alive", "boolean", {})],
         [{"Born": "1950", "Alive": True}, {"Born": "1960"}],
     )
+    only = s.post("limit_view", f"/api/database/views/table/{authors.table}/",
+                  {"name": "Only", "type": "grid"})  # fmt: skip
     books = build(
         s,
         database,
@@ -206,9 +208,11 @@ def duplicate_application(s: Session) -> None:
             ("Tags", "multiple_select", {"select_options": [
                 {"value": "x", "color": "blue"}, {"value": "y", "color": "red"}]}),
             ("Day", "date", {"date_format": "ISO"}),
-            ("Author", "link_row", {"link_row_table_id": authors.table}),
+            ("Author", "link_row", {"link_row_table_id": authors.table,
+                                    "link_row_limit_selection_view_id": only["id"]}),
             ("OneWay", "link_row", {"link_row_table_id": authors.table,
-                                    "has_related_field": False}),
+                                    "has_related_field": False,
+                                    "link_row_multiple_relationships": False}),
         ],
         [
             {"Pages": "10.5", "Status": "new", "Tags": ["x", "y"], "Day": "2020-01-02",
