@@ -33,6 +33,7 @@ from gridbase.api import duplicate as duplicate_api
 from gridbase.api import export as export_api
 from gridbase.api import fields as fields_api
 from gridbase.api import jobs as jobs_api
+from gridbase.api import mcp_endpoints as mcp_endpoints_api
 from gridbase.api import settings as settings_api
 from gridbase.api import tokens as tokens_api
 from gridbase.api import trash as trash_api
@@ -87,6 +88,7 @@ ROUTERS = [
     view_filters_api.router,
     webhooks_api.router,
     tokens_api.router,
+    mcp_endpoints_api.router,
     docs_api.router,
     row_names.router,
     settings_api.router,

@@ -32,10 +32,12 @@ def mcp_endpoints(s: Session) -> None:
     s.get("get_after_extra_keys", ONE.format(first["id"]))
 
     # bodies that fail validation
-    for body in ({}, {"name": "x"}, {"workspace_id": ws}, {"name": "", "workspace_id": ws},
-                 {"name": "a" * 101, "workspace_id": ws}, {"name": "a" * 100, "workspace_id": ws},
-                 {"name": "x", "workspace_id": "abc"}, {"name": None, "workspace_id": ws},
-                 {"name": 12, "workspace_id": ws}, {"name": "x", "workspace_id": None}, []):  # fmt: skip
+    invalid = [{}, {"name": "x"}, {"workspace_id": ws}, {"name": "", "workspace_id": ws},
+               {"name": "a" * 101, "workspace_id": ws}, {"name": "a" * 100, "workspace_id": ws},
+               {"name": "x", "workspace_id": "abc"}, {"name": None, "workspace_id": ws},
+               {"name": 12, "workspace_id": ws}, {"name": "x", "workspace_id": None},
+               []]  # fmt: skip
+    for body in invalid:
         s.post("create_invalid", LIST, body)
     s.post("create_missing_workspace", LIST, {"name": "x", "workspace_id": MISSING})
     for body in ({}, {"name": ""}, {"name": "a" * 101}, {"name": None}, []):
