@@ -44,7 +44,9 @@ def live(ctx: Ctx, settings: Settings) -> Iterator[Live]:
 
 
 @asynccontextmanager
-async def mcp_session(url: str, headers: dict[str, str] | None = None) -> AsyncIterator[ClientSession]:
+async def mcp_session(
+    url: str, headers: dict[str, str] | None = None
+) -> AsyncIterator[ClientSession]:
     """An initialised SDK session over streamable HTTP."""
     async with httpx2.AsyncClient(headers=headers or {}, timeout=30) as http:
         async with streamable_http_client(url, http_client=http) as (read, write):
