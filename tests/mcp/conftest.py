@@ -48,11 +48,13 @@ async def mcp_session(
     url: str, headers: dict[str, str] | None = None
 ) -> AsyncIterator[ClientSession]:
     """An initialised SDK session over streamable HTTP."""
-    async with httpx2.AsyncClient(headers=headers or {}, timeout=30) as http:
-        async with streamable_http_client(url, http_client=http) as (read, write):
-            async with ClientSession(read, write) as session:
-                await session.initialize()
-                yield session
+    async with (
+        httpx2.AsyncClient(headers=headers or {}, timeout=30) as http,
+        streamable_http_client(url, http_client=http) as (read, write),
+        ClientSession(read, write) as session,
+    ):
+        await session.initialize()
+        yield session
 
 
 def tool_names(result: types.ListToolsResult) -> list[str]:

@@ -45,27 +45,26 @@ def test_stdio_tools_follow_the_token_and_write_through_core(api: Api, settings:
     )
 
     async def check() -> None:
-        async with stdio_client(params) as (read, write):
-            async with ClientSession(read, write) as s:
-                await s.initialize()
-                assert tool_names(await s.list_tools()) == [
-                    "list_tables",
-                    "list_table_rows",
-                    f"create_row_table_{tasks}",
-                ]
-                result = await s.call_tool(f"create_row_table_{tasks}", {"row": {"Name": "desk"}})
-                assert not result.is_error
-                assert json.loads(only_text(result))["Name"] == "desk"
-                assert [r["Name"] for r in api.rows(tasks)] == ["first", "desk"]
-                refused = await s.call_tool("delete_table_row", {"table_id": tasks, "id": 1})
-                assert refused.is_error
-                assert json.loads(only_text(refused))["error"] == "ERROR_NO_PERMISSION_TO_TABLE"
+        async with stdio_client(params) as (read, write), ClientSession(read, write) as s:
+            await s.initialize()
+            assert tool_names(await s.list_tools()) == [
+                "list_tables",
+                "list_table_rows",
+                f"create_row_table_{tasks}",
+            ]
+            result = await s.call_tool(f"create_row_table_{tasks}", {"row": {"Name": "desk"}})
+            assert not result.is_error
+            assert json.loads(only_text(result))["Name"] == "desk"
+            assert [r["Name"] for r in api.rows(tasks)] == ["first", "desk"]
+            refused = await s.call_tool("delete_table_row", {"table_id": tasks, "id": 1})
+            assert refused.is_error
+            assert json.loads(only_text(refused))["error"] == "ERROR_NO_PERMISSION_TO_TABLE"
 
-                api.ok(api.delete(f"/api/database/tokens/{created['id']}/"))  # revoked
-                gone = await s.call_tool("list_table_rows", {"table_id": tasks})
-                assert json.loads(only_text(gone))["error"] == "ERROR_TOKEN_DOES_NOT_EXIST"
-                with pytest.raises(MCPError, match="ERROR_TOKEN_DOES_NOT_EXIST"):
-                    await s.list_tools()
+            api.ok(api.delete(f"/api/database/tokens/{created['id']}/"))  # revoked
+            gone = await s.call_tool("list_table_rows", {"table_id": tasks})
+            assert json.loads(only_text(gone))["error"] == "ERROR_TOKEN_DOES_NOT_EXIST"
+            with pytest.raises(MCPError, match="ERROR_TOKEN_DOES_NOT_EXIST"):
+                await s.list_tools()
 
     anyio.run(check)
     assert [r["Name"] for r in api.rows(tasks)] == ["first", "desk"]
