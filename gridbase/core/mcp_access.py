@@ -5,7 +5,7 @@ that workspace.
 A database token reaches what its grants allow (the same TokenGrant.allows the REST API
 checks); an MCP endpoint's key acts as its owner, a member of the endpoint's workspace, who
 may do every row operation there. Imports: core (permissions, tables, workspaces), models,
-storage, usertable.
+errors, storage, usertable.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 `gridbase mcp --token`) or an MCP endpoint's key (/mcp/<key>/, Baserow's endpoints).
 
 Resolved again for every listing and every tool call, so a revoked token, a deleted
-endpoint or a lost membership stops the very next call. Imports: core.
+endpoint or a lost membership stops the very next call. Imports: core, errors.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 clients can send) acts as that token; `/mcp/<endpoint key>/` acts as an MCP endpoint made
 with /api/mcp/endpoints/. Stateless: every request carries its credential and is
 answered by whichever instance receives it (no session to pin to one process), with a JSON
-body. Imports: api (handlers), core, mcp.
+body. Imports: api (handlers), core, errors, mcp.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The SDK server (mcp.server.lowlevel.Server): tools/list and tools/call, answered for
 whoever the request names (`principal_of`: the HTTP request's credential, or the token
-`gridbase mcp` was started with). Imports: core, mcp (access, tools)."""
+`gridbase mcp` was started with). Imports: core, errors, mcp (access, tools)."""
 
 from __future__ import annotations
 

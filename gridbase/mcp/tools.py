@@ -8,7 +8,7 @@ tool's input schema is the per-database OpenAPI document's write schema of that 
 (openapi.row_schemas), keyed by field name. Every call runs the same core service as the
 REST endpoint, with the same credential, so it is refused exactly when REST would refuse
 it; a refusal is a tool error whose text is Baserow's error JSON. Imports: api (render,
-rows, params), core, openapi.
+rows, params), core, errors, openapi, usertable.
 """
 
 from __future__ import annotations
