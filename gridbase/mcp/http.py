@@ -17,7 +17,7 @@ from starlette.types import Receive, Scope, Send
 
 from gridbase.api.handlers import render_error
 from gridbase.core.context import Ctx
-from gridbase.errors import InvalidTokenHeader, NotAuthenticated
+from gridbase.errors import InvalidTokenHeader, MethodNotAllowed, NotAuthenticated
 from gridbase.mcp.access import Principal
 from gridbase.mcp.server import build_server
 
@@ -62,6 +62,11 @@ class McpHttp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
+        if scope["method"] == "GET":
+            # stateless: no stream of server-initiated messages to open (the SDK would hold
+            # the connection open with nothing to send); the spec's answer is 405
+            await render_error(MethodNotAllowed('Method "GET" not allowed.'))(scope, receive, send)
+            return
         try:
             principal(scope["path"], request.headers.get("authorization"))
         except (NotAuthenticated, InvalidTokenHeader) as exc:

@@ -35,7 +35,7 @@ from gridbase.usertable.query import RowQuery
 
 CREATE = re.compile(r"^create_row_table_(\d+)$")
 UPDATE = re.compile(r"^update_row_table_(\d+)$")
-INTEGER: dict[str, Any] = {"type": "integer"}
+INT64 = 2**63
 
 
 def _table_id(description: str, ids: list[int]) -> dict[str, Any]:
@@ -158,7 +158,8 @@ def _integer(args: dict[str, Any], key: str, default: int | None = None) -> int:
         raise RequestBodyValidation({key: field_error("This field is required.", "required")})
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or not -INT64 <= value < INT64:
+        # beyond 64 bits no table, row or page exists (nor could the answer be encoded)
         raise RequestBodyValidation({key: field_error("A valid integer is required.")})
     return value
 

@@ -11,8 +11,12 @@ from typing import Any
 import anyio
 import pytest
 import requests
+from fastapi.testclient import TestClient
 from mcp.shared.exceptions import MCPError
 
+from gridbase.app import create_app
+from gridbase.config import Settings
+from gridbase.core.context import Ctx
 from tests.conftest import Api
 from tests.mcp.conftest import Live, mcp_session, only_text, tool_names
 
@@ -176,6 +180,10 @@ def test_a_refused_call_is_a_tool_error_with_baserows_code_and_writes_nothing(
             assert code == "ERROR_REQUEST_BODY_VALIDATION"
             code, detail = error_of(await s.call_tool("list_table_rows", {"table_id": "abc"}))
             assert code == "ERROR_REQUEST_BODY_VALIDATION" and "table_id" in detail
+            code, detail = error_of(
+                await s.call_tool("list_table_rows", {"table_id": notes, "page": 2**70})
+            )
+            assert code == "ERROR_REQUEST_BODY_VALIDATION" and "page" in detail
             code, _ = error_of(await s.call_tool("create_row_table_999999", {"row": {}}))
             assert code == "ERROR_TABLE_DOES_NOT_EXIST"
             unknown = await s.call_tool("drop_everything", {})
@@ -244,3 +252,14 @@ def test_a_request_without_credentials_is_refused_before_the_protocol(live: Live
         assert r.status_code == 401, headers
     r = requests.post(live.url + "/mcp", json=body, timeout=30)
     assert r.json() == {"detail": "Authentication credentials were not provided."}
+    # stateless: no server-initiated stream to open, so GET is refused rather than held open
+    r = requests.get(live.url + "/mcp", headers={"Authorization": "Token x"}, timeout=30)
+    assert (r.status_code, r.json()) == (405, {"detail": 'Method "GET" not allowed.'})
+
+
+def test_the_mcp_server_can_be_turned_off(settings: Settings, ctx: Ctx) -> None:
+    settings.mcp_server = False
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    with TestClient(create_app(settings, ctx)) as client:
+        r = client.post("/mcp", json=body, headers={"Authorization": "Token x"})
+    assert r.status_code == 404
