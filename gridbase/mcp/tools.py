@@ -14,6 +14,7 @@ rows, params), core, errors, openapi, usertable.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -36,6 +37,7 @@ from gridbase.usertable.query import RowQuery
 CREATE = re.compile(r"^create_row_table_(\d+)$")
 UPDATE = re.compile(r"^update_row_table_(\d+)$")
 INT64 = 2**63
+log = logging.getLogger("gridbase")
 
 
 def _table_id(description: str, ids: list[int]) -> dict[str, Any]:
@@ -189,6 +191,11 @@ async def call(
         return await _call(ctx, access, name, args)
     except GridbaseError as exc:
         return error(exc)
+    except Exception:
+        # a bug, as a REST 500 is: logged with its traceback, the agent told no more
+        log.exception("unhandled error in MCP tool %s", name)
+        body = json.dumps({"error": "ERROR_INTERNAL", "detail": "An unexpected error occurred."})
+        return types.CallToolResult(content=[types.TextContent(text=body)], is_error=True)
 
 
 async def _in_scope(ctx: Ctx, access: Access, table_id: int) -> None:
