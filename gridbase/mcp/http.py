@@ -1,8 +1,8 @@
 """MCP over streamable HTTP at /mcp (mounted in front of FastAPI by app.py).
 
-`/mcp` with `Authorization: Token <database token>` (or `Bearer <key>`, which more MCP
-clients can send) acts as that token; `/mcp/<endpoint key>/` acts as an MCP endpoint made
-with /api/mcp/endpoints/. Stateless: every request carries its credential and is
+`/mcp` with `Authorization: Token <database token>` acts as that token (the `Token` scheme
+only, so the per-token concurrency limit and GRIDBASE_REQUIRE_HTTPS apply as on REST);
+`/mcp/<endpoint key>/` acts as an MCP endpoint made with /api/mcp/endpoints/. Stateless: every request carries its credential and is
 answered by whichever instance receives it (no session to pin to one process), with a JSON
 body. Imports: api (handlers), core, errors, mcp.
 """
@@ -22,7 +22,6 @@ from gridbase.mcp.access import Principal
 from gridbase.mcp.server import build_server
 
 PREFIX = "/mcp"
-SCHEMES = ("token", "bearer")
 
 
 def matches(path: str) -> bool:
@@ -36,7 +35,7 @@ def principal(path: str, authorization: str | None) -> Principal:
     if rest:
         return Principal("endpoint", rest)
     parts = (authorization or "").split()
-    if not parts or parts[0].lower() not in SCHEMES:
+    if not parts or parts[0].lower() != "token":
         raise NotAuthenticated()
     if len(parts) != 2:
         raise InvalidTokenHeader("Invalid token header. No token provided.")
