@@ -2,9 +2,9 @@
 
 `/mcp` with `Authorization: Token <database token>` acts as that token (the `Token` scheme
 only, so the per-token concurrency limit and GRIDBASE_REQUIRE_HTTPS apply as on REST);
-`/mcp/<endpoint key>/` acts as an MCP endpoint made with /api/mcp/endpoints/. Stateless: every request carries its credential and is
-answered by whichever instance receives it (no session to pin to one process), with a JSON
-body. Imports: api (handlers), core, errors, mcp.
+`/mcp/<endpoint key>/` acts as an MCP endpoint made with /api/mcp/endpoints/. Stateless:
+every request carries its credential and is answered by whichever instance receives it (no
+session to pin to one process), with a JSON body. Imports: api (handlers), core, errors, mcp.
 """
 
 from __future__ import annotations
