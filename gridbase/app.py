@@ -33,6 +33,7 @@ from gridbase.api import duplicate as duplicate_api
 from gridbase.api import export as export_api
 from gridbase.api import fields as fields_api
 from gridbase.api import jobs as jobs_api
+from gridbase.api import mcp_endpoints as mcp_endpoints_api
 from gridbase.api import settings as settings_api
 from gridbase.api import tokens as tokens_api
 from gridbase.api import trash as trash_api
@@ -58,6 +59,7 @@ from gridbase.core.job_types import JobType, JobTypes
 from gridbase.core.views import View
 from gridbase.fields import default_field_types
 from gridbase.filters import default_filter_types
+from gridbase.mcp import http as mcp_http
 from gridbase.models import Table
 from gridbase.registry import Registry
 from gridbase.search import RowSearch
@@ -88,6 +90,7 @@ ROUTERS = [
     view_filters_api.router,
     webhooks_api.router,
     tokens_api.router,
+    mcp_endpoints_api.router,
     docs_api.router,
     row_names.router,
     settings_api.router,
@@ -118,10 +121,12 @@ def build_runner(ctx: Ctx, exporters: Exporters | None = None) -> Runner:
     return Runner(ctx, build_job_types(exporters or default_exporters()))
 
 
-def lifespan(ctx: Ctx, runner: Runner) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+def lifespan(
+    ctx: Ctx, runner: Runner, mcp: mcp_http.McpHttp | None = None
+) -> Callable[[Any], AbstractAsyncContextManager[None]]:
     """While the app serves: the clean-ups (row history, due account deletions), the webhook
     dispatcher and the job runner, the last two unless turned off
-    (GRIDBASE_WEBHOOKS_DISPATCHER, GRIDBASE_JOBS_RUNNER)."""
+    (GRIDBASE_WEBHOOKS_DISPATCHER, GRIDBASE_JOBS_RUNNER), and the MCP server's sessions."""
     webhooks = (
         dispatcher.lifespan(ctx, ctx.ext.wakeup) if ctx.settings.webhooks_dispatcher else None
     )
@@ -135,6 +140,8 @@ def lifespan(ctx: Ctx, runner: Runner) -> Callable[[Any], AbstractAsyncContextMa
             if ctx.settings.jobs_runner:
                 runner.start()
                 stack.callback(runner.stop)
+            if mcp is not None:
+                await stack.enter_async_context(mcp.running())
             yield
 
     return _lifespan
@@ -206,6 +213,7 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
     ctx = ctx or build_context(settings)
     exporters = default_exporters()
     runner = build_runner(ctx, exporters)
+    mcp = mcp_http.McpHttp(ctx) if settings.mcp_server else None
     app = App(
         title="gridbase",
         default_response_class=JSON,
@@ -213,7 +221,7 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        lifespan=lifespan(ctx, runner),
+        lifespan=lifespan(ctx, runner, mcp),
     )
     app.state.ctx = ctx
     app.state.jobs = runner  # background jobs (exports, imports) of this process
@@ -224,6 +232,9 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
     handlers.install(app)
 
     async def stack(scope: Scope, receive: Receive, send: Send) -> None:
+        if mcp is not None and scope["type"] == "http" and mcp_http.matches(scope["path"]):
+            await mcp(scope, receive, send)  # behind every front layer, as an API route
+            return
         await FastAPI.__call__(app, scope, receive, send)
 
     app.front = front_layers(stack, ctx)

@@ -1,4 +1,4 @@
-"""Command line: `gridbase serve | worker | migrate | createuser | backup | restore`. Thin:
+"""Command line: `gridbase serve | worker | mcp | migrate | createuser | backup | restore`. Thin:
 build Settings, call core (or storage.backup)."""
 
 from __future__ import annotations
@@ -140,6 +140,36 @@ def worker(data_dir: str | None) -> None:
         run_worker(ctx)
     finally:
         runner.stop()
+
+
+@main.command()
+@click.option(
+    "--token",
+    "key",
+    required=True,
+    envvar="GRIDBASE_MCP_TOKEN",
+    help="The database token whose grants the tools follow (or GRIDBASE_MCP_TOKEN).",
+)
+@click.option(
+    "--data-dir", default=None, help="Data directory (default ./gridbase-data, GRIDBASE_DATA_DIR)."
+)
+def mcp(key: str, data_dir: str | None) -> None:
+    """Serve the MCP tools of one database token over stdin/stdout (for desktop AI assistants
+    that start their MCP servers as processes)."""
+    import anyio
+
+    from gridbase.app import build_context
+    from gridbase.errors import GridbaseError
+    from gridbase.mcp import stdio
+
+    settings = _settings(data_dir)
+    logs.to_stderr(settings.log_level)  # stdout carries the protocol only
+    ctx = build_context(settings)
+    try:
+        stdio.check(ctx, key)
+    except GridbaseError as exc:
+        raise click.ClickException(f"{exc.code}: {exc.detail}") from None
+    anyio.run(stdio.serve, ctx, key)
 
 
 def _bar(label: str) -> Any:

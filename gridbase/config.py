@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     # background jobs (exports, imports): run them inside `gridbase serve` (else only
     # `gridbase worker` does)
     jobs_runner: bool = True
+    # serve the MCP server for AI agents at /mcp (gridbase.mcp)
+    mcp_server: bool = True
     # Baserow's EXPORT_FILE_EXPIRE_MINUTES: an export job and its file are deleted this
     # long after the export started (by the job runner's periodic pass)
     export_file_expire_minutes: int = 60 * 24

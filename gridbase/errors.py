@@ -516,6 +516,12 @@ class ViewDoesNotExist(GridbaseError):
 # --- tokens -----------------------------------------------------------------------------
 
 
+class McpEndpointDoesNotExist(GridbaseError):
+    code = "ERROR_MCP_ENDPOINT_DOES_NOT_EXIST"
+    status = 404
+    default_detail = "The requested MCP endpoint does not exist."
+
+
 class TokenDoesNotExist(GridbaseError):
     code = "ERROR_TOKEN_DOES_NOT_EXIST"
     status = 404

@@ -87,11 +87,17 @@ def _encrypt(ctx: Ctx, key: str) -> str:
     return _fernet(ctx).encrypt(key.encode()).decode()
 
 
+encrypt_key = _encrypt  # for other keys kept the same way (core.mcp_endpoints)
+
+
 def _decrypt(ctx: Ctx, stored: str) -> str:
     try:
         return _fernet(ctx).decrypt(stored.encode()).decode()
     except InvalidToken:
         return ""  # the server secret changed: the key cannot be shown (nor used) any more
+
+
+decrypt_key = _decrypt
 
 
 # --- permissions input ------------------------------------------------------------------

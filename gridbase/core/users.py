@@ -138,3 +138,8 @@ def active_user(
     if not user.is_active:
         raise DeactivatedUser()
     return user
+
+
+def from_row(row: Any) -> User:
+    """A User from a row of `users` another service selected (core.mcp_endpoints)."""
+    return _user(row)

@@ -236,3 +236,20 @@ def brief(schema: dict[str, Any]) -> str:
     if "example" in schema:
         text += f", e.g. `{json.dumps(schema['example'], ensure_ascii=False)}`".replace("|", "\\|")
     return text
+
+
+def named_write_schema(table: Table, docs: Sequence[FieldDoc]) -> dict[str, Any]:
+    """write_schema keyed by field name only (what `user_field_names=true` accepts): the
+    row argument of the MCP create/update tools (gridbase.mcp), one key per writable field."""
+    props = {
+        doc.field.name: _property(doc, doc.write, writing=True)
+        for doc in docs
+        if doc.write is not None
+    }
+    return {
+        "type": "object",
+        "description": f"Values for a row of {table.name!r}, keyed by field name. Every field "
+        "is optional; on create an omitted field takes its default.",
+        "properties": props,
+        "additionalProperties": False,
+    }

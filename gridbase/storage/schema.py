@@ -221,6 +221,19 @@ tokens = sa.Table(
     _created(),
 )
 
+mcp_endpoints = sa.Table(
+    "mcp_endpoints",
+    metadata,
+    _id(),
+    _fk("user_id", "users.id"),
+    _fk("workspace_id", "workspaces.id"),
+    sa.Column("name", sa.String(100), nullable=False),
+    # as for tokens: the key's HMAC for the lookup, the key itself only encrypted
+    sa.Column("key_digest", sa.String(64), nullable=False, unique=True),
+    sa.Column("key_encrypted", sa.Text, nullable=False),
+    _created(),
+)
+
 token_permissions = sa.Table(
     "token_permissions",
     metadata,

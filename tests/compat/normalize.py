@@ -74,6 +74,7 @@ PATH_KINDS = {
     "export": "export_job",
     "users": "workspace_user",  # /api/workspaces/users/<id>/
     "invitations": "invitation",
+    "endpoint": "mcp_endpoint",  # /api/mcp/endpoint/<id>/
 }
 SECRET_KEYS = {"token", "access_token", "refresh_token", "user_session", "key", "slug"}
 FIELD_REF = re.compile(r"(?<![A-Za-z0-9])field_(\d+)(?![0-9])")
@@ -392,6 +393,8 @@ def _shape(obj: dict[str, Any]) -> str | None:
         return "job"
     if "key" in keys and "permissions" in keys:
         return "token"
+    if {"key", "workspace_name"} <= keys:
+        return "mcp_endpoint"
     if "color" in keys and "value" in keys:
         return "option"
     if "parent_group" in keys:

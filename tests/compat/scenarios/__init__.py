@@ -21,6 +21,7 @@ from tests.compat.scenarios import (
     history_account,
     jobs,
     links,
+    mcp_endpoints,
     sorts,
     teammates,
     trash,
@@ -53,6 +54,7 @@ RECORDABLE: dict[str, Scenario] = {
     **duplicate.SCENARIOS,
     **export_filters.SCENARIOS,
     **trash_fields.SCENARIOS,
+    **mcp_endpoints.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}
