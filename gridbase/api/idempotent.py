@@ -1,7 +1,7 @@
 """The Idempotency-Key header on row writes: a write endpoint hands its work here as one
 function from the caller to its response; without the header it simply runs (Baserow's
 answer, unchanged), with it core.idempotency keeps or replays the answer.
-Imports: api (deps, handlers), core (idempotency, tokens)."""
+Imports: api (deps, handlers), core (idempotency, tokens), errors."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Idempotency-Key on row writes: the first answer to a write sent with a key is kept with
-the key (storage.idempotency_store) in the write's own transaction, and a repeat of the
+the key (storage.kept.idempotency) in the write's own transaction, and a repeat of the
 request gets that answer again without writing (and so without webhooks).
 
 The key belongs to its sender: a user (JWT) or a database token, never shared between them.
@@ -21,7 +21,7 @@ from gridbase.core.context import Ctx
 from gridbase.core.permissions import Actor
 from gridbase.errors import GridbaseError, IdempotencyKeyInvalid, IdempotencyKeyReused
 from gridbase.storage import group_commit
-from gridbase.storage import idempotency_store as store
+from gridbase.storage.kept import idempotency as store
 
 MAX_KEY_LENGTH = 255
 NOT_KEPT = frozenset({401, 403, 409, 429})

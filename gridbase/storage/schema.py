@@ -446,7 +446,7 @@ def field_of(row: Any, options: tuple[SelectOption, ...] = ()) -> Field:
     )
 
 
-# Idempotency-Key answers (storage.idempotency_store): the first answer to a row write sent
+# Idempotency-Key answers (storage.kept.idempotency): the first answer to a row write sent
 # with a key, replayed to a repeat. `scope` is "user:<id>" or "token:<id>"; the unique
 # (scope, key) index is what makes a concurrent second request wait for the first.
 idempotency_keys = sa.Table(
