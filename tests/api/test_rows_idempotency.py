@@ -181,3 +181,35 @@ def test_kept_answers_are_swept_after_the_retention(api: Api, ctx: Ctx) -> None:
     assert again.status_code == 200
     assert "Idempotent-Replayed" not in again.headers
     assert len(api.rows(table)) == 4
+
+
+def test_a_kept_error_undoes_what_the_request_wrote_before_it(api: Api) -> None:
+    table = table_with_name(api)
+    a = api.rows(table)[0]["id"]
+    k = with_key(api, key())
+    url = f"/api/database/rows/table/{table}/batch/?user_field_names=true"
+    body = {"items": [{"id": a, "Name": "changed"}, {"id": 999, "Name": "x"}]}
+    first = api.patch(url, body, headers=k)  # row a is written, then row 999 is missing
+    assert (first.status_code, first.json()["error"]) == (404, "ERROR_ROW_DOES_NOT_EXIST")
+    assert [r["Name"] for r in api.rows(table)] == ["a", "b"]
+    again = api.patch(url, body, headers=k)
+    assert (again.status_code, again.content) == (404, first.content)
+    assert [r["Name"] for r in api.rows(table)] == ["a", "b"]
+    # a fresh key runs the request again
+    fixed = api.patch(url, {"items": [{"id": a, "Name": "changed"}]}, headers=with_key(api, key()))
+    assert fixed.status_code == 200
+    assert [r["Name"] for r in api.rows(table)] == ["changed", "b"]
+
+
+def test_an_unknown_token_is_401_and_keeps_nothing(api: Api, ctx: Ctx) -> None:
+    table = table_with_name(api)
+    r = api.post(
+        f"/api/database/rows/table/{table}/",
+        {},
+        headers={"Authorization": "Token nope", "Idempotency-Key": "k1"},
+    )
+    assert r.status_code == 401
+    assert r.json()["error"] == "ERROR_TOKEN_DOES_NOT_EXIST"
+    with ctx.db.read() as conn:
+        kept = conn.execute(sa.select(sa.func.count()).select_from(s.idempotency_keys)).scalar()
+    assert kept == 0

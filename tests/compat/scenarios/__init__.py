@@ -21,6 +21,7 @@ from tests.compat.scenarios import (
     history_account,
     jobs,
     links,
+    row_extensions,
     sorts,
     teammates,
     trash,
@@ -53,6 +54,7 @@ RECORDABLE: dict[str, Scenario] = {
     **duplicate.SCENARIOS,
     **export_filters.SCENARIOS,
     **trash_fields.SCENARIOS,
+    **row_extensions.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}
