@@ -136,3 +136,22 @@ def test_concurrent_writes_with_one_version_let_exactly_one_through(api: Api) ->
     with ThreadPoolExecutor(8) as pool:
         statuses = sorted(pool.map(write, range(8)))
     assert statuses == [200] + [412] * 7
+
+
+def test_database_tokens_get_the_same_etags_and_checks(api: Api) -> None:
+    database = api.database()
+    table = api.table(database, data=[["Name"], ["a"]])
+    row = api.rows(table)[0]["id"]
+    workspace = api.ok(api.get(f"/api/applications/{database}/"))["workspace"]["id"]
+    key = api.ok(api.post("/api/database/tokens/", {"name": "t", "workspace": workspace}))["key"]
+    token = {"Authorization": f"Token {key}"}
+    url = f"/api/database/rows/table/{table}/{row}/?user_field_names=true"
+    tag = api.client.get(url, headers=token).headers["ETag"]  # the hot route (api/hot.py)
+    assert tag == api.get(url).headers["ETag"]
+    assert api.client.get(url, headers={**token, "If-None-Match": tag}).status_code == 304
+    written = api.client.patch(url, json={"Name": "b"}, headers={**token, "If-Match": tag})
+    assert written.status_code == 200
+    stale = api.client.patch(url, json={"Name": "c"}, headers={**token, "If-Match": tag})
+    assert (stale.status_code, stale.json()) == (412, modified(row))
+    hot = api.client.patch(url, json={"Name": "d"}, headers=token)
+    assert hot.headers["ETag"] == api.get(url).headers["ETag"]

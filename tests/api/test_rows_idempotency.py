@@ -85,6 +85,12 @@ def test_keys_belong_to_their_user_or_token(api: Api, client: Any) -> None:
     by_token = api.post(url, {"Name": "c"}, headers={"Authorization": f"Token {token['key']}", **k})
     assert by_token.status_code == 200
     assert "Idempotent-Replayed" not in by_token.headers
+    # a token's repeat is replayed (it does not take the hot route, api/hot.py)
+    token_again = api.post(
+        url, {"Name": "c"}, headers={"Authorization": f"Token {token['key']}", **k}
+    )
+    assert (token_again.status_code, token_again.content) == (200, by_token.content)
+    assert token_again.headers["Idempotent-Replayed"] == "true"
     # and another user is answered for themselves, never with Ada's answer
     other = Api(client, email="bob@example.com", name="Bob")
     r = other.post(url, {"Name": "c"}, headers=with_key(other, k))
