@@ -67,6 +67,10 @@ def run(
 ) -> Answer:
     """The stored answer to `attempt`'s key, or `write()`'s (or, when it raised a client
     error, `refused(error)`'s) stored with the key in the write's transaction."""
+    with ctx.db.read() as conn:  # a repeat is answered without taking the writer
+        kept = store.find(conn, scope(actor), attempt.key)
+    if kept is not None:
+        return _replay(kept, attempt)
     with ctx.db.write(group=True) as conn:
         held = store.claim(
             conn,
@@ -78,14 +82,8 @@ def run(
             now=ctx.clock(),
             wait_seconds=ctx.settings.idempotency_wait_seconds,
         )
-        if isinstance(held, store.Stored):
-            if (held.method, held.path, held.fingerprint) != (
-                attempt.method,
-                attempt.path,
-                attempt.fingerprint,
-            ):
-                raise IdempotencyKeyReused()
-            return Answer(held.status, held.body, held.headers, replayed=True)
+        if isinstance(held, store.Stored):  # it was being written: the first one's answer
+            return _replay(held, attempt)
         try:
             # the service's own write joins this transaction; its failure is undone alone
             with group_commit.savepoint(conn), ctx.db.joined(conn):
@@ -96,6 +94,16 @@ def run(
             answer = refused(exc)
         store.finish(conn, held, answer.status, answer.body, answer.headers)
         return answer
+
+
+def _replay(kept: store.Stored, attempt: Attempt) -> Answer:
+    if (kept.method, kept.path, kept.fingerprint) != (
+        attempt.method,
+        attempt.path,
+        attempt.fingerprint,
+    ):
+        raise IdempotencyKeyReused()
+    return Answer(kept.status, kept.body, kept.headers, replayed=True)
 
 
 def purge(ctx: Ctx) -> int:

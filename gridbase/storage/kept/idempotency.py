@@ -71,17 +71,26 @@ def claim(
         new_id = _insert(conn, stmt, wait_seconds)
         if new_id is not None:
             return int(new_id)
-        found = conn.execute(sa.select(t).where(t.c.scope == scope, t.c.key == key)).first()
-        if found is not None and found.status is not None:
-            return Stored(
-                found.method,
-                found.path,
-                found.fingerprint,
-                int(found.status),
-                bytes(found.body),
-                dict(found.headers or {}),
-            )
+        found = find(conn, scope, key)
+        if found is not None:
+            return found
     raise IdempotencyKeyInProgress()
+
+
+def find(conn: sa.Connection, scope: str, key: str) -> Stored | None:
+    """The answer stored under the key, if one is (committed, or this transaction's)."""
+    t = s.idempotency_keys
+    found = conn.execute(sa.select(t).where(t.c.scope == scope, t.c.key == key)).first()
+    if found is None or found.status is None:
+        return None
+    return Stored(
+        found.method,
+        found.path,
+        found.fingerprint,
+        int(found.status),
+        bytes(found.body),
+        dict(found.headers or {}),
+    )
 
 
 def _insert(conn: sa.Connection, stmt: Any, wait_seconds: float) -> int | None:
