@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     webhooks_dispatcher: bool = True  # run the dispatcher inside `gridbase serve`
     # deleted rows stay this long in the trash (Baserow's HOURS_UNTIL_TRASH_PERMANENTLY_DELETED)
     trash_retention_hours: float = Field(default=72, ge=0)
+    # Idempotency-Key answers are replayed for this long, then swept by the clean-up
+    idempotency_retention_hours: float = Field(default=24, gt=0)
+    # a request whose key another request holds waits this long for it, then answers 409
+    idempotency_wait_seconds: float = Field(default=10, gt=0)
 
     # background jobs (exports, imports): run them inside `gridbase serve` (else only
     # `gridbase worker` does)

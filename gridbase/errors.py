@@ -441,6 +441,38 @@ class RowDoesNotExist(GridbaseError):
         super().__init__(f"The rows {sorted(row_ids)} do not exist.")
 
 
+class RowModified(GridbaseError):
+    """If-Match (or a batch's `if_match` map) named a version the row no longer has."""
+
+    code = "ERROR_ROW_MODIFIED"
+    status = 412
+
+    def __init__(self, row_ids: list[int]) -> None:
+        super().__init__(
+            f"The rows {sorted(row_ids)} were modified since the given versions (ETags)."
+        )
+
+
+class IdempotencyKeyInvalid(GridbaseError):
+    code = "ERROR_INVALID_IDEMPOTENCY_KEY"
+    status = 400
+    default_detail = "The Idempotency-Key header must be between 1 and 255 characters long."
+
+
+class IdempotencyKeyReused(GridbaseError):
+    code = "ERROR_IDEMPOTENCY_KEY_REUSED"
+    status = 422
+    default_detail = (
+        "This Idempotency-Key was already used for a different request (method, path or body)."
+    )
+
+
+class IdempotencyKeyInProgress(GridbaseError):
+    code = "ERROR_IDEMPOTENCY_KEY_IN_PROGRESS"
+    status = 409
+    default_detail = "A request with this Idempotency-Key is still being processed; retry later."
+
+
 class RowIdsNotUnique(GridbaseError):
     code = "ERROR_ROW_IDS_NOT_UNIQUE"
 

@@ -8,7 +8,8 @@ class and the same error renderer (api.handlers.render_error, 401s with WWW-Auth
 as api/rows.py, so the bytes are the same. Whether a request is theirs is decided before
 any service runs, from its method, path, query and Authorization header alone: anything
 else (another query parameter, a JWT, a malformed header, a client gone mid-body) goes on
-to the app with the body replayed. Nothing a service started is ever run again: its error
+to the app with the body replayed, as does a request with an extension's header
+(Idempotency-Key, If-Match, If-None-Match). Nothing a service started is ever run again: its error
 is answered here, so a write is never attempted twice.
 
 They are the innermost of the layers in front of FastAPI (app.front_layers), so every
@@ -30,7 +31,7 @@ from gridbase.api.deps import TRUTHY, www
 from gridbase.api.handlers import render_error
 from gridbase.api.responses import JSON
 from gridbase.api.rows import as_object, rename_keys, row_body
-from gridbase.core import rows, tokens
+from gridbase.core import row_etags, rows, tokens
 from gridbase.core.context import Ctx
 from gridbase.errors import GridbaseError
 
@@ -54,6 +55,14 @@ def _header(scope: Scope, wanted: bytes) -> str | None:
         if name == wanted:
             return str(value.decode("latin-1"))
     return None
+
+
+# the extensions' headers (api.idempotent, api.conditional) take the app's routes
+EXTENSION_HEADERS = frozenset({b"idempotency-key", b"if-match", b"if-none-match"})
+
+
+def _extended(scope: Scope) -> bool:
+    return any(name in EXTENSION_HEADERS for name, _ in scope["headers"])
 
 
 def _token_key(scope: Scope) -> str | None:
@@ -97,7 +106,7 @@ class HotRoutes:
             if match is not None:
                 by_name = _user_field_names(scope.get("query_string", b""))
                 key = _token_key(scope)
-                if by_name is not None and key is not None:
+                if by_name is not None and key is not None and not _extended(scope):
                     response, receive = await self._answer(
                         scope, receive, match, by_name, tokens.TokenKey(key)
                     )
@@ -157,4 +166,6 @@ class HotRoutes:
             row, model = await ctx.call(call)
         except GridbaseError as exc:
             return render_error(www(exc)), receive
-        return JSON(rename_keys(model, [row], by_name)[0]), receive
+        return JSON(
+            rename_keys(model, [row], by_name)[0], headers={"ETag": row_etags.etag(row)}
+        ), receive

@@ -7,13 +7,14 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
 
-from gridbase.api import params
+from gridbase.api import conditional, idempotent, params
 from gridbase.api.body import MISSING, NO_DATA, NULL_PARTIAL, Validator, parse_body
 from gridbase.api.deps import ActorDep, CallerDep, CtxDep, flag, with_www
 from gridbase.api.responses import JSON
 from gridbase.api.urls import cursor_url, page_url
-from gridbase.core import row_joins, rows, tokens, view_rows
+from gridbase.core import row_etags, row_joins, rows, tokens, view_rows
 from gridbase.core.context import Ctx
+from gridbase.core.permissions import Actor
 from gridbase.errors import (
     GridbaseError,
     QueryParameterValidation,
@@ -115,10 +116,20 @@ async def get_row(
     row, model = await with_www(
         ctx.call(rows.get_row, ctx, caller, table_id, row_id, metadata=metadata)
     )
+    tag = row_etags.etag(row)
+    seen = conditional.if_none_match(request)
+    if seen is not None and (tag in seen or row_etags.ANY in seen):
+        return Response(status_code=304, headers={"ETag": tag})
     body = rename_keys(model, [row], flag(request, "user_field_names"))[0]
     if metadata:
         body["metadata"] = {}  # row comment settings and the like: premium in Baserow
-    return JSON(body)
+    return JSON(body, headers={"ETag": tag})
+
+
+def one_row(model: TableModel, row: dict[str, Any], request: Request) -> JSON:
+    """A written row's answer, with the ETag its next If-Match names."""
+    body = rename_keys(model, [row], flag(request, "user_field_names"))[0]
+    return JSON(body, headers={"ETag": row_etags.etag(row)})
 
 
 def row_body(raw: bytes, content_type: str, null_error: list[Any] = NO_DATA) -> Any:
@@ -136,9 +147,9 @@ async def create_row(table_id: int, request: Request, ctx: CtxDep, caller: Calle
     by_name = flag(request, "user_field_names")
     before = await checked(ctx, caller, lambda: int_param(request, "before"))
     raw = await request.body()
-    created, model = await with_www(
-        ctx.call(
-            rows.create_rows,
+
+    def produce(caller: rows.Caller) -> Response:
+        created, model = rows.create_rows(
             ctx,
             caller,
             table_id,
@@ -147,8 +158,9 @@ async def create_row(table_id: int, request: Request, ctx: CtxDep, caller: Calle
             before_id=before,
             send_events=_send(request),
         )
-    )
-    return JSON(rename_keys(model, created, by_name)[0])
+        return one_row(model, created[0], request)
+
+    return await idempotent.respond(request, ctx, caller, produce)
 
 
 def _send(request: Request) -> bool:
@@ -174,18 +186,20 @@ async def update_row(
 ) -> Any:
     by_name = flag(request, "user_field_names")
     raw = await request.body()
-    updated, model = await with_www(
-        ctx.call(
-            rows.update_rows,
+
+    def produce(caller: rows.Caller) -> Response:
+        updated, model = rows.update_rows(
             ctx,
             caller,
             table_id,
             lambda: [dict(as_object(_body(request, raw, NULL_PARTIAL)), id=row_id)],
             by_name=by_name,
             send_events=_send(request),
+            versions=conditional.if_match(request, row_id),
         )
-    )
-    return JSON(rename_keys(model, updated, by_name)[0])
+        return one_row(model, updated[0], request)
+
+    return await idempotent.respond(request, ctx, caller, produce)
 
 
 @router.patch("/table/{table_id:int}/{row_id:int}/move/")
@@ -193,26 +207,41 @@ async def move_row(
     table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep
 ) -> Any:
     before = int_param(request, "before_id")
-    moved, model = await ctx.call(
-        rows.move_row, ctx, actor, table_id, row_id, before, send_events=_send(request)
-    )
-    return JSON(rename_keys(model, [moved], flag(request, "user_field_names"))[0])
+
+    def produce(caller: rows.Caller) -> Response:
+        assert isinstance(caller, Actor)  # an ActorDep endpoint
+        moved, model = rows.move_row(
+            ctx,
+            caller,
+            table_id,
+            row_id,
+            before,
+            send_events=_send(request),
+            versions=conditional.if_match(request, row_id),
+        )
+        return one_row(model, moved, request)
+
+    return await idempotent.respond(request, ctx, actor, produce)
 
 
 @router.delete("/table/{table_id:int}/{row_id:int}/")
 async def delete_row(
     table_id: int, row_id: int, request: Request, ctx: CtxDep, actor: ActorDep
 ) -> Response:
-    try:
-        await ctx.call(
-            rows.delete_rows,
-            ctx,
-            actor,
-            table_id,
-            [row_id],
-            send_events=_send(request),
-            batch=False,
-        )
-    except RowDoesNotExist:
-        raise RowDoesNotExist([str(row_id)]) from None  # Baserow quotes the id from the URL
-    return Response(status_code=204)
+    def produce(caller: rows.Caller) -> Response:
+        assert isinstance(caller, Actor)  # an ActorDep endpoint
+        try:
+            rows.delete_rows(
+                ctx,
+                caller,
+                table_id,
+                [row_id],
+                send_events=_send(request),
+                batch=False,
+                versions=conditional.if_match(request, row_id),
+            )
+        except RowDoesNotExist:
+            raise RowDoesNotExist([str(row_id)]) from None  # Baserow quotes the URL's id
+        return Response(status_code=204)
+
+    return await idempotent.respond(request, ctx, actor, produce)

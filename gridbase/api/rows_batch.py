@@ -6,11 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from gridbase.api import conditional, idempotent
 from gridbase.api.deps import ActorDep, BodyDep, CtxDep, flag
 from gridbase.api.responses import JSON
 from gridbase.api.rows import _send, int_param, rename_keys
-from gridbase.core import drf_fields, rows
+from gridbase.core import drf_fields, row_etags, rows
 from gridbase.core.context import Ctx
+from gridbase.core.permissions import Actor
 from gridbase.errors import RequestBodyValidation, field_error
 
 router = APIRouter(prefix="/api/database/rows")
@@ -90,24 +92,53 @@ def update_items(ctx: Ctx, body: Any) -> list[dict[str, Any]]:
     return [dict(item, id=drf_fields.integer(item["id"])) for item in items]
 
 
+def versions_of(body: Any) -> row_etags.Versions | None:
+    """The batch extension `"if_match": {"<row id>": "<ETag>", ...}` beside `items` (None
+    when absent): each named row must still have that version, or the whole batch is 412."""
+    if not isinstance(body, dict) or "if_match" not in body:
+        return None
+    given = body["if_match"]
+    if not isinstance(given, dict) or not all(
+        isinstance(k, str) and k.isdigit() and isinstance(v, str) for k, v in given.items()
+    ):
+        raise RequestBodyValidation(
+            {
+                "if_match": field_error(
+                    'Expected an object mapping row ids to ETags, e.g. {"1": "\\"3f...\\""}.'
+                )
+            }
+        )
+    versions: dict[int, frozenset[str]] = {}
+    for row_id, tag in given.items():
+        accepted = conditional.tags(tag, weak=False) or frozenset()
+        # a bare ETag without its quotes is read as the quoted one
+        versions[int(row_id)] = frozenset(
+            t if t == row_etags.ANY or t.startswith('"') else f'"{t}"' for t in accepted
+        )
+    return versions
+
+
 @router.post("/table/{table_id:int}/batch/")
 async def batch_create(
     table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep
 ) -> Any:
     by_name = flag(request, "user_field_names")
     before = int_param(request, "before")
-    created, model = await ctx.call(
-        rows.create_rows,
-        ctx,
-        actor,
-        table_id,
-        lambda: items_of(ctx, body),  # read once the token's grant is checked
-        by_name=by_name,
-        before_id=before,
-        send_events=_send(request),
-        batch=True,
-    )
-    return JSON({"items": rename_keys(model, created, by_name)})
+
+    def produce(caller: rows.Caller) -> Response:
+        created, model = rows.create_rows(
+            ctx,
+            caller,
+            table_id,
+            lambda: items_of(ctx, body),  # read once the token's grant is checked
+            by_name=by_name,
+            before_id=before,
+            send_events=_send(request),
+            batch=True,
+        )
+        return JSON({"items": rename_keys(model, created, by_name)})
+
+    return await idempotent.respond(request, ctx, actor, produce)
 
 
 @router.patch("/table/{table_id:int}/batch/")
@@ -115,17 +146,21 @@ async def batch_update(
     table_id: int, request: Request, ctx: CtxDep, actor: ActorDep, body: BodyDep
 ) -> Any:
     by_name = flag(request, "user_field_names")
-    updated, model = await ctx.call(
-        rows.update_rows,
-        ctx,
-        actor,
-        table_id,
-        lambda: update_items(ctx, body),  # read once the token's grant is checked
-        by_name=by_name,
-        send_events=_send(request),
-        batch=True,
-    )
-    return JSON({"items": rename_keys(model, updated, by_name)})
+
+    def produce(caller: rows.Caller) -> Response:
+        updated, model = rows.update_rows(
+            ctx,
+            caller,
+            table_id,
+            lambda: update_items(ctx, body),  # read once the token's grant is checked
+            by_name=by_name,
+            send_events=_send(request),
+            batch=True,
+            versions=versions_of(body),
+        )
+        return JSON({"items": rename_keys(model, updated, by_name)})
+
+    return await idempotent.respond(request, ctx, actor, produce)
 
 
 @router.post("/table/{table_id:int}/batch-delete/")
@@ -137,5 +172,12 @@ async def batch_delete(
     if errors:
         raise RequestBodyValidation({"items": errors})
     ids = [int(i) for i in (drf_fields.integer(item) for item in items) if i is not None]
-    await ctx.call(rows.delete_rows, ctx, actor, table_id, ids, send_events=_send(request))
-    return Response(status_code=204)
+
+    def produce(caller: rows.Caller) -> Response:
+        assert isinstance(caller, Actor)  # an ActorDep endpoint
+        rows.delete_rows(
+            ctx, caller, table_id, ids, send_events=_send(request), versions=versions_of(body)
+        )
+        return Response(status_code=204)
+
+    return await idempotent.respond(request, ctx, actor, produce)

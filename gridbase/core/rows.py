@@ -14,7 +14,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import deep_pages, events, permissions, row_history, tokens, trash, workspaces
+from gridbase.core import (
+    deep_pages,
+    events,
+    permissions,
+    row_etags,
+    row_history,
+    tokens,
+    trash,
+    workspaces,
+)
 from gridbase.core.context import Ctx
 from gridbase.core.permissions import Actor
 from gridbase.core.row_query import filter_clause, search_plan
@@ -538,8 +547,10 @@ def update_rows(
     by_name: bool,
     send_events: bool = True,
     batch: bool = False,
+    versions: row_etags.Versions | None = None,
 ) -> tuple[list[Row], TableModel]:
-    """items: (row id, raw values) pairs given as {"id": ..., ...values}."""
+    """items: (row id, raw values) pairs given as {"id": ..., ...values}. `versions`: the
+    ETags (If-Match) the rows must still have, checked atomically with the write."""
     with ctx.db.write(group=True) as conn:
         # the body is read before membership is checked (Baserow's order)
         actor, model = _open_as(ctx, conn, caller, table_id, "update", member=False)
@@ -556,6 +567,8 @@ def update_rows(
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise RowIdsNotUnique(duplicates)
+        if versions:
+            row_etags.require(conn, model, versions, lambda ids: fetch(ctx, conn, model, ids))
         send_events = send_events and events.listens(ctx, conn, model.table, "rows.updated")
         history = row_history.enabled(ctx)
         touched = row_history.touched_fields(
@@ -595,9 +608,10 @@ def delete_rows(
     *,
     send_events: bool = True,
     batch: bool = True,
+    versions: row_etags.Versions | None = None,
 ) -> None:
     """Moves the rows to the trash (core.trash): one "rows" entry for a batch, a "row" one
-    for the single-row endpoint (`batch=False`)."""
+    for the single-row endpoint (`batch=False`). `versions` as for update_rows."""
     with ctx.db.write(group=True) as conn:
         model = _open(ctx, conn, actor, table_id, "delete")
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
@@ -608,6 +622,8 @@ def delete_rows(
         missing = [i for i in ids if i not in existing]
         if missing:
             raise RowDoesNotExist(missing)
+        if versions:
+            row_etags.require(conn, model, versions, lambda ids: fetch(ctx, conn, model, ids))
         send_events = send_events and events.listens(ctx, conn, model.table, "rows.deleted")
         old = fetch(ctx, conn, model, ids) if send_events else []
         written = _watch(ctx, conn, model, ids)
@@ -636,12 +652,15 @@ def move_row(
     before_id: int | None,
     *,
     send_events: bool = True,
+    versions: row_etags.Versions | None = None,
 ) -> tuple[Row, TableModel]:
     with ctx.db.write(group=True) as conn:
         model = _open(ctx, conn, actor, table_id, "update")
         t = model.sql
         if conn.execute(sa.select(t.c.id).where(t.c.id == row_id)).first() is None:
             raise RowDoesNotExist([str(row_id)])  # Baserow quotes the id from the URL
+        if versions:
+            row_etags.require(conn, model, versions, lambda ids: fetch(ctx, conn, model, ids))
         old = fetch(ctx, conn, model, [row_id])
         if before_id is not None and before_id == row_id:
             order = None

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from gridbase.models import Database, Field, Table
+from gridbase.openapi import row_extensions
 from gridbase.openapi import row_schemas as rs
 from gridbase.openapi.common import (
     OPENAPI_VERSION,
@@ -402,7 +403,7 @@ def build_database_spec(
         docs = rs.field_docs(list(fields.get(table.id, ())), field_types, filters)
         n = _Names(table, prefixes[table.id])
         schemas.update(_components(table, docs, n))
-        ops = _operations(table, n, page_size_limit, batch_limit)
+        ops = row_extensions.extend(_operations(table, n, page_size_limit, batch_limit))
         base = f"/api/database/rows/table/{table.id}"
         paths[f"{base}/"] = {"get": ops["list"], "post": ops["create"]}
         paths[f"{base}/batch/"] = {"post": ops["batch_create"], "patch": ops["batch_update"]}

@@ -119,7 +119,10 @@ class Database:
         A write the database refuses for a field constraint's unique index (storage.unique)
         raises FieldDataConstraint, once it is rolled back."""
         try:
-            if self.is_sqlite and group and self.groups.enabled():
+            joined: sa.Connection | None = getattr(self._local, "joined", None)
+            if joined is not None:
+                yield joined  # inside joined(): the enclosing write's transaction
+            elif self.is_sqlite and group and self.groups.enabled():
                 with self.groups.write() as conn:
                     yield conn
             elif self.is_sqlite:
@@ -140,6 +143,17 @@ class Database:
             if unique.is_violation(exc):
                 raise FieldDataConstraint() from exc
             raise
+
+    @contextmanager
+    def joined(self, conn: sa.Connection) -> Iterator[None]:
+        """Inside the block, this thread's write() runs in `conn`'s open write transaction
+        instead of one of its own: a service that opens its own write then shares the
+        transaction of the caller (an Idempotency-Key's row is written with the write)."""
+        self._local.joined = conn
+        try:
+            yield
+        finally:
+            self._local.joined = None
 
     def dispose(self) -> None:
         if self.is_sqlite:

@@ -52,6 +52,28 @@ def defer(conn: sa.Connection, work: Work) -> bool:
     return True
 
 
+@contextmanager
+def savepoint(conn: sa.Connection) -> Iterator[None]:
+    """A savepoint inside a write transaction: when the block raises, what it wrote is rolled
+    back alone (with the work it deferred), and the transaction goes on."""
+    if conn.dialect.name == "sqlite":
+        run: Callable[[str], object] = sqlite_connection(conn).execute
+    else:
+        run = conn.exec_driver_sql
+    deferred: list[Work] | None = conn.info.get(_DEFERRED)
+    mark = len(deferred) if deferred is not None else 0
+    run("SAVEPOINT gridbase_inner")
+    try:
+        yield
+    except BaseException:
+        run("ROLLBACK TO SAVEPOINT gridbase_inner")
+        run("RELEASE SAVEPOINT gridbase_inner")
+        if deferred is not None:
+            del deferred[mark:]
+        raise
+    run("RELEASE SAVEPOINT gridbase_inner")
+
+
 @dataclass
 class _Group:
     conn: sa.Connection

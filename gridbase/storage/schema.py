@@ -457,3 +457,23 @@ def field_of(row: Any, options: tuple[SelectOption, ...] = ()) -> Field:
         options,
         tuple(row.constraints or ()),
     )
+
+
+# Idempotency-Key answers (storage.kept.idempotency): the first answer to a row write sent
+# with a key, replayed to a repeat. `scope` is "user:<id>" or "token:<id>"; the unique
+# (scope, key) index is what makes a concurrent second request wait for the first.
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    _id(),
+    sa.Column("scope", sa.String(40), nullable=False),
+    sa.Column("key", sa.String(255), nullable=False),
+    sa.Column("method", sa.String(10), nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("status", sa.Integer, nullable=True),  # NULL only inside the claiming transaction
+    sa.Column("body", sa.LargeBinary, nullable=False, default=b""),
+    sa.Column("headers", sa.JSON, nullable=False, default=dict),
+    sa.Column("created_on", UtcDateTime(), nullable=False, index=True),
+    sa.UniqueConstraint("scope", "key", name="uq_idempotency_keys_scope_key"),
+)

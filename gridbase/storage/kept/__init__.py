@@ -110,6 +110,14 @@ KEPT: tuple[KeptValue, ...] = (
         "tests/storage/test_kept.py::test_expiring_values_go_after_their_time",
     ),
     KeptValue(
+        "answers to row writes sent with an Idempotency-Key",
+        "idempotency",
+        "in the database (idempotency_keys)",
+        "user or database token + key; replayed only to the same method, path and body",
+        "GRIDBASE_IDEMPOTENCY_RETENTION_HOURS after the first request (the clean-ups)",
+        "tests/api/test_rows_idempotency.py::test_kept_answers_are_swept_after_the_retention",
+    ),
+    KeptValue(
         "the time zone names this Python knows",
         "zones.time_zones",
         "per process",
