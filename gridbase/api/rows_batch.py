@@ -7,9 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from gridbase.api.deps import ActorDep, BodyDep, CtxDep, flag
+from gridbase.api.params import upsert_refs
 from gridbase.api.responses import JSON
 from gridbase.api.rows import _send, int_param, rename_keys
-from gridbase.core import drf_fields, rows
+from gridbase.core import drf_fields, rows, upsert
 from gridbase.core.context import Ctx
 from gridbase.errors import RequestBodyValidation, field_error
 
@@ -96,6 +97,8 @@ async def batch_create(
 ) -> Any:
     by_name = flag(request, "user_field_names")
     before = int_param(request, "before")
+    if "upsert_on" in request.query_params:
+        return await _upsert(table_id, request, ctx, actor, body, by_name, before)
     created, model = await ctx.call(
         rows.create_rows,
         ctx,
@@ -108,6 +111,37 @@ async def batch_create(
         batch=True,
     )
     return JSON({"items": rename_keys(model, created, by_name)})
+
+
+async def _upsert(
+    table_id: int,
+    request: Request,
+    ctx: Ctx,
+    actor: Any,
+    body: Any,
+    by_name: bool,
+    before: int | None,
+) -> Any:
+    """gridbase's `upsert_on`: Baserow's batch answer plus which rows were created and which
+    updated."""
+    refs = upsert_refs(request.query_params["upsert_on"], by_name)
+    done = await ctx.call(
+        upsert.upsert_rows,
+        ctx,
+        actor,
+        table_id,
+        lambda: items_of(ctx, body),
+        upsert_on=refs,
+        by_name=by_name,
+        before_id=before,
+        send_events=_send(request),
+    )
+    return JSON(
+        {
+            "items": rename_keys(done.model, done.rows, by_name),
+            "upserted": {"created": done.created, "updated": done.updated},
+        }
+    )
 
 
 @router.patch("/table/{table_id:int}/batch/")
