@@ -7,7 +7,8 @@ not read-only; every item gives every key; two items with one key are refused, a
 key that matches several rows. Keys are compared as stored (upsert_query). Concurrent
 upserts of one new key create one row: SQLite's single writer runs them one at a time;
 PostgreSQL takes a lock per key before the lookup (storage.key_locks).
-Imports: core (rows, row_values, order_by, upsert_query), errors, models, storage, usertable.
+Imports: sqlalchemy, core (rows, row_values, order_by, upsert_query), errors, models, storage,
+usertable.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
+
 from gridbase.core import rows
 from gridbase.core.context import Ctx
 from gridbase.core.order_by import field_id_of
 from gridbase.core.row_values import RowValues, resolve_keys, validate_rows
-from gridbase.core.upsert_query import Key, match_rows
+from gridbase.core.upsert_query import Key, match_rows, match_values
 from gridbase.errors import (
     NoPermissionToTable,
     RequestBodyValidation,
@@ -108,6 +111,36 @@ def _unique_keys(item_keys: list[Key]) -> None:
         raise UpsertKeysNotUnique(sorted(repeated))
 
 
+def _match_one(
+    conn: sa.Connection, model: TableModel, column: str, item_keys: list[Key]
+) -> dict[int, list[int]] | None:
+    """The fast path for one key field: the rows whose value is among the keys, told apart
+    by their values as read back. None when a row's value equals no key in Python although
+    the database found it equal (a type whose values compare otherwise there)."""
+    index = {key[0]: i for i, key in enumerate(item_keys)}
+    given = [key[0] for key in item_keys if key[0] is not None]
+    stmt = match_values(model.sql, column, nulls=len(given) < len(item_keys))
+    matched: dict[int, list[int]] = {}
+    for row in conn.execute(stmt, {"keys": given}):
+        i = index.get(row.value)
+        if i is None:
+            return None
+        matched.setdefault(i, []).append(row.id)
+    return matched
+
+
+def _match(
+    conn: sa.Connection, model: TableModel, columns: list[str], item_keys: list[Key]
+) -> dict[int, list[int]]:
+    """item index -> ids of the rows its key matches, as the database compares."""
+    if len(columns) == 1 and (found := _match_one(conn, model, columns[0], item_keys)) is not None:
+        return found
+    matched: dict[int, list[int]] = {}
+    for row in conn.execute(match_rows(model.sql, columns, item_keys)):
+        matched.setdefault(row.key_index, []).append(row.id)
+    return matched
+
+
 def upsert_rows(
     ctx: Ctx,
     caller: rows.Caller,
@@ -136,9 +169,7 @@ def upsert_rows(
         item_keys = [tuple(p.columns.get(c) for c in columns) for p in prepared]
         _unique_keys(item_keys)
         lock_keys(conn, model.table.id, item_keys)  # before the lookup, until the commit
-        matched: dict[int, list[int]] = {}
-        for row in conn.execute(match_rows(model.sql, columns, item_keys)):
-            matched.setdefault(row.key_index, []).append(row.id)
+        matched = _match(conn, model, columns, item_keys)
         for index, ids in sorted(matched.items()):
             if len(ids) > 1:
                 raise UpsertKeyMatchesSeveralRows(index, ids)

@@ -35,3 +35,13 @@ def match_rows(table: sa.Table, column_names: Sequence[str], keys: Sequence[Key]
         where = sa.or_(*clauses)
     index = sa.case(*((clause, i) for i, clause in enumerate(clauses))).label("key_index")
     return sa.select(table.c.id, index).where(where).order_by(table.c.id)
+
+
+def match_values(table: sa.Table, column_name: str, *, nulls: bool) -> sa.Select[Any]:
+    """(id, value) of every row whose one key column is in the expanding parameter `keys`
+    (or NULL, with `nulls`): one statement shape, so SQLAlchemy compiles it once."""
+    column = table.c[column_name]
+    where: sa.ColumnElement[bool] = column.in_(sa.bindparam("keys", expanding=True))
+    if nulls:
+        where = sa.or_(where, column.is_(None))
+    return sa.select(table.c.id, column.label("value")).where(where).order_by(table.c.id)
