@@ -241,3 +241,34 @@ def test_the_database_openapi_document_describes_it(api: Api, t: Table) -> None:
     assert "upsert_on" in [p["name"] for p in op["parameters"]]
     schema = op["responses"]["200"]["content"]["application/json"]["schema"]
     assert "upserted" in schema["properties"]
+
+
+def test_created_rows_go_before_the_given_row(t: Table) -> None:
+    a, b = t.ids
+    path = f"/api/database/rows/table/{t.id}/batch/?user_field_names=true&upsert_on=Name&before={b}"
+    body = t.api.ok(t.api.post(path, {"items": [{"Name": "new"}, {"Name": "a", "Qty": 4}]}))
+    assert [r["Name"] for r in t.api.rows(t.id)] == ["a", "new", "b"]
+    assert body["upserted"]["updated"] == [a]
+
+
+def test_items_that_are_not_objects_are_refused_as_in_a_batch_create(t: Table) -> None:
+    before = t.stored()
+    r = t.upsert("Name", [{"Name": "z"}, "x"])
+    assert error(r) == (
+        400,
+        "ERROR_REQUEST_BODY_VALIDATION",
+        {
+            "items": {
+                "1": {
+                    "non_field_errors": [
+                        {
+                            "error": "Invalid data. Expected a dictionary, but got str.",
+                            "code": "invalid",
+                        }
+                    ]
+                }
+            }
+        },
+    )
+    assert error(t.upsert("Name", []))[1] == "ERROR_REQUEST_BODY_VALIDATION"
+    assert t.stored() == before
