@@ -38,6 +38,7 @@ from gridbase.storage.key_locks import lock_keys
 from gridbase.usertable.model import TableModel
 
 REQUIRED = "This field is required by upsert_on."
+MATCH_PARAMETERS = 2000  # bound values per key-match statement
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,12 @@ def _match(
     if len(columns) == 1 and (found := _match_one(conn, model, columns[0], item_keys)) is not None:
         return found
     matched: dict[int, list[int]] = {}
-    for row in conn.execute(match_rows(model.sql, columns, item_keys)):
-        matched.setdefault(row.key_index, []).append(row.id)
+    # a statement binds each key value twice: chunks stay far below SQLite's 32,766 parameters
+    size = max(1, MATCH_PARAMETERS // (2 * len(columns)))
+    for start in range(0, len(item_keys), size):
+        chunk = item_keys[start : start + size]
+        for row in conn.execute(match_rows(model.sql, columns, chunk)):
+            matched.setdefault(start + row.key_index, []).append(row.id)
     return matched
 
 

@@ -272,3 +272,15 @@ def test_items_that_are_not_objects_are_refused_as_in_a_batch_create(t: Table) -
     )
     assert error(t.upsert("Name", []))[1] == "ERROR_REQUEST_BODY_VALIDATION"
     assert t.stored() == before
+
+
+def test_many_key_fields_are_matched_in_chunks(t: Table) -> None:
+    # 40 key fields x 200 items: the key match runs in several statements (MATCH_PARAMETERS)
+    for n in range(39):
+        t.api.field(t.id, f"K{n}", "number")
+    keys = ",".join(["Name", *(f"K{n}" for n in range(39))])
+    items = [{"Name": f"n{i}", **{f"K{n}": i for n in range(39)}} for i in range(200)]
+    first = t.upsert(keys, items)
+    assert len(first.json()["upserted"]["created"]) == 200, first.text
+    again = t.upsert(keys, [dict(item, Qty=5) for item in items]).json()
+    assert again["upserted"]["updated"] == first.json()["upserted"]["created"]
