@@ -790,3 +790,38 @@ class ParentIdMustBeProvided(GridbaseError):
 class ParentIdMustNotBeProvided(GridbaseError):
     code = "ERROR_PARENT_ID_MUST_NOT_BE_PROVIDED"
     default_detail = "A parent id must NOT be provided when using this trashable item type."
+
+
+# --- upsert (gridbase's `upsert_on` on batch create; codes of our own) -------------------
+
+
+class UpsertFieldNotFound(GridbaseError):
+    code = "ERROR_UPSERT_FIELD_NOT_FOUND"
+
+    def __init__(self, name: object) -> None:
+        super().__init__(f"The field {name} was not found in the table.")
+
+
+class UpsertFieldNotPossible(GridbaseError):
+    code = "ERROR_UPSERT_FIELD_NOT_POSSIBLE"
+
+    def __init__(self, name: str, type_: str) -> None:
+        super().__init__(
+            f"It is not possible to upsert on the field {name}: a {type_} field cannot be a key."
+        )
+
+
+class UpsertKeysNotUnique(GridbaseError):
+    code = "ERROR_UPSERT_KEYS_NOT_UNIQUE"
+
+    def __init__(self, indexes: list[int]) -> None:
+        super().__init__(f"The items {indexes} have the same upsert_on key.")
+
+
+class UpsertKeyMatchesSeveralRows(GridbaseError):
+    code = "ERROR_UPSERT_KEY_MATCHES_SEVERAL_ROWS"
+
+    def __init__(self, index: int, row_ids: list[int]) -> None:
+        super().__init__(
+            f"The upsert_on key of item {index} matches several rows: {sorted(row_ids)}."
+        )

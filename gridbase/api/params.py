@@ -15,6 +15,7 @@ from gridbase.core.order_by import field_id_of, order_by, split_names
 from gridbase.errors import (
     PageSizeLimit,
     QueryParameterValidation,
+    field_error,
 )
 from gridbase.models import Field
 from gridbase.usertable.model import TableModel
@@ -150,3 +151,15 @@ def row_query(
         fields=fields,
         cursor=params.get("cursor"),
     )
+
+
+def upsert_refs(value: str, by_name: bool) -> list[str]:
+    """`upsert_on`: field names (CSV, as include reads them) with user_field_names, else
+    comma separated field keys (`field_12` or `12`); the fields are resolved by core.upsert."""
+    refs = split_names(value) if by_name else [part.strip() for part in value.split(",")]
+    refs = [ref for ref in refs if ref != ""]
+    if not refs:
+        raise QueryParameterValidation(
+            {"upsert_on": field_error("This field may not be blank.", "blank")}
+        )
+    return refs

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Request, Response
 
 from gridbase.api import conditional, idempotent
 from gridbase.api.deps import ActorDep, BodyDep, CtxDep, flag
+from gridbase.api.params import upsert_refs
 from gridbase.api.responses import JSON
 from gridbase.api.rows import _send, int_param, rename_keys
-from gridbase.core import drf_fields, row_etags, rows
+from gridbase.core import drf_fields, row_etags, rows, upsert
 from gridbase.core.context import Ctx
 from gridbase.core.permissions import Actor
 from gridbase.errors import RequestBodyValidation, field_error
@@ -124,8 +125,11 @@ async def batch_create(
 ) -> Any:
     by_name = flag(request, "user_field_names")
     before = int_param(request, "before")
+    upsert_on = request.query_params.get("upsert_on")
 
     def produce(caller: rows.Caller) -> Response:
+        if upsert_on is not None:
+            return _upsert(ctx, caller, table_id, request, body, upsert_on, by_name, before)
         created, model = rows.create_rows(
             ctx,
             caller,
@@ -139,6 +143,36 @@ async def batch_create(
         return JSON({"items": rename_keys(model, created, by_name)})
 
     return await idempotent.respond(request, ctx, actor, produce)
+
+
+def _upsert(
+    ctx: Ctx,
+    caller: rows.Caller,
+    table_id: int,
+    request: Request,
+    body: Any,
+    upsert_on: str,
+    by_name: bool,
+    before: int | None,
+) -> Response:
+    """gridbase's `upsert_on`: Baserow's batch answer plus which rows were created and which
+    updated."""
+    done = upsert.upsert_rows(
+        ctx,
+        caller,
+        table_id,
+        lambda: items_of(ctx, body),
+        upsert_on=upsert_refs(upsert_on, by_name),
+        by_name=by_name,
+        before_id=before,
+        send_events=_send(request),
+    )
+    return JSON(
+        {
+            "items": rename_keys(done.model, done.rows, by_name),
+            "upserted": {"created": done.created, "updated": done.updated},
+        }
+    )
 
 
 @router.patch("/table/{table_id:int}/batch/")

@@ -527,15 +527,30 @@ def create_rows(
             )
         except RequestBodyValidation as exc:
             raise exc if batch else _one_item(exc) from None
-        model = load.model_for(ctx, conn, model.table)
-        created = fetch(ctx, conn, model, ids)
-        # the index reads the rows just fetched
-        _watch(ctx, conn, model, ids, created=True)(created)
-        if row_history.enabled(ctx):
-            row_history.record_creates(ctx, conn, model, actor.user, created, batch)
-        if send_events:
-            _emit(ctx, conn, "rows.created", model, rows=created)
-        return created, model
+        return finish_creates(ctx, conn, model, actor, ids, batch=batch, send_events=send_events)
+
+
+def finish_creates(
+    ctx: Ctx,
+    conn: sa.Connection,
+    model: TableModel,
+    actor: Actor,
+    ids: list[int],
+    *,
+    batch: bool,
+    send_events: bool,
+) -> tuple[list[Row], TableModel]:
+    """After insert_rows(index_rows=False): read the new rows back, index them, record their
+    history and enqueue rows.created, in the caller's transaction."""
+    model = load.model_for(ctx, conn, model.table)
+    created = fetch(ctx, conn, model, ids)
+    # the index reads the rows just fetched
+    _watch(ctx, conn, model, ids, created=True)(created)
+    if row_history.enabled(ctx):
+        row_history.record_creates(ctx, conn, model, actor.user, created, batch)
+    if send_events:
+        _emit(ctx, conn, "rows.created", model, rows=created)
+    return created, model
 
 
 def update_rows(
@@ -569,35 +584,50 @@ def update_rows(
             raise RowIdsNotUnique(duplicates)
         if versions:
             row_etags.require(conn, model, versions, lambda ids: fetch(ctx, conn, model, ids))
-        send_events = send_events and events.listens(ctx, conn, model.table, "rows.updated")
-        history = row_history.enabled(ctx)
-        touched = row_history.touched_fields(
-            model, [[*v.columns, *(f"field_{i}" for i in v.relations)] for v in prepared]
-        )
-        if send_events:
-            old = fetch(ctx, conn, model, ids)
-        elif history:  # only the fields written: the history compares nothing else
-            old = fetch(ctx, conn, model, ids, list({f.id: f for t in touched for f in t}.values()))
-        else:
-            old = []
-        written = _watch(ctx, conn, model, ids)
-        now = ctx.clock()
-        changes = [
-            (row_id, dict(values.columns, updated_on=now, last_modified_by=actor.user.id))
-            for row_id, values in zip(ids, prepared, strict=True)
-        ]
-        existing = _update_many(conn, model, changes)  # tells which rows exist: no query of its own
-        missing = [i for i in ids if i not in existing]
-        if missing:
-            raise RowDoesNotExist(missing)  # the transaction (or the group member) rolls back
-        _write_relations(ctx, conn, model, list(zip(ids, prepared, strict=True)))
-        updated = fetch(ctx, conn, model, ids)
-        written(updated)  # the index reads the rows just fetched
-        if history:
-            row_history.record_updates(ctx, conn, model, actor.user, old, updated, touched)
-        if send_events:
-            _emit(ctx, conn, "rows.updated", model, rows=updated, old_rows=old)
-        return updated, model
+        return apply_updates(ctx, conn, model, actor, ids, prepared, send_events=send_events), model
+
+
+def apply_updates(
+    ctx: Ctx,
+    conn: sa.Connection,
+    model: TableModel,
+    actor: Actor,
+    ids: list[int],
+    prepared: list[RowValues],
+    *,
+    send_events: bool,
+) -> list[Row]:
+    """Write validated values to existing rows (ids unique) in the caller's transaction:
+    index, history and rows.updated with the old rows; RowDoesNotExist for a missing one."""
+    send_events = send_events and events.listens(ctx, conn, model.table, "rows.updated")
+    history = row_history.enabled(ctx)
+    touched = row_history.touched_fields(
+        model, [[*v.columns, *(f"field_{i}" for i in v.relations)] for v in prepared]
+    )
+    if send_events:
+        old = fetch(ctx, conn, model, ids)
+    elif history:  # only the fields written: the history compares nothing else
+        old = fetch(ctx, conn, model, ids, list({f.id: f for t in touched for f in t}.values()))
+    else:
+        old = []
+    written = _watch(ctx, conn, model, ids)
+    now = ctx.clock()
+    changes = [
+        (row_id, dict(values.columns, updated_on=now, last_modified_by=actor.user.id))
+        for row_id, values in zip(ids, prepared, strict=True)
+    ]
+    existing = _update_many(conn, model, changes)  # tells which rows exist: no query of its own
+    missing = [i for i in ids if i not in existing]
+    if missing:
+        raise RowDoesNotExist(missing)  # the transaction (or the group member) rolls back
+    _write_relations(ctx, conn, model, list(zip(ids, prepared, strict=True)))
+    updated = fetch(ctx, conn, model, ids)
+    written(updated)  # the index reads the rows just fetched
+    if history:
+        row_history.record_updates(ctx, conn, model, actor.user, old, updated, touched)
+    if send_events:
+        _emit(ctx, conn, "rows.updated", model, rows=updated, old_rows=old)
+    return updated
 
 
 def delete_rows(

@@ -220,6 +220,8 @@ class FieldType:
 
     # --- capabilities ---------------------------------------------------------------------
     read_only: ClassVar[bool] = False
+    # may be an `upsert_on` key (Baserow's can_upsert: its stored value compares exactly)
+    can_upsert: ClassVar[bool] = False
     can_be_primary: ClassVar[bool] = True
     can_have_db_index: ClassVar[bool] = False  # `db_index` may put a SQL index on its column
     # The `unique_with_empty` field constraint (fields.constraints): the stored values that,

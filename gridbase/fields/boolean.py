@@ -13,6 +13,7 @@ from gridbase.models import Field
 
 class BooleanFieldType(FieldType):
     type = "boolean"
+    can_upsert = True
     kind = "bool"
     formula_kind = "boolean"
     formula_nullable = False

@@ -117,6 +117,7 @@ def local_date(field: Field, value: datetime) -> date:
 
 class DateFieldType(FieldType):
     type = "date"
+    can_upsert = True
     history_props = (
         "date_format",
         "date_include_time",

@@ -122,6 +122,7 @@ def round_to(seconds: float, fmt: str) -> float:
 
 class DurationFieldType(FieldType):
     type = "duration"
+    can_upsert = True
     history_props = ("duration_format",)
     unique_empty = ()  # unique_with_empty: only null may repeat
     kind = "duration"

@@ -60,6 +60,7 @@ def _check_default(value: Any) -> Any:
 
 class NumberFieldType(FieldType):
     type = "number"
+    can_upsert = True
     history_props = (
         "number_decimal_places",
         "number_negative",
@@ -175,6 +176,7 @@ class NumberFieldType(FieldType):
 
 class RatingFieldType(FieldType):
     type = "rating"
+    can_upsert = True
     unique_empty = (0,)  # unique_with_empty: 0 (no rating) may repeat
     kind = "int"
     formula_kind = "number"

@@ -26,6 +26,7 @@ class TextLike(FieldType):
     """A text column whose value is its displayed text."""
 
     kind = "text"
+    can_upsert = True
     formula_kind = "text"
     sort_types = SORTABLE
     collates = True

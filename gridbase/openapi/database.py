@@ -42,6 +42,38 @@ def batch_rows(row: str) -> dict[str, Any]:
     }
 
 
+UPSERT_ON = query(
+    "upsert_on",
+    {"type": "string"},
+    "gridbase extension: comma separated key fields (`field_<id>` or `<id>`, names with "
+    "`user_field_names`). An item whose key values equal an existing row's updates that row "
+    "with the fields it gives; the others are created, in one transaction. Key types: text, "
+    "long_text, url, email, phone_number, number, rating, boolean, date, duration; compared "
+    "as stored (text exactly, case-sensitive; empty matches empty). Every item gives every "
+    "key, no two items share a key, and a key may match at most one row (400 otherwise).",
+)
+UPSERT_400 = [
+    "ERROR_UPSERT_FIELD_NOT_FOUND",
+    "ERROR_UPSERT_FIELD_NOT_POSSIBLE",
+    "ERROR_UPSERT_KEYS_NOT_UNIQUE",
+    "ERROR_UPSERT_KEY_MATCHES_SEVERAL_ROWS",
+    "ERROR_QUERY_PARAMETER_VALIDATION",
+]
+
+
+def upserted_rows(row: str) -> dict[str, Any]:
+    """The batch create answer, with `upserted` when `upsert_on` was given."""
+    ids = {"type": "array", "items": {"type": "integer", "format": "int64"}}
+    answer = batch_rows(row)
+    answer["properties"]["upserted"] = {
+        "type": "object",
+        "description": "Only with `upsert_on`: the ids of the rows created and updated.",
+        "properties": {"created": ids, "updated": ids},
+        "required": ["created", "updated"],
+    }
+    return answer
+
+
 LIST_400 = ["ERROR_USER_NOT_IN_GROUP", *ROW_QUERY_ERRORS, "ERROR_INVALID_JOIN_PARAMETER"]
 WRITE_400 = [
     "ERROR_USER_NOT_IN_GROUP",
@@ -306,13 +338,18 @@ def _operations(
             f"batch_create_{n.op}_rows",
             f"Create up to {batch_limit} rows in {table.name}",
             {
-                **ok(batch_rows(n.row), "The created rows, in input order."),
-                **WRITE_ERRORS,
+                **ok(upserted_rows(n.row), "The created (or upserted) rows, in input order."),
+                **error_responses(
+                    {400: [*WRITE_400, *UPSERT_400], 401: NO_PERMISSION, 404: ROW_404, **CONFLICT},
+                    auth="any",
+                    body=True,
+                ),
             },
             parameters=[
                 before_param("rows"),
                 USER_FIELD_NAMES,
                 SEND_WEBHOOK_EVENTS,
+                UPSERT_ON,
             ],
             requestBody=body(
                 {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tests.compat.scenarios import (
+    batch_writes,
     constraints,
     conversions,
     cors_settings,
@@ -57,6 +58,7 @@ RECORDABLE: dict[str, Scenario] = {
     **trash_fields.SCENARIOS,
     **mcp_endpoints.SCENARIOS,
     **row_extensions.SCENARIOS,
+    **batch_writes.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}
