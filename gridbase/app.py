@@ -16,6 +16,7 @@ from gridbase.api import (
     limits,
     login_throttle,
     media,
+    row_events,
     row_history,
     row_names,
     rows,
@@ -65,8 +66,10 @@ from gridbase.storage import ddl, migrate
 from gridbase.storage.engine import Database
 from gridbase.storage.files import make_storage
 from gridbase.storage.kept import meta_clock, row_counts
-from gridbase.webhooks import dispatcher
+from gridbase.webhooks import dispatcher, stream_hub
+from gridbase.webhooks.event_log import EventLog, Notify
 from gridbase.webhooks.outbox import Outbox, Wakeup
+from gridbase.webhooks.stream_hub import StreamHub
 
 ROUTERS = [
     users.router,
@@ -82,6 +85,7 @@ ROUTERS = [
     fields_api.router,
     rows_batch.router,
     row_history.router,
+    row_events.router,
     rows.router,
     views_api.router,
     view_filters_api.router,
@@ -117,8 +121,8 @@ def build_runner(ctx: Ctx, exporters: Exporters | None = None) -> Runner:
 
 
 def lifespan(ctx: Ctx, runner: Runner) -> Callable[[Any], AbstractAsyncContextManager[None]]:
-    """While the app serves: the clean-ups (row history, due account deletions), the webhook
-    dispatcher and the job runner, the last two unless turned off
+    """While the app serves: the change streams' hub, the clean-ups (row history, due account
+    deletions), the webhook dispatcher and the job runner, the last two unless turned off
     (GRIDBASE_WEBHOOKS_DISPATCHER, GRIDBASE_JOBS_RUNNER)."""
     webhooks = (
         dispatcher.lifespan(ctx, ctx.ext.wakeup) if ctx.settings.webhooks_dispatcher else None
@@ -127,6 +131,12 @@ def lifespan(ctx: Ctx, runner: Runner) -> Callable[[Any], AbstractAsyncContextMa
     @asynccontextmanager
     async def _lifespan(app: Any) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
+            event_log = ctx.ext.event_log
+            assert isinstance(event_log, EventLog)
+            pg_url = None if ctx.db.is_sqlite else ctx.db.engine.url
+            await stack.enter_async_context(
+                stream_hub.serving(ctx.ext.stream, event_log.notify, pg_url)
+            )
             await stack.enter_async_context(cleanup.running(ctx))
             if webhooks is not None:
                 await stack.enter_async_context(webhooks(app))
@@ -153,9 +163,11 @@ def build_context(settings: Settings) -> Ctx:
         filter_types=default_filter_types(),
         ext=Extensions(
             events=Outbox(clock, wakeup),
+            event_log=EventLog(clock, Notify()),
             search=RowSearch(settings.default_search_mode),
             render_view=render_view,
             wakeup=wakeup,
+            stream=StreamHub(),
         ),
         clock=clock,
     )

@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     webhooks_dispatcher: bool = True  # run the dispatcher inside `gridbase serve`
     # deleted rows stay this long in the trash (Baserow's HOURS_UNTIL_TRASH_PERMANENTLY_DELETED)
     trash_retention_hours: float = Field(default=72, ge=0)
+    # the change stream (GET .../rows/table/<id>/events/): its events are kept this long for
+    # resumes; a comment is sent (and the caller's read permission checked) this often
+    events_retention_hours: float = Field(default=24, ge=0)
+    events_heartbeat_seconds: float = Field(default=15, gt=0)
 
     # background jobs (exports, imports): run them inside `gridbase serve` (else only
     # `gridbase worker` does)

@@ -155,20 +155,24 @@ def _require_member(conn: sa.Connection, caller: Caller, model: TableModel) -> N
         workspaces.require_member(conn, caller.user.id, model.table.workspace_id)
 
 
+def readable_model(ctx: Ctx, conn: sa.Connection, caller: Caller, table_id: int) -> TableModel:
+    """The table's model once the caller may read its rows, checked as a row list checks."""
+    if isinstance(caller, Actor):
+        table = load.load_table(conn, table_id)
+        # membership first, then a token's grant (a granted token's membership was read
+        # with the token)
+        if caller.token is None or not caller.token.allows("read", table):
+            workspaces.require_member(conn, caller.user.id, table.workspace_id)
+        permissions.require(conn, caller, "read", table)
+        return load.model_for(ctx, conn, table)
+    return _open_as(ctx, conn, caller, table_id, "read", member_first=True)[1]
+
+
 def list_rows(
     ctx: Ctx, caller: Caller, table_id: int, query: RowQuery, *, parse: Any = None
 ) -> Page:
     with ctx.db.read() as conn:
-        if isinstance(caller, Actor):
-            table = load.load_table(conn, table_id)
-            # membership first, then a token's grant (a granted token's membership was read
-            # with the token)
-            if caller.token is None or not caller.token.allows("read", table):
-                workspaces.require_member(conn, caller.user.id, table.workspace_id)
-            permissions.require(conn, caller, "read", table)
-            model = load.model_for(ctx, conn, table)
-        else:
-            model = _open_as(ctx, conn, caller, table_id, "read", member_first=True)[1]
+        model = readable_model(ctx, conn, caller, table_id)
         if parse is not None:
             query = parse(model)  # the api layer's query parser needs the fields
         fields = visible_fields(model, query.fields)
@@ -608,8 +612,8 @@ def delete_rows(
         missing = [i for i in ids if i not in existing]
         if missing:
             raise RowDoesNotExist(missing)
+        # the rows.deleted body names the ids only: the rows before are not read
         send_events = send_events and events.listens(ctx, conn, model.table, "rows.deleted")
-        old = fetch(ctx, conn, model, ids) if send_events else []
         written = _watch(ctx, conn, model, ids)
         trash.trash_rows(ctx, conn, actor.user, model, ids, batch=batch)
         for field_id, junction in model.relations.items():
@@ -625,7 +629,7 @@ def delete_rows(
             raise RowDoesNotExist([i for i in ids if i not in deleted])
         written()
         if send_events:
-            _emit(ctx, conn, "rows.deleted", model, row_ids=ids, old_rows=old)
+            _emit(ctx, conn, "rows.deleted", model, row_ids=ids)
 
 
 def move_row(

@@ -1,0 +1,117 @@
+"""The stream hub of a process: wakes the change streams of a database when its events commit.
+
+A stream is a coroutine that reads the event log, then waits on its database's `Signal`
+(one asyncio.Event shared by all the streams of a database, replaced each time it fires).
+A stream takes the signal *before* it reads, so an event committed between its read and
+its wait still wakes it. Nothing per stream is kept here but that shared Event, so an idle
+stream costs one suspended coroutine.
+
+Who fires a signal:
+- writes through this process: event_log.Notify, called after the commit (from any thread);
+- on PostgreSQL, writes through any instance: ONE listener connection per process
+  (`listen`) LISTENs on event_log.CHANNEL and fires the database named by each NOTIFY. After
+  a lost connection it reconnects and fires every signal (a NOTIFY may have been missed).
+Imports: webhooks.event_log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+import sqlalchemy as sa
+
+from gridbase.webhooks.event_log import CHANNEL, Notify
+
+log = logging.getLogger("gridbase.stream")
+
+RECONNECT_SECONDS = 1.0
+
+
+class StreamHub:
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._signals: dict[int, asyncio.Event] = {}
+
+    def bind(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        self._loop = loop
+
+    @property
+    def serving(self) -> bool:
+        """False once the app shuts down: open streams end."""
+        return self._loop is not None
+
+    def signal(self, database_id: int) -> asyncio.Event:
+        """The event the next commit of this database sets (take it before reading)."""
+        found = self._signals.get(database_id)
+        if found is None:
+            found = self._signals[database_id] = asyncio.Event()
+        return found
+
+    def fire(self, database_id: int) -> None:
+        """In the event loop: wake every stream of the database."""
+        found = self._signals.pop(database_id, None)
+        if found is not None:
+            found.set()
+
+    def fire_all(self) -> None:
+        signals, self._signals = self._signals, {}
+        for found in signals.values():
+            found.set()
+
+    def notify(self, database_id: int) -> None:
+        """From any thread (a writer after its commit)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self.fire(database_id)
+        else:
+            with suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(self.fire, database_id)
+
+    async def listen(self, url: sa.URL, stop: asyncio.Event) -> None:
+        """PostgreSQL: LISTEN on one connection until `stop`, reconnecting after a loss."""
+        import psycopg
+
+        dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        while not stop.is_set():
+            try:
+                async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {CHANNEL}")  # a constant, not user input
+                    self.fire_all()  # anything committed while not listening
+                    async for note in conn.notifies():
+                        with suppress(ValueError):
+                            self.fire(int(note.payload))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("change stream listener lost its connection", exc_info=True)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=RECONNECT_SECONDS)
+
+
+@asynccontextmanager
+async def serving(hub: StreamHub, notify: Notify, url: sa.URL | None) -> AsyncIterator[None]:
+    """While the app serves: this loop's hub takes the commits of this process and, with a
+    PostgreSQL `url`, every instance's NOTIFYs."""
+    hub.bind(asyncio.get_running_loop())
+    notify.set(hub.notify)
+    stop = asyncio.Event()
+    task = asyncio.create_task(hub.listen(url, stop), name="gridbase-stream") if url else None
+    try:
+        yield
+    finally:
+        notify.set(None)
+        stop.set()
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        hub.fire_all()  # streams still open notice the shutdown at once
+        hub.bind(None)
