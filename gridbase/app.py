@@ -133,9 +133,8 @@ def lifespan(ctx: Ctx, runner: Runner) -> Callable[[Any], AbstractAsyncContextMa
         async with AsyncExitStack() as stack:
             event_log = ctx.ext.event_log
             assert isinstance(event_log, EventLog)
-            pg_url = None if ctx.db.is_sqlite else ctx.db.engine.url
             await stack.enter_async_context(
-                stream_hub.serving(ctx.ext.stream, event_log.notify, pg_url)
+                stream_hub.serving(ctx.ext.stream, event_log.notify, ctx.db)
             )
             await stack.enter_async_context(cleanup.running(ctx))
             if webhooks is not None:

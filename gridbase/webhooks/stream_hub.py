@@ -11,7 +11,10 @@ Who fires a signal:
 - on PostgreSQL, writes through any instance: ONE listener connection per process
   (`listen`) LISTENs on event_log.CHANNEL and fires the database named by each NOTIFY. After
   a lost connection it reconnects and fires every signal (a NOTIFY may have been missed).
-Imports: webhooks.event_log.
+- on SQLite, writes by another process on the same file (`serve --workers N`, `gridbase
+  import`): while any stream waits, ONE task per process (`poll`) reads the waited-on
+  databases' last seq every POLL_SECONDS (one indexed statement) and fires those that moved.
+Imports: storage (engine, schema), webhooks.event_log.
 """
 
 from __future__ import annotations
@@ -23,11 +26,14 @@ from contextlib import asynccontextmanager, suppress
 
 import sqlalchemy as sa
 
+from gridbase.storage import schema as s
+from gridbase.storage.engine import Database
 from gridbase.webhooks.event_log import CHANNEL, Notify
 
 log = logging.getLogger("gridbase.stream")
 
 RECONNECT_SECONDS = 1.0
+POLL_SECONDS = 0.05
 
 
 class StreamHub:
@@ -96,22 +102,48 @@ class StreamHub:
             with suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=RECONNECT_SECONDS)
 
+    async def poll(self, db: Database, stop: asyncio.Event) -> None:
+        """SQLite: fire the databases whose last seq moved (a write by another process)."""
+        seen: dict[int, int] = {}
+        q = s.stream_sequences
+        while not stop.is_set():
+            waited = list(self._signals)
+            if waited:
+                try:
+                    with db.read() as conn:
+                        now = dict(
+                            conn.execute(
+                                sa.select(q.c.database_id, q.c.last_seq).where(
+                                    q.c.database_id.in_(waited)
+                                )
+                            ).all()
+                        )
+                except Exception:
+                    log.warning("change stream poll failed", exc_info=True)
+                    now = {}
+                for database_id, last in now.items():
+                    if seen.get(database_id, last) != last:
+                        self.fire(database_id)
+                    seen[database_id] = last
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=POLL_SECONDS)
+
 
 @asynccontextmanager
-async def serving(hub: StreamHub, notify: Notify, url: sa.URL | None) -> AsyncIterator[None]:
-    """While the app serves: this loop's hub takes the commits of this process and, with a
-    PostgreSQL `url`, every instance's NOTIFYs."""
+async def serving(hub: StreamHub, notify: Notify, db: Database) -> AsyncIterator[None]:
+    """While the app serves: this loop's hub takes the commits of this process and, on
+    PostgreSQL, every instance's NOTIFYs (on SQLite, other processes' writes by polling)."""
     hub.bind(asyncio.get_running_loop())
     notify.set(hub.notify)
     stop = asyncio.Event()
-    task = asyncio.create_task(hub.listen(url, stop), name="gridbase-stream") if url else None
+    watch = hub.poll(db, stop) if db.is_sqlite else hub.listen(db.engine.url, stop)
+    task = asyncio.create_task(watch, name="gridbase-stream")
     try:
         yield
     finally:
         notify.set(None)
         stop.set()
-        if task is not None:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
         hub.fire_all()  # streams still open notice the shutdown at once
         hub.bind(None)
