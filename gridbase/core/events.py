@@ -29,12 +29,14 @@ def emit(
     event: str,
     table: Table,
     fields: Sequence[Field] = (),
+    *,
+    webhooks: bool = True,
     **data: Any,
 ) -> None:
     """Write the event for the webhooks that take it and to the change stream's log (one
     event id for both). `fields`: the table's fields, which name row keys for user field
     names; a `field` or `view` in `data` is rendered as its API JSON (only when someone
-    listens)."""
+    listens). `webhooks=False`: logged for the stream only (send_webhook_events=false)."""
     field, view = data.get("field"), data.get("view")
     if isinstance(field, Field) or (view is not None and not isinstance(view, dict)):
         if not listens(ctx, conn, table, event):  # rendering is worth it only then
@@ -45,4 +47,5 @@ def emit(
             data["view"] = ctx.ext.render_view(ctx, view, table)
     event_id = str(uuid.uuid4())
     ctx.ext.event_log.append(conn, event, table, fields, data, event_id)
-    ctx.ext.events.enqueue(conn, event, table, fields, data, event_id)  # (none: nobody listens)
+    if webhooks:
+        ctx.ext.events.enqueue(conn, event, table, fields, data, event_id)  # (none: no hook)

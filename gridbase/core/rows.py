@@ -49,8 +49,12 @@ class Page:
     page: int = 1  # the page served (`page=last` asks for whichever that is)
 
 
-def _emit(ctx: Ctx, conn: sa.Connection, event: str, model: TableModel, **data: Any) -> None:
-    events.emit(ctx, conn, event, model.table, model.fields, **data)
+def _emit(
+    ctx: Ctx, conn: sa.Connection, event: str, model: TableModel, webhooks: bool, **data: Any
+) -> None:
+    """`webhooks=False` (send_webhook_events=false): the change stream still logs the event,
+    so a stream never misses a change; only the webhooks are not sent."""
+    events.emit(ctx, conn, event, model.table, model.fields, webhooks=webhooks, **data)
 
 
 def _existing(conn: sa.Connection, model: TableModel, ids: list[int]) -> set[int]:
@@ -528,8 +532,7 @@ def create_rows(
         _watch(ctx, conn, model, ids, created=True)(created)
         if row_history.enabled(ctx):
             row_history.record_creates(ctx, conn, model, actor.user, created, batch)
-        if send_events:
-            _emit(ctx, conn, "rows.created", model, rows=created)
+        _emit(ctx, conn, "rows.created", model, send_events, rows=created)
         return created, model
 
 
@@ -560,12 +563,12 @@ def update_rows(
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise RowIdsNotUnique(duplicates)
-        send_events = send_events and events.listens(ctx, conn, model.table, "rows.updated")
+        listened = events.listens(ctx, conn, model.table, "rows.updated")
         history = row_history.enabled(ctx)
         touched = row_history.touched_fields(
             model, [[*v.columns, *(f"field_{i}" for i in v.relations)] for v in prepared]
         )
-        if send_events:
+        if listened:
             old = fetch(ctx, conn, model, ids)
         elif history:  # only the fields written: the history compares nothing else
             old = fetch(ctx, conn, model, ids, list({f.id: f for t in touched for f in t}.values()))
@@ -586,8 +589,8 @@ def update_rows(
         written(updated)  # the index reads the rows just fetched
         if history:
             row_history.record_updates(ctx, conn, model, actor.user, old, updated, touched)
-        if send_events:
-            _emit(ctx, conn, "rows.updated", model, rows=updated, old_rows=old)
+        if listened:
+            _emit(ctx, conn, "rows.updated", model, send_events, rows=updated, old_rows=old)
         return updated, model
 
 
@@ -613,7 +616,7 @@ def delete_rows(
         if missing:
             raise RowDoesNotExist(missing)
         # the rows.deleted body names the ids only: the rows before are not read
-        send_events = send_events and events.listens(ctx, conn, model.table, "rows.deleted")
+        listened = events.listens(ctx, conn, model.table, "rows.deleted")
         written = _watch(ctx, conn, model, ids)
         trash.trash_rows(ctx, conn, actor.user, model, ids, batch=batch)
         for field_id, junction in model.relations.items():
@@ -628,8 +631,8 @@ def delete_rows(
         if len(deleted) != len(ids):
             raise RowDoesNotExist([i for i in ids if i not in deleted])
         written()
-        if send_events:
-            _emit(ctx, conn, "rows.deleted", model, row_ids=ids)
+        if listened:
+            _emit(ctx, conn, "rows.deleted", model, send_events, row_ids=ids)
 
 
 def move_row(
@@ -664,6 +667,5 @@ def move_row(
         moved = fetch(ctx, conn, model, [row_id])
         if not moved:  # a move before itself changes nothing, but the row went meanwhile
             raise RowDoesNotExist([str(row_id)])
-        if send_events:
-            _emit(ctx, conn, "rows.updated", model, rows=moved, old_rows=old)
+        _emit(ctx, conn, "rows.updated", model, send_events, rows=moved, old_rows=old)
         return moved[0], model
