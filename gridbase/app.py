@@ -120,7 +120,9 @@ def build_runner(ctx: Ctx, exporters: Exporters | None = None) -> Runner:
     return Runner(ctx, build_job_types(exporters or default_exporters()))
 
 
-def lifespan(ctx: Ctx, runner: Runner) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+def lifespan(
+    ctx: Ctx, runner: Runner
+) -> Callable[[Any], AbstractAsyncContextManager[dict[str, Any]]]:
     """While the app serves: the change streams' hub, the clean-ups (row history, due account
     deletions), the webhook dispatcher and the job runner, the last two unless turned off
     (GRIDBASE_WEBHOOKS_DISPATCHER, GRIDBASE_JOBS_RUNNER)."""
@@ -129,7 +131,7 @@ def lifespan(ctx: Ctx, runner: Runner) -> Callable[[Any], AbstractAsyncContextMa
     )
 
     @asynccontextmanager
-    async def _lifespan(app: Any) -> AsyncIterator[None]:
+    async def _lifespan(app: Any) -> AsyncIterator[dict[str, Any]]:
         async with AsyncExitStack() as stack:
             event_log = ctx.ext.event_log
             assert isinstance(event_log, EventLog)
@@ -142,7 +144,7 @@ def lifespan(ctx: Ctx, runner: Runner) -> Callable[[Any], AbstractAsyncContextMa
             if ctx.settings.jobs_runner:
                 runner.start()
                 stack.callback(runner.stop)
-            yield
+            yield {stream_hub.SHUTDOWN_STATE_KEY: ctx.ext.stream.close}
 
     return _lifespan
 

@@ -33,6 +33,9 @@ from gridbase.webhooks.event_log import CHANNEL, Notify
 log = logging.getLogger("gridbase.stream")
 
 RECONNECT_SECONDS = 1.0
+# the lifespan state key of StreamHub.close: the HTTP protocol calls it when the server stops,
+# so a graceful stop does not wait for the streams' clients (api.http_protocol)
+SHUTDOWN_STATE_KEY = "gridbase.streams.close"
 POLL_SECONDS = 0.05
 
 
@@ -40,14 +43,21 @@ class StreamHub:
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._signals: dict[int, asyncio.Event] = {}
+        self._closed = False
 
     def bind(self, loop: asyncio.AbstractEventLoop | None) -> None:
         self._loop = loop
+        self._closed = loop is None
 
     @property
     def serving(self) -> bool:
-        """False once the app shuts down: open streams end."""
-        return self._loop is not None
+        """False once the server stops: open streams end."""
+        return self._loop is not None and not self._closed
+
+    def close(self) -> None:
+        """In the event loop, when the server stops: every open stream ends."""
+        self._closed = True
+        self.fire_all()
 
     def signal(self, database_id: int) -> asyncio.Event:
         """The event the next commit of this database sets (take it before reading)."""

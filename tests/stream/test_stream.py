@@ -309,3 +309,18 @@ def test_workers_processes_wake_each_others_streams(tmp_path: Path, database_url
             stream.close()
     finally:
         running.stop()
+
+
+def test_a_graceful_stop_ends_open_streams(tmp_path: Path, database_url: str) -> None:
+    """SIGTERM: the streams end first, so the stop does not wait for their clients."""
+    running = serve(tmp_path, database_url, GRIDBASE_EVENTS_HEARTBEAT_SECONDS="60").start()
+    try:
+        client = Client(running.url)
+        _, _, table = client.table()
+        stream = client.stream(table)
+        assert running.process is not None
+        running.process.terminate()
+        assert stream.ended.wait(10)
+        assert running.process.wait(10) == 0
+    finally:
+        running.stop()
