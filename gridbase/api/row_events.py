@@ -10,7 +10,8 @@ revoked token, a lost grant or a deleted table ends the stream.
 
 A stream is one coroutine: it reads the log (core.row_events), then waits on its
 database's signal (webhooks.stream_hub), never holding a connection while it waits.
-Imports: api (deps, params), core.row_events.
+Imports: api (deps, params, rows), core (context, row_events, rows), errors, models,
+webhooks.event_log.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The change stream of a table (GET .../rows/table/<id>/events/): who may follow it, where a
 stream starts, and what it reads next. The log itself is webhooks.event_log; waiting for
 new events is the api layer's (api.row_events, woken by webhooks.stream_hub).
-Imports: core.rows (the row list's read check), webhooks.event_log.
+Imports: core.rows (the row list's read check), errors, models, webhooks.event_log.
 """
 
 from __future__ import annotations

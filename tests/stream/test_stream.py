@@ -158,7 +158,7 @@ def test_a_resume_from_before_the_retention_is_a_reset(tmp_path: Path, database_
         tmp_path,
         database_url,
         GRIDBASE_EVENTS_RETENTION_HOURS="0",
-        GRIDBASE_CLEANUP_INTERVAL_SECONDS="0.2",
+        GRIDBASE_CLEANUP_INTERVAL_SECONDS="1",
     ).start()
     try:
         client = Client(running.url)

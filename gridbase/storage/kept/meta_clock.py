@@ -38,7 +38,8 @@ CLOCK = "gridbase_meta_clock"
 _READ = f"SELECT value FROM {CLOCK}"
 
 # Every metadata table but those written by row traffic (the webhook outbox and its call
-# log, row history, the change stream's log and counters), and the refresh-token blacklist and user files, which nothing kept reads.
+# log, row history, the change stream's log and counters), and the refresh-token blacklist
+# and user files, which nothing kept reads.
 UNCLOCKED = frozenset(
     {
         schema.outbox.name,
