@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -321,6 +322,7 @@ def test_a_graceful_stop_ends_open_streams(tmp_path: Path, database_url: str) ->
         assert running.process is not None
         running.process.terminate()
         assert stream.ended.wait(10)
-        assert running.process.wait(10) == 0
+        # ended by itself within the wait (uvicorn re-raises SIGTERM once it stopped cleanly)
+        assert running.process.wait(10) in (0, -signal.SIGTERM)
     finally:
         running.stop()
