@@ -16,6 +16,7 @@ from gridbase.api import (
     limits,
     login_throttle,
     media,
+    row_events,
     row_history,
     row_names,
     rows,
@@ -68,8 +69,10 @@ from gridbase.storage import ddl, migrate
 from gridbase.storage.engine import Database
 from gridbase.storage.files import make_storage
 from gridbase.storage.kept import meta_clock, row_counts
-from gridbase.webhooks import dispatcher
+from gridbase.webhooks import dispatcher, stream_hub
+from gridbase.webhooks.event_log import EventLog, Notify
 from gridbase.webhooks.outbox import Outbox, Wakeup
+from gridbase.webhooks.stream_hub import StreamHub
 
 ROUTERS = [
     users.router,
@@ -85,6 +88,7 @@ ROUTERS = [
     fields_api.router,
     rows_batch.router,
     row_history.router,
+    row_events.router,
     rows.router,
     views_api.router,
     view_filters_api.router,
@@ -123,17 +127,22 @@ def build_runner(ctx: Ctx, exporters: Exporters | None = None) -> Runner:
 
 def lifespan(
     ctx: Ctx, runner: Runner, mcp: mcp_http.McpHttp | None = None
-) -> Callable[[Any], AbstractAsyncContextManager[None]]:
-    """While the app serves: the clean-ups (row history, due account deletions), the webhook
-    dispatcher and the job runner, the last two unless turned off
+) -> Callable[[Any], AbstractAsyncContextManager[dict[str, Any]]]:
+    """While the app serves: the change streams' hub, the clean-ups (row history, due account
+    deletions), the webhook dispatcher and the job runner, the last two unless turned off
     (GRIDBASE_WEBHOOKS_DISPATCHER, GRIDBASE_JOBS_RUNNER), and the MCP server's sessions."""
     webhooks = (
         dispatcher.lifespan(ctx, ctx.ext.wakeup) if ctx.settings.webhooks_dispatcher else None
     )
 
     @asynccontextmanager
-    async def _lifespan(app: Any) -> AsyncIterator[None]:
+    async def _lifespan(app: Any) -> AsyncIterator[dict[str, Any]]:
         async with AsyncExitStack() as stack:
+            event_log = ctx.ext.event_log
+            assert isinstance(event_log, EventLog)
+            await stack.enter_async_context(
+                stream_hub.serving(ctx.ext.stream, event_log.notify, ctx.db)
+            )
             await stack.enter_async_context(cleanup.running(ctx))
             if webhooks is not None:
                 await stack.enter_async_context(webhooks(app))
@@ -142,7 +151,7 @@ def lifespan(
                 stack.callback(runner.stop)
             if mcp is not None:
                 await stack.enter_async_context(mcp.running())
-            yield
+            yield {stream_hub.SHUTDOWN_STATE_KEY: ctx.ext.stream.close}
 
     return _lifespan
 
@@ -162,9 +171,11 @@ def build_context(settings: Settings) -> Ctx:
         filter_types=default_filter_types(),
         ext=Extensions(
             events=Outbox(clock, wakeup),
+            event_log=EventLog(clock, Notify()),
             search=RowSearch(settings.default_search_mode),
             render_view=render_view,
             wakeup=wakeup,
+            stream=StreamHub(),
         ),
         clock=clock,
     )

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     idempotency_retention_hours: float = Field(default=24, gt=0)
     # a request whose key another request holds waits this long for it, then answers 409
     idempotency_wait_seconds: float = Field(default=10, gt=0)
+    # the change stream (GET .../rows/table/<id>/events/): its events are kept this long for
+    # resumes; a comment is sent (and the caller's read permission checked) this often
+    events_retention_hours: float = Field(default=24, ge=0)
+    events_heartbeat_seconds: float = Field(default=15, gt=0)
 
     # background jobs (exports, imports): run them inside `gridbase serve` (else only
     # `gridbase worker` does)

@@ -13,7 +13,8 @@ waits for one forever (a client that sends a byte a second, or nothing). Here a 
 than `head_limit` bytes is answered 431 and a head not complete `head_timeout` seconds after
 its connection opened or its first byte arrived is answered 408; both close the connection.
 A slow body is no such cost: it holds a coroutine awaiting bytes, never a worker thread or
-the SQLite writer (bodies are read before any service runs). Imports: uvicorn.
+the SQLite writer (bodies are read before any service runs). A stopping server first ends the
+change streams (webhooks.stream_hub). Imports: uvicorn, webhooks.stream_hub.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from gridbase.webhooks.stream_hub import SHUTDOWN_STATE_KEY
 
 
 class _OneWrite:
@@ -87,6 +90,14 @@ class OneWriteHttpTools(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # narrower in uvicorn
         super().connection_made(_OneWrite(transport, self.loop))  # type: ignore[arg-type]  # a Transport in all but name
         self._arm()
+
+    def shutdown(self) -> None:
+        """The server stops: endless responses (change streams) are told to finish first, or
+        the graceful stop would wait for their clients to hang up."""
+        close = self.app_state.get(SHUTDOWN_STATE_KEY)
+        if callable(close):
+            close()
+        super().shutdown()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()

@@ -90,7 +90,7 @@ def resolve_page(page: int, count: int, size: int) -> int:
     return max(1, math.ceil(count / size)) if page == LAST_PAGE else page
 
 
-def _refs(value: str | None, by_name: bool) -> list[str] | list[int]:
+def field_refs(value: str | None, by_name: bool) -> list[str] | list[int]:
     """The names (CSV) or ids (any digits of each comma separated part) in include/exclude."""
     if not value:
         return []
@@ -102,8 +102,8 @@ def _refs(value: str | None, by_name: bool) -> list[str] | list[int]:
 def requested_fields(model: TableModel, listing: ListParams, by_name: bool) -> list[Field] | None:
     """Baserow's get_include_exclude_fields: the fields include/exclude leave (None when
     they name nothing; possibly empty when they name only unknown fields)."""
-    wanted = _refs(listing.include, by_name)
-    unwanted = _refs(listing.exclude, by_name)
+    wanted = field_refs(listing.include, by_name)
+    unwanted = field_refs(listing.exclude, by_name)
     if not wanted and not unwanted:
         return None
 

@@ -1,8 +1,8 @@
 """Periodic clean-ups run beside the server (`gridbase serve`, each worker process) and by
 `gridbase worker`: row history past its retention, accounts whose deletion came due, the
-trash past its retention. Each
+trash past its retention, the change stream's events past theirs. Each
 is one idempotent delete, so several processes may run them side by side.
-Imports: core (account, idempotency, row_history, trash).
+Imports: core (account, idempotency, row_events, row_history, trash).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from typing import Any
 
-from gridbase.core import account, idempotency, row_history, trash
+from gridbase.core import account, idempotency, row_events, row_history, trash
 from gridbase.core.context import Ctx
 
 log = logging.getLogger("gridbase.cleanup")
@@ -26,6 +26,7 @@ def run_once(ctx: Ctx) -> dict[str, int]:
         "accounts": account.delete_due_accounts(ctx),
         "trash": trash.purge_expired(ctx),
         "idempotency_keys": idempotency.purge(ctx),
+        "stream_events": row_events.purge(ctx),
     }
 
 

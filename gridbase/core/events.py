@@ -1,10 +1,12 @@
-"""Events of a change, handed to the webhook outbox inside the change's transaction.
+"""Events of a change, handed to the webhook outbox and the change stream's event log inside
+the change's transaction.
 
 Imports: core.context, fields.field_json, models.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,8 +18,9 @@ from gridbase.models import Field, Table
 
 
 def listens(ctx: Ctx, conn: sa.Connection, table: Table, event: str) -> bool:
-    """Whether any webhook takes this event of the table (so what it needs is worth reading)."""
-    return ctx.ext.events.listens(conn, table.id, event)
+    """Whether a webhook or the change stream takes this event of the table (so what it
+    needs, e.g. the rows before an update, is worth reading)."""
+    return ctx.ext.event_log.logs(event) or ctx.ext.events.listens(conn, table.id, event)
 
 
 def emit(
@@ -26,11 +29,14 @@ def emit(
     event: str,
     table: Table,
     fields: Sequence[Field] = (),
+    *,
+    webhooks: bool = True,
     **data: Any,
 ) -> None:
-    """Write the event for the webhooks that take it. `fields`: the table's fields, which name
-    row keys for webhooks with user field names; a `field` or `view` in `data` is rendered as
-    its API JSON (only when someone listens)."""
+    """Write the event for the webhooks that take it and to the change stream's log (one
+    event id for both). `fields`: the table's fields, which name row keys for user field
+    names; a `field` or `view` in `data` is rendered as its API JSON (only when someone
+    listens). `webhooks=False`: logged for the stream only (send_webhook_events=false)."""
     field, view = data.get("field"), data.get("view")
     if isinstance(field, Field) or (view is not None and not isinstance(view, dict)):
         if not listens(ctx, conn, table, event):  # rendering is worth it only then
@@ -39,4 +45,7 @@ def emit(
             data["field"] = field_json(ctx, field, table.database_id, table.workspace_id)
         if view is not None and not isinstance(view, dict):
             data["view"] = ctx.ext.render_view(ctx, view, table)
-    ctx.ext.events.enqueue(conn, event, table, fields, data)  # (nothing when nobody listens)
+    event_id = str(uuid.uuid4())
+    ctx.ext.event_log.append(conn, event, table, fields, data, event_id)
+    if webhooks:
+        ctx.ext.events.enqueue(conn, event, table, fields, data, event_id)  # (none: no hook)

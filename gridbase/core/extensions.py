@@ -1,10 +1,11 @@
-"""What core hands work to: the webhook outbox, row search and its index, the view renderer.
+"""What core hands work to: the webhook outbox, the change stream's event log, row search and
+its index, the view renderer.
 
 Built once, by app.build_context, into a frozen `Extensions` on the context: typed and
 complete, so a service never finds a hook missing. Each Protocol says what core asks; the
 implementations live below core (webhooks.outbox.Outbox, search.RowSearch) or above it
 (api.views renders a view's JSON).
-Imports: models, search (SearchPlan), usertable, webhooks.outbox (Wakeup), sqlalchemy.
+Imports: models, search (SearchPlan), usertable, webhooks (Wakeup, StreamHub), sqlalchemy.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from gridbase.usertable.context import TableContext
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery
 from gridbase.webhooks.outbox import Wakeup
+from gridbase.webhooks.stream_hub import StreamHub
 
 if TYPE_CHECKING:
     from gridbase.core.context import Ctx
@@ -46,8 +48,29 @@ class Events(Protocol):
         table: Table,
         fields: Sequence[Field],
         data: Mapping[str, Any],
+        event_id: str | None = None,
     ) -> str | None:
         """Write the event for every webhook that takes it; its id, or None for nobody."""
+        ...
+
+
+class EventLog(Protocol):
+    """The change stream's log: every event it serves, written in the change's transaction."""
+
+    def logs(self, event: str) -> bool:
+        """Whether the stream serves this event (so it is logged whoever listens)."""
+        ...
+
+    def append(
+        self,
+        conn: sa.Connection,
+        event: str,
+        table: Table,
+        fields: Sequence[Field],
+        data: Mapping[str, Any],
+        event_id: str,
+    ) -> int | None:
+        """Log the event; its per-database sequence number (None when not served)."""
         ...
 
 
@@ -101,6 +124,8 @@ class RenderView(Protocol):
 @dataclass(frozen=True, slots=True)
 class Extensions:
     events: Events
+    event_log: EventLog
     search: Search
     render_view: RenderView  # a view's API JSON, for view.* events
     wakeup: Wakeup  # the webhook dispatcher of this process, told when an event committed
+    stream: StreamHub  # the change streams of this process, woken when their events commit

@@ -91,6 +91,9 @@ class Runner:
             return jobs.load(conn, job.id)
 
     def progress_of(self, job: jobs.Job) -> float:
+        # a finished job's 100 committed before its run dropped the live figure
+        if job.state == jobs.FINISHED:
+            return job.progress_percentage
         return self.live.get(job.id, job.progress_percentage)
 
     def _loop(self) -> None:

@@ -58,8 +58,12 @@ class Page:
     page: int = 1  # the page served (`page=last` asks for whichever that is)
 
 
-def _emit(ctx: Ctx, conn: sa.Connection, event: str, model: TableModel, **data: Any) -> None:
-    events.emit(ctx, conn, event, model.table, model.fields, **data)
+def _emit(
+    ctx: Ctx, conn: sa.Connection, event: str, model: TableModel, webhooks: bool, **data: Any
+) -> None:
+    """`webhooks=False` (send_webhook_events=false): the change stream still logs the event,
+    so a stream never misses a change; only the webhooks are not sent."""
+    events.emit(ctx, conn, event, model.table, model.fields, webhooks=webhooks, **data)
 
 
 def _existing(conn: sa.Connection, model: TableModel, ids: list[int]) -> set[int]:
@@ -164,20 +168,24 @@ def _require_member(conn: sa.Connection, caller: Caller, model: TableModel) -> N
         workspaces.require_member(conn, caller.user.id, model.table.workspace_id)
 
 
+def readable_model(ctx: Ctx, conn: sa.Connection, caller: Caller, table_id: int) -> TableModel:
+    """The table's model once the caller may read its rows, checked as a row list checks."""
+    if isinstance(caller, Actor):
+        table = load.load_table(conn, table_id)
+        # membership first, then a token's grant (a granted token's membership was read
+        # with the token)
+        if caller.token is None or not caller.token.allows("read", table):
+            workspaces.require_member(conn, caller.user.id, table.workspace_id)
+        permissions.require(conn, caller, "read", table)
+        return load.model_for(ctx, conn, table)
+    return _open_as(ctx, conn, caller, table_id, "read", member_first=True)[1]
+
+
 def list_rows(
     ctx: Ctx, caller: Caller, table_id: int, query: RowQuery, *, parse: Any = None
 ) -> Page:
     with ctx.db.read() as conn:
-        if isinstance(caller, Actor):
-            table = load.load_table(conn, table_id)
-            # membership first, then a token's grant (a granted token's membership was read
-            # with the token)
-            if caller.token is None or not caller.token.allows("read", table):
-                workspaces.require_member(conn, caller.user.id, table.workspace_id)
-            permissions.require(conn, caller, "read", table)
-            model = load.model_for(ctx, conn, table)
-        else:
-            model = _open_as(ctx, conn, caller, table_id, "read", member_first=True)[1]
+        model = readable_model(ctx, conn, caller, table_id)
         if parse is not None:
             query = parse(model)  # the api layer's query parser needs the fields
         fields = visible_fields(model, query.fields)
@@ -548,8 +556,7 @@ def finish_creates(
     _watch(ctx, conn, model, ids, created=True)(created)
     if row_history.enabled(ctx):
         row_history.record_creates(ctx, conn, model, actor.user, created, batch)
-    if send_events:
-        _emit(ctx, conn, "rows.created", model, rows=created)
+    _emit(ctx, conn, "rows.created", model, send_events, rows=created)
     return created, model
 
 
@@ -599,12 +606,12 @@ def apply_updates(
 ) -> list[Row]:
     """Write validated values to existing rows (ids unique) in the caller's transaction:
     index, history and rows.updated with the old rows; RowDoesNotExist for a missing one."""
-    send_events = send_events and events.listens(ctx, conn, model.table, "rows.updated")
+    listened = events.listens(ctx, conn, model.table, "rows.updated")
     history = row_history.enabled(ctx)
     touched = row_history.touched_fields(
         model, [[*v.columns, *(f"field_{i}" for i in v.relations)] for v in prepared]
     )
-    if send_events:
+    if listened:
         old = fetch(ctx, conn, model, ids)
     elif history:  # only the fields written: the history compares nothing else
         old = fetch(ctx, conn, model, ids, list({f.id: f for t in touched for f in t}.values()))
@@ -625,8 +632,8 @@ def apply_updates(
     written(updated)  # the index reads the rows just fetched
     if history:
         row_history.record_updates(ctx, conn, model, actor.user, old, updated, touched)
-    if send_events:
-        _emit(ctx, conn, "rows.updated", model, rows=updated, old_rows=old)
+    if listened:
+        _emit(ctx, conn, "rows.updated", model, send_events, rows=updated, old_rows=old)
     return updated
 
 
@@ -654,8 +661,8 @@ def delete_rows(
             raise RowDoesNotExist(missing)
         if versions:
             row_etags.require(conn, model, versions, lambda ids: fetch(ctx, conn, model, ids))
-        send_events = send_events and events.listens(ctx, conn, model.table, "rows.deleted")
-        old = fetch(ctx, conn, model, ids) if send_events else []
+        # the rows.deleted body names the ids only: the rows before are not read
+        listened = events.listens(ctx, conn, model.table, "rows.deleted")
         written = _watch(ctx, conn, model, ids)
         trash.trash_rows(ctx, conn, actor.user, model, ids, batch=batch)
         for field_id, junction in model.relations.items():
@@ -670,8 +677,8 @@ def delete_rows(
         if len(deleted) != len(ids):
             raise RowDoesNotExist([i for i in ids if i not in deleted])
         written()
-        if send_events:
-            _emit(ctx, conn, "rows.deleted", model, row_ids=ids, old_rows=old)
+        if listened:
+            _emit(ctx, conn, "rows.deleted", model, send_events, row_ids=ids)
 
 
 def move_row(
@@ -709,6 +716,5 @@ def move_row(
         moved = fetch(ctx, conn, model, [row_id])
         if not moved:  # a move before itself changes nothing, but the row went meanwhile
             raise RowDoesNotExist([str(row_id)])
-        if send_events:
-            _emit(ctx, conn, "rows.updated", model, rows=moved, old_rows=old)
+        _emit(ctx, conn, "rows.updated", model, send_events, rows=moved, old_rows=old)
         return moved[0], model

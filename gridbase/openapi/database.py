@@ -24,6 +24,7 @@ from gridbase.openapi.common import (
     query,
     ref,
 )
+from gridbase.openapi.stream import events_operation
 
 
 def before_param(rows: str) -> dict[str, Any]:
@@ -451,6 +452,15 @@ def build_database_spec(
             "delete": ops["delete"],
         }
         paths[base + "/{row_id}/move/"] = {"patch": ops["move"]}
+        paths[f"{base}/events/"] = {
+            "get": events_operation(
+                table,
+                n.op,
+                [f"{table.name} (table {table.id})"],
+                SECURITY["any"],
+                {400: ["ERROR_QUERY_PARAMETER_VALIDATION"], 401: NO_PERMISSION, 404: TABLE_404},
+            )
+        }
         tags.append(
             {
                 "name": f"{table.name} (table {table.id})",

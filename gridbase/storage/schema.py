@@ -302,6 +302,36 @@ outbox = sa.Table(
     _created(),
 )
 
+# The change stream's event log (webhooks.event_log): one row per table event, written in
+# the change's transaction whether or not anyone streams. `seq` counts per database; its
+# next value comes from `stream_sequences` (whose row lock orders commits: see event_log).
+stream_sequences = sa.Table(
+    "stream_sequences",
+    metadata,
+    sa.Column(
+        "database_id", Id, sa.ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("last_seq", sa.BigInteger, nullable=False),
+    # events up to this seq were swept (retention): a resume from before it is a reset
+    sa.Column("purged_seq", sa.BigInteger, nullable=False, default=0),
+)
+
+stream_events = sa.Table(
+    "stream_events",
+    metadata,
+    sa.Column(
+        "database_id", Id, sa.ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("table_id", Id, nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),  # the webhook body, rows keyed field_<id>
+    sa.Column("names", sa.JSON, nullable=True),  # field_<id> -> name at the event, row events
+    _created(),
+    sa.Index("ix_stream_events_table_seq", "table_id", "seq"),
+    sa.Index("ix_stream_events_created_on", "created_on"),
+)
+
 # Uploaded files (Baserow's UserFile). Never changed once written: rows of file fields keep
 # a copy of what they show. `name` is `<unique>_<sha256_hash>.<original_extension>`.
 user_files = sa.Table(

@@ -116,9 +116,11 @@ class Outbox:
         table: Table,
         fields: Sequence[Field],
         data: Mapping[str, Any],
+        event_id: str | None = None,
     ) -> str | None:
         """Write the outbox rows for one event; returns the event id (None when nobody
-        listens). `data` holds JSON only (rows, field or view JSON, ids)."""
+        listens). `data` holds JSON only (rows, field or view JSON, ids). `event_id`: the id
+        the change stream logged the event with (one event, one id), else a new one."""
         hooks = listening(conn, table.id, event_type)
         if event_type == "rows.updated":
             changed = payloads.changed_fields(data.get("rows", ()), data.get("old_rows", ()))
@@ -126,7 +128,7 @@ class Outbox:
         if not hooks:
             return None
         names = {f"field_{f.id}": f.name for f in fields}
-        event_id = str(uuid.uuid4())
+        event_id = event_id or str(uuid.uuid4())
         now = self.clock()
         conn.execute(
             s.outbox.insert(),

@@ -76,8 +76,19 @@ def test_database_spec_types_rows_from_fields(api: Api) -> None:
         f"{base}/batch-delete/",
         base + "/{row_id}/",
         base + "/{row_id}/move/",
+        f"{base}/events/",
     }
     assert spec["paths"][f"{base}/"]["get"]["operationId"] == "list_customers_rows"
+    events = spec["paths"][f"{base}/events/"]["get"]
+    assert events["operationId"] == "stream_customers_events"
+    assert list(events["responses"]["200"]["content"]) == ["text/event-stream"]
+    assert {p["name"] for p in events["parameters"]} == {
+        "Last-Event-ID",
+        "after",
+        "user_field_names",
+        "include",
+        "exclude",
+    }
 
 
 def test_database_spec_changes_with_the_schema(api: Api) -> None:

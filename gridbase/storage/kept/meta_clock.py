@@ -38,12 +38,15 @@ CLOCK = "gridbase_meta_clock"
 _READ = f"SELECT value FROM {CLOCK}"
 
 # Every metadata table but those written by row traffic (the webhook outbox and its call
-# log, row history), and the refresh-token blacklist and user files, which nothing kept reads.
+# log, row history, the change stream's log and counters), and the refresh-token blacklist
+# and user files, which nothing kept reads.
 UNCLOCKED = frozenset(
     {
         schema.outbox.name,
         schema.webhook_calls.name,
         schema.row_history.name,
+        schema.stream_events.name,
+        schema.stream_sequences.name,
         schema.refresh_token_blacklist.name,
         schema.user_files.name,
     }
