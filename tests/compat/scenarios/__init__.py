@@ -19,6 +19,7 @@ from tests.compat.scenarios import (
     filters,
     formula_functions,
     history_account,
+    issue23,
     jobs,
     links,
     sorts,
@@ -53,6 +54,7 @@ RECORDABLE: dict[str, Scenario] = {
     **duplicate.SCENARIOS,
     **export_filters.SCENARIOS,
     **trash_fields.SCENARIOS,
+    **issue23.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}
