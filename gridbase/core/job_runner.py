@@ -128,7 +128,7 @@ class Runner:
         except JobCancelled:
             pass
         except JobFailed as failed:
-            jobs.fail(self.ctx, job.id, failed.message, failed.result)
+            jobs.fail(self.ctx, job.id, failed.message, failed.result, failed.progress)
         except GridbaseError as error:
             jobs.fail(self.ctx, job.id, error_text(error))
         except Exception:

@@ -366,6 +366,23 @@ def insert_rows(
     return ids
 
 
+def update_prepared(
+    ctx: Ctx, conn: sa.Connection, model: TableModel, user_id: int,
+    changes: Sequence[tuple[int, RowValues]],
+) -> None:  # fmt: skip
+    """Write values validated by the caller to existing rows, in the caller's transaction
+    (an import's upserts: like its created rows, they leave no row history)."""
+    ids = [row_id for row_id, _ in changes]
+    written = _watch(ctx, conn, model, ids)
+    now = ctx.clock()
+    _update_many(conn, model, [
+        (row_id, dict(values.columns, updated_on=now, last_modified_by=user_id))
+        for row_id, values in changes
+    ])  # fmt: skip
+    _write_relations(ctx, conn, model, list(changes))
+    written(fetch(ctx, conn, model, ids))
+
+
 def _one_item(exc: RequestBodyValidation) -> RequestBodyValidation:
     """A one-row request's error: the detail of its only item, as the single-row endpoints
     word it (validate_rows keys errors by item)."""

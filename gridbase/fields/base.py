@@ -240,6 +240,7 @@ class FieldType:
     resolves_values: ClassVar[bool] = False  # serialize reads what resolve_values found
     validates_together: ClassVar[bool] = False  # a request's values: validate_together
     collates: ClassVar[bool] = False  # sorts as text under Baserow's collation (sort_keys)
+    can_upsert: ClassVar[bool] = False  # an import's configuration may match rows by it
     props: ClassVar[tuple[Prop, ...]] = ()
 
     # --- storage --------------------------------------------------------------------------
@@ -305,6 +306,12 @@ class FieldType:
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         """Client value -> value to store. Raises FieldValueError."""
         return raw
+
+    def upsert_value(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        """An import's upsert value -> the stored value it matches (types with can_upsert).
+        Baserow prepares these with prepare_value_for_db, which for some types accepts more
+        than a row write does. Raises FieldValueError."""
+        return self.validate(field, raw, vc)
 
     def validate_together(self, field: Field, values: list[Any], vc: ValueContext) -> None:
         """Types with validates_together: a check of every value one request writes to this

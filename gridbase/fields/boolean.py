@@ -12,6 +12,7 @@ from gridbase.models import Field
 
 
 class BooleanFieldType(FieldType):
+    can_upsert = True
     type = "boolean"
     kind = "bool"
     formula_kind = "boolean"

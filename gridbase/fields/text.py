@@ -36,6 +36,8 @@ class TextLike(FieldType):
 class PlainText(TextLike):
     """Free text: numbers become their text; a converted boolean reads true/false."""
 
+    can_upsert = True
+
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         return as_text(raw)
 
@@ -85,6 +87,8 @@ class LongTextFieldType(PlainText):
 class PatternFieldType(TextLike):
     """A text value that must match a pattern; "" and null are always accepted, and stored
     as "" (Baserow's prepare_value_for_db), which is also what new and converted cells get."""
+
+    can_upsert = True
 
     pattern: re.Pattern[str]
 

@@ -4,6 +4,10 @@ object (GET /api/workspaces/{id}/permissions/), ...
 
 from __future__ import annotations
 
+from typing import Any
+
+from tests.compat.scenarios.build import NAMES
+from tests.compat.scenarios.jobs import IMPORT, run_import
 from tests.compat.scenarios.teammates import MISSING, join, teammate
 from tests.compat.session import Session
 
@@ -30,6 +34,113 @@ def workspace_permissions(s: Session) -> None:
     s.call("post", "POST", path, body={})
 
 
+def upsert_table(s: Session, db: int) -> tuple[int, dict[str, int]]:
+    """A table to upsert into (its fields made unrecorded): Name, Notes (text), Count
+    (number, 1 decimal), Done (boolean), Day (date), Kind (single select), F (formula)."""
+    data = [["Name", "Notes"], ["a", "1"], ["b", "2"], ["b", "3"], ["c", ""], ["", "5"]]
+    t = s.table(db, "Up", data)
+    path = f"/api/database/fields/table/{t}/"
+    for body in (
+        {"name": "Count", "type": "number", "number_decimal_places": 1},
+        {"name": "Done", "type": "boolean"},
+        {"name": "Day", "type": "date", "date_include_time": False},
+        {"name": "Kind", "type": "single_select",
+         "select_options": [{"value": "red", "color": "red"}]},
+        {"name": "F", "type": "formula", "formula": "concat(field('Name'), '!')"},
+    ):  # fmt: skip
+        s.post("field", path, body, record=False)
+    items = [{"id": 1, "Count": 1, "Day": "2024-01-02"}, {"id": 2, "Count": 2.5, "Done": True},
+             {"id": 3, "Count": 2.5}]  # fmt: skip
+    s.patch("seed", f"/api/database/rows/table/{t}/batch/", {"items": items}, query=NAMES,
+            record=False)  # fmt: skip
+    return t, {name: f["id"] for name, f in s.fields(t).items()}
+
+
+def import_upsert(s: Session) -> None:
+    """An import into a table with `configuration`: rows whose upsert values match a row
+    update it (repeated values pair up in id order), `skipped_fields` keep their values,
+    keys of several fields and of each type; every validation error, synchronous or of the
+    job. Each case runs on a fresh table."""
+    s.sign_up()
+    db = s.database()
+
+    def upsert(label: str, rows: list[list[Any]], keys: Any, values: Any, **more: Any) -> None:
+        t, f = upsert_table(s, db)
+        configuration = {"upsert_fields": [f.get(k, k) for k in keys] if keys else keys,
+                         "upsert_values": values, **more}  # fmt: skip
+        if "skipped_fields" in more:
+            configuration["skipped_fields"] = [f.get(k, k) for k in more["skipped_fields"]]
+        # cells: Name, Notes, then Count and Done (a boolean refuses the None of a
+        # missing cell)
+        data = [r + [None, False][len(r) - 2 :] if len(r) < 4 else r for r in rows]
+        run_import(s, label, IMPORT.format(t), {"data": data, "configuration": configuration})
+        s.rows(f"{label}_rows", t, user_field_names="true")
+
+    upsert("by_name", [["a", "new a"], ["z", "new z"]], ["Name"], [["a"], ["z"]])
+    upsert("repeated", [["b", "b1"], ["b", "b2"], ["b", "b3"]], ["Name"],
+           [["b"], ["b"], ["b"]])  # fmt: skip
+    upsert("other_keys", [["x", "by key"]], ["Name"], [["c"]])
+    upsert("two_fields", [["b", "two"], ["b", "none"]], ["Name", "Count"],
+           [["b", "2.5"], ["b", 7]])  # fmt: skip
+    upsert("number_forms", [["n1", "num", 3], ["n2", "num"], ["n3", "n"]], ["Count"],
+           [[1], ["2.50"], [2.5]])  # fmt: skip
+    upsert("number_int", [["n1", "num"]], ["Count"], [["1"]])
+    upsert("boolean", [["t", "bool"], ["t2", "bool"]], ["Done"], [[True], ["true"]])
+    upsert("boolean_text", [["f", "bool"]], ["Done"], [["false"]])
+    upsert("date", [["d", "date"], ["d2", "date"]], ["Day"], [["2024-01-02"], ["02/01/2024"]])
+    upsert("date_null", [["d", "date"]], ["Day"], [[None]])
+    upsert("null_key", [["nul", "null"]], ["Count"], [[None]])
+    upsert("empty_text", [["", "empty"]], ["Name"], [[""]])
+    upsert("null_text", [["nt", "null text"]], ["Notes"], [[None]])
+    upsert("text_number", [["tn", "text number"]], ["Notes"], [[2]])
+    upsert("skipped", [["a", "skip", 9]], ["Name"], [["a"]], skipped_fields=["Notes"])
+    upsert("failing_row", [["a", "bad", "x"], ["q", "ok"]], ["Name"], [["a"], ["q"]])
+    upsert("too_many_cells", [["a", 1, 2, True, "2024-01-01", None, 7]], ["Name"], [["a"]])
+    upsert("null_fields", [["m2", "none"]], None, None)
+    upsert("values_without_fields", [["m3", "x"]], None, [["a"]])
+    upsert("missing_field", [["m4", "x"]], [MISSING], [["a"]])
+    upsert("read_only_field", [["m5", "x"]], ["F"], [["a!"]])
+    upsert("select_field", [["m6", "x"]], ["Kind"], [["red"]])
+    upsert("short_value", [["m7", "x"]], ["Name", "Notes"], [["a"]])
+    upsert("long_value", [["m8", "x"]], ["Name"], [["a", "b"]])
+    upsert("bad_number", [["m9", "x"]], ["Count"], [["abc"]])
+    upsert("bad_date", [["m9", "x"]], ["Day"], [["nope"]])
+    upsert("skipped_missing", [["m10", "x"]], ["Name"], [["a"]], skipped_fields=[MISSING])
+    upsert("other_table_field", [["m11", "x"]], [MISSING - 1], [["a"]])
+
+    t, f = upsert_table(s, db)
+    path = IMPORT.format(t)
+    name = f["Name"]
+    for label, configuration in (
+        ("fields_empty", {"upsert_fields": [], "upsert_values": [["a"]]}),
+        ("fields_zero", {"upsert_fields": [0], "upsert_values": [["a"]]}),
+        ("fields_text", {"upsert_fields": "x", "upsert_values": [["a"]]}),
+        ("fields_bad_item", {"upsert_fields": ["x"], "upsert_values": [["a"]]}),
+        ("values_missing", {"upsert_fields": [name]}),
+        ("values_empty", {"upsert_fields": [name], "upsert_values": []}),
+        ("values_null", {"upsert_fields": [name], "upsert_values": None}),
+        ("values_inner_empty", {"upsert_fields": [name], "upsert_values": [[]]}),
+        ("values_not_lists", {"upsert_fields": [name], "upsert_values": ["a"]}),
+        ("values_text", {"upsert_fields": [name], "upsert_values": "a"}),
+        ("values_length", {"upsert_fields": [name], "upsert_values": [["a"], ["b"]]}),
+        ("skipped_bad", {"upsert_fields": [name], "upsert_values": [["a"]],
+                         "skipped_fields": [0]}),
+        ("skipped_text", {"upsert_fields": [name], "upsert_values": [["a"]],
+                          "skipped_fields": "x"}),
+        ("configuration_text", "x"),
+        ("configuration_list", [1]),
+        ("configuration_null", None),
+        ("configuration_empty", {}),
+        ("unknown_key", {"other": 1}),
+    ):  # fmt: skip
+        body = {"data": [["k", "v", None, True]], "configuration": configuration}
+        answer = s.post(label, path, body)
+        if isinstance(answer, dict) and "id" in answer:
+            s.wait(f"{label}_done", f"/api/jobs/{answer['id']}/")
+    s.rows("rows_at_end", t, user_field_names="true")
+
+
 SCENARIOS = {
     "workspace_permissions": workspace_permissions,
+    "import_upsert": import_upsert,
 }
