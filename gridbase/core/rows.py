@@ -627,6 +627,10 @@ def delete_rows(
             raise RowDoesNotExist(missing)
         send_events = send_events and events.listens(ctx, conn, model.table, "rows.deleted")
         old = fetch(ctx, conn, model, ids) if send_events else []
+        links = row_history.link_fields(ctx, model) if row_history.enabled(ctx) else []
+        if links:  # the rows they link lose them: their history says so
+            linked = old or fetch(ctx, conn, model, ids, links)
+            row_history.record_deletes(ctx, conn, model, actor.user, linked, batch)
         written = _watch(ctx, conn, model, ids)
         trash.trash_rows(ctx, conn, actor.user, model, ids, batch=batch)
         for field_id, junction in model.relations.items():

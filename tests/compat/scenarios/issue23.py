@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from tests.compat.scenarios.build import NAMES
+from tests.compat.scenarios.history_account import history_path
 from tests.compat.scenarios.jobs import IMPORT, run_import
 from tests.compat.scenarios.teammates import MISSING, join, teammate
+from tests.compat.scenarios.users import rows_path
 from tests.compat.session import Session
 
 
@@ -140,7 +142,51 @@ def import_upsert(s: Session) -> None:
     s.rows("rows_at_end", t, user_field_names="true")
 
 
+def history_links(s: Session) -> None:
+    """Row history on the other side of a link: what the linked rows of T2 show when a row
+    of T1 gains a link to them, loses it, or is deleted; with and without a related field,
+    by single and batch writes, and a self link."""
+    s.sign_up()
+    db = s.database()
+    t1 = s.table(db, "Orders", [["Name"], ["A"], ["A2"]])
+    t2 = s.table(db, "Items", [["Name"], ["B"], ["C"], ["D"]])
+    s.field(t1, "Items", "link_row", link_row_table_id=t2, has_related_field=True)
+    s.field(t1, "OneWay", "link_row", link_row_table_id=t2, has_related_field=False)
+    s.field(t1, "Self", "link_row", link_row_table_id=t1, has_related_field=False)
+
+    def histories(label: str) -> None:
+        for row in (1, 2, 3):
+            s.get(f"{label}_t2_{row}", history_path(t2, row))
+        for row in (1, 2):
+            s.get(f"{label}_t1_{row}", history_path(t1, row))
+
+    s.patch("link", rows_path(t1, 1), {"Items": [1, 2]}, query=NAMES)
+    histories("linked")
+    s.patch("relink", rows_path(t1, 1), {"Items": [2, 3]}, query=NAMES)
+    histories("relinked")
+    s.patch("one_way", rows_path(t1, 1), {"OneWay": [1]}, query=NAMES)
+    histories("one_way")
+    s.patch("from_t2", rows_path(t2, 3), {"Orders": [1, 2]}, query=NAMES)
+    histories("from_t2")
+    batch = {"items": [{"id": 1, "Items": []}, {"id": 2, "Items": [1]}]}
+    s.patch("batch", rows_path(t1) + "batch/", batch, query=NAMES)
+    histories("batch")
+    s.patch("self", rows_path(t1, 1), {"Self": [2]}, query=NAMES)
+    histories("self")
+    s.post("create_linked", rows_path(t1), {"Name": "A3", "Items": [1]}, query=NAMES)
+    s.get("created_t2_1", history_path(t2, 1))
+    s.delete("delete", rows_path(t1, 2))
+    histories("deleted")
+    s.get("deleted_t1_3", history_path(t1, 3))
+    batch = {"items": [{"Name": "N1", "Items": [2]}, {"Name": "N2", "Items": [2, 3]}]}
+    s.post("batch_create", rows_path(t1) + "batch/", batch, query=NAMES)
+    histories("batch_created")
+    s.post("batch_delete", rows_path(t1) + "batch-delete/", {"items": [4, 5]})
+    histories("batch_deleted")
+
+
 SCENARIOS = {
     "workspace_permissions": workspace_permissions,
     "import_upsert": import_upsert,
+    "history_links": history_links,
 }
