@@ -154,3 +154,34 @@ def test_health_checks(api: Api, client) -> None:
     }
     bob = Api(client, "bob@example.com", "Bob")
     assert bob.get("/api/_health/full/").status_code == 403
+
+
+def test_resets_refused_when_turned_off(
+    api: Api, client, ctx: Ctx, caplog: pytest.LogCaptureFixture
+) -> None:
+    """GRIDBASE_ALLOW_RESET_PASSWORD=false: both reset endpoints answer Baserow's
+    ERROR_DISABLED_RESET_PASSWORD (an unknown address still gets its silent 204), a token
+    mailed before does not work, and the settings say so; the settings cannot be changed
+    through the API."""
+    caplog.set_level(logging.INFO, logger="gridbase.mail")
+    body = {"email": "ada@example.com", "base_url": "https://app.example.com/reset"}
+    assert client.post("/api/user/send-reset-password-email/", json=body).status_code == 204
+    token = _reset_link(caplog)
+    ctx.settings.allow_reset_password = False
+    refused = client.post("/api/user/send-reset-password-email/", json=body)
+    assert assert_error(refused, 400, "ERROR_DISABLED_RESET_PASSWORD")["detail"] == ""
+    unknown = {**body, "email": "nobody@example.com"}
+    assert client.post("/api/user/send-reset-password-email/", json=unknown).status_code == 204
+    reset = {"token": token, "password": "brand-new-pw"}
+    assert_error(client.post("/api/user/reset-password/", json=reset), 400,
+                 "ERROR_DISABLED_RESET_PASSWORD")  # fmt: skip
+    login(client)  # the password is unchanged
+    assert client.get("/api/settings/").json()["allow_reset_password"] is False
+    update = api.patch("/api/settings/update/", {"allow_reset_password": True})
+    assert_error(update, 400, "ERROR_SETTINGS_FROM_ENVIRONMENT")
+    bob = Api(client, "bob@example.com", "Bob")
+    assert bob.patch("/api/settings/update/", {}).json() == {
+        "detail": "You do not have permission to perform this action."
+    }
+    ctx.settings.allow_reset_password = True
+    assert client.post("/api/user/reset-password/", json=reset).status_code == 204

@@ -185,8 +185,29 @@ def history_links(s: Session) -> None:
     histories("batch_deleted")
 
 
+def settings_reset_password(s: Session) -> None:
+    """The instance settings as a non-staff user sees them: a refused update
+    (turning allow_reset_password off is the staff's: the oracle is shared, so the refusals
+    of a disabled reset are gridbase's tests), and the reset-password pair while allowed."""
+    s.sign_up()
+    body = {"allow_reset_password": False}
+    s.patch("update_not_staff", "/api/settings/update/", body)
+    s.patch("update_no_auth", "/api/settings/update/", body, auth="none")
+    s.patch("update_bad_value", "/api/settings/update/", {"allow_reset_password": "maybe"})
+    s.call("update_get", "GET", "/api/settings/update/")
+    email = f"user-{s.tag}@example.com"
+    base_url = "http://localhost:3000/forgot-password"
+    s.post("send_unknown", "/api/user/send-reset-password-email/",
+           {"email": f"nobody-{s.tag}@example.com", "base_url": base_url}, auth="none")  # fmt: skip
+    s.post("send_bad_host", "/api/user/send-reset-password-email/",
+           {"email": email, "base_url": "https://evil.example.com/x"}, auth="none")  # fmt: skip
+    s.post("reset_bad_token", "/api/user/reset-password/",
+           {"token": "nonsense", "password": "password1234"}, auth="none")  # fmt: skip
+
+
 SCENARIOS = {
     "workspace_permissions": workspace_permissions,
     "import_upsert": import_upsert,
     "history_links": history_links,
+    "settings_reset_password": settings_reset_password,
 }
