@@ -77,6 +77,10 @@ class Runner:
             self._thread.join(timeout)
         self.liveness.release()
 
+    def alive(self) -> bool | None:
+        """Whether its thread runs (None: it was never started here)."""
+        return None if self._thread is None else self._thread.is_alive()
+
     def wake(self) -> None:
         """A job was created: look now rather than at the next poll."""
         self._wake.set()

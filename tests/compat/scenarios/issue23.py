@@ -205,9 +205,25 @@ def settings_reset_password(s: Session) -> None:
            {"token": "nonsense", "password": "password1234"}, auth="none")  # fmt: skip
 
 
+def health_queues(s: Session) -> None:
+    """The queue check a load balancer may call (no authentication) and the staff-only
+    e-mail tester and full check refused to others. The oracle's queues are short."""
+    path = "/api/_health/celery-queue/"
+    s.get("no_queue", path, auth="none")
+    for queue in ("celery", "export", ["celery", "export"], "other", ["celery", "other"], ""):
+        s.get("queue", path, query={"queue": queue}, auth="none")
+    s.sign_up()
+    body = {"target_email": "someone@example.com"}
+    s.post("email_not_staff", "/api/_health/email/", body)
+    s.post("email_no_auth", "/api/_health/email/", body, auth="none")
+    s.post("email_bad_not_staff", "/api/_health/email/", {"target_email": "nope"})
+    s.get("full_not_staff", "/api/_health/full/")
+
+
 SCENARIOS = {
     "workspace_permissions": workspace_permissions,
     "import_upsert": import_upsert,
     "history_links": history_links,
     "settings_reset_password": settings_reset_password,
+    "health_queues": health_queues,
 }
