@@ -5,7 +5,7 @@ database first and answers 503 when it cannot reach it, so a load balancer stops
 requests to an instance that cannot serve them. `GET /api/_health/full/` (staff only, as
 Baserow's IsAdminUser) reports each check and whether all critical ones pass,
 `POST /api/_health/email/` sends a test e-mail, `GET /api/_health/celery-queue/` says
-whether the job queues are short. Imports: api (body, deps), core.health, errors.
+whether the job queues are short. Imports: api (body, deps, responses), core.health, errors.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The `configuration` of an import into a table (Baserow's TableImportConfiguration): its
 upsert fields and values and skipped fields, with DRF's errors for each, and the check that
 there are as many upsert values as rows. Whether the fields exist in the table is the job's
-to find out, as in Baserow. Imports: api.body, core.import_upsert, core.drf_fields.
+to find out, as in Baserow. Imports: api.body, core (import_upsert, drf_fields), errors.
 """
 
 from __future__ import annotations

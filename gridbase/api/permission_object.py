@@ -5,7 +5,7 @@ It is one entry per permission manager of Baserow 1.35.3's open-source edition, 
 order (settings.PERMISSION_MANAGERS), leaving out the managers that answer None: "member"
 is false outside the workspace (None inside it), "basic" appears only for a member.
 gridbase has no templates, and its instance always allows creating workspaces.
-Imports: core.workspaces.
+Imports: core.workspaces, models.
 """
 
 from __future__ import annotations

@@ -35,10 +35,9 @@ def get_settings(ctx: CtxDep) -> dict[str, Any]:
     }
 
 
-@router.api_route("/update/", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@router.patch("/update/")
 def update_settings(user: UserDep) -> Any:
-    """Baserow checks IsAdminUser before the method or the body, so a non-staff user gets
-    403 for any of them."""
+    """Baserow checks IsAdminUser before the body, so a non-staff user gets 403 for any."""
     if not user.is_staff:
         raise NotStaff()
     raise SettingsFromEnvironment()
