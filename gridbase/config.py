@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     access_token_lifetime_minutes: int = 10
     refresh_token_lifetime_hours: int = 168
     allow_signup: bool = True
+    # false: POST /api/user/send-reset-password-email/ and /reset-password/ are refused
+    allow_reset_password: bool = True
 
     max_concurrent_requests: int = -1
     concurrent_requests_throttle_timeout: int = 30

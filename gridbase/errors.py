@@ -154,6 +154,25 @@ class InvalidOldPassword(GridbaseError):
     code = "ERROR_INVALID_OLD_PASSWORD"
 
 
+class ResetPasswordDisabled(GridbaseError):
+    """Password resets are turned off (GRIDBASE_ALLOW_RESET_PASSWORD=false); Baserow maps it
+    with its bare code, so the detail is empty."""
+
+    code = "ERROR_DISABLED_RESET_PASSWORD"
+    default_detail = ""
+
+
+class SettingsFromEnvironment(GridbaseError):
+    """A staff user's PATCH /api/settings/update/: gridbase's instance settings are read from
+    its environment, never changed through the API (a gridbase code)."""
+
+    code = "ERROR_SETTINGS_FROM_ENVIRONMENT"
+    default_detail = (
+        "The instance settings of gridbase come from its environment (GRIDBASE_*): change "
+        "them there and restart the server."
+    )
+
+
 class BadTokenSignature(GridbaseError):
     """A signed token (password reset, invitation) that is not ours, or used already."""
 

@@ -5,61 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from gridbase.api.permission_object import permission_object
 from gridbase.core.context import Ctx
 from gridbase.core.invitations import Invitation, PublicInvitation
 from gridbase.core.workspaces import Member, Membership
 from gridbase.fields.field_json import field_json
 from gridbase.models import Database, Field, Table, User, Workspace
-
-PERMISSIONS: list[dict[str, Any]] = [
-    {"name": "core", "permissions": ["list_workspaces"]},
-    {
-        "name": "setting_operation",
-        "permissions": {
-            "always_allowed_operations": ["create_workspace"],
-            "staff_only_operations": [],
-        },
-    },
-    {
-        "name": "staff",
-        "permissions": {"is_staff": False, "staff_only_operations": ["settings.update"]},
-    },
-    {
-        "name": "allow_if_template",
-        "permissions": {
-            "allowed_operations_on_templates": [
-                "workspace.read",
-                "workspace.list_applications",
-                "application.list_integrations",
-                "application.list_user_sources",
-                "application.user_source.login",
-                "database.table.field_rules.read_field_rules",
-                "database.list_tables",
-                "database.table.list_fields",
-                "database.table.list_rows",
-                "database.table.list_views",
-                "database.table.read_row",
-                "database.table.view.read",
-                "database.table.view.read_field_options",
-                "database.table.view.list_decoration",
-                "database.table.view.list_aggregations",
-                "database.table.view.read_aggregation",
-                "builder.list_pages",
-                "builder.page.list_elements",
-                "builder.page.list_workflow_actions",
-                "builder.page.data_source.dispatch",
-                "builder.page.list_data_sources",
-                "dashboard.widget.read",
-                "dashboard.list_widgets",
-                "dashboard.data_source.read",
-                "dashboard.list_data_sources",
-                "dashboard.data_source.dispatch",
-            ],
-            "workspace_template_ids": [],
-        },
-    },
-    {"name": "member", "permissions": False},
-]
 
 
 def iso(value: datetime | None) -> str | None:
@@ -84,12 +35,7 @@ def user(u: User) -> dict[str, Any]:
 
 
 def permissions(u: User) -> list[dict[str, Any]]:
-    perms = [dict(p) for p in PERMISSIONS]
-    perms[2] = {
-        "name": "staff",
-        "permissions": {"is_staff": u.is_staff, "staff_only_operations": ["settings.update"]},
-    }
-    return perms
+    return permission_object(u, None)
 
 
 def session(u: User, access: str, refresh: str | None) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """File import endpoints (Baserow's async table creation and import): the rows go to a
-file_import job; the answer is the pending job. Imports: api (body, deps, jobs, tables),
-core.file_import.
+file_import job; the answer is the pending job. Imports: api (body, deps,
+import_configuration, jobs), core.file_import.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
+from gridbase.api import import_configuration
 from gridbase.api.body import Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep
 from gridbase.api.jobs import job_json, runner
@@ -38,8 +39,11 @@ def create_table_async(
 def import_async(table_id: int, request: Request, ctx: CtxDep, user: UserDep, body: BodyDep) -> Any:
     v = Validator(body)
     data = v.items("data", min_length=1)
+    upsert, errors = import_configuration.read(body)
+    v.errors.update(errors)
     v.done()
-    job = file_import.start_into_table(ctx, user, table_id, data)
+    import_configuration.check_lengths(upsert, data)
+    job = file_import.start_into_table(ctx, user, table_id, data, upsert or file_import.NO_UPSERT)
     run = runner(request)
     run.wake()
     return job_json(run, job)

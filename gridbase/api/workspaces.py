@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 from gridbase.api import render
 from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep
+from gridbase.api.permission_object import permission_object
 from gridbase.core import databases, tables, workspaces
 from gridbase.errors import ApplicationTypeDoesNotExist, RequestBodyValidation, field_error
 from gridbase.models import Database
@@ -131,3 +132,9 @@ def update_application(application_id: int, ctx: CtxDep, user: UserDep, body: Bo
 def delete_application(application_id: int, ctx: CtxDep, user: UserDep) -> Response:
     databases.delete(ctx, user, application_id)
     return Response(status_code=204)
+
+
+@router.get("/workspaces/{workspace_id:int}/permissions/")
+def workspace_permissions(workspace_id: int, ctx: CtxDep, user: UserDep) -> Any:
+    """The permission object Baserow's front end reads for a workspace (any user may ask)."""
+    return permission_object(user, workspaces.role_in(ctx, user, workspace_id))

@@ -27,6 +27,7 @@ from gridbase.errors import (
     BadTokenSignature,
     ExpiredTokenSignature,
     InvalidOldPassword,
+    ResetPasswordDisabled,
     UserIsLastAdmin,
     UserNotFound,
 )
@@ -124,7 +125,9 @@ def send_reset_email(ctx: Ctx, email: str, base_url: str, check_base_url: Any) -
             sa.select(s.users).where(s.users.c.email == users.normalize_email(email))
         ).first()
     if row is None or not row.is_active:
-        return
+        return  # before the setting is looked at, as Baserow's (no hint either way)
+    if not ctx.settings.allow_reset_password:
+        raise ResetPasswordDisabled()
     check_base_url(base_url)
     link = f"{base_url.rstrip('/')}/{reset_token(ctx, row.id, row.password)}"
     body = (
@@ -136,6 +139,8 @@ def send_reset_email(ctx: Ctx, email: str, base_url: str, check_base_url: Any) -
 
 
 def reset_password(ctx: Ctx, token: str, new: str) -> None:
+    if not ctx.settings.allow_reset_password:  # before the token is read, as Baserow's
+        raise ResetPasswordDisabled()
     parts = token.split(":")
     if len(parts) != 3 or not signing.same(_sign(ctx, f"{parts[0]}:{parts[1]}"), parts[2]):
         raise BadTokenSignature()

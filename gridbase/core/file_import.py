@@ -7,7 +7,8 @@ or a cancel rolls it all back, so an import is never half visible (a staging are
 let other writers in meanwhile, but needs a second copy of every row; on SQLite the
 writer is single anyway). Rows come in parts (`chunks`), so a file read by the CLI is
 never all in memory.
-Imports: core (context, databases, jobs, job_types, row_values, rows, tables), errors,
+Imports: core (context, databases, import_upsert, jobs, job_types, row_values, rows,
+tables), errors,
 fields.base, models, usertable.
 """
 
@@ -19,8 +20,9 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 
-from gridbase.core import databases, jobs, rows, tables
+from gridbase.core import databases, import_upsert, jobs, rows, tables
 from gridbase.core.context import Ctx
+from gridbase.core.import_upsert import Upsert
 from gridbase.core.job_types import JobCancelled, JobFailed, ProgressFn
 from gridbase.core.row_values import RowValues, validate_row, value_context
 from gridbase.errors import RequestBodyValidation
@@ -35,6 +37,7 @@ TOO_MANY = "Too many values in this line."
 MAX_REPORT_ERRORS = 30
 TOO_MANY_ERRORS = "This file import has raised too many errors."
 SOMETHING_WRONG = f"Something went wrong during the {TYPE} job execution."
+NO_UPSERT = Upsert()
 
 
 def start_new_table(
@@ -51,11 +54,16 @@ def start_new_table(
         return jobs.insert(ctx, conn, user, TYPE, params, max_count=1, result=_result(None))
 
 
-def start_into_table(ctx: Ctx, user: User, table_id: int, data: list[Any]) -> jobs.Job:
+def start_into_table(
+    ctx: Ctx, user: User, table_id: int, data: list[Any], upsert: Upsert = NO_UPSERT
+) -> jobs.Job:
+    """A pending import into a table; `upsert` is checked against the table when it runs,
+    as Baserow's job does."""
     with ctx.db.write() as conn:
         tables.load_for(conn, user, table_id)
         params = {"database_id": None, "name": "", "table_id": table_id,
-                  "first_row_header": False, "data": data}  # fmt: skip
+                  "first_row_header": False, "data": data,
+                  "configuration": upsert.params()}  # fmt: skip
         return jobs.insert(ctx, conn, user, TYPE, params, max_count=1, result=_result(None))
 
 
@@ -133,10 +141,12 @@ def into_table(
     chunks: Iterable[list[list[Any]]],
     progress: ProgressFn,
     total: int,
+    upsert: Upsert = NO_UPSERT,
 ) -> dict[str, Any]:
     """Validate and insert the rows of `chunks` into `table` (each cell to the writable
     field at its position, in field order); the failing rows by index, as Baserow reports
-    them. Rows that fail are left out."""
+    them. Rows that fail are left out. With an `upsert` configuration, a row whose upsert
+    values match a row of the table updates it instead (import_upsert)."""
     model = load.model_for(ctx, conn, table)
     writable = sorted(
         (f for f in model.fields if not ctx.field_types.get(f.type).read_only),
@@ -144,6 +154,9 @@ def into_table(
     )
     failing: dict[str, Any] = {}
     vc = value_context(ctx, conn)
+    upserts = import_upsert.plan(ctx, model, upsert)
+    keys = import_upsert.imported_keys(ctx, vc, upserts.fields, upsert)
+    targets = import_upsert.matches(ctx, conn, model, upserts.fields, keys)
     index = done = 0
 
     def fails(error: dict[str, Any]) -> None:
@@ -155,6 +168,7 @@ def into_table(
 
     for chunk in chunks:
         good: list[RowValues] = []
+        updates: list[tuple[int, RowValues]] = []
         for row in chunk:
             if len(row) > len(writable):
                 fails({"non_field_errors": [TOO_MANY]})
@@ -162,7 +176,12 @@ def into_table(
                 raw = {f"field_{f.id}": v for f, v in zip(writable, row, strict=False)}
                 raw.update({f"field_{f.id}": None for f in writable[len(row) :]})
                 try:
-                    good.append(validate_row(ctx, conn, model, raw, False, creating=True, vc=vc))
+                    values = validate_row(ctx, conn, model, raw, False, creating=True, vc=vc)
+                    target = targets.get(index)
+                    if target is None:
+                        good.append(values)
+                    else:
+                        updates.append((target, upserts.kept(values)))
                 except RequestBodyValidation as exc:
                     detail = exc.detail
                     if not isinstance(detail, dict):  # a type that refuses the whole write
@@ -171,6 +190,8 @@ def into_table(
             index += 1
         if good:
             rows.insert_rows(ctx, conn, table, [], by_name=False, user_id=user.id, values=good)
+        if updates:
+            rows.update_prepared(ctx, conn, model, user.id, updates)
         done += len(chunk)
         progress(done / total * 100 if total else 100.0)
     return failing
@@ -280,9 +301,12 @@ class FileImportJobType:
                 result = _result(table.id)
             else:
                 table = tables.load_for(conn, user, int(p["table_id"]))
-                failing = into_table(ctx, conn, user, table, batches(data), progress, len(data))
+                upsert = Upsert.from_params(p.get("configuration"))
+                failing = into_table(ctx, conn, user, table, batches(data), progress, len(data),
+                                     upsert)  # fmt: skip
                 result = _result(table.id, failing)
-            if not jobs.finish(ctx, conn, job.id, result, params={**p, "data": None}):
+            done = {**p, "data": None, "configuration": None}
+            if not jobs.finish(ctx, conn, job.id, result, params=done):
                 raise JobCancelled()  # rolls the whole import back
 
     def run_file(self, ctx: Ctx, job: jobs.Job, progress: ProgressFn) -> None:

@@ -77,6 +77,10 @@ class Runner:
             self._thread.join(timeout)
         self.liveness.release()
 
+    def alive(self) -> bool | None:
+        """Whether its thread runs (None: it was never started here)."""
+        return None if self._thread is None else self._thread.is_alive()
+
     def wake(self) -> None:
         """A job was created: look now rather than at the next poll."""
         self._wake.set()
@@ -131,7 +135,7 @@ class Runner:
         except JobCancelled:
             pass
         except JobFailed as failed:
-            jobs.fail(self.ctx, job.id, failed.message, failed.result)
+            jobs.fail(self.ctx, job.id, failed.message, failed.result, failed.progress)
         except GridbaseError as error:
             jobs.fail(self.ctx, job.id, error_text(error))
         except Exception:

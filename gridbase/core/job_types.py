@@ -25,12 +25,16 @@ class JobCancelled(Exception):
 
 
 class JobFailed(Exception):
-    """The job ends as failed with this human-readable message (and maybe a result)."""
+    """The job ends as failed with this human-readable message (and maybe a result, and the
+    progress it had reached when Baserow's would fail there)."""
 
-    def __init__(self, message: str, result: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, message: str, result: dict[str, Any] | None = None, progress: float | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.result = result
+        self.progress = progress
 
 
 class JobType(Protocol):

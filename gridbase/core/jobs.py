@@ -272,20 +272,29 @@ def owner(conn: sa.Connection, job: Job) -> User:
 
 
 def _without_rows(conn: sa.Connection, job_id: int) -> dict[str, Any]:
-    """The job's params without the rows it was given (an import's): an ended job keeps
-    no copy of them."""
+    """The job's params without the rows it was given (an import's, and its upsert values):
+    an ended job keeps no copy of them."""
     stmt = sa.select(s.jobs.c.params).where(s.jobs.c.id == job_id)
     params = dict(conn.execute(stmt).scalar() or {})
-    if params.get("data") is not None:
-        params["data"] = None
+    for rows in ("data", "configuration"):  # an import's upsert values are rows too
+        if params.get(rows) is not None:
+            params[rows] = None
     return params
 
 
-def fail(ctx: Ctx, job_id: int, message: str, result: dict[str, Any] | None = None) -> None:
+def fail(
+    ctx: Ctx,
+    job_id: int,
+    message: str,
+    result: dict[str, Any] | None = None,
+    progress: float | None = None,
+) -> None:
     j = s.jobs
     values: dict[str, Any] = {"state": FAILED, "human_readable_error": message}
     if result is not None:
         values["result"] = result
+    if progress is not None:
+        values["progress_percentage"] = progress
     with ctx.db.write() as conn:
         values["params"] = _without_rows(conn, job_id)
         conn.execute(

@@ -8,7 +8,10 @@ with a select as its option ids and a link as its row ids, and each field's meta
 type, display props, the options and linked rows the values name). Entries are JSON
 written once, so deleting or changing a field later leaves them as they were. Deletions
 and moves leave none (Baserow keeps one for a deletion, but a deleted row has no
-history to read). Imports: core (permissions), errors, models, storage, usertable.
+history to read). A link that gains or loses rows also leaves an entry on each row at its
+other side (when it has a related field), as Baserow's related-rows history does: on
+update, creation and deletion of the rows linking it.
+Imports: core (permissions), errors, models, storage, usertable.
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ from gridbase.models import Field, User
 from gridbase.storage import schema as s
 from gridbase.usertable import load
 from gridbase.usertable.model import TableModel
+from gridbase.usertable.read import primary_texts
 
 Row = dict[str, Any]
 UPDATE, CREATE_ONE, CREATE_MANY = "update_rows", "create_row", "create_rows"
+LINKED_TABLE = "linked_table_id"  # in the metadata of a link's change
 
 
 def enabled(ctx: Ctx) -> bool:
@@ -55,30 +60,12 @@ def _merged(ctx: Ctx, field: Field, *extras: dict[str, Any]) -> dict[str, Any]:
     return meta
 
 
-def _entry(
-    ctx: Ctx,
-    model: TableModel,
-    user: User,
-    action: str,
-    now: datetime,
-    row_id: int,
-    changes: Iterable[tuple[Field, Any, Any]],
-) -> dict[str, Any] | None:
-    before: Row = {}
-    after: Row = {}
-    metadata: Row = {}
-    for field, old, new in changes:
-        old_value, old_meta = _cell(ctx, field, old)
-        new_value, new_meta = _cell(ctx, field, new)
-        if old_value == new_value:
-            continue
-        key = field.column_name
-        before[key], after[key] = old_value, new_value
-        metadata[key] = _merged(ctx, field, old_meta, new_meta)
-    if not after:
-        return None
+def _row_entry(
+    table_id: int, row_id: int, user: User, action: str, now: datetime,
+    before: Row, after: Row, metadata: Row,
+) -> dict[str, Any]:  # fmt: skip
     return {
-        "table_id": model.table.id,
+        "table_id": table_id,
         "row_id": row_id,
         "user_id": user.id,
         "user_name": user.first_name,
@@ -88,6 +75,95 @@ def _entry(
         "after_values": after,
         "fields_metadata": metadata,
     }
+
+
+class Related:
+    """The other side of links (Baserow's related_rows_diff): per linked row and per related
+    field, the rows of this table that were added to or removed from its links. A link
+    without a related field has no other side. Its entries are Baserow's update_rows ones,
+    holding only those rows: `before` the removed, `after` the added."""
+
+    def __init__(self) -> None:
+        self.diffs: dict[tuple[int, int], dict[str, dict[str, Any]]] = {}
+        self.emitted: list[tuple[int, int]] = []
+
+    def add(self, source: int | str, primary: Any, meta: Row, before: Any, after: Any) -> None:
+        field_id = meta.get("linked_field_id")
+        if not field_id:
+            return
+        old, new = set(before or []), set(after or [])
+        for key, ids in (("added", new - old), ("removed", old - new)):  # Baserow's set order
+            for target in ids:
+                fields = self.diffs.setdefault((int(meta["linked_table_id"]), int(target)), {})
+                diff = fields.setdefault(f"field_{field_id}", {
+                    "added": [], "removed": [],
+                    "metadata": {"id": field_id, "type": "link_row", "linked_rows": {}},
+                })  # fmt: skip
+                diff[key].append(source)
+                diff["metadata"]["linked_rows"][str(source)] = {"value": primary}
+
+    def emit(self) -> None:
+        """A created or deleted row is done: Baserow writes the entries of every linked row
+        seen so far after each such row (all with the final lists), so a batch repeats
+        them; an update writes each once, at the end."""
+        self.emitted.extend(self.diffs)
+
+    def entries(self, user: User, now: datetime) -> list[dict[str, Any]]:
+        out = []
+        for table_id, row_id in self.emitted or list(self.diffs):
+            fields = self.diffs[(table_id, row_id)]
+            out.append(_row_entry(
+                table_id, row_id, user, UPDATE, now,
+                {k: list(d["removed"]) for k, d in fields.items()},
+                {k: list(d["added"]) for k, d in fields.items()},
+                {k: d["metadata"] for k, d in fields.items()},
+            ))  # fmt: skip
+        return out
+
+
+def _entry(
+    ctx: Ctx,
+    model: TableModel,
+    user: User,
+    action: str,
+    now: datetime,
+    row_id: int,
+    changes: Iterable[tuple[Field, Any, Any]],
+    primary: Any = None,
+    related: Related | None = None,
+) -> dict[str, Any] | None:
+    """The entry of one row, or None when nothing changed; a link's metadata names the
+    row's own primary value, and the other side of its changes goes to `related`."""
+    before: Row = {}
+    after: Row = {}
+    metadata: Row = {}
+    for field, old, new in changes:
+        old_value, old_meta = _cell(ctx, field, old)
+        new_value, new_meta = _cell(ctx, field, new)
+        if old_value == new_value:
+            continue
+        key = field.column_name
+        # a creation's entry has no value before (a link's too: null, not [])
+        before[key] = old_value if action == UPDATE else None
+        after[key] = new_value
+        metadata[key] = _merged(ctx, field, old_meta, new_meta)
+        if LINKED_TABLE in metadata[key]:
+            metadata[key]["primary_value"] = primary
+            if related is not None:
+                related.add(row_id, primary, metadata[key], old_value, new_value)
+    if not after:
+        return None
+    return _row_entry(model.table.id, row_id, user, action, now, before, after, metadata)
+
+
+def _primaries(ctx: Ctx, conn: sa.Connection, model: TableModel, ids: list[int]) -> dict[int, str]:
+    """Each row's primary value as a link shows it."""
+    texts = primary_texts(ctx, conn, model, ids)
+    return {i: texts[i][1] for i in ids if i in texts}
+
+
+def _has_links(ctx: Ctx, fields: Iterable[Field]) -> bool:
+    return any(ctx.field_types.get(f.type).links_to(f) is not None for f in fields)
 
 
 def _insert(conn: sa.Connection, entries: list[dict[str, Any]]) -> None:
@@ -110,33 +186,72 @@ def record_updates(
     new_rows: Sequence[Row],
     fields: Sequence[Sequence[Field]],
 ) -> None:
-    """Entries for updated rows: old and new serialized rows, the fields each item wrote."""
+    """Entries for updated rows: old and new serialized rows, the fields each item wrote;
+    then one for each row on the other side of a link that changed."""
     now = ctx.clock()
     old_by_id = {r["id"]: r for r in old_rows}
+    linking = _has_links(ctx, {f.id: f for w in fields for f in w}.values())
+    primary = _primaries(ctx, conn, model, [r["id"] for r in new_rows]) if linking else {}
+    related = Related()
     entries = []
     for new, written in zip(new_rows, fields, strict=True):
         old = old_by_id.get(new["id"], {})
         changes = ((f, old.get(f.column_name), new.get(f.column_name)) for f in written)
-        entry = _entry(ctx, model, user, UPDATE, now, new["id"], changes)
+        entry = _entry(
+            ctx, model, user, UPDATE, now, new["id"], changes, primary.get(new["id"]), related
+        )
         if entry is not None:
             entries.append(entry)
-    _insert(conn, entries)
+    _insert(conn, entries + related.entries(user, now))
 
 
 def record_creates(
     ctx: Ctx, conn: sa.Connection, model: TableModel, user: User, rows: Sequence[Row], batch: bool
 ) -> None:
-    """Entries for created rows: every writable field given a non-empty value."""
+    """Entries for created rows: every writable field given a non-empty value; the rows
+    they link get theirs (Related.emit)."""
     now = ctx.clock()
     writable = [f for f in model.fields if not ctx.field_types.get(f.type).read_only]
     action = CREATE_MANY if batch else CREATE_ONE
+    primary = (
+        _primaries(ctx, conn, model, [r["id"] for r in rows]) if _has_links(ctx, writable) else {}
+    )
+    related = Related()
     entries = []
     for row in rows:
         changes = ((f, None, row.get(f.column_name)) for f in writable if row.get(f.column_name))
-        entry = _entry(ctx, model, user, action, now, row["id"], changes)
+        entry = _entry(
+            ctx, model, user, action, now, row["id"], changes, primary.get(row["id"]), related
+        )
+        related.emit()
         if entry is not None:
             entries.append(entry)
-    _insert(conn, entries)
+    _insert(conn, entries + related.entries(user, now))
+
+
+def link_fields(ctx: Ctx, model: TableModel) -> list[Field]:
+    """The fields whose deletion shows on the other side (links with a related field)."""
+    return [f for f in model.fields if ctx.field_types.get(f.type).links_to(f) is not None
+            and f.props.get("link_row_related_field_id")]  # fmt: skip
+
+
+def record_deletes(
+    ctx: Ctx, conn: sa.Connection, model: TableModel, user: User, rows: Sequence[Row],
+    batch: bool,
+) -> None:  # fmt: skip
+    """Before rows are deleted (`rows`: their link fields): the rows they linked lose them.
+    Baserow names a row deleted alone by its id as text."""
+    now = ctx.clock()
+    primary = _primaries(ctx, conn, model, [r["id"] for r in rows])
+    related = Related()
+    fields = link_fields(ctx, model)
+    for row in rows:
+        source: int | str = row["id"] if batch else str(row["id"])
+        for field in fields:
+            value, meta = _cell(ctx, field, row.get(field.column_name))
+            related.add(source, primary.get(row["id"]), meta, value, [])
+        related.emit()
+    _insert(conn, related.entries(user, now))
 
 
 @dataclass(frozen=True)

@@ -383,6 +383,23 @@ def insert_rows(
     return ids
 
 
+def update_prepared(
+    ctx: Ctx, conn: sa.Connection, model: TableModel, user_id: int,
+    changes: Sequence[tuple[int, RowValues]],
+) -> None:  # fmt: skip
+    """Write values validated by the caller to existing rows, in the caller's transaction
+    (an import's upserts: like its created rows, they leave no row history)."""
+    ids = [row_id for row_id, _ in changes]
+    written = _watch(ctx, conn, model, ids)
+    now = ctx.clock()
+    _update_many(conn, model, [
+        (row_id, dict(values.columns, updated_on=now, last_modified_by=user_id))
+        for row_id, values in changes
+    ])  # fmt: skip
+    _write_relations(ctx, conn, model, list(changes))
+    written(fetch(ctx, conn, model, ids))
+
+
 def _one_item(exc: RequestBodyValidation) -> RequestBodyValidation:
     """A one-row request's error: the detail of its only item, as the single-row endpoints
     word it (validate_rows keys errors by item)."""
@@ -663,6 +680,10 @@ def delete_rows(
             row_etags.require(conn, model, versions, lambda ids: fetch(ctx, conn, model, ids))
         # the rows.deleted body names the ids only: the rows before are not read
         listened = events.listens(ctx, conn, model.table, "rows.deleted")
+        links = row_history.link_fields(ctx, model) if row_history.enabled(ctx) else []
+        if links:  # the rows they link lose them: their history says so
+            linked = fetch(ctx, conn, model, ids, links)
+            row_history.record_deletes(ctx, conn, model, actor.user, linked, batch)
         written = _watch(ctx, conn, model, ids)
         trash.trash_rows(ctx, conn, actor.user, model, ids, batch=batch)
         for field_id, junction in model.relations.items():

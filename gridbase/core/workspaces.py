@@ -45,12 +45,13 @@ class Membership:
 
 
 ADMIN = "ADMIN"
-# Baserow's names of the operations only an ADMIN may do (its error detail names them)
-ADMIN_ONLY = frozenset({
+# Baserow's names of the operations only an ADMIN may do (its error detail names them), in
+# its order (the permission object lists them)
+ADMIN_ONLY: tuple[str, ...] = (
     "workspace.list_invitations", "workspace.create_invitation", "invitation.read",
     "invitation.update", "invitation.delete", "workspace.list_workspace_users",
     "workspace.update", "workspace.delete", "workspace_user.update", "workspace_user.delete",
-})  # fmt: skip
+)  # fmt: skip
 
 
 def _workspace(row: Any) -> Workspace:
@@ -87,6 +88,15 @@ def role(conn: sa.Connection, user_id: int, workspace_id: int) -> str | None:
             wu.c.user_id == user_id, wu.c.workspace_id == workspace_id
         )
     ).scalar()
+
+
+def role_in(ctx: Ctx, user: User, workspace_id: int) -> str | None:
+    """The user's role in an existing workspace (None: not a member); any user may ask, as
+    Baserow's permission object answers an outsider too (ERROR_GROUP_DOES_NOT_EXIST only for
+    a missing workspace)."""
+    with ctx.db.read() as conn:
+        load(conn, workspace_id)
+        return role(conn, user.id, workspace_id)
 
 
 def require_admin(conn: sa.Connection, user_id: int, workspace_id: int, operation: str) -> None:

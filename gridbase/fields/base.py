@@ -220,7 +220,7 @@ class FieldType:
 
     # --- capabilities ---------------------------------------------------------------------
     read_only: ClassVar[bool] = False
-    # may be an `upsert_on` key (Baserow's can_upsert: its stored value compares exactly)
+    # may be an `upsert_on` key or an import's upsert field (Baserow's can_upsert)
     can_upsert: ClassVar[bool] = False
     can_be_primary: ClassVar[bool] = True
     can_have_db_index: ClassVar[bool] = False  # `db_index` may put a SQL index on its column
@@ -307,6 +307,12 @@ class FieldType:
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         """Client value -> value to store. Raises FieldValueError."""
         return raw
+
+    def upsert_value(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        """An import's upsert value -> the stored value it matches (types with can_upsert).
+        Baserow prepares these with prepare_value_for_db, which for some types accepts more
+        than a row write does. Raises FieldValueError."""
+        return self.validate(field, raw, vc)
 
     def validate_together(self, field: Field, values: list[Any], vc: ValueContext) -> None:
         """Types with validates_together: a check of every value one request writes to this

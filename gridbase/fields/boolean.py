@@ -12,8 +12,8 @@ from gridbase.models import Field
 
 
 class BooleanFieldType(FieldType):
-    type = "boolean"
     can_upsert = True
+    type = "boolean"
     kind = "bool"
     formula_kind = "boolean"
     formula_nullable = False

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from dateutil import parser as dateutil_parser
 
 from gridbase.fields import display
 from gridbase.fields.base import (
@@ -116,8 +117,8 @@ def local_date(field: Field, value: datetime) -> date:
 
 
 class DateFieldType(FieldType):
-    type = "date"
     can_upsert = True
+    type = "date"
     history_props = (
         "date_format",
         "date_include_time",
@@ -149,6 +150,30 @@ class DateFieldType(FieldType):
         if field.props.get("date_include_time"):
             return parse_datetime(raw)
         return parse_date(raw)
+
+    def upsert_value(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        """Baserow's prepare_value_for_db: ISO 8601, else any date dateutil reads (day first
+        for the EU format, year first for ISO)."""
+        if not raw or not isinstance(raw, str):
+            return self.validate(field, raw or None, vc)
+        try:
+            parsed = dateutil_parser.isoparse(raw)
+        except ValueError:
+            fmt = field.props.get("date_format")
+            try:
+                parsed = dateutil_parser.parse(raw, dayfirst=fmt == "EU", yearfirst=fmt == "ISO")
+            except (ValueError, OverflowError):
+                raise FieldValueError(
+                    "The provided string could not converted to a date."
+                ) from None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        text = (
+            parsed.isoformat()
+            if field.props.get("date_include_time")
+            else parsed.date().isoformat()
+        )
+        return self.validate(field, text, vc)
 
     def serialize(self, field: Field, stored: Any) -> Any:
         if stored is None:

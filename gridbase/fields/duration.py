@@ -121,8 +121,8 @@ def round_to(seconds: float, fmt: str) -> float:
 
 
 class DurationFieldType(FieldType):
-    type = "duration"
     can_upsert = True
+    type = "duration"
     history_props = ("duration_format",)
     unique_empty = ()  # unique_with_empty: only null may repeat
     kind = "duration"

@@ -27,6 +27,10 @@ def parse_decimal(raw: Any) -> Decimal:
     return value
 
 
+# number_separator -> (thousands separator, decimal separator), as Baserow reads them
+SEPARATORS = {"SPACE_COMMA": (" ", ","), "SPACE_PERIOD": (" ", "."),
+              "COMMA_PERIOD": (",", "."), "PERIOD_COMMA": (".", ",")}  # fmt: skip
+
 # 50 integer digits plus the decimals exceed the default context's 28 digits of precision.
 _WIDE = Context(prec=MAX_DIGITS + 20)
 _QUANTUM = [Decimal(1).scaleb(-places) for places in range(21)]
@@ -59,8 +63,8 @@ def _check_default(value: Any) -> Any:
 
 
 class NumberFieldType(FieldType):
-    type = "number"
     can_upsert = True
+    type = "number"
     history_props = (
         "number_decimal_places",
         "number_negative",
@@ -139,6 +143,25 @@ class NumberFieldType(FieldType):
     def serialize(self, field: Field, stored: Any) -> Any:
         return format_decimal(stored, int(field.props.get("number_decimal_places", 0)))
 
+    def upsert_value(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        """Baserow's prepare_value_for_db: a text loses the prefix and suffix characters and
+        the field's separators; any number of decimals (the key rounds to the field's)."""
+        if raw is None:
+            return None
+        if isinstance(raw, str):
+            raw = raw.lstrip(field.props.get("number_prefix") or "")
+            raw = raw.rstrip(field.props.get("number_suffix") or "")
+            thousands, decimal = SEPARATORS.get(
+                field.props.get("number_separator") or "", ("", ".")
+            )
+            raw = raw.replace(thousands, "").replace(decimal, ".").strip()
+            if raw in ("", "NaN"):
+                return None
+        try:
+            return Decimal(raw)
+        except (InvalidOperation, ValueError, TypeError):
+            raise FieldValueError(f"The value for field {field.id} is not a valid number") from None
+
     def json_schema(self, field: Field) -> dict[str, Any]:
         places = int(field.props.get("number_decimal_places", 0))
         decimals = rf"\.\d{{{places}}}" if places else ""
@@ -175,8 +198,8 @@ class NumberFieldType(FieldType):
 
 
 class RatingFieldType(FieldType):
-    type = "rating"
     can_upsert = True
+    type = "rating"
     unique_empty = (0,)  # unique_with_empty: 0 (no rating) may repeat
     kind = "int"
     formula_kind = "number"

@@ -26,7 +26,6 @@ class TextLike(FieldType):
     """A text column whose value is its displayed text."""
 
     kind = "text"
-    can_upsert = True
     formula_kind = "text"
     sort_types = SORTABLE
     collates = True
@@ -36,6 +35,8 @@ class TextLike(FieldType):
 
 class PlainText(TextLike):
     """Free text: numbers become their text; a converted boolean reads true/false."""
+
+    can_upsert = True
 
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         return as_text(raw)
@@ -86,6 +87,8 @@ class LongTextFieldType(PlainText):
 class PatternFieldType(TextLike):
     """A text value that must match a pattern; "" and null are always accepted, and stored
     as "" (Baserow's prepare_value_for_db), which is also what new and converted cells get."""
+
+    can_upsert = True
 
     pattern: re.Pattern[str]
 

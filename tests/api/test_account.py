@@ -149,8 +149,81 @@ def test_health_checks(api: Api, client) -> None:
     full = api.ok(api.get("/api/_health/full/"))  # the first user is staff
     assert full["passing"] is True
     assert full["checks"] == {
+        "CeleryPingHealthCheck": "working",  # the job runner of this process
         "DatabaseBackend": "working",
         "DefaultFileStorageHealthCheck": "working",
     }
+    assert (full["celery_queue_size"], full["celery_export_queue_size"]) == (0, 0)
     bob = Api(client, "bob@example.com", "Bob")
     assert bob.get("/api/_health/full/").status_code == 403
+
+
+def test_resets_refused_when_turned_off(
+    api: Api, client, ctx: Ctx, caplog: pytest.LogCaptureFixture
+) -> None:
+    """GRIDBASE_ALLOW_RESET_PASSWORD=false: both reset endpoints answer Baserow's
+    ERROR_DISABLED_RESET_PASSWORD (an unknown address still gets its silent 204), a token
+    mailed before does not work, and the settings say so; the settings cannot be changed
+    through the API."""
+    caplog.set_level(logging.INFO, logger="gridbase.mail")
+    body = {"email": "ada@example.com", "base_url": "https://app.example.com/reset"}
+    assert client.post("/api/user/send-reset-password-email/", json=body).status_code == 204
+    token = _reset_link(caplog)
+    ctx.settings.allow_reset_password = False
+    refused = client.post("/api/user/send-reset-password-email/", json=body)
+    assert assert_error(refused, 400, "ERROR_DISABLED_RESET_PASSWORD")["detail"] == ""
+    unknown = {**body, "email": "nobody@example.com"}
+    assert client.post("/api/user/send-reset-password-email/", json=unknown).status_code == 204
+    reset = {"token": token, "password": "brand-new-pw"}
+    assert_error(client.post("/api/user/reset-password/", json=reset), 400,
+                 "ERROR_DISABLED_RESET_PASSWORD")  # fmt: skip
+    login(client)  # the password is unchanged
+    assert client.get("/api/settings/").json()["allow_reset_password"] is False
+    update = api.patch("/api/settings/update/", {"allow_reset_password": True})
+    assert_error(update, 400, "ERROR_SETTINGS_FROM_ENVIRONMENT")
+    bob = Api(client, "bob@example.com", "Bob")
+    assert bob.patch("/api/settings/update/", {}).json() == {
+        "detail": "You do not have permission to perform this action."
+    }
+    ctx.settings.allow_reset_password = True
+    assert client.post("/api/user/reset-password/", json=reset).status_code == 204
+
+
+def test_queue_sizes_count_pending_jobs(ctx: Ctx, settings: Settings) -> None:
+    """Without a runner (GRIDBASE_JOBS_RUNNER=false) jobs stay pending: the full check counts
+    them as Baserow counts its celery queues, leaves the runner out of `passing`, and the
+    queue check answers 503 at Baserow's limit of 10."""
+    from fastapi.testclient import TestClient
+
+    from gridbase.app import create_app
+
+    quiet = settings.model_copy(update={"jobs_runner": False})
+    with TestClient(create_app(quiet)) as client:
+        api = Api(client)
+        table = api.table(data=[["Name"], ["a"]])
+        exported = api.post(f"/api/database/export/table/{table}/", {"exporter_type": "csv"})
+        api.ok(exported)
+        path = f"/api/database/tables/{table}/import/async/"
+        api.ok(api.post(path, {"data": [["b"]]}))
+        full = api.ok(api.get("/api/_health/full/"))
+        assert (full["celery_queue_size"], full["celery_export_queue_size"]) == (1, 1)
+        assert full["checks"]["CeleryPingHealthCheck"].startswith("not checked")
+        assert full["passing"] is True
+        queue = client.get("/api/_health/celery-queue/", params={"queue": ["celery", "export"]})
+        assert (queue.status_code, queue.json()) == (200, "ok")
+        for n in range(10):  # other users' imports: one pending import per user
+            other = Api(client, f"u{n}@example.com")
+            other_table = other.table(data=[["Name"], ["a"]])
+            other.ok(other.post(f"/api/database/tables/{other_table}/import/async/",
+                                {"data": [["b"]]}))  # fmt: skip
+        queue = client.get("/api/_health/celery-queue/", params={"queue": "celery"})
+        assert (queue.status_code, queue.json()) == (503, "not ok")
+
+
+def test_the_email_tester_reports_what_happened(api: Api, client) -> None:
+    """Without GRIDBASE_SMTP_HOST nothing is sent (the mail only goes to the log), which the
+    tester says; an unreachable SMTP server's error comes back with its type."""
+    answer = api.ok(api.post("/api/_health/email/", {"target_email": "x@example.com"}))
+    assert (answer["succeeded"], answer["error_type"]) == (False, "SMTPNotConfigured")
+    bad = api.post("/api/_health/email/", {"target_email": "nope"})
+    assert_error(bad, 400, "ERROR_REQUEST_BODY_VALIDATION")

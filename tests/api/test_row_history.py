@@ -138,3 +138,37 @@ def test_adjacent_rows_follow_the_view_sort_and_filter(api: Api) -> None:
     assert_error(
         api.get(rows_path(table, 1) + "adjacent/", params=by_view), 404, "ERROR_ROW_DOES_NOT_EXIST"
     )
+
+
+def test_a_link_change_leaves_entries_on_the_linked_rows(api: Api) -> None:
+    """Linking, unlinking and deleting a row of T1 shows in the history of the T2 rows at
+    the other side (only the rows added or removed); a link without a related field and
+    a write that leaves the links as they were show nothing there."""
+    db = api.database()
+    t1 = api.table(db, "Orders", data=[["Name"], ["A"], ["A2"]])
+    t2 = api.table(db, "Items", data=[["Name"], ["B"], ["C"]])
+    items = api.field(t1, "Items", "link_row", link_row_table_id=t2, has_related_field=True)
+    api.field(t1, "OneWay", "link_row", link_row_table_id=t2, has_related_field=False)
+    related = f"field_{items['link_row_related_field_id']}"
+
+    def sides(row: int) -> list[tuple[list[object], list[object], dict[str, object]]]:
+        entries = history(api, t2, row)["results"]
+        return [(e["before"][related], e["after"][related],
+                 e["fields_metadata"][related]["linked_rows"]) for e in entries]  # fmt: skip
+
+    api.ok(api.patch(rows_path(t1, 1), {"Items": [1, 2], "OneWay": [2]}, params=NAMES))
+    api.ok(api.patch(rows_path(t1, 1), {"Items": [2]}, params=NAMES))
+    api.ok(api.patch(rows_path(t1, 1), {"Items": [2], "Name": "A!"}, params=NAMES))
+    api.ok(api.patch(rows_path(t1, 2), {"Items": [2]}, params=NAMES))
+    assert sides(1) == [([1], [], {"1": {"value": "A"}}), ([], [1], {"1": {"value": "A"}})]
+    assert sides(2) == [([], [2], {"2": {"value": "A2"}}), ([], [1], {"1": {"value": "A"}})]
+    own = history(api, t1, 1)["results"][-1]["fields_metadata"][f"field_{items['id']}"]
+    assert (own["primary_value"], own["linked_field_id"]) == (
+        "A",
+        items["link_row_related_field_id"],
+    )
+    assert api.delete(rows_path(t1, 1)).status_code == 204
+    latest = history(api, t2, 2)["results"][0]
+    assert (latest["action_type"], latest["before"], latest["after"]) == (
+        "update_rows", {related: ["1"]}, {related: []}  # Baserow names it by its id as text
+    )  # fmt: skip

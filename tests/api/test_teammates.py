@@ -292,3 +292,32 @@ def test_the_dashboard_lists_the_invitations_to_the_users_address(team: Team) ->
     carol.ok(carol.post(f"/api/workspaces/invitations/{first['id']}/accept/"))
     pending = carol.ok(carol.get("/api/user/dashboard/"))["workspace_invitations"]
     assert [p["id"] for p in pending] == [second["id"]]
+
+
+def test_the_workspace_permission_object_by_role(team: Team) -> None:
+    """GET /api/workspaces/{id}/permissions/: "basic" tells an ADMIN from a MEMBER, an
+    outsider gets "member": false, and the first user of the instance is staff."""
+    path = f"/api/workspaces/{team.ws}/permissions/"
+    by_role = {}
+    for who, api in (("admin", team.admin), ("member", team.member), ("out", team.outsider)):
+        body = api.ok(api.get(path))
+        assert [e["name"] for e in body[:4]] == [
+            "core", "setting_operation", "staff", "allow_if_template"
+        ]  # fmt: skip
+        by_role[who] = (body[2]["permissions"]["is_staff"], body[4:])
+    admin_only = by_role["admin"][1][0]["permissions"]["admin_only_operations"]
+    assert admin_only[0] == "workspace.list_invitations" and len(admin_only) == 10
+    assert by_role == {
+        "admin": (True, [{"name": "basic", "permissions": {
+            "admin_only_operations": admin_only, "is_admin": True}}]),
+        "member": (False, [{"name": "basic", "permissions": {
+            "admin_only_operations": admin_only, "is_admin": False}}]),
+        "out": (False, [{"name": "member", "permissions": False}]),
+    }  # fmt: skip
+    # a member promoted to ADMIN reads it at once
+    role_path = f"/api/workspaces/users/{team.member_wu}/"
+    team.admin.ok(team.admin.patch(role_path, {"permissions": "ADMIN"}))
+    assert team.member.ok(team.member.get(path))[4]["permissions"]["is_admin"] is True
+    missing = team.admin.get("/api/workspaces/999999/permissions/")
+    assert_error(missing, 404, "ERROR_GROUP_DOES_NOT_EXIST")
+    assert team.admin.client.get(path).status_code == 401

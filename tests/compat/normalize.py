@@ -44,6 +44,10 @@ KEY_KINDS = {
     "link_row_related_field": "field",
     "through_field_id": "field",
     "target_field_id": "field",
+    "linked_field_id": "field",  # a link's metadata in row history
+    "linked_table_id": "table",
+    "upsert_fields": "field",  # an import's configuration
+    "skipped_fields": "field",
     "view_id": "view",
     "view": "view",
     "link_row_limit_selection_view_id": "view",

@@ -20,6 +20,7 @@ from tests.compat.scenarios import (
     filters,
     formula_functions,
     history_account,
+    issue23,
     jobs,
     links,
     mcp_endpoints,
@@ -59,6 +60,7 @@ RECORDABLE: dict[str, Scenario] = {
     **mcp_endpoints.SCENARIOS,
     **row_extensions.SCENARIOS,
     **batch_writes.SCENARIOS,
+    **issue23.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}
