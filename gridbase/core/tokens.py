@@ -153,7 +153,7 @@ def _check_scopes(conn: sa.Connection, grants: Grants) -> dict[Scope, int]:
         stmt = (
             sa.select(t.c.id, a.c.workspace_id)
             .join(a, a.c.id == t.c.database_id)
-            .where(t.c.id.in_(table_ids))
+            .where(t.c.id.in_(table_ids), t.c.trashed.is_(False))
         )
         for row in conn.execute(stmt):
             found[("table", row.id)] = row.workspace_id
@@ -188,7 +188,10 @@ def _grants_of(conn: sa.Connection, token_ids: list[int]) -> dict[int, Grants]:
     # Only grants whose database/table still exists (forget_scopes removes the rest on delete).
     rows = conn.execute(
         sa.select(tp)
-        .outerjoin(t, sa.and_(tp.c.scope == "table", t.c.id == tp.c.scope_id))
+        .outerjoin(
+            t,
+            sa.and_(tp.c.scope == "table", t.c.id == tp.c.scope_id, t.c.trashed.is_(False)),
+        )
         .outerjoin(a, sa.and_(tp.c.scope == "database", a.c.id == tp.c.scope_id))
         .where(
             tp.c.token_id.in_(token_ids),
@@ -403,7 +406,10 @@ def _auth_statement(with_table: bool = False) -> sa.Select[Any]:
         t.join(u, u.c.id == t.c.user_id)
         .outerjoin(wu, sa.and_(wu.c.user_id == t.c.user_id, wu.c.workspace_id == t.c.workspace_id))
         .outerjoin(tp, tp.c.token_id == t.c.id)
-        .outerjoin(dt, sa.and_(tp.c.scope == "table", dt.c.id == tp.c.scope_id))
+        .outerjoin(
+            dt,
+            sa.and_(tp.c.scope == "table", dt.c.id == tp.c.scope_id, dt.c.trashed.is_(False)),
+        )
         .outerjoin(ap, sa.and_(tp.c.scope == "database", ap.c.id == tp.c.scope_id))
     )
     columns: list[Any] = [
@@ -426,9 +432,9 @@ def _auth_statement(with_table: bool = False) -> sa.Select[Any]:
     ]
     if with_table:
         nt, na = dt.alias("named_table"), ap.alias("named_database")
-        joined = joined.outerjoin(nt, nt.c.id == sa.bindparam("table_id", type_=Id)).outerjoin(
-            na, na.c.id == nt.c.database_id
-        )
+        joined = joined.outerjoin(
+            nt, sa.and_(nt.c.id == sa.bindparam("table_id", type_=Id), nt.c.trashed.is_(False))
+        ).outerjoin(na, na.c.id == nt.c.database_id)
         columns += [
             nt.c.id.label("t_id"),
             nt.c.database_id.label("t_database_id"),

@@ -33,7 +33,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.core import databases as core_databases
-from gridbase.core import events, trash_fields, workspaces
+from gridbase.core import events, trash_fields, trash_tables, workspaces
 from gridbase.core.context import Ctx
 from gridbase.errors import (
     ApplicationDoesNotExist,
@@ -66,7 +66,8 @@ ITEM_TYPES: dict[str, bool] = {
     "widget": False,
 }
 ROW_TYPES = ("row", "rows")
-RESTORABLE = (*ROW_TYPES, "field")  # the types gridbase trashes (core.trash_fields: fields)
+# the types gridbase trashes (core.trash_fields: fields, core.trash_tables: tables)
+RESTORABLE = (*ROW_TYPES, "field", "table")
 
 
 @dataclass(frozen=True)
@@ -294,7 +295,9 @@ def contents(
 def empty(ctx: Ctx, user: User, workspace_id: int, application_id: int | None) -> None:
     """Deletes the workspace's (or application's) trash for good, now."""
     with ctx.db.write() as conn:
-        trash_store.purge(conn, _scope(conn, user, workspace_id, application_id))
+        where = _scope(conn, user, workspace_id, application_id)
+        trash_tables.purge(ctx, conn, where)
+        trash_store.purge(conn, where)
 
 
 def application_id_param(value: str | None) -> int | None:
@@ -338,6 +341,8 @@ def restore(ctx: Ctx, user: User, item_type: str, item_id: int, parent_id: int |
         workspaces.require_member(conn, user.id, found.workspace_id)
         if item_type == "field":
             trash_fields.restore(ctx, conn, found.id)
+        elif item_type == "table":
+            trash_tables.restore(ctx, conn, found.id, found.table_id)
         else:
             _restore_rows(ctx, conn, found.id, found.table_id)
 
@@ -463,4 +468,5 @@ def purge_expired(ctx: Ctx) -> int:
     clean-up loop's); how many entries went."""
     cutoff = ctx.clock() - timedelta(hours=ctx.settings.trash_retention_hours)
     with ctx.db.write() as conn:
-        return trash_store.purge_older_than(conn, cutoff)
+        tables = trash_tables.purge(ctx, conn, s.trash_entries.c.trashed_at <= cutoff)
+        return tables + trash_store.purge_older_than(conn, cutoff)

@@ -78,7 +78,12 @@ def _table(conn: sa.Connection, user: User | None, table_id: int) -> Table:
 def load_view(
     conn: sa.Connection, view_id: int, missing: type[Exception] = ViewDoesNotExist
 ) -> View:
-    row = conn.execute(sa.select(s.views).where(s.views.c.id == view_id)).first()
+    v, t = s.views, s.database_tables
+    row = conn.execute(  # a view of a trashed table (core.trash_tables) is missing too
+        sa.select(v)
+        .join(t, t.c.id == v.c.table_id)
+        .where(v.c.id == view_id, t.c.trashed.is_(False))
+    ).first()
     if row is None:
         raise missing()
     return _view(row)

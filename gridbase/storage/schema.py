@@ -122,6 +122,8 @@ database_tables = sa.Table(
     sa.Column("order", sa.Integer, nullable=False, default=0),
     # Bumped on every schema change so cached table models are rebuilt, on every instance.
     sa.Column("schema_version", sa.Integer, nullable=False, default=1),
+    # In the trash (core.trash_tables): every read of tables leaves it out.
+    sa.Column("trashed", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     _created(),
 )
 

@@ -28,7 +28,7 @@ def _load_table_statement() -> sa.Select[Any]:
             t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version
         )
         .join(a, a.c.id == t.c.database_id)
-        .where(t.c.id == sa.bindparam("table_id"))
+        .where(t.c.id == sa.bindparam("table_id"), t.c.trashed.is_(False))
     )
 
 
@@ -59,7 +59,9 @@ def lock_table(conn: sa.Connection, table: Table, *, schema: bool = False) -> Ta
     lock = sa.func.pg_advisory_xact_lock if schema else sa.func.pg_advisory_xact_lock_shared
     conn.execute(sa.select(lock(SCHEMA_LOCK, table.id)))
     t = s.database_tables
-    version = conn.execute(sa.select(t.c.schema_version).where(t.c.id == table.id)).scalar()
+    version = conn.execute(
+        sa.select(t.c.schema_version).where(t.c.id == table.id, t.c.trashed.is_(False))
+    ).scalar()
     if version is None:
         raise TableDoesNotExist()
     return table if version == table.schema_version else load_table(conn, table.id)

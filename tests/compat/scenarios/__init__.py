@@ -24,6 +24,7 @@ from tests.compat.scenarios import (
     teammates,
     trash,
     trash_fields,
+    trash_tables,
     users,
     validation,
     validation_apps,
@@ -51,6 +52,7 @@ RECORDABLE: dict[str, Scenario] = {
     **trash.SCENARIOS,
     **duplicate.SCENARIOS,
     **trash_fields.SCENARIOS,
+    **trash_tables.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}
