@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from gridbase.core import dependencies
 from gridbase.core.context import Ctx
+from gridbase.errors import RelatedTableTrashed
 from gridbase.models import Field, Table, User
 from gridbase.storage import schema as s
 from gridbase.storage.kept.versions import bump_version
@@ -190,6 +191,13 @@ def restore(ctx: Ctx, conn: sa.Connection, entry_id: int) -> None:
         sa.select(tf.c.table_id, tf.c.record).where(tf.c.entry_id == entry_id).order_by(tf.c.id)
     ).all()
     tables: list[int] = []
+    t = s.database_tables
+    props = [decode_row(record["field"]).get("props") or {} for _, record in kept]
+    wanted = {int(table_id) for table_id, _ in kept} | {
+        int(p["link_row_table_id"]) for p in props if p.get("link_row_table_id") is not None
+    }
+    if conn.execute(sa.select(t.c.id).where(t.c.id.in_(wanted), t.c.trashed.is_(True))).first():
+        raise RelatedTableTrashed()  # (core.trash_tables) restore that table first
     for table_id, record in kept:
         load.lock_table(conn, load.load_table(conn, table_id), schema=True)
         row = decode_row(record["field"])
