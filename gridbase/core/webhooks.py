@@ -147,7 +147,12 @@ def _load(conn: sa.Connection, rows: Sequence[Any]) -> list[Webhook]:
 
 
 def _webhook_row(conn: sa.Connection, webhook_id: int) -> Any:
-    row = conn.execute(sa.select(s.webhooks).where(s.webhooks.c.id == webhook_id)).first()
+    w, t = s.webhooks, s.database_tables
+    row = conn.execute(  # a webhook of a trashed table (core.trash_tables) is missing too
+        sa.select(w)
+        .join(t, t.c.id == w.c.table_id)
+        .where(w.c.id == webhook_id, t.c.trashed.is_(False))
+    ).first()
     if row is None:
         raise TableWebhookDoesNotExist()
     return row

@@ -35,7 +35,13 @@ def _setup(api: Api) -> tuple[int, int, int, int, dict[str, Any]]:
 def test_trash_hides_the_table_and_its_links_and_restore_brings_them_back(api: Api) -> None:
     _ws, db, a, b, link = _setup(api)
     view = api.ok(api.get(f"/api/database/views/table/{b}/"))[0]["id"]
+    body = {"url": "https://example.com/h", "request_method": "POST", "name": "H",
+            "include_all_events": True, "use_user_field_names": True}  # fmt: skip
+    hook = api.ok(api.post(f"/api/database/webhooks/table/{b}/", body))["id"]
     api.ok(api.delete(f"/api/database/tables/{b}/"))
+    assert_error(
+        api.get(f"/api/database/webhooks/{hook}/"), 404, "ERROR_TABLE_WEBHOOK_DOES_NOT_EXIST"
+    )
     assert_error(api.get(f"/api/database/tables/{b}/"), 404, MISSING)
     assert_error(api.get(f"/api/database/rows/table/{b}/"), 404, MISSING)
     assert_error(api.get(f"/api/database/views/{view}/"), 404, "ERROR_VIEW_DOES_NOT_EXIST")
@@ -50,6 +56,7 @@ def test_trash_hides_the_table_and_its_links_and_restore_brings_them_back(api: A
         [],
     ]
     assert [r["Name"] for r in api.rows(b, user_field_names="true")] == ["b1", "b2"]
+    assert api.ok(api.get(f"/api/database/webhooks/{hook}/"))["url"] == "https://example.com/h"
     assert_error(_restore(api, b), 404, "ERROR_TRASH_ITEM_DOES_NOT_EXIST")
 
 
