@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse
 from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep
 from gridbase.api.jobs import export_json, runner
-from gridbase.core import export, jobs
+from gridbase.core import export, filter_params, jobs
 from gridbase.core.exporters import CHARSETS, SEPARATORS
 from gridbase.errors import ExportJobDoesNotExist, JobDoesNotExist, UrlNotFound
 
@@ -34,6 +34,15 @@ def options(body: Any, exporter_types: list[str]) -> tuple[int | None, dict[str,
     opts["export_charset"] = v.choice(
         "export_charset", tuple(CHARSETS), required=False, default="utf-8"
     )
+    if body.get("filters") is not None:  # PublicViewFiltersSerializer, by field id
+        tree, errors = filter_params.check(body["filters"], by_name=False)
+        if errors:
+            v.errors["filters"] = errors
+        else:
+            opts["filters"] = tree
+    order_by = v.string("order_by", required=False, default=None, allow_blank=True, allow_null=True)
+    if isinstance(order_by, str):
+        opts["order_by"] = order_by
     if body.get("fields") is not None:
         opts["fields"] = v.int_list("fields")
     v.done()  # the options every exporter takes are checked before the exporter's own

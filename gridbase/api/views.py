@@ -15,7 +15,7 @@ from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import BodyDep, CtxDep, MaybeUserDep, UserDep
 from gridbase.api.urls import offset_url, page_url
 from gridbase.api.view_filters import filter_json, group_json, sort_json
-from gridbase.core import filter_params, row_filters, view_filters, view_rows, views
+from gridbase.core import filter_params, order_by, row_filters, view_filters, view_rows, views
 from gridbase.core.context import Ctx
 from gridbase.errors import QueryParameterValidation, RequestBodyValidation, field_error
 from gridbase.models import Table, User
@@ -268,7 +268,7 @@ def grid_query(ctx: Ctx, model: Any, qp: Any, search: Any, mode: Any) -> RowQuer
     # naming no field of the table, even blank, shows none (get_include_exclude_field_ids)
     fields_asked = () if "include_fields" in qp or "exclude_fields" in qp else None
     sorts = (
-        params.order_by(model, ctx.field_types, qp["order_by"], False) if "order_by" in qp else ()
+        order_by.order_by(model, ctx.field_types, qp["order_by"], False) if "order_by" in qp else ()
     )
     where = row_filters.request_where(ctx, model, qp, False)
     raw_page = qp.get("page") or "1"

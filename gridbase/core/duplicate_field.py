@@ -16,8 +16,7 @@ import sqlalchemy as sa
 
 from gridbase.core import events, fields, jobs, workspaces
 from gridbase.core.context import Ctx
-from gridbase.core.job_types import JobCancelled, ProgressFn, error_text
-from gridbase.errors import GridbaseError
+from gridbase.core.job_types import JobCancelled, ProgressFn
 from gridbase.fields.base import FieldType
 from gridbase.fields.field_json import field_json
 from gridbase.fields.names import unused_name
@@ -122,9 +121,6 @@ class DuplicateFieldJobType:
             copy = dict(base_json(ctx, new, table), related_fields=[])
             if not jobs.finish(ctx, conn, job.id, {"duplicated_field": copy}):
                 raise JobCancelled()  # rolls the copy back
-
-    def human_error(self, error: GridbaseError) -> str:
-        return error_text(error)
 
     def periodic(self, ctx: Ctx) -> None:
         pass

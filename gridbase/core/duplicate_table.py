@@ -21,8 +21,7 @@ import sqlalchemy as sa
 from gridbase.core import dependencies, fields, jobs, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.duplicate_field import copy_options_map, field_raw, mapped
-from gridbase.core.job_types import JobCancelled, ProgressFn, error_text
-from gridbase.errors import GridbaseError
+from gridbase.core.job_types import JobCancelled, ProgressFn
 from gridbase.models import Field, Table, User
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
@@ -223,9 +222,6 @@ class DuplicateTableJobType:
             result = {"duplicated_table": table_json(copy)}
             if not jobs.finish(ctx, conn, job.id, result):
                 raise JobCancelled()  # rolls the copy back
-
-    def human_error(self, error: GridbaseError) -> str:
-        return error_text(error)
 
     def periodic(self, ctx: Ctx) -> None:
         pass

@@ -5,8 +5,8 @@ served at /media/export_files/ as Baserow serves its export files.
 The file is written under a temporary name and renamed when complete, and the job is
 marked finished (with the file name) afterwards, so a finished job always names a whole
 file. Starting an export cancels the user's unfinished ones (Baserow does the same).
-Imports: core (context, jobs, job_types, exporters, permissions, rows, tables, view_rows,
-views), errors, models, storage, usertable.
+Imports: core (context, jobs, job_types, exporters, order_by, permissions, row_filters,
+rows, tables, view_rows, views), errors, models, storage, usertable.
 """
 
 from __future__ import annotations
@@ -19,16 +19,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import jobs, rows, tables, view_rows, views
+from gridbase.core import jobs, row_filters, rows, tables, view_rows, views
 from gridbase.core.context import Ctx
 from gridbase.core.exporters import Exporters, export_value
-from gridbase.core.job_types import JobCancelled, ProgressFn, error_text
+from gridbase.core.job_types import JobCancelled, ProgressFn
+from gridbase.core.order_by import order_by
 from gridbase.core.permissions import Actor
-from gridbase.errors import GridbaseError, ViewNotInTable, ViewUnsupportedForExportType
+from gridbase.errors import ViewNotInTable, ViewUnsupportedForExportType
 from gridbase.models import Field, User
 from gridbase.storage import schema as s
 from gridbase.usertable import load
-from gridbase.usertable.query import RowQuery
+from gridbase.usertable.query import RowQuery, Sort, Where
 
 TYPE = "export"
 PAGE_SIZE = 1000
@@ -44,7 +45,7 @@ def start(
     ctx: Ctx, user: User, table_id: int, view_id: int | None, options: dict[str, Any]
 ) -> jobs.Job:
     """A pending export of the table (or of its grid view `view_id`)."""
-    with ctx.db.write() as conn:
+    with ctx.db.read() as conn:
         tables.load_for(conn, user, table_id)
         if view_id:
             view = views.load_view(conn, view_id)  # ERROR_VIEW_DOES_NOT_EXIST
@@ -53,13 +54,15 @@ def start(
                 raise ViewNotInTable(None)  # Baserow raises it without an id
             if view.type != "grid":
                 raise ViewUnsupportedForExportType()
+    params = {"table_id": table_id, "view_id": view_id or None, **options}
+    _narrowing(ctx, user, table_id, view_id, params)  # checked now: its errors answer here
+    with ctx.db.write() as conn:
         j = s.jobs
         conn.execute(
             j.update()
             .where((j.c.user_id == user.id) & (j.c.type == TYPE) & j.c.state.in_(jobs.RUNNING))
             .values(state=jobs.CANCELLED, updated_on=ctx.clock())
         )
-        params = {"table_id": table_id, "view_id": view_id or None, **options}
         return jobs.insert(ctx, conn, user, TYPE, params, result={"exported_file_name": None})
 
 
@@ -74,6 +77,23 @@ def _fields(ctx: Ctx, user: User, table_id: int, view_id: int | None) -> list[Fi
         options = views.field_options(conn, ctx, view, table)
     shown = [f for f in model.fields if not options[str(f.id)].get("hidden")]
     return sorted(shown, key=lambda f: (options[str(f.id)].get("order", 32767), f.id))
+
+
+def _narrowing(
+    ctx: Ctx, user: User, table_id: int, view_id: int | None, params: dict[str, Any]
+) -> tuple[Where | None, tuple[Sort, ...] | None]:
+    """The export's own `filters` and `order_by` (None: none given) as a row list reads
+    them, limited to the view's visible fields when it has a view (Baserow's
+    only_by_field_ids); FilterFieldNotFound, OrderByFieldNotFound and the like."""
+    tree, text = params.get("filters"), params.get("order_by")
+    if tree is None and text is None:
+        return None, None
+    with ctx.db.read() as conn:
+        model = load.model_for(ctx, conn, tables.load_for(conn, user, table_id))
+    seen = tuple(f.id for f in _fields(ctx, user, table_id, view_id)) if view_id else None
+    where = row_filters.tree_where(ctx, model, tree, seen) if tree is not None else None
+    sorts = order_by(model, ctx.field_types, text, False, seen) if text is not None else None
+    return where, sorts
 
 
 def _people(conn: sa.Connection, workspace_id: int) -> dict[int, tuple[str, str]]:
@@ -106,10 +126,17 @@ def write_export(
         named = any(f.type in USER_TYPES for f in fields)
         people = _people(conn, table.workspace_id) if named else {}
     shown = view_rows.view_query(ctx, model, view_id) if view_id else None
+    where, sorts = _narrowing(ctx, user, table_id, view_id, params)
 
     def parse(_model: Any) -> RowQuery:
-        query = RowQuery(size=PAGE_SIZE, fields=tuple(f.id for f in fields), cursor=cursor)
-        return view_rows.with_view(query, shown, has_order_by=False)
+        query = RowQuery(
+            size=PAGE_SIZE,
+            fields=tuple(f.id for f in fields),
+            cursor=cursor,
+            where=where,
+            order_by=sorts or (),
+        )
+        return view_rows.with_view(query, shown, has_order_by=sorts is not None)
 
     exporter.start(out, [f.name for f in fields], params)
     cursor: str | None = ""
@@ -170,9 +197,6 @@ class ExportJobType:
             if not jobs.finish(ctx, conn, job.id, {"exported_file_name": name}):
                 (folder / name).unlink(missing_ok=True)  # cancelled meanwhile
                 raise JobCancelled()
-
-    def human_error(self, error: GridbaseError) -> str:
-        return error_text(error)
 
     def json(self, job: jobs.Job) -> dict[str, Any]:
         return {}

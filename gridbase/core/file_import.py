@@ -21,9 +21,9 @@ import sqlalchemy as sa
 
 from gridbase.core import databases, jobs, rows, tables
 from gridbase.core.context import Ctx
-from gridbase.core.job_types import JobCancelled, JobFailed, ProgressFn, error_text
+from gridbase.core.job_types import JobCancelled, JobFailed, ProgressFn
 from gridbase.core.row_values import RowValues, validate_row, value_context
-from gridbase.errors import GridbaseError, RequestBodyValidation
+from gridbase.errors import RequestBodyValidation
 from gridbase.fields.base import FieldValueError
 from gridbase.models import Field, Table, User
 from gridbase.usertable import load
@@ -304,9 +304,6 @@ class FileImportJobType:
                 result = _result(table.id, failing)
             if not jobs.finish(ctx, conn, job.id, result):
                 raise JobCancelled()
-
-    def human_error(self, error: GridbaseError) -> str:
-        return error_text(error)
 
     def periodic(self, ctx: Ctx) -> None:
         pass

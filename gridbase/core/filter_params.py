@@ -37,6 +37,11 @@ def parse(text: str, by_name: bool) -> dict[str, Any]:
     return tree
 
 
+def check(data: Any, by_name: bool) -> tuple[dict[str, Any], Errors]:
+    """(tree, errors) of a `filters` object already read from a JSON body (an export's)."""
+    return _group(data, by_name)
+
+
 def _not_a_dict(data: Any) -> Errors:
     message = f"Invalid data. Expected a dictionary, but got {type(data).__name__}."
     return {"non_field_errors": field_error(message)}

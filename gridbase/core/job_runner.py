@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from gridbase.core import jobs
 from gridbase.core.context import Ctx
-from gridbase.core.job_types import JobCancelled, JobFailed, JobTypes
+from gridbase.core.job_types import JobCancelled, JobFailed, JobTypes, error_text
 from gridbase.errors import GridbaseError
 from gridbase.storage.liveness import Liveness
 
@@ -130,7 +130,7 @@ class Runner:
         except JobFailed as failed:
             jobs.fail(self.ctx, job.id, failed.message, failed.result)
         except GridbaseError as error:
-            jobs.fail(self.ctx, job.id, job_type.human_error(error))
+            jobs.fail(self.ctx, job.id, error_text(error))
         except Exception:
             log.exception("job %s (%s) failed", job.id, job.type)
             jobs.fail(self.ctx, job.id, UNEXPECTED.format(job.type))

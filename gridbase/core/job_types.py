@@ -45,10 +45,6 @@ class JobType(Protocol):
         """Do the work; mark the job finished (jobs.finish) in the last transaction."""
         ...
 
-    def human_error(self, error: GridbaseError) -> str:
-        """The message a failed job shows for an error its run raised."""
-        ...
-
     def json(self, job: Job) -> dict[str, Any]:
         """The fields this type adds to the job's JSON."""
         ...
@@ -62,4 +58,5 @@ JobTypes = Registry[JobType]
 
 
 def error_text(error: GridbaseError) -> str:
+    """The message a failed job shows for an error its run raised (every type alike)."""
     return error.detail if isinstance(error.detail, str) else str(error.detail)

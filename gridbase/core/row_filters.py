@@ -44,7 +44,21 @@ def checker(ctx: Ctx) -> Callable[[Field, str], None]:
 
 
 def _json_tree(ctx: Ctx, raw: str, by_name: bool, visible: Mapping[int, Field]) -> tree.Group:
-    data = filter_params.parse(raw, by_name)
+    return _resolved(ctx, filter_params.parse(raw, by_name), by_name, visible)
+
+
+def tree_where(
+    ctx: Ctx, model: TableModel, data: Mapping[str, Any], fields: tuple[int, ...] | None
+) -> Where | None:
+    """The where() of a checked `filters` tree (filter_params.check) by field id, against
+    the `fields` it may name (None: all); FilterFieldNotFound and the type errors."""
+    visible = {f.id: f for f in model.fields if fields is None or f.id in fields}
+    return _where(ctx, model, _resolved(ctx, data, False, visible))
+
+
+def _resolved(
+    ctx: Ctx, data: Mapping[str, Any], by_name: bool, visible: Mapping[int, Field]
+) -> tree.Group:
     names = {f.name: f for f in visible.values()}
     check = checker(ctx)
 

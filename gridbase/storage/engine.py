@@ -155,8 +155,9 @@ class Database:
 # PostgreSQL errors after which a whole service call may run again (it was rolled back):
 # a deadlock or serialization failure, and a statement built from a table's schema that a
 # concurrent schema change replaced (a column or junction table gone, an operator that no
-# longer fits the column's new type, a prepared plan whose result type changed).
-RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "42703", "42P01", "42883", "0A000"})
+# longer fits the column's new type, a COLLATE on a column now numeric, a prepared plan
+# whose result type changed).
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "42703", "42P01", "42883", "42804", "0A000"})
 RETRIES = 3
 
 

@@ -160,17 +160,23 @@ class Session:
         self.steps.append({"step": name, "request": request, "response": response})
 
     def wait(
-        self, step: str, path: str, ended: tuple[str, ...] = JOB_ENDED, timeout: float = 120.0
+        self,
+        step: str,
+        path: str,
+        ended: tuple[str, ...] = JOB_ENDED,
+        timeout: float = 120.0,
+        record: bool = True,
     ) -> Any:
-        """Poll a job (unrecorded) until its state is one of `ended`, then record one read
-        of it: a transcript holds the end, never the moments in between."""
+        """Poll a job (unrecorded) until its state is one of `ended`, then read it once,
+        recorded unless `record` is false: a transcript holds the end, never the moments in
+        between."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             answer = self.call(step, "GET", path, record=False)
             if not isinstance(answer, dict) or answer.get("state") in ended:
                 break
             time.sleep(0.1)
-        return self.get(step, path)
+        return self.get(step, path, record=record)
 
     def download(self, step: str, url: str) -> bytes:
         """A file the API named by URL (its host left out): recorded as its status and text

@@ -69,6 +69,10 @@ def test_every_field_is_a_real_column(api: Api, ctx) -> None:
     assert {"id", "order", "created_on", "updated_on", f"field_{field['id']}"} <= columns
     assert api.delete(f"/api/database/fields/{field['id']}/").status_code == 200
     columns = {c["name"] for c in sa.inspect(ctx.db.engine).get_columns(f"database_table_{tid}")}
+    assert f"field_{field['id']}" in columns  # in the trash: kept for a restore
+    (workspace,) = api.ok(api.get("/api/workspaces/"))
+    assert api.delete(f"/api/trash/workspace/{workspace['id']}/").status_code == 204
+    columns = {c["name"] for c in sa.inspect(ctx.db.engine).get_columns(f"database_table_{tid}")}
     assert f"field_{field['id']}" not in columns
 
 

@@ -14,6 +14,7 @@ from tests.compat.scenarios import (
     conversions,
     cors_settings,
     duplicate,
+    export_filters,
     files,
     filters,
     formula_functions,
@@ -51,6 +52,7 @@ RECORDABLE: dict[str, Scenario] = {
     **teammates.SCENARIOS,
     **trash.SCENARIOS,
     **duplicate.SCENARIOS,
+    **export_filters.SCENARIOS,
     **trash_fields.SCENARIOS,
     **trash_tables.SCENARIOS,
 }
