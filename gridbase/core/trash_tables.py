@@ -21,7 +21,6 @@ import sqlalchemy as sa
 
 from gridbase.core import fields, tokens, trash_fields
 from gridbase.core.context import Ctx
-from gridbase.errors import TableDoesNotExist
 from gridbase.fields.link_row import links_into
 from gridbase.models import Table, User
 from gridbase.storage import ddl, trash_store
@@ -80,20 +79,6 @@ def restore(ctx: Ctx, conn: sa.Connection, entry_id: int, table_id: int) -> None
     ctx.kept.models.drop(table_id)
 
 
-def _trashed_table(conn: sa.Connection, table_id: int) -> Table:
-    t, a = s.database_tables, s.applications
-    row = conn.execute(
-        sa.select(
-            t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version
-        )
-        .join(a, a.c.id == t.c.database_id)
-        .where(t.c.id == table_id)
-    ).first()
-    if row is None:
-        raise TableDoesNotExist()
-    return Table(*row)
-
-
 def purge(ctx: Ctx, conn: sa.Connection, where: sa.ColumnElement[bool]) -> int:
     """Before trash_store.purge deletes the entries `where` picks: the tables among them go
     for good (their entry first, with the links into them it holds)."""
@@ -103,7 +88,7 @@ def purge(ctx: Ctx, conn: sa.Connection, where: sa.ColumnElement[bool]) -> int:
     ).all()
     for entry_id, table_id in found:
         trash_store.purge(conn, e.c.id == entry_id)
-        drop(ctx, conn, _trashed_table(conn, int(table_id)))
+        drop(ctx, conn, load.load_table_in_trash_too(conn, int(table_id)))
     return len(found)
 
 

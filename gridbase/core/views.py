@@ -104,8 +104,12 @@ def exists(ctx: Ctx, table: sa.Table, item_id: int) -> bool:
     a primary key against every object, before any permission."""
     if not -(2**63) <= item_id < 2**63:  # no id is that large (and no database reads it)
         return False
+    stmt = sa.select(table.c.id).where(table.c.id == item_id)
+    if table is s.fields:  # Baserow's Field manager leaves out fields of trashed tables
+        t = s.database_tables
+        stmt = stmt.join(t, t.c.id == table.c.table_id).where(t.c.trashed.is_(False))
     with ctx.db.read() as conn:
-        return conn.execute(sa.select(table.c.id).where(table.c.id == item_id)).first() is not None
+        return conn.execute(stmt).first() is not None
 
 
 # --- views ----------------------------------------------------------------------------------

@@ -147,12 +147,7 @@ def _load(conn: sa.Connection, rows: Sequence[Any]) -> list[Webhook]:
 
 
 def _webhook_row(conn: sa.Connection, webhook_id: int) -> Any:
-    w, t = s.webhooks, s.database_tables
-    row = conn.execute(  # a webhook of a trashed table (core.trash_tables) is missing too
-        sa.select(w)
-        .join(t, t.c.id == w.c.table_id)
-        .where(w.c.id == webhook_id, t.c.trashed.is_(False))
-    ).first()
+    row = conn.execute(sa.select(s.webhooks).where(s.webhooks.c.id == webhook_id)).first()
     if row is None:
         raise TableWebhookDoesNotExist()
     return row
@@ -166,7 +161,10 @@ def _open_table(conn: sa.Connection, user: User, table_id: int) -> Table:
 
 def _open_webhook(conn: sa.Connection, user: User, webhook_id: int) -> tuple[Any, Table]:
     row = _webhook_row(conn, webhook_id)
-    return row, _open_table(conn, user, row.table_id)
+    # Baserow reaches a webhook by its id also while its table is in the trash
+    table = load.load_table_in_trash_too(conn, row.table_id)
+    workspaces.require_member(conn, user.id, table.workspace_id)
+    return row, table
 
 
 def list_webhooks(ctx: Ctx, user: User, table_id: int) -> list[Webhook]:

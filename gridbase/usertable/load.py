@@ -42,6 +42,22 @@ def load_table(conn: sa.Connection, table_id: int) -> Table:
     return Table(row.id, row.database_id, row.workspace_id, row.name, row.order, row.schema_version)
 
 
+def load_table_in_trash_too(conn: sa.Connection, table_id: int) -> Table:
+    """The table also while it is in the trash (core.trash_tables): for what Baserow still
+    reaches by its own id then (webhooks), and for deleting it for good."""
+    t, a = s.database_tables, s.applications
+    row = conn.execute(
+        sa.select(
+            t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version
+        )
+        .join(a, a.c.id == t.c.database_id)
+        .where(t.c.id == table_id)
+    ).first()
+    if row is None:
+        raise TableDoesNotExist()
+    return Table(*row)
+
+
 SCHEMA_LOCK = 0x73636865  # first key of the advisory locks on a table's schema ("sche")
 
 

@@ -90,7 +90,102 @@ def links(s: Session) -> None:
     s.get("contents_restored", f"/api/trash/workspace/{ws}/")
 
 
+def children(s: Session) -> None:
+    """Everything of a trashed table that has an id of its own (fields, views and their
+    filters, sorts, field options, rows, webhooks, token grants) is missing too."""
+    s.sign_up()
+    ws = s.workspace()
+    db = s.database(ws)
+    t = s.table(db, "Things", [["Name", "Notes"], ["a", "x"], ["b", "y"]])
+    other = s.table(db, "Other", [["Name"], ["o1"]])
+    fields = s.fields(t)
+    name, notes = fields["Name"]["id"], fields["Notes"]["id"]
+    view = s.post("view", f"/api/database/views/table/{t}/", {"name": "G", "type": "grid"})
+    vid = view["id"]
+    vf = s.post("view_filter", f"/api/database/views/{vid}/filters/",
+                {"field": notes, "type": "contains", "value": "x"})  # fmt: skip
+    group = s.post("view_group", f"/api/database/views/{vid}/filter-groups/", {})
+    sort = s.post("view_sort", f"/api/database/views/{vid}/sortings/", {"field": name})
+    token = s.token(ws)
+    grants = {"create": [["table", t]], "read": True, "update": [["table", other]],
+              "delete": [["database", db]]}  # fmt: skip
+    s.patch("grant", f"/api/database/tokens/{token}/", {"permissions": grants})
+    s.get("check_before", "/api/database/tokens/check/", auth="token")
+    s.patch("history_edit", f"/api/database/rows/table/{t}/1/", {"Notes": "z"}, query=NAMES)
+    hook_body = {"url": "https://example.com/hook", "name": "H", "use_user_field_names": True}
+    hook = s.post("webhook", f"/api/database/webhooks/table/{t}/", hook_body)
+    s.delete("delete_table", f"/api/database/tables/{t}/")
+    # fields
+    s.get("field", f"/api/database/fields/{notes}/")
+    s.patch("field_update", f"/api/database/fields/{notes}/", {"name": "N2"})
+    s.delete("field_delete", f"/api/database/fields/{notes}/")
+    s.post("field_duplicate", f"/api/database/fields/{notes}/duplicate/async/", {})
+    s.post("field_create", f"/api/database/fields/table/{t}/", {"name": "X", "type": "text"})
+    # views and their parts
+    s.get("view", f"/api/database/views/{vid}/")
+    s.patch("view_update", f"/api/database/views/{vid}/", {"name": "G2"})
+    s.get("view_field_options", f"/api/database/views/{vid}/field-options/")
+    s.patch("view_field_options_update", f"/api/database/views/{vid}/field-options/",
+            {"field_options": {str(notes): {"hidden": True}}})  # fmt: skip
+    s.get("view_filters", f"/api/database/views/{vid}/filters/")
+    s.get("filter", f"/api/database/views/filter/{vf['id']}/")
+    s.patch("filter_update", f"/api/database/views/filter/{vf['id']}/", {"value": "q"})
+    s.delete("filter_delete", f"/api/database/views/filter/{vf['id']}/")
+    s.get("group", f"/api/database/views/filter-group/{group['id']}/")
+    s.patch("group_update", f"/api/database/views/filter-group/{group['id']}/", {"type": "OR"})
+    s.delete("group_delete", f"/api/database/views/filter-group/{group['id']}/")
+    s.get("view_sortings", f"/api/database/views/{vid}/sortings/")
+    s.get("sort", f"/api/database/views/sort/{sort['id']}/")
+    s.patch("sort_update", f"/api/database/views/sort/{sort['id']}/", {"order": "DESC"})
+    s.delete("sort_delete", f"/api/database/views/sort/{sort['id']}/")
+    s.get("grid_rows", f"/api/database/views/grid/{vid}/")
+    s.delete("view_delete", f"/api/database/views/{vid}/")
+    s.post("view_create", f"/api/database/views/table/{t}/", {"name": "G3", "type": "grid"})
+    # rows
+    s.patch("row_update", f"/api/database/rows/table/{t}/1/", {"Notes": "w"}, query=NAMES)
+    s.delete("row_delete", f"/api/database/rows/table/{t}/1/")
+    s.patch("row_move", f"/api/database/rows/table/{t}/1/move/")
+    s.get("row_history", f"/api/database/rows/table/{t}/1/history/")
+    s.get("row_adjacent", f"/api/database/rows/table/{t}/1/adjacent/")
+    s.post("rows_batch", f"/api/database/rows/table/{t}/batch/", {"items": [{}]})
+    s.patch("rows_batch_update", f"/api/database/rows/table/{t}/batch/",
+            {"items": [{"id": 1}]})  # fmt: skip
+    s.post("rows_batch_delete", f"/api/database/rows/table/{t}/batch-delete/", {"items": [1]})
+    s.get("row_names", "/api/database/rows/names/", query={f"table__{t}": "1"})
+    # jobs on it
+    s.post("export", f"/api/database/export/table/{t}/", {"exporter_type": "csv"})
+    s.post("import", f"/api/database/tables/{t}/import/async/", {"data": [["c", "d"]]})
+    s.post("duplicate", f"/api/database/tables/{t}/duplicate/async/")
+    # webhooks
+    s.get("webhooks", f"/api/database/webhooks/table/{t}/")
+    s.post("webhook_create", f"/api/database/webhooks/table/{t}/",
+           {"url": "https://example.com/h2", "name": "H2"})  # fmt: skip
+    s.get("webhook", f"/api/database/webhooks/{hook['id']}/")
+    s.patch("webhook_update", f"/api/database/webhooks/{hook['id']}/", {"name": "H3"})
+    s.delete("webhook_delete", f"/api/database/webhooks/{hook['id']}/")
+    s.post("webhook_test", f"/api/database/webhooks/table/{t}/test-call/",
+           {"url": "https://example.com/h2"})  # fmt: skip
+    # tokens
+    s.get("token", f"/api/database/tokens/{token}/")
+    s.get("check", "/api/database/tokens/check/", auth="token")
+    s.rows("token_rows", t, auth="token")
+    s.rows("token_rows_other", other, auth="token")
+    s.get("token_fields", f"/api/database/fields/table/{t}/", auth="token")
+    # listings
+    s.get("applications", "/api/applications/")
+    s.get("workspace_applications", f"/api/applications/workspace/{ws}/")
+    _restore(s, "restore", t)
+    s.get("field_restored", f"/api/database/fields/{notes}/")
+    s.get("view_restored", f"/api/database/views/{vid}/", query={"include": "filters,sortings"})
+    s.get("filter_restored", f"/api/database/views/filter/{vf['id']}/")
+    s.get("webhook_restored", f"/api/database/webhooks/{hook['id']}/")
+    s.get("token_restored", f"/api/database/tokens/{token}/")
+    s.get("check_restored", "/api/database/tokens/check/", auth="token")
+    s.get("history_restored", f"/api/database/rows/table/{t}/1/history/")
+
+
 SCENARIOS = {
     "trash_tables_basic": basic,
     "trash_tables_links": links,
+    "trash_tables_children": children,
 }
