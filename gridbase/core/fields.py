@@ -92,7 +92,7 @@ def load_field(conn: sa.Connection, field_id: int) -> Field:
     row = conn.execute(  # a field of a trashed table (core.trash_tables) is missing too
         sa.select(f.c.table_id)
         .join(t, t.c.id == f.c.table_id)
-        .where(f.c.id == field_id, t.c.trashed.is_(False))
+        .where(f.c.id == field_id, s.live_table(t))
     ).first()
     if row is None:
         raise FieldDoesNotExist()

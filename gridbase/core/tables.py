@@ -38,7 +38,7 @@ def _tables(conn: sa.Connection, database_ids: list[int]) -> list[Table]:
             t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version
         )
         .join(a, a.c.id == t.c.database_id)
-        .where(t.c.database_id.in_(database_ids), t.c.trashed.is_(False))
+        .where(t.c.database_id.in_(database_ids), s.live_table(t))
         .order_by(t.c.order, t.c.id)
     )
     return [Table(*r) for r in conn.execute(stmt)]

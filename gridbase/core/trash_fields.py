@@ -24,6 +24,7 @@ from gridbase.core.context import Ctx
 from gridbase.errors import RelatedTableTrashed
 from gridbase.models import Field, Table, User
 from gridbase.storage import schema as s
+from gridbase.storage import trash_store
 from gridbase.storage.kept.versions import bump_version
 from gridbase.storage.trash_store import decode_row, encode_row
 from gridbase.usertable import load
@@ -137,6 +138,7 @@ def trash_field(
     entry_id = s.new_id(
         conn.execute(
             e.insert().values(
+                **trash_store.new_entry_id(conn),
                 workspace_id=table.workspace_id,
                 application_id=table.database_id,
                 table_id=table.id,

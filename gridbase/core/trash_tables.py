@@ -36,6 +36,7 @@ def trash(ctx: Ctx, conn: sa.Connection, user: User, table: Table) -> None:
     entry_id = s.new_id(
         conn.execute(
             e.insert().values(
+                **trash_store.new_entry_id(conn),
                 workspace_id=table.workspace_id,
                 application_id=table.database_id,
                 table_id=table.id,

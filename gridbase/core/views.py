@@ -80,9 +80,7 @@ def load_view(
 ) -> View:
     v, t = s.views, s.database_tables
     row = conn.execute(  # a view of a trashed table (core.trash_tables) is missing too
-        sa.select(v)
-        .join(t, t.c.id == v.c.table_id)
-        .where(v.c.id == view_id, t.c.trashed.is_(False))
+        sa.select(v).join(t, t.c.id == v.c.table_id).where(v.c.id == view_id, s.live_table(t))
     ).first()
     if row is None:
         raise missing()
@@ -107,7 +105,7 @@ def exists(ctx: Ctx, table: sa.Table, item_id: int) -> bool:
     stmt = sa.select(table.c.id).where(table.c.id == item_id)
     if table is s.fields:  # Baserow's Field manager leaves out fields of trashed tables
         t = s.database_tables
-        stmt = stmt.join(t, t.c.id == table.c.table_id).where(t.c.trashed.is_(False))
+        stmt = stmt.join(t, t.c.id == table.c.table_id).where(s.live_table(t))
     with ctx.db.read() as conn:
         return conn.execute(stmt).first() is not None
 

@@ -28,7 +28,7 @@ def _load_table_statement() -> sa.Select[Any]:
             t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version
         )
         .join(a, a.c.id == t.c.database_id)
-        .where(t.c.id == sa.bindparam("table_id"), t.c.trashed.is_(False))
+        .where(t.c.id == sa.bindparam("table_id"), s.live_table(t))
     )
 
 
@@ -76,7 +76,7 @@ def lock_table(conn: sa.Connection, table: Table, *, schema: bool = False) -> Ta
     conn.execute(sa.select(lock(SCHEMA_LOCK, table.id)))
     t = s.database_tables
     version = conn.execute(
-        sa.select(t.c.schema_version).where(t.c.id == table.id, t.c.trashed.is_(False))
+        sa.select(t.c.schema_version).where(t.c.id == table.id, s.live_table(t))
     ).scalar()
     if version is None:
         raise TableDoesNotExist()

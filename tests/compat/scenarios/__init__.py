@@ -24,6 +24,7 @@ from tests.compat.scenarios import (
     sorts,
     teammates,
     trash,
+    trash_apps,
     trash_fields,
     trash_tables,
     users,
@@ -55,6 +56,7 @@ RECORDABLE: dict[str, Scenario] = {
     **export_filters.SCENARIOS,
     **trash_fields.SCENARIOS,
     **trash_tables.SCENARIOS,
+    **trash_apps.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}

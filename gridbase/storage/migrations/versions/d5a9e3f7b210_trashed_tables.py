@@ -1,4 +1,6 @@
-"""trashed tables: database_tables.trashed (a table in the trash keeps its metadata and data)
+"""trashed tables, applications and workspaces: database_tables.trashed,
+applications.trashed, workspaces.trashed (what is in the trash keeps its metadata and data);
+id_high_water, so SQLite never hands out a trash entry's id again
 
 Revision ID: d5a9e3f7b210
 Revises: c4f8a2e61d57
@@ -13,13 +15,24 @@ branch_labels = None
 depends_on = None
 
 
+TABLES = ("database_tables", "applications", "workspaces")
+
+
 def upgrade() -> None:
-    op.add_column(
-        "database_tables",
-        sa.Column("trashed", sa.Boolean, nullable=False, server_default=sa.false()),
+    for table in TABLES:
+        op.add_column(
+            table, sa.Column("trashed", sa.Boolean, nullable=False, server_default=sa.false())
+        )
+    op.create_table(
+        "id_high_water",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
     )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("database_tables") as batch:
-        batch.drop_column("trashed")
+    op.drop_table("id_high_water")
+    for table in TABLES:
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("trashed")
