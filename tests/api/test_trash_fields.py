@@ -84,5 +84,8 @@ def test_a_trashed_link_goes_for_good_with_the_table_it_links_to(api: Api, ctx: 
     other = api.table(db, "C", [["Name", "Qty"], ["c", "1"]])
     qty = next(f["id"] for f in api.fields(other) if f["name"] == "Qty")
     api.ok(api.delete(f"/api/database/fields/{qty}/"))
-    assert api.delete(f"/api/applications/{db}/").status_code == 204
+    assert api.delete(f"/api/applications/{db}/").status_code == 204  # to the trash
+    assert api.delete(f"/api/trash/workspace/{ws}/").status_code == 204  # and for good
     assert api.ok(api.get(f"/api/trash/workspace/{ws}/"))["results"] == []
+    with ctx.db.read() as conn:
+        assert not sa.inspect(conn).has_table(f"database_table_{other}")

@@ -1,0 +1,131 @@
+"""Databases and workspaces in the trash (core.trash_apps): hidden with all they hold, their
+tokens stop working, restored whole, and dropped for good (SQL tables included) by emptying
+the trash or the retention sweep."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridbase.core import cleanup
+from gridbase.core.context import Ctx
+from tests.conftest import Api
+from tests.helpers import assert_error
+
+PARENT_FIRST = "ERROR_CANNOT_RESTORE_PARENT_BEFORE_CHILD"
+
+
+def _restore(api: Api, kind: str, item: int) -> Any:
+    return api.patch("/api/trash/restore/", {"trash_item_type": kind, "trash_item_id": item})
+
+
+def _token(api: Api, ws: int) -> dict[str, str]:
+    token = api.ok(api.post("/api/database/tokens/", {"name": "t", "workspace": ws}))
+    return {"Authorization": f"Token {token['key']}"}
+
+
+def test_a_trashed_database_hides_its_tables_and_comes_back_whole(api: Api) -> None:
+    ws = api.workspace()
+    db, keep = api.database(ws), api.database(ws)
+    a = api.table(db, "A", [["Name"], ["a1"], ["a2"]])
+    b = api.table(db, "B", [["Name"], ["b1"]])
+    headers = _token(api, ws)
+    api.ok(api.delete(f"/api/database/tables/{b}/"))  # trashed on its own first
+    assert api.delete(f"/api/applications/{db}/").status_code == 204
+    assert_error(api.get(f"/api/applications/{db}/"), 404, "ERROR_APPLICATION_DOES_NOT_EXIST")
+    assert [x["id"] for x in api.ok(api.get(f"/api/applications/workspace/{ws}/"))] == [keep]
+    assert_error(api.get(f"/api/database/rows/table/{a}/"), 404, "ERROR_TABLE_DOES_NOT_EXIST")
+    answer = api.client.get(f"/api/database/rows/table/{a}/", headers=headers)
+    assert answer.status_code == 404 and answer.json()["error"] == "ERROR_TABLE_DOES_NOT_EXIST"
+    assert_error(
+        api.post(f"/api/applications/workspace/{ws}/order/", {"application_ids": [keep, db]}),
+        400,
+        "ERROR_APPLICATION_NOT_IN_GROUP",
+    )
+    structure = api.ok(api.get("/api/trash/"))["workspaces"][0]["applications"]
+    assert [(x["id"], x["trashed"]) for x in structure] == [(db, True), (keep, False)]
+    assert_error(_restore(api, "table", b), 400, PARENT_FIRST)
+    assert _restore(api, "application", db).status_code == 204
+    # the table trashed before its database stays in the trash
+    assert [t["id"] for t in api.ok(api.get(f"/api/database/tables/database/{db}/"))] == [a]
+    assert [r["Name"] for r in api.rows(a)] == ["a1", "a2"]
+    assert _restore(api, "table", b).status_code == 204
+    assert [r["Name"] for r in api.rows(b)] == ["b1"]
+
+
+def test_a_trashed_workspace_hides_everything_and_its_tokens(api: Api) -> None:
+    ws = api.workspace()
+    db = api.database(ws)
+    table = api.table(db, "A", [["Name"], ["a1"]])
+    headers = _token(api, ws)
+    assert api.delete(f"/api/workspaces/{ws}/").status_code == 204
+    assert api.ok(api.get("/api/workspaces/")) == []
+    assert_error(api.get(f"/api/applications/workspace/{ws}/"), 404, "ERROR_GROUP_DOES_NOT_EXIST")
+    assert_error(api.get(f"/api/applications/{db}/"), 404, "ERROR_APPLICATION_DOES_NOT_EXIST")
+    assert api.ok(api.get("/api/database/tokens/")) == []
+    answer = api.client.get("/api/database/tokens/check/", headers=headers)
+    assert answer.status_code == 403 and answer.json()["error"] == "ERROR_TOKEN_DOES_NOT_EXIST"
+    answer = api.client.get(f"/api/database/rows/table/{table}/", headers=headers)
+    assert answer.status_code == 404 and answer.json()["error"] == "ERROR_TABLE_DOES_NOT_EXIST"
+    assert api.ok(api.get("/api/trash/"))["workspaces"][0]["trashed"] is True
+    assert _restore(api, "workspace", ws).status_code == 204
+    answer = api.client.get(f"/api/database/rows/table/{table}/", headers=headers)
+    assert answer.status_code == 200 and answer.json()["count"] == 1
+
+
+def test_only_a_member_restores_and_only_an_admin_deletes(api: Api, client: Any) -> None:
+    ws = api.workspace()
+    db = api.database(ws)
+    other = Api(client, "bob@example.com", "Bob")
+    assert_error(other.delete(f"/api/workspaces/{ws}/"), 400, "ERROR_USER_NOT_IN_GROUP")
+    api.ok(api.delete(f"/api/applications/{db}/"))
+    assert_error(_restore(other, "application", db), 400, "ERROR_USER_NOT_IN_GROUP")
+    assert_error(other.get(f"/api/trash/workspace/{ws}/"), 400, "ERROR_USER_NOT_IN_GROUP")
+    assert_error(other.delete(f"/api/trash/workspace/{ws}/"), 400, "ERROR_USER_NOT_IN_GROUP")
+    assert api.ok(api.get(f"/api/trash/workspace/{ws}/"))["count"] == 1
+
+
+def test_emptying_drops_a_trashed_workspace_for_good(api: Api, ctx: Ctx) -> None:
+    ws = api.workspace()
+    table = api.table(api.database(ws), "A", [["Name"], ["a1"]])
+    api.ok(api.delete(f"/api/workspaces/{ws}/"))
+    assert api.delete(f"/api/trash/workspace/{ws}/").status_code == 204
+    assert_error(api.get(f"/api/trash/workspace/{ws}/"), 404, "ERROR_GROUP_DOES_NOT_EXIST")
+    assert api.ok(api.get("/api/trash/"))["workspaces"] == []
+    assert_error(_restore(api, "workspace", ws), 404, "ERROR_TRASH_ITEM_DOES_NOT_EXIST")
+    assert not sa.inspect(ctx.db.engine).has_table(f"database_table_{table}")
+
+
+def test_retention_sweep_drops_a_trashed_database_for_good(api: Api, ctx: Ctx) -> None:
+    ws = api.workspace()
+    db = api.database(ws)
+    table = api.table(db, "A", [["Name", "Qty"], ["a1", "1"]])
+    qty = next(f["id"] for f in api.fields(table) if f["name"] == "Qty")
+    api.ok(api.delete(f"/api/database/fields/{qty}/"))
+    api.ok(api.delete(f"/api/applications/{db}/"))
+    now = ctx.clock()
+    later = replace(ctx, clock=lambda: now + timedelta(hours=72))
+    assert cleanup.run_once(later)["trash"] >= 1
+    assert api.ok(api.get(f"/api/trash/workspace/{ws}/"))["results"] == []
+    assert not sa.inspect(ctx.db.engine).has_table(f"database_table_{table}")
+    assert api.ok(api.get("/api/trash/"))["workspaces"][0]["applications"] == []
+    assert_error(_restore(api, "application", db), 404, "ERROR_TRASH_ITEM_DOES_NOT_EXIST")
+
+
+def test_a_trash_entry_id_never_comes_back(api: Api) -> None:
+    """SQLite would hand out the newest entry's id again once it is gone; Baserow never."""
+    ws = api.workspace()
+    db = api.database(ws)
+
+    def entry_ids() -> list[int]:
+        return [e["id"] for e in api.ok(api.get(f"/api/trash/workspace/{ws}/"))["results"]]
+
+    api.ok(api.delete(f"/api/applications/{db}/"))
+    first = entry_ids()
+    assert _restore(api, "application", db).status_code == 204
+    api.ok(api.delete(f"/api/applications/{db}/"))
+    second = entry_ids()
+    assert len(first) == len(second) == 1 and second[0] > first[0]
