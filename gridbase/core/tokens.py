@@ -301,7 +301,9 @@ def create(
     with ctx.db.write() as conn:
         if (
             conn.execute(
-                sa.select(s.workspaces.c.id).where(s.workspaces.c.id == workspace_id)
+                sa.select(s.workspaces.c.id).where(
+                    s.workspaces.c.id == workspace_id, s.workspaces.c.trashed.is_(False)
+                )
             ).first()
             is None
         ):

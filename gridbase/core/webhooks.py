@@ -24,6 +24,7 @@ from gridbase.errors import (
     TableWebhookDoesNotExist,
     TableWebhookEventConfigFieldNotInTable,
     TableWebhookMaxLimitExceeded,
+    UserNotInWorkspace,
     field_error,
 )
 from gridbase.models import Table, User
@@ -163,6 +164,9 @@ def _open_webhook(conn: sa.Connection, user: User, webhook_id: int) -> tuple[Any
     row = _webhook_row(conn, webhook_id)
     # Baserow reaches a webhook by its id also while its table is in the trash
     table = load.load_table_in_trash_too(conn, row.table_id)
+    w = s.workspaces
+    if conn.execute(sa.select(w.c.trashed).where(w.c.id == table.workspace_id)).scalar():
+        raise UserNotInWorkspace()  # Baserow: no one is a member of a trashed workspace
     workspaces.require_member(conn, user.id, table.workspace_id)
     return row, table
 

@@ -129,3 +129,28 @@ def test_a_trash_entry_id_never_comes_back(api: Api) -> None:
     api.ok(api.delete(f"/api/applications/{db}/"))
     second = entry_ids()
     assert len(first) == len(second) == 1 and second[0] > first[0]
+
+
+def test_what_still_names_a_trashed_workspace(api: Api) -> None:
+    """Answers Baserow gives (asked of it) that the compat transcripts cannot hold."""
+    ws = api.workspace()
+    table = api.table(api.database(ws), "A", [["Name"], ["a1"]])
+    body = {"url": "https://example.com/h", "name": "H"}
+    hook = api.ok(api.post(f"/api/database/webhooks/table/{table}/", body))["id"]
+    api.ok(api.delete(f"/api/workspaces/{ws}/"))
+    assert_error(api.get(f"/api/database/webhooks/{hook}/"), 400, "ERROR_USER_NOT_IN_GROUP")
+    answer = assert_error(
+        api.post("/api/database/tokens/", {"name": "t", "workspace": ws}),
+        400,
+        "ERROR_REQUEST_BODY_VALIDATION",
+    )
+    assert answer["detail"]["workspace"][0]["code"] == "does_not_exist"
+    missing = "ERROR_GROUP_DOES_NOT_EXIST"
+    assert_error(api.post(f"/api/workspaces/{ws}/leave/"), 404, missing)
+    body = {"name": "D", "type": "database"}
+    assert_error(api.post(f"/api/applications/workspace/{ws}/", body), 404, missing)
+    body = {"email": "z@example.com", "permissions": "MEMBER", "message": "",
+            "base_url": "http://127.0.0.1:8000/invite"}  # fmt: skip
+    assert_error(api.post(f"/api/workspaces/invitations/workspace/{ws}/", body), 404, missing)
+    api.ok(_restore(api, "workspace", ws))
+    assert api.ok(api.get(f"/api/database/webhooks/{hook}/"))["name"] == "H"
