@@ -133,7 +133,8 @@ def _copy_views(conn: sa.Connection, old: Table, new: Table, ids: dict[int, int]
     v, g, f = s.views, s.view_filter_groups, s.view_filters
     so, fo = s.view_sorts, s.view_field_options
     kept = ("name", "order", "type", "filter_type", "filters_disabled", "created_on")
-    for view in conn.execute(sa.select(v).where(v.c.table_id == old.id).order_by(v.c.id)):
+    live = sa.and_(v.c.table_id == old.id, v.c.trashed.is_(False))  # not those in the trash
+    for view in conn.execute(sa.select(v).where(live).order_by(v.c.id)):
         props = dict(view.props or {})
         if "slug" in props:
             props["slug"] = secrets.token_urlsafe(32)

@@ -33,7 +33,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.core import databases as core_databases
-from gridbase.core import events, trash_apps, trash_fields, trash_tables, workspaces
+from gridbase.core import events, trash_apps, trash_fields, trash_tables, trash_views, workspaces
 from gridbase.core.context import Ctx
 from gridbase.errors import (
     ApplicationDoesNotExist,
@@ -67,8 +67,8 @@ ITEM_TYPES: dict[str, bool] = {
 }
 ROW_TYPES = ("row", "rows")
 # the types gridbase trashes (core.trash_fields: fields, core.trash_tables: tables,
-# core.trash_apps: databases and workspaces)
-RESTORABLE = (*ROW_TYPES, "field", "table", *trash_apps.KINDS)
+# core.trash_apps: databases and workspaces, core.trash_views: views)
+RESTORABLE = (*ROW_TYPES, "field", "table", "view", *trash_apps.KINDS)
 
 
 @dataclass(frozen=True)
@@ -274,6 +274,7 @@ def empty(ctx: Ctx, user: User, workspace_id: int, application_id: int | None) -
         where = _scope(conn, user, workspace_id, application_id)
         trash_apps.purge(ctx, conn, where)
         trash_tables.purge(ctx, conn, where)
+        trash_views.purge(conn, where)
         trash_store.purge(conn, where)
 
 
@@ -317,9 +318,13 @@ def restore(ctx: Ctx, user: User, item_type: str, item_id: int, parent_id: int |
         if found is None or item_type not in RESTORABLE or (in_table and found.table_id is None):
             raise TrashItemDoesNotExist()
         workspaces.require_member(conn, user.id, found.workspace_id)
-        trash_apps.check_parents(conn, item_type, found.workspace_id, found.application_id)
+        trash_apps.check_parents(
+            conn, item_type, found.workspace_id, found.application_id, found.table_id
+        )
         if not in_table:
             trash_apps.restore(conn, found.id, item_type, item_id)
+        elif item_type == "view":
+            trash_views.restore(ctx, conn, found.id, item_id)
         elif item_type == "field":
             trash_fields.restore(ctx, conn, found.id)
         elif item_type == "table":
@@ -451,5 +456,5 @@ def purge_expired(ctx: Ctx) -> int:
     with ctx.db.write() as conn:
         old = s.trash_entries.c.trashed_at <= cutoff
         apps = trash_apps.purge(ctx, conn, old)
-        tables = trash_tables.purge(ctx, conn, old)
+        tables = trash_tables.purge(ctx, conn, old) + trash_views.purge(conn, old)
         return apps + tables + trash_store.purge_older_than(conn, cutoff)

@@ -111,18 +111,24 @@ def trash_workspace(ctx: Ctx, user: User, workspace_id: int) -> None:
 
 
 def check_parents(
-    conn: sa.Connection, kind: str, workspace_id: int, application_id: int | None
+    conn: sa.Connection,
+    kind: str,
+    workspace_id: int,
+    application_id: int | None,
+    table_id: int | None,
 ) -> None:
-    """Baserow's item_has_a_trashed_parent for what lives in a workspace: a trashed
-    database or workspace above the item must be restored first."""
+    """Baserow's item_has_a_trashed_parent: a trashed table, database or workspace above
+    the item must be restored first."""
     if kind == "workspace":
         return
-    w, a = s.workspaces, s.applications
+    w, a, t = s.workspaces, s.applications, s.database_tables
     trashed = conn.execute(sa.select(w.c.trashed).where(w.c.id == workspace_id)).scalar()
     if kind != "application" and application_id is not None:
         trashed = (
             trashed or conn.execute(sa.select(a.c.trashed).where(a.c.id == application_id)).scalar()
         )
+    if kind not in ("application", "table") and table_id is not None:
+        trashed = trashed or conn.execute(sa.select(t.c.trashed).where(t.c.id == table_id)).scalar()
     if trashed:
         raise CannotRestoreParentBeforeChild()
 

@@ -190,6 +190,8 @@ views = sa.Table(
     sa.Column("filter_type", sa.String(3), nullable=False, default="AND"),
     sa.Column("filters_disabled", sa.Boolean, nullable=False, default=False),
     sa.Column("props", sa.JSON, nullable=False, default=dict),
+    # In the trash (core.trash_views): core.views.load_view and the view lists leave it out
+    sa.Column("trashed", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     _created(),
 )
 

@@ -154,3 +154,31 @@ def test_what_still_names_a_trashed_workspace(api: Api) -> None:
     assert_error(api.post(f"/api/workspaces/invitations/workspace/{ws}/", body), 404, missing)
     api.ok(_restore(api, "workspace", ws))
     assert api.ok(api.get(f"/api/database/webhooks/{hook}/"))["name"] == "H"
+
+
+def test_a_trashed_view_is_missing_with_its_filters_and_comes_back(api: Api) -> None:
+    ws = api.workspace()
+    table = api.table(api.database(ws), "A", [["Name"], ["a1"], ["b1"]])
+    name = api.fields(table)[0]["id"]
+    view = api.ok(api.post(f"/api/database/views/table/{table}/", {"name": "V", "type": "grid"}))
+    body = {"field": name, "type": "contains", "value": "a"}
+    vf = api.ok(api.post(f"/api/database/views/{view['id']}/filters/", body))
+    assert api.delete(f"/api/database/views/{view['id']}/").status_code == 204
+    names = [v["name"] for v in api.ok(api.get(f"/api/database/views/table/{table}/"))]
+    assert "V" not in names
+    assert_error(api.get(f"/api/database/views/{view['id']}/"), 404, "ERROR_VIEW_DOES_NOT_EXIST")
+    assert_error(
+        api.get(f"/api/database/views/filter/{vf['id']}/"), 404, "ERROR_VIEW_FILTER_DOES_NOT_EXIST"
+    )
+    entry = api.ok(api.get(f"/api/trash/workspace/{ws}/"))["results"][0]
+    assert (entry["trash_item_type"], entry["name"], entry["parent_name"]) == ("view", "V", "A")
+    api.ok(api.delete(f"/api/database/tables/{table}/"))
+    assert_error(_restore(api, "view", view["id"]), 400, PARENT_FIRST)
+    api.ok(_restore(api, "table", table))
+    assert _restore(api, "view", view["id"]).status_code == 204
+    rows = api.ok(api.get(f"/api/database/views/grid/{view['id']}/"))["results"]
+    assert [r[f"field_{name}"] for r in rows] == ["a1"]  # its filter came back with it
+    api.ok(api.delete(f"/api/database/views/{view['id']}/"))
+    api.ok(api.delete(f"/api/trash/workspace/{ws}/"))
+    assert_error(_restore(api, "view", view["id"]), 404, "ERROR_TRASH_ITEM_DOES_NOT_EXIST")
+    assert_error(api.get(f"/api/database/views/{view['id']}/"), 404, "ERROR_VIEW_DOES_NOT_EXIST")

@@ -1,4 +1,4 @@
-"""Trashed databases (applications) and workspaces: a deleted one leaves every read with
+"""Trashed databases (applications), workspaces and views: a deleted one leaves every read with
 everything inside it (tables, rows, token grants), the trash lists it (`trashed: true` in
 the structure), a restore brings it back whole, emptying deletes it for good, and the
 errors of restoring an item whose parent is still trashed or of another user."""
@@ -138,7 +138,61 @@ def workspaces(s: Session) -> None:
     s.get("workspaces_emptied", "/api/workspaces/")
 
 
+def views(s: Session) -> None:
+    """Views go to the trash: a trashed view and its filters, sorts and field options are
+    missing, the table's view list leaves it out, a restore brings it back in its place."""
+    s.sign_up()
+    ws = s.workspace()
+    db = s.database(ws)
+    t = s.table(db, "Things", [["Name", "Notes"], ["a", "x"], ["b", "y"]])
+    notes = s.fields(t)["Notes"]["id"]
+    first = s.post("view", f"/api/database/views/table/{t}/", {"name": "G1", "type": "grid"})
+    last = s.post("view", f"/api/database/views/table/{t}/", {"name": "G3", "type": "grid"})
+    # the trashed one keeps its order, after the others' new ones (Baserow lists views of
+    # the same order in no fixed order)
+    view = s.post("view", f"/api/database/views/table/{t}/", {"name": "G2", "type": "grid"})
+    vid = view["id"]
+    vf = s.post("view_filter", f"/api/database/views/{vid}/filters/",
+                {"field": notes, "type": "contains", "value": "x"})  # fmt: skip
+    sort = s.post("view_sort", f"/api/database/views/{vid}/sortings/", {"field": notes})
+    s.delete("delete_view", f"/api/database/views/{vid}/")
+    s.get("views", f"/api/database/views/table/{t}/")
+    s.get("view_deleted", f"/api/database/views/{vid}/")
+    s.patch("rename_deleted", f"/api/database/views/{vid}/", {"name": "X"})
+    s.delete("delete_deleted", f"/api/database/views/{vid}/")
+    s.get("filters_deleted", f"/api/database/views/{vid}/filters/")
+    s.get("filter_deleted", f"/api/database/views/filter/{vf['id']}/")
+    s.get("sort_deleted", f"/api/database/views/sort/{sort['id']}/")
+    s.get("field_options_deleted", f"/api/database/views/{vid}/field-options/")
+    s.get("grid_deleted", f"/api/database/views/grid/{vid}/")
+    s.rows("rows_of_deleted_view", t, view_id=vid)
+    s.post("order_with_deleted", f"/api/database/views/table/{t}/order/",
+           {"view_ids": [last["id"], first["id"]]})  # fmt: skip
+    s.get("views_ordered", f"/api/database/views/table/{t}/")
+    s.get("contents", f"/api/trash/workspace/{ws}/")
+    s.get("contents_app", f"/api/trash/workspace/{ws}/", query={"application_id": db})
+    _restore(s, "restore_with_parent", "view", vid, parent=t)
+    _restore(s, "restore", "view", vid)
+    _restore(s, "restore_again", "view", vid)
+    s.get("views_restored", f"/api/database/views/table/{t}/")
+    s.get("view_restored", f"/api/database/views/{vid}/", query={"include": "filters,sortings"})
+    s.get("grid_restored", f"/api/database/views/grid/{vid}/")
+    # a view of a trashed table waits for its table
+    s.delete("delete_view_2", f"/api/database/views/{vid}/")
+    s.delete("delete_table", f"/api/database/tables/{t}/")
+    _restore(s, "restore_table_trashed", "view", vid)
+    _restore(s, "restore_table", "table", t)
+    s.get("views_table_restored", f"/api/database/views/table/{t}/")
+    _restore(s, "restore_2", "view", vid)
+    s.delete("delete_view_3", f"/api/database/views/{vid}/")
+    s.delete("empty", f"/api/trash/workspace/{ws}/")
+    s.get("contents_emptied", f"/api/trash/workspace/{ws}/")
+    s.get("view_emptied", f"/api/database/views/{vid}/")
+    s.get("views_end", f"/api/database/views/table/{t}/")
+
+
 SCENARIOS = {
     "trash_applications": applications,
     "trash_workspaces": workspaces,
+    "trash_views": views,
 }

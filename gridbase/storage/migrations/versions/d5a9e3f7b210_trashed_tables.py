@@ -1,6 +1,6 @@
-"""trashed tables, applications and workspaces: database_tables.trashed,
-applications.trashed, workspaces.trashed (what is in the trash keeps its metadata and data);
-id_high_water, so SQLite never hands out a trash entry's id again
+"""trashed tables, applications, workspaces and views: database_tables.trashed,
+applications.trashed, workspaces.trashed, views.trashed (what is in the trash keeps its
+metadata and data); id_high_water, so SQLite never hands out a trash entry's id again
 
 Revision ID: d5a9e3f7b210
 Revises: c4f8a2e61d57
@@ -15,7 +15,7 @@ branch_labels = None
 depends_on = None
 
 
-TABLES = ("database_tables", "applications", "workspaces")
+TABLES = ("database_tables", "applications", "workspaces", "views")
 
 
 def upgrade() -> None:
