@@ -20,7 +20,8 @@ Entries name rows as Baserow's do: a single-row delete is a "row" item (trash_it
 row id), a batch delete one "rows" item (trash_item_id the entry's own id), both with the
 table as parent. Deleting for good only deletes the entry and what it holds
 (storage.trash_store.purge): the rows already left their table.
-Imports: core (context, events, workspaces, databases, trash_fields), errors, models,
+Imports: core (context, events, workspaces, databases, trash_apps, trash_fields,
+trash_tables, trash_views), errors, models,
 fields.link_row, storage, usertable.
 """
 

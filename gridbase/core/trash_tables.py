@@ -3,10 +3,12 @@ its metadata, SQL table and data, until it is restored, the trash is emptied, or
 retention period has passed.
 
 How: unlike rows and fields (core.trash, core.trash_fields: moved out), the table's
-metadata stays where it is, flagged `database_tables.trashed`; its fields, views,
-webhooks, grants and rows all hang off the table, and every way to them starts by loading
-the table (usertable.load.load_table, the database's table list, token grants), which
-leave a trashed table out, so they answer as for a missing table. The link fields of OTHER
+metadata stays where it is, flagged `database_tables.trashed`; its fields, views, grants
+and rows all hang off the table, and every way to them starts by loading the table
+(usertable.load.load_table, core.fields.load_field, core.views.load_view, the database's
+table list, token grants: all through storage.schema.live_table), which leave a trashed
+table out, so they answer as for a missing table. Its webhooks stay reachable by their own
+ids, as in Baserow (recorded: trash_tables_children). The link fields of OTHER
 tables into it are moved out as trashed fields held by the table's entry (as Baserow
 trashes them with the table), so those tables never see a link to a hidden table; a
 restore writes them back (core.trash_fields.restore) and lookups through them heal.
