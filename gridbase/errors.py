@@ -793,6 +793,14 @@ class TrashItemDoesNotExist(GridbaseError):
     default_detail = "The requested trash item does not exist."
 
 
+class RelatedTableTrashed(GridbaseError):
+    code = "ERROR_CANT_RESTORE_AS_RELATED_TABLE_TRASHED"
+    status = 400
+    default_detail = (
+        "This field cannot be restored as it depends on another table which is still trashed."
+    )
+
+
 class CannotRestoreParentBeforeChild(GridbaseError):
     code = "ERROR_CANNOT_RESTORE_PARENT_BEFORE_CHILD"
     default_detail = (

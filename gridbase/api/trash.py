@@ -13,7 +13,7 @@ from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep
 from gridbase.api.render import iso
 from gridbase.api.urls import page_url
-from gridbase.core import trash
+from gridbase.core import trash, trash_apps
 from gridbase.errors import PageSizeLimit, RequestBodyValidation, field_error
 
 router = APIRouter(prefix="/api/trash")
@@ -54,14 +54,14 @@ def structure(ctx: CtxDep, user: UserDep) -> Any:
         "workspaces": [
             {
                 "id": w.id,
-                "trashed": False,
+                "trashed": w.trashed,
                 "name": w.name,
                 "applications": [
-                    {"id": a.id, "name": a.name, "trashed": False, "type": a.type}
+                    {"id": a.id, "name": a.name, "trashed": a.trashed, "type": a.type}
                     for a in w.applications
                 ],
             }
-            for w in trash.structure(ctx, user)
+            for w in trash_apps.structure(ctx, user)
         ]
     }
 

@@ -15,7 +15,15 @@ from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import BodyDep, CtxDep, MaybeUserDep, UserDep
 from gridbase.api.urls import offset_url, page_url
 from gridbase.api.view_filters import filter_json, group_json, sort_json
-from gridbase.core import filter_params, order_by, row_filters, view_filters, view_rows, views
+from gridbase.core import (
+    filter_params,
+    order_by,
+    row_filters,
+    trash_views,
+    view_filters,
+    view_rows,
+    views,
+)
 from gridbase.core.context import Ctx
 from gridbase.errors import QueryParameterValidation, RequestBodyValidation, field_error
 from gridbase.models import Table, User
@@ -173,7 +181,7 @@ def update_view(view_id: int, request: Request, ctx: CtxDep, user: UserDep, body
 
 @router.delete("/{view_id:int}/")
 def delete_view(view_id: int, ctx: CtxDep, user: UserDep) -> Response:
-    views.delete_view(ctx, user, view_id)
+    trash_views.trash_view(ctx, user, view_id)
     return Response(status_code=204)
 
 

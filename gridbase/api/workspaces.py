@@ -10,7 +10,7 @@ from gridbase.api import render
 from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep
 from gridbase.api.permission_object import permission_object
-from gridbase.core import databases, tables, workspaces
+from gridbase.core import databases, tables, trash_apps, workspaces
 from gridbase.errors import ApplicationTypeDoesNotExist, RequestBodyValidation, field_error
 from gridbase.models import Database
 
@@ -40,7 +40,7 @@ def update_workspace(workspace_id: int, ctx: CtxDep, user: UserDep, body: BodyDe
 
 @router.delete("/workspaces/{workspace_id:int}/")
 def delete_workspace(workspace_id: int, ctx: CtxDep, user: UserDep) -> Response:
-    workspaces.delete(ctx, user, workspace_id, databases.drop_workspace_tables)
+    trash_apps.trash_workspace(ctx, user, workspace_id)
     return Response(status_code=204)
 
 
@@ -130,7 +130,7 @@ def update_application(application_id: int, ctx: CtxDep, user: UserDep, body: Bo
 
 @router.delete("/applications/{application_id:int}/")
 def delete_application(application_id: int, ctx: CtxDep, user: UserDep) -> Response:
-    databases.delete(ctx, user, application_id)
+    trash_apps.trash_application(ctx, user, application_id)
     return Response(status_code=204)
 
 

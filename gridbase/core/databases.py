@@ -1,4 +1,5 @@
-"""Database applications of a workspace: list, create, get, rename, delete, order."""
+"""Database applications of a workspace: list, create, get, rename, order, delete for good
+(core.trash_apps: a delete puts it in the trash first)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,14 @@ def _database(row: Any) -> Database:
     return Database(row.id, row.workspace_id, row.name, row.order, row.type, row.created_on)
 
 
-def load(conn: sa.Connection, database_id: int) -> Database:
-    row = conn.execute(sa.select(s.applications).where(s.applications.c.id == database_id)).first()
+def load(conn: sa.Connection, database_id: int, *, trashed_too: bool = False) -> Database:
+    """The database; one in the trash, or in a trashed workspace (core.trash_apps), is
+    missing unless `trashed_too`."""
+    a = s.applications
+    stmt = sa.select(a).where(a.c.id == database_id)
+    if not trashed_too:
+        stmt = stmt.where(s.live_application(a))
+    row = conn.execute(stmt).first()
     if row is None:
         raise ApplicationDoesNotExist()
     return _database(row)
@@ -42,7 +49,7 @@ def list_for_user(ctx: Ctx, user: User, workspace_id: int | None = None) -> list
             workspaces.load(conn, workspace_id)
             workspaces.require_member(conn, user.id, workspace_id)
         mine = sa.select(wu.c.workspace_id).where(wu.c.user_id == user.id)
-        stmt = sa.select(a).where(a.c.workspace_id.in_(mine))
+        stmt = sa.select(a).where(a.c.workspace_id.in_(mine), s.live_application(a))
         if workspace_id is not None:
             stmt = stmt.where(a.c.workspace_id == workspace_id)
         return [
@@ -119,11 +126,10 @@ def drop_user_tables(
     tokens.forget_scopes(conn, database_ids=database_ids, table_ids=table_ids)
 
 
-def delete(ctx: Ctx, user: User, database_id: int) -> None:
-    with ctx.db.write() as conn:
-        load_for(conn, user, database_id)
-        drop_user_tables(conn, [database_id], ctx.field_types)
-        conn.execute(s.applications.delete().where(s.applications.c.id == database_id))
+def drop(ctx: Ctx, conn: sa.Connection, database_id: int) -> None:
+    """Deletes the database for good (core.trash_apps, once its trash entry goes)."""
+    drop_user_tables(conn, [database_id], ctx.field_types)
+    conn.execute(s.applications.delete().where(s.applications.c.id == database_id))
 
 
 def drop_workspace_tables(conn: sa.Connection, workspace_id: int) -> None:
@@ -138,9 +144,12 @@ def order(ctx: Ctx, user: User, workspace_id: int, application_ids: list[int]) -
         workspaces.load(conn, workspace_id)
         workspaces.require_member(conn, user.id, workspace_id)
         mine = set(
-            conn.execute(sa.select(a.c.id).where(a.c.workspace_id == workspace_id)).scalars()
+            conn.execute(
+                sa.select(a.c.id).where(a.c.workspace_id == workspace_id, a.c.trashed.is_(False))
+            ).scalars()
         )
         for app_id in application_ids:
             if app_id not in mine:
                 raise ApplicationNotInWorkspace(app_id)
-        reorder(conn, a, a.c.workspace_id == workspace_id, application_ids)
+        live = sa.and_(a.c.workspace_id == workspace_id, a.c.trashed.is_(False))
+        reorder(conn, a, live, application_ids)

@@ -59,7 +59,7 @@ def _owners(ctx: Ctx, conn: sa.Connection, table_id: int) -> list[int]:
     t, f = s.database_tables, s.fields
     computed = [ft.type for ft in ctx.field_types if ft.refresh_pass is not None]
     database_id = conn.execute(sa.select(t.c.database_id).where(t.c.id == table_id)).scalar()
-    tables = sa.select(t.c.id).where(t.c.database_id == database_id)
+    tables = sa.select(t.c.id).where(t.c.database_id == database_id, t.c.trashed.is_(False))
     stmt = sa.select(f.c.table_id).where(f.c.table_id.in_(tables), f.c.type.in_(computed))
     return list(conn.execute(stmt.distinct()).scalars())
 

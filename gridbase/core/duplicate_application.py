@@ -30,7 +30,8 @@ NAME_LENGTH = 160  # applications.name
 
 def _tables(conn: sa.Connection, database_id: int) -> list[Table]:
     t = s.database_tables
-    ids = sa.select(t.c.id).where(t.c.database_id == database_id).order_by(t.c.order, t.c.id)
+    live = sa.and_(t.c.database_id == database_id, t.c.trashed.is_(False))  # not the trash's
+    ids = sa.select(t.c.id).where(live).order_by(t.c.order, t.c.id)
     return [load.load_table(conn, table_id) for table_id in conn.execute(ids).scalars()]
 
 

@@ -196,7 +196,8 @@ def copy_views(
     v, g, f = s.views, s.view_filter_groups, s.view_filters
     so, fo = s.view_sorts, s.view_field_options
     kept = ("name", "order", "type", "filter_type", "filters_disabled", "created_on")
-    for view in conn.execute(sa.select(v).where(v.c.table_id == old.id).order_by(v.c.id)):
+    live = sa.and_(v.c.table_id == old.id, v.c.trashed.is_(False))  # not those in the trash
+    for view in conn.execute(sa.select(v).where(live).order_by(v.c.id)):
         props = dict(view.props or {})
         if "slug" in props:
             props["slug"] = secrets.token_urlsafe(32)

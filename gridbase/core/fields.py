@@ -88,7 +88,12 @@ def clean_props(
 
 
 def load_field(conn: sa.Connection, field_id: int) -> Field:
-    row = conn.execute(sa.select(s.fields.c.table_id).where(s.fields.c.id == field_id)).first()
+    f, t = s.fields, s.database_tables
+    row = conn.execute(  # a field of a trashed table (core.trash_tables) is missing too
+        sa.select(f.c.table_id)
+        .join(t, t.c.id == f.c.table_id)
+        .where(f.c.id == field_id, s.live_table(t))
+    ).first()
     if row is None:
         raise FieldDoesNotExist()
     fields = load.load_fields(conn, [row.table_id])[row.table_id]

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import databases, fields, rows, tokens, views, workspaces
+from gridbase.core import databases, fields, rows, trash_tables, views, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.fields import MAX_FIELD_NAME_LENGTH, RESERVED_NAMES
 from gridbase.core.ordering import reorder
@@ -18,9 +18,8 @@ from gridbase.errors import (
     ReservedFieldName,
     TableNotInDatabase,
 )
-from gridbase.fields.link_row import links_into
 from gridbase.models import Database, Table, User
-from gridbase.storage import ddl, trash_store
+from gridbase.storage import ddl
 from gridbase.storage import schema as s
 from gridbase.storage.kept.versions import new_version
 from gridbase.usertable import load
@@ -39,7 +38,7 @@ def _tables(conn: sa.Connection, database_ids: list[int]) -> list[Table]:
             t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version
         )
         .join(a, a.c.id == t.c.database_id)
-        .where(t.c.database_id.in_(database_ids))
+        .where(t.c.database_id.in_(database_ids), s.live_table(t))
         .order_by(t.c.order, t.c.id)
     )
     return [Table(*r) for r in conn.execute(stmt)]
@@ -178,28 +177,21 @@ def order(ctx: Ctx, user: User, database_id: int, table_ids: list[int]) -> None:
     t = s.database_tables
     with ctx.db.write() as conn:
         databases.load_for(conn, user, database_id)
-        known = set(conn.execute(sa.select(t.c.id).where(t.c.database_id == database_id)).scalars())
+        known = set(
+            conn.execute(
+                sa.select(t.c.id).where(t.c.database_id == database_id, t.c.trashed.is_(False))
+            ).scalars()
+        )
         if any(tid not in known for tid in table_ids):
             raise TableNotInDatabase(next(t for t in table_ids if t not in known))
-        reorder(conn, t, t.c.database_id == database_id, table_ids)
+        live = sa.and_(t.c.database_id == database_id, t.c.trashed.is_(False))
+        reorder(conn, t, live, table_ids)
 
 
 def delete(ctx: Ctx, user: User, table_id: int) -> None:
     with ctx.db.write() as conn:
         table = load.lock_table(conn, load_for(conn, user, table_id), schema=True)
-        model = load.model_for(ctx, conn, table)
-        written = fields.watch(ctx, conn, table)  # tables linking here lose their link fields
-        trash_store.purge_fields_of(conn, [table.database_id], table_id)
-        for link in links_into(conn, table_id):
-            if link.table_id != table_id:  # a one-way link has no field here to take it along
-                fields.drop_field(ctx, conn, load.load_table(conn, link.table_id), link)
-        for field in model.fields:
-            ctx.field_types.get(field.type).before_delete(ctx, conn, field)
-        ddl.drop_user_table(conn, table_id)
-        conn.execute(s.database_tables.delete().where(s.database_tables.c.id == table_id))
-        tokens.forget_scopes(conn, table_ids=[table_id])
-        written([])
-        ctx.kept.models.drop(table_id)
+        trash_tables.trash(ctx, conn, user, table)
 
 
 def tables_for_token(ctx: Ctx, actor: Any) -> list[Table]:

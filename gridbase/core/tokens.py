@@ -28,6 +28,7 @@ from gridbase.errors import (
     DatabaseDoesNotBelongToWorkspace,
     RequestBodyValidation,
     TableDoesNotBelongToWorkspace,
+    TableDoesNotExist,
     TokenDoesNotExist,
     TokenDoesNotExistAuth,
     TokenExpired,
@@ -152,14 +153,16 @@ def _check_scopes(conn: sa.Connection, grants: Grants) -> dict[Scope, int]:
     found: dict[Scope, int] = {}
     if db_ids:
         for row in conn.execute(
-            sa.select(a.c.id, a.c.workspace_id).where(a.c.id.in_(db_ids), a.c.type == "database")
+            sa.select(a.c.id, a.c.workspace_id).where(
+                a.c.id.in_(db_ids), a.c.type == "database", s.live_application(a)
+            )
         ):
             found[("database", row.id)] = row.workspace_id
     if table_ids:
         stmt = (
             sa.select(t.c.id, a.c.workspace_id)
             .join(a, a.c.id == t.c.database_id)
-            .where(t.c.id.in_(table_ids))
+            .where(t.c.id.in_(table_ids), s.live_table(t))
         )
         for row in conn.execute(stmt):
             found[("table", row.id)] = row.workspace_id
@@ -191,11 +194,18 @@ def _grants_of(conn: sa.Connection, token_ids: list[int]) -> dict[int, Grants]:
     out: dict[int, Grants] = {tid: dict.fromkeys(OPERATIONS, False) for tid in token_ids}
     if not token_ids:
         return out
-    # Only grants whose database/table still exists (forget_scopes removes the rest on delete).
+    # Only grants whose database/table still exists (forget_scopes removes the rest on delete)
+    # and is not itself in the trash: as Baserow's TokenPermissionManager, only the own flag
+    # counts (a grant on a table of a trashed database is still listed).
     rows = conn.execute(
         sa.select(tp)
-        .outerjoin(t, sa.and_(tp.c.scope == "table", t.c.id == tp.c.scope_id))
-        .outerjoin(a, sa.and_(tp.c.scope == "database", a.c.id == tp.c.scope_id))
+        .outerjoin(
+            t,
+            sa.and_(tp.c.scope == "table", t.c.id == tp.c.scope_id, t.c.trashed.is_(False)),
+        )
+        .outerjoin(
+            a, sa.and_(tp.c.scope == "database", a.c.id == tp.c.scope_id, a.c.trashed.is_(False))
+        )
         .where(
             tp.c.token_id.in_(token_ids),
             sa.or_(tp.c.scope == "workspace", t.c.id.is_not(None), a.c.id.is_not(None)),
@@ -209,7 +219,9 @@ def _grants_of(conn: sa.Connection, token_ids: list[int]) -> dict[int, Grants]:
 
 def _tokens(ctx: Ctx, conn: sa.Connection, where: Any) -> list[Token]:
     t = s.tokens
-    rows = list(conn.execute(sa.select(t).where(where).order_by(t.c.id)))
+    w = s.workspaces
+    live = t.c.workspace_id.in_(sa.select(w.c.id).where(w.c.trashed.is_(False)))
+    rows = list(conn.execute(sa.select(t).where(where, live).order_by(t.c.id)))
     grants = _grants_of(conn, [r.id for r in rows])
     return [
         Token(
@@ -295,7 +307,9 @@ def create(
     with ctx.db.write() as conn:
         if (
             conn.execute(
-                sa.select(s.workspaces.c.id).where(s.workspaces.c.id == workspace_id)
+                sa.select(s.workspaces.c.id).where(
+                    s.workspaces.c.id == workspace_id, s.workspaces.c.trashed.is_(False)
+                )
             ).first()
             is None
         ):
@@ -397,20 +411,28 @@ def _auth_statement(with_table: bool = False) -> sa.Select[Any]:
     """One round trip: the token, its user, the membership and the live grants; with_table
     also reads the table the request names (`table_id`), so a row request needs no other
     statement before its own."""
-    t, u, wu, tp, dt, ap = (
+    t, u, wu, tp, dt, ap, tw = (
         s.tokens,
         s.users,
         s.workspace_users,
         s.token_permissions,
         s.database_tables,
         s.applications,
+        s.workspaces,
     )
     joined = (
         t.join(u, u.c.id == t.c.user_id)
+        .join(tw, tw.c.id == t.c.workspace_id)
         .outerjoin(wu, sa.and_(wu.c.user_id == t.c.user_id, wu.c.workspace_id == t.c.workspace_id))
         .outerjoin(tp, tp.c.token_id == t.c.id)
-        .outerjoin(dt, sa.and_(tp.c.scope == "table", dt.c.id == tp.c.scope_id))
-        .outerjoin(ap, sa.and_(tp.c.scope == "database", ap.c.id == tp.c.scope_id))
+        .outerjoin(
+            dt,
+            sa.and_(tp.c.scope == "table", dt.c.id == tp.c.scope_id, dt.c.trashed.is_(False)),
+        )
+        .outerjoin(
+            ap,
+            sa.and_(tp.c.scope == "database", ap.c.id == tp.c.scope_id, ap.c.trashed.is_(False)),
+        )
     )
     columns: list[Any] = [
         t.c.id,
@@ -424,6 +446,7 @@ def _auth_statement(with_table: bool = False) -> sa.Select[Any]:
         u.c.is_active,
         u.c.language,
         wu.c.id.label("member"),
+        tw.c.trashed.label("workspace_trashed"),
         tp.c.operation,
         tp.c.scope,
         tp.c.scope_id,
@@ -432,9 +455,9 @@ def _auth_statement(with_table: bool = False) -> sa.Select[Any]:
     ]
     if with_table:
         nt, na = dt.alias("named_table"), ap.alias("named_database")
-        joined = joined.outerjoin(nt, nt.c.id == sa.bindparam("table_id", type_=Id)).outerjoin(
-            na, na.c.id == nt.c.database_id
-        )
+        joined = joined.outerjoin(
+            nt, sa.and_(nt.c.id == sa.bindparam("table_id", type_=Id), s.live_table(nt))
+        ).outerjoin(na, na.c.id == nt.c.database_id)
         columns += [
             nt.c.id.label("t_id"),
             nt.c.database_id.label("t_database_id"),
@@ -490,6 +513,8 @@ def authenticate_for_table(
             s.tokens, conn, "auth_table", lambda: _auth_statement(with_table=True), params
         ),
     )
+    if rows and rows[0].workspace_trashed and rows[0].t_id is None:
+        raise TableDoesNotExist()  # Baserow looks the table up first here
     actor = _actor(ctx, rows, conn if writing else None)
     r = rows[0]
     table = (
@@ -501,7 +526,7 @@ def authenticate_for_table(
 
 
 def _actor(ctx: Ctx, rows: Sequence[Any], writer: sa.Connection | None = None) -> Actor:
-    if not rows:
+    if not rows or rows[0].workspace_trashed:  # a trashed workspace's tokens are missing
         raise TokenDoesNotExistAuth()
     row, now = rows[0], ctx.clock()
     if row.expires_at is not None and row.expires_at <= now:

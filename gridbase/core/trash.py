@@ -20,7 +20,8 @@ Entries name rows as Baserow's do: a single-row delete is a "row" item (trash_it
 row id), a batch delete one "rows" item (trash_item_id the entry's own id), both with the
 table as parent. Deleting for good only deletes the entry and what it holds
 (storage.trash_store.purge): the rows already left their table.
-Imports: core (context, events, workspaces, databases, trash_fields), errors, models,
+Imports: core (context, events, workspaces, databases, trash_apps, trash_fields,
+trash_tables, trash_views), errors, models,
 fields.link_row, storage, usertable.
 """
 
@@ -33,7 +34,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.core import databases as core_databases
-from gridbase.core import events, trash_fields, workspaces
+from gridbase.core import events, trash_apps, trash_fields, trash_tables, trash_views, workspaces
 from gridbase.core.context import Ctx
 from gridbase.errors import (
     ApplicationDoesNotExist,
@@ -66,7 +67,9 @@ ITEM_TYPES: dict[str, bool] = {
     "widget": False,
 }
 ROW_TYPES = ("row", "rows")
-RESTORABLE = (*ROW_TYPES, "field")  # the types gridbase trashes (core.trash_fields: fields)
+# the types gridbase trashes (core.trash_fields: fields, core.trash_tables: tables,
+# core.trash_apps: databases and workspaces, core.trash_views: views)
+RESTORABLE = (*ROW_TYPES, "field", "table", "view", *trash_apps.KINDS)
 
 
 @dataclass(frozen=True)
@@ -82,20 +85,6 @@ class Entry:
     name: str
     names: list[str] | None
     parent_name: str | None
-
-
-@dataclass(frozen=True)
-class TrashApplication:
-    id: int
-    name: str
-    type: str
-
-
-@dataclass(frozen=True)
-class TrashWorkspace:
-    id: int
-    name: str
-    applications: list[TrashApplication]
 
 
 # --- trashing rows (inside the delete's transaction) ----------------------------------------
@@ -181,6 +170,7 @@ def trash_rows(
     entry_id = s.new_id(
         conn.execute(
             e.insert().values(
+                **trash_store.new_entry_id(conn),
                 workspace_id=table.workspace_id,
                 application_id=table.database_id,
                 table_id=table.id,
@@ -217,28 +207,16 @@ def trash_rows(
 # --- reading the trash ----------------------------------------------------------------------
 
 
-def structure(ctx: Ctx, user: User) -> list[TrashWorkspace]:
-    """The user's workspaces and their applications (none of them is ever trashed yet)."""
-    out = []
-    for membership in workspaces.list_for_user(ctx, user):
-        ws = membership.workspace
-        apps = core_databases.list_for_user(ctx, user, ws.id)
-        out.append(
-            TrashWorkspace(ws.id, ws.name, [TrashApplication(a.id, a.name, a.type) for a in apps])
-        )
-    return out
-
-
 def _scope(
     conn: sa.Connection, user: User, workspace_id: int, application_id: int | None
 ) -> sa.ColumnElement[bool]:
     """Which entries a workspace's (or one of its applications') trash holds, after
     Baserow's checks in its order: the workspace, the application, then membership."""
-    workspaces.load(conn, workspace_id)
+    workspaces.load(conn, workspace_id, trashed_too=True)
     e = s.trash_entries
     where = e.c.workspace_id == workspace_id
     if application_id is not None:
-        app = core_databases.load(conn, application_id)
+        app = core_databases.load(conn, application_id, trashed_too=True)
         if app.workspace_id != workspace_id:
             raise ApplicationNotInWorkspace(None)  # Baserow's message names no id
         where = sa.and_(where, e.c.application_id == application_id)
@@ -294,7 +272,11 @@ def contents(
 def empty(ctx: Ctx, user: User, workspace_id: int, application_id: int | None) -> None:
     """Deletes the workspace's (or application's) trash for good, now."""
     with ctx.db.write() as conn:
-        trash_store.purge(conn, _scope(conn, user, workspace_id, application_id))
+        where = _scope(conn, user, workspace_id, application_id)
+        trash_apps.purge(ctx, conn, where)
+        trash_tables.purge(ctx, conn, where)
+        trash_views.purge(conn, where)
+        trash_store.purge(conn, where)
 
 
 def application_id_param(value: str | None) -> int | None:
@@ -323,7 +305,7 @@ def restore(ctx: Ctx, user: User, item_type: str, item_id: int, parent_id: int |
     e = s.trash_entries
     with ctx.db.write() as conn:
         found = conn.execute(
-            sa.select(e.c.id, e.c.workspace_id, e.c.table_id)
+            sa.select(e.c.id, e.c.workspace_id, e.c.application_id, e.c.table_id)
             .where(
                 e.c.trash_item_type == item_type,
                 e.c.trash_item_id == item_id,
@@ -333,11 +315,21 @@ def restore(ctx: Ctx, user: User, item_type: str, item_id: int, parent_id: int |
             # it gone; SQLite's writers are serialized already
             .with_for_update()
         ).first()
-        if found is None or item_type not in RESTORABLE or found.table_id is None:
+        in_table = item_type not in trash_apps.KINDS
+        if found is None or item_type not in RESTORABLE or (in_table and found.table_id is None):
             raise TrashItemDoesNotExist()
         workspaces.require_member(conn, user.id, found.workspace_id)
-        if item_type == "field":
+        trash_apps.check_parents(
+            conn, item_type, found.workspace_id, found.application_id, found.table_id
+        )
+        if not in_table:
+            trash_apps.restore(conn, found.id, item_type, item_id)
+        elif item_type == "view":
+            trash_views.restore(ctx, conn, found.id, item_id)
+        elif item_type == "field":
             trash_fields.restore(ctx, conn, found.id)
+        elif item_type == "table":
+            trash_tables.restore(ctx, conn, found.id, found.table_id)
         else:
             _restore_rows(ctx, conn, found.id, found.table_id)
 
@@ -463,4 +455,7 @@ def purge_expired(ctx: Ctx) -> int:
     clean-up loop's); how many entries went."""
     cutoff = ctx.clock() - timedelta(hours=ctx.settings.trash_retention_hours)
     with ctx.db.write() as conn:
-        return trash_store.purge_older_than(conn, cutoff)
+        old = s.trash_entries.c.trashed_at <= cutoff
+        apps = trash_apps.purge(ctx, conn, old)
+        tables = trash_tables.purge(ctx, conn, old) + trash_views.purge(conn, old)
+        return apps + tables + trash_store.purge_older_than(conn, cutoff)

@@ -10,7 +10,7 @@ A restore writes the rows back (renamed "<name> (Restored)", then "... 2", when 
 was taken meanwhile, as Baserow's find_next_unused_field_name), then re-derives the
 computed fields, so formulas and lookups that broke heal. Deleting for good drops the
 column and junction table (storage.trash_store.purge, from what `record["drop"]` lists).
-Imports: core (context, dependencies), models, storage, usertable.
+Imports: core (context, dependencies), errors, models, storage, usertable.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ import sqlalchemy as sa
 
 from gridbase.core import dependencies
 from gridbase.core.context import Ctx
+from gridbase.errors import RelatedTableTrashed
 from gridbase.models import Field, Table, User
 from gridbase.storage import schema as s
+from gridbase.storage import trash_store
 from gridbase.storage.kept.versions import bump_version
 from gridbase.storage.trash_store import decode_row, encode_row
 from gridbase.usertable import load
@@ -136,6 +138,7 @@ def trash_field(
     entry_id = s.new_id(
         conn.execute(
             e.insert().values(
+                **trash_store.new_entry_id(conn),
                 workspace_id=table.workspace_id,
                 application_id=table.database_id,
                 table_id=table.id,
@@ -190,6 +193,13 @@ def restore(ctx: Ctx, conn: sa.Connection, entry_id: int) -> None:
         sa.select(tf.c.table_id, tf.c.record).where(tf.c.entry_id == entry_id).order_by(tf.c.id)
     ).all()
     tables: list[int] = []
+    t = s.database_tables
+    props = [decode_row(record["field"]).get("props") or {} for _, record in kept]
+    wanted = {int(table_id) for table_id, _ in kept} | {
+        int(p["link_row_table_id"]) for p in props if p.get("link_row_table_id") is not None
+    }
+    if conn.execute(sa.select(t.c.id).where(t.c.id.in_(wanted), t.c.trashed.is_(True))).first():
+        raise RelatedTableTrashed()  # (core.trash_tables) restore that table first
     for table_id, record in kept:
         load.lock_table(conn, load.load_table(conn, table_id), schema=True)
         row = decode_row(record["field"])

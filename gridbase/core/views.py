@@ -78,8 +78,13 @@ def _table(conn: sa.Connection, user: User | None, table_id: int) -> Table:
 def load_view(
     conn: sa.Connection, view_id: int, missing: type[Exception] = ViewDoesNotExist
 ) -> View:
-    row = conn.execute(sa.select(s.views).where(s.views.c.id == view_id)).first()
-    if row is None:
+    v, t = s.views, s.database_tables
+    row = conn.execute(  # a view of a trashed table (core.trash_tables) is missing too
+        sa.select(v)
+        .join(t, t.c.id == v.c.table_id)
+        .where(v.c.id == view_id, v.c.trashed.is_(False), s.live_table(t))
+    ).first()
+    if row is None:  # a trashed view (core.trash_views) too
         raise missing()
     return _view(row)
 
@@ -99,8 +104,12 @@ def exists(ctx: Ctx, table: sa.Table, item_id: int) -> bool:
     a primary key against every object, before any permission."""
     if not -(2**63) <= item_id < 2**63:  # no id is that large (and no database reads it)
         return False
+    stmt = sa.select(table.c.id).where(table.c.id == item_id)
+    if table is s.fields:  # Baserow's Field manager leaves out fields of trashed tables
+        t = s.database_tables
+        stmt = stmt.join(t, t.c.id == table.c.table_id).where(s.live_table(t))
     with ctx.db.read() as conn:
-        return conn.execute(sa.select(table.c.id).where(table.c.id == item_id)).first() is not None
+        return conn.execute(stmt).first() is not None
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -112,7 +121,11 @@ def list_views(
     with ctx.db.read() as conn:
         table = _table(conn, user, table_id)
         v = s.views
-        stmt = sa.select(v).where(v.c.table_id == table_id).order_by(v.c.order, v.c.id)
+        stmt = (
+            sa.select(v)
+            .where(v.c.table_id == table_id, v.c.trashed.is_(False))
+            .order_by(v.c.order, v.c.id)
+        )
         if type_:
             stmt = stmt.where(v.c.type == type_)
         if limit is not None:
@@ -196,16 +209,15 @@ def update_view(
         return view, table
 
 
-def delete_view(ctx: Ctx, user: User, view_id: int) -> None:
-    with ctx.db.write() as conn:
-        _, table = open_view(conn, user, view_id)
-        events.emit(ctx, conn, "view.deleted", table, view_id=view_id)
-        for t in (s.view_filters, s.view_sorts, s.view_field_options):
-            conn.execute(t.delete().where(t.c.view_id == view_id))
-        g = s.view_filter_groups
-        conn.execute(g.update().where(g.c.view_id == view_id).values(parent_group_id=None))
-        conn.execute(g.delete().where(g.c.view_id == view_id))
-        conn.execute(s.views.delete().where(s.views.c.id == view_id))
+def drop_view(conn: sa.Connection, view_id: int) -> None:
+    """Deletes the view for good, with its filters, sorts and field options (a delete puts
+    it in the trash first: core.trash_views)."""
+    for t in (s.view_filters, s.view_sorts, s.view_field_options):
+        conn.execute(t.delete().where(t.c.view_id == view_id))
+    g = s.view_filter_groups
+    conn.execute(g.update().where(g.c.view_id == view_id).values(parent_group_id=None))
+    conn.execute(g.delete().where(g.c.view_id == view_id))
+    conn.execute(s.views.delete().where(s.views.c.id == view_id))
 
 
 def order_views(ctx: Ctx, user: User, table_id: int, view_ids: list[int]) -> None:
@@ -215,13 +227,16 @@ def order_views(ctx: Ctx, user: User, table_id: int, view_ids: list[int]) -> Non
         _table(conn, user, table_id)
         v = s.views
         first = view_ids[0] if view_ids and -(2**63) <= view_ids[0] < 2**63 else None
-        if first is None or conn.execute(sa.select(v.c.id).where(v.c.id == first)).first() is None:
+        live = v.c.trashed.is_(False)  # a trashed view is none (core.trash_views)
+        found = sa.select(v.c.id).where(v.c.id == first, live)
+        if first is None or conn.execute(found).first() is None:
             raise ViewNotInTable(None)
-        known = set(conn.execute(sa.select(v.c.id).where(v.c.table_id == table_id)).scalars())
+        mine = sa.and_(v.c.table_id == table_id, live)
+        known = set(conn.execute(sa.select(v.c.id).where(mine)).scalars())
         for view_id in view_ids:
             if view_id not in known:
                 raise ViewNotInTable(view_id)
-        reorder(conn, v, v.c.table_id == table_id, view_ids)
+        reorder(conn, v, mine, view_ids)
 
 
 # --- filters, filter groups and sorts ---------------------------------------------------------

@@ -24,6 +24,7 @@ from gridbase.errors import (
     TableWebhookDoesNotExist,
     TableWebhookEventConfigFieldNotInTable,
     TableWebhookMaxLimitExceeded,
+    UserNotInWorkspace,
     field_error,
 )
 from gridbase.models import Table, User
@@ -161,7 +162,13 @@ def _open_table(conn: sa.Connection, user: User, table_id: int) -> Table:
 
 def _open_webhook(conn: sa.Connection, user: User, webhook_id: int) -> tuple[Any, Table]:
     row = _webhook_row(conn, webhook_id)
-    return row, _open_table(conn, user, row.table_id)
+    # Baserow reaches a webhook by its id also while its table is in the trash
+    table = load.load_table_in_trash_too(conn, row.table_id)
+    w = s.workspaces
+    if conn.execute(sa.select(w.c.trashed).where(w.c.id == table.workspace_id)).scalar():
+        raise UserNotInWorkspace()  # Baserow: no one is a member of a trashed workspace
+    workspaces.require_member(conn, user.id, table.workspace_id)
+    return row, table
 
 
 def list_webhooks(ctx: Ctx, user: User, table_id: int) -> list[Webhook]:

@@ -58,8 +58,13 @@ def _workspace(row: Any) -> Workspace:
     return Workspace(row.id, row.name, row.created_on)
 
 
-def load(conn: sa.Connection, workspace_id: int) -> Workspace:
-    row = conn.execute(sa.select(s.workspaces).where(s.workspaces.c.id == workspace_id)).first()
+def load(conn: sa.Connection, workspace_id: int, *, trashed_too: bool = False) -> Workspace:
+    """The workspace; one in the trash (core.trash_apps) is missing unless `trashed_too`."""
+    w = s.workspaces
+    stmt = sa.select(w).where(w.c.id == workspace_id)
+    if not trashed_too:
+        stmt = stmt.where(w.c.trashed.is_(False))
+    row = conn.execute(stmt).first()
     if row is None:
         raise WorkspaceDoesNotExist()
     return _workspace(row)
@@ -114,7 +119,10 @@ def _memberships(
     conn: sa.Connection, user: User, workspace_ids: list[int] | None = None
 ) -> list[Membership]:
     wu, u, w = s.workspace_users, s.users, s.workspaces
-    mine = sa.select(wu.c.workspace_id, wu.c.order, wu.c.permissions).where(wu.c.user_id == user.id)
+    live = sa.select(w.c.id).where(w.c.trashed.is_(False))  # trashed ones: core.trash_apps
+    mine = sa.select(wu.c.workspace_id, wu.c.order, wu.c.permissions).where(
+        wu.c.user_id == user.id, wu.c.workspace_id.in_(live)
+    )
     if workspace_ids is not None:
         mine = mine.where(wu.c.workspace_id.in_(workspace_ids))
     own = {r.workspace_id: r for r in conn.execute(mine)}
@@ -194,19 +202,23 @@ def update(ctx: Ctx, user: User, workspace_id: int, name: str) -> Workspace:
 
 
 def delete(ctx: Ctx, user: User, workspace_id: int, drop_tables: Any) -> None:
+    """Deletes the workspace for good (an account deletion's; the API trashes it)."""
     with ctx.db.write() as conn:
-        load(conn, workspace_id)
+        load(conn, workspace_id, trashed_too=True)
         require_admin(conn, user.id, workspace_id, "workspace.delete")
         drop_tables(conn, workspace_id)
         conn.execute(s.workspaces.delete().where(s.workspaces.c.id == workspace_id))
 
 
 def order(ctx: Ctx, user: User, workspace_ids: list[int]) -> None:
-    wu = s.workspace_users
+    wu, w = s.workspace_users, s.workspaces
+    live = sa.select(w.c.id).where(w.c.trashed.is_(False))  # a trashed one keeps its order
     with ctx.db.write() as conn:
         for position, wid in enumerate(workspace_ids, start=1):
             conn.execute(
                 wu.update()
-                .where(wu.c.user_id == user.id, wu.c.workspace_id == wid)
+                .where(
+                    wu.c.user_id == user.id, wu.c.workspace_id == wid, wu.c.workspace_id.in_(live)
+                )
                 .values(order=position)
             )

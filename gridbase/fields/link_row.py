@@ -79,7 +79,7 @@ def _table_row(conn: sa.Connection, table_id: int) -> Any:
     return conn.execute(
         sa.select(t.c.id, t.c.name, t.c.database_id, a.c.workspace_id)
         .join(a, a.c.id == t.c.database_id)
-        .where(t.c.id == table_id)
+        .where(t.c.id == table_id, s.live_table(t))
     ).first()
 
 

@@ -57,6 +57,8 @@ workspaces = sa.Table(
     metadata,
     _id(),
     sa.Column("name", sa.String(165), nullable=False),
+    # In the trash (core.trash_apps): every read of workspaces leaves it out, and what is in it
+    sa.Column("trashed", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     _created(),
 )
 
@@ -110,6 +112,8 @@ applications = sa.Table(
     sa.Column("name", sa.String(160), nullable=False),
     sa.Column("order", sa.Integer, nullable=False, default=0),
     sa.Column("type", sa.String(32), nullable=False),
+    # In the trash (core.trash_apps): every read of applications leaves it out, and its tables
+    sa.Column("trashed", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     _created(),
 )
 
@@ -122,8 +126,31 @@ database_tables = sa.Table(
     sa.Column("order", sa.Integer, nullable=False, default=0),
     # Bumped on every schema change so cached table models are rebuilt, on every instance.
     sa.Column("schema_version", sa.Integer, nullable=False, default=1),
+    # In the trash (core.trash_tables): every read of tables leaves it out.
+    sa.Column("trashed", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     _created(),
 )
+
+
+def live_application(a: sa.FromClause = applications) -> sa.ColumnElement[bool]:
+    """An application (`a`: applications or an alias) that is not in the trash, nor its
+    workspace: the condition of every read that may not see trashed ones."""
+    w = workspaces.alias("live_workspace")
+    parent = sa.select(w.c.id).where(w.c.id == a.c.workspace_id, w.c.trashed.is_(False))
+    return sa.and_(a.c.trashed.is_(False), parent.exists())
+
+
+def live_table(t: sa.FromClause = database_tables) -> sa.ColumnElement[bool]:
+    """A table (`t`: database_tables or an alias) that is not in the trash, nor its
+    database or workspace: the condition of every read that may not see trashed ones."""
+    a, w = applications.alias("live_database"), workspaces.alias("live_workspace")
+    parent = (
+        sa.select(a.c.id)
+        .join(w, w.c.id == a.c.workspace_id)
+        .where(a.c.id == t.c.database_id, a.c.trashed.is_(False), w.c.trashed.is_(False))
+    )
+    return sa.and_(t.c.trashed.is_(False), parent.exists())
+
 
 fields = sa.Table(
     "fields",
@@ -163,6 +190,8 @@ views = sa.Table(
     sa.Column("filter_type", sa.String(3), nullable=False, default="AND"),
     sa.Column("filters_disabled", sa.Boolean, nullable=False, default=False),
     sa.Column("props", sa.JSON, nullable=False, default=dict),
+    # In the trash (core.trash_views): core.views.load_view and the view lists leave it out
+    sa.Column("trashed", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     _created(),
 )
 
@@ -411,6 +440,15 @@ trash_entries = sa.Table(
     sa.Column("names", sa.JSON, nullable=False, default=list),
     sa.Column("parent_name", sa.Text, nullable=True),
     sa.Index("ix_trash_entries_item", "trash_item_type", "trash_item_id"),
+)
+
+# The highest id SQLite handed out per table, for tables whose ids must never come back
+# (storage.trash_store.new_entry_id: trash entries); PostgreSQL's sequences never reuse one.
+id_high_water = sa.Table(
+    "id_high_water",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", Id, nullable=False),
 )
 
 # Trashed rows, moved out of their user table (core.trash says why): the row's columns

@@ -121,6 +121,22 @@ def new_field_id(conn: sa.Connection) -> dict[str, int]:
     return {"id": max(int(top), int(kept)) + 1}
 
 
+def new_entry_id(conn: sa.Connection) -> dict[str, int]:
+    """The `id` a new trash entry must be given: SQLite would hand out the id of the newest
+    entry again once it is restored or emptied; Baserow's never come back (a client may
+    still hold one). The highest given is kept in `id_high_water`; SQLite's writers are
+    serialised, so no one takes it meanwhile. PostgreSQL's sequence never reuses one."""
+    if conn.dialect.name != "sqlite":
+        return {}
+    hw, e = s.id_high_water, s.trash_entries
+    top = conn.execute(sa.select(sa.func.max(e.c.id))).scalar() or 0
+    kept = conn.execute(sa.select(hw.c.value).where(hw.c.name == e.name)).scalar() or 0
+    new = max(int(top), int(kept)) + 1
+    if conn.execute(hw.update().where(hw.c.name == e.name).values(value=new)).rowcount == 0:
+        conn.execute(hw.insert().values(name=e.name, value=new))
+    return {"id": new}
+
+
 def purge_fields_of(
     conn: sa.Connection, database_ids: list[int], table_id: int | None = None
 ) -> None:

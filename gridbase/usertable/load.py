@@ -28,7 +28,7 @@ def _load_table_statement() -> sa.Select[Any]:
             t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version
         )
         .join(a, a.c.id == t.c.database_id)
-        .where(t.c.id == sa.bindparam("table_id"))
+        .where(t.c.id == sa.bindparam("table_id"), s.live_table(t))
     )
 
 
@@ -40,6 +40,22 @@ def load_table(conn: sa.Connection, table_id: int) -> Table:
         raise TableDoesNotExist()
     row = found[0]
     return Table(row.id, row.database_id, row.workspace_id, row.name, row.order, row.schema_version)
+
+
+def load_table_in_trash_too(conn: sa.Connection, table_id: int) -> Table:
+    """The table also while it is in the trash (core.trash_tables): for what Baserow still
+    reaches by its own id then (webhooks), and for deleting it for good."""
+    t, a = s.database_tables, s.applications
+    row = conn.execute(
+        sa.select(
+            t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version
+        )
+        .join(a, a.c.id == t.c.database_id)
+        .where(t.c.id == table_id)
+    ).first()
+    if row is None:
+        raise TableDoesNotExist()
+    return Table(*row)
 
 
 SCHEMA_LOCK = 0x73636865  # first key of the advisory locks on a table's schema ("sche")
@@ -59,7 +75,9 @@ def lock_table(conn: sa.Connection, table: Table, *, schema: bool = False) -> Ta
     lock = sa.func.pg_advisory_xact_lock if schema else sa.func.pg_advisory_xact_lock_shared
     conn.execute(sa.select(lock(SCHEMA_LOCK, table.id)))
     t = s.database_tables
-    version = conn.execute(sa.select(t.c.schema_version).where(t.c.id == table.id)).scalar()
+    version = conn.execute(
+        sa.select(t.c.schema_version).where(t.c.id == table.id, s.live_table(t))
+    ).scalar()
     if version is None:
         raise TableDoesNotExist()
     return table if version == table.schema_version else load_table(conn, table.id)

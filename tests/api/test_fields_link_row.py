@@ -249,6 +249,10 @@ def test_deleting_a_table_or_database_drops_its_junctions(api: Api, ctx) -> None
     tags, projects, link = setup(api)
     assert api.delete(f"/api/database/tables/{tags}/").status_code == 204
     assert [f["name"] for f in api.fields(projects)] == ["Name"]
+    # in the trash, the link's junction is kept; emptying the trash drops it
+    assert sa.inspect(ctx.db.engine).has_table(f"database_relation_{link['id']}")
+    workspace = api.ok(api.get("/api/workspaces/"))[0]["id"]
+    assert api.delete(f"/api/trash/workspace/{workspace}/").status_code == 204
     assert not sa.inspect(ctx.db.engine).has_table(f"database_relation_{link['id']}")
     did = api.database()
     a = api.table(did, "A", data=[["Name"], ["x"]])

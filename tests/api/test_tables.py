@@ -41,8 +41,12 @@ def test_table_is_a_real_sql_table_dropped_on_delete(api: Api, ctx) -> None:
     tid = api.table()
     assert sa.inspect(ctx.db.engine).has_table(f"database_table_{tid}")
     assert api.delete(f"/api/database/tables/{tid}/").status_code == 204
-    assert not sa.inspect(ctx.db.engine).has_table(f"database_table_{tid}")
     assert_error(api.get(f"/api/database/tables/{tid}/"), 404, "ERROR_TABLE_DOES_NOT_EXIST")
+    # in the trash its SQL table is kept; emptying the trash drops it
+    assert sa.inspect(ctx.db.engine).has_table(f"database_table_{tid}")
+    workspace = api.ok(api.get("/api/workspaces/"))[0]["id"]
+    assert api.delete(f"/api/trash/workspace/{workspace}/").status_code == 204
+    assert not sa.inspect(ctx.db.engine).has_table(f"database_table_{tid}")
 
 
 def test_rename_order_and_access(client, api: Api) -> None:

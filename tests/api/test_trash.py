@@ -154,9 +154,12 @@ def test_emptying_deletes_for_good(api: Api, ctx: Ctx) -> None:
 def test_deleting_the_table_takes_its_trash_along(api: Api, ctx: Ctx) -> None:
     ws, a, _b = _setup(api)
     api.ok(api.delete(f"/api/database/rows/table/{a}/1/"))
-    api.ok(api.delete(f"/api/database/tables/{a}/"))
+    api.ok(api.delete(f"/api/database/tables/{a}/"))  # the table goes to the trash too
+    assert [e["trash_item_type"] for e in _trash(api, ws)] == ["table", "row"]
+    api.ok(api.delete(f"/api/trash/workspace/{ws}/"))
     assert _trash(api, ws) == []
     assert _kept(ctx) == (0, 0)
+    assert not sa.inspect(ctx.db.engine).has_table(f"database_table_{a}")
 
 
 def test_retention_sweep_deletes_what_is_old_enough(api: Api, ctx: Ctx) -> None:

@@ -72,6 +72,8 @@ def test_a_trashed_link_goes_for_good_with_the_table_it_links_to(api: Api, ctx: 
     api.ok(api.patch(f"/api/database/rows/table/{a}/1/{NAMES}", {"Link": [1]}))
     api.ok(api.delete(f"/api/database/fields/{link['id']}/"))
     api.ok(api.delete(f"/api/database/tables/{b}/"))
+    assert_error(_restore(api, link["id"]), 400, "ERROR_CANT_RESTORE_AS_RELATED_TABLE_TRASHED")
+    api.ok(api.delete(f"/api/trash/workspace/{ws}/"))  # the table goes for good
     assert_error(_restore(api, link["id"]), 404, "ERROR_TRASH_ITEM_DOES_NOT_EXIST")
     assert api.ok(api.get(f"/api/trash/workspace/{ws}/"))["results"] == []
     assert [r["Name"] for r in api.rows(a)] == ["a1"]
@@ -82,5 +84,8 @@ def test_a_trashed_link_goes_for_good_with_the_table_it_links_to(api: Api, ctx: 
     other = api.table(db, "C", [["Name", "Qty"], ["c", "1"]])
     qty = next(f["id"] for f in api.fields(other) if f["name"] == "Qty")
     api.ok(api.delete(f"/api/database/fields/{qty}/"))
-    assert api.delete(f"/api/applications/{db}/").status_code == 204
+    assert api.delete(f"/api/applications/{db}/").status_code == 204  # to the trash
+    assert api.delete(f"/api/trash/workspace/{ws}/").status_code == 204  # and for good
     assert api.ok(api.get(f"/api/trash/workspace/{ws}/"))["results"] == []
+    with ctx.db.read() as conn:
+        assert not sa.inspect(conn).has_table(f"database_table_{other}")

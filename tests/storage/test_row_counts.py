@@ -90,7 +90,10 @@ def test_tables_from_before_get_their_counts_at_startup(api: Api, ctx: Ctx, back
         assert row_counts.rows(conn, table) == 3
     api.ok(api.post(ROWS.format(table), {}))
     assert listed(api, table) == counted(ctx, table) == 4
+    database = api.ok(api.get(f"/api/database/tables/{table}/"))["database_id"]
+    workspace = api.ok(api.get(f"/api/applications/{database}/"))["workspace"]["id"]
     api.ok(api.delete(f"/api/database/tables/{table}/"))
+    api.ok(api.delete(f"/api/trash/workspace/{workspace}/"))  # the table goes for good
     with ctx.db.read() as conn:
         assert row_counts.rows(conn, table) is None  # a dropped table's number goes with it
 

@@ -28,7 +28,9 @@ from tests.compat.scenarios import (
     sorts,
     teammates,
     trash,
+    trash_apps,
     trash_fields,
+    trash_tables,
     users,
     validation,
     validation_apps,
@@ -61,6 +63,8 @@ RECORDABLE: dict[str, Scenario] = {
     **row_extensions.SCENARIOS,
     **batch_writes.SCENARIOS,
     **issue23.SCENARIOS,
+    **trash_tables.SCENARIOS,
+    **trash_apps.SCENARIOS,
 }
 PENDING: set[str] = set()  # being fixed: recorded, not replayed yet
 SCENARIOS = {name: s for name, s in RECORDABLE.items() if name not in PENDING}
