@@ -9,7 +9,8 @@ session to pin to one process), with a JSON body. Imports: api (handlers), core,
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from starlette.requests import Request
@@ -52,12 +53,19 @@ class McpHttp:
     """The ASGI app; `running()` must be entered for as long as the app serves (lifespan)."""
 
     def __init__(self, ctx: Ctx) -> None:
-        self.manager = StreamableHTTPSessionManager(
-            app=build_server(ctx, _principal_of), stateless=True, json_response=True
-        )
+        self.server = build_server(ctx, _principal_of)
+        self.manager = self._new_manager()
 
-    def running(self) -> AbstractAsyncContextManager[None]:
-        return self.manager.run()
+    def _new_manager(self) -> StreamableHTTPSessionManager:
+        return StreamableHTTPSessionManager(app=self.server, stateless=True, json_response=True)
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        # the SDK's manager runs once per instance: an app served again (tests, a reload)
+        # gets a fresh one
+        self.manager = self._new_manager()
+        async with self.manager.run():
+            yield
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)

@@ -254,11 +254,13 @@ def test_deleting_a_table_or_database_drops_its_junctions(api: Api, ctx) -> None
     workspace = api.ok(api.get("/api/workspaces/"))[0]["id"]
     assert api.delete(f"/api/trash/workspace/{workspace}/").status_code == 204
     assert not sa.inspect(ctx.db.engine).has_table(f"database_relation_{link['id']}")
-    did = api.database()
+    did = api.database(workspace)
     a = api.table(did, "A", data=[["Name"], ["x"]])
     b = api.table(did, "B", data=[["Name"], ["y"]])
     second = api.field(a, "B", "link_row", link_row_table_id=b)
     assert api.delete(f"/api/applications/{did}/").status_code == 204
+    assert sa.inspect(ctx.db.engine).has_table(f"database_relation_{second['id']}")  # trash
+    assert api.delete(f"/api/trash/workspace/{workspace}/").status_code == 204
     assert not sa.inspect(ctx.db.engine).has_table(f"database_relation_{second['id']}")
 
 
