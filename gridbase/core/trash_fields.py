@@ -132,7 +132,8 @@ def trash_field(
     ctx: Ctx, conn: sa.Connection, user: User, table: Table, field: Field
 ) -> list[Field]:
     """Moves the field (and a link's other side) into a new trash entry, in the delete's
-    transaction; returns the computed fields that changed (now broken)."""
+    transaction; returns the computed fields that changed (now broken). The other side's
+    field.deleted is sent here, before the caller's (Baserow deletes it first)."""
     ids = [field.id]
     related = _related_id(conn, field)
     if related is not None and related != field.id:
@@ -161,7 +162,9 @@ def trash_field(
     # changed after it is not listed (Baserow deletes that side by a call of its own)
     answer = _refresh(ctx, conn, [_take(ctx, conn, entry_id, field.id, heal)], set(ids))
     for other in ids[1:]:
-        _refresh(ctx, conn, [_take(ctx, conn, entry_id, other, [])], set(ids))
+        other_table = _take(ctx, conn, entry_id, other, [])
+        _refresh(ctx, conn, [other_table], set(ids))
+        events.emit(ctx, conn, "field.deleted", load.load_table(conn, other_table), field_id=other)
     return answer
 
 
@@ -202,8 +205,10 @@ def updated_elsewhere(ctx: Ctx, conn: sa.Connection, start: int, fields: list[Fi
         events.emit(ctx, conn, "field.updated", load.load_table(conn, table_id), field=field)
 
 
-def restore(ctx: Ctx, conn: sa.Connection, entry_id: int) -> None:
-    """Writes the entry's fields back (views deleted meanwhile lose their rows of them)."""
+def restore(ctx: Ctx, conn: sa.Connection, entry_id: int, *, announce: bool = True) -> None:
+    """Writes the entry's fields back (views deleted meanwhile lose their rows of them).
+    `announce`: field.updated for the computed fields changed in tables other than the
+    restored field's; a table's restore announces nothing."""
     tf = s.trashed_fields
     kept = conn.execute(
         sa.select(tf.c.table_id, tf.c.record).where(tf.c.entry_id == entry_id).order_by(tf.c.id)
@@ -242,5 +247,5 @@ def restore(ctx: Ctx, conn: sa.Connection, entry_id: int) -> None:
     conn.execute(tf.delete().where(tf.c.entry_id == entry_id))
     conn.execute(s.trash_entries.delete().where(s.trash_entries.c.id == entry_id))
     changed = _refresh(ctx, conn, list(dict.fromkeys(tables)), set())
-    if kept:
+    if announce and kept:
         updated_elsewhere(ctx, conn, int(kept[0].table_id), changed)

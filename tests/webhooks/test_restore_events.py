@@ -96,3 +96,43 @@ def test_table_and_database_moves_send_nothing(api: Api, receiver: Receiver) -> 
     assert only.body["event_type"] == "rows.created"
     assert only.body["items"][0]["id"] == row["id"]
     assert receiver.count(2) is None
+
+
+def test_link_and_table_trash_delete_links(api: Api, receiver: Receiver) -> None:
+    """A two-way link's trashing sends field.deleted on both tables; a table's trashing
+    field.deleted for the links into it and field.updated for the lookups through them
+    (one per table); its restore nothing."""
+    a, b, _x, lx = _linked(api)
+    fields_b = {f["name"]: f for f in api.fields(b)}
+    hook_a = make_hook(api, a, receiver.url("a"), include_all_events=True)
+    hook_b = make_hook(api, b, receiver.url("b"), include_all_events=True)
+    link = fields_b["L"]
+    assert api.delete(f"/api/database/fields/{link['id']}/").status_code == 200
+    calls = {c.path: c for c in eventually(lambda: receiver.count(2))}
+    assert calls["/a"].body == {
+        **common(api, a, hook_a, calls["/a"].headers["X-Baserow-Delivery"], "field.deleted"),
+        "field_id": link["link_row_related_field_id"],
+    }
+    assert calls["/b"].body == {
+        **common(api, b, hook_b, calls["/b"].headers["X-Baserow-Delivery"], "field.deleted"),
+        "field_id": link["id"],
+    }
+    _restore(api, "field", link["id"])
+
+    assert api.delete(f"/api/database/tables/{a}/").status_code == 204
+    deleted, updated = eventually(lambda: receiver.count(4))[2:]
+    assert (deleted.path, updated.path) == ("/b", "/b")
+    assert deleted.body == {
+        **common(api, b, hook_b, deleted.headers["X-Baserow-Delivery"], "field.deleted"),
+        "field_id": link["id"],
+    }
+    assert updated.body == {
+        **common(api, b, hook_b, updated.headers["X-Baserow-Delivery"], "field.updated"),
+        "field": next(f for f in api.fields(b) if f["id"] == lx["id"]),
+    }
+    _restore(api, "table", a)
+    _sentinel(api, b)
+    assert [c.body["event_type"] for c in eventually(lambda: receiver.count(5))[4:]] == [
+        "rows.created"
+    ]
+    assert receiver.count(6) is None
