@@ -408,6 +408,7 @@ def delete(ctx: Ctx, user: User, field_id: int) -> list[Field]:
         related = trash_fields.trash_field(ctx, conn, user, table, field)
         written(related)
         events.emit(ctx, conn, "field.deleted", table, field_id=field.id)
+        trash_fields.updated_elsewhere(ctx, conn, table.id, related)
         return related
 
 

@@ -6,11 +6,13 @@ An entry keeps only the fields whose values changed (a creation: the fields give
 non-empty value), as the endpoint answers them: `before`/`after` in the row API's format
 with a select as its option ids and a link as its row ids, and each field's metadata (its
 type, display props, the options and linked rows the values name). Entries are JSON
-written once, so deleting or changing a field later leaves them as they were. Deletions
-and moves leave none (Baserow keeps one for a deletion, but a deleted row has no
-history to read). A link that gains or loses rows also leaves an entry on each row at its
-other side (when it has a related field), as Baserow's related-rows history does: on
-update, creation and deletion of the rows linking it.
+written once, so deleting or changing a field later leaves them as they were. A deletion
+leaves an empty entry on each deleted row (shown once a restore brings it back), and a
+restore of a row deleted alone one more (a batch's restore none: Baserow's provider
+cannot see its rows); moves leave none. A link that gains or loses rows also leaves an
+entry on each row at its other side (when it has a related field), as Baserow's
+related-rows history does: on update, creation, deletion and single-row restore of the
+rows linking it.
 Imports: core (permissions), errors, models, storage, usertable.
 """
 
@@ -35,6 +37,7 @@ from gridbase.usertable.read import primary_texts
 
 Row = dict[str, Any]
 UPDATE, CREATE_ONE, CREATE_MANY = "update_rows", "create_row", "create_rows"
+DELETE_ONE, DELETE_MANY, RESTORE = "delete_row", "delete_rows", "restore_from_trash"
 LINKED_TABLE = "linked_table_id"  # in the metadata of a link's change
 
 
@@ -85,7 +88,9 @@ class Related:
 
     def __init__(self) -> None:
         self.diffs: dict[tuple[int, int], dict[str, dict[str, Any]]] = {}
-        self.emitted: list[tuple[int, int]] = []
+        # linked rows (table, row) whose entries are due, and the entries of the rows
+        # themselves between them (Baserow's order: a row's own, then the related ones)
+        self.emitted: list[tuple[int, int] | dict[str, Any]] = []
 
     def add(self, source: int | str, primary: Any, meta: Row, before: Any, after: Any) -> None:
         field_id = meta.get("linked_field_id")
@@ -102,15 +107,22 @@ class Related:
                 diff[key].append(source)
                 diff["metadata"]["linked_rows"][str(source)] = {"value": primary}
 
-    def emit(self) -> None:
+    def emit(self, own: dict[str, Any] | None = None) -> None:
         """A created or deleted row is done: Baserow writes the entries of every linked row
         seen so far after each such row (all with the final lists), so a batch repeats
-        them; an update writes each once, at the end."""
+        them; an update writes each once, at the end. `own`: the row's own entry, written
+        before them."""
+        if own is not None:
+            self.emitted.append(own)
         self.emitted.extend(self.diffs)
 
     def entries(self, user: User, now: datetime) -> list[dict[str, Any]]:
         out = []
-        for table_id, row_id in self.emitted or list(self.diffs):
+        for item in self.emitted or list(self.diffs):
+            if isinstance(item, dict):
+                out.append(item)
+                continue
+            table_id, row_id = item
             fields = self.diffs[(table_id, row_id)]
             out.append(_row_entry(
                 table_id, row_id, user, UPDATE, now,
@@ -239,18 +251,34 @@ def record_deletes(
     ctx: Ctx, conn: sa.Connection, model: TableModel, user: User, rows: Sequence[Row],
     batch: bool,
 ) -> None:  # fmt: skip
-    """Before rows are deleted (`rows`: their link fields): the rows they linked lose them.
-    Baserow names a row deleted alone by its id as text."""
+    """Before rows are deleted (`rows`: their ids and link fields): each row's empty entry,
+    and the rows they linked lose them. Baserow names a row deleted alone by its id as
+    text."""
     now = ctx.clock()
-    primary = _primaries(ctx, conn, model, [r["id"] for r in rows])
-    related = Related()
     fields = link_fields(ctx, model)
+    primary = _primaries(ctx, conn, model, [r["id"] for r in rows]) if fields else {}
+    related = Related()
+    action = DELETE_MANY if batch else DELETE_ONE
     for row in rows:
         source: int | str = row["id"] if batch else str(row["id"])
         for field in fields:
             value, meta = _cell(ctx, field, row.get(field.column_name))
             related.add(source, primary.get(row["id"]), meta, value, [])
-        related.emit()
+        related.emit(_row_entry(model.table.id, row["id"], user, action, now, {}, {}, {}))
+    _insert(conn, related.entries(user, now))
+
+
+def record_restore(ctx: Ctx, conn: sa.Connection, model: TableModel, user: User, row: Row) -> None:
+    """After a row deleted alone is restored (`row`: serialized): its empty entry, and the
+    rows it links again gain it (Baserow's RestoreFromTrashHistoryProvider)."""
+    now = ctx.clock()
+    fields = link_fields(ctx, model)
+    primary = _primaries(ctx, conn, model, [row["id"]]).get(row["id"]) if fields else None
+    related = Related()
+    for field in fields:
+        value, meta = _cell(ctx, field, row.get(field.column_name))
+        related.add(row["id"], primary, meta, [], value)
+    related.emit(_row_entry(model.table.id, row["id"], user, RESTORE, now, {}, {}, {}))
     _insert(conn, related.entries(user, now))
 
 

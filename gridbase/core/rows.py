@@ -680,9 +680,9 @@ def delete_rows(
             row_etags.require(conn, model, versions, lambda ids: fetch(ctx, conn, model, ids))
         # the rows.deleted body names the ids only: the rows before are not read
         listened = events.listens(ctx, conn, model.table, "rows.deleted")
-        links = row_history.link_fields(ctx, model) if row_history.enabled(ctx) else []
-        if links:  # the rows they link lose them: their history says so
-            linked = fetch(ctx, conn, model, ids, links)
+        if row_history.enabled(ctx):  # an entry each; the rows they link lose them
+            links = row_history.link_fields(ctx, model)
+            linked = fetch(ctx, conn, model, ids, links) if links else [{"id": i} for i in ids]
             row_history.record_deletes(ctx, conn, model, actor.user, linked, batch)
         written = _watch(ctx, conn, model, ids)
         trash.trash_rows(ctx, conn, actor.user, model, ids, batch=batch)

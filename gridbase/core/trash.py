@@ -14,13 +14,14 @@ pages, linked rows, lookups, name look-ups, search documents, counts), one forgo
 values, and those links whose other row still exists; a link to a row that is itself
 trashed meanwhile moves into that row's trash record, so restoring both in either order
 gives back the link, as in Baserow. A restore sends rows.created (as Baserow's
-rows_created signal does); the delete sent rows.deleted as before.
+rows_created signal does); the delete sent rows.deleted as before. A row restored alone
+gets a row history entry, and so do the rows it links (core.row_history.record_restore).
 
 Entries name rows as Baserow's do: a single-row delete is a "row" item (trash_item_id the
 row id), a batch delete one "rows" item (trash_item_id the entry's own id), both with the
 table as parent. Deleting for good only deletes the entry and what it holds
 (storage.trash_store.purge): the rows already left their table.
-Imports: core (context, events, workspaces, databases, trash_apps, trash_fields,
+Imports: core (context, events, row_history, workspaces, databases, trash_apps, trash_fields,
 trash_tables, trash_views), errors, models,
 fields.link_row, storage, usertable.
 """
@@ -34,7 +35,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from gridbase.core import databases as core_databases
-from gridbase.core import events, trash_apps, trash_fields, trash_tables, trash_views, workspaces
+from gridbase.core import (
+    events,
+    row_history,
+    trash_apps,
+    trash_fields,
+    trash_tables,
+    trash_views,
+    workspaces,
+)
 from gridbase.core.context import Ctx
 from gridbase.errors import (
     ApplicationDoesNotExist,
@@ -331,10 +340,12 @@ def restore(ctx: Ctx, user: User, item_type: str, item_id: int, parent_id: int |
         elif item_type == "table":
             trash_tables.restore(ctx, conn, found.id, found.table_id)
         else:
-            _restore_rows(ctx, conn, found.id, found.table_id)
+            _restore_rows(ctx, conn, user, found.id, found.table_id, alone=item_type == "row")
 
 
-def _restore_rows(ctx: Ctx, conn: sa.Connection, entry_id: int, table_id: int) -> None:
+def _restore_rows(
+    ctx: Ctx, conn: sa.Connection, user: User, entry_id: int, table_id: int, *, alone: bool
+) -> None:
     table = load.lock_table(conn, load.load_table(conn, table_id))
     model = load.model_for(ctx, conn, table)
     tr = s.trashed_rows
@@ -363,6 +374,8 @@ def _restore_rows(ctx: Ctx, conn: sa.Connection, entry_id: int, table_id: int) -
     fields = list(model.fields)
     restored = serialize_rows(ctx, conn, model, model.rows_by_id(conn, fields, ids), fields)
     ctx.ext.search.rows_changing(ctx, conn, model, ids, created=True)(restored)
+    if alone and restored and row_history.enabled(ctx):  # a batch's restore leaves none
+        row_history.record_restore(ctx, conn, model, user, restored[0])
     if events.listens(ctx, conn, table, "rows.created"):
         events.emit(ctx, conn, "rows.created", table, model.fields, rows=restored)
 

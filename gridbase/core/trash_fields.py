@@ -10,7 +10,10 @@ A restore writes the rows back (renamed "<name> (Restored)", then "... 2", when 
 was taken meanwhile, as Baserow's find_next_unused_field_name), then re-derives the
 computed fields, so formulas and lookups that broke heal. Deleting for good drops the
 column and junction table (storage.trash_store.purge, from what `record["drop"]` lists).
-Imports: core (context, dependencies), errors, models, storage, usertable.
+Webhooks: a restore sends no event of its own (Baserow's field_restored has no webhook
+event type); the computed fields it changed in other tables send field.updated, one per
+table (updated_elsewhere), as a trashing does after its field.deleted.
+Imports: core (context, dependencies, events), errors, models, storage, usertable.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import dependencies
+from gridbase.core import dependencies, events
 from gridbase.core.context import Ctx
 from gridbase.errors import RelatedTableTrashed
 from gridbase.models import Field, Table, User
@@ -129,7 +132,8 @@ def trash_field(
     ctx: Ctx, conn: sa.Connection, user: User, table: Table, field: Field
 ) -> list[Field]:
     """Moves the field (and a link's other side) into a new trash entry, in the delete's
-    transaction; returns the computed fields that changed (now broken)."""
+    transaction; returns the computed fields that changed (now broken). The other side's
+    field.deleted is sent here, before the caller's (Baserow deletes it first)."""
     ids = [field.id]
     related = _related_id(conn, field)
     if related is not None and related != field.id:
@@ -158,7 +162,9 @@ def trash_field(
     # changed after it is not listed (Baserow deletes that side by a call of its own)
     answer = _refresh(ctx, conn, [_take(ctx, conn, entry_id, field.id, heal)], set(ids))
     for other in ids[1:]:
-        _refresh(ctx, conn, [_take(ctx, conn, entry_id, other, [])], set(ids))
+        other_table = _take(ctx, conn, entry_id, other, [])
+        _refresh(ctx, conn, [other_table], set(ids))
+        events.emit(ctx, conn, "field.deleted", load.load_table(conn, other_table), field_id=other)
     return answer
 
 
@@ -186,8 +192,23 @@ def _exists(conn: sa.Connection, table: sa.Table, ids: set[int]) -> set[int]:
     return set(conn.execute(sa.select(table.c.id).where(table.c.id.in_(ids))).scalars())
 
 
-def restore(ctx: Ctx, conn: sa.Connection, entry_id: int) -> None:
-    """Writes the entry's fields back (views deleted meanwhile lose their rows of them)."""
+def updated_elsewhere(ctx: Ctx, conn: sa.Connection, start: int, fields: list[Field]) -> None:
+    """field.updated for the computed fields a field change updated in tables other than
+    the changed field's (`start`): one per table, naming its first such field (Baserow's
+    FieldUpdateCollector.send_additional_field_updated_signals; the others ride along as
+    related_fields, which a webhook does not show)."""
+    first: dict[int, Field] = {}
+    for field in fields:
+        if field.table_id != start:
+            first.setdefault(field.table_id, field)
+    for table_id, field in first.items():
+        events.emit(ctx, conn, "field.updated", load.load_table(conn, table_id), field=field)
+
+
+def restore(ctx: Ctx, conn: sa.Connection, entry_id: int, *, announce: bool = True) -> None:
+    """Writes the entry's fields back (views deleted meanwhile lose their rows of them).
+    `announce`: field.updated for the computed fields changed in tables other than the
+    restored field's; a table's restore announces nothing."""
     tf = s.trashed_fields
     kept = conn.execute(
         sa.select(tf.c.table_id, tf.c.record).where(tf.c.entry_id == entry_id).order_by(tf.c.id)
@@ -225,4 +246,6 @@ def restore(ctx: Ctx, conn: sa.Connection, entry_id: int) -> None:
         tables += _heal(conn, record.get("heal", []))
     conn.execute(tf.delete().where(tf.c.entry_id == entry_id))
     conn.execute(s.trash_entries.delete().where(s.trash_entries.c.id == entry_id))
-    _refresh(ctx, conn, list(dict.fromkeys(tables)), set())
+    changed = _refresh(ctx, conn, list(dict.fromkeys(tables)), set())
+    if announce and kept:
+        updated_elsewhere(ctx, conn, int(kept[0].table_id), changed)

@@ -12,8 +12,10 @@ ids, as in Baserow (recorded: trash_tables_children). The link fields of OTHER
 tables into it are moved out as trashed fields held by the table's entry (as Baserow
 trashes them with the table), so those tables never see a link to a hidden table; a
 restore writes them back (core.trash_fields.restore) and lookups through them heal.
+Webhooks, as Baserow's: the trashing sends field.deleted for each of those links and
+field.updated for the computed fields it broke (one per table); a restore nothing.
 Deleting for good drops the table with the code of a plain table delete (`drop`).
-Imports: core (context, fields, tokens, trash_fields), fields.link_row, models, storage,
+Imports: core (context, events, fields, tokens, trash_fields), fields.link_row, models, storage,
 usertable.
 """
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from gridbase.core import fields, tokens, trash_fields
+from gridbase.core import events, fields, tokens, trash_fields
 from gridbase.core.context import Ctx
 from gridbase.fields.link_row import links_into
 from gridbase.models import Table, User
@@ -67,7 +69,12 @@ def trash(ctx: Ctx, conn: sa.Connection, user: User, table: Table) -> None:
     t = s.database_tables
     conn.execute(t.update().where(t.c.id == table.id).values(trashed=True))
     bump_version(conn, table.id)
-    trash_fields._refresh(ctx, conn, list(others), {f.id for f in links})
+    changed = trash_fields._refresh(ctx, conn, list(others), {f.id for f in links})
+    # as Baserow: each link into it is deleted (field.deleted on its table), and the
+    # computed fields that broke are announced (every table but this one is "elsewhere")
+    for link in links:
+        events.emit(ctx, conn, "field.deleted", others[link.table_id], field_id=link.id)
+    trash_fields.updated_elsewhere(ctx, conn, table.id, changed)
     for written in watched:
         written([])
     ctx.kept.models.drop(table.id)
@@ -78,7 +85,8 @@ def restore(ctx: Ctx, conn: sa.Connection, entry_id: int, table_id: int) -> None
     t = s.database_tables
     conn.execute(t.update().where(t.c.id == table_id).values(trashed=False))
     bump_version(conn, table_id)
-    trash_fields.restore(ctx, conn, entry_id)  # the links; deletes the entry
+    # the links; deletes the entry. No webhook event (as Baserow's table restore)
+    trash_fields.restore(ctx, conn, entry_id, announce=False)
     ctx.kept.models.drop(table_id)
 
 

@@ -172,3 +172,41 @@ def test_a_link_change_leaves_entries_on_the_linked_rows(api: Api) -> None:
     assert (latest["action_type"], latest["before"], latest["after"]) == (
         "update_rows", {related: ["1"]}, {related: []}  # Baserow names it by its id as text
     )  # fmt: skip
+
+
+def _restore(api: Api, kind: str, item: int, table: int) -> None:
+    body = {"trash_item_type": kind, "trash_item_id": item, "parent_trash_item_id": table}
+    assert api.patch("/api/trash/restore/", body).status_code == 204
+
+
+def test_delete_and_restore_leave_entries_as_baserow(api: Api) -> None:
+    """A deleted row's empty entry shows once it is back; a restore of a row deleted alone
+    adds one and gives the linked rows theirs back, a batch's restore adds none."""
+    db = api.database()
+    t1 = api.table(db, "Orders", data=[["Name"], ["A"], ["A2"]])
+    t2 = api.table(db, "Items", data=[["Name"], ["B"]])
+    items = api.field(t1, "Items", "link_row", link_row_table_id=t2, has_related_field=True)
+    related = f"field_{items['link_row_related_field_id']}"
+    api.ok(api.patch(rows_path(t1, 1), {"Items": [1]}, params=NAMES))
+    assert api.delete(rows_path(t1, 1)).status_code == 204
+    _restore(api, "row", 1, t1)
+    mine = history(api, t1, 1)["results"]
+    assert [
+        (e["action_type"], e["before"], e["after"], e["fields_metadata"]) for e in mine[:2]
+    ] == [
+        ("restore_from_trash", {}, {}, {}),
+        ("delete_row", {}, {}, {}),
+    ]
+    back = history(api, t2, 1)["results"][0]
+    assert (back["action_type"], back["before"], back["after"]) == (
+        "update_rows", {related: []}, {related: [1]}
+    )  # fmt: skip
+    assert back["fields_metadata"][related]["linked_rows"] == {"1": {"value": "A"}}
+    assert api.post(rows_path(t1) + "batch-delete/", {"items": [1, 2]}).status_code == 204
+    ws = api.ok(api.get("/api/trash/"))["workspaces"][0]["id"]
+    [entry] = api.ok(api.get(f"/api/trash/workspace/{ws}/"))["results"]
+    _restore(api, "rows", entry["trash_item_id"], t1)
+    assert [e["action_type"] for e in history(api, t1, 2)["results"]] == ["delete_rows"]
+    # link, delete, restore, and the batch delete's entry twice: Baserow writes the linked
+    # rows' entries after each deleted row
+    assert history(api, t2, 1)["count"] == 5

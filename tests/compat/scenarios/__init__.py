@@ -19,6 +19,7 @@ from tests.compat.scenarios import (
     files,
     filters,
     formula_functions,
+    hist2,
     history_account,
     issue23,
     jobs,
@@ -63,6 +64,7 @@ RECORDABLE: dict[str, Scenario] = {
     **row_extensions.SCENARIOS,
     **batch_writes.SCENARIOS,
     **issue23.SCENARIOS,
+    **hist2.SCENARIOS,
     **trash_tables.SCENARIOS,
     **trash_apps.SCENARIOS,
 }
