@@ -197,7 +197,7 @@ class ExportJobType:
                 os.fsync(out.fileno())
             ctx.ext.files.move_in(stored, partial)  # consumes the temporary file
         finally:
-            partial.unlink(missing_ok=True)  # cancelled or failed: nothing was stored
+            partial.unlink(missing_ok=True)  # cancelled or failed (stored: gone already)
         with ctx.db.write() as conn:
             finished = jobs.finish(ctx, conn, job.id, {"exported_file_name": name})
         if not finished:
