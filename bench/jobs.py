@@ -3,8 +3,11 @@
 `gridbase serve`, at several row counts, to show memory stays flat as rows grow.
 
     python -m bench.jobs --rows 100000 1000000 [--database-url postgresql://...]
+        [--s3-endpoint http://127.0.0.1:PORT]
 
-Prints a table and writes bench/results/jobs-<backend>.json. Not part of the test suite.
+With --s3-endpoint the server keeps its files (the export) in a new bucket of that S3 service
+(e.g. `python -m moto.server -p PORT`, test credentials). Prints a table and writes
+bench/results/jobs-<backend>[-s3].json. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -58,11 +61,26 @@ def write_csv(path: Path, rows: int) -> None:
             w.writerow([f"row {i}", str(i * 7 % 1000), "a, b" if i % 3 else "plain text"])
 
 
-def run_one(rows: int, database_url: str, work: Path) -> dict[str, Any]:
+def s3_env(endpoint: str, rows: int) -> dict[str, str]:
+    """The settings of a server keeping its files in a new bucket of `endpoint`."""
+    import boto3
+
+    bucket = f"bench-jobs-{rows}-{int(time.time())}"
+    keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **keys).create_bucket(
+        Bucket=bucket
+    )
+    return {"GRIDBASE_FILES_STORAGE": "s3", "GRIDBASE_S3_BUCKET": bucket,
+            "GRIDBASE_S3_ENDPOINT_URL": endpoint, "GRIDBASE_S3_REGION": "us-east-1",
+            "GRIDBASE_S3_ACCESS_KEY_ID": "testing",
+            "GRIDBASE_S3_SECRET_ACCESS_KEY": "testing"}  # fmt: skip
+
+
+def run_one(rows: int, database_url: str, work: Path, s3_endpoint: str = "") -> dict[str, Any]:
     data = work / f"data-{rows}"
     source = work / f"source-{rows}.csv"
     write_csv(source, rows)
-    env = {"GRIDBASE_SECRET_KEY": SECRET}
+    env = {"GRIDBASE_SECRET_KEY": SECRET, **(s3_env(s3_endpoint, rows) if s3_endpoint else {})}
     server = Server(data, env=env, database_url=database_url).start()
     try:
         url = server.url
@@ -104,8 +122,11 @@ def run_one(rows: int, database_url: str, work: Path) -> dict[str, Any]:
                 time.sleep(0.2)
             export_seconds = time.monotonic() - started
         assert state["state"] == "finished", state
-        exported = data / "media" / "export_files" / state["exported_file_name"]
-        lines = sum(1 for _ in exported.open("rb"))
+        # downloaded through the server: from the data directory or the bucket
+        path = f"/media/export_files/{state['exported_file_name']}"
+        with requests.get(url + path, stream=True, timeout=120) as download:
+            download.raise_for_status()
+            lines = sum(chunk.count(b"\n") for chunk in download.iter_content(1 << 16))
         assert lines == rows + 1, lines
     finally:
         server.stop()
@@ -124,10 +145,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--s3-endpoint", default="", help="keep files in this S3 service")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gridbase-bench-jobs-") as tmp:
-        results = [run_one(n, args.database_url, Path(tmp)) for n in args.rows]
-    backend = "postgres" if args.database_url else "sqlite"
+        results = [run_one(n, args.database_url, Path(tmp), args.s3_endpoint) for n in args.rows]
+    backend = ("postgres" if args.database_url else "sqlite") + ("-s3" if args.s3_endpoint else "")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"jobs-{backend}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")

@@ -176,6 +176,7 @@ def build_context(settings: Settings) -> Ctx:
             render_view=render_view,
             wakeup=wakeup,
             stream=StreamHub(),
+            files=make_storage(settings),
         ),
         clock=clock,
     )
@@ -237,7 +238,6 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
     app.state.ctx = ctx
     app.state.jobs = runner  # background jobs (exports, imports) of this process
     app.state.exporters = exporters  # the exporter types an export may ask for
-    app.state.files = make_storage(ctx.settings)  # where user files' bytes are kept
     for router in ROUTERS:
         app.include_router(router)
     handlers.install(app)

@@ -1,14 +1,15 @@
 """Export endpoints (Baserow's /api/database/export/): start a table or view export, read
 an export job, and serve the exported files at /media/export_files/<name>.
-Imports: api (body, deps, jobs, media), core (export, exporters, tables), errors.
+Imports: api (body, deps, jobs), core (export, exporters, tables), errors, storage.files.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 
 from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep
@@ -16,9 +17,10 @@ from gridbase.api.jobs import export_json, runner
 from gridbase.core import export, filter_params, jobs
 from gridbase.core.exporters import CHARSETS, SEPARATORS
 from gridbase.errors import ExportJobDoesNotExist, JobDoesNotExist, UrlNotFound
+from gridbase.storage.files import names
 
 router = APIRouter()
-EXPORT_FILE = r"^[0-9a-f\-]{36}\.[a-z]{3,4}$"
+EXPORT_FILE = re.compile(r"^[0-9a-f\-]{36}\.[a-z]{3,4}$")
 
 
 def options(body: Any, exporter_types: list[str]) -> tuple[int | None, dict[str, Any]]:
@@ -78,16 +80,17 @@ def get_export(job_id: int, request: Request, ctx: CtxDep, user: UserDep) -> Any
 
 @router.get("/media/export_files/{name}")
 def export_file(name: str, request: Request, ctx: CtxDep) -> Response:
-    import re
-
-    path = export.export_dir(ctx) / name
-    if not re.match(EXPORT_FILE, name) or not path.is_file():
+    """An export file from the file storage, whichever instance wrote it."""
+    stored = ctx.ext.files.open(names.export_file_path(name)) if EXPORT_FILE.match(name) else None
+    if stored is None:
         raise UrlNotFound(f"URL {request.url.path} not found.")
-    return FileResponse(
-        path,
-        media_type="application/octet-stream",
-        headers={
-            "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": f'attachment; filename="{name}"',
-        },
-    )
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'attachment; filename="{name}"',
+    }
+    media_type = "application/octet-stream"
+    if stored.local_path is not None:
+        return FileResponse(stored.local_path, media_type=media_type, headers=headers)
+    assert stored.chunks is not None
+    headers["Content-Length"] = str(stored.size)
+    return StreamingResponse(stored.chunks, media_type=media_type, headers=headers)

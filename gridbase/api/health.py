@@ -36,7 +36,7 @@ async def full_health_check(request: Request, ctx: CtxDep, user: UserDep) -> Any
     if not user.is_staff:
         raise NotStaff()
     alive = request.app.state.jobs.alive()
-    checks = await ctx.call(health.run_checks, ctx, request.app.state.files, alive)
+    checks = await ctx.call(health.run_checks, ctx, alive)
     queued, exports = await ctx.call(health.queue_sizes, ctx)
     return {
         "checks": checks.checks,

@@ -55,7 +55,7 @@ def export_json(run: Runner, job: jobs.Job) -> dict[str, Any]:
         "exported_file_name": name,
         "created_at": iso(job.created_on),
         "progress_percentage": float(run.progress_of(job)),
-        "url": names.url(f"export_files/{name}") if name else None,
+        "url": names.url(names.export_file_path(name)) if name else None,
     }
 
 

@@ -3,7 +3,7 @@
 names are unguessable). Each answer has the file's own Content-Type and
 `X-Content-Type-Options: nosniff`, and anything a browser could run (HTML, SVG, scripts, any
 type not known to be passive) is sent as an attachment, never shown inline, under a
-sandboxing Content-Security-Policy. Imports: api (deps, user_files), config, core.user_files,
+sandboxing Content-Security-Policy. Imports: api.deps, config, core.user_files,
 errors, storage.files.
 """
 
@@ -16,7 +16,6 @@ from fastapi.responses import FileResponse, StreamingResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gridbase.api.deps import CtxDep
-from gridbase.api.user_files import storage
 from gridbase.config import Settings
 from gridbase.core import user_files
 from gridbase.errors import UrlNotFound
@@ -48,7 +47,7 @@ def _serve(request: Request, ctx: CtxDep, path: str, name: str) -> Response:
     if not names.SERVED_NAME.match(name):
         raise _not_found(request)
     record = user_files.by_names(ctx, [name]).get(name)
-    stored = storage(request).open(path) if record is not None else None
+    stored = ctx.ext.files.open(path) if record is not None else None
     if record is None or stored is None:
         raise _not_found(request)
     mime = record.mime_type or user_files.MIME_TYPE_UNKNOWN

@@ -1,6 +1,6 @@
 """User file endpoints: POST /api/user-files/upload-file/ (multipart, part `file`) and
 POST /api/user-files/upload-via-url/ (JSON {"url"}), JWT or database token, as Baserow
-1.35.3 answers them. Imports: api (body, deps), core.user_files, errors, storage.files.
+1.35.3 answers them. Imports: api (body, deps), core.user_files, errors.
 """
 
 from __future__ import annotations
@@ -15,16 +15,10 @@ from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import ActorDep, BodyDep, CtxDep
 from gridbase.core import user_files
 from gridbase.errors import InvalidFile, ParseError, UnsupportedMediaType
-from gridbase.storage.files import FileStorage
 
 router = APIRouter(prefix="/api/user-files")
 
 MAX_URL = 2048
-
-
-def storage(request: Request) -> FileStorage:
-    files: FileStorage = request.app.state.files
-    return files
 
 
 @router.post("/upload-file/")
@@ -45,7 +39,7 @@ async def upload_file(request: Request, ctx: CtxDep, actor: ActorDep) -> Any:
             raise InvalidFile()
         found = await user_files.upload(
             ctx,
-            storage(request),
+            ctx.ext.files,
             actor,
             upload.filename,
             upload.file,
@@ -62,5 +56,5 @@ async def upload_via_url(request: Request, ctx: CtxDep, actor: ActorDep, body: B
     url = v.url("url", max_length=MAX_URL)
     v.done()
     assert url is not MISSING
-    found = await user_files.upload_via_url(ctx, storage(request), actor, url)
+    found = await user_files.upload_via_url(ctx, ctx.ext.files, actor, url)
     return found.json()

@@ -1,12 +1,14 @@
 """Table and view export (Baserow's ExportHandler): a job that streams the rows, a page at a
-time in keyset order, through an exporter into `<data dir>/media/export_files/<uuid>.<ext>`,
-served at /media/export_files/ as Baserow serves its export files.
+time in keyset order, through an exporter into the file storage (GRIDBASE_FILES_STORAGE) at
+`export_files/<uuid>.<ext>`, Baserow's path, served at /media/export_files/ by whichever
+instance is asked.
 
-The file is written under a temporary name and renamed when complete, and the job is
-marked finished (with the file name) afterwards, so a finished job always names a whole
-file. Starting an export cancels the user's unfinished ones (Baserow does the same).
-Imports: core (context, jobs, job_types, exporters, order_by, permissions, row_filters,
-rows, tables, view_rows, views), errors, models, storage, usertable.
+The rows are streamed to a local temporary file (memory stays flat however many rows),
+which is moved into the storage when complete (a rename on local storage, an upload on S3),
+and the job is marked finished (with the file name) afterwards, so a finished job always
+names a whole stored file. Starting an export cancels the user's unfinished ones (Baserow
+does the same). Imports: core (context, jobs, job_types, exporters, order_by, permissions,
+row_filters, rows, tables, view_rows, views), errors, models, storage, usertable.
 """
 
 from __future__ import annotations
@@ -28,17 +30,20 @@ from gridbase.core.permissions import Actor
 from gridbase.errors import ViewNotInTable, ViewUnsupportedForExportType
 from gridbase.models import Field, User
 from gridbase.storage import schema as s
+from gridbase.storage.files import names
 from gridbase.usertable import load
 from gridbase.usertable.query import RowQuery, Sort, Where
 
 TYPE = "export"
 PAGE_SIZE = 1000
-EXPORT_DIR = "export_files"
 USER_TYPES = ("created_by", "last_modified_by", "multiple_collaborators")
+TEMP_DIR = "tmp"
 
 
-def export_dir(ctx: Ctx) -> Path:
-    return ctx.settings.data_dir / "media" / EXPORT_DIR
+def temp_dir(ctx: Ctx) -> Path:
+    """Where exports are written before they are stored: under the data directory, so on
+    local storage (data_dir/media) moving one in is a rename, not a copy."""
+    return ctx.settings.data_dir / TEMP_DIR
 
 
 def start(
@@ -181,22 +186,23 @@ class ExportJobType:
             user = jobs.owner(conn, job)
         exporter = self.exporters.get(str(job.params["exporter_type"]))
         name = f"{uuid.uuid4()}{exporter.extension}"
-        folder = export_dir(ctx)
+        folder = temp_dir(ctx)
         folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f".{name}.part"
+        partial = folder / f"export-{name}.part"
+        stored = names.export_file_path(name)
         try:
             with open(partial, "wb") as out:
                 write_export(ctx, user, job.params, self.exporters, out, progress)
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(partial, folder / name)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+            ctx.ext.files.move_in(stored, partial)  # consumes the temporary file
+        finally:
+            partial.unlink(missing_ok=True)  # cancelled or failed (stored: gone already)
         with ctx.db.write() as conn:
-            if not jobs.finish(ctx, conn, job.id, {"exported_file_name": name}):
-                (folder / name).unlink(missing_ok=True)  # cancelled meanwhile
-                raise JobCancelled()
+            finished = jobs.finish(ctx, conn, job.id, {"exported_file_name": name})
+        if not finished:
+            ctx.ext.files.delete(stored)  # cancelled meanwhile
+            raise JobCancelled()
 
     def json(self, job: jobs.Job) -> dict[str, Any]:
         return {}
@@ -218,7 +224,7 @@ def expire(ctx: Ctx) -> int:
     for row in found:  # after the commit: a file is never gone while its job still shows
         name = (row.result or {}).get("exported_file_name")
         if name:
-            (export_dir(ctx) / str(name)).unlink(missing_ok=True)
+            ctx.ext.files.delete(names.export_file_path(str(name)))
     return len(found)
 
 

@@ -1,11 +1,12 @@
 """What core hands work to: the webhook outbox, the change stream's event log, row search and
-its index, the view renderer.
+its index, the view renderer, the file storage.
 
 Built once, by app.build_context, into a frozen `Extensions` on the context: typed and
 complete, so a service never finds a hook missing. Each Protocol says what core asks; the
 implementations live below core (webhooks.outbox.Outbox, search.RowSearch) or above it
 (api.views renders a view's JSON).
-Imports: models, search (SearchPlan), usertable, webhooks (Wakeup, StreamHub), sqlalchemy.
+Imports: models, search (SearchPlan), storage.files, usertable, webhooks (Wakeup, StreamHub),
+sqlalchemy.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sqlalchemy as sa
 
 from gridbase.models import Field, Table
 from gridbase.search.query import SearchPlan
+from gridbase.storage.files import FileStorage
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery
@@ -129,3 +131,6 @@ class Extensions:
     render_view: RenderView  # a view's API JSON, for view.* events
     wakeup: Wakeup  # the webhook dispatcher of this process, told when an event committed
     stream: StreamHub  # the change streams of this process, woken when their events commit
+    # where files' bytes are kept (uploads, thumbnails, exports): the one storage of the
+    # process, shared by the HTTP layer and the job runner
+    files: FileStorage

@@ -56,12 +56,12 @@ RUNNER_ELSEWHERE = "not checked: jobs run in another process (GRIDBASE_JOBS_RUNN
 RUNNER_DOWN = "unavailable: the job runner of this process has stopped"
 
 
-def run_checks(ctx: Ctx, files: FileStorage, runner_alive: bool | None) -> Checks:
+def run_checks(ctx: Ctx, runner_alive: bool | None) -> Checks:
     """`runner_alive`: whether this process's job runner runs (None: it has none, the jobs
     run in `gridbase worker`, which this process cannot see: not counted)."""
     checks = {
         "DatabaseBackend": WORKING if database_ok(ctx) else "unavailable",
-        "DefaultFileStorageHealthCheck": _storage(files),
+        "DefaultFileStorageHealthCheck": _storage(ctx.ext.files),
     }
     runner = RUNNER_ELSEWHERE if runner_alive is None else WORKING if runner_alive else RUNNER_DOWN
     checks["CeleryPingHealthCheck"] = runner

@@ -1,7 +1,7 @@
 """Where user files' bytes live: one small interface (FileStorage) with two implementations,
 local (under the data directory, the default) and s3 (S3-compatible object storage,
-`pip install 'gridbase[s3]'`). Paths are Baserow's: `user_files/<name>` and
-`thumbnails/<size>/<name>` (names.py). Imports: config, storage.files.
+`pip install 'gridbase[s3]'`). Paths are Baserow's: `user_files/<name>`,
+`thumbnails/<size>/<name>` and `export_files/<name>` (names.py). Imports: config, storage.files.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The file storage interface: save a file under a path, read it back. Imports: nothing."""
+"""The file storage interface: save a file under a path, read it back, delete it.
+Imports: nothing."""
 
 from __future__ import annotations
 
@@ -25,6 +26,16 @@ class FileStorage(Protocol):
         """Write `data` (read from its start) under `path`, replacing what was there."""
         ...
 
+    def move_in(self, path: str, source: Path) -> None:
+        """Store the finished local file `source` under `path`, consuming it (`source` is
+        gone afterwards, whether it was stored or not): for files written to a temporary
+        file first, such as exports."""
+        ...
+
     def open(self, path: str) -> Stored | None:
         """The file under `path`; None when there is none."""
+        ...
+
+    def delete(self, path: str) -> None:
+        """Delete the file under `path`; nothing when there is none."""
         ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -37,6 +38,23 @@ class LocalStorage:
             Path(tmp).unlink(missing_ok=True)
             raise
 
+    def move_in(self, path: str, source: Path) -> None:
+        # a rename, no copy: callers write their temporary files under the data directory,
+        # which holds the media root too, so it is the same filesystem (a rename is also
+        # atomic: a reader never sees half a file); across filesystems it is copied.
+        try:
+            target = self._path(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(source, target)
+            except OSError as exc:
+                if exc.errno != errno.EXDEV:
+                    raise
+                with open(source, "rb") as data:
+                    self.save(path, data)
+        finally:
+            source.unlink(missing_ok=True)
+
     def open(self, path: str) -> Stored | None:
         try:
             target = self._path(path)
@@ -46,3 +64,6 @@ class LocalStorage:
         if not target.is_file():
             return None
         return Stored(size=size, local_path=target, chunks=None)
+
+    def delete(self, path: str) -> None:
+        self._path(path).unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from contextvars import ContextVar, Token
 from typing import Any
 
 USER_FILES = "user_files"
+EXPORT_FILES = "export_files"
 THUMBNAILS_DIR = "thumbnails"
 # Baserow's USER_THUMBNAILS: [width, height]; None keeps the aspect ratio
 THUMBNAILS: dict[str, tuple[int | None, int | None]] = {
@@ -42,6 +43,10 @@ def deconstruct(name: str) -> tuple[str, str, str] | None:
 
 def user_file_path(name: str) -> str:
     return f"{USER_FILES}/{name}"
+
+
+def export_file_path(name: str) -> str:
+    return f"{EXPORT_FILES}/{name}"
 
 
 def thumbnail_path(size: str, name: str) -> str:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from gridbase.config import Settings
@@ -44,6 +45,16 @@ class S3Storage:
     def save(self, path: str, data: BinaryIO) -> None:
         data.seek(0)
         self.client.upload_fileobj(data, self.bucket, self._key(path))
+
+    def move_in(self, path: str, source: Path) -> None:
+        try:  # a multipart upload for a large file, read from disk a part at a time
+            self.client.upload_file(str(source), self.bucket, self._key(path))
+        finally:
+            source.unlink(missing_ok=True)
+
+    def delete(self, path: str) -> None:
+        # S3 answers a delete of a missing key with success too
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(path))
 
     def open(self, path: str) -> Stored | None:
         try:
