@@ -176,23 +176,19 @@ def trash_rows(
     texts = primary_texts(ctx, conn, model, ids)
     names = [(texts[i][1] if i in texts else "") or f"unnamed row {i}" for i in ids]
     e = s.trash_entries
-    entry_id = s.new_id(
-        conn.execute(
-            e.insert().values(
-                **trash_store.new_entry_id(conn),
-                workspace_id=table.workspace_id,
-                application_id=table.database_id,
-                table_id=table.id,
-                trash_item_type="rows" if batch else "row",
-                trash_item_id=0 if batch else ids[0],
-                parent_trash_item_id=table.id,
-                trashed_at=ctx.clock(),
-                user_who_trashed_id=user.id,
-                name=" " if batch else str(ids[0]),
-                names=names,
-                parent_name=table.name,
-            )
-        )
+    entry_id = trash_store.add_entry(
+        conn,
+        "rows" if batch else "row",
+        0 if batch else ids[0],
+        workspace_id=table.workspace_id,
+        application_id=table.database_id,
+        table_id=table.id,
+        at=ctx.clock(),
+        user_id=user.id,
+        name=" " if batch else str(ids[0]),
+        names=names,
+        parent_name=table.name,
+        parent_item_id=table.id,
     )
     if batch:  # a batch is found by its own number, as Baserow's TrashedRows id
         conn.execute(e.update().where(e.c.id == entry_id).values(trash_item_id=entry_id))

@@ -69,33 +69,16 @@ def structure(ctx: Ctx, user: User) -> list[TrashWorkspace]:
     return [TrashWorkspace(r.id, r.name, bool(r.trashed), apps[r.id]) for r in found]
 
 
-def _entry(
-    ctx: Ctx, conn: sa.Connection, user: User, kind: str, item_id: int, **values: object
-) -> None:
-    conn.execute(
-        s.trash_entries.insert().values(
-            **trash_store.new_entry_id(conn),
-            trash_item_type=kind,
-            trash_item_id=item_id,
-            parent_trash_item_id=None,
-            table_id=None,
-            trashed_at=ctx.clock(),
-            user_who_trashed_id=user.id,
-            names=None,
-            **values,
-        )
-    )
-
-
 def trash_application(ctx: Ctx, user: User, database_id: int) -> None:
     """DELETE /api/applications/{id}/: the database goes to the trash."""
     a = s.applications
     with ctx.db.write() as conn:
         database = databases.load_for(conn, user, database_id)
         workspace = workspaces.load(conn, database.workspace_id)
-        _entry(ctx, conn, user, "application", database.id, workspace_id=workspace.id,
-               application_id=database.id, name=database.name,
-               parent_name=workspace.name)  # fmt: skip
+        trash_store.add_entry(conn, "application", database.id, workspace_id=workspace.id,
+                              application_id=database.id, table_id=None, at=ctx.clock(),
+                              user_id=user.id, name=database.name,
+                              parent_name=workspace.name)  # fmt: skip
         conn.execute(a.update().where(a.c.id == database.id).values(trashed=True))
 
 
@@ -105,8 +88,10 @@ def trash_workspace(ctx: Ctx, user: User, workspace_id: int) -> None:
     with ctx.db.write() as conn:
         workspace = workspaces.load(conn, workspace_id)
         workspaces.require_admin(conn, user.id, workspace_id, "workspace.delete")
-        _entry(ctx, conn, user, "workspace", workspace.id, workspace_id=workspace.id,
-               application_id=None, name=workspace.name, parent_name=None)  # fmt: skip
+        trash_store.add_entry(conn, "workspace", workspace.id, workspace_id=workspace.id,
+                              application_id=None, table_id=None, at=ctx.clock(),
+                              user_id=user.id, name=workspace.name,
+                              parent_name=None)  # fmt: skip
         conn.execute(w.update().where(w.c.id == workspace.id).values(trashed=True))
 
 

@@ -138,24 +138,17 @@ def trash_field(
     related = _related_id(conn, field)
     if related is not None and related != field.id:
         ids.append(related)
-    e = s.trash_entries
-    entry_id = s.new_id(
-        conn.execute(
-            e.insert().values(
-                **trash_store.new_entry_id(conn),
-                workspace_id=table.workspace_id,
-                application_id=table.database_id,
-                table_id=table.id,
-                trash_item_type="field",
-                trash_item_id=field.id,
-                parent_trash_item_id=None,
-                trashed_at=ctx.clock(),
-                user_who_trashed_id=user.id,
-                name=field.name,
-                names=None,
-                parent_name=table.name,
-            )
-        )
+    entry_id = trash_store.add_entry(
+        conn,
+        "field",
+        field.id,
+        workspace_id=table.workspace_id,
+        application_id=table.database_id,
+        table_id=table.id,
+        at=ctx.clock(),
+        user_id=user.id,
+        name=field.name,
+        parent_name=table.name,
     )
     heal = _lookups_of(conn, table.database_id, ids)
     # the answer lists what the field's own removal changed; what its other side's removal

@@ -35,25 +35,19 @@ from gridbase.usertable import load
 
 def trash(ctx: Ctx, conn: sa.Connection, user: User, table: Table) -> None:
     """Puts the (locked) table in the trash, in the delete's transaction."""
-    a, e = s.applications, s.trash_entries
+    a = s.applications
     database_name = conn.execute(sa.select(a.c.name).where(a.c.id == table.database_id)).scalar()
-    entry_id = s.new_id(
-        conn.execute(
-            e.insert().values(
-                **trash_store.new_entry_id(conn),
-                workspace_id=table.workspace_id,
-                application_id=table.database_id,
-                table_id=table.id,
-                trash_item_type="table",
-                trash_item_id=table.id,
-                parent_trash_item_id=None,
-                trashed_at=ctx.clock(),
-                user_who_trashed_id=user.id,
-                name=table.name,
-                names=None,
-                parent_name=database_name,
-            )
-        )
+    entry_id = trash_store.add_entry(
+        conn,
+        "table",
+        table.id,
+        workspace_id=table.workspace_id,
+        application_id=table.database_id,
+        table_id=table.id,
+        at=ctx.clock(),
+        user_id=user.id,
+        name=table.name,
+        parent_name=database_name,
     )
     links = [f for f in links_into(conn, table.id) if f.table_id != table.id]
     heal = trash_fields._lookups_of(conn, table.database_id, [f.id for f in links])

@@ -27,21 +27,17 @@ def trash_view(ctx: Ctx, user: User, view_id: int) -> None:
     with ctx.db.write() as conn:
         view, table = views.open_view(conn, user, view_id)
         events.emit(ctx, conn, "view.deleted", table, view_id=view_id)
-        conn.execute(
-            s.trash_entries.insert().values(
-                **trash_store.new_entry_id(conn),
-                workspace_id=table.workspace_id,
-                application_id=table.database_id,
-                table_id=table.id,
-                trash_item_type="view",
-                trash_item_id=view.id,
-                parent_trash_item_id=None,
-                trashed_at=ctx.clock(),
-                user_who_trashed_id=user.id,
-                name=view.name,
-                names=None,
-                parent_name=table.name,
-            )
+        trash_store.add_entry(
+            conn,
+            "view",
+            view.id,
+            workspace_id=table.workspace_id,
+            application_id=table.database_id,
+            table_id=table.id,
+            at=ctx.clock(),
+            user_id=user.id,
+            name=view.name,
+            parent_name=table.name,
         )
         conn.execute(v.update().where(v.c.id == view.id).values(trashed=True))
 

@@ -4,7 +4,8 @@ good of trash entries (with the rows they hold).
 A trashed row no longer lives in its user table (core.trash says why), so its values wait
 in `trashed_rows.row_values`: each column's Python value, tagged where JSON has no type
 for it (decimals, dates, times, durations, bytes, uuids), so a restore writes back exactly
-what was read. Deleting a trashed field for good drops its column and junction table. Imports:
+what was read. Entries are added here (add_entry), with ids that never come back. Deleting
+a trashed field for good drops its column and junction table. Imports:
 storage (schema, ddl), sqlalchemy.
 """
 
@@ -119,6 +120,42 @@ def new_field_id(conn: sa.Connection) -> dict[str, int]:
     top = conn.execute(sa.select(sa.func.max(s.fields.c.id))).scalar() or 0
     kept = conn.execute(sa.select(sa.func.max(s.trashed_fields.c.field_id))).scalar() or 0
     return {"id": max(int(top), int(kept)) + 1}
+
+
+def add_entry(
+    conn: sa.Connection,
+    kind: str,
+    item_id: int,
+    *,
+    workspace_id: int,
+    application_id: int | None,
+    table_id: int | None,
+    at: dt.datetime,
+    user_id: int,
+    name: str,
+    parent_name: str | None,
+    names: Any = None,
+    parent_item_id: int | None = None,
+) -> int:
+    """A new trash entry (Baserow's TrashEntry) for the item `kind` `item_id`; its id."""
+    return s.new_id(
+        conn.execute(
+            s.trash_entries.insert().values(
+                **new_entry_id(conn),
+                workspace_id=workspace_id,
+                application_id=application_id,
+                table_id=table_id,
+                trash_item_type=kind,
+                trash_item_id=item_id,
+                parent_trash_item_id=parent_item_id,
+                trashed_at=at,
+                user_who_trashed_id=user_id,
+                name=name,
+                names=names,
+                parent_name=parent_name,
+            )
+        )
+    )
 
 
 def new_entry_id(conn: sa.Connection) -> dict[str, int]:
