@@ -132,7 +132,9 @@ class StreamHub:
                     log.warning("change stream poll failed", exc_info=True)
                     now = {}
                 for database_id, last in now.items():
-                    if seen.get(database_id, last) != last:
+                    # a database not seen before fires too: a commit may have come between
+                    # its streams' read and this first look (a spare wake costs one read)
+                    if seen.get(database_id) != last:
                         self.fire(database_id)
                     seen[database_id] = last
             with suppress(TimeoutError):

@@ -36,7 +36,7 @@ export function Sidebar({ route, version, onNavigate }: { route: Route; version:
     }
   };
   const confirmDelete = (what: string, path: string, after?: () => void) => async () => {
-    if (!window.confirm(`Delete ${what}? This cannot be undone.`)) return;
+    if (!window.confirm(`Delete ${what}? It goes to the trash, where it can be restored until the trash is emptied.`)) return;
     await act(() => api.del(path))();
     after?.();
   };
