@@ -2,8 +2,12 @@
 against a live `gridbase serve` with a database token, and compare reads with the floor.
 
     python -m bench.run --rows 1000000 [--database-url postgresql://...] [--seconds 10]
+        [--baserow-url http://127.0.0.1:38299]
 
 Prints a table and writes bench/results/<backend>-<rows>.json. Not part of the test suite.
+With --baserow-url, the same table is seeded on a real Baserow too (bench/baserow.py), each
+workload runs against both servers in turn with the same load harness, and every line gets
+Baserow's figures and gridbase's ratio to them.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from urllib.parse import urlsplit
 import requests
 
 from bench import loadgen
+from bench.baserow import database_token, seed_baserow
 from bench.floor import Floor, page_queries
 from bench.seed import Seeded, log_in, seed
 from gridbase.config import Settings
@@ -199,6 +204,10 @@ def workloads(s: Seeded) -> list[tuple[str, Any, list[Any] | None]]:
             ),
             None,
         ),
+        # the default mode (no search_mode): Baserow's `compat`, a substring match per field
+        ("search compat common", lambda i: ("GET", f"{base}?search=mango", b""), None),
+        ("search compat rare", lambda i: ("GET", f"{base}?search=user{s.rows // 3}", b""), None),
+        ("search compat 2 letters", lambda i: ("GET", f"{base}?search=ma", b""), None),
         (
             "order_by 2 fields",
             lambda i: ("GET", f"{base}?order_by={status_col},-{amount}", b""),
@@ -238,6 +247,21 @@ def touch(s: Seeded) -> tuple[str, str, bytes]:
     return "PATCH", f"/api/database/rows/table/{s.table}/1/", json.dumps({amount: None}).encode()
 
 
+def versus(theirs: loadgen.Result, ours: loadgen.Result) -> dict[str, Any]:
+    """Baserow's figures for one workload and gridbase's ratio to them, both as "times
+    better": req/s ours/theirs, p50 theirs/ours (above 1: gridbase is faster)."""
+    if theirs.errors:
+        print(f"  Baserow answered {theirs.errors} requests with an error", flush=True)
+    return {
+        "baserow_req_s": round(theirs.rps, 1),
+        "baserow_p50_ms": round(theirs.p50, 2),
+        "baserow_p95_ms": round(theirs.pct(95), 2),
+        "baserow_errors": theirs.errors,
+        "x_req_s": round(ours.rps / theirs.rps, 2) if theirs.rps else None,
+        "x_p50": round(theirs.p50 / ours.p50, 2) if ours.p50 else None,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -264,6 +288,11 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated workload names (default: all)")
     parser.add_argument(
         "--workers", type=int, default=1, help="server worker processes (gridbase serve --workers)"
+    )
+    parser.add_argument(
+        "--baserow-url",
+        default="",
+        help="also seed a real Baserow here and run every workload against it (ratios)",
     )
     args = parser.parse_args()
 
@@ -292,6 +321,11 @@ def main() -> None:
             seeded = seed(server.url, settings, args.rows, db_index=not args.no_db_index)
             print(f"seeded in {time.monotonic() - started:.0f}s", flush=True)
             seed_file.write_text(json.dumps(dataclasses.asdict(seeded)))
+        other = None
+        if args.baserow_url:
+            other = seed_baserow(
+                args.baserow_url.rstrip("/"), data_dir, seeded.rows, not args.no_db_index
+            )
         if args.seed_only:
             return
         token = requests.post(
@@ -307,6 +341,9 @@ def main() -> None:
         results = []
         assert server.process is not None
         idle_rss = rss_mb(server.process.pid)
+        # the same workloads built from each server's own ids
+        others = {w[0]: w[1] for w in workloads(other)} if other else {}
+        other_headers = {"Authorization": f"Token {database_token(other)}"} if other else {}
         with RssWatch(server.process.pid) as watch:
             only = {w.strip() for w in args.only.split(",") if w.strip()}
             for name, make, floor_queries in workloads(seeded):
@@ -338,6 +375,20 @@ def main() -> None:
                             cold_p50(server.url, headers, make, touch(seeded)), 2
                         )
                     row["rss_mb"] = round(watch.take(), 1)
+                    if other:
+                        row.update(
+                            versus(
+                                loadgen.run(
+                                    other.base,
+                                    other_headers,
+                                    others[name],
+                                    connections=conns,
+                                    seconds=args.seconds,
+                                ),
+                                res,
+                            )
+                        )
+                        watch.take()  # Baserow's turn is not gridbase's memory
                     results.append(row)
                     print(json.dumps(row), flush=True)
         report = {
@@ -346,6 +397,7 @@ def main() -> None:
             "db_index": not args.no_db_index,
             "idle_rss_mb": round(idle_rss, 1),
             "peak_rss_mb": round(watch.peak, 1),
+            "baserow_url": other.base if other else None,
             "results": results,
         }
         out = Path(args.out or f"bench/results/{report['backend']}-{args.rows}.json")
@@ -363,15 +415,29 @@ def print_table(report: dict[str, Any]) -> None:
     )
     print("(cold p50: a read right after a write, which drops the counts the server keeps)")
     print(
-        f"{'workload':22} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'workload':24} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'floor/s':>9} {'floor p50':>9} {'ratio':>6} {'cold p50':>8} {'RSS MB':>7}"
     )
     for r in report["results"]:
         print(
-            f"{r['workload']:22} {r['connections']:>5} {r['req_s']:>9} "
+            f"{r['workload']:24} {r['connections']:>5} {r['req_s']:>9} "
             f"{r['p50_ms']:>8} {r['p95_ms']:>8} "
             f"{r.get('floor_req_s', ''):>9} {r.get('floor_p50_ms', ''):>9} "
             f"{r.get('ratio', ''):>6} {r.get('cold_p50_ms', ''):>8} {r.get('rss_mb', ''):>7}"
+        )
+    if not report.get("baserow_url"):
+        return
+    print(f"\nside by side with Baserow at {report['baserow_url']} (× = times better: gridbase")
+    print("req/s over Baserow's, Baserow's p50 over gridbase's)")
+    print(
+        f"{'workload':24} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'Baserow/s':>10} "
+        f"{'B p50 ms':>9} {'× req/s':>8} {'× p50':>7} {'B errors':>8}"
+    )
+    for r in report["results"]:
+        print(
+            f"{r['workload']:24} {r['connections']:>5} {r['req_s']:>9} {r['p50_ms']:>8} "
+            f"{r['baserow_req_s']:>10} {r['baserow_p50_ms']:>9} {r['x_req_s']!s:>8} "
+            f"{r['x_p50']!s:>7} {r['baserow_errors']:>8}"
         )
 
 
