@@ -26,9 +26,11 @@ STATE_FILE = "baserow-seed.json"
 BATCH = 200
 
 
-def _session(jwt: str) -> requests.Session:
-    session = requests.Session()  # keep-alive: one connection for the whole seed
-    session.headers["Authorization"] = f"JWT {jwt}"
+def _session(token: str) -> requests.Session:
+    """Keep-alive, with a database token: Baserow's JWTs expire after minutes, the seed
+    takes longer."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {token}"
     return session
 
 
@@ -51,17 +53,17 @@ def _insert(base: str, seeded: Seeded, state: Path, parallel: int) -> None:
     `parallel` batches are in flight at once (Baserow serves them in several workers), so
     row ids do not follow the generator's order, and a resumed seed can differ from a
     complete one by the batches that were in flight when it stopped."""
-    local = threading.local()
+    local, token = threading.local(), database_token(seeded)
 
     def post(items: list[dict[str, Any]]) -> int:
         if not hasattr(local, "session"):
-            local.session = _session(seeded.jwt)
+            local.session = _session(token)
         r = local.session.post(url, json={"items": items}, timeout=300)
         if r.status_code >= 300:
             raise RuntimeError(f"Baserow batch create: {r.status_code} {r.text[:500]}")
         return len(items)
 
-    session = _session(seeded.jwt)
+    session = _session(token)
     tag_ids = _tag_ids(session, base, seeded.other_table)
     done = _count(session, base, seeded.table)
     rnd = random.Random(7)  # bench.seed.seed's default seed_value: the same rows
