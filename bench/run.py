@@ -277,7 +277,7 @@ def main() -> None:
     parser.add_argument(
         "--data-dir",
         default="",
-        help="keep the seeded data here and reuse it on the next run (SQLite)",
+        help="keep the seed here (SQLite: the data; PostgreSQL, Baserow: its ids) and reuse it",
     )
     parser.add_argument(
         "--seed-only", action="store_true", help="seed (or check the seed) and stop"
