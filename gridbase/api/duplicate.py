@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 
 from gridbase.api.body import Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep
-from gridbase.api.jobs import job_json, runner
+from gridbase.api.jobs import started
 from gridbase.core import duplicate_application, duplicate_field, duplicate_table
 
 router = APIRouter()
@@ -26,17 +26,13 @@ def duplicate_field_async(
     duplicate_data = v.boolean("duplicate_data", default=False)
     v.done()
     job = duplicate_field.start(ctx, user, field_id, duplicate_data is True)
-    run = runner(request)
-    run.wake()
-    return job_json(run, job)
+    return started(request, job)
 
 
 @router.post("/api/database/tables/{table_id:int}/duplicate/async/", status_code=202)
 def duplicate_table_async(table_id: int, request: Request, ctx: CtxDep, user: UserDep) -> Any:
     job = duplicate_table.start(ctx, user, table_id)
-    run = runner(request)
-    run.wake()
-    return job_json(run, job)
+    return started(request, job)
 
 
 @router.post("/api/applications/{application_id:int}/duplicate/async/", status_code=202)
@@ -45,6 +41,4 @@ def duplicate_application_async(
 ) -> Any:
     """Baserow reads no body here: whatever is sent is ignored."""
     job = duplicate_application.start(ctx, user, application_id)
-    run = runner(request)
-    run.wake()
-    return job_json(run, job)
+    return started(request, job)

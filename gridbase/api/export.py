@@ -1,6 +1,6 @@
 """Export endpoints (Baserow's /api/database/export/): start a table or view export, read
 an export job, and serve the exported files at /media/export_files/<name>.
-Imports: api (body, deps, jobs), core (export, exporters, tables), errors, storage.files.
+Imports: api (body, deps, jobs, media), core (export, exporters, tables), errors, storage.files.
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import FileResponse, StreamingResponse
 
 from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep
 from gridbase.api.jobs import export_json, runner
+from gridbase.api.media import stored_response
 from gridbase.core import export, filter_params, jobs
 from gridbase.core.exporters import CHARSETS, SEPARATORS
 from gridbase.errors import ExportJobDoesNotExist, JobDoesNotExist, UrlNotFound
@@ -88,9 +88,4 @@ def export_file(name: str, request: Request, ctx: CtxDep) -> Response:
         "X-Content-Type-Options": "nosniff",
         "Content-Disposition": f'attachment; filename="{name}"',
     }
-    media_type = "application/octet-stream"
-    if stored.local_path is not None:
-        return FileResponse(stored.local_path, media_type=media_type, headers=headers)
-    assert stored.chunks is not None
-    headers["Content-Length"] = str(stored.size)
-    return StreamingResponse(stored.chunks, media_type=media_type, headers=headers)
+    return stored_response(stored, "application/octet-stream", headers)

@@ -41,6 +41,13 @@ def job_json(run: Runner, job: jobs.Job) -> dict[str, Any]:
     }
 
 
+def started(request: Request, job: jobs.Job) -> dict[str, Any]:
+    """The answer to the request that made the pending `job`, once the runner is woken."""
+    run = runner(request)
+    run.wake()
+    return job_json(run, job)
+
+
 def export_json(run: Runner, job: jobs.Job) -> dict[str, Any]:
     """Baserow's ExportJobSerializer: a running export is "exporting"."""
     state = "exporting" if job.state == jobs.STARTED else job.state

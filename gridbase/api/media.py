@@ -19,7 +19,7 @@ from gridbase.api.deps import CtxDep
 from gridbase.config import Settings
 from gridbase.core import user_files
 from gridbase.errors import UrlNotFound
-from gridbase.storage.files import names
+from gridbase.storage.files import Stored, names
 
 router = APIRouter(prefix="/media")
 
@@ -39,6 +39,16 @@ SAFETY = {
 }
 
 
+def stored_response(stored: Stored, media_type: str, headers: dict[str, str]) -> Response:
+    """A file from the file storage: a local one sent by path, else its bytes streamed with
+    their length (user files here, export files in api.export)."""
+    if stored.local_path is not None:
+        return FileResponse(stored.local_path, media_type=media_type, headers=headers)
+    assert stored.chunks is not None
+    headers = {**headers, "Content-Length": str(stored.size)}
+    return StreamingResponse(stored.chunks, media_type=media_type, headers=headers)
+
+
 def _not_found(request: Request) -> UrlNotFound:
     return UrlNotFound(f"URL {request.url.path} not found.")
 
@@ -56,12 +66,7 @@ def _serve(request: Request, ctx: CtxDep, path: str, name: str) -> Response:
     if not inline:
         filename = quote(record.original_name, safe="")
         headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    media_type = mime
-    if stored.local_path is not None:
-        return FileResponse(stored.local_path, media_type=media_type, headers=headers)
-    assert stored.chunks is not None
-    headers["Content-Length"] = str(stored.size)
-    return StreamingResponse(stored.chunks, media_type=media_type, headers=headers)
+    return stored_response(stored, mime, headers)
 
 
 @router.get("/user_files/{name}")

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from gridbase.api import import_configuration
 from gridbase.api.body import Validator
 from gridbase.api.deps import BodyDep, CtxDep, UserDep
-from gridbase.api.jobs import job_json, runner
+from gridbase.api.jobs import job_json, runner, started
 from gridbase.core import file_import
 
 router = APIRouter(prefix="/api/database/tables")
@@ -28,11 +28,10 @@ def create_table_async(
     first_row_header = v.boolean("first_row_header", default=False)
     v.done()
     job = file_import.start_new_table(ctx, user, database_id, name, data, first_row_header is True)
-    run = runner(request)
     if data is None:  # Baserow's example table: made at once (its job runs synchronously)
+        run = runner(request)
         return job_json(run, run.run_now(job))
-    run.wake()
-    return job_json(run, job)
+    return started(request, job)
 
 
 @router.post("/{table_id:int}/import/async/")
@@ -44,6 +43,4 @@ def import_async(table_id: int, request: Request, ctx: CtxDep, user: UserDep, bo
     v.done()
     import_configuration.check_lengths(upsert, data)
     job = file_import.start_into_table(ctx, user, table_id, data, upsert or file_import.NO_UPSERT)
-    run = runner(request)
-    run.wake()
-    return job_json(run, job)
+    return started(request, job)

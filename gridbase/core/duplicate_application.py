@@ -6,8 +6,8 @@ links never leave a database, so nothing outside it changes. Webhooks and databa
 are not copied (they belong to the original's tables and workspace), and writing the copy
 emits no row events: the original's webhooks never hear of it. One transaction: nobody sees
 half a database.
-Imports: core (context, databases, duplicate_table, jobs, job_types), fields,
-models, storage, usertable.
+Imports: core (context, databases, duplicate_job, duplicate_table, jobs, job_types),
+fields, models, storage, usertable.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import databases, duplicate_table, jobs
+from gridbase.core import databases, duplicate_job, duplicate_table, jobs
 from gridbase.core.context import Ctx
-from gridbase.core.job_types import JobCancelled, ProgressFn
+from gridbase.core.job_types import ProgressFn
 from gridbase.fields.names import first_free
 from gridbase.models import Database, Table, User
 from gridbase.storage import schema as s
@@ -57,15 +57,15 @@ def application_json(conn: sa.Connection, database: Database) -> dict[str, Any]:
 def start(ctx: Ctx, user: User, database_id: int) -> jobs.Job:
     """A pending duplication; ERROR_APPLICATION_DOES_NOT_EXIST, ERROR_USER_NOT_IN_GROUP, or
     ERROR_MAX_JOB_COUNT_EXCEEDED while another one runs (Baserow allows one a user)."""
-    with ctx.db.write() as conn:
-        jobs.check_count(conn, user, TYPE, 1)  # first, as in Baserow
+
+    def params(conn: sa.Connection) -> dict[str, Any]:
         database = databases.load_for(conn, user, database_id)
-        params = {
+        return {
             "application_id": database_id,
             "original_application": application_json(conn, database),
         }
-        result = {"duplicated_application": None}
-        return jobs.insert(ctx, conn, user, TYPE, params, max_count=1, result=result)
+
+    return duplicate_job.start(ctx, user, DuplicateApplicationJobType, params)
 
 
 def unused_application_name(conn: sa.Connection, workspace_id: int, name: str) -> str:
@@ -103,26 +103,14 @@ def duplicate(ctx: Ctx, conn: sa.Connection, database: Database, progress: Progr
     return databases.load(conn, copy_id)
 
 
-class DuplicateApplicationJobType:
+class DuplicateApplicationJobType(duplicate_job.DuplicateJobType):
     type = TYPE
-    max_count: int | None = 1
-    listed = True
-    writes_progress = False  # one transaction
+    original_key = "original_application"
+    result_key = "duplicated_application"
 
-    def run(self, ctx: Ctx, job: jobs.Job, progress: ProgressFn) -> None:
-        with ctx.db.write() as conn:
-            user = jobs.owner(conn, job)
-            database = databases.load_for(conn, user, int(job.params["application_id"]))
-            copy = duplicate(ctx, conn, database, progress)
-            result = {"duplicated_application": application_json(conn, copy)}
-            if not jobs.finish(ctx, conn, job.id, result):
-                raise JobCancelled()  # rolls the copy back
-
-    def periodic(self, ctx: Ctx) -> None:
-        pass
-
-    def json(self, job: jobs.Job) -> dict[str, Any]:
-        return {
-            "original_application": job.params.get("original_application"),
-            "duplicated_application": job.result.get("duplicated_application"),
-        }
+    def copy(
+        self, ctx: Ctx, conn: sa.Connection, job: jobs.Job, progress: ProgressFn
+    ) -> dict[str, Any]:
+        user = jobs.owner(conn, job)
+        database = databases.load_for(conn, user, int(job.params["application_id"]))
+        return application_json(conn, duplicate(ctx, conn, database, progress))

@@ -4,8 +4,8 @@
 A link field's copy links the same table and gets a related field there when the original
 has one (a self link never has). Select options are copied as new options; copied cells
 point at the copies. The whole copy is one transaction: nobody sees half of it.
-Imports: core (context, events, fields, jobs, job_types, workspaces), errors, fields,
-models, storage, usertable.
+Imports: core (context, duplicate_job, events, fields, jobs, job_types, workspaces),
+errors, fields, models, storage, usertable.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import events, fields, jobs, workspaces
+from gridbase.core import duplicate_job, events, fields, jobs, workspaces
 from gridbase.core.context import Ctx
-from gridbase.core.job_types import JobCancelled, ProgressFn
+from gridbase.core.job_types import ProgressFn
 from gridbase.fields.base import FieldType
 from gridbase.fields.field_json import field_json
 from gridbase.fields.names import unused_name
@@ -41,15 +41,15 @@ def base_json(ctx: Ctx, field: Field, table: Table) -> dict[str, Any]:
 def start(ctx: Ctx, user: User, field_id: int, duplicate_data: bool) -> jobs.Job:
     """A pending duplication; ERROR_MAX_JOB_COUNT_EXCEEDED while another one runs (Baserow
     allows one a user)."""
-    with ctx.db.write() as conn:
-        jobs.check_count(conn, user, TYPE, 1)  # first, as in Baserow
+
+    def params(conn: sa.Connection) -> dict[str, Any]:
         field = fields.load_field(conn, field_id)
         table = load.load_table(conn, field.table_id)
         workspaces.require_member(conn, user.id, table.workspace_id)
-        params = {"field_id": field_id, "duplicate_data": duplicate_data,
-                  "original_field": base_json(ctx, field, table)}  # fmt: skip
-        result = {"duplicated_field": None}
-        return jobs.insert(ctx, conn, user, TYPE, params, max_count=1, result=result)
+        return {"field_id": field_id, "duplicate_data": duplicate_data,
+                "original_field": base_json(ctx, field, table)}  # fmt: skip
+
+    return duplicate_job.start(ctx, user, DuplicateFieldJobType, params)
 
 
 def field_raw(ft: FieldType, field: Field) -> dict[str, Any]:
@@ -100,34 +100,23 @@ def copy_data(ctx: Ctx, conn: sa.Connection, table: Table, old: Field, new: Fiel
     conn.execute(new_j.insert().from_select([mine_new, theirs_new], source))
 
 
-class DuplicateFieldJobType:
+class DuplicateFieldJobType(duplicate_job.DuplicateJobType):
     type = TYPE
-    max_count: int | None = 1
-    listed = True
-    writes_progress = False  # one transaction
+    original_key = "original_field"
+    result_key = "duplicated_field"
 
-    def run(self, ctx: Ctx, job: jobs.Job, progress: ProgressFn) -> None:
-        with ctx.db.write() as conn:
-            user = jobs.owner(conn, job)
-            old, table = fields.load_for(conn, user, int(job.params["field_id"]))
-            ft = ctx.field_types.get(old.type)
-            written = fields.watch(ctx, conn, table)
-            name = unused_name(conn, table.id, [old.name])
-            new, related = fields.insert_field(ctx, conn, table, name, old.type, field_raw(ft, old))
-            progress(50.0)
-            if job.params.get("duplicate_data"):
-                copy_data(ctx, conn, table, old, new)
-            written(related)
-            events.emit(ctx, conn, "field.created", table, field=new)
-            copy = dict(base_json(ctx, new, table), related_fields=[])
-            if not jobs.finish(ctx, conn, job.id, {"duplicated_field": copy}):
-                raise JobCancelled()  # rolls the copy back
-
-    def periodic(self, ctx: Ctx) -> None:
-        pass
-
-    def json(self, job: jobs.Job) -> dict[str, Any]:
-        return {
-            "original_field": job.params.get("original_field"),
-            "duplicated_field": job.result.get("duplicated_field"),
-        }
+    def copy(
+        self, ctx: Ctx, conn: sa.Connection, job: jobs.Job, progress: ProgressFn
+    ) -> dict[str, Any]:
+        user = jobs.owner(conn, job)
+        old, table = fields.load_for(conn, user, int(job.params["field_id"]))
+        ft = ctx.field_types.get(old.type)
+        written = fields.watch(ctx, conn, table)
+        name = unused_name(conn, table.id, [old.name])
+        new, related = fields.insert_field(ctx, conn, table, name, old.type, field_raw(ft, old))
+        progress(50.0)
+        if job.params.get("duplicate_data"):
+            copy_data(ctx, conn, table, old, new)
+        written(related)
+        events.emit(ctx, conn, "field.created", table, field=new)
+        return dict(base_json(ctx, new, table), related_fields=[])

@@ -9,8 +9,8 @@ link of the original links the copy to itself. Computed fields are created after
 fields they read. The whole copy is one transaction: nobody sees half a table.
 copy_tables (fields, rows, views of several tables at once, links between them linking the
 copies) is also how core.duplicate_application copies a database.
-Imports: core (context, dependencies, duplicate_field, fields, jobs, job_types,
-workspaces), errors, fields, models, storage, usertable.
+Imports: core (context, dependencies, duplicate_field, duplicate_job, fields, jobs,
+job_types, workspaces), errors, fields, models, storage, usertable.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import dependencies, fields, jobs, workspaces
+from gridbase.core import dependencies, duplicate_job, fields, jobs, workspaces
 from gridbase.core.context import Ctx
 from gridbase.core.duplicate_field import copy_options_map, field_raw, mapped
-from gridbase.core.job_types import JobCancelled, ProgressFn
+from gridbase.core.job_types import ProgressFn
 from gridbase.models import Field, Table, User
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
@@ -46,13 +46,12 @@ def table_json(table: Table) -> dict[str, Any]:
 
 
 def start(ctx: Ctx, user: User, table_id: int) -> jobs.Job:
-    with ctx.db.write() as conn:
-        jobs.check_count(conn, user, TYPE, 1)  # first, as in Baserow
+    def params(conn: sa.Connection) -> dict[str, Any]:
         table = load.load_table(conn, table_id)
         workspaces.require_member(conn, user.id, table.workspace_id)
-        params = {"table_id": table_id, "original_table": table_json(table)}
-        result = {"duplicated_table": None}
-        return jobs.insert(ctx, conn, user, TYPE, params, max_count=1, result=result)
+        return {"table_id": table_id, "original_table": table_json(table)}
+
+    return duplicate_job.start(ctx, user, DuplicateTableJobType, params)
 
 
 def unused_table_name(conn: sa.Connection, database_id: int, name: str) -> str:
@@ -295,28 +294,17 @@ def duplicate(
     return load.load_table(conn, new.id)
 
 
-class DuplicateTableJobType:
+class DuplicateTableJobType(duplicate_job.DuplicateJobType):
     type = TYPE
-    max_count: int | None = 1
-    listed = True
-    writes_progress = False  # one transaction
+    original_key = "original_table"
+    result_key = "duplicated_table"
 
-    def run(self, ctx: Ctx, job: jobs.Job, progress: ProgressFn) -> None:
-        with ctx.db.write() as conn:
-            user = jobs.owner(conn, job)
-            table = load.load_table(conn, int(job.params["table_id"]))
-            workspaces.require_member(conn, user.id, table.workspace_id)
-            copy = duplicate(ctx, conn, user, table, progress)
-            fields.watch(ctx, conn, copy)([])  # search documents of the copy, and its links
-            result = {"duplicated_table": table_json(copy)}
-            if not jobs.finish(ctx, conn, job.id, result):
-                raise JobCancelled()  # rolls the copy back
-
-    def periodic(self, ctx: Ctx) -> None:
-        pass
-
-    def json(self, job: jobs.Job) -> dict[str, Any]:
-        return {
-            "original_table": job.params.get("original_table"),
-            "duplicated_table": job.result.get("duplicated_table"),
-        }
+    def copy(
+        self, ctx: Ctx, conn: sa.Connection, job: jobs.Job, progress: ProgressFn
+    ) -> dict[str, Any]:
+        user = jobs.owner(conn, job)
+        table = load.load_table(conn, int(job.params["table_id"]))
+        workspaces.require_member(conn, user.id, table.workspace_id)
+        copy = duplicate(ctx, conn, user, table, progress)
+        fields.watch(ctx, conn, copy)([])  # search documents of the copy, and its links
+        return table_json(copy)

@@ -7,7 +7,8 @@ CAST(... AS TEXT) makes them; NULL is a key value of its own, "" another. Repeat
 up in order: the n-th imported row with a key updates the n-th row of the table (by id)
 with it, and the ones past the table's create rows. The table is read once in id order,
 keeping only the rows whose key is wanted, so memory grows with the import, not the table.
-Imports: core (context, job_types, row_values), errors, fields.base, models, usertable.
+Imports: core (context, job_types, row_values, upsert_keys), errors, fields.base, models,
+usertable.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gridbase.core import upsert_keys
 from gridbase.core.context import Ctx
 from gridbase.core.job_types import JobFailed
 from gridbase.core.row_values import RowValues
@@ -76,14 +78,13 @@ class Plan:
 def plan(ctx: Ctx, model: TableModel, upsert: Upsert) -> Plan:
     """Check the configuration against the table, before anything is read or written, in
     Baserow's order (the upsert fields, the values' lengths, the skipped fields)."""
-    fields = []
-    for field_id in upsert.fields:
-        field = model.by_id.get(field_id)
-        if field is None:
-            raise JobFailed(FIELD_NOT_IN_TABLE)
-        if not ctx.field_types.get(field.type).can_upsert:
-            raise JobFailed(SOMETHING_WRONG)
-        fields.append(field)
+    fields = upsert_keys.key_fields(
+        ctx,
+        upsert.fields,
+        model.by_id.get,
+        lambda _: JobFailed(FIELD_NOT_IN_TABLE),
+        lambda _, __: JobFailed(SOMETHING_WRONG),
+    )
     if any(len(values) != len(fields) for values in upsert.values):
         raise JobFailed(SOMETHING_WRONG)
     if any(field_id not in model.by_id for field_id in upsert.skipped):

@@ -3,7 +3,8 @@ at once, whether /api/jobs/ lists it, and how it runs.
 
 Types: core.export.ExportJobType ("export"), core.file_import.FileImportJobType
 ("file_import"), and the duplicate_field, duplicate_table and duplicate_application types
-of core.duplicate_*. The registry is built in app.build_job_types.
+of core.duplicate_* (on core.duplicate_job's shared shell). The registry is built in
+app.build_job_types.
 Imports: core.context, core.jobs, errors, registry.
 """
 

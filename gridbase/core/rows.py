@@ -120,6 +120,14 @@ def fetch(
 Caller = Actor | tokens.TokenKey  # a token key is authenticated together with the table
 
 
+def _require_versions(
+    ctx: Ctx, conn: sa.Connection, model: TableModel, versions: row_etags.Versions | None
+) -> None:
+    """If-Match on a write: every row named still reads as one of the ETags given."""
+    if versions:
+        row_etags.require(conn, model, versions, lambda ids: fetch(ctx, conn, model, ids))
+
+
 def _open(
     ctx: Ctx, conn: sa.Connection, caller: Caller, table_id: int, op: str, *, member: bool = True
 ) -> TableModel:
@@ -606,8 +614,7 @@ def update_rows(
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise RowIdsNotUnique(duplicates)
-        if versions:
-            row_etags.require(conn, model, versions, lambda ids: fetch(ctx, conn, model, ids))
+        _require_versions(ctx, conn, model, versions)
         return apply_updates(ctx, conn, model, actor, ids, prepared, send_events=send_events), model
 
 
@@ -676,8 +683,7 @@ def delete_rows(
         missing = [i for i in ids if i not in existing]
         if missing:
             raise RowDoesNotExist(missing)
-        if versions:
-            row_etags.require(conn, model, versions, lambda ids: fetch(ctx, conn, model, ids))
+        _require_versions(ctx, conn, model, versions)
         # the rows.deleted body names the ids only: the rows before are not read
         listened = events.listens(ctx, conn, model.table, "rows.deleted")
         if row_history.enabled(ctx):  # an entry each; the rows they link lose them
@@ -717,8 +723,7 @@ def move_row(
         t = model.sql
         if conn.execute(sa.select(t.c.id).where(t.c.id == row_id)).first() is None:
             raise RowDoesNotExist([str(row_id)])  # Baserow quotes the id from the URL
-        if versions:
-            row_etags.require(conn, model, versions, lambda ids: fetch(ctx, conn, model, ids))
+        _require_versions(ctx, conn, model, versions)
         old = fetch(ctx, conn, model, [row_id])
         if before_id is not None and before_id == row_id:
             order = None

@@ -3,12 +3,13 @@ existing row's updates that row (with the fields the item gives), the others are
 all in one transaction, all or nothing.
 
 Rules: a key field's type must be one Baserow's import can upsert on (`can_upsert`) and
-not read-only; every item gives every key; two items with one key are refused, as is a
-key that matches several rows. Keys are compared as stored (upsert_query). Concurrent
-upserts of one new key create one row: SQLite's single writer runs them one at a time;
-PostgreSQL takes a lock per key before the lookup (storage.key_locks).
-Imports: sqlalchemy, core (rows, row_values, order_by, upsert_query), errors, models, storage,
-usertable.
+not read-only (core.upsert_keys, as an import's); every item gives every key; two items
+with one key are refused, as is a key that matches several rows. Keys are compared as
+stored (upsert_query). Concurrent upserts of one new key create one row: SQLite's single
+writer runs them one at a time; PostgreSQL takes a lock per key before the lookup
+(storage.key_locks).
+Imports: sqlalchemy, core (rows, row_values, order_by, upsert_keys, upsert_query), errors,
+models, storage, usertable.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.core import rows
+from gridbase.core import rows, upsert_keys
 from gridbase.core.context import Ctx
 from gridbase.core.order_by import field_id_of
 from gridbase.core.row_values import RowValues, resolve_keys, validate_rows
@@ -53,18 +54,18 @@ def key_fields(ctx: Ctx, model: TableModel, refs: Sequence[str], by_name: bool) 
     """The fields `upsert_on` names (each once): by name, else as `field_<id>` or `<id>`
     (any digits, as order_by and include read a field key)."""
     names = {f.name: f for f in model.fields}
-    found: dict[int, Field] = {}
-    for ref in refs:
+
+    def find(ref: str) -> Field | None:
         if by_name:
-            field = names.get(ref)
-        else:
-            field_id = field_id_of(ref)
-            field = model.by_id.get(field_id) if field_id is not None else None
-        if field is None:
-            raise UpsertFieldNotFound(ref)
-        ft = ctx.field_types.get(field.type)
-        if not ft.can_upsert or ft.read_only:
-            raise UpsertFieldNotPossible(ref, field.type)
+            return names.get(ref)
+        field_id = field_id_of(ref)
+        return model.by_id.get(field_id) if field_id is not None else None
+
+    def not_possible(ref: str, field: Field) -> Exception:
+        return UpsertFieldNotPossible(ref, field.type)
+
+    found: dict[int, Field] = {}
+    for field in upsert_keys.key_fields(ctx, refs, find, UpsertFieldNotFound, not_possible):
         found.setdefault(field.id, field)
     return list(found.values())
 
