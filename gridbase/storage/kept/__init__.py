@@ -69,9 +69,10 @@ KEPT: tuple[KeptValue, ...] = (
         "tests/storage/test_meta_clock.py::test_kept_across_row_writes_until_metadata_changes",
     ),
     KeptValue(
-        "row counts and row versions of each user table (SQLite)",
+        "row counts of each user table (and row versions, SQLite)",
         "row_counts",
-        "in the database (gridbase_row_counts)",
+        "in the database (gridbase_row_counts; PostgreSQL: delta rows in "
+        "gridbase_row_count_deltas)",
         "table id",
         "never stale: triggers move them in the transaction of every insert, update, delete",
         "tests/storage/test_row_counts.py::test_the_listed_count_follows_every_write",
