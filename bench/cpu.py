@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import tempfile
 import time
@@ -235,6 +236,26 @@ class Statements:
         psycopg.Cursor.executemany = many  # type: ignore[method-assign]
 
 
+def backend_cpu_ms(ctx: Any) -> float:
+    """PostgreSQL on this machine: the CPU time of every server process connected to the
+    bench's database (from /proc), so the database's own work per request can be told apart
+    from gridbase's; 0 on SQLite or when the server runs elsewhere."""
+    if ctx.db.is_sqlite:
+        return 0.0
+    with ctx.db.engine.connect() as conn:
+        pids = conn.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        ).scalars()
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 async def main_async(args: argparse.Namespace) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="gridbase-cpu-"))
     settings = Settings(
@@ -263,17 +284,21 @@ async def main_async(args: argparse.Namespace) -> None:
             await client.call(*make())
             print("\n".join(counted.log))
             counted.log = None
+        db_before = backend_cpu_ms(ctx)
         before = counted.count
         started = time.process_time()
         for _ in range(n):
             await client.call(*make())
         cpu_ms = (time.process_time() - started) * 1000 / n
         per = (counted.count - before) / n
+        db_ms = (backend_cpu_ms(ctx) - db_before) / n
         if profiler is not None:
             profiler.stop()
             print(profiler.output_text(unicode=False, color=False, show_all=False))
+        db = "" if ctx.db.is_sqlite else f", database {db_ms:5.2f} ms CPU"
         print(
-            f"{name:22} {cpu_ms:7.2f} ms CPU/request, {per:5.1f} statements/request ({n} requests)",
+            f"{name:22} {cpu_ms:7.2f} ms CPU/request{db}, {per:5.1f} statements/request "
+            f"({n} requests)",
             flush=True,
         )
     ctx.db.dispose()
