@@ -256,7 +256,7 @@ def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _ints(items: list[Any]) -> bool:
-    return all(type(item) is int for item in items)
+    return bool(items) and all(type(item) is int for item in items)
 
 
 def _plain(keys: tuple[str, ...]) -> bool:
