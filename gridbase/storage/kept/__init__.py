@@ -37,7 +37,8 @@ KEPT: tuple[KeptValue, ...] = (
         "test_a_rolled_back_link_creation_never_lends_its_model_to_a_committed_one",
     ),
     KeptValue(
-        "statements and prepared statements (with their IN-list SQL variants)",
+        "statements and prepared statements (with their IN-list SQL variants; PostgreSQL: one "
+        "for integer lists of any length)",
         "statements.on_table",
         "per sa.Table object",
         "statement shape",
