@@ -2,10 +2,15 @@
 client), so process time per request is the server's own cost on a shared machine.
 
     python -m bench.cpu [--rows 100000] [--n 300] [--profile "get one row"] [--only get,list]
+                        [--database-url postgresql://...]
 
 Seeds a table like bench/seed.py (N rows through the row service), makes a database token,
-then runs each workload `--n` times and prints CPU ms per request. `--profile NAME` runs that
-workload under pyinstrument and prints its tree. Not part of the test suite.
+then runs each workload `--n` times and prints CPU ms per request and the SQL statements
+per request (each one round trip; BEGIN/COMMIT/ROLLBACK count too). `--profile NAME` runs
+that workload under pyinstrument and prints its tree. `--database-url` runs on PostgreSQL
+(a database of its own: it is seeded anew; the CPU is this process's, not the database
+server's). `--statements NAME` prints every statement of one request of that workload.
+Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import tempfile
 import time
@@ -20,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from sqlalchemy import event as sa_event
 
 from bench.seed import WORDS, field_specs, make_row
 from gridbase.app import build_context, create_app
@@ -181,12 +188,83 @@ def workloads(s: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class Statements:
+    """Counts the statements the process sends, each a round trip: on PostgreSQL every
+    query and transaction command psycopg sends (also those on the raw DBAPI cursor:
+    storage.prepared); on SQLite the statements through SQLAlchemy."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.count = 0
+        self.log: list[str] | None = None
+        if ctx.db.is_sqlite:
+            sa_event.listen(ctx.db.engine, "before_cursor_execute", self._statement)
+        else:
+            self._wrap_psycopg()
+
+    def _note(self, sql: Any) -> None:
+        self.count += 1
+        if self.log is not None:
+            text = sql.decode() if isinstance(sql, bytes) else str(sql)
+            self.log.append(" ".join(text.split())[:300])
+
+    def _statement(self, _c: Any, _cur: Any, sql: str, *_a: Any) -> None:
+        self._note(sql)
+
+    def _wrap_psycopg(self) -> None:
+        import psycopg
+        from psycopg import _connection_base
+
+        counter = self
+        base = _connection_base.BaseConnection
+        plain_command, plain_execute = base._exec_command, psycopg.Cursor.execute
+        plain_many = psycopg.Cursor.executemany
+
+        def command(conn: Any, cmd: Any, *a: Any, **k: Any) -> Any:
+            counter._note(cmd)
+            return plain_command(conn, cmd, *a, **k)
+
+        def execute(cur: Any, query: Any, *a: Any, **k: Any) -> Any:
+            counter._note(query)
+            return plain_execute(cur, query, *a, **k)
+
+        def many(cur: Any, query: Any, *a: Any, **k: Any) -> Any:
+            counter._note(query)
+            return plain_many(cur, query, *a, **k)
+
+        base._exec_command = command  # type: ignore[method-assign]
+        psycopg.Cursor.execute = execute  # type: ignore[method-assign]
+        psycopg.Cursor.executemany = many  # type: ignore[method-assign]
+
+
+def backend_cpu_ms(ctx: Any) -> float:
+    """PostgreSQL on this machine: the CPU time of every server process connected to the
+    bench's database (from /proc), so the database's own work per request can be told apart
+    from gridbase's; 0 on SQLite or when the server runs elsewhere."""
+    if ctx.db.is_sqlite:
+        return 0.0
+    with ctx.db.engine.connect() as conn:
+        pids = conn.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        ).scalars()
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 async def main_async(args: argparse.Namespace) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="gridbase-cpu-"))
-    settings = Settings(data_dir=data_dir, webhooks_dispatcher=False)
+    settings = Settings(
+        data_dir=data_dir, database_url=args.database_url, webhooks_dispatcher=False
+    )
     ctx = build_context(settings)
     client = Client(create_app(settings, ctx))
     seeded = await setup(client, ctx, args.rows, not args.no_db_index)
+    counted = Statements(ctx)
     loads = workloads(seeded)
     only = [w.strip() for w in args.only.split(",")] if args.only else list(loads)
     for name in only:
@@ -201,14 +279,29 @@ async def main_async(args: argparse.Namespace) -> None:
 
             profiler = Profiler(interval=0.0002)
             profiler.start()
+        if name in args.statements.split(","):
+            counted.log = []
+            await client.call(*make())
+            print("\n".join(counted.log))
+            counted.log = None
+        db_before = backend_cpu_ms(ctx)
+        before = counted.count
         started = time.process_time()
         for _ in range(n):
             await client.call(*make())
         cpu_ms = (time.process_time() - started) * 1000 / n
+        per = (counted.count - before) / n
+        db_ms = (backend_cpu_ms(ctx) - db_before) / n
         if profiler is not None:
             profiler.stop()
             print(profiler.output_text(unicode=False, color=False, show_all=False))
-        print(f"{name:22} {cpu_ms:7.2f} ms CPU/request ({n} requests)", flush=True)
+        db = "" if ctx.db.is_sqlite else f", database {db_ms:5.2f} ms CPU"
+        print(
+            f"{name:22} {cpu_ms:7.2f} ms CPU/request{db}, {per:5.1f} statements/request "
+            f"({n} requests)",
+            flush=True,
+        )
+    ctx.db.dispose()
 
 
 def main() -> None:
@@ -220,6 +313,8 @@ def main() -> None:
     parser.add_argument("--only", default="")
     parser.add_argument("--profile", default="")
     parser.add_argument("--no-db-index", action="store_true")
+    parser.add_argument("--database-url", default="", help="PostgreSQL URL; default: SQLite")
+    parser.add_argument("--statements", default="", help="print one request's statements")
     asyncio.run(main_async(parser.parse_args()))
 
 

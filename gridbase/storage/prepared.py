@@ -6,17 +6,26 @@ object); the driver itself takes a few. Hot reads use this instead. The SQL text
 from a compiled SQLAlchemy construct (identifiers from our ids, values always bound), the
 bind processors of the statement's types still run (e.g. Id's out-of-range guard), and
 result values go through the same type converters SQLAlchemy would apply.
-Imports: sqlalchemy only.
+
+On PostgreSQL the text is numbered (`$1`, `$2`: psycopg's RawCursor) once here, so psycopg
+does not parse it at every execution (it caches its parse only for texts under 4,096
+characters and 50 parameters: a page's SELECT and its links' IN list are longer), and an
+IN list of integers (ids) is one array parameter (`= ANY($n)`), so every length shares one
+text, which the server prepares once per connection instead of once per list length.
+Imports: sqlalchemy, psycopg (RawCursor) only.
 """
 
 from __future__ import annotations
 
 import keyword
+import re
 from collections import namedtuple
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from psycopg import RawCursor
+from psycopg.pq import ExecStatus
 from sqlalchemy.sql.util import find_tables
 
 from gridbase.storage.kept import statements
@@ -33,6 +42,7 @@ class Prepared:
         "expanding",
         "keys",
         "names",
+        "numbered",
         "positional",
         "record",
         "sql",
@@ -58,8 +68,12 @@ class Prepared:
         # Built at the first execution: some converters depend on the driver's column type
         # codes (cursor.description), e.g. PostgreSQL numerics.
         self.converters: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None
+        # PostgreSQL: `$n` placeholders, run on a RawCursor (see the module's docstring)
+        self.numbered = dialect.name == "postgresql" and not self.positional
         if dialect.name == "postgresql":
             self.sql = tagged(self.sql, stmt)
+        if self.numbered:
+            self.sql, self.names = _numbered(self.sql)
 
     def _converters(self, description: Any) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
         codes = [d[1] for d in description] or [None] * len(self.types)
@@ -68,6 +82,45 @@ class Prepared:
             for i, (type_, code) in enumerate(zip(self.types, codes, strict=True))
             if (proc := type_._cached_result_processor(self.dialect, code)) is not None
         )
+
+    def _numbered_variant(self, values: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+        """_variant with `$n` placeholders: an IN list of integers becomes one array
+        parameter (`= ANY($n)`, NOT IN `<> ALL($n)`: the same for NULLs too), whatever its
+        length; any other list gets a placeholder per item."""
+        lists = {}
+        for name in self.expanding:
+            process = self.binds.get(name)
+            items = values.pop(name)
+            lists[name] = [process(i) for i in items] if process is not None else list(items)
+        shape = tuple(
+            -1 if _ints(lists[n]) and f"IN (__[POSTCOMPILE_{n}])" in self.sql else len(lists[n])
+            for n in self.expanding
+        )
+        found = self.variants.get(shape)
+        if found is None:
+            sql, names = self.sql, list(self.names)
+            for name, length in zip(self.expanding, shape, strict=True):
+                if length == 0:
+                    raise ValueError(f"empty IN list {name!r}")  # callers skip the query instead
+                mark = f"__[POSTCOMPILE_{name}]"
+                if length == -1:
+                    names.append(name)
+                    sql = sql.replace(f"NOT IN ({mark})", f"<> ALL(${len(names)})")
+                    sql = sql.replace(f"IN ({mark})", f"= ANY(${len(names)})")
+                else:
+                    first = len(names) + 1
+                    names.extend(f"{name}_{i}" for i in range(1, length + 1))
+                    sql = sql.replace(mark, ", ".join(f"${first + i}" for i in range(length)))
+            if len(self.variants) >= VARIANTS_MAX:
+                self.variants.clear()
+            found = self.variants[shape] = (sql, tuple(names))
+        for name, length in zip(self.expanding, shape, strict=True):
+            if length == -1:
+                values[name] = lists[name]
+            else:
+                for i, item in enumerate(lists[name], 1):
+                    values[f"{name}_{i}"] = item
+        return found
 
     def _variant(self, values: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
         """SQL text and parameter names with each IN list spelled out, as SQLAlchemy would;
@@ -110,6 +163,8 @@ class Prepared:
                     )
                 except TypeError:  # unhashable (a list or dict): convert it alone
                     values[name] = process(value)
+        if self.numbered:
+            return self._raw_rows(conn, values)
         sql, names = self._variant(values) if self.expanding else (self.sql, self.names)
         args: Any = [values[n] for n in names] if self.positional else values
         cursor = conn.connection.cursor()
@@ -122,6 +177,33 @@ class Prepared:
                 converters = self.converters = self._converters(cursor.description or ())
         finally:
             cursor.close()
+        return self._converted(fetched, converters)
+
+    def _raw_rows(self, conn: sa.Connection, values: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """PostgreSQL: rows() on a RawCursor of the pooled connection."""
+        if self.expanding:
+            sql, names = self._numbered_variant(values)
+        else:
+            sql, names = self.sql, self.names
+        cursor = RawCursor(conn.connection.dbapi_connection)  # type: ignore[call-overload]
+        try:
+            cursor.execute(sql, [values[n] for n in names])
+            result = cursor.pgresult
+            # a DELETE returns no rows (asked of the result: cursor.description builds a
+            # list of column objects at every call)
+            tuples = result is not None and result.status == ExecStatus.TUPLES_OK
+            fetched: list[Any] = cursor.fetchall() if tuples else []
+            converters = self.converters
+            if converters is None:
+                converters = self.converters = self._converters(cursor.description or ())
+        finally:
+            cursor.close()
+        return self._converted(fetched, converters)
+
+    @staticmethod
+    def _converted(
+        fetched: Any, converters: tuple[tuple[int, Callable[[Any], Any]], ...]
+    ) -> list[tuple[Any, ...]]:
         if not converters or not fetched:
             return list(fetched)  # DBAPI rows are tuples
         out = []
@@ -152,6 +234,29 @@ def tagged(sql: str, stmt: Any) -> str:
         if version is not None:
             versions.add(f"{table.name} v{int(version)}")
     return f"/* {', '.join(sorted(versions))} */ {sql}" if versions else sql
+
+
+_PLACEHOLDER = re.compile(r"%\(([^)]+)\)s|%%")
+
+
+def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """A pyformat text (`%(name)s`, `%%`) as a `$n` one and its parameter names in order
+    (a name used twice is one parameter)."""
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return "%"
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    return _PLACEHOLDER.sub(number, sql), tuple(names)
+
+
+def _ints(items: list[Any]) -> bool:
+    return bool(items) and all(type(item) is int for item in items)
 
 
 def _plain(keys: tuple[str, ...]) -> bool:

@@ -1,11 +1,13 @@
-"""Kept row counts (storage.kept.row_counts): on SQLite a list without filters reads its `count`
-from a number that triggers keep, so it must equal a real count(*) after every kind of
-write - creates, batches, deletes, a refused batch that rolls back, another program's
-writes - and tables from before the counts get theirs at startup."""
+"""Kept row counts (storage.kept.row_counts): a list without filters reads its `count` from a
+number that triggers keep (SQLite: one row per table; PostgreSQL: delta rows summed on read),
+so it must equal a real count(*) after every kind of write - creates, batches, deletes, a
+refused batch that rolls back, another program's writes, concurrent writers - and tables
+from before the counts get theirs at startup."""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from typing import Any
 
 import pytest
@@ -68,18 +70,35 @@ def test_the_listed_count_follows_every_write(
             # the truncate shortcut must not skip the trigger
             other.execute(f"DELETE FROM database_table_{table}")
         same(0)
+    else:
+        other = sa.create_engine(ctx.db.engine.url)
+        try:
+            with other.begin() as conn:
+                conn.exec_driver_sql(
+                    f'INSERT INTO database_table_{table} ("order", created_on, updated_on) '
+                    "VALUES (99, now(), now()), (100, now(), now())"
+                )
+            same(7)
+            with other.begin() as conn:
+                conn.exec_driver_sql(f"TRUNCATE database_table_{table}")
+            same(0)
+        finally:
+            other.dispose()
 
 
 def test_tables_from_before_get_their_counts_at_startup(api: Api, ctx: Ctx, backend: str) -> None:
     table = api.table(data=[["Name"], ["a"], ["b"], ["c"]])
-    if backend != "sqlite":
-        with ctx.db.read() as conn:
-            assert row_counts.rows(conn, table) is None  # PostgreSQL counts the table
-        return
     with ctx.db.write() as conn:  # as an older gridbase left it
-        for event in ("insert", "delete"):
-            conn.exec_driver_sql(f"DROP TRIGGER database_table_{table}_counted_{event}")
-        conn.exec_driver_sql(f"DELETE FROM {row_counts.COUNTS} WHERE table_id = {table}")
+        if backend == "sqlite":
+            for event in ("insert", "delete"):
+                conn.exec_driver_sql(f"DROP TRIGGER database_table_{table}_counted_{event}")
+            conn.exec_driver_sql(f"DELETE FROM {row_counts.COUNTS} WHERE table_id = {table}")
+        else:
+            for event in ("insert", "delete", "truncate"):
+                conn.exec_driver_sql(
+                    f"DROP TRIGGER database_table_{table}_counted_{event} ON database_table_{table}"
+                )
+            conn.exec_driver_sql(f"DELETE FROM {row_counts.DELTAS} WHERE table_id = {table}")
     with ctx.db.read() as conn:
         assert row_counts.missing(conn, [table]) == [table]
         assert row_counts.rows(conn, table) is None
@@ -135,3 +154,76 @@ def test_versions_move_with_every_row_write_and_come_to_counts_from_before(
         conn.exec_driver_sql(f'UPDATE database_table_{table} SET "order" = "order" + 1')
     assert None is not before != version()
     assert listed(api, table) == counted(ctx, table) == 1
+
+
+def test_postgres_counts_follow_concurrent_writers_without_making_them_wait(
+    api: Api, ctx: Ctx, backend: str
+) -> None:
+    """PostgreSQL: inserts and deletes from many connections at once - some rolled back,
+    reads folding the delta rows meanwhile - leave the kept number equal to count(*); and a
+    writer never waits for another's uncommitted insert (no shared counter row)."""
+    if backend != "postgres":
+        pytest.skip("the delta rows are PostgreSQL's")
+    table = api.table(data=[["Name"], ["a"]])
+    name = f"database_table_{table}"
+    engine = sa.create_engine(ctx.db.engine.url, pool_size=8)
+    try:
+        with engine.connect() as first, engine.connect() as second:
+            first.begin()
+            first.exec_driver_sql(
+                f'INSERT INTO {name} ("order", created_on, updated_on) VALUES (5, now(), now())'
+            )
+            with second.begin():  # fails instead of waiting if it has to wait for `first`
+                second.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
+                second.exec_driver_sql(
+                    f'INSERT INTO {name} ("order", created_on, updated_on) VALUES (6, now(), now())'
+                )
+            assert listed(api, table) == 2  # first's row is not committed yet
+            first.commit()
+        assert listed(api, table) == counted(ctx, table) == 3
+
+        errors: list[BaseException] = []
+
+        def writer(k: int) -> None:
+            try:
+                for i in range(40):
+                    with engine.connect() as conn:
+                        conn.begin()
+                        conn.exec_driver_sql(
+                            f'INSERT INTO {name} ("order", created_on, updated_on) '
+                            "SELECT g, now(), now() FROM generate_series(1, %s) AS g" % (1 + i % 3)
+                        )
+                        if i % 4 == 1:
+                            conn.exec_driver_sql(  # one row: two writers never deadlock
+                                f"DELETE FROM {name} WHERE id = (SELECT max(id) FROM {name})"
+                            )
+                        conn.rollback() if i % 5 == k % 5 else conn.commit()
+            except BaseException as exc:
+                errors.append(exc)
+
+        def reader() -> None:
+            try:
+                for _ in range(60):
+                    with ctx.db.read() as conn:
+                        row_counts.rows(conn, table)  # folds when the deltas pile up
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=writer, args=(k,)) for k in range(6)]
+        threads += [threading.Thread(target=reader) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors
+        assert listed(api, table) == counted(ctx, table) > 3
+        with ctx.db.read() as conn:
+            for _ in range(2):  # a fold leaves one row with the same sum
+                row_counts.rows(conn, table)
+            deltas = conn.exec_driver_sql(
+                f"SELECT count(*) FROM {row_counts.DELTAS} WHERE table_id = {table}"
+            ).scalar_one()
+        assert deltas <= row_counts.FOLD_AT
+        assert listed(api, table) == counted(ctx, table)
+    finally:
+        engine.dispose()

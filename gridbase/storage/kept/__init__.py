@@ -37,7 +37,8 @@ KEPT: tuple[KeptValue, ...] = (
         "test_a_rolled_back_link_creation_never_lends_its_model_to_a_committed_one",
     ),
     KeptValue(
-        "statements and prepared statements (with their IN-list SQL variants)",
+        "statements and prepared statements (with their IN-list SQL variants; PostgreSQL: one "
+        "for integer lists of any length)",
         "statements.on_table",
         "per sa.Table object",
         "statement shape",
@@ -69,9 +70,10 @@ KEPT: tuple[KeptValue, ...] = (
         "tests/storage/test_meta_clock.py::test_kept_across_row_writes_until_metadata_changes",
     ),
     KeptValue(
-        "row counts and row versions of each user table (SQLite)",
+        "row counts of each user table (and row versions, SQLite)",
         "row_counts",
-        "in the database (gridbase_row_counts)",
+        "in the database (gridbase_row_counts; PostgreSQL: delta rows in "
+        "gridbase_row_count_deltas)",
         "table id",
         "never stale: triggers move them in the transaction of every insert, update, delete",
         "tests/storage/test_row_counts.py::test_the_listed_count_follows_every_write",
