@@ -22,6 +22,7 @@ from gridbase.models import Field
 from gridbase.search import compat, index
 from gridbase.search import query as full_text
 from gridbase.search.document import indexed_fields
+from gridbase.storage import search_index
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery
@@ -43,7 +44,13 @@ class RowSearch:
     ) -> Clause | None:
         if self._uses_index(ctx, model, mode, fields):
             return full_text.full_text_clause(ctx.db.dialect, model, term)
-        return compat.search_clause(ctx, model, term, mode, fields)
+        table_id, dialect = model.table.id, ctx.db.dialect
+        candidates = (
+            (lambda term: search_index.substring_ids(dialect, table_id, term))
+            if self._indexed(ctx, table_id)
+            else None
+        )
+        return compat.search_clause(ctx, model, term, mode, fields, candidates)
 
     def plan(
         self, ctx: TableContext, conn: sa.Connection, model: TableModel, query: RowQuery
@@ -88,8 +95,11 @@ class RowSearch:
             wanted = set(fields)
             if not all(f.id in wanted for f in indexed_fields(ctx, model)):
                 return False
+        return self._indexed(ctx, model.table.id)
+
+    def _indexed(self, ctx: TableContext, table_id: int) -> bool:
         indexes = ctx.kept.indexes
-        if model.table.id in indexes.known:
+        if table_id in indexes.known:
             return True
         with ctx.db.read() as conn:
-            return indexes.ready(conn, model.table.id)
+            return indexes.ready(conn, table_id)
