@@ -89,9 +89,21 @@ def search_clause(
     candidates: Candidates | None = None,
 ) -> Clause | None:
     """`candidates`: the table's substring index, when it has one."""
+    return indexed_search(ctx, model, term, fields, candidates)[0]
+
+
+def indexed_search(
+    ctx: TableContext,
+    model: TableModel,
+    term: str,
+    fields: tuple[int, ...] | None,
+    candidates: Candidates | None,
+) -> tuple[Clause | None, str | None]:
+    """The search clause, and the lowercased term its candidates were asked for (None when
+    the clause reads no index: every match is then among candidates(term))."""
     term = term.replace("\x00", "").strip()  # PostgreSQL text holds no NUL
     if not term:
-        return None
+        return None, None
     conditions = searched_fields(ctx, model, fields)
     group = tree.Group("OR", tuple(tree.Condition(c.field, c.type, term) for c in conditions))
     related = filtering.related_models(ctx, None, group)
@@ -105,15 +117,17 @@ def search_clause(
         clause = ctx.filter_types.get(condition.type).clause(target, term)
         if clause is not None:
             parts.append(clause)
-    lowered = pg_lower(term)
+    lowered: str | None = pg_lower(term)
     if (
         parts
         and candidates is not None
-        and len(lowered) >= MIN_SUBSTRING
+        and len(lowered or "") >= MIN_SUBSTRING
         and not (raw_like and (not term.isascii() or LIKE_SPECIAL.intersection(term)))
     ):
-        parts = [sa.and_(model.sql.c.id.in_(candidates(lowered)), sa.or_(*parts))]
+        parts = [sa.and_(model.sql.c.id.in_(candidates(lowered or "")), sa.or_(*parts))]
+    else:
+        lowered = None
     row_id = row_id_of(term)
     if row_id is not None:
         parts.append(model.sql.c.id == row_id)
-    return sa.or_(*parts) if parts else None
+    return (sa.or_(*parts) if parts else None), lowered
