@@ -24,7 +24,7 @@ from gridbase.search import compat, index
 from gridbase.search import query as full_text
 from gridbase.search.document import indexed_fields
 from gridbase.storage import search_index
-from gridbase.storage.kept import row_counts
+from gridbase.storage.kept import row_counts, snapshots
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery
@@ -100,7 +100,7 @@ class RowSearch:
         t = model.sql
         probe = candidates(term).limit(FEW_MATCHES + 1).subquery()
         count = -1
-        if conn.execute(sa.select(sa.func.count()).select_from(probe)).scalar_one() > FEW_MATCHES:
+        if snapshots.count(conn, sa.select(sa.func.count()).select_from(probe)) > FEW_MATCHES:
             count = row_counts.list_count(conn, table_id, t, where, model.reads_clock)
         if count <= FEW_MATCHES:
             ids = list(conn.execute(sa.select(t.c.id).where(where)).scalars())
