@@ -80,14 +80,16 @@ class RowSearch:
         query: RowQuery,
         walk: int | None,
     ) -> full_text.SearchPlan | None:
-        """SQLite, a page in the default order of a compat search the index answers. Few
-        candidates, or few matches once counted: their ids, read through the index, are the
-        count and the page's clause (SQLite would rather walk the order index through every
-        row for the page). Many dense matches: the page walks the order index and checks
-        each row (for a common term the first page is found in a few hundred rows, where
-        reading every candidate and sorting them costs seconds at 1M rows)."""
+        """A compat search the index answers. Few matches: their ids, read once through the
+        index, are the count and the page's clause (else the page reads the index again,
+        or SQLite walks the order index through every row for it). SQLite first asks the
+        index how many candidates there are, a count kept on the connection; PostgreSQL
+        reads up to FEW_MATCHES + 1 ids. Many matches, SQLite, default order: counted through
+        the index, and when they are dense the page walks the order index and checks each
+        row (for a common term the first page is found in a few hundred rows, where reading
+        every candidate and sorting them costs seconds at 1M rows)."""
         table_id = model.table.id
-        if walk is None or conn.dialect.name != "sqlite" or not self._indexed(ctx, table_id):
+        if not self._indexed(ctx, table_id):
             return None
         dialect = conn.dialect.name
 
@@ -98,13 +100,23 @@ class RowSearch:
         if where is None or term is None:
             return None
         t = model.sql
+        if dialect != "sqlite":
+            ids = list(
+                conn.execute(sa.select(t.c.id).where(where).limit(FEW_MATCHES + 1)).scalars()
+            )
+            return (
+                full_text.SearchPlan(len(ids), t.c.id.in_(ids)) if len(ids) <= FEW_MATCHES else None
+            )
         probe = candidates(term).limit(FEW_MATCHES + 1).subquery()
         count = -1
         if snapshots.count(conn, sa.select(sa.func.count()).select_from(probe)) > FEW_MATCHES:
+            if walk is None:
+                return None
             count = row_counts.list_count(conn, table_id, t, where, model.reads_clock)
         if count <= FEW_MATCHES:
             ids = list(conn.execute(sa.select(t.c.id).where(where)).scalars())
             return full_text.SearchPlan(len(ids), t.c.id.in_(ids))
+        assert walk is not None
         if full_text.walked(conn, model, count, walk) * WALK_OVER_CANDIDATES < count:
             scan = compat.search_clause(ctx, model, query.search, query.search_mode, query.fields)
             if scan is not None:
