@@ -16,7 +16,15 @@ import sqlalchemy as sa
 from gridbase.fields import jsonsql
 from gridbase.fields.base import bounded_int
 from gridbase.filters.arrays import array_empty
-from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target, has_word
+from gridbase.filters.base import (
+    NOTHING,
+    Clause,
+    FilterType,
+    Negated,
+    Target,
+    has_word,
+    icontains,
+)
 from gridbase.filters.junction import has_any_item, some_element
 
 
@@ -61,11 +69,11 @@ class Contains(FilterType):
         if value == "":
             return None
         if target.junction is not None:
-            return has_any_item(target, lambda text: text.icontains(value, autoescape=True))
+            return has_any_item(target, lambda text: icontains(text, value, target.dialect))
         text = target.text()
         if text is None:
             return NOTHING
-        return text.icontains(value, autoescape=True)
+        return icontains(text, value, target.dialect)
 
 
 class ContainsWord(FilterType):

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from gridbase.fields import jsonsql
 from gridbase.fields.base import bounded_int
-from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target
+from gridbase.filters.base import NOTHING, Clause, FilterType, Negated, Target, icontains
 
 ItemTest = Callable[[sa.ColumnElement[Any]], Clause] | None
 
@@ -140,7 +140,7 @@ class LinkRowContains(FilterType):
         value = value.strip()
         if value == "":
             return None
-        return has_any_item(target, lambda text: text.icontains(value, autoescape=True))
+        return has_any_item(target, lambda text: icontains(text, value, target.dialect))
 
 
 def filter_types() -> list[FilterType]:

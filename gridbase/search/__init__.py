@@ -14,6 +14,7 @@ Imports: filters.base, models, storage, usertable.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -22,11 +23,17 @@ from gridbase.models import Field
 from gridbase.search import compat, index
 from gridbase.search import query as full_text
 from gridbase.search.document import indexed_fields
+from gridbase.storage import search_index
+from gridbase.storage.kept import row_counts, snapshots
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery
 
 FULL_TEXT = "full-text-with-count"
+# A walked row is checked field by field, a candidate too and then sorted: the walk wins
+# while it visits this many times fewer rows than there are candidates.
+WALK_OVER_CANDIDATES = 4
+FEW_MATCHES = 1000
 
 
 class RowSearch:
@@ -43,13 +50,17 @@ class RowSearch:
     ) -> Clause | None:
         if self._uses_index(ctx, model, mode, fields):
             return full_text.full_text_clause(ctx.db.dialect, model, term)
-        return compat.search_clause(ctx, model, term, mode, fields)
+        table_id, dialect = model.table.id, ctx.db.dialect
+        candidates = (
+            (lambda term: search_index.substring_ids(dialect, table_id, term))
+            if self._indexed(ctx, table_id)
+            else None
+        )
+        return compat.search_clause(ctx, model, term, mode, fields, candidates)
 
     def plan(
         self, ctx: TableContext, conn: sa.Connection, model: TableModel, query: RowQuery
     ) -> full_text.SearchPlan | None:
-        if not self._uses_index(ctx, model, query.search_mode, query.fields):
-            return None
         # default order, page or offset paging: the page may walk the order index (not for
         # page 0, `page=last`, which is known only once counted)
         walk = (
@@ -57,7 +68,60 @@ class RowSearch:
             if query.order_by or query.cursor is not None or query.page < 1
             else query.page * query.size
         )
+        if not self._uses_index(ctx, model, query.search_mode, query.fields):
+            return self._compat_plan(ctx, conn, model, query, walk)
         return full_text.plan(conn, model, query.search, walk)
+
+    def _compat_plan(
+        self,
+        ctx: TableContext,
+        conn: sa.Connection,
+        model: TableModel,
+        query: RowQuery,
+        walk: int | None,
+    ) -> full_text.SearchPlan | None:
+        """A compat search the index answers. Few matches: their ids, read once through the
+        index, are the count and the page's clause (else the page reads the index again,
+        or SQLite walks the order index through every row for it). SQLite first asks the
+        index how many candidates there are, a count kept on the connection; PostgreSQL
+        reads up to FEW_MATCHES + 1 ids. Many matches, SQLite, default order: counted through
+        the index, and when they are dense the page walks the order index and checks each
+        row (for a common term the first page is found in a few hundred rows, where reading
+        every candidate and sorting them costs seconds at 1M rows)."""
+        table_id = model.table.id
+        if not self._indexed(ctx, table_id):
+            return None
+        dialect = conn.dialect.name
+
+        def candidates(term: str) -> sa.Select[Any]:
+            return search_index.substring_ids(dialect, table_id, term)
+
+        where, term = compat.indexed_search(ctx, model, query.search, query.fields, candidates)
+        if where is None or term is None:
+            return None
+        t = model.sql
+        if dialect != "sqlite":
+            ids = list(
+                conn.execute(sa.select(t.c.id).where(where).limit(FEW_MATCHES + 1)).scalars()
+            )
+            return (
+                full_text.SearchPlan(len(ids), t.c.id.in_(ids)) if len(ids) <= FEW_MATCHES else None
+            )
+        probe = candidates(term).limit(FEW_MATCHES + 1).subquery()
+        count = -1
+        if snapshots.count(conn, sa.select(sa.func.count()).select_from(probe)) > FEW_MATCHES:
+            if walk is None:
+                return None
+            count = row_counts.list_count(conn, table_id, t, where, model.reads_clock)
+        if count <= FEW_MATCHES:
+            ids = list(conn.execute(sa.select(t.c.id).where(where)).scalars())
+            return full_text.SearchPlan(len(ids), t.c.id.in_(ids))
+        assert walk is not None
+        if full_text.walked(conn, model, count, walk) * WALK_OVER_CANDIDATES < count:
+            scan = compat.search_clause(ctx, model, query.search, query.search_mode, query.fields)
+            if scan is not None:
+                return full_text.SearchPlan(count, scan)
+        return full_text.SearchPlan(count, where)
 
     def rows_changing(
         self,
@@ -88,8 +152,11 @@ class RowSearch:
             wanted = set(fields)
             if not all(f.id in wanted for f in indexed_fields(ctx, model)):
                 return False
+        return self._indexed(ctx, model.table.id)
+
+    def _indexed(self, ctx: TableContext, table_id: int) -> bool:
         indexes = ctx.kept.indexes
-        if model.table.id in indexes.known:
+        if table_id in indexes.known:
             return True
         with ctx.db.read() as conn:
-            return indexes.ready(conn, model.table.id)
+            return indexes.ready(conn, table_id)

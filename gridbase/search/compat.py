@@ -8,11 +8,21 @@ number it could hold (Baserow's contains_query raises and the field is skipped),
 nothing is left to compare, every row matches (Baserow's empty Q()). `full-text-with-count`
 is answered the same way (Baserow also falls back to compat while a table's full-text data
 is not ready).
-Imports: fields, filters, usertable.
+
+Indexed: when the table's search index holds its texts (storage.search_index), a term of
+3+ characters first narrows the rows to those whose texts may hold it (a trigram index),
+and the per-field conditions decide among those only, so the answer is the scan's. A
+shorter term, or one the index cannot vouch for, is answered by the scan alone: formula
+arrays (lookups, multiple select formulas) compare their JSON text with LIKE as Baserow
+writes it, where % and _ are wildcards, quotes and escapes are part of the text and upper()
+rather than lower() folds the case, so on a table with such a field a term holding any of
+`%_"\\` or a non-ASCII character is scanned.
+Imports: fields, filters, storage.search_index, usertable.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
@@ -21,11 +31,16 @@ from gridbase.fields.base import FieldType
 from gridbase.filters import tree
 from gridbase.filters.base import Clause
 from gridbase.search.row_id import row_id_of
+from gridbase.storage.search_index import MIN_SUBSTRING
+from gridbase.storage.sqlite_functions import pg_lower
 from gridbase.usertable import filtering
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.model import TableModel
 
 MODES = ("", "compat", "full-text-with-count")
+# rows whose texts may hold a lowercased term (storage.search_index.substring_ids)
+Candidates = Callable[[str], sa.Select]  # type: ignore[type-arg]
+LIKE_SPECIAL = frozenset('%_"\\')
 
 
 def searched_fields(
@@ -71,22 +86,48 @@ def search_clause(
     term: str,
     mode: str = "",
     fields: tuple[int, ...] | None = None,
+    candidates: Candidates | None = None,
 ) -> Clause | None:
+    """`candidates`: the table's substring index, when it has one."""
+    return indexed_search(ctx, model, term, fields, candidates)[0]
+
+
+def indexed_search(
+    ctx: TableContext,
+    model: TableModel,
+    term: str,
+    fields: tuple[int, ...] | None,
+    candidates: Candidates | None,
+) -> tuple[Clause | None, str | None]:
+    """The search clause, and the lowercased term its candidates were asked for (None when
+    the clause reads no index: every match is then among candidates(term))."""
     term = term.replace("\x00", "").strip()  # PostgreSQL text holds no NUL
     if not term:
-        return None
+        return None, None
     conditions = searched_fields(ctx, model, fields)
     group = tree.Group("OR", tuple(tree.Condition(c.field, c.type, term) for c in conditions))
     related = filtering.related_models(ctx, None, group)
     parts: list[Clause] = []
+    raw_like = False  # a formula array compares with LIKE as Baserow writes it
     for condition in group.conditions:
         if not _can_hold(ctx.field_types.get(condition.field.type), term):
             continue
         target = filtering.target(ctx, model, condition.field, related)
+        raw_like = raw_like or (target.kind == "array" and target.junction is None)
         clause = ctx.filter_types.get(condition.type).clause(target, term)
         if clause is not None:
             parts.append(clause)
+    lowered: str | None = pg_lower(term)
+    if (
+        parts
+        and candidates is not None
+        and len(lowered or "") >= MIN_SUBSTRING
+        and not (raw_like and (not term.isascii() or LIKE_SPECIAL.intersection(term)))
+    ):
+        parts = [sa.and_(model.sql.c.id.in_(candidates(lowered or "")), sa.or_(*parts))]
+    else:
+        lowered = None
     row_id = row_id_of(term)
     if row_id is not None:
         parts.append(model.sql.c.id == row_id)
-    return sa.or_(*parts) if parts else None
+    return (sa.or_(*parts) if parts else None), lowered

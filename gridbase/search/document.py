@@ -5,7 +5,9 @@ taken as the row serializer returns it (numbers with their decimal places, selec
 and linked rows by their text, formulas and lookups as serialized) and read as text by its
 type (FieldType.search_text: dates as the field formats them, 12/24 hours, forced timezone).
 The row id is not part of the document: like compat search and Baserow, an integer term
-matches the row id exactly.
+matches the row id exactly. Beside the words, a document keeps the same texts lowercased as
+the compat search compares them (PostgreSQL's lower(), one line per text): a term found in
+a field's text is found there too.
 Imports: models, search (compat, tokenize), usertable.
 """
 
@@ -19,6 +21,8 @@ import sqlalchemy as sa
 from gridbase.models import Field
 from gridbase.search import compat
 from gridbase.search.tokenize import document
+from gridbase.storage.search_index import Document
+from gridbase.storage.sqlite_functions import pg_lower
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.read import serialize_rows
@@ -38,10 +42,10 @@ def indexed_fields(ctx: TableContext, model: TableModel) -> list[Field]:
 
 def documents(
     ctx: TableContext, conn: sa.Connection, model: TableModel, row_ids: Sequence[int]
-) -> list[tuple[int, list[str]]]:
+) -> list[Document]:
     """(row id, words) for the rows of `model` among `row_ids` that exist."""
     fields = indexed_fields(ctx, model)
-    out: list[tuple[int, list[str]]] = []
+    out: list[Document] = []
     for start in range(0, len(row_ids), CHUNK):
         records = model.rows_by_id(conn, fields, list(row_ids[start : start + CHUNK]))
         out.extend(_words(ctx, conn, model, records, fields))
@@ -50,7 +54,7 @@ def documents(
 
 def all_documents(
     ctx: TableContext, conn: sa.Connection, model: TableModel
-) -> Iterator[list[tuple[int, list[str]]]]:
+) -> Iterator[list[Document]]:
     """Every row's document, CHUNK rows at a time in id order (memory stays flat)."""
     fields = indexed_fields(ctx, model)
     t = model.sql
@@ -70,7 +74,7 @@ def _words(
     model: TableModel,
     records: list[Any],
     fields: list[Field],
-) -> list[tuple[int, list[str]]]:
+) -> list[Document]:
     return row_documents(ctx, model, serialize_rows(ctx, conn, model, records, fields), fields)
 
 
@@ -79,7 +83,7 @@ def row_documents(
     model: TableModel,
     rows: Sequence[dict[str, Any]],
     fields: list[Field] | None = None,
-) -> list[tuple[int, list[str]]]:
+) -> list[Document]:
     """(row id, words) of rows already serialized (keyed `field_<id>`)."""
     fields = indexed_fields(ctx, model) if fields is None else fields
     plan = [(f, f.column_name, ctx.field_types.get(f.type).search_text) for f in fields]
@@ -90,5 +94,5 @@ def row_documents(
             value = row[name]
             if value is not None:  # no text, no words
                 texts.append(text_of(field, value))
-        out.append((row["id"], document(texts)))
+        out.append((row["id"], document(texts), pg_lower("\n".join(texts))))
     return out

@@ -103,7 +103,7 @@ def reindex_rows(
         # rewrite them in place (search_index.lock).
         search_index.lock(conn, table_id, ids)
         found = documents(ctx, conn, model, ids)
-        search_index.forget(conn, table_id, sorted(set(ids) - {row_id for row_id, _ in found}))
+        search_index.forget(conn, table_id, sorted(set(ids) - {doc[0] for doc in found}))
         search_index.store(conn, table_id, found)
         return
     if not fresh:

@@ -60,7 +60,7 @@ WALK_ORDER_ABOVE = 5_000
 LOOKUP_COST = 400
 
 
-def _walked(conn: sa.Connection, model: TableModel, count: int, walk: int) -> float:
+def walked(conn: sa.Connection, model: TableModel, count: int, walk: int) -> float:
     """Rows the order walk visits to find `walk` matches, if matches are spread evenly
     (the highest id stands for the row count: deletions only make this overestimate)."""
     t = model.sql
@@ -91,7 +91,7 @@ def _first_matches(
     chunk's id range match: one seek per chunk, where a lookup per row costs ~22 us (page 1
     of a word in 16 % of 2.5M rows: ~650 lookups). None when a chunk's ids spread too far."""
     t = model.sql
-    size = int(_walked(conn, model, count, walk) * CHUNK_MARGIN) + CHUNK_EXTRA
+    size = int(walked(conn, model, count, walk) * CHUNK_MARGIN) + CHUNK_EXTRA
     parts = [(t.c.order, False), (t.c.id, False)]
     found: list[int] = []
     last: tuple[Any, int] | None = None
@@ -141,7 +141,7 @@ def plan(
                 found = _first_matches(conn, model, words, walk, count)
                 if found is not None:
                     return SearchPlan(count, row_id.in_(found))
-            if _walked(conn, model, count, walk) * LOOKUP_COST < count:
+            if walked(conn, model, count, walk) * LOOKUP_COST < count:
                 return SearchPlan(count, search_index.row_matches(model.table.id, row_id, words))
         row_id = row_id + 0  # not the rowid lookup: lets the planner walk the order index
     return SearchPlan(count, row_id.in_(ids))

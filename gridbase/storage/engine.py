@@ -62,6 +62,7 @@ class Database:
             if url.startswith("postgresql://"):
                 url = "postgresql+psycopg://" + url[len("postgresql://") :]
             self.engine = sa.create_engine(url, pool_size=pool_size, max_overflow=20)
+            _no_jit(self.engine)
             _tag_versions(self.engine)
             _ping_when_idle(self.engine)
         self.dialect = self.engine.dialect.name
@@ -187,6 +188,18 @@ def retryable(exc: BaseException) -> str | None:
     orig = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
     sqlstate = getattr(orig, "sqlstate", None)
     return sqlstate if sqlstate in RETRYABLE_SQLSTATES else None
+
+
+def _no_jit(engine: sa.Engine) -> None:
+    """PostgreSQL: no JIT compilation. Its threshold is a plan's estimated cost, which a
+    search or filter over a large table passes: a compat search counting 41k matches in a
+    100k-row table spent 0.94 s compiling and 1.1 s running."""
+
+    @event.listens_for(engine, "connect")
+    def _connected(dbapi_conn: Any, _record: Any) -> None:
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SET jit = off")
+        dbapi_conn.commit()
 
 
 def _tag_versions(engine: sa.Engine) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from gridbase.storage.engine import Database
+from gridbase.storage.raw import sqlite_connection
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -38,14 +39,30 @@ def at_head(conn: sa.Connection) -> bool:
     ]
 
 
-def upgrade(db: Database) -> None:
-    """Bring the metadata schema to the newest revision (safe to run on every start)."""
-    with db.engine.begin() as conn:
-        if at_head(conn):
-            return
-        from alembic import command
+def upgrade(db: Database, to: str = "head") -> None:
+    """Bring the metadata schema to the newest revision (safe to run on every start).
 
-        command.upgrade(_config(conn), "head")
+    SQLite: with foreign keys off while the revisions run. A revision that changes a table's
+    columns rebuilds it (Alembic's batch mode: copy, DROP, rename), and with foreign keys on,
+    DROP TABLE deletes every row first, cascading: rebuilding `users` emptied
+    `workspace_users` and every other table whose rows go with their user. The keys are
+    checked once the revisions are done, before they commit."""
+    with db.engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # outside any transaction: inside one SQLite ignores it
+            sqlite_connection(conn).execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                if to == "head" and at_head(conn):
+                    return
+                from alembic import command
+
+                command.upgrade(_config(conn), to)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("the migrated metadata breaks a foreign key")
+        finally:
+            if sqlite:
+                sqlite_connection(conn).execute("PRAGMA foreign_keys=ON")
 
 
 def autogenerate(db: Database, message: str) -> None:

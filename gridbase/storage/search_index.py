@@ -8,8 +8,15 @@ parses text: SQLite stores them space-separated and the ascii tokenizer splits o
 those spaces (it treats every non-ASCII character as part of a word and folds only ASCII
 capitals, which casefolded words do not contain); PostgreSQL stores them verbatim with
 array_to_tsvector, and a query is cast to tsquery without a dictionary. Both backends
-therefore index and match exactly the same words. Names come from our integer ids only;
-words are always bound values. Imports: storage.group_commit, storage.prepared (storage.ddl
+therefore index and match exactly the same words.
+
+Beside the words, each document keeps its row's searchable texts, lowercased, for substring
+(compat) search: SQLite in a second FTS5 table `database_table_<id>_search_text(content)`
+with the `trigram` tokenizer, PostgreSQL in a `content` column of the same table with a
+pg_trgm GIN index (when the extension can be created; without it the column is scanned).
+substring_ids() gives a superset of the rows whose text holds a term; the caller keeps the
+exact per-field condition beside it. Names come from our integer ids only; words and
+texts are always bound values. Imports: storage.group_commit, storage.prepared (storage.ddl
 calls it).
 """
 
@@ -29,6 +36,16 @@ from gridbase.storage.raw import sqlite_connection
 
 def index_name(table_id: int) -> str:
     return f"database_table_{int(table_id)}_search"
+
+
+def text_index_name(table_id: int) -> str:
+    """SQLite: the trigram FTS5 table of the rows' texts."""
+    return f"database_table_{int(table_id)}_search_text"
+
+
+# The shortest term a trigram index can answer; shorter ones are matched by a scan.
+MIN_SUBSTRING = 3
+Document = tuple[int, list[str], str]  # row id, words, lowercased texts
 
 
 def _is_sqlite(conn: sa.Connection) -> bool:
@@ -63,25 +80,71 @@ def matching_in_range(table_id: int, words: Sequence[str], low: int, high: int) 
 
 
 def create(conn: sa.Connection, table_id: int) -> None:
+    """The index of a table, or what an index from an older gridbase lacks (the texts)."""
     name = index_name(table_id)
     if _is_sqlite(conn):
         conn.exec_driver_sql(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} "
             "USING fts5(doc, tokenize='ascii', detail=none)"
         )
+        # detail=none: no positions (a third of the size); a term is matched as all of its
+        # trigrams, which is why the caller keeps the exact condition
+        conn.exec_driver_sql(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {text_index_name(table_id)} "
+            "USING fts5(content, tokenize='trigram case_sensitive 1', detail=none)"
+        )
         return
     conn.exec_driver_sql(
         f"CREATE TABLE IF NOT EXISTS {name} (row_id bigint PRIMARY KEY, doc tsvector NOT NULL)"
     )
     conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name}_doc ON {name} USING gin (doc)")
+    conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN IF NOT EXISTS content text")
+    schema = trigram_schema(conn)
+    if schema is not None:
+        opclass = f"{conn.dialect.identifier_preparer.quote(schema)}.gin_trgm_ops"
+        conn.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS {name}_content ON {name} USING gin (content {opclass})"
+        )
+
+
+def trigram_schema(conn: sa.Connection) -> str | None:
+    """PostgreSQL: the schema of the pg_trgm extension, created in `public` if it is not
+    there yet (a trusted extension: the database's owner may); None when it cannot be."""
+    found = conn.exec_driver_sql(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE e.extname = 'pg_trgm'"
+    ).scalar()
+    if found is None:
+        try:
+            with conn.begin_nested():  # a refusal (privileges, a racing creator) ends here
+                conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+        except sa.exc.DBAPIError:
+            pass
+        found = conn.exec_driver_sql(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = "
+            "e.extnamespace WHERE e.extname = 'pg_trgm'"
+        ).scalar()
+    return None if found is None else str(found)
 
 
 def drop(conn: sa.Connection, table_id: int) -> None:
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {index_name(table_id)}")
+    if _is_sqlite(conn):
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {text_index_name(table_id)}")
 
 
 def exists(conn: sa.Connection, table_id: int) -> bool:
-    return sa.inspect(conn).has_table(index_name(table_id))
+    """Whether the table has its whole index: words and texts."""
+    if _is_sqlite(conn):
+        return sa.inspect(conn).has_table(text_index_name(table_id))
+    found = conn.execute(
+        sa.text(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = :name AND column_name = 'content'"
+        ),
+        {"name": index_name(table_id)},
+    ).first()
+    return found is not None
 
 
 def _sql(table_id: int) -> sa.TableClause:
@@ -90,6 +153,13 @@ def _sql(table_id: int) -> sa.TableClause:
         sa.column("rowid", sa.BigInteger),
         sa.column("row_id", sa.BigInteger),
         sa.column("doc", sa.Text),
+        sa.column("content", sa.Text),
+    )
+
+
+def _text_sql(table_id: int) -> sa.TableClause:
+    return sa.table(
+        text_index_name(table_id), sa.column("rowid", sa.BigInteger), sa.column("content")
     )
 
 
@@ -125,36 +195,47 @@ def forget(conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> None:
 
 def _forget(conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> None:
 
-    def prepare() -> Prepared:
-        t = _sql(table_id)
+    def prepare(t: sa.TableClause) -> Prepared:
         key = t.c.rowid if _is_sqlite(conn) else t.c.row_id
         return Prepared(
             t.delete().where(key.in_(sa.bindparam("ids", expanding=True))), conn.dialect
         )
 
-    found = statements.on_connection(conn, "search_forget", table_id, prepare)
-    for start in range(0, len(row_ids), 500):
-        found.rows(conn, {"ids": list(row_ids[start : start + 500])})
+    tables = [_sql(table_id)] + ([_text_sql(table_id)] if _is_sqlite(conn) else [])
+    for t in tables:
+        found = statements.on_connection(
+            conn,
+            "search_forget",
+            t.name,
+            lambda t=t: prepare(t),  # type: ignore[misc]
+        )
+        for start in range(0, len(row_ids), 500):
+            found.rows(conn, {"ids": list(row_ids[start : start + 500])})
 
 
 def clear(conn: sa.Connection, table_id: int) -> None:
     conn.execute(_sql(table_id).delete())
+    if _is_sqlite(conn):
+        conn.execute(_text_sql(table_id).delete())
 
 
-def store(conn: sa.Connection, table_id: int, documents: Iterable[tuple[int, list[str]]]) -> None:
-    """Insert (row id, words) documents; on SQLite the rows must not be indexed already, on
-    PostgreSQL a document already there is replaced."""
+def store(conn: sa.Connection, table_id: int, documents: Iterable[Document]) -> None:
+    """Insert (row id, words, texts) documents; on SQLite the rows must not be indexed
+    already, on PostgreSQL a document already there is replaced."""
     batch = list(documents)
     if not batch:
         return
     name = index_name(table_id)
     # on the driver's connection: a text() execution costs ~0.2 ms of bookkeeping
     if _is_sqlite(conn):
-        values = [(row_id, " ".join(words)) for row_id, words in batch]
+        values = [(row_id, " ".join(words)) for row_id, words, _ in batch]
+        texts = [(row_id, text) for row_id, _, text in batch]
+        text_name = text_index_name(table_id)
 
         def insert(conn: sa.Connection) -> None:
             raw = sqlite_connection(conn)
             raw.executemany(f"INSERT INTO {name} (rowid, doc) VALUES (?, ?)", values)
+            raw.executemany(f"INSERT INTO {text_name} (rowid, content) VALUES (?, ?)", texts)
 
         if not group_commit.defer(conn, insert):
             insert(conn)
@@ -162,10 +243,13 @@ def store(conn: sa.Connection, table_id: int, documents: Iterable[tuple[int, lis
     # An upsert: a document is rewritten in place (never deleted and inserted again), so that
     # lock() of another transaction waits for this one and then holds the new version.
     stmt = sa.text(
-        f"INSERT INTO {name} (row_id, doc) VALUES (:id, array_to_tsvector(CAST(:words AS text[]))) "
-        "ON CONFLICT (row_id) DO UPDATE SET doc = EXCLUDED.doc"
+        f"INSERT INTO {name} (row_id, doc, content) "
+        "VALUES (:id, array_to_tsvector(CAST(:words AS text[])), :content) "
+        "ON CONFLICT (row_id) DO UPDATE SET doc = EXCLUDED.doc, content = EXCLUDED.content"
     )
-    conn.execute(stmt, [{"id": row_id, "words": words} for row_id, words in batch])
+    conn.execute(
+        stmt, [{"id": row_id, "words": words, "content": text} for row_id, words, text in batch]
+    )
 
 
 def unextended(conn: sa.Connection, table_id: int, words: Sequence[str]) -> bool:
@@ -205,3 +289,19 @@ def matching_ids(
     return sa.select(t.c.row_id).where(
         t.c.doc.op("@@")(sa.cast(sa.literal(query), postgresql.TSQUERY))
     )
+
+
+def substring_ids(dialect: str, table_id: int, term: str) -> sa.Select[Any]:
+    """SELECT of the ids of rows whose texts may hold `term` (lowercased, at least
+    MIN_SUBSTRING characters): every row that holds it, and on SQLite possibly more (rows
+    with all of its trigrams, not necessarily in that order)."""
+    if dialect == "sqlite":
+        t = _text_sql(table_id)
+        # every third trigram and the last cover the term; each is a quoted FTS5 string
+        starts = sorted({*range(0, len(term) - 2, 3), len(term) - 3})
+        grams = dict.fromkeys(term[i : i + 3] for i in starts)
+        query = " AND ".join('"{}"'.format(g.replace('"', '""')) for g in grams)
+        whole: sa.ColumnElement[Any] = sa.literal_column(text_index_name(table_id))
+        return sa.select(t.c.rowid).where(whole.op("MATCH")(sa.literal(query)))
+    t = _sql(table_id)
+    return sa.select(t.c.row_id).where(t.c.content.icontains(term, autoescape=True))

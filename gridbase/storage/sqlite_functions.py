@@ -39,12 +39,13 @@ def _upper(value: Any) -> str | None:
     return text.upper() if text.isascii() else "".join(map(_simple_upper, text))
 
 
-def _lower(value: Any) -> str | None:
+def pg_lower(text: str) -> str:
     """PostgreSQL's lower(): one character at a time ("İ" is "i", not "i̇")."""
-    if value is None:
-        return None
-    text = str(value)
     return text.lower() if text.isascii() else "".join(c.lower()[0] for c in text)
+
+
+def _lower(value: Any) -> str | None:
+    return None if value is None else pg_lower(str(value))
 
 
 def _split_part(text: str | None, delimiter: str | None, position: int | None) -> str | None:

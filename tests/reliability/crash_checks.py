@@ -24,7 +24,7 @@ from gridbase.search.document import documents
 from gridbase.storage import schema as s
 from gridbase.storage.ddl import table_name
 from gridbase.storage.kept import row_counts
-from gridbase.storage.search_index import index_name
+from gridbase.storage.search_index import index_name, text_index_name
 from tests.reliability.crash_writers import Op, Schema, Writer, tags_for, version_of
 
 
@@ -212,26 +212,32 @@ def check_database(settings: Settings, schema: Schema, listed: dict[int, int], f
 
 
 def check_index(ctx: Ctx, conn: sa.Connection, table: int, f: Findings) -> None:
-    """The index holds one document per row, and it is the document the row gives now."""
+    """The index holds one document per row, and it is the document the row gives now:
+    its words and its texts."""
     ids = list(
         conn.execute(sa.select(sa.column("id")).select_from(sa.table(table_name(table)))).scalars()
     )
     model = ctx.model_of(conn, table)
-    want = {row_id: set(words) for row_id, words in documents(ctx, conn, model, ids)}
+    want = {row_id: (set(words), text) for row_id, words, text in documents(ctx, conn, model, ids)}
     if conn.dialect.name == "sqlite":
-        stored = conn.exec_driver_sql(f"SELECT rowid, doc FROM {index_name(table)}")
-        have = {int(r[0]): set(str(r[1]).split()) for r in stored}
+        words = dict(conn.exec_driver_sql(f"SELECT rowid, doc FROM {index_name(table)}").all())
+        texts = conn.exec_driver_sql(f"SELECT rowid, content FROM {text_index_name(table)}")
+        have = {
+            int(row_id): (set(str(words.get(row_id, "")).split()), text) for row_id, text in texts
+        }
+        if set(words) != set(have):
+            f.problems.append(f"index of table {table}: words and texts of different rows")
     else:
         stored = conn.exec_driver_sql(
-            f"SELECT row_id, tsvector_to_array(doc) FROM {index_name(table)}"
+            f"SELECT row_id, tsvector_to_array(doc), content FROM {index_name(table)}"
         )
-        have = {int(r[0]): set(r[1]) for r in stored}
+        have = {int(r[0]): (set(r[1]), r[2]) for r in stored}
     if set(have) != set(want):
         odd = sorted(set(have) ^ set(want))
         f.problems.append(f"index of table {table}: rows {odd} missing or left over")
     for row_id in set(have) & set(want):
         if have[row_id] != want[row_id]:
-            stale, now = sorted(have[row_id]), sorted(want[row_id])
+            stale, now = have[row_id], want[row_id]
             f.problems.append(f"index of table {table}, row {row_id}: {stale}, the row gives {now}")
 
 

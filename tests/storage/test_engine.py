@@ -108,3 +108,17 @@ def test_postgres_pings_only_connections_that_sat_idle(monkeypatch: pytest.Monke
     finally:
         db.dispose()
         admin.dispose()
+
+
+def test_postgres_connections_never_jit_compile() -> None:
+    """JIT's threshold is a plan's estimated cost, which searches and filters over large
+    tables pass while they run in milliseconds: compiling took longer than running."""
+    if not PG_URL:
+        pytest.skip("GRIDBASE_TEST_POSTGRES_URL is not set")
+    db = Database(PG_URL, pool_size=1)
+    try:
+        for _ in range(2):  # a new connection, then the pooled one
+            with db.read() as conn:
+                assert conn.exec_driver_sql("SHOW jit").scalar_one() == "off"
+    finally:
+        db.dispose()

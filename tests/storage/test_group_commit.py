@@ -118,7 +118,7 @@ def test_search_documents_are_written_at_the_group_commit_and_dropped_with_a_fai
 ) -> None:
     with db.write() as conn:
         search_index.create(conn, 7)
-        search_index.store(conn, 7, [(1, ["old"])])
+        search_index.store(conn, 7, [(1, ["old"], "old")])
 
     def indexed() -> list[tuple[int, str]]:
         with db.read() as conn:
@@ -129,21 +129,24 @@ def test_search_documents_are_written_at_the_group_commit_and_dropped_with_a_fai
     async def scenario() -> None:
         with awaiting() as pending, db.write(group=True) as conn:
             search_index.forget(conn, 7, [1])
-            search_index.store(conn, 7, [(1, ["new"])])
+            search_index.store(conn, 7, [(1, ["new"], "new")])
             # not yet
             assert conn.exec_driver_sql(
                 "SELECT doc FROM database_table_7_search"
             ).scalars().all() == ["old"]
         with pytest.raises(RuntimeError), awaiting(), db.write(group=True) as conn:
-            search_index.store(conn, 7, [(2, ["failed"])])
+            search_index.store(conn, 7, [(2, ["failed"], "failed")])
             raise RuntimeError("this member rolls back")
         with awaiting(), db.write(group=True) as conn:
             search_index.forget(conn, 7, [1])  # a later member of the same group sees its own order
-            search_index.store(conn, 7, [(1, ["newer"]), (3, ["third"])])
+            search_index.store(conn, 7, [(1, ["newer"], "newer"), (3, ["third"], "third")])
         await pending[0]
 
     asyncio.run(scenario())
     assert indexed() == [(1, "newer"), (3, "third")]
+    with db.read() as conn:  # the texts follow the words
+        texts = "SELECT rowid, content FROM database_table_7_search_text ORDER BY rowid"
+        assert conn.exec_driver_sql(texts).all() == [(1, "newer"), (3, "third")]
 
 
 def test_the_wal_is_checkpointed_off_the_loop_and_restarts_small(db: Database) -> None:

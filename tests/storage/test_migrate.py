@@ -31,6 +31,31 @@ def test_a_new_database_is_migrated_to_head(tmp_path: Path) -> None:
     db.dispose()
 
 
+def test_rebuilding_a_table_on_sqlite_loses_no_rows_that_reference_it(tmp_path: Path) -> None:
+    # 5b8e2f4a9d17 rebuilds `users` (batch mode); with foreign keys on, its DROP TABLE
+    # cascaded and emptied workspace_users: an upgraded server knew nobody's workspaces
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    migrate.upgrade(db, "7d2e4b9a1c03")
+    with db.write() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO users (id, email, password, first_name, is_staff, is_active, language, "
+            "date_joined) VALUES (1, 'a@b.c', 'x', 'A', 1, 1, 'en', '2026-01-01')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO workspaces (id, name, created_on) VALUES (1, 'W', '2026-01-01')"
+        )
+        conn.exec_driver_sql(
+            'INSERT INTO workspace_users (id, workspace_id, user_id, permissions, "order", '
+            "created_on) VALUES (1, 1, 1, 'ADMIN', 1, '2026-01-01')"
+        )
+    migrate.upgrade(db)
+    with db.read() as conn:
+        assert migrate.at_head(conn)
+        assert conn.exec_driver_sql("SELECT user_id FROM workspace_users").all() == [(1,)]
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # on again
+    db.dispose()
+
+
 def test_a_database_at_another_revision_is_not_at_head(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'x.db'}")
     migrate.upgrade(db)

@@ -46,10 +46,10 @@ KEPT: tuple[KeptValue, ...] = (
         "tests/api/test_sorting.py::test_single_select_sorts_by_option_value",
     ),
     KeptValue(
-        "full-text index DELETE statements",
+        "search index DELETE statements",
         "statements.on_connection",
         "per connection",
-        "table id (never reused)",
+        "index table name (from the table id, never reused)",
         "never stale; a slot at 256 is emptied",
         "tests/api/test_search_index.py::test_index_follows_row_writes",
     ),
@@ -95,7 +95,7 @@ KEPT: tuple[KeptValue, ...] = (
         "tests/api/test_rows_kept.py::test_linked_texts_are_kept_across_writes_to_other_tables",
     ),
     KeptValue(
-        "tables that have their full-text index",
+        "tables that have their search index (words and texts)",
         "indexes.IndexedTables",
         "per app",
         "table id (never reused)",
