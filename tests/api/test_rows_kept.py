@@ -74,8 +74,9 @@ def test_a_list_counts_once_until_the_data_moves_on(
     # a list of its own
     assert [count(api, table, **having("pl")), count(api, table, **having("pl"))] == [2, 2]
     assert count(api, table, search="plum") == 1
-    assert count(api, table, search="plum") == 1  # the search index's count is kept too
-    assert len(counted) == runs(4, 9)
+    # the search index's count is kept too; PostgreSQL counts the few matches' ids it reads
+    assert count(api, table, search="plum") == 1
+    assert len(counted) == runs(4, 7)
 
     if backend == "sqlite":  # a write from another connection (another process would do the same)
         path = settings.database_url.removeprefix("sqlite:///")
@@ -89,7 +90,7 @@ def test_a_list_counts_once_until_the_data_moves_on(
     api.field(table, "Notes", "text")  # a schema change
     count(api, table, **having("p"))
     count(api, table, **having("p"))
-    assert len(counted) == runs(6, 11)
+    assert len(counted) == runs(6, 9)
 
 
 def test_a_filtered_count_is_kept_across_writes_to_other_tables(
