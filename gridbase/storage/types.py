@@ -66,7 +66,9 @@ def _sqlite_decimal(value: Any) -> Decimal | None:
         return Decimal(repr(value))
     if kind is int:
         return Decimal(value)  # the digits of str(value), exponent 0
-    if value is None or kind is Decimal:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
         return value
     return Decimal(repr(value) if isinstance(value, float) else str(value))
 
