@@ -2,15 +2,17 @@
 client), so process time per request is the server's own cost on a shared machine.
 
     python -m bench.cpu [--rows 100000] [--n 300] [--profile "get one row"] [--only get,list]
-                        [--database-url postgresql://...]
+                        [--database-url postgresql://...] [--statements NAME] [--cprofile NAME]
 
 Seeds a table like bench/seed.py (N rows through the row service), makes a database token,
 then runs each workload `--n` times and prints CPU ms per request and the SQL statements
-per request (each one round trip; BEGIN/COMMIT/ROLLBACK count too). `--profile NAME` runs
-that workload under pyinstrument and prints its tree. `--database-url` runs on PostgreSQL
-(a database of its own: it is seeded anew; the CPU is this process's, not the database
-server's). `--statements NAME` prints every statement of one request of that workload.
-Not part of the test suite.
+per request (each one round trip; BEGIN/COMMIT/ROLLBACK count too); for the reads with a
+floor (bench/floor.py: the same page through the bare driver + dicts + orjson) it prints the
+floor's CPU ms in this process too, and the ratio. `--profile NAME` runs that workload under
+pyinstrument and prints its tree, `--cprofile NAME` under cProfile. `--database-url` runs on
+PostgreSQL (a database of its own: it is seeded anew; the CPU figures are this process's,
+plus the database processes' CPU read from /proc). `--statements NAME` prints every
+statement of one request of that workload. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 import orjson
 from sqlalchemy import event as sa_event
 
+from bench.floor import Floor, Query, page_queries
 from bench.seed import WORDS, field_specs, make_row
 from gridbase.app import build_context, create_app
 from gridbase.config import Settings
@@ -42,7 +45,9 @@ class Client:
         self.app = app
         self.headers: list[tuple[bytes, bytes]] = []
 
-    async def call(self, method: str, target: str, body: Any = None) -> tuple[int, Any]:
+    async def call(
+        self, method: str, target: str, body: Any = None, *, decode: bool = True
+    ) -> tuple[int, Any]:
         path, _, query = target.partition("?")
         raw = b"" if body is None else (body if isinstance(body, bytes) else orjson.dumps(body))
         headers = [
@@ -82,6 +87,8 @@ class Client:
                 out["body"] += message.get("body", b"")
 
         await self.app(scope, receive, send)
+        if not decode:  # the timed requests: the client's decoding is not the server's work
+            return out["status"], out["body"]
         return out["status"], (orjson.loads(out["body"]) if out["body"] else None)
 
 
@@ -144,6 +151,15 @@ async def setup(client: Client, ctx: Any, count: int, index: bool) -> dict[str, 
     token = await api("POST", "/api/database/tokens/", {"name": "bench", "workspace": ws})
     client.headers = [(b"authorization", f"Token {token['key']}".encode())]
     return {"table": table, "fields": fields, "rows": count}
+
+
+def floors(s: dict[str, Any]) -> dict[str, list[Query]]:
+    """The floor's queries of the reads that have one (as bench.run's)."""
+    tbl = f"database_table_{s['table']}"
+    return {
+        "list page 1": page_queries(tbl),
+        "get one row": [(f"SELECT * FROM {tbl} WHERE id = ?", (s["rows"] // 2,))],
+    }
 
 
 def workloads(s: dict[str, Any]) -> dict[str, Any]:
@@ -266,6 +282,8 @@ async def main_async(args: argparse.Namespace) -> None:
     seeded = await setup(client, ctx, args.rows, not args.no_db_index)
     counted = Statements(ctx)
     loads = workloads(seeded)
+    floor = Floor(settings.resolved_database_url())
+    floor_queries = floors(seeded)
     only = [w.strip() for w in args.only.split(",")] if args.only else list(loads)
     for name in only:
         make = loads[name]
@@ -288,19 +306,30 @@ async def main_async(args: argparse.Namespace) -> None:
         before = counted.count
         started = time.process_time()
         for _ in range(n):
-            await client.call(*make())
+            await client.call(*make(), decode=False)
         cpu_ms = (time.process_time() - started) * 1000 / n
         per = (counted.count - before) / n
         db_ms = (backend_cpu_ms(ctx) - db_before) / n
+        if args.cprofile == name:
+            import cProfile
+            import pstats
+
+            with cProfile.Profile() as cprof:
+                for _ in range(n):
+                    await client.call(*make(), decode=False)
+            pstats.Stats(cprof).sort_stats("tottime").print_stats(40)
         if profiler is not None:
             profiler.stop()
             print(profiler.output_text(unicode=False, color=False, show_all=False))
         db = "" if ctx.db.is_sqlite else f", database {db_ms:5.2f} ms CPU"
-        print(
+        line = (
             f"{name:22} {cpu_ms:7.2f} ms CPU/request{db}, {per:5.1f} statements/request "
-            f"({n} requests)",
-            flush=True,
+            f"({n} requests)"
         )
+        if name in floor_queries:
+            floor_ms = floor.cpu_ms(floor_queries[name], n)
+            line += f", floor {floor_ms:.2f} ms, ratio {cpu_ms / floor_ms:.2f}"
+        print(line, flush=True)
     ctx.db.dispose()
 
 
@@ -312,6 +341,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--only", default="")
     parser.add_argument("--profile", default="")
+    parser.add_argument("--cprofile", default="", help="a workload to run under cProfile")
     parser.add_argument("--no-db-index", action="store_true")
     parser.add_argument("--database-url", default="", help="PostgreSQL URL; default: SQLite")
     parser.add_argument("--statements", default="", help="print one request's statements")

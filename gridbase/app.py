@@ -203,7 +203,7 @@ class App(FastAPI):
         )
 
 
-def front_layers(app: ASGIApp, ctx: Ctx) -> ASGIApp:
+def front_layers(app: ASGIApp, ctx: Ctx, owner: Any = None) -> ASGIApp:
     """Every layer in front of the app, outermost first: CORS, the 500 handler (an unexpected
     error anywhere gets the same logged JSON 500), the HTTPS and concurrency limits
     (limits.wrap), the log-in throttle (login_throttle.wrap), the body limit, ids too long
@@ -211,7 +211,7 @@ def front_layers(app: ASGIApp, ctx: Ctx) -> ASGIApp:
     everything else to FastAPI. Add a layer here, never as FastAPI middleware: hot requests
     never reach FastAPI's."""
     body_limit = BodyLimit(
-        LongIds(media.MediaBase(HotRoutes(app, ctx), ctx.settings)),
+        LongIds(media.MediaBase(HotRoutes(app, ctx, owner), ctx.settings)),
         max_bytes=ctx.settings.max_request_bytes,
         upload_max_bytes=ctx.settings.file_upload_size_limit_bytes,
     )
@@ -248,5 +248,5 @@ def create_app(settings: Settings | None = None, ctx: Ctx | None = None) -> App:
             return
         await FastAPI.__call__(app, scope, receive, send)
 
-    app.front = front_layers(stack, ctx)
+    app.front = front_layers(stack, ctx, app)
     return app

@@ -31,7 +31,7 @@ from gridbase.models import Table, User
 from gridbase.storage import schema as s
 from gridbase.usertable import load
 from gridbase.usertable.model import TableModel
-from gridbase.usertable.read import format_order
+from gridbase.usertable.renderers import format_order
 from gridbase.webhooks import delivery, payloads, signing, ssrf
 
 EVENT_TYPES = payloads.EVENT_TYPES

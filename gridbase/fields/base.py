@@ -11,7 +11,7 @@ What callers ask, by section:
   load_relation, write_relation, links_to, items_source
 - writes: validate, validate_together, default, conversion_source, convert_value,
   fills_new_rows / new_values, fill_existing
-- reads: resolve_values, serialize, sortable, sort_expression, sort_keys, sample_value,
+- reads: resolve_values, serialize / renderer, sortable, sort_expression, sort_keys, sample_value,
   search_text
 - filters and formulas: value_kind, compatible_filters, display_text, item_text,
   formula_info, formula_expression
@@ -24,7 +24,8 @@ sqlalchemy.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -357,6 +358,15 @@ class FieldType:
     def serialize(self, field: Field, stored: Any) -> Any:
         """Stored value -> JSON value, in Baserow's format."""
         return stored
+
+    def renderer(self, field: Field) -> Callable[[Any], Any] | None:
+        """serialize() for this one field, with what depends on the field alone (places,
+        options) worked out once: a page calls it for every value. None when serialize
+        returns the stored value as it is. Must answer exactly as serialize does
+        (tests/test_render_equivalence.py)."""
+        if type(self).serialize is FieldType.serialize:
+            return None
+        return functools.partial(self.serialize, field)
 
     # --- row history ----------------------------------------------------------------------
     history_props: ClassVar[tuple[str, ...]] = ()  # props an entry keeps with a change

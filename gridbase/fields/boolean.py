@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,6 +45,9 @@ class BooleanFieldType(FieldType):
 
     def serialize(self, field: Field, stored: Any) -> Any:
         return bool(stored)
+
+    def renderer(self, field: Field) -> Callable[[Any], Any] | None:
+        return bool
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         return {"type": "boolean", "example": True}

@@ -8,6 +8,7 @@ Imports: fields (base, display, props), models, storage (ddl, kept.zones, types)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -174,6 +175,17 @@ class DateFieldType(FieldType):
             else parsed.date().isoformat()
         )
         return self.validate(field, text, vc)
+
+    def renderer(self, field: Field) -> Callable[[Any], Any] | None:
+        serialize = self.serialize
+        day = date
+
+        def render(stored: Any) -> Any:
+            if type(stored) is day:  # what a date column reads (not a datetime, a subclass)
+                return stored.isoformat()
+            return serialize(field, stored)
+
+        return render
 
     def serialize(self, field: Field, stored: Any) -> Any:
         if stored is None:

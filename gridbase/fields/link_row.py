@@ -11,7 +11,7 @@ Imports: errors, fields (base, field_json, names, props), formula, models, stora
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -81,6 +81,10 @@ def _table_row(conn: sa.Connection, table_id: int) -> Any:
         .join(a, a.c.id == t.c.database_id)
         .where(t.c.id == table_id, s.live_table(t))
     ).first()
+
+
+def _as_list(stored: Any) -> list[Any]:
+    return list(stored or [])
 
 
 class LinkRowFieldType(FieldType):
@@ -434,6 +438,9 @@ class LinkRowFieldType(FieldType):
 
     def serialize(self, field: Field, stored: Any) -> Any:
         return list(stored or [])
+
+    def renderer(self, field: Field) -> Callable[[Any], Any] | None:
+        return _as_list
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         link = {

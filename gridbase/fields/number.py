@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 
@@ -42,6 +43,20 @@ def format_decimal(value: Any, places: int) -> str | None:
     number = value if isinstance(value, Decimal) else Decimal(str(value))
     quantum = _QUANTUM[places] if 0 <= places < len(_QUANTUM) else Decimal(1).scaleb(-places)
     return f"{number.quantize(quantum, context=_WIDE):f}"  # plain digits: str() writes 0E-7
+
+
+def decimal_formatter(places: int) -> Callable[[Any], str | None]:
+    """format_decimal(value, places) with the quantum found once."""
+    quantum = _QUANTUM[places] if 0 <= places < len(_QUANTUM) else Decimal(1).scaleb(-places)
+    wide = _WIDE
+
+    def render(value: Any) -> str | None:
+        if value is None:
+            return None
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        return f"{number.quantize(quantum, context=wide):f}"
+
+    return render
 
 
 def _rounded_input(value: Any, places: int) -> Decimal | None:
@@ -142,6 +157,9 @@ class NumberFieldType(FieldType):
 
     def serialize(self, field: Field, stored: Any) -> Any:
         return format_decimal(stored, int(field.props.get("number_decimal_places", 0)))
+
+    def renderer(self, field: Field) -> Callable[[Any], Any] | None:
+        return decimal_formatter(int(field.props.get("number_decimal_places", 0)))
 
     def upsert_value(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         """Baserow's prepare_value_for_db: a text loses the prefix and suffix characters and

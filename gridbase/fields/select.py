@@ -10,7 +10,7 @@ Imports: errors, fields (base, jsonsql, props), models, storage.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -38,6 +38,15 @@ NOT_AN_OPTION = "The provided select option value '{}' is not a valid select opt
 
 def option_json(option: SelectOption) -> dict[str, Any]:
     return {"id": option.id, "value": option.value, "color": option.color}
+
+
+def options_json(field: Field, *, first: bool) -> dict[int, dict[str, Any]]:
+    """option id -> its JSON, the first or the last option of an id (as serialize finds)."""
+    out: dict[int, dict[str, Any]] = {}
+    for option in field.select_options:
+        if not first or option.id not in out:
+            out[option.id] = option_json(option)
+    return out
 
 
 def option_schema(field: Field) -> dict[str, Any]:
@@ -249,6 +258,19 @@ class SingleSelectFieldType(SelectOptionsMixin):
                 return option_json(option)
         return None
 
+    def renderer(self, field: Field) -> Callable[[Any], Any] | None:
+        jsons = options_json(field, first=True)
+        get, serialize = jsons.get, self.serialize
+
+        def render(stored: Any) -> Any:
+            try:
+                found = get(stored)  # None finds nothing too
+            except TypeError:  # unhashable: no option's id
+                return serialize(field, stored)
+            return found.copy() if found is not None else None  # each row its own dict
+
+        return render
+
     def json_schema(self, field: Field) -> dict[str, Any]:
         return {
             "anyOf": [option_schema(field), {"type": "null"}],
@@ -459,6 +481,14 @@ class MultipleSelectFieldType(SelectOptionsMixin):
     def serialize(self, field: Field, stored: Any) -> Any:
         options = {o.id: o for o in field.select_options}
         return [option_json(options[i]) for i in stored or [] if i in options]
+
+    def renderer(self, field: Field) -> Callable[[Any], Any] | None:
+        jsons = options_json(field, first=False)
+
+        def render(stored: Any) -> Any:
+            return [jsons[i].copy() for i in stored or [] if i in jsons]
+
+        return render
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         example = _example_option(field)

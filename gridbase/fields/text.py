@@ -6,6 +6,7 @@ Imports: fields (base, props), models.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from gridbase.fields.base import SORTABLE, FieldType, FieldValueError, ValueContext
@@ -20,6 +21,10 @@ def as_text(raw: Any) -> str | None:
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         raise FieldValueError("Not a valid string.")
     return str(raw)
+
+
+def _or_blank(stored: Any) -> Any:
+    return stored if stored is not None else ""
 
 
 class TextLike(FieldType):
@@ -103,6 +108,9 @@ class PatternFieldType(TextLike):
 
     def serialize(self, field: Field, stored: Any) -> Any:
         return stored if stored is not None else ""
+
+    def renderer(self, field: Field) -> Callable[[Any], Any] | None:
+        return _or_blank
 
     example: ClassVar[str] = ""
 

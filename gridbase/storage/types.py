@@ -29,11 +29,17 @@ class DecimalType(sa.types.TypeDecorator[Decimal]):
 
     def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
         try:
-            return super().result_processor(dialect, coltype)
+            process = super().result_processor(dialect, coltype)
         except sa.exc.InvalidRequestError as exc:  # "Unknown PG numeric type"
             # PostgreSQL: the column is no longer numeric - a field's type change committed
             # after this read loaded the table's model; the read runs again
             raise SchemaMoved() from exc
+        if (
+            dialect.name == "sqlite"
+            and self.impl_instance.result_processor(dialect, coltype) is None
+        ):
+            return _sqlite_decimal  # the same, without a wrapper's call per value
+        return process
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
@@ -51,6 +57,20 @@ class DecimalType(sa.types.TypeDecorator[Decimal]):
             if isinstance(value, Decimal)
             else Decimal(repr(value) if isinstance(value, float) else str(value))
         )
+
+
+def _sqlite_decimal(value: Any) -> Decimal | None:
+    """DecimalType.process_result_value of what SQLite hands back (float, int, None)."""
+    kind = type(value)
+    if kind is float:
+        return Decimal(repr(value))
+    if kind is int:
+        return Decimal(value)  # the digits of str(value), exponent 0
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(repr(value) if isinstance(value, float) else str(value))
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):

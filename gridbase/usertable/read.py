@@ -16,15 +16,13 @@ from gridbase.models import Field
 from gridbase.storage import schema
 from gridbase.storage.kept import linked_texts, versions
 from gridbase.storage.kept.versions import VERSION_COLUMN
+from gridbase.usertable import renderers
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.load import model_of
 from gridbase.usertable.model import TableModel
+from gridbase.usertable.renderers import format_order
 
 Row = dict[str, Any]
-
-
-def format_order(order: Any) -> str:
-    return f"{Decimal(str(order)):.20f}"
 
 
 def serialize_rows(
@@ -35,6 +33,30 @@ def serialize_rows(
     fields: list[Field],
 ) -> list[Row]:
     """Stored rows (as a select of model.columns reads them) -> row JSON."""
+    return _serialize(ctx, conn, model, records, fields, general=False)
+
+
+def serialize_rows_general(
+    ctx: TableContext,
+    conn: sa.Connection,
+    model: TableModel,
+    records: list[Any],
+    fields: list[Field],
+) -> list[Row]:
+    """serialize_rows the plain way, a field type's serialize per value: the reference the
+    compiled row renderer is held to (tests/test_render_equivalence.py)."""
+    return _serialize(ctx, conn, model, records, fields, general=True)
+
+
+def _serialize(
+    ctx: TableContext,
+    conn: sa.Connection,
+    model: TableModel,
+    records: list[Any],
+    fields: list[Field],
+    *,
+    general: bool,
+) -> list[Row]:
     if records and VERSION_COLUMN in records[0]._fields:  # before anything else is read
         names = records[0]._fields
         versions.check_version(model.table.schema_version, records[0][names.index(VERSION_COLUMN)])
@@ -50,8 +72,10 @@ def serialize_rows(
                 relation_values[field.id] = link_values(
                     ctx, conn, target, relation_values[field.id]
                 )
+    if not records:
+        return []
     # Where each field's value is: its junction values, a position in the row tuple, or nowhere.
-    positions = {name: i for i, name in enumerate(records[0]._fields)} if records else {}
+    positions = {name: i for i, name in enumerate(records[0]._fields)}
 
     plan = [
         (
@@ -68,6 +92,16 @@ def serialize_rows(
         if ft.resolves_values and position is not None and related is None:
             found = ft.resolve_values(conn, field, {r[position] for r in records})
             plan[i] = (field, ft, name, {r.id: found.get(r[position]) for r in records}, None)
+    if not general:
+        render = renderers.row_renderer(
+            ctx.field_types,
+            model.memo,
+            positions["id"],
+            positions["order"],
+            [(f, position, related is not None) for f, _ft, _name, related, position in plan],
+        )
+        relations = [related for *_, related, _position in plan if related is not None]
+        return [render(record, relations) for record in records]
     out = []
     for record in records:
         row_id = record.id
@@ -176,11 +210,16 @@ def link_values(
         lambda ids: _read_linked_texts(ctx, conn, target, ids),
         lambda: _linked_primary(ctx, target),
     )
-    # Once per linked row, not per link, and only for these rows.
-    rank = {i: (Decimal(texts[i][0]), i) for i in dict.fromkeys(every) if i in texts}
+    # Once per linked row, not per link, and only for these rows: its place among them in
+    # the linked table's order (order, id).
+    present = [i for i in dict.fromkeys(every) if i in texts]
+    present.sort(key=lambda i: (Decimal(texts[i][0]), i))
+    place = {i: k for k, i in enumerate(present)}
     out = {}
     for row_id, ids in linked.items():
-        found = [i for i in dict.fromkeys(ids) if i in texts]
-        found.sort(key=rank.__getitem__)
+        if len(ids) == 1:  # (most links: no duplicates to drop, nothing to sort)
+            found = ids if ids[0] in place else []
+        else:
+            found = sorted({i for i in ids if i in place}, key=place.__getitem__)
         out[row_id] = [{"id": i, "value": texts[i][1], "order": texts[i][0]} for i in found]
     return out

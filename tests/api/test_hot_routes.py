@@ -81,6 +81,51 @@ def test_hot_route_answers_like_the_normal_route(
 
 
 @pytest.mark.parametrize(
+    "query", ["", "?user_field_names=true", "?user_field_names", "?user_field_names=0"]
+)
+def test_hot_list_answers_like_the_normal_route(
+    api: Api, table: tuple[int, dict[str, str]], query: str
+) -> None:
+    table_id, token = table
+    for _ in range(120):  # a second page: the `next` link
+        api.ok(api.post(f"/api/database/rows/table/{table_id}/", {}))
+    path = f"/api/database/rows/table/{table_id}/{query}"
+    hot, normal = api.client.get(path, headers=token), api.client.get(path, headers=api.headers)
+    assert hot.status_code == normal.status_code == 200
+    assert (hot.content, hot.headers) == (normal.content, normal.headers)
+    body = hot.json()
+    assert (body["count"], len(body["results"]), body["previous"]) == (122, 100, None)
+    assert body["next"].startswith(f"http://testserver/api/database/rows/table/{table_id}/?page=2")
+    # with another parameter the app answers: the page the link names, linking back
+    paged = api.ok(api.client.get(body["next"], headers=token))
+    assert (len(paged["results"]), paged["next"]) == (22, None)
+    assert paged["previous"].startswith("http://testserver/") and "page" not in paged["previous"]
+
+
+@pytest.mark.parametrize(
+    "headers, status, error",
+    [
+        ({"Authorization": "Token nope"}, 401, "ERROR_TOKEN_DOES_NOT_EXIST"),
+        ({"Authorization": "Token"}, 401, "ERROR_INVALID_TOKEN_HEADER"),
+    ],
+)
+def test_a_refused_hot_list_gets_the_normal_error(
+    api: Api, table: tuple[int, dict[str, str]], headers: dict[str, str], status: int, error: str
+) -> None:
+    table_id, _ = table
+    r = api.client.get(f"/api/database/rows/table/{table_id}/", headers=headers)
+    assert (r.status_code, r.json()["error"]) == (status, error)
+    assert r.headers["WWW-Authenticate"] == 'JWT realm="api"'
+    other = api.table(name="Elsewhere")
+    api.ok(api.delete(f"/api/database/tables/{other}/"))
+    token = table[1]
+    gone = api.client.get(f"/api/database/rows/table/{other}/", headers=token)
+    normal = api.client.get(f"/api/database/rows/table/{other}/", headers=api.headers)
+    assert (gone.status_code, gone.content) == (normal.status_code, normal.content)
+    assert gone.json()["error"] == "ERROR_TABLE_DOES_NOT_EXIST"
+
+
+@pytest.mark.parametrize(
     "path, status, error",
     [
         ("99/", 404, "ERROR_ROW_DOES_NOT_EXIST"),
