@@ -8,7 +8,7 @@ The row id is not part of the document: like compat search and Baserow, an integ
 matches the row id exactly. Beside the words, a document keeps the same texts lowercased as
 the compat search compares them (PostgreSQL's lower(), one line per text): a term found in
 a field's text is found there too.
-Imports: models, search (compat, tokenize), usertable.
+Imports: models, search (compat, tokenize), storage, usertable.
 """
 
 from __future__ import annotations
