@@ -14,7 +14,6 @@ Imports: filters.base, models, storage, usertable.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -50,12 +49,7 @@ class RowSearch:
     ) -> Clause | None:
         if self._uses_index(ctx, model, mode, fields):
             return full_text.full_text_clause(ctx.db.dialect, model, term)
-        table_id, dialect = model.table.id, ctx.db.dialect
-        candidates = (
-            (lambda term: search_index.substring_ids(dialect, table_id, term))
-            if self._indexed(ctx, table_id)
-            else None
-        )
+        candidates = self._candidates(ctx, model.table.id)
         return compat.search_clause(ctx, model, term, mode, fields, candidates)
 
     def plan(
@@ -89,18 +83,14 @@ class RowSearch:
         row (for a common term the first page is found in a few hundred rows, where reading
         every candidate and sorting them costs seconds at 1M rows)."""
         table_id = model.table.id
-        if not self._indexed(ctx, table_id):
+        candidates = self._candidates(ctx, table_id)
+        if candidates is None:
             return None
-        dialect = conn.dialect.name
-
-        def candidates(term: str) -> sa.Select[Any]:
-            return search_index.substring_ids(dialect, table_id, term)
-
         where, term = compat.indexed_search(ctx, model, query.search, query.fields, candidates)
         if where is None or term is None:
             return None
         t = model.sql
-        if dialect != "sqlite":
+        if conn.dialect.name != "sqlite":
             ids = list(
                 conn.execute(sa.select(t.c.id).where(where).limit(FEW_MATCHES + 1)).scalars()
             )
@@ -153,6 +143,13 @@ class RowSearch:
             if not all(f.id in wanted for f in indexed_fields(ctx, model)):
                 return False
         return self._indexed(ctx, model.table.id)
+
+    def _candidates(self, ctx: TableContext, table_id: int) -> compat.Candidates | None:
+        """The table's substring index as compat search asks it, when the table has one."""
+        if not self._indexed(ctx, table_id):
+            return None
+        dialect = ctx.db.dialect
+        return lambda term: search_index.substring_ids(dialect, table_id, term)
 
     def _indexed(self, ctx: TableContext, table_id: int) -> bool:
         indexes = ctx.kept.indexes

@@ -110,20 +110,21 @@ def create(conn: sa.Connection, table_id: int) -> None:
 def trigram_schema(conn: sa.Connection) -> str | None:
     """PostgreSQL: the schema of the pg_trgm extension, created in `public` if it is not
     there yet (a trusted extension: the database's owner may); None when it cannot be."""
-    found = conn.exec_driver_sql(
-        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-        "WHERE e.extname = 'pg_trgm'"
-    ).scalar()
+
+    def find() -> Any:
+        return conn.exec_driver_sql(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'pg_trgm'"
+        ).scalar()
+
+    found = find()
     if found is None:
         try:
             with conn.begin_nested():  # a refusal (privileges, a racing creator) ends here
                 conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
         except sa.exc.DBAPIError:
             pass
-        found = conn.exec_driver_sql(
-            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = "
-            "e.extnamespace WHERE e.extname = 'pg_trgm'"
-        ).scalar()
+        found = find()
     return None if found is None else str(found)
 
 
