@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -199,9 +202,17 @@ class Grid:
 
         def click() -> bool | None:
             try:
-                self.cell(row, col).find_element(By.CSS_SELECTOR, css).click()
+                element = self.cell(row, col).find_element(By.CSS_SELECTOR, css)
+                element.click()
                 return True
             except StaleElementReferenceException:
+                return None
+            except ElementClickInterceptedException:
+                # the grid scrolled the cell under its pinned column, as it does after an
+                # edit further right: a person scrolls it back into view and clicks again
+                self.b.js(
+                    "arguments[0].scrollIntoView({block: 'nearest', inline: 'center'})", element
+                )
                 return None
 
         self.b.until(click)
