@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import sqlalchemy as sa
 
 from gridbase.models import Field, Table
+from gridbase.search.index import RowsWritten
 from gridbase.search.query import SearchPlan
 from gridbase.storage.files import FileStorage
 from gridbase.usertable.context import TableContext
@@ -30,8 +31,7 @@ if TYPE_CHECKING:
     from gridbase.core.context import Ctx
     from gridbase.core.views import View
 
-# Called after a write with the written rows (when the caller has them serialized).
-RowsWritten = Callable[..., None]
+
 # Called after a schema change with the related fields it changed.
 FieldsChanged = Callable[[list[Field]], None]
 

@@ -38,6 +38,7 @@ from gridbase.errors import (
 )
 from gridbase.fields.link_row import unlink_rows
 from gridbase.models import Field, Table
+from gridbase.search.index import RowsWritten
 from gridbase.storage.kept import row_counts
 from gridbase.storage.prepared import records
 from gridbase.usertable import keyset, load
@@ -88,9 +89,10 @@ def _watch(
     row_ids: Sequence[int],
     *,
     created: bool = False,
-) -> Callable[..., None]:
+) -> RowsWritten:
     """Let the search index see rows before a write; call the result after the write, inside
-    the same transaction (with the written rows when they were read back)."""
+    the same transaction (with the written rows when they were read back, or the reading of
+    them)."""
     return ctx.ext.search.rows_changing(ctx, conn, model, row_ids, created=created)
 
 
@@ -405,7 +407,7 @@ def update_prepared(
         for row_id, values in changes
     ])  # fmt: skip
     _write_relations(ctx, conn, model, list(changes))
-    written(fetch(ctx, conn, model, ids))
+    written(read=lambda: fetch(ctx, conn, model, ids))
 
 
 def _one_item(exc: RequestBodyValidation) -> RequestBodyValidation:
@@ -652,8 +654,7 @@ def apply_updates(
     if missing:
         raise RowDoesNotExist(missing)  # the transaction (or the group member) rolls back
     _write_relations(ctx, conn, model, list(zip(ids, prepared, strict=True)))
-    updated = fetch(ctx, conn, model, ids)
-    written(updated)  # the index reads the rows just fetched
+    updated = written(read=lambda: fetch(ctx, conn, model, ids))  # indexed as read
     if history:
         row_history.record_updates(ctx, conn, model, actor.user, old, updated, touched)
     if listened:

@@ -22,6 +22,7 @@ from gridbase.models import Field
 from gridbase.search import compat, index
 from gridbase.search import query as full_text
 from gridbase.search.document import indexed_fields
+from gridbase.search.index import RowsWritten
 from gridbase.storage import search_index
 from gridbase.storage.kept import row_counts, snapshots
 from gridbase.usertable.context import TableContext
@@ -121,7 +122,7 @@ class RowSearch:
         row_ids: Sequence[int],
         *,
         created: bool = False,
-    ) -> Callable[..., None]:
+    ) -> RowsWritten:
         return index.rows_changing(ctx, conn, model, row_ids, created=created)
 
     def fields_changing(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
@@ -31,6 +31,19 @@ from gridbase.storage.prepared import records
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.load import model_of
 from gridbase.usertable.model import TableModel
+
+
+class RowsWritten(Protocol):
+    """Called after a write with the written rows (when the caller has them serialized),
+    or with `read`, which reads them back once the index is ready for it (PostgreSQL: once
+    their documents are locked, so that they are indexed as read); returns the rows."""
+
+    def __call__(
+        self,
+        rows: Sequence[dict[str, Any]] | None = None,
+        *,
+        read: Callable[[], list[dict[str, Any]]] | None = None,
+    ) -> list[dict[str, Any]]: ...
 
 
 def linking_rows(
@@ -86,10 +99,12 @@ def reindex_rows(
     fresh: bool = False,
     rows: Sequence[dict[str, Any]] | None = None,
     model: TableModel | None = None,
+    locked: bool = False,
 ) -> None:
     """Index these rows again; `fresh`: they were just created and have no documents yet;
     `rows`: their serialized values, already read (every field, current schema; PostgreSQL
-    reads existing rows again after locking their documents);
+    reads existing rows again after locking their documents, unless `locked`: the caller
+    holds those locks, and read `rows` only after taking them);
     `model`: the table's current model, when the caller has it."""
     ids = sorted(set(row_ids))
     if not ids or not ctx.kept.indexes.ready(conn, table_id):
@@ -101,8 +116,13 @@ def reindex_rows(
         # Concurrent writers may rewrite these documents too: lock them, read the rows only
         # then (answers read before the lock may predate another writer's commit), and
         # rewrite them in place (search_index.lock).
-        search_index.lock(conn, table_id, ids)
-        found = documents(ctx, conn, model, ids)
+        if not locked:
+            search_index.lock(conn, table_id, ids)
+        found = (
+            row_documents(ctx, model, rows)
+            if locked and rows is not None
+            else documents(ctx, conn, model, ids)
+        )
         search_index.forget(conn, table_id, sorted(set(ids) - {doc[0] for doc in found}))
         search_index.store(conn, table_id, found)
         return
@@ -137,7 +157,7 @@ def rows_changing(
     row_ids: Sequence[int],
     *,
     created: bool = False,
-) -> Callable[..., None]:
+) -> RowsWritten:
     """Called before rows of `model` are written; the result is called after the write.
     `created`: the rows were just inserted, so nothing linked to them before."""
     table_id = model.table.id
@@ -145,7 +165,13 @@ def rows_changing(
     into = links_into(conn, table_id)  # row writes change no fields: the same before and after
     before = {} if created else linking_rows(ctx, conn, table_id, ids, into)
 
-    def written(rows: Sequence[dict[str, Any]] | None = None) -> None:
+    def written(
+        rows: Sequence[dict[str, Any]] | None = None,
+        *,
+        read: Callable[[], list[dict[str, Any]]] | None = None,
+    ) -> list[dict[str, Any]]:
+        if read is not None and created:  # (nothing else rewrites new rows' documents)
+            rows, read = read(), None
         wanted: dict[int, set[int]] = defaultdict(set)
         after = into if not created or rows is None else _linked_by(ctx, model, into, rows)
         for source in (before, linking_rows(ctx, conn, table_id, ids, after)):
@@ -153,12 +179,18 @@ def rows_changing(
                 wanted[other] |= linked
         # self links: rows of this table that link to the written ones
         own = wanted.pop(table_id, set()) - set(ids)
-        if conn.dialect.name != "sqlite":
+        locked = conn.dialect.name != "sqlite"
+        if locked:
             _lock(ctx, conn, {**wanted, table_id: own | (set() if created else set(ids))})
-        reindex_rows(ctx, conn, table_id, ids, fresh=created, rows=rows, model=model)
-        reindex_rows(ctx, conn, table_id, own)
+        if read is not None:  # after the lock: its rows can be indexed as read
+            rows = read()
+        elif locked and not created:
+            rows = None  # read before the lock: the documents are read again
+        reindex_rows(ctx, conn, table_id, ids, fresh=created, rows=rows, model=model, locked=locked)
+        reindex_rows(ctx, conn, table_id, own, locked=locked)
         for other, linked in wanted.items():
-            reindex_rows(ctx, conn, other, linked)
+            reindex_rows(ctx, conn, other, linked, locked=locked)
+        return list(rows or [])
 
     return written
 

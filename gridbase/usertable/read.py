@@ -6,6 +6,8 @@ Imports: fields (display), models, storage, usertable (context, model, load).
 
 from __future__ import annotations
 
+import sqlite3
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -66,8 +68,16 @@ def _serialize(
         junction = model.relations.get(field.id)
         if junction is not None and ids:
             ft = ctx.field_types.get(field.type)
-            relation_values[field.id] = ft.load_relation(conn, field, junction, ids)
             target = ft.links_to(field)
+            joined = (
+                _joined_link_values(ctx, conn, field, junction, target, ids)
+                if target is not None and not ctx.db.is_sqlite
+                else None
+            )
+            if joined is not None:
+                relation_values[field.id] = joined
+                continue
+            relation_values[field.id] = ft.load_relation(conn, field, junction, ids)
             if target is not None:
                 relation_values[field.id] = link_values(
                     ctx, conn, target, relation_values[field.id]
@@ -155,16 +165,87 @@ def _primary_texts(
     for start in range(0, len(unique), 500):
         chunk = unique[start : start + 500]
         records = model.records(conn, ("primary_texts", versioned), build, {"ids": chunk})
-        texts = (
-            serialize_rows(ctx, conn, model, records, [primary])
-            if primary is not None
-            else [{"id": r.id, "order": format_order(r.order)} for r in records]
-        )
-        for record, row in zip(records, texts, strict=True):
-            text = value_text(row.get(primary.column_name)) if primary is not None else ""
-            out[record.id] = (row["order"], text)  # blank or null: "" (as in Baserow 1.35.3)
-            version = record.table_version if versioned else None
+        out.update(_texts_of(ctx, conn, model, records))
+        if records and versioned:
+            version = records[-1].table_version
     return out, version
+
+
+def _texts_of(
+    ctx: TableContext, conn: sa.Connection, model: TableModel, records: list[Any]
+) -> linked_texts.Texts:
+    """row id -> (order, primary text) of records read with model.columns([primary])."""
+    primary = model.primary
+    if primary is None:
+        return {r.id: (format_order(r.order), "") for r in records}
+    rows = serialize_rows(ctx, conn, model, records, [primary])
+    name = primary.column_name
+    # blank or null: "" (as in Baserow 1.35.3)
+    return {row["id"]: (row["order"], value_text(row.get(name))) for row in rows}
+
+
+LINK_ROW = "gb_link_row"  # what the joined read names the linking row's id as
+LINKED_VERSION = "gb_linked_version"  # ... and the linked table's schema version
+
+
+def _joined_link_values(
+    ctx: TableContext,
+    conn: sa.Connection,
+    field: Field,
+    junction: sa.Table,
+    target: int,
+    ids: list[int],
+) -> dict[int, list[dict[str, Any]]] | None:
+    """PostgreSQL, where linked texts are not kept: a link field's values for these rows in
+    one statement - its junction rows joined to the linked rows' primary values, with the
+    linked table's schema version (None once it is in the trash) - instead of three (the
+    junction rows, the linked table, its texts). Read with the linked table's last model;
+    None when that model is not the table's current one (read again the usual way, which
+    loads the current one)."""
+    latest = ctx.kept.models.latest(target)
+    if latest is None:
+        return None
+    version, linked = latest
+    primary = linked.primary
+    mine, other = ctx.field_types.get(field.type).junction_sides(field)
+
+    def build() -> sa.Select[Any]:
+        t, tables = linked.sql, schema.database_tables
+        columns: list[sa.ColumnElement[Any]] = [t.c.id, t.c.order]
+        expression = linked.expressions.get(primary.id) if primary is not None else None
+        if primary is not None and expression is not None:
+            columns.append(expression.label(primary.column_name))
+        live_version = (
+            sa.select(tables.c.schema_version)
+            .where(tables.c.id == linked.table.id, schema.live_table(tables))
+            .scalar_subquery()
+        )
+        return (
+            sa.select(
+                junction.c[mine].label(LINK_ROW), *columns, live_version.label(LINKED_VERSION)
+            )
+            .select_from(junction.join(t, t.c.id == junction.c[other]))
+            .where(junction.c[mine].in_(sa.bindparam("ids", expanding=True)))
+            .order_by(junction.c.id)
+        )
+
+    try:
+        records = linked.records(conn, ("linked_by", junction.name, mine), build, {"ids": ids})
+    except Exception:
+        # a column the kept model names is gone: the call runs again (storage.engine.retryable),
+        # and then loads the current model
+        ctx.kept.models.drop(target)
+        raise
+    if not records:
+        return {}
+    if records[0][-1] != version:
+        return None
+    by_target = {r.id: r for r in records}
+    texts = _texts_of(ctx, conn, linked, list(by_target.values()))
+    linked_ids: dict[int, list[int]] = defaultdict(list)
+    for record in records:
+        linked_ids[record[0]].append(record.id)
+    return _arranged(linked_ids, texts)
 
 
 def _linked_primary(ctx: TableContext, table_id: int) -> linked_texts.Primary | None:
@@ -187,7 +268,9 @@ def _read_linked_texts(
         version, model = latest
         try:
             texts, seen = _primary_texts(ctx, conn, model, row_ids, versioned=True)
-        except sa.exc.OperationalError:  # a column the cached model names is gone
+        # a column the cached model names is gone (a Prepared statement raises the driver's
+        # error as it is)
+        except (sa.exc.OperationalError, sqlite3.OperationalError):
             pass
         else:
             if seen is None or seen == version:  # no row found: there is nothing to name either way
@@ -210,6 +293,14 @@ def link_values(
         lambda ids: _read_linked_texts(ctx, conn, target, ids),
         lambda: _linked_primary(ctx, target),
     )
+    return _arranged(linked, texts)
+
+
+def _arranged(
+    linked: dict[int, list[int]], texts: linked_texts.Texts
+) -> dict[int, list[dict[str, Any]]]:
+    """row id -> its linked rows that exist, once each, as items in the linked table's order."""
+    every = [i for ids in linked.values() for i in ids]
     # Once per linked row, not per link, and only for these rows: its place among them in
     # the linked table's order (order, id).
     present = [i for i in dict.fromkeys(every) if i in texts]

@@ -74,7 +74,7 @@ class LoggedEvent:
     names: dict[str, str] | None
 
 
-def _next_seq_statement(dialect: str, database_id: int) -> sa.Executable:
+def _next_seq_statement(dialect: str, database_id: int) -> sa.Insert:
     q = s.stream_sequences
     insert = postgresql.insert(q) if dialect == "postgresql" else sqlite.insert(q)
     return (
@@ -84,6 +84,22 @@ def _next_seq_statement(dialect: str, database_id: int) -> sa.Executable:
         )
         .returning(q.c.last_seq)
     )
+
+
+def _logged_statement(logged: Mapping[str, Any]) -> sa.Executable:
+    """PostgreSQL: the next seq, the log row and the NOTIFY to every listening instance
+    (delivered at commit) in one statement: the seq's INSERT and the log row's as data-modifying
+    CTEs (each runs once), the NOTIFY in the select of the new row's seq."""
+    e = s.stream_events
+    next_seq = _next_seq_statement("postgresql", logged["database_id"]).cte("next_seq")
+    values = [sa.bindparam(name, value, type_=e.c[name].type) for name, value in logged.items()]
+    row = (
+        sa.insert(e)
+        .from_select([*logged, "seq"], sa.select(*values, next_seq.c.last_seq))
+        .returning(e.c.seq)
+        .cte("logged")
+    )
+    return sa.select(row.c.seq, sa.func.pg_notify(CHANNEL, str(logged["database_id"])))
 
 
 class EventLog:
@@ -110,22 +126,20 @@ class EventLog:
             return None
         database_id = table.database_id
         dialect = conn.dialect.name
-        seq = int(conn.execute(_next_seq_statement(dialect, database_id)).scalar_one())
         row_event = event_type in payloads.ROW_EVENTS
-        conn.execute(
-            s.stream_events.insert(),
-            {
-                "database_id": database_id,
-                "seq": seq,
-                "table_id": table.id,
-                "event_type": event_type,
-                "payload": payloads.render(event_type, table, None, event_id, data, None),
-                "names": {f"field_{f.id}": f.name for f in fields} if row_event else None,
-                "created_on": self.clock(),
-            },
-        )
-        if dialect == "postgresql":  # delivered to every listening instance at commit
-            conn.execute(sa.select(sa.func.pg_notify(CHANNEL, str(database_id))))
+        logged = {
+            "database_id": database_id,
+            "table_id": table.id,
+            "event_type": event_type,
+            "payload": payloads.render(event_type, table, None, event_id, data, None),
+            "names": {f"field_{f.id}": f.name for f in fields} if row_event else None,
+            "created_on": self.clock(),
+        }
+        if dialect == "postgresql":
+            seq = int(conn.execute(_logged_statement(logged)).scalar_one())
+        else:
+            seq = int(conn.execute(_next_seq_statement(dialect, database_id)).scalar_one())
+            conn.execute(s.stream_events.insert(), {**logged, "seq": seq})
         if self.notify.active:
             sa.event.listen(conn, "commit", lambda _conn: self.notify(database_id), once=True)
         return seq

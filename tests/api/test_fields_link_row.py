@@ -304,5 +304,15 @@ def test_link_values_follow_changes_to_the_linked_primary_field(
                 )
             )
             assert values() == ["1.500", "later again"]
+            # the column this instance's model names is gone (a formula is read as an
+            # expression): on PostgreSQL the joined read of the link values fails, and the
+            # read runs again with the current model
+            assert (
+                other.patch(
+                    path, json={"type": "formula", "formula": "'computed'"}, headers=api.headers
+                ).status_code
+                == 200
+            )
+            assert values() == ["computed", "computed"]
     finally:
         other_ctx.db.dispose()

@@ -62,5 +62,6 @@ class ModelCache(Generic[M]):
         self._kept[table_id] = (version, model)
 
     def drop(self, table_id: int) -> None:
-        """Forget a deleted table's model (its version can no longer be read)."""
+        """Forget a table's model: the table is deleted (its version can no longer be read),
+        or a statement built from its last model failed (that model may be stale)."""
         self._kept.pop(table_id, None)
