@@ -420,10 +420,20 @@ def _one_item(exc: RequestBodyValidation) -> RequestBodyValidation:
     return exc
 
 
+# bound parameters per INSERT statement: under SQLite's limit (32,766) and PostgreSQL's (65,535)
+INSERT_PARAMETERS = 32_000
+
+
+def insert_chunk(rows: int, columns: int) -> int:
+    """Rows for the next INSERT of `rows` rows setting `columns` columns: the largest power
+    of two that fits, at most 256, within INSERT_PARAMETERS."""
+    fits = max(1, INSERT_PARAMETERS // max(1, columns))
+    return 1 << min(rows.bit_length() - 1, 8, fits.bit_length() - 1)
+
+
 def _insert_many(conn: sa.Connection, model: TableModel, rows: list[dict[str, Any]]) -> list[int]:
     """One multi-row INSERT ... RETURNING id per run of rows that set the same columns; the
     ids come back in the rows' order."""
-    t = model.sql
     ids: list[int] = []
     start = 0
     while start < len(rows):
@@ -431,37 +441,25 @@ def _insert_many(conn: sa.Connection, model: TableModel, rows: list[dict[str, An
         end = start + 1
         while end < len(rows) and rows[end].keys() == keys:
             end += 1
-        run = rows[start:end]
-        if conn.dialect.name == "sqlite":
-            ids.extend(_sqlite_insert(conn, model, tuple(keys), run))
-        else:
-            if len(run) == 1:
-                stmt = model.statement(
-                    ("insert_one", tuple(keys)), lambda: t.insert().returning(t.c.id)
-                )
-            else:
-                stmt = model.statement(
-                    ("insert_many", tuple(keys)),
-                    lambda: t.insert().returning(t.c.id, sort_by_parameter_order=True),
-                )
-            ids.extend(conn.execute(stmt, run).scalars())
+        ids.extend(_insert_values(conn, model, tuple(keys), rows[start:end]))
         start = end
     return ids
 
 
-def _sqlite_insert(
+def _insert_values(
     conn: sa.Connection, model: TableModel, keys: tuple[str, ...], run: list[dict[str, Any]]
 ) -> list[int]:
     """INSERT ... VALUES (...), (...) RETURNING id as Prepared statements on the raw cursor, in
-    chunks of 2**k rows (so at most ~9 statement shapes per column set are ever compiled).
-    AUTOINCREMENT gives the rows of one statement ascending ids in VALUES order, so sorted
-    ids are the rows' ids in order (SQLAlchemy relies on the same for SQLite)."""
+    chunks of 2**k rows (so at most ~9 statement shapes per column set are ever compiled; on
+    PostgreSQL each is numbered once, where SQLAlchemy's executemany has psycopg parse a
+    200-row text at every batch). The rows of one statement get ascending ids in VALUES
+    order (SQLite's AUTOINCREMENT; PostgreSQL's serial default, called row by row in that
+    order), so sorted ids are the rows' ids in order (SQLAlchemy relies on the same)."""
     t = model.sql
     ids: list[int] = []
     start = 0
     while start < len(run):
-        # the largest power of two that fits, <= 256
-        size = 1 << min((len(run) - start).bit_length() - 1, 8)
+        size = insert_chunk(len(run) - start, len(keys))
 
         def build(size: int = size) -> Any:
             return (
