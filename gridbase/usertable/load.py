@@ -72,15 +72,35 @@ def lock_table(conn: sa.Connection, table: Table, *, schema: bool = False) -> Ta
     database's write lock already, so nothing changes under it."""
     if conn.dialect.name == "sqlite":
         return table
-    lock = sa.func.pg_advisory_xact_lock if schema else sa.func.pg_advisory_xact_lock_shared
-    conn.execute(sa.select(lock(SCHEMA_LOCK, table.id)))
-    t = s.database_tables
-    version = conn.execute(
-        sa.select(t.c.schema_version).where(t.c.id == table.id, s.live_table(t))
-    ).scalar()
-    if version is None:
+    _advisory_lock(conn, SCHEMA_LOCK, table.id, shared=not schema)
+    found = records(
+        s.database_tables, conn, "live_version", _live_version_statement, {"table_id": table.id}
+    )
+    if not found:
         raise TableDoesNotExist()
+    version = found[0].schema_version
     return table if version == table.schema_version else load_table(conn, table.id)
+
+
+def _live_version_statement() -> sa.Select[Any]:
+    t = s.database_tables
+    return sa.select(t.c.schema_version).where(t.c.id == sa.bindparam("table_id"), s.live_table(t))
+
+
+def _advisory_lock(conn: sa.Connection, key: int, table_id: int, *, shared: bool) -> None:
+    """PostgreSQL: a transaction-level advisory lock on (key, table id), one prebuilt
+    statement each (a row write takes two)."""
+    lock = sa.func.pg_advisory_xact_lock_shared if shared else sa.func.pg_advisory_xact_lock
+
+    def build() -> sa.Select[Any]:
+        key, table = (
+            sa.bindparam("key", type_=sa.Integer),
+            sa.bindparam("table_id", type_=sa.Integer),
+        )
+        return sa.select(lock(key, table).label("locked"))
+
+    params = {"key": key, "table_id": table_id}
+    records(s.database_tables, conn, ("advisory_lock", shared), build, params)
 
 
 ORDER_LOCK = 0x6F726472  # first key of the advisory locks on a table's row orders ("ordr")
@@ -92,7 +112,7 @@ def lock_orders(conn: sa.Connection, table_id: int) -> None:
     so two transactions picking at once would give two rows the same order. SQLite: writes
     are serialised already."""
     if conn.dialect.name != "sqlite":
-        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(ORDER_LOCK, table_id)))
+        _advisory_lock(conn, ORDER_LOCK, table_id, shared=False)
 
 
 def load_fields(conn: sa.Connection, table_ids: list[int]) -> dict[int, list[Field]]:

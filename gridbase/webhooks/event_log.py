@@ -74,11 +74,11 @@ class LoggedEvent:
     names: dict[str, str] | None
 
 
-def _next_seq_statement(dialect: str, database_id: int) -> sa.Insert:
+def _next_seq_statement(dialect: str) -> sa.Insert:
     q = s.stream_sequences
     insert = postgresql.insert(q) if dialect == "postgresql" else sqlite.insert(q)
     return (
-        insert.values(database_id=database_id, last_seq=1, purged_seq=0)
+        insert.values(database_id=sa.bindparam("seq_database"), last_seq=1, purged_seq=0)
         .on_conflict_do_update(
             index_elements=[q.c.database_id], set_={"last_seq": q.c.last_seq + 1}
         )
@@ -86,20 +86,38 @@ def _next_seq_statement(dialect: str, database_id: int) -> sa.Insert:
     )
 
 
-def _logged_statement(logged: Mapping[str, Any]) -> sa.Executable:
+LOGGED = ("database_id", "table_id", "event_type", "payload", "names", "created_on")
+
+
+def _logged_statement() -> sa.Select[Any]:
     """PostgreSQL: the next seq, the log row and the NOTIFY to every listening instance
     (delivered at commit) in one statement: the seq's INSERT and the log row's as data-modifying
     CTEs (each runs once), the NOTIFY in the select of the new row's seq."""
     e = s.stream_events
-    next_seq = _next_seq_statement("postgresql", logged["database_id"]).cte("next_seq")
-    values = [sa.bindparam(name, value, type_=e.c[name].type) for name, value in logged.items()]
+    next_seq = _next_seq_statement("postgresql").cte("next_seq")
+    values = [sa.bindparam(name, type_=e.c[name].type) for name in LOGGED]
     row = (
         sa.insert(e)
-        .from_select([*logged, "seq"], sa.select(*values, next_seq.c.last_seq))
+        .from_select([*LOGGED, "seq"], sa.select(*values, next_seq.c.last_seq))
         .returning(e.c.seq)
         .cte("logged")
     )
-    return sa.select(row.c.seq, sa.func.pg_notify(CHANNEL, str(logged["database_id"])))
+    channel = sa.bindparam("channel", type_=sa.String)
+    database = sa.cast(values[0], sa.String)  # the payload: the database id
+    return sa.select(row.c.seq, sa.func.pg_notify(channel, database).label("notified"))
+
+
+# built once per dialect (SQLAlchemy caches their compiled forms); statements, not state
+_STATEMENTS: dict[str, sa.Executable] = {}
+
+
+def _statement(dialect: str) -> sa.Executable:
+    found = _STATEMENTS.get(dialect)
+    if found is None:
+        found = _STATEMENTS[dialect] = (
+            _logged_statement() if dialect == "postgresql" else _next_seq_statement(dialect)
+        )
+    return found
 
 
 class EventLog:
@@ -136,9 +154,10 @@ class EventLog:
             "created_on": self.clock(),
         }
         if dialect == "postgresql":
-            seq = int(conn.execute(_logged_statement(logged)).scalar_one())
+            params = {**logged, "seq_database": database_id, "channel": CHANNEL}
+            seq = int(conn.execute(_statement(dialect), params).scalar_one())
         else:
-            seq = int(conn.execute(_next_seq_statement(dialect, database_id)).scalar_one())
+            seq = int(conn.execute(_statement(dialect), {"seq_database": database_id}).scalar_one())
             conn.execute(s.stream_events.insert(), {**logged, "seq": seq})
         if self.notify.active:
             sa.event.listen(conn, "commit", lambda _conn: self.notify(database_id), once=True)
