@@ -173,15 +173,21 @@ def lock(conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> None:
     one writer at a time: nothing to do."""
     if _is_sqlite(conn) or not row_ids:
         return
-    t = _sql(table_id)
+
+    def prepare() -> Prepared:
+        t = _sql(table_id)
+        return Prepared(
+            sa.select(t.c.row_id)
+            .where(t.c.row_id.in_(sa.bindparam("ids", expanding=True)))
+            .order_by(t.c.row_id)
+            .with_for_update(),
+            conn.dialect,
+        )
+
+    found = statements.on_connection(conn, "search_lock", table_id, prepare)
     ids = sorted(set(row_ids))
     for start in range(0, len(ids), 500):
-        conn.execute(
-            sa.select(t.c.row_id)
-            .where(t.c.row_id.in_(ids[start : start + 500]))
-            .order_by(t.c.row_id)
-            .with_for_update()
-        )
+        found.rows(conn, {"ids": ids[start : start + 500]})
 
 
 def forget(conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> None:
