@@ -31,6 +31,7 @@ from gridbase.core.permissions import Actor
 from gridbase.errors import RowDoesNotExist
 from gridbase.models import Field, User
 from gridbase.storage import schema as s
+from gridbase.storage.prepared import insert_values
 from gridbase.usertable import load
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.read import primary_texts
@@ -179,8 +180,8 @@ def _has_links(ctx: Ctx, fields: Iterable[Field]) -> bool:
 
 
 def _insert(conn: sa.Connection, entries: list[dict[str, Any]]) -> None:
-    if entries:
-        conn.execute(s.row_history.insert(), entries)
+    if entries:  # (every entry has _row_entry's keys)
+        insert_values(conn, s.row_history, tuple(entries[0]), entries)
 
 
 def touched_fields(model: TableModel, columns: Sequence[Iterable[str]]) -> list[list[Field]]:

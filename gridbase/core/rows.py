@@ -40,7 +40,7 @@ from gridbase.fields.link_row import unlink_rows
 from gridbase.models import Field, Table
 from gridbase.search.index import RowsWritten
 from gridbase.storage.kept import row_counts
-from gridbase.storage.prepared import records
+from gridbase.storage.prepared import insert_values, records
 from gridbase.usertable import keyset, load
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery, order_clauses, sort_parts
@@ -420,20 +420,9 @@ def _one_item(exc: RequestBodyValidation) -> RequestBodyValidation:
     return exc
 
 
-# bound parameters per INSERT statement: under SQLite's limit (32,766) and PostgreSQL's (65,535)
-INSERT_PARAMETERS = 32_000
-
-
-def insert_chunk(rows: int, columns: int) -> int:
-    """Rows for the next INSERT of `rows` rows setting `columns` columns: the largest power
-    of two that fits, at most 256, within INSERT_PARAMETERS."""
-    fits = max(1, INSERT_PARAMETERS // max(1, columns))
-    return 1 << min(rows.bit_length() - 1, 8, fits.bit_length() - 1)
-
-
 def _insert_many(conn: sa.Connection, model: TableModel, rows: list[dict[str, Any]]) -> list[int]:
-    """One multi-row INSERT ... RETURNING id per run of rows that set the same columns; the
-    ids come back in the rows' order."""
+    """Multi-row INSERTs ... RETURNING id per run of rows that set the same columns
+    (storage.prepared.insert_values); the ids come back in the rows' order."""
     ids: list[int] = []
     start = 0
     while start < len(rows):
@@ -441,45 +430,8 @@ def _insert_many(conn: sa.Connection, model: TableModel, rows: list[dict[str, An
         end = start + 1
         while end < len(rows) and rows[end].keys() == keys:
             end += 1
-        ids.extend(_insert_values(conn, model, tuple(keys), rows[start:end]))
+        ids.extend(insert_values(conn, model.sql, tuple(keys), rows[start:end], model.sql.c.id))
         start = end
-    return ids
-
-
-def _insert_values(
-    conn: sa.Connection, model: TableModel, keys: tuple[str, ...], run: list[dict[str, Any]]
-) -> list[int]:
-    """INSERT ... VALUES (...), (...) RETURNING id as Prepared statements on the raw cursor, in
-    chunks of 2**k rows (so at most ~9 statement shapes per column set are ever compiled; on
-    PostgreSQL each is numbered once, where SQLAlchemy's executemany has psycopg parse a
-    200-row text at every batch). The rows of one statement get ascending ids in VALUES
-    order (SQLite's AUTOINCREMENT; PostgreSQL's serial default, called row by row in that
-    order), so sorted ids are the rows' ids in order (SQLAlchemy relies on the same)."""
-    t = model.sql
-    ids: list[int] = []
-    start = 0
-    while start < len(run):
-        size = insert_chunk(len(run) - start, len(keys))
-
-        def build(size: int = size) -> Any:
-            return (
-                t.insert()
-                .values(
-                    [
-                        {k: sa.bindparam(f"{k}__{i}", type_=t.c[k].type) for k in keys}
-                        for i in range(size)
-                    ]
-                )
-                .returning(t.c.id)
-            )
-
-        params = {
-            f"{k}__{i}": row[k] for i, row in enumerate(run[start : start + size]) for k in keys
-        }
-        ids.extend(
-            sorted(r.id for r in model.records(conn, ("insert_values", keys, size), build, params))
-        )
-        start += size
     return ids
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import keyword
 import re
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,6 +31,8 @@ from sqlalchemy.sql.util import find_tables
 from gridbase.storage.kept import statements
 
 VARIANTS_MAX = 64  # SQL texts kept per statement for the lengths of its IN lists
+# bound parameters per multi-row INSERT: under SQLite's limit (32,766) and PostgreSQL's (65,535)
+INSERT_PARAMETERS = 32_000
 
 
 class Prepared:
@@ -287,3 +289,55 @@ def records(
     if ready.record is None:
         return list(conn.execute(stmt, params))
     return ready.records(conn, params)
+
+
+def insert_chunk(rows: int, columns: int) -> int:
+    """Rows for the next multi-row INSERT of `rows` rows of `columns` values each: the
+    largest power of two that fits, at most 256, within INSERT_PARAMETERS (so a column set
+    ever compiles at most ~9 statement shapes)."""
+    fits = max(1, INSERT_PARAMETERS // max(1, columns))
+    return 1 << min(rows.bit_length() - 1, 8, fits.bit_length() - 1)
+
+
+def chunks(rows: int, columns: int) -> Iterator[tuple[int, int]]:
+    """(start, size) of the multi-row INSERTs that write `rows` rows (insert_chunk each)."""
+    start = 0
+    while start < rows:
+        size = insert_chunk(rows - start, columns)
+        yield start, size
+        start += size
+
+
+def insert_values(
+    conn: sa.Connection,
+    table: sa.Table,
+    keys: tuple[str, ...],
+    rows: Sequence[Mapping[str, Any]],
+    returning: sa.ColumnElement[Any] | None = None,
+) -> list[Any]:
+    """`rows` (each setting `keys`) as INSERT ... VALUES (...), (...) statements (chunks()),
+    each compiled once per chunk size and kept on `table` (records()); on PostgreSQL numbered
+    once, where an executemany has psycopg parse or send the statement row by row. With
+    `returning` (a serial id), each statement's values sorted: the rows of one statement get
+    ascending ids in VALUES order (SQLite's AUTOINCREMENT; PostgreSQL's serial default,
+    called row by row in that order), so they are the rows' ids in order (SQLAlchemy relies
+    on the same)."""
+    out: list[Any] = []
+    for start, size in chunks(len(rows), len(keys)):
+
+        def build(size: int = size) -> Any:
+            stmt = table.insert().values(
+                [
+                    {k: sa.bindparam(f"{k}__{i}", type_=table.c[k].type) for k in keys}
+                    for i in range(size)
+                ]
+            )
+            return stmt.returning(returning) if returning is not None else stmt
+
+        params = {
+            f"{k}__{i}": row[k] for i, row in enumerate(rows[start : start + size]) for k in keys
+        }
+        found = records(table, conn, ("insert_values", keys, size), build, params)
+        if returning is not None:
+            out.extend(sorted(r[0] for r in found))
+    return out

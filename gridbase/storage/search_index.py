@@ -30,7 +30,7 @@ from sqlalchemy.dialects import postgresql
 
 from gridbase.storage import group_commit
 from gridbase.storage.kept import statements
-from gridbase.storage.prepared import Prepared
+from gridbase.storage.prepared import Prepared, chunks
 from gridbase.storage.raw import sqlite_connection
 
 
@@ -184,7 +184,7 @@ def lock(conn: sa.Connection, table_id: int, row_ids: Sequence[int]) -> None:
             conn.dialect,
         )
 
-    found = statements.on_connection(conn, "search_lock", table_id, prepare)
+    found = statements.on_connection(conn, "search_lock", index_name(table_id), prepare)
     ids = sorted(set(row_ids))
     for start in range(0, len(ids), 500):
         found.rows(conn, {"ids": ids[start : start + 500]})
@@ -248,15 +248,40 @@ def store(conn: sa.Connection, table_id: int, documents: Iterable[Document]) -> 
             insert(conn)
         return
     # An upsert: a document is rewritten in place (never deleted and inserted again), so that
-    # lock() of another transaction waits for this one and then holds the new version.
-    stmt = sa.text(
-        f"INSERT INTO {name} (row_id, doc, content) "
-        "VALUES (:id, array_to_tsvector(CAST(:words AS text[])), :content) "
-        "ON CONFLICT (row_id) DO UPDATE SET doc = EXCLUDED.doc, content = EXCLUDED.content"
+    # lock() of another transaction waits for this one and then holds the new version. One
+    # statement per chunk of documents (a statement may rewrite a row once: the last wins).
+    docs = list({doc[0]: doc for doc in batch}.values())
+    for start, size in chunks(len(docs), 3):
+
+        def prepare(size: int = size) -> Prepared:
+            return _upsert(table_id, size, conn)
+
+        found = statements.on_connection(conn, "search_store", (name, size), prepare)
+        params: dict[str, Any] = {}
+        for i, (row_id, words, text) in enumerate(docs[start : start + size]):
+            params.update({f"id__{i}": row_id, f"words__{i}": list(words), f"content__{i}": text})
+        found.rows(conn, params)
+
+
+def _upsert(table_id: int, size: int, conn: sa.Connection) -> Prepared:
+    """PostgreSQL: the upsert of `size` documents."""
+    t = _sql(table_id)
+    words = sa.ARRAY(sa.Text)
+    stmt = postgresql.insert(t).values(
+        [
+            {
+                "row_id": sa.bindparam(f"id__{i}", type_=sa.BigInteger),
+                "doc": sa.func.array_to_tsvector(sa.cast(sa.bindparam(f"words__{i}"), words)),
+                "content": sa.bindparam(f"content__{i}", type_=sa.Text),
+            }
+            for i in range(size)
+        ]
     )
-    conn.execute(
-        stmt, [{"id": row_id, "words": words, "content": text} for row_id, words, text in batch]
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["row_id"],
+        set_={"doc": stmt.excluded.doc, "content": stmt.excluded.content},
     )
+    return Prepared(stmt, conn.dialect)
 
 
 def unextended(conn: sa.Connection, table_id: int, words: Sequence[str]) -> bool:

@@ -1,11 +1,11 @@
-"""Batch creates: one multi-row INSERT per chunk of rows (core.rows._insert_values), its
+"""Batch creates: one multi-row INSERT per chunk of rows (storage.prepared.chunks), its
 chunks kept under the backends' limits on bound parameters, the ids in the items' order."""
 
 from __future__ import annotations
 
 import pytest
 
-from gridbase.core.rows import INSERT_PARAMETERS, insert_chunk
+from gridbase.storage.prepared import INSERT_PARAMETERS, insert_chunk
 from tests.conftest import Api
 
 

@@ -46,7 +46,7 @@ KEPT: tuple[KeptValue, ...] = (
         "tests/api/test_sorting.py::test_single_select_sorts_by_option_value",
     ),
     KeptValue(
-        "search index DELETE statements",
+        "search index statements (DELETE, row lock, upsert)",
         "statements.on_connection",
         "per connection",
         "index table name (from the table id, never reused)",
