@@ -107,17 +107,9 @@ def _logged_statement() -> sa.Select[Any]:
     return sa.select(row.c.seq, sa.func.pg_notify(channel, database).label("notified"))
 
 
-# built once per dialect (SQLAlchemy caches their compiled forms); statements, not state
-_STATEMENTS: dict[str, sa.Executable] = {}
-
-
-def _statement(dialect: str) -> sa.Executable:
-    found = _STATEMENTS.get(dialect)
-    if found is None:
-        found = _STATEMENTS[dialect] = (
-            _logged_statement() if dialect == "postgresql" else _next_seq_statement(dialect)
-        )
-    return found
+# built once (SQLAlchemy caches their compiled forms); read-only statements, not state
+_LOGGED = _logged_statement()
+_NEXT_SEQ = _next_seq_statement("sqlite")  # SQLite: the seq, then the log row
 
 
 class EventLog:
@@ -155,9 +147,9 @@ class EventLog:
         }
         if dialect == "postgresql":
             params = {**logged, "seq_database": database_id, "channel": CHANNEL}
-            seq = int(conn.execute(_statement(dialect), params).scalar_one())
+            seq = int(conn.execute(_LOGGED, params).scalar_one())
         else:
-            seq = int(conn.execute(_statement(dialect), {"seq_database": database_id}).scalar_one())
+            seq = int(conn.execute(_NEXT_SEQ, {"seq_database": database_id}).scalar_one())
             conn.execute(s.stream_events.insert(), {**logged, "seq": seq})
         if self.notify.active:
             sa.event.listen(conn, "commit", lambda _conn: self.notify(database_id), once=True)
