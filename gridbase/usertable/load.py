@@ -82,9 +82,15 @@ def lock_table(conn: sa.Connection, table: Table, *, schema: bool = False) -> Ta
     return table if version == table.schema_version else load_table(conn, table.id)
 
 
-def _live_version_statement() -> sa.Select[Any]:
+def live_version(table_id: Any) -> sa.Select[Any]:
+    """The schema version of table `table_id` (an id or a bound parameter) while it is live;
+    no row once it, its database or its workspace is in the trash."""
     t = s.database_tables
-    return sa.select(t.c.schema_version).where(t.c.id == sa.bindparam("table_id"), s.live_table(t))
+    return sa.select(t.c.schema_version).where(t.c.id == table_id, s.live_table(t))
+
+
+def _live_version_statement() -> sa.Select[Any]:
+    return live_version(sa.bindparam("table_id"))
 
 
 def _advisory_lock(conn: sa.Connection, key: int, table_id: int, *, shared: bool) -> None:

@@ -20,7 +20,7 @@ from gridbase.storage.kept import linked_texts, versions
 from gridbase.storage.kept.versions import VERSION_COLUMN
 from gridbase.usertable import renderers
 from gridbase.usertable.context import TableContext
-from gridbase.usertable.load import model_of
+from gridbase.usertable.load import live_version, model_of
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.renderers import format_order
 
@@ -210,20 +210,14 @@ def _joined_link_values(
     mine, other = ctx.field_types.get(field.type).junction_sides(field)
 
     def build() -> sa.Select[Any]:
-        t, tables = linked.sql, schema.database_tables
+        t = linked.sql
         columns: list[sa.ColumnElement[Any]] = [t.c.id, t.c.order]
         expression = linked.expressions.get(primary.id) if primary is not None else None
         if primary is not None and expression is not None:
             columns.append(expression.label(primary.column_name))
-        live_version = (
-            sa.select(tables.c.schema_version)
-            .where(tables.c.id == linked.table.id, schema.live_table(tables))
-            .scalar_subquery()
-        )
+        version_now = live_version(linked.table.id).scalar_subquery()
         return (
-            sa.select(
-                junction.c[mine].label(LINK_ROW), *columns, live_version.label(LINKED_VERSION)
-            )
+            sa.select(junction.c[mine].label(LINK_ROW), *columns, version_now.label(LINKED_VERSION))
             .select_from(junction.join(t, t.c.id == junction.c[other]))
             .where(junction.c[mine].in_(sa.bindparam("ids", expanding=True)))
             .order_by(junction.c.id)
