@@ -45,6 +45,7 @@ from gridbase.usertable import keyset, load
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery, order_clauses, sort_parts
 from gridbase.usertable.read import serialize_rows
+from gridbase.usertable.renderers import format_order
 
 Row = dict[str, Any]
 
@@ -202,10 +203,21 @@ def list_rows(
         t = model.sql
         plan = search_plan(ctx, conn, model, query)
         where: sa.ColumnElement[bool] | None
+        # the first page of a whole table: a statement per model (unless a sort reads another
+        # table, whose changes do not drop this model); on PostgreSQL it reads the count too
+        reads_links = any(
+            ctx.field_types.get(model.by_id[s.field_id].type).links_to(model.by_id[s.field_id])
+            for s in query.order_by
+        )
         if plan is not None:
             count, where = plan.count, plan.where
         else:
             where = filter_clause(ctx, model, query)
+            first = where is None and query.page == 1 and query.cursor is None
+            if first and not reads_links and not ctx.db.is_sqlite:
+                page = _first_page(ctx, conn, model, query, fields, None)
+                if page is not None:
+                    return page
             count = row_counts.list_count(conn, model.table.id, t, where, model.reads_clock)
         if query.page < 1:  # 0 stands for `page=last`: the last page, the first when empty
             query = dataclasses.replace(query, page=max(1, math.ceil(count / query.size)))
@@ -216,25 +228,10 @@ def list_rows(
             # past the last row: nothing to read (and a page number past SQL's 64-bit
             # OFFSET, ?page=9223372036854775808, never reaches the database)
             return Page(count, [], fields, model, page=query.page)
-        # the first page of a whole table: a statement per model (unless a sort reads another
-        # table, whose changes do not drop this model)
-        reads_links = any(
-            ctx.field_types.get(model.by_id[s.field_id].type).links_to(model.by_id[s.field_id])
-            for s in query.order_by
-        )
         if where is None and not offset and not reads_links:
-            records = model.records(
-                conn,
-                ("page", tuple(f.id for f in fields), query.order_by, query.size),
-                lambda: (
-                    sa.select(*model.columns(fields))
-                    .order_by(*order_clauses(ctx, conn, model, query.order_by))
-                    .limit(query.size)
-                ),
-                {},
-            )
-            rows = serialize_rows(ctx, conn, model, records, fields)
-            return Page(count, rows, fields, model, page=query.page)
+            page = _first_page(ctx, conn, model, query, fields, count)
+            assert page is not None
+            return page
         stmt = sa.select(*model.columns(fields))
         order = order_clauses(ctx, conn, model, query.order_by)
         if deep_pages.use(conn, offset):
@@ -253,6 +250,39 @@ def list_rows(
         records = list(conn.execute(stmt))
         rows = serialize_rows(ctx, conn, model, records, fields)
         return Page(count, rows, fields, model, page=query.page)
+
+
+def _first_page(
+    ctx: Ctx,
+    conn: sa.Connection,
+    model: TableModel,
+    query: RowQuery,
+    fields: list[Field],
+    count: int | None,
+) -> Page | None:
+    """The first page of the whole table, with a statement kept per model. `count` None
+    (PostgreSQL): read it with the rows (row_counts.count_columns); None when they give no
+    count (no row, or a table without delta rows: the caller counts it)."""
+    with_count = count is None
+    records = model.records(
+        conn,
+        ("page", tuple(f.id for f in fields), query.order_by, query.size, with_count),
+        lambda: (
+            sa.select(
+                *model.columns(fields),
+                *(row_counts.count_columns(model.table.id) if with_count else ()),
+            )
+            .order_by(*order_clauses(ctx, conn, model, query.order_by))
+            .limit(query.size)
+        ),
+        {},
+    )
+    if count is None:
+        count = row_counts.counted(conn, model.table.id, records[0]) if records else None
+        if count is None:
+            return None
+    rows = serialize_rows(ctx, conn, model, records, fields)
+    return Page(count, rows, fields, model, page=query.page)
 
 
 def _keyset_page(
@@ -320,9 +350,19 @@ def get_row(
 
 
 def _order_for_new(
-    conn: sa.Connection, model: TableModel, before_id: int | None, count: int
+    conn: sa.Connection,
+    model: TableModel,
+    before_id: int | None,
+    count: int,
+    *,
+    settled_later: bool = False,
 ) -> list[Decimal]:
-    load.lock_orders(conn, model.table.id)
+    """Orders for `count` new rows: after the highest (`before_id` None) or between a row
+    and the one before it. `settled_later`: appended orders are picked without waiting for
+    other appends to the table, and the caller settles them (_settle_appended) before it
+    answers."""
+    if before_id is not None or not settled_later:
+        load.lock_orders(conn, model.table.id)
     t = model.sql
     if before_id is None:
         highest = records(
@@ -357,8 +397,9 @@ def insert_rows(
 ) -> list[int]:
     """Validate all items, then insert them as written by `user_id`; errors are keyed by item
     index for batches. `index_rows=False`: the caller updates the search index (_watch)
-    itself. `validated` is called once the items are valid, before anything is written.
-    `one_row`: the single-row create endpoint (some checks word errors apart)."""
+    itself, and settles appended rows' orders (finish_creates does both). `validated` is
+    called once the items are valid, before anything is written. `one_row`: the single-row
+    create endpoint (some checks word errors apart)."""
     model = load.model_for(ctx, conn, table)
     if values is not None:  # validated by the caller (an import, row by row)
         prepared = list(values)
@@ -369,7 +410,7 @@ def insert_rows(
     if validated is not None:
         validated()
     now = ctx.clock()
-    orders = _order_for_new(conn, model, before_id, len(prepared))
+    orders = _order_for_new(conn, model, before_id, len(prepared), settled_later=not index_rows)
     for field in model.fields:  # server-filled values (autonumber, uuid), one call per batch
         ft = ctx.field_types.get(field.type)
         if ft.fills_new_rows and prepared:
@@ -512,7 +553,10 @@ def create_rows(
             )
         except RequestBodyValidation as exc:
             raise exc if batch else _one_item(exc) from None
-        return finish_creates(ctx, conn, model, actor, ids, batch=batch, send_events=send_events)
+        return finish_creates(
+            ctx, conn, model, actor, ids,
+            batch=batch, send_events=send_events, appended=before_id is None,
+        )  # fmt: skip
 
 
 def finish_creates(
@@ -524,17 +568,60 @@ def finish_creates(
     *,
     batch: bool,
     send_events: bool,
+    appended: bool,
 ) -> tuple[list[Row], TableModel]:
     """After insert_rows(index_rows=False): read the new rows back, index them, record their
-    history and enqueue rows.created, in the caller's transaction."""
+    history, settle their orders when they were appended (`before_id` None) and enqueue
+    rows.created, in the caller's transaction."""
     model = load.model_for(ctx, conn, model.table)
     created = fetch(ctx, conn, model, ids)
     # the index reads the rows just fetched
     _watch(ctx, conn, model, ids, created=True)(created)
     if row_history.enabled(ctx):
         row_history.record_creates(ctx, conn, model, actor.user, created, batch)
+    if appended:  # (neither the search index nor row history holds orders)
+        _settle_appended(conn, model, created)
     _emit(ctx, conn, "rows.created", model, send_events, rows=created)
     return created, model
+
+
+def _settle_appended(conn: sa.Connection, model: TableModel, created: list[Row]) -> None:
+    """PostgreSQL: rows appended with orders picked without waiting (the highest + 1, as
+    their transaction saw it) take the order lock now, as late as can be, and so until
+    commit: if a row committed meanwhile has an order as high as theirs (an append or a
+    move to the end picked at the same time), they move past it, keeping their own order
+    among themselves, and `created` shows their new orders. The lock is thus held for the
+    last statements of the transaction only, not from the INSERT on, so appends to one
+    table do not wait for each other's whole transaction. SQLite: writes are one at a time."""
+    if conn.dialect.name == "sqlite" or not created:
+        return
+    load.lock_orders(conn, model.table.id)
+    t = model.sql
+
+    def build() -> Any:
+        ids: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
+        others = t.alias("others")
+        shift = (
+            sa.select(
+                sa.func.floor(sa.func.max(others.c.order))
+                + 1
+                - sa.bindparam("first", type_=t.c.order.type)
+            )
+            .where(others.c.id.not_in(ids))
+            .scalar_subquery()
+        )
+        return (
+            t.update()
+            .where(t.c.id.in_(ids), shift > 0)
+            .values(order=t.c.order + shift)
+            .returning(t.c.id, t.c.order)
+        )
+
+    # (a statement of its own after the lock, so that it sees what committed meanwhile)
+    params = {"ids": [r["id"] for r in created], "first": min(Decimal(r["order"]) for r in created)}
+    moved = {r.id: r.order for r in model.records(conn, "settle_orders", build, params)}
+    for row in created if moved else ():
+        row["order"] = format_order(moved[row["id"]])
 
 
 def update_rows(

@@ -494,7 +494,10 @@ def authenticate(ctx: Ctx, key: str) -> Actor:
         rows = meta_clock.cached(
             conn, "token_auth", (found, None), lambda: list(conn.execute(_AUTH, {"digest": found}))
         )
-    return _actor(ctx, rows)
+        actor, touched = _actor(ctx, rows)
+        if touched:  # what is kept holds the last use before
+            meta_clock.forget(conn, "token_auth", (found, None))
+    return actor
 
 
 def authenticate_for_table(
@@ -505,17 +508,21 @@ def authenticate_for_table(
     same order. `writing`: conn holds the write transaction, so last_used is written on it
     (SQLite's writer lock is already ours)."""
     params = {"digest": digest(ctx, key), "table_id": table_id}
+    kept_as = (params["digest"], table_id)
     rows = meta_clock.cached(
         conn,
         "token_auth",
-        (params["digest"], table_id),
+        kept_as,
         lambda: records(
             s.tokens, conn, "auth_table", lambda: _auth_statement(with_table=True), params
         ),
+        optimistic=True,  # PostgreSQL: checked by the request's next reading of the clock
     )
     if rows and rows[0].workspace_trashed and rows[0].t_id is None:
         raise TableDoesNotExist()  # Baserow looks the table up first here
-    actor = _actor(ctx, rows, conn if writing else None)
+    actor, touched = _actor(ctx, rows, conn if writing else None)
+    if touched:  # what is kept holds the last use before
+        meta_clock.forget(conn, "token_auth", kept_as)
     r = rows[0]
     table = (
         None
@@ -525,7 +532,11 @@ def authenticate_for_table(
     return actor, table
 
 
-def _actor(ctx: Ctx, rows: Sequence[Any], writer: sa.Connection | None = None) -> Actor:
+def _actor(
+    ctx: Ctx, rows: Sequence[Any], writer: sa.Connection | None = None
+) -> tuple[Actor, bool]:
+    """The token's actor, after its checks, and whether its last use was written now (on
+    `writer`, else in a write of its own)."""
     if not rows or rows[0].workspace_trashed:  # a trashed workspace's tokens are missing
         raise TokenDoesNotExistAuth()
     row, now = rows[0], ctx.clock()
@@ -544,7 +555,8 @@ def _actor(ctx: Ctx, rows: Sequence[Any], writer: sa.Connection | None = None) -
             r.scope == "workspace" or r.live_table is not None or r.live_db is not None
         ):
             _add_grant(grants, r.operation, r.scope, r.scope_id)
-    if row.last_used is None or now - row.last_used >= LAST_USED_RESOLUTION:
+    touched = row.last_used is None or now - row.last_used >= LAST_USED_RESOLUTION
+    if touched:
         touch = s.tokens.update().where(s.tokens.c.id == row.id).values(last_used=now)
         if writer is not None:
             writer.execute(touch)
@@ -552,7 +564,7 @@ def _actor(ctx: Ctx, rows: Sequence[Any], writer: sa.Connection | None = None) -
             with ctx.db.write() as conn:
                 conn.execute(touch)
     user = User(row.uid, row.email, row.first_name, row.is_staff, row.is_active, row.language)
-    return Actor(user, _grant(row.id, row.workspace_id, grants))
+    return Actor(user, _grant(row.id, row.workspace_id, grants)), touched
 
 
 def owner_of_key(ctx: Ctx, key: str) -> tuple[int, bool] | None:

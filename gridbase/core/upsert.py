@@ -203,7 +203,14 @@ def upsert_rows(
                 values=[prepared[i] for i in to_create],
             )
             created, model = rows.finish_creates(
-                ctx, conn, model, actor, created_ids, batch=True, send_events=send_events
+                ctx,
+                conn,
+                model,
+                actor,
+                created_ids,
+                batch=True,
+                send_events=send_events,
+                appended=before_id is None,
             )
             by_index.update(zip(to_create, created, strict=True))
         return Upserted([by_index[i] for i in range(len(items))], created_ids, updated_ids, model)

@@ -3,7 +3,7 @@
 SQLite runs in WAL mode with a busy timeout; write transactions start with
 BEGIN IMMEDIATE and are serialised by an in-process lock, so concurrent writers
 queue instead of failing with SQLITE_BUSY. PostgreSQL uses a plain pool.
-Imports: errors (FieldDataConstraint); nothing from gridbase above storage.
+Imports: errors (FieldDataConstraint, GridbaseError); nothing from gridbase above storage.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from gridbase.errors import FieldDataConstraint
+from gridbase.errors import FieldDataConstraint, GridbaseError
 from gridbase.storage import sqlite_functions, unique
 from gridbase.storage.group_commit import GroupCommit
+from gridbase.storage.kept import meta_clock
 from gridbase.storage.moved import SchemaMoved
 from gridbase.storage.prepared import tagged
 from gridbase.storage.raw import sqlite_connection
@@ -64,6 +65,7 @@ class Database:
             self.engine = sa.create_engine(url, pool_size=pool_size, max_overflow=20)
             _no_jit(self.engine)
             _tag_versions(self.engine)
+            meta_clock.watch_writes(self.engine)
             _ping_when_idle(self.engine)
         self.dialect = self.engine.dialect.name
 
@@ -78,11 +80,14 @@ class Database:
                 if self.is_sqlite:
                     # One snapshot for every statement, also those run on the raw cursor (Prepared).
                     conn.begin()
+                    yield conn
                 else:
                     # READ COMMITTED takes a snapshot per statement inside a transaction too, so
                     # BEGIN and ROLLBACK would only add two round trips to every read.
                     conn.execution_options(isolation_level="AUTOCOMMIT")
-                yield conn
+                    conn.begin()  # no BEGIN is sent; meta_clock tells requests apart by it
+                    with _settled(conn):
+                        yield conn
                 conn.rollback()
             return
         self._local.busy = True
@@ -138,7 +143,7 @@ class Database:
                 if self.syncer is not None:
                     self.syncer.wrote()
             else:
-                with self.engine.begin() as conn:
+                with self.engine.begin() as conn, _settled(conn):
                     yield conn
         except Exception as exc:
             if unique.is_violation(exc):
@@ -165,6 +170,23 @@ class Database:
         if self.syncer is not None:
             self.syncer.close()
         self.engine.dispose()
+
+
+@contextmanager
+def _settled(conn: sa.Connection) -> Iterator[None]:
+    """PostgreSQL: the end of a read or write transaction checks the metadata look-ups it
+    used (storage.kept.meta_clock.settle): on success, and on a refusal (a GridbaseError,
+    which may stem from them) - a refusal from a stale look-up becomes SchemaMoved, so the
+    service call runs again. Other errors roll back whatever was used."""
+    try:
+        yield
+    except GridbaseError as exc:
+        try:
+            meta_clock.settle(conn)
+        except SchemaMoved:
+            raise SchemaMoved() from exc
+        raise
+    meta_clock.settle(conn)
 
 
 # PostgreSQL errors after which a whole service call may run again (it was rolled back):

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from gridbase.errors import TableDoesNotExist
 from gridbase.models import Field, SelectOption, Table
 from gridbase.storage import schema as s
+from gridbase.storage.kept import meta_clock
 from gridbase.storage.prepared import records
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.model import TableModel, resolve_expressions, skeleton
@@ -73,11 +74,14 @@ def lock_table(conn: sa.Connection, table: Table, *, schema: bool = False) -> Ta
     if conn.dialect.name == "sqlite":
         return table
     _advisory_lock(conn, SCHEMA_LOCK, table.id, shared=not schema)
+    # the metadata clock too, read with the live version: what the request looked up
+    # before (its token) is checked here, and look-ups after it are kept (meta_clock)
     found = records(
-        s.database_tables, conn, "live_version", _live_version_statement, {"table_id": table.id}
+        s.database_tables, conn, "lock_check", _lock_check_statement, {"table_id": table.id}
     )
     if not found:
         raise TableDoesNotExist()
+    meta_clock.seen(conn, found[0].clock)
     version = found[0].schema_version
     return table if version == table.schema_version else load_table(conn, table.id)
 
@@ -89,8 +93,8 @@ def live_version(table_id: Any) -> sa.Select[Any]:
     return sa.select(t.c.schema_version).where(t.c.id == table_id, s.live_table(t))
 
 
-def _live_version_statement() -> sa.Select[Any]:
-    return live_version(sa.bindparam("table_id"))
+def _lock_check_statement() -> sa.Select[Any]:
+    return live_version(sa.bindparam("table_id")).add_columns(meta_clock.column().label("clock"))
 
 
 def _advisory_lock(conn: sa.Connection, key: int, table_id: int, *, shared: bool) -> None:
@@ -113,9 +117,11 @@ ORDER_LOCK = 0x6F726472  # first key of the advisory locks on a table's row orde
 
 
 def lock_orders(conn: sa.Connection, table_id: int) -> None:
-    """PostgreSQL: pick new row orders of a table one transaction at a time, until it ends.
-    A new order is read from the rows' current orders (the highest, or a row's neighbour),
-    so two transactions picking at once would give two rows the same order. SQLite: writes
+    """PostgreSQL: settle new row orders of a table one transaction at a time, until it
+    ends. A new order is read from the rows' current orders (the highest, or a row's
+    neighbour), so two transactions picking at once would give two rows the same order:
+    a row placed before another or moved picks under this lock, an append checks its pick
+    under it at the end of its transaction (core.rows._settle_appended). SQLite: writes
     are serialised already."""
     if conn.dialect.name != "sqlite":
         _advisory_lock(conn, ORDER_LOCK, table_id, shared=False)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from gridbase.models import Field, Table
 from gridbase.storage import ddl, schema
-from gridbase.storage.kept import snapshots, statements
+from gridbase.storage.kept import meta_clock, snapshots, statements
 from gridbase.storage.kept.versions import VERSION_COLUMN
 from gridbase.storage.prepared import records
 from gridbase.storage.types import DecimalType, Id, UtcDateTime
@@ -83,6 +83,7 @@ class TableModel:
                 .scalar_subquery()
                 .label(VERSION_COLUMN)
             )
+            columns.append(meta_clock.column().label(meta_clock.COLUMN))
         return columns
 
     def rows_by_id(self, conn: sa.Connection, fields: list[Field], ids: list[int]) -> list[Any]:

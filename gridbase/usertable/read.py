@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from gridbase.fields.display import value_text
 from gridbase.models import Field
 from gridbase.storage import schema
-from gridbase.storage.kept import linked_texts, versions
+from gridbase.storage.kept import linked_texts, meta_clock, versions
 from gridbase.storage.kept.versions import VERSION_COLUMN
 from gridbase.usertable import renderers
 from gridbase.usertable.context import TableContext
@@ -62,6 +62,7 @@ def _serialize(
     if records and VERSION_COLUMN in records[0]._fields:  # before anything else is read
         names = records[0]._fields
         versions.check_version(model.table.schema_version, records[0][names.index(VERSION_COLUMN)])
+        meta_clock.seen(conn, records[0][names.index(meta_clock.COLUMN)])
     ids = [r.id for r in records]
     relation_values: dict[int, dict[int, Any]] = {}
     for field in fields:

@@ -1,12 +1,13 @@
 """storage.kept.meta_clock: a metadata look-up is kept on a SQLite connection - reader or writer -
-until any metadata changes (by gridbase or another program, committed or not), and never on
-PostgreSQL. Row writes leave it kept."""
+until any metadata changes (by gridbase or another program, committed or not); on PostgreSQL
+a token's look-up is kept and checked by the request's own statements. Row writes leave it
+kept."""
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
@@ -86,6 +87,11 @@ def test_a_change_rolled_back_never_comes_back(api: Api, ctx: Ctx, backend: str)
     assert kept.reads == 5
 
 
+def _clock(ctx: Ctx) -> int:
+    with ctx.db.engine.connect() as conn:
+        return int(conn.exec_driver_sql(f"SELECT value FROM {meta_clock.CLOCK}").scalar_one())
+
+
 def test_every_metadata_change_moves_the_clock_and_row_traffic_does_not(
     api: Api, ctx: Ctx, backend: str
 ) -> None:
@@ -95,15 +101,21 @@ def test_every_metadata_change_moves_the_clock_and_row_traffic_does_not(
         api.post(f"/api/database/fields/table/{table}/", {"name": "N", "type": "autonumber"})
     )
     with ctx.db.read() as conn:
-        if backend != "sqlite":
-            assert meta_clock.value(conn) is None
-            return
-        triggers = set(
-            conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars()
-        )
-    assert {
-        f"{t}_clocked_{e}" for t in meta_clock.CLOCKED for e in ("insert", "update", "delete")
-    } <= triggers
+        if backend == "sqlite":
+            triggers = set(
+                conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                ).scalars()
+            )
+            made = {
+                f"{t}_clocked_{e}"
+                for t in meta_clock.CLOCKED
+                for e in ("insert", "update", "delete")
+            }
+        else:
+            triggers = set(conn.exec_driver_sql("SELECT tgname FROM pg_trigger").scalars())
+            made = {f"{t}_clocked{e}" for t in meta_clock.CLOCKED for e in ("", "_truncate")}
+    assert made <= triggers
     assert {
         s.workspaces.name,
         s.tokens.name,
@@ -111,22 +123,114 @@ def test_every_metadata_change_moves_the_clock_and_row_traffic_does_not(
         s.fields.name,
         s.webhooks.name,
     } <= set(meta_clock.CLOCKED)
+    # written by row traffic
+    assert not {s.idempotency_keys.name, s.trashed_rows.name} & set(meta_clock.CLOCKED)
 
     def moves(change: Any) -> bool:
-        with ctx.db.read() as conn:
-            before = meta_clock.value(conn)
+        before = _clock(ctx)
         change()
-        with ctx.db.read() as conn:
-            return meta_clock.value(conn) != before
+        return _clock(ctx) != before
 
     path = f"/api/database/rows/table/{table}/"
     assert not moves(lambda: api.ok(api.post(path, {})))  # the autonumber counter moves, quietly
     assert moves(lambda: api.ok(api.patch(f"/api/database/fields/{counter['id']}/", {"name": "M"})))
     assert moves(lambda: api.ok(api.post("/api/database/tokens/", {"name": "t", "workspace": ws})))
-    other = sqlite3.connect(ctx.db.engine.url.database)  # another program, behind gridbase's back
-    assert moves(lambda: other.execute("DELETE FROM token_permissions") and other.commit())
-    assert moves(lambda: other.execute("UPDATE users SET first_name = 'x'") and other.commit())
-    assert not moves(
-        lambda: other.execute(f"DELETE FROM database_table_{table}") and other.commit()
-    )
-    other.close()
+    # another program, behind gridbase's back
+    other = sa.create_engine(ctx.db.engine.url)
+
+    def run(sql: str) -> None:
+        with other.begin() as conn:
+            conn.exec_driver_sql(sql)
+
+    assert not moves(lambda: run("UPDATE tokens SET last_used = created_on"))  # a token's use
+    assert moves(lambda: run("UPDATE tokens SET name = 'renamed'"))
+    assert moves(lambda: run("DELETE FROM token_permissions"))
+    assert moves(lambda: run("UPDATE users SET first_name = 'x'"))
+    assert not moves(lambda: api.delete(f"{path}1/").raise_for_status())  # to the trash
+    assert not moves(lambda: run(f"DELETE FROM database_table_{table}"))
+    if backend != "sqlite":
+        assert moves(lambda: run("TRUNCATE webhook_events"))
+        with other.connect() as conn:  # rolled back: the clock stays
+            before = _clock(ctx)
+            conn.exec_driver_sql("UPDATE users SET first_name = 'y'")
+            conn.rollback()
+            assert _clock(ctx) == before
+    other.dispose()
+
+
+class Statements:
+    """The token look-ups the server sends to PostgreSQL (on the driver's cursors, which
+    Prepared statements use too)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import psycopg
+
+        self.tokens = 0
+        plain = psycopg.Cursor.execute
+
+        def execute(cur: Any, query: Any, *a: Any, **k: Any) -> Any:
+            text = query if isinstance(query, str) else str(query)
+            if "FROM tokens" in text:
+                self.tokens += 1
+            return plain(cur, query, *a, **k)
+
+        monkeypatch.setattr(psycopg.Cursor, "execute", execute)
+
+
+def _token(api: Api, ws: int) -> tuple[int, dict[str, str]]:
+    token = api.ok(api.post("/api/database/tokens/", {"name": "t", "workspace": ws}))
+    return token["id"], {"Authorization": f"Token {token['key']}"}
+
+
+def test_postgres_keeps_a_token_look_up_and_a_change_elsewhere_applies_at_once(
+    api: Api, ctx: Ctx, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: a token's look-up is kept per connection and checked by the request's
+    own row statement (or lock check); a revocation or a changed grant committed by another
+    instance is refused at the very next request, read or write, and an error answered from a
+    kept look-up is checked too."""
+    if backend == "sqlite":
+        pytest.skip("SQLite reads the clock itself (the tests above)")
+    ws = api.workspace()
+    table = api.table(api.database(ws), data=[["Name"], ["a"]])
+    token_id, headers = _token(api, ws)
+    rows = f"/api/database/rows/table/{table}/"
+    statements = Statements(monkeypatch)
+
+    def call(method: str, path: str, body: Any = None) -> Any:
+        return api.client.request(method, path, json=body, headers=headers)
+
+    for _ in range(6):  # several pooled connections: each looks the token up once at most
+        assert call("GET", f"{rows}1/").status_code == 200
+        assert call("GET", rows).status_code == 200
+        assert call("POST", rows, {}).status_code == 200
+    first = statements.tokens
+    for _ in range(6):
+        assert call("GET", f"{rows}1/").status_code == 200
+        assert call("PATCH", f"{rows}1/", {}).status_code == 200
+    assert statements.tokens == first  # kept
+    other = sa.create_engine(ctx.db.engine.url)  # another instance, as far as we can tell
+    with other.begin() as conn:
+        conn.execute(
+            s.token_permissions.delete().where(
+                s.token_permissions.c.token_id == token_id,
+                s.token_permissions.c.operation == "create",
+            )
+        )
+    refused = call("POST", rows, {})
+    assert refused.status_code == 401, refused.text
+    assert refused.json()["error"] == "ERROR_NO_PERMISSION_TO_TABLE"
+    assert call("GET", f"{rows}1/").status_code == 200  # read is still granted
+    with other.begin() as conn:
+        conn.execute(s.token_permissions.delete().where(s.token_permissions.c.token_id == token_id))
+    refused = call("GET", f"{rows}1/")
+    assert refused.status_code == 401 and refused.json()["error"] == "ERROR_NO_PERMISSION_TO_TABLE"
+    # an error answered from what was kept: the table missing (no row statement runs)
+    missing = call("GET", f"/api/database/rows/table/{table + 1000}/1/")
+    assert missing.status_code == 404
+    with other.begin() as conn:
+        conn.execute(s.tokens.delete().where(s.tokens.c.id == token_id))
+    for path in (f"/api/database/rows/table/{table + 1000}/1/", f"{rows}1/", rows):
+        gone = call("GET", path)
+        assert gone.status_code == 401 and gone.json()["error"] == "ERROR_TOKEN_DOES_NOT_EXIST"
+    other.dispose()

@@ -64,8 +64,10 @@ KEPT: tuple[KeptValue, ...] = (
     KeptValue(
         "metadata look-ups: a token's grants, the link fields into a table, a table's webhooks",
         "meta_clock",
-        "per connection (SQLite; the writer's too)",
-        "gridbase_meta_clock, set to a random value by triggers on every metadata change",
+        "per connection (the writer's too; PostgreSQL: checked by the request's own row "
+        "statement or lock check)",
+        "gridbase_meta_clock, set to a random value by triggers on every metadata change "
+        "(PostgreSQL: once, when the transaction commits)",
         "any metadata change from anywhere (random values: a rolled-back one never returns)",
         "tests/storage/test_meta_clock.py::test_kept_across_row_writes_until_metadata_changes",
     ),

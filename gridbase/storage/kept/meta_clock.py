@@ -15,31 +15,51 @@ Safe for writes: the writer reads the value inside its write transaction (SQLite
 lock is held), so a revocation committed before it is seen exactly as a fresh look-up
 would see it. Read the value before what is kept (`cached` does).
 
-PostgreSQL keeps nothing. The triggers are made at startup (`ensure`) rather than in a
-migration, because Alembic's batch mode rebuilds SQLite tables without their triggers.
-Imports: storage.schema, storage.kept.snapshots (its stores), sqlalchemy.
+PostgreSQL: the same clock, set by deferred constraint triggers when a transaction that
+changed metadata commits (once per transaction, and only then is the clock row locked, so
+metadata writers never deadlock on it). Reading it costs a round trip, so it is read
+inside statements a request runs anyway: the row reads (`COLUMN`, next to the schema
+version) and a row write's live-version check (usertable.load.lock_table) hand it to
+`seen`. A look-up is kept per connection under the last value seen there; `cached(...,
+optimistic=True)` (a token's look-up, the first thing a request does) uses it before this
+request has read the clock, and the request's next reading must then find the same value:
+otherwise it raises SchemaMoved and the service call runs again from a fresh look-up.
+A request that reads no clock along the way reads it once at its end (`settle`, called by
+Database.read/write before the commit), so a revoked token still fails at once. Other
+look-ups are kept only once the transaction has read the clock, and never after it wrote
+to a clocked table itself (its own change moves the clock only at commit).
+
+The triggers are made at startup (`ensure`) rather than in a migration, because Alembic's
+batch mode rebuilds SQLite tables without their triggers.
+Imports: storage.schema, storage.kept.snapshots (its stores), storage.raw, storage.moved,
+sqlalchemy.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
+from sqlalchemy import event
 
 from gridbase.storage import schema
 from gridbase.storage.kept import snapshots
+from gridbase.storage.moved import SchemaMoved
 from gridbase.storage.raw import sqlite_connection
 
 T = TypeVar("T")
 
 CLOCK = "gridbase_meta_clock"
 _READ = f"SELECT value FROM {CLOCK}"
+COLUMN = "gb_meta_clock"  # what a statement that reads the clock along the way names it
+CLOCK_LOCK = 0x6D636C6B  # advisory lock of the makers of the triggers at startup ("mclk")
 
 # Every metadata table but those written by row traffic (the webhook outbox and its call
-# log, row history, the change stream's log and counters), and the refresh-token blacklist
-# and user files, which nothing kept reads.
+# log, row history, the change stream's log and counters, Idempotency-Key answers, deleted
+# rows in the trash and the id high-water mark their deletes move), and the refresh-token
+# blacklist, user files, jobs and notifications; no kept look-up reads any of them.
 UNCLOCKED = frozenset(
     {
         schema.outbox.name,
@@ -47,13 +67,20 @@ UNCLOCKED = frozenset(
         schema.row_history.name,
         schema.stream_events.name,
         schema.stream_sequences.name,
+        schema.idempotency_keys.name,
+        schema.trash_entries.name,
+        schema.trashed_rows.name,
+        schema.id_high_water.name,
         schema.refresh_token_blacklist.name,
         schema.user_files.name,
+        schema.jobs.name,
+        schema.notifications.name,
     }
 )
 CLOCKED = tuple(sorted(t.name for t in schema.metadata.sorted_tables if t.name not in UNCLOCKED))
-# An autonumber field's counter (its only props) moves at every insert into its table: an
-# update that changes nothing else of the field leaves the clock alone.
+# Updates that leave the clock alone: an autonumber field's counter (its only props),
+# which moves at every insert into its table, and a token's last use (written at most once
+# a minute per connection that looks it up; the writer forgets its look-up, see `forget`).
 _QUIET_UPDATES = {
     schema.fields.name: "NOT (OLD.type = 'autonumber' AND NEW.type = 'autonumber' AND "
     + " AND ".join(
@@ -61,14 +88,21 @@ _QUIET_UPDATES = {
         for c in schema.fields.columns
         if c.name not in ("type", "props")
     )
-    + ")"
+    + ")",
+    schema.tokens.name: "NOT ("
+    + " AND ".join(
+        f'NEW."{c.name}" IS OLD."{c.name}"' for c in schema.tokens.columns if c.name != "last_used"
+    )
+    + ")",
 }
 
 
 def ensure(db: Any) -> None:
-    """SQLite: the clock and its triggers, made anew (run at every start, after the
-    migrations, so tables they rebuilt get their triggers back)."""
+    """The clock and its triggers, made anew (run at every start, after the migrations, so
+    tables they rebuilt get their triggers back)."""
     if not db.is_sqlite:
+        with db.write() as conn:
+            _ensure_pg(conn)
         return
     with db.write() as conn:
         conn.exec_driver_sql(
@@ -108,9 +142,161 @@ def value(conn: sa.Connection) -> int | None:
 
 
 def cached(
-    conn: sa.Connection, name: str, key: Any, read: Callable[[], T], limit: int = snapshots.KEPT
+    conn: sa.Connection,
+    name: str,
+    key: Any,
+    read: Callable[[], T],
+    limit: int = snapshots.KEPT,
+    *,
+    optimistic: bool = False,
 ) -> T:
     """read(), kept in this connection's store `name` under `key` while the metadata stays the
     same. Only for what reads nothing but the clocked tables (CLOCKED) and does not read the
-    time: callers check expiry themselves."""
-    return snapshots.kept(snapshots.store(conn, "meta_stores", value(conn), name), key, read, limit)
+    time: callers check expiry themselves. `optimistic` (PostgreSQL): before this request
+    has read the clock, use what was kept under the value last seen on this connection;
+    the request's next reading of the clock checks it (see the module's docstring)."""
+    if conn.dialect.name == "sqlite":
+        current = value(conn)
+    else:
+        current = _current(conn, optimistic)
+    return snapshots.kept(snapshots.store(conn, "meta_stores", current, name), key, read, limit)
+
+
+def forget(conn: sa.Connection, name: str, key: Any) -> None:
+    """Drop what this connection keeps under `key` in store `name`: the caller changed what
+    it holds with a quiet update (_QUIET_UPDATES), which moves no clock."""
+    stores: tuple[Any, dict[str, Any]] | None = conn.info.get("meta_stores")
+    if stores is not None and name in stores[1]:
+        stores[1][name].pop(key, None)
+
+
+# PostgreSQL: what this connection knows of the clock, in conn.info (which lives as long as
+# the pooled connection). "meta_seen": the value its last reading found. The others belong
+# to one transaction (a read's autocommit one too) and hold it, so a later one ignores them:
+# "meta_read" (transaction, value read in it), "meta_used" (transaction, value its optimistic
+# look-ups assumed, until a reading confirms it), "meta_dirty" (transaction that wrote to a
+# clocked table, see watch_writes).
+
+
+def _mine(conn: sa.Connection, slot: str) -> Any:
+    """The value under conn.info[slot] if it belongs to the current transaction, else None."""
+    found = conn.info.get(slot)
+    return found[1] if found is not None and found[0] is conn.get_transaction() else None
+
+
+def _current(conn: sa.Connection, optimistic: bool) -> int | None:
+    """The clock value look-ups are kept under now; None where nothing can be kept."""
+    if conn.get_transaction() is None or _mine(conn, "meta_dirty"):
+        return None  # this transaction changed metadata: the clock moves only at its commit
+    read = _mine(conn, "meta_read")
+    if read is not None or not optimistic:
+        return cast(int | None, read)
+    assumed: int | None = conn.info.get("meta_seen")
+    if assumed is not None and _mine(conn, "meta_used") is None:
+        conn.info["meta_used"] = (conn.get_transaction(), assumed)
+    return assumed
+
+
+def column() -> sa.ScalarSelect[Any]:
+    """The clock as a column of another statement (PostgreSQL; label it COLUMN)."""
+    return sa.select(sa.column("value")).select_from(sa.table(CLOCK)).scalar_subquery()
+
+
+def seen(conn: sa.Connection, found: int) -> None:
+    """A statement of the current transaction read the clock as `found`: look-ups are kept
+    under it from now on. Raises SchemaMoved when the transaction's optimistic look-ups
+    assumed another value (the metadata changed since they were kept)."""
+    transaction = conn.get_transaction()
+    assumed = _mine(conn, "meta_used")
+    conn.info["meta_seen"] = found
+    conn.info["meta_read"] = (transaction, found)
+    if assumed is not None:
+        conn.info.pop("meta_used", None)
+        if assumed != found:
+            raise SchemaMoved()
+
+
+def settle(conn: sa.Connection) -> None:
+    """PostgreSQL, at the end of a read or before a write commits: a transaction whose
+    optimistic look-ups no statement has checked yet reads the clock now (SchemaMoved if it
+    moved). A transaction that changed metadata forgets the value: its commit moves it."""
+    if _mine(conn, "meta_used") is not None:
+        seen(conn, int(conn.exec_driver_sql(_READ).scalar_one()))
+    if _mine(conn, "meta_dirty"):
+        conn.info.pop("meta_seen", None)
+
+
+def watch_writes(engine: sa.Engine) -> None:
+    """PostgreSQL: note the transactions that write to a clocked table through SQLAlchemy
+    (gridbase's metadata writes all do), so they keep nothing from then on."""
+    clocked = frozenset(CLOCKED)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _wrote(
+        conn: sa.Connection, _cursor: Any, _sql: str, _params: Any, context: Any, _many: bool
+    ) -> None:
+        if not (context.isinsert or context.isupdate or context.isdelete):
+            return
+        table = getattr(context.compiled.statement, "table", None)
+        if getattr(table, "name", None) in clocked:
+            conn.info["meta_dirty"] = (conn.get_transaction(), True)
+
+
+def _ensure_pg(conn: sa.Connection) -> None:
+    """PostgreSQL: the clock, its function (in the current schema, named in full so that it
+    sets this clock whatever the writer's search_path) and a deferred constraint trigger
+    on every clocked table; TRUNCATE, which constraint triggers cannot follow, moves it at
+    once. One maker at a time: concurrent CREATE OR REPLACE FUNCTION fail."""
+    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CLOCK_LOCK}, 0)")
+    schema_name = str(conn.exec_driver_sql("SELECT quote_ident(current_schema())").scalar_one())
+    clock = f"{schema_name}.{CLOCK}"
+    conn.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {clock} "
+        "(id integer PRIMARY KEY CHECK (id = 1), value bigint NOT NULL)"
+    )
+    new_value = "(floor(random() * 9007199254740991))::bigint"
+    conn.exec_driver_sql(
+        f"INSERT INTO {clock} (id, value) VALUES (1, {new_value}) ON CONFLICT (id) DO NOTHING"
+    )
+    for function, body in (
+        # once per transaction: the setting is the transaction's own
+        (
+            "gridbase_meta_clocked",
+            "IF current_setting('gridbase.meta_clocked', true) IS DISTINCT FROM '1' THEN "
+            "PERFORM set_config('gridbase.meta_clocked', '1', true); "
+            f"UPDATE {clock} SET value = {new_value}; END IF;",
+        ),
+        ("gridbase_meta_clocked_now", f"UPDATE {clock} SET value = {new_value};"),
+    ):
+        conn.exec_driver_sql(
+            f"CREATE OR REPLACE FUNCTION {schema_name}.{function}() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$"
+        )
+    for table in UNCLOCKED:
+        for suffix in ("clocked", "clocked_update", "clocked_truncate"):
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_{suffix} ON {table}")
+    for table in CLOCKED:
+        for suffix in ("clocked", "clocked_update"):  # constraint triggers have no OR REPLACE
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_{suffix} ON {table}")
+        quiet = _PG_QUIET_UPDATES.get(table)
+        for suffix, events, when in (
+            ("clocked", "INSERT OR DELETE" if quiet else "INSERT OR UPDATE OR DELETE", ""),
+            *((("clocked_update", "UPDATE", f" WHEN ({quiet})"),) if quiet else ()),
+        ):
+            conn.exec_driver_sql(
+                f"CREATE CONSTRAINT TRIGGER {table}_{suffix} AFTER {events} ON {table} "
+                f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW{when} "
+                f"EXECUTE FUNCTION {schema_name}.gridbase_meta_clocked()"
+            )
+        conn.exec_driver_sql(
+            f"CREATE OR REPLACE TRIGGER {table}_clocked_truncate AFTER TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {schema_name}.gridbase_meta_clocked_now()"
+        )
+
+
+# _QUIET_UPDATES for PostgreSQL (rows compare as jsonb: JSON columns have no equality)
+_PG_QUIET_UPDATES = {
+    schema.fields.name: "NOT (OLD.type = 'autonumber' AND NEW.type = 'autonumber' AND "
+    "to_jsonb(NEW) - 'props' = to_jsonb(OLD) - 'props')",
+    schema.tokens.name: "NOT (to_jsonb(NEW) - 'last_used' = to_jsonb(OLD) - 'last_used')",
+}

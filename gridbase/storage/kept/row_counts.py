@@ -196,11 +196,42 @@ def _pg_rows(conn: sa.Connection, table_id: int) -> int | None:
     try:
         cursor.execute(_PG_SUM, (table_id,))
         total, deltas = cursor.fetchone() or (None, 0)
-        if deltas > FOLD_AT:
-            cursor.execute(_PG_FOLD, {"t": table_id})
     finally:
         cursor.close()
+    return _summed(conn, table_id, total, deltas)
+
+
+def _summed(conn: sa.Connection, table_id: int, total: Any, deltas: int) -> int | None:
+    """PostgreSQL: the count from the sum of a table's delta rows and their number (None for
+    a table without any, made by an older gridbase), folding them when they are many."""
+    if deltas > FOLD_AT:
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(_PG_FOLD, {"t": table_id})
+        finally:
+            cursor.close()
     return None if not deltas or total is None else int(total)
+
+
+COUNT_COLUMNS = ("gb_count", "gb_count_deltas")
+
+
+def count_columns(table_id: int) -> list[sa.Label[Any]]:
+    """PostgreSQL: the whole table's count as two columns of another statement that reads
+    the table (a list's first page reads it with its rows: one round trip fewer, and the
+    same snapshot); `counted` reads them back."""
+    d = sa.table(DELTAS, sa.column("table_id"), sa.column("rows"))
+    mine = d.c.table_id == int(table_id)
+    total = sa.select(sa.func.sum(d.c.rows)).where(mine).scalar_subquery()
+    deltas = sa.select(sa.func.count()).select_from(d).where(mine).scalar_subquery()
+    return [total.label(COUNT_COLUMNS[0]), deltas.label(COUNT_COLUMNS[1])]
+
+
+def counted(conn: sa.Connection, table_id: int, record: Any) -> int | None:
+    """The count a record read with count_columns carries (None: count the table instead)."""
+    return _summed(
+        conn, table_id, getattr(record, COUNT_COLUMNS[0]), getattr(record, COUNT_COLUMNS[1])
+    )
 
 
 def version(conn: sa.Connection, table_id: int) -> int | None:
