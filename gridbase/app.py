@@ -65,7 +65,7 @@ from gridbase.models import Table
 from gridbase.registry import Registry
 from gridbase.search import RowSearch
 from gridbase.search import index as search_index
-from gridbase.storage import ddl, migrate
+from gridbase.storage import ddl, migrate, table_locks
 from gridbase.storage.engine import Database
 from gridbase.storage.files import make_storage
 from gridbase.storage.kept import meta_clock, row_counts
@@ -161,6 +161,7 @@ def build_context(settings: Settings) -> Ctx:
     db = Database(settings.resolved_database_url(), synchronous=settings.sqlite_synchronous)
     migrate.upgrade(db)
     meta_clock.ensure(db)  # before anything keeps a metadata look-up
+    table_locks.ensure(db)  # before any write locks a table
     clock = utcnow
     wakeup = Wakeup()
     ctx = Ctx(

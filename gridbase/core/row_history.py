@@ -29,6 +29,7 @@ from gridbase.core import permissions
 from gridbase.core.context import Ctx
 from gridbase.core.permissions import Actor
 from gridbase.errors import RowDoesNotExist
+from gridbase.fields.display import value_text
 from gridbase.models import Field, User
 from gridbase.storage import schema as s
 from gridbase.storage.prepared import insert_values
@@ -169,8 +170,15 @@ def _entry(
     return _row_entry(model.table.id, row_id, user, action, now, before, after, metadata)
 
 
-def _primaries(ctx: Ctx, conn: sa.Connection, model: TableModel, ids: list[int]) -> dict[int, str]:
-    """Each row's primary value as a link shows it."""
+def _primaries(
+    ctx: Ctx, conn: sa.Connection, model: TableModel, rows: Sequence[Row]
+) -> dict[int, str]:
+    """Each row's primary value as a link shows it: from the serialized rows when they hold
+    it (as read.primary_texts makes it, value_text of the serialized value), else read."""
+    primary = model.primary
+    if primary is not None and all(primary.column_name in r for r in rows):
+        return {r["id"]: value_text(r[primary.column_name]) for r in rows}
+    ids = [r["id"] for r in rows]
     texts = primary_texts(ctx, conn, model, ids)
     return {i: texts[i][1] for i in ids if i in texts}
 
@@ -204,7 +212,7 @@ def record_updates(
     now = ctx.clock()
     old_by_id = {r["id"]: r for r in old_rows}
     linking = _has_links(ctx, {f.id: f for w in fields for f in w}.values())
-    primary = _primaries(ctx, conn, model, [r["id"] for r in new_rows]) if linking else {}
+    primary = _primaries(ctx, conn, model, new_rows) if linking else {}
     related = Related()
     entries = []
     for new, written in zip(new_rows, fields, strict=True):
@@ -226,9 +234,7 @@ def record_creates(
     now = ctx.clock()
     writable = [f for f in model.fields if not ctx.field_types.get(f.type).read_only]
     action = CREATE_MANY if batch else CREATE_ONE
-    primary = (
-        _primaries(ctx, conn, model, [r["id"] for r in rows]) if _has_links(ctx, writable) else {}
-    )
+    primary = _primaries(ctx, conn, model, rows) if _has_links(ctx, writable) else {}
     related = Related()
     entries = []
     for row in rows:
@@ -257,7 +263,7 @@ def record_deletes(
     text."""
     now = ctx.clock()
     fields = link_fields(ctx, model)
-    primary = _primaries(ctx, conn, model, [r["id"] for r in rows]) if fields else {}
+    primary = _primaries(ctx, conn, model, rows) if fields else {}
     related = Related()
     action = DELETE_MANY if batch else DELETE_ONE
     for row in rows:
@@ -274,7 +280,7 @@ def record_restore(ctx: Ctx, conn: sa.Connection, model: TableModel, user: User,
     rows it links again gain it (Baserow's RestoreFromTrashHistoryProvider)."""
     now = ctx.clock()
     fields = link_fields(ctx, model)
-    primary = _primaries(ctx, conn, model, [row["id"]]).get(row["id"]) if fields else None
+    primary = _primaries(ctx, conn, model, [row]).get(row["id"]) if fields else None
     related = Related()
     for field in fields:
         value, meta = _cell(ctx, field, row.get(field.column_name))

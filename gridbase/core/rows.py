@@ -575,24 +575,26 @@ def finish_creates(
     rows.created, in the caller's transaction."""
     model = load.model_for(ctx, conn, model.table)
     created = fetch(ctx, conn, model, ids)
+    if appended:  # before the index: a linked row's document lists its links in row order
+        _settle_appended(conn, model, created)
     # the index reads the rows just fetched
     _watch(ctx, conn, model, ids, created=True)(created)
     if row_history.enabled(ctx):
         row_history.record_creates(ctx, conn, model, actor.user, created, batch)
-    if appended:  # (neither the search index nor row history holds orders)
-        _settle_appended(conn, model, created)
     _emit(ctx, conn, "rows.created", model, send_events, rows=created)
     return created, model
 
 
 def _settle_appended(conn: sa.Connection, model: TableModel, created: list[Row]) -> None:
     """PostgreSQL: rows appended with orders picked without waiting (the highest + 1, as
-    their transaction saw it) take the order lock now, as late as can be, and so until
-    commit: if a row committed meanwhile has an order as high as theirs (an append or a
-    move to the end picked at the same time), they move past it, keeping their own order
-    among themselves, and `created` shows their new orders. The lock is thus held for the
-    last statements of the transaction only, not from the INSERT on, so appends to one
-    table do not wait for each other's whole transaction. SQLite: writes are one at a time."""
+    their transaction saw it) take the order lock now, once read back, and so until commit:
+    if a row committed meanwhile has an order as high as theirs (an append or a move to the
+    end picked at the same time), they move past it, keeping their own order among
+    themselves, and `created` shows their new orders. Before anything that shows their
+    order is written (the documents of the rows they link list them in row order). The lock
+    is thus held for the end of the transaction only, not from the INSERT on, so appends to
+    one table do not wait for each other's validation, INSERT and read-back. SQLite: writes
+    are one at a time."""
     if conn.dialect.name == "sqlite" or not created:
         return
     load.lock_orders(conn, model.table.id)

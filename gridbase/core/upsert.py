@@ -36,6 +36,7 @@ from gridbase.errors import (
 )
 from gridbase.models import Field
 from gridbase.storage.key_locks import lock_keys
+from gridbase.usertable import load
 from gridbase.usertable.model import TableModel
 
 REQUIRED = "This field is required by upsert_on."
@@ -183,6 +184,10 @@ def upsert_rows(
         to_create = [i for i in range(len(items)) if i not in matched]
         by_index: dict[int, rows.Row] = {}
         updated_ids = [matched[i][0] for i in to_update]
+        if to_update and to_create:
+            # Writers take a table's order lock before its change-stream entry (a create
+            # settles its orders before it emits): the updates below emit theirs first.
+            load.lock_orders(conn, model.table.id)
         if to_update:
             values = [_only_given(model, items[i], prepared[i], by_name) for i in to_update]
             written = rows.apply_updates(

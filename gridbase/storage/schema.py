@@ -152,6 +152,13 @@ def live_table(t: sa.FromClause = database_tables) -> sa.ColumnElement[bool]:
     return sa.and_(t.c.trashed.is_(False), parent.exists())
 
 
+def live_version(table_id: Any) -> sa.Select[Any]:
+    """The schema version of table `table_id` (an id, a bound parameter or a column) while it
+    is live; no row once it, its database or its workspace is in the trash."""
+    t = database_tables
+    return sa.select(t.c.schema_version).where(t.c.id == table_id, live_table(t))
+
+
 fields = sa.Table(
     "fields",
     metadata,

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from gridbase.errors import TableDoesNotExist
 from gridbase.models import Field, SelectOption, Table
 from gridbase.storage import schema as s
+from gridbase.storage import table_locks
 from gridbase.storage.kept import meta_clock
 from gridbase.storage.prepared import records
 from gridbase.usertable.context import TableContext
@@ -73,12 +74,10 @@ def lock_table(conn: sa.Connection, table: Table, *, schema: bool = False) -> Ta
     database's write lock already, so nothing changes under it."""
     if conn.dialect.name == "sqlite":
         return table
-    _advisory_lock(conn, SCHEMA_LOCK, table.id, shared=not schema)
-    # the metadata clock too, read with the live version: what the request looked up
-    # before (its token) is checked here, and look-ups after it are kept (meta_clock)
-    found = records(
-        s.database_tables, conn, "lock_check", _lock_check_statement, {"table_id": table.id}
-    )
+    # the lock, then the live version and the metadata clock, in one call: what the request
+    # looked up before (its token) is checked here, and look-ups after it are kept
+    params = {"key": SCHEMA_LOCK, "table_id": table.id, "shared": not schema}
+    found = records(s.database_tables, conn, "lock_table", table_locks.statement, params)
     if not found:
         raise TableDoesNotExist()
     meta_clock.seen(conn, found[0].clock)
@@ -86,20 +85,9 @@ def lock_table(conn: sa.Connection, table: Table, *, schema: bool = False) -> Ta
     return table if version == table.schema_version else load_table(conn, table.id)
 
 
-def live_version(table_id: Any) -> sa.Select[Any]:
-    """The schema version of table `table_id` (an id or a bound parameter) while it is live;
-    no row once it, its database or its workspace is in the trash."""
-    t = s.database_tables
-    return sa.select(t.c.schema_version).where(t.c.id == table_id, s.live_table(t))
-
-
-def _lock_check_statement() -> sa.Select[Any]:
-    return live_version(sa.bindparam("table_id")).add_columns(meta_clock.column().label("clock"))
-
-
 def _advisory_lock(conn: sa.Connection, key: int, table_id: int, *, shared: bool) -> None:
     """PostgreSQL: a transaction-level advisory lock on (key, table id), one prebuilt
-    statement each (a row write takes two)."""
+    statement each."""
     lock = sa.func.pg_advisory_xact_lock_shared if shared else sa.func.pg_advisory_xact_lock
 
     def build() -> sa.Select[Any]:

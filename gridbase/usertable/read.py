@@ -20,7 +20,7 @@ from gridbase.storage.kept import linked_texts, meta_clock, versions
 from gridbase.storage.kept.versions import VERSION_COLUMN
 from gridbase.usertable import renderers
 from gridbase.usertable.context import TableContext
-from gridbase.usertable.load import live_version, model_of
+from gridbase.usertable.load import model_of
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.renderers import format_order
 
@@ -216,7 +216,7 @@ def _joined_link_values(
         expression = linked.expressions.get(primary.id) if primary is not None else None
         if primary is not None and expression is not None:
             columns.append(expression.label(primary.column_name))
-        version_now = live_version(linked.table.id).scalar_subquery()
+        version_now = schema.live_version(linked.table.id).scalar_subquery()
         return (
             sa.select(junction.c[mine].label(LINK_ROW), *columns, version_now.label(LINKED_VERSION))
             .select_from(junction.join(t, t.c.id == junction.c[other]))

@@ -234,3 +234,26 @@ def test_postgres_keeps_a_token_look_up_and_a_change_elsewhere_applies_at_once(
         gone = call("GET", path)
         assert gone.status_code == 401 and gone.json()["error"] == "ERROR_TOKEN_DOES_NOT_EXIST"
     other.dispose()
+
+
+def test_postgres_startup_leaves_triggers_in_place_while_others_serve(
+    ctx: Ctx, backend: str
+) -> None:
+    """A start (another instance's, or another worker's) makes the clock's triggers and the
+    table lock function only when they differ from its own: dropping and making triggers
+    would lock every metadata table, and wait for (or deadlock with) requests in flight."""
+    if backend == "sqlite":
+        pytest.skip("SQLite remakes its triggers under its single writer")
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gridbase.storage import table_locks
+
+    other = sa.create_engine(ctx.db.engine.url)
+    with other.connect() as busy, ThreadPoolExecutor(1) as pool:
+        busy.execute(sa.select(s.workspaces.c.id).limit(1))  # a request in flight
+        started = pool.submit(lambda: (meta_clock.ensure(ctx.db), table_locks.ensure(ctx.db)))
+        try:
+            started.result(timeout=20)
+        finally:
+            busy.rollback()  # (lets a start that waits go on, so that the test ends)
+    other.dispose()

@@ -37,6 +37,7 @@ sqlalchemy.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -246,18 +247,32 @@ def _ensure_pg(conn: sa.Connection) -> None:
     """PostgreSQL: the clock, its function (in the current schema, named in full so that it
     sets this clock whatever the writer's search_path) and a deferred constraint trigger
     on every clocked table; TRUNCATE, which constraint triggers cannot follow, moves it at
-    once. One maker at a time: concurrent CREATE OR REPLACE FUNCTION fail."""
-    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CLOCK_LOCK}, 0)")
+    once. Made only when they are not as this release makes them (a digest of their SQL in
+    the clock table's comment): dropping and making triggers locks every metadata table
+    until the commit, which would stall, even deadlock, the other instances or workers
+    serving meanwhile. One maker at a time: concurrent CREATE OR REPLACE FUNCTION fail."""
     schema_name = str(conn.exec_driver_sql("SELECT quote_ident(current_schema())").scalar_one())
     clock = f"{schema_name}.{CLOCK}"
-    conn.exec_driver_sql(
-        f"CREATE TABLE IF NOT EXISTS {clock} "
-        "(id integer PRIMARY KEY CHECK (id = 1), value bigint NOT NULL)"
-    )
+    made = _pg_statements(schema_name, clock)
+    digest = hashlib.sha256("\n".join(made).encode()).hexdigest()[:32]
+    have = f"SELECT obj_description(to_regclass('{clock}'), 'pg_class')"
+    if conn.exec_driver_sql(have).scalar() == digest:
+        return
+    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CLOCK_LOCK}, 0)")
+    if conn.exec_driver_sql(have).scalar() == digest:  # made meanwhile by another
+        return
+    for statement in made:
+        conn.exec_driver_sql(statement)
+    conn.exec_driver_sql(f"COMMENT ON TABLE {clock} IS '{digest}'")
+
+
+def _pg_statements(schema_name: str, clock: str) -> list[str]:
     new_value = "(floor(random() * 9007199254740991))::bigint"
-    conn.exec_driver_sql(
-        f"INSERT INTO {clock} (id, value) VALUES (1, {new_value}) ON CONFLICT (id) DO NOTHING"
-    )
+    out = [
+        f"CREATE TABLE IF NOT EXISTS {clock} "
+        "(id integer PRIMARY KEY CHECK (id = 1), value bigint NOT NULL)",
+        f"INSERT INTO {clock} (id, value) VALUES (1, {new_value}) ON CONFLICT (id) DO NOTHING",
+    ]
     for function, body in (
         # once per transaction: the setting is the transaction's own
         (
@@ -268,30 +283,31 @@ def _ensure_pg(conn: sa.Connection) -> None:
         ),
         ("gridbase_meta_clocked_now", f"UPDATE {clock} SET value = {new_value};"),
     ):
-        conn.exec_driver_sql(
+        out.append(
             f"CREATE OR REPLACE FUNCTION {schema_name}.{function}() RETURNS trigger "
             f"LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$"
         )
-    for table in UNCLOCKED:
+    for table in sorted(UNCLOCKED):
         for suffix in ("clocked", "clocked_update", "clocked_truncate"):
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_{suffix} ON {table}")
+            out.append(f"DROP TRIGGER IF EXISTS {table}_{suffix} ON {table}")
     for table in CLOCKED:
         for suffix in ("clocked", "clocked_update"):  # constraint triggers have no OR REPLACE
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_{suffix} ON {table}")
+            out.append(f"DROP TRIGGER IF EXISTS {table}_{suffix} ON {table}")
         quiet = _PG_QUIET_UPDATES.get(table)
         for suffix, events, when in (
             ("clocked", "INSERT OR DELETE" if quiet else "INSERT OR UPDATE OR DELETE", ""),
             *((("clocked_update", "UPDATE", f" WHEN ({quiet})"),) if quiet else ()),
         ):
-            conn.exec_driver_sql(
+            out.append(
                 f"CREATE CONSTRAINT TRIGGER {table}_{suffix} AFTER {events} ON {table} "
                 f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW{when} "
                 f"EXECUTE FUNCTION {schema_name}.gridbase_meta_clocked()"
             )
-        conn.exec_driver_sql(
+        out.append(
             f"CREATE OR REPLACE TRIGGER {table}_clocked_truncate AFTER TRUNCATE ON {table} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {schema_name}.gridbase_meta_clocked_now()"
         )
+    return out
 
 
 # _QUIET_UPDATES for PostgreSQL (rows compare as jsonb: JSON columns have no equality)
