@@ -358,10 +358,11 @@ def _order_for_new(
     settled_later: bool = False,
 ) -> list[Decimal]:
     """Orders for `count` new rows: after the highest (`before_id` None) or between a row
-    and the one before it. `settled_later`: appended orders are picked without waiting for
-    other appends to the table, and the caller settles them (_settle_appended) before it
-    answers."""
-    if before_id is not None or not settled_later:
+    and the one before it. `settled_later`: one appended row's order is picked without
+    waiting for other appends to the table, and the caller settles it (_settle_appended)
+    before it answers; several rows wait (settling would move them all, index entries
+    included, when appends meet)."""
+    if not _settled_later(before_id, count, settled_later):
         load.lock_orders(conn, model.table.id)
     t = model.sql
     if before_id is None:
@@ -378,6 +379,11 @@ def _order_for_new(
     lower = Decimal(str(lower_row)) if lower_row is not None else math.floor(upper) - 1
     step = (upper - lower) / (count + 1)
     return [(lower + step * (i + 1)).quantize(Decimal(1).scaleb(-20)) for i in range(count)]
+
+
+def _settled_later(before_id: int | None, count: int, asked: bool) -> bool:
+    """Whether new rows' orders are picked without the order lock and settled later."""
+    return asked and before_id is None and count == 1
 
 
 def insert_rows(
@@ -555,7 +561,7 @@ def create_rows(
             raise exc if batch else _one_item(exc) from None
         return finish_creates(
             ctx, conn, model, actor, ids,
-            batch=batch, send_events=send_events, appended=before_id is None,
+            batch=batch, send_events=send_events, before_id=before_id,
         )  # fmt: skip
 
 
@@ -568,14 +574,15 @@ def finish_creates(
     *,
     batch: bool,
     send_events: bool,
-    appended: bool,
+    before_id: int | None,
 ) -> tuple[list[Row], TableModel]:
     """After insert_rows(index_rows=False): read the new rows back, index them, record their
-    history, settle their orders when they were appended (`before_id` None) and enqueue
+    history, settle the order of one row appended (see _settled_later) and enqueue
     rows.created, in the caller's transaction."""
     model = load.model_for(ctx, conn, model.table)
     created = fetch(ctx, conn, model, ids)
-    if appended:  # before the index: a linked row's document lists its links in row order
+    # before the index: a linked row's document lists its links in row order
+    if _settled_later(before_id, len(created), True):
         _settle_appended(conn, model, created)
     # the index reads the rows just fetched
     _watch(ctx, conn, model, ids, created=True)(created)
@@ -586,15 +593,14 @@ def finish_creates(
 
 
 def _settle_appended(conn: sa.Connection, model: TableModel, created: list[Row]) -> None:
-    """PostgreSQL: rows appended with orders picked without waiting (the highest + 1, as
-    their transaction saw it) take the order lock now, once read back, and so until commit:
-    if a row committed meanwhile has an order as high as theirs (an append or a move to the
-    end picked at the same time), they move past it, keeping their own order among
-    themselves, and `created` shows their new orders. Before anything that shows their
-    order is written (the documents of the rows they link list them in row order). The lock
-    is thus held for the end of the transaction only, not from the INSERT on, so appends to
-    one table do not wait for each other's validation, INSERT and read-back. SQLite: writes
-    are one at a time."""
+    """PostgreSQL: a row appended with its order picked without waiting (the highest + 1,
+    as its transaction saw it) takes the order lock now, once read back, and so until
+    commit: if a row committed meanwhile has an order as high as its own (an append or a
+    move to the end picked at the same time), it moves past it, and `created` shows its new
+    order. Before anything that shows its order is written (the documents of the rows it
+    links list them in row order). The lock is thus held for the end of the transaction
+    only, not from the INSERT on, so single-row creates into one table do not wait for each
+    other's validation, INSERT and read-back. SQLite: writes are one at a time."""
     if conn.dialect.name == "sqlite" or not created:
         return
     load.lock_orders(conn, model.table.id)

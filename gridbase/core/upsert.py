@@ -215,7 +215,7 @@ def upsert_rows(
                 created_ids,
                 batch=True,
                 send_events=send_events,
-                appended=before_id is None,
+                before_id=before_id,
             )
             by_index.update(zip(to_create, created, strict=True))
         return Upserted([by_index[i] for i in range(len(items))], created_ids, updated_ids, model)
