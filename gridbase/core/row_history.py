@@ -13,7 +13,7 @@ cannot see its rows); moves leave none. A link that gains or loses rows also lea
 entry on each row at its other side (when it has a related field), as Baserow's
 related-rows history does: on update, creation, deletion and single-row restore of the
 rows linking it.
-Imports: core (permissions), errors, models, storage, usertable.
+Imports: core (permissions), errors, fields (display), models, storage, usertable.
 """
 
 from __future__ import annotations
