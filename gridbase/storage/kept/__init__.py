@@ -7,8 +7,10 @@ modules; they never decide themselves whether something kept is still valid.
 
 Where values live: per app (app.Kept, on the service context), per pooled database
 connection (`conn.info`), per sa.Table object (`info`), or in the database itself (the
-triggers' row counts and versions). PostgreSQL keeps nothing per connection: several
-instances share the database and there is no SQLite-like data version to check against.
+triggers' row counts and versions). PostgreSQL connections keep only metadata look-ups,
+checked against the metadata clock that the request's own statements read (meta_clock):
+several instances share the database and there is no SQLite-like data version to check
+row data against.
 """
 
 from __future__ import annotations
