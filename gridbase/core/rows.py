@@ -583,7 +583,7 @@ def finish_creates(
     created = fetch(ctx, conn, model, ids)
     # before the index: a linked row's document lists its links in row order
     if _settled_later(before_id, len(created), True):
-        _settle_appended(conn, model, created)
+        _settle_appended(conn, model, created[0])
     # the index reads the rows just fetched
     _watch(ctx, conn, model, ids, created=True)(created)
     if row_history.enabled(ctx):
@@ -592,44 +592,36 @@ def finish_creates(
     return created, model
 
 
-def _settle_appended(conn: sa.Connection, model: TableModel, created: list[Row]) -> None:
+def _settle_appended(conn: sa.Connection, model: TableModel, row: Row) -> None:
     """PostgreSQL: a row appended with its order picked without waiting (the highest + 1,
     as its transaction saw it) takes the order lock now, once read back, and so until
     commit: if a row committed meanwhile has an order as high as its own (an append or a
-    move to the end picked at the same time), it moves past it, and `created` shows its new
+    move to the end picked at the same time), it moves past it, and `row` shows its new
     order. Before anything that shows its order is written (the documents of the rows it
     links list them in row order). The lock is thus held for the end of the transaction
     only, not from the INSERT on, so single-row creates into one table do not wait for each
     other's validation, INSERT and read-back. SQLite: writes are one at a time."""
-    if conn.dialect.name == "sqlite" or not created:
+    if conn.dialect.name == "sqlite":
         return
     load.lock_orders(conn, model.table.id)
     t = model.sql
 
     def build() -> Any:
-        ids: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
+        row_id = sa.bindparam("id", type_=t.c.id.type)
         others = t.alias("others")
-        shift = (
-            sa.select(
-                sa.func.floor(sa.func.max(others.c.order))
-                + 1
-                - sa.bindparam("first", type_=t.c.order.type)
-            )
-            .where(others.c.id.not_in(ids))
-            .scalar_subquery()
-        )
+        highest = sa.select(sa.func.max(others.c.order)).where(others.c.id != row_id)
+        past = sa.func.floor(highest.scalar_subquery()) + 1
         return (
             t.update()
-            .where(t.c.id.in_(ids), shift > 0)
-            .values(order=t.c.order + shift)
-            .returning(t.c.id, t.c.order)
+            .where(t.c.id == row_id, t.c.order < past)
+            .values(order=past)
+            .returning(t.c.order)
         )
 
     # (a statement of its own after the lock, so that it sees what committed meanwhile)
-    params = {"ids": [r["id"] for r in created], "first": min(Decimal(r["order"]) for r in created)}
-    moved = {r.id: r.order for r in model.records(conn, "settle_orders", build, params)}
-    for row in created if moved else ():
-        row["order"] = format_order(moved[row["id"]])
+    moved = model.records(conn, "settle_order", build, {"id": row["id"]})
+    if moved:
+        row["order"] = format_order(moved[0].order)
 
 
 def update_rows(

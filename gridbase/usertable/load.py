@@ -85,22 +85,6 @@ def lock_table(conn: sa.Connection, table: Table, *, schema: bool = False) -> Ta
     return table if version == table.schema_version else load_table(conn, table.id)
 
 
-def _advisory_lock(conn: sa.Connection, key: int, table_id: int, *, shared: bool) -> None:
-    """PostgreSQL: a transaction-level advisory lock on (key, table id), one prebuilt
-    statement each."""
-    lock = sa.func.pg_advisory_xact_lock_shared if shared else sa.func.pg_advisory_xact_lock
-
-    def build() -> sa.Select[Any]:
-        key, table = (
-            sa.bindparam("key", type_=sa.Integer),
-            sa.bindparam("table_id", type_=sa.Integer),
-        )
-        return sa.select(lock(key, table).label("locked"))
-
-    params = {"key": key, "table_id": table_id}
-    records(s.database_tables, conn, ("advisory_lock", shared), build, params)
-
-
 ORDER_LOCK = 0x6F726472  # first key of the advisory locks on a table's row orders ("ordr")
 
 
@@ -112,7 +96,7 @@ def lock_orders(conn: sa.Connection, table_id: int) -> None:
     under it at the end of its transaction (core.rows._settle_appended). SQLite: writes
     are serialised already."""
     if conn.dialect.name != "sqlite":
-        _advisory_lock(conn, ORDER_LOCK, table_id, shared=False)
+        records(s.database_tables, conn, "order_lock", _order_lock, {"table_id": table_id})
 
 
 def load_fields(conn: sa.Connection, table_ids: list[int]) -> dict[int, list[Field]]:
@@ -154,3 +138,9 @@ def model_for(ctx: TableContext, conn: sa.Connection, table: Table) -> TableMode
 def model_of(ctx: TableContext, conn: sa.Connection, table_id: int) -> TableModel:
     """The current model of a table (TableDoesNotExist when it is gone)."""
     return model_for(ctx, conn, load_table(conn, table_id))
+
+
+def _order_lock() -> sa.Select[Any]:
+    """The transaction-level advisory lock on (ORDER_LOCK, table id), built once."""
+    table = sa.bindparam("table_id", type_=sa.Integer)
+    return sa.select(sa.func.pg_advisory_xact_lock(ORDER_LOCK, table).label("locked"))
