@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import hypothesis
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from gridbase.app import build_context, create_app
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
-from tests.server import pg_schema
+from tests.server import pg_database
 
 PG_URL = os.environ.get("GRIDBASE_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -47,23 +49,49 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+def _settings(database_url: str, data_dir: Path) -> Settings:
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key="test-secret-" + "x" * 32,
+        webhooks_allow_private_addresses=True,
+    )
+
+
+# Each test gets a copy of a database migrated once per test process: migrating a new one
+# costs ~150 ms on SQLite and ~300 ms on PostgreSQL, a copy ~1 ms and ~40 ms.
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "test.db"
+    build_context(_settings(f"sqlite:///{path}", path.parent / "data")).db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with pg_database(PG_URL) as url:
+        build_context(_settings(url, tmp_path_factory.mktemp("pg-template"))).db.dispose()
+        yield str(sa.make_url(url).database)
+
+
 @pytest.fixture
-def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        for suffix in ("", "-wal"):  # the WAL is folded in at close; copied if it is not
+            if template.with_name(template.name + suffix).exists():
+                shutil.copyfile(
+                    template.with_name(template.name + suffix), tmp_path / f"test.db{suffix}"
+                )
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
-    with pg_schema(PG_URL) as url:
+    with pg_database(PG_URL, template=request.getfixturevalue("pg_template")) as url:
         yield url
 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        secret_key="test-secret-" + "x" * 32,
-        webhooks_allow_private_addresses=True,
-    )
+    return _settings(database_url, tmp_path / "data")
 
 
 @pytest.fixture

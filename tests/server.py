@@ -174,6 +174,26 @@ def redis_server(tmp: Path) -> Iterator[str | None]:
 
 
 @contextlib.contextmanager
+def pg_database(pg_url: str, template: str | None = None) -> Iterator[str]:
+    """The URL of a fresh database on `pg_url`'s server, a copy of the database `template`
+    when given (it must have no open connection), dropped afterwards even while connected."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(
+        pg_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.exec_driver_sql(
+            f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")
+        )
+    try:
+        yield sa.make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+        admin.dispose()
+
+
+@contextlib.contextmanager
 def pg_schema(pg_url: str) -> Iterator[str]:
     """The database URL of a fresh schema on `pg_url`'s server, dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"

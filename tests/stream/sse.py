@@ -3,7 +3,9 @@ every frame it parsed, so a test polls what arrived (tests.helpers.eventually)."
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -73,8 +75,16 @@ class Stream:
         )
 
     def close(self) -> None:
-        self._client.close()
+        """Ends the stream at once: closing the client would not wake the reader's blocked
+        read (it would wait for the next heartbeat or its 60 s read timeout), a shut down
+        socket does."""
+        stream = self._response.extensions.get("network_stream") if self._response else None
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
         self._thread.join(timeout=10)
+        self._client.close()
 
 
 class Client:
