@@ -13,11 +13,11 @@ from typing import Any
 import hypothesis
 import pytest
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
 from gridbase.app import build_context, create_app
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
+from tests.asgi_client import TestClient
 from tests.server import pg_database
 
 PG_URL = os.environ.get("GRIDBASE_TEST_POSTGRES_URL", "")

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from gridbase.api.docs import flat_routes
 from gridbase.app import create_app
 from gridbase.config import Settings
 from gridbase.fields import default_field_types
 from gridbase.filters import default_filter_types
+from tests.asgi_client import TestClient
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "compatibility.md"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
 from gridbase.app import build_runner, create_app
 from gridbase.config import Settings
@@ -18,6 +17,7 @@ from gridbase.core.context import Ctx
 from gridbase.storage import schema
 from tests.api.test_duplicate import run, values
 from tests.api.test_jobs import idle, wait_job
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 from tests.helpers import assert_error
 

@@ -5,12 +5,12 @@ fields, refused before a job exists."""
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
 from gridbase.app import create_app
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
 from tests.api.test_jobs import exported
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 from tests.helpers import assert_error
 

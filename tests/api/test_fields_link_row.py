@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
 from gridbase.app import build_context, create_app
 from gridbase.config import Settings
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 from tests.helpers import assert_error
 

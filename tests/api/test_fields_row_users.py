@@ -5,13 +5,13 @@ conversions, formulas, and tables from before rows kept their users."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
 from gridbase.app import build_context, create_app
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
 from gridbase.storage import ddl
 from tests.api.users_helpers import Team, names, rows_url, stored_users
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 from tests.helpers import assert_error
 

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from starlette.middleware.gzip import GZipMiddleware
 
 from gridbase.api.cors import Cors
 from gridbase.api.hot import HotRoutes
 from gridbase.app import create_app
 from gridbase.core.context import Ctx
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 
 

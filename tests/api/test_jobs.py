@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
 from gridbase.app import build_runner, create_app
 from gridbase.config import Settings
 from gridbase.core import jobs
 from gridbase.core.context import Ctx
 from gridbase.storage import schema as s
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 from tests.helpers import assert_error, eventually
 

@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from gridbase.app import build_context, build_runner, create_app
@@ -27,6 +26,7 @@ from gridbase.core.context import Ctx
 from gridbase.core.job_types import JobCancelled
 from tests.api.test_jobs import wait_export
 from tests.api.test_user_files import UPLOAD, png_bytes
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 from tests.helpers import assert_error, eventually
 

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
 from gridbase.app import build_context, create_app
 from gridbase.config import Settings
@@ -16,6 +15,7 @@ from gridbase.core.context import Ctx
 from gridbase.search import query as full_text_query
 from gridbase.storage import search_index
 from gridbase.usertable import load
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 from tests.helpers import assert_error
 

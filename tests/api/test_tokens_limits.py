@@ -11,7 +11,6 @@ from typing import Any
 import anyio
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from gridbase.api.limits import (
     ConcurrencyLimit,
@@ -25,6 +24,7 @@ from gridbase.config import Settings
 from gridbase.core import sessions, users
 from gridbase.core.context import Ctx
 from tests import server
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 
 THROTTLED_30 = {"detail": "Request was throttled. Expected available in 30 seconds."}

@@ -11,12 +11,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import pytest
-from fastapi.testclient import TestClient
 from PIL import Image
 
 from gridbase.app import create_app
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 
 UPLOAD = "/api/user-files/upload-file/"

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from fastapi.testclient import TestClient
-
+from tests.asgi_client import TestClient
 from tests.helpers import assert_error
 
 APP = Path(__file__).parents[2] / "gridbase" / "web" / "app"

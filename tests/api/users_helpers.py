@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
 from gridbase.core.context import Ctx
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 
 

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from gridbase.app import create_app
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
+from tests.asgi_client import TestClient
 from tests.compat.record import TRANSCRIPTS, read
 from tests.compat.scenarios import RECORDABLE, SCENARIOS
 from tests.compat.session import Session, client_transport

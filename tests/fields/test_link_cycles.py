@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi.testclient import TestClient
-
 from gridbase.app import build_context, create_app
 from gridbase.config import Settings
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 
 

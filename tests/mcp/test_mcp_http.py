@@ -11,12 +11,12 @@ from typing import Any
 import anyio
 import pytest
 import requests
-from fastapi.testclient import TestClient
 from mcp.shared.exceptions import MCPError
 
 from gridbase.app import create_app
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 from tests.mcp.conftest import Live, mcp_session, only_text, tool_names
 

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from gridbase.api.login_throttle import LocalFailures, LoginThrottle, RedisFailures
 from gridbase.app import create_app
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
 from tests.api.test_tokens_limits import redis_server  # noqa: F401  (a fixture, used by name)
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 
 LOGIN = "/api/user/token-auth/"

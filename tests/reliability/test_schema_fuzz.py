@@ -17,7 +17,6 @@ from typing import Any
 
 import hypothesis
 import pytest
-from fastapi.testclient import TestClient
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -28,6 +27,7 @@ from hypothesis.stateful import (
 )
 
 from gridbase.config import Settings
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 from tests.reliability import reference
 from tests.reliability.model import (

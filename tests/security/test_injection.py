@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from gridbase.app import create_app
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 
 CORPUS = [

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from gridbase.app import build_context, create_app
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
+from tests.asgi_client import TestClient
 from tests.conftest import Api
 
 
