@@ -50,10 +50,14 @@ def test_kept_across_row_writes_until_metadata_changes(api: Api, ctx: Ctx, backe
         for _ in range(2):
             with conn.begin():
                 kept(conn)
+            # a writer takes SQLite's write lock at BEGIN, as Database.write does (a deferred
+            # BEGIN fails with "database is locked" once the app's work committed meanwhile)
+            conn.info["immediate"] = True
             with conn.begin():
                 kept(conn)
                 # a row write
                 conn.execute(sa.text(f'UPDATE database_table_{table} SET "order" = "order" + 1'))
+            conn.info["immediate"] = False
             api.ok(api.post(f"/api/database/rows/table/{table}/", {}))  # one by another connection
         assert kept.reads == (1 if backend == "sqlite" else 4)
         with ctx.db.write() as other:
