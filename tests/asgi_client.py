@@ -34,7 +34,10 @@ class _WholeResponses(_TestClientTransport):
             "query_string": url.query,
             "headers": headers,
             "client": self.client,
-            "server": [url.raw_host.decode("ascii"), url.port or {"http": 80}.get(url.scheme, 443)],
+            "server": [
+                url.raw_host.decode("ascii"),
+                url.port or (443 if url.scheme == "https" else 80),
+            ],
             "extensions": {"http.response.debug": {}},
             "state": self.app_state.copy(),
         }

@@ -78,11 +78,7 @@ def pg_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     if backend == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
-        for suffix in ("", "-wal"):  # the WAL is folded in at close; copied if it is not
-            if template.with_name(template.name + suffix).exists():
-                shutil.copyfile(
-                    template.with_name(template.name + suffix), tmp_path / f"test.db{suffix}"
-                )
+        shutil.copyfile(template, tmp_path / "test.db")  # its WAL was folded in at dispose()
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
     with pg_database(PG_URL, template=request.getfixturevalue("pg_template")) as url:

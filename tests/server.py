@@ -173,14 +173,16 @@ def redis_server(tmp: Path) -> Iterator[str | None]:
         process.wait(timeout=10)
 
 
+def _admin(pg_url: str, **options: Any) -> sa.Engine:
+    return sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1), **options)
+
+
 @contextlib.contextmanager
 def pg_database(pg_url: str, template: str | None = None) -> Iterator[str]:
     """The URL of a fresh database on `pg_url`'s server, a copy of the database `template`
     when given (it must have no open connection), dropped afterwards even while connected."""
     name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(
-        pg_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
-    )
+    admin = _admin(pg_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(
             f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")
@@ -197,7 +199,7 @@ def pg_database(pg_url: str, template: str | None = None) -> Iterator[str]:
 def pg_schema(pg_url: str) -> Iterator[str]:
     """The database URL of a fresh schema on `pg_url`'s server, dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = _admin(pg_url)
     with admin.begin() as conn:
         conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
     try:
