@@ -218,7 +218,9 @@ def list_rows(
                 page = _first_page(ctx, conn, model, query, fields, None)
                 if page is not None:
                     return page
-            count = row_counts.list_count(conn, model.table.id, t, where, model.reads_clock)
+            count = row_counts.list_count(
+                conn, model.table.id, t, where, model.reads_clock, ctx.kept.counts
+            )
         if query.page < 1:  # 0 stands for `page=last`: the last page, the first when empty
             query = dataclasses.replace(query, page=max(1, math.ceil(count / query.size)))
         if query.cursor is not None:

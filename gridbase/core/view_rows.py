@@ -113,7 +113,9 @@ def list_grid(
         if not has_order_by:
             query = dataclasses.replace(query, order_by=views.view_sorts(conn, view, model))
         where = filter_clause(ctx, model, query)
-        count = row_counts.list_count(conn, model.table.id, model.sql, where, model.reads_clock)
+        count = row_counts.list_count(
+            conn, model.table.id, model.sql, where, model.reads_clock, ctx.kept.counts
+        )
         if count_only:
             return GridPage(count, [], None)
         page = query.page if query.page >= 1 else max(1, math.ceil(count / query.size))

@@ -103,7 +103,9 @@ class RowSearch:
         if snapshots.count(conn, sa.select(sa.func.count()).select_from(probe)) > FEW_MATCHES:
             if walk is None:
                 return None
-            count = row_counts.list_count(conn, table_id, t, where, model.reads_clock)
+            count = row_counts.list_count(
+                conn, table_id, t, where, model.reads_clock, ctx.kept.counts
+            )
         if count <= FEW_MATCHES:
             ids = list(conn.execute(sa.select(t.c.id).where(where)).scalars())
             return full_text.SearchPlan(len(ids), t.c.id.in_(ids))

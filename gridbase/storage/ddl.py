@@ -47,7 +47,8 @@ def create_user_table(conn: sa.Connection, table_id: int) -> None:
     # Default listing order is (order, id): one index serves it and keyset paging.
     conn.execute(CreateIndex(sa.Index(f"idx_t{int(table_id)}_order", table.c.order, table.c.id)))
     search_index.create(conn, table_id)  # full-text search documents, kept by gridbase.search
-    row_counts.create(conn, table_id)  # SQLite: the table's row count, kept by triggers
+    row_counts.create(conn, table_id)  # the table's row count (and versions), kept by triggers
+    row_counts.version_table(conn, search_index.index_name(table_id))  # (PostgreSQL)
 
 
 def reset_id_sequence(conn: sa.Connection, table_id: int) -> None:
@@ -141,9 +142,11 @@ def drop_index(conn: sa.Connection, table: sa.Table, field_id: int) -> None:
 
 
 def create_table(conn: sa.Connection, table: sa.Table) -> None:
+    """A junction table, with its indexes (and on PostgreSQL the trigger that versions it)."""
     conn.execute(CreateTable(table, if_not_exists=True))
     for index in table.indexes:
         conn.execute(CreateIndex(index, if_not_exists=True))
+    row_counts.version_table(conn, table.name)
 
 
 def drop_table(conn: sa.Connection, name: str) -> None:

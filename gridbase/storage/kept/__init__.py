@@ -9,8 +9,9 @@ Where values live: per app (app.Kept, on the service context), per pooled databa
 connection (`conn.info`), per sa.Table object (`info`), or in the database itself (the
 triggers' row counts and versions). PostgreSQL connections keep only metadata look-ups,
 checked against the metadata clock that the request's own statements read (meta_clock):
-several instances share the database and there is no SQLite-like data version to check
-row data against.
+several instances share the database and there is no SQLite-like data version. Counts
+are kept per app under a version the database reads from the triggers' delta rows
+(pg_counts).
 """
 
 from __future__ import annotations
@@ -89,6 +90,18 @@ KEPT: tuple[KeptValue, ...] = (
         "statement + the table's row version + the metadata clock",
         "a write to that table, or any metadata change",
         "tests/api/test_rows_kept.py::test_a_filtered_count_is_kept_across_writes_to_other_tables",
+    ),
+    KeptValue(
+        "filtered and searched counts (PostgreSQL)",
+        "pg_counts.KeptCounts",
+        "per app (512 counts)",
+        "statement + a hash of the metadata clock and of the transaction ids of the delta "
+        "rows (gridbase_row_count_deltas) of every row, junction and search table it reads, "
+        "read with the count and again at each use",
+        "a committed change to any table it reads (triggers add a delta row at every "
+        "statement), or any metadata change; never kept in a writing transaction",
+        "tests/storage/test_pg_counts.py::"
+        "test_kept_until_a_table_it_reads_changes_in_any_commit_order",
     ),
     KeptValue(
         "linked rows' primary texts (SQLite)",

@@ -21,17 +21,21 @@ in flight never wait for each other. A table's number is the sum of its delta ro
 in one statement (so it is exactly what a count(*) in the same snapshot sees); a read that
 finds more than FOLD_AT of them folds them into one (delete and insert in one statement,
 under a try-lock so two folds never meet). A table without delta rows (made by an older
-gridbase) is counted as before until ensure gives it its triggers at startup. PostgreSQL
-keeps no versions.
+gridbase) is counted as before until ensure gives it its triggers at startup. An update
+trigger on row tables, and one on junction tables and search documents at every change, add
+delta rows of no rows: the delta rows are then a version of what counts read
+(storage.kept.pg_counts). Writers fold their table's delta rows too, now and then, so a
+table written and never listed does not pile them up.
 Imports: storage.schema, storage.kept (meta_clock, snapshots), storage.ddl (in functions: ddl
 imports this module), sqlalchemy.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.util import find_tables
@@ -40,15 +44,40 @@ from gridbase.storage import schema
 from gridbase.storage.kept import meta_clock, snapshots, statements
 from gridbase.storage.raw import sqlite_connection
 
+if TYPE_CHECKING:
+    from gridbase.storage.kept.pg_counts import KeptCounts
+
 COUNTS = "gridbase_row_counts"
 DELTAS = "gridbase_row_count_deltas"  # PostgreSQL
 FOLD_AT = 64  # delta rows of one table a read folds into one (PostgreSQL)
 COUNT_LOCK = 0x636E7473  # first key of the advisory locks on deltas and their functions ("cnts")
+FOLD_ODDS = 32  # PostgreSQL: a writing statement folds its table's delta rows once in so many
 # The trigger functions (PostgreSQL): transition table, sign of the change.
 _FUNCTIONS = {
     "gridbase_rows_inserted": ("NEW TABLE AS added", "added", ""),
     "gridbase_rows_deleted": ("OLD TABLE AS removed", "removed", "-"),
 }
+# What a count can read and a version can follow: row tables, their search documents and
+# junction tables.
+_VERSIONED = re.compile(
+    r"database_(?:table_(\d+)(_search)?|(?:relation|multipleselect|collaborators)_(\d+))"
+)
+
+
+def versioned(name: str) -> tuple[int, str] | None:
+    """PostgreSQL: a table's key among the delta rows and the name of the trigger that adds
+    its delta rows on update (a row table: inserts and deletes had theirs first) or on every
+    change (the others); None for any other table. A row table's search documents share its
+    key (they change with its rows), a junction's is its number negated: a key two tables
+    share only moves more often."""
+    found = _VERSIONED.fullmatch(name)
+    if found is None:
+        return None
+    if found.group(1) is None:
+        return -int(found.group(3)), f"{name}_versioned"
+    if found.group(2):
+        return int(found.group(1)), f"{name}_versioned"
+    return int(found.group(1)), f"{name}_counted_update"
 
 
 def create(conn: sa.Connection, table_id: int) -> None:
@@ -101,11 +130,30 @@ def _create_pg(conn: sa.Connection, table_id: int) -> None:
         f"CREATE OR REPLACE TRIGGER {name}_counted_truncate AFTER TRUNCATE ON {name} "
         f"FOR EACH STATEMENT EXECUTE FUNCTION {schema_name}.gridbase_rows_truncated('{tid}')"
     )
+    conn.exec_driver_sql(
+        f"CREATE OR REPLACE TRIGGER {name}_counted_update AFTER UPDATE ON {name} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {schema_name}.gridbase_rows_touched('{tid}')"
+    )
     # no fold meanwhile: its new row would come after this DELETE's snapshot
     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({COUNT_LOCK}, {tid})")
     conn.exec_driver_sql(f"DELETE FROM {DELTAS} WHERE table_id = {tid}")
     conn.exec_driver_sql(
         f"INSERT INTO {DELTAS} (table_id, rows) SELECT {tid}, count(*) FROM {name}"
+    )
+
+
+def version_table(conn: sa.Connection, name: str) -> None:
+    """PostgreSQL: the trigger of a junction table or of a row table's search documents,
+    which adds a delta row (of no rows) under its key at every statement that changes it,
+    so counts that read it know when it changed (storage.kept.pg_counts)."""
+    key = versioned(name)
+    if conn.dialect.name != "postgresql" or key is None or not key[1].endswith("_versioned"):
+        return
+    schema_name = _pg_functions(conn)
+    conn.exec_driver_sql(
+        f"CREATE OR REPLACE TRIGGER {key[1]} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+        f"ON {name} FOR EACH STATEMENT "
+        f"EXECUTE FUNCTION {schema_name}.gridbase_rows_touched('{key[0]}')"
     )
 
 
@@ -116,7 +164,7 @@ def _pg_functions(conn: sa.Connection) -> str:
     schema_name = str(conn.exec_driver_sql("SELECT quote_ident(current_schema())").scalar_one())
     have = conn.exec_driver_sql(
         f"SELECT to_regclass('{schema_name}.{DELTAS}') IS NOT NULL "
-        f"AND to_regproc('{schema_name}.gridbase_rows_truncated') IS NOT NULL"
+        f"AND to_regproc('{schema_name}.gridbase_rows_touched') IS NOT NULL"
     ).scalar_one()
     if have:
         return schema_name
@@ -130,14 +178,31 @@ def _pg_functions(conn: sa.Connection) -> str:
     conn.exec_driver_sql(
         f"CREATE INDEX IF NOT EXISTS {DELTAS}_table ON {schema_name}.{DELTAS} (table_id)"
     )
+    # Now and then a writer folds its table's delta rows (under the readers' try-lock), so
+    # a table that is written and never listed does not pile them up.
+    deltas = f"{schema_name}.{DELTAS}"
+    fold = (
+        f"IF random() * {FOLD_ODDS} < 1 THEN "
+        f"WITH gone AS (DELETE FROM {deltas} WHERE table_id = TG_ARGV[0]::integer "
+        f"AND pg_try_advisory_xact_lock({COUNT_LOCK}, TG_ARGV[0]::integer) RETURNING rows) "
+        f"INSERT INTO {deltas} (table_id, rows) SELECT TG_ARGV[0]::integer, sum(rows) "
+        "FROM gone HAVING count(*) > 0; END IF; "
+    )
     for function, (_transition, table, sign) in _FUNCTIONS.items():
         conn.exec_driver_sql(
             f"CREATE OR REPLACE FUNCTION {schema_name}.{function}() RETURNS trigger "
             "LANGUAGE plpgsql AS $$ BEGIN "
-            f"INSERT INTO {schema_name}.{DELTAS} (table_id, rows) "
+            f"INSERT INTO {deltas} (table_id, rows) "
             f"SELECT TG_ARGV[0]::integer, {sign}count(*) FROM {table} HAVING count(*) > 0; "
-            "RETURN NULL; END $$"
+            f"{fold}RETURN NULL; END $$"
         )
+    # an update or a junction's change: a delta of no rows, which moves the table's version
+    conn.exec_driver_sql(
+        f"CREATE OR REPLACE FUNCTION {schema_name}.gridbase_rows_touched() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        f"INSERT INTO {deltas} (table_id, rows) VALUES (TG_ARGV[0]::integer, 0); "
+        f"{fold}RETURN NULL; END $$"
+    )
     conn.exec_driver_sql(
         f"CREATE OR REPLACE FUNCTION {schema_name}.gridbase_rows_truncated() RETURNS trigger "
         "LANGUAGE plpgsql AS $$ BEGIN "
@@ -246,19 +311,20 @@ def list_count(
     table: sa.Table,
     where: sa.ColumnElement[bool] | None,
     reads_clock: bool,
+    kept: KeptCounts | None = None,
 ) -> int:
     """The number of rows of `table` (the row table of `table_id`) that `where` matches, from
-    the best kept source: the triggers' number for a whole table, else a count kept on the
-    connection (see count). `reads_clock`: the table has a field that reads the clock, so
-    what its rows match can change with no write."""
+    the best kept source: the triggers' number for a whole table, else a kept count (see
+    count; `kept`: the app's, for PostgreSQL). `reads_clock`: the table has a field that
+    reads the clock, so what its rows match can change with no write."""
     if where is None:
-        kept = rows(conn, table_id)
-        if kept is not None:
-            return kept
+        whole = rows(conn, table_id)
+        if whole is not None:
+            return whole
     stmt = sa.select(sa.func.count()).select_from(table)
     if where is not None:
         stmt = stmt.where(where)
-    return count(conn, table_id, table, stmt, remember=not reads_clock)
+    return count(conn, table_id, table, stmt, remember=not reads_clock, kept=kept)
 
 
 def count(
@@ -268,12 +334,20 @@ def count(
     stmt: sa.Select[Any],
     *,
     remember: bool = True,
+    kept: KeptCounts | None = None,
 ) -> int:
-    """The number a `SELECT count(*) ...` of a filtered list returns. When `stmt` reads no
-    table but the row table `table`, it is kept on this read connection while that table's
-    version and the metadata clock hold, so writes to other tables leave it; otherwise it is
-    kept until any write (snapshots.count). `remember=False` for a statement that reads the
-    clock."""
+    """The number a `SELECT count(*) ...` of a filtered list returns. SQLite: when `stmt`
+    reads no table but the row table `table`, it is kept on this read connection while that
+    table's version and the metadata clock hold, so writes to other tables leave it;
+    otherwise it is kept until any write (snapshots.count). PostgreSQL: kept in `kept` while
+    the tables it reads and the metadata hold (storage.kept.pg_counts). `remember=False`
+    for a statement that reads the clock."""
+    if conn.dialect.name == "postgresql" and remember and kept is not None:
+        from gridbase.storage.kept import pg_counts  # (which reads this module's names)
+
+        key = snapshots.key(stmt)
+        if key is not None:
+            return pg_counts.count(conn, kept, key, table, stmt)
     if remember and snapshots.version(conn) is not None:  # (None on PostgreSQL: nothing is kept)
         key = snapshots.key(stmt)
         held = (
@@ -282,10 +356,10 @@ def count(
             else None
         )
         if held is not None:
-            kept: Any = conn.info.setdefault("table_counts", OrderedDict())
+            store: Any = conn.info.setdefault("table_counts", OrderedDict())
             return int(
                 snapshots.kept(
-                    kept, (key, table_id, *held), lambda: conn.execute(stmt).scalar() or 0
+                    store, (key, table_id, *held), lambda: conn.execute(stmt).scalar() or 0
                 )
             )
     return snapshots.count(conn, stmt, remember=remember)
@@ -359,12 +433,23 @@ def _pg_missing(conn: sa.Connection, table_ids: list[int]) -> list[int]:
         conn.exec_driver_sql(
             "SELECT tgname FROM pg_trigger JOIN pg_class ON pg_class.oid = tgrelid "
             "WHERE relnamespace = current_schema()::regnamespace "
-            "AND tgname LIKE 'database_table_%%_counted_truncate'"
+            "AND tgname LIKE 'database_table_%%_counted_update'"
         ).scalars()
     )
     return [
-        t for t in table_ids if t not in kept or f"{table_name(t)}_counted_truncate" not in triggers
+        t for t in table_ids if t not in kept or f"{table_name(t)}_counted_update" not in triggers
     ]
+
+
+# junction and search tables of this schema without their trigger (made before it)
+_PG_UNVERSIONED = (
+    "SELECT relname FROM pg_class WHERE relkind = 'r' "
+    "AND relnamespace = current_schema()::regnamespace "
+    "AND relname ~ "
+    "'^database_((relation|multipleselect|collaborators)_[0-9]+|table_[0-9]+_search)$' "
+    "AND NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = pg_class.oid "
+    "AND tgname = relname || '_versioned')"
+)
 
 
 def ensure(db: Any) -> None:
@@ -382,3 +467,10 @@ def ensure(db: Any) -> None:
         with db.write() as conn:
             if sa.inspect(conn).has_table(table_name(table_id)):
                 create(conn, table_id)
+    if db.is_sqlite:
+        return
+    with db.read() as conn:
+        unversioned = list(conn.exec_driver_sql(_PG_UNVERSIONED).scalars())
+    for name in unversioned:
+        with db.write() as conn:
+            version_table(conn, name)

@@ -8,7 +8,7 @@ connection and emptied whenever that version moves on. Kept here: deep-page mark
 counts (`count`); row_values also keys the texts of computed primaries with `version`.
 Metadata look-ups live longer (storage.kept.meta_clock), and so do stored primaries' texts
 (storage.kept.row_counts.version). PostgreSQL, shared by several instances and with no such
-counter, keeps nothing.
+counter, keeps nothing here (its counts: storage.kept.pg_counts).
 
 A statement that reads the clock (a formula with now() or today()) can change its result
 with no write at all: callers ask `reads_clock` and keep nothing for it.
