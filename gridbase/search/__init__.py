@@ -24,7 +24,7 @@ from gridbase.search import query as full_text
 from gridbase.search.document import indexed_fields
 from gridbase.search.index import RowsWritten
 from gridbase.storage import search_index
-from gridbase.storage.kept import row_counts, snapshots
+from gridbase.storage.kept import pg_counts, row_counts, snapshots
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery
@@ -65,7 +65,7 @@ class RowSearch:
         )
         if not self._uses_index(ctx, model, query.search_mode, query.fields):
             return self._compat_plan(ctx, conn, model, query, walk)
-        return full_text.plan(conn, model, query.search, walk)
+        return full_text.plan(conn, model, query.search, walk, ctx.kept.counts)
 
     def _compat_plan(
         self,
@@ -79,10 +79,11 @@ class RowSearch:
         index, are the count and the page's clause (else the page reads the index again,
         or SQLite walks the order index through every row for it). SQLite first asks the
         index how many candidates there are, a count kept on the connection; PostgreSQL
-        reads up to FEW_MATCHES + 1 ids. Many matches, SQLite, default order: counted through
-        the index, and when they are dense the page walks the order index and checks each
-        row (for a common term the first page is found in a few hundred rows, where reading
-        every candidate and sorting them costs seconds at 1M rows)."""
+        reads up to FEW_MATCHES + 1 ids, unless it kept a count of more that still holds
+        (pg_counts.peek). Many matches, SQLite, default order: counted through the index,
+        and when they are dense the page walks the order index and checks each row (for a
+        common term the first page is found in a few hundred rows, where reading every
+        candidate and sorting them costs seconds at 1M rows)."""
         table_id = model.table.id
         candidates = self._candidates(ctx, table_id)
         if candidates is None:
@@ -92,12 +93,19 @@ class RowSearch:
             return None
         t = model.sql
         if conn.dialect.name != "sqlite":
+            # many matches, counted before and unchanged since: no probe (it reads 1,001)
+            kept = ctx.kept.counts
+            counting = sa.select(sa.func.count()).select_from(t).where(where)
+            counted = pg_counts.peek(conn, kept, t, counting)
+            if counted is not None and counted > FEW_MATCHES:
+                return full_text.SearchPlan(counted, where)
             ids = list(
                 conn.execute(sa.select(t.c.id).where(where).limit(FEW_MATCHES + 1)).scalars()
             )
-            return (
-                full_text.SearchPlan(len(ids), t.c.id.in_(ids)) if len(ids) <= FEW_MATCHES else None
-            )
+            if len(ids) <= FEW_MATCHES:
+                return full_text.SearchPlan(len(ids), t.c.id.in_(ids))
+            count = row_counts.list_count(conn, table_id, t, where, model.reads_clock, kept)
+            return full_text.SearchPlan(count, where)
         probe = candidates(term).limit(FEW_MATCHES + 1).subquery()
         count = -1
         if snapshots.count(conn, sa.select(sa.func.count()).select_from(probe)) > FEW_MATCHES:

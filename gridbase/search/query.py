@@ -4,7 +4,7 @@ An integer term without a leading zero also matches the row with that id (as in 
 A blank term filters nothing; a term without any letter or digit (e.g. "!!!") matches no
 row. When the search is a list's only condition, `plan` counts the matches in the index
 alone and picks the page query's shape by that count. Imports: filters.base,
-search.tokenize, storage (search_index, kept.snapshots), usertable.
+search.tokenize, storage (search_index, kept.row_counts), usertable.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from gridbase.filters.base import NOTHING, Clause
 from gridbase.search.row_id import row_id_of
 from gridbase.search.tokenize import query_tokens
 from gridbase.storage import search_index
-from gridbase.storage.kept import snapshots
+from gridbase.storage.kept import row_counts
+from gridbase.storage.kept.pg_counts import KeptCounts
 from gridbase.usertable import keyset
 from gridbase.usertable.model import TableModel
 
@@ -119,11 +120,16 @@ def _first_matches(
 
 
 def plan(
-    conn: sa.Connection, model: TableModel, term: str, walk: int | None = None
+    conn: sa.Connection,
+    model: TableModel,
+    term: str,
+    walk: int | None = None,
+    kept: KeptCounts | None = None,
 ) -> SearchPlan | None:
     """Count and clause for a list whose only condition is this full-text term, or None
     when the term needs the general path (an integer term also matches a row id). `walk`:
-    the rows the page needs when it follows the default order (page * size), else None."""
+    the rows the page needs when it follows the default order (page * size), else None;
+    `kept`: the app's kept counts (PostgreSQL)."""
     term = _clean(term)
     words = query_tokens(term)
     if not words or row_id_of(term) is not None:
@@ -132,7 +138,8 @@ def plan(
     exact = sqlite and search_index.unextended(conn, model.table.id, words)
     ids = search_index.matching_ids(conn.dialect.name, model.table.id, words, exact=exact)
     # every document belongs to an existing row (the index is written with the rows)
-    count = snapshots.count(conn, sa.select(sa.func.count()).select_from(ids.subquery()))
+    matches = sa.select(sa.func.count()).select_from(ids.subquery())
+    count = row_counts.count(conn, model.table.id, model.sql, matches, kept=kept)
     row_id: sa.ColumnElement[Any] = model.sql.c.id
     if sqlite and count > WALK_ORDER_ABOVE:
         if exact and walk is not None:

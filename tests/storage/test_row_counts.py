@@ -299,3 +299,28 @@ def test_postgres_writers_fold_delta_rows_of_a_table_nobody_lists(
         ).scalar_one()
     assert deltas < writes / 2
     assert listed(api, table) == counted(ctx, table) == 2 + writes // 2
+
+
+def test_postgres_a_transaction_adds_one_version_delta_per_table(
+    api: Api, ctx: Ctx, backend: str
+) -> None:
+    """Updates (and junction and search document changes) only move a table's version: one
+    delta row per transaction and table, however many statements (a batch update is one per
+    row); a savepoint rolled back takes its delta row and its mark with it."""
+    if backend == "sqlite":
+        pytest.skip("SQLite keeps one row per table")
+    table = api.table(data=[["Name"], ["a"], ["b"]])
+    update = f"UPDATE database_table_{table} SET updated_on = now()"
+    deltas = f"SELECT count(*) FROM {row_counts.DELTAS} WHERE table_id = {table}"
+    with ctx.db.read() as conn:
+        before = conn.exec_driver_sql(deltas).scalar_one()
+    with ctx.db.engine.connect() as conn:
+        with conn.begin():
+            conn.exec_driver_sql("SAVEPOINT s")
+            conn.exec_driver_sql(update)
+            conn.exec_driver_sql("ROLLBACK TO SAVEPOINT s")
+            assert conn.exec_driver_sql(deltas).scalar_one() == before
+            for _ in range(50):
+                conn.exec_driver_sql(update)
+    with ctx.db.read() as conn:
+        assert conn.exec_driver_sql(deltas).scalar_one() in (1, before + 1)  # (or folded)

@@ -2,19 +2,19 @@
 table the count reads, read in the database with the count.
 
 Counting the rows a filter or a search matches reads every match: 0.3 s for 41,000 of
-100,000 rows, seconds at a million. Every statement that changes a row table or a junction
-table (insert, update, delete, truncate; gridbase, another instance or any other program)
-adds a row to `gridbase_row_count_deltas` under the table's key (storage.kept.row_counts:
-a row table's id, a junction's negated number) in the writer's transaction. The delta rows
-a snapshot sees are exactly the committed statements that changed those tables (a fold
-replaces some with a new one, in one transaction), so the transaction ids that wrote them
-(their `xmin`), with the metadata clock, name the data a count reads: two snapshots that
-see the same ones see the same rows. `version()` is that set, hashed, in one statement
-with the count (reads are autocommit: each statement has its own snapshot), so a count is
-always kept under the version it was counted at; later requests read the version alone
-and use the kept count when it matches. A table without its triggers (made by an older
-gridbase before this one's startup gave them) reads NULL: nothing is kept.
-Imports: storage.kept (meta_clock, row_counts, statements), sqlalchemy.
+100,000 rows, seconds at a million. Every statement that changes a row table, its search
+documents or a junction table (insert, update, delete, truncate; gridbase, another instance
+or any other program) adds a row to `gridbase_row_count_deltas` under the table's key
+(storage.kept.row_counts.versioned) in the writer's transaction. The delta rows a snapshot
+sees are exactly the committed statements that changed those tables (a fold replaces some
+with a new one, in one transaction), so the transaction ids that wrote them (their `xmin`),
+with the metadata clock, name the data a count reads: two snapshots that see the same ones
+see the same rows. _VERSION is that set, hashed; it is read in one statement with the count
+(reads are autocommit: each statement has its own snapshot), so a count is always kept
+under the version it was counted at; later requests read the version alone and use the kept
+count when it matches. A table without its trigger (made by an older gridbase, until this
+one's startup gives it one) reads NULL: nothing is kept.
+Imports: storage.kept (meta_clock, row_counts, snapshots, statements), sqlalchemy.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.util import find_tables
 
-from gridbase.storage.kept import meta_clock, row_counts, statements
+from gridbase.storage.kept import meta_clock, row_counts, snapshots, statements
 
 KEPT = 512  # counts per app; the least recently used go first
 # The version of some tables' rows and of the metadata: the clock and the transaction ids of
@@ -89,9 +89,23 @@ def count(
     return int(counted or 0)
 
 
+def peek(
+    conn: sa.Connection, kept: KeptCounts, table: sa.Table, stmt: sa.Select[Any]
+) -> int | None:
+    """What count() would return when it is kept and still holds (one small statement),
+    else None: nothing is counted."""
+    key = snapshots.key(stmt)
+    names = None if key is None else _tables(stmt, key[0], table)
+    known = None if names is None else kept.get(key)
+    if known is None or conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        return None
+    same = conn.execute(sa.select(_version(names))).scalar() == known[0]  # type: ignore[arg-type]
+    return known[1] if same else None
+
+
 def _tables(stmt: sa.Select[Any], shape: Any, table: sa.Table) -> tuple[str, ...] | None:
-    """The names of the tables `stmt` reads when all are versioned (row and junction
-    tables), else None; remembered per statement shape on the row table `table` (the walk
+    """The names of the tables `stmt` reads when all are versioned (row, search and
+    junction tables), else None; remembered per statement shape on the row table `table` (the walk
     costs ~50 us)."""
 
     def walk() -> tuple[str, ...] | None:

@@ -196,12 +196,18 @@ def _pg_functions(conn: sa.Connection) -> str:
             f"SELECT TG_ARGV[0]::integer, {sign}count(*) FROM {table} HAVING count(*) > 0; "
             f"{fold}RETURN NULL; END $$"
         )
-    # an update or a junction's change: a delta of no rows, which moves the table's version
+    # An update or a junction's change: a delta of no rows, which moves the table's version.
+    # A version reads which transactions wrote delta rows, so one per transaction and table
+    # is enough (a batch update is 200 statements): a transaction-local setting says it is
+    # there (a savepoint rolled back takes its setting with its row).
+    touched = "'gridbase.touched_' || replace(TG_ARGV[0], '-', 'n')"
     conn.exec_driver_sql(
         f"CREATE OR REPLACE FUNCTION {schema_name}.gridbase_rows_touched() RETURNS trigger "
         "LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF current_setting({touched}, true) IS DISTINCT FROM '1' THEN "
+        f"PERFORM set_config({touched}, '1', true); "
         f"INSERT INTO {deltas} (table_id, rows) VALUES (TG_ARGV[0]::integer, 0); "
-        f"{fold}RETURN NULL; END $$"
+        f"{fold}END IF; RETURN NULL; END $$"
     )
     conn.exec_driver_sql(
         f"CREATE OR REPLACE FUNCTION {schema_name}.gridbase_rows_truncated() RETURNS trigger "
