@@ -33,7 +33,7 @@ FULL_TEXT = "full-text-with-count"
 # A walked row is checked field by field, a candidate too and then sorted: the walk wins
 # while it visits this many times fewer rows than there are candidates.
 WALK_OVER_CANDIDATES = 4
-FEW_MATCHES = 1000
+FEW_MATCHES = full_text.FEW_MATCHES
 
 
 class RowSearch:

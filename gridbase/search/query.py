@@ -4,7 +4,7 @@ An integer term without a leading zero also matches the row with that id (as in 
 A blank term filters nothing; a term without any letter or digit (e.g. "!!!") matches no
 row. When the search is a list's only condition, `plan` counts the matches in the index
 alone and picks the page query's shape by that count. Imports: filters.base,
-search.tokenize, storage (search_index, kept.row_counts), usertable.
+search.tokenize, storage (search_index, kept.pg_counts, kept.row_counts), usertable.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from gridbase.filters.base import NOTHING, Clause
 from gridbase.search.row_id import row_id_of
 from gridbase.search.tokenize import query_tokens
 from gridbase.storage import search_index
-from gridbase.storage.kept import row_counts
+from gridbase.storage.kept import pg_counts, row_counts
 from gridbase.storage.kept.pg_counts import KeptCounts
 from gridbase.usertable import keyset
 from gridbase.usertable.model import TableModel
@@ -119,6 +119,10 @@ def _first_matches(
     return found
 
 
+# Matches a search plan reads by id (their count and the page's clause) rather than count
+FEW_MATCHES = 1000
+
+
 def plan(
     conn: sa.Connection,
     model: TableModel,
@@ -139,8 +143,17 @@ def plan(
     ids = search_index.matching_ids(conn.dialect.name, model.table.id, words, exact=exact)
     # every document belongs to an existing row (the index is written with the rows)
     matches = sa.select(sa.func.count()).select_from(ids.subquery())
-    count = row_counts.count(conn, model.table.id, model.sql, matches, kept=kept)
     row_id: sa.ColumnElement[Any] = model.sql.c.id
+    if not sqlite and kept is not None:
+        # Few matches: their ids are the count and the page's clause. PostgreSQL guesses a
+        # prefix's matches badly (4,484 for one row of a million) and would walk the order
+        # index through every row for `id IN (matches)`.
+        many = pg_counts.peek(conn, kept, model.sql, matches)
+        if many is None or many <= FEW_MATCHES:
+            few = list(conn.execute(ids.limit(FEW_MATCHES + 1)).scalars())
+            if len(few) <= FEW_MATCHES:
+                return SearchPlan(len(few), row_id.in_(few))
+    count = row_counts.count(conn, model.table.id, model.sql, matches, kept=kept)
     if sqlite and count > WALK_ORDER_ABOVE:
         if exact and walk is not None:
             if count * len(words) >= WALK_ROW_COST * walk:

@@ -109,10 +109,12 @@ def _tables(stmt: sa.Select[Any], shape: Any, table: sa.Table) -> tuple[str, ...
     costs ~50 us)."""
 
     def walk() -> tuple[str, ...] | None:
+        found = find_tables(stmt, include_aliases=True, check_columns=True, include_crud=True)
+        # a subquery's tables are found too: the subquery itself reads nothing more
         read = [
             getattr(t, "element", t)
-            for t in find_tables(stmt, include_aliases=True, check_columns=True, include_crud=True)
-            if t is not None
+            for t in found
+            if t is not None and not isinstance(getattr(t, "element", t), sa.Select)
         ]
         if not read or not all(isinstance(t, sa.TableClause) for t in read):
             return None
