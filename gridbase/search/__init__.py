@@ -24,7 +24,7 @@ from gridbase.search import query as full_text
 from gridbase.search.document import indexed_fields
 from gridbase.search.index import RowsWritten
 from gridbase.storage import search_index
-from gridbase.storage.kept import pg_counts, row_counts, snapshots
+from gridbase.storage.kept import row_counts, snapshots
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery
@@ -80,7 +80,7 @@ class RowSearch:
         or SQLite walks the order index through every row for it). SQLite first asks the
         index how many candidates there are, a count kept on the connection; PostgreSQL
         reads up to FEW_MATCHES + 1 ids, unless it kept a count of more that still holds
-        (pg_counts.peek). Many matches, SQLite, default order: counted through the index,
+        (query.pg_matches). Many matches, SQLite, default order: counted through the index,
         and when they are dense the page walks the order index and checks each row (for a
         common term the first page is found in a few hundred rows, where reading every
         candidate and sorting them costs seconds at 1M rows)."""
@@ -93,19 +93,15 @@ class RowSearch:
             return None
         t = model.sql
         if conn.dialect.name != "sqlite":
-            # many matches, counted before and unchanged since: no probe (it reads 1,001)
-            kept = ctx.kept.counts
-            counting = sa.select(sa.func.count()).select_from(t).where(where)
-            counted = pg_counts.peek(conn, kept, t, counting)
-            if counted is not None and counted > FEW_MATCHES:
-                return full_text.SearchPlan(counted, where)
-            ids = list(
-                conn.execute(sa.select(t.c.id).where(where).limit(FEW_MATCHES + 1)).scalars()
+            count, few = full_text.pg_matches(
+                conn,
+                ctx.kept.counts,
+                model,
+                sa.select(t.c.id).where(where),
+                sa.select(sa.func.count()).select_from(t).where(where),
+                remember=not model.reads_clock,
             )
-            if len(ids) <= FEW_MATCHES:
-                return full_text.SearchPlan(len(ids), t.c.id.in_(ids))
-            count = row_counts.list_count(conn, table_id, t, where, model.reads_clock, kept)
-            return full_text.SearchPlan(count, where)
+            return full_text.SearchPlan(count, where if few is None else t.c.id.in_(few))
         probe = candidates(term).limit(FEW_MATCHES + 1).subquery()
         count = -1
         if snapshots.count(conn, sa.select(sa.func.count()).select_from(probe)) > FEW_MATCHES:

@@ -19,7 +19,6 @@ from gridbase.search.row_id import row_id_of
 from gridbase.search.tokenize import query_tokens
 from gridbase.storage import search_index
 from gridbase.storage.kept import pg_counts, row_counts
-from gridbase.storage.kept.pg_counts import KeptCounts
 from gridbase.usertable import keyset
 from gridbase.usertable.model import TableModel
 
@@ -123,12 +122,36 @@ def _first_matches(
 FEW_MATCHES = 1000
 
 
+def pg_matches(
+    conn: sa.Connection,
+    kept: pg_counts.KeptCounts,
+    model: TableModel,
+    ids: sa.Select[Any],
+    counting: sa.Select[Any],
+    *,
+    remember: bool = True,
+) -> tuple[int, list[int] | None]:
+    """PostgreSQL: the number of a search's matches (`ids` selects them, `counting` counts
+    them) and, when they are few, their ids, read once: the count and the page's clause.
+    Many: counted (kept while it holds, so a search read again neither counts nor reads
+    FEW_MATCHES + 1 ids first) and None."""
+    many = pg_counts.peek(conn, kept, model.sql, counting)
+    if many is None or many <= FEW_MATCHES:
+        few = list(conn.execute(ids.limit(FEW_MATCHES + 1)).scalars())
+        if len(few) <= FEW_MATCHES:
+            return len(few), few
+    counted = row_counts.count(
+        conn, model.table.id, model.sql, counting, remember=remember, kept=kept
+    )
+    return counted, None
+
+
 def plan(
     conn: sa.Connection,
     model: TableModel,
     term: str,
     walk: int | None = None,
-    kept: KeptCounts | None = None,
+    kept: pg_counts.KeptCounts | None = None,
 ) -> SearchPlan | None:
     """Count and clause for a list whose only condition is this full-text term, or None
     when the term needs the general path (an integer term also matches a row id). `walk`:
@@ -145,14 +168,10 @@ def plan(
     matches = sa.select(sa.func.count()).select_from(ids.subquery())
     row_id: sa.ColumnElement[Any] = model.sql.c.id
     if not sqlite and kept is not None:
-        # Few matches: their ids are the count and the page's clause. PostgreSQL guesses a
-        # prefix's matches badly (4,484 for one row of a million) and would walk the order
-        # index through every row for `id IN (matches)`.
-        many = pg_counts.peek(conn, kept, model.sql, matches)
-        if many is None or many <= FEW_MATCHES:
-            few = list(conn.execute(ids.limit(FEW_MATCHES + 1)).scalars())
-            if len(few) <= FEW_MATCHES:
-                return SearchPlan(len(few), row_id.in_(few))
+        # (PostgreSQL guesses a prefix's matches badly: 4,484 for one row of a million, and
+        # would walk the order index through every row for `id IN (matches)`)
+        count, few = pg_matches(conn, kept, model, ids, matches)
+        return SearchPlan(count, row_id.in_(ids if few is None else few))
     count = row_counts.count(conn, model.table.id, model.sql, matches, kept=kept)
     if sqlite and count > WALK_ORDER_ABOVE:
         if exact and walk is not None:

@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
+from gridbase.search.query import FEW_MATCHES
 from gridbase.storage.kept import row_counts
 from tests.conftest import Api
 
@@ -197,3 +198,28 @@ def test_versioned_names() -> None:
     assert row_counts.versioned("database_collaborators_7")[0] == -7  # type: ignore[index]
     for other in ("users", "database_table_12_search_text", "database_tables", "database_table_x"):
         assert row_counts.versioned(other) is None
+
+
+@pytest.mark.usefixtures("postgres")
+def test_a_search_of_many_matches_is_counted_and_probed_once(api: Api, ctx: Ctx) -> None:
+    """A compat search with more than FEW_MATCHES matches reads up to 1,001 ids and counts
+    the first time; read again with nothing changed, it reads the version only."""
+    table = api.table(data=[["Name"], ["apple"]])
+    name = f"field_{api.fields(table)[0]['id']}"
+    for start in range(0, FEW_MATCHES + 200, 200):
+        items = [{name: f"mango {start + i}"} for i in range(200)]
+        api.ok(api.post(ROWS.format(table) + "batch/", {"items": items}))
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        values = parameters.values() if isinstance(parameters, dict) else parameters or ()
+        if COUNTING.search(statement) or FEW_MATCHES + 1 in values:
+            sent.append(statement)
+
+    sa.event.listen(ctx.db.engine, "before_cursor_execute", record)
+    try:
+        expected = FEW_MATCHES + 200
+        assert [count(api, table, search="mango") for _ in range(3)] == [expected] * 3
+    finally:
+        sa.event.remove(ctx.db.engine, "before_cursor_execute", record)
+    assert len(sent) == 2  # the probe and the count, once
