@@ -61,8 +61,10 @@ def _serialize(
 ) -> list[Row]:
     if records and VERSION_COLUMN in records[0]._fields:  # before anything else is read
         names = records[0]._fields
-        versions.check_version(model.table.schema_version, records[0][names.index(VERSION_COLUMN)])
+        # the clock first: a retry after a moved schema must not use look-ups kept under the
+        # old clock (they hold the old schema version, and the retry would meet it again)
         meta_clock.seen(conn, records[0][names.index(meta_clock.COLUMN)])
+        versions.check_version(model.table.schema_version, records[0][names.index(VERSION_COLUMN)])
     ids = [r.id for r in records]
     relation_values: dict[int, dict[int, Any]] = {}
     for field in fields:
