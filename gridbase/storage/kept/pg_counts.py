@@ -76,14 +76,13 @@ def count(
     version of the tables it reads when every one of them is versioned and this is a read
     (autocommit: a writing transaction may yet roll back what it sees, and metadata it
     changes moves the clock only at its commit)."""
-    names = _tables(stmt, key[0], table)
-    if names is None or conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+    names = _keepable(conn, key, table, stmt)
+    if names is None:
         return int(conn.execute(stmt).scalar() or 0)
-    version = _version(names)
-    known = kept.get(key)
-    if known is not None and conn.execute(sa.select(version)).scalar() == known[0]:
-        return known[1]
-    found, counted = conn.execute(sa.select(version, stmt.scalar_subquery())).one()
+    held = _held(conn, kept, key, names)
+    if held is not None:
+        return held
+    found, counted = conn.execute(sa.select(_version(names), stmt.scalar_subquery())).one()
     if found is not None:
         kept.put(key, found, int(counted or 0))
     return int(counted or 0)
@@ -95,12 +94,25 @@ def peek(
     """What count() would return when it is kept and still holds (one small statement),
     else None: nothing is counted."""
     key = snapshots.key(stmt)
-    names = None if key is None else _tables(stmt, key[0], table)
-    known = None if names is None else kept.get(key)
-    if known is None or conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+    names = None if key is None else _keepable(conn, key, table, stmt)
+    return None if names is None else _held(conn, kept, key, names)
+
+
+def _keepable(
+    conn: sa.Connection, key: Any, table: sa.Table, stmt: sa.Select[Any]
+) -> tuple[str, ...] | None:
+    """The tables `stmt` reads when its count can be kept (all versioned, and a read)."""
+    if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
         return None
-    same = conn.execute(sa.select(_version(names))).scalar() == known[0]  # type: ignore[arg-type]
-    return known[1] if same else None
+    return _tables(stmt, key[0], table)
+
+
+def _held(conn: sa.Connection, kept: KeptCounts, key: Any, names: tuple[str, ...]) -> int | None:
+    """The kept count under `key` when the version it was kept at still holds, else None."""
+    known = kept.get(key)
+    if known is None or conn.execute(sa.select(_version(names))).scalar() != known[0]:
+        return None
+    return known[1]
 
 
 def _tables(stmt: sa.Select[Any], shape: Any, table: sa.Table) -> tuple[str, ...] | None:
