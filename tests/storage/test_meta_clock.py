@@ -5,12 +5,14 @@ kept."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
+from gridbase.storage import engine
 from gridbase.storage import schema as s
 from gridbase.storage.kept import meta_clock
 from tests.conftest import Api
@@ -238,6 +240,34 @@ def test_postgres_keeps_a_token_look_up_and_a_change_elsewhere_applies_at_once(
         gone = call("GET", path)
         assert gone.status_code == 401 and gone.json()["error"] == "ERROR_TOKEN_DOES_NOT_EXIST"
     other.dispose()
+
+
+def test_postgres_a_retry_on_another_pooled_connection_assumes_the_clock_that_moved(
+    api: Api, ctx: Ctx, backend: str
+) -> None:
+    """PostgreSQL: a request whose optimistic look-up met a moved clock runs again, and the
+    next run assumes the value that refused it on whichever pooled connection it gets - not
+    that connection's own older reading (the pool hands out its idle connections in turn,
+    so with more of them idle than runs left, every run met the old value: a 500)."""
+    if backend == "sqlite":
+        pytest.skip("SQLite reads the clock itself")
+    ws = api.workspace()
+    table = api.table(api.database(ws), data=[["Name"], ["a"]])
+    token_id, headers = _token(api, ws)
+    with ExitStack() as stack:  # every idle pooled connection, and more, read today's clock
+        for _ in range(ctx.db.engine.pool.checkedin() + engine.RETRIES + 1):
+            conn = stack.enter_context(ctx.db.read())
+            meta_clock.seen(
+                conn,
+                int(conn.exec_driver_sql(f"SELECT value FROM {meta_clock.CLOCK}").scalar_one()),
+            )
+    other = sa.create_engine(ctx.db.engine.url)
+    with other.begin() as conn:
+        conn.execute(s.tokens.delete().where(s.tokens.c.id == token_id))
+    other.dispose()
+    gone = api.client.get(f"/api/database/rows/table/{table}/", headers=headers)
+    assert gone.status_code == 401, gone.text
+    assert gone.json()["error"] == "ERROR_TOKEN_DOES_NOT_EXIST"
 
 
 def test_postgres_startup_leaves_triggers_in_place_while_others_serve(

@@ -20,10 +20,11 @@ changed metadata commits (once per transaction, and only then is the clock row l
 metadata writers never deadlock on it). Reading it costs a round trip, so it is read
 inside statements a request runs anyway: the row reads (`COLUMN`, next to the schema
 version) and a row write's live-version check (usertable.load.lock_table) hand it to
-`seen`. A look-up is kept per connection under the last value seen there; `cached(...,
-optimistic=True)` (a token's look-up, the first thing a request does) uses it before this
-request has read the clock, and the request's next reading must then find the same value:
-otherwise it raises SchemaMoved and the service call runs again from a fresh look-up.
+`seen`. A look-up is kept per connection; `cached(..., optimistic=True)` (a token's look-up,
+the first thing a request does) uses what was kept under the last value any connection of
+the pool saw, before this request has read the clock, and the request's next reading must
+then find the same value: otherwise it raises SchemaMoved and the service call runs again,
+on whichever pooled connection, under the value that refused it.
 A request that reads no clock along the way reads it once at its end (`settle`, called by
 Database.read/write before the commit), so a revoked token still fails at once. Other
 look-ups are kept only once the transaction has read the clock, and never after it wrote
@@ -39,11 +40,13 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.pool import Pool
 
 from gridbase.storage import schema
 from gridbase.storage.kept import snapshots
@@ -171,12 +174,17 @@ def forget(conn: sa.Connection, name: str, key: Any) -> None:
         stores[1][name].pop(key, None)
 
 
-# PostgreSQL: what this connection knows of the clock, in conn.info (which lives as long as
-# the pooled connection). "meta_seen": the value its last reading found. The others belong
-# to one transaction (a read's autocommit one too) and hold it, so a later one ignores them:
-# "meta_read" (transaction, value read in it), "meta_used" (transaction, value its optimistic
-# look-ups assumed, until a reading confirms it), "meta_dirty" (transaction that wrote to a
-# clocked table, see watch_writes).
+# PostgreSQL: the value the last reading on any connection of a pool found, kept as long as
+# the pool, dropped when a transaction that changed metadata ends (its commit moves the
+# clock). One per pool, not per connection: a run refused by a moved clock runs again on
+# the next idle connection, which must not assume its own older reading (with more idle
+# connections than runs left, each one refused a run: a 500).
+_seen: weakref.WeakKeyDictionary[Pool, int] = weakref.WeakKeyDictionary()
+# What a connection knows of the clock, in conn.info, belongs to one transaction (a read's
+# autocommit one too) and holds it, so a later one ignores it: "meta_read" (transaction,
+# value read in it), "meta_used" (transaction, value its optimistic look-ups assumed, until
+# a reading confirms it), "meta_dirty" (transaction that wrote to a clocked table, see
+# watch_writes).
 
 
 def _mine(conn: sa.Connection, slot: str) -> Any:
@@ -192,7 +200,7 @@ def _current(conn: sa.Connection, optimistic: bool) -> int | None:
     read = _mine(conn, "meta_read")
     if read is not None or not optimistic:
         return cast(int | None, read)
-    assumed: int | None = conn.info.get("meta_seen")
+    assumed = _seen.get(conn.engine.pool)
     if assumed is not None and _mine(conn, "meta_used") is None:
         conn.info["meta_used"] = (conn.get_transaction(), assumed)
     return assumed
@@ -209,7 +217,7 @@ def seen(conn: sa.Connection, found: int) -> None:
     assumed another value (the metadata changed since they were kept)."""
     transaction = conn.get_transaction()
     assumed = _mine(conn, "meta_used")
-    conn.info["meta_seen"] = found
+    _seen[conn.engine.pool] = found
     conn.info["meta_read"] = (transaction, found)
     if assumed is not None:
         conn.info.pop("meta_used", None)
@@ -224,7 +232,7 @@ def settle(conn: sa.Connection) -> None:
     if _mine(conn, "meta_used") is not None:
         seen(conn, int(conn.exec_driver_sql(_READ).scalar_one()))
     if _mine(conn, "meta_dirty"):
-        conn.info.pop("meta_seen", None)
+        _seen.pop(conn.engine.pool, None)
 
 
 def watch_writes(engine: sa.Engine) -> None:
