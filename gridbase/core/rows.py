@@ -41,7 +41,7 @@ from gridbase.models import Field, Table
 from gridbase.search.index import RowsWritten
 from gridbase.storage.kept import row_counts
 from gridbase.storage.prepared import insert_values, records
-from gridbase.usertable import keyset, load
+from gridbase.usertable import keyset, load, walk
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery, order_clauses, sort_parts
 from gridbase.usertable.read import serialize_rows
@@ -234,6 +234,8 @@ def list_rows(
             page = _first_page(ctx, conn, model, query, fields, count)
             assert page is not None
             return page
+        if not query.order_by:
+            where = walk.short_walk(conn, model, where, count, offset + query.size)
         stmt = sa.select(*model.columns(fields))
         order = order_clauses(ctx, conn, model, query.order_by)
         if deep_pages.use(conn, offset):

@@ -28,6 +28,7 @@ from gridbase.storage.kept import row_counts, snapshots
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery
+from gridbase.usertable.walk import walked
 
 FULL_TEXT = "full-text-with-count"
 # A walked row is checked field by field, a candidate too and then sorted: the walk wins
@@ -114,7 +115,7 @@ class RowSearch:
             ids = list(conn.execute(sa.select(t.c.id).where(where)).scalars())
             return full_text.SearchPlan(len(ids), t.c.id.in_(ids))
         assert walk is not None
-        if full_text.walked(conn, model, count, walk) * WALK_OVER_CANDIDATES < count:
+        if walked(conn, model, count, walk) * WALK_OVER_CANDIDATES < count:
             scan = compat.search_clause(ctx, model, query.search, query.search_mode, query.fields)
             if scan is not None:
                 return full_text.SearchPlan(count, scan)

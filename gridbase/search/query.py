@@ -21,6 +21,7 @@ from gridbase.storage import search_index
 from gridbase.storage.kept import pg_counts, row_counts
 from gridbase.usertable import keyset
 from gridbase.usertable.model import TableModel
+from gridbase.usertable.walk import walked
 
 
 @dataclass(frozen=True)
@@ -58,16 +59,6 @@ WALK_ORDER_ABOVE = 5_000
 # the IN set does (~22 us vs ~0.06 us, 1M-row bench table): lookups win only when the page
 # is found after walking fewer rows than matches / LOOKUP_COST.
 LOOKUP_COST = 400
-
-
-def walked(conn: sa.Connection, model: TableModel, count: int, walk: int) -> float:
-    """Rows the order walk visits to find `walk` matches, if matches are spread evenly
-    (the highest id stands for the row count: deletions only make this overestimate)."""
-    t = model.sql
-    highest = model.records(
-        conn, ("max_id",), lambda: sa.select(sa.func.max(t.c.id).label("highest")), {}
-    )[0].highest
-    return walk * (highest or 0) / max(count, 1)
 
 
 # The chunked walk (below) against fetching every match: a walked row costs about as much
