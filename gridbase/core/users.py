@@ -19,6 +19,7 @@ from gridbase.errors import (
 from gridbase.models import User
 from gridbase.passwords import hash_password, needs_rehash, verify_password
 from gridbase.storage import schema as s
+from gridbase.storage.prepared import records
 
 
 def session_stamp(changed_at: Any) -> str:
@@ -116,9 +117,14 @@ def authenticate(ctx: Ctx, email: str, password: str) -> User:
     return _user(row)
 
 
+def _user_statement() -> sa.Select[Any]:
+    return sa.select(s.users).where(s.users.c.id == sa.bindparam("user_id"))
+
+
 def get_user(conn: sa.Connection, user_id: int) -> User | None:
-    row = conn.execute(sa.select(s.users).where(s.users.c.id == user_id)).first()
-    return _user(row) if row else None
+    """(every request of a session asks it: a statement built once, run prepared)"""
+    found = records(s.users, conn, "get_user", _user_statement, {"user_id": user_id})
+    return _user(found[0]) if found else None
 
 
 def active_user(

@@ -22,6 +22,7 @@ from gridbase.errors import (
 )
 from gridbase.models import User, Workspace
 from gridbase.storage import schema as s
+from gridbase.storage.prepared import records
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +78,8 @@ _IS_MEMBER = sa.select(s.workspace_users.c.id).where(  # built once; a read-only
 
 
 def is_member(conn: sa.Connection, user_id: int, workspace_id: int) -> bool:
-    found = conn.execute(_IS_MEMBER, {"user_id": user_id, "workspace_id": workspace_id}).first()
-    return found is not None
+    params = {"user_id": user_id, "workspace_id": workspace_id}
+    return bool(records(s.workspace_users, conn, "is_member", lambda: _IS_MEMBER, params))
 
 
 def require_member(conn: sa.Connection, user_id: int, workspace_id: int) -> None:

@@ -119,17 +119,25 @@ def array_sources(
     if not wanted:
         return {}
 
-    def load(c: sa.Connection) -> dict[int, Items]:
-        found = {
-            fid: ctx.field_types.get(f.type).items_source(ctx, c, f, model.sql)
-            for fid, f in wanted.items()
-        }
-        return {fid: source for fid, source in found.items() if source is not None}
+    # built once per model: each one's SQL follows from the model's schema and what its
+    # fields read in other tables, whose changes give the model a new schema version
+    kept: dict[int, Items | None] = model.memo.setdefault("items", {})
+    found = {fid: kept[fid] for fid in wanted if fid in kept}
 
-    if conn is not None:
-        return load(conn)
-    with ctx.db.read() as fresh:
-        return load(fresh)
+    def load(c: sa.Connection) -> None:
+        for fid, f in wanted.items():
+            if fid not in found:
+                found[fid] = ctx.field_types.get(f.type).items_source(ctx, c, f, model.sql)
+                if model.by_id.get(fid) == f:  # (a field of the model as it is)
+                    kept[fid] = found[fid]
+
+    if len(found) < len(wanted):
+        if conn is not None:
+            load(conn)
+        else:
+            with ctx.db.read() as fresh:
+                load(fresh)
+    return {fid: source for fid, source in found.items() if source is not None}
 
 
 def where_for(
