@@ -50,8 +50,9 @@ def start_new_table(
     with ctx.db.write() as conn:
         databases.load_for(conn, user, database_id)
         params = {"database_id": database_id, "name": name, "table_id": None,
-                  "first_row_header": first_row_header, "data": data}  # fmt: skip
-        return jobs.insert(ctx, conn, user, TYPE, params, max_count=1, result=_result(None))
+                  "first_row_header": first_row_header}  # fmt: skip
+        return jobs.insert(ctx, conn, user, TYPE, params, max_count=1, result=_result(None),
+                           payload={"data": data})  # fmt: skip
 
 
 def start_into_table(
@@ -62,9 +63,10 @@ def start_into_table(
     with ctx.db.write() as conn:
         tables.load_for(conn, user, table_id)
         params = {"database_id": None, "name": "", "table_id": table_id,
-                  "first_row_header": False, "data": data,
-                  "configuration": upsert.params()}  # fmt: skip
-        return jobs.insert(ctx, conn, user, TYPE, params, max_count=1, result=_result(None))
+                  "first_row_header": False}  # fmt: skip
+        payload = {"data": data, "configuration": upsert.params()}
+        return jobs.insert(ctx, conn, user, TYPE, params, max_count=1, result=_result(None),
+                           payload=payload)  # fmt: skip
 
 
 def start_file(
@@ -284,7 +286,10 @@ class FileImportJobType:
         if p.get("file"):  # `gridbase import`: a CSV file read in parts
             self.run_file(ctx, job, progress)
             return
-        given = p.get("data")
+        with ctx.db.read() as conn:
+            # (a job made before jobs.payload holds its rows in its params)
+            given_all = jobs.payload(conn, job.id) or p
+        given = given_all.get("data")
         data = [_cells(row) for row in given or []]
         with ctx.db.write() as conn:
             user = jobs.owner(conn, job)
@@ -301,11 +306,11 @@ class FileImportJobType:
                 result = _result(table.id)
             else:
                 table = tables.load_for(conn, user, int(p["table_id"]))
-                upsert = Upsert.from_params(p.get("configuration"))
+                upsert = Upsert.from_params(given_all.get("configuration"))
                 failing = into_table(ctx, conn, user, table, batches(data), progress, len(data),
                                      upsert)  # fmt: skip
                 result = _result(table.id, failing)
-            done = {**p, "data": None, "configuration": None}
+            done = {**p, "data": None, "configuration": None} if "data" in p else None
             if not jobs.finish(ctx, conn, job.id, result, params=done):
                 raise JobCancelled()  # rolls the whole import back
 

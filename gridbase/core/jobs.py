@@ -104,10 +104,12 @@ def insert(
     max_count: int | None = None,
     result: dict[str, Any] | None = None,
     runner: str | None = None,
+    payload: dict[str, Any] | None = None,
 ) -> Job:
     """A new pending job; ERROR_MAX_JOB_COUNT_EXCEEDED when the user already has
     `max_count` jobs of this type pending or running (Baserow's JobType.max_count).
-    `runner`: started by that runner at once (no other runner may claim it)."""
+    `runner`: started by that runner at once (no other runner may claim it). `payload`:
+    what it works on that no answer shows (an import's rows), read with `payload`."""
     j = s.jobs
     if max_count is not None:
         check_count(conn, user, job_type, max_count)
@@ -123,6 +125,7 @@ def insert(
                 human_readable_error="",
                 params=params,
                 result=result or {},
+                payload=payload,
                 created_on=now,
                 updated_on=now,
             )
@@ -136,6 +139,12 @@ def load(conn: sa.Connection, job_id: int) -> Job:
     if row is None:
         raise JobDoesNotExist()
     return _job(row)
+
+
+def payload(conn: sa.Connection, job_id: int) -> dict[str, Any]:
+    """What the job was given to work on (empty once it ended)."""
+    stmt = sa.select(s.jobs.c.payload).where(s.jobs.c.id == job_id)
+    return dict(conn.execute(stmt).scalar() or {})
 
 
 def get(ctx: Ctx, user: User, job_id: int, types: Iterable[str]) -> Job:
@@ -249,9 +258,14 @@ def finish(
 ) -> bool:
     """Mark the job finished with its result, in the caller's transaction (so an import's
     rows and its job's end commit together); False when it was cancelled meanwhile.
-    `params`: what to keep of them (an import drops its rows)."""
+    `params`: what to keep of them. Its payload goes."""
     j = s.jobs
-    values: dict[str, Any] = {"state": FINISHED, "progress_percentage": 100.0, "result": result}
+    values: dict[str, Any] = {
+        "state": FINISHED,
+        "progress_percentage": 100.0,
+        "result": result,
+        "payload": None,
+    }
     if params is not None:
         values["params"] = params
     return bool(
@@ -272,8 +286,8 @@ def owner(conn: sa.Connection, job: Job) -> User:
 
 
 def _without_rows(conn: sa.Connection, job_id: int) -> dict[str, Any]:
-    """The job's params without the rows it was given (an import's, and its upsert values):
-    an ended job keeps no copy of them."""
+    """The job's params without the rows it was given (an import's, and its upsert values)
+    in its params, where jobs made before `payload` hold them: an ended job keeps no copy."""
     stmt = sa.select(s.jobs.c.params).where(s.jobs.c.id == job_id)
     params = dict(conn.execute(stmt).scalar() or {})
     for rows in ("data", "configuration"):  # an import's upsert values are rows too
@@ -290,7 +304,7 @@ def fail(
     progress: float | None = None,
 ) -> None:
     j = s.jobs
-    values: dict[str, Any] = {"state": FAILED, "human_readable_error": message}
+    values: dict[str, Any] = {"state": FAILED, "human_readable_error": message, "payload": None}
     if result is not None:
         values["result"] = result
     if progress is not None:
@@ -322,6 +336,7 @@ def reap(ctx: Ctx, alive: Callable[[str], bool]) -> list[int]:
                     human_readable_error=INTERRUPTED,
                     updated_on=ctx.clock(),
                     params=_without_rows(conn, job_id),
+                    payload=None,
                 )
             )
     return dead

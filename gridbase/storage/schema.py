@@ -425,6 +425,9 @@ jobs = sa.Table(
     sa.Column("runner", sa.String(128), nullable=True),
     _created(),
     sa.Column("updated_on", UtcDateTime(), nullable=False),
+    # what the job works on that no answer shows (an import's rows): read by its runner
+    # alone, dropped when it ends
+    sa.Column("payload", sa.JSON, nullable=True),
 )
 
 # The trash (Baserow's TrashEntry): one entry per delete a user can undo from the trash.

@@ -50,8 +50,10 @@ def test_upsert_updates_matching_rows_in_id_order(ctx: Ctx, api: Api) -> None:
     assert cells(api, table)[1] == (2, "x", "b1", "5.0")
     assert cells(api, table)[-1] == (7, "y", "new", "6.0")
     with ctx.db.read() as conn:  # the ended job keeps neither the rows nor the upsert values
-        params = conn.execute(sa.select(s.jobs.c.params).where(s.jobs.c.id == done["id"])).scalar()
-    assert params["data"] is None and params["configuration"] is None
+        params, payload = conn.execute(
+            sa.select(s.jobs.c.params, s.jobs.c.payload).where(s.jobs.c.id == done["id"])
+        ).one()
+    assert "data" not in params and "configuration" not in params and payload is None
 
 
 def test_a_bad_configuration_changes_nothing(api: Api) -> None:
