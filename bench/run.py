@@ -406,14 +406,14 @@ def main() -> None:
                     print(json.dumps(row), flush=True)
         report = {
             "backend": "postgresql" if args.database_url else "sqlite",
-            "rows": args.rows,
+            "rows": seeded.rows,  # (a reused seed has its own size)
             "db_index": not args.no_db_index,
             "idle_rss_mb": round(idle_rss, 1),
             "peak_rss_mb": round(watch.peak, 1),
             "baserow_url": other.base if other else None,
             "results": results,
         }
-        out = Path(args.out or f"bench/results/{report['backend']}-{args.rows}.json")
+        out = Path(args.out or f"bench/results/{report['backend']}-{seeded.rows}.json")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=2))
         print_table(report)
