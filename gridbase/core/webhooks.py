@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
+from gridbase import tls
 from gridbase.core import workspaces
 from gridbase.core.context import Ctx
 from gridbase.errors import (
@@ -387,5 +388,7 @@ def test_call(ctx: Ctx, user: User, table_id: int, data: Mapping[str, Any]) -> T
 async def _send_once(
     call: delivery.Call, timeout: float, allowed: ssrf.AddressCheck | None
 ) -> delivery.Outcome:
-    async with httpx.AsyncClient(trust_env=False, timeout=timeout) as http:
+    async with httpx.AsyncClient(
+        trust_env=False, timeout=timeout, verify=tls.client_context()
+    ) as http:
         return await delivery.send(http, call, timeout=timeout, allowed=allowed)

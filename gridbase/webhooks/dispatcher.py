@@ -32,6 +32,7 @@ from typing import Any, Protocol
 import httpx
 import sqlalchemy as sa
 
+from gridbase import tls
 from gridbase.config import Settings
 from gridbase.storage import schema as s
 from gridbase.storage.engine import Database
@@ -93,7 +94,9 @@ class Dispatcher:
             address_check = None if settings.webhooks_allow_private_addresses else ssrf.is_public
         self.address_check: ssrf.AddressCheck | None = address_check
         self._own_http = http is None
-        self.http = http or httpx.AsyncClient(trust_env=False, timeout=self.timeout)
+        self.http = http or httpx.AsyncClient(
+            trust_env=False, timeout=self.timeout, verify=tls.client_context()
+        )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
 

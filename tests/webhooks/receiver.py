@@ -1,17 +1,20 @@
 """A real HTTP receiver on 127.0.0.1 that records every request it gets.
 
 `responses` decides each answer: a status (int), or "hold" to keep the request open
-until `release()` (for timeouts and kill-and-restart); when it runs out, 200.
+until `release()` (for timeouts and kill-and-restart); when it runs out, 200. With `tls`
+(certificate and key files) it answers HTTPS.
 """
 
 from __future__ import annotations
 
 import http.server
 import json
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -28,7 +31,7 @@ class Received:
 
 
 class Receiver:
-    def __init__(self) -> None:
+    def __init__(self, tls: tuple[Path, Path] | None = None) -> None:
         self.received: list[Received] = []
         self.responses: list[int | str] = []
         self.lock = threading.Lock()
@@ -69,12 +72,18 @@ class Receiver:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     def url(self, path: str = "hook") -> str:
-        return f"http://127.0.0.1:{self.port}/{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}/{path}"
 
     def calls(self) -> list[Received]:
         with self.lock:
@@ -98,8 +107,8 @@ class Receiver:
 
 
 @contextmanager
-def receiving() -> Iterator[Receiver]:
-    receiver = Receiver()
+def receiving(tls: tuple[Path, Path] | None = None) -> Iterator[Receiver]:
+    receiver = Receiver(tls)
     try:
         yield receiver
     finally:

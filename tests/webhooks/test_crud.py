@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import ssl
+from pathlib import Path
 from typing import Any
 
+from gridbase import tls
 from tests.conftest import Api
 from tests.helpers import assert_error, eventually
+from tests.test_tls import self_signed
 from tests.webhooks.conftest import make_hook
-from tests.webhooks.receiver import Receiver
+from tests.webhooks.receiver import Receiver, receiving
 
 
 def stable(hook: dict[str, Any]) -> dict[str, Any]:
@@ -198,6 +202,24 @@ def test_limit_auth_and_membership(api: Api, client: Any) -> None:
     assert_error(
         api.get(f"/api/database/webhooks/table/{table + 100}/"), 404, "ERROR_TABLE_DOES_NOT_EXIST"
     )
+
+
+def test_calls_check_the_receivers_certificate(api: Api, tmp_path: Path) -> None:
+    """HTTPS calls (one TLS context per process, gridbase.tls) refuse a certificate no known
+    authority signed: the receiver gets nothing and the test call says it was unreachable."""
+    table = api.table(api.database(), data=[["Name"]])
+    with receiving(self_signed(tmp_path)) as receiver:
+        result = api.ok(
+            api.post(
+                f"/api/database/webhooks/table/{table}/test-call/",
+                {"url": receiver.url("test"), "event_type": "rows.created"},
+            )
+        )
+        assert receiver.url().startswith("https://")
+        assert (result["status_code"], result["is_unreachable"]) == (None, True)
+        assert receiver.calls() == []
+    assert tls.client_context().verify_mode == ssl.CERT_REQUIRED
+    assert tls.client_context() is tls.client_context()
 
 
 def test_test_call_sends_a_sample_and_logs_nothing(api: Api, receiver: Receiver) -> None:
