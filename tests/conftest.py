@@ -13,7 +13,9 @@ from typing import Any
 import hypothesis
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 
+from gridbase import passwords
 from gridbase.app import build_context, create_app
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
@@ -22,6 +24,21 @@ from tests.server import pg_database
 
 PG_URL = os.environ.get("GRIDBASE_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+# In-process hashing at argon2id's lowest cost: tests check what is hashed and verified, not
+# what it costs (~40 ms a hash at the real cost: a sign-up in nearly every test, ~100 s of CPU
+# over the suite). Tests marked `password_cost` (tests/security/test_passwords.py) get the
+# real parameters, and servers started as processes hash as released.
+CHEAP_HASHING = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not request.node.get_closest_marker("password_cost"):
+        monkeypatch.setattr(passwords, "_hasher", CHEAP_HASHING)
 
 
 @pytest.fixture(autouse=True)

@@ -8,12 +8,15 @@ import sys
 import threading
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 
 from gridbase import passwords
 from gridbase.storage import schema as s
 from tests.helpers import eventually
+
+pytestmark = pytest.mark.password_cost  # the released parameters, not the tests' cheap ones
 
 
 def test_hashes_use_owasp_parameters_and_old_hashes_verify() -> None:
