@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from gridbase.app import build_runner, create_app
+from gridbase.app import create_app
 from gridbase.config import Settings
 from gridbase.core.context import Ctx
 from gridbase.storage import schema
 from tests.api.test_duplicate import run, values
-from tests.api.test_jobs import idle, wait_job
+from tests.api.test_jobs import idle, run_pending
 from tests.asgi_client import TestClient
 from tests.conftest import Api
 from tests.helpers import assert_error
@@ -201,12 +201,7 @@ def test_a_copy_whose_source_went_fails_and_adds_nothing(ctx: Ctx, idle: Api) ->
     ws, database, _, _ = library(api)
     job = api.post(PATH.format(database)).json()
     api.ok(api.delete(f"/api/applications/{database}/"))
-    runner = build_runner(ctx)
-    runner.start()
-    try:
-        failed = wait_job(api, job["id"])
-    finally:
-        runner.stop()
+    failed = run_pending(ctx, api, job["id"])
     assert failed["state"] == "failed"
     assert failed["human_readable_error"] == "The requested application does not exist."
     assert failed["duplicated_application"] is None

@@ -37,6 +37,16 @@ def wait_job(api: Api, job_id: int, timeout: float = 30) -> dict[str, Any]:
     return eventually(ended, timeout=timeout)
 
 
+def run_pending(ctx: Ctx, api: Api, job_id: int) -> dict[str, Any]:
+    """The job as it ends, run by a runner started for it (the `idle` app runs none)."""
+    runner = build_runner(ctx)
+    runner.start()
+    try:
+        return wait_job(api, job_id)
+    finally:
+        runner.stop()
+
+
 def exported(api: Api, table: int, body: dict[str, Any], timeout: float = 30) -> bytes:
     job = api.ok(api.post(f"/api/database/export/table/{table}/", body))
     done = wait_export(api, job["id"], timeout)
@@ -135,29 +145,23 @@ def test_an_imports_rows_wait_apart_from_what_its_status_reads(ctx: Ctx, idle: A
     job = idle.ok(idle.post(f"/api/database/tables/database/{database}/async/",
                             {"name": "Later", "data": [["a"], ["b"]]}))  # fmt: skip
     where = s.jobs.c.id == job["id"]
-    with ctx.db.read() as conn:
-        params, payload = conn.execute(
-            sa.select(s.jobs.c.params, s.jobs.c.payload).where(where)
-        ).one()
+
+    def stored() -> Any:
+        with ctx.db.read() as conn:
+            return conn.execute(sa.select(s.jobs.c.params, s.jobs.c.payload).where(where)).one()
+
+    params, payload = stored()
     assert "data" not in params and payload == {"data": [["a"], ["b"]]}
     older = {**params, "first_row_header": False, "data": [["x"], ["y"]]}
     with ctx.db.write() as conn:
         conn.execute(s.jobs.update().where(where).values(params=older, payload=None))
-    runner = build_runner(ctx)
-    runner.start()
-    try:
-        done = wait_job(idle, job["id"])
-    finally:
-        runner.stop()
+    done = run_pending(ctx, idle, job["id"])
     assert done["state"] == "finished", done
     table = done["table_id"]
     name = idle.fields(table)[0]["name"]
     rows = idle.ok(idle.get(f"/api/database/rows/table/{table}/?user_field_names=true"))
     assert [r[name] for r in rows["results"]] == ["x", "y"]
-    with ctx.db.read() as conn:
-        params, payload = conn.execute(
-            sa.select(s.jobs.c.params, s.jobs.c.payload).where(where)
-        ).one()
+    params, payload = stored()
     assert params["data"] is None and payload is None
 
 
@@ -171,12 +175,7 @@ def test_a_job_whose_runner_died_fails_with_a_message(ctx: Ctx, idle: Api) -> No
             .where(s.jobs.c.id == job["id"])
             .values(state="started", runner="elsewhere:1:dead")
         )
-    runner = build_runner(ctx)
-    runner.start()
-    try:
-        done = wait_job(idle, job["id"])
-    finally:
-        runner.stop()
+    done = run_pending(ctx, idle, job["id"])
     assert done["state"] == "failed"
     assert done["human_readable_error"] == jobs.INTERRUPTED
     assert idle.ok(idle.get(f"/api/database/tables/database/{database}/")) == []
