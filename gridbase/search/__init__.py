@@ -23,7 +23,7 @@ from gridbase.search import compat, index
 from gridbase.search import query as full_text
 from gridbase.search.document import indexed_fields
 from gridbase.search.index import RowsWritten
-from gridbase.storage import search_index
+from gridbase.storage import search_index, trigrams
 from gridbase.storage.kept import row_counts, snapshots
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.model import TableModel
@@ -51,7 +51,7 @@ class RowSearch:
     ) -> Clause | None:
         if self._uses_index(ctx, model, mode, fields):
             return full_text.full_text_clause(ctx.db.dialect, model, term)
-        candidates = self._candidates(ctx, model.table.id)
+        candidates = self._candidates(ctx, model.table.id)  # frequencies as plan() kept them
         return compat.search_clause(ctx, model, term, mode, fields, candidates)
 
     def plan(
@@ -86,7 +86,7 @@ class RowSearch:
         common term the first page is found in a few hundred rows, where reading every
         candidate and sorting them costs seconds at 1M rows)."""
         table_id = model.table.id
-        candidates = self._candidates(ctx, table_id)
+        candidates = self._candidates(ctx, table_id, conn)
         if candidates is None:
             return None
         where, term = compat.indexed_search(ctx, model, query.search, query.fields, candidates)
@@ -152,12 +152,24 @@ class RowSearch:
                 return False
         return self._indexed(ctx, model.table.id)
 
-    def _candidates(self, ctx: TableContext, table_id: int) -> compat.Candidates | None:
-        """The table's substring index as compat search asks it, when the table has one."""
+    def _candidates(
+        self, ctx: TableContext, table_id: int, conn: sa.Connection | None = None
+    ) -> compat.Candidates | None:
+        """The table's substring index as compat search asks it, when the table has one:
+        on PostgreSQL for the term's rare parts (storage.trigrams), by the frequencies kept,
+        read through `conn` when none are."""
         if not self._indexed(ctx, table_id):
             return None
         dialect = ctx.db.dialect
-        return lambda term: search_index.substring_ids(dialect, table_id, term)
+        if dialect == "sqlite":
+            return lambda term: search_index.substring_ids(dialect, table_id, term)
+        found, frequencies = ctx.kept.trigrams.get(table_id)
+        if not found and conn is not None:
+            frequencies = trigrams.read(conn, search_index.index_name(table_id))
+            ctx.kept.trigrams.put(table_id, frequencies)
+        return lambda term: search_index.substring_ids(
+            dialect, table_id, term, trigrams.rare_parts(term, frequencies)
+        )
 
     def _indexed(self, ctx: TableContext, table_id: int) -> bool:
         indexes = ctx.kept.indexes

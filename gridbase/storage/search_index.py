@@ -13,11 +13,11 @@ therefore index and match exactly the same words.
 Beside the words, each document keeps its row's searchable texts, lowercased, for substring
 (compat) search: SQLite in a second FTS5 table `database_table_<id>_search_text(content)`
 with the `trigram` tokenizer, PostgreSQL in a `content` column of the same table with a
-pg_trgm GIN index (when the extension can be created; without it the column is scanned).
-substring_ids() gives a superset of the rows whose text holds a term; the caller keeps the
-exact per-field condition beside it. Names come from our integer ids only; words and
-texts are always bound values. Imports: storage.group_commit, storage.prepared (storage.ddl
-calls it).
+pg_trgm GIN index (when the extension can be created; without it the column is scanned)
+and statistics of its trigrams (storage.trigrams). substring_ids() gives a superset of the
+rows whose text holds a term; the caller keeps the exact per-field condition beside it.
+Names come from our integer ids only; words and texts are always bound values.
+Imports: storage.group_commit, storage.prepared, storage.trigrams (storage.ddl calls it).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from gridbase.storage import group_commit
+from gridbase.storage import group_commit, trigrams
 from gridbase.storage.kept import statements
 from gridbase.storage.prepared import Prepared, chunks
 from gridbase.storage.raw import sqlite_connection
@@ -105,6 +105,7 @@ def create(conn: sa.Connection, table_id: int) -> None:
         conn.exec_driver_sql(
             f"CREATE INDEX IF NOT EXISTS {name}_content ON {name} USING gin (content {opclass})"
         )
+        trigrams.create(conn, name, schema)
 
 
 def trigram_schema(conn: sa.Connection) -> str | None:
@@ -323,10 +324,14 @@ def matching_ids(
     )
 
 
-def substring_ids(dialect: str, table_id: int, term: str) -> sa.Select[Any]:
+def substring_ids(
+    dialect: str, table_id: int, term: str, parts: Sequence[str] | None = None
+) -> sa.Select[Any]:
     """SELECT of the ids of rows whose texts may hold `term` (lowercased, at least
     MIN_SUBSTRING characters): every row that holds it, and on SQLite possibly more (rows
-    with all of its trigrams, not necessarily in that order)."""
+    with all of its trigrams, not necessarily in that order). PostgreSQL `parts`: the
+    term's parts to ask the trigram index for (storage.trigrams.rare_parts), the whole
+    term then checked on what they find."""
     if dialect == "sqlite":
         t = _text_sql(table_id)
         # every third trigram and the last cover the term; each is a quoted FTS5 string
@@ -336,4 +341,14 @@ def substring_ids(dialect: str, table_id: int, term: str) -> sa.Select[Any]:
         whole: sa.ColumnElement[Any] = sa.literal_column(text_index_name(table_id))
         return sa.select(t.c.rowid).where(whole.op("MATCH")(sa.literal(query)))
     t = _sql(table_id)
-    return sa.select(t.c.row_id).where(t.c.content.icontains(term, autoescape=True))
+    if not parts:
+        return sa.select(t.c.row_id).where(t.c.content.icontains(term, autoescape=True))
+    # OFFSET 0: the term's own condition stays out of the index scan, which would read
+    # every trigram's posting list again
+    found = (
+        sa.select(t.c.row_id, t.c.content)
+        .where(*(t.c.content.icontains(part, autoescape=True) for part in parts))
+        .offset(0)
+        .subquery("found")
+    )
+    return sa.select(found.c.row_id).where(found.c.content.icontains(term, autoescape=True))

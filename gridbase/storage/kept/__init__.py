@@ -121,6 +121,15 @@ KEPT: tuple[KeptValue, ...] = (
         "test_tables_without_an_index_fall_back_and_get_one_at_startup",
     ),
     KeptValue(
+        "how common each trigram of a table's search texts is (PostgreSQL; it only steers "
+        "compat search's index scan)",
+        "app.Kept.trigrams (expiring.Expiring)",
+        "per app",
+        "table id (never reused)",
+        "10 minutes after it was read from ANALYZE's statistics; a store at 10,000 is emptied",
+        "tests/api/test_compat_trigrams.py::test_trigram_frequencies_are_read_again_after_ten_minutes",
+    ),
+    KeptValue(
         "who sends a request, for the concurrency limit (never an access decision)",
         "expiring.Expiring",
         "per app",
