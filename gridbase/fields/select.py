@@ -320,10 +320,15 @@ class SingleSelectFieldType(SelectOptionsMixin):
         sql: sa.Table,
         sort_type: str,
     ) -> list[SortKey]:
+        options = field.select_options
         if sort_type != "order":
+            if ctx.db.dialect == "sqlite" and options and len(options) <= SORT_CASE_MAX_OPTIONS:
+                # the values' order under the collation, known here: no collation per row
+                ranks = collation.text_ranks({o.id: o.value for o in options})
+                return [SortKey(sa.case(ranks, value=column))]
             return super().sort_keys(ctx, conn, field, column, sql, sort_type)
         # the options are listed in their order; an option gone reads as no option (NULL)
-        positions = {o.id: i for i, o in enumerate(field.select_options)}
+        positions = {o.id: i for i, o in enumerate(options)}
         return [SortKey(sa.case(positions, value=column) if positions else sa.null())]
 
     def forget_options(self, conn: sa.Connection, field: Field, removed: set[int]) -> None:

@@ -48,3 +48,27 @@ def test_single_select_sorts_by_option_value(api: Api, monkeypatch: Any, inline:
     ]
     api.ok(api.patch(f"/api/database/fields/{status['id']}/", {"select_options": renamed}))
     assert names("Status") == ["d", "c", "b", "a"]
+
+
+def test_single_select_options_sort_as_their_collated_values(api: Api, monkeypatch: Any) -> None:
+    """The options' places (SQLite: computed once, no collation per row) give the order the
+    collated values give row by row, ties included."""
+    values = ["b", "B", "a", "É", "e", "", "10", "9", "x", "x", "ß", "ss"]
+    tid = api.table(data=[["Name"]] + [[str(i)] for i in range(len(values) + 1)])
+    status = api.field(tid, "Status", "single_select",
+                       select_options=[{"value": v, "color": "blue"} for v in values])  # fmt: skip
+    ids = [o["id"] for o in status["select_options"]]
+    rows = api.rows(tid)
+    # in reverse, so that ties fall back to the rows' own order; the last row stays empty
+    items = [{"id": r["id"], "Status": i} for r, i in zip(rows, reversed(ids), strict=False)]
+    api.ok(api.patch(f"/api/database/rows/table/{tid}/batch/?user_field_names=true",
+                     {"items": items}))  # fmt: skip
+
+    def names(order: str) -> list[str]:
+        return [r["Name"] for r in api.rows(tid, order_by=order)]
+
+    inline = names("Status"), names("-Status")
+    monkeypatch.setattr(select, "SORT_CASE_MAX_OPTIONS", 0)  # each row's value, collated
+    assert (names("Status"), names("-Status")) == inline
+    assert inline[0][0] == str(len(values))  # no option first
+    assert [values[len(values) - 1 - int(n)] for n in inline[0][1:4]] == ["", "10", "9"]
