@@ -9,13 +9,19 @@ item first and a NULL item last. PostgreSQL compares real arrays; SQLite compare
 blob (gb_sort_key) whose bytes order as the items do.
 
 Kept value: `_text_key` caches sort keys (LRU, 65,536 texts). A key is a pure function of
-its text, so an entry is never stale; the bound is the only rule that drops one.
+its text, so an entry is never stale; the bound is the only rule that drops one. `_table`
+is derived once per process from pyuca's table (0.3 s at the first text sort), a constant.
 Imports: sqlalchemy, pyuca.
 """
 
 from __future__ import annotations
 
+import re
 import struct
+import sys
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
@@ -90,10 +96,61 @@ def _collator() -> Any:
     return Collator()
 
 
+@dataclass(frozen=True)
+class _Table:
+    """The collation table as the quick sort key reads it."""
+
+    weights: dict[str, tuple[str, str, str]]  # char -> its own weights at levels 1, 2, 3
+    continues: re.Pattern[str]  # any character that continues a contraction
+    contraction: re.Pattern[str]  # where a contraction may form
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    return "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
+
+
+@cache
+def _table() -> _Table:
+    """Each character's own collation elements as chr(weight) strings per level (zero
+    weights left out, as pyuca's sort key leaves them out), and a pattern that finds a
+    character starting a contraction (as "l" does "l·") followed by one that continues it,
+    right after it or after combining marks (pyuca also looks past those)."""
+    weights: dict[str, tuple[str, str, str]] = {}
+    follows: dict[str, list[str]] = {}
+    for code, node in (_collator().table.root.children or {}).items():
+        if node.value:
+            p, s, t = ("".join(chr(e[level]) for e in node.value if e[level]) for level in range(3))
+            weights[chr(code)] = (p, s, t)
+        if node.children:
+            follows[chr(code)] = [chr(c) for c in node.children]
+    marks = _char_class(chr(c) for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c)))
+    contraction = "|".join(
+        f"{re.escape(ch)}{marks}*{_char_class(after)}" for ch, after in follows.items()
+    )
+    continues = _char_class({ch for after in follows.values() for ch in after})
+    return _Table(weights, re.compile(continues), re.compile(contraction))
+
+
 @lru_cache(maxsize=65536)
-def _text_key(text: str) -> tuple[int, ...]:
-    key: tuple[int, ...] = _collator().sort_key(text)
-    return key
+def _text_key(text: str) -> str:
+    """pyuca's sort key (weights of levels 1-3, each level closed by a 0) as a string of
+    chr(weight), which compares as the weight tuple would. A text (NFD, as pyuca reads it)
+    where no contraction can form and every character has its own collation elements is
+    keyed from the table in about 3 us; any other by pyuca, in about 18 us for 18
+    characters (tests/storage/test_collation.py holds the two to each other). A sort by
+    a text field of 150,000 rows: 2.2 s with pyuca's key alone, 0.55 s."""
+    nfd = unicodedata.normalize("NFD", text)
+    if not nfd:
+        return "\0\0\0"
+    table = _table()
+    if not (table.continues.search(nfd) and table.contraction.search(nfd)):
+        try:
+            p, s, t = zip(*map(table.weights.__getitem__, nfd), strict=True)
+        except KeyError:  # weights computed from the code point
+            pass
+        else:
+            return f"{''.join(p)}\0{''.join(s)}\0{''.join(t)}\0"
+    return "".join(map(chr, _collator().sort_key(text)))
 
 
 def text_ranks(texts: dict[Any, str]) -> dict[Any, int]:
@@ -120,7 +177,7 @@ def _item_bytes(value: Any, kind: str) -> bytes:
         # weights + 1 in 3 bytes, closed by zeros: a shorter text sorts first
         return (
             b"\x01"
-            + b"".join((w + 1).to_bytes(3, "big") for w in _text_key(str(value)))
+            + b"".join((ord(w) + 1).to_bytes(3, "big") for w in _text_key(str(value)))
             + (b"\x00\x00\x00")
         )
     number = _as_float(value) if kind == "number" else None
