@@ -13,11 +13,11 @@ therefore index and match exactly the same words.
 Beside the words, each document keeps its row's searchable texts, lowercased, for substring
 (compat) search: SQLite in a second FTS5 table `database_table_<id>_search_text(content)`
 with the `trigram` tokenizer, PostgreSQL in a `content` column of the same table with a
-pg_trgm GIN index (when the extension can be created; without it the column is scanned)
-and statistics of its trigrams (storage.trigrams). substring_ids() gives a superset of the
-rows whose text holds a term; the caller keeps the exact per-field condition beside it.
-Names come from our integer ids only; words and texts are always bound values.
-Imports: storage.group_commit, storage.prepared, storage.trigrams (storage.ddl calls it).
+pg_trgm GIN index (when the extension can be created; without it the column is scanned).
+substring_ids() gives a superset of the rows whose text holds a term; the caller keeps the
+exact per-field condition beside it. Names come from our integer ids only; words and
+texts are always bound values. Imports: storage.group_commit, storage.prepared (storage.ddl
+calls it).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from gridbase.storage import group_commit, trigrams
+from gridbase.storage import group_commit
 from gridbase.storage.kept import statements
 from gridbase.storage.prepared import Prepared, chunks
 from gridbase.storage.raw import sqlite_connection
@@ -105,7 +105,6 @@ def create(conn: sa.Connection, table_id: int) -> None:
         conn.exec_driver_sql(
             f"CREATE INDEX IF NOT EXISTS {name}_content ON {name} USING gin (content {opclass})"
         )
-        trigrams.create(conn, name, schema)
 
 
 def trigram_schema(conn: sa.Connection) -> str | None:

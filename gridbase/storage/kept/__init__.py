@@ -126,7 +126,7 @@ KEPT: tuple[KeptValue, ...] = (
         "app.Kept.trigrams (expiring.Expiring)",
         "per app",
         "table id (never reused)",
-        "10 minutes after it was read from ANALYZE's statistics; a store at 10,000 is emptied",
+        "10 minutes after it was read from a sample of the texts; a store at 10,000 is emptied",
         "tests/api/test_compat_trigrams.py::test_trigram_frequencies_are_read_again_after_ten_minutes",
     ),
     KeptValue(

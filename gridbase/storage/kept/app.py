@@ -24,7 +24,7 @@ class Kept(Generic[M]):
     indexes: IndexedTables = field(default_factory=IndexedTables)  # tables with their index
     counts: KeptCounts = field(default_factory=KeptCounts)  # filtered counts (PostgreSQL)
     # each table's trigram frequencies (PostgreSQL): they steer compat search's index scan,
-    # never its rows, so ANALYZE's newer figures may wait
+    # never its rows, so a newer sample may wait
     trigrams: Expiring[int, Frequencies | None] = field(
         default_factory=lambda: Expiring(600, 10_000)
     )
