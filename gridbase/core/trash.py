@@ -50,6 +50,7 @@ from gridbase.errors import (
     ApplicationNotInWorkspace,
     ParentIdMustBeProvided,
     ParentIdMustNotBeProvided,
+    RowDoesNotExist,
     TableDoesNotExist,
     TrashItemDoesNotExist,
 )
@@ -173,6 +174,11 @@ def trash_rows(
         .mappings()
         .all()
     }
+    # PostgreSQL: a delete from another transaction that committed since the caller saw
+    # these rows (each statement reads what committed before it) lost the race for them
+    gone = [i for i in ids if i not in raw]
+    if gone:
+        raise RowDoesNotExist(gone)
     texts = primary_texts(ctx, conn, model, ids)
     names = [(texts[i][1] if i in texts else "") or f"unnamed row {i}" for i in ids]
     e = s.trash_entries

@@ -31,14 +31,15 @@ class Logged:
         self.thread.start()
 
     def errors(self) -> str:
-        """The last line of each logged traceback (the exception), one per line."""
-        found, inside = [], False
+        """Each logged traceback, whole (so that a failing test shows where it was raised)."""
+        found: list[str] = []
+        inside = False
         for line in list(self.lines):
             if line.startswith("Traceback"):
                 inside = True
-            elif inside and not line.startswith(" "):
+            if inside:
                 found.append(line.rstrip())
-                inside = False
+                inside = line.startswith(" ") or line.startswith("Traceback")
         return "\n".join(found)
 
     def stop(self) -> None:

@@ -76,16 +76,21 @@ class Setup:
     def listed(self) -> list[dict[str, Any]]:
         return list(call(self.base, self.headers, "GET", self.rows)["results"])
 
-    def race(self, row_id: int, method: str, path: str, body: Any = None) -> requests.Response:
+    def race(
+        self, row_id: int, method: str, path: str, body: Any = None, *, hold: str = ""
+    ) -> requests.Response:
         """`method path` while another transaction deletes `row_id`, answered after it
-        commits."""
+        commits. `hold`: a statement that transaction runs first, so that the request waits
+        for it there rather than at the row."""
         answer: list[requests.Response] = []
         with self.engine.connect() as other:
             other.begin()
+            if hold:
+                other.exec_driver_sql(hold)
             other.exec_driver_sql(
                 f"DELETE FROM database_table_{int(self.table)} WHERE id = {int(row_id)}"
             )
-            xid = int(other.exec_driver_sql("SELECT pg_current_xact_id()::text").scalar()) % 2**32
+            pid = int(other.exec_driver_sql("SELECT pg_backend_pid()").scalar())
             thread = threading.Thread(
                 target=lambda: answer.append(
                     requests.request(
@@ -98,8 +103,8 @@ class Setup:
                 eventually(
                     lambda: (
                         watch.exec_driver_sql(
-                            "SELECT count(*) FROM pg_locks WHERE locktype = 'transactionid' "
-                            f"AND transactionid::text = '{xid}' AND NOT granted"
+                            "SELECT count(*) FROM pg_stat_activity "
+                            f"WHERE {pid} = ANY(pg_blocking_pids(pid))"
                         ).scalar()
                         or None
                     ),
@@ -119,6 +124,19 @@ def test_a_delete_that_lost_the_race_is_refused(pg_server: PgServer) -> None:
     r = s.race(s.ids[0], "DELETE", f"{s.rows}{s.ids[0]}/")
     assert (r.status_code, r.json()["error"]) == (404, MISSING)  # was 204: deleted "twice"
     r = s.race(s.ids[1], "POST", f"{s.rows}batch-delete/", {"items": [s.ids[1]]})
+    assert (r.status_code, r.json()["error"]) == (404, MISSING)
+    assert s.listed() == []
+
+
+def test_a_delete_that_saw_the_row_before_it_went_is_refused(pg_server: PgServer) -> None:
+    """The losing delete saw the row, then the winner committed before it kept the row in
+    the trash (it waits at its row history entry here): it finds the row gone there (was a
+    500, KeyError, with two instances)."""
+    s = Setup(pg_server)
+    hold = "LOCK TABLE row_history IN SHARE MODE"
+    r = s.race(s.ids[0], "POST", f"{s.rows}batch-delete/", {"items": [s.ids[0]]}, hold=hold)
+    assert (r.status_code, r.json()["error"]) == (404, MISSING)
+    r = s.race(s.ids[1], "DELETE", f"{s.rows}{s.ids[1]}/", hold=hold)
     assert (r.status_code, r.json()["error"]) == (404, MISSING)
     assert s.listed() == []
 
