@@ -165,7 +165,9 @@ class RowSearch:
             return lambda term: search_index.substring_ids(dialect, table_id, term)
         found, frequencies = ctx.kept.trigrams.get(table_id)
         if not found and conn is not None:
-            frequencies = trigrams.read(conn, search_index.index_name(table_id))
+            schema = search_index.trigram_schema(conn, create=False)
+            name = search_index.index_name(table_id)
+            frequencies = None if schema is None else trigrams.read(conn, name, schema)
             ctx.kept.trigrams.put(table_id, frequencies)
         return lambda term: search_index.substring_ids(
             dialect, table_id, term, trigrams.rare_parts(term, frequencies)

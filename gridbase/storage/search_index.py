@@ -107,9 +107,10 @@ def create(conn: sa.Connection, table_id: int) -> None:
         )
 
 
-def trigram_schema(conn: sa.Connection) -> str | None:
-    """PostgreSQL: the schema of the pg_trgm extension, created in `public` if it is not
-    there yet (a trusted extension: the database's owner may); None when it cannot be."""
+def trigram_schema(conn: sa.Connection, *, create: bool = True) -> str | None:
+    """PostgreSQL: the schema of the pg_trgm extension, with `create` made in `public` if it
+    is not there yet (a trusted extension: the database's owner may); None when it is not
+    there or cannot be made."""
 
     def find() -> Any:
         return conn.exec_driver_sql(
@@ -118,7 +119,7 @@ def trigram_schema(conn: sa.Connection) -> str | None:
         ).scalar()
 
     found = find()
-    if found is None:
+    if found is None and create:
         try:
             with conn.begin_nested():  # a refusal (privileges, a racing creator) ends here
                 conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")

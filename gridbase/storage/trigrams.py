@@ -38,16 +38,10 @@ class Frequencies:
         return self.common.get(gram, 0.0)
 
 
-def read(conn: sa.Connection, index_name: str) -> Frequencies | None:
+def read(conn: sa.Connection, index_name: str, trigram_schema: str) -> Frequencies | None:
     """The common trigrams of a sample of the index table's texts (`index_name` is ours:
-    from a table id); None when it has no text or pg_trgm is not installed."""
-    schema = conn.exec_driver_sql(
-        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-        "WHERE e.extname = 'pg_trgm'"
-    ).scalar()
-    if schema is None:
-        return None
-    show_trgm = f"{conn.dialect.identifier_preparer.quote(schema)}.show_trgm"
+    from a table id; `trigram_schema`: pg_trgm's); None when it has no text."""
+    show_trgm = f"{conn.dialect.identifier_preparer.quote(trigram_schema)}.show_trgm"
     # pages at random, as many as SAMPLE_ROWS rows take by the planner's row estimate
     # (-1 before the first ANALYZE: every page, the first rows)
     found = conn.execute(
