@@ -158,6 +158,7 @@ def floors(s: dict[str, Any]) -> dict[str, list[Query]]:
     tbl = f"database_table_{s['table']}"
     return {
         "list page 1": page_queries(tbl),
+        "list without link": page_queries(tbl),  # (the floor reads no link either way)
         "get one row": [(f"SELECT * FROM {tbl} WHERE id = ?", (s["rows"] // 2,))],
     }
 
@@ -194,6 +195,7 @@ def workloads(s: dict[str, Any]) -> dict[str, Any]:
     return {
         "get one row": lambda: ("GET", f"{base}{rnd.randrange(1, n + 1)}/", None),
         "list page 1": lambda: ("GET", base, None),
+        "list without link": lambda: ("GET", f"{base}?exclude=field_{f['Tags']['id']}", None),
         "filter select =": lambda: ("GET", f"{base}?filters={eq}", None),
         "filter number range": lambda: ("GET", f"{base}?filters={rng}", None),
         "sort by text": lambda: ("GET", f"{base}?order_by={name}", None),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import orjson
 from fastapi import APIRouter, Request, Response
 
 from gridbase.api import conditional, idempotent, params
@@ -74,12 +76,18 @@ async def list_rows(table_id: int, request: Request, ctx: CtxDep, caller: Caller
         joins.extend(row_joins.parse(ctx, qp.multi_items(), links, by_name))
         view = view_rows.view_query(ctx, model, listing.view_id)
         query = params.row_query(ctx, model, qp, listing, by_name, whole_table=view is not None)
-        return view_rows.with_view(query, view, has_order_by=bool(listing.order_by))
+        query = view_rows.with_view(query, view, has_order_by=bool(listing.order_by))
+        # rows that joins add to need dicts; otherwise they may come as JSON text
+        return query if joins else dataclasses.replace(query, json_keys=by_name)
 
     page = await with_www(ctx.call(rows.list_rows, ctx, caller, table_id, RowQuery(), parse=parse))
     if joins:
         await ctx.call(row_joins.attach, ctx, joins, page.rows)
-    results = rename_keys(page.model, page.rows, by_name)
+    results: Any = (
+        orjson.Fragment(page.json)
+        if page.json is not None
+        else rename_keys(page.model, page.rows, by_name)
+    )
     if "cursor" in qp:  # the keyset extension: page/next/previous follow the cursor
         return JSON(
             {

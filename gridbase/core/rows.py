@@ -40,8 +40,8 @@ from gridbase.fields.link_row import unlink_rows
 from gridbase.models import Field, Table
 from gridbase.search.index import RowsWritten
 from gridbase.storage.kept import row_counts
-from gridbase.storage.prepared import insert_values, records
-from gridbase.usertable import keyset, load, walk
+from gridbase.storage.prepared import insert_values, records, tuples
+from gridbase.usertable import json_rows, keyset, load, walk
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery, order_clauses, sort_parts
 from gridbase.usertable.read import serialize_rows
@@ -58,6 +58,8 @@ class Page:
     model: TableModel
     next_cursor: str | None = None  # only for keyset (`cursor`) pages
     page: int = 1  # the page served (`page=last` asks for whichever that is)
+    # the rows as a JSON array instead (`rows` empty), when the query's json_keys asked
+    json: bytes | None = None
 
 
 def _emit(
@@ -251,9 +253,26 @@ def list_rows(
         elif where is not None:
             stmt = stmt.where(where)
         stmt = stmt.order_by(*order).limit(query.size)
+        made = _json_rows(ctx, conn, model, query, fields)
+        if made is not None:
+            found = json_rows.page_json(
+                [tuple(r) for r in conn.execute(stmt.with_only_columns(made.column))],
+                made.inexact,
+            )
+            if found is not None:
+                return Page(count, [], fields, model, page=query.page, json=found)
         records = list(conn.execute(stmt))
         rows = serialize_rows(ctx, conn, model, records, fields)
         return Page(count, rows, fields, model, page=query.page)
+
+
+def _json_rows(
+    ctx: Ctx, conn: sa.Connection, model: TableModel, query: RowQuery, fields: list[Field]
+) -> json_rows.RowJson | None:
+    """SQLite: how the page's select reads its rows as JSON, when the caller takes that."""
+    if query.json_keys is None or not ctx.db.is_sqlite:
+        return None
+    return json_rows.row_json(ctx, conn, model, fields, query.json_keys)
 
 
 def _first_page(
@@ -268,6 +287,25 @@ def _first_page(
     (PostgreSQL): read it with the rows (row_counts.count_columns); None when they give no
     count (no row, or a table without delta rows: the caller counts it)."""
     with_count = count is None
+    made = _json_rows(ctx, conn, model, query, fields) if not with_count else None
+    if made is not None:
+        found = json_rows.page_json(
+            tuples(
+                model.sql,
+                conn,
+                ("page", made.key, query.order_by, query.size),
+                lambda: (
+                    sa.select(made.column)
+                    .order_by(*order_clauses(ctx, conn, model, query.order_by))
+                    .limit(query.size)
+                ),
+                {},
+            ),
+            made.inexact,
+        )
+        if found is not None:
+            assert count is not None
+            return Page(count, [], fields, model, page=query.page, json=found)
     records = model.records(
         conn,
         ("page", tuple(f.id for f in fields), query.order_by, query.size, with_count),

@@ -123,6 +123,9 @@ class FieldValueError(Exception):
 # What validate returns for a value that is ignored, as if its key had not been sent (a
 # password cell's `true`: what reads show, so a client may send a row back unchanged).
 IGNORED = object()
+# a value as SQLite's json_object() embeds it, and where that is serialize's JSON (None:
+# wherever a value written by gridbase can be)
+JsonSql = tuple["sa.ColumnElement[Any]", "sa.ColumnElement[bool] | None"]
 
 
 class LinkedRowsLookup(Protocol):
@@ -367,6 +370,14 @@ class FieldType:
         if type(self).serialize is FieldType.serialize:
             return None
         return functools.partial(self.serialize, field)
+
+    def json_sql(self, field: Field, expr: sa.ColumnElement[Any]) -> JsonSql | None:
+        """SQLite: the stored value `expr` as what json_object() embeds for it - exactly the
+        JSON serialize gives - and a check that holds on the rows where it does (a page with
+        a row where it does not is rendered by serialize; None: on every value gridbase
+        writes, given the column's type affinity). None: not available here (the page is
+        rendered by serialize). Held to serialize by test_render_equivalence.py."""
+        return None
 
     # --- row history ----------------------------------------------------------------------
     history_props: ClassVar[tuple[str, ...]] = ()  # props an entry keeps with a change

@@ -7,7 +7,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.fields.base import SORTABLE, FieldType, FieldValueError, ValueContext
+from gridbase.fields.base import (
+    SORTABLE,
+    FieldType,
+    FieldValueError,
+    JsonSql,
+    ValueContext,
+)
 from gridbase.fields.props import FALSE_WORDS, TRUE_WORDS, Prop, check_bool
 from gridbase.models import Field
 
@@ -48,6 +54,11 @@ class BooleanFieldType(FieldType):
 
     def renderer(self, field: Field) -> Callable[[Any], Any] | None:
         return bool
+
+    def json_sql(self, field: Field, expr: sa.ColumnElement[Any]) -> JsonSql | None:
+        # json() marks the text as JSON: json_object embeds true, not "true"; a number's
+        # truth in SQL is bool()'s
+        return sa.func.json(sa.case((expr, "true"), else_="false")), None
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         return {"type": "boolean", "example": True}

@@ -22,6 +22,7 @@ from gridbase.fields.base import (
     FieldContext,
     FieldType,
     FieldValueError,
+    JsonSql,
     SortKey,
     ValueContext,
     ValueKind,
@@ -186,6 +187,12 @@ class DateFieldType(FieldType):
             return serialize(field, stored)
 
         return render
+
+    def json_sql(self, field: Field, expr: sa.ColumnElement[Any]) -> JsonSql | None:
+        if field.props.get("date_include_time"):
+            return None
+        # a date column holds the day's ISO text, which is its JSON
+        return expr, sa.func.coalesce(sa.func.length(expr), 10) == 10
 
     def serialize(self, field: Field, stored: Any) -> Any:
         if stored is None:

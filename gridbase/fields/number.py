@@ -8,7 +8,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.fields.base import SORTABLE, FieldType, FieldValueError, ValueContext
+from gridbase.fields import display
+from gridbase.fields.base import (
+    SORTABLE,
+    FieldType,
+    FieldValueError,
+    JsonSql,
+    ValueContext,
+)
 from gridbase.fields.props import Prop, PropError, check_bool, check_choice, check_int, check_str
 from gridbase.models import Field
 from gridbase.storage.types import DecimalType
@@ -160,6 +167,17 @@ class NumberFieldType(FieldType):
 
     def renderer(self, field: Field) -> Callable[[Any], Any] | None:
         return decimal_formatter(int(field.props.get("number_decimal_places", 0)))
+
+    def json_sql(self, field: Field, expr: sa.ColumnElement[Any]) -> JsonSql | None:
+        places = int(field.props.get("number_decimal_places", 0))
+        if not 0 <= places <= 10:
+            return None
+        # printf writes a double's own digits, Decimal(repr) its shortest text: the same
+        # once the value has at most `places` decimals and 15 digits in all
+        exact = sa.and_(
+            sa.func.abs(expr) < 10 ** (15 - places), expr == sa.func.round(expr, places)
+        )
+        return display.decimal_sql(expr, places, "sqlite"), sa.or_(expr.is_(None), exact)
 
     def upsert_value(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         """Baserow's prepare_value_for_db: a text loses the prefix and suffix characters and

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from gridbase.errors import RequestBodyValidation, field_error
@@ -22,6 +23,7 @@ from gridbase.fields.base import (
     FieldContext,
     FieldType,
     FieldValueError,
+    JsonSql,
     SortKey,
     ValueContext,
     as_items,
@@ -270,6 +272,15 @@ class SingleSelectFieldType(SelectOptionsMixin):
             return found.copy() if found is not None else None  # each row its own dict
 
         return render
+
+    def json_sql(self, field: Field, expr: sa.ColumnElement[Any]) -> JsonSql | None:
+        jsons = options_json(field, first=True)
+        if not jsons:
+            return sa.null(), None
+        # each option's JSON, bound; json() marks the chosen one's text as JSON. Whatever
+        # else the column holds (a text, 1.5) is no option's id either way.
+        texts = {option_id: orjson.dumps(obj).decode() for option_id, obj in jsons.items()}
+        return sa.func.json(sa.case(texts, value=expr)), None
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         return {

@@ -9,7 +9,15 @@ import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from gridbase.fields.base import SORTABLE, FieldType, FieldValueError, ValueContext
+import sqlalchemy as sa
+
+from gridbase.fields.base import (
+    SORTABLE,
+    FieldType,
+    FieldValueError,
+    JsonSql,
+    ValueContext,
+)
 from gridbase.fields.props import Prop, check_bool, check_str
 from gridbase.models import Field
 
@@ -36,6 +44,10 @@ class TextLike(FieldType):
     collates = True
     stores_text = True
     can_have_db_index = True
+
+    def json_sql(self, field: Field, expr: sa.ColumnElement[Any]) -> JsonSql | None:
+        # a TEXT column holds text or NULL: its affinity turns a number into text
+        return (expr, None) if self.renderer(field) is None else None
 
 
 class PlainText(TextLike):
@@ -111,6 +123,9 @@ class PatternFieldType(TextLike):
 
     def renderer(self, field: Field) -> Callable[[Any], Any] | None:
         return _or_blank
+
+    def json_sql(self, field: Field, expr: sa.ColumnElement[Any]) -> JsonSql | None:
+        return sa.func.coalesce(expr, ""), None
 
     example: ClassVar[str] = ""
 

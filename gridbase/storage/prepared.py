@@ -279,16 +279,39 @@ def records(
     table's model, a junction table, a metadata table), run as a Prepared on the raw cursor
     and returned as named tuples; statements whose result keys cannot name tuple fields
     go through SQLAlchemy."""
+    stmt, ready = _prepared(table, conn, key, build)
+    if ready.record is None:
+        return list(conn.execute(stmt, params))
+    return ready.records(conn, params)
+
+
+def tuples(
+    table: sa.Table,
+    conn: sa.Connection,
+    key: Any,
+    build: Callable[[], Any],
+    params: Mapping[str, Any],
+) -> list[tuple[Any, ...]]:
+    """records() as plain tuples, for a caller that reads values by position only."""
+    stmt, ready = _prepared(table, conn, key, build)
+    if ready.record is None:
+        return [tuple(row) for row in conn.execute(stmt, params)]
+    return ready.rows(conn, params)
+
+
+def _prepared(
+    table: sa.Table, conn: sa.Connection, key: Any, build: Callable[[], Any]
+) -> tuple[Any, Prepared]:
     dialect = conn.dialect
 
     def prepare() -> tuple[Any, Prepared]:
         stmt = build()
         return stmt, Prepared(stmt, dialect)
 
-    stmt, ready = statements.on_table(table, "gridbase_prepared", (key, dialect.name), prepare)
-    if ready.record is None:
-        return list(conn.execute(stmt, params))
-    return ready.records(conn, params)
+    found: tuple[Any, Prepared] = statements.on_table(
+        table, "gridbase_prepared", (key, dialect.name), prepare
+    )
+    return found
 
 
 def insert_chunk(rows: int, columns: int) -> int:

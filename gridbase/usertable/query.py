@@ -36,6 +36,8 @@ class RowQuery:
     fields: tuple[int, ...] | None = None  # None: all fields
     # the `cursor` extension: keyset paging after this cursor ("" = start)
     cursor: str | None = None
+    # set: the rows may come back as JSON text (Page.json), keyed by field name when True
+    json_keys: bool | None = None
 
 
 def sort_parts(
