@@ -154,6 +154,7 @@ def build(api: Api) -> tuple[int, int, dict[str, dict[str, Any]]]:
     database = api.database()
     labels = api.table(database, "Labels", data=[["Label"], ["red"], [""], ['"quoted"\n'], ["✓"]])
     table = api.table(database, "Main", data=[["Name"]])
+    options = [{"value": v, "color": "red"} for v in "ab"]
     specs: list[tuple[str, str, dict[str, Any]]] = [
         ("long", "long_text", {}),
         ("url", "url", {}),
@@ -164,7 +165,7 @@ def build(api: Api) -> tuple[int, int, dict[str, dict[str, Any]]]:
         ("fine", "number", {"number_decimal_places": 5}),
         ("done", "boolean", {}),
         ("day", "date", {}),
-        ("status", "single_select", {"select_options": [{"value": v, "color": "blue"} for v in "ab"]}),
+        ("status", "single_select", {"select_options": options}),
         ("tags", "link_row", {"link_row_table_id": labels}),
         ("self", "link_row", {"link_row_table_id": table, "has_related_field": False}),
         ('a "name" é', "text", {}),
