@@ -376,7 +376,7 @@ class FieldType:
         JSON serialize gives - and a check that holds on the rows where it does (a page with
         a row where it does not is rendered by serialize; None: on every value gridbase
         writes, given the column's type affinity). None: not available here (the page is
-        rendered by serialize). Held to serialize by test_render_equivalence.py."""
+        rendered by serialize). Held to serialize by tests/api/test_json_rows.py."""
         return None
 
     # --- row history ----------------------------------------------------------------------
