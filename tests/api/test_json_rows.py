@@ -36,20 +36,35 @@ TYPES = {ft.type: ft for ft in default_field_types()}
 OPTIONS = (SelectOption(1, "a", "blue"), SelectOption(2, 'q"é', "red"), SelectOption(2, "x", "red"))
 
 
-def sql_json(column: sa.types.TypeEngine[Any], value: Any, made: Any) -> str | None:
-    """What json_object({"v": made}) gives for a stored value, None where the check fails."""
+def stored_then(column: sa.types.TypeEngine[Any], value: Any, read: Any) -> Any:
+    """`value` written into a column of this type (as a driver writes it, the column's
+    affinity applied), then read(the column) selected."""
     engine = sa.create_engine("sqlite://")
     table = sa.Table("t", sa.MetaData(), sa.Column("x", column))
-    expr, check = made(table.c.x)
-    out = sa.func.json_object("v", expr)
-    if check is not None:
-        out = sa.case((check, out), else_=sa.null())
     with engine.begin() as conn:
         table.create(conn)
         conn.execute(sa.text("INSERT INTO t (x) VALUES (:v)"), {"v": value})
-        found = conn.execute(sa.select(out)).scalar()
+        found = conn.execute(sa.select(read(table.c.x))).scalar()
     engine.dispose()
     return found
+
+
+def sql_json(column: sa.types.TypeEngine[Any], value: Any, made: Any) -> str | None:
+    """What json_object({"v": made}) gives for a stored value, None where the check fails."""
+
+    def read(x: Any) -> Any:
+        expr, check = made(x)
+        out = sa.func.json_object("v", expr)
+        return out if check is None else sa.case((check, out), else_=sa.null())
+
+    found: str | None = stored_then(column, value, read)
+    return found
+
+
+def sql_stored(column: sa.types.TypeEngine[Any], value: Any) -> Any:
+    """What the column hands back for `value` (Python's bool for a boolean column)."""
+    raw = stored_then(column, value, lambda x: sa.type_coerce(x, sa.types.NullType()))
+    return bool(raw) if isinstance(column, sa.Boolean) else raw
 
 
 def plain(type_: str, field: Field, stored: Any) -> str:
@@ -128,17 +143,6 @@ def test_booleans_and_selects_as_serialize_writes_them(
     boolean = Field(8, 1, "b", 1, "boolean", False)
     got = sql_json(sa.Boolean(), value, lambda c: TYPES["boolean"].json_sql(boolean, c))
     assert got == plain("boolean", boolean, sql_stored(sa.Boolean(), value)), value
-
-
-def sql_stored(column: sa.types.TypeEngine[Any], value: Any) -> Any:
-    engine = sa.create_engine("sqlite://")
-    table = sa.Table("t", sa.MetaData(), sa.Column("x", column))
-    with engine.begin() as conn:
-        table.create(conn)
-        conn.execute(sa.text("INSERT INTO t (x) VALUES (:v)"), {"v": value})
-        raw = conn.execute(sa.text("SELECT x FROM t")).scalar()
-    engine.dispose()
-    return bool(raw) if isinstance(column, sa.Boolean) else raw
 
 
 @settings(max_examples=100, deadline=None, derandomize=True)
