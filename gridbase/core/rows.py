@@ -287,8 +287,8 @@ def _first_page(
     (PostgreSQL): read it with the rows (row_counts.count_columns); None when they give no
     count (no row, or a table without delta rows: the caller counts it)."""
     with_count = count is None
-    made = _json_rows(ctx, conn, model, query, fields) if not with_count else None
-    if made is not None:
+    made = _json_rows(ctx, conn, model, query, fields)
+    if made is not None and count is not None:
         found = json_rows.page_json(
             tuples(
                 model.sql,
@@ -304,7 +304,6 @@ def _first_page(
             made.inexact,
         )
         if found is not None:
-            assert count is not None
             return Page(count, [], fields, model, page=query.page, json=found)
     records = model.records(
         conn,

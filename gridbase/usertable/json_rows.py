@@ -9,7 +9,7 @@ where a value is not exact. A page is only answered from here when every field h
 json_sql and every row's text is there - otherwise (or with None from row_json) the caller
 renders it the usual way, so both answer the same bytes (tests/api/test_json_rows.py).
 
-Imports: fields (through the registry), models, usertable (context, load, model).
+Imports: fields (through the registry), models, storage.kept, usertable (context, load, model).
 """
 
 from __future__ import annotations
@@ -21,12 +21,11 @@ import orjson
 import sqlalchemy as sa
 
 from gridbase.models import Field
+from gridbase.storage.kept import statements
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.load import model_of
 from gridbase.usertable.model import TableModel
 
-MEMO_KEY = "row_json"
-KEPT_MAX = 64  # kept per model (sets of fields, keys by name or id, linked schemas)
 JSON_COLUMN = "gb_json"
 # A row's order is a double, which format_order writes from its shortest repr with 20
 # decimals. SQLite's printf is exact to 15 digits only (printf('%.20f', 31.0) is
@@ -51,16 +50,14 @@ def _order(expr: sa.ColumnElement[Any]) -> tuple[sa.ColumnElement[Any], sa.Colum
 
 
 def _links(
-    ctx: TableContext, conn: sa.Connection, model: TableModel, field: Field
+    ctx: TableContext, model: TableModel, field: Field, linked: TableModel | None
 ) -> sa.ColumnElement[Any] | None:
-    """A link field's [{"id", "value", "order"}] in the linked table's order, or SQL NULL
+    """A link field's [{"id", "value", "order"}] in the `linked` table's order, or SQL NULL
     where a linked row's order is not exact (which the caller finds as `"key":null`)."""
     ft = ctx.field_types.get(field.type)
-    target = ft.links_to(field)
     junction = model.relations.get(field.id)
-    if target is None or junction is None:
+    if linked is None or junction is None:
         return None
-    linked = model_of(ctx, conn, target)
     primary = linked.primary
     l_table = linked.sql.alias("gb_linked")
     if primary is None:
@@ -106,29 +103,30 @@ def row_json(
 ) -> RowJson | None:
     """How a page select reads its rows' JSON, keyed by name or `field_<id>`; None when a
     field has no json_sql (or a field named id or order would collide with those keys).
-    Kept in the model's memo, per set of fields and the linked tables' schema versions."""
-    linked = tuple(
-        (f.id, model_of(ctx, conn, target).table.schema_version)
+    Kept with the model's statements, per set of fields and the linked tables' schemas."""
+    linked = {
+        f.id: model_of(ctx, conn, target)
         for f in fields
         if f.id in model.relations
         and (target := ctx.field_types.get(f.type).links_to(f)) is not None
+    }
+    versions = tuple((i, m.table.schema_version) for i, m in linked.items())
+    key = ("row_json", tuple(f.id for f in fields), by_name, versions)
+    return statements.on_table(
+        model.sql,
+        "gridbase_row_json",
+        key,
+        lambda: _row_json(ctx, model, fields, by_name, key, linked),
     )
-    key = ("row_json", tuple(f.id for f in fields), by_name, linked)
-    kept: dict[Any, RowJson | None] = model.memo.setdefault(MEMO_KEY, {})
-    if key not in kept:
-        if len(kept) >= KEPT_MAX:
-            kept.clear()
-        kept[key] = _row_json(ctx, conn, model, fields, by_name, key)
-    return kept[key]
 
 
 def _row_json(
     ctx: TableContext,
-    conn: sa.Connection,
     model: TableModel,
     fields: list[Field],
     by_name: bool,
     key: Any,
+    linked: dict[int, TableModel],
 ) -> RowJson | None:
     if by_name and any(f.name in ("id", "order") for f in fields):
         return None
@@ -140,7 +138,7 @@ def _row_json(
     for f in fields:
         name = f.name if by_name else f.column_name
         if f.id in model.relations:
-            links = _links(ctx, conn, model, f)
+            links = _links(ctx, model, f, linked.get(f.id))
             if links is None:
                 return None
             pairs += [name, links]
