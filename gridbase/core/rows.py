@@ -44,7 +44,7 @@ from gridbase.storage.prepared import insert_values, records, tuples
 from gridbase.usertable import json_rows, keyset, load, walk
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery, order_clauses, sort_parts
-from gridbase.usertable.read import serialize_rows
+from gridbase.usertable.read import folded_links, serialize_rows
 from gridbase.usertable.renderers import format_order
 
 Row = dict[str, Any]
@@ -117,7 +117,9 @@ def fetch(
     if not row_ids:
         return []
     fields = list(model.fields) if fields is None else fields
-    records = model.rows_by_id(conn, fields, row_ids)
+    folded = folded_links(ctx, model, fields, sqlite=ctx.db.is_sqlite)
+    with folded.reading(ctx):
+        records = model.rows_by_id(conn, fields, row_ids, (folded.key, folded.columns))
     by_id = {r["id"]: r for r in serialize_rows(ctx, conn, model, records, fields)}
     return [by_id[i] for i in row_ids if i in by_id]
 

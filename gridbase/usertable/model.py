@@ -86,14 +86,22 @@ class TableModel:
             columns.append(meta_clock.column().label(meta_clock.COLUMN))
         return columns
 
-    def rows_by_id(self, conn: sa.Connection, fields: list[Field], ids: list[int]) -> list[Any]:
+    def rows_by_id(
+        self,
+        conn: sa.Connection,
+        fields: list[Field],
+        ids: list[int],
+        more: tuple[Any, list[sa.ColumnElement[Any]]] = ((), []),
+    ) -> list[Any]:
         """The records of these rows (those that exist, in no order), read as `columns` reads
-        them (one prepared statement per set of fields)."""
+        them, and `more` columns (a key naming them, the columns) after them (one prepared
+        statement per set of fields and key)."""
         t = self.sql
+        key, columns = more
         return self.records(
             conn,
-            ("by_id", tuple(f.id for f in fields)),
-            lambda: sa.select(*self.columns(fields)).where(
+            ("by_id", tuple(f.id for f in fields), key),
+            lambda: sa.select(*self.columns(fields), *columns).where(
                 t.c.id.in_(sa.bindparam("ids", expanding=True))
             ),
             {"ids": ids},

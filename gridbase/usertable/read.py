@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from gridbase.fields.display import value_text
 from gridbase.models import Field
 from gridbase.storage import schema
-from gridbase.storage.kept import linked_texts, meta_clock, versions
+from gridbase.storage.kept import linked_texts, meta_clock, statements, versions
 from gridbase.storage.kept.versions import VERSION_COLUMN
 from gridbase.usertable import renderers
 from gridbase.usertable.context import TableContext
@@ -66,10 +71,10 @@ def _serialize(
         meta_clock.seen(conn, records[0][names.index(meta_clock.COLUMN)])
         versions.check_version(model.table.schema_version, records[0][names.index(VERSION_COLUMN)])
     ids = [r.id for r in records]
-    relation_values: dict[int, dict[int, Any]] = {}
+    relation_values: dict[int, dict[int, Any]] = _unfolded(records, fields)
     for field in fields:
         junction = model.relations.get(field.id)
-        if junction is not None and ids:
+        if junction is not None and ids and field.id not in relation_values:
             ft = ctx.field_types.get(field.type)
             target = ft.links_to(field)
             joined = (
@@ -127,6 +132,124 @@ def _serialize(
             else:
                 row[name] = ft.serialize(field, None)
         out.append(row)
+    return out
+
+
+FOLDED = "gb_links_"  # + a link field's id: its values, read by the row select itself
+
+
+@dataclass(frozen=True)
+class Folded:
+    """PostgreSQL: link fields' values read by a by-id row select itself, one round trip
+    instead of two (bench.cpu get one row, 5,000 rows: 1.1-1.5 -> 0.76-0.91 ms of server
+    CPU, 0.64-0.83 -> 0.51-0.59 ms of database CPU). Not for pages: a subquery per row cost
+    the database more than the one join of _joined_link_values (list page 1: +1 ms).
+    Each is a column FOLDED + field id holding `[[id, order, value], ...]` in the linked
+    table's order, NULL when the linked table's schema is no longer the one the column was
+    built from (then the field is read the usual way)."""
+
+    key: tuple[tuple[int, int, int], ...]  # (field id, linked table, its schema version)
+    columns: list[sa.ColumnElement[Any]]
+
+    @contextmanager
+    def reading(self, ctx: TableContext) -> Iterator[None]:
+        """Around the select: a column a kept linked model names may be gone, and then the
+        statement fails and the service call runs again (storage.engine.retryable), with
+        those models forgotten so that the usual read loads the current ones."""
+        try:
+            yield
+        except Exception:
+            for _field, target, _version in self.key:
+                ctx.kept.models.drop(target)
+            raise
+
+
+NOTHING_FOLDED = Folded((), [])
+
+
+def folded_links(
+    ctx: TableContext, model: TableModel, fields: list[Field], *, sqlite: bool
+) -> Folded:
+    """The link fields of `fields` whose values the row select can read itself: on
+    PostgreSQL, those to a table whose model is kept (ctx.kept.models.latest) and whose
+    primary field is stored as text (its value names the row, as _texts_of gives it) or
+    missing. Kept with the model's statements, per set of linked schemas."""
+    if sqlite:
+        return NOTHING_FOLDED
+    linked: list[tuple[Field, int, int, TableModel]] = []
+    for field in fields:
+        if field.id in model.relations:
+            target = ctx.field_types.get(field.type).links_to(field)
+            latest = ctx.kept.models.latest(target) if target is not None else None
+            if target is not None and latest is not None:
+                linked.append((field, target, *latest))
+    if not linked:
+        return NOTHING_FOLDED
+    key = tuple((f.id, target, version) for f, target, version, _m in linked)
+    return statements.on_table(
+        model.sql, "gridbase_folded", key, lambda: _folded(ctx, model, linked)
+    )
+
+
+def _folded(
+    ctx: TableContext, model: TableModel, linked: list[tuple[Field, int, int, TableModel]]
+) -> Folded:
+    key: list[tuple[int, int, int]] = []
+    columns: list[sa.ColumnElement[Any]] = []
+    for field, target, version, linked_model in linked:
+        primary = linked_model.primary
+        linked_t = linked_model.sql.alias("gb_linked")
+        value: Any = sa.literal("")
+        if primary is not None:
+            stored = linked_model.expressions.get(primary.id)
+            text = ctx.field_types.get(primary.type).stores_text
+            # (a text type's column: uuid is a uuid column on PostgreSQL)
+            if not (text and isinstance(stored, sa.Column) and isinstance(stored.type, sa.String)):
+                continue
+            value = sa.func.coalesce(linked_t.c[stored.name], "")
+        mine, other = ctx.field_types.get(field.type).junction_sides(field)
+        junction = model.relations[field.id]
+        # IN: a row linked twice is named once
+        linked_ids = (
+            sa.select(junction.c[other])
+            .where(junction.c[mine] == model.sql.c.id)
+            .correlate(model.sql)
+        )
+        item = sa.func.json_build_array(linked_t.c.id, sa.cast(linked_t.c.order, sa.Text), value)
+        items = sa.func.json_agg(aggregate_order_by(item, linked_t.c.order, linked_t.c.id))
+        values = (
+            sa.select(sa.cast(items, sa.Text))
+            .where(linked_t.c.id.in_(linked_ids))
+            .correlate(model.sql)
+            .scalar_subquery()
+        )
+        same = schema.live_version(target).scalar_subquery() == version
+        column = sa.case((same, sa.func.coalesce(values, "[]")), else_=sa.null())
+        columns.append(column.label(f"{FOLDED}{field.id}"))
+        key.append((field.id, target, version))
+    return Folded(tuple(key), columns) if key else NOTHING_FOLDED
+
+
+def _unfolded(records: list[Any], fields: list[Field]) -> dict[int, dict[int, Any]]:
+    """The link values a row select read itself (Folded), per field whose column is there
+    and holds them for every row."""
+    if not records:
+        return {}
+    names = records[0]._fields
+    out: dict[int, dict[int, Any]] = {}
+    for field in fields:
+        name = f"{FOLDED}{field.id}"
+        if name not in names:
+            continue
+        at = names.index(name)
+        if any(r[at] is None for r in records):
+            continue  # the linked table's schema moved: read the usual way
+        out[field.id] = {
+            r.id: [
+                {"id": i, "value": value, "order": order} for i, order, value in orjson.loads(r[at])
+            ]
+            for r in records
+        }
     return out
 
 
