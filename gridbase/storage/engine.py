@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from gridbase.errors import FieldDataConstraint, GridbaseError
-from gridbase.storage import sqlite_functions, unique
+from gridbase.storage import raw, sqlite_functions, unique
 from gridbase.storage.group_commit import GroupCommit
 from gridbase.storage.kept import meta_clock
 from gridbase.storage.moved import SchemaMoved
@@ -82,12 +82,12 @@ class Database:
                     conn.begin()
                     yield conn
                 else:
-                    # READ COMMITTED takes a snapshot per statement inside a transaction too, so
-                    # BEGIN and ROLLBACK would only add two round trips to every read.
-                    conn.execution_options(isolation_level="AUTOCOMMIT")
-                    conn.begin()  # no BEGIN is sent; meta_clock tells requests apart by it
-                    with _settled(conn):
-                        yield conn
+                    # READ COMMITTED takes a snapshot per statement inside a transaction too,
+                    # so BEGIN and ROLLBACK would only add two round trips to every read.
+                    with raw.autocommit(conn):
+                        conn.begin()  # no BEGIN is sent; meta_clock tells requests apart by it
+                        with _settled(conn):
+                            yield conn
                 conn.rollback()
             return
         self._local.busy = True

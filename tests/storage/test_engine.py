@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 
@@ -105,6 +106,39 @@ def test_postgres_pings_only_connections_that_sat_idle(monkeypatch: pytest.Monke
         kill(second)
         third = backend_pid()  # pinged, replaced, answered
         assert third not in (first, second)
+    finally:
+        db.dispose()
+        admin.dispose()
+
+
+def test_postgres_reads_are_autocommit_and_writes_are_transactions() -> None:
+    """A read sets autocommit on the pooled connection (storage.raw.autocommit) and leaves
+    it unset for the next user: a write on the same connection rolls back as a whole. A
+    read whose connection broke under a raw cursor (SQLAlchemy never saw it) leaves a
+    working pool behind."""
+    if not PG_URL:
+        pytest.skip("GRIDBASE_TEST_POSTGRES_URL is not set")
+    db = Database(PG_URL, pool_size=1)
+    admin = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with db.read() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None and raw.autocommit
+            assert raw.execute("SHOW transaction_isolation").fetchone() == ("read committed",)
+            pid = raw.execute("SELECT pg_backend_pid()").fetchone()[0]
+        with pytest.raises(RuntimeError), db.write() as conn:
+            assert not conn.connection.dbapi_connection.autocommit  # type: ignore[union-attr]
+            conn.exec_driver_sql("CREATE TABLE gb_autocommit_probe (x int)")
+            raise RuntimeError
+        with db.read() as conn:
+            found = conn.exec_driver_sql("SELECT to_regclass('gb_autocommit_probe')").scalar()
+            assert found is None
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+        with pytest.raises(psycopg.OperationalError), db.read() as conn:
+            conn.connection.dbapi_connection.execute("SELECT 1")  # type: ignore[union-attr]
+        with db.read() as conn:
+            assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() != pid
     finally:
         db.dispose()
         admin.dispose()

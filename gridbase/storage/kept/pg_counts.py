@@ -26,6 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.util import find_tables
 
+from gridbase.storage import raw
 from gridbase.storage.kept import meta_clock, row_counts, snapshots, statements
 
 KEPT = 512  # counts per app; the least recently used go first
@@ -102,7 +103,7 @@ def _keepable(
     conn: sa.Connection, key: Any, table: sa.Table, stmt: sa.Select[Any]
 ) -> tuple[str, ...] | None:
     """The tables `stmt` reads when its count can be kept (all versioned, and a read)."""
-    if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+    if not raw.autocommit_read(conn):
         return None
     return _tables(stmt, key[0], table)
 
