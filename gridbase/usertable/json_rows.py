@@ -9,7 +9,7 @@ where a value is not exact. A page is only answered from here when every field h
 json_sql and every row's text is there - otherwise (or with None from row_json) the caller
 renders it the usual way, so both answer the same bytes (tests/api/test_json_rows.py).
 
-Imports: fields (through the registry), models, storage.kept, usertable (context, load, model).
+Imports: fields (through the registry), models, storage.kept, usertable (context, load, model, read).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from gridbase.storage.kept import statements
 from gridbase.usertable.context import TableContext
 from gridbase.usertable.load import model_of
 from gridbase.usertable.model import TableModel
+from gridbase.usertable.read import stored_name
 
 JSON_COLUMN = "gb_json"
 # A row's order is a double, which format_order writes from its shortest repr with 20
@@ -58,16 +59,10 @@ def _links(
     junction = model.relations.get(field.id)
     if linked is None or junction is None:
         return None
-    primary = linked.primary
     l_table = linked.sql.alias("gb_linked")
-    if primary is None:
-        value: Any = sa.literal("")
-    else:
-        stored = linked.expressions.get(primary.id)
-        if not isinstance(stored, sa.Column) or not ctx.field_types.get(primary.type).stores_text:
-            return None
-        # a text column holds text (its affinity turns numbers into text): its value names it
-        value = sa.func.coalesce(l_table.c[stored.name], "")
+    value = stored_name(ctx, linked, l_table)
+    if value is None:
+        return None
     mine, other = ft.junction_sides(field)
     # DISTINCT: a row linked twice is named once; an aggregate over a subquery with ORDER
     # BY reads its rows in that order (SQLite does not flatten it into the aggregate)

@@ -197,16 +197,10 @@ def _folded(
     key: list[tuple[int, int, int]] = []
     columns: list[sa.ColumnElement[Any]] = []
     for field, target, version, linked_model in linked:
-        primary = linked_model.primary
         linked_t = linked_model.sql.alias("gb_linked")
-        value: Any = sa.literal("")
-        if primary is not None:
-            stored = linked_model.expressions.get(primary.id)
-            text = ctx.field_types.get(primary.type).stores_text
-            # (a text type's column: uuid is a uuid column on PostgreSQL)
-            if not (text and isinstance(stored, sa.Column) and isinstance(stored.type, sa.String)):
-                continue
-            value = sa.func.coalesce(linked_t.c[stored.name], "")
+        value = stored_name(ctx, linked_model, linked_t)
+        if value is None:
+            continue
         mine, other = ctx.field_types.get(field.type).junction_sides(field)
         junction = model.relations[field.id]
         # IN: a row linked twice is named once
@@ -228,6 +222,22 @@ def _folded(
         columns.append(column.label(f"{FOLDED}{field.id}"))
         key.append((field.id, target, version))
     return Folded(tuple(key), columns) if key else NOTHING_FOLDED
+
+
+def stored_name(
+    ctx: TableContext, linked: TableModel, table: sa.FromClause
+) -> sa.ColumnElement[Any] | None:
+    """SQL naming a row of `linked` read from `table` (its table or an alias of it) as
+    _texts_of names it: its primary field's stored text, "" when blank; None when the
+    primary is not a text column of the row (then serialize names it)."""
+    primary = linked.primary
+    if primary is None:
+        return sa.literal("")
+    stored = linked.expressions.get(primary.id)
+    if not isinstance(stored, sa.Column) or not ctx.field_types.get(primary.type).stores_text:
+        return None
+    # a text column holds text (SQLite's affinity turns numbers into text): it names the row
+    return sa.func.coalesce(table.c[stored.name], "")
 
 
 def _unfolded(records: list[Any], fields: list[Field]) -> dict[int, dict[int, Any]]:
