@@ -84,6 +84,27 @@ def loads(raw: bytes | str, *, constants: bool = False) -> Any:
     return data
 
 
+# orjson writes what json.dumps writes, give or take spaces and \u escapes, for the types
+# both take; these make it refuse the ones json.dumps refuses or writes otherwise (datetimes,
+# dataclasses, subclasses such as an IntEnum), so dumps() hands them to json.dumps.
+_DUMPS_OPTIONS = (
+    orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)  # fmt: skip
+
+
+def dumps(value: Any) -> str:
+    """JSON text of a stored value (the engine's serializer for JSON columns): orjson's,
+    about 10x faster than json.dumps, and json.dumps' for whatever orjson refuses (integers
+    past 64 bits, keys that are not strings, lone surrogates, other types), so every value
+    is written as before or fails as before. Non-finite floats become null, which
+    PostgreSQL's json type can store where json.dumps' NaN cannot be."""
+    try:
+        return orjson.dumps(value, option=_DUMPS_OPTIONS).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value)
+
+
 def text_errors(text: str) -> list[tuple[str, str]]:
     """(message, code) for each kind of character DRF's CharField refuses in `text`: NUL
     (PostgreSQL cannot store it) and lone surrogates (no encoding can write them)."""

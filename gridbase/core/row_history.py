@@ -52,10 +52,17 @@ def _cell(ctx: Ctx, field: Field, value: Any) -> tuple[Any, dict[str, Any]]:
     return ctx.field_types.get(field.type).history_value(field, value)
 
 
-def _merged(ctx: Ctx, field: Field, *extras: dict[str, Any]) -> dict[str, Any]:
+def _merged(
+    ctx: Ctx, field: Field, bases: dict[int, Row], *extras: dict[str, Any]
+) -> dict[str, Any]:
     """The field's metadata with what its old and new values add (their option maps
-    merged, as Baserow merges the metadata of the row before and after)."""
-    meta = ctx.field_types.get(field.type).history_metadata(field)
+    merged, as Baserow merges the metadata of the row before and after). `bases`: each
+    field's own metadata, made once per write (a batch has the same fields on every row);
+    the answer is a copy, whose nested maps are replaced, never changed in place."""
+    base = bases.get(field.id)
+    if base is None:
+        base = bases[field.id] = ctx.field_types.get(field.type).history_metadata(field)
+    meta = dict(base)
     for extra in extras:
         for key, value in extra.items():
             if isinstance(value, dict) and isinstance(meta.get(key), dict):
@@ -145,12 +152,14 @@ def _entry(
     changes: Iterable[tuple[Field, Any, Any]],
     primary: Any = None,
     related: Related | None = None,
+    bases: dict[int, Row] | None = None,
 ) -> dict[str, Any] | None:
     """The entry of one row, or None when nothing changed; a link's metadata names the
     row's own primary value, and the other side of its changes goes to `related`."""
     before: Row = {}
     after: Row = {}
     metadata: Row = {}
+    bases = {} if bases is None else bases
     for field, old, new in changes:
         old_value, old_meta = _cell(ctx, field, old)
         new_value, new_meta = _cell(ctx, field, new)
@@ -160,7 +169,7 @@ def _entry(
         # a creation's entry has no value before (a link's too: null, not [])
         before[key] = old_value if action == UPDATE else None
         after[key] = new_value
-        metadata[key] = _merged(ctx, field, old_meta, new_meta)
+        metadata[key] = _merged(ctx, field, bases, old_meta, new_meta)
         if LINKED_TABLE in metadata[key]:
             metadata[key]["primary_value"] = primary
             if related is not None:
@@ -215,12 +224,14 @@ def record_updates(
     primary = _primaries(ctx, conn, model, new_rows) if linking else {}
     related = Related()
     entries = []
+    bases: dict[int, Row] = {}
     for new, written in zip(new_rows, fields, strict=True):
         old = old_by_id.get(new["id"], {})
         changes = ((f, old.get(f.column_name), new.get(f.column_name)) for f in written)
         entry = _entry(
-            ctx, model, user, UPDATE, now, new["id"], changes, primary.get(new["id"]), related
-        )
+            ctx, model, user, UPDATE, now, new["id"], changes, primary.get(new["id"]), related,
+            bases,
+        )  # fmt: skip
         if entry is not None:
             entries.append(entry)
     _insert(conn, entries + related.entries(user, now))
@@ -237,11 +248,13 @@ def record_creates(
     primary = _primaries(ctx, conn, model, rows) if _has_links(ctx, writable) else {}
     related = Related()
     entries = []
+    bases: dict[int, Row] = {}
     for row in rows:
         changes = ((f, None, row.get(f.column_name)) for f in writable if row.get(f.column_name))
         entry = _entry(
-            ctx, model, user, action, now, row["id"], changes, primary.get(row["id"]), related
-        )
+            ctx, model, user, action, now, row["id"], changes, primary.get(row["id"]), related,
+            bases,
+        )  # fmt: skip
         related.emit()
         if entry is not None:
             entries.append(entry)

@@ -3,7 +3,8 @@
 SQLite runs in WAL mode with a busy timeout; write transactions start with
 BEGIN IMMEDIATE and are serialised by an in-process lock, so concurrent writers
 queue instead of failing with SQLITE_BUSY. PostgreSQL uses a plain pool.
-Imports: errors (FieldDataConstraint, GridbaseError); nothing from gridbase above storage.
+Imports: errors (FieldDataConstraint, GridbaseError), jsontext (dumps, the JSON columns' writer);
+nothing from gridbase above storage.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from gridbase import jsontext
 from gridbase.errors import FieldDataConstraint, GridbaseError
 from gridbase.storage import raw, sqlite_functions, unique
 from gridbase.storage.group_commit import GroupCommit
@@ -50,6 +52,7 @@ class Database:
                 pool_size=pool_size,
                 max_overflow=20,
                 pool_use_lifo=True,  # reuse the warm connection: one hot page cache, not ten
+                json_serializer=jsontext.dumps,
             )
             path = self.engine.url.database  # a file, or None / ":memory:"
             self.syncer = (
@@ -62,7 +65,9 @@ class Database:
         else:
             if url.startswith("postgresql://"):
                 url = "postgresql+psycopg://" + url[len("postgresql://") :]
-            self.engine = sa.create_engine(url, pool_size=pool_size, max_overflow=20)
+            self.engine = sa.create_engine(
+                url, pool_size=pool_size, max_overflow=20, json_serializer=jsontext.dumps
+            )
             _no_jit(self.engine)
             _tag_versions(self.engine)
             meta_clock.watch_writes(self.engine)

@@ -9,7 +9,8 @@ where a value is not exact. A page is only answered from here when every field h
 json_sql and every row's text is there - otherwise (or with None from row_json) the caller
 renders it the usual way, so both answer the same bytes (tests/api/test_json_rows.py).
 
-Imports: fields (through the registry), models, storage.kept, usertable (context, load, model, read).
+Imports: fields (through the registry), models, storage.kept, usertable (context, load, model,
+read).
 """
 
 from __future__ import annotations

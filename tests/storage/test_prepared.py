@@ -1,18 +1,25 @@
 """storage.prepared on both backends: a Prepared statement answers what SQLAlchemy answers for
 the same statement - IN and NOT IN lists of integers (one array parameter on PostgreSQL, one
 text for every length), lists of text, a literal `%`, a parameter used twice, a statement that
-returns no rows - and on PostgreSQL integer lists of any length share one SQL text."""
+returns no rows - and on PostgreSQL integer lists of any length share one SQL text;
+insert_values writes what SQLAlchemy's executemany writes, ids in VALUES order; JSON columns
+are written by jsontext.dumps."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from gridbase import jsontext
 from gridbase.storage.engine import Database
-from gridbase.storage.prepared import Prepared
+from gridbase.storage.prepared import Prepared, insert_values
+from gridbase.storage.types import UtcDateTime
 
 md = sa.MetaData()
 items = sa.Table(
@@ -21,6 +28,15 @@ items = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String),
     sa.Column("n", sa.BigInteger),
+)
+written = sa.Table(
+    "prepared_written",
+    md,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("doc", sa.JSON, nullable=False),
+    sa.Column("label", sa.String, nullable=True, default="plain"),  # Python-side default
+    sa.Column("n__1", sa.Integer),  # a key that looks like a parameter's row suffix
 )
 
 
@@ -97,3 +113,45 @@ def test_postgres_integer_lists_of_every_length_share_one_text(db: Database, bac
     texts = {sql for sql, _names in ready.variants.values()}
     assert len(texts) == 2
     assert any("= ANY($1)" in sql for sql in texts)
+
+
+def test_insert_values_writes_what_executemany_writes(db: Database) -> None:
+    at = datetime(2026, 12, 6, 8, 30, 15, 123456, tzinfo=UTC)
+    docs: list[Any] = [{"a": [1, "é"]}, [], {"big": 2**70}, {"k": {"1": None}}, "x", 1.5]
+    rows = [{"at": at, "doc": docs[i % len(docs)], "label": f"r{i}", "n__1": i} for i in range(300)]
+    keys = ("at", "doc", "label", "n__1")
+    with db.write() as conn:
+        ids = insert_values(conn, written, keys, rows, written.c.id)
+        # the same rows through SQLAlchemy's own executemany
+        conn.execute(written.insert(), [{**r, "n__1": -r["n__1"]} for r in rows])
+    assert ids == sorted(ids) and len(set(ids)) == 300  # chunks of 256 + 32 + 8 + 4
+    with db.read() as conn:
+        got = conn.execute(sa.select(written).order_by(written.c.id)).all()
+    ours, theirs = got[:300], got[300:]
+    assert [r.id for r in ours] == ids
+    assert [r.n__1 for r in ours] == list(range(300))
+    for mine, plain in zip(ours, theirs, strict=True):
+        assert (mine.at, mine.doc, mine.label) == (plain.at, plain.doc, plain.label)
+    assert (ours[2].doc, ours[0].at, ours[1].label) == ({"big": 2**70}, at, "r1")
+    # a column left to its Python-side default is refused, not written as NULL
+    with pytest.raises(ValueError, match="label"), db.write() as conn:
+        insert_values(conn, written, ("at", "doc"), [{"at": at, "doc": {}}])
+    with db.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(written)).scalar() == 600
+
+
+def test_json_text_is_json_dumps_reading_for_every_value() -> None:
+    values: list[Any] = [
+        {"a": [1, 2.5, None, True], "é": "ü\n\u2028"},
+        {"big": 2**70},  # past 64 bits: json.dumps' text
+        {1: "int key"},  # not a string key: json.dumps turns it into "1"
+        ["\ud800"],  # a lone surrogate: json.dumps escapes it
+        (1, 2),
+    ]
+    for value in values:
+        assert json.loads(jsontext.dumps(value)) == json.loads(json.dumps(value))
+    assert jsontext.dumps({"a": 1}) == '{"a":1}'  # orjson's text where it can
+    assert jsontext.dumps(float("nan")) == "null"  # PostgreSQL's json refuses NaN
+    for refused in (datetime(2026, 1, 1), Decimal("1.5"), {1, 2}):
+        with pytest.raises(TypeError):  # as json.dumps refuses them
+            jsontext.dumps(refused)
