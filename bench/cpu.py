@@ -192,6 +192,11 @@ def workloads(s: dict[str, Any]) -> dict[str, Any]:
     rnd = random.Random(3)
     row = {name: "bench row", amount: "12.34"}
     batch = {"items": [{name: f"batch {k}", amount: "1.00"} for k in range(200)]}
+
+    def batch_update() -> dict[str, Any]:
+        ids = rnd.sample(range(1, n + 1), 200)
+        return {"items": [{"id": i, amount: f"{i % 97}.50"} for i in ids]}
+
     return {
         "get one row": lambda: ("GET", f"{base}{rnd.randrange(1, n + 1)}/", None),
         "list page 1": lambda: ("GET", base, None),
@@ -203,6 +208,7 @@ def workloads(s: dict[str, Any]) -> dict[str, Any]:
         "create one row": lambda: ("POST", base, row),
         "update one row": lambda: ("PATCH", f"{base}{rnd.randrange(1, n + 1)}/", row),
         "batch create 200": lambda: ("POST", f"{base}batch/", batch),
+        "batch update 200": lambda: ("PATCH", f"{base}batch/", batch_update()),
     }
 
 

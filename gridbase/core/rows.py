@@ -40,7 +40,7 @@ from gridbase.fields.link_row import unlink_rows
 from gridbase.models import Field, Table
 from gridbase.search.index import RowsWritten
 from gridbase.storage.kept import row_counts
-from gridbase.storage.prepared import insert_values, records, tuples
+from gridbase.storage.prepared import insert_values, records, tuples, update_values
 from gridbase.usertable import json_rows, keyset, load, walk
 from gridbase.usertable.model import TableModel
 from gridbase.usertable.query import RowQuery, order_clauses, sort_parts
@@ -525,11 +525,19 @@ def _insert_many(conn: sa.Connection, model: TableModel, rows: list[dict[str, An
     return ids
 
 
+# PostgreSQL: a batch of more rows than this is locked in one statement and written in one
+# UPDATE per set of changed columns, not a round trip per row
+MANY_UPDATES = 2
+
+
 def _update_many(
     conn: sa.Connection, model: TableModel, changes: list[tuple[int, dict[str, Any]]]
 ) -> set[int]:
     """One prebuilt UPDATE ... RETURNING id per set of changed columns, run on the raw cursor
-    for each row; returns the ids of the rows that exist (and were updated)."""
+    for each row (PostgreSQL, more than MANY_UPDATES rows: _update_locked); returns the ids
+    of the rows that exist (and were updated)."""
+    if conn.dialect.name != "sqlite" and len(changes) > MANY_UPDATES:
+        return _update_locked(conn, model, changes)
     t = model.sql
     updated: set[int] = set()
     # In id order: concurrent batches over the same rows take their row locks in one order
@@ -549,6 +557,30 @@ def _update_many(
         # a Prepared execution costs less than SQLAlchemy's executemany setup
         updated.update(r.id for r in model.records(conn, ("update_returning", keys), build, params))
     return updated
+
+
+def _update_locked(
+    conn: sa.Connection, model: TableModel, changes: list[tuple[int, dict[str, Any]]]
+) -> set[int]:
+    """PostgreSQL: lock the rows in id order with one SELECT ... FOR UPDATE (concurrent
+    batches over the same rows queue instead of deadlocking: a multi-row UPDATE locks in the
+    order its join finds them), which also tells which exist, then write them with
+    storage.prepared.update_values, one run per set of changed columns."""
+    t = model.sql
+
+    def build() -> Any:
+        wanted = t.c.id.in_(sa.bindparam("ids", expanding=True))
+        return sa.select(t.c.id).where(wanted).order_by(t.c.id).with_for_update()
+
+    ids = [row_id for row_id, _ in changes]
+    locked = {r[0] for r in model.records(conn, "lock_rows", build, {"ids": ids})}
+    runs: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row_id, columns in changes:
+        if row_id in locked:
+            runs.setdefault(tuple(columns), []).append({"id": row_id, **columns})
+    for keys, rows in runs.items():
+        update_values(conn, t, keys, rows)
+    return locked
 
 
 def _write_relations(

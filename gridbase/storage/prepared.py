@@ -77,7 +77,7 @@ class Prepared:
             self.sql = tagged(self.sql, stmt)
         if self.numbered:
             self.sql, self.names = _numbered(self.sql)
-        # inserted(): (row, key, bind processor) per parameter, built at its first call
+        # for_rows(): (row, key, bind processor) per parameter, built at its first call
         self.plan: list[tuple[int, str, Callable[[Any], Any] | None]] | None = None
 
     def _converters(self, description: Any) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
@@ -177,10 +177,10 @@ class Prepared:
         sql, names = self._variant(values) if self.expanding else (self.sql, self.names)
         return self._run(conn, sql, [values[n] for n in names] if self.positional else values)
 
-    def inserted(
+    def for_rows(
         self, conn: sa.Connection, rows: Sequence[Mapping[str, Any]]
     ) -> list[tuple[Any, ...]]:
-        """rows() of a multi-row INSERT that insert_values built for len(rows) rows (its
+        """rows() of a statement built for len(rows) rows (insert_values, update_values:
         parameters named `<key>__<row>`), its arguments taken from the rows in parameter
         order: no parameter names per value, no dict of them (a batch of 200 rows of 10
         fields binds 2,000 values, and its history entries as many)."""
@@ -393,7 +393,43 @@ def insert_values(
             return stmt.returning(returning) if returning is not None else stmt
 
         _, ready = _prepared(table, conn, ("insert_values", keys, size), build)
-        found = ready.inserted(conn, rows[start : start + size])
+        found = ready.for_rows(conn, rows[start : start + size])
         if returning is not None:
             out.extend(sorted(r[0] for r in found))
+    return out
+
+
+def update_values(
+    conn: sa.Connection, table: sa.Table, keys: tuple[str, ...], rows: Sequence[Mapping[str, Any]]
+) -> list[int]:
+    """`rows` (each an `id` and the `keys` it sets) as UPDATE ... FROM (VALUES ...)
+    statements, one per chunks() of rows, compiled once per chunk size and kept as
+    insert_values' are; the ids of the rows updated. Each value is cast to its column's
+    type (PostgreSQL types a VALUES list from its values; parameters have none). Rows are
+    locked in the order the database joins them: a caller that needs an order locks first."""
+    out: list[int] = []
+    columns = ("id", *keys)
+    for start, size in chunks(len(rows), len(columns)):
+
+        def build(size: int = size) -> Any:
+            changes = sa.values(
+                *(sa.column(k, table.c[k].type) for k in columns), name="changes"
+            ).data(
+                [
+                    tuple(
+                        sa.cast(sa.bindparam(f"{k}__{i}", type_=table.c[k].type), table.c[k].type)
+                        for k in columns
+                    )
+                    for i in range(size)
+                ]
+            )
+            return (
+                table.update()
+                .where(table.c.id == changes.c.id)
+                .values({k: changes.c[k] for k in keys})
+                .returning(table.c.id)
+            )
+
+        _, ready = _prepared(table, conn, ("update_values", keys, size), build)
+        out.extend(r[0] for r in ready.for_rows(conn, rows[start : start + size]))
     return out

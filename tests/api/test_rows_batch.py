@@ -1,7 +1,14 @@
 """Batch creates: one multi-row INSERT per chunk of rows (storage.prepared.chunks), its
-chunks kept under the backends' limits on bound parameters, the ids in the items' order."""
+chunks kept under the backends' limits on bound parameters, the ids in the items' order.
+Batch updates (on PostgreSQL one UPDATE ... FROM VALUES per set of columns, after one
+SELECT ... FOR UPDATE): each row gets its own values whatever mix of columns and types the
+items set, a missing row changes nothing, and concurrent batches over the same rows in
+opposite orders both land."""
 
 from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -33,3 +40,56 @@ def test_a_full_batch_is_written_in_the_items_order(api: Api) -> None:
     assert [{name: row[name] for name in header} for row in created] == items
     listed = api.rows(table, size=200)
     assert [row["c7"] for row in listed[1:]] == [item["c7"] for item in items[:199]]
+
+
+def _typed_table(api: Api) -> int:
+    table = api.table(api.database(), "Typed", data=[["Name"]] + [[f"r{i}"] for i in range(12)])
+    api.field(table, "Amount", "number", number_decimal_places=2)
+    api.field(table, "Day", "date", date_include_time=True)
+    api.field(table, "Done", "boolean")
+    api.field(table, "Notes", "long_text")
+    return table
+
+
+def test_a_batch_update_writes_each_rows_own_values(api: Api) -> None:
+    table = _typed_table(api)
+    ids = [row["id"] for row in api.rows(table)]
+    url = f"/api/database/rows/table/{table}/batch/?user_field_names=true"
+    items: list[dict[str, Any]] = []
+    for n, row_id in enumerate(ids):
+        item: dict[str, Any] = {"id": row_id, "Amount": f"{n}.25", "Done": n % 2 == 0}
+        if n % 3 == 0:  # another set of columns: its own statement
+            item.update(Day=f"2026-12-{n + 1:02d}T08:{n:02d}:00Z", Notes=f"note\n{n}")
+        if n == 4:
+            item["Amount"] = None
+        items.append(item)
+    answered = api.ok(api.patch(url, {"items": list(reversed(items))}))["items"]
+    by_id = {row["id"]: row for row in api.rows(table)}
+    assert sorted(answered, key=lambda r: r["id"]) == [by_id[i] for i in ids]
+    for n, row_id in enumerate(ids):
+        row = by_id[row_id]
+        assert row["Name"] == f"r{n}"
+        assert row["Amount"] == (None if n == 4 else f"{n}.25")
+        assert row["Done"] is (n % 2 == 0)
+        assert row["Day"] == (f"2026-12-{n + 1:02d}T08:{n:02d}:00Z" if n % 3 == 0 else None)
+        assert row["Notes"] == (f"note\n{n}" if n % 3 == 0 else None)
+    # a row that does not exist: the whole batch is refused and nothing changes
+    missing = api.patch(url, {"items": [{"id": i, "Amount": "7.00"} for i in [*ids, 99_999]]})
+    assert (missing.status_code, missing.json()["error"]) == (404, "ERROR_ROW_DOES_NOT_EXIST")
+    assert api.rows(table) == [by_id[i] for i in ids]
+
+
+def test_concurrent_batch_updates_over_the_same_rows_both_land(api: Api) -> None:
+    table = api.table(api.database(), "Busy", data=[["Name"]] + [[f"r{i}"] for i in range(60)])
+    ids = [row["id"] for row in api.rows(table, size=100)]
+    url = f"/api/database/rows/table/{table}/batch/?user_field_names=true"
+
+    def write(n: int) -> int:
+        order = ids if n % 2 == 0 else list(reversed(ids))
+        items = [{"id": i, "Name": f"w{n}"} for i in order]
+        return int(api.patch(url, {"items": items}).status_code)
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(write, range(12))) == [200] * 12
+    names = {row["Name"] for row in api.rows(table, size=100)}
+    assert len(names) == 1 and names <= {f"w{n}" for n in range(12)}  # one batch won whole
