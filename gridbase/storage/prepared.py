@@ -190,10 +190,19 @@ class Prepared:
         plan = self.plan
         if plan is None:
             plan = self.plan = [self._planned(name) for name in self.names]
-        args = [
-            rows[at][key] if process is None else process(rows[at][key])
-            for at, key, process in plan
-        ]
+        args: list[Any] = []
+        append = args.append
+        # rows share some values (a write's timestamps are one object): converted once
+        last: dict[str, tuple[Any, Any]] = {}
+        for at, key, process in plan:
+            value = rows[at][key]
+            if process is None:
+                append(value)
+                continue
+            kept = last.get(key)
+            if kept is None or kept[0] is not value:
+                kept = last[key] = (value, process(value))
+            append(kept[1])
         if self.numbered:
             return self._run_raw(conn, self.sql, args)
         return self._run(conn, self.sql, args)
