@@ -39,3 +39,25 @@ def test_texts_compare_under_the_collation() -> None:
     assert collation.compare_text("a", "A") == -1  # lowercase first on a tie
     assert collation.compare_text("A", "b") == -1  # case after the letters
     assert collation.compare_text("e\u0301", "\u00e9") == 0  # NFD first
+
+
+def test_link_sort_items_are_kept_per_type() -> None:
+    """gb_sort_key's items are kept (a sort by a link reads the same linked rows' values
+    for every row), and 1, 1.0 and True, equal as keys of a plain cache, keep their own."""
+    items = [collation._item_bytes(v, "bytes") for v in (1.0, 1, True, "1", None)]
+    assert items == [
+        b"\x011.0\x00\x00",
+        b"\x011\x00\x00",
+        b"\x011\x00\x00",
+        b"\x011\x00\x00",
+        b"\x02",
+    ]
+    assert collation._item_bytes(1.0, "bytes") is items[0]  # kept
+    assert collation._item_bytes(2, "number") > collation._item_bytes(1.5, "number")
+    key = collation.SortKey()
+    for text, order in (("b", 2), ("a", 1)):
+        key.step(text, "text", order, "number")
+    assert key.finalize() == b"\x00".join(
+        [collation._item_bytes("b", "text") + collation._item_bytes("a", "text"),
+         collation._item_bytes(2, "number") + collation._item_bytes(1, "number")]
+    )  # fmt: skip
