@@ -258,10 +258,13 @@ def store(conn: sa.Connection, table_id: int, documents: Iterable[Document]) -> 
             return _upsert(table_id, size, conn)
 
         found = statements.on_connection(conn, "search_store", (name, size), prepare)
-        params: dict[str, Any] = {}
-        for i, (row_id, words, text) in enumerate(docs[start : start + size]):
-            params.update({f"id__{i}": row_id, f"words__{i}": list(words), f"content__{i}": text})
-        found.rows(conn, params)
+        found.for_rows(
+            conn,
+            [
+                {"id": row_id, "words": list(words), "content": text}
+                for row_id, words, text in docs[start : start + size]
+            ],
+        )
 
 
 def _upsert(table_id: int, size: int, conn: sa.Connection) -> Prepared:
