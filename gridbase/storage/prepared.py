@@ -183,10 +183,8 @@ class Prepared:
         """rows() of a statement built for len(rows) rows (insert_values, update_values:
         parameters named `<key>__<row>`), its arguments taken from the rows in parameter
         order: no parameter names per value, no dict of them (a batch of 200 rows of 10
-        fields binds 2,000 values, and its history entries as many)."""
-        if not (self.numbered or self.positional):  # no such dialect here; kept correct
-            params = {f"{k}__{i}": v for i, row in enumerate(rows) for k, v in row.items()}
-            return self.rows(conn, params)
+        fields binds 2,000 values, and its history entries as many). Both backends take
+        arguments by position (SQLite's `?`, PostgreSQL's `$n`)."""
         plan = self.plan
         if plan is None:
             plan = self.plan = [self._planned(name) for name in self.names]
@@ -213,7 +211,7 @@ class Prepared:
         this path cannot: refused rather than written as NULL."""
         key, _, at = name.rpartition("__")
         if not (key and at.isdigit()):
-            raise ValueError(f"insert_values cannot fill {name!r}: give that column's value")
+            raise ValueError(f"for_rows cannot fill {name!r}: give that column's value")
         return int(at), key, self.binds.get(name)
 
     def _run(self, conn: sa.Connection, sql: str, args: Any) -> list[tuple[Any, ...]]:
