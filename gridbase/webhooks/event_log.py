@@ -35,6 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from gridbase.models import Field, Table
 from gridbase.storage import schema as s
+from gridbase.storage.prepared import tuples
 from gridbase.webhooks import payloads
 
 SERVED = payloads.ROW_EVENTS + payloads.FIELD_EVENTS
@@ -107,6 +108,12 @@ def _logged_statement() -> sa.Select[Any]:
     return sa.select(row.c.seq, sa.func.pg_notify(channel, database).label("notified"))
 
 
+def _insert_statement() -> sa.Insert:
+    """SQLite: the log row, its columns named (a bare insert() compiles every column)."""
+    e = s.stream_events
+    return e.insert().values({k: sa.bindparam(k, type_=e.c[k].type) for k in (*LOGGED, "seq")})
+
+
 # built once (SQLAlchemy caches their compiled forms); read-only statements, not state
 _LOGGED = _logged_statement()
 _NEXT_SEQ = _next_seq_statement("sqlite")  # SQLite: the seq, then the log row
@@ -145,12 +152,15 @@ class EventLog:
             "names": {f"field_{f.id}": f.name for f in fields} if row_event else None,
             "created_on": self.clock(),
         }
+        # run as Prepared statements: SQLAlchemy's execution costs more than the driver's
+        e = s.stream_events
         if dialect == "postgresql":
             params = {**logged, "seq_database": database_id, "channel": CHANNEL}
-            seq = int(conn.execute(_LOGGED, params).scalar_one())
+            seq = int(tuples(e, conn, "event_logged", lambda: _LOGGED, params)[0][0])
         else:
-            seq = int(conn.execute(_NEXT_SEQ, {"seq_database": database_id}).scalar_one())
-            conn.execute(s.stream_events.insert(), {**logged, "seq": seq})
+            params = {"seq_database": database_id}
+            seq = int(tuples(e, conn, "event_next_seq", lambda: _NEXT_SEQ, params)[0][0])
+            tuples(e, conn, "event_insert", _insert_statement, {**logged, "seq": seq})
         if self.notify.active:
             sa.event.listen(conn, "commit", lambda _conn: self.notify(database_id), once=True)
         return seq
