@@ -3,7 +3,8 @@ chunks kept under the backends' limits on bound parameters, the ids in the items
 Batch updates (on PostgreSQL one UPDATE ... FROM VALUES per set of columns, after one
 SELECT ... FOR UPDATE): each row gets its own values whatever mix of columns and types the
 items set, a missing row changes nothing, and concurrent batches over the same rows in
-opposite orders both land."""
+opposite orders both land; every column type a batch update writes reads back as single-row
+updates write it.
 
 from __future__ import annotations
 
@@ -93,3 +94,61 @@ def test_concurrent_batch_updates_over_the_same_rows_both_land(api: Api) -> None
         assert list(pool.map(write, range(12))) == [200] * 12
     names = {row["Name"] for row in api.rows(table, size=100)}
     assert len(names) == 1 and names <= {f"w{n}" for n in range(12)}  # one batch won whole
+
+
+def test_a_batch_update_writes_every_column_type_as_single_updates_do(api: Api) -> None:
+    """Each writable type stored in the row's own table (text kinds, numbers, rating,
+    boolean, dates, duration, selects, files), through one UPDATE ... FROM VALUES on
+    PostgreSQL: the rows read back as the same values written one row at a time."""
+    uploaded = api.ok(
+        api.client.post(
+            "/api/user-files/upload-file/", files={"file": ("a.txt", b"a")}, headers=api.headers
+        )
+    )
+    database = api.database()
+    tables = [api.table(database, f"T{n}", data=[["Name"], ["a"], ["b"], ["c"]]) for n in (1, 2)]
+    for table in tables:
+        api.field(table, "Notes", "long_text")
+        api.field(table, "Site", "url")
+        api.field(table, "Mail", "email")
+        api.field(table, "Phone", "phone_number")
+        api.field(table, "Price", "number", number_decimal_places=3, number_negative=True)
+        api.field(table, "Stars", "rating", max_value=5)
+        api.field(table, "Done", "boolean")
+        api.field(table, "Day", "date")
+        api.field(table, "At", "date", date_include_time=True)
+        api.field(table, "Took", "duration", duration_format="h:mm:ss")
+        api.field(table, "Kind", "single_select", select_options=[{"value": "x", "color": "red"}])
+        api.field(table, "Tags", "multiple_select", select_options=[{"value": "t", "color": "red"}])
+        api.field(table, "Docs", "file")
+    options = {
+        table: {f["name"]: f.get("select_options") for f in api.fields(table)} for table in tables
+    }
+
+    def values(table: int, n: int) -> dict[str, Any]:
+        return {
+            "Name": f"név {n}", "Notes": f"line\n{n}", "Site": f"https://x.test/{n}",
+            "Mail": f"u{n}@x.test", "Phone": f"+1 555 010{n}", "Price": f"-{n}.125",
+            "Stars": n, "Done": n % 2 == 1, "Day": f"2026-01-0{n + 1}",
+            "At": f"2026-01-0{n + 1}T10:0{n}:00Z", "Took": 3600 + n,
+            "Kind": options[table]["Kind"][0]["id"], "Tags": [options[table]["Tags"][0]["id"]],
+            "Docs": [{"name": uploaded["name"]}],
+        }  # fmt: skip
+
+    batched, single = tables
+    url = "/api/database/rows/table/{}/{}?user_field_names=true"
+    items = [{"id": row["id"], **values(batched, n)} for n, row in enumerate(api.rows(batched))]
+    api.ok(api.patch(url.format(batched, "batch/"), {"items": items}))
+    for n, row in enumerate(api.rows(single)):
+        api.ok(api.patch(url.format(single, f"{row['id']}/"), values(single, n)))
+
+    def comparable(table: int) -> list[dict[str, Any]]:
+        rows = api.rows(table)
+        for row in rows:
+            row["Kind"] = row["Kind"]["value"]
+            row["Tags"] = [tag["value"] for tag in row["Tags"]]
+            row["Docs"] = [doc["visible_name"] for doc in row["Docs"]]
+        return rows
+
+    assert comparable(batched) == comparable(single)
+    assert comparable(batched)[2]["Price"] == "-2.125"
