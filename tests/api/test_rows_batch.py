@@ -4,7 +4,7 @@ Batch updates (on PostgreSQL one UPDATE ... FROM VALUES per set of columns, afte
 SELECT ... FOR UPDATE): each row gets its own values whatever mix of columns and types the
 items set, a missing row changes nothing, and concurrent batches over the same rows in
 opposite orders both land; every column type a batch update writes reads back as single-row
-updates write it.
+updates write it."""
 
 from __future__ import annotations
 
