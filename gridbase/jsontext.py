@@ -1,5 +1,6 @@
 """JSON text from clients -> Python values, read one way for every route (request bodies and
-the `filters` parameter), and the characters no stored text may hold.
+the `filters` parameter), the characters no stored text may hold, and the JSON text the
+database's JSON columns are written as (dumps).
 
 What is refused, and why (each as a ValueError, JsonRefused, whose message callers put in
 their own error body):

@@ -150,16 +150,16 @@ def _entry(
     now: datetime,
     row_id: int,
     changes: Iterable[tuple[Field, Any, Any]],
-    primary: Any = None,
-    related: Related | None = None,
-    bases: dict[int, Row] | None = None,
+    primary: Any,
+    related: Related,
+    bases: dict[int, Row],
 ) -> dict[str, Any] | None:
     """The entry of one row, or None when nothing changed; a link's metadata names the
-    row's own primary value, and the other side of its changes goes to `related`."""
+    row's own primary value, and the other side of its changes goes to `related`; `bases`
+    as _merged's, shared by the write's entries."""
     before: Row = {}
     after: Row = {}
     metadata: Row = {}
-    bases = {} if bases is None else bases
     for field, old, new in changes:
         old_value, old_meta = _cell(ctx, field, old)
         new_value, new_meta = _cell(ctx, field, new)
@@ -172,8 +172,7 @@ def _entry(
         metadata[key] = _merged(ctx, field, bases, old_meta, new_meta)
         if LINKED_TABLE in metadata[key]:
             metadata[key]["primary_value"] = primary
-            if related is not None:
-                related.add(row_id, primary, metadata[key], old_value, new_value)
+            related.add(row_id, primary, metadata[key], old_value, new_value)
     if not after:
         return None
     return _row_entry(model.table.id, row_id, user, action, now, before, after, metadata)

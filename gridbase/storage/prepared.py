@@ -156,18 +156,10 @@ class Prepared:
         """Every result row as a plain tuple in select order, values converted by type."""
         values = dict(self.defaults)
         values.update(params)
-        # a multi-row INSERT repeats values (timestamps): convert each once
-        done: dict[Any, Any] = {}
+        # (multi-row statements, whose rows repeat values, go through for_rows)
         for name, process in self.binds.items():
             if name in values and name not in self.expanding:
-                value = values[name]
-                try:
-                    key = (process, value.__class__, value)
-                    values[name] = (
-                        done[key] if key in done else done.setdefault(key, process(value))
-                    )
-                except TypeError:  # unhashable (a list or dict): convert it alone
-                    values[name] = process(value)
+                values[name] = process(values[name])
         if self.numbered:
             if self.expanding:
                 sql, names = self._numbered_variant(values)

@@ -108,15 +108,14 @@ def _logged_statement() -> sa.Select[Any]:
     return sa.select(row.c.seq, sa.func.pg_notify(channel, database).label("notified"))
 
 
+def _next_seq_sqlite() -> sa.Insert:
+    return _next_seq_statement("sqlite")
+
+
 def _insert_statement() -> sa.Insert:
     """SQLite: the log row, its columns named (a bare insert() compiles every column)."""
     e = s.stream_events
     return e.insert().values({k: sa.bindparam(k, type_=e.c[k].type) for k in (*LOGGED, "seq")})
-
-
-# built once (SQLAlchemy caches their compiled forms); read-only statements, not state
-_LOGGED = _logged_statement()
-_NEXT_SEQ = _next_seq_statement("sqlite")  # SQLite: the seq, then the log row
 
 
 class EventLog:
@@ -152,14 +151,15 @@ class EventLog:
             "names": {f"field_{f.id}": f.name for f in fields} if row_event else None,
             "created_on": self.clock(),
         }
-        # run as Prepared statements: SQLAlchemy's execution costs more than the driver's
+        # Prepared statements, built once and kept on the log's table: SQLAlchemy's execution
+        # costs more than the driver's. SQLite: the seq, then the log row.
         e = s.stream_events
         if dialect == "postgresql":
             params = {**logged, "seq_database": database_id, "channel": CHANNEL}
-            seq = int(tuples(e, conn, "event_logged", lambda: _LOGGED, params)[0][0])
+            seq = int(tuples(e, conn, "event_logged", _logged_statement, params)[0][0])
         else:
             params = {"seq_database": database_id}
-            seq = int(tuples(e, conn, "event_next_seq", lambda: _NEXT_SEQ, params)[0][0])
+            seq = int(tuples(e, conn, "event_next_seq", _next_seq_sqlite, params)[0][0])
             tuples(e, conn, "event_insert", _insert_statement, {**logged, "seq": seq})
         if self.notify.active:
             sa.event.listen(conn, "commit", lambda _conn: self.notify(database_id), once=True)
