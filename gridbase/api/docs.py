@@ -44,8 +44,7 @@ def _auth_of(dependant: Any) -> str:
 
 
 def flat_routes(routes: list[Any]) -> list[tuple[str, APIRoute]]:
-    """(served path, route) of every API route (FastAPI keeps included routers as lazy
-    wrappers)."""
+    """(served path, route) of every API route, also of routers included in FastAPI's way."""
     out = []
     for context in iter_route_contexts(routes):
         if isinstance(context.original_route, APIRoute) and context.path:
