@@ -185,7 +185,8 @@ def pg_database(pg_url: str, template: str | None = None) -> Iterator[str]:
     admin = _admin(pg_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(
-            f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")
+            f"CREATE DATABASE {name}"
+            + (f" TEMPLATE {template} STRATEGY FILE_COPY" if template else "")
         )
     try:
         yield sa.make_url(pg_url).set(database=name).render_as_string(hide_password=False)
