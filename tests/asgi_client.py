@@ -23,25 +23,47 @@ class _WholeResponses(_TestClientTransport):
         if url.scheme not in ("http", "https"):
             return super().handle_request(request)
         headers = [(k.lower().encode(), v.encode()) for k, v in request.headers.multi_items()]
+        server = [url.raw_host.decode("ascii"), url.port or (443 if url.scheme == "https" else 80)]
+        raw_path = url.raw_path.split(b"?", 1)[0]
+        status, headers_out, content = self.call(
+            request.method, unquote(url.path), raw_path, url.query, headers, request.read(),
+            url.scheme, server,
+        )  # fmt: skip
+        return httpx.Response(
+            status,
+            headers=headers_out,
+            content=b"" if request.method == "HEAD" else content,
+            request=request,
+        )
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        raw_path: bytes,
+        query: bytes,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+        scheme: str = "http",
+        server: list[Any] | None = None,
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """One request to the app, on its event loop: (status, headers, whole body). `path`
+        decoded, `raw_path` as sent, `headers` lower-cased."""
         scope = {
             "type": "http",
             "http_version": "1.1",
-            "method": request.method,
-            "path": unquote(url.path),
-            "raw_path": url.raw_path.split(b"?", 1)[0],
+            "method": method,
+            "path": path,
+            "raw_path": raw_path,
             "root_path": self.root_path,
-            "scheme": url.scheme,
-            "query_string": url.query,
+            "scheme": scheme,
+            "query_string": query,
             "headers": headers,
             "client": self.client,
-            "server": [
-                url.raw_host.decode("ascii"),
-                url.port or (443 if url.scheme == "https" else 80),
-            ],
+            "server": server or ["testserver", 80],
             "extensions": {"http.response.debug": {}},
             "state": self.app_state.copy(),
         }
-        body = request.read()
         answer: dict[str, Any] = {"headers": [], "body": []}
 
         async def run() -> None:
@@ -81,12 +103,7 @@ class _WholeResponses(_TestClientTransport):
             answer.setdefault("status_code", 500)
         if "status_code" not in answer:
             raise AssertionError("the app sent no response")
-        return httpx.Response(
-            answer["status_code"],
-            headers=answer["headers"],
-            content=b"" if request.method == "HEAD" else b"".join(answer["body"]),
-            request=request,
-        )
+        return answer["status_code"], answer["headers"], b"".join(answer["body"])
 
 
 class TestClient(_TestClient):
