@@ -120,3 +120,7 @@ class TestClient(_TestClient):
             app_state=self.app_state,
             client=inner.client,
         )
+
+    def call(self, *args: Any) -> tuple[int, list[tuple[str, str]], bytes]:
+        """One request without httpx's request building (see _WholeResponses.call)."""
+        return self._transport.call(*args)  # type: ignore[attr-defined,no-any-return]

@@ -16,7 +16,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import unquote
+
+from starlette.testclient import httpx  # httpx or httpx2, as Starlette
 
 from tests.compat.normalize import Normaliser, keyed_by_table
 
@@ -67,7 +69,6 @@ def client_transport(client: Any) -> Transport:
     """An in-process app (tests.asgi_client.TestClient: replaying against gridbase), called
     directly with the headers a client sends: ~10 % of a replay's CPU went to building
     httpx requests."""
-    call = client._transport.call
 
     def send(method: str, path: str, query: Any, body: Any, raw: Any, headers: Any) -> Answer:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
@@ -77,25 +78,15 @@ def client_transport(client: Any) -> Transport:
         sent += [(k.lower().encode(), str(v).encode()) for k, v in headers.items()]
         if data or method in ("POST", "PUT", "PATCH"):
             sent.append((b"content-length", str(len(data)).encode()))
-        qs = urlencode(
-            {k: [_text(x) for x in (v if isinstance(v, list | tuple) else [v])]
-             for k, v in (query or {}).items()},
-            doseq=True, quote_via=quote,
-        ).encode()  # fmt: skip
-        status, headers_out, content = call(method, unquote(path), path.encode(), qs, sent, data)
-        merged: dict[str, str] = {}  # a repeated header once, its values joined (as httpx)
-        for k, v in headers_out:
-            merged[k.lower()] = f"{merged[k.lower()]}, {v}" if k.lower() in merged else v
+        qs = str(httpx.QueryParams(query or {})).encode()
+        status, headers_out, content = client.call(
+            method, unquote(path), path.encode(), qs, sent, data
+        )
+        # a repeated header once, its values joined
+        merged = {k.lower(): v for k, v in httpx.Headers(headers_out).items()}
         return Answer(status, _body(content), merged, content)
 
     return send
-
-
-def _text(value: Any) -> str:
-    """A query value as httpx writes it."""
-    if value is None or isinstance(value, bool):
-        return "" if value is None else str(value).lower()
-    return str(value)
 
 
 def _body(content: bytes) -> Any:
