@@ -49,7 +49,9 @@ def trash(ctx: Ctx, conn: sa.Connection, user: User, table: Table) -> None:
         name=table.name,
         parent_name=database_name,
     )
-    links = [f for f in links_into(conn, table.id) if f.table_id != table.id]
+    # a table already in the trash keeps its own links into this one (Baserow too)
+    live = _live_others(conn, table.id)
+    links = [f for f in links_into(conn, table.id) if f.table_id in live]
     heal = trash_fields._lookups_of(conn, table.database_id, [f.id for f in links])
     others: dict[int, Table] = {}
     for link in links:
@@ -72,6 +74,14 @@ def trash(ctx: Ctx, conn: sa.Connection, user: User, table: Table) -> None:
     for written in watched:
         written([])
     ctx.kept.models.drop(table.id)
+
+
+def _live_others(conn: sa.Connection, table_id: int) -> set[int]:
+    """The other tables of `table_id`'s database that are not in the trash."""
+    t = s.database_tables
+    database = sa.select(t.c.database_id).where(t.c.id == table_id).scalar_subquery()
+    live = sa.select(t.c.id).where(t.c.database_id == database, t.c.id != table_id, s.live_table(t))
+    return set(conn.execute(live).scalars())
 
 
 def restore(ctx: Ctx, conn: sa.Connection, entry_id: int, table_id: int) -> None:
@@ -105,7 +115,7 @@ def drop(ctx: Ctx, conn: sa.Connection, table: Table) -> None:
     trash_store.purge_fields_of(conn, [table.database_id], table.id)
     for link in links_into(conn, table.id):
         if link.table_id != table.id:  # a one-way link has no field here to take it along
-            fields.drop_field(ctx, conn, load.load_table(conn, link.table_id), link)
+            fields.drop_field(ctx, conn, load.load_table_in_trash_too(conn, link.table_id), link)
     for field in model.fields:
         ctx.field_types.get(field.type).before_delete(ctx, conn, field)
     ddl.drop_user_table(conn, table.id)

@@ -23,15 +23,16 @@ from gridbase.usertable.model import TableModel, resolve_expressions, skeleton
 BUILDING = "gridbase_models_building"  # conn.info: models being built in this call
 
 
-def _load_table_statement() -> sa.Select[Any]:
+def _load_table_statement(in_trash_too: bool = False) -> sa.Select[Any]:
     t, a = s.database_tables, s.applications
-    return (
+    stmt = (
         sa.select(
             t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version
         )
         .join(a, a.c.id == t.c.database_id)
-        .where(t.c.id == sa.bindparam("table_id"), s.live_table(t))
+        .where(t.c.id == sa.bindparam("table_id"))
     )
+    return stmt if in_trash_too else stmt.where(s.live_table(t))
 
 
 def load_table(conn: sa.Connection, table_id: int) -> Table:
@@ -46,18 +47,19 @@ def load_table(conn: sa.Connection, table_id: int) -> Table:
 
 def load_table_in_trash_too(conn: sa.Connection, table_id: int) -> Table:
     """The table also while it is in the trash (core.trash_tables): for what Baserow still
-    reaches by its own id then (webhooks), and for deleting it for good."""
-    t, a = s.database_tables, s.applications
-    row = conn.execute(
-        sa.select(
-            t.c.id, t.c.database_id, a.c.workspace_id, t.c.name, t.c.order, t.c.schema_version
-        )
-        .join(a, a.c.id == t.c.database_id)
-        .where(t.c.id == table_id)
-    ).first()
-    if row is None:
+    reaches by its own id then (webhooks, the links of a restored table into it), and for
+    deleting it for good."""
+    found = records(
+        s.database_tables,
+        conn,
+        "load_table_in_trash_too",
+        lambda: _load_table_statement(in_trash_too=True),
+        {"table_id": table_id},
+    )
+    if not found:
         raise TableDoesNotExist()
-    return Table(*row)
+    row = found[0]
+    return Table(row.id, row.database_id, row.workspace_id, row.name, row.order, row.schema_version)
 
 
 SCHEMA_LOCK = 0x73636865  # first key of the advisory locks on a table's schema ("sche")
@@ -136,8 +138,10 @@ def model_for(ctx: TableContext, conn: sa.Connection, table: Table) -> TableMode
 
 
 def model_of(ctx: TableContext, conn: sa.Connection, table_id: int) -> TableModel:
-    """The current model of a table (TableDoesNotExist when it is gone)."""
-    return model_for(ctx, conn, load_table(conn, table_id))
+    """The current model of a linked table, also while it is in the trash: a table restored
+    before the one it links to reads and writes its links as in Baserow
+    (TableDoesNotExist when it is gone for good)."""
+    return model_for(ctx, conn, load_table_in_trash_too(conn, table_id))
 
 
 def _order_lock() -> sa.Select[Any]:

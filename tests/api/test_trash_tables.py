@@ -72,6 +72,29 @@ def test_a_token_grant_on_a_trashed_table_is_hidden_then_back(api: Api) -> None:
     assert answer.status_code == 200 and answer.json()["count"] == 2
 
 
+def test_a_table_restored_before_the_one_it_links_to_reads_and_writes_its_links(api: Api) -> None:
+    # B's one-way link into A stays with B when B is trashed first; A's trash leaves it
+    # there, and B comes back with it (as in Baserow 1.35.3, asked: its rows read and write
+    # the links into the trashed A, which keep when A comes back)
+    db = api.database()
+    a = api.table(db, "A", [["Name"], ["a1"], ["a2"]])
+    b = api.table(db, "B", [["Name"], ["b1"], ["b2"]])
+    api.field(b, "L", "link_row", link_row_table_id=a, has_related_field=False)
+    api.ok(api.patch(f"/api/database/rows/table/{b}/1/?user_field_names=true", {"L": [1, 2]}))
+    assert api.delete(f"/api/database/tables/{b}/").status_code == 204
+    assert api.delete(f"/api/database/tables/{a}/").status_code == 204
+    assert _restore(api, b).status_code == 204
+    assert [[v["id"] for v in r["L"]] for r in api.rows(b, user_field_names="true")] == [[1, 2], []]
+    api.ok(api.patch(f"/api/database/rows/table/{b}/2/?user_field_names=true", {"L": [1]}))
+    found = api.rows(b, user_field_names="true", search="b2")
+    assert [[v["id"] for v in r["L"]] for r in found] == [[1]]
+    assert _restore(api, a).status_code == 204
+    assert [[v["value"] for v in r["L"]] for r in api.rows(b, user_field_names="true")] == [
+        ["a1", "a2"],
+        ["a1"],
+    ]
+
+
 def test_retention_sweep_drops_the_table_for_good(api: Api, ctx: Ctx) -> None:
     ws, _db, a, b, link = _setup(api)
     api.ok(api.delete(f"/api/database/tables/{b}/"))
