@@ -201,7 +201,7 @@ def api(client: TestClient) -> Api:
 # derandomized budget; `--hypothesis-profile=soak` runs many random examples for hours;
 # `--hypothesis-profile=dev` (FUZZ_EXAMPLES examples, no shrinking) is for quick iteration.
 hypothesis.settings.register_profile(
-    "ci", derandomize=True, max_examples=40, stateful_step_count=40, deadline=None,
+    "ci", derandomize=True, max_examples=30, stateful_step_count=40, deadline=None,
     database=None, suppress_health_check=list(hypothesis.HealthCheck), print_blob=True,
 )  # fmt: skip
 hypothesis.settings.register_profile(

@@ -2,16 +2,20 @@
 formula's text, a type change re-types it, a deletion puts it in Baserow's error state.
 
 Which fields are computed from others, and how each is re-derived, is its type's answer
-(FieldType.refresh_pass, refresh_props). Imports: core.context, fields.base, models,
-storage, usertable.
+(FieldType.refresh_pass, refresh_props). A change that would make a field read itself is
+refused (refuse_cycles). Imports: core.context, errors, fields.base, models, storage,
+usertable.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import sqlalchemy as sa
 
 from gridbase.core.context import Ctx
-from gridbase.fields.base import REFRESH_LINKED, REFRESH_OWN
+from gridbase.errors import FieldCircularReference, FieldSelfReference
+from gridbase.fields.base import REFRESH_LINKED, REFRESH_OWN, names_itself, reads_itself
 from gridbase.models import Field
 from gridbase.storage import schema as s
 from gridbase.storage.kept.versions import bump_version
@@ -54,6 +58,18 @@ def refresh(
     return [found[i] for i in ids if i in found]
 
 
+def refuse_cycles(ctx: Ctx, conn: sa.Connection, fields: list[Field]) -> None:
+    """After a change, before it commits: `fields` are the changed field, then those the
+    change re-derived, so every new edge of the dependency graph starts or ends at one of
+    them and any new cycle passes through one. Baserow's errors: the changed field naming
+    itself through a link (a primary counting a link to its own table), else any cycle
+    (asked of Baserow 1.35.3: a field the primary reads turned into a link to its table)."""
+    if fields and names_itself(ctx, conn, fields[0]):
+        raise FieldSelfReference()
+    if any(reads_itself(ctx, conn, field) for field in fields):
+        raise FieldCircularReference()
+
+
 def _owners(ctx: Ctx, conn: sa.Connection, table_id: int) -> list[int]:
     """The tables of `table_id`'s database that have computed fields."""
     t, f = s.database_tables, s.fields
@@ -74,16 +90,25 @@ def _computed_count(ctx: Ctx, conn: sa.Connection, tables: list[int]) -> int:
 def _refresh(
     ctx: Ctx, conn: sa.Connection, table_id: int, pass_: int, rename: tuple[str, str] | None
 ) -> list[int]:
-    """Re-derive the table's fields of this refresh pass; the ids of those that changed."""
+    """Re-derive the table's fields of this refresh pass; the ids of those that changed.
+    A field reads the others as re-derived so far, and the pass repeats while one changed:
+    a formula reading one that just broke (in any order) breaks too."""
     fields = load.load_fields(conn, [table_id]).get(table_id, [])
     by_name = {f.name: f for f in fields}
-    changed = []
-    for field in fields:
-        ft = ctx.field_types.get(field.type)
-        if ft.refresh_pass != pass_:
-            continue
-        props = ft.refresh_props(ctx, conn, field, by_name, rename)
-        if props != field.props:
-            conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
-            changed.append(field.id)
-    return changed
+    changed: list[int] = []
+    for _ in range(len(fields)):
+        again = False
+        for field in list(by_name.values()):
+            ft = ctx.field_types.get(field.type)
+            if ft.refresh_pass != pass_:
+                continue
+            props = ft.refresh_props(ctx, conn, field, by_name, rename)
+            if props != field.props:
+                conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
+                by_name[field.name] = dataclasses.replace(field, props=props)
+                changed.append(field.id)
+                again = True
+        if not again:
+            break
+        rename = None  # the texts are rewritten already
+    return list(dict.fromkeys(changed))

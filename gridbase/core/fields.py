@@ -170,7 +170,9 @@ def insert_field(
     constraints.sync_unique_index(ctx, conn, load_field(conn, field_id), rebuilt=True, before=())
     bump_version(conn, table.id)
     related = with_refreshed(related, dependencies.refresh(ctx, conn, table.id), field_id)
-    return load_field(conn, field_id), related
+    field = load_field(conn, field_id)
+    dependencies.refuse_cycles(ctx, conn, [field, *related])
+    return field, related
 
 
 def with_refreshed(related: list[Field], refreshed: list[Field], field_id: int) -> list[Field]:
@@ -274,6 +276,7 @@ def update(
         refreshed = dependencies.refresh(ctx, conn, table.id, rename=(old.name, field.name))
         related = with_refreshed(related, refreshed, old.id)
         field = load_field(conn, old.id)
+        dependencies.refuse_cycles(ctx, conn, [field, *related])
         # name, description and db_index do not change what rows show: no re-index
         if (field.type, field.props, field.select_options) != (
             old.type,

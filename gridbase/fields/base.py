@@ -638,13 +638,30 @@ def as_items(raw: Any) -> list[Any] | None:
 
 def all_dependencies(ctx: FieldContext, conn: sa.Connection, field: Field) -> list[Field]:
     """Every field `field` depends on, directly or through others (Baserow's
-    get_all_field_dependencies), each once, in the order they are found."""
+    get_all_field_dependencies), each once, in the order they are found; `field` itself
+    is left out (see reads_itself)."""
+    return [dep for dep in _walk(ctx, conn, field) if dep.id != field.id]
+
+
+def names_itself(ctx: FieldContext, conn: sa.Connection, field: Field) -> bool:
+    """Whether `field` is among its own direct dependencies: a primary formula reading a
+    link to its own table (Baserow: a self reference)."""
+    deps = ctx.field_types.get(field.type).dependencies(ctx, conn, field)
+    return any(dep.id == field.id for dep in deps)
+
+
+def reads_itself(ctx: FieldContext, conn: sa.Connection, field: Field) -> bool:
+    """Whether `field` is among its own dependencies: a circular reference."""
+    return any(dep.id == field.id for dep in _walk(ctx, conn, field))
+
+
+def _walk(ctx: FieldContext, conn: sa.Connection, field: Field) -> list[Field]:
     found: dict[int, Field] = {}
     todo = [field]
     while todo:
         current = todo.pop()
         for dep in ctx.field_types.get(current.type).dependencies(ctx, conn, current):
-            if dep.id != field.id and dep.id not in found:
+            if dep.id not in found:
                 found[dep.id] = dep
                 todo.append(dep)
     return list(found.values())

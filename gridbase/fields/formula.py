@@ -31,6 +31,7 @@ from gridbase.fields.base import (
     ValueKind,
     all_dependencies,
     formula_infos,
+    names_itself,
 )
 from gridbase.fields.duration import duration_filter_value
 from gridbase.fields.members import members_json
@@ -259,8 +260,10 @@ class Computed(FieldType):
         self, ctx: FieldContext, field: Field, conn: sa.Connection | None
     ) -> fl.FieldInfo | None:
         formula_type = field.props.get("formula_type")
-        if formula_type in (None, "invalid"):
+        if formula_type is None:
             return None
+        if formula_type == "invalid":  # a formula reading it shows its error (Baserow)
+            return fl.FieldInfo("invalid", error=str(field.props.get("error") or "invalid"))
         return fl.field_info(str(formula_type), field.props)
 
     def serialize(self, field: Field, stored: Any) -> Any:
@@ -395,8 +398,8 @@ class FormulaFieldType(Computed):
         return out
 
     def dependencies(self, ctx: FieldContext, conn: sa.Connection, field: Field) -> list[Field]:
-        """The fields its text names; a link also brings the linked table's primary, a
-        lookup its target."""
+        """The fields its text names, as Baserow's graph has them: a link stands for the
+        linked table's primary, a lookup through it for its target (not the link itself)."""
         try:
             node = fl.parse(str(field.props.get("formula", "")))
         except fl.FormulaError:
@@ -407,16 +410,19 @@ class FormulaFieldType(Computed):
             used = mine.get(name)
             if used is None:
                 continue
-            out.append(used)
             linked = ctx.field_types.get(used.type).links_to(used)
-            if linked is not None:
-                theirs = ctx.fields_of(conn, int(linked))
-                out += [f for f in theirs if (f.name == target if target else f.primary)]
+            if linked is None:
+                out.append(used)
+                continue
+            theirs = ctx.fields_of(conn, int(linked))
+            out += [f for f in theirs if (f.name == target if target else f.primary)]
         return out
 
     def after_create(
         self, ctx: FieldContext, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
     ) -> list[Field]:
+        if names_itself(ctx, conn, field):  # through a link: typing would call it unknown
+            raise FieldSelfReference()
         fields = {f.name: f for f in ctx.fields_of(conn, field.table_id)}
         # refuses a bad formula
         typed = typecheck(ctx, field.name, str(field.props["formula"]), fields, conn)

@@ -156,11 +156,13 @@ class LinkRowFieldType(FieldType):
             return None
         model = ctx.model_of(conn, target)
         primary = model.primary
+        table = _table_row(conn, target)
         return fl.FieldInfo(
             "array",
             array_formula_type="text",
             link_fields=formula_infos(ctx, {f.name: f for f in model.fields}, None),
             link_primary=primary.name if primary else None,
+            link_table_name=table.name if table is not None else "",
         )
 
     def _check_target(self, conn: sa.Connection, field: Field) -> Any:
@@ -367,6 +369,11 @@ class LinkRowFieldType(FieldType):
     def links_to(self, field: Field) -> int | None:
         target = field.props.get("link_row_table_id")
         return int(target) if target is not None else None
+
+    def dependencies(self, ctx: FieldContext, conn: sa.Connection, field: Field) -> list[Field]:
+        """The linked table's primary field (its rows show as that value)."""
+        linked = self.links_to(field)
+        return [] if linked is None else [f for f in ctx.fields_of(conn, linked) if f.primary]
 
     def load_relation(
         self, conn: sa.Connection, field: Field, junction: sa.Table, row_ids: list[int]

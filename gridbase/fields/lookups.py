@@ -156,9 +156,15 @@ class ThroughFieldType(Computed):
         return out
 
     def dependencies(self, ctx: FieldContext, conn: sa.Connection, field: Field) -> list[Field]:
+        """Baserow's graph: the target (a count: the linked table's primary), or the
+        through field itself while it is no link."""
         link = ThroughLink(ctx, conn, field)
-        target = link.target(field.props.get("target_field_id")) if self.needs_target else None
-        return [f for f in (link.through, target) if f is not None]
+        if link.through is None:
+            return [link.named] if link.named is not None else []
+        if self.needs_target:
+            target = link.target(field.props.get("target_field_id"))
+            return [target] if target is not None else []
+        return ctx.field_types.get(link.through.type).dependencies(ctx, conn, link.through)
 
     def check(
         self, ctx: FieldContext, conn: sa.Connection, field: Field

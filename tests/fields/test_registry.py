@@ -125,5 +125,12 @@ def test_what_a_formula_knows_of_each_type(f: Field, expected: tuple[Any, ...]) 
 
 
 def test_fields_formulas_cannot_read_say_so() -> None:
-    for f in (field("formula", formula_type="invalid"), field("formula"), field("link_row")):
+    for f in (field("formula"), field("link_row")):
         assert FIELD_TYPES.get(f.type).formula_info(None, f, None) is None  # type: ignore[arg-type]
+
+
+def test_a_formula_in_its_error_state_passes_its_error_on() -> None:
+    f = field("formula", formula_type="invalid", error="references the deleted or unknown field X")
+    info = FIELD_TYPES.get(f.type).formula_info(None, f, None)  # type: ignore[arg-type]
+    assert info is not None
+    assert info.to_ftype().error == "references the deleted or unknown field X"

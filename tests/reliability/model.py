@@ -198,19 +198,54 @@ class Model:
             return [e]
         return [x for a in e[1:] if isinstance(a, tuple) for x in self.leaves(a)]
 
-    def reads_deep(self, e: Expr) -> set[int]:
-        """Every field a formula reads, through the formulas it reads."""
+    # -- dependencies: Baserow's graph, where a change that closes a cycle is refused ----
+
+    def depends_on(self, f: MField) -> set[int]:
+        """The fields `f` reads directly as Baserow's graph has them: a link stands for its
+        table's primary, a count for the primary its link shows, a lookup for its target."""
+        if f.type == "formula":
+            return self.formula_depends_on(f.expr) if f.expr is not None else set()
+        if f.type == "link_row":
+            return {self.primary(f.link_table).id} if f.link_table in self.tables else set()
+        through = self.field(f.through) if f.through is not None else None
+        if f.type not in ("count", "lookup") or through is None:
+            return set()
+        if through.type != "link_row":
+            return {through.id}
+        if f.type == "count":
+            return self.depends_on(through)
+        return {f.target} if f.target is not None and self.field(f.target) else set()
+
+    def formula_depends_on(self, e: Expr) -> set[int]:
         out: set[int] = set()
-        todo = list(self.reads(e))
-        while todo:
-            fid = todo.pop()
-            if fid in out:
-                continue
-            out.add(fid)
+        for fid in self.reads(e):
             g = self.field(fid)
-            if g is not None and g.type == "formula" and g.expr is not None:
-                todo += self.reads(g.expr)
+            if g is not None:
+                out |= self.depends_on(g) if g.type == "link_row" else {fid}
         return out
+
+    def cycle(self, changed: MField, edges: set[int], gone: set[int]) -> str | None:
+        """Whether the graph with `changed` reading `edges` instead (and the fields `gone`
+        left out) has a cycle: "self" when `changed` reads itself directly, "cycle" for
+        any other, None for none."""
+        if changed.id in edges:
+            return "self"
+        graph = {
+            f.id: (edges if f is changed else self.depends_on(f)) - gone
+            for f in self.all_fields()
+            if f.id not in gone
+        }
+        state: dict[int, int] = {}  # 1: on the path, 2: done
+
+        def visit(fid: int) -> bool:
+            state[fid] = 1
+            for dep in graph.get(fid, ()):
+                if state.get(dep) == 1 or (dep not in state and visit(dep)):
+                    return True
+            state[fid] = 2
+            return False
+
+        return "cycle" if any(fid not in state and visit(fid) for fid in graph) else None
 
     def _breaks(self, f: MField) -> bool:
         if f.type in ("count", "lookup"):

@@ -225,7 +225,7 @@ class SchemaMachine(RuleBasedStateMachine):
             expr = data.draw(self.expressions(t, leave_out=f.id), label="formula")
             body["formula"] = self.model.render(expr)
         r = self.call("PATCH", f"/api/database/fields/{f.id}/", body, expect=None)
-        refused = self.refusal(f, new, expr)
+        refused = self.refusal(f, new, expr, target)
         if refused is not None:
             assert r.status_code == 400 and r.json()["error"] in refused, (refused, r.text)
             return
@@ -252,14 +252,26 @@ class SchemaMachine(RuleBasedStateMachine):
         self.adopt_values(t, f, old, old_type, old_decimals)
         self.check_field_states()
 
-    def refusal(self, f: MField, new: str, expr: Expr | None) -> tuple[str, ...] | None:
+    def refusal(
+        self, f: MField, new: str, expr: Expr | None, target: MTable | None
+    ) -> tuple[str, ...] | None:
         """The error codes Baserow may answer this conversion with; None: it succeeds."""
         if f.primary and new == "link_row":
             return ("ERROR_INCOMPATIBLE_PRIMARY_FIELD_TYPE",)
+        # the new dependencies, without the link's other side (deleted with the change)
+        edges: set[int] = set()
+        if expr is not None:
+            edges = self.model.formula_depends_on(expr)
+        elif target is not None:
+            edges = {self.model.primary(target.id).id}
+        gone = {f.related} if f.type == "link_row" and f.related is not None else set()
+        found = self.model.cycle(f, edges, gone)
+        if found == "self":
+            return ("ERROR_FIELD_SELF_REFERENCE",)
+        if found == "cycle":
+            return ("ERROR_FIELD_CIRCULAR_REFERENCE",)
         if expr is None:
             return None
-        if f.id in self.model.reads_deep(expr):
-            return ("ERROR_FIELD_CIRCULAR_REFERENCE",)
         probe = MField(-1, f.table_id, "probe", "formula", expr=expr)
         self.model.tables[f.table_id].fields[-1] = probe
         self.model.retype()
