@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gridbase.api import (
@@ -224,6 +224,22 @@ def front_layers(app: ASGIApp, ctx: Ctx, owner: Any = None) -> ASGIApp:
     return Cors(handlers.Unexpected(layers))
 
 
+class QuickRoute(APIRoute):
+    """An API route that turns a request away on its path alone: FastAPI's `matches` builds
+    the route's context before it looks at the path (~15 µs here), for each of the up to
+    ~130 routes a request tries in order. The answer is the same: a route whose path does
+    not match is Match.NONE either way."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if (
+            scope["type"] == "http"
+            and not scope.get("root_path")
+            and self.path_regex.match(scope["path"]) is None
+        ):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
 @functools.cache
 def api_routes() -> list[BaseRoute]:
     """Every route of ROUTERS, in order, as one flat list that every app of this process
@@ -231,7 +247,7 @@ def api_routes() -> list[BaseRoute]:
     scope bookkeeping per route tried (~0.5 ms a request here), and that builds its routes'
     handlers again for every app on its first requests (~40 ms a test); a flat route is one
     regex match, built once."""
-    flat = APIRouter(default_response_class=JSON)
+    flat = APIRouter(default_response_class=JSON, route_class=QuickRoute)
     for router in ROUTERS:
         for route in router.routes:
             assert isinstance(route, APIRoute), route

@@ -46,15 +46,20 @@ def stamp_of(payload: dict[str, Any]) -> str:
 def _decode(ctx: Ctx, token: str, kind: str) -> dict[str, Any] | None:
     """The payload of a valid, unexpired token; expiry by the server's clock (ctx.clock, which
     also stamped it), not the machine's."""
-    try:
-        payload = jwt.decode(
-            token,
-            ctx.secret,
-            algorithms=["HS256"],
-            options={"require": ["exp", "user_id"], "verify_exp": False, "verify_iat": False},
-        )
-    except jwt.PyJWTError:
-        return None
+    # PyJWT's checks cost ~80 µs a request; a verified token's payload is kept (by its
+    # text: the secret is the app's) and what can change is checked below at every use
+    kept, payload = ctx.kept.jwt_payloads.get(token)
+    if not kept or payload is None:
+        try:
+            payload = jwt.decode(
+                token,
+                ctx.secret,
+                algorithms=["HS256"],
+                options={"require": ["exp", "user_id"], "verify_exp": False, "verify_iat": False},
+            )
+        except jwt.PyJWTError:
+            return None
+        ctx.kept.jwt_payloads.put(token, payload)
     if payload.get("token_type") != kind or not isinstance(payload.get("user_id"), int):
         return None
     exp = payload["exp"]

@@ -49,6 +49,28 @@ def test_changing_the_password_ends_older_sessions(api: Api, client) -> None:
     assert me.status_code == 200
 
 
+def test_a_kept_token_still_expires_and_still_signs_out(api: Api, client, ctx: Ctx) -> None:
+    # a checked JWT's payload is kept (storage.kept: jwt_payloads); its expiry and the
+    # session stamp are still checked at every use
+    assert api.get("/api/workspaces/").status_code == 200  # checked, now kept
+    kept, _ = ctx.kept.jwt_payloads.get(api.jwt)
+    assert kept
+    assert (
+        client.get("/api/workspaces/", headers={"Authorization": f"JWT {api.jwt}x"}).status_code
+        == 401
+    )
+    real_clock = ctx.clock
+    ctx.clock = lambda: real_clock() + dt.timedelta(minutes=11)  # access tokens last 10
+    try:
+        assert_error(api.get("/api/workspaces/"), 401, "ERROR_INVALID_ACCESS_TOKEN")
+    finally:
+        ctx.clock = real_clock
+    assert api.get("/api/workspaces/").status_code == 200
+    body = {"old_password": "password123", "new_password": "password456"}
+    assert api.post("/api/user/change-password/", body).status_code == 204
+    assert_error(api.get("/api/workspaces/"), 401, "ERROR_INVALID_ACCESS_TOKEN")
+
+
 def _reset_link(caplog: pytest.LogCaptureFixture) -> str:
     found = re.findall(r"https://app\.example\.com/reset/(\S+)", caplog.text)
     assert len(found) == 1, caplog.text

@@ -7,7 +7,7 @@ Imports: storage.kept (expiring, indexes, pg_counts, versions), storage.trigrams
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from gridbase.storage.kept.expiring import Expiring
 from gridbase.storage.kept.indexes import IndexedTables
@@ -27,4 +27,10 @@ class Kept(Generic[M]):
     # never its rows, so a newer sample may wait
     trigrams: Expiring[int, Frequencies | None] = field(
         default_factory=lambda: Expiring(600, 10_000)
+    )
+    # the payloads of JWTs whose signature was checked (core.sessions): a token's payload
+    # never changes; its expiry, the user's session stamp and active flag are checked at
+    # every use, so a kept one is never stale
+    jwt_payloads: Expiring[str, dict[str, Any]] = field(
+        default_factory=lambda: Expiring(300, 4_096)
     )
