@@ -66,7 +66,8 @@ def refuse_cycles(ctx: Ctx, conn: sa.Connection, fields: list[Field]) -> None:
     (asked of Baserow 1.35.3: a field the primary reads turned into a link to its table)."""
     if fields and names_itself(ctx, conn, fields[0]):
         raise FieldSelfReference()
-    if any(reads_itself(ctx, conn, field) for field in fields):
+    memo: dict[int, list[Field]] = {}
+    if any(reads_itself(ctx, conn, field, memo) for field in fields):
         raise FieldCircularReference()
 
 

@@ -650,17 +650,32 @@ def names_itself(ctx: FieldContext, conn: sa.Connection, field: Field) -> bool:
     return any(dep.id == field.id for dep in deps)
 
 
-def reads_itself(ctx: FieldContext, conn: sa.Connection, field: Field) -> bool:
-    """Whether `field` is among its own dependencies: a circular reference."""
-    return any(dep.id == field.id for dep in _walk(ctx, conn, field))
+def reads_itself(
+    ctx: FieldContext,
+    conn: sa.Connection,
+    field: Field,
+    memo: dict[int, list[Field]] | None = None,
+) -> bool:
+    """Whether `field` is among its own dependencies: a circular reference. `memo`: each
+    field's direct dependencies, shared by the walks of one schema change."""
+    return any(dep.id == field.id for dep in _walk(ctx, conn, field, memo))
 
 
-def _walk(ctx: FieldContext, conn: sa.Connection, field: Field) -> list[Field]:
+def _walk(
+    ctx: FieldContext,
+    conn: sa.Connection,
+    field: Field,
+    memo: dict[int, list[Field]] | None = None,
+) -> list[Field]:
+    memo = {} if memo is None else memo
     found: dict[int, Field] = {}
     todo = [field]
     while todo:
         current = todo.pop()
-        for dep in ctx.field_types.get(current.type).dependencies(ctx, conn, current):
+        if current.id not in memo:
+            ft = ctx.field_types.get(current.type)
+            memo[current.id] = ft.dependencies(ctx, conn, current)
+        for dep in memo[current.id]:
             if dep.id not in found:
                 found[dep.id] = dep
                 todo.append(dep)
