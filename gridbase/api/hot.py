@@ -1,17 +1,18 @@
 """Hot routes: a database token reading, creating or updating one row
-(`GET|PATCH /api/database/rows/table/<t>/<r>/`, `POST /api/database/rows/table/<t>/`) or
-listing a table's first page (`GET /api/database/rows/table/<t>/`, the list endpoint's own
-function called directly), answered without FastAPI's routing and dependency resolution
-(30-40 % of those requests' CPU).
+(`GET|PATCH /api/database/rows/table/<t>/<r>/`, `POST /api/database/rows/table/<t>/`), and
+listing a table's rows (`GET /api/database/rows/table/<t>/`, with any credentials and
+query: the list endpoint's own function called directly, after its caller dependency),
+answered without FastAPI's routing and dependency resolution (30-40 % of those requests'
+CPU).
 
 They call the same services with the same arguments, and answer with the same response
 class and the same error renderer (api.handlers.render_error, 401s with WWW-Authenticate)
-as api/rows.py, so the bytes are the same. Whether a request is theirs is decided before
-any service runs, from its method, path, query and Authorization header alone: anything
-else (another query parameter, a JWT, a malformed header, a client gone mid-body) goes on
-to the app with the body replayed, as does a request with an extension's header
-(Idempotency-Key, If-Match, If-None-Match). Nothing a service started is ever run again: its error
-is answered here, so a write is never attempted twice.
+as api/rows.py, so the bytes are the same. Whether a row request is theirs is decided
+before any service runs, from its method, path, query and Authorization header alone:
+anything else (another query parameter, a JWT, a malformed header, a client gone
+mid-body) goes on to the app with the body replayed, as does any request with an
+extension's header (Idempotency-Key, If-Match, If-None-Match). Nothing a service started
+is ever run again: its error is answered here, so a write is never attempted twice.
 
 They are the innermost of the layers in front of FastAPI (app.front_layers), so every
 layer there - request limits, the body limit, the 500 handler - applies to them as to any
@@ -30,7 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gridbase.api import rows as rows_api
 from gridbase.api.body import NO_DATA, NULL_PARTIAL
-from gridbase.api.deps import TRUTHY, www
+from gridbase.api.deps import TRUTHY, any_caller, www
 from gridbase.api.handlers import render_error
 from gridbase.api.responses import JSON
 from gridbase.api.rows import as_object, rename_keys, row_body
@@ -110,7 +111,10 @@ class HotRoutes:
                 else (TABLE_PATH.fullmatch(path) if method == "POST" else None)
             )
             if match is None and method == "GET" and self.owner is not None:
-                match = TABLE_PATH.fullmatch(path)
+                listed = TABLE_PATH.fullmatch(path)
+                if listed is not None and not _extended(scope):
+                    await (await self._list(scope, int(listed[1])))(scope, receive, send)
+                    return
             if match is not None:
                 by_name = _user_field_names(scope.get("query_string", b""))
                 key = _token_key(scope)
@@ -122,6 +126,18 @@ class HotRoutes:
                         await response(scope, receive, send)
                         return
         await self.app(scope, receive, send)
+
+    async def _list(self, scope: Scope, table_id: int) -> Any:
+        """A table's list, with any credentials and query: the route's function itself,
+        after the dependency FastAPI would resolve (any_caller, whose errors carry their
+        headers), with the request FastAPI would give it; errors rendered as the app's
+        handler renders them."""
+        request = Request({**scope, "app": self.owner})
+        try:
+            caller = await any_caller(request, self.ctx)
+            return await rows_api.list_rows(table_id, request, self.ctx, caller)
+        except GridbaseError as exc:
+            return render_error(exc)
 
     async def _answer(
         self,
@@ -135,14 +151,6 @@ class HotRoutes:
         the service runs."""
         ctx, table_id = self.ctx, int(match[1])
         call: Callable[[], Any]
-        if scope["method"] == "GET" and match.re is TABLE_PATH:
-            # the route's function itself, with the request FastAPI would give it
-            request = Request({**scope, "app": self.owner})
-            try:
-                listed = await rows_api.list_rows(table_id, request, ctx, key)
-            except GridbaseError as exc:
-                return render_error(www(exc)), receive
-            return listed, receive
         if scope["method"] == "GET":
             row_id = int(match[2])
 
