@@ -1,6 +1,7 @@
-"""Hot paths: GET one row with a database token takes the hot route (api/hot.py), whose
-responses are byte for byte those of the normal route, which a JWT request still takes;
-batch creates go in as chunked multi-row INSERTs and keep the request's order."""
+"""Hot paths: a row list (any credentials) and GET one row with a database token take the
+hot routes (api/hot.py), whose responses are byte for byte those of the normal route
+(FastAPI's, reached here without the hot routes or, for one row, with a JWT); batch creates
+go in as chunked multi-row INSERTs and keep the request's order."""
 
 from __future__ import annotations
 
@@ -89,17 +90,24 @@ def test_hot_list_answers_like_the_normal_route(
     table_id, token = table
     for _ in range(120):  # a second page: the `next` link
         api.ok(api.post(f"/api/database/rows/table/{table_id}/", {}))
+    stack = CountingStack(api.client.app)
+    # FastAPI's routing behind the same CORS layer, without the hot routes
+    app_only = TestClient(Cors(stack), base_url="http://testserver")
     path = f"/api/database/rows/table/{table_id}/{query}"
-    hot, normal = api.client.get(path, headers=token), api.client.get(path, headers=api.headers)
-    assert hot.status_code == normal.status_code == 200
-    assert (hot.content, hot.headers) == (normal.content, normal.headers)
+    for headers in (token, api.headers):  # a database token, a JWT: both lists are hot
+        hot, normal = api.client.get(path, headers=headers), app_only.get(path, headers=headers)
+        assert hot.status_code == normal.status_code == 200
+        assert (hot.content, hot.headers) == (normal.content, normal.headers)
     body = hot.json()
     assert (body["count"], len(body["results"]), body["previous"]) == (122, 100, None)
     assert body["next"].startswith(f"http://testserver/api/database/rows/table/{table_id}/?page=2")
-    # with another parameter the app answers: the page the link names, linking back
-    paged = api.ok(api.client.get(body["next"], headers=token))
-    assert (len(paged["results"]), paged["next"]) == (22, None)
-    assert paged["previous"].startswith("http://testserver/") and "page" not in paged["previous"]
+    # any query: the page the link names, linking back
+    paged = api.client.get(body["next"], headers=token)
+    assert paged.content == app_only.get(body["next"], headers=token).content
+    assert (len(paged.json()["results"]), paged.json()["next"]) == (22, None)
+    assert paged.json()["previous"].startswith("http://testserver/")
+    assert "page" not in paged.json()["previous"]
+    assert len(stack.paths) == 3  # only app_only's requests reached FastAPI
 
 
 @pytest.mark.parametrize(
@@ -116,6 +124,15 @@ def test_a_refused_hot_list_gets_the_normal_error(
     r = api.client.get(f"/api/database/rows/table/{table_id}/", headers=headers)
     assert (r.status_code, r.json()["error"]) == (status, error)
     assert r.headers["WWW-Authenticate"] == 'JWT realm="api"'
+    app_only = TestClient(Cors(CountingStack(api.client.app)), base_url="http://testserver")
+    for auth in (headers, {"Authorization": "JWT nope"}, {}):
+        path = f"/api/database/rows/table/{table_id}/?search=x"
+        hot, normal = api.client.get(path, headers=auth), app_only.get(path, headers=auth)
+        assert (hot.status_code, hot.content, hot.headers) == (
+            normal.status_code,
+            normal.content,
+            normal.headers,
+        )
     other = api.table(name="Elsewhere")
     api.ok(api.delete(f"/api/database/tables/{other}/"))
     token = table[1]
