@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gridbase.api import rows as rows_api
 from gridbase.api.body import NO_DATA, NULL_PARTIAL
-from gridbase.api.deps import TRUTHY, any_caller, www
+from gridbase.api.deps import TRUTHY, any_caller, get_ctx, www
 from gridbase.api.handlers import render_error
 from gridbase.api.responses import JSON
 from gridbase.api.rows import as_object, rename_keys, row_body
@@ -133,9 +133,10 @@ class HotRoutes:
         headers), with the request FastAPI would give it; errors rendered as the app's
         handler renders them."""
         request = Request({**scope, "app": self.owner})
+        ctx = await get_ctx(request)  # as FastAPI resolves the route's context
         try:
-            caller = await any_caller(request, self.ctx)
-            return await rows_api.list_rows(table_id, request, self.ctx, caller)
+            caller = await any_caller(request, ctx)
+            return await rows_api.list_rows(table_id, request, ctx, caller)
         except GridbaseError as exc:
             return render_error(exc)
 

@@ -156,13 +156,12 @@ class LinkRowFieldType(FieldType):
             return None
         model = ctx.model_of(conn, target)
         primary = model.primary
-        table = _table_row(conn, target)
         return fl.FieldInfo(
             "array",
             array_formula_type="text",
             link_fields=formula_infos(ctx, {f.name: f for f in model.fields}, None),
             link_primary=primary.name if primary else None,
-            link_table_name=table.name if table is not None else "",
+            link_table_name=model.table.name,
         )
 
     def _check_target(self, conn: sa.Connection, field: Field) -> Any:
