@@ -1,17 +1,15 @@
-"""Hot routes: a database token reading, creating or updating one row
-(`GET|PATCH /api/database/rows/table/<t>/<r>/`, `POST /api/database/rows/table/<t>/`), and
-listing a table's rows (`GET /api/database/rows/table/<t>/`, with any credentials and
-query: the list endpoint's own function called directly, after its caller dependency),
-answered without FastAPI's routing and dependency resolution (30-40 % of those requests'
-CPU).
+"""Hot routes: reading, creating or updating one row (`GET|PATCH
+/api/database/rows/table/<t>/<r>/`, `POST /api/database/rows/table/<t>/`) and listing a
+table's rows (`GET /api/database/rows/table/<t>/`), answered without FastAPI's routing and
+dependency resolution (30-40 % of those requests' CPU).
 
-They call the same services with the same arguments, and answer with the same response
-class and the same error renderer (api.handlers.render_error, 401s with WWW-Authenticate)
-as api/rows.py, so the bytes are the same. Whether a row request is theirs is decided
-before any service runs, from its method, path, query and Authorization header alone:
-anything else (another query parameter, a JWT, a malformed header, a client gone
-mid-body) goes on to the app with the body replayed, as does any request with an
-extension's header (Idempotency-Key, If-Match, If-None-Match). Nothing a service started
+A database token with no query but `user_field_names` reading or writing one row calls
+the services here, with the same arguments, response class and error renderer
+(api.handlers.render_error, 401s with WWW-Authenticate) as api/rows.py, so the bytes are
+the same; a client gone mid-body goes on to the app with the body replayed. Any other
+request of these (a list, a JWT, another query) calls the route's own function after its
+caller dependency, as FastAPI would. A request with an extension's header
+(Idempotency-Key, If-Match, If-None-Match) goes on to the app. Nothing a service started
 is ever run again: its error is answered here, so a write is never attempted twice.
 
 They are the innermost of the layers in front of FastAPI (app.front_layers), so every
@@ -110,33 +108,41 @@ class HotRoutes:
                 if method in ("GET", "PATCH")
                 else (TABLE_PATH.fullmatch(path) if method == "POST" else None)
             )
-            if match is None and method == "GET" and self.owner is not None:
-                listed = TABLE_PATH.fullmatch(path)
-                if listed is not None and not _extended(scope):
-                    await (await self._list(scope, int(listed[1])))(scope, receive, send)
-                    return
-            if match is not None:
+            if match is None and method == "GET":
+                match = TABLE_PATH.fullmatch(path)
+            if match is not None and not _extended(scope):
                 by_name = _user_field_names(scope.get("query_string", b""))
                 key = _token_key(scope)
-                if by_name is not None and key is not None and not _extended(scope):
+                listing = method == "GET" and match.re is TABLE_PATH
+                if by_name is not None and key is not None and not listing:
                     response, receive = await self._answer(
                         scope, receive, match, by_name, tokens.TokenKey(key)
                     )
                     if response is not None:
                         await response(scope, receive, send)
                         return
+                elif self.owner is not None:
+                    await (await self._route(scope, receive, match))(scope, receive, send)
+                    return
         await self.app(scope, receive, send)
 
-    async def _list(self, scope: Scope, table_id: int) -> Any:
-        """A table's list, with any credentials and query: the route's function itself,
-        after the dependency FastAPI would resolve (any_caller, whose errors carry their
-        headers), with the request FastAPI would give it; errors rendered as the app's
-        handler renders them."""
-        request = Request({**scope, "app": self.owner})
-        ctx = await get_ctx(request)  # as FastAPI resolves the route's context
+    async def _route(self, scope: Scope, receive: Receive, match: re.Match[str]) -> Any:
+        """Any other credentials (a JWT) or query: the route's function itself, after the
+        dependency FastAPI would resolve (any_caller, whose errors carry their headers),
+        with the request FastAPI would give it (the route reads the body); errors rendered
+        as the app's handler renders them."""
+        request = Request({**scope, "app": self.owner}, receive)
+        ctx, table_id = await get_ctx(request), int(match[1])  # as FastAPI resolves it
         try:
             caller = await any_caller(request, ctx)
-            return await rows_api.list_rows(table_id, request, ctx, caller)
+            if match.re is TABLE_PATH:
+                if scope["method"] == "GET":
+                    return await rows_api.list_rows(table_id, request, ctx, caller)
+                return await rows_api.create_row(table_id, request, ctx, caller)
+            row_id = int(match[2])
+            if scope["method"] == "GET":
+                return await rows_api.get_row(table_id, row_id, request, ctx, caller)
+            return await rows_api.update_row(table_id, row_id, request, ctx, caller)
         except GridbaseError as exc:
             return render_error(exc)
 

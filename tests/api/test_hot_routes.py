@@ -1,6 +1,6 @@
-"""Hot paths: a row list (any credentials) and GET one row with a database token take the
-hot routes (api/hot.py), whose responses are byte for byte those of the normal route
-(FastAPI's, reached here without the hot routes or, for one row, with a JWT); batch creates
+"""Hot paths: a row list and one row's GET, PATCH and POST (a database token or a JWT) take
+the hot routes (api/hot.py), whose responses are byte for byte those of the normal route
+(FastAPI's, reached here without the hot routes); batch creates
 go in as chunked multi-row INSERTs and keep the request's order."""
 
 from __future__ import annotations
@@ -71,10 +71,14 @@ def test_hot_route_answers_like_the_normal_route(
 ) -> None:
     table_id, token = table
     path = f"/api/database/rows/table/{table_id}/{row}/{query}"
-    hot, normal = api.client.get(path, headers=token), api.client.get(path, headers=api.headers)
-    assert hot.status_code == normal.status_code == 200
-    assert hot.content == normal.content
-    assert hot.headers == normal.headers
+    stack = CountingStack(api.client.app)
+    app_only = TestClient(Cors(stack), base_url="http://testserver")  # no hot routes
+    for headers in (token, api.headers):  # a database token, a JWT
+        hot, normal = api.client.get(path, headers=headers), app_only.get(path, headers=headers)
+        assert hot.status_code == normal.status_code == 200
+        assert hot.content == normal.content
+        assert hot.headers == normal.headers
+    assert len(stack.paths) == 2  # only app_only's requests reached FastAPI
     if row == 1 and "user_field_names=true" in query:
         body = hot.json()
         assert [t["value"] for t in body["Tags"]] == ["red", "green"]  # in the linked table's order
@@ -199,27 +203,31 @@ def test_hot_writes_answer_like_the_normal_routes(
         "When": "2026-05-06T07:08:09Z",
     }
     path = f"/api/database/rows/table/{table_id}/?user_field_names=true"
-    hot, normal = (
-        api.client.post(path, json=body, headers=token),
-        api.client.post(path, json=body, headers=api.headers),
-    )
-    assert hot.status_code == normal.status_code == 200
-    assert hot.headers["content-type"] == normal.headers["content-type"] == "application/json"
+    stack = CountingStack(api.client.app)
+    app_only = TestClient(Cors(stack), base_url="http://testserver")  # no hot routes
 
     def strip(r: Any) -> dict[str, Any]:
         return {k: v for k, v in r.json().items() if k not in ("id", "order")}
 
-    assert strip(hot) == strip(normal) and hot.json()["id"] + 1 == normal.json()["id"]
-    row = f"/api/database/rows/table/{table_id}/{hot.json()['id']}/?user_field_names=true"
-    change = {"Amount": "9.50", "Tags": [1, 3], "Done": True}
-    normal = api.client.patch(row, json=change, headers=api.headers)
-    hot = api.client.patch(row, json=change, headers=token)
-    assert (hot.status_code, hot.content, hot.headers) == (
-        normal.status_code,
-        normal.content,
-        normal.headers,
-    )
-    assert api.client.get(row, headers=token).content == hot.content
+    for headers in (token, api.headers):  # a database token, a JWT
+        hot, normal = (
+            api.client.post(path, json=body, headers=headers),
+            app_only.post(path, json=body, headers=headers),
+        )
+        assert hot.status_code == normal.status_code == 200
+        assert hot.headers["content-type"] == normal.headers["content-type"] == "application/json"
+        assert strip(hot) == strip(normal) and hot.json()["id"] + 1 == normal.json()["id"]
+        row = f"/api/database/rows/table/{table_id}/{hot.json()['id']}/?user_field_names=true"
+        change = {"Amount": "9.50", "Tags": [1, 3], "Done": True}
+        normal = app_only.patch(row, json=change, headers=headers)
+        hot = api.client.patch(row, json=change, headers=headers)
+        assert (hot.status_code, hot.content, hot.headers) == (
+            normal.status_code,
+            normal.content,
+            normal.headers,
+        )
+        assert api.client.get(row, headers=headers).content == hot.content
+    assert len(stack.paths) == 4  # only app_only's requests reached FastAPI
 
 
 @pytest.mark.parametrize(
@@ -245,10 +253,12 @@ def test_refused_hot_writes_get_the_normal_errors_and_change_nothing(
     url = f"/api/database/rows/table/{table_id}/{path}?user_field_names=true"
     before = api.rows(table_id)
     headers = {"Content-Type": "application/json"}
-    hot = api.client.request(method, url, content=body, headers={**token, **headers})
-    normal = api.client.request(method, url, content=body, headers={**api.headers, **headers})
-    assert (hot.status_code, hot.content) == (normal.status_code, normal.content)
-    assert (hot.status_code, hot.json().get("error")) == (status, error)
+    app_only = TestClient(Cors(CountingStack(api.client.app)), base_url="http://testserver")
+    for auth in (token, api.headers):  # a database token, a JWT: both hot
+        hot = api.client.request(method, url, content=body, headers={**auth, **headers})
+        normal = app_only.request(method, url, content=body, headers={**auth, **headers})
+        assert (hot.status_code, hot.content) == (normal.status_code, normal.content)
+        assert (hot.status_code, hot.json().get("error")) == (status, error)
     assert api.rows(table_id) == before
 
 
