@@ -459,7 +459,13 @@ def insert_rows(
     if validated is not None:
         validated()
     now = ctx.clock()
-    orders = _order_for_new(conn, model, before_id, len(prepared), settled_later=not index_rows)
+    # PostgreSQL: one appended row's INSERT picks its order itself (_insert_appended)
+    appended = _settled_later(before_id, len(prepared), not index_rows) and not ctx.db.is_sqlite
+    orders: Sequence[Decimal | None] = (
+        [None]
+        if appended
+        else _order_for_new(conn, model, before_id, len(prepared), settled_later=not index_rows)
+    )
     for field in model.fields:  # server-filled values (autonumber, uuid), one call per batch
         ft = ctx.field_types.get(field.type)
         if ft.fills_new_rows and prepared:
@@ -473,10 +479,10 @@ def insert_rows(
         "last_modified_by": user_id,
     }
     rows = [
-        dict(values.columns, order=order, **stamps)
+        dict(values.columns, **stamps, **({} if order is None else {"order": order}))
         for values, order in zip(prepared, orders, strict=True)
     ]
-    ids = _insert_many(conn, model, rows)
+    ids = _insert_appended(conn, model, rows[0]) if appended else _insert_many(conn, model, rows)
     _write_relations(ctx, conn, model, list(zip(ids, prepared, strict=True)))
     if index_rows:
         _watch(ctx, conn, model, ids, created=True)()
@@ -523,6 +529,23 @@ def _insert_many(conn: sa.Connection, model: TableModel, rows: list[dict[str, An
         ids.extend(insert_values(conn, model.sql, tuple(keys), rows[start:end], model.sql.c.id))
         start = end
     return ids
+
+
+def _insert_appended(conn: sa.Connection, model: TableModel, row: dict[str, Any]) -> list[int]:
+    """One row appended without the order lock (_settled_later): its INSERT gives it the
+    order after the highest, as the statement sees it, a round trip fewer than reading the
+    highest first; _settle_appended moves it past any row committed meanwhile."""
+    t = model.sql
+    keys = tuple(row)
+
+    def build() -> Any:
+        after = sa.func.coalesce(sa.func.floor(sa.func.max(t.c.order)), 0) + 1
+        values: dict[str, Any] = {k: sa.bindparam(f"v_{k}", type_=t.c[k].type) for k in keys}
+        values["order"] = sa.select(after).scalar_subquery()
+        return t.insert().values(values).returning(t.c.id)
+
+    params = {f"v_{k}": value for k, value in row.items()}
+    return [r.id for r in model.records(conn, ("insert_appended", keys), build, params)]
 
 
 # PostgreSQL: a batch of more rows than this is locked in one statement and written in one
