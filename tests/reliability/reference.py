@@ -67,7 +67,10 @@ def matches(kind: str, filter_type: str, cell: Any, value: str) -> bool | None:
     if v == "":
         return None
     if filter_type == "link_row_has":
-        ids = [int(x) for x in v.split(",") if x.strip().isdigit()]
+        try:
+            ids = [int(x) for x in v.split(",") if x.strip().isdigit()]
+        except ValueError:  # a digit int() does not read ("¹"): none, as Baserow parses them
+            ids = []
         if not ids:
             return None
         return any(item["id"] in ids for item in cell)
