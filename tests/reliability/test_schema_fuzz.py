@@ -71,6 +71,13 @@ class SchemaMachine(RuleBasedStateMachine):
         super().__init__()
         self.model = Model()
         self.names = 0
+        # a fresh access token per example: a long run outlives one (10 minutes), and an
+        # example that met its expiry would not run the same way again (hypothesis then
+        # reports FlakyStrategyDefinition instead of a failure)
+        account = {"email": self.api.user["username"], "password": "password123"}
+        signed_in = self.client.post("/api/user/token-auth/", json=account)
+        assert signed_in.status_code == 200, signed_in.text
+        self.api.headers = {"Authorization": f"JWT {signed_in.json()['access_token']}"}
         r = self.call("POST", f"/api/applications/workspace/{self.workspace}/",
                       {"name": "fuzz", "type": "database"})  # fmt: skip
         self.database = r.json()["id"]
