@@ -100,6 +100,9 @@ class LinkRowFieldType(FieldType):
         }
 
     kind = "array"
+    # Baserow 1.35.3 keeps no value in a change to or from a link (asked: text "B" to a link
+    # to a table with a row "B" gives no link; a link to text gives null)
+    keeps_values = False
     formula_kind = None  # an array of the linked rows' texts, knowing the linked fields
     sort_types = SORTABLE  # by the linked rows' primary values
     can_be_primary = False

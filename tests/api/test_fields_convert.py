@@ -63,7 +63,8 @@ def test_boolean_date_and_link_conversions(api: Api) -> None:
     )
     retype(api, field["id"], "date", date_include_time=True)
     assert values(api, tid, "V") == [None, None, "2024-03-01T00:00:00Z"]
-    # text -> link_row matches the linked table's primary values
+    # text -> link_row keeps no value, even one that is a linked row's primary value, and
+    # link_row -> text none either (Baserow 1.35.3, asked)
     other, _ = table_with(api, [], did)
     api.ok(
         api.post(
@@ -81,9 +82,10 @@ def test_boolean_date_and_link_conversions(api: Api) -> None:
         )
     )
     retype(api, field["id"], "link_row", link_row_table_id=other)
-    assert [[v["value"] for v in cell] for cell in values(api, tid, "V")] == [[], [], [], ["y"]]
+    assert values(api, tid, "V") == [[], [], [], []]
+    api.ok(api.patch(f"/api/database/rows/table/{tid}/4/?user_field_names=true", {"V": [2]}))
     retype(api, field["id"], "text")
-    assert values(api, tid, "V") == [None, None, None, "y"]
+    assert values(api, tid, "V") == [None, None, None, None]
     # the related field went with the link
     assert [f["name"] for f in api.fields(other)] == ["Name", "V"]
 

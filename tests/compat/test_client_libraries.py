@@ -22,6 +22,7 @@ from baserowapi.models.row import Row
 
 from tests.server import Server
 
+
 class Setup:
     """A user with a workspace, a database and a database token, made over the API; tables
     and fields are added the same way."""
