@@ -389,7 +389,9 @@ class Model:
             if f.type in ("text", "long_text"):
                 return row.get(f.id) or ""
             if f.type == "number":
-                return row.get(f.id) or Decimal(0)  # Baserow reads an empty number as 0
+                # empty stays empty here: arithmetic reads it as 0, a text (concat) as ""
+                # (Baserow 1.35.3, asked: concat('a', field('N')) is "a" for an empty N)
+                return row.get(f.id)
             if f.type == "boolean":
                 return bool(row.get(f.id))
             if f.type == "count":
@@ -409,14 +411,16 @@ class Model:
         if op == "lower":
             return simple_lower(a)
         if op == "add":
-            return a + self.evaluate(table_id, e[2], row_id)
+            return _zero(a) + _zero(self.evaluate(table_id, e[2], row_id))
         if op == "sub":
-            return a - self.evaluate(table_id, e[2], row_id)
+            return _zero(a) - _zero(self.evaluate(table_id, e[2], row_id))
         if op == "mul":
-            return a * Decimal(e[2])
+            return _zero(a) * Decimal(e[2])
         raise AssertionError(op)
 
     def as_text(self, table_id: int, e: Expr, value: Any) -> str:
+        if value is None:  # an empty number read as text
+            return ""
         kind = self.expr_type(table_id, e)
         if kind == "number":
             return number_text(value, self.decimals(table_id, e)) or ""
@@ -490,6 +494,11 @@ def quote(s: str) -> str:
 
 def formula_safe(s: str) -> bool:
     return "\\'" not in s and not s.endswith("\\")
+
+
+def _zero(value: Any) -> Any:
+    """An empty number as arithmetic reads it (Baserow coalesces it to 0)."""
+    return Decimal(0) if value is None else value
 
 
 def number_text(value: Decimal | None, decimals: int) -> str | None:
