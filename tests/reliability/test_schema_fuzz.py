@@ -643,7 +643,9 @@ class SchemaMachine(RuleBasedStateMachine):
         """Compat search, sandwiched: every row whose text holds the term (or whose id it
         is) comes back, and every row that comes back shows the term in some value."""
         t = self.pick_table(data)
-        shown = {i: [self.model.wire(f, i) for f in t.fields.values()] for i in t.rows}
+        # a formula the model does not type (one over a link) shows what the server says
+        known = [f for f in t.fields.values() if self.model.predictable(f)]
+        shown = {i: [self.model.wire(f, i) for f in known] for i in t.rows}
         texts = [v for values in shown.values() for v in values if isinstance(v, str) and v]
         term = data.draw(
             st.one_of(
@@ -685,6 +687,8 @@ class SchemaMachine(RuleBasedStateMachine):
             )
             if stored_text or row_id == i:
                 assert i in got, (term, i)
+        if len(known) < len(t.fields):
+            return  # a row may show the term in a value the model does not know
         for i in got:
             assert any(holds(v) for v in shown[i]) or row_id == i, (term, i)
 
