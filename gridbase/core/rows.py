@@ -461,8 +461,8 @@ def insert_rows(
     now = ctx.clock()
     # PostgreSQL: one appended row's INSERT picks its order itself (_insert_appended)
     appended = _settled_later(before_id, len(prepared), not index_rows) and not ctx.db.is_sqlite
-    orders: Sequence[Decimal | None] = (
-        [None]
+    orders = (
+        None
         if appended
         else _order_for_new(conn, model, before_id, len(prepared), settled_later=not index_rows)
     )
@@ -478,11 +478,14 @@ def insert_rows(
         "created_by": user_id,
         "last_modified_by": user_id,
     }
-    rows = [
-        dict(values.columns, **stamps, **({} if order is None else {"order": order}))
-        for values, order in zip(prepared, orders, strict=True)
-    ]
-    ids = _insert_appended(conn, model, rows[0]) if appended else _insert_many(conn, model, rows)
+    if orders is None:
+        ids = _insert_appended(conn, model, dict(prepared[0].columns, **stamps))
+    else:
+        rows = [
+            dict(values.columns, order=order, **stamps)
+            for values, order in zip(prepared, orders, strict=True)
+        ]
+        ids = _insert_many(conn, model, rows)
     _write_relations(ctx, conn, model, list(zip(ids, prepared, strict=True)))
     if index_rows:
         _watch(ctx, conn, model, ids, created=True)()
