@@ -22,7 +22,6 @@ import asyncio
 import json
 import os
 import random
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from typing import Any
 import orjson
 from sqlalchemy import event as sa_event
 
+from bench import scratch
 from bench.floor import Floor, Query, page_queries
 from bench.seed import WORDS, field_specs, make_row
 from gridbase.app import build_context, create_app
@@ -280,8 +280,7 @@ def backend_cpu_ms(ctx: Any) -> float:
     return total * 1000 / os.sysconf("SC_CLK_TCK")
 
 
-async def main_async(args: argparse.Namespace) -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix="gridbase-cpu-"))
+async def main_async(args: argparse.Namespace, data_dir: Path) -> None:
     settings = Settings(
         data_dir=data_dir, database_url=args.database_url, webhooks_dispatcher=False
     )
@@ -353,7 +352,9 @@ def main() -> None:
     parser.add_argument("--no-db-index", action="store_true")
     parser.add_argument("--database-url", default="", help="PostgreSQL URL; default: SQLite")
     parser.add_argument("--statements", default="", help="print one request's statements")
-    asyncio.run(main_async(parser.parse_args()))
+    args = parser.parse_args()
+    with scratch.data_dir("", "gridbase-cpu-") as data_dir:
+        asyncio.run(main_async(args, data_dir))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ import json
 import os
 import random
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -28,7 +27,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from bench import loadgen
+from bench import loadgen, scratch
 from bench.baserow import database_token, seed_baserow
 from bench.floor import Floor, page_queries
 from bench.seed import Seeded, log_in, seed
@@ -295,9 +294,11 @@ def main() -> None:
         help="also seed a real Baserow here and run every workload against it (ratios)",
     )
     args = parser.parse_args()
+    with scratch.data_dir(args.data_dir, "gridbase-bench-") as data_dir:
+        run(args, data_dir)
 
-    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="gridbase-bench-"))
-    data_dir.mkdir(parents=True, exist_ok=True)
+
+def run(args: argparse.Namespace, data_dir: Path) -> None:
     seed_file = data_dir / "bench-seed.json"
     settings = Settings(
         data_dir=data_dir, database_url=args.database_url, webhooks_dispatcher=False

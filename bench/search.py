@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
 import requests
 import sqlalchemy as sa
 
+from bench import scratch
 from bench.seed import seed
 from gridbase.config import Settings
 from gridbase.search.tokenize import query_tokens
@@ -33,8 +33,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--terms", default="mango,user4242,omega 42,zzz")
     args = parser.parse_args()
+    with scratch.data_dir("", "gridbase-search-bench-") as data_dir:
+        run(args, data_dir)
 
-    data_dir = Path(tempfile.mkdtemp(prefix="gridbase-search-bench-"))
+
+def run(args: argparse.Namespace, data_dir: Path) -> None:
     settings = Settings(data_dir=data_dir, webhooks_dispatcher=False)
     server = Server(
         data_dir, {"GRIDBASE_WEBHOOKS_DISPATCHER": "false", "GRIDBASE_LOG_LEVEL": "warning"}

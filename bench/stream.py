@@ -28,7 +28,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from typing import Any
 import httpx
 import orjson
 
+from bench import scratch
 from gridbase.app import build_context
 from gridbase.config import Settings
 from gridbase.core import rows, tokens
@@ -241,7 +241,11 @@ def main() -> None:
     parser.add_argument("--idle", type=int, default=1000)
     parser.add_argument("--batches", type=int, default=30)
     args = parser.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="gridbase-bench-stream-"))
+    with scratch.data_dir("", "gridbase-bench-stream-") as data:
+        run(args, data)
+
+
+def run(args: argparse.Namespace, data: Path) -> None:
     port = free_port()
     env = dict(os.environ, GRIDBASE_DATA_DIR=str(data), GRIDBASE_DATABASE_URL=args.database_url)
     server = subprocess.Popen(

@@ -16,12 +16,12 @@ import dataclasses
 import json
 import shutil
 import statistics
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import requests
 
+from bench import scratch
 from bench.seed import PASSWORD, Seeded, seed
 from gridbase.config import Settings
 from tests.server import Server
@@ -73,9 +73,11 @@ def main() -> None:
     chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
     if not chromium or not driver:
         raise SystemExit("needs chromium and chromium-driver (apt-get install ...)")
+    with scratch.data_dir(args.data_dir, "gridbase-bench-") as data_dir:
+        run(args, data_dir, chromium, driver)
 
-    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="gridbase-bench-"))
-    data_dir.mkdir(parents=True, exist_ok=True)
+
+def run(args: argparse.Namespace, data_dir: Path, chromium: str, driver: str) -> None:
     seed_file = data_dir / "bench-seed.json"
     settings = Settings(data_dir=data_dir, webhooks_dispatcher=False)
     server = Server(data_dir, {"GRIDBASE_WEBHOOKS_DISPATCHER": "false"}).start()
