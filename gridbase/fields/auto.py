@@ -113,6 +113,7 @@ class UuidFieldType(FieldType):
     type = "uuid"
     kind = "text"
     formula_kind = "text"
+    search_by_text = True  # Baserow's contains_query: its text, though the filter refuses it
     sort_types = SORTABLE
     stores_text = True
     read_only = True

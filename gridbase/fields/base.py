@@ -244,7 +244,7 @@ class FieldType:
     # the column and makes a new one: password, collaborators, created/last modified by).
     keeps_values: ClassVar[bool] = True
     # compat search matches its display_text although the contains filter refuses it
-    # (Baserow's get_search_expression: users by their name)
+    # (Baserow's contains_query: users by their name, a rating's digits, a uuid's text)
     search_by_text: ClassVar[bool] = False
     resolves_values: ClassVar[bool] = False  # serialize reads what resolve_values found
     validates_together: ClassVar[bool] = False  # a request's values: validate_together

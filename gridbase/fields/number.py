@@ -239,6 +239,7 @@ class RatingFieldType(FieldType):
     unique_empty = (0,)  # unique_with_empty: 0 (no rating) may repeat
     kind = "int"
     formula_kind = "number"
+    search_by_text = True  # Baserow's contains_query: its digits, though the filter refuses it
     formula_nullable = False
     sort_types = SORTABLE
     can_have_db_index = True

@@ -1,23 +1,25 @@
 """Row search (`search`, `search_mode`): one OR over the searchable fields the request sees.
 
 `compat` (Baserow's default) matches a case-insensitive substring of each field's displayed
-value (numbers with their decimal places, dates in the field's format, select options and
-linked rows by their text), plus the row whose id equals the term when the term is an
-integer without a leading zero. A number field is left out of the OR when the term is no
-number it could hold (Baserow's contains_query raises and the field is skipped), and when
+value (numbers with their decimal places, dates in the field's format, select options by
+their text), plus the row whose id equals the term when the term is an integer without a
+leading zero. Baserow 1.35.3 compares what each field type's contains_query compares: links,
+lookups and other formula arrays, booleans and durations are left out (an empty Q()). A
+number (a field's, a formula's, a count's, a rollup's) is left out of the OR when the term is
+no number it could hold (Baserow's contains_query raises and the field is skipped), and when
 nothing is left to compare, every row matches (Baserow's empty Q()). `full-text-with-count`
-is answered the same way (Baserow also falls back to compat while a table's full-text data
-is not ready).
+reads the full-text index instead (gridbase.search), and falls back to this while a table has
+none, as Baserow does while its full-text data is not ready.
 
 Indexed: when the table's search index holds its texts (storage.search_index), a term of
 3+ characters first narrows the rows to those whose texts may hold it (a trigram index),
 and the per-field conditions decide among those only, so the answer is the scan's. A
-shorter term, or one the index cannot vouch for, is answered by the scan alone: formula
-arrays (lookups, multiple select formulas) compare their JSON text with LIKE as Baserow
+shorter term, or one the index cannot vouch for, is answered by the scan alone: multiple
+select formulas compare their JSON text (an array of options) with LIKE as Baserow
 writes it, where % and _ are wildcards, quotes and escapes are part of the text and upper()
 rather than lower() folds the case, so on a table with such a field a term holding any of
 `%_"\\` or a non-ASCII character is scanned.
-Imports: fields, filters, storage.search_index, usertable.
+Imports: fields, filters, models, storage.search_index, usertable.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import sqlalchemy as sa
 from gridbase.fields.base import FieldType
 from gridbase.filters import tree
 from gridbase.filters.base import Clause
+from gridbase.models import Field
 from gridbase.search.row_id import row_id_of
 from gridbase.storage.search_index import MIN_SUBSTRING
 from gridbase.storage.sqlite_functions import pg_lower
@@ -46,8 +49,9 @@ LIKE_SPECIAL = frozenset('%_"\\')
 def searched_fields(
     ctx: TableContext, model: TableModel, fields: tuple[int, ...] | None
 ) -> list[tree.Condition]:
-    """One contains condition per searchable field (link rows compare their primary text;
-    types that search_by_text their display text, though the filter itself refuses them)."""
+    """One contains condition per field whose text a row's search document holds (link rows
+    compare their primary text; types that search_by_text their display text, though the
+    filter itself refuses them). Compat search leaves the links out (indexed_search)."""
     out = []
     for field in model.fields:
         if fields is not None and field.id not in fields:
@@ -65,15 +69,19 @@ def searched_fields(
     return out
 
 
-def _can_hold(ft: FieldType, term: str) -> bool:
-    """Whether a number field's Django model field would read the term (get_prep_value of a
-    DecimalField or IntegerField); any other field takes any term."""
-    if ft.formula_kind != "number":
+def _can_hold(ft: FieldType, field: Field, term: str) -> bool:
+    """Whether a number's Django model field would read the term (get_prep_value of a
+    DecimalField or IntegerField): number, rating and autonumber fields, and formulas,
+    counts and rollups giving a number. Baserow patches DecimalField to read whatever
+    Decimal() reads, NaN and Infinity too (LenientDecimalField): those are searched for,
+    and found in no row. Any other field takes any term."""
+    kind = ft.value_kind(field)
+    if ft.formula_kind != "number" and not (ft.kind is None and kind == "decimal"):
         return True
     try:
-        if ft.kind == "decimal":
-            return Decimal(term).is_finite()
-        if ft.kind == "int":
+        if kind == "decimal":
+            Decimal(term)
+        else:
             int(term)
     except (InvalidOperation, ValueError):
         return False
@@ -104,13 +112,15 @@ def indexed_search(
     term = term.replace("\x00", "").strip()  # PostgreSQL text holds no NUL
     if not term:
         return None, None
-    conditions = searched_fields(ctx, model, fields)
+    # Baserow 1.35.3's compat search leaves links out (LinkRowFieldType has no
+    # contains_query); its full-text search reads them
+    conditions = [c for c in searched_fields(ctx, model, fields) if c.type != "link_row_contains"]
     group = tree.Group("OR", tuple(tree.Condition(c.field, c.type, term) for c in conditions))
     related = filtering.related_models(ctx, None, group)
     parts: list[Clause] = []
     raw_like = False  # a formula array compares with LIKE as Baserow writes it
     for condition in group.conditions:
-        if not _can_hold(ctx.field_types.get(condition.field.type), term):
+        if not _can_hold(ctx.field_types.get(condition.field.type), condition.field, term):
             continue
         target = filtering.target(ctx, model, condition.field, related)
         raw_like = raw_like or (target.kind == "array" and target.junction is None)

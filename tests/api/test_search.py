@@ -114,3 +114,52 @@ def test_filter_errors(api: Api) -> None:
         '"filters": [{"field": "Amount", "type": "higher_than", "value": "50"}]}]}'
     )
     assert [r["Name"] for r in api.rows(table, filters=filters)] == ["beta", "Gamma"]
+
+
+def _only(api: Api, table: int, type_: str, **props: object) -> int:
+    """A table of three rows whose only searched field is a new `type_` field (its primary
+    is a boolean, which compat search leaves out); the new field's id."""
+    primary = api.fields(table)[0]
+    api.ok(api.patch(f"/api/database/fields/{primary['id']}/", {"type": "boolean"}))
+    return int(api.field(table, "X", type_, **props)["id"])
+
+
+def ids(api: Api, table: int, term: str, mode: str = "compat") -> list[int]:
+    return [r["id"] for r in api.rows(table, search=term, search_mode=mode)]
+
+
+def test_what_compat_search_compares_per_field_type(api: Api) -> None:
+    """Asked of Baserow 1.35.3 (each field type's contains_query, a field skipped when it
+    raises, every row when nothing is left to compare)."""
+    database = api.database()
+    # a number formula, count or rollup is a number: a term it cannot hold skips it
+    table = api.table(database, data=[["Name"], ["a"], ["b"], ["c"]])
+    _only(api, table, "formula", formula="row_id() - 2")  # -1, 0, 1
+    assert ids(api, table, "-") == [1, 2, 3] and ids(api, table, "a") == [1, 2, 3]
+    assert ids(api, table, "-1") == [1] and ids(api, table, "0") == [2]
+    # Decimal() reads NaN and Infinity (Baserow's LenientDecimalField): searched, no row
+    assert ids(api, table, "NaN") == [] and ids(api, table, "-inf") == []
+    # a rating: its digits, for a term int() reads
+    table = api.table(database, data=[["Name"], ["a"], ["b"], ["c"]])
+    rating = _only(api, table, "rating", max_value=5)
+    api.ok(api.patch(f"/api/database/rows/table/{table}/batch/", {"items": [
+        {"id": 1, f"field_{rating}": 0}, {"id": 2, f"field_{rating}": 3}]}))  # fmt: skip
+    assert ids(api, table, "0") == [1, 3] and ids(api, table, "01") == []
+    assert ids(api, table, "1.5") == [1, 2, 3]
+    # a uuid: its text
+    table = api.table(database, data=[["Name"], ["a"], ["b"]])
+    _only(api, table, "uuid")
+    first = api.rows(table)[0]["X"]
+    assert ids(api, table, first[2:10].upper()) == [1]
+    # a link or a lookup: left out by compat search, read by full-text search
+    others = api.table(database, "Others", data=[["Name"], ["zebra"]])
+    table = api.table(database, data=[["Name"], ["apple"], ["pear"]])
+    link = api.field(table, "L", "link_row", link_row_table_id=others, has_related_field=False)
+    api.field(table, "K", "lookup", through_field_id=link["id"],
+              target_field_id=api.fields(others)[0]["id"])  # fmt: skip
+    api.ok(api.patch(f"/api/database/rows/table/{table}/1/", {f"field_{link['id']}": [1]}))
+    assert ids(api, table, "zeb") == [] and ids(api, table, "apple") == [1]
+    assert ids(api, table, "zebra", "full-text-with-count") == [1]
+    primary = api.fields(table)[0]
+    api.ok(api.patch(f"/api/database/fields/{primary['id']}/", {"type": "boolean"}))
+    assert ids(api, table, "zeb") == [1, 2]  # nothing left to compare

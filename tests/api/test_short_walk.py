@@ -4,13 +4,15 @@ they could return first; the rows are the same either way, on both backends."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from gridbase.core.context import Ctx
-from gridbase.search import compat
-from gridbase.usertable import load, walk
+from gridbase.filters import tree
+from gridbase.usertable import filtering, load, walk
 from tests.conftest import Api
 
 ROWS = 2_000
@@ -43,16 +45,26 @@ def _tagged_table(api: Api) -> tuple[int, int]:
     return table, tags
 
 
-def test_a_search_over_a_link_field_pages_alike(api: Api, ctx: Ctx) -> None:
+def _name_or_tag(term: str) -> str:
+    """Filters: the name or a linked tag contains `term` (an EXISTS inside an OR)."""
+    return json.dumps({"filter_type": "OR", "filters": [
+        {"field": "Name", "type": "contains", "value": term},
+        {"field": "Tag", "type": "link_row_contains", "value": term},
+    ]})  # fmt: skip
+
+
+def test_a_filter_over_a_link_field_pages_alike(api: Api, ctx: Ctx) -> None:
     table, _ = _tagged_table(api)
-    body = api.ok(api.get(f"/api/database/rows/table/{table}/", params={"search": "mango"}))
+    rows = f"/api/database/rows/table/{table}/"
+    body = api.ok(api.get(rows, params={"filters": _name_or_tag("mango"),
+                                         "user_field_names": "true"}))  # fmt: skip
     assert body["count"] == ROWS
     assert [r["id"] for r in body["results"]] == list(range(1, 101))
-    body = api.ok(
-        api.get(f"/api/database/rows/table/{table}/", params={"search": "mango", "page": 3})
-    )
+    body = api.ok(api.get(rows, params={"filters": _name_or_tag("mango"), "page": 3,
+                                         "user_field_names": "true"}))  # fmt: skip
     assert [r["id"] for r in body["results"]] == list(range(201, 301))
-    page = api.ok(api.get(f"/api/database/rows/table/{table}/", params={"search": "kiwi"}))
+    page = api.ok(api.get(rows, params={"filters": _name_or_tag("kiwi"),
+                                         "user_field_names": "true"}))  # fmt: skip
     assert page["count"] == 0 and page["results"] == []
 
 
@@ -64,7 +76,11 @@ def test_postgres_a_short_walk_tests_exists_row_by_row(api: Api, ctx: Ctx, backe
         for name in (f"database_table_{table}", f"database_table_{tags}"):
             conn.exec_driver_sql(f"ANALYZE {name}")
         model = load.model_for(ctx, conn, load.load_table(conn, table))
-        where = compat.search_clause(ctx, model, "mango")
+        name, tag = model.fields[0], next(f for f in model.fields if f.name == "Tag")
+        group = tree.Group("OR", (tree.Condition(name, "contains", "mango"),
+                                  tree.Condition(tag, "link_row_contains", "mango")))  # fmt: skip
+        found = filtering.where_for(ctx, model, group, conn)
+        where = found(model) if found is not None else None
         assert where is not None
         t = model.sql
 

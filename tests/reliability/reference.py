@@ -47,6 +47,15 @@ def simple_lower(s: str) -> str:
     return "".join(c.lower()[0] for c in s)
 
 
+def decimal_text(value: str) -> bool:
+    """Whether Decimal() reads `value` (NaN and Infinity too)."""
+    try:
+        Decimal(value)
+    except InvalidOperation:
+        return False
+    return True
+
+
 def number_of(value: str) -> Decimal | None:
     try:
         d = Decimal(value)
