@@ -41,7 +41,9 @@ def list_fields(table_id: int, ctx: CtxDep, actor: ActorDep) -> Any:
 
 def _field_body(body: Any, *, creating: bool) -> tuple[Validator, dict[str, Any]]:
     v = Validator(body)
-    v.string("name", required=creating, max_length=255, allow_blank=True)
+    # DRF's CharField trims the name and the description; the type is a choice, as given
+    name = v.string("name", required=creating, max_length=255, allow_blank=True)
+    description = v.string("description", required=False, allow_blank=True, allow_null=True)
     v.string("type", required=creating)
     # [{"type_name": ...}] -> the names (core checks them against the field type)
     constraints = v.object_list(
@@ -49,6 +51,9 @@ def _field_body(body: Any, *, creating: bool) -> tuple[Validator, dict[str, Any]
     )
     v.done()
     data = dict(v.data)
+    for key, value in (("name", name), ("description", description)):
+        if isinstance(value, str):
+            data[key] = value
     if "field_constraints" in data:
         data["field_constraints"] = constraints
     return v, data

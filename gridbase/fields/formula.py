@@ -63,13 +63,14 @@ DISPLAY_DEFAULTS: dict[str, Any] = {
 def _check_formula(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise PropError("formula", "This field may not be blank.", "blank")
-    if len(value) > MAX_FORMULA_LENGTH:
+    text: str = value.strip()  # DRF's CharField trims, as Baserow's serializer does
+    if len(text) > MAX_FORMULA_LENGTH:
         raise PropError(
             "formula",
             f"Ensure this field has no more than {MAX_FORMULA_LENGTH} characters.",
             "max_length",
         )
-    return value
+    return text
 
 
 def array_source(

@@ -113,7 +113,7 @@ def check_str(name: str, max_length: int, allow_null: bool = False) -> Callable[
             raise PropError(name, "This field may not be null.", "null")
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise PropError(name, "Not a valid string.")
-        text = str(value)
+        text = str(value).strip()  # DRF's CharField trims, as Baserow's serializers do
         if len(text) > max_length:
             raise PropError(
                 name, f"Ensure this field has no more than {max_length} characters.", "max_length"

@@ -118,7 +118,7 @@ def _check_options(raw: Any) -> list[dict[str, Any]]:
                 problems[key] = field_error("This field may not be null.", "null")
             elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
                 problems[key] = field_error("Not a valid string.")
-            elif len(str(value)) > 255:
+            elif len(str(value).strip()) > 255:
                 problems[key] = field_error(
                     "Ensure this field has no more than 255 characters.", "max_length"
                 )
@@ -130,8 +130,8 @@ def _check_options(raw: Any) -> list[dict[str, Any]]:
             clean.append(
                 {
                     "id": int(option_id) if option_id is not None else None,
-                    "value": str(item["value"]),
-                    "color": str(item["color"]),
+                    "value": str(item["value"]).strip(),  # DRF's CharField trims
+                    "color": str(item["color"]).strip(),
                 }
             )
     if any(errors):

@@ -5,12 +5,13 @@ Imports: fields (base, props), models.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+import regex
 import sqlalchemy as sa
 
+from gridbase.errors import field_error
 from gridbase.fields.base import (
     SORTABLE,
     FieldType,
@@ -29,6 +30,14 @@ def as_text(raw: Any) -> str | None:
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         raise FieldValueError("Not a valid string.")
     return str(raw)
+
+
+def written_text(raw: Any) -> str | None:
+    """A text cell as Baserow's row serializer reads it (DRF CharField, trim_whitespace):
+    as_text, without surrounding whitespace (str.strip(): also no-break spaces, tabs and
+    line breaks). Conversions and imports keep the text as it is, as Baserow's do."""
+    text = as_text(raw)
+    return text.strip() if text is not None else None
 
 
 def _or_blank(stored: Any) -> Any:
@@ -56,7 +65,7 @@ class PlainText(TextLike):
     can_upsert = True
 
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
-        return as_text(raw)
+        return written_text(raw)
 
     def convert_value(self, field: Field, value: Any, vc: ValueContext) -> Any:
         if isinstance(value, bool):
@@ -102,18 +111,37 @@ class LongTextFieldType(PlainText):
 
 
 class PatternFieldType(TextLike):
-    """A text value that must match a pattern; "" and null are always accepted, and stored
-    as "" (Baserow's prepare_value_for_db), which is also what new and converted cells get."""
+    """A text value that must match Baserow's pattern for its type (searched with the
+    `regex` module, as Baserow's UnicodeRegexValidator does: its \\w is Unicode's); "" and
+    null are always accepted, and stored as "" (Baserow's prepare_value_for_db), which is
+    also what new and converted cells get. A written value is trimmed first, and one too
+    long gets both errors, as DRF's CharField validators give them."""
 
     can_upsert = True
 
-    pattern: re.Pattern[str]
+    pattern: regex.Pattern[str]
+    max_length: ClassVar[int | None] = None
 
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
-        text = as_text(raw)
-        if text and not self.pattern.match(text):
-            raise FieldValueError("Enter a valid value.")
-        return text or ""
+        text = written_text(raw)
+        if not text:
+            return ""
+        errors = [] if self.pattern.search(text) else field_error("Enter a valid value.")
+        if self.max_length is not None and len(text) > self.max_length:
+            errors += field_error(
+                f"Ensure this field has no more than {self.max_length} characters.", "max_length"
+            )
+        if errors:
+            raise FieldValueError(errors[0]["error"], detail=errors)
+        return text
+
+    def convert_value(self, field: Field, value: Any, vc: ValueContext) -> Any:
+        """Baserow's conversion SQL: the text as it is if it matches, else ""."""
+        try:
+            text = as_text(value)
+        except FieldValueError:  # a boolean or a list: no text of it passes any pattern
+            return ""
+        return text if text and self.pattern.search(text) else ""
 
     def default(self, field: Field) -> Any:
         return ""
@@ -152,7 +180,7 @@ class UrlFieldType(PatternFieldType):
     type = "url"
     unique_empty = ("",)  # unique_with_empty: "" and null may repeat
     formula_kind = "url"
-    pattern = re.compile(r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$")
+    pattern = regex.compile(r"^[^\s]{0,255}(?:\.|//)[^\s]{1,}$")
     example = "https://example.com/page"
 
 
@@ -160,10 +188,11 @@ class EmailFieldType(PatternFieldType):
     type = "email"
     unique_empty = ("",)  # unique_with_empty: "" and null may repeat
     formula_kind = "char"
-    pattern = re.compile(
-        r"^(?=.{3,254}$)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-        r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}$"
-    )
+    # Baserow's "highly permissive" pattern: a@b, .a@b.c and é@é pass; spaces, quotes and %
+    # do not
+    _word = r"[-\.\[\]!#$&*+/=?^_`{|}~\w]+"
+    pattern = regex.compile(rf"(?i)(?=^.{{3,254}}$)^{_word}@{_word}$")
+    max_length = 254
     example = "ada@example.com"
 
     def value_schema(self) -> dict[str, Any]:
@@ -173,5 +202,6 @@ class EmailFieldType(PatternFieldType):
 class PhoneNumberFieldType(PatternFieldType):
     type = "phone_number"
     formula_kind = "char"
-    pattern = re.compile(r"^[0-9NnXx,+._*()#=;/ -]{1,100}$")
+    pattern = regex.compile(r"^[0-9NnXx,+._*()#=;/ -]{1,100}$")
+    max_length = 100
     example = "+1 (555) 010-9999"
