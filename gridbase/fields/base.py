@@ -627,6 +627,34 @@ def undeclared(ft: FieldType) -> Iterator[str]:
         yield "validate_together"
 
 
+def int_or_text(raw: Any) -> int | str:
+    """Baserow's IntegerOrStringField (a select option, a linked row): an integer (a
+    boolean is none: DRF's IntegerField refuses it), or a text trimmed as DRF's CharField
+    trims it."""
+    if isinstance(raw, bool):
+        raise FieldValueError("A valid integer is required.")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str):
+        return raw.strip()
+    raise FieldValueError("The provided value should be a valid integer or string")
+
+
+def each_item(items: list[Any]) -> list[int | str]:
+    """int_or_text of every item, as DRF's ListField reads its child: the errors keyed by
+    the items' positions."""
+    out: list[int | str] = []
+    errors: dict[str, Any] = {}
+    for index, item in enumerate(items):
+        try:
+            out.append(int_or_text(item))
+        except FieldValueError as exc:
+            errors[str(index)] = [{"error": exc.message, "code": exc.code}]
+    if errors:
+        raise FieldValueError(next(iter(errors.values()))[0]["error"], detail=errors)
+    return out
+
+
 def as_items(raw: Any) -> list[Any] | None:
     """The items of a many-valued cell as written: a list, one integer, or a comma-separated
     string; None for any other JSON type (each field type words that error itself)."""

@@ -39,7 +39,7 @@ class BooleanFieldType(FieldType):
         if isinstance(raw, (int, float)) and raw in (0, 1):
             return bool(raw)
         if isinstance(raw, str):
-            word = raw.strip().lower()
+            word = raw.lower()  # no strip: Baserow refuses " true "
             if word in TRUE_WORDS:
                 return True
             if word in FALSE_WORDS and word != "":

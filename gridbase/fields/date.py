@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,9 +33,13 @@ from gridbase.storage import ddl
 from gridbase.storage.kept.zones import time_zones
 from gridbase.storage.types import UtcDateTime
 
-DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DATE_TIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+# Django's parse_date / parse_datetime (DRF's ISO 8601 input), after Python's fromisoformat
+DATE_RE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
+DATETIME_RE = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+    r"[T ](?P<hour>\d{1,2}):(?P<minute>\d{1,2})"
+    r"(?::(?P<second>\d{1,2})(?:[.,](?P<microsecond>\d{1,6})\d{0,6})?)?"
+    r"\s*(?P<tzinfo>Z|[+-]\d{2}(?::?\d{2})?)?$"
 )
 DATE_ERROR = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
 DATETIME_ERROR = (
@@ -75,33 +79,69 @@ DATE_PROPS = (
 )
 
 
+def _django_datetime(text: str) -> datetime | None:
+    """django.utils.dateparse.parse_datetime (Django 5.0): fromisoformat, else its pattern
+    (fractions past 6 digits dropped); ValueError for a day or an hour that does not exist."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        found = DATETIME_RE.match(text)
+        if found is None:
+            return None
+        kw = found.groupdict()
+        fraction, zone = kw.pop("microsecond"), kw.pop("tzinfo")
+        tz: tzinfo | None = None
+        if zone == "Z":
+            tz = UTC
+        elif zone is not None:
+            minutes = 60 * int(zone[1:3]) + (int(zone[-2:]) if len(zone) > 3 else 0)
+            tz = timezone(timedelta(minutes=-minutes if zone[0] == "-" else minutes))
+        parts = {k: int(v) for k, v in kw.items() if v is not None}
+        if fraction:
+            parts["microsecond"] = int(fraction.ljust(6, "0"))
+        return datetime(**parts, tzinfo=tz)
+
+
 def parse_datetime(raw: Any) -> datetime:
-    """An ISO date or datetime; an offset converts to UTC, a naive value is UTC."""
+    """A value as DRF's DateTimeField reads it (ISO 8601 through Django's parse_datetime:
+    no surrounding spaces, a date alone is midnight); an offset converts to UTC, a naive
+    value is UTC."""
     if isinstance(raw, datetime):
         value = raw
-    elif isinstance(raw, str) and DATE_TIME.match(raw.strip()):
-        try:
-            value = datetime.fromisoformat(raw.strip().replace(" ", "T", 1))
-        except ValueError:
-            raise FieldValueError(DATETIME_ERROR) from None
     else:
-        raise FieldValueError(DATETIME_ERROR)
+        try:
+            found = _django_datetime(raw) if isinstance(raw, str) else None
+        except (ValueError, OverflowError):
+            found = None
+        if found is None:
+            raise FieldValueError(DATETIME_ERROR)
+        value = found
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise FieldValueError(DATETIME_ERROR) from None
 
 
 def parse_date(raw: Any) -> date:
+    """A value as DRF's DateField reads it (Django's parse_date: fromisoformat, which
+    reads 20240131 too, else YYYY-M-D)."""
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
         return raw
-    if not isinstance(raw, str) or not DATE_ONLY.match(raw.strip()):
-        raise FieldValueError(DATE_ERROR)
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        raise FieldValueError(DATE_ERROR) from None
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            found = DATE_RE.match(raw)
+            if found is not None:
+                try:
+                    return date(**{k: int(v) for k, v in found.groupdict().items()})
+                except ValueError:
+                    pass
+    raise FieldValueError(DATE_ERROR)
 
 
 def iso_datetime(value: datetime) -> str:

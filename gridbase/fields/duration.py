@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
+from collections.abc import Callable
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,13 +28,6 @@ FORMATS: dict[str, float] = {
     "d h mm": 60,
     "d h mm ss": 1,
 }
-CLOCK = re.compile(
-    r"^(?:(?P<d>\d+)\s*d\s*)?(?P<h>\d+):(?P<m>\d{1,2})(?::(?P<s>\d{1,2}(?:\.\d+)?))?$"
-)
-UNITS = re.compile(
-    r"^(?:(?P<d>\d+(?:\.\d+)?)\s*d)?\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h)?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m)?\s*(?:(?P<s>\d+(?:\.\d+)?)\s*s)?$"
-)
-INVALID = "Invalid duration format."
 # Baserow's DURATION_FORMATS format_func: (days, hours, minutes, seconds) -> text
 TEXTS: dict[str, Any] = {
     "h:mm": lambda d, h, m, s: f"{d * 24 + h}:{m:02d}",
@@ -64,37 +58,129 @@ def duration_text(seconds: Any, fmt: str) -> str | None:
     return sign + text
 
 
+def _secs(days: Any = None, hours: Any = None, mins: Any = None, secs: Any = None) -> float:
+    return int(days or 0) * 86400 + int(hours or 0) * 3600 + int(mins or 0) * 60 + float(secs or 0)
+
+
+_DAY, _HOUR, _MIN = (r"(\d+)(?:d\s*|\s+)", r"(\d+)", r"(\d+)")
+# Baserow 1.35.3's DURATION_REGEXPS (utils/duration.py), in its order: a text is read by the
+# first that matches, with its format's reading of the groups or the default one (`.` is any
+# character there too)
+_READINGS: list[tuple[re.Pattern[str], dict[str, Callable[..., float]]]] = [
+    (re.compile(r"^((?P<days>\d+)(?:d\s*))?((?P<hours>\d+)(?:h\s*))?"
+                r"((?P<mins>\d+)(?:m\s*|\s+))?((?P<secs>\d+|\d+.\d+)?(?:s\s*))?$"),
+     {"default": lambda days, hours, mins, secs: _secs(days, hours, mins, secs)}),
+    (re.compile(r"^(\d+)(?:d\s*|\s+)(\d+):(\d+):(\d+|\d+.\d+)$"),
+     {"default": lambda d, h, m, s: _secs(d, h, m, s)}),
+    (re.compile(r"^(\d+):(\d+):(\d+|\d+.\d+)$"), {"default": lambda h, m, s: _secs(0, h, m, s)}),
+    (re.compile(r"^(\d+)(?:d\s*|\s+)(\d+)h$"), {"default": lambda d, h: _secs(d, h)}),
+    (re.compile(r"^(\d+)h$"), {"default": lambda h: _secs(0, h)}),
+    (re.compile(r"^(\d+)d$"), {"default": lambda d: _secs(d)}),
+    (re.compile(r"^(\d+)(?:d\s*|\s+)(\d+):(\d+)$"), {
+        **dict.fromkeys(("h:mm", "d h", "d h:mm", "d h mm"), lambda d, h, m: _secs(d, h, m)),
+        "default": lambda d, m, s: _secs(d, 0, m, s)}),
+    (re.compile(r"^(\d+)(?:d\s*|\s+)(\d+):(\d+.\d+)$"),
+     {"default": lambda d, m, s: _secs(d, 0, m, s)}),
+    (re.compile(r"^(\d+):(\d+)$"), {
+        **dict.fromkeys(("h:mm", "d h", "d h:mm"), lambda h, m: _secs(0, h, m)),
+        "default": lambda m, s: _secs(0, 0, m, s)}),
+    (re.compile(r"^(\d+):(\d+.\d+)$"), {"default": lambda m, s: _secs(0, 0, m, s)}),
+    (re.compile(r"^(\d+)(?:d\s*|\s+)(\d+)$"), {
+        "h:mm": lambda d, m: _secs(d, 0, m), "d h": lambda d, h: _secs(d, h),
+        "d h:mm": lambda d, m: _secs(d, 0, m), "d h mm": lambda d, m: _secs(d, 0, m),
+        "default": lambda d, s: _secs(d, 0, 0, s)}),
+    (re.compile(r"^(\d+)(?:d\s*|\s+)(\d+.\d+)$"), {"default": lambda d, s: _secs(d, 0, 0, s)}),
+    (re.compile(r"^(\d+)$"), {
+        "h:mm": lambda m: _secs(0, 0, float(m)), "d h": lambda h: _secs(0, float(h)),
+        "d h:mm": lambda m: _secs(0, 0, float(m)), "d h mm": lambda m: _secs(0, 0, m),
+        "default": lambda s: _secs(0, 0, 0, s)}),
+    (re.compile(r"^(\d+.\d+)$"), {"default": lambda s: _secs(0, 0, 0, s)}),
+]  # fmt: skip
+# PostgreSQL's interval text (what lookups of durations hold), Baserow's last resort
+_INTERVAL = re.compile(
+    r"(?P<years>-?\d+)\s+years?\s*|(?P<months>-?\d+)\s+mons?\s*|(?P<days>-?\d+)\s+days?\s*"
+    r"|(?P<time>(-?\d{1,2}):(\d{2}):(\d{2}))?"
+)
+
+
+def _interval_seconds(text: str) -> float | None:
+    days = seconds = 0
+    valid = False
+    for found in _INTERVAL.finditer(text):
+        if found.group("years"):
+            days, valid = days + int(found.group("years")) * 365, True
+        if found.group("months"):
+            days, valid = days + int(found.group("months")) * 30, True
+        if found.group("days"):
+            days, valid = days + int(found.group("days")), True
+        if found.group("time"):
+            h, m, sec = found.group("time").split(":")
+            seconds, valid = seconds + int(h) * 3600 + int(m) * 60 + int(sec), True
+    return timedelta(days=days, seconds=seconds).total_seconds() if valid else None
+
+
+def _text_seconds(text: str, fmt: str) -> float:
+    """Baserow's parse_duration_value: ValueError when nothing reads the text."""
+    sign = 1
+    if text.startswith("-"):
+        text, sign = text[1:], -1
+    for pattern, readings in _READINGS:
+        found = pattern.match(text)
+        if found is None:
+            continue
+        read: Callable[..., float] = readings.get(fmt, readings["default"])
+        named = found.groupdict()
+        if any(named.values()):
+            return read(**named) * sign
+        try:
+            return read(*found.groups()) * sign
+        except TypeError:  # this reading takes another number of parts
+            continue
+    seconds = _interval_seconds(text)
+    if seconds is None:
+        raise ValueError(text)
+    return seconds
+
+
+def _rround(value: float, digits: int = 0) -> float:
+    """Baserow's rround: half away from zero, in floats."""
+    scale: int = 10**digits
+    return int(value * scale + (0.5 if value >= 0 else -0.5)) / scale
+
+
+def round_to(seconds: float, fmt: str) -> float:
+    """Baserow's round_func of the format (ValueError for NaN, OverflowError past floats)."""
+    unit = FORMATS.get(fmt, 1)
+    if unit >= 1:
+        return _rround(seconds / unit) * unit
+    return _rround(seconds, round(-math.log10(unit)))
+
+
 def parse_duration(raw: Any, fmt: str) -> float:
-    """Seconds from a number (seconds) or a text like `1:30`, `1d 2:03:04`, `1d 2h 3m`."""
-    if isinstance(raw, bool):
-        raise FieldValueError(INVALID)
-    if isinstance(raw, (int, float, Decimal)):
-        return float(raw)
-    if not isinstance(raw, str):
-        raise FieldValueError(INVALID)
-    text = raw.strip().lower()
-    negative = text.startswith("-")
-    text = text.lstrip("-").strip()
+    """Seconds, as Baserow's duration_value_to_timedelta reads a value: a number (a
+    boolean too, as float() reads it, and a text float() reads) is seconds; another text
+    is read by Baserow's patterns for the format; rounded to the format, as a timedelta
+    holds it."""
+    value = raw
+    with contextlib.suppress(TypeError, ValueError):
+        value = float(raw)
     try:
-        return (-1 if negative else 1) * float(Decimal(text))
-    except InvalidOperation:
-        pass
-    match = CLOCK.match(text)
-    if match:
-        parts = match.groupdict()
-        seconds = (
-            int(parts["d"] or 0) * 86400
-            + int(parts["h"]) * 3600
-            + int(parts["m"]) * 60
-            + float(parts["s"] or 0)
-        )
-        return -seconds if negative else seconds
-    match = UNITS.match(text)
-    if match and text and any(match.groupdict().values()):
-        p = {k: float(v or 0) for k, v in match.groupdict().items()}
-        seconds = p["d"] * 86400 + p["h"] * 3600 + p["m"] * 60 + p["s"]
-        return -seconds if negative else seconds
-    raise FieldValueError(INVALID)
+        if isinstance(value, float):
+            seconds = value
+        elif isinstance(value, str):
+            seconds = _text_seconds(value, fmt)
+        else:
+            raise FieldValueError(
+                "The provided value should be a valid integer or string according to the "
+                f"{fmt} format."
+            )
+        return timedelta(seconds=round_to(seconds, fmt)).total_seconds()
+    except ValueError:
+        raise FieldValueError(f"The value {raw} is not a valid duration.") from None
+    except OverflowError:
+        raise FieldValueError(
+            f"Value {raw} is too large. The maximum is {timedelta.max}."
+        ) from None
 
 
 MAX_SECONDS = timedelta.max.total_seconds()
@@ -106,18 +192,12 @@ def duration_filter_value(value: str, fmt: str) -> float | None:
     if value == "":
         return None
     try:
-        seconds = round_to(parse_duration(value, fmt), fmt)
-    except (FieldValueError, ArithmeticError):  # ArithmeticError: past any Decimal or float
+        seconds = parse_duration(value, fmt)
+    except FieldValueError:
         raise ValueError(value) from None
     if not -MAX_SECONDS <= seconds <= MAX_SECONDS:  # no duration field holds it
         raise ValueError(value)
     return seconds
-
-
-def round_to(seconds: float, fmt: str) -> float:
-    unit = Decimal(str(FORMATS.get(fmt, 1)))
-    value = (Decimal(str(seconds)) / unit).quantize(Decimal(1), rounding="ROUND_HALF_UP") * unit
-    return float(value)
 
 
 class DurationFieldType(FieldType):
@@ -140,12 +220,7 @@ class DurationFieldType(FieldType):
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         if raw is None or raw == "":
             return None
-        fmt = str(field.props.get("duration_format", "h:mm"))
-        seconds = parse_duration(raw, fmt)
-        # A duration must fit a timedelta, as in Baserow (about 2.7 million years).
-        if not math.isfinite(seconds) or abs(seconds) > MAX_SECONDS:
-            raise FieldValueError("The provided duration is too large.")
-        return round_to(seconds, fmt)
+        return parse_duration(raw, str(field.props.get("duration_format", "h:mm")))
 
     def serialize(self, field: Field, stored: Any) -> Any:
         return None if stored is None else float(stored)

@@ -33,6 +33,7 @@ from gridbase.fields.base import (
     SortKey,
     ValueContext,
     as_items,
+    each_item,
     formula_infos,
 )
 from gridbase.fields.field_json import field_json
@@ -418,28 +419,36 @@ class LinkRowFieldType(FieldType):
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         if raw is None:
             raise FieldValueError("This field may not be null.", "null")
-        # Baserow's LinkRowRequestSerializer reads any falsy value (0, false, "", {}) as none
-        items = as_items(raw) if raw else []
+        # Baserow's LinkRowRequestSerializer: any falsy value (0, false, "", {}) is none; a
+        # list's items all of its first item's type, and that an integer or a text; then
+        # each item read as IntegerOrStringField reads it (texts trimmed)
+        if isinstance(raw, list) and raw:
+            if any(not isinstance(i, type(raw[0])) for i in raw):
+                raise FieldValueError("All list values must be same type.", "not_same_type")
+            if not isinstance(raw[0], (str, int)):
+                raise FieldValueError(
+                    "The provided value must be a list of valid integer or string"
+                )
+        items = [raw] if raw is True else as_items(raw) if raw else []
         if items is None:
             raise FieldValueError("This provided value must be a list, an integer or a string.")
-        if any(isinstance(i, bool) or not isinstance(i, (int, str)) for i in items):
-            raise FieldValueError("The provided value must be a list of valid integer or string")
-        if items and len({type(i) for i in items}) > 1:
-            raise FieldValueError("All list values must be same type.", "not_same_type")
+        items = each_item(items)
         target = self.links_to(field)
         if not field.props.get("link_row_multiple_relationships", True) and len(items) > 1:
             raise FieldValueError("Ensure this field has no more than 1 elements.", "max_length")
         if not items or vc.rows is None or target is None:
             return [i for i in items if isinstance(i, int)]
-        if isinstance(items[0], str):
-            named = vc.rows.named(target, items)
-            for name in items:
+        texts = [i for i in items if isinstance(i, str)]  # all items, or none (one type)
+        if texts:
+            named = vc.rows.named(target, texts)
+            for name in texts:
                 if name not in named:
                     raise RequestBodyValidation(NO_MATCH.format(name))
-            ids = [named[name] for name in items]
+            ids = [named[name] for name in texts]
         else:
-            existing = vc.rows.existing(target, items)
-            ids = [i for i in items if i in existing]
+            numbers = [i for i in items if isinstance(i, int)]
+            existing = vc.rows.existing(target, numbers)
+            ids = [i for i in numbers if i in existing]
         return list(dict.fromkeys(ids))
 
     def default(self, field: Field) -> Any:

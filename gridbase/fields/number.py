@@ -120,7 +120,7 @@ class NumberFieldType(FieldType):
         return DecimalType(MAX_DIGITS + places, places)
 
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
-        if raw is None or raw == "":
+        if raw is None or (isinstance(raw, str) and not raw.strip()):  # " ": null, as in Baserow
             return None
         value = parse_decimal(raw)
         places = int(field.props.get("number_decimal_places", 0))

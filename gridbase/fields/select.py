@@ -27,6 +27,8 @@ from gridbase.fields.base import (
     SortKey,
     ValueContext,
     as_items,
+    each_item,
+    int_or_text,
 )
 from gridbase.fields.props import Prop, PropError
 from gridbase.models import Field, SelectOption
@@ -240,8 +242,7 @@ class SingleSelectFieldType(SelectOptionsMixin):
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
         if raw is None:
             return None
-        if isinstance(raw, bool) or not isinstance(raw, (int, str)):
-            raise FieldValueError("The provided value should be a valid integer or string")
+        raw = int_or_text(raw)
         option_id = _option_id(raw)
         for option in field.select_options:
             if option.id == option_id or (option_id is None and option.value == raw):
@@ -431,7 +432,9 @@ class MultipleSelectFieldType(SelectOptionsMixin):
         return [SortKey(collation.text_order(sa.func.coalesce(joined, ""), dialect))]
 
     def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
-        if raw is None or raw == "":
+        if raw is None:  # DRF's ListField: no null
+            raise FieldValueError("This field may not be null.", "null")
+        if raw == "":
             return []
         items = as_items(raw)
         if items is None:
@@ -440,10 +443,11 @@ class MultipleSelectFieldType(SelectOptionsMixin):
             )
         ids: list[int] = []
         names: list[str] = []
-        for item in items:
-            if isinstance(item, bool) or not isinstance(item, (int, str)):
-                raise FieldValueError("The provided value should be a valid integer or string")
-            (ids if isinstance(item, int) else names).append(item)  # type: ignore[arg-type]  # split by type just above
+        for value in each_item(items):
+            if isinstance(value, int):
+                ids.append(value)
+            else:
+                names.append(value)
         known = {o.id for o in field.select_options}
         for option_id in ids:
             if option_id not in known:
