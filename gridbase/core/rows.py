@@ -20,6 +20,7 @@ from gridbase.core import (
     permissions,
     row_etags,
     row_history,
+    row_orders,
     tokens,
     trash,
     workspaces,
@@ -412,16 +413,10 @@ def _order_for_new(
         highest = records(
             t, conn, "max_order", lambda: sa.select(sa.func.max(t.c.order).label("highest")), {}
         )[0].highest
-        start = math.floor(Decimal(str(highest))) + 1 if highest is not None else 1
+        # Baserow's get_highest_order_of_queryset: past the highest, rounded up
+        start = math.ceil(Decimal(str(highest))) + 1 if highest is not None else 1
         return [Decimal(start + i) for i in range(count)]
-    before = conn.execute(sa.select(t.c.order).where(t.c.id == before_id)).first()
-    if before is None:
-        raise RowDoesNotExist([before_id])
-    upper = Decimal(str(before.order))
-    lower_row = conn.execute(sa.select(sa.func.max(t.c.order)).where(t.c.order < upper)).scalar()
-    lower = Decimal(str(lower_row)) if lower_row is not None else math.floor(upper) - 1
-    step = (upper - lower) / (count + 1)
-    return [(lower + step * (i + 1)).quantize(Decimal(1).scaleb(-20)) for i in range(count)]
+    return row_orders.orders_before(conn, model, before_id, count)
 
 
 def _settled_later(before_id: int | None, count: int, asked: bool) -> bool:
@@ -542,7 +537,7 @@ def _insert_appended(conn: sa.Connection, model: TableModel, row: dict[str, Any]
     keys = tuple(row)
 
     def build() -> Any:
-        after = sa.func.coalesce(sa.func.floor(sa.func.max(t.c.order)), 0) + 1
+        after = sa.func.coalesce(sa.func.ceil(sa.func.max(t.c.order)), 0) + 1
         values: dict[str, Any] = {k: sa.bindparam(f"v_{k}", type_=t.c[k].type) for k in keys}
         values["order"] = sa.select(after).scalar_subquery()
         return t.insert().values(values).returning(t.c.id)
@@ -711,7 +706,7 @@ def _settle_appended(conn: sa.Connection, model: TableModel, row: Row) -> None:
         row_id = sa.bindparam("id", type_=t.c.id.type)
         others = t.alias("others")
         highest = sa.select(sa.func.max(others.c.order)).where(others.c.id != row_id)
-        past = sa.func.floor(highest.scalar_subquery()) + 1
+        past = sa.func.ceil(highest.scalar_subquery()) + 1
         return (
             t.update()
             .where(t.c.id == row_id, t.c.order < past)
@@ -864,22 +859,17 @@ def move_row(
             raise RowDoesNotExist([str(row_id)])  # Baserow quotes the id from the URL
         _require_versions(ctx, conn, model, versions)
         old = fetch(ctx, conn, model, [row_id])
-        if before_id is not None and before_id == row_id:
-            order = None
-        else:
-            order = _order_for_new(conn, model, before_id, 1)[0]
-        if order is not None:
-            moved_id = conn.execute(
-                t.update()
-                .where(t.c.id == row_id)
-                .values(order=order, updated_on=ctx.clock())
-                .returning(t.c.id)
-            ).scalar()
-            if moved_id is None:  # deleted meanwhile by a transaction that committed (PostgreSQL)
-                raise RowDoesNotExist([str(row_id)])
-            _watch(ctx, conn, model, [row_id])()  # a last-modified field shows the new time
-        moved = fetch(ctx, conn, model, [row_id])
-        if not moved:  # a move before itself changes nothing, but the row went meanwhile
+        # before itself too, as Baserow 1.35.3 does: between the row ahead of it and itself
+        order = _order_for_new(conn, model, before_id, 1)[0]
+        moved_id = conn.execute(
+            t.update()
+            .where(t.c.id == row_id)
+            .values(order=order, updated_on=ctx.clock())
+            .returning(t.c.id)
+        ).scalar()
+        if moved_id is None:  # deleted meanwhile by a transaction that committed (PostgreSQL)
             raise RowDoesNotExist([str(row_id)])
+        _watch(ctx, conn, model, [row_id])()  # a last-modified field shows the new time
+        moved = fetch(ctx, conn, model, [row_id])
         _emit(ctx, conn, "rows.updated", model, send_events, rows=moved, old_rows=old)
         return moved[0], model

@@ -1,6 +1,6 @@
 """Text-like field types: text, long_text, url, email, phone_number.
 
-Imports: fields (base, props), models.
+Imports: errors, fields (base, props), models.
 """
 
 from __future__ import annotations

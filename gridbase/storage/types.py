@@ -2,6 +2,7 @@
 
 DecimalType: NUMERIC on both; SQLite keeps it as INTEGER/REAL (no native decimal), so
 values go in as text (NUMERIC affinity converts them) and come back as Decimal.
+RowOrderType: a DecimalType whose SQLite floats come back by their exact value.
 UtcDateTime: timestamps always stored and returned as timezone-aware UTC.
 """
 
@@ -71,6 +72,30 @@ def _sqlite_decimal(value: Any) -> Decimal | None:
     if isinstance(value, Decimal):
         return value
     return Decimal(repr(value) if isinstance(value, float) else str(value))
+
+
+class RowOrderType(DecimalType):
+    """A row's order: on SQLite the float it is stored as, by its exact value (Baserow
+    stores the float of its order fraction as round(Decimal(f), 20), so its 20 decimals
+    are the float's, not those of its shortest text)."""
+
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        if dialect.name == "sqlite":
+            return _sqlite_order
+        return super().result_processor(dialect, coltype)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if dialect.name == "sqlite":
+            return _sqlite_order(value)
+        return super().process_result_value(value, dialect)
+
+
+def _sqlite_order(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(value) if isinstance(value, (int, float)) else Decimal(str(value))
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):

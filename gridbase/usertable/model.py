@@ -19,7 +19,7 @@ from gridbase.storage import ddl, schema
 from gridbase.storage.kept import meta_clock, snapshots, statements
 from gridbase.storage.kept.versions import VERSION_COLUMN
 from gridbase.storage.prepared import records
-from gridbase.storage.types import DecimalType, Id, UtcDateTime
+from gridbase.storage.types import Id, RowOrderType, UtcDateTime
 from gridbase.usertable.context import TableContext
 
 Resolver = Callable[[Field], "sa.ColumnElement[Any] | None"]
@@ -149,7 +149,7 @@ def skeleton(ctx: TableContext, table: Table, fields: list[Field]) -> TableModel
     md = sa.MetaData()
     columns: list[sa.Column[Any]] = [
         sa.Column("id", Id, primary_key=True, autoincrement=True),
-        sa.Column("order", DecimalType(40, 20), nullable=False),
+        sa.Column("order", RowOrderType(40, 20), nullable=False),
         sa.Column("created_on", UtcDateTime(), nullable=False),
         sa.Column("updated_on", UtcDateTime(), nullable=False),
         *(sa.Column(name, Id, nullable=True) for name in ddl.USER_COLUMNS),

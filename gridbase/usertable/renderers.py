@@ -34,10 +34,11 @@ KEPT_MAX = 64  # renderers kept per model (sets of fields: views, include/exclud
 
 
 def format_order(order: Any) -> str:
-    """A row's order as Baserow writes it, 20 decimals."""
-    if isinstance(order, Decimal):  # Decimal(str(d)) is d, digits and exponent
+    """A row's order as Baserow writes it, 20 decimals. A float (SQLite's) by its exact
+    value, as Baserow stores the float its order fractions give (round(Decimal(f), 20))."""
+    if isinstance(order, Decimal):
         return f"{order:.20f}"
-    return f"{Decimal(str(order)):.20f}"
+    return f"{Decimal(order):.20f}"
 
 
 def row_renderer(

@@ -269,7 +269,7 @@ def test_list_pages_answer_as_the_plain_way(api: Api, ctx: Ctx, by_name: bool) -
         assert json_page(ctx, api, table, RowQuery(json_keys=by_name)) is not None
         query_3 = RowQuery(page=3, size=7, json_keys=by_name)
         assert json_page(ctx, api, table, query_3) is not None
-    # two rows before row 3: orders a third apart (2.33333333333333333333 as a double)
+    # two rows before row 3: orders 5/2 and 8/3 (the second no multiple of 1/1024)
     api.ok(api.post(f"{base}batch/?before=3", {"items": [{}, {}]}))
     response = api.get(f"{base}?{suffix}")
     listed = api.ok(response)

@@ -145,8 +145,10 @@ def test_a_search_count_follows_linked_rows_and_the_metadata(
     api.ok(api.patch(ROWS.format(items) + f"{apple}/", {f"field_{link}": [mango]}))
     api.ok(api.patch(ROWS.format(items) + f"{pear}/", {f"field_{link}": [kiwi]}))
 
-    # over FEW_MATCHES' 1,000 ids nothing here is counted by ids: ask for a filter and search
-    searched = {"search": "mango", **where(link, "not_empty", "")}
+    # over FEW_MATCHES' 1,000 ids nothing here is counted by ids: ask for a filter and a
+    # full-text search (compat search leaves links out, as Baserow's does)
+    searched = {"search": "mango", "search_mode": "full-text-with-count",
+                **where(link, "not_empty", "")}  # fmt: skip
     assert [count(api, items, **searched), count(api, items, **searched)] == [1, 1]
     assert len(counted) == 1
     # the linked row's text changes: the search reads that table
