@@ -109,8 +109,7 @@ def seed_baserow(
             return seeded
     print(f"seeding {count:,} rows into Baserow at {base} ...", flush=True)
     started = time.monotonic()
-    # Baserow cannot index a single select: only Amount gets db_index there
-    email, jwt, ws, db, table, other, fields = create_schema(base, db_index, index_select=False)
+    email, jwt, ws, db, table, other, fields = create_schema(base, db_index)
     seeded = Seeded(base, jwt, ws, db, table, other, fields, count, email)
     state.write_text(json.dumps(dataclasses.asdict(seeded)))  # an interrupted seed resumes
     _insert(base, seeded, state, parallel)

@@ -282,7 +282,7 @@ def main() -> None:
         "--seed-only", action="store_true", help="seed (or check the seed) and stop"
     )
     parser.add_argument(
-        "--no-db-index", action="store_true", help="seed without db_index on Amount and Status"
+        "--no-db-index", action="store_true", help="seed without db_index on Amount"
     )
     parser.add_argument("--only", default="", help="comma-separated workload names (default: all)")
     parser.add_argument(

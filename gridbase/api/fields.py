@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from gridbase.api import render
-from gridbase.api.body import Validator
+from gridbase.api.body import MISSING, Validator
 from gridbase.api.deps import ActorDep, BodyDep, CtxDep, PartialBodyDep, UserDep
 from gridbase.core import fields, password_fields, permissions
 from gridbase.core.context import Ctx
@@ -42,9 +42,12 @@ def list_fields(table_id: int, ctx: CtxDep, actor: ActorDep) -> Any:
 def _field_body(body: Any, *, creating: bool) -> tuple[Validator, dict[str, Any]]:
     v = Validator(body)
     # DRF's CharField trims the name and the description; the type is a choice, as given
-    name = v.string("name", required=creating, max_length=255, allow_blank=True)
+    name = v.string("name", required=creating, max_length=255)
     description = v.string("description", required=False, allow_blank=True, allow_null=True)
-    v.string("type", required=creating)
+    if isinstance(body, dict) and body.get("type", MISSING) in ("", None):
+        v.fail("type", "This field is required.", "required")  # Baserow's answer to both
+    else:
+        v.string("type", required=creating)
     # [{"type_name": ...}] -> the names (core checks them against the field type)
     constraints = v.object_list(
         "field_constraints", lambda item: item.string("type_name", max_length=255)

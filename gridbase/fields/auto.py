@@ -42,6 +42,7 @@ def _update_each(
 
 class AutonumberFieldType(FieldType):
     type = "autonumber"
+    can_have_db_index = True  # as in Baserow 1.35.3 (asked)
     kind = "int"
     formula_kind = "number"
     formula_nullable = False
@@ -111,6 +112,7 @@ class AutonumberFieldType(FieldType):
 
 class UuidFieldType(FieldType):
     type = "uuid"
+    can_have_db_index = True
     kind = "text"
     formula_kind = "text"
     search_by_text = True  # Baserow's contains_query: its text, though the filter refuses it

@@ -333,6 +333,7 @@ class RowStampFieldType(FieldType):
     formula_kind = "date"
     sort_types = SORTABLE
     read_only = True
+    can_have_db_index = True  # as in Baserow 1.35.3; the flag only (no column of its own)
     props = DATE_PROPS
     source: str
 

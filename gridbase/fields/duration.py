@@ -208,7 +208,6 @@ class DurationFieldType(FieldType):
     kind = "duration"
     formula_kind = "duration"
     sort_types = SORTABLE
-    can_have_db_index = True
     props = (Prop("duration_format", "h:mm", check_choice("duration_format", tuple(FORMATS))),)
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:

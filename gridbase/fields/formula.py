@@ -33,10 +33,19 @@ from gridbase.fields.base import (
     formula_infos,
     names_itself,
 )
+from gridbase.fields.date import check_timezone
+from gridbase.fields.duration import FORMATS as DURATION_FORMATS
 from gridbase.fields.duration import duration_filter_value
 from gridbase.fields.members import members_json
 from gridbase.fields.number import format_decimal
-from gridbase.fields.props import Prop, PropError
+from gridbase.fields.props import (
+    Prop,
+    PropError,
+    check_bool,
+    check_choice,
+    check_int_choice,
+    check_str,
+)
 from gridbase.models import Field
 from gridbase.storage import collation
 from gridbase.storage import schema as s
@@ -129,6 +138,56 @@ def typecheck(
         raise FieldSelfReference() from None
     except fl.FormulaError as exc:
         raise FormulaError(exc.api_detail) from None
+
+
+# Baserow's user_overridable_formatting_option_fields of each formula type
+OVERRIDABLE: dict[str, tuple[str, ...]] = {
+    "number": ("number_decimal_places", "number_prefix", "number_suffix", "number_separator"),
+    "date": (
+        "date_format", "date_include_time", "date_time_format", "date_show_tzinfo",
+        "date_force_timezone",
+    ),
+    "duration": ("duration_format",),
+}  # fmt: skip
+
+
+def _nullable(check: Any) -> Any:
+    return lambda value: None if value is None else check(value)
+
+
+# the formatting a create or update body may give a formula (checked as Baserow's
+# serializer checks them; null: not set)
+FORMATTING = (
+    Prop("number_decimal_places", None,
+         _nullable(check_int_choice("number_decimal_places", range(11)))),
+    Prop("number_prefix", "", check_str("number_prefix", 10)),
+    Prop("number_suffix", "", check_str("number_suffix", 100)),
+    Prop("number_separator", "", check_choice(
+        "number_separator", ("", "SPACE_COMMA", "SPACE_PERIOD", "COMMA_PERIOD", "PERIOD_COMMA"))),
+    Prop("date_format", None, _nullable(check_choice("date_format", ("EU", "US", "ISO")))),
+    Prop("date_include_time", None, _nullable(check_bool("date_include_time"))),
+    Prop("date_time_format", None, _nullable(check_choice("date_time_format", ("24", "12")))),
+    Prop("date_show_tzinfo", None, _nullable(check_bool("date_show_tzinfo"))),
+    Prop("date_force_timezone", None, check_timezone("date_force_timezone")),
+    Prop("duration_format", None, _nullable(
+        check_choice("duration_format", tuple(DURATION_FORMATS)))),
+)  # fmt: skip
+
+
+def with_formatting(
+    typed: dict[str, Any], given: Mapping[str, Any], kept_type: Any
+) -> dict[str, Any]:
+    """Baserow's persist_onto_formula_field: the formatting options of the formula's type
+    are the field's own (stored, and as the body sets them) when the field had this type
+    already, or when the body set any of them to other than its default; otherwise those
+    the type worked out (a number's decimal places from the fields it reads, ...)."""
+    keys = OVERRIDABLE.get(str(typed.get("formula_type")), ())
+    chosen = kept_type == typed.get("formula_type") or any(
+        given.get(k, DISPLAY_DEFAULTS[k]) != DISPLAY_DEFAULTS[k] for k in keys
+    )
+    if not chosen:
+        return typed
+    return dict(typed, **{k: given.get(k, DISPLAY_DEFAULTS[k]) for k in keys})
 
 
 def typed_props(
@@ -364,10 +423,13 @@ def _items(compiled: fl.CompiledArray) -> Items:
 
 class FormulaFieldType(Computed):
     type = "formula"
+    # Baserow: for a text, number, boolean or date formula; gridbase computes formulas as it
+    # reads them (no column), so the flag is kept and there is no SQL index to make
+    can_have_db_index = True
     lists_choices = True
     reads_items = True
     sort_types = SORTABLE
-    props = (Prop("formula", None, _check_formula),)
+    props = (Prop("formula", None, _check_formula), *FORMATTING)
     refresh_pass = REFRESH_OWN
 
     def refresh_props(
@@ -384,12 +446,13 @@ class FormulaFieldType(Computed):
             with contextlib.suppress(fl.FormulaError):
                 text = fl.rename_field_references(text, rename[0], rename[1])
         current = dataclasses.replace(field, props=dict(field.props, formula=text))
-        return typed_props(ctx, current, fields, conn)
+        typed = typed_props(ctx, current, fields, conn)
+        return with_formatting(typed, field.props, field.props.get("formula_type"))
 
     def clean_props(
         self, raw: Mapping[str, Any], current: Mapping[str, Any] | None
     ) -> dict[str, Any]:
-        if "formula" not in raw and not (current or {}).get("formula"):
+        if "formula" not in raw:  # Baserow's serializer: an update too, even a rename
             raise PropError("formula", "This field is required.", "required")
         return super().clean_props(raw, current)
 
@@ -422,12 +485,18 @@ class FormulaFieldType(Computed):
     def after_create(
         self, ctx: FieldContext, conn: sa.Connection, field: Field, raw: Mapping[str, Any]
     ) -> list[Field]:
+        return self._typed(ctx, conn, field, None)
+
+    def _typed(
+        self, ctx: FieldContext, conn: sa.Connection, field: Field, kept_type: Any
+    ) -> list[Field]:
         if names_itself(ctx, conn, field):  # through a link: typing would call it unknown
             raise FieldSelfReference()
         fields = {f.name: f for f in ctx.fields_of(conn, field.table_id)}
         # refuses a bad formula
         typed = typecheck(ctx, field.name, str(field.props["formula"]), fields, conn)
         props = dict(DISPLAY_DEFAULTS, formula=field.props["formula"], **typed.field_props())
+        props = with_formatting(props, field.props, kept_type)
         conn.execute(s.fields.update().where(s.fields.c.id == field.id).values(props=props))
         return []
 
@@ -439,7 +508,8 @@ class FormulaFieldType(Computed):
         field: Field,
         raw: Mapping[str, Any],
     ) -> list[Field]:
-        return self.after_create(ctx, conn, field, raw)
+        kept = old.props.get("formula_type") if old.type == self.type else None
+        return self._typed(ctx, conn, field, kept)
 
     def expression(
         self,

@@ -171,7 +171,7 @@ class LinkRowFieldType(FieldType):
     def _check_target(self, conn: sa.Connection, field: Field) -> Any:
         target_id = field.props.get("link_row_table_id")
         if target_id is None:
-            raise LinkRowTableNotProvided("The link row field requires a link_row_table_id.")
+            raise LinkRowTableNotProvided("The `link_row_table_id` must be provided.")
         target = _table_row(conn, target_id)
         if target is None:  # Baserow looks the table up first: 404, whatever the id
             raise TableDoesNotExist()

@@ -301,6 +301,7 @@ class ThroughFieldType(Computed):
 
 class CountFieldType(ThroughFieldType):
     type = "count"
+    can_have_db_index = True  # a number formula (FormulaFieldType's note)
     props = (Prop("through_field_id", None, check_id("through_field_id")),)
     bad_through = InvalidCountThroughField
     needs_target = False
@@ -333,6 +334,7 @@ class InvalidRollupFunction(GridbaseError):
 
 
 class RollupFieldType(ThroughFieldType):
+    can_have_db_index = True  # a number formula (FormulaFieldType's note)
     """The formula `<rollup_function>(lookup(through, target))`, as in Baserow: any formula
     function, typed and computed as a formula (no linked row: 0)."""
 

@@ -16,7 +16,15 @@ from gridbase.fields.base import (
     JsonSql,
     ValueContext,
 )
-from gridbase.fields.props import Prop, PropError, check_bool, check_choice, check_int, check_str
+from gridbase.fields.props import (
+    Prop,
+    PropError,
+    check_choice,
+    check_flag,
+    check_int,
+    check_int_choice,
+    check_str,
+)
 from gridbase.models import Field
 from gridbase.storage.types import DecimalType
 
@@ -100,9 +108,9 @@ class NumberFieldType(FieldType):
     sort_types = SORTABLE
     can_have_db_index = True
     props = (
-        Prop("number_decimal_places", 0, check_int("number_decimal_places", 0, 10)),
+        Prop("number_decimal_places", 0, check_int_choice("number_decimal_places", range(11))),
         Prop("number_default", None, _check_default),
-        Prop("number_negative", False, check_bool("number_negative")),
+        Prop("number_negative", False, check_flag("number_negative")),
         Prop("number_prefix", "", check_str("number_prefix", 10)),
         Prop(
             "number_separator",
@@ -244,7 +252,7 @@ class RatingFieldType(FieldType):
     sort_types = SORTABLE
     can_have_db_index = True
     props = (
-        Prop("color", "dark-orange", check_str("color", 50)),
+        Prop("color", "dark-orange", check_str("color", 50, allow_blank=False)),
         Prop("max_value", 5, check_int("max_value", 1, 10)),
         Prop(
             "style", "star", check_choice("style", ("star", "heart", "thumbs-up", "flag", "smile"))

@@ -96,6 +96,21 @@ def check_id(name: str) -> Callable[[Any], int | None]:
     return check
 
 
+def check_int_choice(name: str, choices: range) -> Callable[[Any], int]:
+    """DRF's ChoiceField of integers: a value is looked up by its text ("2" is 2; 2.5,
+    2.0 and true are no choice)."""
+    texts = {str(c): c for c in choices}
+
+    def check(value: Any) -> int:
+        if value is None:
+            raise PropError(name, "This field may not be null.", "null")
+        if isinstance(value, bool) or str(value) not in texts:
+            raise PropError(name, f'"{value}" is not a valid choice.', "invalid_choice")
+        return texts[str(value)]
+
+    return check
+
+
 def check_choice(name: str, choices: tuple[str, ...]) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if not isinstance(value, str) or value not in choices:
@@ -105,7 +120,9 @@ def check_choice(name: str, choices: tuple[str, ...]) -> Callable[[Any], str]:
     return check
 
 
-def check_str(name: str, max_length: int, allow_null: bool = False) -> Callable[[Any], str | None]:
+def check_str(
+    name: str, max_length: int, allow_null: bool = False, allow_blank: bool = True
+) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         if value is None:
             if allow_null:
@@ -114,6 +131,8 @@ def check_str(name: str, max_length: int, allow_null: bool = False) -> Callable[
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise PropError(name, "Not a valid string.")
         text = str(value).strip()  # DRF's CharField trims, as Baserow's serializers do
+        if not text and not allow_blank:
+            raise PropError(name, "This field may not be blank.", "blank")
         if len(text) > max_length:
             raise PropError(
                 name, f"Ensure this field has no more than {max_length} characters.", "max_length"

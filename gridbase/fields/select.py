@@ -94,9 +94,12 @@ def _check_options(raw: Any) -> list[dict[str, Any]]:
     if not isinstance(raw, list):
         raise RequestBodyValidation(
             {
-                "select_options": field_error(
-                    f'Expected a list of items but got type "{type(raw).__name__}".', "not_a_list"
-                )
+                "select_options": {
+                    "non_field_errors": field_error(
+                        f'Expected a list of items but got type "{type(raw).__name__}".',
+                        "not_a_list",
+                    )
+                }
             }
         )
     errors: list[dict[str, Any]] = []
@@ -120,6 +123,8 @@ def _check_options(raw: Any) -> list[dict[str, Any]]:
                 problems[key] = field_error("This field may not be null.", "null")
             elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
                 problems[key] = field_error("Not a valid string.")
+            elif not str(value).strip():
+                problems[key] = field_error("This field may not be blank.", "blank")
             elif len(str(value).strip()) > 255:
                 problems[key] = field_error(
                     "Ensure this field has no more than 255 characters.", "max_length"
@@ -233,7 +238,6 @@ class SingleSelectFieldType(SelectOptionsMixin):
     formula_kind = "single_select"
     sort_types = frozenset({"default", "order"})  # by value, or by the options' order
     collates = True
-    can_have_db_index = True
     props = (Prop("single_select_default", None, _check_default_id),)
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:

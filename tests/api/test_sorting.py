@@ -53,7 +53,7 @@ def test_single_select_sorts_by_option_value(api: Api, monkeypatch: Any, inline:
 def test_single_select_options_sort_as_their_collated_values(api: Api, monkeypatch: Any) -> None:
     """The options' places (SQLite: computed once, no collation per row) give the order the
     collated values give row by row, ties included."""
-    values = ["b", "B", "a", "É", "e", "", "10", "9", "x", "x", "ß", "ss"]
+    values = ["b", "B", "a", "É", "e", "-", "10", "9", "x", "x", "ß", "ss"]
     tid = api.table(data=[["Name"]] + [[str(i)] for i in range(len(values) + 1)])
     status = api.field(tid, "Status", "single_select",
                        select_options=[{"value": v, "color": "blue"} for v in values])  # fmt: skip
@@ -71,4 +71,4 @@ def test_single_select_options_sort_as_their_collated_values(api: Api, monkeypat
     monkeypatch.setattr(select, "SORT_CASE_MAX_OPTIONS", 0)  # each row's value, collated
     assert (names("Status"), names("-Status")) == inline
     assert inline[0][0] == str(len(values))  # no option first
-    assert [values[len(values) - 1 - int(n)] for n in inline[0][1:4]] == ["", "10", "9"]
+    assert [values[len(values) - 1 - int(n)] for n in inline[0][1:4]] == ["-", "10", "9"]
