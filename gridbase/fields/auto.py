@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gridbase.fields.base import SORTABLE, FieldContext, FieldType
+from gridbase.fields.base import SORTABLE, FieldContext, FieldType, FieldValueError, ValueContext
 from gridbase.models import Field, Table
 from gridbase.storage import ddl
 from gridbase.storage import schema as s
@@ -120,6 +120,20 @@ class UuidFieldType(FieldType):
     stores_text = True
     read_only = True
     fills_new_rows = True
+
+    def validate(self, field: Field, raw: Any, vc: ValueContext) -> Any:
+        """DRF's UUIDField reads a written value before the field refuses it as read-only
+        (Baserow answers "Must be a valid UUID." first)."""
+        try:
+            if isinstance(raw, int):
+                uuid.UUID(int=raw)
+            elif isinstance(raw, str):
+                uuid.UUID(hex=raw)
+            elif raw is not None:
+                raise ValueError(raw)
+        except ValueError:
+            raise FieldValueError("Must be a valid UUID.") from None
+        return raw
 
     def column_type(self, field: Field) -> sa.types.TypeEngine[Any]:
         return sa.String(36)

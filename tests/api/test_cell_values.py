@@ -100,3 +100,11 @@ def test_durations_read_by_the_fields_format(cells: Any) -> None:
     assert cells("dur", "soon") == (
         400, [{"error": "The value soon is not a valid duration.", "code": "invalid"}]
     )  # fmt: skip
+
+
+def test_a_uuid_value_is_read_before_the_field_refuses_it(api: Api) -> None:
+    table = api.table(data=[["Name"], ["x"]])
+    api.field(table, "U", "uuid")
+    r = api.post(f"/api/database/rows/table/{table}/?user_field_names=true", {"U": "x"})
+    assert r.status_code == 400
+    assert r.json()["detail"] == {"U": [{"error": "Must be a valid UUID.", "code": "invalid"}]}
