@@ -430,6 +430,11 @@ class FieldType:
         stored = self.default(field) if self.column_type(field) is not None else None
         return self.serialize(field, stored)
 
+    def searched_as_text(self, field: Field) -> bool:
+        """Whether compat search compares its display_text although the contains filter
+        refuses the field (search_by_text; a formula by its type)."""
+        return self.search_by_text
+
     def search_text(self, field: Field, value: Any) -> str:
         """A serialized value as text for the full-text document."""
         if self.value_kind(field) in DATE_KINDS:

@@ -37,18 +37,26 @@ def decimal_sql(expr: sa.ColumnElement[Any], places: int, dialect: str) -> sa.Co
 
 
 def date_sql(
-    field: Field, expr: sa.ColumnElement[Any], with_time: bool, dialect: str
+    field: Field, expr: sa.ColumnElement[Any], timestamp: bool, dialect: str
 ) -> sa.ColumnElement[str]:
-    """A date or timestamp as the field displays it."""
+    """A date or a timestamp as the field displays it: a timestamp with its time only when
+    the field shows the time (a created on or last modified field may not), its day in the
+    field's time zone (Baserow's to_char(timezone(tz, value), the field's format))."""
     lite, pg = _formats(field)
     twelve = str(field.props.get("date_time_format")) == "12"
-    if with_time:
+    if timestamp and field.props.get("date_include_time"):
         lite += " %I:%M %p" if twelve else " %H:%M"
         pg += " HH12:MI AM" if twelve else " HH24:MI"
-    if dialect == "sqlite":
-        return sa.func.strftime(lite, expr)
     tz = field.props.get("date_force_timezone") or "UTC"
-    local = sa.func.timezone(tz, expr) if with_time else expr
+    if dialect == "sqlite":
+        # a timestamp through PostgreSQL's to_char, in the field's time zone (a function of
+        # storage.sqlite_functions); a date as it is
+        return (
+            sa.func.gb_datetime_format_tz(expr, pg, tz)
+            if timestamp
+            else sa.func.strftime(lite, expr)
+        )
+    local = sa.func.timezone(tz, expr) if timestamp else expr
     return sa.func.to_char(local, pg)
 
 

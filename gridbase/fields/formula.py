@@ -140,6 +140,7 @@ def typecheck(
         raise FormulaError(exc.api_detail) from None
 
 
+LINK_KINDS = frozenset({"link", "button"})  # formula types whose value is {"url", "label"}
 # Baserow's user_overridable_formatting_option_fields of each formula type
 OVERRIDABLE: dict[str, tuple[str, ...]] = {
     "number": ("number_decimal_places", "number_prefix", "number_suffix", "number_separator"),
@@ -222,7 +223,7 @@ def serialize_value(props: Mapping[str, Any], value: Any) -> Any:
         return float(value)
     if kind in ("single_select", "multiple_select"):  # option objects as JSON
         return json.loads(value) if isinstance(value, (str, bytes)) else value
-    if kind in ("link", "button"):  # {"url", "label"}, a label link() was not given: null
+    if kind in LINK_KINDS:  # {"url", "label"}, a label link() was not given: null
         found = json.loads(value) if isinstance(value, (str, bytes)) else value
         return {"url": found.get("url"), "label": found.get("label")}
     if kind == "date":
@@ -332,9 +333,25 @@ class Computed(FieldType):
     def display_text(
         self, field: Field, expr: sa.ColumnElement[Any] | None, dialect: str
     ) -> sa.ColumnElement[str] | None:
-        if expr is not None and field.props.get("formula_type") == "single_select":
+        kind = field.props.get("formula_type")
+        if expr is not None and kind == "single_select":
             return jsonsql.get_text(dialect, expr, "value")  # the option object's value
+        if expr is not None and kind in LINK_KINDS:  # its URL, then its label, a line each
+            obj = sa.cast(expr, sa.JSON) if dialect == "postgresql" else expr  # (a jsonb there)
+            url, label = (
+                sa.func.coalesce(jsonsql.get_text(dialect, obj, k), "") for k in ("url", "label")
+            )
+            return sa.type_coerce(url.op("||")("\n").op("||")(label), sa.Text)
         return super().display_text(field, expr, dialect)
+
+    def searched_as_text(self, field: Field) -> bool:
+        """A link or button formula: Baserow's contains_query matches its URL or its label."""
+        return field.props.get("formula_type") in LINK_KINDS
+
+    def search_text(self, field: Field, value: Any) -> str:
+        if isinstance(value, dict) and field.props.get("formula_type") in LINK_KINDS:
+            return f"{value.get('url') or ''}\n{value.get('label') or ''}"
+        return super().search_text(field, value)
 
     def option_id(
         self, field: Field, expr: sa.ColumnElement[Any], dialect: str

@@ -60,7 +60,7 @@ def searched_fields(
         if not ft.searchable:
             continue
         allowed = ft.compatible_filters(field)
-        if "contains" in allowed or ft.search_by_text:
+        if "contains" in allowed or ft.searched_as_text(field):
             out.append(tree.Condition(field, "contains", ""))
         elif "link_row_contains" in allowed:
             out.append(tree.Condition(field, "link_row_contains", ""))

@@ -163,3 +163,18 @@ def test_what_compat_search_compares_per_field_type(api: Api) -> None:
     primary = api.fields(table)[0]
     api.ok(api.patch(f"/api/database/fields/{primary['id']}/", {"type": "boolean"}))
     assert ids(api, table, "zeb") == [1, 2]  # nothing left to compare
+
+
+def test_button_formulas_and_days_of_timestamps(api: Api) -> None:
+    """Asked of Baserow 1.35.3: a button or link formula is searched by its URL or its
+    label; a created on field without its time by its day in the field's time zone."""
+    table = api.table(data=[["Name"], ["a"], ["b"]])
+    _only(api, table, "formula", formula="button('http://x-1.io', 'Bee')")
+    assert ids(api, table, "x-1") == [1, 2] and ids(api, table, "bee") == [1, 2]
+    assert ids(api, table, "a") == [] and ids(api, table, "Bee http") == []
+    table = api.table(data=[["Name"], ["a"]])
+    _only(api, table, "created_on", date_format="ISO", date_include_time=False,
+          date_force_timezone="Pacific/Kiritimati")  # fmt: skip
+    day = api.rows(table)[0]["X"]  # the day there (UTC+14)
+    assert ids(api, table, day) == [1] and ids(api, table, day[5:]) == [1]
+    assert ids(api, table, ":") == []  # no time is compared
