@@ -37,7 +37,7 @@ from gridbase.fields.date import check_timezone
 from gridbase.fields.duration import FORMATS as DURATION_FORMATS
 from gridbase.fields.duration import duration_filter_value
 from gridbase.fields.members import members_json
-from gridbase.fields.number import format_decimal
+from gridbase.fields.number import SEPARATOR_CHOICES, format_decimal
 from gridbase.fields.props import (
     Prop,
     PropError,
@@ -163,8 +163,7 @@ FORMATTING = (
          _nullable(check_int_choice("number_decimal_places", range(11)))),
     Prop("number_prefix", "", check_str("number_prefix", 10)),
     Prop("number_suffix", "", check_str("number_suffix", 100)),
-    Prop("number_separator", "", check_choice(
-        "number_separator", ("", "SPACE_COMMA", "SPACE_PERIOD", "COMMA_PERIOD", "PERIOD_COMMA"))),
+    Prop("number_separator", "", check_choice("number_separator", SEPARATOR_CHOICES)),
     Prop("date_format", None, _nullable(check_choice("date_format", ("EU", "US", "ISO")))),
     Prop("date_include_time", None, _nullable(check_bool("date_include_time"))),
     Prop("date_time_format", None, _nullable(check_choice("date_time_format", ("24", "12")))),

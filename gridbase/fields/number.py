@@ -46,6 +46,7 @@ def parse_decimal(raw: Any) -> Decimal:
 # number_separator -> (thousands separator, decimal separator), as Baserow reads them
 SEPARATORS = {"SPACE_COMMA": (" ", ","), "SPACE_PERIOD": (" ", "."),
               "COMMA_PERIOD": (",", "."), "PERIOD_COMMA": (".", ",")}  # fmt: skip
+SEPARATOR_CHOICES = ("", *SEPARATORS)  # a number_separator: none, or one of these
 
 # 50 integer digits plus the decimals exceed the default context's 28 digits of precision.
 _WIDE = Context(prec=MAX_DIGITS + 20)
@@ -115,10 +116,7 @@ class NumberFieldType(FieldType):
         Prop(
             "number_separator",
             "",
-            check_choice(
-                "number_separator",
-                ("", "SPACE_COMMA", "SPACE_PERIOD", "COMMA_PERIOD", "PERIOD_COMMA"),
-            ),
+            check_choice("number_separator", SEPARATOR_CHOICES),
         ),
         Prop("number_suffix", "", check_str("number_suffix", 100)),
     )
